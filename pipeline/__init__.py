@@ -1,0 +1,19 @@
+"""docpipe's OCR engine: bytes and options in, page results out.
+
+A pure library: no Flask, Celery or SQLAlchemy. The service drives it like
+this (the engine is built once per process and reused)::
+
+    from pipeline import Engine, EngineConfig, Limits, Options, open_document
+
+    engine = Engine(EngineConfig(models_dir=..., threads=1))
+    with open_document(data, Limits(max_pages=2000, max_pixels=50_000_000)) as doc:
+        doc.kind, doc.page_count           # validated: magic bytes, encryption, limits
+        for page_no in doc.select(options.pages):
+            result = engine.process_page(doc, page_no, options)   # PageResult
+
+Every failure is a ``PipelineError`` subclass with a stable ``code``.
+"""
+from pipeline.errors import PipelineError
+from pipeline.result import Line, PageResult, Word
+
+__all__ = ["PipelineError", "PageResult", "Line", "Word"]

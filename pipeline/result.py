@@ -1,0 +1,82 @@
+"""The result tree: PageResult → Line → Word, with geometry in page pixels.
+
+Plain dataclasses so results cross process boundaries as JSON (Celery
+messages, database rows, CLI output) through ``to_dict``/``from_dict``.
+Boxes are ``[x0, y0, x1, y1]`` in the pixel grid of the page as rendered at
+``dpi`` (for text-layer pages: PDF points scaled to that DPI), so every
+source shares one coordinate system.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Source = Literal["ocr", "text_layer"]
+Box = list[float]  # [x0, y0, x1, y1]
+
+
+@dataclass
+class Word:
+    text: str
+    confidence: float
+    box: Box
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Word":
+        return cls(text=d["text"], confidence=float(d["confidence"]), box=list(d["box"]))
+
+
+@dataclass
+class Line:
+    text: str
+    confidence: float
+    box: Box
+    words: list[Word] = field(default_factory=list)
+    # Four corner points when the detected region is not axis-aligned.
+    polygon: list[list[float]] | None = None
+    block: int = 0  # index of the reading-order block the line belongs to
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Line":
+        return cls(
+            text=d["text"],
+            confidence=float(d["confidence"]),
+            box=list(d["box"]),
+            words=[Word.from_dict(w) for w in d.get("words", [])],
+            polygon=d.get("polygon"),
+            block=int(d.get("block", 0)),
+        )
+
+
+@dataclass
+class PageResult:
+    page_no: int  # 1-based
+    width: int  # pixels at ``dpi``
+    height: int
+    dpi: int
+    source: Source
+    text: str
+    confidence: float  # mean over lines weighted by characters; 1.0 for text layers, 0.0 if empty
+    lines: list[Line] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
+    preprocessing: dict = field(default_factory=dict)  # e.g. {"rotation": 0, "deskew_angle": 0.4, "clahe": False}
+    models: dict[str, str] = field(default_factory=dict)  # model name → sha256
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "PageResult":
+        return cls(
+            page_no=int(d["page_no"]),
+            width=int(d["width"]),
+            height=int(d["height"]),
+            dpi=int(d["dpi"]),
+            source=d["source"],
+            text=d["text"],
+            confidence=float(d["confidence"]),
+            lines=[Line.from_dict(x) for x in d.get("lines", [])],
+            timings=dict(d.get("timings", {})),
+            preprocessing=dict(d.get("preprocessing", {})),
+            models=dict(d.get("models", {})),
+        )

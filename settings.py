@@ -1,0 +1,125 @@
+"""docpipe's settings: the only module that reads the environment.
+
+Every ``DOCPIPE_*`` variable is parsed here into one frozen, validated
+``Settings`` object. Composition roots (``api.create_app``,
+``workers.celery_app``, the CLIs, ``tests/conftest.py``) call
+``Settings.from_env()`` once and pass values down; nothing else touches
+``os.environ``. A bad value fails at start with the variable's name.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+
+class SettingsError(ValueError):
+    pass
+
+
+def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _float(env: dict, name: str, default: float, minimum: float = 0.0) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def _bool(env: dict, name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _choice(env: dict, name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env.get(name) or default
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"  # development | production
+    var_dir: Path = ROOT / "var"
+    database_url: str = ""  # default: sqlite under var_dir
+    broker_url: str = ""  # default: Kombu's SQLAlchemy transport on SQLite under var_dir
+    blob_dir: Path = ROOT / "var" / "blobs"
+    models_dir: Path = ROOT / "models" / "files"
+    # limits (DESIGN.md §5)
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_pages: int = 2000
+    max_pixels: int = 50_000_000
+    # OCR
+    dpi: int = 200
+    ocr_threads: int = 1  # ONNX Runtime intra-op threads per worker process
+    # worker / queue behaviour (DESIGN.md §2)
+    page_soft_time_limit: int = 120
+    page_time_limit: int = 150
+    page_max_attempts: int = 3
+    lease_seconds: int = 180
+    sweep_interval: float = 60.0
+    requeue_after: int = 120  # seconds a queued row may wait before the sweeper re-enqueues it
+    auth_required: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
+        env = dict(os.environ if environ is None else environ)
+        mode = _choice(env, "DOCPIPE_ENV", "development", ("development", "production", "test"))
+        var_dir = Path(env.get("DOCPIPE_VAR_DIR") or ROOT / "var")
+        s = cls(
+            env=mode,
+            var_dir=var_dir,
+            database_url=env.get("DOCPIPE_DATABASE_URL") or f"sqlite:///{var_dir / 'docpipe.db'}",
+            broker_url=env.get("DOCPIPE_BROKER_URL") or f"sqla+sqlite:///{var_dir / 'broker.db'}",
+            blob_dir=Path(env.get("DOCPIPE_BLOB_DIR") or var_dir / "blobs"),
+            models_dir=Path(env.get("DOCPIPE_MODELS_DIR") or ROOT / "models" / "files"),
+            max_upload_bytes=_int(env, "DOCPIPE_MAX_UPLOAD_BYTES", cls.max_upload_bytes, 1),
+            max_pages=_int(env, "DOCPIPE_MAX_PAGES", cls.max_pages, 1),
+            max_pixels=_int(env, "DOCPIPE_MAX_PIXELS", cls.max_pixels, 1),
+            dpi=_int(env, "DOCPIPE_DPI", cls.dpi, 50),
+            ocr_threads=_int(env, "DOCPIPE_OCR_THREADS", cls.ocr_threads, 1),
+            page_soft_time_limit=_int(env, "DOCPIPE_PAGE_SOFT_TIME_LIMIT", cls.page_soft_time_limit, 1),
+            page_time_limit=_int(env, "DOCPIPE_PAGE_TIME_LIMIT", cls.page_time_limit, 1),
+            page_max_attempts=_int(env, "DOCPIPE_PAGE_MAX_ATTEMPTS", cls.page_max_attempts, 1),
+            lease_seconds=_int(env, "DOCPIPE_LEASE_SECONDS", cls.lease_seconds, 1),
+            sweep_interval=_float(env, "DOCPIPE_SWEEP_INTERVAL", cls.sweep_interval, 0.1),
+            requeue_after=_int(env, "DOCPIPE_REQUEUE_AFTER", cls.requeue_after, 0),
+            auth_required=_bool(env, "DOCPIPE_AUTH_REQUIRED", mode == "production"),
+        )
+        if s.env == "production" and not s.auth_required:
+            raise SettingsError("DOCPIPE_AUTH_REQUIRED cannot be false when DOCPIPE_ENV=production")
+        if s.page_time_limit <= s.page_soft_time_limit:
+            raise SettingsError("DOCPIPE_PAGE_TIME_LIMIT must be greater than DOCPIPE_PAGE_SOFT_TIME_LIMIT")
+        if s.lease_seconds <= s.page_time_limit:
+            raise SettingsError("DOCPIPE_LEASE_SECONDS must be greater than DOCPIPE_PAGE_TIME_LIMIT")
+        return replace(s, **overrides) if overrides else s
+
+    def names(self) -> list[str]:
+        return [f.name for f in fields(self)]
