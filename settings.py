@@ -8,7 +8,9 @@ Every ``DOCPIPE_*`` variable is parsed here into one frozen, validated
 """
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -17,6 +19,9 @@ ROOT = Path(__file__).resolve().parent
 
 class SettingsError(ValueError):
     pass
+
+
+_QUEUE_PREFIX = re.compile(r"[A-Za-z0-9._-]+")
 
 
 def _int(env: dict, name: str, default: int, minimum: int = 0) -> int:
@@ -63,6 +68,15 @@ def _choice(env: dict, name: str, default: str, choices: tuple[str, ...]) -> str
     return raw
 
 
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"  # development | production
@@ -86,6 +100,17 @@ class Settings:
     sweep_interval: float = 60.0
     requeue_after: int = 120  # seconds a queued row may wait before the sweeper re-enqueues it
     auth_required: bool = False
+    # service (api/, workers/, db/)
+    blob_store: str = "local"  # local | db (db: blobs in the database, readable from any machine)
+    queue_prefix: str = ""  # prepended to every Celery queue name (isolates parallel deployments/tests)
+    api_host: str = "127.0.0.1"
+    api_port: int = 5000
+    worker_concurrency: int = 2  # worker processes; each builds its own ONNX engine
+    worker_max_memory_mb: int = 1500  # a worker child above this is recycled after its task
+    broker_visibility_timeout: int = 3600  # Redis: unacked messages come back after this (> page_time_limit)
+    heartbeat_interval: float = 10.0  # workers record they are alive this often
+    worker_stale_after: float = 45.0  # /ready: a worker unseen for longer is not counted
+    log_level: str = "info"
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -112,6 +137,18 @@ class Settings:
             sweep_interval=_float(env, "DOCPIPE_SWEEP_INTERVAL", cls.sweep_interval, 0.1),
             requeue_after=_int(env, "DOCPIPE_REQUEUE_AFTER", cls.requeue_after, 0),
             auth_required=_bool(env, "DOCPIPE_AUTH_REQUIRED", mode == "production"),
+            blob_store=_choice(env, "DOCPIPE_BLOB_STORE", cls.blob_store, ("local", "db")),
+            queue_prefix=env.get("DOCPIPE_QUEUE_PREFIX", ""),
+            api_host=env.get("DOCPIPE_API_HOST") or cls.api_host,
+            api_port=_int(env, "DOCPIPE_API_PORT", cls.api_port, 1),
+            worker_concurrency=_int(env, "DOCPIPE_WORKER_CONCURRENCY", cls.worker_concurrency, 1),
+            worker_max_memory_mb=_int(env, "DOCPIPE_WORKER_MAX_MEMORY_MB", cls.worker_max_memory_mb, 100),
+            broker_visibility_timeout=_int(
+                env, "DOCPIPE_BROKER_VISIBILITY_TIMEOUT", cls.broker_visibility_timeout, 1
+            ),
+            heartbeat_interval=_float(env, "DOCPIPE_HEARTBEAT_INTERVAL", cls.heartbeat_interval, 0.1),
+            worker_stale_after=_float(env, "DOCPIPE_WORKER_STALE_AFTER", cls.worker_stale_after, 0.1),
+            log_level=_choice(env, "DOCPIPE_LOG_LEVEL", cls.log_level, ("debug", "info", "warning", "error")),
         )
         if s.env == "production" and not s.auth_required:
             raise SettingsError("DOCPIPE_AUTH_REQUIRED cannot be false when DOCPIPE_ENV=production")
@@ -119,7 +156,20 @@ class Settings:
             raise SettingsError("DOCPIPE_PAGE_TIME_LIMIT must be greater than DOCPIPE_PAGE_SOFT_TIME_LIMIT")
         if s.lease_seconds <= s.page_time_limit:
             raise SettingsError("DOCPIPE_LEASE_SECONDS must be greater than DOCPIPE_PAGE_TIME_LIMIT")
+        if not s.auth_required and not is_loopback(s.api_host):
+            # Without keys every caller is tenant "default": only safe when nobody else can connect.
+            raise SettingsError("DOCPIPE_AUTH_REQUIRED must be true when DOCPIPE_API_HOST is not a loopback address")
+        if s.broker_visibility_timeout <= s.page_time_limit:
+            raise SettingsError(
+                "DOCPIPE_BROKER_VISIBILITY_TIMEOUT must be greater than DOCPIPE_PAGE_TIME_LIMIT"
+            )
+        if s.queue_prefix and not _QUEUE_PREFIX.fullmatch(s.queue_prefix):
+            raise SettingsError("DOCPIPE_QUEUE_PREFIX may hold only letters, digits, '.', '_' and '-'")
         return replace(s, **overrides) if overrides else s
+
+    def queue(self, name: str) -> str:
+        """The broker queue for ``interactive``, ``bulk`` or ``webhooks``."""
+        return f"{self.queue_prefix}{name}"
 
     def names(self) -> list[str]:
         return [f.name for f in fields(self)]
