@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pipeline.export.alto import alto_documents
 from pipeline.export.document import ExportDocument, ExportSourceMissingError, UnknownFormatError
+from pipeline.export.hocr import hocr_document
 from pipeline.export.json_tree import json_documents
 from pipeline.export.plain_text import text_documents
 
@@ -32,6 +34,8 @@ __all__ = [
 FORMATS: dict[str, str] = {
     "txt": "text/plain; charset=utf-8",
     "json": "application/json",
+    "hocr": "application/xhtml+xml; charset=utf-8",
+    "alto": "application/xml; charset=utf-8",
 }
 ZIP_MEDIA_TYPE = "application/zip"
 # Formats that hold exactly one document per file.
@@ -40,6 +44,8 @@ _ONE_DOCUMENT_PER_FILE = {"alto", "pdf"}
 _WRITERS: dict[str, Callable[[list[ExportDocument]], bytes]] = {
     "txt": text_documents,
     "json": json_documents,
+    "hocr": hocr_document,
+    "alto": alto_documents,
 }
 
 

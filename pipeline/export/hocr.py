@@ -1,0 +1,120 @@
+"""hOCR 1.2 (XHTML): ocr_page → ocr_carea → ocr_line → ocrx_word.
+
+One file for all documents: hOCR holds many ``ocr_page``s and each names its
+source file in ``image "..."``. ``ppageno`` counts from 0 within a document,
+as Tesseract writes it; ``id="page_<doc>_<page_no>"`` carries the 1-based
+number. Lines without word boxes (CJK lines: the recognizer does not
+segment them) become one ``ocrx_word`` spanning the line. Provenance sits in
+each page's title as ``x_`` properties: ``x_source``, ``x_sha256``,
+``x_models``, ``x_rotation``, ``x_deskew``, plus ``scan_res`` (the DPI).
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from pipeline.export.document import ExportDocument
+from pipeline.export.geometry import blocks, int_box, union
+from pipeline.export.provenance import SOFTWARE_NAME, models_label, page_provenance
+from pipeline.result import Line, PageResult, Word
+
+XHTML = "http://www.w3.org/1999/xhtml"
+CAPABILITIES = "ocr_page ocr_carea ocr_line ocrx_word"
+_DOCTYPE = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+    '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
+)
+
+
+def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, f"{{{XHTML}}}{tag}", attrs)
+    # A newline after each structural element keeps the file readable; lxml's
+    # pretty printer would instead indent inside lines, changing their text.
+    if tag != "span" or attrs.get("class") == "ocr_line":
+        el.tail = "\n"
+    if tag in ("head", "body", "div"):
+        el.text = "\n"
+    return el
+
+
+def _bbox(box: list[float]) -> str:
+    return "bbox {} {} {} {}".format(*int_box(box))
+
+
+def _wconf(confidence: float) -> int:
+    return max(0, min(100, round(confidence * 100)))
+
+
+def _quoted(value: str) -> str:
+    # Title values are ';'-separated and double-quoted: keep both out of them.
+    return '"' + value.replace('"', "'").replace(";", ",") + '"'
+
+
+def _page_title(doc: ExportDocument, page: PageResult) -> str:
+    prov = page_provenance(doc, page)
+    parts = [
+        f"image {_quoted(doc.filename)}",
+        f"bbox 0 0 {page.width} {page.height}",
+        f"ppageno {page.page_no - 1}",
+        f"scan_res {page.dpi} {page.dpi}",
+        f"x_source {page.source}",
+        f"x_sha256 {doc.sha256}",
+        f"x_rotation {prov['rotation']}",
+        f"x_deskew {prov['deskew_angle']:g}",
+    ]
+    if page.models:
+        parts.append(f"x_models {_quoted(models_label(page.models))}")
+    return "; ".join(parts)
+
+
+def _line_words(line: Line) -> list[Word]:
+    return line.words or [Word(line.text, line.confidence, line.box)]
+
+
+def _write_page(body: etree._Element, doc_no: int, doc: ExportDocument, page: PageResult) -> None:
+    pid = f"{doc_no}_{page.page_no}"
+    div = _el(body, "div", **{"class": "ocr_page", "id": f"page_{pid}", "title": _page_title(doc, page)})
+    n_line = n_word = 0
+    for n_block, block in enumerate(blocks(page.lines), start=1):
+        area = _el(div, "div", **{
+            "class": "ocr_carea", "id": f"block_{pid}_{n_block}",
+            "title": _bbox(union(ln.box for ln in block)),
+        })
+        for line in block:
+            n_line += 1
+            span = _el(area, "span", **{
+                "class": "ocr_line", "id": f"line_{pid}_{n_line}",
+                "title": f"{_bbox(line.box)}; x_wconf {_wconf(line.confidence)}",
+            })
+            words = _line_words(line)
+            for i, word in enumerate(words):
+                n_word += 1
+                w = _el(span, "span", **{
+                    "class": "ocrx_word", "id": f"word_{pid}_{n_word}",
+                    "title": f"{_bbox(word.box)}; x_wconf {_wconf(word.confidence)}",
+                })
+                w.text = word.text
+                # Spaces between words keep the page's plain text readable.
+                w.tail = " " if i < len(words) - 1 else None
+
+
+def hocr_tree(documents: list[ExportDocument]) -> etree._Element:
+    html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML})
+    html.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
+    html.text = "\n"
+    head = _el(html, "head")
+    _el(head, "title").text = ", ".join(doc.filename for doc in documents) or "docpipe"
+    _el(head, "meta", **{"http-equiv": "Content-Type", "content": "text/html; charset=utf-8"})
+    _el(head, "meta", name="ocr-system", content=SOFTWARE_NAME)
+    _el(head, "meta", name="ocr-capabilities", content=CAPABILITIES)
+    _el(head, "meta", name="ocr-number-of-pages", content=str(sum(len(d.pages) for d in documents)))
+    body = _el(html, "body")
+    for doc_no, doc in enumerate(documents, start=1):
+        for page in doc.pages:
+            _write_page(body, doc_no, doc, page)
+    return html
+
+
+def hocr_document(documents: list[ExportDocument]) -> bytes:
+    return etree.tostring(
+        hocr_tree(documents), xml_declaration=True, encoding="UTF-8", doctype=_DOCTYPE
+    )
