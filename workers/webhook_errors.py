@@ -1,0 +1,70 @@
+"""Webhook errors, one class per stable snake_case ``code``.
+
+The delivery log stores ``code``; the API and the verify CLI show
+``message``. Callers branch on the type, never on the message text.
+"""
+from __future__ import annotations
+
+
+class WebhookError(Exception):
+    code = "webhook_error"
+
+    def __init__(self, message: str, *, details: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+class InvalidUrlError(WebhookError):
+    """The callback URL is not an absolute http(s) URL we can call."""
+
+    code = "invalid_url"
+
+
+class BlockedDestinationError(WebhookError):
+    """The URL names or resolves to an address the SSRF guard refuses."""
+
+    code = "blocked_destination"
+
+
+class InvalidAllowedNetworksError(WebhookError):
+    """DOCPIPE_WEBHOOK_ALLOWED_NETWORKS holds something that is not a CIDR."""
+
+    code = "invalid_allowed_networks"
+
+
+class InvalidSecretError(WebhookError):
+    """A signing secret is not ``whsec_`` + base64 of enough bytes."""
+
+    code = "invalid_secret"
+
+
+class VerificationError(WebhookError):
+    """Base of every reason a receiver rejects a webhook."""
+
+    code = "verification_failed"
+
+
+class MissingHeadersError(VerificationError):
+    code = "missing_headers"
+
+
+class InvalidTimestampError(VerificationError):
+    code = "invalid_timestamp"
+
+
+class TimestampOutOfToleranceError(VerificationError):
+    code = "timestamp_out_of_tolerance"
+
+
+class SignatureMismatchError(VerificationError):
+    code = "signature_mismatch"
+
+
+class DnsError(WebhookError):
+    """The callback host did not resolve to any address."""
+
+    code = "dns_error"

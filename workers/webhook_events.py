@@ -1,0 +1,108 @@
+"""The thin JSON body of a webhook event.
+
+Standard Webhooks' shape: ``type``, ``timestamp`` (when the event happened,
+not when this attempt is made) and ``data``. ``data`` names the job and
+says how it ended, with links to fetch the rest; it never carries page
+text, so a misdirected or logged webhook leaks no document content and
+the receiver reads pages through the authenticated API. Fields are copied
+from an allow-list, so a summary that holds more (text, file names) cannot
+leak it by accident.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from urllib.parse import quote
+
+JOB_EVENT_TYPES = {
+    "succeeded": "job.succeeded",
+    "partial": "job.partial",
+    "failed": "job.failed",
+    "canceled": "job.canceled",
+}
+PAGE_COMPLETED = "page.completed"
+EVENT_TYPES = frozenset(JOB_EVENT_TYPES.values()) | {PAGE_COMPLETED}
+
+
+def _iso(moment: datetime | str | None) -> str:
+    if isinstance(moment, str):
+        return moment
+    moment = moment or datetime.now(timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)  # the database stores naive UTC
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _links(base_url: str, job_id: str) -> dict:
+    job = f"{base_url.rstrip('/')}/v1/jobs/{quote(str(job_id), safe='')}"
+    return {"job": job, "pages": f"{job}/pages"}
+
+
+def _confidence(value) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def _error(summary: Mapping) -> dict | None:
+    error = summary.get("error")
+    if not error:
+        return None
+    if isinstance(error, Mapping):
+        return {"code": error.get("code"), "message": error.get("message")}
+    return {"code": str(error), "message": None}
+
+
+def job_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | str | None = None) -> dict:
+    """The event for a job that reached a terminal state.
+
+    ``summary`` is a plain dict: ``id``, ``status``, ``pages_total``,
+    ``pages_done``, ``pages_failed``, ``confidence``, ``external_ref``,
+    optionally ``error`` and ``finished_at``. Anything else is ignored.
+    """
+    status = summary["status"]
+    if status not in JOB_EVENT_TYPES:
+        raise ValueError(f"job events are sent for terminal states only, not {status!r}")
+    job_id = str(summary["id"])
+    return {
+        "type": JOB_EVENT_TYPES[status],
+        "timestamp": _iso(occurred_at or summary.get("finished_at")),
+        "data": {
+            "job_id": job_id,
+            "status": status,
+            "external_ref": summary.get("external_ref"),
+            "progress": {
+                "pages_total": int(summary.get("pages_total") or 0),
+                "pages_done": int(summary.get("pages_done") or 0),
+                "pages_failed": int(summary.get("pages_failed") or 0),
+            },
+            "confidence": _confidence(summary.get("confidence")),
+            "error": _error(summary),
+            "links": _links(base_url, job_id),
+        },
+    }
+
+
+def page_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | str | None = None) -> dict:
+    """``page.completed`` for endpoints that subscribe to it: which page, how it ended, no text."""
+    job_id = str(summary["job_id"])
+    links = _links(base_url, job_id)
+    return {
+        "type": PAGE_COMPLETED,
+        "timestamp": _iso(occurred_at or summary.get("finished_at")),
+        "data": {
+            "job_id": job_id,
+            "external_ref": summary.get("external_ref"),
+            "document": summary.get("document"),
+            "page_no": int(summary["page_no"]),
+            "status": summary["status"],
+            "source": summary.get("source"),
+            "confidence": _confidence(summary.get("confidence")),
+            "error": _error(summary),
+            "links": links,
+        },
+    }
+
+
+def encode(event: Mapping) -> bytes:
+    """The exact bytes that are signed and sent: compact UTF-8 JSON."""
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
