@@ -1,0 +1,225 @@
+"""``Client``: the docpipe HTTP API (v1) from Python.
+
+Only ``requests``: this module must work on any machine that can reach the API,
+so it imports nothing from the server's packages.
+"""
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from urllib.parse import urljoin
+
+import requests
+
+from client.errors import (
+    ApiError,
+    TransportError,
+    WaitTimeout,
+    error_class_for,
+)
+from client.retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
+from client.webhooks import verify_webhook as _verify_webhook
+
+TERMINAL_STATUSES = frozenset({"succeeded", "partial", "failed", "canceled"})
+RESULT_FORMATS = ("txt", "json", "hocr", "alto", "pdf")
+
+
+class Client:
+    def __init__(
+        self,
+        base_url: str = "http://127.0.0.1:5000",
+        api_key: str | None = None,
+        *,
+        timeout: float = 60.0,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+    ):
+        self.base_url = base_url.rstrip("/") + "/"
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self._session = session or requests.Session()
+        self._session.headers["User-Agent"] = "docpipe-client/1"
+        if api_key:
+            self._session.headers["Authorization"] = f"Bearer {api_key}"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def health(self) -> dict:
+        return self._request("GET", "health").json()
+
+    # --- jobs ---------------------------------------------------------------
+
+    def submit(
+        self,
+        path_or_bytes: str | os.PathLike | bytes,
+        *,
+        filename: str | None = None,
+        mode: str | None = None,
+        pages: str | None = None,
+        priority: str | None = None,
+        external_ref: str | None = None,
+        idempotency_key: str | None = None,
+        callback_url: str | None = None,
+        batch_id: str | None = None,
+    ) -> dict:
+        """Upload one file as a new job and return the job view.
+
+        A key is always sent (a random one if none is given) so that retrying
+        after a lost response can never create a second job.
+        """
+        if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
+            data = bytes(path_or_bytes)
+            filename = filename or "upload"
+        else:
+            path = Path(path_or_bytes)
+            data = path.read_bytes()
+            filename = filename or path.name
+        fields = {
+            "mode": mode,
+            "pages": pages,
+            "priority": priority,
+            "external_ref": external_ref,
+            "callback_url": callback_url,
+            "batch_id": batch_id,
+        }
+        form = {k: v for k, v in fields.items() if v is not None}
+        headers = {"Idempotency-Key": idempotency_key or f"client-{uuid.uuid4()}"}
+        response = self._request(
+            "POST",
+            "v1/jobs",
+            data=form,
+            files=[("file", (filename, data, "application/octet-stream"))],
+            headers=headers,
+        )
+        return response.json()
+
+    def job(self, job_id: str) -> dict:
+        return self._request("GET", f"v1/jobs/{job_id}").json()
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float | None = None,
+        poll: float = 1.0,
+        on_update: Callable[[dict], None] | None = None,
+    ) -> dict:
+        """Poll until the job is terminal and return its view; raise ``WaitTimeout`` after ``timeout`` s."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            response = self._request("GET", f"v1/jobs/{job_id}")
+            view = response.json()
+            if on_update is not None:
+                on_update(view)
+            if view.get("status") in TERMINAL_STATUSES:
+                return view
+            # The server knows how long a page takes; its hint beats our default.
+            pause = parse_retry_after(response.headers.get("Retry-After"))
+            pause = poll if pause is None else pause
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WaitTimeout(
+                        f"Job {job_id} is still {view.get('status')} after {timeout} s.",
+                        details={"job_id": job_id, "status": view.get("status")},
+                    )
+                pause = min(pause, remaining)
+            time.sleep(pause)
+
+    def pages(self, job_id: str, *, limit: int = 50) -> Iterator[dict]:
+        """Every page of the job, in order, following the server's ``next`` links."""
+        url: str | None = f"v1/jobs/{job_id}/pages?offset=0&limit={limit}"
+        while url:
+            body = self._request("GET", url).json()
+            yield from body.get("pages", [])
+            url = body.get("next")
+
+    def result(self, job_id: str, format: str = "txt") -> bytes:
+        return self._request("GET", f"v1/jobs/{job_id}/result", params={"format": format}).content
+
+    def delete(self, job_id: str) -> None:
+        self._request("DELETE", f"v1/jobs/{job_id}")
+
+    def list_jobs(self, *, limit: int = 100, **filters: str) -> Iterator[dict]:
+        """Every job visible to this key (filters: ``status``, ``external_ref``, ``updated_since``)."""
+        params: dict = {k: v for k, v in filters.items() if v is not None}
+        params["limit"] = limit
+        while True:
+            body = self._request("GET", "v1/jobs", params=params).json()
+            yield from body.get("jobs", [])
+            cursor = body.get("next_cursor")
+            if not cursor:
+                return
+            params["cursor"] = cursor
+
+    # --- batches (only on servers that offer them) --------------------------
+
+    def create_batch(self, name: str, *, external_ref: str | None = None) -> dict:
+        payload = {"name": name}
+        if external_ref is not None:
+            payload["external_ref"] = external_ref
+        return self._request("POST", "v1/batches", json=payload).json()
+
+    def batch(self, batch_id: str) -> dict:
+        return self._request("GET", f"v1/batches/{batch_id}").json()
+
+    # --- webhooks -----------------------------------------------------------
+
+    @staticmethod
+    def verify_webhook(secret: str | bytes, headers: Mapping[str, str], body: bytes | str, **kwargs):
+        return _verify_webhook(secret, headers, body, **kwargs)
+
+    # --- transport ----------------------------------------------------------
+
+    def _request(self, method: str, url: str, **kwargs) -> requests.Response:
+        full_url = urljoin(self.base_url, url.lstrip("/")) if not url.startswith("http") else url
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self._session.request(method, full_url, timeout=self.timeout, **kwargs)
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                if attempt >= self.retry.max_attempts:
+                    raise TransportError(
+                        f"Could not reach {full_url} after {attempt} attempts: {exc}",
+                        details={"url": full_url, "attempts": attempt},
+                    ) from exc
+                time.sleep(self.retry.delay(attempt))
+                continue
+            if response.status_code < 400:
+                return response
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if response.status_code in RETRY_STATUSES and attempt < self.retry.max_attempts:
+                time.sleep(self.retry.delay(attempt, retry_after))
+                continue
+            raise _api_error(response, retry_after)
+
+
+def _api_error(response: requests.Response, retry_after: float | None) -> ApiError:
+    """Build the typed error from the envelope; cope with proxies that answer in HTML."""
+    code = message = None
+    details: dict = {}
+    try:
+        envelope = response.json().get("error")
+    except (ValueError, AttributeError):
+        envelope = None
+    if isinstance(envelope, dict):
+        code = envelope.get("code")
+        message = envelope.get("message")
+        details = envelope.get("details") or {}
+    elif isinstance(envelope, str):
+        message = envelope
+    if not message:
+        message = (response.text or response.reason or "").strip()[:300] or f"HTTP {response.status_code}"
+    cls = error_class_for(response.status_code)
+    return cls(message, status=response.status_code, code=code, details=details, retry_after=retry_after)
