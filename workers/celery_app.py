@@ -1,0 +1,66 @@
+"""The Celery application, built from Settings (``celery -A workers.celery_app worker``).
+
+``app`` is created on first access, so importing this module to call
+``create_celery(settings)`` (the API does) reads no environment.
+"""
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from workers.queues import OCR_PAGE, SWEEP, queue_names
+
+
+def create_celery(settings) -> Celery:
+    app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks"])
+    app.conf.update(
+        # JSON only: a message can never make a worker unpickle code.
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        # The database holds every outcome; Celery keeps none.
+        task_ignore_result=True,
+        result_backend=None,
+        # A message is acknowledged after its task ran, and given back when the
+        # process running it dies, so a killed worker loses no page.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        worker_concurrency=settings.worker_concurrency,
+        worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,
+        task_annotations={
+            OCR_PAGE: {"soft_time_limit": settings.page_soft_time_limit, "time_limit": settings.page_time_limit}
+        },
+        task_queues=[Queue(name, routing_key=name) for name in queue_names(settings)],
+        task_default_queue=settings.queue("interactive"),
+        task_create_missing_queues=False,
+        # Redis re-delivers an unacknowledged message after this; it must exceed the
+        # longest a task may run, or a slow page would be handed to a second worker.
+        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=5,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        beat_schedule={
+            "sweep": {
+                "task": SWEEP,
+                "schedule": settings.sweep_interval,
+                "options": {"queue": settings.queue("interactive"), "expires": max(settings.sweep_interval, 5.0)},
+            }
+        },
+        beat_schedule_filename=str(settings.var_dir / f"celerybeat-schedule{settings.queue_prefix}"),
+    )
+    app.docpipe_settings = settings
+    return app
+
+
+def __getattr__(name: str):
+    if name in ("app", "celery"):
+        from settings import Settings
+        from workers import lifecycle
+
+        built = create_celery(Settings.from_env())
+        lifecycle.install(built)
+        globals()["app"] = globals()["celery"] = built
+        return built
+    raise AttributeError(name)

@@ -1,0 +1,166 @@
+"""Runs the pipeline for jobs: the only module that calls both ``pipeline`` and ``db``.
+
+It claims, runs, stores and finalizes; it knows nothing of Celery (the tasks
+hand it ids and publish whatever it says must be enqueued next). Pipeline
+failures are translated to page outcomes here, by type:
+
+* ``PipelineError`` — the input itself is the problem (a page too large, a
+  broken page): retrying cannot help, the page fails with the error's code;
+* a timeout or any other exception — maybe transient: the page goes back to
+  the queue while attempts remain, then fails (``timeout`` / ``internal_error``).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from db import repository
+from db.blobs import BlobNotFound, blob_store
+from db.session import Database
+from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, open_document
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAY_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class SplitOutcome:
+    priority: str
+    page_ids: list[str]
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    status: str  # succeeded | failed | retry | skipped
+    priority: str = "interactive"
+    job_status: str | None = None  # the job's terminal state if this page ended the job
+
+
+class JobRunner:
+    """One per worker process: owns the process's engine, database pool and blob store."""
+
+    _by_process: dict[int, "JobRunner"] = {}
+
+    def __init__(self, settings, *, timeout_errors: tuple[type[BaseException], ...] = ()):
+        self.settings = settings
+        self.database = Database.for_url(settings.database_url)
+        self.blobs = blob_store(settings, self.database)
+        self.limits = Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels)
+        self.timeout_errors = timeout_errors
+        self._engine: Engine | None = None
+        self._cached_blob: tuple[str, bytes] | None = None
+
+    @classmethod
+    def for_process(cls, settings, **kwargs) -> "JobRunner":
+        # Built once per worker process, after the fork: ONNX sessions and pools never cross one.
+        pid = os.getpid()
+        if pid not in cls._by_process:
+            cls._by_process = {pid: cls(settings, **kwargs)}
+        return cls._by_process[pid]
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = Engine(EngineConfig(models_dir=self.settings.models_dir, threads=self.settings.ocr_threads))
+        return self._engine
+
+    def _blob(self, key: str) -> bytes:
+        # Consecutive pages of one document usually reach the same process: keep the last file.
+        if self._cached_blob is None or self._cached_blob[0] != key:
+            self._cached_blob = (key, self.blobs.get(key))
+        return self._cached_blob[1]
+
+    # ------------------------------------------------------------ split
+
+    def split(self, document_id: str) -> SplitOutcome | None:
+        """Create the document's page rows; returns the pages to enqueue (None if nothing to do)."""
+        with self.database.session() as s:
+            work = repository.document_work(s, document_id)
+        if work is None or work.job_status not in ("queued", "running"):
+            return None
+        if work.status != "queued":
+            # Already split (a duplicate delivery): re-offer the pages still waiting.
+            with self.database.session() as s:
+                return SplitOutcome(work.priority, repository.split_document(s, document_id, []))
+        try:
+            with open_document(self._blob(work.blob_key), self.limits) as doc:
+                numbers = list(doc.select(work.pages_spec))
+        except (PipelineError, BlobNotFound, ValueError) as exc:
+            code = getattr(exc, "code", "corrupt_file")
+            with self.database.session() as s:
+                job_id = repository.fail_document(s, document_id, code, str(exc))
+                if job_id:
+                    repository.finalize_job(s, job_id)
+            return None
+        with self.database.session() as s:
+            page_ids = repository.split_document(s, document_id, numbers)
+        return SplitOutcome(work.priority, page_ids)
+
+    def mark_enqueued(self, *, document_ids=(), page_ids=()) -> None:
+        with self.database.session() as s:
+            repository.mark_enqueued(s, document_ids=document_ids, page_ids=page_ids)
+
+    # ------------------------------------------------------------ one page
+
+    def run_page(self, page_id: str, worker: str) -> PageOutcome:
+        with self.database.session() as s:
+            claim = repository.claim_page(
+                s,
+                page_id,
+                worker=worker,
+                lease_seconds=self.settings.lease_seconds,
+                max_attempts=self.settings.page_max_attempts,
+            )
+            if claim is None:
+                # Done already, held by a live lease (a duplicate message), or its last
+                # attempt's worker died: then it ends here as worker_lost.
+                job_id = repository.fail_exhausted_page(s, page_id, self.settings.page_max_attempts)
+                final = repository.finalize_job(s, job_id) if job_id else None
+                return PageOutcome("skipped" if job_id is None else "failed", job_status=final)
+        priority = claim.priority
+
+        try:
+            result = self._process(claim)
+        except PipelineError as exc:
+            return self._fail(claim, priority, exc.code, exc.message)
+        except BlobNotFound:
+            return self._fail(claim, priority, "blob_missing", "the uploaded file is gone (the job was deleted?)")
+        except self.timeout_errors:
+            return self._retry_or_fail(claim, priority, "timeout", "the page took longer than the page time limit")
+        except Exception as exc:  # noqa: BLE001 - anything else may be transient: retry, then fail
+            log.exception("page %s attempt %s failed", page_id, claim.attempt)
+            return self._retry_or_fail(claim, priority, "internal_error", f"{type(exc).__name__}: {exc}")
+
+        with self.database.session() as s:
+            stored = repository.store_page_result(s, claim, result)
+        if not stored:
+            return PageOutcome("skipped", priority)  # canceled or superseded meanwhile
+        return PageOutcome("succeeded", priority, self._finalize(claim.job_id))
+
+    def _process(self, claim: repository.ClaimedPage) -> dict:
+        options = Options(mode=claim.mode, dpi=claim.dpi)
+        with open_document(self._blob(claim.blob_key), self.limits) as doc:
+            result = self.engine.process_page(doc, claim.page_no, options)
+        return result.to_dict()
+
+    def _finalize(self, job_id: str) -> str | None:
+        # A separate transaction, after the page's own commit, so the last
+        # finisher always sees every other page's committed state.
+        with self.database.session() as s:
+            return repository.finalize_job(s, job_id)
+
+    def _fail(self, claim, priority: str, code: str, message: str) -> PageOutcome:
+        with self.database.session() as s:
+            failed = repository.fail_page(s, claim, code, message)
+        if not failed:
+            return PageOutcome("skipped", priority)
+        return PageOutcome("failed", priority, self._finalize(claim.job_id))
+
+    def _retry_or_fail(self, claim, priority: str, code: str, message: str) -> PageOutcome:
+        if claim.attempt >= self.settings.page_max_attempts:
+            return self._fail(claim, priority, code, message)
+        with self.database.session() as s:
+            released = repository.release_page(s, claim, code, message)
+        return PageOutcome("retry" if released else "skipped", priority)

@@ -1,0 +1,75 @@
+"""What a worker does around its tasks: migrate at start, fresh pools after fork, heartbeats.
+
+Heartbeats go to the database (not Celery's broadcast), so ``/ready`` can
+count live workers on every broker, including the SQLAlchemy transport,
+which has no remote control.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from celery import signals
+
+from db import repository
+from db.migrate import upgrade
+from db.session import Database
+
+log = logging.getLogger(__name__)
+
+
+class Heartbeat:
+    def __init__(self, database: Database, hostname: str, queues: str, interval: float):
+        self.database, self.hostname, self.queues, self.interval = database, hostname, queues, interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="docpipe-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self.beat()
+        self._thread.start()
+
+    def beat(self) -> None:
+        try:
+            with self.database.session() as s:
+                repository.record_heartbeat(s, self.hostname, os.getpid(), self.queues)
+        except Exception as exc:  # noqa: BLE001 - a missed beat must not kill the worker
+            log.warning("heartbeat failed: %s", exc)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.beat()
+
+    def stop(self) -> None:
+        self._stop.set()
+        try:
+            with self.database.session() as s:
+                repository.forget_worker(s, self.hostname)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not deregister worker: %s", exc)
+
+
+def install(app) -> None:
+    settings = app.docpipe_settings
+    state: dict = {}
+
+    @signals.worker_init.connect(weak=False)
+    def _migrate(sender=None, **_):
+        upgrade(Database.for_url(settings.database_url))
+
+    @signals.worker_process_init.connect(weak=False)
+    def _after_fork(**_):
+        Database.after_fork()
+
+    @signals.worker_ready.connect(weak=False)
+    def _start_heartbeat(sender=None, **_):
+        queues = ",".join(q.name for q in sender.app.amqp.queues.consume_from.values()) if sender else ""
+        hb = Heartbeat(Database.for_url(settings.database_url), sender.hostname, queues, settings.heartbeat_interval)
+        hb.start()
+        state["heartbeat"] = hb
+
+    @signals.worker_shutdown.connect(weak=False)
+    def _stop_heartbeat(**_):
+        hb = state.pop("heartbeat", None)
+        if hb:
+            hb.stop()

@@ -1,0 +1,76 @@
+"""Queue names and publishing: the one place that knows how work reaches the broker.
+
+Tasks are sent by name, so the API can enqueue without importing task code,
+and every queue name carries ``DOCPIPE_QUEUE_PREFIX`` so that deployments
+(or test sessions) sharing one Redis never take each other's work.
+"""
+from __future__ import annotations
+
+import logging
+
+from kombu.exceptions import KombuError
+
+PRIORITIES = ("interactive", "bulk")
+WEBHOOKS = "webhooks"
+
+SPLIT_DOCUMENT = "docpipe.split_document"
+OCR_PAGE = "docpipe.ocr_page"
+SWEEP = "docpipe.sweep"
+
+log = logging.getLogger(__name__)
+
+# Publishing must not hang a request when the broker is down: the row is in the
+# database already and the sweeper enqueues it later.
+_RETRY_POLICY = {"max_retries": 2, "interval_start": 0.1, "interval_step": 0.5, "interval_max": 1.0}
+
+
+class BrokerUnavailable(Exception):
+    code = "broker_unavailable"
+
+
+def queue_names(settings) -> list[str]:
+    return [settings.queue(name) for name in (*PRIORITIES, WEBHOOKS)]
+
+
+class Enqueuer:
+    def __init__(self, celery, settings):
+        self.celery = celery
+        self.settings = settings
+
+    def queue_for(self, priority: str) -> str:
+        return self.settings.queue(priority if priority in PRIORITIES else "interactive")
+
+    def _send(self, name: str, arg: str, priority: str, countdown: float | None = None) -> None:
+        try:
+            self.celery.send_task(
+                name,
+                args=[arg],
+                queue=self.queue_for(priority),
+                countdown=countdown,
+                retry=True,
+                retry_policy=_RETRY_POLICY,
+            )
+        except (KombuError, OSError) as exc:
+            raise BrokerUnavailable(f"could not publish {name}: {exc}") from exc
+
+    def split_document(self, document_id: str, priority: str) -> None:
+        self._send(SPLIT_DOCUMENT, document_id, priority)
+
+    def ocr_page(self, page_id: str, priority: str, countdown: float | None = None) -> None:
+        self._send(OCR_PAGE, page_id, priority, countdown)
+
+    def depth(self, name: str) -> int | None:
+        """Messages waiting in queue ``name`` (interactive, bulk, webhooks), or None when the broker cannot say."""
+        queue = self.settings.queue(name)
+        try:
+            with self.celery.connection_for_read() as conn:
+                conn.ensure_connection(max_retries=1)
+                channel = conn.default_channel
+                try:
+                    _, count, _ = channel.queue_declare(queue=queue, passive=True)
+                except Exception:  # noqa: BLE001 - a queue never declared holds nothing
+                    return 0
+                return int(count)
+        except (KombuError, OSError) as exc:
+            log.warning("queue depth unavailable for %s: %s", queue, exc)
+            return None

@@ -1,0 +1,61 @@
+"""Thin Celery tasks: they take ids, call the job runner or sweeper, and publish what comes next."""
+from __future__ import annotations
+
+import os
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.utils.log import get_task_logger
+
+from db.session import Database
+from workers import sweeper
+from workers.job_runner import RETRY_DELAY_SECONDS, JobRunner
+from workers.queues import OCR_PAGE, SPLIT_DOCUMENT, SWEEP, BrokerUnavailable, Enqueuer
+
+log = get_task_logger(__name__)
+
+
+def _runner(task) -> JobRunner:
+    return JobRunner.for_process(task.app.docpipe_settings, timeout_errors=(SoftTimeLimitExceeded,))
+
+
+def _enqueuer(task) -> Enqueuer:
+    return Enqueuer(task.app, task.app.docpipe_settings)
+
+
+@shared_task(name=SPLIT_DOCUMENT, bind=True, ignore_result=True)
+def split_document(self, document_id: str) -> int:
+    runner = _runner(self)
+    outcome = runner.split(document_id)
+    if outcome is None:
+        return 0
+    enqueuer, sent = _enqueuer(self), []
+    try:
+        for page_id in outcome.page_ids:
+            enqueuer.ocr_page(page_id, outcome.priority)
+            sent.append(page_id)
+    except BrokerUnavailable as exc:
+        log.warning("pages of %s left for the sweeper: %s", document_id, exc)
+    finally:
+        runner.mark_enqueued(page_ids=sent)
+    return len(sent)
+
+
+@shared_task(name=OCR_PAGE, bind=True, ignore_result=True)
+def ocr_page(self, page_id: str) -> str:
+    runner = _runner(self)
+    outcome = runner.run_page(page_id, worker=f"{self.request.hostname}:{os.getpid()}")
+    if outcome.status == "retry":
+        try:
+            _enqueuer(self).ocr_page(page_id, outcome.priority, countdown=RETRY_DELAY_SECONDS)
+            runner.mark_enqueued(page_ids=[page_id])
+        except BrokerUnavailable as exc:
+            log.warning("retry of page %s left for the sweeper: %s", page_id, exc)
+    return outcome.status
+
+
+@shared_task(name=SWEEP, bind=True, ignore_result=True)
+def sweep(self) -> dict:
+    settings = self.app.docpipe_settings
+    report = sweeper.sweep(settings, Database.for_url(settings.database_url), _enqueuer(self))
+    return report.__dict__
