@@ -21,6 +21,7 @@ from pipeline.export.document import ExportDocument, ExportSourceMissingError, U
 from pipeline.export.hocr import hocr_document
 from pipeline.export.json_tree import json_documents
 from pipeline.export.plain_text import text_documents
+from pipeline.export.searchable_pdf import pdf_documents
 
 __all__ = [
     "FORMATS",
@@ -36,6 +37,7 @@ FORMATS: dict[str, str] = {
     "json": "application/json",
     "hocr": "application/xhtml+xml; charset=utf-8",
     "alto": "application/xml; charset=utf-8",
+    "pdf": "application/pdf",
 }
 ZIP_MEDIA_TYPE = "application/zip"
 # Formats that hold exactly one document per file.
@@ -46,6 +48,7 @@ _WRITERS: dict[str, Callable[[list[ExportDocument]], bytes]] = {
     "json": json_documents,
     "hocr": hocr_document,
     "alto": alto_documents,
+    "pdf": pdf_documents,
 }
 
 
