@@ -69,16 +69,16 @@ def place_line(page: pymupdf.Page, line: Line, sx: float, sy: float) -> bool:
     # Font size so ascender-to-descender spans the box height; baseline lifted
     # by the descender so descenders stay inside the box.
     fontsize = height / (font.ascender - font.descender)
-    baseline = origin + pymupdf.Point(0, font.descender * fontsize)
-    if tilt:
-        baseline = origin + pymupdf.Point(0, font.descender * fontsize) * pymupdf.Matrix(tilt)
+    lift = pymupdf.Point(0, font.descender * fontsize)
+    baseline = origin + (lift * pymupdf.Matrix(tilt) if tilt else lift)
     natural = font.text_length(text, fontsize=fontsize)
     if natural <= 0:
         return False
     # Stretch the text to the box width so selection highlights match the line.
     matrix = pymupdf.Matrix(width / natural, 1)
     if tilt:
-        matrix = matrix * pymupdf.Matrix(tilt)
+        # morph works in PDF space, where y points up: the turn is reversed.
+        matrix = matrix * pymupdf.Matrix(-tilt)
     writer = pymupdf.TextWriter(page.rect)
     writer.append(baseline, text, font=font, fontsize=fontsize)
     writer.write_text(page, render_mode=3, morph=(baseline, matrix))
