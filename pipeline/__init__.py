@@ -11,9 +11,29 @@ this (the engine is built once per process and reused)::
         for page_no in doc.select(options.pages):
             result = engine.process_page(doc, page_no, options)   # PageResult
 
+or, for one file in one go, ``for result in engine.process(data, options): ...``.
+
 Every failure is a ``PipelineError`` subclass with a stable ``code``.
+Boxes in a ``PageResult`` are always in the pixels of the page as rendered
+at ``result.dpi``, before any rotation or deskew the engine applied
+internally (``result.preprocessing`` only reports those).
 """
 from pipeline.errors import PipelineError
+from pipeline.ingest import Document, open_document
+from pipeline.options import Limits, Options
+from pipeline.reader import Engine, EngineConfig, default_threads
 from pipeline.result import Line, PageResult, Word
 
-__all__ = ["PipelineError", "PageResult", "Line", "Word"]
+__all__ = [
+    "Document",
+    "Engine",
+    "EngineConfig",
+    "Limits",
+    "Line",
+    "Options",
+    "PageResult",
+    "PipelineError",
+    "Word",
+    "default_threads",
+    "open_document",
+]

@@ -39,6 +39,12 @@ class CorruptFileError(PipelineError):
     code = "corrupt_file"
 
 
+class EmptyFileError(CorruptFileError):
+    """Zero bytes: a corrupt file with its own code, so callers can say so."""
+
+    code = "empty_file"
+
+
 class InferenceError(PipelineError):
     code = "inference_failed"
 
@@ -49,6 +55,12 @@ class ModelError(PipelineError):
     code = "model_unavailable"
 
 
+class PageRangeError(PipelineError, ValueError):
+    """A ``pages`` spec that is malformed or names pages the document lacks."""
+
+    code = "invalid_pages"
+
+
 ERRORS_BY_CODE = {
     cls.code: cls
     for cls in (
@@ -57,7 +69,9 @@ ERRORS_BY_CODE = {
         PageTooLargeError,
         TooManyPagesError,
         CorruptFileError,
+        EmptyFileError,
         InferenceError,
         ModelError,
+        PageRangeError,
     )
 }

@@ -1,0 +1,128 @@
+"""Greedy CTC decoding with a confidence per character.
+
+The recognizer emits, per time step, a probability over
+``[blank] + charset + [" "]``. Greedy decoding takes the best class per
+step, merges repeats and drops blanks; each kept character remembers its
+probability and the time steps it spans, so the caller can place word
+boxes along the line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class DecodedChar:
+    char: str
+    confidence: float
+    start: int  # first time step (inclusive)
+    end: int  # last time step (exclusive)
+
+
+@dataclass(frozen=True)
+class DecodedLine:
+    chars: tuple[DecodedChar, ...]
+    steps: int  # time steps in the (unpadded) sequence
+
+    @property
+    def text(self) -> str:
+        return "".join(c.char for c in self.chars)
+
+    @property
+    def confidence(self) -> float:
+        if not self.chars:
+            return 0.0
+        return float(np.mean([c.confidence for c in self.chars]))
+
+
+class CtcDecoder:
+    def __init__(self, charset: list[str]):
+        # Class 0 is the CTC blank; PP-OCR appends the space as the last class.
+        self.classes = ["", *charset, " "]
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+    def decode(self, probs: np.ndarray, steps: int | None = None) -> DecodedLine:
+        """Decode one (T, C) probability matrix; ``steps`` trims padding."""
+        if probs.shape[-1] != self.num_classes:
+            raise ValueError(f"model has {probs.shape[-1]} classes, charset has {self.num_classes}")
+        if steps is not None:
+            probs = probs[:steps]
+        best = probs.argmax(axis=1)
+        best_p = probs[np.arange(len(best)), best]
+        chars: list[DecodedChar] = []
+        t, n = 0, len(best)
+        while t < n:
+            cls = int(best[t])
+            end = t + 1
+            while end < n and best[end] == cls:
+                end += 1
+            if cls != 0:
+                # A run's confidence is its best step: CTC spreads one
+                # character over several steps with falling edges.
+                chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
+            t = end
+        return DecodedLine(tuple(_tidy_spaces(chars)), n)
+
+
+def _is_cjk(ch: str) -> bool:
+    return (
+        "\u2e80" <= ch <= "\u9fff"
+        or "\uf900" <= ch <= "\ufaff"
+        or "\uff00" <= ch <= "\uffef"
+        or "\u3000" <= ch <= "\u303f"
+    )
+
+
+def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:
+    """Drop leading/trailing/doubled spaces and spaces between CJK characters.
+
+    Chinese text has no word spaces; the model sometimes emits one where
+    the glyph gap is wide, which would corrupt the text and its search.
+    """
+    out: list[DecodedChar] = []
+    for i, c in enumerate(chars):
+        if c.char != " ":
+            out.append(c)
+            continue
+        if not out or out[-1].char == " ":
+            continue
+        nxt = next((d for d in chars[i + 1 :] if d.char != " "), None)
+        if nxt is None:
+            continue
+        if _is_cjk(out[-1].char) and _is_cjk(nxt.char):
+            continue
+        out.append(c)
+    return out
+
+
+def split_words(line: DecodedLine) -> list[tuple[str, float, float, float]]:
+    """Words of a line as (text, confidence, start, end) in fractions of its width.
+
+    Words are runs of characters between spaces; a CJK run counts as one
+    word (there is no word boundary to find in it).
+    """
+    words = []
+    current: list[DecodedChar] = []
+    steps = max(1, line.steps)
+
+    def flush():
+        if current:
+            text = "".join(c.char for c in current)
+            conf = float(np.mean([c.confidence for c in current]))
+            start = current[0].start / steps
+            end = current[-1].end / steps
+            words.append((text, conf, start, end))
+            current.clear()
+
+    for c in line.chars:
+        if c.char == " ":
+            flush()
+        else:
+            current.append(c)
+    flush()
+    return words

@@ -1,0 +1,78 @@
+"""Quadrilateral geometry shared by detection, cropping and layout.
+
+A quad is a float32 array of four (x, y) corners ordered top-left,
+top-right, bottom-right, bottom-left as the text reads.
+"""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+
+def order_quad(points: np.ndarray) -> np.ndarray:
+    """Order four corners as top-left, top-right, bottom-right, bottom-left."""
+    pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    by_x = pts[np.argsort(pts[:, 0], kind="stable")]
+    left, right = by_x[:2], by_x[2:]
+    tl, bl = left[np.argsort(left[:, 1], kind="stable")]
+    tr, br = right[np.argsort(right[:, 1], kind="stable")]
+    return np.array([tl, tr, br, bl], dtype=np.float32)
+
+
+def min_area_quad(points: np.ndarray) -> tuple[np.ndarray, float]:
+    """The minimum-area rectangle around ``points`` and its shorter side."""
+    rect = cv2.minAreaRect(np.asarray(points, dtype=np.float32).reshape(-1, 1, 2))
+    quad = order_quad(cv2.boxPoints(rect))
+    return quad, float(min(rect[1]))
+
+
+def quad_size(quad: np.ndarray) -> tuple[float, float]:
+    """(width, height) of a quad measured along its own edges."""
+    q = np.asarray(quad, dtype=np.float32)
+    w = max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2]))
+    h = max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]))
+    return float(w), float(h)
+
+
+def quad_angle(quad: np.ndarray) -> float:
+    """Angle of the quad's top edge in degrees (positive: rising to the right, image y down)."""
+    q = np.asarray(quad, dtype=np.float32)
+    dx, dy = q[1] - q[0]
+    return -math.degrees(math.atan2(float(dy), float(dx)))
+
+
+def quad_to_box(quad: np.ndarray) -> list[float]:
+    """Axis-aligned [x0, y0, x1, y1] around a quad."""
+    q = np.asarray(quad, dtype=np.float32)
+    return [float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())]
+
+
+def rotate_points(points: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """Apply a 2×3 affine matrix to (N, 2) points."""
+    pts = np.asarray(points, dtype=np.float32).reshape(-1, 2)
+    return pts @ matrix[:, :2].T + matrix[:, 2]
+
+
+def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """Cut a (possibly rotated) quad out of ``image`` as an upright strip."""
+    q = np.asarray(quad, dtype=np.float32)
+    w, h = quad_size(q)
+    w, h = max(1, int(round(w))), max(1, int(round(h)))
+    x0, y0, x1, y1 = quad_to_box(q)
+    if abs(q[0, 1] - q[1, 1]) < 0.5 and abs(q[0, 0] - q[3, 0]) < 0.5:
+        # Axis-aligned: a plain slice is exact and much cheaper than a warp.
+        xs, ys = max(0, int(round(x0))), max(0, int(round(y0)))
+        return image[ys : max(ys + 1, int(round(y1))), xs : max(xs + 1, int(round(x1)))]
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(q, dst)
+    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def interpolate_on_quad(quad: np.ndarray, t0: float, t1: float) -> np.ndarray:
+    """The sub-quad between fractions ``t0`` and ``t1`` of the quad's width."""
+    q = np.asarray(quad, dtype=np.float32)
+    top = lambda t: q[0] + (q[1] - q[0]) * t  # noqa: E731
+    bottom = lambda t: q[3] + (q[2] - q[3]) * t  # noqa: E731
+    return np.array([top(t0), top(t1), bottom(t1), bottom(t0)], dtype=np.float32)

@@ -1,0 +1,229 @@
+"""Open an input file: sniff its type, validate it, count its pages.
+
+Everything that can be refused is refused here, before any page is
+decoded: unknown types (judged by magic bytes, never by name), encrypted
+or broken PDFs, too many pages, and raster images whose header promises
+more pixels than the budget (a decompression bomb costs nothing to
+reject because only the header is read).
+"""
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pymupdf
+from PIL import Image, ImageOps
+
+from pipeline.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedPdfError,
+    PageTooLargeError,
+    TooManyPagesError,
+    UnsupportedTypeError,
+)
+from pipeline.options import Limits
+from pipeline.pages import parse_page_spec
+
+# MuPDF prints repair chatter to stderr; we collect it through
+# TOOLS.mupdf_warnings() instead. Process-wide, set once at import.
+pymupdf.TOOLS.mupdf_display_errors(False)
+
+KINDS = ("pdf", "tiff", "png", "jpeg", "bmp", "webp")
+
+
+def sniff(data: bytes) -> str | None:
+    """The input's kind from its first bytes, or None if unsupported."""
+    head = data[:16]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "tiff"
+    if head.startswith(b"BM"):
+        return "bmp"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    # PDF readers accept junk before the header; so do we, within 1 KiB.
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    return None
+
+
+class Document:
+    """A validated input; use as a context manager (it holds file handles).
+
+    Pages are numbered from 1. One thread at a time per Document.
+    """
+
+    def __init__(self, data: bytes, kind: str, limits: Limits):
+        self.data = data
+        self.kind = kind
+        self.limits = limits
+        self.pdf: pymupdf.Document | None = None
+        self._image: Image.Image | None = None
+        self.page_count = 0
+        self.image_dpi: dict[int, float] = {}  # page → DPI stored in the image, when present
+        self._decoded: np.ndarray | None = None  # a single image's pixels, decoded at open
+
+    # -- lifecycle -----------------------------------------------------
+    def __enter__(self) -> "Document":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+            self.pdf = None
+        if self._image is not None:
+            self._image.close()
+            self._image = None
+
+    def select(self, spec: str | None) -> list[int]:
+        """1-based page numbers named by ``spec`` ("1-3,5"; None = all)."""
+        return parse_page_spec(spec, self.page_count)
+
+    # -- access for render/textlayer -----------------------------------
+    def pdf_page(self, page_no: int) -> pymupdf.Page:
+        self._check_page(page_no)
+        assert self.pdf is not None
+        try:
+            return self.pdf.load_page(page_no - 1)
+        except Exception as exc:
+            raise CorruptFileError(f"page {page_no} cannot be read: {exc}") from exc
+
+    def raster_page(self, page_no: int) -> np.ndarray:
+        """Decode one page of a raster input to 8-bit grey."""
+        self._check_page(page_no)
+        if self._decoded is not None and page_no == 1:
+            return self._decoded
+        assert self._image is not None
+        try:
+            self._image.seek(page_no - 1)
+            frame = self._image
+            if self.kind == "jpeg":
+                frame = ImageOps.exif_transpose(frame)  # phone photos carry their rotation in EXIF
+            return _to_gray(frame)
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise CorruptFileError(f"page {page_no} of the {self.kind} image cannot be decoded: {exc}") from exc
+
+    def _check_page(self, page_no: int) -> None:
+        if not 1 <= page_no <= self.page_count:
+            from pipeline.errors import PageRangeError
+
+            raise PageRangeError(f"page {page_no} is out of range: the document has {self.page_count} page(s)")
+
+
+def _to_gray(frame: Image.Image) -> np.ndarray:
+    if frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info):
+        # Transparent areas are paper, not black.
+        rgba = frame.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        frame = Image.alpha_composite(white, rgba)
+    if frame.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(frame, dtype=np.uint32)
+        top = max(1, int(arr.max()))
+        return (arr * 255 // top).astype(np.uint8)
+    if frame.mode == "1":
+        frame = frame.convert("L")
+    return np.asarray(frame.convert("L"), dtype=np.uint8).copy()
+
+
+def open_document(data: bytes, limits: Limits = Limits()) -> Document:
+    """Validate ``data`` and return a ``Document``; raises a ``PipelineError``."""
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise TypeError("open_document expects bytes")
+    data = bytes(data)
+    if not data:
+        raise EmptyFileError("the file is empty (0 bytes)")
+    kind = sniff(data)
+    if kind is None:
+        raise UnsupportedTypeError(
+            "unsupported file type; send a PDF, TIFF, PNG, JPEG, BMP or WebP file",
+            details={"supported": list(KINDS)},
+        )
+    doc = Document(data, kind, limits)
+    try:
+        if kind == "pdf":
+            _open_pdf(doc)
+        else:
+            _open_raster(doc)
+    except BaseException:
+        doc.close()
+        raise
+    return doc
+
+
+def _open_pdf(doc: Document) -> None:
+    pymupdf.TOOLS.reset_mupdf_warnings()
+    try:
+        pdf = pymupdf.open(stream=doc.data, filetype="pdf")
+    except Exception as exc:
+        raise CorruptFileError(f"the PDF cannot be opened: {exc}") from exc
+    doc.pdf = pdf
+    if pdf.needs_pass:
+        raise EncryptedPdfError("the PDF is password-protected; remove the password and send it again")
+    count = pdf.page_count
+    if count < 1:
+        raise CorruptFileError("the PDF has no pages")
+    if count > doc.limits.max_pages:
+        raise TooManyPagesError(
+            f"the PDF has {count} pages; the limit is {doc.limits.max_pages}",
+            details={"page_count": count, "max_pages": doc.limits.max_pages},
+        )
+    if pdf.is_repaired:
+        # A damaged cross-reference table is common and repairable; a page
+        # tree that cannot be walked means pages are missing: refuse it.
+        for i in range(count):
+            try:
+                pdf.load_page(i)
+            except Exception as exc:
+                raise CorruptFileError(f"the PDF is damaged: page {i + 1} cannot be read ({exc})") from exc
+        if "page tree" in pymupdf.TOOLS.mupdf_warnings():
+            raise CorruptFileError("the PDF is damaged (truncated?): its page tree is broken")
+    doc.page_count = count
+
+
+def _open_raster(doc: Document) -> None:
+    try:
+        with warnings.catch_warnings():
+            # Our own pixel budget below is the limit; Pillow's warning is noise.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(doc.data))
+    except Image.DecompressionBombError as exc:
+        raise PageTooLargeError(f"the image is too large to process: {exc}") from exc
+    except Exception as exc:
+        raise CorruptFileError(f"the {doc.kind} image cannot be read: {exc}") from exc
+    doc._image = img
+    frames = getattr(img, "n_frames", 1) if doc.kind == "tiff" else 1
+    if frames > doc.limits.max_pages:
+        raise TooManyPagesError(
+            f"the TIFF has {frames} pages; the limit is {doc.limits.max_pages}",
+            details={"page_count": frames, "max_pages": doc.limits.max_pages},
+        )
+    for i in range(frames):
+        try:
+            img.seek(i)
+        except Exception as exc:
+            raise CorruptFileError(f"page {i + 1} of the {doc.kind} image cannot be read: {exc}") from exc
+        w, h = img.size
+        if w < 1 or h < 1:
+            raise CorruptFileError(f"page {i + 1} has no pixels")
+        if w * h > doc.limits.max_pixels:
+            raise PageTooLargeError(
+                f"page {i + 1} is {w}x{h} pixels ({w * h / 1e6:.0f} MP); the limit is "
+                f"{doc.limits.max_pixels / 1e6:.0f} MP",
+                details={"width": w, "height": h, "max_pixels": doc.limits.max_pixels},
+            )
+        dpi = img.info.get("dpi")
+        if dpi and float(dpi[0]) > 1:
+            doc.image_dpi[i + 1] = float(dpi[0])
+    doc.page_count = frames
+    if frames == 1:
+        # Decode single images now so a truncated file fails at open, not
+        # later inside a worker; the pixels are kept for rendering.
+        doc._decoded = doc.raster_page(1)

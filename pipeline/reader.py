@@ -1,0 +1,303 @@
+"""The Engine: one page in, one ``PageResult`` out.
+
+Builds the ONNX sessions once; ``process_page`` runs the stages in order
+(render → text layer or preprocess → detect → recognize → layout) and
+returns a value. Nothing per call is written into the engine, so one
+Engine can serve page after page (one thread at a time).
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from models import registry
+from pipeline import preprocess
+from pipeline.ctc import CtcDecoder, DecodedLine, split_words
+from pipeline.detect import DetectorSettings, TextDetector
+from pipeline.engine import OnnxSession
+from pipeline.errors import ModelError
+from pipeline.geometry import crop_quad, interpolate_on_quad, order_quad, quad_to_box
+from pipeline.ingest import Document, open_document
+from pipeline.layout import LayoutSettings, reading_order
+from pipeline.options import Limits, Options
+from pipeline.recognize import RecognizerSettings, TextRecognizer
+from pipeline.render import render_page
+from pipeline import textlayer
+from pipeline.result import Line, PageResult, Word
+
+DETECTOR = "ppocrv6_tiny_det"
+RECOGNIZER = "ppocrv6_tiny_rec"
+CHARSET = "ppocrv6_tiny_dict"
+
+# Upside-down check: only pages whose lines read this badly are tried flipped.
+FLIP_CHECK_BELOW = 0.85
+FLIP_SAMPLE = 6
+FLIP_MARGIN = 0.1
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    models_dir: Path = registry.DEFAULT_MODELS_DIR
+    threads: int = 1
+    detector: DetectorSettings = field(default_factory=DetectorSettings)
+    recognizer: RecognizerSettings = field(default_factory=RecognizerSettings)
+    layout: LayoutSettings = field(default_factory=LayoutSettings)
+    # Page-level orientation (90/180/270) correction; cheap unless a page reads badly.
+    fix_orientation: bool = True
+
+    def __post_init__(self):
+        if not isinstance(self.threads, int) or self.threads < 1:
+            raise ValueError(f"threads must be a positive integer, got {self.threads!r}")
+
+
+def default_threads() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def _resolve(name: str, models_dir: Path) -> Path:
+    try:
+        return registry.resolve(name, models_dir)
+    except registry.ModelUnavailableError as exc:
+        raise ModelError(str(exc), details={"model": name}) from exc
+
+
+class Engine:
+    def __init__(self, config: EngineConfig = EngineConfig()):
+        self.config = config
+        models_dir = Path(config.models_dir)
+        det_path = _resolve(DETECTOR, models_dir)
+        rec_path = _resolve(RECOGNIZER, models_dir)
+        charset_path = _resolve(CHARSET, models_dir)
+        # Threads for OpenCV follow the engine's budget so a worker never
+        # uses more cores than it was given.
+        cv2.setNumThreads(config.threads)
+        det_session = OnnxSession(det_path, threads=config.threads)
+        rec_session = OnnxSession(rec_path, threads=config.threads)
+        charset = _charset(rec_session, charset_path)
+        self.detector = TextDetector(det_session, config.detector)
+        self.recognizer = TextRecognizer(rec_session, CtcDecoder(charset), config.recognizer)
+        self._models = {
+            DETECTOR: registry.spec(DETECTOR).sha256,
+            RECOGNIZER: registry.spec(RECOGNIZER).sha256,
+            CHARSET: registry.spec(CHARSET).sha256,
+        }
+
+    def model_info(self) -> dict[str, str]:
+        return dict(self._models)
+
+    # -- public entry points ------------------------------------------
+    def process(self, data: bytes, options: Options = Options(), limits: Limits = Limits()) -> Iterator[PageResult]:
+        with open_document(data, limits) as doc:
+            for page_no in doc.select(options.pages):
+                yield self.process_page(doc, page_no, options)
+
+    def process_page(self, doc: Document, page_no: int, options: Options = Options()) -> PageResult:
+        t0 = time.perf_counter()
+        if doc.kind == "pdf" and options.mode in ("auto", "text"):
+            page = doc.pdf_page(page_no)
+            if options.mode == "text" or textlayer.is_usable(page):
+                return self._text_layer_page(doc, page_no, options, t0)
+        return self._ocr_page(doc, page_no, options, t0)
+
+    # -- text layer -------------------------------------------------------
+    def _text_layer_page(self, doc: Document, page_no: int, options: Options, t0: float) -> PageResult:
+        from pipeline.render import fitting_dpi
+
+        page = doc.pdf_page(page_no)
+        rect = page.rect  # already the displayed (rotated) size
+        dpi = fitting_dpi(rect.width, rect.height, options.dpi, doc.limits.max_pixels)
+        lines = textlayer.extract_lines(page, dpi)
+        elapsed = time.perf_counter() - t0
+        return PageResult(
+            page_no=page_no,
+            width=int(round(rect.width * dpi / 72.0)),
+            height=int(round(rect.height * dpi / 72.0)),
+            dpi=dpi,
+            source="text_layer",
+            text=page_text(lines),
+            confidence=1.0 if lines else 0.0,
+            lines=lines,
+            timings={"render": 0.0, "preprocess": 0.0, "detect": 0.0, "recognize": 0.0, "layout": 0.0,
+                     "text_layer": elapsed, "total": elapsed},
+            preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
+            models={},
+        )
+
+    # -- OCR --------------------------------------------------------------
+    def _ocr_page(self, doc: Document, page_no: int, options: Options, t0: float) -> PageResult:
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(stage: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[stage] = timings.get(stage, 0.0) + now - clock
+            clock = now
+
+        rendered = render_page(doc, page_no, options.dpi)
+        page_img = rendered.image
+        lap("render")
+
+        gray, clahe = preprocess.enhance_contrast(page_img)
+        to_page = np.eye(3)  # working image → rendered page
+        rotation = 0
+        lap("preprocess")
+
+        quads = [d.quad for d in self.detector(gray)]
+        lap("detect")
+
+        if self.config.fix_orientation and preprocess.is_sideways(quads):
+            gray, quads, to_page, rotation = self._turn_sideways(gray, quads, timings)
+            clock = time.perf_counter()
+
+        skew = preprocess.skew_angle(quads)
+        deskewed = False
+        if abs(skew) >= preprocess.REDETECT_SKEW:
+            work, m = preprocess.rotate(gray, -skew)
+            lap("preprocess")
+            quads = [d.quad for d in self.detector(work)]
+            lap("detect")
+            gray, to_page, deskewed = work, to_page @ np.linalg.inv(m), True
+
+        decoded = self.recognizer([crop_quad(gray, q) for q in quads])
+        lap("recognize")
+
+        if self.config.fix_orientation and decoded and _mean_conf(decoded) < FLIP_CHECK_BELOW:
+            flipped = self._try_flip(gray, quads, decoded)
+            if flipped is not None:
+                gray, quads, decoded, m = flipped
+                to_page = to_page @ np.linalg.inv(m)
+                rotation = (rotation + 180) % 360
+            lap("recognize")
+
+        lines = self._assemble(quads, decoded, to_page, skew if not deskewed else 0.0, gray.shape)
+        lap("layout")
+
+        timings["total"] = time.perf_counter() - t0
+        for stage in ("render", "preprocess", "detect", "recognize", "layout"):
+            timings.setdefault(stage, 0.0)
+        h, w = page_img.shape
+        return PageResult(
+            page_no=page_no,
+            width=int(w),
+            height=int(h),
+            dpi=rendered.dpi,
+            source="ocr",
+            text=page_text(lines),
+            confidence=_page_confidence(lines),
+            lines=lines,
+            timings={k: round(v, 4) for k, v in timings.items()},
+            preprocessing={"rotation": rotation, "deskew_angle": float(skew), "deskewed": deskewed,
+                           "clahe": clahe, "dpi": rendered.dpi},
+            models=self.model_info(),
+        )
+
+    def _turn_sideways(self, gray, quads, timings):
+        """Turn a sideways page upright: try 90° and 270°, keep the better read."""
+        best = None
+        for angle in (90, 270):
+            t = time.perf_counter()
+            work, m = preprocess.rotate(gray, angle)
+            q = [d.quad for d in self.detector(work)]
+            t1 = time.perf_counter()
+            sample = sorted(q, key=lambda x: -quad_to_box(x)[2] + quad_to_box(x)[0])[:FLIP_SAMPLE]
+            conf = _mean_conf(self.recognizer([crop_quad(work, s) for s in sample])) if sample else 0.0
+            timings["detect"] = timings.get("detect", 0.0) + t1 - t
+            timings["preprocess"] = timings.get("preprocess", 0.0) + time.perf_counter() - t1
+            if best is None or conf > best[0]:
+                best = (conf, work, q, np.linalg.inv(m), angle)
+        _, work, q, to_page, angle = best
+        return work, q, to_page, angle
+
+    def _try_flip(self, gray, quads, decoded):
+        """Read the longest lines upside down; turn the page if they read clearly better."""
+        longest = sorted(range(len(quads)), key=lambda i: -len(decoded[i].chars))[:FLIP_SAMPLE]
+        as_is = np.mean([decoded[i].confidence for i in longest])
+        flipped = self.recognizer([np.ascontiguousarray(crop_quad(gray, quads[i])[::-1, ::-1]) for i in longest])
+        if _mean_conf(flipped) < as_is + FLIP_MARGIN:
+            return None
+        work, m = preprocess.rotate(gray, 180)
+        new_quads = [order_quad(preprocess.transform(q, m)) for q in quads]
+        return work, new_quads, self.recognizer([crop_quad(work, q) for q in new_quads]), m
+
+    def _assemble(self, quads, decoded, to_page, skew, shape) -> list[Line]:
+        """Order the lines for reading and express them in page pixels."""
+        keep = [i for i, d in enumerate(decoded) if d.chars]  # boxes with no characters are noise
+        if not keep:
+            return []
+        h, w = shape
+        upright = np.eye(3)
+        if skew:
+            upright = np.vstack([cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0), [0, 0, 1]])
+        boxes = [quad_to_box(preprocess.transform(quads[i], upright)) for i in keep]
+        lines: list[Line] = []
+        for item in reading_order(boxes, self.config.layout):
+            i = keep[item.index]
+            quad, dec = quads[i], decoded[i]
+            page_quad = preprocess.transform(quad, to_page)
+            words = [
+                Word(text=t, confidence=round(c, 4), box=_rounded(quad_to_box(preprocess.transform(
+                    interpolate_on_quad(quad, a, b), to_page))))
+                for t, c, a, b in split_words(dec)
+            ]
+            axis_aligned = abs(page_quad[0, 1] - page_quad[1, 1]) < 1 and abs(page_quad[0, 0] - page_quad[3, 0]) < 1
+            lines.append(
+                Line(
+                    text=dec.text,
+                    confidence=round(dec.confidence, 4),
+                    box=_rounded(quad_to_box(page_quad)),
+                    words=words,
+                    polygon=None if axis_aligned else [[round(float(x), 1), round(float(y), 1)] for x, y in page_quad],
+                    block=item.block,
+                )
+            )
+        return lines
+
+
+def _charset(session: OnnxSession, dict_path: Path) -> list[str]:
+    """The recognizer's characters: from its metadata when present, else the dictionary."""
+    meta = session.metadata.get("character")
+    charset = meta.splitlines() if meta else dict_path.read_text(encoding="utf-8").splitlines()
+    classes = session.output_shape[-1]
+    if isinstance(classes, int) and classes != len(charset) + 2:
+        raise ModelError(
+            f"{session.path.name} outputs {classes} classes but its charset has {len(charset)} + blank + space",
+            details={"classes": classes, "charset": len(charset)},
+        )
+    return charset
+
+
+def _mean_conf(decoded: list[DecodedLine]) -> float:
+    n = sum(len(d.chars) for d in decoded)
+    if not n:
+        return 0.0
+    return sum(c.confidence for d in decoded for c in d.chars) / n
+
+
+def _page_confidence(lines: list[Line]) -> float:
+    n = sum(len(line.text) for line in lines)
+    if not n:
+        return 0.0
+    return round(sum(line.confidence * len(line.text) for line in lines) / n, 4)
+
+
+def _rounded(box: list[float]) -> list[float]:
+    return [round(float(v), 1) for v in box]
+
+
+def page_text(lines: list[Line]) -> str:
+    """Lines joined by newlines; a blank line between blocks."""
+    parts: list[str] = []
+    prev_block = None
+    for line in lines:
+        if prev_block is not None and line.block != prev_block:
+            parts.append("")
+        parts.append(line.text)
+        prev_block = line.block
+    return "\n".join(parts)

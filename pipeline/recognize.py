@@ -1,0 +1,83 @@
+"""Line recognition: crop, resize to 48 px high, batch by width, run, decode.
+
+Crops are sorted by width so each batch pads little (long lines dominate
+the cost, so padding a short line to a long one's width wastes the most);
+results come back in the caller's order.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline.ctc import CtcDecoder, DecodedLine
+from pipeline.engine import OnnxSession
+
+
+@dataclass(frozen=True)
+class RecognizerSettings:
+    height: int = 48
+    batch_size: int = 4
+    # Crops join a batch only while the widest is at most this many times
+    # the narrowest, so padding stays small.
+    max_width_ratio: float = 1.3
+    min_width: int = 32
+    # Beyond this the line is still read whole (the model is fully
+    # convolutional along x), only capped to bound memory.
+    max_width: int = 4800
+
+
+class TextRecognizer:
+    def __init__(self, session: OnnxSession, decoder: CtcDecoder, settings: RecognizerSettings = RecognizerSettings()):
+        self.session = session
+        self.decoder = decoder
+        self.settings = settings
+        classes = session.output_shape[-1]
+        if isinstance(classes, int) and classes != decoder.num_classes:
+            from pipeline.errors import ModelError
+
+            raise ModelError(
+                f"recognizer outputs {classes} classes but its charset gives {decoder.num_classes}; "
+                "the model and dictionary do not belong together"
+            )
+
+    def _resize(self, crop: np.ndarray) -> np.ndarray:
+        s = self.settings
+        h, w = crop.shape[:2]
+        new_w = int(round(w * s.height / max(1, h)))
+        new_w = min(max(new_w, s.min_width), s.max_width)
+        interp = cv2.INTER_AREA if h > s.height else cv2.INTER_CUBIC
+        return cv2.resize(crop, (new_w, s.height), interpolation=interp)
+
+    def __call__(self, crops: list[np.ndarray]) -> list[DecodedLine]:
+        if not crops:
+            return []
+        s = self.settings
+        resized = [self._resize(c) for c in crops]
+        order = sorted(range(len(resized)), key=lambda i: resized[i].shape[1])
+        results: list[DecodedLine | None] = [None] * len(crops)
+        i = 0
+        while i < len(order):
+            batch = [order[i]]
+            narrowest = resized[order[i]].shape[1]
+            while (
+                len(batch) < s.batch_size
+                and i + len(batch) < len(order)
+                and resized[order[i + len(batch)]].shape[1] <= narrowest * s.max_width_ratio
+            ):
+                batch.append(order[i + len(batch)])
+            i += len(batch)
+            width = max(resized[j].shape[1] for j in batch)
+            # Normalized pixels are (v/255 - 0.5)/0.5; padding with 0 is mid-grey,
+            # as the model saw in training.
+            x = np.zeros((len(batch), 3, s.height, width), dtype=np.float32)
+            for k, j in enumerate(batch):
+                img = resized[j].astype(np.float32) / 127.5 - 1.0
+                x[k, :, :, : img.shape[1]] = img
+            probs = self.session.run(x)
+            steps_total = probs.shape[1]
+            for k, j in enumerate(batch):
+                steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
+                results[j] = self.decoder.decode(probs[k], steps)
+        return results  # type: ignore[return-value]

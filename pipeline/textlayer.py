@@ -1,0 +1,70 @@
+"""Use a PDF page's own text when it has a usable one.
+
+Born-digital pages carry exact text; reading it costs milliseconds and
+has no recognition errors. A layer counts as usable when it has real
+characters (not mostly unmapped glyphs) and the page is not an image with
+a few words stamped on it. Boxes are converted from PDF points to the
+page's pixels at the rendering DPI, after the page's own /Rotate.
+"""
+from __future__ import annotations
+
+import pymupdf
+
+from pipeline.result import Line, Word
+
+MIN_CHARS = 8
+MAX_BAD_SHARE = 0.1
+# A page mostly covered by images with less text than this is a scan with
+# a stamp or header added digitally: OCR it.
+SCAN_COVER = 0.5
+SCAN_MAX_CHARS = 200
+
+
+def _bad(ch: str) -> bool:
+    return ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff"
+
+
+def is_usable(page: pymupdf.Page) -> bool:
+    text = "".join(page.get_text("text").split())
+    if len(text) < MIN_CHARS:
+        return False
+    if sum(_bad(c) for c in text) > MAX_BAD_SHARE * len(text):
+        return False
+    if len(text) < SCAN_MAX_CHARS:
+        area = abs(page.rect) or 1.0
+        covered = 0.0
+        for info in page.get_image_info():
+            covered += abs(pymupdf.Rect(info["bbox"]) & page.rect)
+        if covered / area > SCAN_COVER:
+            return False
+    return True
+
+
+def extract_lines(page: pymupdf.Page, dpi: int) -> list[Line]:
+    """The page's text lines, in the PDF's own order, boxes in pixels at ``dpi``."""
+    to_px = page.rotation_matrix * pymupdf.Matrix(dpi / 72.0, dpi / 72.0)
+    flags = pymupdf.TEXTFLAGS_TEXT
+    raw_lines = []
+    for block_no, block in enumerate(page.get_text("dict", flags=flags)["blocks"]):
+        for line in block.get("lines", []):
+            text = "".join(span["text"] for span in line["spans"]).strip()
+            if text:
+                raw_lines.append((block_no, text, pymupdf.Rect(line["bbox"])))
+    # Words are attached to the line whose box holds their centre (block
+    # numbers of the two extraction modes need not agree).
+    words: list[list[Word]] = [[] for _ in raw_lines]
+    for x0, y0, x1, y1, text, *_ in page.get_text("words", flags=flags):
+        centre = pymupdf.Point((x0 + x1) / 2, (y0 + y1) / 2)
+        for k, (_, _, rect) in enumerate(raw_lines):
+            if centre in rect:
+                words[k].append(Word(text=text, confidence=1.0, box=_box(pymupdf.Rect(x0, y0, x1, y1) * to_px)))
+                break
+    return [
+        Line(text=text, confidence=1.0, box=_box(rect * to_px), words=words[k], block=block_no)
+        for k, (block_no, text, rect) in enumerate(raw_lines)
+    ]
+
+
+def _box(r: pymupdf.Rect) -> list[float]:
+    r = pymupdf.Rect(r).normalize()
+    return [round(r.x0, 2), round(r.y0, 2), round(r.x1, 2), round(r.y1, 2)]
