@@ -223,6 +223,10 @@ def send(
         sock.settimeout(deadline.remaining())
         response = conn.getresponse()
         excerpt = response.read(_EXCERPT_BYTES)
+        watchdog.cancel()
+        if watchdog.fired:
+            # The shutdown can look like a clean end of headers to http.client: not an answer.
+            return failed("timeout", f"no complete answer within {timeout:g} s")
         status = response.status
         location = response.getheader("Location")
         retry_after = parse_retry_after(response.getheader("Retry-After")) if status in RETRY_AFTER_STATUSES else None
