@@ -54,8 +54,9 @@ class Client:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def health(self) -> dict:
-        return self._request("GET", "health").json()
+    def health(self, *, attempts: int = 3) -> dict:
+        """``GET /health`` with few retries: used to fail fast when the URL is wrong or the API is down."""
+        return self._request("GET", "health", max_attempts=attempts).json()
 
     # --- jobs ---------------------------------------------------------------
 
@@ -181,15 +182,16 @@ class Client:
 
     # --- transport ----------------------------------------------------------
 
-    def _request(self, method: str, url: str, **kwargs) -> requests.Response:
+    def _request(self, method: str, url: str, *, max_attempts: int | None = None, **kwargs) -> requests.Response:
         full_url = urljoin(self.base_url, url.lstrip("/")) if not url.startswith("http") else url
+        max_attempts = max_attempts or self.retry.max_attempts
         attempt = 0
         while True:
             attempt += 1
             try:
                 response = self._session.request(method, full_url, timeout=self.timeout, **kwargs)
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                if attempt >= self.retry.max_attempts:
+                if attempt >= max_attempts:
                     raise TransportError(
                         f"Could not reach {full_url} after {attempt} attempts: {exc}",
                         details={"url": full_url, "attempts": attempt},
@@ -199,7 +201,7 @@ class Client:
             if response.status_code < 400:
                 return response
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
-            if response.status_code in RETRY_STATUSES and attempt < self.retry.max_attempts:
+            if response.status_code in RETRY_STATUSES and attempt < max_attempts:
                 time.sleep(self.retry.delay(attempt, retry_after))
                 continue
             raise _api_error(response, retry_after)

@@ -1,0 +1,162 @@
+"""The bulk command's pure parts: keys, sniffing, tree walking, manifest and state file."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import sqlite3
+
+import fitz
+import numpy as np
+import pytest
+from PIL import Image
+
+from client.bulk_state import BulkState, FileRow
+from client.idempotency import KEY_PREFIX, content_key, idempotency_key
+from client.manifest import COLUMNS, ManifestRow, read_manifest, write_manifest
+from client.outputs import output_path, write_atomic
+from client.sniff import sniff_kind
+from client.source_tree import CHUNK_BYTES, digest_file, walk_tree
+
+SHA = hashlib.sha256(b"doc").hexdigest()
+
+
+# --- idempotency keys ---------------------------------------------------------
+
+
+def test_key_is_stable_and_depends_on_content_and_options():
+    base = content_key(SHA, mode="auto")
+    assert base == content_key(SHA.upper(), mode="auto")
+    assert base != content_key(SHA, mode="ocr")
+    assert base != content_key(SHA, mode="auto", pages="1-2")
+    assert base != content_key(hashlib.sha256(b"other").hexdigest(), mode="auto")
+    key = idempotency_key(base)
+    assert key == idempotency_key(base, 0) and key.startswith(KEY_PREFIX) and len(key) <= 64
+    retries = {idempotency_key(base, n) for n in range(5)}
+    assert len(retries) == 5  # each --retry-failed attempt needs a fresh server job
+
+
+# --- sniffing by magic bytes ---------------------------------------------------
+
+
+def _image_bytes(fmt: str) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.full((8, 8), 200, np.uint8)).save(buf, format=fmt)
+    return buf.getvalue()
+
+
+def _pdf_bytes() -> bytes:
+    doc = fitz.open()
+    doc.new_page().insert_text((72, 72), "hello")
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize(
+    "make, kind",
+    [
+        (_pdf_bytes, "pdf"),
+        (lambda: _image_bytes("PNG"), "png"),
+        (lambda: _image_bytes("JPEG"), "jpeg"),
+        (lambda: _image_bytes("TIFF"), "tiff"),
+        (lambda: _image_bytes("BMP"), "bmp"),
+        (lambda: _image_bytes("WEBP"), "webp"),
+        (lambda: b"\n\n%PDF-1.4 junk before the header", "pdf"),
+        (lambda: b"BMW owners club\nminutes of the meeting, 2019", None),
+        (lambda: b"", None),
+        (lambda: b"PK\x03\x04 a zip file", None),
+        (lambda: "plain text, named .pdf on purpose".encode(), None),
+    ],
+)
+def test_sniff_kind(make, kind):
+    assert sniff_kind(make()[:1024]) == kind
+
+
+def test_walk_is_sorted_relative_and_skips_out_dir(tmp_path):
+    src = tmp_path / "src"
+    for rel in ["b/z.png", "b/a.pdf", "a.tif", "c/d/e.txt", "out/x.pdf.txt"]:
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_bytes(rel.encode())
+    (src / "loop").symlink_to(src, target_is_directory=True)  # must not make the walk endless
+    found = [f.rel_path for f in walk_tree(src, exclude=(src / "out",))]
+    assert found == ["a.tif", "b/a.pdf", "b/z.png", "c/d/e.txt"]
+
+
+def test_digest_streams_large_files(tmp_path):
+    data = _pdf_bytes() + os.urandom(CHUNK_BYTES * 2 + 17)
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    digest = digest_file(path)
+    assert digest.sha256 == hashlib.sha256(data).hexdigest() and digest.kind == "pdf"
+
+
+# --- outputs and manifest ------------------------------------------------------
+
+
+def test_output_paths_mirror_the_source_tree(tmp_path):
+    assert output_path(tmp_path, "a/b/x.pdf", "txt") == tmp_path / "a/b/x.pdf.txt"
+    assert output_path(tmp_path, "a/b/x.pdf", "alto") == tmp_path / "a/b/x.pdf.alto.xml"
+    assert output_path(tmp_path, "x.tif", "pdf") == tmp_path / "x.tif.pdf"
+    assert output_path(tmp_path, "x.tif", "hocr") == tmp_path / "x.tif.hocr"
+    target = output_path(tmp_path, "deep/er/x.png", "json")
+    write_atomic(target, b"{}")
+    assert target.read_bytes() == b"{}" and os.listdir(target.parent) == ["x.png.json"]
+
+
+def test_manifest_round_trip(tmp_path):
+    rows = [
+        ManifestRow("z.pdf", SHA, "job-2", "partial", 3, 0.81234, 1, "inference_failed"),
+        ManifestRow("a/notes.txt", None, None, "skipped", None, None, None, "unsupported_type"),
+        ManifestRow("a/x.png", SHA, "job-1", "succeeded", 1, 0.95, 0, None),
+    ]
+    path = tmp_path / "manifest.csv"
+    write_manifest(path, rows)
+    back = read_manifest(path)
+    assert list(back[0]) == list(COLUMNS)
+    assert [r["path"] for r in back] == ["a/notes.txt", "a/x.png", "z.pdf"]
+    assert back[2] == {
+        "path": "z.pdf",
+        "sha256": SHA,
+        "job_id": "job-2",
+        "status": "partial",
+        "pages": "3",
+        "mean_confidence": "0.8123",
+        "pages_below_threshold": "1",
+        "error_code": "inference_failed",
+    }
+    assert back[0]["job_id"] == "" and back[0]["error_code"] == "unsupported_type"
+    assert sorted(os.listdir(tmp_path)) == ["manifest.csv"]
+
+
+# --- the state file ------------------------------------------------------------
+
+
+def test_state_survives_reopening_and_moves_through_states(tmp_path):
+    path = tmp_path / "state.sqlite"
+    state = BulkState(path)
+    run = state.next_run_id()
+    ckey = content_key(SHA, mode="auto")
+    key = idempotency_key(ckey)
+    state.record_file(FileRow("a.pdf", 3, 10, SHA, "pdf", None, ckey), run)
+    state.record_file(FileRow("copy/a.pdf", 3, 11, SHA, "pdf", None, ckey), run)
+    assert state.add_job(key, ckey, 0, SHA).state == "pending"
+    state.mark_submitting(key)
+    state.close()
+
+    # A "crash" after marking submitting: a fresh process sees the key and the intent.
+    state = BulkState(path)
+    assert state.next_run_id() == run + 1
+    job = state.current_job(ckey)
+    assert (job.idempotency_key, job.state) == (key, "submitting")
+    assert state.add_job(key, ckey, 0, SHA).state == "submitting"  # adding again changes nothing
+    state.mark_submitted(key, "job-1")
+    state.mark_finished(
+        key, job_status="partial", pages=3, mean_confidence=0.7, pages_below=2, error_code="x", error_message="m"
+    )
+    state.record_output("a.pdf", "txt", key)
+    assert state.output_written("a.pdf", "txt", key) and not state.output_written("copy/a.pdf", "txt", key)
+    assert state.paths_for(ckey, run) == ["a.pdf", "copy/a.pdf"]
+    assert state.paths_for(ckey, run + 1) == []
+    state.close()
+
+    rows = sqlite3.connect(path).execute("SELECT state, job_id, job_status, pages_below FROM jobs").fetchall()
+    assert rows == [("finished", "job-1", "partial", 2)]

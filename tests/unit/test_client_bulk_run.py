@@ -1,0 +1,186 @@
+"""The bulk command end to end against the fake API: statuses, duplicates, resuming, SIGKILL."""
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from client import Client, RetryPolicy
+from client.bulk import BulkOptions, BulkRunner
+from client.bulk_state import STATE_FILENAME, BulkState
+from client.idempotency import content_key, idempotency_key
+from client.manifest import read_manifest
+from client.source_tree import digest_file
+from tests.unit.test_client_fake_api import fake_api  # noqa: F401  (fixture)
+
+FAST = RetryPolicy(max_attempts=4, base_delay_s=0.01, max_delay_s=1.0)
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _tree(root: Path) -> None:
+    files = {
+        "a/x.pdf": b"%PDF-1.7 x PAGEBREAK",
+        "a/copy of x.pdf": b"%PDF-1.7 x PAGEBREAK",  # duplicate content
+        "b/scan.png": b"\x89PNG\r\n\x1a\n fake png",
+        "c/bad.pdf": b"%PDF-1.7 CORRUPT",
+        "notes.txt": b"not a document",
+        "f/half.pdf": b"%PDF-1.7 FAILPAGE PAGEBREAK PAGEBREAK",
+    }
+    for rel, data in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+
+
+def _run(api, src: Path, out: Path, **kwargs):
+    options = BulkOptions(src_dir=src, out_dir=out, show_progress=False, poll_s=0.05, **kwargs)
+    with Client(api.base_url, retry=FAST) as client:
+        return BulkRunner(client, options).run()
+
+
+def test_bulk_run_statuses_duplicates_and_outputs(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    _tree(src)
+    summary = _run(fake_api, src, out, formats=("txt", "json", "alto"), min_confidence=0.85, concurrency=2)
+
+    rows = {r["path"]: r for r in read_manifest(out / "manifest.csv")}
+    assert {p: r["status"] for p, r in rows.items()} == {
+        "a/copy of x.pdf": "succeeded",
+        "a/x.pdf": "succeeded",
+        "b/scan.png": "succeeded",
+        "c/bad.pdf": "failed",
+        "f/half.pdf": "partial",
+        "notes.txt": "skipped",
+    }
+    assert rows["c/bad.pdf"]["error_code"] == "corrupt_file" and rows["c/bad.pdf"]["job_id"] == ""
+    assert rows["notes.txt"]["error_code"] == "unsupported_type"
+    assert rows["f/half.pdf"]["error_code"] == "inference_failed"
+    # Pages are 0.9, 0.8, 0.7...: under 0.85 are all but the first.
+    assert (rows["a/x.pdf"]["pages"], rows["a/x.pdf"]["pages_below_threshold"]) == ("2", "1")
+    assert rows["a/x.pdf"]["job_id"] == rows["a/copy of x.pdf"]["job_id"]
+    assert rows["a/x.pdf"]["sha256"] == digest_file(src / "a/x.pdf").sha256
+    assert float(rows["a/x.pdf"]["mean_confidence"]) == 0.9
+
+    # One job per distinct content, each format downloaded once, written for every duplicate.
+    assert sorted(fake_api.creations.values()) == [1, 1, 1]
+    assert set(fake_api.downloads.values()) == {1} and len(fake_api.downloads) == 9
+    for rel in ("a/x.pdf", "a/copy of x.pdf", "b/scan.png", "f/half.pdf"):
+        for suffix in (".txt", ".json", ".alto.xml"):
+            assert (out / (rel + suffix)).is_file(), rel + suffix
+    assert (out / "a/copy of x.pdf.alto.xml").read_bytes() == b"alto:" + rows["a/x.pdf"]["sha256"].encode()
+    assert not (out / "c/bad.pdf.txt").exists() and not (out / "notes.txt.txt").exists()
+    assert all(r[1] != "/v1/jobs" or r[3].get("priority") == "bulk" for r in fake_api.requests if r[0] == "POST")
+    assert not summary.ok and summary.by_status["succeeded"] == 3 and summary.submitted_this_run == 3
+
+    # A second run does nothing at all on the server; a new format is fetched once per job.
+    requests_before = len(fake_api.requests)
+    again = _run(fake_api, src, out, formats=("txt", "json", "alto"), min_confidence=0.85)
+    assert again.submitted_this_run == 0 and again.downloads_this_run == 0
+    assert [r for r in fake_api.requests[requests_before:] if r[1] != "/health"] == []
+    more = _run(fake_api, src, out, formats=("txt", "hocr"), min_confidence=0.85)
+    assert more.downloads_this_run == 3 and set(fake_api.downloads.values()) == {1}
+    assert (out / "a/copy of x.pdf.hocr").is_file()
+
+
+def test_retry_failed_submits_failures_again_under_new_keys(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    _tree(src)
+    _run(fake_api, src, out)
+    assert len(fake_api.creations) == 3
+    _run(fake_api, src, out)
+    assert len(fake_api.creations) == 3  # without the flag, failures stay as they were
+    (src / "c/bad.pdf").write_bytes(b"%PDF-1.7 repaired")  # new content: a new key anyway
+    summary = _run(fake_api, src, out, retry_failed=True)
+    # The partial job is resubmitted under attempt 1; the repaired file is new content.
+    assert len(fake_api.creations) == 5 and set(fake_api.creations.values()) == {1}
+    half_sha = digest_file(src / "f/half.pdf").sha256
+    assert idempotency_key(content_key(half_sha, mode="auto"), 1) in fake_api.creations
+    rows = {r["path"]: r["status"] for r in read_manifest(out / "manifest.csv")}
+    assert rows["c/bad.pdf"] == "succeeded" and rows["f/half.pdf"] == "partial"
+    assert summary.submitted_this_run == 2
+
+
+def test_crash_between_marking_and_submitting_is_resolved_by_the_key(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    (src).mkdir()
+    (src / "one.pdf").write_bytes(b"%PDF-1.7 one")
+    sha = digest_file(src / "one.pdf").sha256
+    ckey = content_key(sha, mode="auto")
+    key = idempotency_key(ckey)
+    # The last run marked the key "submitting", the server created the job, and the run died
+    # before it could record the job id.
+    out.mkdir()
+    state = BulkState(out / STATE_FILENAME)
+    state.add_job(key, ckey, 0, sha)
+    state.mark_submitting(key)
+    state.close()
+    with Client(fake_api.base_url) as client:
+        job_id = client.submit(src / "one.pdf", idempotency_key=key)["id"]
+    summary = _run(fake_api, src, out)
+    assert fake_api.creations[key] == 1 and len(fake_api.jobs) == 1
+    assert read_manifest(out / "manifest.csv")[0]["job_id"] == job_id
+    assert summary.ok and summary.submitted_this_run == 1  # the repeat POST returned the same job
+
+
+def _cli(api, src: Path, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "client",
+        "bulk",
+        str(src),
+        str(out),
+        "--url",
+        api.base_url,
+        "--formats",
+        "txt,json",
+        "--concurrency",
+        "3",
+        "--poll",
+        "0.05",
+        "--no-progress",
+    ]
+
+
+def test_sigkill_and_restart_submits_and_downloads_nothing_twice(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    for i in range(12):
+        (src / f"d{i % 3}").mkdir(parents=True, exist_ok=True)
+        (src / f"d{i % 3}/f{i}.pdf").write_bytes(f"%PDF-1.7 file {i}".encode() + b" PAGEBREAK" * (i % 2))
+    fake_api.finish_after_s = 0.3
+    fake_api.retry_after = "0.05"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(_cli(fake_api, src, out), cwd=REPO, env=env)
+    deadline = time.monotonic() + 30
+    while sum(fake_api.creations.values()) < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    killed_after = sum(fake_api.creations.values())
+    assert 5 <= killed_after < 12, "the kill should land halfway through"
+    # What the killed run had safely written: none of it may be fetched again.
+    with sqlite3.connect(out / STATE_FILENAME) as db:
+        landed = set(
+            db.execute(
+                "SELECT j.job_id, o.format FROM outputs o JOIN jobs j ON j.idempotency_key = o.idempotency_key"
+            ).fetchall()
+        )
+    downloads_at_kill = dict(fake_api.downloads)
+
+    rerun = subprocess.run(_cli(fake_api, src, out), cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "12 succeeded" in rerun.stdout
+    assert len(fake_api.creations) == 12 and set(fake_api.creations.values()) == {1}
+    assert len(fake_api.downloads) == 24
+    assert all(fake_api.downloads[jf] == downloads_at_kill[jf] for jf in landed)
+    # A download cut off by the kill never reached the disk, so it is fetched again: at most
+    # one per worker thread that was mid-download.
+    assert sum(n - 1 for n in fake_api.downloads.values()) <= 3
+    rows = read_manifest(out / "manifest.csv")
+    assert len(rows) == 12 and {r["status"] for r in rows} == {"succeeded"}
+    for row in rows:
+        assert (out / (row["path"] + ".txt")).read_bytes() == b"txt:" + row["sha256"].encode()
+    assert not list(out.rglob("*.docpipe-tmp"))
