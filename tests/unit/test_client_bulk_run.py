@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -184,3 +185,25 @@ def test_sigkill_and_restart_submits_and_downloads_nothing_twice(fake_api, tmp_p
     for row in rows:
         assert (out / (row["path"] + ".txt")).read_bytes() == b"txt:" + row["sha256"].encode()
     assert not list(out.rglob("*.docpipe-tmp"))
+
+
+def test_cli_exit_statuses(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    _tree(src)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    bad_format = subprocess.run(
+        [*_cli(fake_api, src, out)[:6], "--formats", "txt,docx"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert bad_format.returncode == 2 and "docx" in bad_format.stderr
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead_url = f"http://127.0.0.1:{s.getsockname()[1]}"
+    unreachable = subprocess.run(
+        [*_cli(fake_api, src, out)[:6], "--url", dead_url, "--no-progress"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=60,
+    )
+    assert unreachable.returncode == 3 and "connection" in unreachable.stderr.lower()
+    # One failed and one partial file in the tree: the run completes but exits 1.
+    failed = subprocess.run(_cli(fake_api, src, out), cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert failed.returncode == 1, failed.stderr
+    assert "1 failed" in failed.stdout and "1 partial" in failed.stdout and "1 skipped" in failed.stdout
