@@ -8,8 +8,9 @@ the schedule. 4xx answers are retried too, on purpose: a receiver's 401,
 one side only or a bug fixed the same day than a permanent refusal, and the
 schedule is bounded (8 attempts over about 27 h), so retrying costs a few
 requests while giving up would lose an ERP's event for good. Only a
-destination the SSRF guard refuses or a URL that cannot be called gives up
-at once: retrying cannot change those until someone edits the endpoint.
+destination the SSRF guard refuses, a URL that cannot be called or a
+malformed secret gives up at once: retrying cannot change those until
+someone edits the endpoint (and then redelivers).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 DEFAULT_SCHEDULE: tuple[float, ...] = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
 DEFAULT_JITTER = 0.1
 RETRY_AFTER_STATUSES = frozenset({429, 503})
-_GIVE_UP_ERRORS = frozenset({"blocked_destination", "invalid_url"})
+_GIVE_UP_ERRORS = frozenset({"blocked_destination", "invalid_url", "invalid_secret"})
 
 
 class Outcome(str, enum.Enum):

@@ -299,6 +299,17 @@ def test_a_receiver_trickling_bytes_is_cut_at_the_total_timeout(receivers):
     assert time.monotonic() - started < 3.0
 
 
+def test_a_tls_handshake_that_never_completes_is_cut_at_the_timeout():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()  # the kernel completes TCP; nobody ever answers the ClientHello
+        port = listener.getsockname()[1]
+        attempt = send(f"https://127.0.0.1:{port}/", generate_secret(), "evt_tls_hang", BODY,
+                       allowed_networks=LOOPBACK, timeout=1.0)
+    assert attempt.error == "timeout"
+    assert 950 <= attempt.latency_ms < 2500
+
+
 def test_nothing_listening_is_a_connection_error():
     attempt = send(f"http://127.0.0.1:{free_port()}/", generate_secret(), "evt_x", BODY, allowed_networks=LOOPBACK)
     assert attempt.error == "connection_error" and attempt.status_code is None

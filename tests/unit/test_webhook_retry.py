@@ -78,6 +78,7 @@ def test_parse_retry_after_seconds_and_http_date():
         (None, "dns_error", Outcome.RETRY),
         (None, "blocked_destination", Outcome.GIVE_UP),
         (None, "invalid_url", Outcome.GIVE_UP),
+        (None, "invalid_secret", Outcome.GIVE_UP),
     ],
 )
 def test_classify(status, error, outcome):
