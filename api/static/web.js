@@ -7,11 +7,13 @@
   const THRESHOLD_STORAGE = "docpipe.threshold";
   const JOBS_STORAGE = "docpipe.jobs";
   const POLL_MS = 1000;
+  const POLL_IDLE_MAX_MS = 5000;
   const POLL_MAX_MS = 30000;
   const MAX_PARALLEL_UPLOADS = 3;
   const MAX_UPLOAD_TRIES = 5;
   const PAGES_PER_REQUEST = 100;
   const TERMINAL = new Set(["succeeded", "partial", "failed", "canceled"]);
+  const PAGE_TERMINAL = new Set(["succeeded", "failed", "canceled"]);
   const EXPORT_EXTENSIONS = { txt: "txt", json: "json", hocr: "hocr", alto: "alto.xml", pdf: "pdf" };
 
   const $ = (selector, root = document) => root.querySelector(selector);
@@ -277,7 +279,7 @@
     const entry = {
       localId: nextLocalId++, file, name, size, jobId, el,
       state: "waiting", job: null, pages: new Map(), pageEls: new Map(),
-      pagesKey: "", failures: 0, timer: null, error: null, uploaded: 0, deleted: false,
+      pagesKey: "", pagesFrom: 0, idlePolls: 0, failures: 0, timer: null, error: null, uploaded: 0, deleted: false,
     };
     el.id = `file-${entry.localId}`;
     const title = $(".file-name", el);
@@ -371,12 +373,18 @@
       entry.note = null;
       const wasTerminal = TERMINAL.has(entry.state);
       applyJob(entry, data);
-      await loadPagesIfChanged(entry);
+      const changed = await loadPagesIfChanged(entry);
       if (TERMINAL.has(data.status)) {
         if (!wasTerminal) announce(`${entry.name}: ${STATE_LABELS[data.status].toLowerCase()}.`);
         return;
       }
-      delay = retryAfterMs(response.headers.get("Retry-After")) ?? POLL_MS;
+      // About once a second while pages arrive; slower while a job waits in the queue,
+      // so a long list of files does not hammer the API. Retry-After is a floor.
+      entry.idlePolls = changed ? 0 : entry.idlePolls + 1;
+      delay = Math.max(
+        retryAfterMs(response.headers.get("Retry-After")) ?? 0,
+        Math.min(POLL_IDLE_MAX_MS, POLL_MS * 1.25 ** entry.idlePolls),
+      );
     } catch (err) {
       if (entry.deleted) return;
       if (err.code === "not_found") {
@@ -412,20 +420,34 @@
     const p = job.progress || {};
     // Fetch pages again only when something a person could see has changed.
     const key = `${job.status}:${p.pages_total}:${p.pages_done}:${p.pages_failed}`;
-    if (key === entry.pagesKey || !p.pages_total) return;
-    let url = `/v1/jobs/${entry.jobId}/pages?offset=0&limit=${PAGES_PER_REQUEST}`;
+    if (key === entry.pagesKey || !p.pages_total) return false;
+    let url = `/v1/jobs/${entry.jobId}/pages?offset=${entry.pagesFrom}&limit=${PAGES_PER_REQUEST}`;
     const pages = [];
     while (url) {
       const { data } = await request(url);
       pages.push(...(data.pages || []));
       url = data.next || null;
     }
-    if (entry.deleted) return;
+    if (entry.deleted) return false;
     entry.pagesKey = key;
     for (const page of pages) entry.pages.set(page.id, page);
+    entry.pagesFrom = nextPagesOffset(entry, pages);
     renderPages(entry);
     renderEntry(entry);
     refreshToolbar();
+    return true;
+  }
+
+  // Pages before the first unfinished one never change again, so later polls skip them
+  // (a 2,000-page PDF is not re-read in full every second). Only safe when the server
+  // lists pages in the same order as the page shows them; otherwise start from 0 each time.
+  function nextPagesOffset(entry, fetched) {
+    const sorted = sortedPages(entry);
+    const sameOrder = fetched.every((page, i) => i === 0 || comparePages(entry, fetched[i - 1], page) < 0);
+    if (!sameOrder || fetched.length + entry.pagesFrom !== sorted.length) return 0;
+    const open = sorted.findIndex((page) => !PAGE_TERMINAL.has(page.status));
+    if (open < 0) return 0;
+    return Math.floor(open / PAGES_PER_REQUEST) * PAGES_PER_REQUEST;
   }
 
   // ---------------------------------------------------------------- rendering a file
@@ -485,10 +507,14 @@
     }
   }
 
+  function comparePages(entry, a, b) {
+    const docs = (entry.job && entry.job.documents) || [];
+    const docIndex = (id) => Math.max(0, docs.findIndex((d) => d.id === id));
+    return docIndex(a.document) - docIndex(b.document) || a.page_no - b.page_no;
+  }
+
   function sortedPages(entry) {
-    const docOrder = new Map(((entry.job && entry.job.documents) || []).map((d, i) => [d.id, i]));
-    return Array.from(entry.pages.values()).sort((a, b) =>
-      (docOrder.get(a.document) ?? 0) - (docOrder.get(b.document) ?? 0) || a.page_no - b.page_no);
+    return Array.from(entry.pages.values()).sort((a, b) => comparePages(entry, a, b));
   }
 
   function entryText(entry) {
@@ -883,6 +909,14 @@
       toast("The API key was removed from this browser.");
     });
   }
+
+  // Jobs survive a reload (their ids are kept), but a file still uploading would be lost.
+  window.addEventListener("beforeunload", (e) => {
+    if (entries.some((entry) => entry.state === "uploading" || entry.state === "waiting")) {
+      e.preventDefault();
+      e.returnValue = "";
+    }
+  });
 
   document.addEventListener("DOMContentLoaded", () => {
     wireDropzone();
