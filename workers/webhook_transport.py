@@ -233,7 +233,8 @@ def send(
     except ssl.SSLError as exc:
         if watchdog.fired:
             return failed("timeout", f"no answer within {timeout:g} s")
-        return failed("tls_error", f"TLS failed: {exc.reason or exc}")
+        detail = getattr(exc, "verify_message", None)  # e.g. "self-signed certificate", "Hostname mismatch"
+        return failed("tls_error", f"TLS failed: {exc.reason or exc}" + (f" ({detail})" if detail else ""))
     except (socket.timeout, TimeoutError):
         return failed("timeout", f"no answer within {timeout:g} s")
     except (http.client.HTTPException, OSError) as exc:
