@@ -1,0 +1,291 @@
+"""docpipe against Tesseract 5 on the generated corpus: accuracy, speed, memory.
+
+    .venv/bin/python -m bench.ocr_accuracy [--pages N] [--lang en|zh] [--json out.json]
+
+Every page goes through both engines in the same run, one after the other
+(the order alternates per page), so load from other processes on the machine
+hits both alike; compare the ratios and medians rather than single timings.
+Both run on one thread. CER comes from ``tests.factories.cer``:
+whitespace-free (the characters) and whitespace-collapsed (spacing counts).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import sys
+import time
+import unicodedata
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import corpus, report, tesseract
+from bench.alignment import line_errors
+from tests.factories import EN_TEXT, cer, encode_png, normalize_whitespace, render_text_image
+
+ENGINES = ("docpipe", "tesseract")
+
+
+def _current_rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _reset_peak_rss() -> bool:
+    """Reset this process's RSS high-water mark (Linux ≥ 4.0), so the peak read
+    after one page belongs to that page's OCR, not to rendering the corpus."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _high_water_mb() -> float | None:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+class DocpipeRunner:
+    """docpipe through its public entry point, the engine built once."""
+
+    def __init__(self, models_dir: Path, threads: int):
+        # Imported here so `--engines tesseract` works on a tree without the engine.
+        from pipeline import Engine, EngineConfig, Options, PipelineError, open_document
+
+        self._open, self._error = open_document, PipelineError
+        self.engine = Engine(EngineConfig(models_dir=models_dir, threads=threads))
+        self.options = Options(mode="ocr", dpi=corpus.DPI)
+
+    def model_info(self) -> dict:
+        return dict(self.engine.model_info())
+
+    def run(self, data: bytes) -> dict:
+        reset = _reset_peak_rss()
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        try:
+            with self._open(data) as doc:
+                result = self.engine.process_page(doc, 1, self.options)
+        except self._error as exc:  # a failed page counts as empty text, and is reported
+            return {"text": "", "error": exc.code, "message": exc.message,
+                    "wall_s": time.perf_counter() - wall0, "cpu_s": time.process_time() - cpu0}
+        return {
+            "text": result.text,
+            # process CPU time covers every thread, so it shows if "one thread" leaks
+            "wall_s": time.perf_counter() - wall0,
+            "cpu_s": time.process_time() - cpu0,
+            "timings": dict(result.timings),
+            "confidence": result.confidence,
+            "lines": len(result.lines),
+            "preprocessing": dict(result.preprocessing),
+            "peak_rss_mb": _high_water_mb() if reset else None,
+        }
+
+
+def _tesseract_run(path: Path, lang: str) -> dict:
+    try:
+        run = tesseract.run(path, lang)
+    except tesseract.TesseractError as exc:
+        return {"text": "", "error": exc.code, "message": str(exc), "wall_s": 0.0, "cpu_s": 0.0}
+    return {"text": run.text, "wall_s": run.wall_s, "cpu_s": run.cpu_s, "peak_rss_mb": run.peak_rss_mb}
+
+
+def _score(ref: str, hyp: str) -> dict:
+    return {
+        "cer_free": cer(ref, hyp, ignore_whitespace=True),
+        "cer_collapsed": cer(ref, hyp, ignore_whitespace=False),
+        # Lenient view: NFKC folds full-width punctuation (：（）) into ASCII, which many
+        # consumers treat as equal; the strict figure above is the one the bars use.
+        "cer_nfkc": cer(unicodedata.normalize("NFKC", ref), unicodedata.normalize("NFKC", hyp)),
+    }
+
+
+def single_image_latency(runner: DocpipeRunner | None, engines: tuple[str, ...], out_dir: Path, runs: int) -> dict:
+    """Median time for one 800×600 image with a few lines of text (the /v1/ocr case)."""
+    img = render_text_image(EN_TEXT[:4], width=800, height=600, margin=40, size_px=26)
+    data = encode_png(img)
+    path = out_dir / "latency-800x600.png"
+    path.write_bytes(data)
+    truth = "\n".join(EN_TEXT[:4])
+    out: dict = {"runs": runs}
+    for engine in engines:
+        times, last = [], {}
+        for _ in range(runs):
+            last = runner.run(data) if engine == "docpipe" else _tesseract_run(path, "en")
+            times.append(last["wall_s"])
+        out[engine] = {"median_s": statistics.median(times), "min_s": min(times), "cer_free": cer(truth, last["text"])}
+    return out
+
+
+def _progress(i: int, n: int, rec: dict) -> None:
+    parts = [f"[{i + 1:2d}/{n}] {rec['page_id']:<34}"]
+    for engine in ENGINES:
+        if engine in rec:
+            e = rec[engine]
+            flag = f" {e['error']}" if e.get("error") else ""
+            parts.append(f"{engine} {100 * e['cer_free']:6.2f}% {e['wall_s']:5.2f}s{flag}")
+    print("  ".join(parts), flush=True)
+
+
+def run_benchmark(args) -> dict:
+    engines = tuple(e for e in ENGINES if e in args.engines.split(","))
+    specs = [s for s in corpus.corpus_specs(args.seed) if args.lang in (None, s.lang)][: args.pages]
+    out_dir = args.out
+    out_dir.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seed": args.seed, "pages": len(specs), "engines": list(engines), "threads": args.threads,
+        "python": platform.python_version(), "machine": platform.machine(),
+    }
+    if "tesseract" in engines:
+        meta["tesseract"] = tesseract.version()
+        meta["tesseract_langs"] = tesseract.LANGS
+
+    rss_before_engine = _current_rss_mb()
+    runner = None
+    if "docpipe" in engines:
+        t0 = time.perf_counter()
+        runner = DocpipeRunner(args.models_dir, args.threads)
+        meta["docpipe_engine_build_s"] = time.perf_counter() - t0
+        meta["docpipe_models"] = runner.model_info()
+        # One call before measuring: ONNX Runtime's first inference allocates and
+        # plans; a worker pays that once per process, not per page.
+        warm = encode_png(render_text_image(EN_TEXT[:2], width=800, height=300, margin=40, size_px=26))
+        meta["docpipe_first_call_s"] = runner.run(warm)["wall_s"]
+
+    records: list[dict] = []
+    worst: dict[str, list[dict]] = {"en": [], "zh": []}
+    confusions: dict[str, Counter] = {"en": Counter(), "zh": Counter()}
+    for i, spec in enumerate(specs):
+        page = corpus.render_page(spec)
+        data = page.png()
+        path = out_dir / f"{spec.page_id}.png"
+        path.write_bytes(data)
+        (out_dir / f"{spec.page_id}.gt.txt").write_text(page.text + "\n", encoding="utf-8")
+        ref = page.text
+        rec = {
+            "page_id": spec.page_id, "lang": spec.lang, "variant": spec.variant, "layout": spec.layout,
+            "kind": spec.kind, "font": spec.font, "size_pt": spec.size_pt, "scan": page.scan,
+            "ref_chars_free": len("".join(ref.split())), "ref_chars_collapsed": len(normalize_whitespace(ref)),
+            "ref_chars_nfkc": len("".join(unicodedata.normalize("NFKC", ref).split())),
+        }
+        for engine in engines if i % 2 == 0 else engines[::-1]:
+            result = runner.run(data) if engine == "docpipe" else _tesseract_run(path, spec.lang)
+            result.update(_score(ref, result["text"]))
+            (out_dir / f"{spec.page_id}.{engine}.txt").write_text(result["text"], encoding="utf-8")
+            rec[engine] = result
+        if "docpipe" in rec:
+            lines, conf = line_errors(page.lines, rec["docpipe"]["text"])
+            confusions[spec.lang].update(conf)
+            worst[spec.lang].extend(
+                {"page_id": spec.page_id, "reference": l.reference, "hypothesis": l.hypothesis, "errors": l.errors}
+                for l in lines if l.errors)
+        records.append(rec)
+        _progress(i, len(specs), rec)
+
+    latency = single_image_latency(runner, engines, out_dir, args.latency_runs) if args.latency_runs else {}
+    tess_rss = [r["tesseract"]["peak_rss_mb"] for r in records if r.get("tesseract", {}).get("peak_rss_mb")]
+    dp_rss = [r["docpipe"]["peak_rss_mb"] for r in records if r.get("docpipe", {}).get("peak_rss_mb")]
+    memory = {
+        "docpipe_process_rss_before_engine_mb": rss_before_engine,
+        "docpipe_peak_rss_mb_max": max(dp_rss) if dp_rss else None,
+        "docpipe_peak_rss_mb_median": statistics.median(dp_rss) if dp_rss else None,
+        "process_peak_rss_mb": _peak_rss_mb(),
+        "tesseract_peak_rss_mb_max": max(tess_rss) if tess_rss else None,
+        "tesseract_peak_rss_mb_median": statistics.median(tess_rss) if tess_rss else None,
+    }
+    for lang in worst:
+        worst[lang].sort(key=lambda w: -w["errors"])
+    return {
+        "meta": meta,
+        "summary": {
+            "by_language_variant": report.group_summary(records, lambda r: (r["lang"], r["variant"])),
+            "by_language": report.group_summary(records, lambda r: (r["lang"],)),
+            "by_language_layout": report.group_summary(records, lambda r: (r["lang"], r["layout"])),
+        },
+        "stages": report.stage_shares(records),
+        "memory": memory,
+        "latency_800x600": latency,
+        "errors": {
+            lang: {"worst_lines": worst[lang][:40],
+                   "confusions": [[r, h, n] for (r, h), n in confusions[lang].most_common(60)]}
+            for lang in worst
+        },
+        "pages": records,
+        "_confusions": confusions,  # Counters for printing; dropped from the JSON
+    }
+
+
+def print_report(results: dict, top: int) -> None:
+    meta, summary = results["meta"], results["summary"]
+    print()
+    print(f"docpipe vs {meta.get('tesseract', 'Tesseract')} — {meta['pages']} pages, A4 at {corpus.DPI} DPI, "
+          f"{meta['threads']} thread(s); CER whitespace-free ('CER') and whitespace-collapsed ('CER ws'); "
+          "ratios are docpipe / Tesseract (< 1 means docpipe is better)")
+    print()
+    print(report.accuracy_table(summary["by_language_variant"] + summary["by_language"]))
+    print()
+    print("By layout:")
+    print(report.accuracy_table(summary["by_language_layout"]))
+    print()
+    print("docpipe time per stage:")
+    print(report.stage_table(results["stages"]))
+    mem = results["memory"]
+    print()
+    print(f"Peak RSS while OCR-ing a page: docpipe process max {report._num(mem['docpipe_peak_rss_mb_max'], '{:.0f}')} MB, "
+          f"median {report._num(mem['docpipe_peak_rss_mb_median'], '{:.0f}')} MB "
+          f"(the process held {mem['docpipe_process_rss_before_engine_mb']:.0f} MB before building the engine; "
+          f"whole benchmark process peak {mem['process_peak_rss_mb']:.0f} MB); "
+          f"Tesseract per page: max {report._num(mem['tesseract_peak_rss_mb_max'], '{:.0f}')} MB, "
+          f"median {report._num(mem['tesseract_peak_rss_mb_median'], '{:.0f}')} MB")
+    lat = results["latency_800x600"]
+    if lat:
+        parts = [f"{e} median {lat[e]['median_s'] * 1000:.0f} ms (CER {100 * lat[e]['cer_free']:.2f}%)" for e in ENGINES if e in lat]
+        print(f"Single 800×600 image, {lat['runs']} runs: " + "; ".join(parts))
+    for lang, conf in results["_confusions"].items():
+        if not any(r["lang"] == lang and "docpipe" in r for r in results["pages"]):
+            continue
+        print()
+        print(f"Where docpipe's remaining errors are ({lang}, whitespace-collapsed alignment):")
+        print(report.error_report(results["errors"][lang]["worst_lines"], conf, top))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=None, help="only the first N pages (the order mixes languages and variants)")
+    parser.add_argument("--lang", choices=["en", "zh"], default=None)
+    parser.add_argument("--json", type=Path, default=None, help="save every figure and per-page result here")
+    parser.add_argument("--engines", default="docpipe,tesseract", help="comma-separated subset of docpipe,tesseract")
+    parser.add_argument("--threads", type=int, default=1, help="docpipe's intra-op threads (default 1, like a worker)")
+    parser.add_argument("--models-dir", type=Path, default=Path("models/files"))
+    parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)
+    parser.add_argument("--out", type=Path, default=Path("bench/out/pages"), help="rendered pages and OCR outputs")
+    parser.add_argument("--latency-runs", type=int, default=7, help="runs of the 800×600 latency check (0 to skip)")
+    parser.add_argument("--top", type=int, default=8, help="worst lines shown per language")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    results = run_benchmark(args)
+    print_report(results, args.top)
+    results["meta"]["duration_s"] = time.perf_counter() - started
+    print(f"\nbenchmark took {results['meta']['duration_s']:.0f} s")
+    if args.json:
+        results.pop("_confusions")
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"figures saved to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

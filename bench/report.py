@@ -1,0 +1,128 @@
+"""Summaries and printed tables for the accuracy benchmark.
+
+Works on plain per-page dicts (as also saved with ``--json``) so a saved run
+can be summarized again without re-running the engines.
+"""
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+
+ENGINES = ("docpipe", "tesseract")
+STAGES = ("render", "preprocess", "detect", "recognize", "layout")
+
+
+def _micro_cer(records: list[dict], engine: str, key: str) -> float | None:
+    """Errors summed over pages / reference characters summed (long pages weigh more)."""
+    rows = [r for r in records if engine in r]
+    chars = sum(r[f"ref_chars_{key}"] for r in rows)
+    if not rows or not chars:
+        return None
+    return sum(r[engine][f"cer_{key}"] * r[f"ref_chars_{key}"] for r in rows) / chars
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return a / b
+
+
+def group_summary(records: list[dict], group_key) -> list[dict]:
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in records:
+        groups[group_key(r)].append(r)
+    out = []
+    for key in sorted(groups):
+        rows = groups[key]
+        entry: dict = {"group": "/".join(key), "pages": len(rows), "ref_chars": sum(r["ref_chars_free"] for r in rows)}
+        for engine in ENGINES:
+            entry[engine] = {
+                "cer_free": _micro_cer(rows, engine, "free"),
+                "cer_collapsed": _micro_cer(rows, engine, "collapsed"),
+                "cer_nfkc": _micro_cer(rows, engine, "nfkc"),
+                "median_wall_s": _median([r[engine]["wall_s"] for r in rows if engine in r]),
+                "median_cpu_s": _median([r[engine]["cpu_s"] for r in rows if engine in r]),
+                "failed_pages": sum(1 for r in rows if r.get(engine, {}).get("error")),
+            }
+        entry["cer_ratio"] = _ratio(entry["docpipe"]["cer_free"], entry["tesseract"]["cer_free"])
+        entry["time_ratio"] = _ratio(entry["docpipe"]["median_wall_s"], entry["tesseract"]["median_wall_s"])
+        out.append(entry)
+    return out
+
+
+def stage_shares(records: list[dict]) -> dict:
+    """Share of docpipe's total time per stage, and the median ms per page of each."""
+    rows = [r["docpipe"]["timings"] for r in records if r.get("docpipe", {}).get("timings")]
+    if not rows:
+        return {}
+    total = sum(t.get("total", 0.0) for t in rows) or 1e-9
+    shares = {s: sum(t.get(s, 0.0) for t in rows) / total for s in STAGES}
+    shares["other"] = max(0.0, 1.0 - sum(shares.values()))
+    return {
+        "share": shares,
+        "median_ms": {s: 1000 * statistics.median(t.get(s, 0.0) for t in rows) for s in (*STAGES, "total")},
+    }
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.2f}%"
+
+
+def _num(x: float | None, fmt: str = "{:.2f}") -> str:
+    return "—" if x is None else fmt.format(x)
+
+
+def format_table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = lambda cells: "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def accuracy_table(summary: list[dict]) -> str:
+    headers = ["group", "pages", "chars", "dp CER", "dp CER ws", "dp nfkc", "tess CER", "tess CER ws", "tess nfkc",
+               "CER ratio", "dp s/page", "tess s/page", "time ratio", "dp cpu s", "tess cpu s"]
+    rows = []
+    for e in summary:
+        d, t = e["docpipe"], e["tesseract"]
+        rows.append([
+            e["group"], str(e["pages"]), str(e["ref_chars"]),
+            _pct(d["cer_free"]), _pct(d["cer_collapsed"]), _pct(d["cer_nfkc"]),
+            _pct(t["cer_free"]), _pct(t["cer_collapsed"]), _pct(t["cer_nfkc"]),
+            _num(e["cer_ratio"]), _num(d["median_wall_s"]), _num(t["median_wall_s"]), _num(e["time_ratio"]),
+            _num(d["median_cpu_s"]), _num(t["median_cpu_s"]),
+        ])
+    return format_table(headers, rows)
+
+
+def stage_table(stages: dict) -> str:
+    if not stages:
+        return "(no docpipe timings)"
+    names = [*STAGES, "other"]
+    rows = [[s, _pct(stages["share"][s]), _num(stages["median_ms"].get(s), "{:.0f}")] for s in names]
+    rows.append(["total", "100%", _num(stages["median_ms"]["total"], "{:.0f}")])
+    return format_table(["stage", "share of time", "median ms/page"], rows)
+
+
+def _show(ch: str) -> str:
+    return {"": "∅", " ": "␣"}.get(ch, ch)
+
+
+def error_report(worst_lines: list[dict], confusions: Counter, top: int) -> str:
+    out = []
+    if confusions:
+        total = sum(confusions.values())
+        spacing = sum(n for (r, h), n in confusions.items() if " " in (r, h))
+        out.append(f"  edits: {total} (substitutions {sum(n for (r, h), n in confusions.items() if r and h)}, "
+                   f"deletions {sum(n for (r, h), n in confusions.items() if not h)}, "
+                   f"insertions {sum(n for (r, h), n in confusions.items() if not r)}; involving a space: {spacing})")
+        pairs = ", ".join(f"{_show(r)}→{_show(h)} ×{n}" for (r, h), n in confusions.most_common(top * 2))
+        out.append(f"  top confusions (ref→hyp): {pairs}")
+    for w in worst_lines[:top]:
+        out.append(f"  [{w['page_id']}] {w['errors']} edits")
+        out.append(f"    ref: {w['reference']}")
+        out.append(f"    hyp: {w['hypothesis']}")
+    return "\n".join(out) if out else "  (no errors)"
