@@ -80,18 +80,24 @@ def _from_pdf(source: ExportDocument) -> pymupdf.Document:
 def _frames(source: ExportDocument) -> list[Image.Image]:
     try:
         image = Image.open(io.BytesIO(source.data))
+        if source.kind != "tiff":
+            # As in pipeline.ingest: only TIFFs have pages; other formats' extra
+            # frames (animated WebP) are not read.
+            return [image.copy()]
         return [frame.copy() for frame in ImageSequence.Iterator(image)]
     except (OSError, ValueError) as exc:
         raise CorruptFileError(f"{source.filename}: the image cannot be opened again for export") from exc
 
 
+_EXIF_ORIENTATION = 0x0112
+
+
 def _upright(frame: Image.Image, kind: str) -> tuple[Image.Image, bool]:
     """The frame as the engine read it (``pipeline.ingest`` applies a JPEG's
-    EXIF orientation), and whether that changed the pixels."""
-    if kind != "jpeg":
+    EXIF orientation), and whether that turned it."""
+    if kind != "jpeg" or frame.getexif().get(_EXIF_ORIENTATION, 1) == 1:
         return frame, False
-    turned = ImageOps.exif_transpose(frame)
-    return turned, turned is not frame and turned.tobytes() != frame.tobytes()
+    return ImageOps.exif_transpose(frame), True
 
 
 def _image_bytes(frame: Image.Image) -> bytes:

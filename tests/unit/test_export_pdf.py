@@ -219,3 +219,23 @@ def test_corrupt_original_has_a_code():
     with pytest.raises(Exception) as err:
         export.export("pdf", [doc])
     assert getattr(err.value, "code", None) == "corrupt_file"
+
+
+def test_jpeg_exif_orientation_is_applied_like_the_engine_does():
+    from PIL import Image
+
+    img, _ = rendered_page(EN)
+    pil = Image.fromarray(img)
+    exif = pil.getexif()
+    exif[0x0112] = 6  # shown turned 90° clockwise: the engine reads it portrait-turned
+    buf = io.BytesIO()
+    pil.save(buf, format="JPEG", exif=exif.tobytes())
+    h, w = img.shape  # the upright image is h wide and w high
+    result = page(1, [english_line("turned page", 20, 40)], width=h, height=w)
+    pdf = open_pdf(export.export("pdf", [export.ExportDocument("t.jpg", "0" * 64, "jpeg", buf.getvalue(), [result])]))
+    assert pdf[0].rect.width == pytest.approx(h * 72 / 200, abs=0.01)
+    assert pdf[0].rect.height == pytest.approx(w * 72 / 200, abs=0.01)
+    (xref, *_), = pdf[0].get_images()
+    info = pdf.extract_image(xref)
+    assert (info["width"], info["height"]) == (h, w)
+    assert pdf[0].get_text().strip() == "turned page"
