@@ -55,14 +55,17 @@ def _error(summary: Mapping) -> dict | None:
 def job_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | str | None = None) -> dict:
     """The event for a job that reached a terminal state.
 
-    ``summary`` is a plain dict: ``id``, ``status``, ``pages_total``,
-    ``pages_done``, ``pages_failed``, ``confidence``, ``external_ref``,
-    optionally ``error`` and ``finished_at``. Anything else is ignored.
+    ``summary`` is a plain dict (the outbox row's payload): ``id``,
+    ``status``, ``pages_total``, ``pages_done``, ``pages_failed`` (flat or
+    under ``progress``), ``confidence``, ``external_ref``, optionally
+    ``error`` and ``finished_at``. Anything else is ignored.
     """
     status = summary["status"]
     if status not in JOB_EVENT_TYPES:
         raise ValueError(f"job events are sent for terminal states only, not {status!r}")
     job_id = str(summary["id"])
+    # The outbox row nests the counts under "progress"; a flat summary works too.
+    counts = summary.get("progress") if isinstance(summary.get("progress"), Mapping) else summary
     return {
         "type": JOB_EVENT_TYPES[status],
         "timestamp": _iso(occurred_at or summary.get("finished_at")),
@@ -71,9 +74,9 @@ def job_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | s
             "status": status,
             "external_ref": summary.get("external_ref"),
             "progress": {
-                "pages_total": int(summary.get("pages_total") or 0),
-                "pages_done": int(summary.get("pages_done") or 0),
-                "pages_failed": int(summary.get("pages_failed") or 0),
+                "pages_total": int(counts.get("pages_total") or 0),
+                "pages_done": int(counts.get("pages_done") or 0),
+                "pages_failed": int(counts.get("pages_failed") or 0),
             },
             "confidence": _confidence(summary.get("confidence")),
             "error": _error(summary),

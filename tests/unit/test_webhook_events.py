@@ -71,6 +71,17 @@ def test_encoding_is_compact_utf8_and_deterministic():
         encode({"confidence": float("nan")})
 
 
+def test_outbox_payload_with_nested_progress():
+    # The shape db.repository writes into webhook_events.payload.
+    payload = {"id": "j9", "status": "failed", "external_ref": None, "confidence": None,
+               "progress": {"pages_total": 4, "pages_done": 0, "pages_failed": 4},
+               "finished_at": "2026-11-23T22:05:00Z"}
+    event = job_event(payload)
+    assert event["type"] == "job.failed" and event["timestamp"] == "2026-11-23T22:05:00Z"
+    assert event["data"]["progress"] == {"pages_total": 4, "pages_done": 0, "pages_failed": 4}
+    assert event["data"]["confidence"] is None
+
+
 def test_job_ids_are_escaped_in_links():
     event = job_event({**SUMMARY, "id": "a/b c"}, base_url="http://x")
     assert event["data"]["links"]["job"] == "http://x/v1/jobs/a%2Fb%20c"
