@@ -1,0 +1,56 @@
+"""The HTTP API: ``create_app(settings)`` builds the Flask (apiflask) application.
+
+    gunicorn 'api:create_app()'     # settings from the environment
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+from apiflask import APIFlask
+
+from api import errors
+from api.services import Services
+from db import repository
+from db.migrate import upgrade
+
+# Multipart and base64 add overhead on top of the file bytes; the exact per-file
+# limit is checked after parsing (file_too_large), this only stops runaway bodies.
+_BODY_OVERHEAD = 1024 * 1024
+
+
+def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
+    if settings is None:
+        from settings import Settings
+
+        settings = Settings.from_env()
+    app = APIFlask(__name__, title="docpipe", version="1", spec_path="/openapi.json", docs_path="/docs")
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes * 4 // 3 + _BODY_OVERHEAD,
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
+        JSON_SORT_KEYS=False,
+        VALIDATION_ERROR_STATUS_CODE=422,
+        SYNC_LOCAL_SPEC=False,
+        INFO={"description": "Submit documents for OCR and read per-page results. Errors: "
+              '{"error": {"code", "message", "details"}}.'},
+        SECURITY_SCHEMES={"BearerAuth": {"type": "http", "scheme": "bearer"}},
+    )
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    svc = Services.build(settings)
+    if migrate:
+        upgrade(svc.database)
+    with svc.database.session() as s:
+        svc.default_tenant_id = repository.ensure_tenant(s, repository.DEFAULT_TENANT).id
+    app.extensions["docpipe"] = svc
+
+    errors.register(app)
+    from api import exports, health, jobs, ocr_sync
+
+    for bp in (jobs.bp, exports.bp, ocr_sync.bp, health.bp):
+        app.register_blueprint(bp)
+    if importlib.util.find_spec("api.web") is not None:
+        from api import web
+
+        app.register_blueprint(web.bp)
+    return app

@@ -11,6 +11,19 @@ from kombu import Queue
 from workers.queues import OCR_PAGE, SWEEP, queue_names
 
 
+def _transport_options(settings) -> dict:
+    # Redis re-delivers an unacknowledged message after visibility_timeout; it must
+    # exceed the longest a task may run, or a slow page would go to a second worker.
+    if settings.broker_url.startswith("sqla+"):
+        # Kombu hands these to SQLAlchemy's create_engine: wait for SQLite's lock, don't fail.
+        return {"connect_args": {"timeout": 30}}
+    options = {"visibility_timeout": settings.broker_visibility_timeout}
+    if settings.queue_prefix and settings.broker_url.startswith(("redis://", "rediss://")):
+        # Also prefix Redis's own bookkeeping keys (unacked, bindings), not just queue names.
+        options["global_keyprefix"] = settings.queue_prefix
+    return options
+
+
 def create_celery(settings) -> Celery:
     app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks"])
     app.conf.update(
@@ -34,9 +47,7 @@ def create_celery(settings) -> Celery:
         task_queues=[Queue(name, routing_key=name) for name in queue_names(settings)],
         task_default_queue=settings.queue("interactive"),
         task_create_missing_queues=False,
-        # Redis re-delivers an unacknowledged message after this; it must exceed the
-        # longest a task may run, or a slow page would be handed to a second worker.
-        broker_transport_options={"visibility_timeout": settings.broker_visibility_timeout},
+        broker_transport_options=_transport_options(settings),
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=5,
         worker_hijack_root_logger=False,

@@ -1,0 +1,146 @@
+"""Database rows → the public JSON shapes of jobs and pages (see api/schemas.py)."""
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db import repository
+from db.clock import isoformat
+from db.models import DOC_FAILED, JOB_CANCELED, JOB_TERMINAL, Document, Job, Page
+
+
+def _error(code: str | None, message: str | None) -> dict | None:
+    return None if code is None else {"code": code, "message": message or ""}
+
+
+def _document_statuses(session: Session, job: Job) -> dict[str, str]:
+    counts: dict[str, dict[str, int]] = {}
+    rows = session.execute(
+        select(Page.document_id, Page.status, func.count()).where(Page.job_id == job.id).group_by(Page.document_id, Page.status)
+    )
+    for doc_id, status, n in rows:
+        counts.setdefault(doc_id, {})[status] = n
+    out = {}
+    for doc in job.documents:
+        c = counts.get(doc.id, {})
+        if doc.status == DOC_FAILED:
+            out[doc.id] = "failed"
+        elif job.status == JOB_CANCELED:
+            out[doc.id] = "canceled"
+        elif not c or c.get("queued", 0) + c.get("running", 0) > 0 or sum(c.values()) < doc.pages_selected:
+            out[doc.id] = "running" if c.get("running") or c.get("succeeded") or c.get("failed") else "queued"
+        elif c.get("failed"):
+            out[doc.id] = "partial" if c.get("succeeded") else "failed"
+        else:
+            out[doc.id] = "succeeded"
+    return out
+
+
+def job_views(session: Session, jobs: list[Job]) -> list[dict]:
+    ids = [j.id for j in jobs]
+    counts = repository.page_counts(session, ids)
+    confidence = repository.mean_confidence(session, ids) if ids else {}
+    views = []
+    for job in jobs:
+        c = counts[job.id]
+        doc_status = _document_statuses(session, job)
+        views.append(
+            {
+                "id": job.id,
+                "status": job.status,
+                "progress": {
+                    "pages_total": job.pages_total,
+                    "pages_done": c.get("succeeded", 0),
+                    "pages_failed": c.get("failed", 0),
+                },
+                "documents": [
+                    {
+                        "id": d.id,
+                        "filename": d.filename,
+                        "sha256": d.sha256,
+                        "page_count": d.page_count,
+                        "kind": d.kind,
+                        "status": doc_status[d.id],
+                        "error": _error(d.error_code, d.error_message),
+                    }
+                    for d in job.documents
+                ],
+                "confidence": None if confidence.get(job.id) is None else round(confidence[job.id], 4),
+                "error": _error(job.error_code, job.error_message),
+                "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority},
+                "external_ref": job.external_ref,
+                "created_at": isoformat(job.created_at),
+                "updated_at": isoformat(job.updated_at),
+                "finished_at": isoformat(job.finished_at),
+                "links": {
+                    "self": url_for("jobs.get_job", job_id=job.id),
+                    "pages": url_for("jobs.list_pages", job_id=job.id),
+                    "result": url_for("exports.get_result", job_id=job.id),
+                },
+            }
+        )
+    return views
+
+
+def job_view(session: Session, job: Job) -> dict:
+    return job_views(session, [job])[0]
+
+
+def is_terminal(job: Job) -> bool:
+    return job.status in JOB_TERMINAL
+
+
+def page_view(job_id: str, page: Page, result, document: Document) -> dict:
+    data = result.result if result is not None else None
+    view = {
+        "id": page.id,
+        "document": page.document_id,
+        "page_no": page.page_no,
+        "status": page.status,
+        "source": None,
+        "text": None,
+        "confidence": None,
+        "lines": [],
+        "width": None,
+        "height": None,
+        "dpi": None,
+        "error": _error(page.error_code, page.error_message) if page.status == "failed" else None,
+        "attempts": page.attempts,
+        "timings": {},
+        "provenance": None,
+        "image_url": url_for(
+            "exports.get_page_image", job_id=job_id, document_id=page.document_id, page_no=page.page_no
+        ),
+    }
+    if data is not None and page.status == "succeeded":
+        pre = data.get("preprocessing") or {}
+        view.update(
+            source=data.get("source"),
+            text=data.get("text"),
+            confidence=data.get("confidence"),
+            lines=[
+                {
+                    "text": line.get("text"),
+                    "confidence": line.get("confidence"),
+                    "box": line.get("box"),
+                    "words": [
+                        {"text": w.get("text"), "confidence": w.get("confidence"), "box": w.get("box")}
+                        for w in line.get("words") or []
+                    ],
+                }
+                for line in data.get("lines") or []
+            ],
+            width=data.get("width"),
+            height=data.get("height"),
+            dpi=data.get("dpi"),
+            timings=data.get("timings") or {},
+            provenance={
+                "models": data.get("models") or {},
+                "dpi": data.get("dpi"),
+                "deskew_angle": pre.get("deskew_angle"),
+                "rotation": pre.get("rotation"),
+                "document_sha256": document.sha256,
+            },
+        )
+    return view

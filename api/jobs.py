@@ -1,0 +1,197 @@
+"""Jobs: submit, poll, read pages, list, cancel and delete (DESIGN.md §2–3)."""
+from __future__ import annotations
+
+import logging
+from datetime import timezone
+
+from apiflask import APIBlueprint
+from flask import request, url_for
+
+from api import job_views
+from api.auth import authenticate, current_tenant
+from api.errors import InvalidOption, NotFound
+from api.schemas import JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery
+from api.services import services
+from api.submission import read_submission
+from db import repository
+from db.models import new_id
+from workers.queues import BrokerUnavailable
+
+log = logging.getLogger(__name__)
+
+bp = APIBlueprint("jobs", __name__, url_prefix="/v1", tag="Jobs")
+bp.before_request(authenticate)
+
+IDEMPOTENCY_KEY_MAX = 200
+ERRORS = {400: "Bad input", 401: "No or bad API key", 404: "No such job for this key", 413: "Too large", 415: "Unsupported type", 422: "Invalid file or options"}
+
+
+def _retry_after(view: dict) -> dict:
+    if view["status"] in ("queued", "running"):
+        return {"Retry-After": "1" if view["status"] == "running" else "2"}
+    return {}
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX:
+        raise InvalidOption(f"Idempotency-Key must be 1–{IDEMPOTENCY_KEY_MAX} characters", details={"field": "Idempotency-Key"})
+    return key
+
+
+def _load_job(session, job_id: str):
+    job = repository.get_job(session, current_tenant(), job_id)
+    if job is None:
+        raise NotFound(f"no job {job_id}", details={"job_id": job_id})
+    return job
+
+
+@bp.post("/jobs")
+@bp.input(JobSubmitMultipart, location="files", validation=False, arg_name="_form")
+@bp.output(JobView, status_code=202, description="Accepted (200 with the existing job for a repeated Idempotency-Key)")
+@bp.doc(
+    summary="Submit files for OCR",
+    description="multipart/form-data with one or more `file` parts, or application/json "
+    '`{"files": [{"filename", "content_base64"}], "mode", ...}`. Header `Idempotency-Key`: '
+    "the same key from the same tenant returns the same job.",
+    responses=ERRORS,
+)
+def submit_job(_form):
+    svc = services()
+    tenant_id = current_tenant()
+    key = _idempotency_key()
+    if key:
+        with svc.database.session() as s:
+            existing = repository.find_job_by_idempotency_key(s, tenant_id, key)
+            if existing is not None:
+                view = job_views.job_view(s, existing)
+                return view, 200, {"Location": view["links"]["self"], **_retry_after(view)}
+
+    submission = read_submission(svc.settings)  # every check happens before anything is stored
+    documents = []
+    for f in submission.files:
+        blob_key = new_id()
+        svc.blobs.put(blob_key, f.data)
+        documents.append(
+            repository.NewDocument(
+                id=new_id(),
+                filename=f.filename,
+                sha256=f.sha256,
+                size=len(f.data),
+                kind=f.kind,
+                page_count=f.page_count,
+                pages_selected=f.pages_selected,
+                blob_key=blob_key,
+            )
+        )
+    o = submission.options
+    spec = repository.NewJob(
+        mode=o.mode,
+        pages_spec=o.pages,
+        priority=o.priority,
+        dpi=svc.settings.dpi,
+        external_ref=o.external_ref,
+        callback_url=o.callback_url,
+        idempotency_key=key,
+        documents=documents,
+    )
+    try:
+        with svc.database.session() as s:
+            job, created = repository.create_job(s, tenant_id, spec)
+            job_id = job.id
+    except BaseException:
+        _delete_blobs(svc, [d.blob_key for d in documents])
+        raise
+    if not created:
+        _delete_blobs(svc, [d.blob_key for d in documents])  # a concurrent request with the key won
+    else:
+        _enqueue(svc, documents, o.priority)
+    with svc.database.session() as s:
+        view = job_views.job_view(s, repository.get_job(s, tenant_id, job_id))
+    return view, 202 if created else 200, {"Location": view["links"]["self"], **_retry_after(view)}
+
+
+def _delete_blobs(svc, keys) -> None:
+    for k in keys:
+        try:
+            svc.blobs.delete(k)
+        except Exception as exc:  # noqa: BLE001 - cleanup only
+            log.warning("could not delete blob %s: %s", k, exc)
+
+
+def _enqueue(svc, documents, priority: str) -> None:
+    # The job is committed: if the broker is down now, the sweeper enqueues it later.
+    sent = []
+    try:
+        for d in documents:
+            svc.enqueuer.split_document(d.id, priority)
+            sent.append(d.id)
+    except BrokerUnavailable as exc:
+        log.warning("broker unavailable, job left for the sweeper: %s", exc)
+    finally:
+        if sent:
+            with svc.database.session() as s:
+                repository.mark_enqueued(s, document_ids=sent)
+
+
+@bp.get("/jobs/<job_id>")
+@bp.output(JobView)
+@bp.doc(summary="A job's status and progress", responses={404: ERRORS[404]})
+def get_job(job_id: str):
+    with services().database.session() as s:
+        view = job_views.job_view(s, _load_job(s, job_id))
+    return view, 200, _retry_after(view)
+
+
+@bp.get("/jobs/<job_id>/pages")
+@bp.input(PagesQuery, location="query", arg_name="query")
+@bp.output(PagesList)
+@bp.doc(summary="A job's pages, readable as soon as each one is done", responses={404: ERRORS[404]})
+def list_pages(job_id: str, query):
+    offset, limit = query["offset"], query["limit"]
+    with services().database.session() as s:
+        job = _load_job(s, job_id)
+        rows = repository.list_pages(s, job.id, offset, limit + 1)
+        pages = [job_views.page_view(job.id, p, r, d) for p, r, d in rows[:limit]]
+    more = len(rows) > limit
+    return {"pages": pages, "next": url_for("jobs.list_pages", job_id=job_id, offset=offset + limit, limit=limit) if more else None}
+
+
+@bp.get("/jobs")
+@bp.input(JobsQuery, location="query", arg_name="query")
+@bp.output(JobsList)
+@bp.doc(summary="A feed of this key's jobs in (updated_at, id) order; follow next_cursor")
+def list_jobs(query):
+    since = query.get("updated_since")
+    if since is not None and since.tzinfo is not None:
+        since = since.astimezone(timezone.utc).replace(tzinfo=None)  # columns hold naive UTC
+    with services().database.session() as s:
+        try:
+            jobs, cursor = repository.list_jobs(
+                s,
+                current_tenant(),
+                status=query.get("status"),
+                external_ref=query.get("external_ref"),
+                updated_since=since,
+                cursor=query.get("cursor"),
+                limit=query["limit"],
+            )
+        except repository.InvalidCursor as exc:
+            raise InvalidOption(str(exc), details={"field": "cursor"}) from None
+        return {"jobs": job_views.job_views(s, jobs), "next_cursor": cursor}
+
+
+@bp.delete("/jobs/<job_id>")
+@bp.output({}, status_code=204)
+@bp.doc(summary="Cancel the job if it is still running, then delete its files and results", responses={404: ERRORS[404]})
+def delete_job(job_id: str):
+    svc = services()
+    with svc.database.session() as s:
+        job = _load_job(s, job_id)
+        repository.cancel_job(s, job.id)
+        keys = repository.purge_job(s, job.id)
+    _delete_blobs(svc, keys)
+    return ""

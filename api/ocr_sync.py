@@ -1,0 +1,134 @@
+"""One image answered in the request, with the API process's own engine.
+
+``POST /v1/ocr`` is the v1 form (JSON error envelope); ``/ocr/predict``,
+``/ocr/health`` and ``/ocr/webui`` keep clients of the older single-image
+service working with their old shapes (``{"success": false, "error": ...}``).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import threading
+import time
+
+from apiflask import APIBlueprint
+from flask import jsonify, redirect, request
+
+from api.auth import authenticate
+from api.errors import InvalidContent, InvalidOption, MissingFile, from_pipeline
+from api.schemas import MODES, OcrSyncMultipart, OcrSyncResult, PredictIn, PredictOut
+from api.services import services
+from pipeline import Limits, Options, PipelineError, open_document
+
+bp = APIBlueprint("ocr_sync", __name__, tag="Single image")
+# One page at a time per API process: the engine is not shared between threads,
+# and a queue of requests here is better than oversubscribed cores.
+_engine_busy = threading.Lock()
+
+
+def _ocr(data: bytes, mode: str = "auto") -> dict:
+    svc = services()
+    settings = svc.settings
+    if len(data) > settings.max_upload_bytes:
+        from api.errors import FileTooLarge
+
+        raise FileTooLarge(f"the file is {len(data)} bytes; the limit is {settings.max_upload_bytes}")
+    started = time.perf_counter()
+    limits = Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels)
+    with open_document(data, limits) as doc:
+        if doc.page_count != 1:
+            raise InvalidContent(
+                "send one image or a one-page PDF here; submit longer documents to POST /v1/jobs",
+                details={"page_count": doc.page_count},
+            )
+        with _engine_busy:
+            result = svc.engine().process_page(doc, 1, Options(mode=mode, dpi=settings.dpi))
+    return {
+        "text": result.text,
+        "confidence": result.confidence,
+        "lines": [
+            {
+                "text": line.text,
+                "confidence": line.confidence,
+                "box": line.box,
+                "words": [{"text": w.text, "confidence": w.confidence, "box": w.box} for w in line.words],
+            }
+            for line in result.lines
+        ],
+        "width": result.width,
+        "height": result.height,
+        "processing_time_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+
+
+def _b64(value) -> bytes:
+    if not isinstance(value, str) or not value:
+        raise MissingFile("send the image as a base64 string")
+    if value.startswith("data:"):
+        value = value.split(",", 1)[-1]
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidContent("the image is not valid base64") from None
+
+
+@bp.post("/v1/ocr")
+@bp.input(OcrSyncMultipart, location="files", validation=False, arg_name="_form")
+@bp.output(OcrSyncResult)
+@bp.doc(
+    summary="OCR one image or one-page PDF, answered in the request",
+    description='multipart `file` (+ `mode`), or JSON `{"content_base64": ..., "mode": ...}`.',
+    responses={400: "Bad input", 413: "Too large", 415: "Unsupported type", 422: "Invalid file"},
+)
+def ocr_v1(_form):
+    authenticate()
+    if request.mimetype == "application/json":
+        body = request.get_json(silent=True) or {}
+        data, mode = _b64(body.get("content_base64")), body.get("mode") or "auto"
+    else:
+        part = request.files.get("file")
+        if part is None:
+            raise MissingFile("send a multipart part named `file`")
+        data, mode = part.read(), request.form.get("mode") or "auto"
+    if mode not in MODES:
+        raise InvalidOption(f"mode must be one of {', '.join(MODES)}", details={"field": "mode"})
+    try:
+        return _ocr(data, mode)
+    except PipelineError as exc:
+        raise from_pipeline(exc) from None
+
+
+@bp.post("/ocr/predict")
+@bp.input(PredictIn, location="json", validation=False, arg_name="_body")
+@bp.output(PredictOut)
+@bp.doc(summary="Older single-image API: base64 image in, text out", responses={400: "Bad input"})
+def predict(_body):
+    try:
+        authenticate()
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise InvalidContent('send JSON {"image": "<base64>"}')
+        out = _ocr(_b64(body.get("image")))
+    except PipelineError as exc:
+        err = from_pipeline(exc)
+        return jsonify({"success": False, "error": err.message, "code": err.code}), err.status_code
+    except InvalidContent as exc:
+        return jsonify({"success": False, "error": exc.message, "code": exc.code}), exc.status_code
+    except Exception as exc:  # the old API's shape for every error it can answer
+        status = getattr(exc, "status_code", None)
+        if status is None or status >= 500:
+            raise
+        return jsonify({"success": False, "error": exc.message, "code": getattr(exc, "code", "error")}), status
+    return {"success": True, "text": out["text"], "confidence": out["confidence"], "processing_time_ms": out["processing_time_ms"]}
+
+
+@bp.get("/ocr/health")
+@bp.doc(summary="Older single-image API: liveness")
+def ocr_health():
+    return {"status": "ok", "success": True}
+
+
+@bp.get("/ocr/webui")
+@bp.doc(summary="Older single-image API: the web page (now at /)")
+def ocr_webui():
+    return redirect("/", code=302)

@@ -1,0 +1,221 @@
+"""Request and response schemas; apiflask generates ``/openapi.json`` from them.
+
+Field names here are the public contract (the web page and the bulk client
+code against them): add fields, never rename.
+"""
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Boolean, DateTime, Dict, File, Float, Integer, List, Nested, Raw, String
+from apiflask.validators import Length, OneOf, Range
+
+MODES = ("auto", "ocr", "text")
+PRIORITIES = ("interactive", "bulk")
+JOB_STATUSES = ("queued", "running", "succeeded", "partial", "failed", "canceled")
+PAGE_STATUSES = ("queued", "running", "succeeded", "failed", "canceled")
+
+
+class ErrorBody(Schema):
+    code = String(required=True, metadata={"description": "stable snake_case code"})
+    message = String(required=True)
+    details = Dict()
+
+
+class ErrorEnvelope(Schema):
+    error = Nested(ErrorBody, required=True)
+
+
+# ------------------------------------------------------------------ submitting
+
+
+class JobOptionsFields(Schema):
+    mode = String(validate=OneOf(MODES), load_default="auto", metadata={"description": "auto: a page's text layer when it has one; ocr: always OCR; text: only extract"})
+    pages = String(validate=Length(max=200), metadata={"description": "page range, e.g. 1-3,5"})
+    priority = String(validate=OneOf(PRIORITIES), load_default="interactive")
+    external_ref = String(validate=Length(max=200), metadata={"description": "the caller's id, echoed back"})
+    callback_url = String(validate=Length(max=2000), metadata={"description": "http(s) URL told when the job ends"})
+
+
+class JobSubmitMultipart(JobOptionsFields):
+    file = List(File(), required=True, metadata={"description": "one or more `file` parts: PDF, TIFF, PNG, JPEG, BMP or WebP"})
+
+
+class FileBase64(Schema):
+    filename = String(validate=Length(max=500))
+    content_base64 = String(required=True)
+
+
+class JobSubmitJson(JobOptionsFields):
+    files = List(Nested(FileBase64), required=True, validate=Length(min=1))
+
+
+# ------------------------------------------------------------------ job view
+
+
+class Progress(Schema):
+    pages_total = Integer()
+    pages_done = Integer()
+    pages_failed = Integer()
+
+
+class ErrorSummary(Schema):
+    code = String()
+    message = String()
+
+
+class DocumentView(Schema):
+    id = String()
+    filename = String()
+    sha256 = String()
+    page_count = Integer()
+    kind = String()
+    status = String()
+    error = Nested(ErrorSummary, allow_none=True)
+
+
+class JobOptionsView(Schema):
+    mode = String()
+    pages = String(allow_none=True)
+    priority = String()
+
+
+class JobLinks(Schema):
+    self = String()
+    pages = String()
+    result = String()
+
+
+class JobView(Schema):
+    id = String()
+    status = String(metadata={"enum": list(JOB_STATUSES)})
+    progress = Nested(Progress)
+    documents = List(Nested(DocumentView))
+    confidence = Float(allow_none=True)
+    error = Nested(ErrorSummary, allow_none=True)
+    options = Nested(JobOptionsView)
+    external_ref = String(allow_none=True)
+    created_at = String()
+    updated_at = String()
+    finished_at = String(allow_none=True)
+    links = Nested(JobLinks)
+
+
+class JobsQuery(Schema):
+    status = String(validate=OneOf(JOB_STATUSES))
+    external_ref = String(validate=Length(max=200))
+    updated_since = DateTime(metadata={"description": "ISO 8601; jobs updated at or after"})
+    cursor = String(validate=Length(max=500))
+    limit = Integer(load_default=50, validate=Range(min=1, max=500))
+
+
+class JobsList(Schema):
+    jobs = List(Nested(JobView))
+    next_cursor = String(allow_none=True)
+
+
+# ------------------------------------------------------------------ pages
+
+
+class WordView(Schema):
+    text = String()
+    confidence = Float()
+    box = List(Float())
+
+
+class LineView(Schema):
+    text = String()
+    confidence = Float()
+    box = List(Float(), metadata={"description": "[x0, y0, x1, y1] in page pixels (see width, height)"})
+    words = List(Nested(WordView))
+
+
+class Provenance(Schema):
+    models = Dict(keys=String(), values=String(), metadata={"description": "model name → sha256"})
+    dpi = Integer(allow_none=True)
+    deskew_angle = Float(allow_none=True)
+    rotation = Integer(allow_none=True)
+    document_sha256 = String()
+
+
+class PageView(Schema):
+    id = String()
+    document = String(metadata={"description": "document id"})
+    page_no = Integer()
+    status = String(metadata={"enum": list(PAGE_STATUSES)})
+    source = String(allow_none=True, metadata={"enum": ["ocr", "text_layer", None]})
+    text = String(allow_none=True)
+    confidence = Float(allow_none=True)
+    lines = List(Nested(LineView))
+    width = Integer(allow_none=True)
+    height = Integer(allow_none=True)
+    dpi = Integer(allow_none=True)
+    error = Nested(ErrorSummary, allow_none=True)
+    attempts = Integer()
+    timings = Dict(keys=String(), values=Float())
+    provenance = Nested(Provenance, allow_none=True)
+    image_url = String()
+
+
+class PagesQuery(Schema):
+    offset = Integer(load_default=0, validate=Range(min=0))
+    limit = Integer(load_default=50, validate=Range(min=1, max=500))
+
+
+class PagesList(Schema):
+    pages = List(Nested(PageView))
+    next = String(allow_none=True)
+
+
+class ResultQuery(Schema):
+    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers)"})
+
+
+# ------------------------------------------------------------------ single image
+
+
+class OcrSyncJson(Schema):
+    content_base64 = String(required=True)
+    mode = String(validate=OneOf(MODES), load_default="auto")
+
+
+class OcrSyncMultipart(Schema):
+    file = File(required=True)
+    mode = String(validate=OneOf(MODES), load_default="auto")
+
+
+class OcrSyncResult(Schema):
+    text = String()
+    confidence = Float()
+    lines = List(Nested(LineView))
+    width = Integer()
+    height = Integer()
+    processing_time_ms = Float()
+
+
+class PredictIn(Schema):
+    image = String(required=True, metadata={"description": "base64 image (a data: URL prefix is accepted)"})
+
+
+class PredictOut(Schema):
+    success = Boolean()
+    text = String()
+    confidence = Float()
+    processing_time_ms = Float()
+    error = String()
+
+
+# ------------------------------------------------------------------ health
+
+
+class HealthOut(Schema):
+    status = String()
+
+
+class CheckOut(Schema):
+    ok = Boolean()
+    detail = Raw()
+
+
+class ReadyOut(Schema):
+    ready = Boolean()
+    checks = Dict(keys=String(), values=Nested(CheckOut))

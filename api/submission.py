@@ -1,0 +1,177 @@
+"""Reading and checking a job submission, before anything is stored.
+
+Both body forms (multipart ``file`` parts with form fields, or JSON with
+base64 files) become one ``Submission``. Every file is opened by the
+pipeline's ingest (magic bytes, encryption, page count, pixel budget) and
+its page range is checked, so a bad file is refused with its own code and a
+job is either stored whole or not at all.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import request
+
+from api.errors import FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline
+from api.schemas import MODES, PRIORITIES
+from pipeline import Limits, PipelineError, open_document
+from pipeline.pages import parse_page_spec
+
+MAX_FILES_PER_JOB = 100
+_FILENAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+@dataclass(frozen=True)
+class Options:
+    mode: str
+    pages: str | None
+    priority: str
+    external_ref: str | None
+    callback_url: str | None
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    filename: str
+    data: bytes
+    sha256: str
+    kind: str
+    page_count: int
+    pages_selected: int
+
+
+@dataclass(frozen=True)
+class Submission:
+    options: Options
+    files: list[CheckedFile]
+
+
+def _text(fields: dict, name: str, max_len: int) -> str | None:
+    value = fields.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidOption(f"{name} must be a string", details={"field": name})
+    value = value.strip()
+    if len(value) > max_len:
+        raise InvalidOption(f"{name} is longer than {max_len} characters", details={"field": name})
+    return value or None
+
+
+def parse_options(fields: dict) -> Options:
+    mode = _text(fields, "mode", 10) or "auto"
+    if mode not in MODES:
+        raise InvalidOption(f"mode must be one of {', '.join(MODES)}", details={"field": "mode", "allowed": list(MODES)})
+    priority = _text(fields, "priority", 20) or "interactive"
+    if priority not in PRIORITIES:
+        raise InvalidOption(
+            f"priority must be one of {', '.join(PRIORITIES)}", details={"field": "priority", "allowed": list(PRIORITIES)}
+        )
+    pages = _text(fields, "pages", 200)
+    if pages is not None:
+        try:
+            parse_page_spec(pages, None)
+        except PipelineError as exc:
+            raise InvalidOption(exc.message, details={"field": "pages"}) from None
+    callback_url = _text(fields, "callback_url", 2000)
+    if callback_url is not None:
+        parts = urlsplit(callback_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidOption("callback_url must be an absolute http(s) URL", details={"field": "callback_url"})
+    return Options(
+        mode=mode,
+        pages=pages,
+        priority=priority,
+        external_ref=_text(fields, "external_ref", 200),
+        callback_url=callback_url,
+    )
+
+
+def _clean_filename(name: str | None, index: int) -> str:
+    # Kept only for display and exports; files are stored under ids.
+    name = _FILENAME_UNSAFE.sub("_", (name or "").strip())[-200:]
+    return name or f"document-{index + 1}"
+
+
+def read_raw_files() -> tuple[dict, list[tuple[str | None, bytes]]]:
+    """(option fields, [(filename, bytes)]) from a multipart or JSON body."""
+    if request.mimetype == "application/json":
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise InvalidContent("the JSON body must be an object with a `files` list")
+        files = body.get("files")
+        if not isinstance(files, list) or not files:
+            raise MissingFile("send at least one file: {\"files\": [{\"filename\", \"content_base64\"}]}")
+        raw = []
+        for i, item in enumerate(files):
+            if not isinstance(item, dict) or not isinstance(item.get("content_base64"), str):
+                raise InvalidContent(f"files[{i}] needs a content_base64 string", details={"index": i})
+            raw.append((item.get("filename") if isinstance(item.get("filename"), str) else None, decode_base64(item["content_base64"], i)))
+        fields = {k: v for k, v in body.items() if k != "files"}
+        return fields, raw
+    if request.mimetype == "multipart/form-data":
+        parts = request.files.getlist("file")
+        if not parts:
+            raise MissingFile("send at least one multipart part named `file`")
+        return request.form.to_dict(), [(p.filename, p.read()) for p in parts]
+    raise InvalidContent("send multipart/form-data with `file` parts, or application/json with `files`")
+
+
+def decode_base64(value: str, index: int = 0) -> bytes:
+    if value.startswith("data:"):
+        value = value.split(",", 1)[-1]  # a data: URL from a browser
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidContent(f"files[{index}].content_base64 is not valid base64", details={"index": index}) from None
+
+
+def check_file(filename: str | None, data: bytes, index: int, options: Options, settings) -> CheckedFile:
+    name = _clean_filename(filename, index)
+    where = {"index": index, "filename": name}
+    if len(data) > settings.max_upload_bytes:
+        raise FileTooLarge(
+            f"{name} is {len(data)} bytes; the limit is {settings.max_upload_bytes}",
+            details={**where, "limit": settings.max_upload_bytes},
+        )
+    try:
+        with open_document(data, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels)) as doc:
+            kind, page_count = doc.kind, doc.page_count
+            try:
+                selected = doc.select(options.pages)
+            except PipelineError as exc:
+                raise InvalidPages(exc.message, details={**where, "field": "pages", **exc.details}) from None
+    except PipelineError as exc:
+        err = from_pipeline(exc)
+        err.detail = {**where, **(exc.details or {})}
+        raise err from None
+    if not selected:
+        raise InvalidPages(f"the page range selects no page of {name}", details={**where, "field": "pages"})
+    return CheckedFile(
+        filename=name,
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        kind=kind,
+        page_count=page_count,
+        pages_selected=len(selected),
+    )
+
+
+def read_submission(settings) -> Submission:
+    fields, raw = read_raw_files()
+    if len(raw) > MAX_FILES_PER_JOB:
+        raise InvalidOption(f"at most {MAX_FILES_PER_JOB} files per job", details={"files": len(raw)})
+    total = sum(len(d) for _, d in raw)
+    if total > settings.max_upload_bytes:
+        raise FileTooLarge(
+            f"the upload is {total} bytes; the limit is {settings.max_upload_bytes}",
+            details={"limit": settings.max_upload_bytes},
+        )
+    options = parse_options(fields)
+    files = [check_file(name, data, i, options, settings) for i, (name, data) in enumerate(raw)]
+    return Submission(options=options, files=files)
