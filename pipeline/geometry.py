@@ -76,3 +76,18 @@ def interpolate_on_quad(quad: np.ndarray, t0: float, t1: float) -> np.ndarray:
     top = lambda t: q[0] + (q[1] - q[0]) * t  # noqa: E731
     bottom = lambda t: q[3] + (q[2] - q[3]) * t  # noqa: E731
     return np.array([top(t0), top(t1), bottom(t1), bottom(t0)], dtype=np.float32)
+
+
+def expand_quad(quad: np.ndarray, pad_x: float, pad_y: float, shape: tuple[int, int]) -> np.ndarray:
+    """Grow a quad along its own axes by ``pad_x``/``pad_y`` times its height,
+    clipped to the image. The detector's boxes end tight on the last glyph
+    and lose small marks (a final period, a comma) without this margin."""
+    q = np.asarray(quad, dtype=np.float32)
+    w, h = quad_size(q)
+    ux = (q[1] - q[0]) / max(w, 1e-6)
+    uy = (q[3] - q[0]) / max(h, 1e-6)
+    dx, dy = ux * pad_x * h, uy * pad_y * h
+    out = np.array([q[0] - dx - dy, q[1] + dx - dy, q[2] + dx + dy, q[3] - dx + dy], dtype=np.float32)
+    out[:, 0] = out[:, 0].clip(0, shape[1])
+    out[:, 1] = out[:, 1].clip(0, shape[0])
+    return out

@@ -22,7 +22,7 @@ from pipeline.ctc import CtcDecoder, DecodedLine, split_words
 from pipeline.detect import DetectorSettings, TextDetector
 from pipeline.engine import OnnxSession
 from pipeline.errors import ModelError
-from pipeline.geometry import crop_quad, interpolate_on_quad, order_quad, quad_to_box
+from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, order_quad, quad_to_box
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings, reading_order
 from pipeline.options import Limits, Options
@@ -165,6 +165,8 @@ class Engine:
             lap("detect")
             gray, to_page, deskewed = work, to_page @ np.linalg.inv(m), True
 
+        rs = self.config.recognizer
+        quads = [expand_quad(q, rs.pad_x, rs.pad_y, gray.shape) for q in quads]
         decoded = self.recognizer([crop_quad(gray, q) for q in quads])
         lap("recognize")
 

@@ -1,0 +1,62 @@
+"""Box geometry: corner order, sizes, crops of rotated boxes, padding."""
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.geometry import (
+    crop_quad,
+    expand_quad,
+    interpolate_on_quad,
+    min_area_quad,
+    order_quad,
+    quad_angle,
+    quad_size,
+    quad_to_box,
+)
+
+
+def test_order_quad_from_any_corner_order():
+    pts = np.array([[10, 20], [110, 20], [110, 50], [10, 50]], np.float32)
+    for shift in range(4):
+        assert np.allclose(order_quad(np.roll(pts, shift, axis=0)), pts)
+
+
+def test_size_angle_and_box_of_rotated_rectangle():
+    rect = ((200.0, 100.0), (300.0, 40.0), -5.0)  # cv2 angle convention
+    quad, short = min_area_quad(cv2.boxPoints(rect))
+    w, h = quad_size(quad)
+    assert (w, h) == pytest.approx((300.0, 40.0), abs=0.5)
+    assert short == pytest.approx(40.0, abs=0.5)
+    assert abs(quad_angle(quad)) == pytest.approx(5.0, abs=0.2)
+    x0, y0, x1, y1 = quad_to_box(quad)
+    assert x0 < 200 - 149 and x1 > 200 + 149 and y0 < 80 and y1 > 120
+
+
+def test_crop_of_a_rotated_box_is_upright():
+    img = np.full((300, 500), 255, np.uint8)
+    cv2.rectangle(img, (100, 130), (400, 170), 0, -1)  # a black bar 300x40
+    m = cv2.getRotationMatrix2D((250, 150), 8, 1.0)
+    rotated = cv2.warpAffine(img, m, (500, 300), borderValue=255)
+    quad = np.array([[100, 130], [400, 130], [400, 170], [100, 170]], np.float32)
+    quad = order_quad(quad @ m[:, :2].T + m[:, 2])
+    crop = crop_quad(rotated, quad)
+    assert crop.shape == pytest.approx((40, 300), abs=1)
+    assert crop[5:-5, 5:-5].mean() < 20  # all bar, no white corners
+
+
+def test_axis_aligned_crop_is_a_slice():
+    img = np.arange(100 * 100, dtype=np.uint32).reshape(100, 100).astype(np.uint8)
+    quad = np.array([[10, 20], [60, 20], [60, 30], [10, 30]], np.float32)
+    assert np.array_equal(crop_quad(img, quad), img[20:30, 10:60])
+
+
+def test_expand_quad_grows_along_its_axes_and_clips():
+    quad = np.array([[10, 20], [60, 20], [60, 30], [10, 30]], np.float32)
+    grown = expand_quad(quad, 0.5, 0.1, (100, 100))
+    assert quad_to_box(grown) == pytest.approx([5, 19, 65, 31])
+    assert quad_to_box(expand_quad(quad, 5, 5, (40, 70)))[2] == 70
+
+
+def test_interpolate_on_quad_gives_sub_box():
+    quad = np.array([[0, 0], [100, 0], [100, 10], [0, 10]], np.float32)
+    assert quad_to_box(interpolate_on_quad(quad, 0.25, 0.5)) == pytest.approx([25, 0, 50, 10])

@@ -1,0 +1,63 @@
+"""Reading order: single column, two columns under a title, tables by row."""
+from pipeline.layout import reading_order
+
+
+def lines(x0, x1, y0, n, h=30, step=50):
+    return [[x0, y0 + i * step, x1, y0 + i * step + h] for i in range(n)]
+
+
+def order(boxes):
+    return [o.index for o in reading_order(boxes)]
+
+
+def test_single_column_top_to_bottom_even_if_shuffled():
+    boxes = lines(100, 1500, 100, 6)
+    shuffled = [boxes[i] for i in (3, 0, 5, 1, 4, 2)]
+    assert [shuffled[i] for i in order(shuffled)] == boxes
+
+
+def test_two_columns_read_column_by_column_after_title():
+    title = [[100, 50, 1500, 90]]
+    left = lines(100, 760, 150, 8)
+    right = lines(840, 1500, 150, 8)
+    # ragged right edges, like real prose
+    left[3][2] -= 200
+    right[7][2] -= 400
+    boxes = title + right + left  # input order must not matter
+    got = [boxes[i] for i in order(boxes)]
+    assert got == title + left + right
+
+
+def test_two_columns_blocks_are_separate():
+    left = lines(100, 760, 150, 5)
+    right = lines(840, 1500, 150, 5)
+    result = reading_order(left + right)
+    blocks = [o.block for o in result]
+    assert len(set(blocks[:5])) == 1 and len(set(blocks[5:])) == 1 and blocks[0] != blocks[5]
+
+
+def test_table_reads_row_by_row():
+    cols = [(100, 300), (500, 620), (900, 1100)]
+    boxes = []
+    for r in range(4):
+        y = 100 + r * 60
+        for x0, x1 in cols:
+            boxes.append([x0, y, x1, y + 30])
+    got = order(list(reversed(boxes)))
+    n = len(boxes)
+    assert [n - 1 - i for i in got] == list(range(n))
+
+
+def test_same_row_fragments_left_to_right_with_small_jitter():
+    boxes = [[900, 103, 1200, 131], [100, 100, 600, 130], [100, 160, 1200, 190]]
+    assert order(boxes) == [1, 0, 2]
+
+
+def test_large_gap_starts_a_new_block():
+    boxes = lines(100, 1500, 100, 3) + lines(100, 1500, 400, 2)
+    blocks = [o.block for o in reading_order(boxes)]
+    assert blocks == [0, 0, 0, 1, 1]
+
+
+def test_empty():
+    assert reading_order([]) == []
