@@ -1,0 +1,268 @@
+"""The HTTP API without a worker: validation before storage, the error envelope, idempotency,
+tenants and keys, pagination, the feed, delete, readiness, OpenAPI.
+
+Runs on the embedded default (SQLite and Kombu's SQLAlchemy transport on
+SQLite), so it needs no server; jobs stay queued because no worker runs.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from api import create_app
+from db import repository as repo
+from db.models import Blob, Document, Job, Page
+from settings import Settings
+from tests.factories import EN_TEXT, encode_png, make_pdf, render_text_image
+
+
+@pytest.fixture(scope="module")
+def pdf2():
+    return make_pdf([{"text": EN_TEXT[:2]}, {"image": render_text_image(EN_TEXT[:2], size_px=24, width=800), "dpi": 100}])
+
+
+@pytest.fixture(scope="module")
+def png():
+    return encode_png(render_text_image(EN_TEXT[:1], size_px=24, width=600))
+
+
+def make_app(tmp_path, **env):
+    settings = Settings.from_env({
+        "DOCPIPE_VAR_DIR": str(tmp_path / "var"),
+        "DOCPIPE_QUEUE_PREFIX": "unit-",
+        "DOCPIPE_LOG_LEVEL": "warning",
+        **env,
+    })
+    return create_app(settings)
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path, DOCPIPE_BLOB_STORE="db", DOCPIPE_MAX_UPLOAD_BYTES="300000", DOCPIPE_MAX_PAGES="3")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def db(app):
+    return app.extensions["docpipe"].database
+
+
+def counts(app):
+    with db(app).session() as s:
+        return tuple(s.scalar(select(func.count()).select_from(t)) for t in (Job, Document, Blob))
+
+
+def upload(client, *files, headers=None, **fields):
+    data = {"file": [(io.BytesIO(content), name) for name, content in files], **fields}
+    return client.post("/v1/jobs", data=data, content_type="multipart/form-data", headers=headers or {})
+
+
+def assert_envelope(response, status, code):
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = response.get_json()
+    assert set(body) == {"error"} and body["error"]["code"] == code
+    assert body["error"]["message"] and isinstance(body["error"]["details"], dict)
+
+
+def test_submit_multipart_many_files(client, app, pdf2, png):
+    r = upload(client, ("a.pdf", pdf2), ("b.png", png), external_ref="inv-7", priority="bulk", pages="1")
+    assert r.status_code == 202
+    view = r.get_json()
+    assert r.headers["Location"] == f"/v1/jobs/{view['id']}" == view["links"]["self"]
+    assert r.headers["Retry-After"] in ("1", "2")
+    assert view["status"] == "queued" and view["external_ref"] == "inv-7"
+    assert view["options"] == {"mode": "auto", "pages": "1", "priority": "bulk"}
+    assert view["progress"] == {"pages_total": 2, "pages_done": 0, "pages_failed": 0}
+    assert [(d["filename"], d["kind"], d["page_count"]) for d in view["documents"]] == [("a.pdf", "pdf", 2), ("b.png", "png", 1)]
+    assert view["confidence"] is None and view["error"] is None and view["finished_at"] is None
+    assert counts(app) == (1, 2, 2)
+
+
+def test_submit_json_base64(client, png):
+    body = {"files": [{"filename": "x.png", "content_base64": base64.b64encode(png).decode()}], "mode": "ocr"}
+    r = client.post("/v1/jobs", json=body)
+    assert r.status_code == 202 and r.get_json()["options"]["mode"] == "ocr"
+
+
+@pytest.mark.parametrize(
+    "files, fields, status, code",
+    [
+        ([("empty.pdf", b"")], {}, 400, "empty_file"),
+        ([("notes.pdf", b"just some text, not a PDF")], {}, 415, "unsupported_type"),
+        ([("broken.pdf", b"%PDF-1.7\n1 0 obj <<")], {}, 422, "corrupt_file"),
+        ([("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * 300_001)], {}, 413, "file_too_large"),
+        ([("a.pdf", "PDF2")], {"mode": "fast"}, 400, "invalid_option"),
+        ([("a.pdf", "PDF2")], {"priority": "urgent"}, 400, "invalid_option"),
+        ([("a.pdf", "PDF2")], {"pages": "3-1"}, 400, "invalid_option"),
+        ([("a.pdf", "PDF2")], {"pages": "5"}, 422, "invalid_option"),
+        ([("a.pdf", "PDF2")], {"callback_url": "ftp://example.com/x"}, 400, "invalid_option"),
+        ([("long.pdf", "PDF4")], {}, 422, "too_many_pages"),
+        ([("enc.pdf", "ENCRYPTED")], {}, 422, "encrypted_pdf"),
+        # One bad file refuses the whole job, and the good one is not stored either.
+        ([("a.pdf", "PDF2"), ("empty.png", b"")], {}, 400, "empty_file"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_stored(client, app, pdf2, files, fields, status, code):
+    import pymupdf
+
+    def materialize(content):
+        if content == "PDF2":
+            return pdf2
+        if content == "PDF4":
+            return make_pdf([{"text": [f"page {i}"]} for i in range(4)])
+        if content == "ENCRYPTED":
+            doc = pymupdf.open(stream=pdf2, filetype="pdf")
+            return doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="o", user_pw="u")
+        return content
+
+    r = upload(client, *[(n, materialize(c)) for n, c in files], **fields)
+    assert_envelope(r, status, code)
+    assert counts(app) == (0, 0, 0)
+
+
+def test_missing_file_and_bad_json(client, app):
+    assert_envelope(client.post("/v1/jobs", data={"mode": "auto"}, content_type="multipart/form-data"), 400, "missing_file")
+    assert_envelope(client.post("/v1/jobs", json={"files": [{"content_base64": "***"}]}), 400, "invalid_content")
+    assert_envelope(client.post("/v1/jobs", data="x", content_type="text/plain"), 400, "invalid_content")
+    assert counts(app) == (0, 0, 0)
+
+
+def test_framework_errors_use_the_envelope(client, app, tmp_path):
+    assert_envelope(client.get("/v1/nothing-here"), 404, "not_found")
+    assert_envelope(client.put("/v1/jobs"), 405, "method_not_allowed")
+    assert_envelope(client.get("/v1/jobs/unknown"), 404, "not_found")
+    assert_envelope(client.get("/v1/jobs?limit=0"), 422, "invalid_option")
+    big = b"x" * (app.config["MAX_CONTENT_LENGTH"] + 10)
+    assert_envelope(upload(client, ("huge.pdf", big)), 413, "file_too_large")
+
+
+def test_idempotency_key_returns_the_same_job(client, app, pdf2):
+    first = upload(client, ("a.pdf", pdf2), headers={"Idempotency-Key": "order-42"})
+    again = upload(client, ("a.pdf", pdf2), headers={"Idempotency-Key": "order-42"})
+    other = upload(client, ("a.pdf", pdf2), headers={"Idempotency-Key": "order-43"})
+    assert (first.status_code, again.status_code, other.status_code) == (202, 200, 202)
+    assert first.get_json()["id"] == again.get_json()["id"] != other.get_json()["id"]
+    assert counts(app) == (2, 2, 2)
+
+
+def test_tenants_see_only_their_jobs(tmp_path, pdf2):
+    app = make_app(tmp_path, DOCPIPE_AUTH_REQUIRED="true")
+    client = app.test_client()
+    with db(app).session() as s:
+        _, key_a = repo.create_api_key(s, "tenant-a")
+        _, key_b = repo.create_api_key(s, "tenant-b")
+    a = {"Authorization": f"Bearer {key_a}"}
+    b = {"Authorization": f"Bearer {key_b}"}
+    assert_envelope(upload(client, ("a.pdf", pdf2)), 401, "unauthorized")
+    assert_envelope(client.get("/v1/jobs", headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
+    job = upload(client, ("a.pdf", pdf2), headers={**a, "Idempotency-Key": "same"}).get_json()
+    for path in ("", "/pages", "/result?format=txt", f"/documents/{job['documents'][0]['id']}/pages/1/image"):
+        assert_envelope(client.get(f"/v1/jobs/{job['id']}{path}", headers=b), 404, "not_found")
+    assert_envelope(client.delete(f"/v1/jobs/{job['id']}", headers=b), 404, "not_found")
+    assert client.get("/v1/jobs", headers=b).get_json()["jobs"] == []
+    # The same idempotency key from another tenant is another job.
+    other = upload(client, ("a.pdf", pdf2), headers={**b, "Idempotency-Key": "same"}).get_json()
+    assert other["id"] != job["id"]
+    assert client.get(f"/v1/jobs/{job['id']}", headers=a).status_code == 200
+
+
+def test_without_auth_only_loopback_callers_are_served(client, pdf2):
+    assert upload(client, ("a.pdf", pdf2)).status_code == 202
+    r = client.get("/v1/jobs", environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert_envelope(r, 401, "unauthorized")
+
+
+def test_pages_paginate_in_order(client, app, pdf2):
+    job = upload(client, ("a.pdf", pdf2), ("b.pdf", pdf2)).get_json()
+    with db(app).session() as s:
+        for d in job["documents"]:
+            repo.split_document(s, d["id"], [1, 2])
+    r = client.get(f"/v1/jobs/{job['id']}/pages?limit=3")
+    body = r.get_json()
+    assert [(p["document"], p["page_no"]) for p in body["pages"]] == [
+        (job["documents"][0]["id"], 1), (job["documents"][0]["id"], 2), (job["documents"][1]["id"], 1)
+    ]
+    assert all(p["status"] == "queued" and p["text"] is None and p["lines"] == [] for p in body["pages"])
+    rest = client.get(body["next"]).get_json()
+    assert [p["page_no"] for p in rest["pages"]] == [2] and rest["next"] is None
+    image = client.get(body["pages"][1]["image_url"])
+    assert image.status_code == 200 and image.mimetype == "image/png"
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(image.data)).width <= 1400
+
+
+def test_feed_filters_and_cursor(client, pdf2):
+    ids = [upload(client, ("a.pdf", pdf2), external_ref=f"ref-{i % 2}").get_json()["id"] for i in range(5)]
+    seen, cursor = [], None
+    while True:
+        body = client.get("/v1/jobs", query_string={"limit": 2, **({"cursor": cursor} if cursor else {})}).get_json()
+        seen += [j["id"] for j in body["jobs"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(ids)
+    ref0 = client.get("/v1/jobs?external_ref=ref-0").get_json()["jobs"]
+    assert {j["id"] for j in ref0} == {ids[0], ids[2], ids[4]}
+    assert client.get("/v1/jobs?status=succeeded").get_json()["jobs"] == []
+    assert len(client.get("/v1/jobs?updated_since=2000-01-01T00:00:00Z").get_json()["jobs"]) == 5
+    assert client.get("/v1/jobs?updated_since=2999-01-01T00:00:00%2B02:00").get_json()["jobs"] == []
+    assert_envelope(client.get("/v1/jobs?cursor=garbage"), 400, "invalid_option")
+
+
+def test_delete_cancels_and_purges(client, app, pdf2):
+    job = upload(client, ("a.pdf", pdf2), callback_url="https://example.com/hook").get_json()
+    assert client.delete(f"/v1/jobs/{job['id']}").status_code == 204
+    assert_envelope(client.get(f"/v1/jobs/{job['id']}"), 404, "not_found")
+    assert counts(app) == (0, 0, 0)
+    with db(app).session() as s:
+        assert s.scalar(select(func.count()).select_from(Page)) == 0
+
+
+def test_result_needs_a_finished_job_and_a_known_format(client, pdf2):
+    job = upload(client, ("a.pdf", pdf2)).get_json()
+    r = client.get(f"/v1/jobs/{job['id']}/result?format=docx")
+    assert_envelope(r, 400, "invalid_option")
+    assert "txt" in r.get_json()["error"]["details"]["allowed"]
+    assert_envelope(client.get(f"/v1/jobs/{job['id']}/result?format=txt"), 409, "wrong_state")
+
+
+def test_ready_reports_each_dependency(client):
+    r = client.get("/ready")
+    body = r.get_json()
+    assert r.status_code == 503 and body["ready"] is False
+    assert body["checks"]["database"]["ok"] and body["checks"]["broker"]["ok"]
+    assert body["checks"]["workers"]["ok"] is False  # no worker runs in this test
+    assert client.get("/health").get_json() == {"status": "ok"}
+
+
+def test_metrics_count_jobs_and_queue_depth(client, pdf2):
+    upload(client, ("a.pdf", pdf2), priority="bulk")
+    text = client.get("/metrics").get_data(as_text=True)
+    assert 'docpipe_jobs{state="queued"} 1.0' in text
+    assert 'docpipe_queue_depth{queue="bulk"} 1.0' in text  # the split message waits: no worker
+    assert "docpipe_page_stage_seconds" in text
+
+
+def test_openapi_is_generated_from_the_schemas(client):
+    spec = client.get("/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.")
+    for path in ("/v1/jobs", "/v1/jobs/{job_id}", "/v1/jobs/{job_id}/pages", "/v1/jobs/{job_id}/result", "/v1/ocr", "/ocr/predict", "/ready"):
+        assert path in spec["paths"], path
+    job_view = spec["components"]["schemas"]["JobView"]["properties"]
+    assert {"id", "status", "progress", "documents", "confidence", "links", "finished_at"} <= set(job_view)
+    post = spec["paths"]["/v1/jobs"]["post"]
+    assert "multipart/form-data" in post["requestBody"]["content"]
+    assert "202" in post["responses"]
+
+
+def test_old_webui_path_redirects_to_the_page(client):
+    r = client.get("/ocr/webui")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/")
+    assert client.get("/ocr/health").get_json()["status"] == "ok"
