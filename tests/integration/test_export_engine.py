@@ -1,8 +1,10 @@
 """Exports of real engine results: rendered pages OCRed by pipeline.Engine, then
 exported and read back (PyMuPDF for the PDF, lxml for hOCR and ALTO)."""
 import hashlib
+import math
 import json
 
+import cv2
 import numpy as np
 import pymupdf
 import pytest
@@ -136,3 +138,25 @@ def test_png_of_a_page_round_trips(engine):
     assert pdf[0].rect.width == pytest.approx(img.shape[1] * 72 / results[0].dpi, abs=0.01)
     # Nothing visible was added: the page looks like the image alone.
     assert np.asarray(pdf[0].get_images()).size > 0
+
+
+def test_tilted_scan_text_follows_each_line(engine):
+    """A page scanned 2.5° off: the engine deskews internally but reports boxes and
+    polygons on the page as scanned; the text layer runs along each tilted line."""
+    img = degrade(render_text_image(EN_LINES[:6], height=1000), angle=2.5, blur=0.5, noise=5)
+    data = encode_png(img)
+    (result,) = ocr(engine, data)
+    assert abs(result.preprocessing["deskew_angle"]) > 1.5
+    pdf = pymupdf.open("pdf", export.export("pdf", [document("tilted.png", "png", data, [result])]))
+    check_searchable_page(pdf[0], result, tol=2.0)
+    s = pdf[0].rect.width / result.width
+    dirs = [ln["dir"] for b in pdf[0].get_text("dict")["blocks"] for ln in b.get("lines", [])]
+    assert dirs
+    for dx, dy in dirs:
+        assert math.degrees(math.atan2(dy, dx)) == pytest.approx(-2.5, abs=0.7)
+    # Each word's centre lies inside the polygon of a line that contains it.
+    polygons = [(np.array(ln.polygon, np.float32) * s, ln.text) for ln in result.lines if ln.polygon]
+    assert len(polygons) == len(result.lines)
+    for x0, y0, x1, y1, word, *_ in pdf[0].get_text("words"):
+        centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+        assert any(cv2.pointPolygonTest(poly, centre, True) >= -1.0 and word in text for poly, text in polygons), word
