@@ -50,22 +50,27 @@ class LineErrors:
 
 def align(reference: str, hypothesis: str) -> list[tuple[str, str]]:
     """A minimal edit script as (ref_char, hyp_char) pairs; '' marks an insertion
-    or deletion. Keeps the full matrix: fine for one page (≈ 40 MB for 3,000²)."""
-    matrix = np.stack(list(_rows(reference, hypothesis)))
-    i, j = len(reference), len(hypothesis)
+    or deletion. Keeps the full matrix: fine for one page (≈ 40 MB for 3,000²).
+
+    The matrix is built on the reversed strings so the walk back through it runs
+    from the start of the page: among equally short scripts, matches are taken
+    as early as possible (a dropped last line shows as deleted at the end).
+    """
+    ref, hyp = reference[::-1], hypothesis[::-1]
+    matrix = np.stack(list(_rows(ref, hyp)))
+    i, j = len(ref), len(hyp)
     pairs: list[tuple[str, str]] = []
     while i > 0 or j > 0:
         here = matrix[i, j]
-        if i > 0 and j > 0 and matrix[i - 1, j - 1] + (reference[i - 1] != hypothesis[j - 1]) == here:
-            pairs.append((reference[i - 1], hypothesis[j - 1]))
+        if i > 0 and j > 0 and matrix[i - 1, j - 1] + (ref[i - 1] != hyp[j - 1]) == here:
+            pairs.append((ref[i - 1], hyp[j - 1]))
             i, j = i - 1, j - 1
         elif i > 0 and matrix[i - 1, j] + 1 == here:
-            pairs.append((reference[i - 1], ""))
+            pairs.append((ref[i - 1], ""))
             i -= 1
         else:
-            pairs.append(("", hypothesis[j - 1]))
+            pairs.append(("", hyp[j - 1]))
             j -= 1
-    pairs.reverse()
     return pairs
 
 
@@ -78,7 +83,8 @@ def line_errors(reference_lines: list[str], hypothesis: str) -> tuple[list[LineE
     lines = [normalize_whitespace(l) for l in reference_lines]
     lines = [l for l in lines if l]
     reference = " ".join(lines)
-    owner = np.repeat(np.arange(len(lines)), [len(l) + 1 for l in lines])[: len(reference)]
+    # the space joining two lines belongs to the second: a dropped line costs its own line only
+    owner = np.repeat(np.arange(len(lines)), [len(l) + (i > 0) for i, l in enumerate(lines)])
     hyp_parts: list[list[str]] = [[] for _ in lines]
     errors = [0] * len(lines)
     confusions: Counter = Counter()
