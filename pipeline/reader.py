@@ -113,11 +113,12 @@ class Engine:
         rect = page.rect  # already the displayed (rotated) size
         dpi = fitting_dpi(rect.width, rect.height, options.dpi, doc.limits.max_pixels)
         lines = textlayer.extract_lines(page, dpi)
+        size = textlayer.pixel_size(page, dpi)  # what rendering this page at ``dpi`` would give
         elapsed = time.perf_counter() - t0
         return PageResult(
             page_no=page_no,
-            width=int(round(rect.width * dpi / 72.0)),
-            height=int(round(rect.height * dpi / 72.0)),
+            width=size[0],
+            height=size[1],
             dpi=dpi,
             source="text_layer",
             text=page_text(lines),

@@ -68,3 +68,9 @@ def extract_lines(page: pymupdf.Page, dpi: int) -> list[Line]:
 def _box(r: pymupdf.Rect) -> list[float]:
     r = pymupdf.Rect(r).normalize()
     return [round(r.x0, 2), round(r.y0, 2), round(r.x1, 2), round(r.y1, 2)]
+
+
+def pixel_size(page: pymupdf.Page, dpi: int) -> tuple[int, int]:
+    """(width, height) of the page rendered at ``dpi``, as PyMuPDF rounds it."""
+    r = (page.rect * pymupdf.Matrix(dpi / 72.0, dpi / 72.0)).irect
+    return r.width, r.height

@@ -1,0 +1,168 @@
+"""Opening inputs: type sniffing, limits and every refusal, before decoding."""
+import struct
+import time
+import tracemalloc
+import zlib
+
+import numpy as np
+import pymupdf
+import pytest
+
+from pipeline import Limits, Options, open_document
+from pipeline.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedPdfError,
+    PageRangeError,
+    PageTooLargeError,
+    TooManyPagesError,
+    UnsupportedTypeError,
+)
+from pipeline.ingest import sniff
+from tests.factories import EN_TEXT, encode_jpeg, encode_png, make_pdf, make_tiff
+
+SMALL = np.full((60, 80), 255, np.uint8)
+
+
+def png_header_only(width, height):
+    """A PNG whose header claims ``width``×``height`` with (almost) no data."""
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 100)) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    "data,kind",
+    [
+        (encode_png(SMALL), "png"),
+        (encode_jpeg(SMALL), "jpeg"),
+        (make_tiff([SMALL, SMALL]), "tiff"),
+        (make_pdf([{"text": ["hello"]}]), "pdf"),
+        (b"BM" + b"\x00" * 60, "bmp"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "webp"),
+        (b"GIF89a" + b"\x00" * 20, None),
+        (b"just some text", None),
+    ],
+)
+def test_sniff_by_magic_bytes(data, kind):
+    assert sniff(data) == kind
+
+
+def test_each_raster_kind_opens_with_one_page():
+    from PIL import Image
+    import io
+
+    for fmt, kind in (("PNG", "png"), ("JPEG", "jpeg"), ("BMP", "bmp"), ("WEBP", "webp")):
+        buf = io.BytesIO()
+        Image.fromarray(SMALL).save(buf, format=fmt)
+        with open_document(buf.getvalue()) as doc:
+            assert doc.kind == kind and doc.page_count == 1 and doc.select(None) == [1]
+
+
+def test_empty_file():
+    with pytest.raises(EmptyFileError) as info:
+        open_document(b"")
+    assert info.value.code == "empty_file" and isinstance(info.value, CorruptFileError)
+
+
+def test_unsupported_type():
+    with pytest.raises(UnsupportedTypeError) as info:
+        open_document(b"GIF89a" + b"\x00" * 100)
+    assert info.value.code == "unsupported_type"
+
+
+def test_truncated_pdf_is_corrupt():
+    pdf = make_pdf([{"text": EN_TEXT}] * 3)
+    with pytest.raises(CorruptFileError) as info:
+        open_document(pdf[: len(pdf) // 2])
+    assert info.value.code == "corrupt_file"
+
+
+def test_garbage_after_pdf_magic_is_corrupt():
+    with pytest.raises(CorruptFileError):
+        open_document(b"%PDF-1.7\n" + b"x" * 500)
+
+
+def test_truncated_png_is_corrupt():
+    data = encode_png(np.random.default_rng(0).integers(0, 255, (400, 400), dtype=np.uint8))
+    with pytest.raises(CorruptFileError):
+        open_document(data[: len(data) // 2])
+
+
+def test_encrypted_pdf():
+    doc = pymupdf.open(stream=make_pdf([{"text": ["secret"]}]))
+    data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="u", owner_pw="o")
+    with pytest.raises(EncryptedPdfError) as info:
+        open_document(data)
+    assert info.value.code == "encrypted_pdf"
+
+
+def test_owner_password_only_pdf_is_readable():
+    doc = pymupdf.open(stream=make_pdf([{"text": ["open to read"]}]))
+    data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="o", permissions=0)
+    with open_document(data) as d:
+        assert d.page_count == 1
+
+
+def test_too_many_pages_pdf_and_tiff():
+    with pytest.raises(TooManyPagesError) as info:
+        open_document(make_pdf([{"text": ["p"]}] * 3), Limits(max_pages=2))
+    assert info.value.code == "too_many_pages" and info.value.details["page_count"] == 3
+    with pytest.raises(TooManyPagesError):
+        open_document(make_tiff([SMALL] * 3), Limits(max_pages=2))
+
+
+def test_huge_png_header_refused_fast_with_bounded_memory():
+    data = png_header_only(60_000, 60_000)
+    tracemalloc.start()
+    t = time.perf_counter()
+    with pytest.raises(PageTooLargeError) as info:
+        open_document(data)
+    elapsed = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert info.value.code == "page_too_large"
+    assert elapsed < 1.0 and peak < 20 * 1024 * 1024
+
+
+def test_image_over_custom_pixel_budget():
+    with pytest.raises(PageTooLargeError):
+        open_document(encode_png(np.full((200, 200), 255, np.uint8)), Limits(max_pixels=30_000))
+
+
+def test_select_pages():
+    with open_document(make_pdf([{"text": ["p"]}] * 6)) as doc:
+        assert doc.page_count == 6
+        assert doc.select(None) == [1, 2, 3, 4, 5, 6]
+        assert doc.select("1-3,5") == [1, 2, 3, 5]
+        assert doc.select("5,2, 2") == [2, 5]
+        assert doc.select("4-") == [4, 5, 6]
+        for bad in ("0", "3-1", "7", "1-9", "a", "1,,2"):
+            with pytest.raises(PageRangeError) as info:
+                doc.select(bad)
+            assert info.value.code == "invalid_pages" and isinstance(info.value, ValueError)
+
+
+def test_options_and_limits_validate():
+    assert Options().mode == "auto" and Options().dpi == 200
+    for kwargs in ({"mode": "fast"}, {"dpi": 10}, {"dpi": "200"}, {"pages": "x-y"}):
+        with pytest.raises(ValueError):
+            Options(**kwargs)
+    with pytest.raises(ValueError):
+        Limits(max_pages=0)
+    with pytest.raises(ValueError):
+        Limits(max_pixels=-1)
+    with pytest.raises(Exception):
+        Options().mode = "ocr"  # frozen
+
+
+def test_rgba_png_transparent_background_is_white():
+    rgba = np.zeros((20, 20, 4), np.uint8)  # fully transparent black
+    from PIL import Image
+    import io
+
+    buf = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buf, format="PNG")
+    with open_document(buf.getvalue()) as doc:
+        assert doc.raster_page(1).min() == 255
