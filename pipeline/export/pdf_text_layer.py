@@ -15,8 +15,11 @@ Geometry: a page's boxes are pixels of the page as rendered at ``dpi``,
 before any rotation or deskew the engine applied internally (the contract
 in ``pipeline/__init__.py``), i.e. pixels of the visible page; they map to
 points by ``page width in points / width``, which also holds when the
-renderer lowered the DPI to stay within its pixel budget. A line's
-``polygon``, when given and tilted, turns its text to the polygon's top edge.
+renderer lowered the DPI to stay within its pixel budget. Text runs along
+a line's ``polygon`` (its points in reading order, as the engine gives
+them), so tilted scans and pages the engine read turned by 90/180/270°
+get text that reads along their lines; a line without a polygon runs in
+the direction of the page's ``preprocessing["rotation"]``.
 """
 from __future__ import annotations
 
@@ -33,7 +36,6 @@ from pipeline.result import Line, PageResult
 _FONT_NAME = "cjk"
 _FONT_RESOURCE = "DpOcr"
 _MIN_TILT_DEG = 0.5
-_MAX_TILT_DEG = 45.0
 
 
 @lru_cache(maxsize=1)
@@ -48,20 +50,35 @@ def _glyph(ch: str) -> tuple[int, float]:
     return font.has_glyph(ord(ch)), font.glyph_advance(ord(ch))
 
 
-def _tilt_deg(line: Line, sx: float, sy: float) -> float:
-    """Angle of the polygon's top edge in page points (y down), 0 if none."""
-    if not line.polygon or len(line.polygon) < 4:
-        return 0.0
-    (ax, ay), (bx, by) = line.polygon[0][:2], line.polygon[1][:2]
-    deg = math.degrees(math.atan2((by - ay) * sy, (bx - ax) * sx))
-    return deg if _MIN_TILT_DEG <= abs(deg) <= _MAX_TILT_DEG else 0.0
+def _box_quad(box: list[float], rotation: int) -> list[tuple[float, float]]:
+    """The box's corners in reading order (top-left, top-right, bottom-right,
+    bottom-left of the text) for a page whose text the engine found turned
+    by ``rotation`` degrees clockwise (so it reads in that direction)."""
+    x0, y0, x1, y1 = box
+    corners = {
+        0: [(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+        90: [(x1, y0), (x1, y1), (x0, y1), (x0, y0)],
+        180: [(x1, y1), (x0, y1), (x0, y0), (x1, y0)],
+        270: [(x0, y1), (x0, y0), (x1, y0), (x1, y1)],
+    }
+    return corners.get(rotation % 360, corners[0])
 
 
-def line_operators(line: Line, sx: float, sy: float, page_height: float) -> str | None:
+def _reading_quad(line: Line, rotation: int) -> list[tuple[float, float]]:
+    # The engine's polygons keep reading order (top-left first) on the page
+    # as rendered, whatever rotation it undid to read them.
+    if line.polygon and len(line.polygon) >= 4:
+        return [(float(p[0]), float(p[1])) for p in line.polygon[:4]]
+    return _box_quad(line.box, rotation)
+
+
+def line_operators(line: Line, sx: float, sy: float, page_height: float, rotation: int = 0) -> str | None:
     """PDF text operators writing ``line`` over its box; None if nothing to write.
 
     ``sx``/``sy`` turn the result's pixels into points (y down, as PyMuPDF
-    measures); ``page_height`` flips y into PDF space (y up).
+    measures); ``page_height`` flips y into PDF space (y up). Text runs along
+    the line's polygon (or along ``rotation`` when it has none); lines off the
+    horizontal by less than half a degree are set straight into their box.
     """
     glyphs = [_glyph(ch) for ch in line.text if ch.isprintable()]
     # Glyphs the font lacks would extract as nothing; leave them out.
@@ -69,25 +86,22 @@ def line_operators(line: Line, sx: float, sy: float, page_height: float) -> str 
     natural = sum(adv for _, adv in glyphs)
     if not glyphs or natural <= 0 or not line.text.strip():
         return None
-    tilt = _tilt_deg(line, sx, sy)
-    if tilt:
-        (ax, ay), (bx, by), _, (dx, dy) = ((p[0] * sx, p[1] * sy) for p in line.polygon[:4])
-        width, height = math.hypot(bx - ax, by - ay), math.hypot(dx - ax, dy - ay)
-        left_bottom = (dx, dy)
-    else:
+    (ax, ay), (bx, by), _, (dx, dy) = ((x * sx, y * sy) for x, y in _reading_quad(line, rotation))
+    angle = math.degrees(math.atan2(by - ay, bx - ax))
+    width, height = math.hypot(bx - ax, by - ay), math.hypot(dx - ax, dy - ay)
+    if abs(angle) < _MIN_TILT_DEG or width <= 0 or height <= 0:
         x0, y0, x1, y1 = line.box[0] * sx, line.box[1] * sy, line.box[2] * sx, line.box[3] * sy
-        width, height = x1 - x0, y1 - y0
-        left_bottom = (x0, y1)
+        angle, width, height, (dx, dy) = 0.0, x1 - x0, y1 - y0, (x0, y1)
     if width <= 0 or height <= 0:
         return None
     font = text_font()
     fontsize = height / (font.ascender - font.descender)
-    # The baseline sits the descender's depth above the box's bottom edge,
-    # measured across the (possibly tilted) line.
-    rad = math.radians(tilt)
+    # The baseline sits the descender's depth above the text's bottom-left
+    # corner, measured across the (possibly turned) line.
+    rad = math.radians(angle)
     depth = -font.descender * fontsize
-    base_x = left_bottom[0] + depth * math.sin(rad)
-    base_y = left_bottom[1] - depth * math.cos(rad)
+    base_x = dx + depth * math.sin(rad)
+    base_y = dy - depth * math.cos(rad)
     cos, sin = math.cos(-rad), math.sin(-rad)  # PDF space turns the other way (y up)
     stretch = 100.0 * width / (natural * fontsize)
     hex_ids = "".join(f"{gid:04x}" for gid, _ in glyphs)
@@ -109,7 +123,8 @@ def text_layer_pdf(pages: list[tuple[pymupdf.Rect, PageResult]]) -> pymupdf.Docu
         # Every page points at the one font object.
         scratch.xref_set_key(page.xref, "Resources", f"<</Font <</{_FONT_RESOURCE} {font_xref} 0 R>> >>")
         sx, sy = rect.width / result.width, rect.height / result.height
-        ops = [op for line in result.lines if (op := line_operators(line, sx, sy, rect.height))]
+        rotation = int(result.preprocessing.get("rotation", 0) or 0)
+        ops = [op for line in result.lines if (op := line_operators(line, sx, sy, rect.height, rotation))]
         if ops:
             xref = scratch.get_new_xref()
             scratch.update_object(xref, "<<>>")

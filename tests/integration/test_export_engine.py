@@ -160,3 +160,18 @@ def test_tilted_scan_text_follows_each_line(engine):
     for x0, y0, x1, y1, word, *_ in pdf[0].get_text("words"):
         centre = ((x0 + x1) / 2, (y0 + y1) / 2)
         assert any(cv2.pointPolygonTest(poly, centre, True) >= -1.0 and word in text for poly, text in polygons), word
+
+
+@pytest.mark.parametrize("quarter_turns", [1, 2])
+def test_turned_page_text_reads_along_its_lines(engine, quarter_turns):
+    """A page scanned sideways or upside down: the engine reads it turned, reports
+    boxes on the page as scanned, and the text layer runs along the printed lines."""
+    img = np.ascontiguousarray(np.rot90(render_text_image(EN_LINES[:4], height=800), quarter_turns))
+    data = encode_png(img)
+    (result,) = ocr(engine, data)
+    assert result.preprocessing["rotation"] == (360 - 90 * quarter_turns) % 360
+    pdf = pymupdf.open("pdf", export.export("pdf", [document("turned.png", "png", data, [result])]))
+    check_searchable_page(pdf[0], result, tol=1.5)
+    want = {1: (0, -1), 2: (-1, 0)}[quarter_turns]  # counter-clockwise turns: text runs up, or right to left
+    dirs = [ln["dir"] for b in pdf[0].get_text("dict")["blocks"] for ln in b.get("lines", [])]
+    assert dirs and all(d == pytest.approx(want, abs=0.05) for d in dirs)  # within 3°: polygons of short lines wobble

@@ -239,3 +239,22 @@ def test_jpeg_exif_orientation_is_applied_like_the_engine_does():
     info = pdf.extract_image(xref)
     assert (info["width"], info["height"]) == (h, w)
     assert pdf[0].get_text().strip() == "turned page"
+
+
+@pytest.mark.parametrize("rotation, direction", [(90, (0, 1)), (180, (-1, 0)), (270, (0, -1))])
+def test_lines_of_a_turned_page_read_in_the_page_rotation(rotation, direction):
+    """Without polygons, a page the engine read turned gets text running the same way."""
+    if rotation == 180:
+        boxes = [[300.0, 1500.0, 900.0, 1540.0], [300.0, 1440.0, 800.0, 1480.0]]
+    else:
+        boxes = [[700.0, 300.0, 740.0, 900.0], [760.0, 300.0, 800.0, 800.0]]
+    texts = ["turned text line one", "and line two"]
+    lines = [Line(t, 0.9, b) for t, b in zip(texts, boxes)]
+    result = page(1, lines, rotation=rotation)
+    doc = export.ExportDocument("t.png", "c" * 64, "png", encode_png(np.full((2339, 1654), 255, np.uint8)), [result])
+    pdf = open_pdf(export.export("pdf", [doc]))
+    got = [ln for b in pdf[0].get_text("dict")["blocks"] for ln in b.get("lines", [])]
+    assert ["".join(s["text"] for s in ln["spans"]) for ln in got] == texts
+    for ln in got:
+        assert ln["dir"] == pytest.approx(direction, abs=1e-3)
+    assert_words_inside_lines(pdf[0], result)
