@@ -5,7 +5,9 @@ pixels of the page as rendered at its DPI. Each page points (``PROCESSING``)
 to its own ``OCRProcessing`` entry, which records how that page was read:
 DPI, rotation and deskew angle as the pre-processing step; source (OCR or
 the PDF's text layer), models and their sha256 as the OCR step. Lines
-without word boxes (CJK) become one ``String`` spanning the line.
+without word boxes (CJK) become one ``String`` spanning the line. A block
+whose lines do not run left to right carries ``ROTATION`` (counter-clockwise
+degrees, the median of its lines').
 """
 from __future__ import annotations
 
@@ -13,13 +15,14 @@ from lxml import etree
 
 from pipeline.export.bundle import one_or_zip
 from pipeline.export.document import ExportDocument
-from pipeline.export.geometry import blocks, int_box, union
+from pipeline.export.geometry import blocks, int_box, reading_angle, union
 from pipeline.export.provenance import SOFTWARE_NAME, models_label, page_provenance
 from pipeline.result import PageResult, Word
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{ALTO_NS} http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"
+MIN_ANGLE = 0.5  # degrees; straighter blocks get no ROTATION
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs) -> etree._Element:
@@ -77,9 +80,14 @@ def _write_page(layout: etree._Element, page: PageResult) -> None:
     space = {"HPOS": 0, "VPOS": 0, "WIDTH": page.width, "HEIGHT": page.height}
     print_space = _el(page_el, "PrintSpace", ID=f"PS_{p}", **space)
     n_line = 0
+    rotation = int(page.preprocessing.get("rotation", 0) or 0)
     for n_block, block in enumerate(blocks(page.lines), start=1):
         block_el = _el(print_space, "TextBlock", ID=f"BLOCK_{p}_{n_block}",
                        **_geometry(union(ln.box for ln in block)))
+        angles = sorted(reading_angle(ln, rotation) for ln in block)
+        angle = angles[len(angles) // 2]
+        if abs(angle) >= MIN_ANGLE:
+            block_el.set("ROTATION", f"{angle:.1f}")
         for line in block:
             n_line += 1
             line_el = _el(block_el, "TextLine", ID=f"LINE_{p}_{n_line}", **_geometry(line.box))

@@ -4,7 +4,9 @@ One file for all documents: hOCR holds many ``ocr_page``s and each names its
 source file in ``image "..."``. ``ppageno`` counts from 0 within a document,
 as Tesseract writes it; ``id="page_<doc>_<page_no>"`` carries the 1-based
 number. Lines without word boxes (CJK lines: the recognizer does not
-segment them) become one ``ocrx_word`` spanning the line. Provenance sits in
+segment them) become one ``ocrx_word`` spanning the line. A line that does
+not run left to right (tilted scan, page read turned) carries ``textangle``
+(counter-clockwise degrees, from its polygon or the page's rotation). Provenance sits in
 each page's title as ``x_`` properties: ``x_source``, ``x_sha256``,
 ``x_models``, ``x_rotation``, ``x_deskew``, plus ``scan_res`` (the DPI).
 """
@@ -13,12 +15,13 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.export.document import ExportDocument
-from pipeline.export.geometry import blocks, int_box, union
+from pipeline.export.geometry import blocks, int_box, reading_angle, union
 from pipeline.export.provenance import SOFTWARE_NAME, models_label, page_provenance
 from pipeline.result import Line, PageResult, Word
 
 XHTML = "http://www.w3.org/1999/xhtml"
 CAPABILITIES = "ocr_page ocr_carea ocr_line ocrx_word"
+MIN_ANGLE = 0.5  # degrees; straighter lines get no textangle
 _DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
     '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
@@ -74,6 +77,7 @@ def _write_page(body: etree._Element, doc_no: int, doc: ExportDocument, page: Pa
     pid = f"{doc_no}_{page.page_no}"
     div = _el(body, "div", **{"class": "ocr_page", "id": f"page_{pid}", "title": _page_title(doc, page)})
     n_line = n_word = 0
+    rotation = int(page.preprocessing.get("rotation", 0) or 0)
     for n_block, block in enumerate(blocks(page.lines), start=1):
         area = _el(div, "div", **{
             "class": "ocr_carea", "id": f"block_{pid}_{n_block}",
@@ -81,10 +85,11 @@ def _write_page(body: etree._Element, doc_no: int, doc: ExportDocument, page: Pa
         })
         for line in block:
             n_line += 1
-            span = _el(area, "span", **{
-                "class": "ocr_line", "id": f"line_{pid}_{n_line}",
-                "title": f"{_bbox(line.box)}; x_wconf {_wconf(line.confidence)}",
-            })
+            title = f"{_bbox(line.box)}; x_wconf {_wconf(line.confidence)}"
+            angle = reading_angle(line, rotation)
+            if abs(angle) >= MIN_ANGLE:
+                title += f"; textangle {angle:.1f}"
+            span = _el(area, "span", **{"class": "ocr_line", "id": f"line_{pid}_{n_line}", "title": title})
             words = _line_words(line)
             for i, word in enumerate(words):
                 n_word += 1

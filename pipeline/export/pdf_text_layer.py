@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import pymupdf
 
+from pipeline.export.geometry import reading_quad
 from pipeline.result import Line, PageResult
 
 # MuPDF's built-in Droid Sans Fallback: Latin, Greek, Cyrillic and CJK in one
@@ -50,28 +51,6 @@ def _glyph(ch: str) -> tuple[int, float]:
     return font.has_glyph(ord(ch)), font.glyph_advance(ord(ch))
 
 
-def _box_quad(box: list[float], rotation: int) -> list[tuple[float, float]]:
-    """The box's corners in reading order (top-left, top-right, bottom-right,
-    bottom-left of the text) for a page whose text the engine found turned
-    by ``rotation`` degrees clockwise (so it reads in that direction)."""
-    x0, y0, x1, y1 = box
-    corners = {
-        0: [(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
-        90: [(x1, y0), (x1, y1), (x0, y1), (x0, y0)],
-        180: [(x1, y1), (x0, y1), (x0, y0), (x1, y0)],
-        270: [(x0, y1), (x0, y0), (x1, y0), (x1, y1)],
-    }
-    return corners.get(rotation % 360, corners[0])
-
-
-def _reading_quad(line: Line, rotation: int) -> list[tuple[float, float]]:
-    # The engine's polygons keep reading order (top-left first) on the page
-    # as rendered, whatever rotation it undid to read them.
-    if line.polygon and len(line.polygon) >= 4:
-        return [(float(p[0]), float(p[1])) for p in line.polygon[:4]]
-    return _box_quad(line.box, rotation)
-
-
 def line_operators(line: Line, sx: float, sy: float, page_height: float, rotation: int = 0) -> str | None:
     """PDF text operators writing ``line`` over its box; None if nothing to write.
 
@@ -86,7 +65,7 @@ def line_operators(line: Line, sx: float, sy: float, page_height: float, rotatio
     natural = sum(adv for _, adv in glyphs)
     if not glyphs or natural <= 0 or not line.text.strip():
         return None
-    (ax, ay), (bx, by), _, (dx, dy) = ((x * sx, y * sy) for x, y in _reading_quad(line, rotation))
+    (ax, ay), (bx, by), _, (dx, dy) = ((x * sx, y * sy) for x, y in reading_quad(line, rotation))
     angle = math.degrees(math.atan2(by - ay, bx - ax))
     width, height = math.hypot(bx - ax, by - ay), math.hypot(dx - ax, dy - ay)
     if abs(angle) < _MIN_TILT_DEG or width <= 0 or height <= 0:

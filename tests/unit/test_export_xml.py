@@ -217,3 +217,27 @@ def test_empty_and_text_layer_pages_stay_valid(fmt):
         assert "from the text layer" in "".join(root.itertext())
     if fmt == "alto":
         assert [s.get("CONTENT") for s in root.iter("{*}String")] == ["from", "the", "text", "layer"]
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_turned_lines_carry_their_angle(rotation):
+    line = english_line("turned words", 700, 300)
+    line.box = [700.0, 300.0, 740.0, 900.0] if rotation in (90, 270) else line.box
+    doc = export.ExportDocument("t.png", "c" * 64, "png", None, [page(1, [line], rotation=rotation)])
+    want = {0: None, 90: "-90.0", 180: "180.0", 270: "90.0"}[rotation]  # counter-clockwise
+    hocr = etree.fromstring(export.export("hocr", [doc]))
+    title = hocr.xpath("//h:span[@class='ocr_line']/@title", namespaces=XHTML)[0]
+    assert _title_props(title).get("textangle") == want
+    alto = etree.fromstring(export.export("alto", [doc]))
+    assert alto.find(".//a:TextBlock", ALTO).get("ROTATION") == want
+
+
+def test_tilted_polygon_gives_its_angle():
+    line = english_line("a tilted line", 100, 100)
+    line.polygon = [[100, 140], [500, 100], [504, 140], [104, 180]]  # rising to the right
+    doc = export.ExportDocument("t.png", "c" * 64, "png", None, [page(1, [line])])
+    hocr = etree.fromstring(export.export("hocr", [doc]))
+    angle = float(_title_props(hocr.xpath("//h:span[@class='ocr_line']/@title", namespaces=XHTML)[0])["textangle"])
+    assert angle == pytest.approx(5.7, abs=0.1)
+    alto = etree.fromstring(export.export("alto", [doc]))
+    assert float(alto.find(".//a:TextBlock", ALTO).get("ROTATION")) == pytest.approx(5.7, abs=0.1)
