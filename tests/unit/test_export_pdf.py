@@ -258,3 +258,24 @@ def test_lines_of_a_turned_page_read_in_the_page_rotation(rotation, direction):
     for ln in got:
         assert ln["dir"] == pytest.approx(direction, abs=1e-3)
     assert_words_inside_lines(pdf[0], result)
+
+
+@pytest.mark.parametrize("mediabox, cropbox", [
+    ("[0 0 595 842]", "[40 60 555 800]"),
+    ("[100 200 695 1042]", None),
+    ("[0 -842 595 0]", "[20 -822 575 -20]"),
+])
+def test_offset_media_and_crop_boxes(mediabox, cropbox):
+    """The engine renders the visible (crop) box; the text must land there too."""
+    src = pymupdf.open("pdf", make_pdf([{"image": np.full((2339, 1654), 255, np.uint8), "dpi": 200}]))
+    src.xref_set_key(src[0].xref, "MediaBox", mediabox)
+    if cropbox:
+        src.xref_set_key(src[0].xref, "CropBox", cropbox)
+    original = src.tobytes()
+    shown = pymupdf.open("pdf", original)[0].rect
+    w, h = round(shown.width * 200 / 72), round(shown.height * 200 / 72)
+    result = page(1, [english_line("Cropped page text", 150, 200), english_line("near the edge", 20, h - 60)],
+                  width=w, height=h)
+    pdf = open_pdf(export.export("pdf", [export.ExportDocument("c.pdf", "b" * 64, "pdf", original, [result])]))
+    assert cer(result.text, pdf[0].get_text()) == 0.0
+    assert_words_inside_lines(pdf[0], result)
