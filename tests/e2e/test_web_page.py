@@ -1,0 +1,296 @@
+"""The web page in real headless Chromium against a real API + worker stack.
+
+Inputs are rendered here from known text, so what the page shows can be checked
+by character error rate, not by exact strings.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+from tests.factories import EN_TEXT, cer, encode_png, make_pdf, render_text_image
+
+pytestmark = [pytest.mark.e2e, pytest.mark.integration]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+JOB_TIMEOUT_MS = 180_000  # first pages also load the ONNX models in the worker
+MAX_CER = 0.05
+
+PDF_TEXT_PAGE = EN_TEXT[0:4]  # born-digital: read from the PDF's text layer
+PDF_SCAN_PAGE = EN_TEXT[4:7]  # image-only: read by OCR
+PNG_TEXT = EN_TEXT[8:11]
+
+
+@pytest.fixture(scope="module")
+def inputs() -> dict[str, bytes]:
+    scan = render_text_image(PDF_SCAN_PAGE, size_px=30, width=1240, margin=80, dpi=150)
+    return {
+        "contract.pdf": make_pdf([{"text": PDF_TEXT_PAGE}, {"image": scan, "dpi": 150}]),
+        "receipt.png": encode_png(render_text_image(PNG_TEXT, size_px=30, width=1240, margin=80)),
+    }
+
+
+def file_card(page: Page, name: str):
+    return page.locator("#file-list > .file").filter(has=page.locator(".file-name", has_text=name))
+
+
+def wait_finished(page: Page, name: str) -> None:
+    expect(file_card(page, name)).to_have_attribute("data-state", "succeeded", timeout=JOB_TIMEOUT_MS)
+
+
+def shown_page_texts(page: Page, name: str) -> list[str]:
+    card = file_card(page, name)
+    texts = []
+    for page_el in card.locator(".page").all():
+        texts.append("\n".join(page_el.locator(".line .line-text").all_inner_texts()))
+    return texts
+
+
+def drop_files(page: Page, files: list[tuple[str, str, bytes]]) -> None:
+    """A real drop: a DataTransfer holding File objects, dispatched as drag events."""
+    payload = [[name, mime, base64.b64encode(data).decode()] for name, mime, data in files]
+    transfer = page.evaluate_handle(
+        """(files) => {
+            const dt = new DataTransfer();
+            for (const [name, type, b64] of files) {
+                const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+                dt.items.add(new File([bytes], name, { type }));
+            }
+            return dt;
+        }""",
+        payload,
+    )
+    for event in ("dragenter", "dragover", "drop"):
+        page.dispatch_event("#dropzone", event, {"dataTransfer": transfer})
+
+
+def test_pick_files_see_pages_copy_and_export(web, browser, inputs):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web.base_url)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(web.base_url + "/")
+
+    page.set_input_files(
+        "#file-input",
+        [
+            {"name": "contract.pdf", "mimeType": "application/pdf", "buffer": inputs["contract.pdf"]},
+            {"name": "empty.png", "mimeType": "image/png", "buffer": b""},
+            {"name": "notes.txt", "mimeType": "text/plain", "buffer": b"just some plain text, not a document\n"},
+            {"name": "receipt.png", "mimeType": "image/png", "buffer": inputs["receipt.png"]},
+        ],
+    )
+
+    # Bad files get plain words at once, and never stop the good ones.
+    empty = file_card(page, "empty.png")
+    expect(empty).to_have_attribute("data-state", "error", timeout=30_000)
+    expect(empty.locator(".file-error")).to_contain_text("empty")
+    unsupported = file_card(page, "notes.txt")
+    expect(unsupported).to_have_attribute("data-state", "error", timeout=30_000)
+    expect(unsupported.locator(".file-error")).to_contain_text("Not a supported file type")
+
+    wait_finished(page, "contract.pdf")
+    wait_finished(page, "receipt.png")
+    expect(file_card(page, "empty.png")).to_have_attribute("data-state", "error")
+
+    contract = file_card(page, "contract.pdf")
+    expect(contract.locator(".progress-text")).to_contain_text("2 of 2 pages")
+    expect(contract.locator(".page")).to_have_count(2)
+    expect(contract.locator(".page").nth(0).locator(".source")).to_have_text("Text layer")
+    expect(contract.locator(".page").nth(1).locator(".source")).to_have_text("OCR")
+
+    contract_texts = shown_page_texts(page, "contract.pdf")
+    assert cer("\n".join(PDF_TEXT_PAGE), contract_texts[0]) < 0.01, contract_texts[0]
+    assert cer("\n".join(PDF_SCAN_PAGE), contract_texts[1]) < MAX_CER, contract_texts[1]
+    (receipt_text,) = shown_page_texts(page, "receipt.png")
+    assert cer("\n".join(PNG_TEXT), receipt_text) < MAX_CER, receipt_text
+
+    # The page image arrives (as a blob, so it works with a bearer key) with one box per line.
+    scan_page = contract.locator(".page").nth(1)
+    scan_page.scroll_into_view_if_needed()
+    expect(scan_page.locator(".image-frame img")).to_have_attribute("src", re.compile(r"^blob:"), timeout=30_000)
+    assert scan_page.locator(".image-frame img").evaluate("img => img.decode().then(() => img.naturalWidth)") > 0
+    line_count = scan_page.locator(".line").count()
+    assert line_count >= len(PDF_SCAN_PAGE)
+    expect(scan_page.locator(".box")).to_have_count(line_count)
+    boxes_inside = scan_page.evaluate(
+        """(el) => {
+            const frame = el.querySelector('.image-frame').getBoundingClientRect();
+            return Array.from(el.querySelectorAll('.box')).every((b) => {
+                const r = b.getBoundingClientRect();
+                return r.width > 4 && r.left >= frame.left - 1 && r.right <= frame.right + 1
+                    && r.top >= frame.top - 1 && r.bottom <= frame.bottom + 1;
+            });
+        }"""
+    )
+    assert boxes_inside, "line boxes must lie on the page image"
+
+    # The threshold slider decides which lines are flagged.
+    slider = page.locator("#threshold")
+    slider.fill("1")
+    expect(page.locator("#threshold-value")).to_have_text("100%")
+    flagged_all = scan_page.locator(".line.low").count()
+    slider.fill("0")
+    expect(page.locator("#threshold-value")).to_have_text("0%")
+    expect(scan_page.locator(".line.low")).to_have_count(0)
+    assert flagged_all > 0, "OCR lines are never fully certain, so a 100% threshold flags some"
+    slider.fill("0.8")
+    expect(page.locator("#threshold-value")).to_have_text("80%")
+
+    # Taken here, before any toast or hover, so the picture shows the resting page.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desktop.png"), full_page=True)
+
+    # Hovering a line shows its confidence and lights up its box.
+    first_line = scan_page.locator(".line").first
+    first_line.hover()
+    expect(first_line.locator(".line-conf")).to_be_visible()
+    expect(first_line.locator(".line-conf")).to_have_text(re.compile(r"\d+%"))
+    expect(scan_page.locator('.box[data-index="0"]')).to_have_class(re.compile(r"\bactive\b"))
+
+    # Copy all: the clipboard holds every finished file's text.
+    page.click("#copy-all")
+    expect(page.locator("#toast")).to_contain_text("Copied")
+    clipboard = page.evaluate("navigator.clipboard.readText()")
+    expected_all = "\n".join(PDF_TEXT_PAGE + PDF_SCAN_PAGE + PNG_TEXT)
+    assert cer(expected_all, clipboard) < MAX_CER, clipboard
+
+    # Copy one page.
+    contract.locator(".page").nth(0).locator("[data-action=copy-page]").click()
+    assert cer("\n".join(PDF_TEXT_PAGE), page.evaluate("navigator.clipboard.readText()")) < 0.01
+
+    # Export TXT: the downloaded file is the API's own export, and holds the known text.
+    with page.expect_download() as download_info:
+        contract.locator("[data-action=export][data-format=txt]").click()
+    download = download_info.value
+    assert download.suggested_filename == "contract.txt"
+    downloaded = Path(download.path()).read_text(encoding="utf-8")
+    job_id = page.evaluate("JSON.parse(localStorage.getItem('docpipe.jobs')).find(j => j.name === 'contract.pdf').id")
+    served = requests.get(f"{web.base_url}/v1/jobs/{job_id}/result", params={"format": "txt"},
+                          headers=web.headers, timeout=30)
+    assert served.status_code == 200
+    assert downloaded == served.text
+    assert cer("\n".join(PDF_TEXT_PAGE + PDF_SCAN_PAGE), downloaded) < MAX_CER, downloaded
+
+    # A reload keeps the list: job ids live in local storage, results come back from the API.
+    page.reload()
+    wait_finished(page, "contract.pdf")
+    wait_finished(page, "receipt.png")
+    expect(file_card(page, "contract.pdf").locator(".page")).to_have_count(2)
+
+    assert errors == []
+    context.close()
+
+
+def test_drop_on_a_phone_sized_screen(web, browser, inputs):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(web.base_url + "/")
+
+    drop_files(page, [("receipt.png", "image/png", inputs["receipt.png"]),
+                      ("contract.pdf", "application/pdf", inputs["contract.pdf"]),
+                      ("blank.pdf", "application/pdf", b"")])
+    expect(page.locator("#file-list > .file")).to_have_count(3)
+    expect(file_card(page, "blank.pdf").locator(".file-error")).to_contain_text("empty", timeout=30_000)
+    wait_finished(page, "receipt.png")
+    wait_finished(page, "contract.pdf")
+    (receipt_text,) = shown_page_texts(page, "receipt.png")
+    assert cer("\n".join(PNG_TEXT), receipt_text) < MAX_CER, receipt_text
+
+    # Nothing may stick out sideways at 375 px.
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"page is {overflow}px wider than a phone screen"
+    for name in ("receipt.png", "contract.pdf"):
+        box = file_card(page, name).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "phone.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "phone-first-screen.png"))
+    assert errors == []
+    context.close()
+
+
+def test_keyboard_opens_picker_and_delete_purges_the_job(web, browser, inputs):
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    # Listen before any key is pressed: Playwright only intercepts the picker once someone listens.
+    choosers = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
+    page.goto(web.base_url + "/")
+
+    # The drop zone is reached by keyboard (first stop after the skip link) and opens the file picker.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator("#dropzone")).to_be_focused()
+    page.keyboard.press("Enter")
+    for _ in range(100):
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    assert choosers, "Enter on the drop zone must open the file picker"
+    chooser = choosers[0]
+    assert chooser.is_multiple()
+    chooser.set_files([{"name": "receipt.png", "mimeType": "image/png", "buffer": inputs["receipt.png"]}])
+    wait_finished(page, "receipt.png")
+    job_id = page.evaluate("JSON.parse(localStorage.getItem('docpipe.jobs'))[0].id")
+    assert requests.get(f"{web.base_url}/v1/jobs/{job_id}", headers=web.headers, timeout=30).status_code == 200
+
+    # Delete asks for a second press, then the job is gone from the server and the list.
+    delete = file_card(page, "receipt.png").locator("[data-action=delete]")
+    delete.focus()
+    page.keyboard.press("Enter")
+    expect(delete).to_have_text("Click again to delete")
+    page.keyboard.press("Enter")
+    expect(page.locator("#file-list > .file")).to_have_count(0)
+    expect(page.locator("#announcer")).to_contain_text("Deleted receipt.png")
+    assert requests.get(f"{web.base_url}/v1/jobs/{job_id}", headers=web.headers, timeout=30).status_code == 404
+    assert page.evaluate("localStorage.getItem('docpipe.jobs')") == "[]"
+    context.close()
+
+
+def test_api_key_is_asked_once_and_kept(web_with_auth, browser, inputs):
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    page.goto(web_with_auth.base_url + "/")
+
+    # Two files at once answer 401 together: one dialog asks for the key, both then go through.
+    page.set_input_files("#file-input", [
+        {"name": "receipt.png", "mimeType": "image/png", "buffer": inputs["receipt.png"]},
+        {"name": "empty.png", "mimeType": "image/png", "buffer": b""},
+    ])
+    dialog = page.locator("#key-dialog")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#key-input")).to_be_focused()
+    page.fill("#key-input", "dp_not-a-real-key")
+    page.click("#key-dialog button[value=save]")
+    # A wrong key is refused and the dialog says so.
+    expect(page.locator("#key-title")).to_have_text("That API key was not accepted")
+    page.fill("#key-input", web_with_auth.key)
+    page.click("#key-dialog button[value=save]")
+    expect(dialog).to_be_hidden()
+
+    wait_finished(page, "receipt.png")
+    expect(file_card(page, "empty.png").locator(".file-error")).to_contain_text("empty")
+    assert page.evaluate("localStorage.getItem('docpipe.apiKey')") == web_with_auth.key
+    scan = file_card(page, "receipt.png").locator(".page").first
+    expect(scan.locator(".image-frame img")).to_have_attribute("src", re.compile(r"^blob:"), timeout=30_000)
+
+    # After a reload the kept key is used without asking; the job is the caller's own.
+    page.reload()
+    wait_finished(page, "receipt.png")
+    expect(dialog).to_be_hidden()
+    job_id = page.evaluate("JSON.parse(localStorage.getItem('docpipe.jobs'))[0].id")
+    assert requests.get(f"{web_with_auth.base_url}/v1/jobs/{job_id}", timeout=30).status_code == 401
+    assert requests.get(f"{web_with_auth.base_url}/v1/jobs/{job_id}", headers=web_with_auth.headers,
+                        timeout=30).status_code == 200
+    context.close()
