@@ -17,6 +17,7 @@ from pipeline.export.bundle import one_or_zip
 from pipeline.export.document import ExportDocument
 from pipeline.export.geometry import blocks, int_box, reading_angle, union
 from pipeline.export.provenance import SOFTWARE_NAME, models_label, page_provenance
+from pipeline.export.xml_text import xml_text
 from pipeline.result import PageResult, Word
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
@@ -69,7 +70,7 @@ def _write_words(text_line: etree._Element, id_prefix: str, words: list[Word]) -
             here = int_box(word.box)
             sp = {"HPOS": prev[2], "VPOS": here[1], "WIDTH": max(0, here[0] - prev[2])}
             _el(text_line, "SP", **sp)
-        _el(text_line, "String", ID=f"{id_prefix}_{i + 1}", CONTENT=word.text,
+        _el(text_line, "String", ID=f"{id_prefix}_{i + 1}", CONTENT=xml_text(word.text),
             **_geometry(word.box), WC=_wc(word.confidence))
 
 
@@ -102,7 +103,7 @@ def alto_tree(doc: ExportDocument) -> etree._Element:
     desc = _el(root, "Description")
     _el(desc, "MeasurementUnit", "pixel")
     source = _el(desc, "sourceImageInformation")
-    _el(source, "fileName", doc.filename)
+    _el(source, "fileName", xml_text(doc.filename))
     _el(source, "fileIdentifier", doc.sha256, fileIdentifierLocation="sha256")
     for page in doc.pages:
         _write_processing(desc, doc, page)

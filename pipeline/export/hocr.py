@@ -17,6 +17,7 @@ from lxml import etree
 from pipeline.export.document import ExportDocument
 from pipeline.export.geometry import blocks, int_box, reading_angle, union
 from pipeline.export.provenance import SOFTWARE_NAME, models_label, page_provenance
+from pipeline.export.xml_text import xml_text
 from pipeline.result import Line, PageResult, Word
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -49,7 +50,7 @@ def _wconf(confidence: float) -> int:
 
 def _quoted(value: str) -> str:
     # Title values are ';'-separated and double-quoted: keep both out of them.
-    return '"' + value.replace('"', "'").replace(";", ",") + '"'
+    return '"' + xml_text(value).replace('"', "'").replace(";", ",") + '"'
 
 
 def _page_title(doc: ExportDocument, page: PageResult) -> str:
@@ -97,7 +98,7 @@ def _write_page(body: etree._Element, doc_no: int, doc: ExportDocument, page: Pa
                     "class": "ocrx_word", "id": f"word_{pid}_{n_word}",
                     "title": f"{_bbox(word.box)}; x_wconf {_wconf(word.confidence)}",
                 })
-                w.text = word.text
+                w.text = xml_text(word.text)
                 # Spaces between words keep the page's plain text readable.
                 w.tail = " " if i < len(words) - 1 else None
 
@@ -107,7 +108,7 @@ def hocr_tree(documents: list[ExportDocument]) -> etree._Element:
     html.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
     html.text = "\n"
     head = _el(html, "head")
-    _el(head, "title").text = ", ".join(doc.filename for doc in documents) or "docpipe"
+    _el(head, "title").text = xml_text(", ".join(doc.filename for doc in documents)) or "docpipe"
     _el(head, "meta", **{"http-equiv": "Content-Type", "content": "text/html; charset=utf-8"})
     _el(head, "meta", name="ocr-system", content=SOFTWARE_NAME)
     _el(head, "meta", name="ocr-capabilities", content=CAPABILITIES)

@@ -241,3 +241,12 @@ def test_tilted_polygon_gives_its_angle():
     assert angle == pytest.approx(5.7, abs=0.1)
     alto = etree.fromstring(export.export("alto", [doc]))
     assert float(alto.find(".//a:TextBlock", ALTO).get("ROTATION")) == pytest.approx(5.7, abs=0.1)
+
+
+@pytest.mark.parametrize("fmt", ["hocr", "alto"])
+def test_control_characters_from_text_layers_do_not_break_the_xml(fmt):
+    line = english_line("tab\there nul\x00 ff\x0c esc\x1b end", 10, 10)
+    doc = export.ExportDocument("bad\x01name.pdf", "c" * 64, "pdf", None, [page(1, [line], source="text_layer")])
+    root = etree.fromstring(export.export(fmt, [doc]))
+    text = " ".join(root.itertext()) + " ".join(s.get("CONTENT") for s in root.iter("{*}String"))
+    assert "nul" in text and "esc" in text and "\x00" not in text and "\x1b" not in text
