@@ -1,8 +1,8 @@
 """Exports of real engine results: rendered pages OCRed by pipeline.Engine, then
 exported and read back (PyMuPDF for the PDF, lxml for hOCR and ALTO)."""
 import hashlib
-import math
 import json
+import math
 
 import cv2
 import numpy as np
@@ -11,7 +11,9 @@ import pytest
 from lxml import etree
 
 from pipeline import Engine, EngineConfig, Options, export
-from tests.factories import EN_TEXT, ZH_TEXT, _pil_font, cer, degrade, encode_png, make_pdf, make_tiff, render_text_image, wrap_line
+from tests.factories import (
+    EN_TEXT, ZH_TEXT, _pil_font, cer, degrade, encode_png, make_pdf, make_tiff, render_text_image, wrap_line,
+)
 
 EN_LINES = EN_TEXT[:8]
 ZH_LINES = ZH_TEXT[:8]
@@ -136,8 +138,11 @@ def test_png_of_a_page_round_trips(engine):
     pdf = pymupdf.open("pdf", export.export("pdf", [document("zh.png", "png", data, results)]))
     check_searchable_page(pdf[0], results[0])
     assert pdf[0].rect.width == pytest.approx(img.shape[1] * 72 / results[0].dpi, abs=0.01)
-    # Nothing visible was added: the page looks like the image alone.
-    assert np.asarray(pdf[0].get_images()).size > 0
+    # The page shows the image, pixel for pixel, and nothing else (the text is invisible).
+    pix = pdf[0].get_pixmap(dpi=results[0].dpi, colorspace=pymupdf.csGRAY)
+    shown = np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width)
+    assert shown.shape == img.shape
+    assert np.abs(shown.astype(int) - img).mean() < 1.0
 
 
 def test_tilted_scan_text_follows_each_line(engine):
