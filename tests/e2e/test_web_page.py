@@ -142,6 +142,7 @@ def test_pick_files_see_pages_copy_and_export(web, browser, inputs):
     assert flagged_all > 0, "OCR lines are never fully certain, so a 100% threshold flags some"
     slider.fill("0.8")
     expect(page.locator("#threshold-value")).to_have_text("80%")
+    slider.blur()
 
     # Taken here, before any toast or hover, so the picture shows the resting page.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -212,6 +213,14 @@ def test_drop_on_a_phone_sized_screen(web, browser, inputs):
     for name in ("receipt.png", "contract.pdf"):
         box = file_card(page, name).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+
+    # Page images load lazily as they scroll into view: scroll through, as a person would.
+    images = page.locator(".page .image-frame img")
+    expect(images).to_have_count(3)
+    for i in range(images.count()):
+        images.nth(i).scroll_into_view_if_needed()
+        expect(images.nth(i)).to_have_attribute("src", re.compile(r"^blob:"), timeout=30_000)
+    page.evaluate("window.scrollTo(0, 0)")
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "phone.png"), full_page=True)
