@@ -7,6 +7,7 @@ picks up every key where the last one stopped.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -234,6 +235,9 @@ class BulkRunner:
             data = source.read_bytes()
         except OSError as exc:
             raise ClientError(f"Cannot read {source}: {exc}", code="unreadable") from exc
+        if hashlib.sha256(data).hexdigest() != job.sha256:
+            # Edited since the scan: its key no longer names this content. The next run rescans it.
+            raise ClientError(f"{source} changed while the run was going; run again.", code="file_changed")
         try:
             view = self.client.submit(
                 data,

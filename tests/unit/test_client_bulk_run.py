@@ -207,3 +207,44 @@ def test_cli_exit_statuses(fake_api, tmp_path):
     failed = subprocess.run(_cli(fake_api, src, out), cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert failed.returncode == 1, failed.stderr
     assert "1 failed" in failed.stdout and "1 partial" in failed.stdout and "1 skipped" in failed.stdout
+
+
+def test_batch_is_created_once_and_sent_with_every_job_when_offered(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "archive-2024"
+    _tree(src)
+    fake_api.batches = True
+    _run(fake_api, src, out)
+    (src / "late.pdf").write_bytes(b"%PDF-1.7 added later")
+    _run(fake_api, src, out)
+    batch_posts = [r for r in fake_api.requests if r[:2] == ("POST", "/v1/batches")]
+    assert len(batch_posts) == 1  # the second run reuses the batch id from the state file
+    job_posts = [r[3] for r in fake_api.requests if r[:2] == ("POST", "/v1/jobs")]
+    assert len(job_posts) == 5 and all(form.get("batch_id") == "batch-1" for form in job_posts)
+
+
+def test_no_batch_id_is_sent_to_servers_without_batches(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    _tree(src)
+    _run(fake_api, src, out)
+    job_posts = [r[3] for r in fake_api.requests if r[:2] == ("POST", "/v1/jobs")]
+    assert job_posts and all("batch_id" not in form for form in job_posts)
+
+
+def test_file_edited_after_the_scan_is_not_submitted_under_its_old_key(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.pdf").write_bytes(b"%PDF-1.7 first version")
+    options = BulkOptions(src_dir=src, out_dir=out, show_progress=False, poll_s=0.05)
+    with Client(fake_api.base_url, retry=FAST) as client:
+        runner = BulkRunner(client, options)
+        scan = runner._scan
+
+        def scan_then_edit(state, run_id):
+            scan(state, run_id)
+            (src / "a.pdf").write_bytes(b"%PDF-1.7 second version")
+
+        runner._scan = scan_then_edit
+        summary = runner.run()
+    assert summary.by_status == {"incomplete": 1} and not fake_api.creations
+    assert read_manifest(out / "manifest.csv")[0]["error_code"] == "file_changed"
+    assert _run(fake_api, src, out).ok  # the next run hashes the new content and submits it
