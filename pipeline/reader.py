@@ -22,7 +22,7 @@ from pipeline.ctc import CtcDecoder, DecodedLine, split_words
 from pipeline.detect import DetectorSettings, TextDetector
 from pipeline.engine import OnnxSession
 from pipeline.errors import ModelError
-from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, order_quad, quad_to_box
+from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, order_quad, quad_size, quad_to_box
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings, reading_order
 from pipeline.options import Limits, Options
@@ -154,8 +154,13 @@ class Engine:
         lap("detect")
 
         if self.config.fix_orientation and preprocess.is_sideways(quads):
-            gray, quads, to_page, rotation = self._turn_sideways(gray, quads, timings)
-            clock = time.perf_counter()
+            # Turn a quarter; if that was the wrong quarter the page is now
+            # upside down, which the check below catches.
+            gray, m = preprocess.rotate(gray, 90)
+            to_page, rotation = to_page @ np.linalg.inv(m), 90
+            lap("preprocess")
+            quads = [d.quad for d in self.detector(gray)]
+            lap("detect")
 
         skew = preprocess.skew_angle(quads)
         deskewed = False
@@ -168,16 +173,25 @@ class Engine:
 
         rs = self.config.recognizer
         quads = [expand_quad(q, rs.pad_x, rs.pad_y, gray.shape) for q in quads]
-        decoded = self.recognizer([crop_quad(gray, q) for q in quads])
-        lap("recognize")
-
-        if self.config.fix_orientation and decoded and _mean_conf(decoded) < FLIP_CHECK_BELOW:
-            flipped = self._try_flip(gray, quads, decoded)
-            if flipped is not None:
-                gray, quads, decoded, m = flipped
+        # The longest lines are read first: if they read badly, the page may
+        # be upside down, and only they are tried flipped.
+        sample = sorted(range(len(quads)), key=lambda i: -quad_size(quads[i])[0])[:FLIP_SAMPLE]
+        decoded: list[DecodedLine | None] = [None] * len(quads)
+        first = self.recognizer([crop_quad(gray, quads[i]) for i in sample])
+        if self.config.fix_orientation and first and _mean_conf(first) < FLIP_CHECK_BELOW:
+            flipped = self.recognizer([np.ascontiguousarray(crop_quad(gray, quads[i])[::-1, ::-1]) for i in sample])
+            if _mean_conf(flipped) >= _mean_conf(first) + FLIP_MARGIN:
+                gray, m = preprocess.rotate(gray, 180)
+                quads = [order_quad(preprocess.transform(q, m)) for q in quads]
                 to_page = to_page @ np.linalg.inv(m)
                 rotation = (rotation + 180) % 360
-            lap("recognize")
+                first = flipped
+        for i, d in zip(sample, first):
+            decoded[i] = d
+        rest = [i for i in range(len(quads)) if decoded[i] is None]
+        for i, d in zip(rest, self.recognizer([crop_quad(gray, quads[i]) for i in rest])):
+            decoded[i] = d
+        lap("recognize")
 
         lines = self._assemble(quads, decoded, to_page, skew if not deskewed else 0.0, gray.shape)
         lap("layout")
@@ -200,34 +214,6 @@ class Engine:
                            "clahe": clahe, "dpi": rendered.dpi},
             models=self.model_info(),
         )
-
-    def _turn_sideways(self, gray, quads, timings):
-        """Turn a sideways page upright: try 90° and 270°, keep the better read."""
-        best = None
-        for angle in (90, 270):
-            t = time.perf_counter()
-            work, m = preprocess.rotate(gray, angle)
-            q = [d.quad for d in self.detector(work)]
-            t1 = time.perf_counter()
-            sample = sorted(q, key=lambda x: -quad_to_box(x)[2] + quad_to_box(x)[0])[:FLIP_SAMPLE]
-            conf = _mean_conf(self.recognizer([crop_quad(work, s) for s in sample])) if sample else 0.0
-            timings["detect"] = timings.get("detect", 0.0) + t1 - t
-            timings["preprocess"] = timings.get("preprocess", 0.0) + time.perf_counter() - t1
-            if best is None or conf > best[0]:
-                best = (conf, work, q, np.linalg.inv(m), angle)
-        _, work, q, to_page, angle = best
-        return work, q, to_page, angle
-
-    def _try_flip(self, gray, quads, decoded):
-        """Read the longest lines upside down; turn the page if they read clearly better."""
-        longest = sorted(range(len(quads)), key=lambda i: -len(decoded[i].chars))[:FLIP_SAMPLE]
-        as_is = np.mean([decoded[i].confidence for i in longest])
-        flipped = self.recognizer([np.ascontiguousarray(crop_quad(gray, quads[i])[::-1, ::-1]) for i in longest])
-        if _mean_conf(flipped) < as_is + FLIP_MARGIN:
-            return None
-        work, m = preprocess.rotate(gray, 180)
-        new_quads = [order_quad(preprocess.transform(q, m)) for q in quads]
-        return work, new_quads, self.recognizer([crop_quad(work, q) for q in new_quads]), m
 
     def _assemble(self, quads, decoded, to_page, skew, shape) -> list[Line]:
         """Order the lines for reading and express them in page pixels."""
