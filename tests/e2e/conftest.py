@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -59,33 +60,26 @@ def web(stack) -> WebTarget:
     return WebTarget(base_url=stack.start_api())
 
 
-@pytest.fixture(scope="session")
-def web_with_auth(stack, tmp_path_factory):
-    """A second API process on the same database and queues, with API keys required."""
-    with stack.database().session() as session:
-        from db import repository
-
-        _, secret = repository.create_api_key(session, "e2e")
+@contextmanager
+def api_process(stack, log_dir, **env):
+    """Another API process on the stack's database and queues, with some settings changed."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
-    env.update(stack.env, DOCPIPE_AUTH_REQUIRED="true", PYTHONPATH=str(ROOT))
-    log_path = tmp_path_factory.mktemp("web-auth") / "api.log"
+    proc_env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
+    proc_env.update(stack.env, PYTHONPATH=str(ROOT), **{k: str(v) for k, v in env.items()})
+    log_path = log_dir / "api.log"
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
              "--worker-class", "gthread", "--timeout", "120", "api:create_app()"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=proc_env, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
-        for _ in range(600):
-            if port_open(port):
-                break
-            if proc.poll() is not None:
-                pytest.fail(f"the API with auth exited: {log_path.read_text(errors='replace')[-2000:]}")
+        deadline = time.monotonic() + 60
+        while not port_open(port):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the API did not start: {log_path.read_text(errors='replace')[-2000:]}")
             time.sleep(0.1)
-        else:
-            pytest.fail("the API with auth did not start in 60 s")
-        yield WebTarget(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {secret}"}, key=secret)
+        yield f"http://127.0.0.1:{port}"
     finally:
         proc.terminate()
         try:
@@ -93,3 +87,21 @@ def web_with_auth(stack, tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def web_with_auth(stack, tmp_path_factory):
+    """API keys required (as in production)."""
+    from db import repository
+
+    with stack.database().session() as session:
+        _, secret = repository.create_api_key(session, "e2e")
+    with api_process(stack, tmp_path_factory.mktemp("web-auth"), DOCPIPE_AUTH_REQUIRED="true") as url:
+        yield WebTarget(base_url=url, headers={"Authorization": f"Bearer {secret}"}, key=secret)
+
+
+@pytest.fixture
+def web_small_uploads(stack, tmp_path):
+    """Uploads above 100 kB refused, so "too big" can be seen without a 100 MB file."""
+    with api_process(stack, tmp_path, DOCPIPE_MAX_UPLOAD_BYTES=100_000) as url:
+        yield WebTarget(base_url=url)

@@ -9,6 +9,8 @@ import base64
 import re
 from pathlib import Path
 
+import numpy as np
+import pymupdf
 import pytest
 import requests
 from playwright.sync_api import Page, expect
@@ -302,4 +304,44 @@ def test_api_key_is_asked_once_and_kept(web_with_auth, browser, inputs):
     assert requests.get(f"{web_with_auth.base_url}/v1/jobs/{job_id}", timeout=30).status_code == 401
     assert requests.get(f"{web_with_auth.base_url}/v1/jobs/{job_id}", headers=web_with_auth.headers,
                         timeout=30).status_code == 200
+    context.close()
+
+
+def encrypted_pdf() -> bytes:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "secret")
+    return doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="user", owner_pw="owner")
+
+
+def test_refused_files_say_why_in_plain_words(web_small_uploads, browser, inputs):
+    big = encode_png(np.random.default_rng(7).integers(0, 256, (400, 400), dtype=np.uint8))
+    assert len(big) > 100_000
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    page.goto(web_small_uploads.base_url + "/")
+    page.set_input_files("#file-input", [
+        {"name": "huge-scan.png", "mimeType": "image/png", "buffer": big},
+        {"name": "locked.pdf", "mimeType": "application/pdf", "buffer": encrypted_pdf()},
+        {"name": "receipt.png", "mimeType": "image/png", "buffer": inputs["receipt.png"]},
+    ])
+    expect(file_card(page, "huge-scan.png").locator(".file-error")).to_contain_text("Too big", timeout=30_000)
+    expect(file_card(page, "locked.pdf").locator(".file-error")).to_contain_text("password-protected", timeout=30_000)
+    wait_finished(page, "receipt.png")
+    # Said to screen readers too, not only shown.
+    expect(page.locator("#announcer")).not_to_be_empty()
+    context.close()
+
+
+def test_network_down_then_back(web, browser, inputs):
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    page.goto(web.base_url + "/")
+    context.set_offline(True)
+    page.set_input_files("#file-input", [{"name": "receipt.png", "mimeType": "image/png", "buffer": inputs["receipt.png"]}])
+    card = file_card(page, "receipt.png")
+    expect(card.locator(".progress-text")).to_contain_text("Connection problem", timeout=10_000)
+    context.set_offline(False)
+    # The upload is retried by itself once the network is back; nothing is lost.
+    wait_finished(page, "receipt.png")
+    expect(card.locator(".file-error")).to_be_hidden()
     context.close()
