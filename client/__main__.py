@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -103,14 +104,27 @@ def run_bulk(args: argparse.Namespace) -> int:
         except TransportError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_UNAVAILABLE
+        except KeyboardInterrupt:
+            print("interrupted before any job was sent; run again to continue", file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except OSError as exc:
+            # OUT_DIR unwritable or the disk full: the state file keeps what was done; fix and rerun.
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
     print(summary.line())
     if summary.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if summary.ok else EXIT_FAILED
 
 
+def _stop_on_sigterm(signum, frame) -> None:
+    # Treated like Ctrl-C: in-flight work stops at its next step and the manifest is still written.
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     if args.command == "bulk":
         return run_bulk(args)
     return EXIT_USAGE

@@ -248,3 +248,26 @@ def test_file_edited_after_the_scan_is_not_submitted_under_its_old_key(fake_api,
     assert summary.by_status == {"incomplete": 1} and not fake_api.creations
     assert read_manifest(out / "manifest.csv")[0]["error_code"] == "file_changed"
     assert _run(fake_api, src, out).ok  # the next run hashes the new content and submits it
+
+
+def test_sigterm_stops_cleanly_with_a_manifest_and_the_rerun_finishes(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    for i in range(6):
+        (src / f"{i}.pdf").write_bytes(f"%PDF-1.7 {i}".encode())
+    fake_api.finish_after_s = 1.5
+    fake_api.retry_after = "0.1"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(_cli(fake_api, src, out), cwd=REPO, env=env, stdout=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while len(fake_api.creations) < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    stdout, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 130 and "[interrupted]" in stdout
+    rows = read_manifest(out / "manifest.csv")
+    assert len(rows) == 6 and {r["status"] for r in rows} == {"incomplete"}
+    assert sum(bool(r["job_id"]) for r in rows) == 3
+    rerun = subprocess.run(_cli(fake_api, src, out), cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert rerun.returncode == 0 and "6 succeeded" in rerun.stdout
+    assert len(fake_api.creations) == 6 and set(fake_api.creations.values()) == {1}
