@@ -195,21 +195,27 @@ class _PageWriter:
         self.full = True
         return False
 
-    def text_line(self, text: str, font, x: float, width: float | None = None, justify: bool = False) -> bool:
+    def text_line(self, text: str, font, *, centered: bool = False, justify: bool = False) -> bool:
+        """Draw one line at the current position; False once the page is full.
+
+        The x position is taken after making room, because making room may
+        have moved on to the next column.
+        """
         line_h = max(self.line_h, round(font.size * 1.45))
         if not self._room(line_h):
             return False
         baseline = self.y + round(line_h * 0.75)
         words = text.split(" ")
-        if justify and width and len(words) > 1:
-            natural = sum(font.getlength(w) for w in words)
-            gap = (width - natural) / (len(words) - 1)
-            cx = x
+        if centered:
+            self.draw.text(((PAGE_W - font.getlength(text)) / 2, baseline), text, font=font, fill=0, anchor="ls")
+        elif justify and len(words) > 1:
+            gap = (self.col_w - sum(font.getlength(w) for w in words)) / (len(words) - 1)
+            cx = self.x0
             for word in words:
                 self.draw.text((cx, baseline), word, font=font, fill=0, anchor="ls")
                 cx += font.getlength(word) + gap
         else:
-            self.draw.text((x, baseline), text, font=font, fill=0, anchor="ls")
+            self.draw.text((self.x0, baseline), text, font=font, fill=0, anchor="ls")
         self.lines.append(text)
         self.y += line_h
         return True
@@ -218,8 +224,7 @@ class _PageWriter:
         if block.level == 0:
             font = self.font(bold=True, scale=1.35)
             for line in wrap(block.text, font, PAGE_W - 2 * MARGIN_X, self.spec.lang):
-                x = (PAGE_W - font.getlength(line)) / 2
-                if not self.text_line(line, font, x):
+                if not self.text_line(line, font, centered=True):
                     return
             self.y += self.line_h * 0.6
             self.top = self.y  # columns start below the title
@@ -231,7 +236,7 @@ class _PageWriter:
             if self.full:
                 return
         for line in wrap(block.text, font, self.col_w, self.spec.lang):
-            if not self.text_line(line, font, self.x0):
+            if not self.text_line(line, font):
                 return
 
     def paragraph(self, block: Paragraph) -> None:
@@ -239,7 +244,7 @@ class _PageWriter:
         wrapped = wrap(block.text, font, self.col_w, self.spec.lang)
         for i, line in enumerate(wrapped):
             justify = self.spec.justify and i < len(wrapped) - 1
-            if not self.text_line(line, font, self.x0, self.col_w, justify):
+            if not self.text_line(line, font, justify=justify):
                 return
         self.y += self.line_h * 0.5
 
@@ -247,7 +252,7 @@ class _PageWriter:
         font = self.font()
         for text in block.lines:
             for line in wrap(text, font, self.col_w, self.spec.lang):
-                if not self.text_line(line, font, self.x0):
+                if not self.text_line(line, font):
                     return
         self.y += self.line_h * 0.5
 

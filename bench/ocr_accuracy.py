@@ -209,26 +209,21 @@ def run_benchmark(args) -> dict:
         worst[lang].sort(key=lambda w: -w["errors"])
     return {
         "meta": meta,
-        "summary": {
-            "by_language_variant": report.group_summary(records, lambda r: (r["lang"], r["variant"])),
-            "by_language": report.group_summary(records, lambda r: (r["lang"],)),
-            "by_language_layout": report.group_summary(records, lambda r: (r["lang"], r["layout"])),
-        },
+        "summary": report.summarize(records),
         "stages": report.stage_shares(records),
         "memory": memory,
         "latency_800x600": latency,
         "errors": {
             lang: {"worst_lines": worst[lang][:40],
-                   "confusions": [[r, h, n] for (r, h), n in confusions[lang].most_common(60)]}
+                   "confusions": [[r, h, n] for (r, h), n in confusions[lang].most_common()]}
             for lang in worst
         },
         "pages": records,
-        "_confusions": confusions,  # Counters for printing; dropped from the JSON
     }
 
 
 def print_report(results: dict, top: int) -> None:
-    meta, summary = results["meta"], results["summary"]
+    meta, summary = results["meta"], report.summarize(results["pages"])  # recomputed: old saved runs print too
     print()
     print(f"docpipe vs {meta.get('tesseract', 'Tesseract')} — {meta['pages']} pages, A4 at {corpus.DPI} DPI, "
           f"{meta['threads']} thread(s); CER whitespace-free ('CER') and whitespace-collapsed ('CER ws'); "
@@ -253,12 +248,13 @@ def print_report(results: dict, top: int) -> None:
     if lat:
         parts = [f"{e} median {lat[e]['median_s'] * 1000:.0f} ms (CER {100 * lat[e]['cer_free']:.2f}%)" for e in ENGINES if e in lat]
         print(f"Single 800×600 image, {lat['runs']} runs: " + "; ".join(parts))
-    for lang, conf in results["_confusions"].items():
+    for lang, errors in results["errors"].items():
         if not any(r["lang"] == lang and "docpipe" in r for r in results["pages"]):
             continue
+        conf = Counter({(r, h): n for r, h, n in errors["confusions"]})
         print()
         print(f"Where docpipe's remaining errors are ({lang}, whitespace-collapsed alignment):")
-        print(report.error_report(results["errors"][lang]["worst_lines"], conf, top))
+        print(report.error_report(errors["worst_lines"], conf, top))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -273,14 +269,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/out/pages"), help="rendered pages and OCR outputs")
     parser.add_argument("--latency-runs", type=int, default=7, help="runs of the 800×600 latency check (0 to skip)")
     parser.add_argument("--top", type=int, default=8, help="worst lines shown per language")
+    parser.add_argument("--report", type=Path, default=None, metavar="JSON", help="print a saved run's report and exit")
     args = parser.parse_args(argv)
+    if args.report:
+        print_report(json.loads(args.report.read_text(encoding="utf-8")), args.top)
+        return 0
     started = time.perf_counter()
     results = run_benchmark(args)
     print_report(results, args.top)
     results["meta"]["duration_s"] = time.perf_counter() - started
     print(f"\nbenchmark took {results['meta']['duration_s']:.0f} s")
     if args.json:
-        results.pop("_confusions")
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"figures saved to {args.json}")

@@ -50,8 +50,18 @@ def group_summary(records: list[dict], group_key) -> list[dict]:
             }
         entry["cer_ratio"] = _ratio(entry["docpipe"]["cer_free"], entry["tesseract"]["cer_free"])
         entry["time_ratio"] = _ratio(entry["docpipe"]["median_wall_s"], entry["tesseract"]["median_wall_s"])
+        # CPU seconds are steadier than wall time on a shared machine
+        entry["cpu_ratio"] = _ratio(entry["docpipe"]["median_cpu_s"], entry["tesseract"]["median_cpu_s"])
         out.append(entry)
     return out
+
+
+def summarize(records: list[dict]) -> dict:
+    return {
+        "by_language_variant": group_summary(records, lambda r: (r["lang"], r["variant"])),
+        "by_language": group_summary(records, lambda r: (r["lang"],)),
+        "by_language_layout": group_summary(records, lambda r: (r["lang"], r["layout"])),
+    }
 
 
 def stage_shares(records: list[dict]) -> dict:
@@ -84,7 +94,7 @@ def format_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def accuracy_table(summary: list[dict]) -> str:
     headers = ["group", "pages", "chars", "dp CER", "dp CER ws", "dp nfkc", "tess CER", "tess CER ws", "tess nfkc",
-               "CER ratio", "dp s/page", "tess s/page", "time ratio", "dp cpu s", "tess cpu s"]
+               "CER ratio", "dp s/page", "tess s/page", "time ratio", "dp cpu s", "tess cpu s", "cpu ratio"]
     rows = []
     for e in summary:
         d, t = e["docpipe"], e["tesseract"]
@@ -93,7 +103,7 @@ def accuracy_table(summary: list[dict]) -> str:
             _pct(d["cer_free"]), _pct(d["cer_collapsed"]), _pct(d["cer_nfkc"]),
             _pct(t["cer_free"]), _pct(t["cer_collapsed"]), _pct(t["cer_nfkc"]),
             _num(e["cer_ratio"]), _num(d["median_wall_s"]), _num(t["median_wall_s"]), _num(e["time_ratio"]),
-            _num(d["median_cpu_s"]), _num(t["median_cpu_s"]),
+            _num(d["median_cpu_s"]), _num(t["median_cpu_s"]), _num(e["cpu_ratio"]),
         ])
     return format_table(headers, rows)
 
