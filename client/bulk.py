@@ -214,7 +214,12 @@ class BulkRunner:
                 job = self._await(state, job, progress)
             if job.state in ("finished", "done"):
                 if job.job_status in DOWNLOADABLE_STATUSES:
-                    self._write_outputs(state, job, paths)
+                    try:
+                        self._write_outputs(state, job, paths)
+                    except NotFound:
+                        # Deleted on the server before every format was fetched: record it as
+                        # failed so --retry-failed can submit the file again.
+                        self._mark_lost(state, job)
                 state.mark_done(key)
         except BulkInterrupted:
             return
@@ -272,15 +277,7 @@ class BulkRunner:
             )
         except NotFound:
             # The job was deleted on the server; --retry-failed submits it again under a new key.
-            state.mark_finished(
-                job.idempotency_key,
-                job_status="failed",
-                pages=None,
-                mean_confidence=None,
-                pages_below=None,
-                error_code="job_not_found",
-                error_message=f"Job {job.job_id} no longer exists on the server.",
-            )
+            self._mark_lost(state, job)
             return state.job(job.idempotency_key)
         stats = self._job_stats(view)
         state.mark_finished(
@@ -293,6 +290,18 @@ class BulkRunner:
             error_message=stats.error_message,
         )
         return state.job(job.idempotency_key)
+
+    @staticmethod
+    def _mark_lost(state: BulkState, job: JobRow) -> None:
+        state.mark_finished(
+            job.idempotency_key,
+            job_status="failed",
+            pages=job.pages,
+            mean_confidence=job.mean_confidence,
+            pages_below=job.pages_below,
+            error_code="job_not_found",
+            error_message=f"Job {job.job_id} no longer exists on the server.",
+        )
 
     def _job_stats(self, view: dict) -> _JobStats:
         status = view.get("status") or "failed"

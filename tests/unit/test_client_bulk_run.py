@@ -271,3 +271,18 @@ def test_sigterm_stops_cleanly_with_a_manifest_and_the_rerun_finishes(fake_api, 
     rerun = subprocess.run(_cli(fake_api, src, out), cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
     assert rerun.returncode == 0 and "6 succeeded" in rerun.stdout
     assert len(fake_api.creations) == 6 and set(fake_api.creations.values()) == {1}
+
+
+def test_job_deleted_on_the_server_is_failed_and_retried_on_request(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "a.pdf").write_bytes(b"%PDF-1.7 a")
+    assert _run(fake_api, src, out, formats=("txt",)).ok
+    with Client(fake_api.base_url) as client:
+        client.delete(next(iter(fake_api.jobs)))
+    # Asking for a format the run never fetched meets the deleted job.
+    lost = _run(fake_api, src, out, formats=("txt", "json"))
+    row = read_manifest(out / "manifest.csv")[0]
+    assert not lost.ok and (row["status"], row["error_code"]) == ("failed", "job_not_found")
+    assert _run(fake_api, src, out, formats=("txt", "json"), retry_failed=True).ok
+    assert len(fake_api.creations) == 2 and (out / "a.pdf.json").is_file()
