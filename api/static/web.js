@@ -535,6 +535,7 @@
         entry.pageEls.set(page.id, el);
         el.addEventListener("click", (e) => onPageAction(entry, page.id, e));
         wireHighlights(el);
+        wireLineKeys(el);
       }
       // Only move nodes that are out of place: moving a node would drop keyboard focus inside it.
       if (list.children[index] !== el) list.insertBefore(el, list.children[index] || null);
@@ -591,6 +592,7 @@
     list.textContent = "";
     boxes.textContent = "";
     list.setAttribute("aria-label", `Text of ${title.toLowerCase()}`);
+    list.setAttribute("aria-describedby", "lines-hint");
     const lines = page.lines || [];
     if (!lines.length) {
       const empty = document.createElement("li");
@@ -602,7 +604,8 @@
       const conf = line.confidence ?? 1;
       const item = document.createElement("li");
       item.className = "line";
-      item.tabIndex = 0;
+      // One tab stop per page; arrow keys move between its lines (see wireLineKeys).
+      item.tabIndex = i === 0 ? 0 : -1;
       item.dataset.index = String(i);
       item.dataset.conf = String(conf);
       const textEl = document.createElement("span");
@@ -636,6 +639,30 @@
   }
 
   // Hovering or focusing a line lights up its box on the image, and the other way round.
+  // A long page would otherwise cost dozens of Tab presses to get past.
+  function wireLineKeys(el) {
+    const list = $(".lines", el);
+    list.addEventListener("keydown", (e) => {
+      const current = e.target.closest(".line");
+      if (!current) return;
+      const lines = $$(".line", list);
+      const at = lines.indexOf(current);
+      const flagged = lines.filter((line) => line.classList.contains("low"));
+      let next = null;
+      if (e.key === "ArrowDown") next = lines[at + 1];
+      else if (e.key === "ArrowUp") next = lines[at - 1];
+      else if (e.key === "Home") next = lines[0];
+      else if (e.key === "End") next = lines[lines.length - 1];
+      // "n": jump to the next line that needs checking.
+      else if (e.key === "n") next = flagged.find((line) => lines.indexOf(line) > at) || flagged[0];
+      if (!next) return;
+      e.preventDefault();
+      current.tabIndex = -1;
+      next.tabIndex = 0;
+      next.focus();
+    });
+  }
+
   function wireHighlights(el) {
     const setActive = (index, on) => {
       $$(`[data-index="${index}"]`, el).forEach((n) => n.classList.toggle("active", on));

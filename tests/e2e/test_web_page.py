@@ -157,6 +157,15 @@ def test_pick_files_see_pages_copy_and_export(web, browser, inputs):
     expect(first_line.locator(".line-conf")).to_have_text(re.compile(r"\d+%"))
     expect(scan_page.locator('.box[data-index="0"]')).to_have_class(re.compile(r"\bactive\b"))
 
+    # One tab stop per page's text; arrow keys walk its lines and light up their boxes.
+    assert scan_page.locator('.line[tabindex="0"]').count() == 1
+    first_line.focus()
+    page.keyboard.press("ArrowDown")
+    expect(scan_page.locator(".line").nth(1)).to_be_focused()
+    expect(scan_page.locator('.box[data-index="1"]')).to_have_class(re.compile(r"\bactive\b"))
+    page.keyboard.press("End")
+    expect(scan_page.locator(".line").last).to_be_focused()
+
     # Copy all: the clipboard holds every finished file's text.
     page.click("#copy-all")
     expect(page.locator("#toast")).to_contain_text("Copied")
@@ -237,7 +246,10 @@ def test_keyboard_opens_picker_and_delete_purges_the_job(web, browser, inputs):
     # Listen before any key is pressed: Playwright only intercepts the picker once someone listens.
     choosers = []
     page.on("filechooser", lambda chooser: choosers.append(chooser))
-    page.goto(web.base_url + "/")
+    # The old single-image service's address still leads to the page.
+    page.goto(web.base_url + "/ocr/webui")
+    assert page.url == web.base_url + "/"
+    expect(page).to_have_title(re.compile("docpipe"))
 
     # The drop zone is reached by keyboard (first stop after the skip link) and opens the file picker.
     page.keyboard.press("Tab")
