@@ -8,6 +8,7 @@ Every ``DOCPIPE_*`` variable is parsed here into one frozen, validated
 """
 from __future__ import annotations
 
+import base64
 import ipaddress
 import os
 import re
@@ -68,6 +69,31 @@ def _choice(env: dict, name: str, default: str, choices: tuple[str, ...]) -> str
     return raw
 
 
+def _networks(env: dict, name: str) -> str:
+    raw = env.get(name) or ""
+    for item in raw.split(","):
+        if item.strip():
+            try:
+                ipaddress.ip_network(item.strip(), strict=False)
+            except ValueError:
+                raise SettingsError(f"{name} must be comma-separated CIDRs (like 10.0.0.0/8), got {item.strip()!r}") from None
+    return raw
+
+
+def _webhook_secret(env: dict, name: str) -> str:
+    raw = env.get(name) or ""
+    if not raw:
+        return ""
+    encoded = raw.removeprefix("whsec_")
+    try:
+        key = base64.b64decode(encoded + "=" * (-len(encoded) % 4), validate=True)
+    except ValueError:
+        key = b""
+    if not raw.startswith("whsec_") or len(key) < 24:
+        raise SettingsError(f"{name} must be 'whsec_' + base64 of at least 24 random bytes")
+    return raw
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -111,6 +137,12 @@ class Settings:
     heartbeat_interval: float = 10.0  # workers record they are alive this often
     worker_stale_after: float = 45.0  # /ready: a worker unseen for longer is not counted
     log_level: str = "info"
+    # webhooks (workers/webhook_tasks.py)
+    webhook_allowed_networks: str = ""  # CIDRs that private/loopback callback addresses may be in
+    webhook_secret: str = ""  # whsec_...: signs job callback_urls that are no registered endpoint
+    webhook_timeout: float = 15.0  # seconds per attempt, connect to last byte
+    webhook_schedule_scale: float = 1.0  # multiplies the retry schedule (tests shorten it)
+    public_url: str = ""  # base of the links in webhook bodies (default http://api_host:api_port)
     extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
@@ -149,6 +181,11 @@ class Settings:
             heartbeat_interval=_float(env, "DOCPIPE_HEARTBEAT_INTERVAL", cls.heartbeat_interval, 0.1),
             worker_stale_after=_float(env, "DOCPIPE_WORKER_STALE_AFTER", cls.worker_stale_after, 0.1),
             log_level=_choice(env, "DOCPIPE_LOG_LEVEL", cls.log_level, ("debug", "info", "warning", "error")),
+            webhook_allowed_networks=_networks(env, "DOCPIPE_WEBHOOK_ALLOWED_NETWORKS"),
+            webhook_secret=_webhook_secret(env, "DOCPIPE_WEBHOOK_SECRET"),
+            webhook_timeout=_float(env, "DOCPIPE_WEBHOOK_TIMEOUT", cls.webhook_timeout, 0.1),
+            webhook_schedule_scale=_float(env, "DOCPIPE_WEBHOOK_SCHEDULE_SCALE", cls.webhook_schedule_scale, 0.0),
+            public_url=(env.get("DOCPIPE_PUBLIC_URL") or "").rstrip("/"),
         )
         if s.env == "production" and not s.auth_required:
             raise SettingsError("DOCPIPE_AUTH_REQUIRED cannot be false when DOCPIPE_ENV=production")
