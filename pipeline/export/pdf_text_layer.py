@@ -5,9 +5,10 @@ like the target page as it is shown (rotation applied). Its font is subset
 there, then each scratch page is laid over its target page as a form
 XObject, so the original page's own content and fonts are never rewritten.
 
-Each line is one ``Tj`` in the font's glyph ids, sized so ascender to
-descender spans the box height and stretched (``Tz``) to the box width, so
-selection highlights cover the line as printed. Writing the operators
+Each line is one ``Tj`` in the font's glyph ids (one per word when the
+engine gave word boxes), sized so ascender to descender spans the box
+height and stretched (``Tz``) to the box width, so selection and search
+highlights cover the text as printed. Writing the operators
 directly, instead of one PyMuPDF TextWriter per line, keeps a page to one
 content stream and one font resource (about 10× faster on full pages).
 
@@ -51,44 +52,103 @@ def _glyph(ch: str) -> tuple[int, float]:
     return font.has_glyph(ord(ch)), font.glyph_advance(ord(ch))
 
 
-def line_operators(line: Line, sx: float, sy: float, page_height: float, rotation: int = 0) -> str | None:
-    """PDF text operators writing ``line`` over its box; None if nothing to write.
+def _glyphs(text: str) -> list[tuple[int, float]]:
+    # Glyphs the font lacks would extract as nothing; leave them out.
+    return [(gid, adv) for gid, adv in (_glyph(ch) for ch in text if ch.isprintable()) if gid]
+
+
+def _hex(glyphs: list[tuple[int, float]]) -> str:
+    return "<" + "".join(f"{gid:04x}" for gid, _ in glyphs) + ">"
+
+
+def _fontsize(height: float) -> float:
+    # Ascender to descender spans the box height.
+    font = text_font()
+    return height / (font.ascender - font.descender)
+
+
+def _baseline(left_bottom: tuple[float, float], fontsize: float, angle: float) -> tuple[float, float]:
+    """The baseline's start: the descender's depth above the text's
+    bottom-left corner, measured across the (possibly turned) text."""
+    rad = math.radians(angle)
+    depth = -text_font().descender * fontsize
+    return left_bottom[0] + depth * math.sin(rad), left_bottom[1] - depth * math.cos(rad)
+
+
+def _run(text: str, left_bottom: tuple[float, float], width: float, height: float,
+         angle: float, page_height: float) -> str | None:
+    """Operators writing ``text`` stretched over ``width`` × ``height`` from
+    ``left_bottom`` (y down) at ``angle`` degrees (clockwise as seen)."""
+    glyphs = _glyphs(text)
+    natural = sum(adv for _, adv in glyphs)
+    if not glyphs or natural <= 0 or width <= 0 or height <= 0:
+        return None
+    fontsize = _fontsize(height)
+    base_x, base_y = _baseline(left_bottom, fontsize, angle)
+    cos, sin = math.cos(math.radians(-angle)), math.sin(math.radians(-angle))  # PDF space: y up
+    return (
+        f"/{_FONT_RESOURCE} {fontsize:.4f} Tf {100.0 * width / (natural * fontsize):.4f} Tz "
+        f"{cos:.6f} {sin:.6f} {-sin:.6f} {cos:.6f} {base_x:.3f} {page_height - base_y:.3f} Tm {_hex(glyphs)} Tj"
+    )
+
+
+def _word_runs(line: Line, sx: float, sy: float, page_height: float) -> str | None:
+    """The words of a straight line, each stretched over its own box, with a
+    space stretched over each gap: search hits highlight the word as printed,
+    and readers still see one unbroken line with real spaces."""
+    words = [w for w in line.words if w.text.strip()]
+    if not words or " ".join(w.text.strip() for w in words) != " ".join(line.text.split()):
+        return None
+    space = _glyphs(" ")
+    top, bottom = line.box[1] * sy, line.box[3] * sy
+    if bottom <= top or not space:
+        return None
+    fontsize = _fontsize(bottom - top)
+    ops = [f"/{_FONT_RESOURCE} {fontsize:.4f} Tf"]
+    for i, word in enumerate(words):
+        glyphs = _glyphs(word.text.strip())
+        natural = sum(adv for _, adv in glyphs) * fontsize
+        x0, x1 = word.box[0] * sx, word.box[2] * sx
+        # The line's own ends come from detection, tighter than word ends
+        # estimated from character positions: the words fill the line.
+        if i == 0:
+            x0 = line.box[0] * sx
+        if i == len(words) - 1:
+            x1 = line.box[2] * sx
+        if not glyphs or natural <= 0 or x1 <= x0:
+            return None
+        base_x, base_y = _baseline((x0, bottom), fontsize, 0.0)
+        ops.append(f"{100.0 * (x1 - x0) / natural:.4f} Tz 1 0 0 1 {base_x:.3f} {page_height - base_y:.3f} Tm "
+                   f"{_hex(glyphs)} Tj")
+        if i < len(words) - 1:
+            # The space continues where the word ended and reaches the next word.
+            gap = max(words[i + 1].box[0] * sx - x1, 0.05 * fontsize)
+            ops.append(f"{100.0 * gap / (space[0][1] * fontsize):.4f} Tz {_hex(space)} Tj")
+    return " ".join(ops)
+
+
+def line_operators(line: Line, sx: float, sy: float, page_height: float, rotation: int = 0) -> list[str]:
+    """PDF text operators writing ``line`` over its box (none if it has no text).
 
     ``sx``/``sy`` turn the result's pixels into points (y down, as PyMuPDF
     measures); ``page_height`` flips y into PDF space (y up). Text runs along
-    the line's polygon (or along ``rotation`` when it has none); lines off the
-    horizontal by less than half a degree are set straight into their box.
+    the line's polygon (or along ``rotation`` when it has none); a line off
+    the horizontal by less than half a degree is set straight into its box,
+    word by word when it has word boxes.
     """
-    glyphs = [_glyph(ch) for ch in line.text if ch.isprintable()]
-    # Glyphs the font lacks would extract as nothing; leave them out.
-    glyphs = [(gid, adv) for gid, adv in glyphs if gid]
-    natural = sum(adv for _, adv in glyphs)
-    if not glyphs or natural <= 0 or not line.text.strip():
-        return None
+    if not line.text.strip():
+        return []
     (ax, ay), (bx, by), _, (dx, dy) = ((x * sx, y * sy) for x, y in reading_quad(line, rotation))
     angle = math.degrees(math.atan2(by - ay, bx - ax))
     width, height = math.hypot(bx - ax, by - ay), math.hypot(dx - ax, dy - ay)
     if abs(angle) < _MIN_TILT_DEG or width <= 0 or height <= 0:
+        words = _word_runs(line, sx, sy, page_height)
+        if words:
+            return [words]
         x0, y0, x1, y1 = line.box[0] * sx, line.box[1] * sy, line.box[2] * sx, line.box[3] * sy
         angle, width, height, (dx, dy) = 0.0, x1 - x0, y1 - y0, (x0, y1)
-    if width <= 0 or height <= 0:
-        return None
-    font = text_font()
-    fontsize = height / (font.ascender - font.descender)
-    # The baseline sits the descender's depth above the text's bottom-left
-    # corner, measured across the (possibly turned) line.
-    rad = math.radians(angle)
-    depth = -font.descender * fontsize
-    base_x = dx + depth * math.sin(rad)
-    base_y = dy - depth * math.cos(rad)
-    cos, sin = math.cos(-rad), math.sin(-rad)  # PDF space turns the other way (y up)
-    stretch = 100.0 * width / (natural * fontsize)
-    hex_ids = "".join(f"{gid:04x}" for gid, _ in glyphs)
-    return (
-        f"/{_FONT_RESOURCE} {fontsize:.4f} Tf {stretch:.4f} Tz "
-        f"{cos:.6f} {sin:.6f} {-sin:.6f} {cos:.6f} {base_x:.3f} {page_height - base_y:.3f} Tm "
-        f"<{hex_ids}> Tj"
-    )
+    run = _run(line.text.strip(), (dx, dy), width, height, angle, page_height)
+    return [run] if run else []
 
 
 def text_layer_pdf(pages: list[tuple[pymupdf.Rect, PageResult]]) -> pymupdf.Document:
@@ -103,7 +163,7 @@ def text_layer_pdf(pages: list[tuple[pymupdf.Rect, PageResult]]) -> pymupdf.Docu
         scratch.xref_set_key(page.xref, "Resources", f"<</Font <</{_FONT_RESOURCE} {font_xref} 0 R>> >>")
         sx, sy = rect.width / result.width, rect.height / result.height
         rotation = int(result.preprocessing.get("rotation", 0) or 0)
-        ops = [op for line in result.lines if (op := line_operators(line, sx, sy, rect.height, rotation))]
+        ops = [op for line in result.lines for op in line_operators(line, sx, sy, rect.height, rotation)]
         if ops:
             xref = scratch.get_new_xref()
             scratch.update_object(xref, "<<>>")

@@ -41,6 +41,8 @@ def check_searchable_page(pdf_page, result, tol=1.0):
     """Extracted text matches the OCR text; each word lies inside the box of a line containing it."""
     assert result.lines, "the engine read nothing"
     assert cer(result.text, pdf_page.get_text()) <= 0.005
+    # Spaces survive too (words are placed one by one, spaces stretched between them).
+    assert cer(result.text, pdf_page.get_text(), ignore_whitespace=False) <= 0.005
     lines = [(to_points(ln.box, pdf_page, result), ln.text) for ln in result.lines]
     for x0, y0, x1, y1, word, *_ in pdf_page.get_text("words"):
         assert any(r.x0 - tol <= x0 and x1 <= r.x1 + tol and r.y0 - tol <= y0 and y1 <= r.y1 + tol and word in t

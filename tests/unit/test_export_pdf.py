@@ -72,13 +72,30 @@ def test_line_text_is_stretched_to_the_line_box():
     doc = mixed_document(data=make_tiff([np.full((2339, 1654), 255, np.uint8)] * 2), kind="tiff")
     pdf = open_pdf(export.export("pdf", [doc]))
     for pdf_page, result in zip(pdf, doc.pages, strict=True):
-        spans = [s for b in pdf_page.get_text("dict")["blocks"] for ln in b.get("lines", []) for s in ln["spans"]]
+        extracted = {
+            "".join(s["text"] for s in ln["spans"]): pymupdf.Rect(ln["bbox"])
+            for b in pdf_page.get_text("dict")["blocks"] for ln in b.get("lines", [])
+        }
         for line in result.lines:
-            want = points(line.box, pdf_page.rect, result)
-            span = next(s for s in spans if s["text"] == line.text)
-            got = pymupdf.Rect(span["bbox"])
+            want, got = points(line.box, pdf_page.rect, result), extracted[line.text]
             assert got.x0 == pytest.approx(want.x0, abs=0.5) and got.x1 == pytest.approx(want.x1, abs=0.5)
             assert got.y0 == pytest.approx(want.y0, abs=0.5) and got.y1 == pytest.approx(want.y1, abs=0.5)
+
+
+def test_words_sit_on_their_own_boxes_with_real_spaces_between():
+    doc = mixed_document(data=make_tiff([np.full((2339, 1654), 255, np.uint8)] * 2), kind="tiff")
+    pdf = open_pdf(export.export("pdf", [doc]))
+    first = doc.pages[0]
+    want = [(w.text, points(w.box, pdf[0].rect, first)) for ln in first.lines for w in ln.words]
+    got = pdf[0].get_text("words")
+    assert [w[4] for w in got] == [t for t, _ in want]
+    for (x0, y0, x1, y1, *_), (_, box) in zip(got, want):
+        assert x0 == pytest.approx(box.x0, abs=0.5) and x1 == pytest.approx(box.x1, abs=0.5)
+    # One unbroken line per OCR line, spaces included, for every reader.
+    assert pdf[0].get_text().splitlines() == [ln.text for ln in first.lines]
+    poppler = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", "-", "-"],
+                             input=pdf.tobytes(), capture_output=True, check=True).stdout.decode()
+    assert [t for t in poppler.splitlines() if t.strip()] == [ln.text for ln in first.lines]
 
 
 def test_text_is_invisible():
