@@ -39,6 +39,9 @@ def create_celery(settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # When the broker connection drops, running tasks can no longer be acknowledged:
+        # cancel them (the page's lease expires and the sweeper offers it again).
+        worker_cancel_long_running_tasks_on_connection_loss=True,
         worker_concurrency=settings.worker_concurrency,
         worker_max_memory_per_child=settings.worker_max_memory_mb * 1024,
         task_annotations={
