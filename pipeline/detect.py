@@ -14,7 +14,7 @@ import numpy as np
 import pyclipper
 
 from pipeline.engine import OnnxSession
-from pipeline.geometry import min_area_quad
+from pipeline.geometry import min_area_quad, quad_size
 
 
 @dataclass(frozen=True)
@@ -22,10 +22,17 @@ class DetectorSettings:
     # Long side the page is scaled to. 960 px finds 8-pt text on an A4 page
     # at 200 DPI and costs ~0.1 s; full resolution cost ~0.8 s for no gain.
     max_side: int = 960
+    # Small print: when the median line is shorter than this many pixels in
+    # the probability map, thin lines start to vanish (a 9-pt line at the
+    # bottom of an A4 page was lost at 960 px), so the page is detected
+    # again at a scale giving ``target_line_px``, up to ``max_side_small``.
+    small_line_px: float = 12.0
+    target_line_px: float = 16.0
+    max_side_small: int = 1600
     thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.5
-    min_size: float = 3.0
+    min_size: float = 2.0
     max_candidates: int = 3000
 
 
@@ -44,15 +51,15 @@ class TextDetector:
         self.session = session
         self.settings = settings
 
-    def input_size(self, height: int, width: int) -> tuple[int, int]:
+    def input_size(self, height: int, width: int, max_side: int | None = None) -> tuple[int, int]:
         """Network input (h, w): long side capped at ``max_side``, multiples of 32."""
-        scale = min(1.0, self.settings.max_side / max(height, width))
+        scale = min(1.0, (max_side or self.settings.max_side) / max(height, width))
         h = max(32, int(round(height * scale / 32)) * 32)
         w = max(32, int(round(width * scale / 32)) * 32)
         return h, w
 
-    def probability_map(self, gray: np.ndarray) -> np.ndarray:
-        h, w = self.input_size(*gray.shape[:2])
+    def probability_map(self, gray: np.ndarray, max_side: int | None = None) -> np.ndarray:
+        h, w = self.input_size(*gray.shape[:2], max_side)
         resized = cv2.resize(gray, (w, h), interpolation=cv2.INTER_AREA if h < gray.shape[0] else cv2.INTER_LINEAR)
         # The model expects BGR; a grey page is the same value in all three.
         x = (resized.astype(np.float32)[:, :, None] - _MEAN) / _STD
@@ -60,8 +67,19 @@ class TextDetector:
         return self.session.run(x)[0, 0]
 
     def __call__(self, gray: np.ndarray) -> list[DetectedLine]:
+        s = self.settings
         prob = self.probability_map(gray)
-        return boxes_from_probability(prob, gray.shape[:2], self.settings)
+        lines = boxes_from_probability(prob, gray.shape[:2], s)
+        if not lines:
+            return lines
+        scale = prob.shape[0] / gray.shape[0]
+        line_px = float(np.median([quad_size(d.quad)[1] for d in lines])) * scale
+        long_side = max(gray.shape[:2])
+        if line_px < s.small_line_px and long_side * scale < s.max_side_small:
+            side = int(min(s.max_side_small, long_side * scale * s.target_line_px / max(line_px, 1.0)))
+            prob = self.probability_map(gray, side)
+            lines = boxes_from_probability(prob, gray.shape[:2], s)
+        return lines
 
 
 def box_score(prob: np.ndarray, quad: np.ndarray) -> float:

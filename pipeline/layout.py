@@ -16,8 +16,11 @@ import numpy as np
 
 @dataclass(frozen=True)
 class LayoutSettings:
-    # A gutter must be at least this many line heights wide to split columns.
-    min_gutter: float = 1.0
+    # A gutter must be at least this many line heights wide to split columns
+    # (CJK columns are often set less than one line height apart).
+    min_gutter: float = 0.4
+    # Share of a region's boxes that may cross a gutter (titles, headings).
+    max_spanning: float = 0.1
     # Each column side must be at least this many line heights wide ...
     min_column_width: float = 10.0
     # ... and its lines must fill this share of it (median), as prose does.
@@ -52,21 +55,77 @@ def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings) -> b
     return bool(fill >= s.min_fill)
 
 
+def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings):
+    """Split ``idx`` at a vertical gutter into (left, right, spanning), or None.
+
+    A gutter is an x-range that few boxes cross: headings and titles may
+    span it, which is why a plain "no box crosses" cut is not enough.
+    Both sides must look like text columns.
+    """
+    b = boxes[idx]
+    if len(idx) < 4:
+        return None
+    x_lo, x_hi = float(b[:, 0].min()), float(b[:, 2].max())
+    res = max(1.0, line_h / 8)
+    n = int((x_hi - x_lo) / res) + 2
+    cover = np.zeros(n, dtype=np.int32)
+    for x0, x1 in zip(((b[:, 0] - x_lo) / res).astype(int), np.ceil((b[:, 2] - x_lo) / res).astype(int)):
+        cover[x0:x1] += 1
+    allowed = max(1, int(s.max_spanning * len(idx)))
+    best = None
+    i = 0
+    while i < n:
+        if cover[i] > allowed:
+            i += 1
+            continue
+        j = i
+        while j < n and cover[j] <= allowed:
+            j += 1
+        start, end = x_lo + i * res, x_lo + j * res
+        if i > 0 and j < n and end - start >= s.min_gutter * line_h:
+            crossing = int(cover[i:j].max())
+            key = (crossing, -(end - start))
+            if best is None or key < best[0]:
+                best = (key, start, end)
+        i = j
+    if best is None:
+        return None
+    _, start, end = best
+    left = idx[b[:, 2] <= end]
+    right = idx[b[:, 0] >= start]
+    left = left[~np.isin(left, right)]
+    spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
+    if len(left) < 2 or len(right) < 2:
+        return None
+    if not (_looks_like_column(boxes[left], line_h, s) and _looks_like_column(boxes[right], line_h, s)):
+        return None
+    return left, right, spanning
+
+
 def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, out: list[list[int]]) -> None:
     """Append the regions of ``idx`` to ``out`` in reading order; each region is a column piece."""
     if len(idx) == 1:
         out.append([int(idx[0])])
         return
+    columns = _find_columns(idx, boxes, line_h, s)
+    if columns is not None:
+        left, right, spanning = columns
+        # Boxes spanning the gutter (titles, wide headings) cut the page into
+        # bands; each band is read left column first, then right.
+        cuts = sorted(spanning, key=lambda i: boxes[i, 1])
+        lo = -np.inf
+        for c in [*cuts, None]:
+            hi = np.inf if c is None else (boxes[c, 1] + boxes[c, 3]) / 2
+            for side in (left, right):
+                centre = (boxes[side, 1] + boxes[side, 3]) / 2
+                band = side[(centre >= lo) & (centre < hi)]
+                if len(band):
+                    _xy_cut(band, boxes, line_h, s, out)
+            if c is not None:
+                out.append([int(c)])
+            lo = hi
+        return
     b = boxes[idx]
-    xgaps = [g for g in _intervals_gaps(b[:, 0], b[:, 2]) if g[1] - g[0] >= s.min_gutter * line_h]
-    if xgaps:
-        start, end = max(xgaps, key=lambda g: g[1] - g[0])
-        cut = (start + end) / 2
-        left, right = idx[b[:, 2] <= cut], idx[b[:, 0] >= cut]
-        if _looks_like_column(boxes[left], line_h, s) and _looks_like_column(boxes[right], line_h, s):
-            _xy_cut(left, boxes, line_h, s, out)
-            _xy_cut(right, boxes, line_h, s, out)
-            return
     ygaps = _intervals_gaps(b[:, 1], b[:, 3])
     if ygaps:
         start, end = max(ygaps, key=lambda g: g[1] - g[0])
