@@ -15,7 +15,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from tests.factories import EN_TEXT, cer, encode_png, make_pdf, render_text_image
+from tests.factories import EN_TEXT, ZH_TEXT, cer, encode_png, make_pdf, render_text_image
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
@@ -26,6 +26,8 @@ MAX_CER = 0.05
 PDF_TEXT_PAGE = EN_TEXT[0:4]  # born-digital: read from the PDF's text layer
 PDF_SCAN_PAGE = EN_TEXT[4:7]  # image-only: read by OCR
 PNG_TEXT = EN_TEXT[8:11]
+ZH_LINES = ZH_TEXT[0:3]
+MAX_CER_ZH = 0.10
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +36,7 @@ def inputs() -> dict[str, bytes]:
     return {
         "contract.pdf": make_pdf([{"text": PDF_TEXT_PAGE}, {"image": scan, "dpi": 150}]),
         "receipt.png": encode_png(render_text_image(PNG_TEXT, size_px=30, width=1240, margin=80)),
+        "合同.png": encode_png(render_text_image(ZH_LINES, font="cjk", size_px=30, width=1240, margin=80)),
     }
 
 
@@ -210,24 +213,28 @@ def test_drop_on_a_phone_sized_screen(web, browser, inputs):
 
     drop_files(page, [("receipt.png", "image/png", inputs["receipt.png"]),
                       ("contract.pdf", "application/pdf", inputs["contract.pdf"]),
+                      ("合同.png", "image/png", inputs["合同.png"]),
                       ("blank.pdf", "application/pdf", b"")])
-    expect(page.locator("#file-list > .file")).to_have_count(3)
+    expect(page.locator("#file-list > .file")).to_have_count(4)
     expect(file_card(page, "blank.pdf").locator(".file-error")).to_contain_text("empty", timeout=30_000)
     wait_finished(page, "receipt.png")
     wait_finished(page, "contract.pdf")
     (receipt_text,) = shown_page_texts(page, "receipt.png")
     assert cer("\n".join(PNG_TEXT), receipt_text) < MAX_CER, receipt_text
+    wait_finished(page, "合同.png")
+    (zh_text,) = shown_page_texts(page, "合同.png")
+    assert cer("\n".join(ZH_LINES), zh_text) < MAX_CER_ZH, zh_text
 
     # Nothing may stick out sideways at 375 px.
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"page is {overflow}px wider than a phone screen"
-    for name in ("receipt.png", "contract.pdf"):
+    for name in ("receipt.png", "contract.pdf", "合同.png"):
         box = file_card(page, name).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 375
 
     # Page images load lazily as they scroll into view: scroll through, as a person would.
     images = page.locator(".page .image-frame img")
-    expect(images).to_have_count(3)
+    expect(images).to_have_count(4)
     for i in range(images.count()):
         images.nth(i).scroll_into_view_if_needed()
         expect(images.nth(i)).to_have_attribute("src", re.compile(r"^blob:"), timeout=30_000)
@@ -356,4 +363,31 @@ def test_network_down_then_back(web, browser, inputs):
     # The upload is retried by itself once the network is back; nothing is lost.
     wait_finished(page, "receipt.png")
     expect(card.locator(".file-error")).to_be_hidden()
+    context.close()
+
+
+def test_pages_appear_while_the_job_runs(web, browser):
+    scans = [render_text_image(EN_TEXT[i:i + 3], size_px=30, width=1240, margin=80) for i in range(0, 24, 3)]
+    pdf = make_pdf([{"image": img, "dpi": 150} for img in scans])
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(web.base_url + "/")
+    page.set_input_files("#file-input", [{"name": "eight-pages.pdf", "mimeType": "application/pdf", "buffer": pdf}])
+    card = file_card(page, "eight-pages.pdf")
+    # Some page is shown, read, while the job as a whole is still running.
+    page.wait_for_function(
+        """() => {
+            const card = [...document.querySelectorAll('#file-list > .file')]
+                .find((c) => c.querySelector('.file-name').textContent === 'eight-pages.pdf');
+            return card && card.dataset.state === 'running'
+                && card.querySelector('.page[data-status="succeeded"] .line') !== null;
+        }""",
+        timeout=JOB_TIMEOUT_MS,
+    )
+    progress = card.locator("progress")
+    assert 0 < float(progress.get_attribute("value")) < 8
+    wait_finished(page, "eight-pages.pdf")
+    expect(card.locator('.page[data-status="succeeded"]')).to_have_count(8)
+    texts = shown_page_texts(page, "eight-pages.pdf")
+    assert cer("\n".join(EN_TEXT[:24]), "\n".join(texts)) < MAX_CER
     context.close()
