@@ -11,6 +11,16 @@ Several documents in one call:
 - ``alto`` and ``pdf``: one file per document, so with several documents the
   answer is a ZIP of ``<n>-<filename>.alto.xml`` / ``.pdf`` entries
   (``media_type(fmt, n)`` tells which).
+
+Only ``pdf`` needs ``ExportDocument.data`` (the original file); the other
+formats read the page results alone. Per-page provenance (source sha256,
+page number, source, DPI, rotation, deskew angle, model names and hashes)
+goes where each format has room: ``provenance`` per page in JSON, ``x_``
+title properties in hOCR, one ``OCRProcessing`` per page in ALTO, and
+``/PieceInfo`` per page in the PDF. Module map: ``plain_text``,
+``json_tree``, ``hocr``, ``alto``, ``searchable_pdf`` (+ ``pdf_text_layer``
+for the invisible text), ``bundle`` (ZIP), ``provenance``, ``geometry``,
+``xml_text``.
 """
 from __future__ import annotations
 
