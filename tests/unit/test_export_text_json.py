@@ -56,3 +56,14 @@ def test_media_types_cover_every_format():
 def test_unknown_document_kind_is_refused():
     with pytest.raises(ValueError):
         export.ExportDocument("x.doc", "0" * 64, "doc", None, [])
+
+
+def test_the_contract_others_code_against():
+    assert set(export.FORMATS) == {"txt", "json", "hocr", "alto", "pdf"}
+    assert export.FORMATS["pdf"] == "application/pdf"
+    assert export.media_type("pdf", 3) == export.media_type("alto", 2) == "application/zip"
+    assert export.media_type("txt", 3) == export.FORMATS["txt"]
+    doc = mixed_document()
+    with pytest.raises(AttributeError):
+        doc.filename = "changed"  # frozen
+    assert export.export("txt", []) == b""
