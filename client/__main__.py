@@ -95,7 +95,7 @@ def run_bulk(args: argparse.Namespace) -> int:
     )
     # A bulk run is unattended: ride out a busy or restarting API for minutes, not seconds.
     retry = RetryPolicy(max_attempts=12, base_delay_s=1.0, max_delay_s=60.0)
-    with Client(args.url, api_key, retry=retry) as client:
+    with Client(args.url, api_key, retry=retry, pool_size=max(10, args.concurrency + 2)) as client:
         try:
             summary = BulkRunner(client, options).run()
         except Unauthorized as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
+import requests.adapters
 
 from client.errors import (
     ApiError,
@@ -36,11 +37,18 @@ class Client:
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
+        pool_size: int = 10,
     ):
+        """``pool_size``: kept-alive connections; at least the number of threads sharing this client."""
         self.base_url = base_url.rstrip("/") + "/"
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
-        self._session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        self._session = session
         self._session.headers["User-Agent"] = "docpipe-client/1"
         if api_key:
             self._session.headers["Authorization"] = f"Bearer {api_key}"
