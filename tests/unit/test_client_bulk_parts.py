@@ -4,10 +4,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
-import fitz
 import numpy as np
+import pymupdf
 import pytest
 from PIL import Image
 
@@ -46,7 +50,7 @@ def _image_bytes(fmt: str) -> bytes:
 
 
 def _pdf_bytes() -> bytes:
-    doc = fitz.open()
+    doc = pymupdf.open()
     doc.new_page().insert_text((72, 72), "hello")
     return doc.tobytes()
 
@@ -160,3 +164,21 @@ def test_state_survives_reopening_and_moves_through_states(tmp_path):
 
     rows = sqlite3.connect(path).execute("SELECT state, job_id, job_status, pages_below FROM jobs").fetchall()
     assert rows == [("finished", "job-1", "partial", 2)]
+
+
+def test_client_package_runs_without_the_server_code(tmp_path):
+    # Copied alone to another directory, every module imports and the CLI starts.
+    shutil.copytree(Path(__file__).resolve().parents[2] / "client", tmp_path / "client")
+    probe = (
+        "import importlib, pkgutil, sys, client\n"
+        "for m in pkgutil.iter_modules(client.__path__): importlib.import_module('client.' + m.name)\n"
+        "server = {'api', 'db', 'workers', 'pipeline', 'models', 'settings'}\n"
+        "print(sorted(k for k in sys.modules if k.split('.')[0] in server))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    cli = subprocess.run([sys.executable, "-m", "client", "bulk", "--help"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert cli.returncode == 0 and "SRC_DIR" in cli.stdout
