@@ -25,7 +25,7 @@ def _transport_options(settings) -> dict:
 
 
 def create_celery(settings) -> Celery:
-    app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks"])
+    app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks", "workers.webhook_tasks"])
     app.conf.update(
         # JSON only: a message can never make a worker unpickle code.
         task_serializer="json",
