@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from db import repository
+from workers import webhook_tasks
 from workers.queues import PRIORITIES, BrokerUnavailable, Enqueuer
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,10 @@ def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
     for job_id in stuck:
         with database.session() as s:
             finalized += repository.finalize_job(s, job_id) is not None
+    try:
+        webhook_tasks.sweep_webhooks(settings, database, enqueuer.celery)
+    except Exception as exc:  # noqa: BLE001 - webhooks must never stop the OCR sweep
+        log.warning("webhook sweep failed: %s", exc)
     report = SweepReport(len(docs), len(pages), finalized)
     if docs or pages or finalized:
         log.info("sweep: %s", report)
