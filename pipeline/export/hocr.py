@@ -21,7 +21,7 @@ from pipeline.export.xml_text import xml_text
 from pipeline.result import Line, PageResult, Word
 
 XHTML = "http://www.w3.org/1999/xhtml"
-CAPABILITIES = "ocr_page ocr_carea ocr_line ocrx_word"
+CAPABILITIES = "ocr_page ocr_carea ocr_line ocrx_word ocrp_wconf"
 MIN_ANGLE = 0.5  # degrees; straighter lines get no textangle
 _DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
