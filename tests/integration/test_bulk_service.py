@@ -8,6 +8,7 @@ started again must leave exactly one job per distinct file on the server.
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from lxml import etree
 
 from client import Client
 from client.manifest import read_manifest
@@ -144,6 +146,12 @@ def test_bulk_archive_through_the_service(stack, tmp_path):
         got = (out / (rel + ".txt")).read_text(encoding="utf-8")
         assert cer(text, got) < 0.05, (rel, got)
     assert (out / "copies/a copy.png.alto.xml").read_bytes() == (out / "images/a.png.alto.xml").read_bytes()
+    # The files are the API's exports byte for byte; spot-check that each is what its name says.
+    rel = "scans/stack.tif"
+    assert etree.parse(str(out / (rel + ".alto.xml"))).getroot().tag.endswith("}alto")
+    assert etree.parse(str(out / (rel + ".hocr")), etree.HTMLParser()).xpath("//*[@class='ocr_page']")
+    assert json.loads((out / (rel + ".json")).read_text(encoding="utf-8"))
+    assert (out / (rel + ".pdf")).read_bytes().startswith(b"%PDF-")
 
     with Client(stack.url) as client:
         shas = {digest_file(src / rel).sha256 for rel in truth}
