@@ -118,20 +118,24 @@
     return new ApiError(code, "", { status, retryAfter });
   }
 
-  function authHeaders() {
-    const key = localStorage.getItem(KEY_STORAGE);
+  function currentKey() {
+    return localStorage.getItem(KEY_STORAGE);
+  }
+
+  function authHeaders(key) {
     return key ? { Authorization: `Bearer ${key}` } : {};
   }
 
   async function request(url, { method = "GET", as = "json" } = {}) {
     for (;;) {
       let response;
+      const key = currentKey();
       try {
-        response = await fetch(url, { method, headers: authHeaders(), cache: "no-store" });
+        response = await fetch(url, { method, headers: authHeaders(key), cache: "no-store" });
       } catch (_) {
         throw new ApiError("network_error", "network error");
       }
-      if (response.status === 401 && (await keyPrompt.ask())) continue;
+      if (response.status === 401 && (await keyPrompt.ask(key))) continue;
       if (!response.ok) {
         throw parseErrorBody(response.status, await response.text(), retryAfterMs(response.headers.get("Retry-After")));
       }
@@ -151,7 +155,8 @@
       form.append("priority", "interactive");
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/v1/jobs");
-      for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+      const key = currentKey();
+      for (const [name, value] of Object.entries(authHeaders(key))) xhr.setRequestHeader(name, value);
       xhr.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total); };
       xhr.onload = () => {
         const retryAfter = retryAfterMs(xhr.getResponseHeader("Retry-After"));
@@ -160,7 +165,9 @@
             reject(new ApiError("bad_response", "The service answered with something unexpected.", { status: xhr.status }));
           }
         } else {
-          reject(parseErrorBody(xhr.status, xhr.responseText, retryAfter));
+          const err = parseErrorBody(xhr.status, xhr.responseText, retryAfter);
+          err.sentKey = key;
+          reject(err);
         }
       };
       xhr.onerror = () => reject(new ApiError("network_error", "network error"));
@@ -171,7 +178,11 @@
   // One dialog for the whole page: many requests may hit 401 at once, the person is asked once.
   const keyPrompt = {
     pending: null,
-    ask() {
+    // sentKey: the key the refused request carried. A request that left before a new key
+    // was saved is simply sent again, rather than throwing away the key just entered.
+    ask(sentKey) {
+      const key = currentKey();
+      if (key && key !== sentKey) return Promise.resolve(true);
       if (!this.pending) {
         this.pending = this.open().finally(() => { this.pending = null; });
       }
@@ -338,7 +349,7 @@
         return;
       } catch (err) {
         if (entry.deleted) return;
-        if (err.status === 401 && (await keyPrompt.ask())) continue;
+        if (err.status === 401 && (await keyPrompt.ask(err.sentKey))) continue;
         if (err.retryable && attempt < MAX_UPLOAD_TRIES) {
           const wait = err.retryAfter ?? Math.min(POLL_MAX_MS, 1000 * 2 ** attempt);
           entry.note = err.code === "network_error"

@@ -6,6 +6,7 @@ by character error rate, not by exact strings.
 from __future__ import annotations
 
 import base64
+import json
 import re
 from pathlib import Path
 
@@ -192,6 +193,17 @@ def test_pick_files_see_pages_copy_and_export(web, browser, inputs):
     assert served.status_code == 200
     assert downloaded == served.text
     assert cer("\n".join(PDF_TEXT_PAGE + PDF_SCAN_PAGE), downloaded) < MAX_CER, downloaded
+
+    # The other formats download as what they claim to be.
+    with page.expect_download() as download_info:
+        contract.locator("[data-action=export][data-format=json]").click()
+    assert download_info.value.suggested_filename == "contract.json"
+    exported = json.loads(Path(download_info.value.path()).read_text(encoding="utf-8"))
+    assert PDF_TEXT_PAGE[0].split()[0] in json.dumps(exported)
+    with page.expect_download() as download_info:
+        contract.locator("[data-action=export][data-format=pdf]").click()
+    assert download_info.value.suggested_filename == "contract.pdf"
+    assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
 
     # A reload keeps the list: job ids live in local storage, results come back from the API.
     page.reload()
