@@ -2,7 +2,9 @@
 
 PDF inputs keep every original page; pages read by OCR get the text layer,
 pages whose text came from the PDF's own text layer (``source ==
-"text_layer"``) and pages without a result stay as they were. Image inputs
+"text_layer"``) and pages without a result stay as they were (a page OCRed
+although it had text, ``mode=ocr``, does get the OCR layer on top of its own
+text: mixed pages, a scan with a stamped text header, need it). Image inputs
 (one page per frame: multi-page TIFF, ...) become a new PDF with each frame
 as a page of ``width × height`` pixels at the page's DPI. Per-page
 provenance is written into each page's ``/PieceInfo`` (the PDF's place for
