@@ -137,15 +137,18 @@ def test_pick_files_see_pages_copy_and_export(web, browser, inputs):
     )
     assert boxes_inside, "line boxes must lie on the page image"
 
-    # The threshold slider decides which lines are flagged.
+    # The threshold slider flags exactly the lines the API reports below it, on the page and the image.
+    job_id = page.evaluate("JSON.parse(localStorage.getItem('docpipe.jobs')).find(j => j.name === 'contract.pdf').id")
+    api_pages = requests.get(f"{web.base_url}/v1/jobs/{job_id}/pages", headers=web.headers, timeout=30).json()["pages"]
+    scan_confidences = [line["confidence"] for line in sorted(api_pages, key=lambda p: p["page_no"])[1]["lines"]]
     slider = page.locator("#threshold")
-    slider.fill("1")
-    expect(page.locator("#threshold-value")).to_have_text("100%")
-    flagged_all = scan_page.locator(".line.low").count()
-    slider.fill("0")
-    expect(page.locator("#threshold-value")).to_have_text("0%")
-    expect(scan_page.locator(".line.low")).to_have_count(0)
-    assert flagged_all > 0, "OCR lines are never fully certain, so a 100% threshold flags some"
+    for value, label in (("1", "100%"), ("0.95", "95%"), ("0", "0%")):
+        slider.fill(value)
+        expect(page.locator("#threshold-value")).to_have_text(label)
+        expected = sum(conf < float(value) for conf in scan_confidences)
+        expect(scan_page.locator(".line.low")).to_have_count(expected)
+        expect(scan_page.locator(".box.low")).to_have_count(expected)
+        expect(scan_page.locator(".page-stats")).to_contain_text(f"{expected} to check" if expected else "none below")
     slider.fill("0.8")
     expect(page.locator("#threshold-value")).to_have_text("80%")
     slider.blur()
@@ -187,7 +190,6 @@ def test_pick_files_see_pages_copy_and_export(web, browser, inputs):
     download = download_info.value
     assert download.suggested_filename == "contract.txt"
     downloaded = Path(download.path()).read_text(encoding="utf-8")
-    job_id = page.evaluate("JSON.parse(localStorage.getItem('docpipe.jobs')).find(j => j.name === 'contract.pdf').id")
     served = requests.get(f"{web.base_url}/v1/jobs/{job_id}/result", params={"format": "txt"},
                           headers=web.headers, timeout=30)
     assert served.status_code == 200
