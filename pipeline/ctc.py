@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.punctuation import is_cjk as _is_cjk
+from pipeline.punctuation import normalize_punctuation
+
 
 @dataclass(frozen=True)
 class DecodedChar:
@@ -66,16 +69,7 @@ class CtcDecoder:
                 # character over several steps with falling edges.
                 chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
             t = end
-        return DecodedLine(tuple(_cjk_punctuation(_tidy_spaces(chars))), n)
-
-
-def _is_cjk(ch: str) -> bool:
-    return (
-        "\u2e80" <= ch <= "\u9fff"
-        or "\uf900" <= ch <= "\ufaff"
-        or "\uff00" <= ch <= "\uffef"
-        or "\u3000" <= ch <= "\u303f"
-    )
+        return DecodedLine(tuple(normalize_punctuation(_tidy_spaces(chars))), n)
 
 
 def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:
@@ -98,48 +92,6 @@ def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:
             continue
         out.append(c)
     return out
-
-
-_FULLWIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
-
-
-def _is_ideograph(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-def _cjk_punctuation(chars: list[DecodedChar]) -> list[DecodedChar]:
-    """Use full-width punctuation inside Chinese text.
-
-    The recognizer often reads a full-width bracket or comma as its ASCII
-    twin (the glyphs differ mostly in spacing). A bracket touching a
-    Chinese character or full-width mark, or a comma/colon between two
-    ideographs, is full-width in Chinese typesetting; brackets are then
-    matched to their partner's width.
-    """
-    text = [c.char for c in chars]
-    out = list(text)
-    for i, ch in enumerate(text):
-        if ch not in _FULLWIDTH:
-            continue
-        prev = text[i - 1] if i > 0 else ""
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch in "()":
-            if (prev and _is_cjk(prev)) or (nxt and _is_cjk(nxt)):
-                out[i] = _FULLWIDTH[ch]
-        elif prev and nxt and _is_ideograph(prev) and _is_ideograph(nxt):
-            out[i] = _FULLWIDTH[ch]
-    # Match bracket widths: an ASCII ")" closing a full-width "（" (and vice versa).
-    stack: list[int] = []
-    for i, ch in enumerate(out):
-        if ch in "(（":
-            stack.append(i)
-        elif ch in ")）" and stack:
-            j = stack.pop()
-            if (out[j] == "（") != (ch == "）"):
-                out[j], out[i] = "（", "）"
-    if out == text:
-        return chars
-    return [DecodedChar(o, c.confidence, c.start, c.end) for o, c in zip(out, chars)]
 
 
 def split_words(line: DecodedLine) -> list[tuple[str, float, float, float]]:

@@ -29,6 +29,7 @@ from pipeline.options import Limits, Options
 from pipeline.recognize import RecognizerSettings, TextRecognizer
 from pipeline.render import render_page
 from pipeline import textlayer
+from pipeline.punctuation import curly_quotes
 from pipeline.result import Line, PageResult, Word
 
 DETECTOR = "ppocrv6_tiny_det"
@@ -191,6 +192,7 @@ class Engine:
         rest = [i for i in range(len(quads)) if decoded[i] is None]
         for i, d in zip(rest, self.recognizer([crop_quad(gray, quads[i]) for i in rest])):
             decoded[i] = d
+        decoded = _page_punctuation(decoded)
         lap("recognize")
 
         lines = self._assemble(quads, decoded, to_page, skew if not deskewed else 0.0, gray.shape)
@@ -260,6 +262,13 @@ def _charset(session: OnnxSession, dict_path: Path) -> list[str]:
             details={"classes": classes, "charset": len(charset)},
         )
     return charset
+
+
+def _page_punctuation(decoded: list[DecodedLine]) -> list[DecodedLine]:
+    """If any line shows curly quotes, the page prints them: fix straight ones elsewhere."""
+    if not any("“" in d.text or "”" in d.text for d in decoded):
+        return decoded
+    return [DecodedLine(tuple(curly_quotes(list(d.chars))), d.steps) if '"' in d.text else d for d in decoded]
 
 
 def _mean_conf(decoded: list[DecodedLine]) -> float:

@@ -78,3 +78,24 @@ def test_words_follow_character_positions():
     assert s0 == pytest.approx(0.0) and e0 == pytest.approx(0.4)
     assert s1 == pytest.approx(0.7) and e1 == pytest.approx(1.0)
     assert all(0 < w[1] <= 1 for w in words)
+
+
+def test_curly_quotes_when_the_line_has_them():
+    from pipeline.punctuation import normalize_punctuation
+    from pipeline.ctc import DecodedChar
+
+    def fix(s):
+        return "".join(c.char for c in normalize_punctuation([DecodedChar(ch, 1.0, i, i + 1) for i, ch in enumerate(s)]))
+
+    assert fix('(the “Agreement") and "Client" here') == "(the “Agreement”) and “Client” here"
+    assert fix('plain "ASCII" stays') == 'plain "ASCII" stays'
+    assert fix("oral \u2212 including") == "oral \u2013 including"
+    assert fix("x = \u22125") == "x = \u22125"
+
+
+def test_page_level_curly_quotes():
+    from pipeline.punctuation import curly_quotes
+    from pipeline.ctc import DecodedChar
+
+    chars = [DecodedChar(ch, 1.0, i, i + 1) for i, ch in enumerate('the "Client").')]
+    assert "".join(c.char for c in curly_quotes(chars)) == "the “Client”)."
