@@ -60,6 +60,8 @@ def main() -> int:
     from db.migrate import upgrade
     from db.session import Database
     from settings import Settings, SettingsError
+    from workers.celery_app import create_celery
+    from workers.queues import declare_queues
 
     try:
         settings = Settings.from_env()
@@ -73,6 +75,7 @@ def main() -> int:
     database = Database.for_url(settings.database_url)
     upgrade(database)
     database.dispose()
+    declare_queues(create_celery(settings))
 
     stopping = False
 

@@ -12,10 +12,10 @@ import threading
 import time
 
 from apiflask import APIBlueprint
-from flask import jsonify, redirect, request
+from flask import redirect, request
 
 from api.auth import authenticate
-from api.errors import InvalidContent, InvalidOption, MissingFile, from_pipeline
+from api.errors import ApiError, FileTooLarge, InvalidContent, InvalidOption, MissingFile, from_pipeline
 from api.schemas import MODES, OcrSyncMultipart, OcrSyncResult, PredictIn, PredictOut
 from api.services import services
 from pipeline import Limits, Options, PipelineError, open_document
@@ -30,8 +30,6 @@ def _ocr(data: bytes, mode: str = "auto") -> dict:
     svc = services()
     settings = svc.settings
     if len(data) > settings.max_upload_bytes:
-        from api.errors import FileTooLarge
-
         raise FileTooLarge(f"the file is {len(data)} bytes; the limit is {settings.max_upload_bytes}")
     started = time.perf_counter()
     limits = Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels)
@@ -111,14 +109,11 @@ def predict(_body):
         out = _ocr(_b64(body.get("image")))
     except PipelineError as exc:
         err = from_pipeline(exc)
-        return jsonify({"success": False, "error": err.message, "code": err.code}), err.status_code
-    except InvalidContent as exc:
-        return jsonify({"success": False, "error": exc.message, "code": exc.code}), exc.status_code
-    except Exception as exc:  # the old API's shape for every error it can answer
-        status = getattr(exc, "status_code", None)
-        if status is None or status >= 500:
+        return {"success": False, "error": err.message, "code": err.code}, err.status_code
+    except ApiError as exc:  # the old API's shape for every error a client can fix
+        if exc.status_code >= 500:
             raise
-        return jsonify({"success": False, "error": exc.message, "code": getattr(exc, "code", "error")}), status
+        return {"success": False, "error": exc.message, "code": exc.code}, exc.status_code
     return {"success": True, "text": out["text"], "confidence": out["confidence"], "processing_time_ms": out["processing_time_ms"]}
 
 

@@ -202,6 +202,7 @@ class PredictOut(Schema):
     confidence = Float()
     processing_time_ms = Float()
     error = String()
+    code = String()
 
 
 # ------------------------------------------------------------------ health

@@ -160,7 +160,11 @@ class ServiceStack:
             from db.migrate import upgrade
             from db.session import Database
 
+            from workers.celery_app import create_celery
+            from workers.queues import declare_queues
+
             upgrade(Database.for_url(stack.settings.database_url))
+            declare_queues(create_celery(stack.settings))
         except BaseException:
             stack.close()
             raise

@@ -32,6 +32,19 @@ def queue_names(settings) -> list[str]:
     return [settings.queue(name) for name in (*PRIORITIES, WEBHOOKS)]
 
 
+def declare_queues(celery) -> None:
+    """Create every queue once, before several processes start.
+
+    Kombu's SQLAlchemy transport creates a queue's row on first use; two
+    processes doing that at the same moment make one of them crash on the
+    unique name. Declaring them up front in one process avoids the race.
+    """
+    with celery.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=3)
+        for queue in celery.conf.task_queues:
+            queue.bind(conn.default_channel).declare()
+
+
 class Enqueuer:
     def __init__(self, celery, settings):
         self.celery = celery
