@@ -386,7 +386,8 @@
       applyJob(entry, data);
       const changed = await loadPagesIfChanged(entry);
       if (TERMINAL.has(data.status)) {
-        if (!wasTerminal) announce(`${entry.name}: ${STATE_LABELS[data.status].toLowerCase()}.`);
+        // Jobs brought back after a reload finished earlier: no need to announce each one.
+        if (!wasTerminal && !entry.restored) announce(`${entry.name}: ${STATE_LABELS[data.status].toLowerCase()}.`);
         return;
       }
       // About once a second while pages arrive; slower while a job waits in the queue,
@@ -875,6 +876,7 @@
     for (const saved of savedJobs()) {
       const entry = createEntry({ name: saved.name, size: saved.size || 0, jobId: saved.id });
       entry.state = "queued";
+      entry.restored = true;
       renderEntry(entry);
       poll(entry);
     }

@@ -21,6 +21,7 @@ from tests.factories import EN_TEXT, ZH_TEXT, cer, encode_png, make_pdf, render_
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-4.11.0.min.js"  # axe-core, MPL-2.0, see vendor/
 JOB_TIMEOUT_MS = 180_000  # first pages also load the ONNX models in the worker
 MAX_CER = 0.05
 
@@ -55,6 +56,19 @@ def shown_page_texts(page: Page, name: str) -> list[str]:
     for page_el in card.locator(".page").all():
         texts.append("\n".join(page_el.locator(".line .line-text").all_inner_texts()))
     return texts
+
+
+def assert_accessible(page: Page) -> None:
+    """No WCAG 2.1 A/AA or best-practice violations found by axe-core, in the page's current state."""
+    # Evaluated through the DevTools protocol, so the page's own CSP (script-src 'self') still holds.
+    page.evaluate(AXE.read_text(encoding="utf-8") + ";0")
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    problems = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+                for v in result["violations"]]
+    assert problems == [], "\n".join(problems)
 
 
 def drop_files(page: Page, files: list[tuple[str, str, bytes]]) -> None:
@@ -207,6 +221,11 @@ def test_pick_files_see_pages_copy_and_export(web, browser, inputs):
     assert download_info.value.suggested_filename == "contract.pdf"
     assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
 
+    # Audited with flagged lines, error cards and finished pages all on screen.
+    slider.fill("1")
+    assert_accessible(page)
+    slider.fill("0.8")
+
     # A reload keeps the list: job ids live in local storage, results come back from the API.
     page.reload()
     wait_finished(page, "contract.pdf")
@@ -256,6 +275,7 @@ def test_drop_on_a_phone_sized_screen(web, browser, inputs):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "phone.png"), full_page=True)
+    assert_accessible(page)
     page.screenshot(path=str(SCREENSHOTS / "phone-first-screen.png"))
     assert errors == []
     context.close()
