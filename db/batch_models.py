@@ -1,0 +1,26 @@
+"""Batches: a name for many jobs (one bulk run over an archive), so its progress can be read in one call.
+
+A job points at its batch through ``jobs.batch_id`` (declared on ``Job`` in
+db/models.py; the foreign key, ``ON DELETE SET NULL``, is in migration 0003).
+A batch holds no state of its own: files, pages, speed and whether it is
+complete are all derived from its jobs, so it can never disagree with them.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.clock import utcnow
+from db.models import Base, new_id
+
+
+class Batch(Base):
+    __tablename__ = "batches"
+    __table_args__ = (Index("ix_batches_tenant_created", "tenant_id", "created_at"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    external_ref: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
