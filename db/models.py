@@ -92,6 +92,10 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Batches and result reuse (db/batch_models.py, workers/result_reuse.py; FK and indexes in migration 0003).
+    batch_id: Mapped[str | None] = mapped_column(String(32))
+    reuse_key: Mapped[str | None] = mapped_column(String(64))  # sha256 of the inputs that decide the output
+    reused_from: Mapped[str | None] = mapped_column(String(32))  # the job whose pages were copied (no FK: it may be deleted)
 
     documents: Mapped[list["Document"]] = relationship(
         back_populates="job", order_by="Document.position", cascade="all, delete-orphan", passive_deletes=True
