@@ -182,6 +182,9 @@ def create_job(session: Session, tenant_id: str, spec: NewJob) -> tuple[Job, boo
                 blob_key=d.blob_key,
                 status=DOC_QUEUED,
                 created_at=now,
+                # Counted as enqueued from the start: the sweeper waits requeue_after before
+                # offering it again, instead of racing the API's own publish.
+                enqueued_at=now,
             )
         )
     try:
@@ -268,6 +271,7 @@ def split_document(session: Session, document_id: str, page_numbers: list[int]) 
             status=PAGE_QUEUED,
             attempts=0,
             created_at=now,
+            enqueued_at=now,  # the splitting task publishes them next
         )
         for i, no in enumerate(page_numbers)
     ]

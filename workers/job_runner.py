@@ -6,6 +6,7 @@ failures are translated to page outcomes here, by type:
 
 * ``PipelineError`` — the input itself is the problem (a page too large, a
   broken page): retrying cannot help, the page fails with the error's code;
+  except ``inference_failed`` (the runtime, maybe transient), retried;
 * a timeout or any other exception — maybe transient: the page goes back to
   the queue while attempts remain, then fails (``timeout`` / ``internal_error``).
 """
@@ -22,7 +23,8 @@ from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, open_
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAY_SECONDS = 2.0
+# Pipeline errors worth another attempt (the runtime failing, not the input being bad).
+RETRYABLE_CODES = frozenset({"inference_failed"})
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,10 @@ class JobRunner:
         try:
             result = self._process(claim)
         except PipelineError as exc:
+            if self._caused_by_timeout(exc):
+                return self._retry_or_fail(claim, priority, "timeout", "the page took longer than the page time limit")
+            if exc.code in RETRYABLE_CODES:
+                return self._retry_or_fail(claim, priority, exc.code, exc.message)
             return self._fail(claim, priority, exc.code, exc.message)
         except BlobNotFound:
             return self._fail(claim, priority, "blob_missing", "the uploaded file is gone (the job was deleted?)")
@@ -138,6 +144,16 @@ class JobRunner:
         if not stored:
             return PageOutcome("skipped", priority)  # canceled or superseded meanwhile
         return PageOutcome("succeeded", priority, self._finalize(claim.job_id))
+
+    def _caused_by_timeout(self, exc: BaseException) -> bool:
+        # The engine wraps whatever interrupts inference (our soft time limit too) in InferenceError.
+        seen = set()
+        while exc is not None and id(exc) not in seen:
+            seen.add(id(exc))
+            if self.timeout_errors and isinstance(exc, self.timeout_errors):
+                return True
+            exc = exc.__cause__ or exc.__context__
+        return False
 
     def _process(self, claim: repository.ClaimedPage) -> dict:
         options = Options(mode=claim.mode, dpi=claim.dpi)

@@ -9,7 +9,7 @@ from celery.utils.log import get_task_logger
 
 from db.session import Database
 from workers import sweeper
-from workers.job_runner import RETRY_DELAY_SECONDS, JobRunner
+from workers.job_runner import JobRunner
 from workers.queues import OCR_PAGE, SPLIT_DOCUMENT, SWEEP, BrokerUnavailable, Enqueuer
 
 log = get_task_logger(__name__)
@@ -47,7 +47,7 @@ def ocr_page(self, page_id: str) -> str:
     outcome = runner.run_page(page_id, worker=f"{self.request.hostname}:{os.getpid()}")
     if outcome.status == "retry":
         try:
-            _enqueuer(self).ocr_page(page_id, outcome.priority, countdown=RETRY_DELAY_SECONDS)
+            _enqueuer(self).ocr_page(page_id, outcome.priority)
             runner.mark_enqueued(page_ids=[page_id])
         except BrokerUnavailable as exc:
             log.warning("retry of page %s left for the sweeper: %s", page_id, exc)

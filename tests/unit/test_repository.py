@@ -192,15 +192,18 @@ def test_lost_work_is_found(database, tenant):
     expire_lease(database, p1)
     with database.session() as s:
         lost = repo.find_lost_work(s, requeue_after=60, max_attempts=MAX, priorities_to_requeue={"interactive"})
-    # p1's lease expired: back to queued; p2 never enqueued: offered too.
-    assert sorted(p for p, _ in lost.pages) == sorted([p1, p2])
+    # p1's lease expired: back to queued and offered at once; p2 was enqueued just now: left alone.
+    assert [p for p, _ in lost.pages] == [p1]
     with database.session() as s:
-        repo.mark_enqueued(s, page_ids=[p1, p2])
+        assert s.get(Page, p1).status == "queued"
+        repo.mark_enqueued(s, page_ids=[p1])
         again = repo.find_lost_work(s, requeue_after=60, max_attempts=MAX, priorities_to_requeue={"interactive"})
-    assert again.pages == []  # enqueued recently: left alone
+    assert again.pages == []
     with database.session() as s:
-        stale = repo.find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue=set())
-    assert stale.pages == []  # queue not empty: no duplicates
+        stale = repo.find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue={"interactive"})
+        busy = repo.find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue=set())
+    assert sorted(p for p, _ in stale.pages) == sorted([p1, p2])  # messages older than requeue_after
+    assert busy.pages == []  # but not while their queue still holds messages
 
 
 def test_unsplit_documents_are_found(database, tenant):
@@ -208,7 +211,9 @@ def test_unsplit_documents_are_found(database, tenant):
                              pages_selected=1, blob_key=new_id())]
     with database.session() as s:
         repo.create_job(s, tenant, repo.NewJob("auto", None, "bulk", 150, None, None, None, docs))
-        lost = repo.find_lost_work(s, requeue_after=60, max_attempts=MAX, priorities_to_requeue=set())
+        fresh = repo.find_lost_work(s, requeue_after=60, max_attempts=MAX, priorities_to_requeue=set())
+        lost = repo.find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue=set())
+    assert fresh.documents == []  # the API's own publish is not raced
     assert lost.documents == [(docs[0].id, "bulk")]
 
 

@@ -1,0 +1,82 @@
+"""Worker behaviour end to end: a page over its time limit is retried, counted, and failed after
+the last attempt while the rest of the job goes on (the job ends ``partial``); a duplicate
+message for a finished page changes nothing."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from sqlalchemy import select
+
+from db.models import Page
+from tests.factories import EN_TEXT, make_pdf, render_text_image
+from tests.integration.conftest import all_pages, wait_for_job
+from tests.service_stack import ServiceStack
+from workers.queues import Enqueuer
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def strict_stack(tmp_path_factory):
+    # A 1 s soft limit: a small page fits easily, a poster-sized page full of text does not.
+    with ServiceStack.start(
+        tmp_path_factory.mktemp("strict"),
+        backend="sqlite_sqla",
+        DOCPIPE_PAGE_SOFT_TIME_LIMIT=1,
+        DOCPIPE_PAGE_TIME_LIMIT=4,
+        DOCPIPE_LEASE_SECONDS=6,
+        DOCPIPE_DPI=100,
+    ) as st:
+        st.start_worker(concurrency=1)
+        st.start_beat()
+        yield st
+
+
+def test_a_page_over_its_time_limit_fails_after_three_attempts_and_the_job_goes_on(strict_stack):
+    client = strict_stack.app().test_client()
+    small = render_text_image(EN_TEXT[:1], size_px=24, width=700)
+    line_block = render_text_image(EN_TEXT * 3, size_px=22, width=2400)
+    huge = np.vstack([line_block] * 4)  # hundreds of lines: seconds of recognition
+    pdf = make_pdf([{"image": small, "dpi": 100}, {"image": huge, "dpi": 100}, {"image": small, "dpi": 100}])
+    r = client.post("/v1/jobs", data={"file": (io.BytesIO(pdf), "mixed.pdf"), "mode": "ocr"},
+                    content_type="multipart/form-data")
+    assert r.status_code == 202
+    view = wait_for_job(client, r.get_json()["id"], timeout=180)
+    assert view["status"] == "partial", view
+    assert view["progress"] == {"pages_total": 3, "pages_done": 2, "pages_failed": 1}
+    assert view["error"]["code"] == "timeout"
+    pages = all_pages(client, view["id"])
+    assert [p["status"] for p in pages] == ["succeeded", "failed", "succeeded"]
+    assert pages[1]["error"]["code"] == "timeout" and pages[1]["attempts"] == 3
+    assert pages[0]["attempts"] == 1 and pages[0]["text"]
+    # Results of a partial job are still exported (the succeeded pages).
+    txt = client.get(f"/v1/jobs/{view['id']}/result?format=txt")
+    assert txt.status_code == 200 and EN_TEXT[0].split()[0] in txt.get_data(as_text=True)
+
+
+def test_a_duplicate_message_for_a_finished_page_changes_nothing(strict_stack):
+    client = strict_stack.app().test_client()
+    pdf = make_pdf([{"text": EN_TEXT[:2]}])
+    view = wait_for_job(client, client.post("/v1/jobs", data={"file": (io.BytesIO(pdf), "a.pdf")},
+                                            content_type="multipart/form-data").get_json()["id"])
+    assert view["status"] == "succeeded"
+    (page,) = all_pages(client, view["id"])
+    settings = strict_stack.settings
+    from workers.celery_app import create_celery
+
+    Enqueuer(create_celery(settings), settings).ocr_page(page["id"], "interactive")
+    # The duplicate is consumed (the queue drains) and the page is untouched.
+    import time
+
+    deadline = time.monotonic() + 30
+    enqueuer = Enqueuer(create_celery(settings), settings)
+    while enqueuer.depth("interactive"):
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    time.sleep(2)
+    with strict_stack.database().session() as s:
+        attempts, status = s.execute(select(Page.attempts, Page.status).where(Page.id == page["id"])).one()
+    assert (attempts, status) == (1, "succeeded")
+    assert client.get(f"/v1/jobs/{view['id']}").get_json()["status"] == "succeeded"
