@@ -282,6 +282,7 @@ def fan_out_jobs(session: Session, render: Render, *, lookback: timedelta = FAN_
                 .where(
                     Job.tenant_id == ep.tenant_id,
                     Job.status.in_(wanted),
+                    Job.updated_at >= since,  # updated_at >= finished_at, and it is indexed per tenant
                     Job.finished_at >= since,
                     or_(Job.callback_url.is_(None), Job.callback_url == ""),
                     ~already,

@@ -29,6 +29,8 @@ from workers.webhook_retry import Outcome, RetryPolicy
 from workers.webhook_transport import send
 
 DELIVER_WEBHOOK = "docpipe.deliver_webhook"
+DISPATCH_WEBHOOKS = "docpipe.dispatch_webhooks"
+DISPATCH_INTERVAL = 5.0  # seconds; beat runs the dispatch this often so callbacks need not wait for the sweep
 COUNTDOWN_LIMIT = 300.0  # seconds; a later retry is published by the sweeper when it is due
 SECRET_MISSING = "webhook_secret_missing"
 
@@ -133,6 +135,13 @@ def deliver_webhook(self, delivery_id: str) -> str:
     if result.status == repo.DELIVERY_PENDING and result.delay is not None and result.delay <= COUNTDOWN_LIMIT:
         publish(self.app, settings, delivery_id, countdown=result.delay)
     return result.status
+
+
+@shared_task(name=DISPATCH_WEBHOOKS, bind=True, ignore_result=True)
+def dispatch_webhooks(self) -> dict:
+    """Beat's frequent run of ``sweep_webhooks`` on the webhooks queue (the minute sweep calls it too)."""
+    settings = self.app.docpipe_settings
+    return sweep_webhooks(settings, Database.for_url(settings.database_url), self.app)
 
 
 def sweep_webhooks(settings, database: Database, celery) -> dict:
