@@ -60,7 +60,13 @@ def create_celery(settings) -> Celery:
                 "task": SWEEP,
                 "schedule": settings.sweep_interval,
                 "options": {"queue": settings.queue("interactive"), "expires": max(settings.sweep_interval, 5.0)},
-            }
+            },
+            # Webhook fan-out every few seconds on the webhooks queue: callbacks need not wait for the sweep.
+            "dispatch-webhooks": {
+                "task": "docpipe.dispatch_webhooks",
+                "schedule": min(settings.sweep_interval, 5.0),
+                "options": {"queue": settings.queue("webhooks"), "expires": 5.0},
+            },
         },
         beat_schedule_filename=str(settings.var_dir / f"celerybeat-schedule{settings.queue_prefix}"),
     )
