@@ -15,6 +15,7 @@ import json
 import platform
 import resource
 import statistics
+import subprocess
 import sys
 import time
 import unicodedata
@@ -27,6 +28,18 @@ from bench.alignment import line_errors
 from tests.factories import EN_TEXT, cer, encode_png, normalize_whitespace, render_text_image
 
 ENGINES = ("docpipe", "tesseract")
+
+
+def _engine_revision() -> dict:
+    """Which engine was measured: the commit, and whether pipeline/ or models/ had
+    uncommitted edits (the benchmark runs the working tree)."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+    return {"git_head": git("rev-parse", "--short", "HEAD"),
+            "engine_uncommitted_changes": bool(git("status", "--porcelain", "--", "pipeline", "models"))}
 
 
 def _current_rss_mb() -> float:
@@ -146,7 +159,7 @@ def run_benchmark(args) -> dict:
     meta = {
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": args.seed, "pages": len(specs), "engines": list(engines), "threads": args.threads,
-        "python": platform.python_version(), "machine": platform.machine(),
+        "python": platform.python_version(), "machine": platform.machine(), **_engine_revision(),
     }
     if "tesseract" in engines:
         meta["tesseract"] = tesseract.version()
@@ -228,6 +241,8 @@ def print_report(results: dict, top: int) -> None:
     print(f"docpipe vs {meta.get('tesseract', 'Tesseract')} — {meta['pages']} pages, A4 at {corpus.DPI} DPI, "
           f"{meta['threads']} thread(s); CER whitespace-free ('CER') and whitespace-collapsed ('CER ws'); "
           "ratios are docpipe / Tesseract (< 1 means docpipe is better)")
+    if "git_head" in meta:
+        print(f"engine at {meta['git_head']}{' + uncommitted changes in pipeline/ or models/' if meta['engine_uncommitted_changes'] else ''}")
     print()
     print(report.accuracy_table(summary["by_language_variant"] + summary["by_language"]))
     print()
