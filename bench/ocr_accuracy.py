@@ -153,7 +153,10 @@ def _progress(i: int, n: int, rec: dict) -> None:
 
 def run_benchmark(args) -> dict:
     engines = tuple(e for e in ENGINES if e in args.engines.split(","))
-    specs = [s for s in corpus.corpus_specs(args.seed) if args.lang in (None, s.lang)][: args.pages]
+    specs = [
+        s for s in corpus.corpus_specs(args.seed)
+        if args.lang in (None, s.lang) and args.layout in (None, s.layout) and args.variant in (None, s.variant)
+    ][: args.pages]
     out_dir = args.out
     out_dir.mkdir(parents=True, exist_ok=True)
     meta = {
@@ -276,6 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=None, help="only the first N pages (the order mixes languages and variants)")
     parser.add_argument("--lang", choices=["en", "zh"], default=None)
+    parser.add_argument("--layout", choices=["paragraphs", "two_columns", "table"], default=None)
+    parser.add_argument("--variant", choices=["clean", "scan"], default=None)
     parser.add_argument("--json", type=Path, default=None, help="save every figure and per-page result here")
     parser.add_argument("--engines", default="docpipe,tesseract", help="comma-separated subset of docpipe,tesseract")
     parser.add_argument("--threads", type=int, default=1, help="docpipe's intra-op threads (default 1, like a worker)")
