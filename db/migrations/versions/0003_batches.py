@@ -39,7 +39,7 @@ def upgrade() -> None:
         op.add_column('jobs', sa.Column('reuse_key', sa.String(length=64), nullable=True))
         op.add_column('jobs', sa.Column('reused_from', sa.String(length=32), nullable=True))
         op.create_foreign_key('fk_jobs_batch_id_batches', 'jobs', 'batches', ['batch_id'], ['id'], ondelete='SET NULL')
-    op.create_index('ix_jobs_batch_id', 'jobs', ['batch_id', 'id'], unique=False)
+    op.create_index('ix_jobs_batch_id', 'jobs', ['batch_id', 'created_at', 'id'], unique=False)
     op.create_index('ix_jobs_reuse_key', 'jobs', ['reuse_key'], unique=False)
 
 

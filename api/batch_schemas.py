@@ -1,0 +1,59 @@
+"""Request and response schemas of batches (``/v1/batches``); they appear in ``/openapi.json``."""
+from __future__ import annotations
+
+from apiflask import Schema
+from apiflask.fields import Dict, Float, Integer, List, Nested, String
+from apiflask.validators import Length, Range
+
+from api.schemas import JobView
+
+BATCH_STATUSES = ("empty", "running", "completed")
+
+
+class BatchCreate(Schema):
+    name = String(required=True, validate=Length(min=1, max=200), metadata={"description": "e.g. the archive's folder name"})
+    external_ref = String(validate=Length(max=200), allow_none=True, metadata={"description": "the caller's id, echoed back"})
+
+
+class BatchFiles(Schema):
+    total = Integer()
+    by_status = Dict(keys=String(), values=Integer(), metadata={"description": "job status → files (jobs)"})
+
+
+class BatchPages(Schema):
+    total = Integer()
+    done = Integer(metadata={"description": "pages succeeded"})
+    failed = Integer()
+    by_status = Dict(keys=String(), values=Integer(), metadata={"description": "page status → pages; pages of files not split yet count as queued"})
+
+
+class BatchLinks(Schema):
+    self = String()
+    jobs = String()
+
+
+class BatchView(Schema):
+    id = String()
+    name = String()
+    external_ref = String(allow_none=True)
+    status = String(metadata={"enum": list(BATCH_STATUSES), "description": "completed: every job has ended"})
+    files = Nested(BatchFiles)
+    pages = Nested(BatchPages)
+    confidence = Float(allow_none=True, metadata={"description": "mean over the succeeded pages"})
+    pages_per_second = Float(allow_none=True, metadata={"description": "pages processed / seconds since the first page was taken up"})
+    eta_seconds = Float(allow_none=True, metadata={"description": "pages left / pages_per_second; 0 once completed"})
+    elapsed_seconds = Float(allow_none=True)
+    created_at = String()
+    started_at = String(allow_none=True)
+    finished_at = String(allow_none=True)
+    links = Nested(BatchLinks)
+
+
+class BatchJobsQuery(Schema):
+    cursor = String(validate=Length(max=500))
+    limit = Integer(load_default=50, validate=Range(min=1, max=500))
+
+
+class BatchJobsList(Schema):
+    jobs = List(Nested(JobView))
+    next_cursor = String(allow_none=True)

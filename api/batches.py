@@ -1,0 +1,111 @@
+"""Batches (issue 6): name a bulk run, submit its jobs with ``batch_id``, read its progress in one call.
+
+Tenant-scoped like jobs: another tenant's batch is simply not found.
+"""
+from __future__ import annotations
+
+from apiflask import APIBlueprint
+from flask import url_for
+
+from api import job_views
+from api.auth import authenticate, current_tenant
+from api.batch_schemas import BatchCreate, BatchJobsList, BatchJobsQuery, BatchView
+from api.errors import ApiError, InvalidOption, NotFound
+from api.services import services
+from db import batch_repository, repository
+from db.clock import isoformat
+
+bp = APIBlueprint("batches", __name__, url_prefix="/v1", tag="Batches")
+bp.before_request(authenticate)
+
+ERRORS = {401: "No or bad API key", 404: "No such batch for this key"}
+
+
+class UnknownBatch(ApiError):
+    """A job names a batch this tenant does not have (422: the request, not the URL, is wrong)."""
+
+    status_code = 422
+    code = "unknown_batch"
+
+
+def require_batch(session, tenant_id: str, batch_id: str) -> None:
+    """For ``POST /v1/jobs``: the batch must be the caller's."""
+    if batch_repository.get_batch(session, tenant_id, batch_id) is None:
+        raise UnknownBatch(f"no batch {batch_id} for this key; create one with POST /v1/batches",
+                           details={"field": "batch_id", "batch_id": batch_id})
+
+
+def _load(session, batch_id: str):
+    batch = batch_repository.get_batch(session, current_tenant(), batch_id)
+    if batch is None:
+        raise NotFound(f"no batch {batch_id}", details={"batch_id": batch_id})
+    return batch
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def batch_view(session, batch) -> dict:
+    p = batch_repository.batch_progress(session, batch.id)
+    return {
+        "id": batch.id,
+        "name": batch.name,
+        "external_ref": batch.external_ref,
+        "status": p.status,
+        "files": {"total": sum(p.jobs.values()), "by_status": p.jobs},
+        "pages": {
+            "total": p.pages_total,
+            "done": p.pages.get("succeeded", 0),
+            "failed": p.pages.get("failed", 0),
+            "by_status": p.pages,
+        },
+        "confidence": _rounded(p.confidence, 4),
+        "pages_per_second": _rounded(p.pages_per_second, 3),
+        "eta_seconds": _rounded(p.eta_seconds, 1),
+        "elapsed_seconds": _rounded(p.elapsed_seconds, 3),
+        "created_at": isoformat(batch.created_at),
+        "started_at": isoformat(p.started_at),
+        "finished_at": isoformat(p.finished_at),
+        "links": {
+            "self": url_for("batches.get_batch", batch_id=batch.id),
+            "jobs": url_for("batches.list_batch_jobs", batch_id=batch.id),
+        },
+    }
+
+
+@bp.post("/batches")
+@bp.input(BatchCreate, arg_name="body")
+@bp.output(BatchView, status_code=201)
+@bp.doc(summary="Create a batch; submit jobs with its id as `batch_id`", responses={401: ERRORS[401]})
+def create_batch(body):
+    with services().database.session() as s:
+        name = body["name"].strip()
+        if not name:
+            raise InvalidOption("name must not be blank", details={"field": "name"})
+        external_ref = (body.get("external_ref") or "").strip() or None
+        batch = batch_repository.create_batch(s, current_tenant(), name, external_ref)
+        view = batch_view(s, batch)
+    return view, 201, {"Location": view["links"]["self"]}
+
+
+@bp.get("/batches/<batch_id>")
+@bp.output(BatchView)
+@bp.doc(summary="A batch's files and pages by state, speed, ETA and mean confidence", responses=ERRORS)
+def get_batch(batch_id: str):
+    with services().database.session() as s:
+        return batch_view(s, _load(s, batch_id))
+
+
+@bp.get("/batches/<batch_id>/jobs")
+@bp.input(BatchJobsQuery, location="query", arg_name="query")
+@bp.output(BatchJobsList)
+@bp.doc(summary="The batch's jobs in submission order; follow next_cursor", responses=ERRORS)
+def list_batch_jobs(batch_id: str, query):
+    with services().database.session() as s:
+        batch = _load(s, batch_id)
+        try:
+            jobs, cursor = batch_repository.list_batch_jobs(s, batch.id, cursor=query.get("cursor"), limit=query["limit"])
+        except repository.InvalidCursor as exc:
+            raise InvalidOption(str(exc), details={"field": "cursor"}) from None
+        return {"jobs": job_views.job_views(s, jobs), "next_cursor": cursor}

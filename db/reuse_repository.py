@@ -1,0 +1,90 @@
+"""Result reuse in the database: find an identical finished job and copy its pages into a new one.
+
+The copy is rows, not references: the new job owns its ``pages`` and
+``page_results``, so deleting the job it came from changes nothing for it.
+``reuse_key`` is computed by the worker (workers/result_reuse.py), which
+knows the models and code that would read the file; here it is only a key.
+"""
+from __future__ import annotations
+
+import copy
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from db.clock import utcnow
+from db.models import DOC_QUEUED, DOC_SPLIT, JOB_ACTIVE, JOB_SUCCEEDED, PAGE_SUCCEEDED, Document, Job, Page, PageResult, new_id
+
+
+def document_hashes(session: Session, job_id: str) -> list[str]:
+    """The sha256 of every file of the job, in order: a job is reused only as a whole."""
+    return list(session.scalars(select(Document.sha256).where(Document.job_id == job_id).order_by(Document.position)))
+
+
+def set_reuse_key(session: Session, job_id: str, key: str) -> None:
+    # Every document's split computes the same key; the first one writes it.
+    session.execute(update(Job).where(Job.id == job_id, Job.reuse_key.is_(None)).values(reuse_key=key))
+
+
+def find_source(session: Session, job_id: str, key: str) -> str | None:
+    """The newest succeeded job of the same tenant with this key (never the job itself), or None."""
+    tenant = select(Job.tenant_id).where(Job.id == job_id).scalar_subquery()
+    return session.scalar(
+        select(Job.id)
+        .where(Job.reuse_key == key, Job.tenant_id == tenant, Job.status == JOB_SUCCEEDED, Job.id != job_id)
+        .order_by(Job.finished_at.desc(), Job.id)
+        .limit(1)
+    )
+
+
+def copy_document_pages(session: Session, document_id: str, source_job_id: str) -> bool:
+    """Give the document succeeded pages copied from the source job's document at the same position.
+
+    False, with nothing written, when the document was split already (a
+    duplicate delivery), its job has ended, or the source does not hold
+    exactly the pages wanted (then the caller reads the file as usual).
+    """
+    doc = session.get(Document, document_id)
+    if doc is None or doc.status != DOC_QUEUED:
+        return False
+    job = session.get(Job, doc.job_id)
+    if job.status not in JOB_ACTIVE:
+        return False
+    source = session.execute(
+        select(Page, PageResult)
+        .join(PageResult, PageResult.page_id == Page.id)
+        .join(Document, Document.id == Page.document_id)
+        .where(Document.job_id == source_job_id, Document.position == doc.position, Page.status == PAGE_SUCCEEDED)
+        .order_by(Page.page_no)
+    ).all()
+    if len(source) != doc.pages_selected:
+        return False
+    won = session.execute(
+        update(Document).where(Document.id == doc.id, Document.status == DOC_QUEUED).values(status=DOC_SPLIT)
+    )
+    if won.rowcount != 1:
+        return False
+    offset = session.scalar(
+        select(func.coalesce(func.sum(Document.pages_selected), 0)).where(
+            Document.job_id == doc.job_id, Document.position < doc.position
+        )
+    )
+    now = utcnow()
+    for i, (page, result) in enumerate(source):
+        page_id = new_id()
+        # attempts=0 and no claimed_by: visibly not read by any worker.
+        session.add(
+            Page(id=page_id, job_id=doc.job_id, document_id=doc.id, position=offset + i, page_no=page.page_no,
+                 status=PAGE_SUCCEEDED, attempts=0, created_at=now, started_at=now, finished_at=now)
+        )
+        session.add(
+            PageResult(page_id=page_id, job_id=doc.job_id, source=result.source, text=result.text,
+                       confidence=result.confidence, result=copy.deepcopy(result.result), created_at=now)
+        )
+    session.flush()
+    session.execute(
+        update(Job)
+        .where(Job.id == doc.job_id, Job.reused_from.is_(None))
+        .values(reused_from=source_job_id, updated_at=now)
+    )
+    return True
