@@ -104,7 +104,23 @@ class Engine:
             page = doc.pdf_page(page_no)
             if options.mode == "text" or textlayer.is_usable(page):
                 return self._text_layer_page(doc, page_no, options, t0)
+        if options.mode == "text":
+            # An image has no text layer: extracting gives an empty page, not an error.
+            return self._empty_image_page(doc, page_no, options, t0)
         return self._ocr_page(doc, page_no, options, t0)
+
+    def _empty_image_page(self, doc: Document, page_no: int, options: Options, t0: float) -> PageResult:
+        rendered = render_page(doc, page_no, options.dpi)
+        h, w = rendered.image.shape
+        elapsed = time.perf_counter() - t0
+        return PageResult(
+            page_no=page_no, width=int(w), height=int(h), dpi=rendered.dpi, source="text_layer",
+            text="", confidence=0.0, lines=[],
+            timings={"render": elapsed, "preprocess": 0.0, "detect": 0.0, "recognize": 0.0, "layout": 0.0,
+                     "total": elapsed},
+            preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
+            models={},
+        )
 
     # -- text layer -------------------------------------------------------
     def _text_layer_page(self, doc: Document, page_no: int, options: Options, t0: float) -> PageResult:

@@ -178,6 +178,9 @@ def test_multi_page_tiff_with_page_selection(engine, en_page, zh_page):
     assert cer(ZH_REF, results[0].text) <= 0.02
     blank = results[1]
     assert blank.text == "" and blank.lines == [] and blank.confidence == 0.0
+    # mode=text on images: nothing to extract, an empty page rather than an error.
+    [extracted] = list(engine.process(data, Options(mode="text", pages="1")))
+    assert extracted.source == "text_layer" and extracted.text == "" and extracted.width == en_page.shape[1]
 
 
 def test_small_image_latency(engine):
