@@ -34,6 +34,7 @@ class JobOptionsFields(Schema):
     priority = String(validate=OneOf(PRIORITIES), load_default="interactive")
     external_ref = String(validate=Length(max=200), metadata={"description": "the caller's id, echoed back"})
     callback_url = String(validate=Length(max=2000), metadata={"description": "http(s) URL told when the job ends"})
+    batch_id = String(validate=Length(max=32), metadata={"description": "a batch of this key's (POST /v1/batches)"})
 
 
 class JobSubmitMultipart(JobOptionsFields):
@@ -98,6 +99,8 @@ class JobView(Schema):
     updated_at = String()
     finished_at = String(allow_none=True)
     links = Nested(JobLinks)
+    batch_id = String(allow_none=True)
+    reused_from = String(allow_none=True, metadata={"description": "the job whose stored pages answered this one (same files, options and models)"})
 
 
 class JobsQuery(Schema):
