@@ -73,6 +73,8 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
                 "created_at": isoformat(job.created_at),
                 "updated_at": isoformat(job.updated_at),
                 "finished_at": isoformat(job.finished_at),
+                "batch_id": job.batch_id,
+                "reused_from": job.reused_from,
                 "links": {
                     "self": url_for("jobs.get_job", job_id=job.id),
                     "pages": url_for("jobs.list_pages", job_id=job.id),
