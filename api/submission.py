@@ -33,6 +33,7 @@ class Options:
     priority: str
     external_ref: str | None
     callback_url: str | None
+    batch_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ def parse_options(fields: dict) -> Options:
         priority=priority,
         external_ref=_text(fields, "external_ref", 200),
         callback_url=callback_url,
+        batch_id=_text(fields, "batch_id", 32),
     )
 
 
