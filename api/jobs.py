@@ -8,12 +8,13 @@ from apiflask import APIBlueprint
 from flask import request, url_for
 
 from api import job_views
+from api.batches import require_batch
 from api.auth import authenticate, current_tenant
 from api.errors import InvalidOption, NotFound
 from api.schemas import JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery
 from api.services import services
 from api.submission import read_submission
-from db import repository
+from db import batch_repository, repository
 from db.models import new_id
 from workers.queues import BrokerUnavailable
 
@@ -71,6 +72,9 @@ def submit_job(_form):
                 return view, 200, {"Location": view["links"]["self"], **_retry_after(view)}
 
     submission = read_submission(svc.settings)  # every check happens before anything is stored
+    if submission.options.batch_id:
+        with svc.database.session() as s:
+            require_batch(s, tenant_id, submission.options.batch_id)
     documents = []
     for f in submission.files:
         blob_key = new_id()
@@ -101,6 +105,8 @@ def submit_job(_form):
     try:
         with svc.database.session() as s:
             job, created = repository.create_job(s, tenant_id, spec)
+            if created and o.batch_id:
+                batch_repository.add_job(s, o.batch_id, job.id)
             job_id = job.id
     except BaseException:
         _delete_blobs(svc, [d.blob_key for d in documents])
