@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from db import repository
 from db.blobs import BlobNotFound, blob_store
 from db.session import Database
+from workers import result_reuse
 from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, open_document
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,8 @@ class JobRunner:
             # Already split (a duplicate delivery): re-offer the pages still waiting.
             with self.database.session() as s:
                 return SplitOutcome(work.priority, repository.split_document(s, document_id, []))
+        if result_reuse.answer_from_earlier_job(self.database, self, work):
+            return None  # every page copied from an identical finished job: nothing to OCR
         try:
             with open_document(self._blob(work.blob_key), self.limits) as doc:
                 numbers = list(doc.select(work.pages_spec))
