@@ -212,8 +212,10 @@ def _add_delivery(
             updated_at=now,
         )
         .on_conflict_do_nothing()
+        .returning(WebhookDelivery.id)
     )
-    return delivery_id if session.execute(stmt).rowcount == 1 else None
+    # RETURNING, not rowcount: psycopg reports no count for a skipped ON CONFLICT insert.
+    return session.execute(stmt).scalar()
 
 
 def _active_endpoints(session: Session, tenant_ids: Iterable[str] | None = None) -> list[WebhookEndpoint]:
