@@ -48,7 +48,7 @@ class Receiver:
                 with receiver.lock:
                     receiver.requests.append(
                         {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body,
-                         "at": time.monotonic()}
+                         "at": time.monotonic(), "wall": time.time()}
                     )
                     hang = self.path in receiver.hang_paths
                     receiver.hang_paths.discard(self.path)
@@ -155,8 +155,13 @@ def verified(secret: str, request: dict) -> dict:
 
 def test_callback_is_signed_thin_and_logged(client, receiver, pdf):
     job_id = submit(client, pdf, callback_url=receiver.url("/ok"), external_ref="PO-77")
-    assert wait_for_job(client, job_id)["status"] == "succeeded"
+    view = wait_for_job(client, job_id)
+    assert view["status"] == "succeeded"
     [req] = receiver.wait_for("/ok")
+    finished = datetime.fromisoformat(view["finished_at"].replace("Z", "+00:00")).timestamp()
+    latency = req["wall"] - finished
+    print(f"callback received {latency:.2f} s after the job finished")
+    assert latency < 10  # beat's dispatch runs every min(sweep interval, 5 s)
 
     event = verified(GLOBAL_SECRET, req)
     assert event["type"] == "job.succeeded"
@@ -171,6 +176,7 @@ def test_callback_is_signed_thin_and_logged(client, receiver, pdf):
         Webhook(generate_secret()).verify(req["body"], req["headers"])
 
     [d] = wait_deliveries(client, job_id, lambda ds: ds and ds[0]["status"] == "delivered")
+    print("finished", view["finished_at"], "fanned out", d["created_at"], "recorded", d["attempts"][0]["attempted_at"])
     assert d["webhook_id"] == req["headers"]["webhook-id"]
     assert d["destination"] == "callback" and d["url"] == receiver.url("/ok") and d["type"] == "job.succeeded"
     [a] = d["attempts"]
@@ -327,3 +333,23 @@ def test_changes_feed_pages_every_finished_job_once(client, pdf):
             break
     assert len(seen) == len(set(seen))
     assert set(ids) <= set(seen)
+
+
+def test_embedded_default_delivers_too(tmp_path_factory, receiver, pdf):
+    """SQLite + Kombu's SQLAlchemy transport, one worker consuming all three queues."""
+    with ServiceStack.start(
+        tmp_path_factory.mktemp("webhooks-sqlite"),
+        backend="sqlite_sqla",
+        DOCPIPE_WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8",
+        DOCPIPE_WEBHOOK_SECRET=GLOBAL_SECRET,
+        DOCPIPE_WEBHOOK_TIMEOUT=str(TIMEOUT),
+    ) as st:
+        st.start_worker(concurrency=1, queues=",".join(st.settings.queue(q) for q in ("interactive", "bulk", "webhooks")))
+        st.start_beat()
+        client = st.app().test_client()
+        job_id = submit(client, pdf, callback_url=receiver.url("/sqlite"))
+        wait_for_job(client, job_id)
+        [req] = receiver.wait_for("/sqlite", 1, timeout=60)
+        assert verified(GLOBAL_SECRET, req)["data"]["job_id"] == job_id
+        [d] = wait_deliveries(client, job_id, lambda ds: ds and ds[0]["status"] == "delivered")
+        assert d["webhook_id"] == req["headers"]["webhook-id"]
