@@ -67,7 +67,7 @@ def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
         return image[ys : max(ys + 1, int(round(y1))), xs : max(xs + 1, int(round(x1)))]
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(q, dst)
-    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def interpolate_on_quad(quad: np.ndarray, t0: float, t1: float) -> np.ndarray:

@@ -84,6 +84,16 @@ def test_english_scan_like_jpeg(engine, en_page):
     assert r.preprocessing["deskew_angle"] == pytest.approx(0.8, abs=0.3)
 
 
+def test_small_print_is_found(engine):
+    # 18 px is about 6.5-pt type at 200 DPI: too thin at the detector's
+    # default scale (7 % CER there), so the engine must re-detect higher.
+    img = degrade(render_text_image(EN_TEXT, font="serif", size_px=18, line_gap=1.3, height=2339),
+                  blur=0.5, noise=5, seed=4)
+    r = one(engine, encode_png(img))
+    assert cer(EN_REF, r.text) <= 0.01
+    assert len(r.lines) >= len(EN_TEXT)
+
+
 def test_words_of_english_lines(engine, en_page):
     r = one(engine, encode_png(en_page))
     first = r.lines[0]
