@@ -51,6 +51,9 @@ class EngineConfig:
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     # Page-level orientation (90/180/270) correction; cheap unless a page reads badly.
     fix_orientation: bool = True
+    # CLAHE on low-contrast pages. Off: on faded scans it did not lower CER
+    # (EN 0.07→0.21 %, 1.07→1.57 %; ZH unchanged), the recognizer copes.
+    enhance_contrast: bool = False
 
     def __post_init__(self):
         if not isinstance(self.threads, int) or self.threads < 1:
@@ -162,7 +165,7 @@ class Engine:
         page_img = rendered.image
         lap("render")
 
-        gray, clahe = preprocess.enhance_contrast(page_img)
+        gray, clahe = preprocess.enhance_contrast(page_img) if self.config.enhance_contrast else (page_img, False)
         to_page = np.eye(3)  # working image → rendered page
         rotation = 0
         lap("preprocess")
