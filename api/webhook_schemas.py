@@ -8,10 +8,10 @@ from apiflask import Schema
 from apiflask.fields import DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
-from workers.webhook_events import JOB_EVENT_TYPES
+from workers.webhook_events import JOB_EVENT_TYPES, PAGE_COMPLETED
 
-# page.completed exists in the event builder but is not emitted yet: only job events can be subscribed to.
-SUBSCRIBABLE_EVENTS = tuple(JOB_EVENT_TYPES.values())
+JOB_EVENTS = tuple(JOB_EVENT_TYPES.values())
+SUBSCRIBABLE_EVENTS = (*JOB_EVENTS, PAGE_COMPLETED)  # page.completed only when asked for: one call per page
 DELIVERY_STATUSES = ("pending", "delivering", "delivered", "failed", "disabled")
 
 
@@ -19,9 +19,9 @@ class EndpointCreate(Schema):
     url = String(required=True, validate=Length(min=1, max=2000), metadata={"description": "http(s) URL to POST events to"})
     events = List(
         String(validate=OneOf(SUBSCRIBABLE_EVENTS)),
-        load_default=list(SUBSCRIBABLE_EVENTS),
+        load_default=list(JOB_EVENTS),
         validate=Length(min=1),
-        metadata={"description": "event types to receive (default: every job.* event)"},
+        metadata={"description": "event types to receive (default: every job.* event; page.completed on request)"},
     )
     description = String(validate=Length(max=500), load_default=None, allow_none=True)
 

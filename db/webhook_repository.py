@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from db import repository
 from db.clock import isoformat, utcnow
-from db.models import JOB_TERMINAL, PAGE_FAILED, PAGE_SUCCEEDED, Job, WebhookEvent, new_id
+from db.models import JOB_TERMINAL, PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageResult, WebhookEvent, new_id
 from db.webhook_models import (
     CALLBACK_DESTINATION,
     DELIVERY_DELIVERED,
@@ -40,7 +40,8 @@ from db.webhook_models import (
 ROTATION_OVERLAP = timedelta(hours=24)
 FAN_OUT_LOOKBACK = timedelta(days=3)  # endpoints are told about jobs that ended this recently
 
-Render = Callable[[dict], str]  # job summary -> the exact JSON body
+Render = Callable[[dict], str]  # job or page summary -> the exact JSON body
+PAGE_COMPLETED = "page.completed"
 
 
 class WebhookRepositoryError(Exception):
@@ -65,8 +66,9 @@ def _insert(session: Session, table):
     return insert(table)
 
 
-def event_key(job_id: str, event_type: str) -> str:
-    return f"{job_id}:{event_type}"
+def event_key(subject_id: str, event_type: str) -> str:
+    """What makes an event one event: the job (or page, for page.completed) and the type."""
+    return f"{subject_id}:{event_type}"
 
 
 # ---------------------------------------------------------------- endpoints
@@ -188,6 +190,7 @@ def _add_delivery(
     endpoint_id: str | None,
     event_id: str | None,
     now: datetime,
+    key: str | None = None,
 ) -> str | None:
     """INSERT one delivery unless (event, destination) has one already; returns the new id or None."""
     delivery_id = new_id()
@@ -199,7 +202,7 @@ def _add_delivery(
             tenant_id=tenant_id,
             job_id=job_id,
             event_id=event_id,
-            event_key=event_key(job_id, event_type),
+            event_key=event_key(key or job_id, event_type),
             destination=destination,
             endpoint_id=endpoint_id,
             url=url,
@@ -300,6 +303,51 @@ def fan_out_jobs(session: Session, render: Render, *, lookback: timedelta = FAN_
                     session, tenant_id=job.tenant_id, job_id=job.id, event_type=f"job.{job.status}",
                     destination=ep.id, url=ep.url, body=render(summaries[job.id]), endpoint_id=ep.id,
                     event_id=None, now=now,
+                )
+            )
+    return [d for d in created if d]
+
+
+def fan_out_pages(session: Session, render: Render, *, lookback: timedelta = FAN_OUT_LOOKBACK, limit: int = 1000) -> list[str]:
+    """``page.completed`` deliveries to endpoints subscribed to it, one per page that succeeded or failed."""
+    now, created = utcnow(), []
+    for ep in _active_endpoints(session):
+        if PAGE_COMPLETED not in ep.events:
+            continue
+        since = max(ep.created_at, now - lookback)
+        already = exists().where(
+            WebhookDelivery.destination == ep.id, WebhookDelivery.event_key == Page.id + ":" + PAGE_COMPLETED
+        )
+        rows = session.execute(
+            select(Page, Job.external_ref, PageResult.source, PageResult.confidence)
+            .join(Job, Job.id == Page.job_id)
+            .outerjoin(PageResult, PageResult.page_id == Page.id)
+            .where(
+                Job.tenant_id == ep.tenant_id,
+                Job.updated_at >= since,  # storing a page bumps its job's updated_at (indexed per tenant)
+                Page.status.in_((PAGE_SUCCEEDED, PAGE_FAILED)),
+                Page.finished_at >= since,
+                ~already,
+            )
+            .order_by(Page.finished_at)
+            .limit(limit)
+        ).all()
+        for page, external_ref, source, confidence in rows:
+            summary = {
+                "job_id": page.job_id,
+                "external_ref": external_ref,
+                "document": page.document_id,
+                "page_no": page.page_no,
+                "status": page.status,
+                "source": source,
+                "confidence": confidence,
+                "error": {"code": page.error_code, "message": page.error_message} if page.error_code else None,
+                "finished_at": isoformat(page.finished_at),
+            }
+            created.append(
+                _add_delivery(
+                    session, tenant_id=ep.tenant_id, job_id=page.job_id, event_type=PAGE_COMPLETED, destination=ep.id,
+                    url=ep.url, body=render(summary), endpoint_id=ep.id, event_id=None, now=now, key=page.id,
                 )
             )
     return [d for d in created if d]

@@ -24,7 +24,7 @@ from kombu.exceptions import KombuError
 from db import webhook_repository as repo
 from db.session import Database
 from workers.queues import WEBHOOKS
-from workers.webhook_events import encode, job_event
+from workers.webhook_events import encode, job_event, page_event
 from workers.webhook_retry import Outcome, RetryPolicy
 from workers.webhook_transport import send
 
@@ -50,10 +50,10 @@ def base_url(settings) -> str:
     return settings.public_url or f"http://{settings.api_host}:{settings.api_port}"
 
 
-def body_renderer(settings):
-    """Job summary (the outbox payload) → the exact JSON text every attempt sends."""
+def body_renderer(settings, build=job_event):
+    """Job summary (the outbox payload), or page summary with ``page_event`` → the exact JSON every attempt sends."""
     base = base_url(settings)
-    return lambda summary: encode(job_event(summary, base_url=base)).decode("utf-8")
+    return lambda summary: encode(build(summary, base_url=base)).decode("utf-8")
 
 
 def publish(celery, settings, delivery_id: str, countdown: float | None = None) -> bool:
@@ -149,6 +149,7 @@ def sweep_webhooks(settings, database: Database, celery) -> dict:
     render = body_renderer(settings)
     with database.session() as s:
         created = repo.fan_out_outbox(s, render) + repo.fan_out_jobs(s, render)
+        created += repo.fan_out_pages(s, body_renderer(settings, page_event))
     with database.session() as s:
         due = repo.due_deliveries(s, grace_seconds=settings.requeue_after)
     published = 0

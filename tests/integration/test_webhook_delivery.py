@@ -318,6 +318,23 @@ def test_410_disables_the_endpoint_and_replay_resends(client, receiver, pdf):
     assert client.delete(f"/v1/webhook-endpoints/{ep['id']}").status_code == 204
 
 
+def test_page_completed_for_an_endpoint_that_subscribes(client, receiver):
+    ep = client.post("/v1/webhook-endpoints", json={"url": receiver.url("/pages"), "events": ["page.completed"]}).get_json()
+    assert ep["events"] == ["page.completed"]
+    job_id = submit(client, make_pdf([{"text": PAGE_TEXT}, {"text": ["Second page", "Net 30"]}]))
+    wait_for_job(client, job_id)
+    reqs = receiver.wait_for("/pages", 2)
+    events = sorted((verified(ep["secret"], r) for r in reqs), key=lambda e: e["data"]["page_no"])
+    assert [(e["type"], e["data"]["job_id"], e["data"]["page_no"], e["data"]["status"]) for e in events] == [
+        ("page.completed", job_id, 1, "succeeded"), ("page.completed", job_id, 2, "succeeded")
+    ]
+    assert all(e["data"]["source"] == "text_layer" for e in events)
+    assert not any(b"Net 30" in r["body"] or PAGE_TEXT[0].encode() in r["body"] for r in reqs)
+    time.sleep(1.5)
+    assert len(receiver.at("/pages")) == 2  # no job.* events: not subscribed
+    assert client.delete(f"/v1/webhook-endpoints/{ep['id']}").status_code == 204
+
+
 def test_changes_feed_pages_every_finished_job_once(client, pdf):
     since = datetime.now(timezone.utc) - timedelta(seconds=1)
     ids = [submit(client, pdf) for _ in range(3)]

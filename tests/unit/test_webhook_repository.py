@@ -17,7 +17,7 @@ from db import repository
 from db import webhook_repository as repo
 from db.clock import utcnow
 from db.migrate import upgrade
-from db.models import Job, WebhookEvent
+from db.models import Document, Job, Page, WebhookEvent
 from db.session import Database
 from db.webhook_models import WebhookAttempt, WebhookDelivery
 from settings import Settings
@@ -97,6 +97,33 @@ def test_fan_out_is_idempotent_and_follows_tenants_and_subscriptions(db, tenants
         (with_callback, "callback", acme), (with_callback, ep, acme), (no_callback, ep, acme),
     ])
     assert canceled not in {r[0] for r in rows}
+
+
+def test_page_completed_goes_only_to_endpoints_that_asked_once_per_page(db, tenants):
+    acme, _ = tenants
+    pages_ep = endpoint(db, acme, url="https://erp.example/pages", events=["page.completed"])
+    endpoint(db, acme, url="https://erp.example/jobs")  # job events only
+    with db.session() as s:
+        job = Job(tenant_id=acme, status="running", updated_at=utcnow(), pages_total=3)
+        s.add(job)
+        s.flush()
+        doc = Document(job_id=job.id, position=0, filename="a.pdf", sha256="0" * 64, size=1, kind="pdf",
+                       page_count=3, pages_selected=3, blob_key="k")
+        s.add(doc)
+        s.flush()
+        for no, status in ((1, "succeeded"), (2, "failed"), (3, "running")):
+            s.add(Page(job_id=job.id, document_id=doc.id, position=no, page_no=no, status=status,
+                       error_code="corrupt_file" if status == "failed" else None,
+                       finished_at=utcnow() if status != "running" else None))
+    with db.session() as s:
+        created = repo.fan_out_pages(s, lambda summary: json.dumps(summary))
+        assert repo.fan_out_pages(s, lambda summary: json.dumps(summary)) == []
+    with db.session() as s:
+        rows = s.scalars(select(WebhookDelivery).where(WebhookDelivery.id.in_(created))).all()
+        bodies = sorted((json.loads(r.body) for r in rows), key=lambda b: b["page_no"])
+        assert {r.destination for r in rows} == {pages_ep} and {r.type for r in rows} == {"page.completed"}
+    assert [(b["page_no"], b["status"]) for b in bodies] == [(1, "succeeded"), (2, "failed")]
+    assert bodies[1]["error"]["code"] == "corrupt_file" and bodies[0]["document"] == doc.id
 
 
 def test_a_callback_url_that_is_an_endpoint_is_signed_by_it_and_sent_once(db, tenants):
