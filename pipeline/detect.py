@@ -27,7 +27,7 @@ class DetectorSettings:
     # bottom of an A4 page was lost at 960 px), so the page is detected
     # again at a scale giving ``target_line_px``, up to ``max_side_small``.
     small_line_px: float = 12.0
-    target_line_px: float = 16.0
+    target_line_px: float = 13.0
     max_side_small: int = 1600
     thresh: float = 0.3
     box_thresh: float = 0.5
