@@ -32,6 +32,7 @@ DELIVER_WEBHOOK = "docpipe.deliver_webhook"
 DISPATCH_WEBHOOKS = "docpipe.dispatch_webhooks"
 DISPATCH_INTERVAL = 5.0  # seconds; beat runs the dispatch this often so callbacks need not wait for the sweep
 COUNTDOWN_LIMIT = 300.0  # seconds; a later retry is published by the sweeper when it is due
+DUE_GRACE = 10.0  # seconds a due delivery may wait for its own message before the sweep publishes another
 SECRET_MISSING = "webhook_secret_missing"
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,9 @@ def sweep_webhooks(settings, database: Database, celery) -> dict:
         created = repo.fan_out_outbox(s, render) + repo.fan_out_jobs(s, render)
         created += repo.fan_out_pages(s, body_renderer(settings, page_event))
     with database.session() as s:
-        due = repo.due_deliveries(s, grace_seconds=settings.requeue_after)
+        # A countdown message normally fires within a second of its time; after the grace the
+        # delivery has no message (lost, or a wait longer than COUNTDOWN_LIMIT), so publish one.
+        due = repo.due_deliveries(s, grace_seconds=min(settings.requeue_after, DUE_GRACE))
     published = 0
     for delivery_id in dict.fromkeys(created + due):
         if not publish(celery, settings, delivery_id):
