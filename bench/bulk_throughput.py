@@ -1,0 +1,187 @@
+"""Bulk throughput: an archive of generated files through the real stack with the bulk client.
+
+    .venv/bin/python -m bench.bulk_throughput [--files 1000] [--backend postgres_redis|sqlite_sqla]
+        [--scanned-share 0.15] [--concurrency 8] [--formats txt]
+
+1. Writes ``--files`` files (default 1,000, about 3 pages each): most are
+   born-digital PDFs of 1–5 pages (a text layer, no OCR needed), the rest
+   scanned: image-only PDFs of 1–3 pages and single PNGs. Every file has
+   unique text, so neither the client's dedupe nor result reuse shortens
+   the run.
+2. The baseline: every page through ``Engine.process_page`` in this
+   process, one thread, one after the other (engine built and warmed
+   first) — the sum of single-page pipeline times.
+3. The bulk path: gunicorn API, broker, database, beat and one ``celery
+   worker`` with 2 processes (one ONNX thread each, warmed with a small job),
+   then ``python -m client bulk`` over the tree, timed from start to exit
+   (submit, OCR, download, manifest).
+
+Prints wall time, pages/s, the server's own batch figures, and two ratios:
+wall / sum of single-page times (2 processes should make it about 0.5), and
+wall / (sum / 2), the bulk path's cost over perfect 2-way parallelism
+(goal ≤ 1.10). Writes ``bench/out/bulk_throughput.json``. The machine may
+be shared: quote the ratios with the load they ran under.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from client.manifest import read_manifest
+from pipeline import Engine, EngineConfig, Limits, Options, open_document
+from settings import Settings
+from tests.factories import EN_TEXT, encode_png, make_pdf, render_text_image
+from tests.service_stack import BACKENDS, ROOT, ServiceStack
+
+OUT = Path(__file__).resolve().parent / "out"
+DPI = 150
+SEED = 6
+
+
+def _lines(rng: random.Random, file_no: int, page_no: int, n: int) -> list[str]:
+    # A unique first line per page: no two files share content.
+    return [f"Archive file {file_no} page {page_no} ref {rng.randrange(10**9)}"] + rng.sample(EN_TEXT, n)
+
+
+def _scan(lines: list[str]) -> "object":
+    return render_text_image(lines, size_px=24, width=1240, margin=90)  # A4 width at 150 DPI
+
+
+def write_archive(root: Path, files: int, scanned_share: float) -> dict:
+    """Write the tree; returns counts of files and pages by kind."""
+    rng = random.Random(SEED)
+    counts = {"born_digital_files": 0, "scanned_files": 0, "born_digital_pages": 0, "scanned_pages": 0}
+    for i in range(files):
+        folder = root / f"box{i // 100:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if rng.random() >= scanned_share:
+            n = rng.choice((1, 2, 3, 3, 4, 5))
+            pages = [{"text": _lines(rng, i, p, 6)} for p in range(n)]
+            (folder / f"doc_{i:05d}.pdf").write_bytes(make_pdf(pages))
+            counts["born_digital_files"] += 1
+            counts["born_digital_pages"] += n
+        elif rng.random() < 0.5:
+            (folder / f"scan_{i:05d}.png").write_bytes(encode_png(_scan(_lines(rng, i, 0, 4))))
+            counts["scanned_files"] += 1
+            counts["scanned_pages"] += 1
+        else:
+            n = rng.choice((1, 2, 3))
+            pages = [{"image": _scan(_lines(rng, i, p, 4)), "dpi": DPI} for p in range(n)]
+            (folder / f"scan_{i:05d}.pdf").write_bytes(make_pdf(pages))
+            counts["scanned_files"] += 1
+            counts["scanned_pages"] += n
+    counts["files"] = files
+    counts["pages"] = counts["born_digital_pages"] + counts["scanned_pages"]
+    return counts
+
+
+def pipeline_sum(root: Path, models_dir: Path, limits: Limits) -> dict:
+    """Every page alone through the engine, one thread: the work the bulk path must at least do."""
+    engine = Engine(EngineConfig(models_dir=models_dir, threads=1))
+    options = Options(mode="auto", dpi=DPI)
+    paths = sorted(p for p in root.rglob("*") if p.is_file())
+    with open_document(paths[-1].read_bytes(), limits) as doc:
+        engine.process_page(doc, 1, options)  # warm-up, not counted
+    total, pages = 0.0, 0
+    for path in paths:
+        data = path.read_bytes()
+        with open_document(data, limits) as doc:
+            for page_no in doc.select(None):
+                t = time.perf_counter()
+                engine.process_page(doc, page_no, options)
+                total += time.perf_counter() - t
+                pages += 1
+    return {"sum_s": total, "pages": pages}
+
+
+def _wait(base: str, job_id: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = requests.get(f"{base}/v1/jobs/{job_id}", timeout=30).json()
+        if view["status"] not in ("queued", "running"):
+            return view
+        time.sleep(0.5)
+    raise TimeoutError(f"job {job_id} did not finish in {timeout} s")
+
+
+def bulk_run(root: Path, workdir: Path, backend: str, concurrency: int, formats: str) -> dict:
+    with ServiceStack.start(workdir, backend=backend, DOCPIPE_DPI=DPI, DOCPIPE_LOG_LEVEL="warning",
+                            DOCPIPE_PAGE_SOFT_TIME_LIMIT=120, DOCPIPE_PAGE_TIME_LIMIT=150,
+                            DOCPIPE_LEASE_SECONDS=180, DOCPIPE_BROKER_VISIBILITY_TIMEOUT=600,
+                            DOCPIPE_REQUEUE_AFTER=120, DOCPIPE_SWEEP_INTERVAL=60,
+                            DOCPIPE_HEARTBEAT_INTERVAL=10, DOCPIPE_WORKER_STALE_AFTER=45) as stack:
+        base = stack.start_api()
+        stack.start_worker(concurrency=2)
+        stack.start_beat()
+        # Warm both processes (each builds its own engine on its first page): two scanned pages.
+        warm = make_pdf([{"image": _scan(["warm up", EN_TEXT[0]]), "dpi": DPI}] * 2)
+        r = requests.post(f"{base}/v1/jobs", files={"file": ("warm.pdf", warm)}, timeout=120)
+        r.raise_for_status()
+        assert _wait(base, r.json()["id"], 300)["status"] == "succeeded"
+
+        out = workdir / "out"
+        cmd = [sys.executable, "-m", "client", "bulk", str(root), str(out), "--url", base, "--formats", formats,
+               "--concurrency", str(concurrency), "--poll", "0.5", "--no-progress"]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
+        env["PYTHONPATH"] = str(ROOT)
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        if proc.returncode != 0:
+            raise RuntimeError(f"bulk exited {proc.returncode}: {proc.stdout[-2000:]} {proc.stderr[-2000:]}")
+        first_job = next(r["job_id"] for r in read_manifest(out / "manifest.csv") if r["job_id"])
+        batch_id = requests.get(f"{base}/v1/jobs/{first_job}", timeout=30).json().get("batch_id")
+        batch = requests.get(f"{base}/v1/batches/{batch_id}", timeout=30).json() if batch_id else None
+    return {"wall_s": wall, "summary": proc.stdout.strip().splitlines()[-1], "batch": batch}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--scanned-share", type=float, default=0.15)
+    parser.add_argument("--backend", choices=BACKENDS, default="postgres_redis")
+    parser.add_argument("--concurrency", type=int, default=8, help="jobs the bulk client keeps in flight")
+    parser.add_argument("--formats", default="txt")
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "archive"
+        counts = write_archive(root, args.files, args.scanned_share)
+        print(f"{counts['files']} files, {counts['pages']} pages ({counts['born_digital_pages']} born-digital in "
+              f"{counts['born_digital_files']} files, {counts['scanned_pages']} scanned in {counts['scanned_files']} "
+              f"files), {DPI} DPI; backend {args.backend}", flush=True)
+        alone = pipeline_sum(root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
+        print(f"sum of single-page pipeline times (1 thread): {alone['sum_s']:8.1f} s over {alone['pages']} pages", flush=True)
+        run = bulk_run(root, Path(tmp) / "stack", args.backend, args.concurrency, args.formats)
+    wall = run["wall_s"]
+    pages = counts["pages"]
+    results = {
+        **counts, "dpi": DPI, "backend": args.backend, "concurrency": args.concurrency, "formats": args.formats,
+        "pipeline_sum_s": alone["sum_s"], "bulk_wall_s": wall, "pages_per_s": pages / wall,
+        "ratio_wall_to_sum": wall / alone["sum_s"], "ratio_wall_to_ideal_2_processes": wall / (alone["sum_s"] / 2),
+        "bulk_summary": run["summary"], "batch": run["batch"], "load_average": os.getloadavg(),
+    }
+    print(f"bulk client, 2 worker processes: {wall:8.1f} s wall, {pages / wall:.2f} pages/s  [{run['summary']}]")
+    if run["batch"]:
+        b = run["batch"]
+        print(f"server's batch view: {b['pages']['done']}/{b['pages']['total']} pages, "
+              f"{b['pages_per_second']} pages/s over {b['elapsed_seconds']} s, confidence {b['confidence']}")
+    print(f"wall / sum of single-page times: {results['ratio_wall_to_sum']:.3f}")
+    print(f"wall / (sum / 2 processes):      {results['ratio_wall_to_ideal_2_processes']:.3f}  (goal <= 1.10)")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "bulk_throughput.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
