@@ -198,6 +198,7 @@ def test_three_500s_then_200_is_four_attempts_with_one_webhook_id(client, receiv
     assert [a["status_code"] for a in d["attempts"]] == [500, 500, 500, 200]
     assert [a["error"] for a in d["attempts"]] == ["http_error"] * 3 + [None]
     gaps = [b["at"] - a["at"] for a, b in zip(reqs, reqs[1:])]
+    print("gaps between the 4 attempts (s):", [round(g, 3) for g in gaps])
     assert gaps[2] > gaps[0]  # backoff grows (1.8 s vs 5 ms scaled)
 
 
@@ -213,7 +214,9 @@ def test_worker_killed_mid_send_still_delivers_with_same_webhook_id(client, rece
     receiver.release.set()
 
     # The lease (11 s) expires, the sweeper publishes the delivery again, a new pool process sends it.
+    killed_at = time.monotonic()
     reqs = receiver.wait_for("/hang", 2, timeout=60)
+    print(f"resent {reqs[1]['at'] - killed_at:.1f} s after the kill (lease {2 * TIMEOUT + 5} s)")
     assert {r["headers"]["webhook-id"] for r in reqs} == {first["headers"]["webhook-id"]}
     assert first["body"] == reqs[1]["body"]
     verified(GLOBAL_SECRET, reqs[1])
