@@ -34,7 +34,7 @@ BACKENDS = ("postgres_redis", "sqlite_sqla")
 # settings.py still hold (soft < hard < lease, hard < visibility timeout).
 FAST_ENV = {
     "DOCPIPE_ENV": "test",
-    "DOCPIPE_SWEEP_INTERVAL": "1",
+    "DOCPIPE_SWEEP_INTERVAL": "2",  # beat also fans out webhooks at this pace: more often clogs a 1-process SQLite worker
     "DOCPIPE_REQUEUE_AFTER": "3",
     "DOCPIPE_PAGE_SOFT_TIME_LIMIT": "20",
     "DOCPIPE_PAGE_TIME_LIMIT": "25",
@@ -264,13 +264,17 @@ class ServiceStack:
         if proc is None or proc.poll() is not None:
             return
         try:
-            os.killpg(proc.pid, sig)
+            # The main process only: it stops its own pool in order (a signal to the whole
+            # group would kill pool children first and make the pool respawn them).
+            proc.send_signal(sig)
             proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(10)
+            pass
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the group
         except ProcessLookupError:
             pass
+        proc.wait(10)
 
     def close(self) -> None:
         for name in list(self.procs):
