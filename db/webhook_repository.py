@@ -103,10 +103,20 @@ def get_endpoint(session: Session, tenant_id: str, endpoint_id: str) -> WebhookE
 
 
 def delete_endpoint(session: Session, tenant_id: str, endpoint_id: str) -> bool:
-    """Delete the endpoint and, with it, its deliveries and their attempts."""
+    """Delete the endpoint and, with it, its deliveries and their attempts.
+
+    A job's own callback_url that matched the endpoint keeps its delivery
+    (the job asked for it; it is now signed like any callback): deleting it
+    would make the outbox fan-out create and send it again.
+    """
     endpoint = get_endpoint(session, tenant_id, endpoint_id)
     if endpoint is None:
         return False
+    session.execute(
+        update(WebhookDelivery)
+        .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.destination == CALLBACK_DESTINATION)
+        .values(endpoint_id=None)
+    )
     ids = select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint_id)
     session.execute(delete(WebhookAttempt).where(WebhookAttempt.delivery_id.in_(ids)))
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint_id))

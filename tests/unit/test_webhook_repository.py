@@ -135,6 +135,17 @@ def test_a_callback_url_that_is_an_endpoint_is_signed_by_it_and_sent_once(db, te
     assert c.endpoint_id == ep and len(c.secrets) == 1 and c.webhook_id == f"msg_{only}"
 
 
+def test_deleting_that_endpoint_keeps_the_jobs_callback_delivery(db, tenants):
+    acme, _ = tenants
+    ep = endpoint(db, acme, url="https://erp.example/hook")
+    ended_job(db, acme, callback_url="https://erp.example/hook")
+    [only] = fan_out(db)
+    with db.session() as s:
+        assert repo.delete_endpoint(s, acme, ep)
+    assert fan_out(db) == []  # not fanned out (and sent) a second time
+    assert row(db, only).endpoint_id is None and claim(db, only).secrets == ()
+
+
 def test_claim_is_one_winner_and_a_lease(db, tenants):
     acme, _ = tenants
     ended_job(db, acme, callback_url="https://erp.example/cb")
