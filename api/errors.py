@@ -129,7 +129,14 @@ def error_processor(error: HTTPError):
 
 
 def register(app) -> None:
+    from sqlalchemy.exc import OperationalError
+
     app.error_processor(error_processor)
+
+    @app.errorhandler(OperationalError)
+    def _database_down(exc):  # the source of truth is unreachable: nothing was accepted
+        log.warning("database unavailable: %s", exc)
+        return envelope("service_unavailable", "the database is unavailable; try again shortly"), 503, {"Retry-After": "5"}
 
     @app.errorhandler(Exception)
     def _unexpected(exc):  # never a traceback to the client

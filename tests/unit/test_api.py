@@ -266,3 +266,16 @@ def test_old_webui_path_redirects_to_the_page(client):
     r = client.get("/ocr/webui")
     assert r.status_code == 302 and r.headers["Location"].endswith("/")
     assert client.get("/ocr/health").get_json()["status"] == "ok"
+
+
+def test_database_down_is_a_503_not_a_traceback(app, pdf2):
+    from db.session import Database
+    from tests.service_stack import free_port
+
+    # Point the running app at a port where no database listens.
+    app.extensions["docpipe"].database = Database(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/none")
+    client = app.test_client()
+    assert_envelope(client.get("/v1/jobs"), 503, "service_unavailable")
+    r = upload(client, ("a.pdf", pdf2))
+    assert_envelope(r, 503, "service_unavailable")
+    assert r.headers["Retry-After"]
