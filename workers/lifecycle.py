@@ -56,6 +56,14 @@ def install(app) -> None:
     @signals.worker_init.connect(weak=False)
     def _migrate(sender=None, **_):
         upgrade(Database.for_url(settings.database_url))
+        processes = getattr(sender, "concurrency", None) or settings.worker_concurrency
+        cores = os.cpu_count() or 1
+        if processes * settings.ocr_threads > cores:
+            # Oversubscribed cores make every page slower, not more pages faster.
+            log.warning(
+                "%d worker processes x %d OCR threads exceed %d cores; lower DOCPIPE_WORKER_CONCURRENCY "
+                "or DOCPIPE_OCR_THREADS", processes, settings.ocr_threads, cores,
+            )
 
     @signals.worker_process_init.connect(weak=False)
     def _after_fork(**_):
