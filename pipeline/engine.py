@@ -24,11 +24,9 @@ class OnnxSession:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
-        # Input shapes change with every page and line width, so an arena
-        # sized for the largest one is not reused well; without it memory is
-        # returned after each run, at no measurable speed cost (17.5 vs 17.7
-        # ms per 1000 px of line on this CPU).
-        opts.enable_cpu_mem_arena = False
+        # Keep ORT's memory arena: without it whole pages were 13 % slower
+        # (1.16 vs 1.01 s CPU per page) for only ~60 MB less peak memory.
+        opts.enable_cpu_mem_arena = True
         try:
             self._session = ort.InferenceSession(
                 str(path), sess_options=opts, providers=["CPUExecutionProvider"]
