@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench import corpus, report, tesseract
 from bench.alignment import line_errors
+from bench.docpipe_worker import DocpipeProcess
 from tests.factories import EN_TEXT, cer, encode_png, normalize_whitespace, render_text_image
 
 ENGINES = ("docpipe", "tesseract")
@@ -42,68 +43,8 @@ def _engine_revision() -> dict:
             "engine_uncommitted_changes": bool(git("status", "--porcelain", "--", "pipeline", "models"))}
 
 
-def _current_rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
-
-
 def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _reset_peak_rss() -> bool:
-    """Reset this process's RSS high-water mark (Linux ≥ 4.0), so the peak read
-    after one page belongs to that page's OCR, not to rendering the corpus."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
-
-
-def _high_water_mb() -> float | None:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return None
-
-
-class DocpipeRunner:
-    """docpipe through its public entry point, the engine built once."""
-
-    def __init__(self, models_dir: Path, threads: int):
-        # Imported here so `--engines tesseract` works on a tree without the engine.
-        from pipeline import Engine, EngineConfig, Options, PipelineError, open_document
-
-        self._open, self._error = open_document, PipelineError
-        self.engine = Engine(EngineConfig(models_dir=models_dir, threads=threads))
-        self.options = Options(mode="ocr", dpi=corpus.DPI)
-
-    def model_info(self) -> dict:
-        return dict(self.engine.model_info())
-
-    def run(self, data: bytes) -> dict:
-        reset = _reset_peak_rss()
-        wall0, cpu0 = time.perf_counter(), time.process_time()
-        try:
-            with self._open(data) as doc:
-                result = self.engine.process_page(doc, 1, self.options)
-        except self._error as exc:  # a failed page counts as empty text, and is reported
-            return {"text": "", "error": exc.code, "message": exc.message,
-                    "wall_s": time.perf_counter() - wall0, "cpu_s": time.process_time() - cpu0}
-        return {
-            "text": result.text,
-            # process CPU time covers every thread, so it shows if "one thread" leaks
-            "wall_s": time.perf_counter() - wall0,
-            "cpu_s": time.process_time() - cpu0,
-            "timings": dict(result.timings),
-            "confidence": result.confidence,
-            "lines": len(result.lines),
-            "preprocessing": dict(result.preprocessing),
-            "peak_rss_mb": _high_water_mb() if reset else None,
-        }
 
 
 def _tesseract_run(path: Path, lang: str) -> dict:
@@ -124,7 +65,7 @@ def _score(ref: str, hyp: str) -> dict:
     }
 
 
-def single_image_latency(runner: DocpipeRunner | None, engines: tuple[str, ...], out_dir: Path, runs: int) -> dict:
+def single_image_latency(runner: DocpipeProcess | None, engines: tuple[str, ...], out_dir: Path, runs: int) -> dict:
     """Median time for one 800×600 image with a few lines of text (the /v1/ocr case)."""
     img = render_text_image(EN_TEXT[:4], width=800, height=600, margin=40, size_px=26)
     data = encode_png(img)
@@ -168,13 +109,12 @@ def run_benchmark(args) -> dict:
         meta["tesseract"] = tesseract.version()
         meta["tesseract_langs"] = tesseract.LANGS
 
-    rss_before_engine = _current_rss_mb()
     runner = None
     if "docpipe" in engines:
         t0 = time.perf_counter()
-        runner = DocpipeRunner(args.models_dir, args.threads)
-        meta["docpipe_engine_build_s"] = time.perf_counter() - t0
-        meta["docpipe_models"] = runner.model_info()
+        runner = DocpipeProcess(args.models_dir, args.threads, corpus.DPI)
+        meta["docpipe_engine_build_s"] = time.perf_counter() - t0  # includes starting the worker process
+        meta["docpipe_models"] = runner.info["models"]
         # One call before measuring: ONNX Runtime's first inference allocates and
         # plans; a worker pays that once per process, not per page.
         warm = encode_png(render_text_image(EN_TEXT[:2], width=800, height=300, margin=40, size_px=26))
@@ -212,12 +152,15 @@ def run_benchmark(args) -> dict:
 
     latency = single_image_latency(runner, engines, out_dir, args.latency_runs) if args.latency_runs else {}
     tess_rss = [r["tesseract"]["peak_rss_mb"] for r in records if r.get("tesseract", {}).get("peak_rss_mb")]
+    if runner is not None:
+        runner.close()
     dp_rss = [r["docpipe"]["peak_rss_mb"] for r in records if r.get("docpipe", {}).get("peak_rss_mb")]
     memory = {
-        "docpipe_process_rss_before_engine_mb": rss_before_engine,
+        "docpipe_rss_before_engine_mb": runner.info["rss_before_engine_mb"] if runner else None,
+        "docpipe_rss_after_engine_mb": runner.info["rss_after_engine_mb"] if runner else None,
         "docpipe_peak_rss_mb_max": max(dp_rss) if dp_rss else None,
         "docpipe_peak_rss_mb_median": statistics.median(dp_rss) if dp_rss else None,
-        "process_peak_rss_mb": _peak_rss_mb(),
+        "benchmark_process_peak_rss_mb": _peak_rss_mb(),
         "tesseract_peak_rss_mb_max": max(tess_rss) if tess_rss else None,
         "tesseract_peak_rss_mb_median": statistics.median(tess_rss) if tess_rss else None,
     }
@@ -256,10 +199,10 @@ def print_report(results: dict, top: int) -> None:
     print(report.stage_table(results["stages"]))
     mem = results["memory"]
     print()
-    print(f"Peak RSS while OCR-ing a page: docpipe process max {report._num(mem['docpipe_peak_rss_mb_max'], '{:.0f}')} MB, "
-          f"median {report._num(mem['docpipe_peak_rss_mb_median'], '{:.0f}')} MB "
-          f"(the process held {mem['docpipe_process_rss_before_engine_mb']:.0f} MB before building the engine; "
-          f"whole benchmark process peak {mem['process_peak_rss_mb']:.0f} MB); "
+    print(f"Peak RSS while reading a page: docpipe worker process max {report._num(mem.get('docpipe_peak_rss_mb_max'), '{:.0f}')} MB, "
+          f"median {report._num(mem.get('docpipe_peak_rss_mb_median'), '{:.0f}')} MB "
+          f"(RSS {report._num(mem.get('docpipe_rss_before_engine_mb'), '{:.0f}')} MB after imports, "
+          f"{report._num(mem.get('docpipe_rss_after_engine_mb'), '{:.0f}')} MB with the engine built); "
           f"Tesseract per page: max {report._num(mem['tesseract_peak_rss_mb_max'], '{:.0f}')} MB, "
           f"median {report._num(mem['tesseract_peak_rss_mb_median'], '{:.0f}')} MB")
     lat = results["latency_800x600"]
