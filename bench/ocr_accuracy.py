@@ -170,6 +170,7 @@ def run_benchmark(args) -> dict:
         "meta": meta,
         "summary": report.summarize(records),
         "stages": report.stage_shares(records),
+        "throughput": report.throughput(records),
         "memory": memory,
         "latency_800x600": latency,
         "errors": {
@@ -205,6 +206,10 @@ def print_report(results: dict, top: int) -> None:
           f"{report._num(mem.get('docpipe_rss_after_engine_mb'), '{:.0f}')} MB with the engine built); "
           f"Tesseract per page: max {report._num(mem['tesseract_peak_rss_mb_max'], '{:.0f}')} MB, "
           f"median {report._num(mem['tesseract_peak_rss_mb_median'], '{:.0f}')} MB")
+    tp = report.throughput(results["pages"])
+    if tp:
+        print("Pages per second per core (1 / median CPU s per page): " + "; ".join(
+            f"{e} {tp[e]['pages_per_s_per_core']:.2f} ({tp[e]['median_cpu_s']:.2f} s)" for e in ENGINES if e in tp))
     lat = results["latency_800x600"]
     if lat:
         parts = [f"{e} median {lat[e]['median_s'] * 1000:.0f} ms (CER {100 * lat[e]['cer_free']:.2f}%)" for e in ENGINES if e in lat]

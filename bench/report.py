@@ -64,6 +64,17 @@ def summarize(records: list[dict]) -> dict:
     }
 
 
+def throughput(records: list[dict]) -> dict:
+    """Pages per second per core, from the median CPU seconds per page (steadier
+    than wall time on a shared machine)."""
+    out = {}
+    for engine in ENGINES:
+        cpu = [r[engine]["cpu_s"] for r in records if engine in r and r[engine].get("cpu_s")]
+        if cpu:
+            out[engine] = {"median_cpu_s": statistics.median(cpu), "pages_per_s_per_core": 1 / statistics.median(cpu)}
+    return out
+
+
 def stage_shares(records: list[dict]) -> dict:
     """Share of docpipe's total time per stage, and the median ms per page of each."""
     rows = [r["docpipe"]["timings"] for r in records if r.get("docpipe", {}).get("timings")]
