@@ -115,9 +115,14 @@ def corpus_specs(seed: int = DEFAULT_SEED) -> list[PageSpec]:
                     font=fonts[doc_no % len(fonts)], size_pt=SIZES_PT[doc_no % len(SIZES_PT)],
                     justify=justify and lang == "en", variant=variant, seed=doc_seed,
                 ))
-    # Interleave: en-clean, zh-scan, en-scan, zh-clean, ... so short runs see every group.
-    order = sorted(range(len(specs)), key=lambda i: (i // 4, [0, 2, 3, 1][i % 4]))
-    return [specs[i] for i in order]
+    # Order for short runs (--pages N): round k takes one page of every document,
+    # its (language, variant) rotating with the document, so the first 4 pages hold
+    # every language × variant and the first 12 every document and layout.
+    rotation = [("en", "clean"), ("zh", "scan"), ("en", "scan"), ("zh", "clean")]
+    def rank(spec: PageSpec) -> tuple[int, int]:
+        doc_no = int(spec.page_id.split("-")[1])
+        return (rotation.index((spec.lang, spec.variant)) - doc_no) % 4, doc_no
+    return sorted(specs, key=rank)
 
 
 @lru_cache(maxsize=64)

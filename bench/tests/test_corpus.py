@@ -30,6 +30,7 @@ def test_corpus_covers_languages_layouts_fonts_sizes_and_variants():
     assert {s.size_pt for s in SPECS} == {9, 10, 11, 12}
     # any short prefix (--pages 4) already mixes both languages and both variants
     assert {(s.lang, s.variant) for s in SPECS[:4]} == set(groups)
+    assert {s.layout for s in SPECS[:12]} == {"paragraphs", "two_columns", "table"}
 
 
 def test_rendering_is_deterministic_and_scan_keeps_the_truth():
