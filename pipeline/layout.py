@@ -133,7 +133,18 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
         _xy_cut(idx[b[:, 3] <= cut], boxes, line_h, s, out)
         _xy_cut(idx[b[:, 1] >= cut], boxes, line_h, s, out)
         return
-    # One row of boxes that overlap vertically: read left to right.
+    xgaps = _intervals_gaps(b[:, 0], b[:, 2])
+    if xgaps:
+        # A row of separate cells (one may hold several lines): each cell
+        # left to right, its own lines top to bottom.
+        edges = [-np.inf, *[(g0 + g1) / 2 for g0, g1 in xgaps], np.inf]
+        centre = (b[:, 0] + b[:, 2]) / 2
+        for lo, hi in zip(edges, edges[1:]):
+            cell = idx[(centre >= lo) & (centre < hi)]
+            if len(cell):
+                _xy_cut(cell, boxes, line_h, s, out)
+        return
+    # Boxes overlapping both ways (a collision of detections): left to right.
     out.append([int(i) for i in idx[np.argsort(b[:, 0], kind="stable")]])
 
 

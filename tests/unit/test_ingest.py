@@ -166,3 +166,31 @@ def test_rgba_png_transparent_background_is_white():
     Image.fromarray(rgba, "RGBA").save(buf, format="PNG")
     with open_document(buf.getvalue()) as doc:
         assert doc.raster_page(1).min() == 255
+
+
+@pytest.mark.parametrize("mode,fmt,kwargs", [
+    ("CMYK", "JPEG", {}),
+    ("I;16", "PNG", {}),
+    ("P", "PNG", {}),
+    ("1", "TIFF", {"compression": "group4"}),
+    ("RGB", "WEBP", {"lossless": True}),
+])
+def test_colour_modes_decode_to_grey_text_on_white(mode, fmt, kwargs):
+    from PIL import Image
+    import io
+
+    grey = np.full((40, 60), 255, np.uint8)
+    grey[10:30, 20:40] = 0
+    img = Image.fromarray(grey)
+    if mode == "I;16":
+        img = Image.fromarray(grey.astype(np.uint16) * 257).convert("I;16")
+    elif mode == "P":
+        img = img.convert("RGB").convert("P")
+    else:
+        img = img.convert(mode)
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **kwargs)
+    with open_document(buf.getvalue()) as doc:
+        out = doc.raster_page(1)
+    assert out.dtype == np.uint8 and out.shape == (40, 60)
+    assert out[15:25, 25:35].max() < 60 and out[:5].min() > 200

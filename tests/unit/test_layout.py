@@ -61,3 +61,14 @@ def test_large_gap_starts_a_new_block():
 
 def test_empty():
     assert reading_order([]) == []
+
+
+def test_table_row_with_a_two_line_cell_stays_before_the_next_row():
+    # Row: "1" | "Thermal ribbons" over "110 mm x 300 m" | "8" | "$692.00",
+    # cells top-aligned as in most invoices (jittered by a few pixels).
+    row = [[100, 103, 140, 131], [300, 100, 600, 130], [700, 98, 740, 128], [900, 102, 1100, 132]]
+    second_line = [[300, 140, 560, 170]]
+    nxt = [[100, 230, 140, 260], [300, 230, 600, 260], [700, 230, 740, 260], [900, 230, 1100, 260]]
+    boxes = list(reversed(row + second_line + nxt))
+    got = [boxes[i] for i in order(boxes)]
+    assert got[:4] == row and got[4] == second_line[0] and got[5:] == nxt
