@@ -309,12 +309,24 @@ def _rounded(box: list[float]) -> list[float]:
 
 
 def page_text(lines: list[Line]) -> str:
-    """Lines joined by newlines; a blank line between blocks."""
-    parts: list[str] = []
-    prev_block = None
+    """The page as text: a blank line between blocks, a newline between
+    lines, and a space between pieces of one visual row (table cells, or a
+    line the detector split at a wide gap), so a table row reads as a row."""
+    out: list[str] = []
+    prev: Line | None = None
     for line in lines:
-        if prev_block is not None and line.block != prev_block:
-            parts.append("")
-        parts.append(line.text)
-        prev_block = line.block
-    return "\n".join(parts)
+        if prev is not None:
+            if line.block != prev.block:
+                out.append("\n\n")
+            elif _same_row(prev.box, line.box):
+                out.append(" ")
+            else:
+                out.append("\n")
+        out.append(line.text)
+        prev = line
+    return "".join(out)
+
+
+def _same_row(a: list[float], b: list[float]) -> bool:
+    overlap = min(a[3], b[3]) - max(a[1], b[1])
+    return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and b[0] >= a[2] - 0.5 * (a[3] - a[1])

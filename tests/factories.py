@@ -195,25 +195,31 @@ def render_table_image(
     row_height: int | None = None,
     grid: bool = True,
 ) -> np.ndarray:
-    """A ruled table, cells left-aligned; reading order is row by row."""
+    """A ruled table, cells left-aligned; reading order is row by row.
+
+    Column widths follow their widest cell (plus padding), spread to fill
+    the page width when there is room.
+    """
     pil_font = _pil_font(font, size_px)
     ncols = max(len(r) for r in rows)
-    col_w = (width - 2 * margin) // ncols
+    pad = 24
+    natural = [max(pil_font.getlength(r[c]) if c < len(r) else 0 for r in rows) + 2 * pad for c in range(ncols)]
+    extra = max(0.0, (width - 2 * margin) - sum(natural)) / ncols
+    col_w = [int(w + extra) for w in natural]
+    xs = [margin + sum(col_w[:c]) for c in range(ncols + 1)]
     row_h = row_height or int(size_px * 2.0)
     height = 2 * margin + row_h * len(rows)
-    img = Image.new("L", (width, height), 255)
+    img = Image.new("L", (max(width, xs[-1] + margin), height), 255)
     draw = ImageDraw.Draw(img)
     for r, row in enumerate(rows):
         y = margin + r * row_h
         for c, cell in enumerate(row):
-            x = margin + c * col_w
-            draw.text((x + 12, y + (row_h - size_px) // 2), cell, font=pil_font, fill=0)
+            draw.text((xs[c] + pad, y + (row_h - size_px) // 2), cell, font=pil_font, fill=0)
     if grid:
         for r in range(len(rows) + 1):
             y = margin + r * row_h
-            draw.line([(margin, y), (margin + ncols * col_w, y)], fill=0, width=2)
-        for c in range(ncols + 1):
-            x = margin + c * col_w
+            draw.line([(xs[0], y), (xs[-1], y)], fill=0, width=2)
+        for x in xs:
             draw.line([(x, margin), (x, margin + len(rows) * row_h)], fill=0, width=2)
     return np.asarray(img, dtype=np.uint8).copy()
 
