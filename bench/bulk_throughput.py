@@ -141,7 +141,41 @@ def bulk_run(root: Path, workdir: Path, backend: str, concurrency: int, formats:
         first_job = next(r["job_id"] for r in read_manifest(out / "manifest.csv") if r["job_id"])
         batch_id = requests.get(f"{base}/v1/jobs/{first_job}", timeout=30).json().get("batch_id")
         batch = requests.get(f"{base}/v1/batches/{batch_id}", timeout=30).json() if batch_id else None
-    return {"wall_s": wall, "summary": proc.stdout.strip().splitlines()[-1], "batch": batch}
+        stages = where_time_went(stack)
+    return {"wall_s": wall, "summary": proc.stdout.strip().splitlines()[-1], "batch": batch, "stages": stages}
+
+
+def where_time_went(stack) -> dict:
+    """From the database's timestamps: how long work waited and how long the workers held it."""
+    from sqlalchemy import func, select
+
+    from db.models import Job, Page, PageResult
+
+    def median(values):
+        values = sorted(v for v in values if v is not None)
+        return values[len(values) // 2] if values else None
+
+    with stack.database().session() as s:
+        pages = s.execute(
+            select(Page.enqueued_at, Page.started_at, Page.finished_at, PageResult.result["timings"]["total"].as_float())
+            .join(PageResult, PageResult.page_id == Page.id)
+        ).all()
+        jobs = s.execute(
+            select(Job.created_at, func.min(Page.started_at), func.max(Page.finished_at), Job.finished_at)
+            .join(Page, Page.job_id == Job.id).group_by(Job.id)
+        ).all()
+    held = [(f - st).total_seconds() for _, st, f, _ in pages]
+    pipeline = [t for *_, t in pages if t is not None]
+    return {
+        "page_queue_wait_median_s": median((st - e).total_seconds() for e, st, _, _ in pages if e),
+        "page_held_by_worker_median_s": median(held),
+        "page_pipeline_median_s": median(pipeline),
+        "worker_held_sum_s": sum(held),
+        "pipeline_in_workers_sum_s": sum(pipeline),
+        "job_submit_to_first_page_median_s": median((first - c).total_seconds() for c, first, _, _ in jobs),
+        "job_last_page_to_finished_median_s": median((f - last).total_seconds() for _, _, last, f in jobs if f),
+        "job_submit_to_finished_median_s": median((f - c).total_seconds() for c, _, _, f in jobs if f),
+    }
 
 
 def main(argv=None) -> int:
@@ -176,6 +210,9 @@ def main(argv=None) -> int:
         b = run["batch"]
         print(f"server's batch view: {b['pages']['done']}/{b['pages']['total']} pages, "
               f"{b['pages_per_second']} pages/s over {b['elapsed_seconds']} s, confidence {b['confidence']}")
+    for name, value in run["stages"].items():
+        print(f"  {name:38s} {value:8.3f}" if value is not None else f"  {name:38s}        -")
+    results["stages"] = run["stages"]
     print(f"wall / sum of single-page times: {results['ratio_wall_to_sum']:.3f}")
     print(f"wall / (sum / 2 processes):      {results['ratio_wall_to_ideal_2_processes']:.3f}  (goal <= 1.10)")
     OUT.mkdir(exist_ok=True)

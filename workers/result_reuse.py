@@ -48,6 +48,7 @@ def pipeline_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def _library_versions() -> dict[str, str | None]:
     versions = {}
     for name in LIBRARIES:
@@ -67,7 +68,7 @@ def engine_inputs(engine) -> dict:
         "models": engine.model_info(),
         "engine": config,
         "pipeline": pipeline_fingerprint(),
-        "libraries": _library_versions(),
+        "libraries": dict(_library_versions()),
     }
 
 
