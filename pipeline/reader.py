@@ -152,75 +152,22 @@ class Engine:
 
     # -- OCR --------------------------------------------------------------
     def _ocr_page(self, doc: Document, page_no: int, options: Options, t0: float) -> PageResult:
-        timings: dict[str, float] = {}
-        clock = time.perf_counter()
-
-        def lap(stage: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            timings[stage] = timings.get(stage, 0.0) + now - clock
-            clock = now
-
+        clock = _StageClock()
         rendered = render_page(doc, page_no, options.dpi)
-        page_img = rendered.image
-        lap("render")
+        clock.lap("render")
 
-        gray, clahe = preprocess.enhance_contrast(page_img) if self.config.enhance_contrast else (page_img, False)
-        to_page = np.eye(3)  # working image → rendered page
-        rotation = 0
-        lap("preprocess")
+        gray, clahe = preprocess.enhance_contrast(rendered.image) if self.config.enhance_contrast else (rendered.image, False)
+        work = _Work(gray=gray, quads=[], to_page=np.eye(3))
+        clock.lap("preprocess")
 
-        quads = [d.quad for d in self.detector(gray)]
-        lap("detect")
+        self._detect_upright(work, clock)
+        decoded = self._recognize(work)
+        clock.lap("recognize")
 
-        if self.config.fix_orientation and preprocess.is_sideways(quads):
-            # Turn a quarter; if that was the wrong quarter the page is now
-            # upside down, which the check below catches.
-            gray, m = preprocess.rotate(gray, 90)
-            to_page, rotation = to_page @ np.linalg.inv(m), 90
-            lap("preprocess")
-            quads = [d.quad for d in self.detector(gray)]
-            lap("detect")
+        lines = self._assemble(work.quads, decoded, work.to_page, 0.0 if work.deskewed else work.skew, work.gray.shape)
+        clock.lap("layout")
 
-        skew = preprocess.skew_angle(quads)
-        deskewed = False
-        if abs(skew) >= preprocess.REDETECT_SKEW:
-            work, m = preprocess.rotate(gray, -skew)
-            lap("preprocess")
-            quads = [d.quad for d in self.detector(work)]
-            lap("detect")
-            gray, to_page, deskewed = work, to_page @ np.linalg.inv(m), True
-
-        rs = self.config.recognizer
-        quads = [expand_quad(q, rs.pad_x, rs.pad_y, gray.shape) for q in quads]
-        # The longest lines are read first: if they read badly, the page may
-        # be upside down, and only they are tried flipped.
-        sample = sorted(range(len(quads)), key=lambda i: -quad_size(quads[i])[0])[:FLIP_SAMPLE]
-        decoded: list[DecodedLine | None] = [None] * len(quads)
-        first = self.recognizer([crop_quad(gray, quads[i]) for i in sample])
-        if self.config.fix_orientation and first and _mean_conf(first) < FLIP_CHECK_BELOW:
-            flipped = self.recognizer([np.ascontiguousarray(crop_quad(gray, quads[i])[::-1, ::-1]) for i in sample])
-            if _mean_conf(flipped) >= _mean_conf(first) + FLIP_MARGIN:
-                gray, m = preprocess.rotate(gray, 180)
-                quads = [order_quad(preprocess.transform(q, m)) for q in quads]
-                to_page = to_page @ np.linalg.inv(m)
-                rotation = (rotation + 180) % 360
-                first = flipped
-        for i, d in zip(sample, first):
-            decoded[i] = d
-        rest = [i for i in range(len(quads)) if decoded[i] is None]
-        for i, d in zip(rest, self.recognizer([crop_quad(gray, quads[i]) for i in rest])):
-            decoded[i] = d
-        decoded = _page_punctuation(decoded)
-        lap("recognize")
-
-        lines = self._assemble(quads, decoded, to_page, skew if not deskewed else 0.0, gray.shape)
-        lap("layout")
-
-        timings["total"] = time.perf_counter() - t0
-        for stage in ("render", "preprocess", "detect", "recognize", "layout"):
-            timings.setdefault(stage, 0.0)
-        h, w = page_img.shape
+        h, w = rendered.image.shape
         return PageResult(
             page_no=page_no,
             width=int(w),
@@ -230,11 +177,66 @@ class Engine:
             text=page_text(lines),
             confidence=_page_confidence(lines),
             lines=lines,
-            timings={k: round(v, 4) for k, v in timings.items()},
-            preprocessing={"rotation": rotation, "deskew_angle": float(skew), "deskewed": deskewed,
+            timings=clock.result(time.perf_counter() - t0),
+            preprocessing={"rotation": work.rotation, "deskew_angle": float(work.skew), "deskewed": work.deskewed,
                            "clahe": clahe, "dpi": rendered.dpi},
             models=self.model_info(),
         )
+
+    @staticmethod
+    def _turn(work: "_Work", angle: float) -> np.ndarray:
+        """Rotate the working image; returns the matrix (old → new pixels)."""
+        work.gray, m = preprocess.rotate(work.gray, angle)
+        work.to_page = work.to_page @ np.linalg.inv(m)
+        return m
+
+    def _detect_upright(self, work: "_Work", clock: "_StageClock") -> None:
+        """Detect lines; turn sideways pages and re-detect on strongly skewed ones."""
+        work.quads = [d.quad for d in self.detector(work.gray)]
+        clock.lap("detect")
+        if self.config.fix_orientation and preprocess.is_sideways(work.quads):
+            # Turn a quarter; if that was the wrong quarter the page is now
+            # upside down, which the recognition check catches.
+            self._turn(work, 90)
+            work.rotation = 90
+            clock.lap("preprocess")
+            work.quads = [d.quad for d in self.detector(work.gray)]
+            clock.lap("detect")
+        work.skew = preprocess.skew_angle(work.quads)
+        if abs(work.skew) >= preprocess.REDETECT_SKEW:
+            self._turn(work, -work.skew)
+            work.deskewed = True
+            clock.lap("preprocess")
+            work.quads = [d.quad for d in self.detector(work.gray)]
+            clock.lap("detect")
+        rs = self.config.recognizer
+        work.quads = [expand_quad(q, rs.pad_x, rs.pad_y, work.gray.shape) for q in work.quads]
+
+    def _recognize(self, work: "_Work") -> list[DecodedLine]:
+        """Read every line; the longest first, to catch an upside-down page.
+
+        If the longest lines read badly and clearly better flipped, the page
+        is turned 180° before the rest is read.
+        """
+        quads = work.quads
+        sample = sorted(range(len(quads)), key=lambda i: -quad_size(quads[i])[0])[:FLIP_SAMPLE]
+        first = self.recognizer([crop_quad(work.gray, quads[i]) for i in sample])
+        if self.config.fix_orientation and first and _mean_conf(first) < FLIP_CHECK_BELOW:
+            flipped = self.recognizer(
+                [np.ascontiguousarray(crop_quad(work.gray, quads[i])[::-1, ::-1]) for i in sample])
+            if _mean_conf(flipped) >= _mean_conf(first) + FLIP_MARGIN:
+                m = self._turn(work, 180)
+                # The same lines, now upright: map the boxes instead of re-detecting.
+                work.quads = quads = [order_quad(preprocess.transform(q, m)) for q in quads]
+                work.rotation = (work.rotation + 180) % 360
+                first = flipped
+        decoded: list[DecodedLine | None] = [None] * len(quads)
+        for i, d in zip(sample, first):
+            decoded[i] = d
+        rest = [i for i in range(len(quads)) if decoded[i] is None]
+        for i, d in zip(rest, self.recognizer([crop_quad(work.gray, quads[i]) for i in rest])):
+            decoded[i] = d
+        return _page_punctuation(decoded)  # type: ignore[arg-type]
 
     def _assemble(self, quads, decoded, to_page, skew, shape) -> list[Line]:
         """Order the lines for reading and express them in page pixels."""
@@ -268,6 +270,36 @@ class Engine:
                 )
             )
         return lines
+
+
+@dataclass
+class _Work:
+    """One page's working state inside ``_ocr_page`` (never stored on the engine)."""
+
+    gray: np.ndarray
+    quads: list[np.ndarray]
+    to_page: np.ndarray  # 3×3: working image pixels → rendered page pixels
+    rotation: int = 0
+    skew: float = 0.0
+    deskewed: bool = False
+
+
+class _StageClock:
+    """Accumulates wall time per stage between calls to ``lap``."""
+
+    STAGES = ("render", "preprocess", "detect", "recognize", "layout")
+
+    def __init__(self):
+        self._last = time.perf_counter()
+        self._times = dict.fromkeys(self.STAGES, 0.0)
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self._times[stage] += now - self._last
+        self._last = now
+
+    def result(self, total: float) -> dict[str, float]:
+        return {**{k: round(v, 4) for k, v in self._times.items()}, "total": round(total, 4)}
 
 
 def _charset(session: OnnxSession, dict_path: Path) -> list[str]:
