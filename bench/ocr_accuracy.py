@@ -74,11 +74,14 @@ def single_image_latency(runner: DocpipeProcess | None, engines: tuple[str, ...]
     truth = "\n".join(EN_TEXT[:4])
     out: dict = {"runs": runs}
     for engine in engines:
-        times, last = [], {}
-        for _ in range(runs):
-            last = runner.run(data) if engine == "docpipe" else _tesseract_run(path, "en")
-            times.append(last["wall_s"])
-        out[engine] = {"median_s": statistics.median(times), "min_s": min(times), "cer_free": cer(truth, last["text"])}
+        results = [runner.run(data) if engine == "docpipe" else _tesseract_run(path, "en") for _ in range(runs)]
+        times = [r["wall_s"] for r in results]
+        out[engine] = {"median_s": statistics.median(times), "min_s": min(times),
+                       "median_cpu_s": statistics.median(r["cpu_s"] for r in results),
+                       "cer_free": cer(truth, results[-1]["text"])}
+        if engine == "docpipe":
+            out[engine]["median_stage_ms"] = {
+                k: 1000 * statistics.median(r["timings"].get(k, 0.0) for r in results) for k in results[-1].get("timings", {})}
     return out
 
 
@@ -214,6 +217,9 @@ def print_report(results: dict, top: int) -> None:
     if lat:
         parts = [f"{e} median {lat[e]['median_s'] * 1000:.0f} ms (CER {100 * lat[e]['cer_free']:.2f}%)" for e in ENGINES if e in lat]
         print(f"Single 800×600 image, {lat['runs']} runs: " + "; ".join(parts))
+        stages = lat.get("docpipe", {}).get("median_stage_ms")
+        if stages:
+            print("  docpipe stages, median ms: " + ", ".join(f"{k} {v:.0f}" for k, v in stages.items()))
     for lang, errors in results["errors"].items():
         if not any(r["lang"] == lang and "docpipe" in r for r in results["pages"]):
             continue
