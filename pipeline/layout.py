@@ -1,11 +1,14 @@
 """Reading order: lines → blocks, top to bottom, column by column.
 
-A recursive XY-cut over the line boxes: a region is split at a vertical
-gutter when both sides look like text columns (wide, filled lines), else
-at its widest horizontal gap, until each region is one row of boxes read
-left to right. Tables therefore read row by row (their cells are narrow or
-short, so their gutters are not taken as columns), while two-column text
-reads column by column. Boxes must be upright (de-skewed) for this.
+A recursive XY-cut over the line boxes. A region is first split at a
+vertical gutter that few boxes cross, when both sides look like text
+columns (wide, filled lines); the boxes crossing it (titles, headings)
+cut the columns into bands, each read left column first. Otherwise the
+region is cut at its widest horizontal gap, and finally a row is split
+into cells at its vertical gaps. Tables therefore read row by row (their
+cells are narrow or short, so their gutters are not taken as columns),
+while two-column text reads column by column even when one column runs
+longer than the other. Boxes must be upright (de-skewed) for this.
 """
 from __future__ import annotations
 

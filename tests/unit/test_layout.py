@@ -72,3 +72,15 @@ def test_table_row_with_a_two_line_cell_stays_before_the_next_row():
     boxes = list(reversed(row + second_line + nxt))
     got = [boxes[i] for i in order(boxes)]
     assert got[:4] == row and got[4] == second_line[0] and got[5:] == nxt
+
+
+def test_longer_left_column_with_a_paragraph_gap_below_the_right_one():
+    # The right column ends early; the left one has a paragraph break below
+    # that point. That page-wide horizontal gap must not be taken as the
+    # end of both columns (it was: the left column's tail came last).
+    title = [[500, 40, 1100, 90]]
+    left = lines(100, 760, 150, 6) + lines(100, 760, 520, 4)
+    right = lines(840, 1500, 150, 5)
+    boxes = right + title + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == title + left + right
