@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 _runner: "DocpipeRunner | None" = None  # one per child process
@@ -58,6 +60,9 @@ class DocpipeRunner:
         except self._error as exc:  # a failed page counts as empty text, and is reported
             return {"text": "", "error": exc.code, "message": exc.message,
                     "wall_s": time.perf_counter() - wall0, "cpu_s": time.process_time() - cpu0}
+        except Exception as exc:  # an engine bug: report it and keep benchmarking the other pages
+            return {"text": "", "error": "unexpected_error", "message": f"{type(exc).__name__}: {exc}",
+                    "wall_s": time.perf_counter() - wall0, "cpu_s": time.process_time() - cpu0}
         return {
             "text": result.text,
             "wall_s": time.perf_counter() - wall0,
@@ -87,16 +92,28 @@ def _run(data: bytes) -> dict:
 
 
 class DocpipeProcess:
-    """A one-process pool holding the engine; ``run(png_bytes)`` → result dict."""
+    """One worker process holding the engine; ``run(png_bytes)`` → result dict.
+
+    If the worker dies (a crash in native code, the OOM killer), that page is
+    recorded as failed and a fresh worker is started for the next one.
+    """
 
     def __init__(self, models_dir: Path, threads: int, dpi: int):
-        ctx = multiprocessing.get_context("spawn")
-        self._pool = ctx.Pool(1, initializer=_start, initargs=(models_dir, threads, dpi))
-        self.info = self._pool.apply(_info)  # also waits until the engine is built
+        self._args = (models_dir, threads, dpi)
+        self._start_pool()
+        self.info = self._pool.submit(_info).result()  # also waits until the engine is built
+
+    def _start_pool(self) -> None:
+        self._pool = ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=self._args)
 
     def run(self, data: bytes) -> dict:
-        return self._pool.apply(_run, (data,))
+        try:
+            return self._pool.submit(_run, data).result()
+        except BrokenProcessPool as exc:
+            self._pool.shutdown(wait=False)
+            self._start_pool()
+            return {"text": "", "error": "worker_lost", "message": str(exc), "wall_s": 0.0, "cpu_s": 0.0}
 
     def close(self) -> None:
-        self._pool.close()
-        self._pool.join()
+        self._pool.shutdown(wait=True)
