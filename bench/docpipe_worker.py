@@ -35,6 +35,10 @@ def _reset_peak_rss() -> bool:
         return False
 
 
+class EngineUnavailableError(RuntimeError):
+    code = "engine_unavailable"
+
+
 class DocpipeRunner:
     """docpipe through its public entry point, the engine built once."""
 
@@ -77,12 +81,11 @@ class DocpipeRunner:
         }
 
 
-def _start(models_dir: Path, threads: int, dpi: int) -> None:
+def _info(models_dir: Path, threads: int, dpi: int) -> dict:
+    """Build the engine (a task, not the pool's initializer, so a missing model
+    comes back as the engine's own error instead of a dead pool)."""
     global _runner
     _runner = DocpipeRunner(models_dir, threads, dpi)
-
-
-def _info() -> dict:
     return {"models": _runner.model_info(), "rss_before_engine_mb": _runner.rss_before_engine_mb,
             "rss_after_engine_mb": _rss_mb("VmRSS")}
 
@@ -101,11 +104,14 @@ class DocpipeProcess:
     def __init__(self, models_dir: Path, threads: int, dpi: int):
         self._args = (models_dir, threads, dpi)
         self._start_pool()
-        self.info = self._pool.submit(_info).result()  # also waits until the engine is built
 
     def _start_pool(self) -> None:
-        self._pool = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=self._args)
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            self.info = self._pool.submit(_info, *self._args).result()
+        except Exception as exc:
+            self._pool.shutdown(wait=False)
+            raise EngineUnavailableError(f"docpipe's engine could not be built: {type(exc).__name__}: {exc}") from exc
 
     def run(self, data: bytes) -> dict:
         try:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bench import corpus, report, tesseract
 from bench.alignment import line_errors
-from bench.docpipe_worker import DocpipeProcess
+from bench.docpipe_worker import DocpipeProcess, EngineUnavailableError
 from tests.factories import EN_TEXT, cer, encode_png, normalize_whitespace, render_text_image
 
 ENGINES = ("docpipe", "tesseract")
@@ -95,6 +95,27 @@ def _progress(i: int, n: int, rec: dict) -> None:
     print("  ".join(parts), flush=True)
 
 
+def _measure_page(page: corpus.Page, engines: tuple[str, ...], runner: DocpipeProcess | None, out_dir: Path) -> dict:
+    """Both engines on one page, scored; their texts are kept next to the PNG."""
+    spec, ref = page.spec, page.text
+    path = out_dir / f"{spec.page_id}.png"
+    data = page.png()
+    path.write_bytes(data)
+    (out_dir / f"{spec.page_id}.gt.txt").write_text(ref + "\n", encoding="utf-8")
+    rec = {
+        "page_id": spec.page_id, "lang": spec.lang, "variant": spec.variant, "layout": spec.layout,
+        "kind": spec.kind, "font": spec.font, "size_pt": spec.size_pt, "scan": page.scan,
+        "ref_chars_free": len("".join(ref.split())), "ref_chars_collapsed": len(normalize_whitespace(ref)),
+        "ref_chars_nfkc": len("".join(unicodedata.normalize("NFKC", ref).split())),
+    }
+    for engine in engines:
+        result = runner.run(data) if engine == "docpipe" else _tesseract_run(path, spec.lang)
+        result.update(_score(ref, result["text"]))
+        (out_dir / f"{spec.page_id}.{engine}.txt").write_text(result["text"], encoding="utf-8")
+        rec[engine] = result
+    return rec
+
+
 def run_benchmark(args) -> dict:
     engines = tuple(e for e in ENGINES if e in args.engines.split(","))
     specs = [
@@ -126,37 +147,24 @@ def run_benchmark(args) -> dict:
     records: list[dict] = []
     worst: dict[str, list[dict]] = {"en": [], "zh": []}
     confusions: dict[str, Counter] = {"en": Counter(), "zh": Counter()}
-    for i, spec in enumerate(specs):
-        page = corpus.render_page(spec)
-        data = page.png()
-        path = out_dir / f"{spec.page_id}.png"
-        path.write_bytes(data)
-        (out_dir / f"{spec.page_id}.gt.txt").write_text(page.text + "\n", encoding="utf-8")
-        ref = page.text
-        rec = {
-            "page_id": spec.page_id, "lang": spec.lang, "variant": spec.variant, "layout": spec.layout,
-            "kind": spec.kind, "font": spec.font, "size_pt": spec.size_pt, "scan": page.scan,
-            "ref_chars_free": len("".join(ref.split())), "ref_chars_collapsed": len(normalize_whitespace(ref)),
-            "ref_chars_nfkc": len("".join(unicodedata.normalize("NFKC", ref).split())),
-        }
-        for engine in engines if i % 2 == 0 else engines[::-1]:
-            result = runner.run(data) if engine == "docpipe" else _tesseract_run(path, spec.lang)
-            result.update(_score(ref, result["text"]))
-            (out_dir / f"{spec.page_id}.{engine}.txt").write_text(result["text"], encoding="utf-8")
-            rec[engine] = result
-        if "docpipe" in rec:
-            lines, conf = line_errors(page.lines, rec["docpipe"]["text"])
-            confusions[spec.lang].update(conf)
-            worst[spec.lang].extend(
-                {"page_id": spec.page_id, "reference": l.reference, "hypothesis": l.hypothesis, "errors": l.errors}
-                for l in lines if l.errors)
-        records.append(rec)
-        _progress(i, len(specs), rec)
-
-    latency = single_image_latency(runner, engines, out_dir, args.latency_runs) if args.latency_runs else {}
+    try:
+        for i, spec in enumerate(specs):
+            page = corpus.render_page(spec)
+            # alternate who goes first, so neither engine always meets a warm cache
+            rec = _measure_page(page, engines if i % 2 == 0 else engines[::-1], runner, out_dir)
+            if "docpipe" in rec:
+                lines, conf = line_errors(page.lines, rec["docpipe"]["text"])
+                confusions[spec.lang].update(conf)
+                worst[spec.lang].extend(
+                    {"page_id": spec.page_id, "reference": l.reference, "hypothesis": l.hypothesis, "errors": l.errors}
+                    for l in lines if l.errors)
+            records.append(rec)
+            _progress(i, len(specs), rec)
+        latency = single_image_latency(runner, engines, out_dir, args.latency_runs) if args.latency_runs else {}
+    finally:
+        if runner is not None:
+            runner.close()
     tess_rss = [r["tesseract"]["peak_rss_mb"] for r in records if r.get("tesseract", {}).get("peak_rss_mb")]
-    if runner is not None:
-        runner.close()
     dp_rss = [r["docpipe"]["peak_rss_mb"] for r in records if r.get("docpipe", {}).get("peak_rss_mb")]
     memory = {
         "docpipe_rss_before_engine_mb": runner.info["rss_before_engine_mb"] if runner else None,
@@ -195,6 +203,10 @@ def print_report(results: dict, top: int) -> None:
         print(f"engine at {meta['git_head']}{' + uncommitted changes in pipeline/ or models/' if meta['engine_uncommitted_changes'] else ''}")
     print()
     print(report.accuracy_table(summary["by_language_variant"] + summary["by_language"]))
+    failed = {e: [f"{r['page_id']} ({r[e]['error']})" for r in results["pages"] if r.get(e, {}).get("error")] for e in ENGINES}
+    for engine, pages in failed.items():
+        if pages:
+            print(f"{engine} failed on {len(pages)} page(s), counted as empty text: {', '.join(pages)}")
     print()
     print("By layout:")
     print(report.accuracy_table(summary["by_language_layout"]))
@@ -249,7 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         print_report(json.loads(args.report.read_text(encoding="utf-8")), args.top)
         return 0
     started = time.perf_counter()
-    results = run_benchmark(args)
+    try:
+        results = run_benchmark(args)
+    except (EngineUnavailableError, tesseract.TesseractError) as exc:
+        print(f"error: {exc.code}: {exc}", file=sys.stderr)
+        return 2
     print_report(results, args.top)
     results["meta"]["duration_s"] = time.perf_counter() - started
     print(f"\nbenchmark took {results['meta']['duration_s']:.0f} s")

@@ -43,3 +43,10 @@ def test_micro_average_weighs_pages_by_length():
     assert summary["docpipe"]["cer_free"] == pytest.approx(0.01)
     assert summary["cer_ratio"] == pytest.approx(0.05)
     assert summary["time_ratio"] == pytest.approx(1.0)
+
+
+def test_missing_models_stop_the_run_with_the_engines_message(tmp_path: Path, capsys):
+    code = ocr_accuracy.main(["--pages", "1", "--models-dir", str(tmp_path / "none"), "--out", str(tmp_path / "pages")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "engine_unavailable" in err and "make models" in err
