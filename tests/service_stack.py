@@ -285,6 +285,22 @@ class ServiceStack:
             pass
         if self.pg_database:
             drop_postgres_database(self.pg_database)
+        self._drop_redis_keys()
+
+    def _drop_redis_keys(self) -> None:
+        # Leave the shared Redis as we found it: every key of this stack carries its prefix.
+        url, prefix = self.env.get("DOCPIPE_BROKER_URL", ""), self.env.get("DOCPIPE_QUEUE_PREFIX", "")
+        if not url.startswith("redis://") or not prefix:
+            return
+        import redis
+
+        try:
+            client = redis.Redis.from_url(url, socket_connect_timeout=2)
+            keys = [k for pattern in (f"{prefix}*", f"_kombu.binding.{prefix}*") for k in client.scan_iter(pattern)]
+            if keys:
+                client.delete(*keys)
+        except redis.RedisError:
+            pass  # a private redis-server may already be gone
 
     def __enter__(self):
         return self
