@@ -78,10 +78,15 @@ def test_refused_inputs_raise_typed_errors(client):
         client.result("no-such-job", "txt")
 
 
-def test_server_without_batches_is_detected(client):
-    # Batches come with a later server version; until then the route is a 404 (or 405) envelope.
-    from client import MethodNotAllowed
-
-    with pytest.raises((NotFound, MethodNotAllowed)) as err:
-        client.create_batch("archive")
-    assert err.value.status in (404, 405)
+def test_batch_created_and_aggregated_through_the_client(client):
+    batch = client.create_batch("archive", external_ref="box-7")
+    assert batch["id"] and batch["name"] == "archive"
+    png = encode_png(render_text_image([EN_TEXT[5]], size_px=22, width=900, margin=30))
+    job = client.submit(png, filename="one.png", batch_id=batch["id"])
+    client.wait(job["id"], timeout=120)
+    view = client.batch(batch["id"])
+    assert view["id"] == batch["id"]
+    assert view["status"] == "completed", view
+    with pytest.raises(NotFound) as err:
+        client.batch("00000000000000000000000000000000")
+    assert err.value.status == 404
