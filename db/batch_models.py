@@ -2,8 +2,9 @@
 
 A job points at its batch through ``jobs.batch_id`` (declared on ``Job`` in
 db/models.py; the foreign key, ``ON DELETE SET NULL``, is in migration 0003).
-A batch holds no state of its own: files, pages, speed and whether it is
-complete are all derived from its jobs, so it can never disagree with them.
+Files, pages and speed are derived from its jobs, so they can never
+disagree with them. ``completed_at`` is the one exception: it is the guard
+that lets exactly one transaction announce ``batch.completed``.
 """
 from __future__ import annotations
 
@@ -23,4 +24,8 @@ class Batch(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     external_ref: Mapped[str | None] = mapped_column(String(200))
+    callback_url: Mapped[str | None] = mapped_column(String(2000))  # gets batch.completed (migration 0004)
+    # Set by the transaction that ends the batch's last job (it also writes batch.completed to the outbox);
+    # cleared when a job is added to the batch again.
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

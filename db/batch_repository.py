@@ -12,15 +12,22 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.batch_models import Batch
-from db.clock import utcnow
-from db.models import JOB_ACTIVE, PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageResult, new_id
+from db.clock import isoformat, utcnow
+from db.models import JOB_ACTIVE, PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageResult, WebhookEvent, new_id
 from db.repository import decode_cursor, encode_cursor
+from db.webhook_models import WebhookEndpoint
 
 BATCH_EMPTY, BATCH_RUNNING, BATCH_COMPLETED = "empty", "running", "completed"
+BATCH_COMPLETED_EVENT = "batch.completed"
 
 
-def create_batch(session: Session, tenant_id: str, name: str, external_ref: str | None = None) -> Batch:
-    batch = Batch(id=new_id(), tenant_id=tenant_id, name=name, external_ref=external_ref, created_at=utcnow())
+def create_batch(
+    session: Session, tenant_id: str, name: str, external_ref: str | None = None, callback_url: str | None = None
+) -> Batch:
+    batch = Batch(
+        id=new_id(), tenant_id=tenant_id, name=name, external_ref=external_ref, callback_url=callback_url,
+        created_at=utcnow(),
+    )
     session.add(batch)
     session.flush()
     return batch
@@ -33,6 +40,77 @@ def get_batch(session: Session, tenant_id: str, batch_id: str) -> Batch | None:
 
 def add_job(session: Session, batch_id: str, job_id: str) -> None:
     session.execute(update(Job).where(Job.id == job_id).values(batch_id=batch_id))
+    # A batch that had ended is open again: the end of its new last job announces it once more.
+    session.execute(update(Batch).where(Batch.id == batch_id, Batch.completed_at.is_not(None)).values(completed_at=None))
+
+
+def complete_if_last(session: Session, job_id: str) -> str | None:
+    """Called in the transaction that ended ``job_id``: if that was its batch's last active job, mark the
+    batch completed and write ``batch.completed`` into the outbox. Returns the batch id when it did.
+
+    Two jobs of a batch ending at once must not both think the other is
+    still running (each sees only its own end): the batch row is locked
+    first, so the second transaction waits, then counts with a fresh
+    snapshot under READ COMMITTED and sees the first one's end. The
+    guarded UPDATE on ``completed_at`` makes exactly one of them write the
+    event. (SQLite serializes writers anyway; FOR UPDATE is a no-op there.)
+    """
+    batch_id = session.scalar(select(Job.batch_id).where(Job.id == job_id))
+    if not batch_id:
+        return None
+    row = session.execute(
+        select(Batch.completed_at).where(Batch.id == batch_id).with_for_update()
+    ).first()
+    if row is None or row.completed_at is not None:
+        return None
+    active = session.scalar(
+        select(func.count()).select_from(Job).where(Job.batch_id == batch_id, Job.status.in_(JOB_ACTIVE))
+    )
+    if active:
+        return None
+    batch = session.get(Batch, batch_id)
+    if not batch.callback_url and not _has_subscriber(session, batch.tenant_id):
+        # Nobody would receive it: an outbox row with no destination would be scanned by every sweep.
+        return None
+    now = utcnow()
+    won = session.execute(
+        update(Batch).where(Batch.id == batch_id, Batch.completed_at.is_(None)).values(completed_at=now)
+    )
+    if won.rowcount != 1:
+        return None
+    session.refresh(batch)
+    session.add(
+        WebhookEvent(
+            job_id=job_id,  # the job whose end completed the batch: one event per completion
+            tenant_id=batch.tenant_id,
+            type=BATCH_COMPLETED_EVENT,
+            callback_url=batch.callback_url,
+            payload=batch_summary(session, batch, now),
+        )
+    )
+    return batch_id
+
+
+def _has_subscriber(session: Session, tenant_id: str) -> bool:
+    endpoints = session.scalars(
+        select(WebhookEndpoint.events).where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.disabled_at.is_(None))
+    )
+    return any(BATCH_COMPLETED_EVENT in (events or ()) for events in endpoints)
+
+
+def batch_summary(session: Session, batch: Batch, now: datetime | None = None) -> dict:
+    """The outbox payload of ``batch.completed``: counts only, never text or file names."""
+    p = batch_progress(session, batch.id, now)
+    return {
+        "type": BATCH_COMPLETED_EVENT,
+        "batch_id": batch.id,
+        "name": batch.name,
+        "external_ref": batch.external_ref,
+        "files": {"total": sum(p.jobs.values()), "by_status": p.jobs},
+        "pages": {"total": p.pages_total, "by_status": p.pages},
+        "confidence": p.confidence,
+        "completed_at": isoformat(batch.completed_at or now),
+    }
 
 
 @dataclass
