@@ -171,7 +171,7 @@ class WebhookEvent(Base):
     job_id: Mapped[str] = mapped_column(String(32), index=True)
     tenant_id: Mapped[str] = mapped_column(String(32), index=True)
     type: Mapped[str] = mapped_column(String(32))
-    callback_url: Mapped[str] = mapped_column(String(2000))
+    callback_url: Mapped[str | None] = mapped_column(String(2000))  # None: endpoints only (batch.completed, migration 0004)
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
