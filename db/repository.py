@@ -496,7 +496,15 @@ def finalize_job(session: Session, job_id: str) -> str | None:
     if won.rowcount != 1:
         return None
     _write_outbox(session, job_id, final)
+    _complete_batch(session, job_id)
     return final
+
+
+def _complete_batch(session: Session, job_id: str) -> None:
+    # Imported here: batch_repository imports this module (cursors).
+    from db.batch_repository import complete_if_last
+
+    complete_if_last(session, job_id)
 
 
 def _first_error_code(session: Session, job_id: str) -> str:
@@ -554,6 +562,7 @@ def cancel_job(session: Session, job_id: str) -> bool:
         .values(status=PAGE_CANCELED, finished_at=now, lease_until=None)
     )
     _write_outbox(session, job_id, JOB_CANCELED)
+    _complete_batch(session, job_id)
     return True
 
 
