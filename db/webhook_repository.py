@@ -15,6 +15,7 @@ block is the transaction. Building event bodies is the caller's job
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +37,8 @@ from db.webhook_models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+
+log = logging.getLogger(__name__)
 
 ROTATION_OVERLAP = timedelta(hours=24)
 FAN_OUT_LOOKBACK = timedelta(days=3)  # endpoints are told about jobs that ended this recently
@@ -257,15 +260,20 @@ def fan_out_outbox(session: Session, render: Render, limit: int = 500) -> list[s
     endpoints = _active_endpoints(session, {e.tenant_id for e in events})
     now, created = utcnow(), []
     for event in events:
-        body = render(event.payload)
+        try:
+            body = render(event.payload)
+        except Exception:  # noqa: BLE001 - one malformed row must not hold back every other event
+            log.exception("outbox event %s (%s) cannot be rendered; skipped", event.id, event.type)
+            continue
         mine = [ep for ep in endpoints if ep.tenant_id == event.tenant_id]
-        same_url = next((ep for ep in mine if ep.url == event.callback_url), None)
+        same_url = next((ep for ep in mine if event.callback_url and ep.url == event.callback_url), None)
         common = dict(tenant_id=event.tenant_id, job_id=event.job_id, event_type=event.type, body=body,
                       event_id=event.id, now=now)
-        created.append(
-            _add_delivery(session, destination=CALLBACK_DESTINATION, url=event.callback_url,
-                          endpoint_id=same_url.id if same_url else None, **common)
-        )
+        if event.callback_url:  # a batch event may be for endpoints only
+            created.append(
+                _add_delivery(session, destination=CALLBACK_DESTINATION, url=event.callback_url,
+                              endpoint_id=same_url.id if same_url else None, **common)
+            )
         for ep in mine:
             if ep is not same_url and event.type in ep.events:
                 created.append(_add_delivery(session, destination=ep.id, url=ep.url, endpoint_id=ep.id, **common))

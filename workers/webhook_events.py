@@ -22,7 +22,8 @@ JOB_EVENT_TYPES = {
     "canceled": "job.canceled",
 }
 PAGE_COMPLETED = "page.completed"
-EVENT_TYPES = frozenset(JOB_EVENT_TYPES.values()) | {PAGE_COMPLETED}
+BATCH_COMPLETED = "batch.completed"
+EVENT_TYPES = frozenset(JOB_EVENT_TYPES.values()) | {PAGE_COMPLETED, BATCH_COMPLETED}
 
 
 def _iso(moment: datetime | str | None) -> str:
@@ -104,6 +105,38 @@ def page_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | 
             "links": links,
         },
     }
+
+
+def _counts(value) -> dict:
+    value = value if isinstance(value, Mapping) else {}
+    by_status = value.get("by_status") if isinstance(value.get("by_status"), Mapping) else {}
+    return {"total": int(value.get("total") or 0), "by_status": {str(k): int(v) for k, v in by_status.items()}}
+
+
+def batch_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | str | None = None) -> dict:
+    """``batch.completed``: the batch's last job has ended. Files and pages by state, mean confidence, links."""
+    batch_id = str(summary["batch_id"])
+    batch = f"{base_url.rstrip('/')}/v1/batches/{quote(batch_id, safe='')}"
+    return {
+        "type": BATCH_COMPLETED,
+        "timestamp": _iso(occurred_at or summary.get("completed_at")),
+        "data": {
+            "batch_id": batch_id,
+            "name": summary.get("name"),
+            "external_ref": summary.get("external_ref"),
+            "files": _counts(summary.get("files")),
+            "pages": _counts(summary.get("pages")),
+            "confidence": _confidence(summary.get("confidence")),
+            "links": {"batch": batch, "jobs": f"{batch}/jobs"},
+        },
+    }
+
+
+def outbox_event(summary: Mapping, *, base_url: str = "") -> dict:
+    """The event for an outbox payload: a batch's carries its ``type``; a job's is told by its status."""
+    if summary.get("type") == BATCH_COMPLETED:
+        return batch_event(summary, base_url=base_url)
+    return job_event(summary, base_url=base_url)
 
 
 def encode(event: Mapping) -> bytes:

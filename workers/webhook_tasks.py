@@ -24,7 +24,7 @@ from kombu.exceptions import KombuError
 from db import webhook_repository as repo
 from db.session import Database
 from workers.queues import WEBHOOKS
-from workers.webhook_events import encode, job_event, page_event
+from workers.webhook_events import encode, job_event, outbox_event, page_event
 from workers.webhook_retry import Outcome, RetryPolicy
 from workers.webhook_transport import send
 
@@ -149,7 +149,7 @@ def sweep_webhooks(settings, database: Database, celery) -> dict:
     """Called by the periodic sweep: turn ended jobs into deliveries and publish what is due or lost."""
     render = body_renderer(settings)
     with database.session() as s:
-        created = repo.fan_out_outbox(s, render) + repo.fan_out_jobs(s, render)
+        created = repo.fan_out_outbox(s, body_renderer(settings, outbox_event)) + repo.fan_out_jobs(s, render)
         created += repo.fan_out_pages(s, body_renderer(settings, page_event))
     with database.session() as s:
         # A countdown message normally fires within a second of its time; after the grace the
