@@ -13,6 +13,10 @@ BATCH_STATUSES = ("empty", "running", "completed")
 class BatchCreate(Schema):
     name = String(required=True, validate=Length(min=1, max=200), metadata={"description": "e.g. the archive's folder name"})
     external_ref = String(validate=Length(max=200), allow_none=True, metadata={"description": "the caller's id, echoed back"})
+    callback_url = String(
+        validate=Length(max=2000), allow_none=True,
+        metadata={"description": "gets the signed batch.completed event when the batch's last job ends"},
+    )
 
 
 class BatchFiles(Schema):
@@ -36,6 +40,7 @@ class BatchView(Schema):
     id = String()
     name = String()
     external_ref = String(allow_none=True)
+    callback_url = String(allow_none=True)
     status = String(metadata={"enum": list(BATCH_STATUSES), "description": "completed: every job has ended"})
     files = Nested(BatchFiles)
     pages = Nested(BatchPages)

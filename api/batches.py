@@ -4,11 +4,14 @@ Tenant-scoped like jobs: another tenant's batch is simply not found.
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from apiflask import APIBlueprint
 from flask import url_for
 
 from api import job_views
 from api.auth import authenticate, current_tenant
+from api.callback_policy import require_signable_callback
 from api.batch_schemas import BatchCreate, BatchJobsList, BatchJobsQuery, BatchView
 from api.errors import ApiError, InvalidOption, NotFound
 from api.services import services
@@ -52,6 +55,7 @@ def batch_view(session, batch) -> dict:
         "id": batch.id,
         "name": batch.name,
         "external_ref": batch.external_ref,
+        "callback_url": batch.callback_url,
         "status": p.status,
         "files": {"total": sum(p.jobs.values()), "by_status": p.jobs},
         "pages": {
@@ -74,6 +78,15 @@ def batch_view(session, batch) -> dict:
     }
 
 
+def _callback_url(value: str | None) -> str | None:
+    value = (value or "").strip() or None
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidOption("callback_url must be an absolute http(s) URL", details={"field": "callback_url"})
+    return value
+
+
 @bp.post("/batches")
 @bp.input(BatchCreate, arg_name="body")
 @bp.output(BatchView, status_code=201)
@@ -84,7 +97,9 @@ def create_batch(body):
         if not name:
             raise InvalidOption("name must not be blank", details={"field": "name"})
         external_ref = (body.get("external_ref") or "").strip() or None
-        batch = batch_repository.create_batch(s, current_tenant(), name, external_ref)
+        callback_url = _callback_url(body.get("callback_url"))
+        require_signable_callback(s, current_tenant(), callback_url, services().settings)
+        batch = batch_repository.create_batch(s, current_tenant(), name, external_ref, callback_url)
         view = batch_view(s, batch)
     return view, 201, {"Location": view["links"]["self"]}
 
