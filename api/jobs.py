@@ -10,6 +10,7 @@ from flask import request, url_for
 from api import job_views
 from api.batches import require_batch
 from api.auth import authenticate, current_tenant
+from api.callback_policy import require_signable_callback
 from api.errors import InvalidOption, NotFound
 from api.schemas import JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery
 from api.services import services
@@ -75,6 +76,9 @@ def submit_job(_form):
     if submission.options.batch_id:
         with svc.database.session() as s:
             require_batch(s, tenant_id, submission.options.batch_id)
+    if submission.options.callback_url:
+        with svc.database.session() as s:
+            require_signable_callback(s, tenant_id, submission.options.callback_url, svc.settings)
     documents = []
     for f in submission.files:
         blob_key = new_id()
