@@ -41,7 +41,9 @@ def make_app(tmp_path, **env):
 
 @pytest.fixture
 def app(tmp_path):
-    return make_app(tmp_path, DOCPIPE_BLOB_STORE="db", DOCPIPE_MAX_UPLOAD_BYTES="300000", DOCPIPE_MAX_PAGES="3")
+    # A webhook secret, so a job may name any callback_url (without one, only registered endpoints).
+    return make_app(tmp_path, DOCPIPE_BLOB_STORE="db", DOCPIPE_MAX_UPLOAD_BYTES="300000", DOCPIPE_MAX_PAGES="3",
+                    DOCPIPE_WEBHOOK_SECRET="whsec_" + base64.b64encode(b"unit-test-secret-24bytes").decode())
 
 
 @pytest.fixture
