@@ -777,18 +777,23 @@ def _bucket(seconds: float) -> int:
 
 
 def _record_latencies(session: Session, timings: dict) -> None:
+    rows = []
     for stage, seconds in sorted(timings.items()):
         try:
             seconds = float(seconds)
         except (TypeError, ValueError):
             continue
-        stmt = _insert(session, StageLatency).values(stage=str(stage)[:32], bucket=_bucket(seconds), count=1, total=seconds)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[StageLatency.stage, StageLatency.bucket],
-                set_={"count": StageLatency.count + 1, "total": StageLatency.total + seconds},
-            )
+        rows.append(dict(stage=str(stage)[:32], bucket=_bucket(seconds), count=1, total=seconds))
+    if not rows:
+        return
+    # One statement for every stage of the page (one round trip, rows locked in a fixed order).
+    stmt = _insert(session, StageLatency).values(rows)
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[StageLatency.stage, StageLatency.bucket],
+            set_={"count": StageLatency.count + 1, "total": StageLatency.total + stmt.excluded.total},
         )
+    )
 
 
 def stage_latencies(session: Session) -> dict[str, dict[int, tuple[int, float]]]:

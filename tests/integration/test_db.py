@@ -98,3 +98,19 @@ def test_concurrent_finalizers_have_one_winner_and_one_outbox_row(pg):
     with pg.session() as s:
         assert s.scalar(select(func.count()).select_from(WebhookEvent).where(WebhookEvent.job_id == job_id)) == 1
         assert s.scalar(select(func.count()).select_from(Page).where(Page.job_id == job_id)) == 4
+
+
+def test_latency_histogram_upserts_on_postgresql(pg):
+    _, pages = _job_with_pages(pg, 3)
+    with pg.session() as s:
+        before = repo.stage_latencies(s).get("detect", {})
+    for page_id in pages:
+        with pg.session() as s:
+            c = repo.claim_page(s, page_id, worker="t", lease_seconds=60, max_attempts=3)
+            repo.store_page_result(s, c, {"source": "ocr", "text": "x", "confidence": 0.9,
+                                          "timings": {"detect": 0.07, "recognize": 0.4, "total": 0.5}})
+    with pg.session() as s:
+        hist = repo.stage_latencies(s)
+    added = sum(n for n, _ in hist["detect"].values()) - sum(n for n, _ in before.values())
+    assert added == 3
+    assert hist["detect"][1][0] >= 3  # 0.07 s falls in the 0.1 s bucket
