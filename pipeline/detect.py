@@ -7,6 +7,7 @@ polygons), and returned as quads in the input image's pixels.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -29,6 +30,11 @@ class DetectorSettings:
     small_line_px: float = 12.0
     target_line_px: float = 13.0
     max_side_small: int = 1600
+    # Inputs larger than this (pixels) run as overlapping horizontal strips:
+    # the network's activations grow with the input (~+260 MB at 1248×896),
+    # and a worker's peak memory should not depend on how small the print is.
+    max_tile_pixels: int = 350_000
+    tile_margin: int = 64  # rows of context above and below each strip (multiple of 32)
     thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.5
@@ -64,7 +70,27 @@ class TextDetector:
         # The model expects BGR; a grey page is the same value in all three.
         x = (resized.astype(np.float32)[:, :, None] - _MEAN) / _STD
         x = np.ascontiguousarray(x.transpose(2, 0, 1)[None])
-        return self.session.run(x)[0, 0]
+        return self._run_in_strips(x)
+
+    def _run_in_strips(self, x: np.ndarray) -> np.ndarray:
+        """Run the network on (1, 3, h, w), in row strips when the input is large.
+
+        Each strip carries ``tile_margin`` rows of context on both sides and
+        contributes only its own rows, so lines crossing a strip border are
+        seen whole. Heights stay multiples of 32 as the network needs.
+        """
+        _, _, h, w = x.shape
+        s = self.settings
+        if h * w <= s.max_tile_pixels:
+            return self.session.run(x)[0, 0]
+        strips = math.ceil(h * w / s.max_tile_pixels)
+        core = math.ceil(h / strips / 32) * 32
+        out = np.empty((h, w), dtype=np.float32)
+        for top in range(0, h, core):
+            bottom = min(h, top + core)
+            a, b = max(0, top - s.tile_margin), min(h, bottom + s.tile_margin)
+            out[top:bottom] = self.session.run(np.ascontiguousarray(x[:, :, a:b]))[0, 0][top - a : bottom - a]
+        return out
 
     def __call__(self, gray: np.ndarray) -> list[DetectedLine]:
         s = self.settings
