@@ -65,18 +65,21 @@ def _typographic_quotes(text: list[str], force: bool = False) -> list[str]:
     """Straight double quotes become curly ones when the line (or, with
     ``force``, the page) already has curly ones.
 
-    Opening or closing is decided by the neighbours: a quote after a space
-    (or at the start, or after a bracket) and before a non-space opens.
+    Opening or closing is decided by the neighbours: a quote before a
+    letter or digit and not right after one opens; any other closes.
     """
     if not force and not any(ch in "“”" for ch in text):
         return text
     out = list(text)
     for i, ch in enumerate(text):
-        if ch != '"':
+        # Curly ones too: the recognizer also confuses “ and ” with each other.
+        if ch not in '"“”':
             continue
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
-        opens = (prev.isspace() or prev in "([{") and not nxt.isspace()
+        # Opens before a word when not glued to the end of one: this also
+        # holds after a dropped space (`,"Services`).
+        opens = nxt.isalnum() and not prev.isalnum()
         out[i] = "“" if opens else "”"
     return out
 

@@ -88,6 +88,8 @@ def test_curly_quotes_when_the_line_has_them():
         return "".join(c.char for c in normalize_punctuation([DecodedChar(ch, 1.0, i, i + 1) for i, ch in enumerate(s)]))
 
     assert fix('(the “Agreement") and "Client" here') == "(the “Agreement”) and “Client” here"
+    assert fix('Agreement,"Services" means (“x")') == "Agreement,“Services” means (“x”)"
+    assert fix("In this Agreement,”Services”means") == "In this Agreement,“Services”means"
     assert fix('plain "ASCII" stays') == 'plain "ASCII" stays'
     assert fix("oral \u2212 including") == "oral \u2013 including"
     assert fix("x = \u22125") == "x = \u22125"
