@@ -180,6 +180,7 @@ def run_benchmark(args) -> dict:
     return {
         "meta": meta,
         "summary": report.summarize(records),
+        "bars": [{"bar": b, "met": ok, "figures": f} for b, ok, f in report.bars(records)],
         "stages": report.stage_shares(records),
         "throughput": report.throughput(records),
         "memory": memory,
@@ -207,6 +208,8 @@ def print_report(results: dict, top: int) -> None:
     for engine, pages in failed.items():
         if pages:
             print(f"{engine} failed on {len(pages)} page(s), counted as empty text: {', '.join(pages)}")
+    print()
+    print(report.bars_table(report.bars(results["pages"])))
     print()
     print("By layout:")
     print(report.accuracy_table(summary["by_language_layout"]))

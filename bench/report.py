@@ -89,6 +89,40 @@ def stage_shares(records: list[dict]) -> dict:
     }
 
 
+# Issue 2's floors, judged on the scan-like pages of each language.
+BARS = {"en": 0.010, "zh": 0.020}
+SPACING_BAR = 0.005  # whitespace-collapsed CER within 0.5 pp of whitespace-free (English)
+SECONDS_BAR = 1.5  # per page on one core
+
+
+def bars(records: list[dict]) -> list[tuple[str, bool | None, str]]:
+    """(bar, met?, the figures behind it); None when a figure is missing."""
+    scan = {g["group"].split("/")[0]: g for g in group_summary([r for r in records if r["variant"] == "scan"], lambda r: (r["lang"],))}
+    out = []
+    for lang, limit in BARS.items():
+        g = scan.get(lang)
+        if not g or g["docpipe"]["cer_free"] is None:
+            continue
+        d, t = g["docpipe"], g["tesseract"]
+        out.append((f"{lang} scan-like CER ≤ {100 * limit:.1f} %", d["cer_free"] <= limit, _pct(d["cer_free"])))
+        if lang == "en":
+            gap = d["cer_collapsed"] - d["cer_free"]
+            out.append((f"en spacing: CER ws within {100 * SPACING_BAR:.1f} pp", abs(gap) <= SPACING_BAR, f"{100 * gap:+.2f} pp"))
+        out.append((f"{lang} ≤ {SECONDS_BAR} s/page on one core (median CPU s)", d["median_cpu_s"] <= SECONDS_BAR,
+                    f"{d['median_cpu_s']:.2f} s (wall {d['median_wall_s']:.2f} s on a shared machine)"))
+        if t["cer_free"] is not None:
+            out.append((f"{lang} more accurate than Tesseract", d["cer_free"] < t["cer_free"], f"{_pct(d['cer_free'])} vs {_pct(t['cer_free'])}"))
+            out.append((f"{lang} faster than Tesseract (median CPU s)", d["median_cpu_s"] < t["median_cpu_s"],
+                        f"{d['median_cpu_s']:.2f} vs {t['median_cpu_s']:.2f} s"))
+    return out
+
+
+def bars_table(rows: list[tuple[str, bool | None, str]]) -> str:
+    if not rows:
+        return "(needs docpipe results on scan-like pages)"
+    return format_table(["bar (issue 2)", "met", "figures"], [[b, "yes" if ok else "NO", f] for b, ok, f in rows])
+
+
 def _pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.2f}%"
 

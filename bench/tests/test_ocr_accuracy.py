@@ -50,3 +50,21 @@ def test_missing_models_stop_the_run_with_the_engines_message(tmp_path: Path, ca
     assert code == 2
     err = capsys.readouterr().err
     assert "engine_unavailable" in err and "make models" in err
+
+
+def test_bars_judge_scan_like_pages_against_the_issue_floors():
+    def page(lang, variant, dp_cer, dp_ws, dp_cpu):
+        run = lambda c, ws, cpu: {"cer_free": c, "cer_collapsed": ws, "cer_nfkc": c, "wall_s": cpu, "cpu_s": cpu}
+        return {"lang": lang, "variant": variant, "ref_chars_free": 1000, "ref_chars_collapsed": 1200,
+                "ref_chars_nfkc": 1000, "docpipe": run(dp_cer, dp_ws, dp_cpu), "tesseract": run(0.011, 0.012, 2.0)}
+
+    records = [
+        page("en", "scan", 0.009, 0.016, 1.4),  # accurate and fast enough, but spacing 0.7 pp off
+        page("en", "clean", 0.5, 0.5, 9.0),  # clean pages do not count toward the bars
+        page("zh", "scan", 0.021, 0.021, 1.0),  # over the 2 % floor, and worse than Tesseract's 1.1 %
+    ]
+    met = {bar: ok for bar, ok, _ in report.bars(records)}
+    assert met["en scan-like CER ≤ 1.0 %"] and met["en ≤ 1.5 s/page on one core (median CPU s)"]
+    assert not met["en spacing: CER ws within 0.5 pp"]
+    assert met["en more accurate than Tesseract"] and met["en faster than Tesseract (median CPU s)"]
+    assert not met["zh scan-like CER ≤ 2.0 %"] and not met["zh more accurate than Tesseract"]
