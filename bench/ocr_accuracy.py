@@ -218,12 +218,12 @@ def print_report(results: dict, top: int) -> None:
     print(report.stage_table(results["stages"]))
     mem = results["memory"]
     print()
-    print(f"Peak RSS while reading a page: docpipe worker process max {report._num(mem.get('docpipe_peak_rss_mb_max'), '{:.0f}')} MB, "
-          f"median {report._num(mem.get('docpipe_peak_rss_mb_median'), '{:.0f}')} MB "
-          f"(RSS {report._num(mem.get('docpipe_rss_before_engine_mb'), '{:.0f}')} MB after imports, "
-          f"{report._num(mem.get('docpipe_rss_after_engine_mb'), '{:.0f}')} MB with the engine built); "
-          f"Tesseract per page: max {report._num(mem['tesseract_peak_rss_mb_max'], '{:.0f}')} MB, "
-          f"median {report._num(mem['tesseract_peak_rss_mb_median'], '{:.0f}')} MB")
+    print(f"Peak RSS while reading a page: docpipe worker process max {report.fmt_num(mem.get('docpipe_peak_rss_mb_max'), '{:.0f}')} MB, "
+          f"median {report.fmt_num(mem.get('docpipe_peak_rss_mb_median'), '{:.0f}')} MB "
+          f"(RSS {report.fmt_num(mem.get('docpipe_rss_before_engine_mb'), '{:.0f}')} MB after imports, "
+          f"{report.fmt_num(mem.get('docpipe_rss_after_engine_mb'), '{:.0f}')} MB with the engine built); "
+          f"Tesseract per page: max {report.fmt_num(mem['tesseract_peak_rss_mb_max'], '{:.0f}')} MB, "
+          f"median {report.fmt_num(mem['tesseract_peak_rss_mb_median'], '{:.0f}')} MB")
     tp = report.throughput(results["pages"])
     if tp:
         print("Pages per second per core (1 / median CPU s per page): " + "; ".join(

@@ -104,14 +104,14 @@ def bars(records: list[dict]) -> list[tuple[str, bool | None, str]]:
         if not g or g["docpipe"]["cer_free"] is None:
             continue
         d, t = g["docpipe"], g["tesseract"]
-        out.append((f"{lang} scan-like CER ≤ {100 * limit:.1f} %", d["cer_free"] <= limit, _pct(d["cer_free"])))
+        out.append((f"{lang} scan-like CER ≤ {100 * limit:.1f} %", d["cer_free"] <= limit, fmt_pct(d["cer_free"])))
         if lang == "en":
             gap = d["cer_collapsed"] - d["cer_free"]
             out.append((f"en spacing: CER ws within {100 * SPACING_BAR:.1f} pp", abs(gap) <= SPACING_BAR, f"{100 * gap:+.2f} pp"))
         out.append((f"{lang} ≤ {SECONDS_BAR} s/page on one core (median CPU s)", d["median_cpu_s"] <= SECONDS_BAR,
                     f"{d['median_cpu_s']:.2f} s (wall {d['median_wall_s']:.2f} s on a shared machine)"))
         if t["cer_free"] is not None:
-            out.append((f"{lang} more accurate than Tesseract", d["cer_free"] < t["cer_free"], f"{_pct(d['cer_free'])} vs {_pct(t['cer_free'])}"))
+            out.append((f"{lang} more accurate than Tesseract", d["cer_free"] < t["cer_free"], f"{fmt_pct(d['cer_free'])} vs {fmt_pct(t['cer_free'])}"))
             out.append((f"{lang} faster than Tesseract (median CPU s)", d["median_cpu_s"] < t["median_cpu_s"],
                         f"{d['median_cpu_s']:.2f} vs {t['median_cpu_s']:.2f} s"))
     return out
@@ -123,11 +123,11 @@ def bars_table(rows: list[tuple[str, bool | None, str]]) -> str:
     return format_table(["bar (issue 2)", "met", "figures"], [[b, "yes" if ok else "NO", f] for b, ok, f in rows])
 
 
-def _pct(x: float | None) -> str:
+def fmt_pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.2f}%"
 
 
-def _num(x: float | None, fmt: str = "{:.2f}") -> str:
+def fmt_num(x: float | None, fmt: str = "{:.2f}") -> str:
     return "—" if x is None else fmt.format(x)
 
 
@@ -145,10 +145,10 @@ def accuracy_table(summary: list[dict]) -> str:
         d, t = e["docpipe"], e["tesseract"]
         rows.append([
             e["group"], str(e["pages"]), str(e["ref_chars"]),
-            _pct(d["cer_free"]), _pct(d["cer_collapsed"]), _pct(d["cer_nfkc"]),
-            _pct(t["cer_free"]), _pct(t["cer_collapsed"]), _pct(t["cer_nfkc"]),
-            _num(e["cer_ratio"]), _num(d["median_wall_s"]), _num(t["median_wall_s"]), _num(e["time_ratio"]),
-            _num(d["median_cpu_s"]), _num(t["median_cpu_s"]), _num(e["cpu_ratio"]),
+            fmt_pct(d["cer_free"]), fmt_pct(d["cer_collapsed"]), fmt_pct(d["cer_nfkc"]),
+            fmt_pct(t["cer_free"]), fmt_pct(t["cer_collapsed"]), fmt_pct(t["cer_nfkc"]),
+            fmt_num(e["cer_ratio"]), fmt_num(d["median_wall_s"]), fmt_num(t["median_wall_s"]), fmt_num(e["time_ratio"]),
+            fmt_num(d["median_cpu_s"]), fmt_num(t["median_cpu_s"]), fmt_num(e["cpu_ratio"]),
         ])
     return format_table(headers, rows)
 
@@ -157,8 +157,8 @@ def stage_table(stages: dict) -> str:
     if not stages:
         return "(no docpipe timings)"
     names = [*STAGES, "other"]
-    rows = [[s, _pct(stages["share"][s]), _num(stages["median_ms"].get(s), "{:.0f}")] for s in names]
-    rows.append(["total", "100%", _num(stages["median_ms"]["total"], "{:.0f}")])
+    rows = [[s, fmt_pct(stages["share"][s]), fmt_num(stages["median_ms"].get(s), "{:.0f}")] for s in names]
+    rows.append(["total", "100%", fmt_num(stages["median_ms"]["total"], "{:.0f}")])
     return format_table(["stage", "share of time", "median ms/page"], rows)
 
 
