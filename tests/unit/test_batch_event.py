@@ -42,7 +42,8 @@ def test_batch_event_shape():
 
 def test_outbox_event_picks_the_builder_by_payload():
     assert outbox_event(SUMMARY)["type"] == "batch.completed"
-    job = {"id": "j1", "status": "succeeded", "progress": {"pages_total": 1, "pages_done": 1, "pages_failed": 0}}
+    job = {"id": "j1", "status": "succeeded", "progress": {"pages_total": 1, "pages_done": 1, "pages_failed": 0},
+           "finished_at": "2026-11-23T22:00:00Z"}
     assert outbox_event(job) == job_event(job)
     with pytest.raises(KeyError):
         outbox_event({"type": "batch.completed"})  # malformed: the fan-out skips such a row
