@@ -46,7 +46,8 @@ def add_job(session: Session, batch_id: str, job_id: str) -> None:
 
 def complete_if_last(session: Session, job_id: str) -> str | None:
     """Called in the transaction that ended ``job_id``: if that was its batch's last active job, mark the
-    batch completed and write ``batch.completed`` into the outbox. Returns the batch id when it did.
+    batch completed and write ``batch.completed`` into the outbox (when the batch has a callback_url or
+    the tenant an endpoint subscribed to it). Returns the batch id when it completed the batch.
 
     Two jobs of a batch ending at once must not both think the other is
     still running (each sees only its own end): the batch row is locked
@@ -68,17 +69,17 @@ def complete_if_last(session: Session, job_id: str) -> str | None:
     )
     if active:
         return None
-    batch = session.get(Batch, batch_id)
-    if not batch.callback_url and not _has_subscriber(session, batch.tenant_id):
-        # Nobody would receive it: an outbox row with no destination would be scanned by every sweep.
-        return None
     now = utcnow()
     won = session.execute(
         update(Batch).where(Batch.id == batch_id, Batch.completed_at.is_(None)).values(completed_at=now)
     )
     if won.rowcount != 1:
         return None
+    batch = session.get(Batch, batch_id)
     session.refresh(batch)
+    if not batch.callback_url and not _has_subscriber(session, batch.tenant_id):
+        # Nobody would receive it: an outbox row with no destination would be scanned by every sweep.
+        return batch_id
     session.add(
         WebhookEvent(
             job_id=job_id,  # the job whose end completed the batch: one event per completion
