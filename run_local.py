@@ -35,6 +35,13 @@ def commands(settings) -> dict[str, list[str]]:
             f"--concurrency={settings.worker_concurrency}", f"--queues={queues}",
             f"--loglevel={settings.log_level.upper()}", "--without-gossip", "--without-mingle",
         ],
+        # Webhook deliveries get their own process and queue: a slow or dead ERP endpoint
+        # (15 s timeout per attempt) never holds an OCR slot. Threads: the work is network waits.
+        "webhooks": [
+            py, "-m", "celery", "-A", "workers.celery_app", "worker", "--pool=threads", "--concurrency=4",
+            f"--queues={settings.queue('webhooks')}", "--hostname=webhooks@%h",
+            f"--loglevel={settings.log_level.upper()}", "--without-gossip", "--without-mingle",
+        ],
         "beat": [
             py, "-m", "celery", "-A", "workers.celery_app", "beat",
             f"--schedule={settings.var_dir / 'celerybeat-schedule'}", f"--loglevel={settings.log_level.upper()}",
