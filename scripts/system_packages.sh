@@ -10,7 +10,7 @@ case "$profile" in
   run) ;;
   venv) pkgs=(python3-venv) ;;
   test) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk chromium) ;;
-  bench) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim) ;;
+  bench) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim time) ;;
   *) echo "unknown profile: $profile" >&2; exit 2 ;;
 esac
 missing=()
