@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 ROTATION_OVERLAP = timedelta(hours=24)
 FAN_OUT_LOOKBACK = timedelta(days=3)  # endpoints are told about jobs that ended this recently
 
+UNDELIVERABLE = "undeliverable"  # destination of the marker row for an event that can go nowhere
 Render = Callable[[dict], str]  # job or page summary -> the exact JSON body
 PAGE_COMPLETED = "page.completed"
 
@@ -204,6 +205,8 @@ def _add_delivery(
     event_id: str | None,
     now: datetime,
     key: str | None = None,
+    status: str = DELIVERY_PENDING,
+    last_error: str | None = None,
 ) -> str | None:
     """INSERT one delivery unless (event, destination) has one already; returns the new id or None."""
     delivery_id = new_id()
@@ -221,9 +224,10 @@ def _add_delivery(
             url=url,
             type=event_type,
             body=body,
-            status=DELIVERY_PENDING,
+            status=status,
+            last_error=last_error,
             attempts=0,
-            next_attempt_at=now,
+            next_attempt_at=now if status == DELIVERY_PENDING else None,
             created_at=now,
             updated_at=now,
         )
@@ -263,21 +267,35 @@ def fan_out_outbox(session: Session, render: Render, limit: int = 500) -> list[s
         try:
             body = render(event.payload)
         except Exception:  # noqa: BLE001 - one malformed row must not hold back every other event
-            log.exception("outbox event %s (%s) cannot be rendered; skipped", event.id, event.type)
+            log.exception("outbox event %s (%s) cannot be rendered", event.id, event.type)
+            _mark_undeliverable(session, event, "invalid_event", now)
             continue
         mine = [ep for ep in endpoints if ep.tenant_id == event.tenant_id]
         same_url = next((ep for ep in mine if event.callback_url and ep.url == event.callback_url), None)
         common = dict(tenant_id=event.tenant_id, job_id=event.job_id, event_type=event.type, body=body,
                       event_id=event.id, now=now)
+        targets = 0
         if event.callback_url:  # a batch event may be for endpoints only
+            targets += 1
             created.append(
                 _add_delivery(session, destination=CALLBACK_DESTINATION, url=event.callback_url,
                               endpoint_id=same_url.id if same_url else None, **common)
             )
         for ep in mine:
             if ep is not same_url and event.type in ep.events:
+                targets += 1
                 created.append(_add_delivery(session, destination=ep.id, url=ep.url, endpoint_id=ep.id, **common))
+        if not targets:  # e.g. the only subscriber was disabled meanwhile
+            _mark_undeliverable(session, event, "no_destination", now)
     return [d for d in created if d]
+
+
+def _mark_undeliverable(session: Session, event: WebhookEvent, reason: str, now: datetime) -> None:
+    """A failed delivery row for an outbox event that cannot go anywhere: listed with its reason,
+    and no longer picked up by every later sweep (the fan-out looks for events without deliveries)."""
+    _add_delivery(session, tenant_id=event.tenant_id, job_id=event.job_id, event_type=event.type,
+                  destination=UNDELIVERABLE, url=event.callback_url or "", body="", endpoint_id=None,
+                  event_id=event.id, now=now, key=event.id, status=DELIVERY_FAILED, last_error=reason)
 
 
 def fan_out_jobs(session: Session, render: Render, *, lookback: timedelta = FAN_OUT_LOOKBACK, limit: int = 500) -> list[str]:

@@ -29,6 +29,7 @@ from db.models import (
     WebhookEvent,
     new_id,
 )
+from db.webhook_models import WebhookDelivery
 from tests.factories import make_pdf
 from tests.integration.conftest import wait_for_job
 from tests.integration.test_webhook_delivery import Receiver
@@ -113,8 +114,10 @@ def test_batch_completed_reaches_endpoints_and_batch_callback_once(bstack, clien
     jobs_only = _endpoint(client, receiver.url("/jobs-only"), ["job.succeeded"])  # not subscribed: gets no batch event
     with bstack.database().session() as s:
         # A malformed outbox row must not hold back the sweep for everyone else.
-        s.add(WebhookEvent(job_id=new_id(), tenant_id=_tenant_of(bstack, subscriber["id"]),
-                           type="batch.completed", callback_url=None, payload={"type": "batch.completed"}))
+        bad = WebhookEvent(id=new_id(), job_id=new_id(), tenant_id=_tenant_of(bstack, subscriber["id"]),
+                           type="batch.completed", callback_url=None, payload={"type": "batch.completed"})
+        s.add(bad)
+        bad_id = bad.id
 
     r = client.post("/v1/batches", json={"name": "Box 17", "external_ref": "ARCH-17", "callback_url": callback["url"]})
     assert r.status_code == 201, r.get_data(as_text=True)
@@ -149,6 +152,9 @@ def test_batch_completed_reaches_endpoints_and_batch_callback_once(bstack, clien
     assert b"minutes" not in got["body"].lower()  # thin: no page text, no file names
     assert b"letter-1" not in got["body"]
     assert client.get(f"/v1/batches/{batch['id']}").get_json()["status"] == "completed"
+    with bstack.database().session() as s:  # the malformed row is marked, not retried by every sweep
+        marker = s.scalar(select(WebhookDelivery).where(WebhookDelivery.event_id == bad_id))
+        assert (marker.status, marker.last_error) == ("failed", "invalid_event")
 
     # Sweeps keep running (beat every 2 s, dispatch every few): still exactly one of each.
     time.sleep(6)

@@ -59,3 +59,30 @@ def test_last_job_writes_one_event_and_a_new_job_reopens(database, tenant):  # n
     with database.session() as s:
         assert batches.complete_if_last(s, b_job) is None  # already completed: nothing twice
     assert len(_events(database, batch_id)) == 2
+
+
+def test_fan_out_survives_a_malformed_row_and_marks_events_that_go_nowhere(database, tenant):  # noqa: F811
+    from db.webhook_models import WebhookDelivery
+    from workers.webhook_events import encode, outbox_event
+
+    def render(payload):
+        return encode(outbox_event(payload)).decode()
+
+    with database.session() as s:
+        ep = hooks.create_endpoint(s, tenant, url="https://erp.example/b", events=["batch.completed"], secret="whsec_x")
+        bad = WebhookEvent(job_id="j-bad", tenant_id=tenant, type="batch.completed", callback_url=None,
+                           payload={"type": "batch.completed"}, created_at=T0)
+        nowhere = WebhookEvent(job_id="j-none", tenant_id=tenant, type="job.succeeded", callback_url=None,
+                               payload={"id": "j-none", "status": "succeeded"}, created_at=T0)
+        good = WebhookEvent(job_id="j-good", tenant_id=tenant, type="batch.completed", callback_url=None,
+                            payload={"type": "batch.completed", "batch_id": "b9"}, created_at=T0)
+        s.add_all([bad, nowhere, good])
+    with database.session() as s:
+        created = hooks.fan_out_outbox(s, render)
+    with database.session() as s:
+        rows = {d.event_id: d for d in s.scalars(select(WebhookDelivery))}
+        assert len(created) == 1 and rows[good.id].id == created[0] and rows[good.id].endpoint_id == ep.id
+        assert (rows[bad.id].status, rows[bad.id].last_error) == ("failed", "invalid_event")
+        assert (rows[nowhere.id].status, rows[nowhere.id].last_error) == ("failed", "no_destination")
+        assert hooks.fan_out_outbox(s, render) == []  # nothing rescanned
+        assert len(list(s.scalars(select(WebhookDelivery)))) == 3
