@@ -26,7 +26,7 @@ from pathlib import Path
 from bench import corpus, report, tesseract
 from bench.alignment import line_errors
 from bench.docpipe_worker import DocpipeProcess, EngineUnavailableError
-from tests.factories import EN_TEXT, cer, encode_png, normalize_whitespace, render_text_image
+from tests.factories import EN_TEXT, cer, encode_png, make_pdf, normalize_whitespace, render_text_image
 
 ENGINES = ("docpipe", "tesseract")
 
@@ -95,12 +95,19 @@ def _progress(i: int, n: int, rec: dict) -> None:
     print("  ".join(parts), flush=True)
 
 
-def _measure_page(page: corpus.Page, engines: tuple[str, ...], runner: DocpipeProcess | None, out_dir: Path) -> dict:
-    """Both engines on one page, scored; their texts are kept next to the PNG."""
+def _measure_page(page: corpus.Page, engines: tuple[str, ...], runner: DocpipeProcess | None, out_dir: Path,
+                  docpipe_input: str = "png") -> dict:
+    """Both engines on one page, scored; their texts are kept next to the PNG.
+
+    Tesseract always reads the PNG; docpipe reads it too, or with
+    ``docpipe_input="pdf"`` the same pixels as an image-only PDF page (a scan as
+    archives hold them), so its render stage is measured as well.
+    """
     spec, ref = page.spec, page.text
     path = out_dir / f"{spec.page_id}.png"
     data = page.png()
     path.write_bytes(data)
+    dp_data = make_pdf([{"image": page.image, "dpi": corpus.DPI}]) if docpipe_input == "pdf" else data
     (out_dir / f"{spec.page_id}.gt.txt").write_text(ref + "\n", encoding="utf-8")
     rec = {
         "page_id": spec.page_id, "lang": spec.lang, "variant": spec.variant, "layout": spec.layout,
@@ -109,7 +116,7 @@ def _measure_page(page: corpus.Page, engines: tuple[str, ...], runner: DocpipePr
         "ref_chars_nfkc": len("".join(unicodedata.normalize("NFKC", ref).split())),
     }
     for engine in engines:
-        result = runner.run(data) if engine == "docpipe" else _tesseract_run(path, spec.lang)
+        result = runner.run(dp_data) if engine == "docpipe" else _tesseract_run(path, spec.lang)
         result.update(_score(ref, result["text"]))
         (out_dir / f"{spec.page_id}.{engine}.txt").write_text(result["text"], encoding="utf-8")
         rec[engine] = result
@@ -127,6 +134,7 @@ def run_benchmark(args) -> dict:
     meta = {
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": args.seed, "pages": len(specs), "engines": list(engines), "threads": args.threads,
+        "docpipe_input": args.docpipe_input,
         "python": platform.python_version(), "machine": platform.machine(), **_engine_revision(),
     }
     if "tesseract" in engines:
@@ -151,7 +159,7 @@ def run_benchmark(args) -> dict:
         for i, spec in enumerate(specs):
             page = corpus.render_page(spec)
             # alternate who goes first, so neither engine always meets a warm cache
-            rec = _measure_page(page, engines if i % 2 == 0 else engines[::-1], runner, out_dir)
+            rec = _measure_page(page, engines if i % 2 == 0 else engines[::-1], runner, out_dir, args.docpipe_input)
             if "docpipe" in rec:
                 lines, conf = line_errors(page.lines, rec["docpipe"]["text"])
                 confusions[spec.lang].update(conf)
@@ -200,6 +208,8 @@ def print_report(results: dict, top: int) -> None:
     print(f"docpipe vs {meta.get('tesseract', 'Tesseract')} — {meta['pages']} pages, A4 at {corpus.DPI} DPI, "
           f"{meta['threads']} thread(s); CER whitespace-free ('CER') and whitespace-collapsed ('CER ws'); "
           "ratios are docpipe / Tesseract (< 1 means docpipe is better)")
+    if meta.get("docpipe_input") == "pdf":
+        print("docpipe read each page as an image-only PDF (render stage included); Tesseract the PNG")
     if "git_head" in meta:
         print(f"engine at {meta['git_head']}{' + uncommitted changes in pipeline/ or models/' if meta['engine_uncommitted_changes'] else ''}")
     print()
@@ -252,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", choices=["clean", "scan"], default=None)
     parser.add_argument("--json", type=Path, default=None, help="save every figure and per-page result here")
     parser.add_argument("--engines", default="docpipe,tesseract", help="comma-separated subset of docpipe,tesseract")
+    parser.add_argument("--docpipe-input", choices=["png", "pdf"], default="png",
+                        help="hand docpipe each page as PNG (like Tesseract) or as an image-only PDF page")
     parser.add_argument("--threads", type=int, default=1, help="docpipe's intra-op threads (default 1, like a worker)")
     parser.add_argument("--models-dir", type=Path, default=Path("models/files"))
     parser.add_argument("--seed", type=int, default=corpus.DEFAULT_SEED)

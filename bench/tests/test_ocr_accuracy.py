@@ -68,3 +68,16 @@ def test_bars_judge_scan_like_pages_against_the_issue_floors():
     assert not met["en spacing: CER ws within 0.5 pp"]
     assert met["en more accurate than Tesseract"] and met["en faster than Tesseract (median CPU s)"]
     assert not met["zh scan-like CER ≤ 2.0 %"] and not met["zh more accurate than Tesseract"]
+
+
+@pytest.mark.slow
+def test_pdf_input_measures_the_render_stage(tmp_path: Path):
+    out_json = tmp_path / "figures.json"
+    assert ocr_accuracy.main([
+        "--pages", "1", "--engines", "docpipe", "--docpipe-input", "pdf", "--latency-runs", "0",
+        "--json", str(out_json), "--out", str(tmp_path / "pages"),
+    ]) == 0
+    (page,) = json.loads(out_json.read_text(encoding="utf-8"))["pages"]
+    assert "tesseract" not in page
+    assert page["docpipe"]["timings"]["render"] > 0
+    assert page["docpipe"]["cer_free"] < 0.05
