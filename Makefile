@@ -11,11 +11,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV) || { bash scripts/system_packages.sh venv && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 
-$(VENV)/.deps-run: requirements.txt | $(PY)
+$(VENV)/.deps-run: requirements.txt client/requirements.txt | $(PY)
 	$(PY) -m pip install -q -r requirements.txt
 	touch $@
 
-$(VENV)/.deps-dev: requirements.txt requirements-dev.txt | $(PY)
+$(VENV)/.deps-dev: requirements.txt client/requirements.txt requirements-dev.txt | $(PY)
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.deps-run
 
