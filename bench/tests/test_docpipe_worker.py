@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.corpus import corpus_specs, render_page
 from bench.docpipe_worker import DocpipeProcess
 from tests.factories import EN_TEXT, cer, encode_png, render_text_image
 
@@ -23,10 +24,12 @@ def test_reads_pages_and_recovers_when_the_worker_is_killed():
         assert cer("\n".join(EN_TEXT[:3]), first["text"]) < 0.05
         assert first["cpu_s"] > 0 and {"detect", "recognize"} <= set(first["timings"])
         assert proc.info["rss_after_engine_mb"] <= first["peak_rss_mb"] < 380  # we hold > 400 MB
-        # SIGKILL the worker mid-page: the page is reported lost, the next one is read
+        # SIGKILL the worker mid-page (a full A4 page takes ~1 s of CPU; the kill
+        # comes at 0.3 s): the page is reported lost, the next one is read
+        a4 = render_page(corpus_specs()[0]).png()
         pid = next(iter(proc._pool._processes))
-        threading.Timer(0.2, os.kill, (pid, signal.SIGKILL)).start()
-        lost = proc.run(page)
+        threading.Timer(0.3, os.kill, (pid, signal.SIGKILL)).start()
+        lost = proc.run(a4)
         assert lost["error"] == "worker_lost" and lost["text"] == ""
         again = proc.run(page)
         assert again["text"] == first["text"]
