@@ -102,7 +102,10 @@ def wh_stack(tmp_path_factory):
         DOCPIPE_WEBHOOK_SCHEDULE_SCALE="0.001",
         DOCPIPE_WEBHOOK_TIMEOUT=str(TIMEOUT),
     ) as st:
-        st.start_worker("worker", concurrency=1)
+        # The OCR worker must not consume the webhooks queue: the kill test needs to know
+        # which process is sending (else it may kill an idle one and see a different error).
+        ocr_queues = ",".join(st.settings.queue(q) for q in ("interactive", "bulk"))
+        st.start_worker("worker", concurrency=1, queues=ocr_queues)
         st.start_worker("webhooks", concurrency=1, queues=st.settings.queue("webhooks"), wait=False)
         st.wait_for_workers(2)
         st.start_beat()
