@@ -145,6 +145,19 @@ def test_wait_polls_until_terminal(fake_api):
     assert seen[0] == "running" and seen[-1] == "succeeded" and len(seen) >= 3
 
 
+def test_wait_sees_a_quick_job_before_the_servers_hint(fake_api):
+    # The server says "come back in 2 s"; a job done in 0.15 s is still seen within ~0.5 s.
+    fake_api.finish_after_s = 0.15
+    fake_api.retry_after = "2"
+    with _client(fake_api) as client:
+        job = client.submit(b"%PDF-1.7 x", filename="a.pdf")
+        started = time.monotonic()
+        final = client.wait(job["id"], timeout=10)
+        elapsed = time.monotonic() - started
+    assert final["status"] == "succeeded"
+    assert elapsed < 1.0, elapsed
+
+
 def test_wait_times_out(fake_api):
     fake_api.finish_after_s = 30
     fake_api.retry_after = "0.05"
