@@ -49,6 +49,7 @@ from db.models import (
     WorkerHeartbeat,
     new_id,
 )
+from db.session import dialect_insert
 
 DEFAULT_TENANT = "default"
 KEY_PREFIX = "dp_"
@@ -62,13 +63,6 @@ class InvalidCursor(RepositoryError):
     code = "invalid_cursor"
 
 
-def _insert(session: Session, table):
-    """INSERT with ``on_conflict_*`` for the session's dialect (SQLite and PostgreSQL share the API)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 # ---------------------------------------------------------------- tenants and keys
@@ -77,7 +71,7 @@ def _insert(session: Session, table):
 def ensure_tenant(session: Session, name: str) -> Tenant:
     tenant = session.scalar(select(Tenant).where(Tenant.name == name))
     if tenant is None:
-        session.execute(_insert(session, Tenant).values(id=new_id(), name=name).on_conflict_do_nothing())
+        session.execute(dialect_insert(session, Tenant).values(id=new_id(), name=name).on_conflict_do_nothing())
         tenant = session.scalar(select(Tenant).where(Tenant.name == name))
     return tenant
 
@@ -276,7 +270,7 @@ def split_document(session: Session, document_id: str, page_numbers: list[int]) 
         for i, no in enumerate(page_numbers)
     ]
     if rows:
-        session.execute(_insert(session, Page).values(rows).on_conflict_do_nothing())
+        session.execute(dialect_insert(session, Page).values(rows).on_conflict_do_nothing())
     session.execute(
         update(Document).where(Document.id == doc.id, Document.status == DOC_QUEUED).values(status=DOC_SPLIT)
     )
@@ -381,7 +375,7 @@ def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> boo
         result=result,
         created_at=now,
     )
-    stmt = _insert(session, PageResult).values(**values)
+    stmt = dialect_insert(session, PageResult).values(**values)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[PageResult.page_id],
@@ -752,7 +746,7 @@ def count_by_status(session: Session) -> tuple[dict[str, int], dict[str, int]]:
 
 def record_heartbeat(session: Session, hostname: str, pid: int, queues: str) -> None:
     now = utcnow()
-    stmt = _insert(session, WorkerHeartbeat).values(hostname=hostname, pid=pid, queues=queues, started_at=now, seen_at=now)
+    stmt = dialect_insert(session, WorkerHeartbeat).values(hostname=hostname, pid=pid, queues=queues, started_at=now, seen_at=now)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[WorkerHeartbeat.hostname], set_={"pid": pid, "queues": queues, "seen_at": now}
@@ -787,7 +781,7 @@ def _record_latencies(session: Session, timings: dict) -> None:
     if not rows:
         return
     # One statement for every stage of the page (one round trip, rows locked in a fixed order).
-    stmt = _insert(session, StageLatency).values(rows)
+    stmt = dialect_insert(session, StageLatency).values(rows)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[StageLatency.stage, StageLatency.bucket],

@@ -91,3 +91,12 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self._by_process.pop((os.getpid(), self.url), None)
+
+
+def dialect_insert(session: Session, table):
+    """INSERT with ``on_conflict_*`` for the session's dialect (SQLite and PostgreSQL share that API)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)

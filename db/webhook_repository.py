@@ -24,6 +24,7 @@ from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from db import repository
+from db.session import dialect_insert
 from db.clock import isoformat, utcnow
 from db.models import JOB_TERMINAL, PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageResult, WebhookEvent, new_id
 from db.webhook_models import (
@@ -62,12 +63,6 @@ class EndpointDisabled(WebhookRepositoryError):
     code = "endpoint_disabled"
 
 
-def _insert(session: Session, table):
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table)
 
 
 def event_key(subject_id: str, event_type: str) -> str:
@@ -211,7 +206,7 @@ def _add_delivery(
     """INSERT one delivery unless (event, destination) has one already; returns the new id or None."""
     delivery_id = new_id()
     stmt = (
-        _insert(session, WebhookDelivery)
+        dialect_insert(session, WebhookDelivery)
         .values(
             id=delivery_id,
             webhook_id=f"msg_{delivery_id}",
