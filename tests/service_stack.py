@@ -307,3 +307,14 @@ class ServiceStack:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def bulk_command(url: str, src: Path, out: Path, *extra: str) -> list[str]:
+    """The bulk client's command line against a stack's API (quiet, quick polling)."""
+    return [PYTHON, "-m", "client", "bulk", str(src), str(out), "--url", url, "--no-progress",
+            "--poll", "0.2", *extra]
+
+
+def client_env() -> dict:
+    """Environment for a client subprocess run from the repository root."""
+    return {**os.environ, "PYTHONPATH": str(ROOT)}

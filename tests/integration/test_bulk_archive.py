@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -31,7 +29,7 @@ from client import Client
 from client.manifest import read_manifest
 from client.source_tree import digest_file
 from tests.factories import EN_TEXT, cer, encode_jpeg, encode_png, make_pdf, make_tiff, render_text_image
-from tests.service_stack import ROOT, ServiceStack
+from tests.service_stack import ROOT, ServiceStack, bulk_command, client_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -118,14 +116,6 @@ def stack(tmp_path_factory):
         yield s
 
 
-def _bulk(url: str, src: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "client", "bulk", str(src), str(out), "--url", url, "--no-progress",
-            "--poll", "0.2", *extra]
-
-
-def _env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
-
 
 def _int_box(box) -> tuple[int, ...]:
     return math.floor(box[0]), math.floor(box[1]), math.ceil(box[2]), math.ceil(box[3])
@@ -205,8 +195,8 @@ def test_200_file_archive_through_the_service(stack, tmp_path):
     truth, duplicates = build_archive(src)
     started = time.monotonic()
     run = subprocess.run(
-        _bulk(stack.url, src, out, "--formats", ",".join(FORMATS), "--concurrency", "8"),
-        cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=600,
+        bulk_command(stack.url, src, out, "--formats", ",".join(FORMATS), "--concurrency", "8"),
+        cwd=ROOT, env=client_env(), capture_output=True, text=True, timeout=600,
     )
     bulk_seconds = time.monotonic() - started
     print(run.stdout[-2000:], f"bulk command wall time {bulk_seconds:.1f} s for 200 files")
@@ -252,7 +242,7 @@ def test_200_file_archive_through_the_service(stack, tmp_path):
     print(f"checked {len(truth)} documents ({ocr_pages} OCR pages) in every format")
 
     # Run again: the state file answers everything; nothing new on the server, still exit 1.
-    again = subprocess.run(_bulk(stack.url, src, out), cwd=ROOT, env=_env(), capture_output=True, text=True,
+    again = subprocess.run(bulk_command(stack.url, src, out), cwd=ROOT, env=client_env(), capture_output=True, text=True,
                            timeout=120)
     assert again.returncode == 1 and "0 submitted and 0 results downloaded" in again.stdout, again.stdout
     with Client(stack.url) as client:

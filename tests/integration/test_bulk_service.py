@@ -6,10 +6,8 @@ with every format checked is tests/integration/test_bulk_archive.py.)
 """
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from client import Client
 from client.manifest import read_manifest
 from client.source_tree import digest_file
 from tests.factories import EN_TEXT, encode_png, render_text_image
-from tests.service_stack import ROOT, ServiceStack
+from tests.service_stack import ROOT, ServiceStack, bulk_command, client_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -46,14 +44,6 @@ def stack(tmp_path_factory):
         yield s
 
 
-def _bulk(url: str, src: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "client", "bulk", str(src), str(out), "--url", url, "--no-progress",
-            "--poll", "0.2", *extra]
-
-
-def _env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
-
 
 def _jobs_for(client: Client, shas: set[str]) -> list[dict]:
     return [j for j in client.list_jobs() if {d["sha256"] for d in j["documents"]} & shas]
@@ -67,8 +57,8 @@ def test_bulk_killed_halfway_and_restarted(stack, tmp_path):
         lines = [f"Box {i} folder {stamp[-6:]}", EN_TEXT[i]]
         _write(src, f"box{i % 2}/page_{i}.png", encode_png(_page(lines)))
     shas = {digest_file(p).sha256 for p in src.rglob("*.png")}
-    cmd = _bulk(stack.url, src, out, "--formats", "txt,json", "--concurrency", "3")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = bulk_command(stack.url, src, out, "--formats", "txt,json", "--concurrency", "3")
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=client_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with Client(stack.url) as client:
         deadline = time.monotonic() + 120
         while len(_jobs_for(client, shas)) < 4 and time.monotonic() < deadline and proc.poll() is None:
@@ -78,7 +68,7 @@ def test_bulk_killed_halfway_and_restarted(stack, tmp_path):
         at_kill = len(_jobs_for(client, shas))
         assert 4 <= at_kill < 10, "the kill should land halfway through"
 
-        rerun = subprocess.run(cmd, cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=600)
+        rerun = subprocess.run(cmd, cwd=ROOT, env=client_env(), capture_output=True, text=True, timeout=600)
         assert rerun.returncode == 0, rerun.stdout + rerun.stderr
         assert "10 succeeded" in rerun.stdout
         jobs = _jobs_for(client, shas)
