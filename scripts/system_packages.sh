@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a profile needs, only those missing.
 #   run:   nothing beyond Python (PyMuPDF and the models are pip/PyPI artefacts)
-#   test:  fonts to render ground-truth pages, Chromium for the web page tests, Tesseract and GNU time for the bench's own tests
+#   test:  fonts to render ground-truth pages, Chromium for the web page tests, poppler-utils (pdftotext: a second reader of
+#          the searchable PDF), Tesseract and GNU time for the bench's own tests
 #   bench: Tesseract 5 (English + simplified Chinese) to compare against
 set -euo pipefail
 profile=${1:-test}
@@ -9,7 +10,7 @@ pkgs=()
 case "$profile" in
   run) ;;
   venv) pkgs=(python3-venv) ;;
-  test) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk chromium tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim time) ;;
+  test) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk chromium poppler-utils tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim time) ;;
   bench) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim time) ;;
   *) echo "unknown profile: $profile" >&2; exit 2 ;;
 esac
