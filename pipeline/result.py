@@ -8,7 +8,8 @@ source shares one coordinate system.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field
 from typing import Literal
 
 Source = Literal["ocr", "text_layer"]
@@ -20,6 +21,9 @@ class Word:
     text: str
     confidence: float
     box: Box
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "confidence": self.confidence, "box": list(self.box)}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Word":
@@ -35,6 +39,16 @@ class Line:
     # Four corner points when the detected region is not axis-aligned.
     polygon: list[list[float]] | None = None
     block: int = 0  # index of the reading-order block the line belongs to
+
+    def to_dict(self) -> dict:
+        return {
+            "text": self.text,
+            "confidence": self.confidence,
+            "box": list(self.box),
+            "words": [w.to_dict() for w in self.words],
+            "polygon": None if self.polygon is None else [list(p) for p in self.polygon],
+            "block": self.block,
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> "Line":
@@ -63,7 +77,21 @@ class PageResult:
     models: dict[str, str] = field(default_factory=dict)  # model name → sha256
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        # Written out: dataclasses.asdict deep-copies field by field, which cost more than
+        # reading a born-digital page's text layer.
+        return {
+            "page_no": self.page_no,
+            "width": self.width,
+            "height": self.height,
+            "dpi": self.dpi,
+            "source": self.source,
+            "text": self.text,
+            "confidence": self.confidence,
+            "lines": [line.to_dict() for line in self.lines],
+            "timings": dict(self.timings),
+            "preprocessing": copy.deepcopy(self.preprocessing),
+            "models": dict(self.models),
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> "PageResult":

@@ -41,33 +41,47 @@ def is_usable(page: pymupdf.Page) -> bool:
 
 
 def extract_lines(page: pymupdf.Page, dpi: int) -> list[Line]:
-    """The page's text lines, in the PDF's own order, boxes in pixels at ``dpi``."""
-    to_px = page.rotation_matrix * pymupdf.Matrix(dpi / 72.0, dpi / 72.0)
+    """The page's text lines, in the PDF's own order, boxes in pixels at ``dpi``.
+
+    Geometry is done on plain floats: PyMuPDF's Python-level Rect and Point
+    operations made this the slowest part of reading a born-digital page.
+    """
+    m = page.rotation_matrix * pymupdf.Matrix(dpi / 72.0, dpi / 72.0)
+    to_px = (m.a, m.b, m.c, m.d, m.e, m.f)
     flags = pymupdf.TEXTFLAGS_TEXT
     raw_lines = []
     for block_no, block in enumerate(page.get_text("dict", flags=flags)["blocks"]):
         for line in block.get("lines", []):
             text = "".join(span["text"] for span in line["spans"]).strip()
             if text:
-                raw_lines.append((block_no, text, pymupdf.Rect(line["bbox"])))
+                raw_lines.append((block_no, text, tuple(line["bbox"])))
     # Words are attached to the line whose box holds their centre (block
-    # numbers of the two extraction modes need not agree).
+    # numbers of the two extraction modes need not agree). Words come in line
+    # order, so the line that took the last word is tried first.
     words: list[list[Word]] = [[] for _ in raw_lines]
+    order = list(range(len(raw_lines)))
+    last = 0
     for x0, y0, x1, y1, text, *_ in page.get_text("words", flags=flags):
-        centre = pymupdf.Point((x0 + x1) / 2, (y0 + y1) / 2)
-        for k, (_, _, rect) in enumerate(raw_lines):
-            if centre in rect:
-                words[k].append(Word(text=text, confidence=1.0, box=_box(pymupdf.Rect(x0, y0, x1, y1) * to_px)))
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        for k in ([last] + order) if raw_lines else ():
+            lx0, ly0, lx1, ly1 = raw_lines[k][2]
+            if lx0 <= cx < lx1 and ly0 <= cy < ly1:  # MuPDF's point-in-rect rule
+                words[k].append(Word(text=text, confidence=1.0, box=_box((x0, y0, x1, y1), to_px)))
+                last = k
                 break
     return [
-        Line(text=text, confidence=1.0, box=_box(rect * to_px), words=words[k], block=block_no)
+        Line(text=text, confidence=1.0, box=_box(rect, to_px), words=words[k], block=block_no)
         for k, (block_no, text, rect) in enumerate(raw_lines)
     ]
 
 
-def _box(r: pymupdf.Rect) -> list[float]:
-    r = pymupdf.Rect(r).normalize()
-    return [round(r.x0, 2), round(r.y0, 2), round(r.x1, 2), round(r.y1, 2)]
+def _box(rect: tuple[float, float, float, float], m: tuple[float, ...]) -> list[float]:
+    """The rectangle mapped by the affine matrix ``m``: the box around its four corners, rounded."""
+    a, b, c, d, e, f = m
+    x0, y0, x1, y1 = rect
+    xs = (a * x0 + c * y0 + e, a * x1 + c * y0 + e, a * x0 + c * y1 + e, a * x1 + c * y1 + e)
+    ys = (b * x0 + d * y0 + f, b * x1 + d * y0 + f, b * x0 + d * y1 + f, b * x1 + d * y1 + f)
+    return [round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2)]
 
 
 def pixel_size(page: pymupdf.Page, dpi: int) -> tuple[int, int]:
