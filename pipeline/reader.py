@@ -103,10 +103,9 @@ class Engine:
 
     def process_page(self, doc: Document, page_no: int, options: Options = Options()) -> PageResult:
         t0 = time.perf_counter()
-        if doc.kind == "pdf" and options.mode in ("auto", "text"):
-            page = doc.pdf_page(page_no)
-            if options.mode == "text" or textlayer.is_usable(page):
-                return self._text_layer_page(doc, page_no, options, t0)
+        from_text_layer = read_text_layer(doc, page_no, options)
+        if from_text_layer is not None:
+            return from_text_layer
         if options.mode == "text":
             # An image has no text layer: extracting gives an empty page, not an error.
             return self._empty_image_page(doc, page_no, options, t0)
@@ -121,31 +120,6 @@ class Engine:
             text="", confidence=0.0, lines=[],
             timings={"render": elapsed, "preprocess": 0.0, "detect": 0.0, "recognize": 0.0, "layout": 0.0,
                      "total": elapsed},
-            preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
-            models={},
-        )
-
-    # -- text layer -------------------------------------------------------
-    def _text_layer_page(self, doc: Document, page_no: int, options: Options, t0: float) -> PageResult:
-        from pipeline.render import fitting_dpi
-
-        page = doc.pdf_page(page_no)
-        rect = page.rect  # already the displayed (rotated) size
-        dpi = fitting_dpi(rect.width, rect.height, options.dpi, doc.limits.max_pixels)
-        lines = textlayer.extract_lines(page, dpi)
-        size = textlayer.pixel_size(page, dpi)  # what rendering this page at ``dpi`` would give
-        elapsed = time.perf_counter() - t0
-        return PageResult(
-            page_no=page_no,
-            width=size[0],
-            height=size[1],
-            dpi=dpi,
-            source="text_layer",
-            text=page_text(lines),
-            confidence=1.0 if lines else 0.0,
-            lines=lines,
-            timings={"render": 0.0, "preprocess": 0.0, "detect": 0.0, "recognize": 0.0, "layout": 0.0,
-                     "text_layer": elapsed, "total": elapsed},
             preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
             models={},
         )
@@ -362,3 +336,38 @@ def page_text(lines: list[Line]) -> str:
 def _same_row(a: list[float], b: list[float]) -> bool:
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and b[0] >= a[2] - 0.5 * (a[3] - a[1])
+
+
+def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -> PageResult | None:
+    """The page read from its own text layer when ``options`` would use it, else None (it needs OCR).
+
+    Needs no models, so the service can read the text-layer pages of a
+    born-digital file where it splits the file, without an OCR engine.
+    """
+    t0 = time.perf_counter()
+    if doc.kind != "pdf" or options.mode not in ("auto", "text"):
+        return None
+    page = doc.pdf_page(page_no)
+    if options.mode != "text" and not textlayer.is_usable(page):
+        return None
+    from pipeline.render import fitting_dpi
+
+    rect = page.rect  # already the displayed (rotated) size
+    dpi = fitting_dpi(rect.width, rect.height, options.dpi, doc.limits.max_pixels)
+    lines = textlayer.extract_lines(page, dpi)
+    size = textlayer.pixel_size(page, dpi)  # what rendering this page at ``dpi`` would give
+    elapsed = time.perf_counter() - t0
+    return PageResult(
+        page_no=page_no,
+        width=size[0],
+        height=size[1],
+        dpi=dpi,
+        source="text_layer",
+        text=page_text(lines),
+        confidence=1.0 if lines else 0.0,
+        lines=lines,
+        timings={"render": 0.0, "preprocess": 0.0, "detect": 0.0, "recognize": 0.0, "layout": 0.0,
+                 "text_layer": elapsed, "total": elapsed},
+        preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
+        models={},
+    )
