@@ -123,6 +123,8 @@ class Settings:
     page_time_limit: int = 150
     page_max_attempts: int = 3
     lease_seconds: int = 180
+    # Seconds the split task may spend reading text-layer pages itself (0: every page gets its own task).
+    split_read_budget: float = 2.0
     sweep_interval: float = 60.0
     requeue_after: int = 120  # seconds a queued row may wait before the sweeper re-enqueues it
     auth_required: bool = False
@@ -166,6 +168,7 @@ class Settings:
             page_time_limit=_int(env, "DOCPIPE_PAGE_TIME_LIMIT", cls.page_time_limit, 1),
             page_max_attempts=_int(env, "DOCPIPE_PAGE_MAX_ATTEMPTS", cls.page_max_attempts, 1),
             lease_seconds=_int(env, "DOCPIPE_LEASE_SECONDS", cls.lease_seconds, 1),
+            split_read_budget=_float(env, "DOCPIPE_SPLIT_READ_BUDGET", cls.split_read_budget, 0.0),
             sweep_interval=_float(env, "DOCPIPE_SWEEP_INTERVAL", cls.sweep_interval, 0.1),
             requeue_after=_int(env, "DOCPIPE_REQUEUE_AFTER", cls.requeue_after, 0),
             auth_required=_bool(env, "DOCPIPE_AUTH_REQUIRED", mode == "production"),

@@ -240,45 +240,63 @@ def document_work(session: Session, document_id: str) -> DocumentWork | None:
     )
 
 
-def split_document(session: Session, document_id: str, page_numbers: list[int]) -> list[str]:
-    """Create one ``queued`` page row per page number (idempotent); return the ids still queued."""
+def split_document(
+    session: Session, document_id: str, page_numbers: list[int], read: dict[int, dict] | None = None, *, worker: str = ""
+) -> list[str]:
+    """Create one page row per page number (idempotent); return the ids still queued.
+
+    ``read`` holds pages the splitting worker has already read (a born-digital
+    file's text layer, a few ms a page): they are created ``succeeded`` with
+    their results in this same transaction and never become page tasks,
+    which saves each of them a broker message, a claim and a commit.
+    """
+    read = read or {}
     doc = session.get(Document, document_id)
     if doc is None:
         return []
     job = session.get(Job, doc.job_id)
     if job.status not in JOB_ACTIVE:
         return []
-    # Position: documents in order, pages in order, so the pages list reads like the input.
-    offset = session.scalar(
-        select(func.coalesce(func.sum(Document.pages_selected), 0)).where(
-            Document.job_id == doc.job_id, Document.position < doc.position
-        )
-    )
-    now = utcnow()
-    rows = [
-        dict(
-            id=new_id(),
-            job_id=doc.job_id,
-            document_id=doc.id,
-            position=offset + i,
-            page_no=no,
-            status=PAGE_QUEUED,
-            attempts=0,
-            created_at=now,
-            enqueued_at=now,  # the splitting task publishes them next
-        )
-        for i, no in enumerate(page_numbers)
-    ]
-    if rows:
-        session.execute(dialect_insert(session, Page).values(rows).on_conflict_do_nothing())
-    session.execute(
+    # The guard makes one split win when the same message is delivered twice; the loser adds nothing.
+    won = session.execute(
         update(Document).where(Document.id == doc.id, Document.status == DOC_QUEUED).values(status=DOC_SPLIT)
-    )
+    ).rowcount == 1
+    if won and page_numbers:
+        # Position: documents in order, pages in order, so the pages list reads like the input.
+        offset = session.scalar(
+            select(func.coalesce(func.sum(Document.pages_selected), 0)).where(
+                Document.job_id == doc.job_id, Document.position < doc.position
+            )
+        )
+        now = utcnow()
+        rows, results = [], []
+        for i, no in enumerate(page_numbers):
+            row = dict(id=new_id(), job_id=doc.job_id, document_id=doc.id, position=offset + i, page_no=no,
+                       status=PAGE_QUEUED, attempts=0, created_at=now, enqueued_at=now, started_at=None,
+                       finished_at=None, claimed_by=None)
+            if no in read:
+                row.update(status=PAGE_SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
+                           claimed_by=worker[:200] or None)
+                results.append(_result_row(row["id"], doc.job_id, read[no], now))
+            rows.append(row)
+        session.execute(dialect_insert(session, Page).values(rows).on_conflict_do_nothing())
+        if results:
+            session.execute(dialect_insert(session, PageResult).values(results))
+            session.execute(
+                update(Job).where(Job.id == doc.job_id, Job.status == JOB_QUEUED).values(status=JOB_RUNNING)
+            )
+            session.execute(update(Job).where(Job.id == doc.job_id).values(updated_at=now))
+            _record_latencies(session, [read[no].get("timings") or {} for no in read if no in page_numbers])
     return list(
         session.scalars(
             select(Page.id).where(Page.document_id == doc.id, Page.status == PAGE_QUEUED).order_by(Page.page_no)
         )
     )
+
+
+def _result_row(page_id: str, job_id: str, result: dict, now: datetime) -> dict:
+    return dict(page_id=page_id, job_id=job_id, source=result["source"], text=result["text"],
+                confidence=float(result["confidence"]), result=result, created_at=now)
 
 
 def fail_document(session: Session, document_id: str, code: str, message: str) -> str | None:
@@ -366,16 +384,7 @@ def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> boo
     )
     if settled.rowcount != 1:
         return False
-    values = dict(
-        page_id=claim.page_id,
-        job_id=claim.job_id,
-        source=result["source"],
-        text=result["text"],
-        confidence=float(result["confidence"]),
-        result=result,
-        created_at=now,
-    )
-    stmt = dialect_insert(session, PageResult).values(**values)
+    stmt = dialect_insert(session, PageResult).values(**_result_row(claim.page_id, claim.job_id, result, now))
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[PageResult.page_id],
@@ -383,7 +392,7 @@ def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> boo
         )
     )
     session.execute(update(Job).where(Job.id == claim.job_id).values(updated_at=now))
-    _record_latencies(session, result.get("timings") or {})
+    _record_latencies(session, [result.get("timings") or {}])
     return True
 
 
@@ -449,15 +458,20 @@ def page_counts(session: Session, job_ids: list[str]) -> dict[str, dict[str, int
     return counts
 
 
-def mean_confidence(session: Session, job_ids: list[str]) -> dict[str, float | None]:
+def confidence_stats(session: Session, job_ids: list[str]) -> dict[str, tuple[float | None, float | None]]:
+    """job id → (mean, lowest) confidence of its succeeded pages; (None, None) before any."""
     rows = session.execute(
-        select(PageResult.job_id, func.avg(PageResult.confidence))
+        select(PageResult.job_id, func.avg(PageResult.confidence), func.min(PageResult.confidence))
         .join(Page, Page.id == PageResult.page_id)
         .where(PageResult.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
         .group_by(PageResult.job_id)
     )
-    found = {job_id: (None if avg is None else float(avg)) for job_id, avg in rows}
-    return {j: found.get(j) for j in job_ids}
+    found = {job_id: (None if avg is None else float(avg), None if low is None else float(low)) for job_id, avg, low in rows}
+    return {j: found.get(j, (None, None)) for j in job_ids}
+
+
+def mean_confidence(session: Session, job_ids: list[str]) -> dict[str, float | None]:
+    return {j: mean for j, (mean, _) in confidence_stats(session, job_ids).items()}
 
 
 def finalize_job(session: Session, job_id: str) -> str | None:
@@ -713,11 +727,14 @@ def list_jobs(
     status: str | None = None,
     external_ref: str | None = None,
     updated_since: datetime | None = None,
+    ids: list[str] | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> tuple[list[Job], str | None]:
     """A feed in (updated_at, id) order; the cursor resumes after the last job returned."""
     q = select(Job).where(Job.tenant_id == tenant_id)
+    if ids:
+        q = q.where(Job.id.in_(ids))
     if status:
         q = q.where(Job.status == status)
     if external_ref:
@@ -770,22 +787,28 @@ def _bucket(seconds: float) -> int:
     return -1
 
 
-def _record_latencies(session: Session, timings: dict) -> None:
-    rows = []
-    for stage, seconds in sorted(timings.items()):
-        try:
-            seconds = float(seconds)
-        except (TypeError, ValueError):
-            continue
-        rows.append(dict(stage=str(stage)[:32], bucket=_bucket(seconds), count=1, total=seconds))
-    if not rows:
+def _record_latencies(session: Session, pages_timings: list[dict]) -> None:
+    """Add pages' stage timings to the histogram (one statement for all of them)."""
+    cells: dict[tuple[str, int], list] = {}
+    for timings in pages_timings:
+        for stage, seconds in timings.items():
+            try:
+                seconds = float(seconds)
+            except (TypeError, ValueError):
+                continue
+            cell = cells.setdefault((str(stage)[:32], _bucket(seconds)), [0, 0.0])
+            cell[0] += 1
+            cell[1] += seconds
+    if not cells:
         return
-    # One statement for every stage of the page (one round trip, rows locked in a fixed order).
+    # One row per (stage, bucket), in a fixed order: an upsert may touch a row only once per
+    # statement, and a fixed lock order keeps two workers from deadlocking on these rows.
+    rows = [dict(stage=stage, bucket=bucket, count=n, total=total) for (stage, bucket), (n, total) in sorted(cells.items())]
     stmt = dialect_insert(session, StageLatency).values(rows)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[StageLatency.stage, StageLatency.bucket],
-            set_={"count": StageLatency.count + 1, "total": StageLatency.total + stmt.excluded.total},
+            set_={"count": StageLatency.count + stmt.excluded.count, "total": StageLatency.total + stmt.excluded.total},
         )
     )
 

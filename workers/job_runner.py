@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 
 from db import repository
 from db.blobs import BlobNotFound, blob_store
 from db.session import Database
 from workers import result_reuse
-from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, open_document
+from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, open_document, read_text_layer
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class JobRunner:
 
     # ------------------------------------------------------------ split
 
-    def split(self, document_id: str) -> SplitOutcome | None:
+    def split(self, document_id: str, worker: str = "") -> SplitOutcome | None:
         """Create the document's page rows; returns the pages to enqueue (None if nothing to do)."""
         with self.database.session() as s:
             work = repository.document_work(s, document_id)
@@ -92,6 +93,7 @@ class JobRunner:
         try:
             with open_document(self._blob(work.blob_key), self.limits) as doc:
                 numbers = list(doc.select(work.pages_spec))
+                read = self._read_text_layers(doc, numbers, work)
         except (PipelineError, BlobNotFound, ValueError) as exc:
             code = getattr(exc, "code", "corrupt_file")
             with self.database.session() as s:
@@ -100,8 +102,34 @@ class JobRunner:
                     repository.finalize_job(s, job_id)
             return None
         with self.database.session() as s:
-            page_ids = repository.split_document(s, document_id, numbers)
+            page_ids = repository.split_document(s, document_id, numbers, read, worker=worker)
+        if read and not page_ids:
+            self._finalize(work.job_id)  # every page came from the text layer: the job ends here
         return SplitOutcome(work.priority, page_ids)
+
+    def _read_text_layers(self, doc, numbers: list[int], work) -> dict[int, dict]:
+        """The pages that need no OCR, read here while the file is open, within a time budget.
+
+        A born-digital page takes a few ms; as a page task of its own it would cost
+        more than that in broker, claim and commit. Past the budget the rest go out as
+        page tasks, so a long born-digital file is still shared among the workers. Any
+        error leaves the page to its own task, which has the attempts and error codes.
+        """
+        if doc.kind != "pdf" or work.mode not in ("auto", "text") or self.settings.split_read_budget <= 0:
+            return {}
+        read, deadline = {}, time.monotonic() + self.settings.split_read_budget
+        options = Options(mode=work.mode, dpi=work.dpi)
+        for no in numbers:
+            if time.monotonic() > deadline:
+                break
+            try:
+                result = read_text_layer(doc, no, options)
+            except Exception:  # noqa: BLE001 - the page's own task will report it properly
+                log.debug("page %s of document %s left to its task", no, work.document_id, exc_info=True)
+                continue
+            if result is not None:
+                read[no] = result.to_dict()
+        return read
 
     def mark_enqueued(self, *, document_ids=(), page_ids=()) -> None:
         with self.database.session() as s:

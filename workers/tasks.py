@@ -26,7 +26,7 @@ def _enqueuer(task) -> Enqueuer:
 @shared_task(name=SPLIT_DOCUMENT, bind=True, ignore_result=True)
 def split_document(self, document_id: str) -> int:
     runner = _runner(self)
-    outcome = runner.split(document_id)
+    outcome = runner.split(document_id, worker=f"{self.request.hostname}:{os.getpid()}")
     if outcome is None:
         return 0
     enqueuer, sent = _enqueuer(self), []

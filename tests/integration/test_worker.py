@@ -79,3 +79,32 @@ def test_a_duplicate_message_for_a_finished_page_changes_nothing(strict_stack):
         attempts, status = s.execute(select(Page.attempts, Page.status).where(Page.id == page["id"])).one()
     assert (attempts, status) == (1, "succeeded")
     assert client.get(f"/v1/jobs/{view['id']}").get_json()["status"] == "succeeded"
+
+
+def test_text_layer_pages_are_read_where_the_file_is_split_and_only_scans_become_page_tasks(strict_stack):
+    client = strict_stack.app().test_client()
+    scan = render_text_image(EN_TEXT[2:3], size_px=24, width=700)
+    pdf = make_pdf([{"text": EN_TEXT[:2]}, {"image": scan, "dpi": 100}, {"text": EN_TEXT[3:5]}])
+    page_tasks_before = _page_tasks_done(strict_stack)
+    view = wait_for_job(client, client.post("/v1/jobs", data={"file": (io.BytesIO(pdf), "mixed.pdf")},
+                                            content_type="multipart/form-data").get_json()["id"])
+    assert view["status"] == "succeeded" and view["progress"]["pages_done"] == 3
+    pages = all_pages(client, view["id"])
+    assert [p["source"] for p in pages] == ["text_layer", "ocr", "text_layer"]
+    lines = [[ln for ln in p["text"].splitlines() if ln.strip()] for p in pages]
+    assert lines[0] == EN_TEXT[:2] and lines[2] == EN_TEXT[3:5]
+    assert all(p["attempts"] == 1 for p in pages)
+    with strict_stack.database().session() as s:
+        rows = dict(s.execute(select(Page.page_no, Page.claimed_by).where(Page.job_id == view["id"])).all())
+    # Read by the worker that split the file (it names itself like a page claim does).
+    assert rows[1] and rows[1] == rows[3] and "@" in rows[1]
+    deadline = time.monotonic() + 10  # the task's log line follows its commit
+    while _page_tasks_done(strict_stack) - page_tasks_before < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert _page_tasks_done(strict_stack) - page_tasks_before == 1
+
+
+def _page_tasks_done(stack) -> int:
+    return sum("Task docpipe.ocr_page[" in line and "succeeded in" in line for line in stack.log("worker").splitlines())
