@@ -10,6 +10,10 @@ from db.clock import isoformat
 from db.models import DOC_FAILED, JOB_CANCELED, JOB_TERMINAL, Document, Job, Page
 
 
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
 def _error(code: str | None, message: str | None) -> dict | None:
     return None if code is None else {"code": code, "message": message or ""}
 
@@ -40,7 +44,7 @@ def _document_statuses(session: Session, job: Job) -> dict[str, str]:
 def job_views(session: Session, jobs: list[Job]) -> list[dict]:
     ids = [j.id for j in jobs]
     counts = repository.page_counts(session, ids)
-    confidence = repository.mean_confidence(session, ids) if ids else {}
+    confidence = repository.confidence_stats(session, ids) if ids else {}
     views = []
     for job in jobs:
         c = counts[job.id]
@@ -66,7 +70,8 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
                     }
                     for d in job.documents
                 ],
-                "confidence": None if confidence.get(job.id) is None else round(confidence[job.id], 4),
+                "confidence": _round(confidence[job.id][0]),
+                "confidence_min": _round(confidence[job.id][1]),
                 "error": _error(job.error_code, job.error_message),
                 "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority},
                 "external_ref": job.external_ref,

@@ -12,7 +12,7 @@ from api.batches import require_batch
 from api.auth import authenticate, current_tenant
 from api.callback_policy import require_signable_callback
 from api.errors import InvalidOption, NotFound
-from api.schemas import JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery
+from api.schemas import MAX_JOB_IDS, JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery
 from api.services import services
 from api.submission import read_submission
 from db import batch_repository, repository
@@ -178,6 +178,9 @@ def list_jobs(query):
     since = query.get("updated_since")
     if since is not None and since.tzinfo is not None:
         since = since.astimezone(timezone.utc).replace(tzinfo=None)  # columns hold naive UTC
+    ids = [i.strip() for i in (query.get("ids") or "").split(",") if i.strip()]
+    if len(ids) > MAX_JOB_IDS:
+        raise InvalidOption(f"ids names {len(ids)} jobs; at most {MAX_JOB_IDS}", details={"field": "ids"})
     with services().database.session() as s:
         try:
             jobs, cursor = repository.list_jobs(
@@ -186,6 +189,7 @@ def list_jobs(query):
                 status=query.get("status"),
                 external_ref=query.get("external_ref"),
                 updated_since=since,
+                ids=ids,
                 cursor=query.get("cursor"),
                 limit=query["limit"],
             )

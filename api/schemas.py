@@ -91,7 +91,8 @@ class JobView(Schema):
     status = String(metadata={"enum": list(JOB_STATUSES)})
     progress = Nested(Progress)
     documents = List(Nested(DocumentView))
-    confidence = Float(allow_none=True)
+    confidence = Float(allow_none=True, metadata={"description": "mean over the pages read so far"})
+    confidence_min = Float(allow_none=True, metadata={"description": "the lowest page confidence so far"})
     error = Nested(ErrorSummary, allow_none=True)
     options = Nested(JobOptionsView)
     external_ref = String(allow_none=True)
@@ -103,10 +104,18 @@ class JobView(Schema):
     reused_from = String(allow_none=True, metadata={"description": "the job whose stored pages answered this one (same files, options and models)"})
 
 
+MAX_JOB_IDS = 100
+
+
 class JobsQuery(Schema):
     status = String(validate=OneOf(JOB_STATUSES))
     external_ref = String(validate=Length(max=200))
     updated_since = DateTime(metadata={"description": "ISO 8601; jobs updated at or after"})
+    ids = String(
+        validate=Length(max=MAX_JOB_IDS * 33),
+        metadata={"description": f"comma-separated job ids (at most {MAX_JOB_IDS}): the current view of each, "
+                                 "in one request (a bulk client watching its jobs in flight)"},
+    )
     cursor = String(validate=Length(max=500))
     limit = Integer(load_default=50, validate=Range(min=1, max=500))
 

@@ -218,6 +218,37 @@ def test_feed_filters_and_cursor(client, pdf2):
     assert_envelope(client.get("/v1/jobs?cursor=garbage"), 400, "invalid_option")
 
 
+def test_feed_by_ids_reads_many_jobs_in_one_request(client, pdf2):
+    ids = [upload(client, ("a.pdf", pdf2)).get_json()["id"] for _ in range(3)]
+    body = client.get("/v1/jobs", query_string={"ids": f"{ids[0]}, {ids[2]},nosuchjob", "limit": 10}).get_json()
+    assert sorted(j["id"] for j in body["jobs"]) == sorted([ids[0], ids[2]])
+    too_many = ",".join(f"job{i}" for i in range(101))
+    assert_envelope(client.get("/v1/jobs", query_string={"ids": too_many}), 400, "invalid_option")
+
+
+def test_split_stores_pages_read_from_the_text_layer_and_queues_the_rest(client, app, pdf2):
+    job = upload(client, ("a.pdf", pdf2)).get_json()
+    doc = job["documents"][0]["id"]
+    read = {1: {"source": "text_layer", "text": "hello", "confidence": 0.7, "lines": [],
+                "timings": {"text_layer": 0.004, "total": 0.004}}}
+    with db(app).session() as s:
+        queued = repo.split_document(s, doc, [1, 2], read, worker="w1:1")
+    with db(app).session() as s:
+        again = repo.split_document(s, doc, [1, 2], read, worker="w2:2")  # a duplicate delivery adds nothing
+    assert again == queued and len(queued) == 1
+    view = client.get(f"/v1/jobs/{job['id']}").get_json()
+    assert view["status"] == "running" and view["progress"]["pages_done"] == 1
+    assert view["confidence"] == 0.7 and view["confidence_min"] == 0.7
+    pages = client.get(f"/v1/jobs/{job['id']}/pages").get_json()["pages"]
+    assert [(p["page_no"], p["status"], p["attempts"], p["text"]) for p in pages] == [
+        (1, "succeeded", 1, "hello"), (2, "queued", 0, None)
+    ]
+    assert pages[1]["id"] == queued[0]
+    with db(app).session() as s:
+        histogram = repo.stage_latencies(s)
+    assert sum(n for n, _ in histogram["text_layer"].values()) == 1
+
+
 def test_delete_cancels_and_purges(client, app, pdf2):
     job = upload(client, ("a.pdf", pdf2), callback_url="https://example.com/hook").get_json()
     assert client.delete(f"/v1/jobs/{job['id']}").status_code == 204
