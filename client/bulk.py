@@ -18,12 +18,15 @@ from client.bulk_state import RETRYABLE_JOB_STATUSES, STATE_FILENAME, BulkState,
 from client.errors import ClientError, InvalidRequest, MethodNotAllowed, NotFound, Unauthorized
 from client.http_api import Client
 from client.idempotency import content_key, idempotency_key
+from client.job_watch import JobWatcher
 from client.manifest import FAILED_STATUSES, MANIFEST_FILENAME, ManifestRow, write_manifest
 from client.outputs import copy_atomic, output_path, write_atomic
 from client.progress import BulkProgress
 from client.source_tree import digest_file, walk_tree
 
 DEFAULT_FORMATS = ("txt", "json")
+# How often the watcher reads the jobs in flight (one request for all of them).
+WATCH_INTERVAL_S = 0.2
 DOWNLOADABLE_STATUSES = frozenset({"succeeded", "partial"})
 
 
@@ -186,7 +189,8 @@ class BulkRunner:
     ) -> None:
         # Keys are handed out one at a time so at most `concurrency` jobs are in flight on the server.
         queue = list(reversed(keys))
-        with ThreadPoolExecutor(max_workers=max(1, self.options.concurrency)) as pool:
+        self._watcher = JobWatcher(self.client, interval=min(self.options.poll_s, WATCH_INTERVAL_S))
+        with self._watcher, ThreadPoolExecutor(max_workers=max(1, self.options.concurrency)) as pool:
             running: set[Future] = set()
             try:
                 while queue or running:
@@ -272,7 +276,7 @@ class BulkRunner:
             seen["pages"] = max(seen["pages"], done)
 
         try:
-            view = self.client.wait(
+            view = self._watcher.wait(
                 job.job_id, timeout=self.options.job_timeout_s, poll=self.options.poll_s, on_update=on_update
             )
         except NotFound:
@@ -312,7 +316,10 @@ class BulkRunner:
             error_code, error_message = _error_of(doc.get("error"))
         pages_total = (view.get("progress") or {}).get("pages_total")
         below = None
-        if status in DOWNLOADABLE_STATUSES:
+        lowest = view.get("confidence_min")
+        if status in DOWNLOADABLE_STATUSES and lowest is not None and lowest >= self.options.min_confidence:
+            below = 0  # no page under the threshold: no need to list the pages
+        elif status in DOWNLOADABLE_STATUSES:
             below = 0
             for page in self.client.pages(view["id"]):
                 confidence = page.get("confidence")

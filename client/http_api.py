@@ -180,6 +180,13 @@ class Client:
                 return
             params["cursor"] = cursor
 
+    def jobs_by_id(self, job_ids: list[str]) -> list[dict]:
+        """The current view of each job (at most 100 ids); jobs that do not exist are left out."""
+        if not job_ids:
+            return []
+        params = {"ids": ",".join(job_ids), "limit": len(job_ids)}
+        return self._request("GET", "v1/jobs", params=params).json().get("jobs", [])
+
     # --- batches (only on servers that offer them) --------------------------
 
     def create_batch(self, name: str, *, external_ref: str | None = None) -> dict:

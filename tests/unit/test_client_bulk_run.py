@@ -286,3 +286,48 @@ def test_job_deleted_on_the_server_is_failed_and_retried_on_request(fake_api, tm
     assert not lost.ok and (row["status"], row["error_code"]) == ("failed", "job_not_found")
     assert _run(fake_api, src, out, formats=("txt", "json"), retry_failed=True).ok
     assert len(fake_api.creations) == 2 and (out / "a.pdf.json").is_file()
+
+
+def _distinct_files(root: Path, n: int) -> None:
+    root.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (root / f"doc{i}.pdf").write_bytes(b"%%PDF-1.7 file %d PAGEBREAK" % i)  # 2 pages each
+
+
+def _direct_job_polls(api) -> list[str]:
+    return [r[1] for r in api.requests if r[0] == "GET" and r[1].startswith("/v1/jobs/") and r[1].count("/") == 3]
+
+
+def test_jobs_in_flight_are_watched_together_not_polled_one_by_one(fake_api, tmp_path):
+    fake_api.finish_after_s = 0.6
+    _distinct_files(tmp_path / "src", 6)
+    summary = _run(fake_api, tmp_path / "src", tmp_path / "out", formats=("txt",), concurrency=6)
+    assert summary.ok and summary.by_status == {"succeeded": 6}
+    assert _direct_job_polls(fake_api) == []
+    rounds = [r for r in fake_api.requests if r[:2] == ("GET", "/v1/jobs")]
+    # Six jobs running 0.6 s, read every 0.05 s together: about a dozen requests, not six dozen.
+    assert 3 <= len(rounds) <= 30, len(rounds)
+
+
+def test_a_server_without_the_ids_filter_gets_each_job_polled(fake_api, tmp_path):
+    fake_api.ids_filter = False
+    fake_api.finish_after_s = 0.3
+    with Client(fake_api.base_url, retry=FAST) as client:
+        for i in range(3):  # other jobs fill the first page of the unfiltered feed
+            client.submit(b"%%PDF-1.7 other %d" % i, filename=f"other{i}.pdf")
+    _distinct_files(tmp_path / "src", 3)
+    summary = _run(fake_api, tmp_path / "src", tmp_path / "out", formats=("txt",), concurrency=3)
+    assert summary.ok and summary.by_status == {"succeeded": 3}
+    assert set(_direct_job_polls(fake_api)) == {"/v1/jobs/job-0004", "/v1/jobs/job-0005", "/v1/jobs/job-0006"}
+
+
+def test_pages_are_listed_only_when_a_page_may_be_under_the_threshold(fake_api, tmp_path):
+    _distinct_files(tmp_path / "src", 2)
+    fake_api.page_confidence = 0.99  # pages 0.99 and 0.89
+    _run(fake_api, tmp_path / "src", tmp_path / "high", formats=("txt",), min_confidence=0.8)
+    assert not [r for r in fake_api.requests if r[1].endswith("/pages")]
+    assert {r["pages_below_threshold"] for r in read_manifest(tmp_path / "high" / "manifest.csv")} == {"0"}
+
+    _run(fake_api, tmp_path / "src", tmp_path / "low", formats=("txt",), min_confidence=0.95)
+    assert len({r[1] for r in fake_api.requests if r[1].endswith("/pages")}) == 2
+    assert {r["pages_below_threshold"] for r in read_manifest(tmp_path / "low" / "manifest.csv")} == {"1"}

@@ -43,6 +43,7 @@ class FakeApi:
     retry_after: str = "0"
     batches: bool = False
     page_confidence: float = 0.9
+    ids_filter: bool = True  # False: a server from before GET /v1/jobs?ids= (the filter is ignored)
     jobs: dict = field(default_factory=dict)
     by_key: dict = field(default_factory=dict)
     creations: Counter = field(default_factory=Counter)  # idempotency key → jobs created
@@ -83,10 +84,15 @@ class FakeApi:
                 }
             ],
             "confidence": self.page_confidence if status != "running" else None,
+            "confidence_min": self._lowest(job) if status != "running" else None,
             "error": None,
             "external_ref": job.form.get("external_ref"),
             "links": {"self": f"/v1/jobs/{job.id}"},
         }
+
+    def _lowest(self, job: FakeJob) -> float | None:
+        found = [p["confidence"] for p in self.page_list(job) if p["confidence"] is not None]
+        return min(found) if found else None
 
     def page_list(self, job: FakeJob) -> list[dict]:
         pages = []
@@ -228,6 +234,9 @@ def _handler_for(api: FakeApi):
 
         def _list(self, query: dict) -> None:
             ids = sorted(api.jobs)
+            if api.ids_filter and query.get("ids"):
+                wanted = set(query["ids"].split(","))
+                ids = [i for i in ids if i in wanted]
             start, limit = int(query.get("cursor", 0)), int(query.get("limit", 100))
             chunk = ids[start : start + limit]
             cursor = str(start + limit) if start + limit < len(ids) else None

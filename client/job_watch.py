@@ -1,0 +1,129 @@
+"""``JobWatcher``: one thread reads every job in flight in one request and wakes whoever waits for it.
+
+The bulk command keeps many jobs in flight. Polling each one on its own cost
+the API about four requests per job before it ended (most jobs of an archive
+end in a fraction of a second), and on a two-core machine those requests
+took CPU from the workers. The watcher asks ``GET /v1/jobs?ids=…`` for all of
+them at a fixed pace instead: a few requests a second however many jobs are
+in flight.
+
+A server that does not know ``ids`` (it answers 4xx), or a feed request that
+fails after the client's own retries, sends every waiter back to the plain
+per-job ``Client.wait``, so a run never stalls on the watcher.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from client.errors import ClientError, WaitTimeout
+from client.http_api import TERMINAL_STATUSES, Client
+
+MAX_IDS_PER_REQUEST = 100  # the API's limit on ``ids``
+
+
+class _Waiter:
+    def __init__(self) -> None:
+        self.changed = threading.Event()
+        self.view: dict | None = None
+        self.fallback = False  # the watcher cannot serve this job: poll it directly
+
+
+class JobWatcher:
+    def __init__(self, client: Client, *, interval: float = 0.2):
+        self.client = client
+        self.interval = interval
+        self._waiters: dict[str, _Waiter] = {}
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._broken = False
+        self._thread = threading.Thread(target=self._run, name="docpipe-job-watcher", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> "JobWatcher":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- the waiting side --------------------------------------------------
+
+    def wait(
+        self, job_id: str, *, timeout: float | None = None, poll: float = 1.0,
+        on_update: Callable[[dict], None] | None = None,
+    ) -> dict:
+        """Like ``Client.wait``: the job's terminal view; ``NotFound`` (from the direct poll) if it was deleted."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        waiter = _Waiter()
+        with self._lock:
+            if self._broken:
+                waiter.fallback = True
+            else:
+                self._waiters[job_id] = waiter
+        try:
+            while True:
+                remaining = None if deadline is None else deadline - time.monotonic()
+                if waiter.fallback:
+                    return self.client.wait(job_id, timeout=remaining, poll=poll, on_update=on_update)
+                if remaining is not None and remaining <= 0:
+                    status = (waiter.view or {}).get("status")
+                    raise WaitTimeout(f"Job {job_id} is still {status} after {timeout} s.",
+                                      details={"job_id": job_id, "status": status})
+                # Wake up now and then even without news, so on_update can stop a run.
+                waiter.changed.wait(min(1.0, remaining) if remaining is not None else 1.0)
+                waiter.changed.clear()
+                view = waiter.view
+                if view is None:
+                    if on_update is not None:
+                        on_update({"id": job_id, "status": "queued"})
+                    continue
+                if on_update is not None:
+                    on_update(view)
+                if view.get("status") in TERMINAL_STATUSES:
+                    return view
+        finally:
+            with self._lock:
+                self._waiters.pop(job_id, None)
+
+    # --- the watching side -------------------------------------------------
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:
+                watched = dict(self._waiters)
+            if watched:
+                try:
+                    self._poll(watched)
+                except ClientError:
+                    self._give_up()
+                    return
+            self._stop.wait(self.interval)
+
+    def _poll(self, watched: dict[str, _Waiter]) -> None:
+        ids = list(watched)
+        for start in range(0, len(ids), MAX_IDS_PER_REQUEST):
+            chunk = ids[start:start + MAX_IDS_PER_REQUEST]
+            views = {v["id"]: v for v in self.client.jobs_by_id(chunk)}
+            for job_id in chunk:
+                waiter = watched[job_id]
+                view = views.get(job_id)
+                if view is None:
+                    # Deleted, or a server that ignores ``ids``: a direct poll tells which (NotFound).
+                    waiter.fallback = True
+                    waiter.changed.set()
+                elif view != waiter.view:
+                    waiter.view = view
+                    waiter.changed.set()
+
+    def _give_up(self) -> None:
+        with self._lock:
+            self._broken = True
+            waiters = list(self._waiters.values())
+        for waiter in waiters:
+            waiter.fallback = True
+            waiter.changed.set()
