@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from pathlib import Path
 
 import requests
 
+from bench import cpu_roles
 from client.manifest import read_manifest
 from pipeline import Engine, EngineConfig, Limits, Options, open_document
 from settings import Settings
@@ -133,16 +135,22 @@ def bulk_run(root: Path, workdir: Path, backend: str, concurrency: int, formats:
                "--concurrency", str(concurrency), "--poll", "0.5", "--no-progress"]
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
         env["PYTHONPATH"] = str(ROOT)
+        cpu_before, client_before = cpu_roles.snapshot(), resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - started
+        client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = cpu_roles.delta(cpu_before, cpu_roles.snapshot())
+        cpu["client"] = round(client_after.ru_utime + client_after.ru_stime
+                              - client_before.ru_utime - client_before.ru_stime, 2)
         if proc.returncode != 0:
             raise RuntimeError(f"bulk exited {proc.returncode}: {proc.stdout[-2000:]} {proc.stderr[-2000:]}")
         first_job = next(r["job_id"] for r in read_manifest(out / "manifest.csv") if r["job_id"])
         batch_id = requests.get(f"{base}/v1/jobs/{first_job}", timeout=30).json().get("batch_id")
         batch = requests.get(f"{base}/v1/batches/{batch_id}", timeout=30).json() if batch_id else None
         stages = where_time_went(stack)
-    return {"wall_s": wall, "summary": proc.stdout.strip().splitlines()[-1], "batch": batch, "stages": stages}
+    return {"wall_s": wall, "summary": proc.stdout.strip().splitlines()[-1], "batch": batch, "stages": stages,
+            "cpu_s": cpu}
 
 
 def where_time_went(stack) -> dict:
@@ -213,6 +221,9 @@ def main(argv=None) -> int:
     for name, value in run["stages"].items():
         print(f"  {name:38s} {value:8.3f}" if value is not None else f"  {name:38s}        -")
     results["stages"] = run["stages"]
+    results["cpu_s_by_role"] = run["cpu_s"]
+    print("CPU seconds during the bulk run, by role: "
+          + ", ".join(f"{role} {sec:.1f}" for role, sec in sorted(run["cpu_s"].items(), key=lambda kv: -kv[1])))
     print(f"wall / sum of single-page times: {results['ratio_wall_to_sum']:.3f}")
     print(f"wall / (sum / 2 processes):      {results['ratio_wall_to_ideal_2_processes']:.3f}  (goal <= 1.10)")
     OUT.mkdir(exist_ok=True)
