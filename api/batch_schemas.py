@@ -7,7 +7,7 @@ from apiflask.validators import Length, Range
 
 from api.schemas import JobView
 
-BATCH_STATUSES = ("empty", "running", "completed")
+BATCH_STATUSES = ("empty", "open", "running", "completed")
 
 
 class BatchCreate(Schema):
@@ -15,7 +15,7 @@ class BatchCreate(Schema):
     external_ref = String(validate=Length(max=200), allow_none=True, metadata={"description": "the caller's id, echoed back"})
     callback_url = String(
         validate=Length(max=2000), allow_none=True,
-        metadata={"description": "gets the signed batch.completed event when the batch's last job ends"},
+        metadata={"description": "gets the signed batch.completed event once the batch is closed and its last job has ended"},
     )
 
 
@@ -41,7 +41,12 @@ class BatchView(Schema):
     name = String()
     external_ref = String(allow_none=True)
     callback_url = String(allow_none=True)
-    status = String(metadata={"enum": list(BATCH_STATUSES), "description": "completed: every job has ended"})
+    status = String(metadata={
+        "enum": list(BATCH_STATUSES),
+        "description": "empty: open, no job yet; open: open, no job active; running: a job is active; "
+                       "completed: closed and no job active (batch.completed has been written)",
+    })
+    closed_at = String(allow_none=True, metadata={"description": "when POST /v1/batches/{id}/close closed it; null while open"})
     files = Nested(BatchFiles)
     pages = Nested(BatchPages)
     confidence = Float(allow_none=True, metadata={"description": "mean over the succeeded pages"})
@@ -50,7 +55,7 @@ class BatchView(Schema):
     elapsed_seconds = Float(allow_none=True)
     created_at = String()
     started_at = String(allow_none=True)
-    finished_at = String(allow_none=True)
+    finished_at = String(allow_none=True, metadata={"description": "the last job's end, while no job is active"})
     links = Nested(BatchLinks)
 
 

@@ -1,4 +1,5 @@
-"""Batches (issue 6): name a bulk run, submit its jobs with ``batch_id``, read its progress in one call.
+"""Batches (issue 6): name a bulk run, submit its jobs with ``batch_id``, read its progress in one call,
+close it when no more jobs will come (``batch.completed`` follows once, when its last job has ended).
 
 Tenant-scoped like jobs: another tenant's batch is simply not found.
 """
@@ -13,7 +14,7 @@ from api import job_views
 from api.auth import authenticate, current_tenant
 from api.callback_policy import require_signable_callback
 from api.batch_schemas import BatchCreate, BatchJobsList, BatchJobsQuery, BatchView
-from api.errors import ApiError, InvalidOption, NotFound
+from api.errors import ApiError, Conflict, InvalidOption, NotFound
 from api.services import services
 from db import batch_repository, repository
 from db.clock import isoformat
@@ -31,11 +32,26 @@ class UnknownBatch(ApiError):
     code = "unknown_batch"
 
 
+class BatchClosed(Conflict):
+    """A job names a batch that has been closed (409: the batch is in the wrong state for it)."""
+
+    code = "batch_closed"
+
+
+def batch_closed(batch_id: str) -> BatchClosed:
+    return BatchClosed(f"batch {batch_id} is closed and takes no more jobs; create a new one with POST /v1/batches",
+                       details={"field": "batch_id", "batch_id": batch_id})
+
+
 def require_batch(session, tenant_id: str, batch_id: str) -> None:
-    """For ``POST /v1/jobs``: the batch must be the caller's."""
-    if batch_repository.get_batch(session, tenant_id, batch_id) is None:
+    """For ``POST /v1/jobs``, before anything is stored: the batch must be the caller's, and open.
+    (``batch_repository.add_job`` checks again under the batch's row lock, for a close meanwhile.)"""
+    batch = batch_repository.get_batch(session, tenant_id, batch_id)
+    if batch is None:
         raise UnknownBatch(f"no batch {batch_id} for this key; create one with POST /v1/batches",
                            details={"field": "batch_id", "batch_id": batch_id})
+    if batch_repository.is_closed(batch):
+        raise batch_closed(batch_id)
 
 
 def _load(session, batch_id: str):
@@ -57,6 +73,7 @@ def batch_view(session, batch) -> dict:
         "external_ref": batch.external_ref,
         "callback_url": batch.callback_url,
         "status": p.status,
+        "closed_at": isoformat(batch.closed_at),
         "files": {"total": sum(p.jobs.values()), "by_status": p.jobs},
         "pages": {
             "total": p.pages_total,
@@ -124,3 +141,19 @@ def list_batch_jobs(batch_id: str, query):
         except repository.InvalidCursor as exc:
             raise InvalidOption(str(exc), details={"field": "cursor"}) from None
         return {"jobs": job_views.job_views(s, jobs), "next_cursor": cursor}
+
+
+@bp.post("/batches/<batch_id>/close")
+@bp.output(BatchView)
+@bp.doc(
+    summary="Close the batch: it takes no more jobs; batch.completed is sent once, when its last job has ended",
+    description="Idempotent: closing a closed batch answers the same view. If no job of the batch is active, "
+    "the batch is completed by this request. A job submitted later with this `batch_id` gets 409 `batch_closed`.",
+    responses=ERRORS,
+)
+def close_batch(batch_id: str):
+    with services().database.session() as s:
+        batch = _load(s, batch_id)
+        batch_repository.close_batch(s, batch.id)
+        s.refresh(batch)  # closed_at was set by an UPDATE statement
+        return batch_view(s, batch)

@@ -8,7 +8,7 @@ from apiflask import APIBlueprint
 from flask import request, url_for
 
 from api import job_views
-from api.batches import require_batch
+from api.batches import batch_closed, require_batch
 from api.auth import authenticate, current_tenant
 from api.callback_policy import require_signable_callback
 from api.errors import InvalidOption, NotFound
@@ -25,7 +25,7 @@ bp = APIBlueprint("jobs", __name__, url_prefix="/v1", tag="Jobs")
 bp.before_request(authenticate)
 
 IDEMPOTENCY_KEY_MAX = 200
-ERRORS = {400: "Bad input", 401: "No or bad API key", 404: "No such job for this key", 413: "Too large", 415: "Unsupported type", 422: "Invalid file or options"}
+ERRORS = {400: "Bad input", 401: "No or bad API key", 404: "No such job for this key", 409: "batch_id names a closed batch (batch_closed)", 413: "Too large", 415: "Unsupported type", 422: "Invalid file or options"}
 
 
 def _retry_after(view: dict) -> dict:
@@ -110,7 +110,11 @@ def submit_job(_form):
         with svc.database.session() as s:
             job, created = repository.create_job(s, tenant_id, spec)
             if created and o.batch_id:
-                batch_repository.add_job(s, o.batch_id, job.id)
+                try:
+                    batch_repository.add_job(s, o.batch_id, job.id)
+                except batch_repository.BatchClosed:
+                    # Closed since require_batch: the job and its blobs go (rollback, cleanup below).
+                    raise batch_closed(o.batch_id) from None
             job_id = job.id
     except BaseException:
         _delete_blobs(svc, [d.blob_key for d in documents])

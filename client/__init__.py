@@ -5,6 +5,7 @@ and imports nothing from the server, so it runs on any machine that reaches the 
 """
 from client.errors import (
     ApiError,
+    BatchClosed,
     ClientError,
     Conflict,
     InvalidRequest,
@@ -24,6 +25,7 @@ from client.webhooks import verify_webhook
 
 __all__ = [
     "ApiError",
+    "BatchClosed",
     "Client",
     "ClientError",
     "Conflict",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from client.bulk_state import RETRYABLE_JOB_STATUSES, STATE_FILENAME, BulkState, FileRow, JobRow
-from client.errors import ClientError, InvalidRequest, MethodNotAllowed, NotFound, Unauthorized
+from client.errors import BatchClosed, ClientError, InvalidRequest, MethodNotAllowed, NotFound, Unauthorized
 from client.http_api import Client
 from client.idempotency import content_key, idempotency_key
 from client.job_watch import JobWatcher
@@ -94,6 +94,8 @@ class BulkRunner:
         self._counter_lock = threading.Lock()
         self._submitted = 0
         self._downloads = 0
+        self._batch_lock = threading.Lock()
+        self._batch_replaced: dict[str, str | None] = {}  # a batch closed under this run → the one that replaced it
 
     # --- the run ------------------------------------------------------------
 
@@ -124,6 +126,9 @@ class BulkRunner:
                 progress.close()
             summary = self._finish(state, run_id, started)
             summary.interrupted = interrupted or self.stop.is_set()
+            if not summary.interrupted and not summary.by_status.get("incomplete"):
+                # Every file settled: no more jobs for this batch, so the server may announce it.
+                self._close_batch(state)
             return summary
         finally:
             state.close()
@@ -167,10 +172,14 @@ class BulkRunner:
         return sorted(todo, key=lambda k: todo[k])
 
     def _batch_id(self, state: BulkState) -> str | None:
-        """A server batch for this OUT_DIR, only when the server offers ``POST /v1/batches``."""
+        """A server batch for this OUT_DIR, only when the server offers ``POST /v1/batches``: the stored one
+        while it is open (a resumed run), a new one once a settled run has closed it."""
         known = state.get_meta("batch_id")
-        if known:
+        if known and state.get_meta("batch_closed") != known:
             return known
+        return self._new_batch(state)
+
+    def _new_batch(self, state: BulkState) -> str | None:
         try:
             batch = self.client.create_batch(self.options.out_dir.resolve().name)
         except (NotFound, MethodNotAllowed):
@@ -183,6 +192,36 @@ class BulkRunner:
         if batch_id:
             state.set_meta("batch_id", batch_id)
         return batch_id
+
+    def _close_batch(self, state: BulkState) -> None:
+        batch_id = state.get_meta("batch_id")
+        if not batch_id or state.get_meta("batch_closed") == batch_id:
+            return
+        try:
+            self.client.close_batch(batch_id)
+        except ClientError:
+            # A server without the route, or unreachable now: the batch stays open and the
+            # next run that settles everything closes it.
+            return
+        state.set_meta("batch_closed", batch_id)
+
+    def _submit_to_batch(self, state: BulkState, data: bytes, batch_id: str | None, **fields) -> dict:
+        """``Client.submit`` with the run's batch; if someone closed that batch (409 ``batch_closed``),
+        the job goes into a new batch, made once for all threads, and the submit is sent once more."""
+        with self._batch_lock:
+            batch_id = self._batch_replaced.get(batch_id, batch_id) if batch_id else None
+        try:
+            return self.client.submit(data, batch_id=batch_id, **fields)
+        except BatchClosed:
+            if batch_id is None:
+                raise
+        with self._batch_lock:
+            if batch_id not in self._batch_replaced:
+                state.set_meta("batch_closed", batch_id)
+                self._batch_replaced[batch_id] = self._new_batch(state)
+            replacement = self._batch_replaced[batch_id]
+        # Same idempotency key: the refused request stored nothing, so this creates the job once.
+        return self.client.submit(data, batch_id=replacement, **fields)
 
     def _work(
         self, state: BulkState, run_id: int, keys: list[str], batch_id: str | None, progress: BulkProgress
@@ -248,14 +287,15 @@ class BulkRunner:
             # Edited since the scan: its key no longer names this content. The next run rescans it.
             raise ClientError(f"{source} changed while the run was going; run again.", code="file_changed")
         try:
-            view = self.client.submit(
+            view = self._submit_to_batch(
+                state,
                 data,
+                batch_id,
                 filename=Path(rel_path).name,
                 mode=self.options.mode,
                 pages=self.options.pages,
                 priority="bulk",
                 idempotency_key=job.idempotency_key,
-                batch_id=batch_id,
             )
         except InvalidRequest as exc:
             state.mark_rejected(job.idempotency_key, exc.code, exc.message)

@@ -58,7 +58,11 @@ class MethodNotAllowed(ApiError):
 
 
 class Conflict(ApiError):
-    """409: the job is in the wrong state for this request."""
+    """409: the job or batch is in the wrong state for this request."""
+
+
+class BatchClosed(Conflict):
+    """409 ``batch_closed``: the job names a batch that has been closed; submit it into a new batch."""
 
 
 class RateLimited(ApiError):
@@ -88,7 +92,13 @@ _BY_STATUS = {
 }
 
 
-def error_class_for(status: int) -> type[ApiError]:
+# Envelope codes that callers act on get their own subclass of the status's class.
+_BY_CODE = {(409, "batch_closed"): BatchClosed}
+
+
+def error_class_for(status: int, code: str | None = None) -> type[ApiError]:
+    if (status, code) in _BY_CODE:
+        return _BY_CODE[(status, code)]
     if status in _BY_STATUS:
         return _BY_STATUS[status]
     if status >= 500:

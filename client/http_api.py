@@ -198,6 +198,11 @@ class Client:
     def batch(self, batch_id: str) -> dict:
         return self._request("GET", f"v1/batches/{batch_id}").json()
 
+    def close_batch(self, batch_id: str) -> dict:
+        """No more jobs for this batch; the server announces it (``batch.completed``) once its last job has
+        ended. Idempotent. A later submit with its id raises ``BatchClosed``."""
+        return self._request("POST", f"v1/batches/{batch_id}/close").json()
+
     # --- webhooks -----------------------------------------------------------
 
     @staticmethod
@@ -247,5 +252,5 @@ def _api_error(response: requests.Response, retry_after: float | None) -> ApiErr
         message = envelope
     if not message:
         message = (response.text or response.reason or "").strip()[:300] or f"HTTP {response.status_code}"
-    cls = error_class_for(response.status_code)
+    cls = error_class_for(response.status_code, code)
     return cls(message, status=response.status_code, code=code, details=details, retry_after=retry_after)

@@ -1,7 +1,9 @@
-"""Batches: create, find (tenant-scoped), attach jobs, aggregate their progress, list their jobs.
+"""Batches: create, find (tenant-scoped), attach jobs, close, aggregate their progress, list their jobs.
 
 Everything a batch reports is computed from its jobs and pages when asked,
 so it is right however its jobs end (a worker, the sweeper, a cancel).
+A batch is announced (``batch.completed``) once: after it is closed and
+none of its jobs is active, by whichever transaction sees that first.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from db.models import JOB_ACTIVE, PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageRe
 from db.repository import decode_cursor, encode_cursor
 from db.webhook_models import WebhookEndpoint
 
-BATCH_EMPTY, BATCH_RUNNING, BATCH_COMPLETED = "empty", "running", "completed"
+BATCH_EMPTY, BATCH_OPEN, BATCH_RUNNING, BATCH_COMPLETED = "empty", "open", "running", "completed"
 BATCH_COMPLETED_EVENT = "batch.completed"
 
 
@@ -38,58 +40,110 @@ def get_batch(session: Session, tenant_id: str, batch_id: str) -> Batch | None:
     return session.scalar(select(Batch).where(Batch.id == batch_id, Batch.tenant_id == tenant_id))
 
 
+class BatchClosed(Exception):
+    """A job may not join a closed batch."""
+
+    def __init__(self, batch_id: str):
+        super().__init__(f"batch {batch_id} is closed")
+        self.batch_id = batch_id
+
+
+def is_closed(batch: Batch) -> bool:
+    return batch.closed_at is not None
+
+
 def add_job(session: Session, batch_id: str, job_id: str) -> None:
+    """Attach the job to the batch; raises ``BatchClosed`` (the caller rolls back) if it is closed.
+
+    The batch row is locked before the check, so a close cannot commit between
+    the check and the attach: a close waiting here afterwards counts this job
+    as active, and a close that committed first is seen here.
+    """
+    row = session.execute(select(Batch.closed_at).where(Batch.id == batch_id).with_for_update()).first()
+    if row is not None and row.closed_at is not None:
+        raise BatchClosed(batch_id)
     session.execute(update(Job).where(Job.id == job_id).values(batch_id=batch_id))
-    # A batch that had ended is open again: the end of its new last job announces it once more.
-    session.execute(update(Batch).where(Batch.id == batch_id, Batch.completed_at.is_not(None)).values(completed_at=None))
+
+
+def close_batch(session: Session, batch_id: str) -> bool:
+    """Close the batch: no job may join it any more. Returns False if it was closed already.
+
+    If none of its jobs is active, the batch is complete now and this
+    transaction announces it; otherwise the end of its last job will.
+    """
+    row = session.execute(select(Batch.closed_at).where(Batch.id == batch_id).with_for_update()).first()
+    if row is None or row.closed_at is not None:
+        return False
+    session.execute(update(Batch).where(Batch.id == batch_id, Batch.closed_at.is_(None)).values(closed_at=utcnow()))
+    _complete(session, batch_id, ended_job_id=None)
+    return True
 
 
 def complete_if_last(session: Session, job_id: str) -> str | None:
-    """Called in the transaction that ended ``job_id``: if that was its batch's last active job, mark the
-    batch completed and write ``batch.completed`` into the outbox (when the batch has a callback_url or
-    the tenant an endpoint subscribed to it). Returns the batch id when it completed the batch.
-
-    Two jobs of a batch ending at once must not both think the other is
-    still running (each sees only its own end): the batch row is locked
-    first, so the second transaction waits, then counts with a fresh
-    snapshot under READ COMMITTED and sees the first one's end. The
-    guarded UPDATE on ``completed_at`` makes exactly one of them write the
-    event. (SQLite serializes writers anyway; FOR UPDATE is a no-op there.)
-    """
+    """Called in the transaction that ended ``job_id``: if its batch is closed and that was its last
+    active job, complete the batch (see ``_complete``). Returns the batch id when it completed the batch."""
     batch_id = session.scalar(select(Job.batch_id).where(Job.id == job_id))
     if not batch_id:
         return None
+    return batch_id if _complete(session, batch_id, ended_job_id=job_id) else None
+
+
+def _complete(session: Session, batch_id: str, ended_job_id: str | None) -> bool:
+    """Mark a closed batch with no active job completed and write ``batch.completed`` into the outbox
+    (when the batch has a callback_url or the tenant an endpoint subscribed to it). True if this call did.
+
+    Every transaction that can complete a batch (the close, the end of any of
+    its jobs) locks the batch row first, so they queue up: the one that waits
+    counts jobs afterwards with a fresh snapshot under READ COMMITTED and sees
+    what the earlier one committed. Two last jobs ending at once, or a close
+    racing the last job's end, therefore never both miss the completion, and
+    the guarded UPDATE on ``completed_at`` makes exactly one of them write the
+    event. (SQLite serializes writers anyway; FOR UPDATE is a no-op there.)
+    """
     row = session.execute(
-        select(Batch.completed_at).where(Batch.id == batch_id).with_for_update()
+        select(Batch.closed_at, Batch.completed_at).where(Batch.id == batch_id).with_for_update()
     ).first()
-    if row is None or row.completed_at is not None:
-        return None
+    if row is None or row.closed_at is None or row.completed_at is not None:
+        return False
     active = session.scalar(
         select(func.count()).select_from(Job).where(Job.batch_id == batch_id, Job.status.in_(JOB_ACTIVE))
     )
     if active:
-        return None
+        return False
     now = utcnow()
     won = session.execute(
-        update(Batch).where(Batch.id == batch_id, Batch.completed_at.is_(None)).values(completed_at=now)
+        update(Batch)
+        .where(Batch.id == batch_id, Batch.closed_at.is_not(None), Batch.completed_at.is_(None))
+        .values(completed_at=now)
     )
     if won.rowcount != 1:
-        return None
+        return False
     batch = session.get(Batch, batch_id)
     session.refresh(batch)
     if not batch.callback_url and not _has_subscriber(session, batch.tenant_id):
         # Nobody would receive it: an outbox row with no destination would be scanned by every sweep.
-        return batch_id
+        return True
     session.add(
         WebhookEvent(
-            job_id=job_id,  # the job whose end completed the batch: one event per completion
+            # Deliveries are listed per job: the job whose end completed the batch, or for a close
+            # the batch's last job to end (the batch's own id when it has none).
+            job_id=ended_job_id or _last_ended_job(session, batch_id) or batch_id,
             tenant_id=batch.tenant_id,
             type=BATCH_COMPLETED_EVENT,
             callback_url=batch.callback_url,
             payload=batch_summary(session, batch, now),
         )
     )
-    return batch_id
+    return True
+
+
+def _last_ended_job(session: Session, batch_id: str) -> str | None:
+    return session.scalar(
+        select(Job.id)
+        .where(Job.batch_id == batch_id, Job.finished_at.is_not(None))
+        .order_by(Job.finished_at.desc(), Job.id.desc())
+        .limit(1)
+    )
 
 
 def _has_subscriber(session: Session, tenant_id: str) -> bool:
@@ -121,7 +175,7 @@ class BatchProgress:
     pages_total: int = 0
     confidence: float | None = None
     started_at: datetime | None = None  # the first page taken up (claimed or copied)
-    finished_at: datetime | None = None  # the last job's end, once every job has ended
+    finished_at: datetime | None = None  # the last job's end, while no job is active
     status: str = BATCH_EMPTY
     elapsed_seconds: float | None = None
     pages_per_second: float | None = None
@@ -135,8 +189,10 @@ class BatchProgress:
 def batch_progress(session: Session, batch_id: str, now: datetime | None = None) -> BatchProgress:
     now = now or utcnow()
     p = BatchProgress()
+    closed = session.scalar(select(Batch.closed_at).where(Batch.id == batch_id)) is not None
     p.jobs = dict(session.execute(select(Job.status, func.count()).where(Job.batch_id == batch_id).group_by(Job.status)).all())
     if not p.jobs:
+        p.status = BATCH_COMPLETED if closed else BATCH_EMPTY
         return p
     in_batch = select(Job.id).where(Job.batch_id == batch_id)
     p.pages = dict(
@@ -158,15 +214,16 @@ def batch_progress(session: Session, batch_id: str, now: datetime | None = None)
     p.confidence = None if confidence is None else float(confidence)
     p.started_at = session.scalar(select(func.min(Page.started_at)).where(Page.job_id.in_(in_batch)))
     active = sum(n for status, n in p.jobs.items() if status in JOB_ACTIVE)
-    p.status = BATCH_RUNNING if active else BATCH_COMPLETED
-    if p.status == BATCH_COMPLETED:
+    # Only a closed batch is completed: an open one with every job ended may still get more.
+    p.status = BATCH_RUNNING if active else BATCH_COMPLETED if closed else BATCH_OPEN
+    if not active:
         p.finished_at = totals[1]
     if p.started_at is not None:
         end = p.finished_at or now
         p.elapsed_seconds = max((end - p.started_at).total_seconds(), 0.0)
         if p.elapsed_seconds > 0:
             p.pages_per_second = p.pages_processed / p.elapsed_seconds
-    if p.status == BATCH_COMPLETED:
+    if not active:
         p.eta_seconds = 0.0
     elif p.pages_per_second:
         remaining = sum(n for status, n in p.pages.items() if status in ("queued", "running"))

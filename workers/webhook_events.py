@@ -114,7 +114,8 @@ def _counts(value) -> dict:
 
 
 def batch_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | str | None = None) -> dict:
-    """``batch.completed``: the batch's last job has ended. Files and pages by state, mean confidence, links."""
+    """``batch.completed``: the batch is closed and its last job has ended (sent once per batch).
+    Files and pages by state, mean confidence, links."""
     batch_id = str(summary["batch_id"])
     batch = f"{base_url.rstrip('/')}/v1/batches/{quote(batch_id, safe='')}"
     return {

@@ -3,7 +3,9 @@ and a threaded receiver on 127.0.0.1; signatures checked with the ``standardwebh
 
 The stack runs WITHOUT ``DOCPIPE_WEBHOOK_SECRET``: a callback_url must then be one of the
 tenant's registered endpoints (signed with its secret), else it is refused at submit (422).
-The last test races two finalizes on PostgreSQL to show exactly one event is written.
+The last tests race, on PostgreSQL, two finalizes of a closed batch's last jobs, a close against
+the last job's end (both orders), and a submit against a close: exactly one event each time, and
+no job joins a closed batch.
 """
 from __future__ import annotations
 
@@ -135,6 +137,11 @@ def test_batch_completed_reaches_endpoints_and_batch_callback_once(bstack, clien
         job_ids.append(r.get_json()["id"])
     for job_id in job_ids:
         assert wait_for_job(client, job_id)["status"] == "succeeded"
+    # Every job has ended but the batch is open (more may come): nothing is announced.
+    assert client.get(f"/v1/batches/{batch['id']}").get_json()["status"] == "open"
+    assert _count(bstack, WebhookEvent, WebhookEvent.type == "batch.completed", WebhookEvent.job_id.in_(job_ids)) == 0
+    closed = client.post(f"/v1/batches/{batch['id']}/close")
+    assert closed.status_code == 200 and closed.get_json()["status"] == "completed"  # the close completes it
 
     [got] = receiver.wait_for("/batch-events")
     [cb] = receiver.wait_for("/batch-callback")
@@ -164,13 +171,14 @@ def test_batch_completed_reaches_endpoints_and_batch_callback_once(bstack, clien
                   WebhookEvent.job_id.in_(job_ids)) == 1
     assert jobs_only["id"]
 
-    # A job added to the completed batch reopens it; its end announces the batch again, once.
+    # The batch is closed: a late job is refused and the batch is never announced again.
     r = client.post("/v1/jobs", json={"files": _files(("late.pdf", "A late addition")), "mode": "text",
                                       "batch_id": batch["id"]})
-    assert r.status_code == 202
-    wait_for_job(client, r.get_json()["id"])
-    second = receiver.wait_for("/batch-events", 2)
-    assert Webhook(subscriber["secret"]).verify(second[1]["body"], second[1]["headers"])["data"]["files"]["total"] == 4
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "batch_closed"
+    assert client.post(f"/v1/batches/{batch['id']}/close").status_code == 200
+    time.sleep(4)
+    assert len(receiver.at("/batch-events")) == 1
+    assert len(_batch_events(bstack.database(), batch["id"])) == 1
 
 
 def _tenant_of(bstack, endpoint_id: str) -> str:
@@ -202,8 +210,9 @@ def _end_page(session, job_id: str, page_id: str) -> None:
 
 
 def test_two_last_jobs_ending_at_once_write_exactly_one_event(bstack, client, receiver):
-    """T1 ends job A and, before it commits, T2 ends job B. Without the batch-row lock each would see
-    the other still running and neither would announce the batch; with it T2 waits, then sees A's end."""
+    """The batch is closed; T1 ends job A and, before it commits, T2 ends job B. Without the batch-row lock
+    each would see the other still running and neither would announce the batch; with it T2 waits, then
+    sees A's end."""
     ep = _endpoint(client, receiver.url("/race"), ["batch.completed"])
     tenant_id = _tenant_of(bstack, ep["id"])
     db = bstack.database()
@@ -211,6 +220,7 @@ def test_two_last_jobs_ending_at_once_write_exactly_one_event(bstack, client, re
         batch_id = batch_repository.create_batch(s, tenant_id, "race").id
         a = _running_job(s, tenant_id, batch_id)
         b = _running_job(s, tenant_id, batch_id)
+        assert batch_repository.close_batch(s, batch_id)  # closed while both run: their ends decide
 
     results: dict[str, object] = {}
     t1_done = threading.Event()
@@ -239,3 +249,98 @@ def test_two_last_jobs_ending_at_once_write_exactly_one_event(bstack, client, re
         assert s.get(Batch, batch_id).completed_at is not None
     [req] = receiver.wait_for("/race")
     assert Webhook(ep["secret"]).verify(req["body"], req["headers"])["data"]["batch_id"] == batch_id
+
+
+def _batch_events(db, batch_id: str) -> list[WebhookEvent]:
+    with db.session() as s:
+        rows = list(s.scalars(select(WebhookEvent).where(WebhookEvent.type == "batch.completed")))
+        s.expunge_all()
+    return [e for e in rows if e.payload.get("batch_id") == batch_id]
+
+
+@pytest.mark.parametrize("first", ["job_end", "close"])
+def test_close_racing_the_last_job_end_writes_exactly_one_event(bstack, client, receiver, first):
+    """T1 (the job's end, or the close) holds the batch row; T2 (the other) waits for it. Whichever
+    order, the second sees the first's commit: the batch is announced once, by the second."""
+    ep = _endpoint(client, receiver.url(f"/close-race-{first}"), ["batch.completed"])
+    tenant_id = _tenant_of(bstack, ep["id"])
+    db = bstack.database()
+    with db.session() as s:
+        batch_id = batch_repository.create_batch(s, tenant_id, f"close-race-{first}").id
+        job = _running_job(s, tenant_id, batch_id)
+
+    def end_job(s):
+        _end_page(s, *job)
+        assert repository.finalize_job(s, job[0]) == "succeeded"
+
+    def close(s):
+        assert batch_repository.close_batch(s, batch_id)
+
+    steps = (end_job, close) if first == "job_end" else (close, end_job)
+    t1_done = threading.Event()
+    results: dict[str, object] = {}
+
+    def second():
+        with db.session() as s2:
+            steps[1](s2)  # blocks on the batch row until T1 commits
+            results["after_t1"] = t1_done.is_set()
+
+    with db.session() as s1:
+        steps[0](s1)
+        t2 = threading.Thread(target=second)
+        t2.start()
+        time.sleep(1.0)
+        assert t2.is_alive(), "T2 did not wait for T1's lock on the batch row"
+        t1_done.set()
+    t2.join(20)
+    assert results == {"after_t1": True}
+    [event] = _batch_events(db, batch_id)
+    assert event.job_id == job[0] and event.payload["files"] == {"total": 1, "by_status": {"succeeded": 1}}
+    view = client.get(f"/v1/batches/{batch_id}").get_json()
+    assert view["status"] == "completed" and view["closed_at"]
+    [req] = receiver.wait_for(f"/close-race-{first}")
+    assert Webhook(ep["secret"]).verify(req["body"], req["headers"])["data"]["batch_id"] == batch_id
+
+
+def test_a_submit_racing_a_close_is_refused_and_leaves_nothing(bstack, client, receiver):
+    """A close holds the batch row, not yet committed, when a submit for the batch arrives: the submit
+    passes the first check (the close is not visible yet), stores its file, then waits on the row in
+    add_job; once the close commits it is refused with 409 and its job and file are gone."""
+    from db.models import Blob
+
+    ep = _endpoint(client, receiver.url("/submit-race"), ["batch.completed"])
+    tenant_id = _tenant_of(bstack, ep["id"])
+    db = bstack.database()
+    with db.session() as s:
+        batch_id = batch_repository.create_batch(s, tenant_id, "submit-race").id
+    app = bstack.app()
+
+    def stored() -> tuple[int, int]:
+        with db.session() as s:
+            jobs = s.scalar(select(func.count()).select_from(Job))
+        if bstack.settings.blob_store == "local":
+            return jobs, sum(1 for p in bstack.settings.blob_dir.rglob("*") if p.is_file())
+        with db.session() as s:
+            return jobs, s.scalar(select(func.count()).select_from(Blob))
+
+    before = stored()
+    answer: dict = {}
+
+    def submit():
+        with app.test_client() as c:
+            answer["r"] = c.post("/v1/jobs", json={"files": _files(("late.pdf", f"Racing {time.time_ns()}")),
+                                                   "mode": "text", "batch_id": batch_id})
+
+    with db.session() as s1:
+        assert batch_repository.close_batch(s1, batch_id)
+        t = threading.Thread(target=submit)
+        t.start()
+        time.sleep(1.5)
+        assert t.is_alive(), "the submit did not wait for the close's lock on the batch row"
+    t.join(30)
+    r = answer["r"]
+    assert r.status_code == 409, r.get_data(as_text=True)
+    assert r.get_json()["error"]["code"] == "batch_closed"
+    assert stored() == before
+    [event] = _batch_events(db, batch_id)  # the close completed the empty batch, once
+    assert event.payload["files"]["total"] == 0

@@ -1,6 +1,6 @@
 """Batches through the real stack, on PostgreSQL + Redis and on the embedded default: create,
-submit jobs into them (multipart and JSON), read the aggregate while the jobs run and after,
-page through their jobs, and keep them to their tenant."""
+submit jobs into them (multipart and JSON), close them, read the aggregate while the jobs run and
+after, page through their jobs, keep them to their tenant, and refuse jobs for a closed batch."""
 from __future__ import annotations
 
 import base64
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db import repository as repo
-from db.models import Job
+from db.models import Blob, Document, Job
 from tests.factories import EN_TEXT, make_pdf, render_text_image
 from tests.integration.conftest import all_pages, wait_for_job
 
@@ -25,6 +25,10 @@ def create_batch(client, headers=None, **body):
 def submit(client, data: bytes, name: str, headers=None, **fields):
     body = {"file": [(io.BytesIO(data), name)], **fields}
     return client.post("/v1/jobs", data=body, content_type="multipart/form-data", headers=headers or {})
+
+
+def close(client, batch_id: str, headers=None):
+    return client.post(f"/v1/batches/{batch_id}/close", headers=headers or {})
 
 
 def _scanned_pdf(n: int) -> bytes:
@@ -58,6 +62,9 @@ def test_batch_aggregates_while_running_and_after(client):
     by_json = client.post("/v1/jobs", json=json_body)
     assert by_json.status_code == 202 and by_json.get_json()["batch_id"] == batch["id"]
     job_ids = [scanned.get_json()["id"], by_json.get_json()["id"]]
+    # Closed at once: only a closed batch becomes completed, here when its last job ends.
+    closed = close(client, batch["id"])
+    assert closed.status_code == 200 and closed.get_json()["closed_at"], closed.get_data(as_text=True)
 
     snapshots = []
     deadline = time.monotonic() + 180
@@ -135,10 +142,87 @@ def test_bad_batch_requests_get_the_envelope(client):
     assert r.status_code == 400 and r.get_json()["error"]["details"]["field"] == "name"
 
 
+def schemas_of(spec: dict) -> dict:
+    return spec["components"]["schemas"]
+
+
 def test_batches_are_in_the_openapi_document(client):
     spec = client.get("/openapi.json").get_json()
-    assert {"/v1/batches", "/v1/batches/{batch_id}", "/v1/batches/{batch_id}/jobs"} <= set(spec["paths"])
+    assert {"/v1/batches", "/v1/batches/{batch_id}", "/v1/batches/{batch_id}/jobs",
+            "/v1/batches/{batch_id}/close"} <= set(spec["paths"])
+    assert "post" in spec["paths"]["/v1/batches/{batch_id}/close"]
+    view = schemas_of(spec)["BatchView"]["properties"]
+    assert "closed_at" in view and view["status"]["enum"] == ["empty", "open", "running", "completed"]
     schemas = spec["components"]["schemas"]
     assert "batch_id" in schemas["JobSubmitMultipart"]["properties"]
     assert {"batch_id", "reused_from"} <= set(schemas["JobView"]["properties"])
     assert {"BatchView", "BatchCreate"} <= set(schemas)
+
+
+def _stored(stack, tenant_id: str | None = None) -> tuple[int, int]:
+    """Jobs and documents stored (for one tenant, or all)."""
+    with stack.database().session() as s:
+        jobs = select(func.count()).select_from(Job)
+        docs = select(func.count()).select_from(Document).join(Job, Job.id == Document.job_id)
+        if tenant_id:
+            jobs, docs = jobs.where(Job.tenant_id == tenant_id), docs.where(Job.tenant_id == tenant_id)
+        return s.scalar(jobs), s.scalar(docs)
+
+
+def _blobs(stack) -> set[str]:
+    """The uploaded files' keys, in whichever blob store the stack uses."""
+    if stack.settings.blob_store == "local":
+        return {p.name for p in stack.settings.blob_dir.rglob("*") if p.is_file()}
+    with stack.database().session() as s:
+        return set(s.scalars(select(Blob.key)))
+
+
+def test_close_is_idempotent_and_a_closed_batch_refuses_jobs(stack, client):
+    batch = create_batch(client, name="closing").get_json()
+    data = make_pdf([{"text": [f"Closing batch {time.time_ns()}"]}])
+    first = submit(client, data, "a.pdf", batch_id=batch["id"], mode="text", headers={"Idempotency-Key": f"k-{batch['id']}"})
+    assert first.status_code == 202, first.get_data(as_text=True)
+    wait_for_job(client, first.get_json()["id"])
+    assert client.get(f"/v1/batches/{batch['id']}").get_json()["status"] == "open"  # every job ended, not closed
+
+    r = close(client, batch["id"])
+    assert r.status_code == 200, r.get_data(as_text=True)
+    view = r.get_json()
+    assert view["status"] == "completed" and view["closed_at"] and view["files"]["total"] == 1
+    again = close(client, batch["id"])
+    assert again.status_code == 200 and again.get_json() == view  # idempotent: the same view
+    assert client.get(f"/v1/batches/{batch['id']}").get_json() == view
+
+    # A job for the closed batch: 409 in the envelope, nothing stored, no blob left behind.
+    before = _stored(stack), _blobs(stack)
+    other = make_pdf([{"text": [f"Too late {time.time_ns()}"]}])
+    for body in (
+        dict(data=other, name="late.pdf"),
+        dict(data=other, name="late.pdf", headers={"Idempotency-Key": f"late-{batch['id']}"}),
+    ):
+        r = submit(client, body["data"], body["name"], headers=body.get("headers"), batch_id=batch["id"], mode="text")
+        assert r.status_code == 409, r.get_data(as_text=True)
+        error = r.get_json()["error"]
+        assert error["code"] == "batch_closed" and error["details"] == {"field": "batch_id", "batch_id": batch["id"]}
+        assert error["message"]
+    b64 = base64.b64encode(other).decode()
+    r = client.post("/v1/jobs", json={"files": [{"filename": "late.pdf", "content_base64": b64}], "batch_id": batch["id"]})
+    assert r.status_code == 409 and r.get_json()["error"]["code"] == "batch_closed"
+    assert (_stored(stack), _blobs(stack)) == before
+
+    # The same Idempotency-Key as the job already in the batch: the existing job, not 409.
+    resent = submit(client, data, "a.pdf", batch_id=batch["id"], mode="text", headers={"Idempotency-Key": f"k-{batch['id']}"})
+    assert resent.status_code == 200 and resent.get_json()["id"] == first.get_json()["id"]
+    assert client.get(f"/v1/batches/{batch['id']}").get_json()["files"]["total"] == 1
+
+
+def test_close_belongs_to_the_tenant(stack, client):
+    with stack.database().session() as s:
+        _, secret = repo.create_api_key(s, f"batch-close-{time.time_ns()}")
+    other = {"Authorization": f"Bearer {secret}"}
+    mine = create_batch(client, name="mine").get_json()
+    for batch_id, headers in ((mine["id"], other), ("no-such-batch", {})):
+        r = close(client, batch_id, headers)
+        assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+    view = client.get(f"/v1/batches/{mine['id']}").get_json()
+    assert view["closed_at"] is None and view["status"] == "empty"  # the other tenant's close did nothing

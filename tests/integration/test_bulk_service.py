@@ -1,8 +1,10 @@
 """The bulk command through the real service: API under gunicorn, a celery worker, PostgreSQL, Redis.
 
 A run killed with SIGKILL halfway and started again must leave exactly one
-job per distinct file on the server, and every output. (The 200-file archive
-with every format checked is tests/integration/test_bulk_archive.py.)
+job per distinct file on the server, and every output. A run that settles
+every file closes its batch (announced once); a later run with a new file
+uses a new batch. (The 200-file archive with every format checked is
+tests/integration/test_bulk_archive.py.)
 """
 from __future__ import annotations
 
@@ -13,11 +15,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import requests
+from sqlalchemy import select
 
 from client import Client
+from client.bulk_state import STATE_FILENAME, BulkState
 from client.manifest import read_manifest
 from client.source_tree import digest_file
-from tests.factories import EN_TEXT, encode_png, render_text_image
+from db.models import WebhookEvent
+from tests.factories import EN_TEXT, encode_png, make_pdf, render_text_image
 from tests.service_stack import ROOT, ServiceStack, bulk_command, client_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -81,3 +87,48 @@ def test_bulk_killed_halfway_and_restarted(stack, tmp_path):
         assert (out / (r["path"] + ".txt")).stat().st_size > 0
         assert (out / (r["path"] + ".json")).stat().st_size > 0
     assert not list(out.rglob("*.docpipe-tmp"))
+
+
+def _stored_batch_id(out: Path) -> str | None:
+    state = BulkState(out / STATE_FILENAME)
+    try:
+        return state.get_meta("batch_id")
+    finally:
+        state.close()
+
+
+def _batch_events(stack, batch_id: str) -> list[WebhookEvent]:
+    with stack.database().session() as s:
+        rows = list(s.scalars(select(WebhookEvent).where(WebhookEvent.type == "batch.completed")))
+    return [e for e in rows if e.payload.get("batch_id") == batch_id]
+
+
+def test_a_settled_run_closes_its_batch_and_the_next_run_uses_a_new_one(stack, tmp_path):
+    r = requests.post(f"{stack.url}/v1/webhook-endpoints", timeout=30,
+                      json={"url": "https://erp.example/bulk-batches", "events": ["batch.completed"]})
+    assert r.status_code == 201, r.text  # someone receives batch.completed: the outbox row is written
+    src, out = tmp_path / "archive", tmp_path / "out"
+    stamp = time.time_ns()
+    for i in range(3):
+        _write(src, f"letters/{i}.pdf", make_pdf([{"text": [f"Letter {i} of run {stamp}"]}]))
+    cmd = bulk_command(stack.url, src, out, "--formats", "txt", "--concurrency", "2")
+
+    first = subprocess.run(cmd, cwd=ROOT, env=client_env(), capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stdout + first.stderr
+    batch_id = _stored_batch_id(out)
+    with Client(stack.url) as client:
+        view = client.batch(batch_id)
+        assert view["closed_at"] and view["status"] == "completed", view
+        assert view["files"] == {"total": 3, "by_status": {"succeeded": 3}}
+        assert len(_batch_events(stack, batch_id)) == 1
+
+        _write(src, "letters/late.pdf", make_pdf([{"text": [f"A late letter {stamp}"]}]))
+        second = subprocess.run(cmd, cwd=ROOT, env=client_env(), capture_output=True, text=True, timeout=300)
+        assert second.returncode == 0, second.stdout + second.stderr
+        assert "4 succeeded" in second.stdout and "1 submitted" in second.stdout
+        new_id = _stored_batch_id(out)
+        assert new_id and new_id != batch_id
+        new = client.batch(new_id)
+        assert new["status"] == "completed" and new["files"] == {"total": 1, "by_status": {"succeeded": 1}}
+        assert client.batch(batch_id)["files"]["total"] == 3  # the closed batch got nothing more
+    assert len(_batch_events(stack, batch_id)) == 1 and len(_batch_events(stack, new_id)) == 1

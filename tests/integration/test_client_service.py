@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from client import Client, InvalidRequest, NotFound, RetryPolicy
+from client import BatchClosed, Client, Conflict, InvalidRequest, NotFound, RetryPolicy
 from tests.factories import EN_TEXT, cer, encode_png, make_pdf, render_text_image
 from tests.service_stack import ServiceStack
 
@@ -86,7 +86,13 @@ def test_batch_created_and_aggregated_through_the_client(client):
     client.wait(job["id"], timeout=120)
     view = client.batch(batch["id"])
     assert view["id"] == batch["id"]
-    assert view["status"] == "completed", view
+    assert view["status"] == "open", view  # every job ended, but more may come until it is closed
+    closed = client.close_batch(batch["id"])
+    assert closed["status"] == "completed" and closed["closed_at"], closed
+    assert client.close_batch(batch["id"]) == closed
+    with pytest.raises(BatchClosed) as refused:
+        client.submit(png, filename="late.png", batch_id=batch["id"])
+    assert isinstance(refused.value, Conflict) and (refused.value.status, refused.value.code) == (409, "batch_closed")
     with pytest.raises(NotFound) as err:
         client.batch("00000000000000000000000000000000")
     assert err.value.status == 404

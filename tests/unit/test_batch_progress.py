@@ -1,5 +1,5 @@
 """Batch aggregates from jobs and pages (db/batch_repository.py) on SQLite, with set clocks:
-states counted, pages not split yet counted as queued, speed, ETA, completion, tenant scope,
+states counted (open until closed), pages not split yet counted as queued, speed, ETA, completion, tenant scope,
 the jobs cursor — and the reuse key's sensitivity to every input (workers/result_reuse.py)."""
 from __future__ import annotations
 
@@ -86,11 +86,15 @@ def test_progress_while_running_and_after(database, tenant):
     with database.session() as s:
         s.execute(update(Job).where(Job.batch_id == batch.id).values(finished_at=T0 + timedelta(seconds=20)))
         done = batches.batch_progress(s, batch.id, now=T0 + timedelta(seconds=99))
-    assert done.status == "completed" and done.jobs == {"partial": 1, "succeeded": 1}
+    assert done.status == "open" and done.jobs == {"partial": 1, "succeeded": 1}  # every job ended, not closed
     assert done.pages == {"succeeded": 4, "failed": 1} and done.pages_processed == 5
     assert done.finished_at == T0 + timedelta(seconds=20)  # the clock stops when the last job ends
     assert done.elapsed_seconds == pytest.approx(20) and done.pages_per_second == pytest.approx(5 / 20)
     assert done.eta_seconds == 0 and done.confidence == pytest.approx((0.9 + 0.7 + 1.0 + 1.0) / 4)
+    with database.session() as s:
+        batches.close_batch(s, batch.id)
+        closed = batches.batch_progress(s, batch.id, now=T0 + timedelta(seconds=99))
+    assert closed.status == "completed" and closed.finished_at == done.finished_at and closed.eta_seconds == 0
 
 
 def test_tenant_scope_and_jobs_cursor(database, tenant):

@@ -209,17 +209,65 @@ def test_cli_exit_statuses(fake_api, tmp_path):
     assert "1 failed" in failed.stdout and "1 partial" in failed.stdout and "1 skipped" in failed.stdout
 
 
-def test_batch_is_created_once_and_sent_with_every_job_when_offered(fake_api, tmp_path):
+def _posts(api, path: str) -> list[dict]:
+    return [r[3] for r in api.requests if r[:2] == ("POST", path)]
+
+
+def test_a_settled_run_closes_its_batch_and_a_later_run_starts_a_new_one(fake_api, tmp_path):
     src, out = tmp_path / "src", tmp_path / "archive-2024"
     _tree(src)
     fake_api.batches = True
-    _run(fake_api, src, out)
+    _run(fake_api, src, out)  # every file settles (succeeded, partial, failed, skipped): the batch is closed
+    assert fake_api.batch_ids == ["batch-1"] and fake_api.closed_batches == {"batch-1"}
+    job_posts = _posts(fake_api, "/v1/jobs")
+    assert len(job_posts) == 4 and all(form.get("batch_id") == "batch-1" for form in job_posts)
+
+    _run(fake_api, src, out)  # nothing to submit: no new batch, no second close
+    assert fake_api.batch_ids == ["batch-1"]
+    assert len([r for r in fake_api.requests if r[1].endswith("/close")]) == 1
+
     (src / "late.pdf").write_bytes(b"%PDF-1.7 added later")
     _run(fake_api, src, out)
-    batch_posts = [r for r in fake_api.requests if r[:2] == ("POST", "/v1/batches")]
-    assert len(batch_posts) == 1  # the second run reuses the batch id from the state file
-    job_posts = [r[3] for r in fake_api.requests if r[:2] == ("POST", "/v1/jobs")]
-    assert len(job_posts) == 5 and all(form.get("batch_id") == "batch-1" for form in job_posts)
+    assert fake_api.batch_ids == ["batch-1", "batch-2"] and fake_api.closed_batches == {"batch-1", "batch-2"}
+    job_posts = _posts(fake_api, "/v1/jobs")
+    assert len(job_posts) == 5 and job_posts[-1]["batch_id"] == "batch-2"  # never a 409 on the way
+    state = BulkState(out / STATE_FILENAME)
+    try:
+        assert state.get_meta("batch_id") == "batch-2"
+    finally:
+        state.close()
+
+
+def test_a_run_left_incomplete_keeps_its_batch_open_for_the_next_run(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    _tree(src)
+    fake_api.batches = True
+    fake_api.fail_next("GET", "/v1/jobs/job-0001/result", 400)  # one download refused: that file is incomplete
+    first = _run(fake_api, src, out)
+    assert first.by_status.get("incomplete") and fake_api.closed_batches == set()
+    second = _run(fake_api, src, out)
+    assert not second.by_status.get("incomplete")
+    assert fake_api.batch_ids == ["batch-1"] and fake_api.closed_batches == {"batch-1"}
+
+
+def test_a_batch_closed_by_someone_else_is_replaced_once(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    _tree(src)
+    fake_api.batches = True
+    fake_api.fail_next("GET", "/v1/jobs/job-0001/result", 400)  # left incomplete: the batch stays open
+    _run(fake_api, src, out)
+    assert fake_api.closed_batches == set()
+    fake_api.closed_batches.add("batch-1")  # closed by another client
+    for i in range(3):
+        (src / f"new/{i}.pdf").parent.mkdir(exist_ok=True)
+        (src / f"new/{i}.pdf").write_bytes(b"%%PDF-1.7 new %d" % i)
+    summary = _run(fake_api, src, out, concurrency=3)
+    assert not summary.by_status.get("incomplete") and summary.by_status["failed"] == 1  # c/bad.pdf only
+    assert fake_api.batch_ids == ["batch-1", "batch-2"]  # one new batch, however many threads hit the 409
+    new_posts = [f for f in _posts(fake_api, "/v1/jobs") if f.get("batch_id") == "batch-2"]
+    assert len(new_posts) == 3
+    assert all(n == 1 for n in fake_api.creations.values())  # the retried submits created each job once
+    assert "batch-2" in fake_api.closed_batches  # and the settled run closed the new batch
 
 
 def test_no_batch_id_is_sent_to_servers_without_batches(fake_api, tmp_path):

@@ -42,6 +42,8 @@ class FakeApi:
     finish_after_s: float = 0.0
     retry_after: str = "0"
     batches: bool = False
+    batch_ids: list = field(default_factory=list)  # created, in order: batch-1, batch-2, ...
+    closed_batches: set = field(default_factory=set)
     page_confidence: float = 0.9
     ids_filter: bool = True  # False: a server from before GET /v1/jobs?ids= (the filter is ignored)
     jobs: dict = field(default_factory=dict)
@@ -174,7 +176,16 @@ def _handler_for(api: FakeApi):
             if parts == ["v1", "batches"] and method == "POST":
                 if not api.batches:
                     return self._error(404, "not_found", "no such route")
-                return self._send(201, {"id": "batch-1", "name": json.loads(body)["name"]})
+                with api.lock:
+                    batch_id = f"batch-{len(api.batch_ids) + 1}"
+                    api.batch_ids.append(batch_id)
+                return self._send(201, {"id": batch_id, "name": json.loads(body)["name"], "closed_at": None})
+            if len(parts) == 4 and parts[:2] == ["v1", "batches"] and parts[3] == "close" and method == "POST":
+                if not api.batches or parts[2] not in api.batch_ids:
+                    return self._error(404, "not_found", "no such route")
+                with api.lock:
+                    api.closed_batches.add(parts[2])
+                return self._send(200, {"id": parts[2], "closed_at": "2026-01-01T00:00:00Z", "status": "completed"})
             if parts == ["v1", "jobs"] and method == "POST":
                 return self._create(form, files)
             if parts == ["v1", "jobs"] and method == "GET":
@@ -208,6 +219,8 @@ def _handler_for(api: FakeApi):
             with api.lock:
                 if key in api.by_key:
                     return self._send(200, api.view(api.jobs[api.by_key[key]]))
+                if form.get("batch_id") in api.closed_batches:
+                    return self._error(409, "batch_closed", "the batch is closed")
                 job_id = f"job-{len(api.creations) + 1:04d}"
                 api.creations[key] += 1
                 job = FakeJob(
