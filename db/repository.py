@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -251,47 +251,51 @@ def split_document(
     which saves each of them a broker message, a claim and a commit.
     """
     read = read or {}
-    doc = session.get(Document, document_id)
-    if doc is None:
+    row = session.execute(
+        select(Document.job_id, Document.position, Job.status).join(Job, Job.id == Document.job_id)
+        .where(Document.id == document_id)
+    ).first()
+    if row is None or row.status not in JOB_ACTIVE:
         return []
-    job = session.get(Job, doc.job_id)
-    if job.status not in JOB_ACTIVE:
-        return []
+    job_id, position = row.job_id, row.position
     # The guard makes one split win when the same message is delivered twice; the loser adds nothing.
     won = session.execute(
-        update(Document).where(Document.id == doc.id, Document.status == DOC_QUEUED).values(status=DOC_SPLIT)
+        update(Document).where(Document.id == document_id, Document.status == DOC_QUEUED).values(status=DOC_SPLIT)
     ).rowcount == 1
-    if won and page_numbers:
-        # Position: documents in order, pages in order, so the pages list reads like the input.
-        offset = session.scalar(
-            select(func.coalesce(func.sum(Document.pages_selected), 0)).where(
-                Document.job_id == doc.job_id, Document.position < doc.position
+    if not won:
+        return list(
+            session.scalars(
+                select(Page.id).where(Page.document_id == document_id, Page.status == PAGE_QUEUED).order_by(Page.page_no)
             )
         )
-        now = utcnow()
-        rows, results = [], []
-        for i, no in enumerate(page_numbers):
-            row = dict(id=new_id(), job_id=doc.job_id, document_id=doc.id, position=offset + i, page_no=no,
-                       status=PAGE_QUEUED, attempts=0, created_at=now, enqueued_at=now, started_at=None,
-                       finished_at=None, claimed_by=None)
-            if no in read:
-                row.update(status=PAGE_SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
-                           claimed_by=worker[:200] or None)
-                results.append(_result_row(row["id"], doc.job_id, read[no], now))
-            rows.append(row)
-        session.execute(dialect_insert(session, Page).values(rows).on_conflict_do_nothing())
-        if results:
-            session.execute(dialect_insert(session, PageResult).values(results))
-            session.execute(
-                update(Job).where(Job.id == doc.job_id, Job.status == JOB_QUEUED).values(status=JOB_RUNNING)
-            )
-            session.execute(update(Job).where(Job.id == doc.job_id).values(updated_at=now))
-            _record_latencies(session, [read[no].get("timings") or {} for no in read if no in page_numbers])
-    return list(
-        session.scalars(
-            select(Page.id).where(Page.document_id == doc.id, Page.status == PAGE_QUEUED).order_by(Page.page_no)
+    if not page_numbers:
+        return []
+    # Position: documents in order, pages in order, so the pages list reads like the input.
+    offset = 0 if position == 0 else session.scalar(
+        select(func.coalesce(func.sum(Document.pages_selected), 0)).where(
+            Document.job_id == job_id, Document.position < position
         )
     )
+    now = utcnow()
+    rows, results = [], []
+    for i, no in enumerate(page_numbers):
+        page = dict(id=new_id(), job_id=job_id, document_id=document_id, position=offset + i, page_no=no,
+                    status=PAGE_QUEUED, attempts=0, created_at=now, enqueued_at=now, started_at=None,
+                    finished_at=None, claimed_by=None)
+        if no in read:
+            page.update(status=PAGE_SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
+                        claimed_by=worker[:200] or None)
+            results.append(_result_row(page["id"], job_id, read[no], now))
+        rows.append(page)
+    # Parameter lists, not .values(rows): one cached statement whatever the page count
+    # (a multi-row VALUES is compiled afresh for every length, ~1 ms per call).
+    session.execute(insert(Page), rows)
+    if results:
+        session.execute(insert(PageResult), results)
+        started = case((Job.status == JOB_QUEUED, JOB_RUNNING), else_=Job.status)
+        session.execute(update(Job).where(Job.id == job_id).values(status=started, updated_at=now))
+        _record_latencies(session, [read[no].get("timings") or {} for no in read if no in page_numbers])
+    return [page["id"] for page in rows if page["status"] == PAGE_QUEUED]
 
 
 def _result_row(page_id: str, job_id: str, result: dict, now: datetime) -> dict:
@@ -500,11 +504,14 @@ def finalize_job(session: Session, job_id: str) -> str | None:
         update(Job)
         .where(Job.id == job_id, Job.status.in_(JOB_ACTIVE))
         .values(status=final, finished_at=now, updated_at=now, error_code=error_code, error_message=error_message)
-    )
-    if won.rowcount != 1:
+        .returning(Job.callback_url, Job.batch_id)
+    ).first()
+    if won is None:
         return None
-    _write_outbox(session, job_id, final)
-    _complete_batch(session, job_id)
+    if won.callback_url:
+        _write_outbox(session, job_id, final)
+    if won.batch_id:
+        _complete_batch(session, job_id)
     return final
 
 
@@ -804,12 +811,13 @@ def _record_latencies(session: Session, pages_timings: list[dict]) -> None:
     # One row per (stage, bucket), in a fixed order: an upsert may touch a row only once per
     # statement, and a fixed lock order keeps two workers from deadlocking on these rows.
     rows = [dict(stage=stage, bucket=bucket, count=n, total=total) for (stage, bucket), (n, total) in sorted(cells.items())]
-    stmt = dialect_insert(session, StageLatency).values(rows)
+    stmt = dialect_insert(session, StageLatency)
     session.execute(
         stmt.on_conflict_do_update(
             index_elements=[StageLatency.stage, StageLatency.bucket],
             set_={"count": StageLatency.count + stmt.excluded.count, "total": StageLatency.total + stmt.excluded.total},
-        )
+        ),
+        rows,
     )
 
 
