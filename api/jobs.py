@@ -73,12 +73,12 @@ def submit_job(_form):
                 return view, 200, {"Location": view["links"]["self"], **_retry_after(view)}
 
     submission = read_submission(svc.settings)  # every check happens before anything is stored
-    if submission.options.batch_id:
+    if submission.options.batch_id or submission.options.callback_url:
         with svc.database.session() as s:
-            require_batch(s, tenant_id, submission.options.batch_id)
-    if submission.options.callback_url:
-        with svc.database.session() as s:
-            require_signable_callback(s, tenant_id, submission.options.callback_url, svc.settings)
+            if submission.options.batch_id:
+                require_batch(s, tenant_id, submission.options.batch_id)
+            if submission.options.callback_url:
+                require_signable_callback(s, tenant_id, submission.options.callback_url, svc.settings)
     documents = []
     for f in submission.files:
         blob_key = new_id()
@@ -119,11 +119,14 @@ def submit_job(_form):
     except BaseException:
         _delete_blobs(svc, [d.blob_key for d in documents])
         raise
+    sent = []
     if not created:
         _delete_blobs(svc, [d.blob_key for d in documents])  # a concurrent request with the key won
     else:
-        _enqueue(svc, documents, o.priority)
-    with svc.database.session() as s:
+        sent = _enqueue(svc, documents, o.priority)
+    with svc.database.session() as s:  # one session records the enqueue and reads the view
+        if sent:
+            repository.mark_enqueued(s, document_ids=sent)
         view = job_views.job_view(s, repository.get_job(s, tenant_id, job_id))
     return view, 202 if created else 200, {"Location": view["links"]["self"], **_retry_after(view)}
 
@@ -136,8 +139,11 @@ def _delete_blobs(svc, keys) -> None:
             log.warning("could not delete blob %s: %s", k, exc)
 
 
-def _enqueue(svc, documents, priority: str) -> None:
-    # The job is committed: if the broker is down now, the sweeper enqueues it later.
+def _enqueue(svc, documents, priority: str) -> list[str]:
+    """Publish a split task per document; returns the ids sent (the caller marks them enqueued).
+
+    The job is committed: if the broker is down now, the sweeper enqueues what was not sent.
+    """
     sent = []
     try:
         for d in documents:
@@ -145,10 +151,7 @@ def _enqueue(svc, documents, priority: str) -> None:
             sent.append(d.id)
     except BrokerUnavailable as exc:
         log.warning("broker unavailable, job left for the sweeper: %s", exc)
-    finally:
-        if sent:
-            with svc.database.session() as s:
-                repository.mark_enqueued(s, document_ids=sent)
+    return sent
 
 
 @bp.get("/jobs/<job_id>")
