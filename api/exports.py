@@ -49,6 +49,9 @@ def get_result(job_id: str, query):
         job = _job(s, job_id)
         if job.status in JOB_ACTIVE:
             raise Conflict("the job has not finished; poll it until its status is terminal", details={"status": job.status})
+        if fmt == "txt":
+            # Only the texts: the stored line and word boxes would be decoded for nothing.
+            return _download(export.join_page_texts(repository.succeeded_texts(s, job.id)), fmt, 1, job_id)
         results = repository.succeeded_results(s, job.id)
         docs = list(job.documents)
     by_doc: dict[str, list[PageResult]] = {d.id: [] for d in docs}
@@ -65,8 +68,11 @@ def get_result(job_id: str, query):
         )
         for d in docs
     ]
-    body = export.export(fmt, documents)
-    media = export.media_type(fmt, len(documents))
+    return _download(export.export(fmt, documents), fmt, len(documents), job_id)
+
+
+def _download(body: bytes, fmt: str, documents: int, job_id: str) -> Response:
+    media = export.media_type(fmt, documents)
     ext = "zip" if media == "application/zip" else _EXTENSIONS.get(fmt, fmt)
     return Response(
         body,

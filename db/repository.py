@@ -714,6 +714,18 @@ def succeeded_results(session: Session, job_id: str) -> list[tuple[str, dict]]:
     return [(d, r) for d, r in rows]
 
 
+def succeeded_texts(session: Session, job_id: str) -> list[str]:
+    """The text of every succeeded page, in page order (the txt export: no boxes needed)."""
+    return list(
+        session.scalars(
+            select(PageResult.text)
+            .join(Page, Page.id == PageResult.page_id)
+            .where(Page.job_id == job_id, Page.status == PAGE_SUCCEEDED)
+            .order_by(Page.position)
+        )
+    )
+
+
 def encode_cursor(updated_at: datetime, job_id: str) -> str:
     return base64.urlsafe_b64encode(f"{updated_at.isoformat()}|{job_id}".encode()).decode().rstrip("=")
 

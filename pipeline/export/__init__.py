@@ -30,7 +30,7 @@ from pipeline.export.alto import alto_documents
 from pipeline.export.document import ExportDocument, ExportSourceMissingError, UnknownFormatError
 from pipeline.export.hocr import hocr_document
 from pipeline.export.json_tree import json_documents
-from pipeline.export.plain_text import text_documents
+from pipeline.export.plain_text import join_page_texts, text_documents
 from pipeline.export.searchable_pdf import pdf_documents
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "ExportSourceMissingError",
     "UnknownFormatError",
     "export",
+    "join_page_texts",
     "media_type",
 ]
 

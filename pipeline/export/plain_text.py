@@ -7,5 +7,9 @@ FORM_FEED = "\f"
 
 
 def text_documents(documents: list[ExportDocument]) -> bytes:
-    pages = [page.text for doc in documents for page in doc.pages]
-    return FORM_FEED.join(pages).encode("utf-8")
+    return join_page_texts(page.text for doc in documents for page in doc.pages)
+
+
+def join_page_texts(texts) -> bytes:
+    """The txt export from the pages' texts alone, in order (the API needs nothing else for it)."""
+    return FORM_FEED.join(texts).encode("utf-8")
