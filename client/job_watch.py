@@ -31,9 +31,11 @@ class _Waiter:
 
 
 class JobWatcher:
-    def __init__(self, client: Client, *, interval: float = 0.2):
+    def __init__(self, client: Client, *, interval: float = 0.2, max_interval: float = 1.0):
+        """Reads every ``interval`` s while jobs change, slowing down to ``max_interval`` while none does."""
         self.client = client
         self.interval = interval
+        self.max_interval = max(interval, max_interval)
         self._waiters: dict[str, _Waiter] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -93,18 +95,23 @@ class JobWatcher:
     # --- the watching side -------------------------------------------------
 
     def _run(self) -> None:
+        pause = self.interval
         while not self._stop.is_set():
             with self._lock:
                 watched = dict(self._waiters)
             if watched:
                 try:
-                    self._poll(watched)
+                    changed = self._poll(watched)
                 except ClientError:
                     self._give_up()
                     return
-            self._stop.wait(self.interval)
+                # Scanned pages take seconds: reading views that have not moved costs the API for nothing.
+                pause = self.interval if changed else min(pause * 1.5, self.max_interval)
+            self._stop.wait(pause)
 
-    def _poll(self, watched: dict[str, _Waiter]) -> None:
+    def _poll(self, watched: dict[str, _Waiter]) -> bool:
+        """Hands each waiter its job's view; True if any view changed."""
+        changed = False
         ids = list(watched)
         for start in range(0, len(ids), MAX_IDS_PER_REQUEST):
             chunk = ids[start:start + MAX_IDS_PER_REQUEST]
@@ -117,8 +124,10 @@ class JobWatcher:
                     waiter.fallback = True
                     waiter.changed.set()
                 elif view != waiter.view:
+                    changed = changed or waiter.view is not None  # a first sight is no progress
                     waiter.view = view
                     waiter.changed.set()
+        return changed
 
     def _give_up(self) -> None:
         with self._lock:
