@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -51,15 +52,21 @@ SEED = 6
 
 def _lines(rng: random.Random, file_no: int, page_no: int, n: int) -> list[str]:
     # A unique first line per page: no two files share content.
-    return [f"Archive file {file_no} page {page_no} ref {rng.randrange(10**9)}"] + rng.sample(EN_TEXT, n)
+    return [f"Archive file {file_no} page {page_no} ref {rng.randrange(10**9)}"] + rng.choices(EN_TEXT, k=n)
 
 
 def _scan(lines: list[str]) -> "object":
-    return render_text_image(lines, size_px=24, width=1240, margin=90)  # A4 width at 150 DPI
+    # An A4 page at 150 DPI (1240 x 1754 px), 10.5 pt text; lines past the bottom are cut.
+    return render_text_image(lines, size_px=22, width=1240, margin=90, line_gap=1.5, height=1754)
 
 
-def write_archive(root: Path, files: int, scanned_share: float) -> dict:
-    """Write the tree; returns counts of files and pages by kind."""
+def write_archive(root: Path, files: int, scanned_share: float, page_lines: int = 30) -> dict:
+    """Write the tree; returns counts of files and pages by kind.
+
+    ``page_lines`` paragraphs a page: 30 fill an A4 page (about 36 printed
+    lines, like a letter or a contract page); 6 gives the sparse pages of
+    the first runs, where per-job costs dominate.
+    """
     rng = random.Random(SEED)
     counts = {"born_digital_files": 0, "scanned_files": 0, "born_digital_pages": 0, "scanned_pages": 0}
     for i in range(files):
@@ -67,17 +74,17 @@ def write_archive(root: Path, files: int, scanned_share: float) -> dict:
         folder.mkdir(parents=True, exist_ok=True)
         if rng.random() >= scanned_share:
             n = rng.choice((1, 2, 3, 3, 4, 5))
-            pages = [{"text": _lines(rng, i, p, 6)} for p in range(n)]
+            pages = [{"text": _lines(rng, i, p, page_lines)} for p in range(n)]
             (folder / f"doc_{i:05d}.pdf").write_bytes(make_pdf(pages))
             counts["born_digital_files"] += 1
             counts["born_digital_pages"] += n
         elif rng.random() < 0.5:
-            (folder / f"scan_{i:05d}.png").write_bytes(encode_png(_scan(_lines(rng, i, 0, 4))))
+            (folder / f"scan_{i:05d}.png").write_bytes(encode_png(_scan(_lines(rng, i, 0, page_lines))))
             counts["scanned_files"] += 1
             counts["scanned_pages"] += 1
         else:
             n = rng.choice((1, 2, 3))
-            pages = [{"image": _scan(_lines(rng, i, p, 4)), "dpi": DPI} for p in range(n)]
+            pages = [{"image": _scan(_lines(rng, i, p, page_lines)), "dpi": DPI} for p in range(n)]
             (folder / f"scan_{i:05d}.pdf").write_bytes(make_pdf(pages))
             counts["scanned_files"] += 1
             counts["scanned_pages"] += n
@@ -103,6 +110,41 @@ def pipeline_sum(root: Path, models_dir: Path, limits: Limits) -> dict:
                 total += time.perf_counter() - t
                 pages += 1
     return {"sum_s": total, "pages": pages}
+
+
+def _bare_worker(files, models_dir: Path, limits: Limits, start_at: float, out) -> None:
+    engine = Engine(EngineConfig(models_dir=models_dir, threads=1))
+    options = Options(mode="auto", dpi=DPI)
+    with open_document(Path(files.get()).read_bytes(), limits) as doc:  # warm-up file, not counted
+        engine.process_page(doc, 1, options)
+    time.sleep(max(0.0, start_at - time.time()))
+    done = 0
+    while (path := files.get()) is not None:  # blocking get: get_nowait can see an empty pipe too early
+        done += 1
+        with open_document(Path(path).read_bytes(), limits) as doc:
+            for page_no in doc.select(None):
+                engine.process_page(doc, page_no, options)
+    out.put((time.time(), done))
+
+
+def bare_two_processes(root: Path, models_dir: Path, limits: Limits) -> float:
+    """Wall time of the same pages through two bare pipeline processes taking files from one queue:
+    what two cores give with no service at all (no HTTP, database, broker or client)."""
+    ctx = multiprocessing.get_context("spawn")
+    files, out = ctx.Queue(), ctx.Queue()
+    paths = sorted(str(p) for p in root.rglob("*") if p.is_file())
+    for path in [paths[-1], paths[-1]] + paths + [None, None]:  # a warm-up file each, the archive, a stop each
+        files.put(path)
+    start_at = time.time() + 10  # both processes start together, after building their engines
+    procs = [ctx.Process(target=_bare_worker, args=(files, models_dir, limits, start_at, out)) for _ in range(2)]
+    for proc in procs:
+        proc.start()
+    ends = [out.get(timeout=3600) for _ in procs]
+    for proc in procs:
+        proc.join()
+    if min(n for _, n in ends) == 0:
+        raise RuntimeError(f"one bare process read no file: {ends}")
+    return max(t for t, _ in ends) - start_at
 
 
 def _wait(base: str, job_id: str, timeout: float) -> dict:
@@ -190,6 +232,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--scanned-share", type=float, default=0.15)
+    parser.add_argument("--page-lines", type=int, default=30,
+                        help="paragraphs per page: 30 fill an A4 page, 6 gives sparse pages (per-job costs dominate)")
     parser.add_argument("--backend", choices=BACKENDS, default="postgres_redis")
     parser.add_argument("--concurrency", type=int, default=8, help="jobs the bulk client keeps in flight")
     parser.add_argument("--formats", default="txt")
@@ -198,19 +242,22 @@ def main(argv=None) -> int:
     settings = Settings.from_env()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "archive"
-        counts = write_archive(root, args.files, args.scanned_share)
+        counts = write_archive(root, args.files, args.scanned_share, args.page_lines)
         print(f"{counts['files']} files, {counts['pages']} pages ({counts['born_digital_pages']} born-digital in "
               f"{counts['born_digital_files']} files, {counts['scanned_pages']} scanned in {counts['scanned_files']} "
-              f"files), {DPI} DPI; backend {args.backend}", flush=True)
+              f"files), {DPI} DPI, {args.page_lines} paragraphs a page; backend {args.backend}", flush=True)
         alone = pipeline_sum(root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
         print(f"sum of single-page pipeline times (1 thread): {alone['sum_s']:8.1f} s over {alone['pages']} pages", flush=True)
+        bare = bare_two_processes(root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
+        print(f"two bare pipeline processes (no service):     {bare:8.1f} s wall", flush=True)
         run = bulk_run(root, Path(tmp) / "stack", args.backend, args.concurrency, args.formats)
     wall = run["wall_s"]
     pages = counts["pages"]
     results = {
-        **counts, "dpi": DPI, "backend": args.backend, "concurrency": args.concurrency, "formats": args.formats,
+        **counts, "dpi": DPI, "page_lines": args.page_lines, "backend": args.backend, "concurrency": args.concurrency, "formats": args.formats,
         "pipeline_sum_s": alone["sum_s"], "bulk_wall_s": wall, "pages_per_s": pages / wall,
         "ratio_wall_to_sum": wall / alone["sum_s"], "ratio_wall_to_ideal_2_processes": wall / (alone["sum_s"] / 2),
+        "bare_two_processes_s": bare, "ratio_wall_to_bare_two_processes": wall / bare,
         "bulk_summary": run["summary"], "batch": run["batch"], "load_average": os.getloadavg(),
     }
     print(f"bulk client, 2 worker processes: {wall:8.1f} s wall, {pages / wall:.2f} pages/s  [{run['summary']}]")
@@ -226,6 +273,8 @@ def main(argv=None) -> int:
           + ", ".join(f"{role} {sec:.1f}" for role, sec in sorted(run["cpu_s"].items(), key=lambda kv: -kv[1])))
     print(f"wall / sum of single-page times: {results['ratio_wall_to_sum']:.3f}")
     print(f"wall / (sum / 2 processes):      {results['ratio_wall_to_ideal_2_processes']:.3f}  (goal <= 1.10)")
+    print(f"bare 2 processes / (sum / 2):    {bare / (alone['sum_s'] / 2):.3f}  (two processes on two cores, no service)")
+    print(f"wall / bare 2 processes:         {results['ratio_wall_to_bare_two_processes']:.3f}  (what the service adds)")
     OUT.mkdir(exist_ok=True)
     (OUT / "bulk_throughput.json").write_text(json.dumps(results, indent=2))
     return 0
