@@ -97,6 +97,11 @@ def _pil_font(font: str, size_px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_path(font)), size_px, index=_FONTS[font][2])
 
 
+@lru_cache(maxsize=8)
+def _pdf_font(name: str) -> pymupdf.Font:
+    return pymupdf.Font(name)
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
 
@@ -291,8 +296,10 @@ def make_pdf(pages: list[dict]) -> bytes:
             y = margin + size
             for line in spec["text"]:
                 fontname = "china-s" if _has_cjk(line) else "helv"
-                font = pymupdf.Font(fontname)
-                pieces = wrap_line(line, lambda s: font.text_length(s, size) <= a4.width - 2 * margin)
+                font = _pdf_font(fontname)
+                fits = lambda s: font.text_length(s, size) <= a4.width - 2 * margin  # noqa: E731
+                # Most lines fit whole: one measurement instead of one per word (PyMuPDF's is slow).
+                pieces = ([line.rstrip()] if line.strip() else []) if fits(line.rstrip()) else wrap_line(line, fits)
                 for piece in pieces:
                     page.insert_text((margin, y), piece, fontname=fontname, fontsize=size)
                     y += size * 1.6
