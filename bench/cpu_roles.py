@@ -27,8 +27,16 @@ def _role(pid: str) -> str | None:
     if "celery" in cmd and " beat" in cmd:
         return "beat"
     if "celery" in cmd and " worker" in cmd:
-        return "worker"
+        # The pool processes run the tasks; their parent consumes the broker and hands tasks out.
+        return "worker pool" if _role(_parent(pid)) in ("worker", "worker pool") else "worker"
     return None
+
+
+def _parent(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        return "0"
 
 
 def snapshot() -> dict[str, float]:
