@@ -16,11 +16,16 @@
    then ``python -m client bulk`` over the tree, timed from start to exit
    (submit, OCR, download, manifest).
 
-Prints wall time, pages/s, the server's own batch figures, and two ratios:
-wall / sum of single-page times (2 processes should make it about 0.5), and
-wall / (sum / 2), the bulk path's cost over perfect 2-way parallelism
-(goal ≤ 1.10). Writes ``bench/out/bulk_throughput.json``. The machine may
-be shared: quote the ratios with the load they ran under.
+Also runs the same files through two bare pipeline processes (no service),
+to tell two-core scaling apart from what the service adds.
+
+Prints wall time, pages/s, the server's own batch figures, CPU seconds by
+role (workers, API, PostgreSQL, Redis, beat, client) and the ratios: wall /
+sum of single-page times (2 processes should make it about 0.5), wall /
+(sum / 2), the bulk path's cost over perfect 2-way parallelism (goal ≤ 1.10),
+and wall / bare two processes. Writes ``bench/out/bulk_throughput.json``;
+results are kept in ``bench/BULK_RESULTS.md``. The machine may be shared:
+quote the ratios with the load they ran under.
 """
 from __future__ import annotations
 
@@ -65,7 +70,7 @@ def write_archive(root: Path, files: int, scanned_share: float, page_lines: int 
 
     ``page_lines`` paragraphs a page: 30 fill an A4 page (about 36 printed
     lines, like a letter or a contract page); 6 gives the sparse pages of
-    the first runs, where per-job costs dominate.
+    sparse pages, where per-job costs dominate.
     """
     rng = random.Random(SEED)
     counts = {"born_digital_files": 0, "scanned_files": 0, "born_digital_pages": 0, "scanned_pages": 0}
@@ -233,7 +238,7 @@ def main(argv=None) -> int:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--scanned-share", type=float, default=0.15)
     parser.add_argument("--page-lines", type=int, default=30,
-                        help="paragraphs per page: 30 fill an A4 page, 6 gives sparse pages (per-job costs dominate)")
+                        help="paragraphs per page: 30 fill an A4 page; 6 gives sparse pages, where per-job costs dominate")
     parser.add_argument("--backend", choices=BACKENDS, default="postgres_redis")
     parser.add_argument("--concurrency", type=int, default=8, help="jobs the bulk client keeps in flight")
     parser.add_argument("--formats", default="txt")
