@@ -7,9 +7,10 @@ took CPU from the workers. The watcher asks ``GET /v1/jobs?ids=…`` for all of
 them at a fixed pace instead: a few requests a second however many jobs are
 in flight.
 
-A server that does not know ``ids`` (it answers 4xx), or a feed request that
-fails after the client's own retries, sends every waiter back to the plain
-per-job ``Client.wait``, so a run never stalls on the watcher.
+A job missing from the answer (deleted, or a server that ignores ``ids``) is
+polled on its own; a feed request that fails after the client's own retries,
+or answers something unreadable, sends every waiter back to the plain per-job
+``Client.wait``, so a run never stalls on the watcher.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from client.errors import ClientError, WaitTimeout
+from client.errors import WaitTimeout
 from client.http_api import TERMINAL_STATUSES, Client
 
 MAX_IDS_PER_REQUEST = 100  # the API's limit on ``ids``
@@ -102,7 +103,7 @@ class JobWatcher:
             if watched:
                 try:
                     changed = self._poll(watched)
-                except ClientError:
+                except Exception:  # noqa: BLE001 - whatever went wrong, the waiters must not hang
                     self._give_up()
                     return
                 # Scanned pages take seconds: reading views that have not moved costs the API for nothing.

@@ -379,3 +379,12 @@ def test_pages_are_listed_only_when_a_page_may_be_under_the_threshold(fake_api, 
     _run(fake_api, tmp_path / "src", tmp_path / "low", formats=("txt",), min_confidence=0.95)
     assert len({r[1] for r in fake_api.requests if r[1].endswith("/pages")}) == 2
     assert {r["pages_below_threshold"] for r in read_manifest(tmp_path / "low" / "manifest.csv")} == {"1"}
+
+
+def test_an_unreadable_watch_answer_sends_the_jobs_back_to_their_own_polls(fake_api, tmp_path):
+    fake_api.finish_after_s = 0.3
+    fake_api.fail_next("GET", "/v1/jobs", 200, body=b"<html>a proxy error page</html>")
+    _distinct_files(tmp_path / "src", 2)
+    summary = _run(fake_api, tmp_path / "src", tmp_path / "out", formats=("txt",), concurrency=2)
+    assert summary.ok and summary.by_status == {"succeeded": 2}
+    assert len(set(_direct_job_polls(fake_api))) == 2
