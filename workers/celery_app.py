@@ -8,6 +8,7 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Queue
 
+from workers import sqla_broker
 from workers.queues import OCR_PAGE, SWEEP, queue_names
 
 
@@ -25,6 +26,8 @@ def _transport_options(settings) -> dict:
 
 
 def create_celery(settings) -> Celery:
+    if settings.broker_url.startswith("sqla+"):
+        sqla_broker.install()  # polled every 0.1 s, not every second
     app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks", "workers.webhook_tasks"])
     app.conf.update(
         # JSON only: a message can never make a worker unpickle code.
