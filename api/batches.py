@@ -5,14 +5,12 @@ Tenant-scoped like jobs: another tenant's batch is simply not found.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from apiflask import APIBlueprint
 from flask import url_for
 
 from api import job_views
 from api.auth import authenticate, current_tenant
-from api.callback_policy import require_signable_callback
+from api.callback_policy import clean_callback_url, require_signable_callback
 from api.batch_schemas import BatchCreate, BatchJobsList, BatchJobsQuery, BatchView
 from api.errors import ApiError, Conflict, InvalidOption, NotFound
 from api.services import services
@@ -95,15 +93,6 @@ def batch_view(session, batch) -> dict:
     }
 
 
-def _callback_url(value: str | None) -> str | None:
-    value = (value or "").strip() or None
-    if value is not None:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidOption("callback_url must be an absolute http(s) URL", details={"field": "callback_url"})
-    return value
-
-
 @bp.post("/batches")
 @bp.input(BatchCreate, arg_name="body")
 @bp.output(BatchView, status_code=201)
@@ -114,7 +103,7 @@ def create_batch(body):
         if not name:
             raise InvalidOption("name must not be blank", details={"field": "name"})
         external_ref = (body.get("external_ref") or "").strip() or None
-        callback_url = _callback_url(body.get("callback_url"))
+        callback_url = clean_callback_url(body.get("callback_url"))
         require_signable_callback(s, current_tenant(), callback_url, services().settings)
         batch = batch_repository.create_batch(s, current_tenant(), name, external_ref, callback_url)
         view = batch_view(s, batch)

@@ -8,15 +8,27 @@ caller; answering 422 now tells them while they are still listening.
 """
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from sqlalchemy import select
 
-from api.errors import ApiError
+from api.errors import ApiError, InvalidOption
 from db.webhook_models import WebhookEndpoint
 
 
 class WebhookSecretMissing(ApiError):
     status_code = 422
     code = "webhook_secret_missing"
+
+
+def clean_callback_url(value: str | None) -> str | None:
+    """The callback_url as given (stripped), None when blank; 400 unless it is an absolute http(s) URL."""
+    value = (value or "").strip() or None
+    if value is not None:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise InvalidOption("callback_url must be an absolute http(s) URL", details={"field": "callback_url"})
+    return value
 
 
 def require_signable_callback(session, tenant_id: str, callback_url: str | None, settings, field: str = "callback_url") -> None:

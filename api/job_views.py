@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from db import repository
 from db.clock import isoformat
@@ -20,8 +20,6 @@ def _error(code: str | None, message: str | None) -> dict | None:
 
 def _load_documents(session: Session, jobs: list[Job]) -> None:
     """Load the documents of all these jobs in one query (instead of one lazy load per job)."""
-    from sqlalchemy.orm import selectinload
-
     missing = [j.id for j in jobs if "documents" not in j.__dict__]
     if missing:
         session.scalars(select(Job).where(Job.id.in_(missing)).options(selectinload(Job.documents))).all()

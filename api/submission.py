@@ -13,10 +13,10 @@ import binascii
 import hashlib
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import request
 
+from api.callback_policy import clean_callback_url
 from api.errors import FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline
 from api.schemas import MODES, PRIORITIES
 from pipeline import Limits, PipelineError, open_document
@@ -79,11 +79,7 @@ def parse_options(fields: dict) -> Options:
             parse_page_spec(pages, None)
         except PipelineError as exc:
             raise InvalidOption(exc.message, details={"field": "pages"}) from None
-    callback_url = _text(fields, "callback_url", 2000)
-    if callback_url is not None:
-        parts = urlsplit(callback_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidOption("callback_url must be an absolute http(s) URL", details={"field": "callback_url"})
+    callback_url = clean_callback_url(_text(fields, "callback_url", 2000))
     return Options(
         mode=mode,
         pages=pages,

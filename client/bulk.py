@@ -358,11 +358,11 @@ class BulkRunner:
         pages_total = (view.get("progress") or {}).get("pages_total")
         below = None
         lowest = view.get("confidence_min")
-        if status in DOWNLOADABLE_STATUSES and lowest is not None and lowest >= self.options.min_confidence:
-            below = 0  # no page under the threshold: no need to list the pages
-        elif status in DOWNLOADABLE_STATUSES:
+        if status in DOWNLOADABLE_STATUSES:
             below = 0
-            for page in self.client.pages(view["id"]):
+            # With no page under the threshold there is nothing to count: skip listing the pages.
+            pages = () if lowest is not None and lowest >= self.options.min_confidence else self.client.pages(view["id"])
+            for page in pages:
                 confidence = page.get("confidence")
                 if page.get("status") == "succeeded" and confidence is not None:
                     below += confidence < self.options.min_confidence

@@ -31,6 +31,7 @@ RESULT_FORMATS = ("txt", "json", "hocr", "alto", "pdf")
 # First pause of `wait`; it doubles up to the server's Retry-After.
 FIRST_POLL_S = 0.1
 
+
 class Client:
     def __init__(
         self,

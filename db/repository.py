@@ -63,8 +63,6 @@ class InvalidCursor(RepositoryError):
     code = "invalid_cursor"
 
 
-
-
 # ---------------------------------------------------------------- tenants and keys
 
 
@@ -294,7 +292,7 @@ def split_document(
         session.execute(insert(PageResult), results)
         started = case((Job.status == JOB_QUEUED, JOB_RUNNING), else_=Job.status)
         session.execute(update(Job).where(Job.id == job_id).values(status=started, updated_at=now))
-        _record_latencies(session, [read[no].get("timings") or {} for no in read if no in page_numbers])
+        _record_latencies(session, [r["result"].get("timings") or {} for r in results])
     return [page["id"] for page in rows if page["status"] == PAGE_QUEUED]
 
 

@@ -27,7 +27,7 @@ from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings, reading_order
 from pipeline.options import Limits, Options
 from pipeline.recognize import RecognizerSettings, TextRecognizer
-from pipeline.render import render_page
+from pipeline.render import fitting_dpi, render_page
 from pipeline import textlayer
 from pipeline.punctuation import curly_quotes
 from pipeline.result import Line, PageResult, Word
@@ -350,8 +350,6 @@ def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -
     page = doc.pdf_page(page_no)
     if options.mode != "text" and not textlayer.is_usable(page):
         return None
-    from pipeline.render import fitting_dpi
-
     rect = page.rect  # already the displayed (rotated) size
     dpi = fitting_dpi(rect.width, rect.height, options.dpi, doc.limits.max_pixels)
     lines = textlayer.extract_lines(page, dpi)

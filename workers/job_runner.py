@@ -115,7 +115,7 @@ class JobRunner:
         page tasks, so a long born-digital file is still shared among the workers. Any
         error leaves the page to its own task, which has the attempts and error codes.
         """
-        if doc.kind != "pdf" or work.mode not in ("auto", "text") or self.settings.split_read_budget <= 0:
+        if self.settings.split_read_budget <= 0:
             return {}
         read, deadline = {}, time.monotonic() + self.settings.split_read_budget
         options = Options(mode=work.mode, dpi=work.dpi)

@@ -13,7 +13,7 @@ from db import repository as repo
 from db import webhook_repository as hooks
 from db.batch_models import Batch
 from db.models import Job, WebhookEvent
-from tests.unit.test_batch_progress import database, finish_page, new_job, tenant, T0  # noqa: F401 - fixtures
+from tests.unit.test_batch_progress import finish_page, new_job, T0
 
 
 def _events(database, batch_id=None) -> list[WebhookEvent]:
@@ -43,7 +43,7 @@ def _subscribe(database, tenant) -> None:
         hooks.create_endpoint(s, tenant, url="https://erp.example/b", events=["batch.completed"], secret="whsec_x")
 
 
-def test_no_receiver_no_event_but_completed(database, tenant):  # noqa: F811
+def test_no_receiver_no_event_but_completed(database, tenant):
     with database.session() as s:
         batch_id = batches.create_batch(s, tenant, "quiet").id
     _, pages = new_job(database, tenant, batch_id, 1)
@@ -54,7 +54,7 @@ def test_no_receiver_no_event_but_completed(database, tenant):  # noqa: F811
     assert _events(database) == []
 
 
-def test_an_open_batch_that_empties_is_open_and_writes_no_event(database, tenant):  # noqa: F811
+def test_an_open_batch_that_empties_is_open_and_writes_no_event(database, tenant):
     _subscribe(database, tenant)
     with database.session() as s:
         batch_id = batches.create_batch(s, tenant, "box").id
@@ -70,7 +70,7 @@ def test_an_open_batch_that_empties_is_open_and_writes_no_event(database, tenant
     assert _status(database, batch_id) == "open" and _events(database) == []
 
 
-def test_close_then_last_job_ends_writes_one_event(database, tenant):  # noqa: F811
+def test_close_then_last_job_ends_writes_one_event(database, tenant):
     _subscribe(database, tenant)
     with database.session() as s:
         batch_id = batches.create_batch(s, tenant, "box", "EXT").id
@@ -94,7 +94,7 @@ def test_close_then_last_job_ends_writes_one_event(database, tenant):  # noqa: F
     assert len(_events(database, batch_id)) == 1
 
 
-def test_last_job_ends_then_close_writes_one_event_at_close(database, tenant):  # noqa: F811
+def test_last_job_ends_then_close_writes_one_event_at_close(database, tenant):
     _subscribe(database, tenant)
     with database.session() as s:
         batch_id = batches.create_batch(s, tenant, "box").id
@@ -114,7 +114,7 @@ def test_last_job_ends_then_close_writes_one_event_at_close(database, tenant):  
     assert len(_events(database, batch_id)) == 1
 
 
-def test_a_canceled_last_job_completes_a_closed_batch(database, tenant):  # noqa: F811
+def test_a_canceled_last_job_completes_a_closed_batch(database, tenant):
     _subscribe(database, tenant)
     with database.session() as s:
         batch_id = batches.create_batch(s, tenant, "box").id
@@ -126,7 +126,7 @@ def test_a_canceled_last_job_completes_a_closed_batch(database, tenant):  # noqa
     assert event.job_id == job_id and event.payload["files"]["by_status"] == {"canceled": 1}
 
 
-def test_closing_an_empty_batch_completes_it(database, tenant):  # noqa: F811
+def test_closing_an_empty_batch_completes_it(database, tenant):
     _subscribe(database, tenant)
     with database.session() as s:
         batch_id = batches.create_batch(s, tenant, "nothing").id
@@ -136,7 +136,7 @@ def test_closing_an_empty_batch_completes_it(database, tenant):  # noqa: F811
     assert _status(database, batch_id) == "completed"
 
 
-def test_a_closed_batch_takes_no_job(database, tenant):  # noqa: F811
+def test_a_closed_batch_takes_no_job(database, tenant):
     with database.session() as s:
         batch_id = batches.create_batch(s, tenant, "box").id
     assert _close(database, batch_id)
@@ -147,7 +147,7 @@ def test_a_closed_batch_takes_no_job(database, tenant):  # noqa: F811
         assert batches.batch_progress(s, batch_id).jobs == {}
 
 
-def test_fan_out_survives_a_malformed_row_and_marks_events_that_go_nowhere(database, tenant):  # noqa: F811
+def test_fan_out_survives_a_malformed_row_and_marks_events_that_go_nowhere(database, tenant):
     from db.webhook_models import WebhookDelivery
     from workers.webhook_events import encode, outbox_event
 

@@ -10,26 +10,10 @@ from sqlalchemy import update
 
 from db import batch_repository as batches
 from db import repository as repo
-from db.migrate import upgrade
 from db.models import Job, Page, new_id
-from db.session import Database
 from workers.result_reuse import reuse_key
 
 T0 = datetime(2026, 1, 1, 12, 0, 0)
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'batches.db'}")
-    upgrade(db)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def tenant(database):
-    with database.session() as s:
-        return repo.ensure_tenant(s, "acme").id
 
 
 def new_job(database, tenant, batch_id, pages: int, split: bool = True) -> tuple[str, list[str]]:

@@ -10,25 +10,9 @@ from sqlalchemy import func, select, update
 
 from db import repository as repo
 from db.clock import utcnow
-from db.migrate import upgrade
 from db.models import Job, Page, PageResult, WebhookEvent, new_id
-from db.session import Database
 
 MAX = 3
-
-
-@pytest.fixture
-def database(tmp_path):
-    db = Database(f"sqlite:///{tmp_path / 'repo.db'}")
-    upgrade(db)
-    yield db
-    db.dispose()
-
-
-@pytest.fixture
-def tenant(database):
-    with database.session() as s:
-        return repo.ensure_tenant(s, "acme").id
 
 
 def new_job(database, tenant, *, pages=(2,), callback_url=None, key=None, priority="interactive"):
