@@ -38,7 +38,9 @@ def start(tmp_path):
 
 
 def children(pid: int) -> dict[str, int]:
-    out = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    # -ww: without a terminal ps cuts lines at 80 columns, which in a clone under a longer path
+    # cut "... workers.celery_app beat" before the word that names the process.
+    out = subprocess.run(["ps", "-ww", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     found = {}
     for line in out.splitlines():
         child, args = line.strip().split(" ", 1)
