@@ -3,6 +3,7 @@ with no Redis or PostgreSQL, serves the curl flow, stops cleanly, and fails loud
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -49,8 +50,17 @@ def children(pid: int) -> dict[str, int]:
     return found
 
 
+def kill_leftovers(base: str, tmp_path) -> None:
+    """After a failed test: run_local starts each child in its own session, so a run_local that was
+    killed leaves them running. They are found by this run's port, queue prefix and var dir."""
+    port = base.rsplit(":", 1)[1]
+    pattern = rf"127\.0\.0\.1:{port} |--queues=rl{port}-|{re.escape(str(tmp_path))}"
+    subprocess.run(["pkill", "-9", "-f", pattern], check=False)
+
+
 def test_run_local_serves_the_curl_flow_and_stops_cleanly(tmp_path):
     proc, base = start(tmp_path)
+    passed = False
     try:
         pdf = make_pdf([{"text": EN_TEXT[:2]}, {"image": render_text_image(EN_TEXT[:2], size_px=28, width=1200), "dpi": 200}])
         r = requests.post(f"{base}/v1/jobs", files={"file": ("a.pdf", pdf)}, timeout=30)
@@ -68,21 +78,25 @@ def test_run_local_serves_the_curl_flow_and_stops_cleanly(tmp_path):
         assert requests.get(f"{base}/openapi.json", timeout=10).status_code == 200
         kids = children(proc.pid)
         assert set(kids) == {"api", "worker", "beat"}
+        passed = True
     finally:
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(40)
+        if not passed or code != 0:
+            kill_leftovers(base, tmp_path)
     assert code == 0
     for pid in kids.values():
         assert not os.path.exists(f"/proc/{pid}") or "zombie" in open(f"/proc/{pid}/status").read().lower()
 
 
 def test_run_local_exits_non_zero_when_a_process_dies(tmp_path):
-    proc, _ = start(tmp_path)
+    proc, base = start(tmp_path)
     try:
         os.kill(children(proc.pid)["beat"], signal.SIGKILL)
         code = proc.wait(40)
     finally:
         if proc.poll() is None:
             proc.kill()
+            kill_leftovers(base, tmp_path)
     assert code == 1
     assert "beat exited" in (tmp_path / "run_local.log").read_text()
