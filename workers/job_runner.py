@@ -107,6 +107,15 @@ class JobRunner:
             self._finalize(work.job_id)  # every page came from the text layer: the job ends here
         return SplitOutcome(work.priority, page_ids)
 
+    def split_many(self, document_ids: list[str], worker: str = "") -> list[SplitOutcome]:
+        """Split several documents (a group submit); returns the outcomes with pages to enqueue."""
+        outcomes = []
+        for document_id in document_ids:
+            outcome = self.split(document_id, worker)
+            if outcome is not None and outcome.page_ids:
+                outcomes.append(outcome)
+        return outcomes
+
     def _read_text_layers(self, doc, numbers: list[int], work) -> dict[int, dict]:
         """The pages that need no OCR, read here while the file is open, within a time budget.
 

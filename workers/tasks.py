@@ -10,7 +10,7 @@ from celery.utils.log import get_task_logger
 from db.session import Database
 from workers import sweeper
 from workers.job_runner import JobRunner
-from workers.queues import OCR_PAGE, SPLIT_DOCUMENT, SWEEP, BrokerUnavailable, Enqueuer
+from workers.queues import OCR_PAGE, SPLIT_DOCUMENT, SPLIT_DOCUMENTS, SWEEP, BrokerUnavailable, Enqueuer
 
 log = get_task_logger(__name__)
 
@@ -27,17 +27,29 @@ def _enqueuer(task) -> Enqueuer:
 def split_document(self, document_id: str) -> int:
     runner = _runner(self)
     outcome = runner.split(document_id, worker=f"{self.request.hostname}:{os.getpid()}")
-    if outcome is None:
-        return 0
-    enqueuer, sent = _enqueuer(self), []
+    return _enqueue_pages(self, runner, [outcome] if outcome else [])
+
+
+@shared_task(name=SPLIT_DOCUMENTS, bind=True, ignore_result=True)
+def split_documents(self, document_ids: list[str]) -> int:
+    runner = _runner(self)
+    outcomes = runner.split_many(list(document_ids), worker=f"{self.request.hostname}:{os.getpid()}")
+    return _enqueue_pages(self, runner, outcomes)
+
+
+def _enqueue_pages(task, runner: JobRunner, outcomes) -> int:
+    """Publish the page tasks the splits asked for; what the broker refused is left for the sweeper."""
+    enqueuer, sent = _enqueuer(task), []
     try:
-        for page_id in outcome.page_ids:
-            enqueuer.ocr_page(page_id, outcome.priority)
-            sent.append(page_id)
+        for outcome in outcomes:
+            for page_id in outcome.page_ids:
+                enqueuer.ocr_page(page_id, outcome.priority)
+                sent.append(page_id)
     except BrokerUnavailable as exc:
-        log.warning("pages of %s left for the sweeper: %s", document_id, exc)
+        log.warning("%d page tasks left for the sweeper: %s", sum(len(o.page_ids) for o in outcomes) - len(sent), exc)
     finally:
-        runner.mark_enqueued(page_ids=sent)
+        if sent:
+            runner.mark_enqueued(page_ids=sent)
     return len(sent)
 
 
