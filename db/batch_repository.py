@@ -88,6 +88,11 @@ def complete_if_last(session: Session, job_id: str) -> str | None:
     return batch_id if _complete(session, batch_id, ended_job_id=job_id) else None
 
 
+def complete_batch_if_done(session: Session, batch_id: str, ended_job_id: str) -> bool:
+    """Called in the transaction that ended ``ended_job_id`` (and maybe other jobs of the batch)."""
+    return _complete(session, batch_id, ended_job_id=ended_job_id)
+
+
 def _complete(session: Session, batch_id: str, ended_job_id: str | None) -> bool:
     """Mark a closed batch with no active job completed and write ``batch.completed`` into the outbox
     (when the batch has a callback_url or the tenant an endpoint subscribed to it). True if this call did.

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.clock import isoformat, utcnow
 from db.models import (
@@ -207,6 +207,8 @@ def mark_enqueued(session: Session, *, document_ids=(), page_ids=()) -> None:
 class DocumentWork:
     document_id: str
     job_id: str
+    tenant_id: str
+    position: int
     blob_key: str
     kind: str
     mode: str
@@ -215,85 +217,118 @@ class DocumentWork:
     priority: str
     status: str
     job_status: str
+    job_documents: int  # how many documents the job has (1 for every bulk file)
+
+
+def document_works(session: Session, document_ids: list[str]) -> dict[str, DocumentWork]:
+    """document id → what splitting it needs, for many documents in one query (missing ids left out)."""
+    if not document_ids:
+        return {}
+    siblings = aliased(Document)
+    job_documents = select(func.count()).where(siblings.job_id == Job.id).correlate(Job).scalar_subquery()
+    rows = session.execute(
+        select(Document.id, Document.job_id, Job.tenant_id, Document.position, Document.blob_key, Document.kind,
+               Job.mode, Job.pages_spec, Job.dpi, Job.priority, Document.status, Job.status.label("job_status"),
+               job_documents.label("job_documents"))
+        .join(Job, Job.id == Document.job_id)
+        .where(Document.id.in_(list(document_ids)))
+    )
+    return {row.id: DocumentWork(row.id, *row[1:]) for row in rows}
 
 
 def document_work(session: Session, document_id: str) -> DocumentWork | None:
-    row = session.execute(
-        select(Document, Job).join(Job, Job.id == Document.job_id).where(Document.id == document_id)
-    ).first()
-    if row is None:
-        return None
-    doc, job = row
-    return DocumentWork(
-        document_id=doc.id,
-        job_id=job.id,
-        blob_key=doc.blob_key,
-        kind=doc.kind,
-        mode=job.mode,
-        pages_spec=job.pages_spec,
-        dpi=job.dpi,
-        priority=job.priority,
-        status=doc.status,
-        job_status=job.status,
-    )
+    return document_works(session, [document_id]).get(document_id)
+
+
+@dataclass(frozen=True)
+class SplitItem:
+    """One document to split: its page numbers, and the pages already read from its text layer."""
+
+    work: DocumentWork
+    page_numbers: list[int]
+    read: dict[int, dict] = field(default_factory=dict)
 
 
 def split_document(
     session: Session, document_id: str, page_numbers: list[int], read: dict[int, dict] | None = None, *, worker: str = ""
 ) -> list[str]:
-    """Create one page row per page number (idempotent); return the ids still queued.
+    """``split_documents`` for one document."""
+    work = document_work(session, document_id)
+    if work is None:
+        return []
+    return split_documents(session, [SplitItem(work, page_numbers, read or {})], worker=worker).get(document_id, [])
+
+
+def split_documents(session: Session, items: list[SplitItem], *, worker: str = "") -> dict[str, list[str]]:
+    """Create the page rows of several documents (idempotent); returns document id → page ids still queued.
 
     ``read`` holds pages the splitting worker has already read (a born-digital
     file's text layer, a few ms a page): they are created ``succeeded`` with
     their results in this same transaction and never become page tasks,
-    which saves each of them a broker message, a claim and a commit.
+    which saves each of them a broker message, a claim and a commit. A whole
+    group submit is stored with a fixed number of statements, whatever its size.
     """
-    read = read or {}
-    row = session.execute(
-        select(Document.job_id, Document.position, Job.status).join(Job, Job.id == Document.job_id)
-        .where(Document.id == document_id)
-    ).first()
-    if row is None or row.status not in JOB_ACTIVE:
-        return []
-    job_id, position = row.job_id, row.position
-    # The guard makes one split win when the same message is delivered twice; the loser adds nothing.
-    won = session.execute(
-        update(Document).where(Document.id == document_id, Document.status == DOC_QUEUED).values(status=DOC_SPLIT)
-    ).rowcount == 1
-    if not won:
-        return list(
-            session.scalars(
-                select(Page.id).where(Page.document_id == document_id, Page.status == PAGE_QUEUED).order_by(Page.page_no)
-            )
-        )
-    if not page_numbers:
-        return []
-    # Position: documents in order, pages in order, so the pages list reads like the input.
-    offset = 0 if position == 0 else session.scalar(
-        select(func.coalesce(func.sum(Document.pages_selected), 0)).where(
-            Document.job_id == job_id, Document.position < position
+    if not items:
+        return {}
+    ids = [item.work.document_id for item in items]
+    # The guard makes one split win when the same message is delivered twice, and skips jobs
+    # that ended (canceled) since the work was read; the losers add nothing.
+    active_jobs = select(Job.id).where(Job.status.in_(JOB_ACTIVE))
+    won = set(
+        session.scalars(
+            update(Document)
+            .where(Document.id.in_(ids), Document.status == DOC_QUEUED, Document.job_id.in_(active_jobs))
+            .values(status=DOC_SPLIT)
+            .returning(Document.id)
         )
     )
+    out: dict[str, list[str]] = {}
+    lost = [i for i in ids if i not in won]
+    if lost:  # split already (a duplicate delivery): offer again whatever still waits (nothing for ended jobs)
+        rows = session.execute(
+            select(Page.document_id, Page.id)
+            .join(Job, Job.id == Page.job_id)
+            .where(Page.document_id.in_(lost), Page.status == PAGE_QUEUED, Job.status.in_(JOB_ACTIVE))
+            .order_by(Page.document_id, Page.page_no)
+        )
+        for doc_id, page_id in rows:
+            out.setdefault(doc_id, []).append(page_id)
     now = utcnow()
-    rows, results = [], []
-    for i, no in enumerate(page_numbers):
-        page = dict(id=new_id(), job_id=job_id, document_id=document_id, position=offset + i, page_no=no,
-                    status=PAGE_QUEUED, attempts=0, created_at=now, enqueued_at=now, started_at=None,
-                    finished_at=None, claimed_by=None)
-        if no in read:
-            page.update(status=PAGE_SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
-                        claimed_by=worker[:200] or None)
-            results.append(_result_row(page["id"], job_id, read[no], now))
-        rows.append(page)
+    rows, results, started_jobs = [], [], set()
+    for item in items:
+        work, read = item.work, item.read
+        if work.document_id not in won or not item.page_numbers:
+            continue
+        # Position: documents in order, pages in order, so the pages list reads like the input.
+        offset = 0 if work.position == 0 else session.scalar(
+            select(func.coalesce(func.sum(Document.pages_selected), 0)).where(
+                Document.job_id == work.job_id, Document.position < work.position
+            )
+        )
+        queued = out.setdefault(work.document_id, [])
+        for i, no in enumerate(item.page_numbers):
+            page = dict(id=new_id(), job_id=work.job_id, document_id=work.document_id, position=offset + i,
+                        page_no=no, status=PAGE_QUEUED, attempts=0, created_at=now, enqueued_at=now,
+                        started_at=None, finished_at=None, claimed_by=None)
+            if no in read:
+                page.update(status=PAGE_SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
+                            claimed_by=worker[:200] or None)
+                results.append(_result_row(page["id"], work.job_id, read[no], now))
+                started_jobs.add(work.job_id)
+            else:
+                queued.append(page["id"])
+            rows.append(page)
+    if not rows:
+        return out
     # Parameter lists, not .values(rows): one cached statement whatever the page count
     # (a multi-row VALUES is compiled afresh for every length, ~1 ms per call).
     session.execute(insert(Page), rows)
     if results:
         session.execute(insert(PageResult), results)
         started = case((Job.status == JOB_QUEUED, JOB_RUNNING), else_=Job.status)
-        session.execute(update(Job).where(Job.id == job_id).values(status=started, updated_at=now))
+        session.execute(update(Job).where(Job.id.in_(sorted(started_jobs))).values(status=started, updated_at=now))
         _record_latencies(session, [r["result"].get("timings") or {} for r in results])
-    return [page["id"] for page in rows if page["status"] == PAGE_QUEUED]
+    return out
 
 
 def _result_row(page_id: str, job_id: str, result: dict, now: datetime) -> dict:
@@ -477,47 +512,64 @@ def mean_confidence(session: Session, job_ids: list[str]) -> dict[str, float | N
 
 
 def finalize_job(session: Session, job_id: str) -> str | None:
-    """If every page has ended, move the job to its terminal state; returns that state, or None.
+    """If every page has ended, move the job to its terminal state; returns that state, or None."""
+    return finalize_jobs(session, [job_id]).get(job_id)
+
+
+def finalize_jobs(session: Session, job_ids: list[str]) -> dict[str, str]:
+    """``finalize_job`` for several jobs; returns job id → terminal state for the jobs this call ended.
 
     The guarded UPDATE makes exactly one caller win however many workers
     finish the last pages at once; the winner writes the outbox row in the
     same transaction.
     """
-    docs = session.execute(select(Document.status, Document.pages_selected).where(Document.job_id == job_id)).all()
-    if not docs or any(status == DOC_QUEUED for status, _ in docs):
-        return None
-    counts = page_counts(session, [job_id])[job_id]
-    if any(status not in PAGE_TERMINAL for status in counts):
-        return None
-    done = counts.get(PAGE_SUCCEEDED, 0)
-    failed = counts.get(PAGE_FAILED, 0) + sum(n for status, n in docs if status == DOC_FAILED)
-    if failed == 0 and done > 0:
-        final, error_code, error_message = JOB_SUCCEEDED, None, None
-    else:
-        final = JOB_FAILED if done == 0 else JOB_PARTIAL
-        error_code = _first_error_code(session, job_id)
-        error_message = f"{failed} of {done + failed} pages failed; each page's error says why"
-    now = utcnow()
-    won = session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.status.in_(JOB_ACTIVE))
-        .values(status=final, finished_at=now, updated_at=now, error_code=error_code, error_message=error_message)
-        .returning(Job.callback_url, Job.batch_id)
-    ).first()
-    if won is None:
-        return None
-    if won.callback_url:
-        _write_outbox(session, job_id, final)
-    if won.batch_id:
-        _complete_batch(session, job_id)
-    return final
+    job_ids = sorted(set(job_ids))  # a fixed order: two finalizers never lock rows crosswise
+    if not job_ids:
+        return {}
+    docs: dict[str, list[tuple[str, int]]] = {}
+    for job_id, status, pages_selected in session.execute(
+        select(Document.job_id, Document.status, Document.pages_selected).where(Document.job_id.in_(job_ids))
+    ):
+        docs.setdefault(job_id, []).append((status, pages_selected))
+    ready = [j for j in job_ids if docs.get(j) and not any(status == DOC_QUEUED for status, _ in docs[j])]
+    counts = page_counts(session, ready)
+    ended, batches = {}, {}
+    for job_id in ready:
+        if any(status not in PAGE_TERMINAL for status in counts[job_id]):
+            continue
+        done = counts[job_id].get(PAGE_SUCCEEDED, 0)
+        failed = counts[job_id].get(PAGE_FAILED, 0) + sum(n for status, n in docs[job_id] if status == DOC_FAILED)
+        if failed == 0 and done > 0:
+            final, error_code, error_message = JOB_SUCCEEDED, None, None
+        else:
+            final = JOB_FAILED if done == 0 else JOB_PARTIAL
+            error_code = _first_error_code(session, job_id)
+            error_message = f"{failed} of {done + failed} pages failed; each page's error says why"
+        now = utcnow()
+        won = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_(JOB_ACTIVE))
+            .values(status=final, finished_at=now, updated_at=now, error_code=error_code, error_message=error_message)
+            .returning(Job.callback_url, Job.batch_id)
+        ).first()
+        if won is None:
+            continue
+        ended[job_id] = final
+        if won.callback_url:
+            _write_outbox(session, job_id, final)
+        if won.batch_id:
+            batches[won.batch_id] = job_id
+    for batch_id, job_id in sorted(batches.items()):
+        # Once per batch, after all of this call's jobs ended: the count of active jobs sees them all.
+        _complete_batch(session, batch_id, job_id)
+    return ended
 
 
-def _complete_batch(session: Session, job_id: str) -> None:
+def _complete_batch(session: Session, batch_id: str, ended_job_id: str) -> None:
     # Imported here: batch_repository imports this module (cursors).
-    from db.batch_repository import complete_if_last
+    from db.batch_repository import complete_batch_if_done
 
-    complete_if_last(session, job_id)
+    complete_batch_if_done(session, batch_id, ended_job_id)
 
 
 def _first_error_code(session: Session, job_id: str) -> str:
@@ -566,8 +618,9 @@ def cancel_job(session: Session, job_id: str) -> bool:
         update(Job)
         .where(Job.id == job_id, Job.status.in_(JOB_ACTIVE))
         .values(status=JOB_CANCELED, finished_at=now, updated_at=now)
-    )
-    if won.rowcount != 1:
+        .returning(Job.batch_id)
+    ).first()
+    if won is None:
         return False
     session.execute(
         update(Page)
@@ -575,7 +628,8 @@ def cancel_job(session: Session, job_id: str) -> bool:
         .values(status=PAGE_CANCELED, finished_at=now, lease_until=None)
     )
     _write_outbox(session, job_id, JOB_CANCELED)
-    _complete_batch(session, job_id)
+    if won.batch_id:
+        _complete_batch(session, won.batch_id, job_id)
     return True
 
 

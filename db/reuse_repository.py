@@ -16,25 +16,42 @@ from db.clock import utcnow
 from db.models import DOC_QUEUED, DOC_SPLIT, JOB_ACTIVE, JOB_SUCCEEDED, PAGE_SUCCEEDED, Document, Job, Page, PageResult, new_id
 
 
-def document_hashes(session: Session, job_id: str) -> list[str]:
-    """The sha256 of every file of the job, in order: a job is reused only as a whole."""
-    return list(session.scalars(select(Document.sha256).where(Document.job_id == job_id).order_by(Document.position)))
-
-
-def set_reuse_key(session: Session, job_id: str, key: str) -> None:
-    # Every document's split computes the same key; the first one writes it.
-    session.execute(update(Job).where(Job.id == job_id, Job.reuse_key.is_(None)).values(reuse_key=key))
-
-
-def find_source(session: Session, job_id: str, key: str) -> str | None:
-    """The newest succeeded job of the same tenant with this key (never the job itself), or None."""
-    tenant = select(Job.tenant_id).where(Job.id == job_id).scalar_subquery()
-    return session.scalar(
-        select(Job.id)
-        .where(Job.reuse_key == key, Job.tenant_id == tenant, Job.status == JOB_SUCCEEDED, Job.id != job_id)
-        .order_by(Job.finished_at.desc(), Job.id)
-        .limit(1)
+def document_hashes(session: Session, job_ids: list[str]) -> dict[str, list[str]]:
+    """job id → the sha256 of every file of the job, in order: a job is reused only as a whole."""
+    out: dict[str, list[str]] = {j: [] for j in job_ids}
+    rows = session.execute(
+        select(Document.job_id, Document.sha256).where(Document.job_id.in_(list(job_ids)))
+        .order_by(Document.job_id, Document.position)
     )
+    for job_id, sha256 in rows:
+        out[job_id].append(sha256)
+    return out
+
+
+def set_reuse_keys(session: Session, keys: dict[str, str]) -> None:
+    # Every document's split computes the same key for its job; the first one writes it.
+    for job_id, key in sorted(keys.items()):
+        session.execute(update(Job).where(Job.id == job_id, Job.reuse_key.is_(None)).values(reuse_key=key))
+
+
+def find_sources(session: Session, wanted: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """job id → the newest succeeded job of the same tenant with the same key (never the job itself).
+
+    ``wanted``: job id → (tenant id, reuse key). One query for all of them.
+    """
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Job.id, Job.tenant_id, Job.reuse_key)
+        .where(Job.reuse_key.in_(sorted({key for _, key in wanted.values()})), Job.status == JOB_SUCCEEDED)
+        .order_by(Job.finished_at.desc(), Job.id)
+    ).all()
+    found = {}
+    for job_id, (tenant_id, key) in wanted.items():
+        found_id = next((r.id for r in rows if r.reuse_key == key and r.tenant_id == tenant_id and r.id != job_id), None)
+        if found_id is not None:
+            found[job_id] = found_id
+    return found
 
 
 def copy_document_pages(session: Session, document_id: str, source_job_id: str) -> bool:

@@ -80,41 +80,53 @@ class JobRunner:
 
     def split(self, document_id: str, worker: str = "") -> SplitOutcome | None:
         """Create the document's page rows; returns the pages to enqueue (None if nothing to do)."""
-        with self.database.session() as s:
-            work = repository.document_work(s, document_id)
-        if work is None or work.job_status not in ("queued", "running"):
-            return None
-        if work.status != "queued":
-            # Already split (a duplicate delivery): re-offer the pages still waiting.
-            with self.database.session() as s:
-                return SplitOutcome(work.priority, repository.split_document(s, document_id, []))
-        if result_reuse.answer_from_earlier_job(self.database, self, work):
-            return None  # every page copied from an identical finished job: nothing to OCR
-        try:
-            with open_document(self._blob(work.blob_key), self.limits) as doc:
-                numbers = list(doc.select(work.pages_spec))
-                read = self._read_text_layers(doc, numbers, work)
-        except (PipelineError, BlobNotFound, ValueError) as exc:
-            code = getattr(exc, "code", "corrupt_file")
-            with self.database.session() as s:
-                job_id = repository.fail_document(s, document_id, code, str(exc))
-                if job_id:
-                    repository.finalize_job(s, job_id)
-            return None
-        with self.database.session() as s:
-            page_ids = repository.split_document(s, document_id, numbers, read, worker=worker)
-        if read and not page_ids:
-            self._finalize(work.job_id)  # every page came from the text layer: the job ends here
-        return SplitOutcome(work.priority, page_ids)
+        outcomes = self.split_many([document_id], worker)
+        return outcomes[0] if outcomes else None
 
     def split_many(self, document_ids: list[str], worker: str = "") -> list[SplitOutcome]:
-        """Split several documents (a group submit); returns the outcomes with pages to enqueue."""
-        outcomes = []
-        for document_id in document_ids:
-            outcome = self.split(document_id, worker)
-            if outcome is not None and outcome.page_ids:
-                outcomes.append(outcome)
-        return outcomes
+        """Split several documents (one message of a group submit); returns the pages to enqueue.
+
+        Per group, not per document: one transaction reads the work, one looks
+        for earlier identical jobs, and one stores every page read here and
+        ends the jobs with nothing left to OCR. Only opening and reading the
+        files is done one by one.
+        """
+        with self.database.session() as s:
+            works = repository.document_works(s, document_ids)
+        todo, again = [], []
+        for document_id in dict.fromkeys(document_ids):  # in order, each once
+            work = works.get(document_id)
+            if work is None or work.job_status not in ("queued", "running"):
+                continue
+            # Not queued: already split (a duplicate delivery); its waiting pages are offered again below.
+            (todo if work.status == "queued" else again).append(work)
+        answered = result_reuse.answer_from_earlier_jobs(self.database, self, todo)
+        items, failed = [], []
+        for work in todo:
+            if work.document_id in answered:
+                continue  # every page copied from an identical finished job: nothing to OCR
+            try:
+                with open_document(self._blob(work.blob_key), self.limits) as doc:
+                    numbers = list(doc.select(work.pages_spec))
+                    items.append(repository.SplitItem(work, numbers, self._read_text_layers(doc, numbers, work)))
+            except (PipelineError, BlobNotFound, ValueError) as exc:
+                failed.append((work, getattr(exc, "code", "corrupt_file"), str(exc)))
+        items += [repository.SplitItem(work, []) for work in again]
+        with self.database.session() as s:
+            ended = [job_id for work, code, message in failed
+                     if (job_id := repository.fail_document(s, work.document_id, code, message))]
+            queued = repository.split_documents(s, items, worker=worker)
+            # A one-document job whose pages were all read here ends in this same transaction:
+            # no other split or page of it can be running. Jobs of several documents are
+            # finalized after the commit, so the last of their splits sees the others' pages.
+            done = [i.work for i in items if i.read and not queued.get(i.work.document_id)]
+            repository.finalize_jobs(s, ended + [w.job_id for w in done if w.job_documents == 1])
+        later = [w.job_id for w in done if w.job_documents > 1]
+        if later:
+            with self.database.session() as s:
+                repository.finalize_jobs(s, later)
+        return [SplitOutcome(i.work.priority, queued[i.work.document_id])
+                for i in items if queued.get(i.work.document_id)]
 
     def _read_text_layers(self, doc, numbers: list[int], work) -> dict[int, dict]:
         """The pages that need no OCR, read here while the file is open, within a time budget.

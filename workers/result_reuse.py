@@ -86,30 +86,39 @@ def reuse_key(document_sha256s: list[str], *, mode: str, pages: str | None, dpi:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def answer_from_earlier_job(database, runner, work: repository.DocumentWork) -> bool:
-    """Copy the document's pages from an identical succeeded job and finalize; False to read it as usual.
+def answer_from_earlier_jobs(database, runner, works: list[repository.DocumentWork]) -> set[str]:
+    """Copy each document's pages from an identical succeeded job and finalize; returns the ids answered.
 
-    ``runner`` is the process's JobRunner (its engine and limits are the ones
-    that would read the file).
+    The others are read as usual. ``runner`` is the process's JobRunner (its
+    engine and limits are the ones that would read the file). Keys and
+    sources for the whole group take one transaction; a copy takes its own.
     """
+    if not works:
+        return set()
     try:
         engine = engine_inputs(runner.engine)
     except PipelineError as exc:  # no models here: the pages will fail on their own, with their code
-        log.warning("result reuse skipped for document %s: %s", work.document_id, exc)
-        return False
+        log.warning("result reuse skipped for %d documents: %s", len(works), exc)
+        return set()
+    jobs = {w.job_id: w for w in works}
     with database.session() as s:
-        key = reuse_key(
-            reuse_repository.document_hashes(s, work.job_id),
-            mode=work.mode,
-            pages=work.pages_spec,
-            dpi=work.dpi,
-            max_pixels=runner.limits.max_pixels,
-            engine=engine,
-        )
-        reuse_repository.set_reuse_key(s, work.job_id, key)
-        source = reuse_repository.find_source(s, work.job_id, key)
-        if source is None or not reuse_repository.copy_document_pages(s, work.document_id, source):
-            return False
-        repository.finalize_job(s, work.job_id)
-    log.info("document %s answered from job %s (no OCR)", work.document_id, source)
-    return True
+        hashes = reuse_repository.document_hashes(s, list(jobs))
+        keys = {
+            job_id: reuse_key(hashes[job_id], mode=w.mode, pages=w.pages_spec, dpi=w.dpi,
+                              max_pixels=runner.limits.max_pixels, engine=engine)
+            for job_id, w in jobs.items()
+        }
+        reuse_repository.set_reuse_keys(s, keys)
+        sources = reuse_repository.find_sources(s, {j: (w.tenant_id, keys[j]) for j, w in jobs.items()})
+    answered = set()
+    for work in works:
+        source = sources.get(work.job_id)
+        if source is None:
+            continue
+        with database.session() as s:
+            if not reuse_repository.copy_document_pages(s, work.document_id, source):
+                continue
+            repository.finalize_job(s, work.job_id)
+        answered.add(work.document_id)
+        log.info("document %s answered from job %s (no OCR)", work.document_id, source)
+    return answered
