@@ -36,6 +36,13 @@ class SplitOutcome:
 
 
 @dataclass(frozen=True)
+class GroupOutcome:
+    pages: list[SplitOutcome]  # page tasks to publish
+    rest: list[str]  # documents not reached within the read budget: to publish as a new group
+    priority: str = "interactive"
+
+
+@dataclass(frozen=True)
 class PageOutcome:
     status: str  # succeeded | failed | retry | skipped
     priority: str = "interactive"
@@ -80,16 +87,19 @@ class JobRunner:
 
     def split(self, document_id: str, worker: str = "") -> SplitOutcome | None:
         """Create the document's page rows; returns the pages to enqueue (None if nothing to do)."""
-        outcomes = self.split_many([document_id], worker)
-        return outcomes[0] if outcomes else None
+        pages = self.split_many([document_id], worker).pages  # a group of one: never any rest
+        return pages[0] if pages else None
 
-    def split_many(self, document_ids: list[str], worker: str = "") -> list[SplitOutcome]:
+    def split_many(self, document_ids: list[str], worker: str = "") -> GroupOutcome:
         """Split several documents (one message of a group submit); returns the pages to enqueue.
 
         Per group, not per document: one transaction reads the work, one looks
         for earlier identical jobs, and one stores every page read here and
         ends the jobs with nothing left to OCR. Only opening and reading the
-        files is done one by one.
+        files is done one by one, within one read budget for the whole group:
+        the documents not reached by then come back as ``rest``, for another
+        message that any worker may take, so a big group never keeps one
+        process busy while the other has nothing to do.
         """
         with self.database.session() as s:
             works = repository.document_works(s, document_ids)
@@ -101,14 +111,19 @@ class JobRunner:
             # Not queued: already split (a duplicate delivery); its waiting pages are offered again below.
             (todo if work.status == "queued" else again).append(work)
         answered = result_reuse.answer_from_earlier_jobs(self.database, self, todo)
-        items, failed = [], []
+        items, failed, rest = [], [], []
+        deadline = time.monotonic() + self.settings.split_read_budget
         for work in todo:
             if work.document_id in answered:
                 continue  # every page copied from an identical finished job: nothing to OCR
+            if (items or failed) and self.settings.split_read_budget > 0 and time.monotonic() > deadline:
+                rest.append(work.document_id)
+                continue
             try:
                 with open_document(self._blob(work.blob_key), self.limits) as doc:
                     numbers = list(doc.select(work.pages_spec))
-                    items.append(repository.SplitItem(work, numbers, self._read_text_layers(doc, numbers, work)))
+                    read = self._read_text_layers(doc, numbers, work, deadline)
+                    items.append(repository.SplitItem(work, numbers, read))
             except (PipelineError, BlobNotFound, ValueError) as exc:
                 failed.append((work, getattr(exc, "code", "corrupt_file"), str(exc)))
         items += [repository.SplitItem(work, []) for work in again]
@@ -125,20 +140,19 @@ class JobRunner:
         if later:
             with self.database.session() as s:
                 repository.finalize_jobs(s, later)
-        return [SplitOutcome(i.work.priority, queued[i.work.document_id])
-                for i in items if queued.get(i.work.document_id)]
+        pages = [SplitOutcome(i.work.priority, queued[i.work.document_id])
+                 for i in items if queued.get(i.work.document_id)]
+        return GroupOutcome(pages, rest, todo[0].priority if todo else "interactive")
 
-    def _read_text_layers(self, doc, numbers: list[int], work) -> dict[int, dict]:
-        """The pages that need no OCR, read here while the file is open, within a time budget.
+    def _read_text_layers(self, doc, numbers: list[int], work, deadline: float) -> dict[int, dict]:
+        """The pages that need no OCR, read here while the file is open, until ``deadline``.
 
         A born-digital page takes a few ms; as a page task of its own it would cost
         more than that in broker, claim and commit. Past the budget the rest go out as
         page tasks, so a long born-digital file is still shared among the workers. Any
         error leaves the page to its own task, which has the attempts and error codes.
         """
-        if self.settings.split_read_budget <= 0:
-            return {}
-        read, deadline = {}, time.monotonic() + self.settings.split_read_budget
+        read = {}
         options = Options(mode=work.mode, dpi=work.dpi)
         for no in numbers:
             if time.monotonic() > deadline:

@@ -33,8 +33,13 @@ def split_document(self, document_id: str) -> int:
 @shared_task(name=SPLIT_DOCUMENTS, bind=True, ignore_result=True)
 def split_documents(self, document_ids: list[str]) -> int:
     runner = _runner(self)
-    outcomes = runner.split_many(list(document_ids), worker=f"{self.request.hostname}:{os.getpid()}")
-    return _enqueue_pages(self, runner, outcomes)
+    group = runner.split_many(list(document_ids), worker=f"{self.request.hostname}:{os.getpid()}")
+    if group.rest:
+        try:
+            _enqueuer(self).split_documents(group.rest, group.priority)
+        except BrokerUnavailable as exc:  # still queued and counted as enqueued: the sweeper offers them again
+            log.warning("%d documents left for the sweeper: %s", len(group.rest), exc)
+    return _enqueue_pages(self, runner, group.pages)
 
 
 def _enqueue_pages(task, runner: JobRunner, outcomes) -> int:

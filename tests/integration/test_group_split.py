@@ -6,7 +6,9 @@ canceled job is left alone."""
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -29,14 +31,18 @@ def runner(request, tmp_path):
         url = create_postgres_database(name)
     else:
         name, url = None, f"sqlite:///{tmp_path / 'group.db'}"
-    settings = Settings.from_env({"DOCPIPE_DATABASE_URL": url, "DOCPIPE_VAR_DIR": str(tmp_path / "var"),
-                                  "DOCPIPE_DPI": "150", "DOCPIPE_OCR_THREADS": "1"})
-    r = JobRunner(settings)
+    r = _make_runner(tmp_path, url)
     upgrade(r.database)
     yield r
     r.database.dispose()
     if name:
         drop_postgres_database(name)
+
+
+def _make_runner(tmp_path, url: str, **env) -> JobRunner:
+    settings = Settings.from_env({"DOCPIPE_DATABASE_URL": url, "DOCPIPE_VAR_DIR": str(tmp_path / "var"),
+                                  "DOCPIPE_DPI": "150", "DOCPIPE_OCR_THREADS": "1", **env})
+    return JobRunner(settings)
 
 
 def _job(runner, tenant: str, *files: tuple[str, bytes, int]) -> tuple[str, list[str]]:
@@ -83,10 +89,11 @@ def test_a_group_split_ends_each_document_as_if_it_were_split_alone(runner):
     with runner.database.session() as s:
         assert repo.cancel_job(s, e)
 
-    outcomes = runner.split_many([a_doc, b_doc, c_doc, d_doc1, d_doc2, e_doc], worker="w@host:1")
+    group = runner.split_many([a_doc, b_doc, c_doc, d_doc1, d_doc2, e_doc], worker="w@host:1")
 
-    # Only the scan needs OCR: one page task, at the job's priority.
-    (outcome,) = outcomes
+    # Only the scan needs OCR: one page task, at the job's priority; all read within the budget.
+    assert group.rest == []
+    (outcome,) = group.pages
     assert outcome.priority == "bulk" and len(outcome.page_ids) == 1
     assert _status(runner, b)[0] == "queued"  # nothing of it read yet
     assert [(no, st) for no, st, _ in _pages(runner, b)] == [(1, "queued")]
@@ -105,12 +112,57 @@ def test_a_group_split_ends_each_document_as_if_it_were_split_alone(runner):
 
     # A duplicate delivery of the same message re-offers the scan's waiting page and adds nothing.
     again = runner.split_many([a_doc, b_doc, c_doc], worker="w@host:2")
-    assert [o.page_ids for o in again] == [outcome.page_ids]
+    assert [o.page_ids for o in again.pages] == [outcome.page_ids]
     with runner.database.session() as s:
         assert s.scalar(select(func.count()).select_from(Page).where(Page.job_id.in_([a, b, c, d, e]))) == 2 + 1 + 0 + 2
 
     # The same born-digital file in a later job is answered from job a, without reading it.
     f, (f_doc,) = _job(runner, tenant, ("pdf", digital, 2))
-    assert runner.split_many([f_doc]) == []
+    assert runner.split_many([f_doc]).pages == []
     assert _status(runner, f) == ("succeeded", None, a)
     assert [t for _, _, t in _pages(runner, f)] == [t for _, _, t in _pages(runner, a)]
+
+
+def test_documents_of_a_group_not_reached_within_the_read_budget_come_back_for_another_message(runner, tmp_path):
+    hurried = _make_runner(tmp_path, runner.settings.database_url, DOCPIPE_SPLIT_READ_BUDGET="0.000001")
+    with runner.database.session() as s:
+        tenant = repo.ensure_tenant(s, "acme").id
+    jobs = [_job(runner, tenant, ("pdf", make_pdf([{"text": EN_TEXT[i:i + 1]}]), 1)) for i in range(3)]
+    docs = [doc for _, (doc,) in jobs]
+    group = hurried.split_many(docs)
+    # The first file is always split (a group makes progress), its page left to a page task as
+    # the budget ran out; the others are not touched.
+    assert group.rest == docs[1:] and group.priority == "bulk"
+    assert [len(o.page_ids) for o in group.pages] == [1]
+    assert [len(_pages(runner, job)) for job, _ in jobs] == [1, 0, 0]
+    # The rest, taken by the next message, is read as usual.
+    assert runner.split_many(group.rest).rest == []
+    assert [_status(runner, job)[0] for job, _ in jobs] == ["queued", "succeeded", "succeeded"]
+    hurried.database.dispose()
+
+
+@pytest.mark.slow
+def test_a_split_documents_message_through_a_real_worker_ends_every_job_even_when_its_rest_goes_back(tmp_path):
+    from db.blobs import blob_store
+    from tests.service_stack import ServiceStack
+    from workers.celery_app import create_celery
+    from workers.queues import Enqueuer
+
+    with ServiceStack.start(tmp_path / "stack", backend="sqlite_sqla", DOCPIPE_SPLIT_READ_BUDGET="0.000001") as stack:
+        stack.start_worker(concurrency=1)
+        settings, database = stack.settings, stack.database()
+        # What _job and _status need of a runner, on the stack's own database and blobs.
+        _Store = SimpleNamespace(database=database, blobs=blob_store(settings, database))
+        with database.session() as s:
+            tenant = repo.ensure_tenant(s, "acme").id
+        jobs = [_job(_Store, tenant, ("pdf", make_pdf([{"text": EN_TEXT[i:i + 2]}]), 1)) for i in range(4)]
+        Enqueuer(create_celery(settings), settings).split_documents([doc for _, (doc,) in jobs], "bulk")
+        deadline = time.monotonic() + 60
+        while [_status(_Store, job)[0] for job, _ in jobs] != ["succeeded"] * 4:
+            assert time.monotonic() < deadline, [_status(_Store, job) for job, _ in jobs]
+            time.sleep(0.2)
+        # One message became four: each took one file and handed the rest back.
+        assert stack.log("worker").count("Task docpipe.split_documents[") >= 4
+        for i, (job, _) in enumerate(jobs):
+            assert [[ln for ln in t.splitlines() if ln.strip()] for _, _, t in _pages(_Store, job)] == [EN_TEXT[i:i + 2]]
+        database.dispose()
