@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import Dict, Float, Integer, List, Nested, String
-from apiflask.validators import Length, Range
+from apiflask.fields import Boolean, Dict, File, Float, Integer, List, Nested, String
+from apiflask.validators import Length, OneOf, Range
 
-from api.schemas import JobView
+from api.schemas import MODES, PRIORITIES, ErrorBody, JobLinks, JobView
+from api.submission import MAX_FILES_PER_JOB
 
 BATCH_STATUSES = ("empty", "open", "running", "completed")
 
@@ -67,3 +68,40 @@ class BatchJobsQuery(Schema):
 class BatchJobsList(Schema):
     jobs = List(Nested(JobView))
     next_cursor = String(allow_none=True)
+
+
+# ------------------------------------------------------------------ group submit (POST /v1/batches/{id}/jobs)
+
+
+class GroupSubmitMultipart(Schema):
+    file = List(File(), required=True, metadata={"description": f"1–{MAX_FILES_PER_JOB} `file` parts; each becomes its own job"})
+    idempotency_keys = String(metadata={
+        "description": "a JSON array with one key (1–200 characters, distinct) or null per `file` part, in order; "
+                       "a key already used by this tenant answers its existing job (created: false)",
+    })
+    mode = String(validate=OneOf(MODES), load_default="auto")
+    pages = String(validate=Length(max=200), metadata={"description": "page range for every file, e.g. 1-3"})
+    priority = String(validate=OneOf(PRIORITIES), load_default="bulk")
+    external_ref = String(validate=Length(max=200))
+    callback_url = String(validate=Length(max=2000), metadata={"description": "told when each job ends"})
+
+
+class GroupJob(Schema):
+    id = String()
+    status = String()
+    batch_id = String(allow_none=True)
+    reused_from = String(allow_none=True)
+    created_at = String()
+    links = Nested(JobLinks)
+
+
+class GroupSlot(Schema):
+    index = Integer(metadata={"description": "the file's position in the request"})
+    created = Boolean(metadata={"description": "false: the idempotency key's existing job (absent with error)"})
+    job = Nested(GroupJob, metadata={"description": "absent with error; read the full view at links.self"})
+    status = Integer(metadata={"description": "with error: the HTTP status POST /v1/jobs would have answered for this file"})
+    error = Nested(ErrorBody, metadata={"description": "the file was refused (unsupported_type, corrupt_file, ...); nothing stored for it"})
+
+
+class GroupSubmitResult(Schema):
+    jobs = List(Nested(GroupSlot), metadata={"description": "one slot per file, in request order"})

@@ -8,10 +8,10 @@ from __future__ import annotations
 from apiflask import APIBlueprint
 from flask import url_for
 
-from api import job_views
+from api import batch_submit, job_views
 from api.auth import authenticate, current_tenant
 from api.callback_policy import clean_callback_url, require_signable_callback
-from api.batch_schemas import BatchCreate, BatchJobsList, BatchJobsQuery, BatchView
+from api.batch_schemas import BatchCreate, BatchJobsList, BatchJobsQuery, BatchView, GroupSubmitMultipart, GroupSubmitResult
 from api.errors import ApiError, Conflict, InvalidOption, NotFound
 from api.services import services
 from db import batch_repository, repository
@@ -146,3 +146,27 @@ def close_batch(batch_id: str):
         batch_repository.close_batch(s, batch.id)
         s.refresh(batch)  # closed_at was set by an UPDATE statement
         return batch_view(s, batch)
+
+
+@bp.post("/batches/<batch_id>/jobs")
+@bp.input(GroupSubmitMultipart, location="files", validation=False, arg_name="_form")
+@bp.output(GroupSubmitResult, status_code=202, description="At least one job was created (200 when none was: "
+           "every file was refused or named an existing job)")
+@bp.doc(
+    summary="Submit many files into the batch at once, each as its own job",
+    description="multipart/form-data with 1–100 `file` parts (form field `idempotency_keys`: a JSON array, one "
+    'key or null per file), or application/json `{"files": [{"filename", "content_base64", "idempotency_key"}], '
+    '"mode", ...}`. Options as on POST /v1/jobs, for every file; `priority` defaults to `bulk`. One slot per file, '
+    "in order: `{index, created, job}` or, for a file refused by its own checks, `{index, status, error}` (the "
+    "other files are still created). Whole-request errors: 404 another tenant's or no batch, 409 `batch_closed` "
+    "(nothing stored; unless every file names an existing job), 400/413/422 a malformed request.",
+    responses={**ERRORS, 400: "Bad request (no file, over 100 files, bad options or idempotency_keys)",
+               409: "The batch is closed (batch_closed)", 413: "The upload is over the limit"},
+)
+def submit_group(batch_id: str, _form):
+    try:
+        slots = batch_submit.submit_group(services(), current_tenant(), batch_id)
+    except batch_repository.BatchClosed:
+        raise batch_closed(batch_id) from None
+    status = 202 if any(sl.created for sl in slots) else 200
+    return {"jobs": [batch_submit.slot_view(sl) for sl in slots]}, status

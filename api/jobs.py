@@ -14,9 +14,9 @@ from api.callback_policy import require_signable_callback
 from api.errors import InvalidOption, NotFound
 from api.schemas import MAX_JOB_IDS, JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery
 from api.services import services
-from api.submission import read_submission
+from api.stored_files import delete_blobs, store_document
+from api.submission import clean_idempotency_key, read_submission
 from db import batch_repository, repository
-from db.models import new_id
 from workers.queues import BrokerUnavailable
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 bp = APIBlueprint("jobs", __name__, url_prefix="/v1", tag="Jobs")
 bp.before_request(authenticate)
 
-IDEMPOTENCY_KEY_MAX = 200
 ERRORS = {400: "Bad input", 401: "No or bad API key", 404: "No such job for this key", 409: "batch_id names a closed batch (batch_closed)", 413: "Too large", 415: "Unsupported type", 422: "Invalid file or options"}
 
 
@@ -36,12 +35,7 @@ def _retry_after(view: dict) -> dict:
 
 def _idempotency_key() -> str | None:
     key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    key = key.strip()
-    if not key or len(key) > IDEMPOTENCY_KEY_MAX:
-        raise InvalidOption(f"Idempotency-Key must be 1–{IDEMPOTENCY_KEY_MAX} characters", details={"field": "Idempotency-Key"})
-    return key
+    return None if key is None else clean_idempotency_key(key, "Idempotency-Key")
 
 
 def _load_job(session, job_id: str):
@@ -80,21 +74,12 @@ def submit_job(_form):
             if submission.options.callback_url:
                 require_signable_callback(s, tenant_id, submission.options.callback_url, svc.settings)
     documents = []
-    for f in submission.files:
-        blob_key = new_id()
-        svc.blobs.put(blob_key, f.data)
-        documents.append(
-            repository.NewDocument(
-                id=new_id(),
-                filename=f.filename,
-                sha256=f.sha256,
-                size=len(f.data),
-                kind=f.kind,
-                page_count=f.page_count,
-                pages_selected=f.pages_selected,
-                blob_key=blob_key,
-            )
-        )
+    try:
+        for f in submission.files:
+            documents.append(store_document(svc.blobs, f))
+    except BaseException:
+        delete_blobs(svc.blobs, [d.blob_key for d in documents])
+        raise
     o = submission.options
     spec = repository.NewJob(
         mode=o.mode,
@@ -117,11 +102,11 @@ def submit_job(_form):
                     raise batch_closed(o.batch_id) from None
             job_id = job.id
     except BaseException:
-        _delete_blobs(svc, [d.blob_key for d in documents])
+        delete_blobs(svc.blobs, [d.blob_key for d in documents])
         raise
     sent = []
     if not created:
-        _delete_blobs(svc, [d.blob_key for d in documents])  # a concurrent request with the key won
+        delete_blobs(svc.blobs, [d.blob_key for d in documents])  # a concurrent request with the key won
     else:
         sent = _enqueue(svc, documents, o.priority)
     with svc.database.session() as s:  # one session records the enqueue and reads the view
@@ -129,14 +114,6 @@ def submit_job(_form):
             repository.mark_enqueued(s, document_ids=sent)
         view = job_views.job_view(s, repository.get_job(s, tenant_id, job_id))
     return view, 202 if created else 200, {"Location": view["links"]["self"], **_retry_after(view)}
-
-
-def _delete_blobs(svc, keys) -> None:
-    for k in keys:
-        try:
-            svc.blobs.delete(k)
-        except Exception as exc:  # noqa: BLE001 - cleanup only
-            log.warning("could not delete blob %s: %s", k, exc)
 
 
 def _enqueue(svc, documents, priority: str) -> list[str]:
@@ -214,5 +191,5 @@ def delete_job(job_id: str):
         job = _load_job(s, job_id)
         repository.cancel_job(s, job.id)
         keys = repository.purge_job(s, job.id)
-    _delete_blobs(svc, keys)
+    delete_blobs(svc.blobs, keys)
     return ""

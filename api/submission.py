@@ -22,7 +22,8 @@ from api.schemas import MODES, PRIORITIES
 from pipeline import Limits, PipelineError, open_document
 from pipeline.pages import parse_page_spec
 
-MAX_FILES_PER_JOB = 100
+MAX_FILES_PER_JOB = 100  # also the most files one group submit (api/batch_submit.py) takes
+IDEMPOTENCY_KEY_MAX = 200
 _FILENAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
@@ -47,6 +48,13 @@ class CheckedFile:
 
 
 @dataclass(frozen=True)
+class RawFile:
+    filename: str | None
+    data: bytes
+    idempotency_key: object = None  # a JSON item's own key (group submits); not checked yet
+
+
+@dataclass(frozen=True)
 class Submission:
     options: Options
     files: list[CheckedFile]
@@ -64,11 +72,19 @@ def _text(fields: dict, name: str, max_len: int) -> str | None:
     return value or None
 
 
-def parse_options(fields: dict) -> Options:
+def clean_idempotency_key(value, field: str) -> str:
+    """The rule for every idempotency key (the ``Idempotency-Key`` header, a group's keys): 1–200 characters."""
+    key = value.strip() if isinstance(value, str) else ""
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX:
+        raise InvalidOption(f"{field} must be 1–{IDEMPOTENCY_KEY_MAX} characters", details={"field": field})
+    return key
+
+
+def parse_options(fields: dict, *, default_priority: str = "interactive") -> Options:
     mode = _text(fields, "mode", 10) or "auto"
     if mode not in MODES:
         raise InvalidOption(f"mode must be one of {', '.join(MODES)}", details={"field": "mode", "allowed": list(MODES)})
-    priority = _text(fields, "priority", 20) or "interactive"
+    priority = _text(fields, "priority", 20) or default_priority
     if priority not in PRIORITIES:
         raise InvalidOption(
             f"priority must be one of {', '.join(PRIORITIES)}", details={"field": "priority", "allowed": list(PRIORITIES)}
@@ -96,8 +112,8 @@ def _clean_filename(name: str | None, index: int) -> str:
     return name or f"document-{index + 1}"
 
 
-def read_raw_files() -> tuple[dict, list[tuple[str | None, bytes]]]:
-    """(option fields, [(filename, bytes)]) from a multipart or JSON body."""
+def read_raw_files() -> tuple[dict, list[RawFile]]:
+    """(option fields, files) from a multipart or JSON body."""
     if request.mimetype == "application/json":
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
@@ -109,14 +125,15 @@ def read_raw_files() -> tuple[dict, list[tuple[str | None, bytes]]]:
         for i, item in enumerate(files):
             if not isinstance(item, dict) or not isinstance(item.get("content_base64"), str):
                 raise InvalidContent(f"files[{i}] needs a content_base64 string", details={"index": i})
-            raw.append((item.get("filename") if isinstance(item.get("filename"), str) else None, decode_base64(item["content_base64"], i)))
+            name = item.get("filename") if isinstance(item.get("filename"), str) else None
+            raw.append(RawFile(name, decode_base64(item["content_base64"], i), item.get("idempotency_key")))
         fields = {k: v for k, v in body.items() if k != "files"}
         return fields, raw
     if request.mimetype == "multipart/form-data":
         parts = request.files.getlist("file")
         if not parts:
             raise MissingFile("send at least one multipart part named `file`")
-        return request.form.to_dict(), [(p.filename, p.read()) for p in parts]
+        return request.form.to_dict(), [RawFile(p.filename, p.read()) for p in parts]
     raise InvalidContent("send multipart/form-data with `file` parts, or application/json with `files`")
 
 
@@ -160,16 +177,22 @@ def check_file(filename: str | None, data: bytes, index: int, options: Options, 
     )
 
 
-def read_submission(settings) -> Submission:
+def read_files(settings) -> tuple[dict, list[RawFile]]:
+    """``read_raw_files`` within the request limits: at most ``MAX_FILES_PER_JOB`` files, their sum within the upload limit."""
     fields, raw = read_raw_files()
     if len(raw) > MAX_FILES_PER_JOB:
-        raise InvalidOption(f"at most {MAX_FILES_PER_JOB} files per job", details={"files": len(raw)})
-    total = sum(len(d) for _, d in raw)
+        raise InvalidOption(f"at most {MAX_FILES_PER_JOB} files per request", details={"files": len(raw)})
+    total = sum(len(f.data) for f in raw)
     if total > settings.max_upload_bytes:
         raise FileTooLarge(
             f"the upload is {total} bytes; the limit is {settings.max_upload_bytes}",
             details={"limit": settings.max_upload_bytes},
         )
+    return fields, raw
+
+
+def read_submission(settings) -> Submission:
+    fields, raw = read_files(settings)
     options = parse_options(fields)
-    files = [check_file(name, data, i, options, settings) for i, (name, data) in enumerate(raw)]
+    files = [check_file(f.filename, f.data, i, options, settings) for i, f in enumerate(raw)]
     return Submission(options=options, files=files)

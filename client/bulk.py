@@ -3,7 +3,10 @@
 One worker thread per in-flight job (``concurrency``) carries one idempotency
 key through submit → wait → statistics → downloads, writing each step to the
 state file (``client/bulk_state.py``) before moving on, so a restarted run
-picks up every key where the last one stopped.
+picks up every key where the last one stopped. The threads' submits go out
+together (``client/group_submit.py``: one ``POST /v1/batches/{id}/jobs`` for
+the files that arrive within a few milliseconds) and their polls too
+(``client/job_watch.py``).
 """
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from pathlib import Path
 
 from client.bulk_state import RETRYABLE_JOB_STATUSES, STATE_FILENAME, BulkState, FileRow, JobRow
 from client.errors import BatchClosed, ClientError, InvalidRequest, MethodNotAllowed, NotFound, Unauthorized
-from client.http_api import Client
+from client.group_submit import GroupItem, GroupSubmitter, GroupUnavailable
+from client.http_api import Client, slot_error
 from client.idempotency import content_key, idempotency_key
 from client.job_watch import JobWatcher
 from client.manifest import FAILED_STATUSES, MANIFEST_FILENAME, ManifestRow, write_manifest
@@ -97,6 +101,8 @@ class BulkRunner:
         self._downloads = 0
         self._batch_lock = threading.Lock()
         self._batch_replaced: dict[str, str | None] = {}  # a batch closed under this run → the one that replaced it
+        self._grouper: GroupSubmitter | None = None
+        self._groups_off = False  # the server has no group route: every file alone
 
     # --- the run ------------------------------------------------------------
 
@@ -206,13 +212,13 @@ class BulkRunner:
             return
         state.set_meta("batch_closed", batch_id)
 
-    def _submit_to_batch(self, state: BulkState, data: bytes, batch_id: str | None, **fields) -> dict:
-        """``Client.submit`` with the run's batch; if someone closed that batch (409 ``batch_closed``),
-        the job goes into a new batch, made once for all threads, and the submit is sent once more."""
+    def _in_open_batch(self, state: BulkState, batch_id: str | None, send):
+        """``send(batch_id)`` with the run's batch; if someone closed that batch (409 ``batch_closed``), the
+        jobs go into a new batch, made once for all threads, and ``send`` is called once more."""
         with self._batch_lock:
             batch_id = self._batch_replaced.get(batch_id, batch_id) if batch_id else None
         try:
-            return self.client.submit(data, batch_id=batch_id, **fields)
+            return send(batch_id)
         except BatchClosed:
             if batch_id is None:
                 raise
@@ -221,8 +227,51 @@ class BulkRunner:
                 state.set_meta("batch_closed", batch_id)
                 self._batch_replaced[batch_id] = self._new_batch(state)
             replacement = self._batch_replaced[batch_id]
-        # Same idempotency key: the refused request stored nothing, so this creates the job once.
-        return self.client.submit(data, batch_id=replacement, **fields)
+        # Same idempotency keys: the refused request stored nothing, so this creates each job once.
+        return send(replacement)
+
+    def _send_group(self, state: BulkState, batch_id: str, items: list[GroupItem]) -> list[tuple]:
+        """``GroupSubmitter``'s ``send``: one ``submit_group`` for the items; ``(job, error)`` per item."""
+        if self._groups_off:
+            raise GroupUnavailable("The server has no group submit.")
+
+        def send(target: str | None) -> list[dict]:
+            if target is None:
+                raise GroupUnavailable("No batch to submit the group into.")
+            return self.client.submit_group(
+                target,
+                [(item.filename, item.data, item.idempotency_key) for item in items],
+                mode=self.options.mode,
+                pages=self.options.pages,
+                priority="bulk",
+            )
+
+        try:
+            slots = self._in_open_batch(state, batch_id, send)
+        except (NotFound, MethodNotAllowed) as exc:
+            self._groups_off = True  # an older server: no group route
+            raise GroupUnavailable(f"The server has no group submit: {exc}") from exc
+        except InvalidRequest as exc:
+            # Refused as a whole (say the group was over a lower upload limit): each file alone gets its own answer.
+            raise GroupUnavailable(f"The group was refused: {exc}") from exc
+        return [(None, err) if (err := slot_error(slot)) else (slot.get("job"), None) for slot in slots]
+
+    def _submit_file(self, state: BulkState, data: bytes, batch_id: str | None, filename: str, key: str) -> dict:
+        """The job for this file: in a group when the run has a batch and the server offers group submits,
+        else alone (``Client.submit``). Raises the file's typed error either way."""
+        if self._grouper is not None and not self._groups_off:
+            try:
+                return self._grouper.submit(filename, data, key)
+            except GroupUnavailable:
+                pass
+
+        def send(target: str | None) -> dict:
+            return self.client.submit(
+                data, batch_id=target, filename=filename, mode=self.options.mode, pages=self.options.pages,
+                priority="bulk", idempotency_key=key,
+            )
+
+        return self._in_open_batch(state, batch_id, send)
 
     def _work(
         self, state: BulkState, run_id: int, keys: list[str], batch_id: str | None, progress: BulkProgress
@@ -230,6 +279,20 @@ class BulkRunner:
         # Keys are handed out one at a time so at most `concurrency` jobs are in flight on the server.
         queue = list(reversed(keys))
         self._watcher = JobWatcher(self.client, interval=min(self.options.poll_s, WATCH_INTERVAL_S))
+        self._grouper = None
+        if batch_id:  # group submits go into a batch; without one every file goes alone
+            self._grouper = GroupSubmitter(
+                lambda items: self._send_group(state, batch_id, items), max_files=min(32, self.options.concurrency)
+            )
+        try:
+            self._work_keys(state, run_id, queue, batch_id, progress)
+        finally:
+            if self._grouper is not None:
+                self._grouper.close()
+
+    def _work_keys(
+        self, state: BulkState, run_id: int, queue: list[str], batch_id: str | None, progress: BulkProgress
+    ) -> None:
         with self._watcher, ThreadPoolExecutor(max_workers=max(1, self.options.concurrency)) as pool:
             running: set[Future] = set()
             try:
@@ -288,16 +351,7 @@ class BulkRunner:
             # Edited since the scan: its key no longer names this content. The next run rescans it.
             raise ClientError(f"{source} changed while the run was going; run again.", code="file_changed")
         try:
-            view = self._submit_to_batch(
-                state,
-                data,
-                batch_id,
-                filename=Path(rel_path).name,
-                mode=self.options.mode,
-                pages=self.options.pages,
-                priority="bulk",
-                idempotency_key=job.idempotency_key,
-            )
+            view = self._submit_file(state, data, batch_id, Path(rel_path).name, job.idempotency_key)
         except InvalidRequest as exc:
             state.mark_rejected(job.idempotency_key, exc.code, exc.message)
             return state.job(job.idempotency_key)

@@ -5,6 +5,7 @@ so it imports nothing from the server's packages.
 """
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -199,6 +200,37 @@ class Client:
     def batch(self, batch_id: str) -> dict:
         return self._request("GET", f"v1/batches/{batch_id}").json()
 
+    def submit_group(
+        self,
+        batch_id: str,
+        files: list[tuple[str, bytes, str | None]],
+        *,
+        mode: str | None = None,
+        pages: str | None = None,
+        priority: str | None = None,
+        external_ref: str | None = None,
+        callback_url: str | None = None,
+    ) -> list[dict]:
+        """Upload many files into the batch in one request (``POST /v1/batches/{id}/jobs``), each as
+        its own job; ``files`` are ``(filename, bytes, idempotency_key)`` (a random key for None).
+
+        One slot per file, in order: ``{"index", "created", "job"}`` (``job`` is small: id, status,
+        batch_id, reused_from, created_at, links) or ``{"index", "status", "error"}`` for a file the
+        server refused (``slot_error`` turns it into the typed error a single ``submit`` would raise).
+        A whole-request error raises as usual (``BatchClosed``, ``NotFound`` also from servers
+        without the route, ``InvalidRequest``...).
+        """
+        fields = {"mode": mode, "pages": pages, "priority": priority, "external_ref": external_ref, "callback_url": callback_url}
+        form = {k: v for k, v in fields.items() if v is not None}
+        form["idempotency_keys"] = json.dumps([key or f"client-{uuid.uuid4()}" for _, _, key in files])
+        response = self._request(
+            "POST",
+            f"v1/batches/{batch_id}/jobs",
+            data=form,
+            files=[("file", (name, data, "application/octet-stream")) for name, data, _ in files],
+        )
+        return response.json().get("jobs", [])
+
     def close_batch(self, batch_id: str) -> dict:
         """No more jobs for this batch; the server announces it (``batch.completed``) once its last job has
         ended. Idempotent. A later submit with its id raises ``BatchClosed``."""
@@ -235,6 +267,17 @@ class Client:
                 time.sleep(self.retry.delay(attempt, retry_after))
                 continue
             raise _api_error(response, retry_after)
+
+
+def slot_error(slot: dict) -> ApiError | None:
+    """The typed error of a ``submit_group`` slot the server refused (None for a job)."""
+    error = slot.get("error")
+    if not isinstance(error, dict):
+        return None
+    status = int(slot.get("status") or 422)
+    code = error.get("code")
+    cls = error_class_for(status, code)
+    return cls(error.get("message") or code or f"HTTP {status}", status=status, code=code, details=error.get("details") or {})
 
 
 def _api_error(response: requests.Response, retry_after: float | None) -> ApiError:

@@ -10,13 +10,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.batch_models import Batch
 from db.clock import isoformat, utcnow
-from db.models import JOB_ACTIVE, PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageResult, WebhookEvent, new_id
-from db.repository import decode_cursor, encode_cursor
+from db.models import (
+    DOC_QUEUED,
+    JOB_ACTIVE,
+    JOB_QUEUED,
+    PAGE_FAILED,
+    PAGE_SUCCEEDED,
+    Document,
+    Job,
+    Page,
+    PageResult,
+    WebhookEvent,
+    new_id,
+)
+from db import repository
+from db.repository import NewJob, decode_cursor, encode_cursor
 from db.webhook_models import WebhookEndpoint
 
 BATCH_EMPTY, BATCH_OPEN, BATCH_RUNNING, BATCH_COMPLETED = "empty", "open", "running", "completed"
@@ -52,17 +65,107 @@ def is_closed(batch: Batch) -> bool:
     return batch.closed_at is not None
 
 
-def add_job(session: Session, batch_id: str, job_id: str) -> None:
-    """Attach the job to the batch; raises ``BatchClosed`` (the caller rolls back) if it is closed.
+def lock_open_batch(session: Session, batch_id: str) -> None:
+    """Lock the batch row for the rest of the transaction; raises ``BatchClosed`` if it is closed.
 
-    The batch row is locked before the check, so a close cannot commit between
-    the check and the attach: a close waiting here afterwards counts this job
-    as active, and a close that committed first is seen here.
+    Jobs join a batch only under this lock, so a close cannot commit between
+    the check and the attach: a close waiting here afterwards counts the new
+    jobs as active, and a close that committed first is seen here.
     """
     row = session.execute(select(Batch.closed_at).where(Batch.id == batch_id).with_for_update()).first()
     if row is not None and row.closed_at is not None:
         raise BatchClosed(batch_id)
-    session.execute(update(Job).where(Job.id == job_id).values(batch_id=batch_id))
+
+
+def add_job(session: Session, batch_id: str, job_id: str) -> None:
+    """Attach the job to the batch; raises ``BatchClosed`` (the caller rolls back) if it is closed."""
+    add_jobs(session, batch_id, [job_id])
+
+
+def add_jobs(session: Session, batch_id: str, job_ids: list[str]) -> None:
+    """``add_job`` for many jobs: one lock, one UPDATE."""
+    lock_open_batch(session, batch_id)
+    if job_ids:
+        session.execute(update(Job).where(Job.id.in_(job_ids)).values(batch_id=batch_id))
+
+
+# ---------------------------------------------------------------- group submits (POST /v1/batches/{id}/jobs)
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    """The few columns a group submit answers with, read without loading whole jobs."""
+
+    id: str
+    status: str
+    batch_id: str | None
+    reused_from: str | None
+    created_at: datetime
+
+
+_SUMMARY_COLUMNS = (Job.id, Job.status, Job.batch_id, Job.reused_from, Job.created_at)
+
+
+def jobs_by_idempotency_keys(session: Session, tenant_id: str, keys: list[str]) -> dict[str, JobSummary]:
+    """The tenant's jobs made under any of these keys, by key, in one query."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(Job.idempotency_key, *_SUMMARY_COLUMNS).where(Job.tenant_id == tenant_id, Job.idempotency_key.in_(keys))
+    )
+    return {key: JobSummary(*rest) for key, *rest in rows}
+
+
+def insert_batch_jobs(session: Session, tenant_id: str, batch_id: str, specs: list[NewJob]) -> list[JobSummary]:
+    """Insert one job per spec, with its documents, into the open batch: the batch row locked once
+    (``BatchClosed`` if it is closed), then one multi-row INSERT for the jobs and one for the documents.
+
+    Documents are written queued and counted as enqueued (as ``repository.create_job`` does): the
+    caller publishes them after commit, and the sweeper waits before offering them again. A key taken
+    meanwhile by another request raises ``IntegrityError``: the caller rolls back and goes one by one
+    (``create_batch_jobs_one_by_one``).
+    """
+    lock_open_batch(session, batch_id)
+    now = utcnow()
+    jobs, documents = [], []
+    for spec in specs:
+        job_id = new_id()
+        jobs.append({
+            "id": job_id, "tenant_id": tenant_id, "status": JOB_QUEUED, "mode": spec.mode, "pages_spec": spec.pages_spec,
+            "priority": spec.priority, "dpi": spec.dpi, "external_ref": spec.external_ref,
+            "callback_url": spec.callback_url, "idempotency_key": spec.idempotency_key,
+            "pages_total": sum(d.pages_selected for d in spec.documents), "created_at": now, "updated_at": now,
+            "batch_id": batch_id,
+        })
+        documents += [
+            {
+                "id": d.id, "job_id": job_id, "position": position, "filename": d.filename, "sha256": d.sha256,
+                "size": d.size, "kind": d.kind, "page_count": d.page_count, "pages_selected": d.pages_selected,
+                "blob_key": d.blob_key, "status": DOC_QUEUED, "created_at": now, "enqueued_at": now,
+            }
+            for position, d in enumerate(spec.documents)
+        ]
+    if jobs:
+        session.execute(insert(Job), jobs)
+        session.execute(insert(Document), documents)
+    return [JobSummary(j["id"], JOB_QUEUED, batch_id, None, now) for j in jobs]
+
+
+def create_batch_jobs_one_by_one(
+    session: Session, tenant_id: str, batch_id: str, specs: list[NewJob]
+) -> list[tuple[JobSummary, bool]]:
+    """The slow path of ``insert_batch_jobs`` after a lost race on a key: ``repository.create_job`` per
+    spec (it answers the winner's job for a key taken meanwhile), all in the batch, under one lock.
+    ``(summary, created)`` per spec."""
+    lock_open_batch(session, batch_id)
+    out = [repository.create_job(session, tenant_id, spec) for spec in specs]
+    created = [job.id for job, was_created in out if was_created]
+    if created:
+        session.execute(update(Job).where(Job.id.in_(created)).values(batch_id=batch_id))
+    return [
+        (JobSummary(job.id, job.status, batch_id if was_created else job.batch_id, job.reused_from, job.created_at), was_created)
+        for job, was_created in out
+    ]
 
 
 def close_batch(session: Session, batch_id: str) -> bool:

@@ -80,6 +80,8 @@ def test_bulk_killed_halfway_and_restarted(stack, tmp_path):
         jobs = _jobs_for(client, shas)
     assert len(jobs) == 10  # exactly one job per file: nothing submitted twice
     assert sorted(d["sha256"] for j in jobs for d in j["documents"]) == sorted(shas)
+    # The files went in group submits: the jobs of one group share their created_at.
+    assert len({j["created_at"] for j in jobs}) < 10
     rows = read_manifest(out / "manifest.csv")
     assert len(rows) == 10 and {r["status"] for r in rows} == {"succeeded"}
     assert len({r["job_id"] for r in rows}) == 10

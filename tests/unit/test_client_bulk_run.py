@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from client import Client, RetryPolicy
 from client.bulk import BulkOptions, BulkRunner
 from client.bulk_state import STATE_FILENAME, BulkState
@@ -146,7 +148,9 @@ def _cli(api, src: Path, out: Path) -> list[str]:
     ]
 
 
-def test_sigkill_and_restart_submits_and_downloads_nothing_twice(fake_api, tmp_path):
+@pytest.mark.parametrize("groups", [False, True], ids=["one-by-one", "group-submits"])
+def test_sigkill_and_restart_submits_and_downloads_nothing_twice(fake_api, tmp_path, groups):
+    fake_api.batches = fake_api.groups = groups
     src, out = tmp_path / "src", tmp_path / "out"
     for i in range(12):
         (src / f"d{i % 3}").mkdir(parents=True, exist_ok=True)
@@ -185,6 +189,10 @@ def test_sigkill_and_restart_submits_and_downloads_nothing_twice(fake_api, tmp_p
     for row in rows:
         assert (out / (row["path"] + ".txt")).read_bytes() == b"txt:" + row["sha256"].encode()
     assert not list(out.rglob("*.docpipe-tmp"))
+    # With group submits every file went in a group (the server saw no single submit); the keys
+    # in flight at the kill were sent again and answered with their jobs (created once, above).
+    assert bool(fake_api.groups_received) == groups
+    assert groups == (sum(fake_api.groups_received) >= 12 and not _posts(fake_api, "/v1/jobs"))
 
 
 def test_cli_exit_statuses(fake_api, tmp_path):

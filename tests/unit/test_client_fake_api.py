@@ -42,6 +42,7 @@ class FakeApi:
     finish_after_s: float = 0.0
     retry_after: str = "0"
     batches: bool = False
+    groups: bool = False  # True: POST /v1/batches/{id}/jobs (group submits; needs batches)
     batch_ids: list = field(default_factory=list)  # created, in order: batch-1, batch-2, ...
     closed_batches: set = field(default_factory=set)
     page_confidence: float = 0.9
@@ -51,6 +52,7 @@ class FakeApi:
     creations: Counter = field(default_factory=Counter)  # idempotency key → jobs created
     downloads: Counter = field(default_factory=Counter)  # (job id, format) → downloads
     requests: list = field(default_factory=list)  # (method, path, headers, form)
+    groups_received: list = field(default_factory=list)  # files per group submit accepted
     scripted: list = field(default_factory=list)  # (method, path prefix, status, headers, body)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
@@ -186,6 +188,12 @@ def _handler_for(api: FakeApi):
                 with api.lock:
                     api.closed_batches.add(parts[2])
                 return self._send(200, {"id": parts[2], "closed_at": "2026-01-01T00:00:00Z", "status": "completed"})
+            if len(parts) == 4 and parts[:2] == ["v1", "batches"] and parts[3] == "jobs" and method == "POST":
+                if not (api.batches and api.groups):
+                    return self._error(404, "not_found", "no such route")
+                if parts[2] not in api.batch_ids:
+                    return self._error(404, "not_found", "no such batch")
+                return self._create_group(parts[2], form, files)
             if parts == ["v1", "jobs"] and method == "POST":
                 return self._create(form, files)
             if parts == ["v1", "jobs"] and method == "GET":
@@ -221,21 +229,48 @@ def _handler_for(api: FakeApi):
                     return self._send(200, api.view(api.jobs[api.by_key[key]]))
                 if form.get("batch_id") in api.closed_batches:
                     return self._error(409, "batch_closed", "the batch is closed")
-                job_id = f"job-{len(api.creations) + 1:04d}"
-                api.creations[key] += 1
-                job = FakeJob(
-                    id=job_id,
-                    key=key,
-                    filename=filename,
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    form=form,
-                    pages=1 + data.count(b"PAGEBREAK"),
-                    created_at=time.monotonic(),
-                    failing_page=1 if b"FAILPAGE" in data else None,
-                )
-                api.jobs[job_id] = job
-                api.by_key[key] = job_id
-            self._send(202, api.view(job), {"Location": f"/v1/jobs/{job_id}"})
+                job = self._new_job(key, filename, data, form)
+            self._send(202, api.view(job), {"Location": f"/v1/jobs/{job.id}"})
+
+        def _new_job(self, key: str, filename: str, data: bytes, form: dict) -> FakeJob:
+            job_id = f"job-{len(api.creations) + 1:04d}"
+            api.creations[key] += 1
+            job = FakeJob(
+                id=job_id,
+                key=key,
+                filename=filename,
+                sha256=hashlib.sha256(data).hexdigest(),
+                form=form,
+                pages=1 + data.count(b"PAGEBREAK"),
+                created_at=time.monotonic(),
+                failing_page=1 if b"FAILPAGE" in data else None,
+            )
+            api.jobs[job_id] = job
+            api.by_key[key] = job_id
+            return job
+
+        def _create_group(self, batch_id: str, form: dict, files: list) -> None:
+            """Like the real route: a slot per file, refused files in their slot, 409 for a closed batch."""
+            if not files:
+                return self._error(400, "missing_file", "send a file part")
+            keys = json.loads(form.pop("idempotency_keys", "null")) or [None] * len(files)
+            if len(keys) != len(files):
+                return self._error(400, "invalid_option", "one key per file")
+            slots = []
+            with api.lock:
+                if batch_id in api.closed_batches and any(k not in api.by_key for k in keys):
+                    return self._error(409, "batch_closed", "the batch is closed")
+                api.groups_received.append(len(files))
+                for i, ((filename, data), key) in enumerate(zip(files, keys)):
+                    if key in api.by_key:
+                        job = api.jobs[api.by_key[key]]
+                        slots.append({"index": i, "created": False, "job": {"id": job.id, "status": api.status_of(job)}})
+                    elif b"CORRUPT" in data:
+                        slots.append({"index": i, "status": 422, "error": {"code": "corrupt_file", "message": "cannot open", "details": {"index": i}}})
+                    else:
+                        job = self._new_job(key, filename, data, {**form, "batch_id": batch_id})
+                        slots.append({"index": i, "created": True, "job": {"id": job.id, "status": "queued", "batch_id": batch_id}})
+            self._send(202, {"jobs": slots})
 
         def _pages(self, job: FakeJob, query: dict) -> None:
             offset, limit = int(query.get("offset", 0)), int(query.get("limit", 50))
