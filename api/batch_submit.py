@@ -3,8 +3,8 @@
 Each file keeps everything a single ``POST /v1/jobs`` gives it (its own job,
 idempotency key, result reuse), but the server's work is done once per group:
 one query for the keys already used, one transaction that locks the batch and
-inserts every new job and document with multi-row INSERTs, one broker message
-(``split_documents``) for every new document, and a small job object built
+inserts every new job and document with multi-row INSERTs, a broker message
+(``split_documents``) per few new documents, and a small job object built
 from memory instead of a job view (four queries) per job.
 
 A file that fails its checks gets an error in its slot; the others are still
@@ -138,15 +138,23 @@ def _create(svc, tenant_id: str, batch_id: str, slots: list[Slot]) -> None:
         sl.job, sl.created = summary, created
 
 
+# Documents per split_documents message. One message per group would keep a single worker
+# process reading a big group while the others wait (seen at the start of a bulk run: one
+# core busy for the first seconds); a few messages spread the group over the pool.
+SPLIT_MESSAGE_DOCUMENTS = 4
+
+
 def _enqueue(svc, document_ids: list[str], priority: str) -> None:
-    """One ``split_documents`` message for the whole group. The rows are committed (counted as enqueued):
-    if the broker is down now, the sweeper offers them again later."""
-    if not document_ids:
-        return
+    """``split_documents`` messages for the whole group, a few documents each. The rows are committed
+    (counted as enqueued): if the broker is down now, the sweeper offers them again later."""
+    sent = 0
     try:
-        svc.enqueuer.split_documents(document_ids, priority)
+        for start in range(0, len(document_ids), SPLIT_MESSAGE_DOCUMENTS):
+            svc.enqueuer.split_documents(document_ids[start:start + SPLIT_MESSAGE_DOCUMENTS], priority)
+            sent += 1
     except BrokerUnavailable as exc:
-        log.warning("broker unavailable, %d documents left for the sweeper: %s", len(document_ids), exc)
+        log.warning("broker unavailable, %d documents left for the sweeper: %s",
+                    len(document_ids) - sent * SPLIT_MESSAGE_DOCUMENTS, exc)
 
 
 def job_object(job: batch_repository.JobSummary) -> dict:

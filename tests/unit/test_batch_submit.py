@@ -102,6 +102,21 @@ def test_a_group_makes_one_job_per_file_in_the_batch(client, app):
     assert client.get(f"/v1/batches/{batch_id}").get_json()["files"]["total"] == 3
 
 
+def test_a_big_group_goes_out_in_a_few_documents_per_message_so_every_worker_gets_some(client, app):
+    from api.batch_submit import SPLIT_MESSAGE_DOCUMENTS
+
+    batch_id = new_batch(client)
+    n = SPLIT_MESSAGE_DOCUMENTS * 2 + 1
+    published = Enqueued(app)
+    r = group(client, batch_id, [(f"g{i}.pdf", d) for i, d in enumerate(pdfs(n, "chunks"))])
+    assert r.status_code == 202
+    with db(app).session() as s:
+        by_job = dict(s.execute(select(Document.job_id, Document.id)).all())
+    ids = [by_job[slot["job"]["id"]] for slot in r.get_json()["jobs"]]
+    assert [len(ids_) for _, ids_, _ in published.calls] == [SPLIT_MESSAGE_DOCUMENTS, SPLIT_MESSAGE_DOCUMENTS, 1]
+    assert [i for _, ids_, _ in published.calls for i in ids_] == ids  # each once, in file order
+
+
 def test_the_same_keys_again_answer_the_same_jobs_and_store_nothing(client, app):
     batch_id = new_batch(client)
     files = [(f"f{i}.pdf", d) for i, d in enumerate(pdfs(2, "b"))]
