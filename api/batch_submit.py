@@ -83,10 +83,10 @@ def submit_group(svc, tenant_id: str, batch_id: str) -> list[Slot]:
     options = parse_options(fields, default_priority="bulk")
 
     with svc.database.session() as s:
-        existing = batch_repository.jobs_by_idempotency_keys(s, tenant_id, [sl.key for sl in slots if sl.key])
         batch = batch_repository.get_batch(s, tenant_id, batch_id)
         if batch is None:
             raise NotFound(f"no batch {batch_id}", details={"batch_id": batch_id})
+        existing = batch_repository.jobs_by_idempotency_keys(s, tenant_id, [sl.key for sl in slots if sl.key])
         new = [sl for sl in slots if sl.key not in existing]
         if new and batch_repository.is_closed(batch):
             raise batch_repository.BatchClosed(batch_id)

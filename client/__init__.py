@@ -19,7 +19,7 @@ from client.errors import (
     WaitTimeout,
     WebhookVerificationError,
 )
-from client.http_api import RESULT_FORMATS, TERMINAL_STATUSES, Client
+from client.http_api import RESULT_FORMATS, TERMINAL_STATUSES, Client, slot_error
 from client.retry import RetryPolicy
 from client.webhooks import verify_webhook
 
@@ -42,5 +42,6 @@ __all__ = [
     "Unauthorized",
     "WaitTimeout",
     "WebhookVerificationError",
+    "slot_error",
     "verify_webhook",
 ]

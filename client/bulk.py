@@ -43,8 +43,9 @@ class BulkOptions:
     src_dir: Path
     out_dir: Path
     formats: tuple[str, ...] = DEFAULT_FORMATS
-    # With 2 worker processes a 100-file run took 21.3 s at 8 in flight, 35.8 s at 4 (bench.bulk_throughput).
-    concurrency: int = 8
+    # With 2 worker processes a 100-file run took 21.3 s at 8 in flight, 35.8 s at 4 (bench.bulk_throughput);
+    # with group submits 21.2 s at 8 and 17.6 s at 16 (more files arrive together, so groups are fuller).
+    concurrency: int = 16
     mode: str | None = "auto"
     pages: str | None = None
     retry_failed: bool = False

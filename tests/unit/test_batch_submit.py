@@ -2,7 +2,7 @@
 (SQLite, Kombu's SQLAlchemy transport; no worker): one job per file in the batch, keys answered
 by their jobs, per-file errors in their slots, whole-request errors with nothing stored, the
 grouped work (one key query, one INSERT per table, one broker message), the race fallback.
-(The same through PostgreSQL and a real worker: tests/integration/test_batch_submit.py.)"""
+(The same through PostgreSQL and a real worker: tests/integration/test_group_submit_service.py.)"""
 from __future__ import annotations
 
 import base64
