@@ -1,7 +1,7 @@
 """Bulk throughput: an archive of generated files through the real stack with the bulk client.
 
     .venv/bin/python -m bench.bulk_throughput [--files 1000] [--backend postgres_redis|sqlite_sqla]
-        [--scanned-share 0.15] [--concurrency 8] [--formats txt]
+        [--scanned-share 0.15] [--concurrency N] [--formats txt]
 
 1. Writes ``--files`` files (default 1,000, about 3 pages each): most are
    born-digital PDFs of 1–5 pages (a text layer, no OCR needed), the rest
@@ -179,7 +179,7 @@ def bulk_run(root: Path, workdir: Path, backend: str, concurrency: int, formats:
 
         out = workdir / "out"
         cmd = [sys.executable, "-m", "client", "bulk", str(root), str(out), "--url", base, "--formats", formats,
-               "--concurrency", str(concurrency), "--poll", "0.5", "--no-progress"]
+               "--poll", "0.5", "--no-progress"] + (["--concurrency", str(concurrency)] if concurrency else [])
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
         env["PYTHONPATH"] = str(ROOT)
         cpu_before, client_before = cpu_roles.snapshot(), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -240,7 +240,8 @@ def main(argv=None) -> int:
     parser.add_argument("--page-lines", type=int, default=30,
                         help="paragraphs per page: 30 fill an A4 page; 6 gives sparse pages, where per-job costs dominate")
     parser.add_argument("--backend", choices=BACKENDS, default="postgres_redis")
-    parser.add_argument("--concurrency", type=int, default=8, help="jobs the bulk client keeps in flight")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="jobs the bulk client keeps in flight (default: the bulk command's own default)")
     parser.add_argument("--formats", default="txt")
     args = parser.parse_args(argv)
 
