@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import url_for
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db import repository
 from db.clock import isoformat
@@ -20,9 +21,15 @@ def _error(code: str | None, message: str | None) -> dict | None:
 
 def _load_documents(session: Session, jobs: list[Job]) -> None:
     """Load the documents of all these jobs in one query (instead of one lazy load per job)."""
-    missing = [j.id for j in jobs if "documents" not in j.__dict__]
-    if missing:
-        session.scalars(select(Job).where(Job.id.in_(missing)).options(selectinload(Job.documents))).all()
+    missing = {j.id: j for j in jobs if "documents" not in j.__dict__}
+    if not missing:
+        return
+    by_job: dict[str, list[Document]] = {job_id: [] for job_id in missing}
+    for doc in session.scalars(select(Document).where(Document.job_id.in_(list(missing))).order_by(Document.position)):
+        by_job[doc.job_id].append(doc)
+    for job_id, docs in by_job.items():
+        # As if loaded by the relationship itself: no lazy load, nothing marked changed.
+        set_committed_value(missing[job_id], "documents", docs)
 
 
 def _page_counts_by_document(session: Session, job_ids: list[str]) -> dict[str, dict[str, int]]:
@@ -35,6 +42,17 @@ def _page_counts_by_document(session: Session, job_ids: list[str]) -> dict[str, 
     )
     for doc_id, status, n in rows:
         counts.setdefault(doc_id, {})[status] = n
+    return counts
+
+
+def _job_counts(jobs: list[Job], by_document: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """job id → {page status → count}, summed from its documents' counts (no query of its own)."""
+    counts: dict[str, dict[str, int]] = {}
+    for job in jobs:
+        total = counts.setdefault(job.id, {})
+        for doc in job.documents:
+            for status, n in by_document.get(doc.id, {}).items():
+                total[status] = total.get(status, 0) + n
     return counts
 
 
@@ -60,10 +78,11 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
     if not ids:
         return []
     # A fixed number of queries however many jobs (the bulk client asks for many at once).
-    by_document = _page_counts_by_document(session, ids)
-    counts = repository.page_counts(session, ids)
-    confidence = repository.confidence_stats(session, ids)
     _load_documents(session, jobs)
+    by_document = _page_counts_by_document(session, ids)
+    counts = _job_counts(jobs, by_document)
+    with_pages = [j.id for j in jobs if counts[j.id].get("succeeded")]
+    confidence = repository.confidence_stats(session, with_pages) if with_pages else {}
     views = []
     for job in jobs:
         c = counts[job.id]
@@ -89,8 +108,8 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
                     }
                     for d in job.documents
                 ],
-                "confidence": _round(confidence[job.id][0]),
-                "confidence_min": _round(confidence[job.id][1]),
+                "confidence": _round(confidence.get(job.id, (None, None))[0]),
+                "confidence_min": _round(confidence.get(job.id, (None, None))[1]),
                 "error": _error(job.error_code, job.error_message),
                 "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority},
                 "external_ref": job.external_ref,
