@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,15 @@ def _jobs(api, client: Client, n: int) -> list[str]:
     return [client.submit(b"%%PDF-1.7 job %d" % i, filename=f"{i}.pdf")["id"] for i in range(n)]
 
 
-def _fetch_all(fetcher: ResultFetcher, asks: list[tuple[str, str]]) -> list:
-    """Each ask from a thread of its own, all at once; returns bytes or the raised error per ask."""
+def _fetch_all(fetcher: ResultFetcher, asks: list[tuple[str, str]], stagger_s: float = 0.0) -> list:
+    """Each ask from a thread of its own, ask i ``i * stagger_s`` after the first; returns bytes or the
+    raised error per ask."""
     answers: list = [None] * len(asks)
     start = threading.Barrier(len(asks))
 
     def ask(i: int) -> None:
         start.wait()
+        time.sleep(i * stagger_s)
         try:
             answers[i] = fetcher.fetch(*asks[i])
         except Exception as exc:  # noqa: BLE001 - the test reads it
@@ -45,9 +48,9 @@ def test_asks_within_the_window_go_in_one_request_per_format(fake_api):  # noqa:
     with Client(fake_api.base_url, retry=FAST) as client:
         ids = _jobs(fake_api, client, 6)
         sha = {j.id: j.sha256 for j in fake_api.jobs.values()}
-        with ResultFetcher(client.results, window_s=0.2) as fetcher:
+        with ResultFetcher(client.results, window_s=0.5) as fetcher:
             asks = [(i, "txt") for i in ids] + [(i, "json") for i in ids[:3]]
-            answers = _fetch_all(fetcher, asks)
+            answers = _fetch_all(fetcher, asks, stagger_s=0.02)  # all within the window, none together
     assert answers == [f"{fmt}:{sha[i]}".encode() for i, fmt in asks]
     assert sorted(fetcher.groups_sent) == [("json", 3), ("txt", 6)]
     assert sorted((fmt, sorted(got)) for fmt, got in fake_api.results_received) == [("json", sorted(ids[:3])), ("txt", sorted(ids))]
@@ -58,8 +61,10 @@ def test_a_full_group_goes_without_waiting_for_the_window(fake_api):  # noqa: F8
     with Client(fake_api.base_url, retry=FAST) as client:
         ids = _jobs(fake_api, client, 5)
         with ResultFetcher(client.results, window_s=30, max_jobs=2) as fetcher:
+            started = time.monotonic()
             answers = _fetch_all(fetcher, [(i, "txt") for i in ids[:4]])  # 30 s window: only fullness sends
-    assert all(isinstance(a, bytes) for a in answers)
+            took = time.monotonic() - started
+    assert all(isinstance(a, bytes) for a in answers) and took < 5
     assert fetcher.groups_sent == [("txt", 2), ("txt", 2)]
 
 
