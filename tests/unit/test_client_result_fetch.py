@@ -13,7 +13,9 @@ from client.bulk import BulkOptions, BulkRunner
 from client.errors import Conflict, NotFound, ServiceUnavailable
 from client.manifest import read_manifest
 from client.result_fetch import ResultFetcher, ResultsUnavailable
-from tests.unit.test_client_fake_api import fake_api  # noqa: F401  (fixture)
+from tests.unit import test_client_fake_api
+
+fake_api = test_client_fake_api.fake_api  # the fixture
 
 FAST = RetryPolicy(max_attempts=2, base_delay_s=0.01, max_delay_s=0.05)
 
@@ -44,7 +46,7 @@ def _fetch_all(fetcher: ResultFetcher, asks: list[tuple[str, str]], stagger_s: f
     return answers
 
 
-def test_asks_within_the_window_go_in_one_request_per_format(fake_api):  # noqa: F811
+def test_asks_within_the_window_go_in_one_request_per_format(fake_api):
     with Client(fake_api.base_url, retry=FAST) as client:
         ids = _jobs(fake_api, client, 6)
         sha = {j.id: j.sha256 for j in fake_api.jobs.values()}
@@ -57,7 +59,7 @@ def test_asks_within_the_window_go_in_one_request_per_format(fake_api):  # noqa:
     assert not [r for r in fake_api.requests if r[1].endswith("/result")]
 
 
-def test_a_full_group_goes_without_waiting_for_the_window(fake_api):  # noqa: F811
+def test_a_full_group_goes_without_waiting_for_the_window(fake_api):
     with Client(fake_api.base_url, retry=FAST) as client:
         ids = _jobs(fake_api, client, 5)
         with ResultFetcher(client.results, window_s=30, max_jobs=2) as fetcher:
@@ -68,7 +70,7 @@ def test_a_full_group_goes_without_waiting_for_the_window(fake_api):  # noqa: F8
     assert fetcher.groups_sent == [("txt", 2), ("txt", 2)]
 
 
-def test_each_ask_gets_its_own_slot_error(fake_api):  # noqa: F811
+def test_each_ask_gets_its_own_slot_error(fake_api):
     with Client(fake_api.base_url, retry=FAST) as client:
         ok, running = _jobs(fake_api, client, 2)
         fake_api.jobs[running].created_at += 3600  # still running for an hour
@@ -83,7 +85,7 @@ def test_each_ask_gets_its_own_slot_error(fake_api):  # noqa: F811
     assert fetcher.groups_sent == [("txt", 3)]
 
 
-def test_a_whole_request_error_reaches_every_ask(fake_api):  # noqa: F811
+def test_a_whole_request_error_reaches_every_ask(fake_api):
     fake_api.fail_next("GET", "/v1/results", 503, times=2)
     with Client(fake_api.base_url, retry=FAST) as client:
         ids = _jobs(fake_api, client, 3)
@@ -94,7 +96,7 @@ def test_a_whole_request_error_reaches_every_ask(fake_api):  # noqa: F811
         fetcher.fetch(ids[0], "txt")  # closed
 
 
-def test_client_results_decodes_slots_and_raises_for_the_route(fake_api):  # noqa: F811
+def test_client_results_decodes_slots_and_raises_for_the_route(fake_api):
     with Client(fake_api.base_url, retry=FAST) as client:
         (job,) = _jobs(fake_api, client, 1)
         got = client.results([job, "nope", job])
@@ -118,7 +120,7 @@ def _run(api, src: Path, out: Path, **kwargs):
         return runner, runner.run()
 
 
-def test_bulk_fetches_text_results_in_groups_and_pdf_alone(fake_api, tmp_path):  # noqa: F811
+def test_bulk_fetches_text_results_in_groups_and_pdf_alone(fake_api, tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     _distinct(src, 8)
     runner, summary = _run(fake_api, src, out, formats=("txt", "json", "pdf"), concurrency=8)
@@ -132,7 +134,7 @@ def test_bulk_fetches_text_results_in_groups_and_pdf_alone(fake_api, tmp_path): 
         assert (out / "d" / f"{name}.txt").read_bytes() == f"txt:{job.sha256}".encode()
 
 
-def test_bulk_falls_back_to_single_downloads_for_the_rest_of_the_run(fake_api, tmp_path):  # noqa: F811
+def test_bulk_falls_back_to_single_downloads_for_the_rest_of_the_run(fake_api, tmp_path):
     fake_api.results = False  # an older server
     src, out = tmp_path / "src", tmp_path / "out"
     _distinct(src, 6)
@@ -143,7 +145,7 @@ def test_bulk_falls_back_to_single_downloads_for_the_rest_of_the_run(fake_api, t
     assert len(tried) == 1  # one 404 turned grouping off
 
 
-def test_a_slot_error_other_than_not_found_falls_back_to_the_single_download(fake_api, tmp_path):  # noqa: F811
+def test_a_slot_error_other_than_not_found_falls_back_to_the_single_download(fake_api, tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     _distinct(src, 1)
     fake_api.fail_next("GET", "/v1/results", 200, body={"results": [{"id": "job-0001", "error": {"code": "internal_error", "message": "x"}}]})
@@ -152,7 +154,7 @@ def test_a_slot_error_other_than_not_found_falls_back_to_the_single_download(fak
     assert [r[1] for r in fake_api.requests if r[1].endswith("/result")] == ["/v1/jobs/job-0001/result"]
 
 
-def test_a_not_found_slot_marks_the_job_lost(fake_api, tmp_path):  # noqa: F811
+def test_a_not_found_slot_marks_the_job_lost(fake_api, tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     _distinct(src, 1)
     fake_api.fail_next("GET", "/v1/results", 200, body={"results": [{"id": "job-0001", "error": {"code": "not_found", "message": "gone"}}]})

@@ -9,9 +9,21 @@ from sqlalchemy import event
 
 from db import repository as repo
 from pipeline.result import Line, PageResult, Word
-from tests.unit.test_api import app, assert_envelope, client, db, make_app, pdf2, upload  # noqa: F401 - fixtures
+from tests.unit.test_api import assert_envelope, db, make_app, upload
+from tests.unit.test_api import pdf2 as _pdf2
 
 TEXT_FORMATS = ("txt", "json", "hocr", "alto")
+pdf2 = _pdf2  # the fixture: two pages, one with a text layer
+
+
+@pytest.fixture
+def app(tmp_path):
+    return make_app(tmp_path, DOCPIPE_BLOB_STORE="db", DOCPIPE_MAX_PAGES="3")
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
 
 
 def page_result(page_no: int, text: str) -> dict:
@@ -38,7 +50,7 @@ def run_job(app, job: dict, *, fail: set[tuple[int, int]] = frozenset()) -> str:
 
 
 @pytest.fixture
-def finished(app, client, pdf2):  # noqa: F811
+def finished(app, client, pdf2):
     """A job with one document, one with two documents, and a partial job with two documents."""
     one = upload(client, ("a.pdf", pdf2)).get_json()
     two = upload(client, ("a.pdf", pdf2), ("b.pdf", pdf2)).get_json()
@@ -49,7 +61,7 @@ def finished(app, client, pdf2):  # noqa: F811
     return [one["id"], two["id"], part["id"]]
 
 
-def results(client, ids, fmt="txt", headers=None):  # noqa: F811
+def results(client, ids, fmt="txt", headers=None):
     r = client.get("/v1/results", query_string={"ids": ",".join(ids), "format": fmt}, headers=headers or {})
     assert r.status_code == 200, r.get_data(as_text=True)
     return r.get_json()["results"]
@@ -62,7 +74,7 @@ def slot_bytes(slot: dict) -> bytes:
 
 
 @pytest.mark.parametrize("fmt", TEXT_FORMATS)
-def test_each_slot_is_the_single_download(client, finished, fmt):  # noqa: F811
+def test_each_slot_is_the_single_download(client, finished, fmt):
     slots = results(client, finished, fmt)
     assert [s["id"] for s in slots] == finished
     assert [s["status"] for s in slots] == ["succeeded", "succeeded", "partial"]
@@ -75,7 +87,7 @@ def test_each_slot_is_the_single_download(client, finished, fmt):  # noqa: F811
     assert "doc 0 Grüße 中文 <&> page 2" in texts and "doc 1" in texts and "doc 1 Grüße 中文 <&> page 2" not in texts
 
 
-def test_missing_unfinished_and_duplicate_ids_get_their_own_slots(client, finished, pdf2):  # noqa: F811
+def test_missing_unfinished_and_duplicate_ids_get_their_own_slots(client, finished, pdf2):
     queued = upload(client, ("q.pdf", pdf2)).get_json()["id"]
     slots = results(client, ["nosuchjob", finished[0], queued, finished[0]], "json")
     assert [s["id"] for s in slots] == ["nosuchjob", finished[0], queued, finished[0]]
@@ -84,7 +96,7 @@ def test_missing_unfinished_and_duplicate_ids_get_their_own_slots(client, finish
     assert slots[1] == slots[3] and slots[1]["status"] == "succeeded"
 
 
-def test_another_tenants_job_is_not_found(tmp_path, pdf2):  # noqa: F811
+def test_another_tenants_job_is_not_found(tmp_path, pdf2):
     app = make_app(tmp_path, DOCPIPE_AUTH_REQUIRED="true", DOCPIPE_BLOB_STORE="db")
     client = app.test_client()
     with db(app).session() as s:
@@ -99,7 +111,7 @@ def test_another_tenants_job_is_not_found(tmp_path, pdf2):  # noqa: F811
     assert_envelope(client.get("/v1/results", query_string={"ids": job["id"]}), 401, "unauthorized")
 
 
-def test_bad_ids_and_formats_are_refused(client, finished):  # noqa: F811
+def test_bad_ids_and_formats_are_refused(client, finished):
     too_many = ",".join(f"job{i}" for i in range(101))
     assert_envelope(client.get("/v1/results", query_string={"ids": too_many}), 400, "invalid_option")
     assert_envelope(client.get("/v1/results", query_string={"ids": " , "}), 400, "invalid_option")
@@ -110,7 +122,7 @@ def test_bad_ids_and_formats_are_refused(client, finished):  # noqa: F811
     assert len(results(client, [finished[0]] * 100)) == 100
 
 
-def test_txt_statements_do_not_grow_with_the_jobs(app, client, pdf2):  # noqa: F811
+def test_txt_statements_do_not_grow_with_the_jobs(app, client, pdf2):
     ids = []
     for i in range(6):
         job = upload(client, (f"{i}.pdf", pdf2)).get_json()
@@ -126,7 +138,7 @@ def test_txt_statements_do_not_grow_with_the_jobs(app, client, pdf2):  # noqa: F
     assert len(statements) == few, statements
 
 
-def test_the_openapi_document_describes_the_route(client):  # noqa: F811
+def test_the_openapi_document_describes_the_route(client):
     spec = client.get("/openapi.json").get_json()
     op = spec["paths"]["/v1/results"]["get"]
     assert {p["name"] for p in op["parameters"]} >= {"ids", "format"}
