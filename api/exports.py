@@ -1,18 +1,21 @@
-"""A job's results as one file (``/result?format=``) and a page as a PNG (for the web page)."""
+"""A job's results as one file (``/result?format=``), many jobs' text results in one request
+(``/v1/results``) and a page as a PNG (for the web page)."""
 from __future__ import annotations
 
+import base64
 import io
 
 from apiflask import APIBlueprint
 from flask import Response
 
 from api.auth import authenticate, current_tenant
-from api.errors import Conflict, InvalidOption, NotFound
-from api.schemas import ResultQuery
+from api.errors import Conflict, InvalidOption, NotFound, envelope
+from api.result_schemas import TEXT_FORMATS, ResultsList, ResultsQuery
+from api.schemas import MAX_JOB_IDS, ResultQuery
 from api.services import services
-from db import repository
+from db import repository, result_repository
 from db.blobs import BlobNotFound
-from db.models import JOB_ACTIVE, Document
+from db.models import JOB_ACTIVE, Document, Job
 from pipeline import Limits, PipelineError, PageResult, export, open_document
 
 bp = APIBlueprint("exports", __name__, url_prefix="/v1", tag="Results")
@@ -49,26 +52,83 @@ def get_result(job_id: str, query):
         job = _job(s, job_id)
         if job.status in JOB_ACTIVE:
             raise Conflict("the job has not finished; poll it until its status is terminal", details={"status": job.status})
-        if fmt == "txt":
-            # Only the texts: the stored line and word boxes would be decoded for nothing.
-            return _download(export.join_page_texts(repository.succeeded_texts(s, job.id)), fmt, 1, job_id)
-        results = repository.succeeded_results(s, job.id)
-        docs = list(job.documents)
+        body, documents = render_result(s, job, fmt, svc.blobs)
+    return _download(body, fmt, documents, job_id)
+
+
+def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
+    """A finished job's result in ``fmt`` (one of ``export.FORMATS``) and its number of documents
+    (``export.media_type(fmt, documents)`` is its media type). ``blobs`` is needed for ``pdf`` only."""
+    if fmt == "txt":
+        # Only the texts: the stored line and word boxes would be decoded for nothing.
+        return export.join_page_texts(repository.succeeded_texts(session, job.id)), 1
+    docs = list(job.documents)
     by_doc: dict[str, list[PageResult]] = {d.id: [] for d in docs}
-    for doc_id, data in results:
+    for doc_id, data in repository.succeeded_results(session, job.id):
         by_doc[doc_id].append(PageResult.from_dict(data))
-    needs_source = fmt == "pdf"
     documents = [
         export.ExportDocument(
             filename=d.filename,
             sha256=d.sha256,
             kind=d.kind,
-            data=_source(svc, d) if needs_source else None,
+            data=_source(blobs, d) if fmt == "pdf" else None,
             pages=by_doc[d.id],
         )
         for d in docs
     ]
-    return _download(export.export(fmt, documents), fmt, len(documents), job_id)
+    return export.export(fmt, documents), len(documents)
+
+
+@bp.get("/results")
+@bp.input(ResultsQuery, location="query", arg_name="query")
+@bp.output(ResultsList)
+@bp.doc(
+    summary="Many finished jobs' results in one format, in one request",
+    description=f"One slot per id of `ids` (at most {MAX_JOB_IDS}), in request order: `content` is exactly what "
+    "GET /v1/jobs/{id}/result?format= answers, decoded as UTF-8 (`content_base64` instead when that is a ZIP: "
+    "alto of a job with several documents). A job that does not exist for this key gets an `error` slot "
+    "`not_found`, a job still queued or running `job_not_finished` (details.status); the request itself "
+    "succeeds. Text formats only (txt, json, hocr, alto): fetch pdf with GET /v1/jobs/{id}/result.",
+    responses={200: "One slot per id", 400: "Bad ids or a format that is not text (invalid_option)"},
+)
+def get_results(query):
+    fmt = query["format"]
+    if fmt not in TEXT_FORMATS or fmt not in export.FORMATS:
+        raise InvalidOption(
+            f"format {fmt!r} cannot be fetched in a group; use one of {', '.join(TEXT_FORMATS)}, "
+            "or GET /v1/jobs/{id}/result for pdf",
+            details={"field": "format", "allowed": list(TEXT_FORMATS)},
+        )
+    ids = [i.strip() for i in query["ids"].split(",") if i.strip()]
+    if not 1 <= len(ids) <= MAX_JOB_IDS:
+        raise InvalidOption(f"ids names {len(ids)} jobs; send 1 to {MAX_JOB_IDS}", details={"field": "ids"})
+    unique = list(dict.fromkeys(ids))
+    svc = services()
+    with svc.database.session() as s:
+        statuses = result_repository.job_statuses(s, current_tenant(), unique)
+        finished = [i for i in unique if i in statuses and statuses[i] not in JOB_ACTIVE]
+        if fmt == "txt":  # every job's texts in one query
+            texts = result_repository.succeeded_texts_by_job(s, finished)
+            rendered = {i: (export.join_page_texts(texts[i]), 1) for i in finished}
+        else:
+            rendered = {i: render_result(s, s.get(Job, i), fmt) for i in finished}
+    return {"results": [_result_slot(i, fmt, statuses.get(i), rendered.get(i)) for i in ids]}
+
+
+def _result_slot(job_id: str, fmt: str, status: str | None, rendered: tuple[bytes, int] | None) -> dict:
+    if status is None:
+        return {"id": job_id, "error": envelope("not_found", f"no job {job_id}", {"job_id": job_id})["error"]}
+    if rendered is None:
+        message = "the job has not finished; poll it until its status is terminal"
+        return {"id": job_id, "error": envelope("job_not_finished", message, {"job_id": job_id, "status": status})["error"]}
+    body, documents = rendered
+    media = export.media_type(fmt, documents)
+    slot = {"id": job_id, "status": status, "format": fmt, "media_type": media}
+    if media == export.ZIP_MEDIA_TYPE:
+        slot["content_base64"] = base64.b64encode(body).decode("ascii")
+    else:
+        slot["content"] = body.decode("utf-8")
+    return slot
 
 
 def _download(body: bytes, fmt: str, documents: int, job_id: str) -> Response:
@@ -82,9 +142,11 @@ def _download(body: bytes, fmt: str, documents: int, job_id: str) -> Response:
     )
 
 
-def _source(svc, doc: Document) -> bytes | None:
+def _source(blobs, doc: Document) -> bytes | None:
+    if blobs is None:
+        return None
     try:
-        return svc.blobs.get(doc.blob_key)
+        return blobs.get(doc.blob_key)
     except BlobNotFound:
         return None
 

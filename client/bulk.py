@@ -5,8 +5,9 @@ key through submit → wait → statistics → downloads, writing each step to t
 state file (``client/bulk_state.py``) before moving on, so a restarted run
 picks up every key where the last one stopped. The threads' submits go out
 together (``client/group_submit.py``: one ``POST /v1/batches/{id}/jobs`` for
-the files that arrive within a few milliseconds) and their polls too
-(``client/job_watch.py``).
+the files that arrive within a few milliseconds), their polls too
+(``client/job_watch.py``), and their text downloads (``client/result_fetch.py``:
+one ``GET /v1/results`` per format for the results asked for together).
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from client.group_submit import GroupItem, GroupSubmitter, GroupUnavailable
 from client.http_api import Client, slot_error
 from client.idempotency import content_key, idempotency_key
 from client.job_watch import JobWatcher
+from client.result_fetch import ResultFetcher, ResultsUnavailable
 from client.manifest import FAILED_STATUSES, MANIFEST_FILENAME, ManifestRow, write_manifest
 from client.outputs import copy_atomic, output_path, write_atomic
 from client.progress import BulkProgress
@@ -32,6 +34,8 @@ DEFAULT_FORMATS = ("txt", "json")
 # How often the watcher reads the jobs in flight (one request for all of them).
 WATCH_INTERVAL_S = 0.2
 DOWNLOADABLE_STATUSES = frozenset({"succeeded", "partial"})
+# Formats fetched in groups (GET /v1/results); pdf is binary and stays one download per job.
+GROUPED_FORMATS = frozenset({"txt", "json", "hocr", "alto"})
 
 
 class BulkInterrupted(ClientError):
@@ -104,6 +108,8 @@ class BulkRunner:
         self._batch_replaced: dict[str, str | None] = {}  # a batch closed under this run → the one that replaced it
         self._grouper: GroupSubmitter | None = None
         self._groups_off = False  # the server has no group route: every file alone
+        self._fetcher: ResultFetcher | None = None
+        self._results_off = False  # the server has no GET /v1/results: every result alone
 
     # --- the run ------------------------------------------------------------
 
@@ -281,6 +287,7 @@ class BulkRunner:
         queue = list(reversed(keys))
         self._watcher = JobWatcher(self.client, interval=min(self.options.poll_s, WATCH_INTERVAL_S))
         self._grouper = None
+        self._fetcher = ResultFetcher(self._send_results, max_jobs=min(32, self.options.concurrency))
         if batch_id:  # group submits go into a batch; without one every file goes alone
             self._grouper = GroupSubmitter(
                 lambda items: self._send_group(state, batch_id, items), max_files=min(32, self.options.concurrency)
@@ -290,6 +297,7 @@ class BulkRunner:
         finally:
             if self._grouper is not None:
                 self._grouper.close()
+            self._fetcher.close()
 
     def _work_keys(
         self, state: BulkState, run_id: int, queue: list[str], batch_id: str | None, progress: BulkProgress
@@ -445,7 +453,7 @@ class BulkRunner:
             if self.stop.is_set():
                 raise BulkInterrupted("Stopped before downloading.")
             try:
-                data = self.client.result(job.job_id, fmt)
+                data = self._download(job.job_id, fmt)
             except ClientError as exc:
                 first_error = first_error or exc
                 continue
@@ -459,6 +467,28 @@ class BulkRunner:
                 state.record_output(path, fmt, job.idempotency_key)
         if first_error is not None:
             raise first_error
+
+    def _send_results(self, job_ids: list[str], fmt: str) -> dict:
+        """``ResultFetcher``'s ``send``: one ``Client.results``; a server without the route turns grouping off."""
+        if self._results_off:
+            raise ResultsUnavailable("The server has no GET /v1/results.")
+        try:
+            return self.client.results(job_ids, fmt)
+        except (NotFound, MethodNotAllowed) as exc:  # the request itself, not a slot: an older server
+            self._results_off = True
+            raise ResultsUnavailable(f"The server has no GET /v1/results: {exc}") from exc
+
+    def _download(self, job_id: str, fmt: str) -> bytes:
+        """The job's result: fetched in a group for text formats, else (and whenever the group cannot answer
+        for it) ``Client.result``. A ``NotFound`` slot is definitive, as the single download's would be."""
+        if fmt in GROUPED_FORMATS and self._fetcher is not None and not self._results_off:
+            try:
+                return self._fetcher.fetch(job_id, fmt)
+            except NotFound:
+                raise  # only a slot's: the job is gone (a whole-request 404 arrives as ResultsUnavailable)
+            except ClientError:
+                pass  # no route, not finished, refused or unreachable as a group: the single download decides
+        return self.client.result(job_id, fmt)
 
     # --- the end ------------------------------------------------------------
 

@@ -5,6 +5,8 @@ so it imports nothing from the server's packages.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
 import time
@@ -18,6 +20,7 @@ import requests.adapters
 
 from client.errors import (
     ApiError,
+    ServerError,
     TransportError,
     WaitTimeout,
     error_class_for,
@@ -167,6 +170,32 @@ class Client:
     def result(self, job_id: str, format: str = "txt") -> bytes:
         return self._request("GET", f"v1/jobs/{job_id}/result", params={"format": format}).content
 
+    def results(self, job_ids: list[str], format: str = "txt") -> dict[str, bytes | ApiError]:
+        """Many finished jobs' results in one request (``GET /v1/results``, at most 100 ids, text formats
+        only: txt, json, hocr, alto). Each job's value is the bytes ``result(job_id, format)`` returns, or
+        the typed error of its slot: ``NotFound`` (no such job for this key), ``Conflict`` with code
+        ``job_not_finished``. A whole-request error raises as usual; ``NotFound`` or ``MethodNotAllowed``
+        for the request itself means a server without the route."""
+        if not job_ids:
+            return {}
+        ids = list(dict.fromkeys(job_ids))
+        response = self._request("GET", "v1/results", params={"ids": ",".join(ids), "format": format})
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        slots = body.get("results") if isinstance(body, dict) else None
+        if not isinstance(slots, list):
+            raise ServerError("The server answered GET /v1/results without a results list.", status=200, code="bad_response")
+        answers: dict[str, bytes | ApiError] = {}
+        for slot in slots:
+            if isinstance(slot, dict) and isinstance(slot.get("id"), str):
+                answers[slot["id"]] = _result_of_slot(slot)
+        for job_id in ids:
+            if job_id not in answers:
+                answers[job_id] = ServerError(f"The server left job {job_id} out of its results.", status=200, code="bad_response")
+        return answers
+
     def delete(self, job_id: str) -> None:
         self._request("DELETE", f"v1/jobs/{job_id}")
 
@@ -278,6 +307,28 @@ def slot_error(slot: dict) -> ApiError | None:
     code = error.get("code")
     cls = error_class_for(status, code)
     return cls(error.get("message") or code or f"HTTP {status}", status=status, code=code, details=error.get("details") or {})
+
+
+# The HTTP status a ``GET /v1/results`` slot's error code stands for (what the single download would answer).
+_SLOT_STATUS = {"not_found": 404, "job_not_finished": 409}
+
+
+def _result_of_slot(slot: dict) -> bytes | ApiError:
+    """A ``GET /v1/results`` slot: its bytes, exactly as the single download answers them, or its typed error."""
+    error = slot.get("error")
+    if isinstance(error, dict):
+        code = error.get("code")
+        status = _SLOT_STATUS.get(code, 500)
+        cls = error_class_for(status, code)
+        return cls(error.get("message") or code or "error", status=status, code=code, details=error.get("details") or {})
+    if isinstance(slot.get("content"), str):
+        return slot["content"].encode("utf-8")
+    if isinstance(slot.get("content_base64"), str):
+        try:
+            return base64.b64decode(slot["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    return ServerError(f"The server's result slot for job {slot.get('id')} holds no content.", status=200, code="bad_response")
 
 
 def _api_error(response: requests.Response, retry_after: float | None) -> ApiError:

@@ -134,3 +134,25 @@ def test_a_settled_run_closes_its_batch_and_the_next_run_uses_a_new_one(stack, t
         assert new["status"] == "completed" and new["files"] == {"total": 1, "by_status": {"succeeded": 1}}
         assert client.batch(batch_id)["files"]["total"] == 3  # the closed batch got nothing more
     assert len(_batch_events(stack, batch_id)) == 1 and len(_batch_events(stack, new_id)) == 1
+
+
+def test_bulk_text_outputs_are_the_single_downloads_fetched_in_groups(stack, tmp_path):
+    from client.bulk import BulkOptions, BulkRunner
+    from client.outputs import output_path
+
+    src, out = tmp_path / "archive", tmp_path / "out"
+    stamp = str(time.time_ns())
+    for i in range(6):
+        _write(src, f"shelf{i % 2}/leaf_{i}.png", encode_png(_page([f"Leaf {i} shelf {stamp[-6:]}", EN_TEXT[i]])))
+    formats = ("txt", "json", "hocr", "alto")
+    options = BulkOptions(src_dir=src, out_dir=out, formats=formats, concurrency=6, show_progress=False, poll_s=0.2)
+    with Client(stack.url) as client:
+        runner = BulkRunner(client, options)
+        summary = runner.run()
+        assert summary.ok and summary.by_status == {"succeeded": 6}, summary.line()
+        groups = runner._fetcher.groups_sent
+        assert sum(n for _, n in groups) == 6 * len(formats)
+        assert len(groups) < 6 * len(formats) and max(n for _, n in groups) > 1, groups
+        for row in read_manifest(out / "manifest.csv"):
+            for fmt in formats:
+                assert output_path(out, row["path"], fmt).read_bytes() == client.result(row["job_id"], fmt), (row, fmt)

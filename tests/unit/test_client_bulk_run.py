@@ -250,6 +250,7 @@ def test_a_run_left_incomplete_keeps_its_batch_open_for_the_next_run(fake_api, t
     src, out = tmp_path / "src", tmp_path / "out"
     _tree(src)
     fake_api.batches = True
+    fake_api.results = False  # single downloads, so that one of them can be refused
     fake_api.fail_next("GET", "/v1/jobs/job-0001/result", 400)  # one download refused: that file is incomplete
     first = _run(fake_api, src, out)
     assert first.by_status.get("incomplete") and fake_api.closed_batches == set()
@@ -262,6 +263,7 @@ def test_a_batch_closed_by_someone_else_is_replaced_once(fake_api, tmp_path):
     src, out = tmp_path / "src", tmp_path / "out"
     _tree(src)
     fake_api.batches = True
+    fake_api.results = False  # single downloads, so that one of them can be refused
     fake_api.fail_next("GET", "/v1/jobs/job-0001/result", 400)  # left incomplete: the batch stays open
     _run(fake_api, src, out)
     assert fake_api.closed_batches == set()

@@ -46,6 +46,7 @@ class FakeApi:
     batch_ids: list = field(default_factory=list)  # created, in order: batch-1, batch-2, ...
     closed_batches: set = field(default_factory=set)
     page_confidence: float = 0.9
+    results: bool = True  # False: a server from before GET /v1/results (404 for the route)
     ids_filter: bool = True  # False: a server from before GET /v1/jobs?ids= (the filter is ignored)
     jobs: dict = field(default_factory=dict)
     by_key: dict = field(default_factory=dict)
@@ -53,6 +54,7 @@ class FakeApi:
     downloads: Counter = field(default_factory=Counter)  # (job id, format) → downloads
     requests: list = field(default_factory=list)  # (method, path, headers, form)
     groups_received: list = field(default_factory=list)  # files per group submit accepted
+    results_received: list = field(default_factory=list)  # (format, ids) per GET /v1/results answered
     scripted: list = field(default_factory=list)  # (method, path prefix, status, headers, body)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""
@@ -196,6 +198,10 @@ def _handler_for(api: FakeApi):
                 return self._create_group(parts[2], form, files)
             if parts == ["v1", "jobs"] and method == "POST":
                 return self._create(form, files)
+            if parts == ["v1", "results"] and method == "GET":
+                if not api.results:
+                    return self._error(404, "not_found", "no such route")
+                return self._results(query)
             if parts == ["v1", "jobs"] and method == "GET":
                 return self._list(query)
             if len(parts) >= 3 and parts[:2] == ["v1", "jobs"]:
@@ -271,6 +277,26 @@ def _handler_for(api: FakeApi):
                         job = self._new_job(key, filename, data, {**form, "batch_id": batch_id})
                         slots.append({"index": i, "created": True, "job": {"id": job.id, "status": "queued", "batch_id": batch_id}})
             self._send(202, {"jobs": slots})
+
+        def _results(self, query: dict) -> None:
+            """Like the real route: a slot per id, the single download's bytes as text, errors in their slot."""
+            fmt = query.get("format", "txt")
+            ids = [i for i in query.get("ids", "").split(",") if i]
+            if fmt == "pdf" or not 1 <= len(ids) <= 100:
+                return self._error(400, "invalid_option", "use GET /v1/jobs/{id}/result")
+            slots = []
+            with api.lock:
+                api.results_received.append((fmt, ids))
+                for job_id in ids:
+                    job = api.jobs.get(job_id)
+                    if job is None:
+                        slots.append({"id": job_id, "error": {"code": "not_found", "message": "no job", "details": {}}})
+                    elif api.status_of(job) == "running":
+                        slots.append({"id": job_id, "error": {"code": "job_not_finished", "message": "wait", "details": {"status": "running"}}})
+                    else:
+                        api.downloads[(job.id, fmt)] += 1
+                        slots.append({"id": job_id, "status": api.status_of(job), "format": fmt, "content": f"{fmt}:{job.sha256}"})
+            self._send(200, {"results": slots})
 
         def _pages(self, job: FakeJob, query: dict) -> None:
             offset, limit = int(query.get("offset", 0)), int(query.get("limit", 50))

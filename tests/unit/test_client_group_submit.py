@@ -144,6 +144,7 @@ def test_a_batch_closed_by_someone_else_is_replaced_once_for_groups(fake_api, tm
     src, out = tmp_path / "src", tmp_path / "out"
     _distinct(src, 2)
     fake_api.batches = fake_api.groups = True
+    fake_api.results = False  # single downloads, so that one of them can be refused
     fake_api.fail_next("GET", "/v1/jobs/job-0001/result", 400)  # left incomplete: the batch stays open
     _run(fake_api, src, out, formats=("txt",))
     fake_api.closed_batches.add("batch-1")  # closed by another client
