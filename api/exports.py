@@ -13,7 +13,7 @@ from api.errors import Conflict, InvalidOption, NotFound, envelope
 from api.result_schemas import TEXT_FORMATS, ResultsList, ResultsQuery
 from api.schemas import MAX_JOB_IDS, ResultQuery
 from api.services import services
-from db import repository, result_repository
+from db import repository
 from db.blobs import BlobNotFound
 from db.models import JOB_ACTIVE, Document, Job
 from pipeline import Limits, PipelineError, PageResult, export, open_document
@@ -105,10 +105,10 @@ def get_results(query):
     unique = list(dict.fromkeys(ids))
     svc = services()
     with svc.database.session() as s:
-        statuses = result_repository.job_statuses(s, current_tenant(), unique)
+        statuses = repository.job_statuses(s, current_tenant(), unique)
         finished = [i for i in unique if i in statuses and statuses[i] not in JOB_ACTIVE]
         if fmt == "txt":  # every job's texts in one query
-            texts = result_repository.succeeded_texts_by_job(s, finished)
+            texts = repository.succeeded_texts_by_job(s, finished)
             rendered = {i: (export.join_page_texts(texts[i]), 1) for i in finished}
         else:
             rendered = {i: render_result(s, s.get(Job, i), fmt) for i in finished}

@@ -768,14 +768,31 @@ def succeeded_results(session: Session, job_id: str) -> list[tuple[str, dict]]:
 
 def succeeded_texts(session: Session, job_id: str) -> list[str]:
     """The text of every succeeded page, in page order (the txt export: no boxes needed)."""
-    return list(
-        session.scalars(
-            select(PageResult.text)
-            .join(Page, Page.id == PageResult.page_id)
-            .where(Page.job_id == job_id, Page.status == PAGE_SUCCEEDED)
-            .order_by(Page.position)
-        )
+    return succeeded_texts_by_job(session, [job_id])[job_id]
+
+
+def succeeded_texts_by_job(session: Session, job_ids: list[str]) -> dict[str, list[str]]:
+    """job id → ``succeeded_texts`` for many jobs (``GET /v1/results``), one query."""
+    texts: dict[str, list[str]] = {job_id: [] for job_id in job_ids}
+    if not job_ids:
+        return texts
+    rows = session.execute(
+        select(Page.job_id, PageResult.text)
+        .join(Page, Page.id == PageResult.page_id)
+        .where(Page.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
+        .order_by(Page.job_id, Page.position)
     )
+    for job_id, text in rows:
+        texts[job_id].append(text)
+    return texts
+
+
+def job_statuses(session: Session, tenant_id: str, job_ids: list[str]) -> dict[str, str]:
+    """job id → status for the tenant's jobs among ``job_ids`` (another tenant's are left out), one query."""
+    if not job_ids:
+        return {}
+    rows = session.execute(select(Job.id, Job.status).where(Job.tenant_id == tenant_id, Job.id.in_(job_ids)))
+    return {job_id: status for job_id, status in rows}
 
 
 def encode_cursor(updated_at: datetime, job_id: str) -> str:

@@ -1,5 +1,5 @@
 """``GET /v1/results``: many finished jobs' results in one request, each slot byte-identical to
-``GET /v1/jobs/{id}/result`` (api/exports.py ``get_results``, db/result_repository.py)."""
+``GET /v1/jobs/{id}/result`` (api/exports.py ``get_results``, db/repository.py ``succeeded_texts_by_job``)."""
 from __future__ import annotations
 
 import base64
