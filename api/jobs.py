@@ -171,6 +171,7 @@ def list_jobs(query):
                 s,
                 current_tenant(),
                 status=query.get("status"),
+                ended=query["ended"],
                 external_ref=query.get("external_ref"),
                 updated_since=since,
                 ids=ids,

@@ -109,6 +109,12 @@ MAX_JOB_IDS = 100
 
 class JobsQuery(Schema):
     status = String(validate=OneOf(JOB_STATUSES))
+    ended = Boolean(
+        load_default=False,
+        metadata={"description": "true: only jobs that have ended (succeeded, partial, failed or canceled); "
+                                 "with ids, a client watching its jobs in flight learns which ended without "
+                                 "reading the views of those still running"},
+    )
     external_ref = String(validate=Length(max=200))
     updated_since = DateTime(metadata={"description": "ISO 8601; jobs updated at or after"})
     ids = String(

@@ -211,11 +211,16 @@ class Client:
                 return
             params["cursor"] = cursor
 
-    def jobs_by_id(self, job_ids: list[str]) -> list[dict]:
-        """The current view of each job (at most 100 ids); jobs that do not exist are left out."""
+    def jobs_by_id(self, job_ids: list[str], *, ended: bool = False) -> list[dict]:
+        """The current view of each job (at most 100 ids); jobs that do not exist are left out.
+
+        ``ended``: only the jobs that have ended (a server from before the filter refuses it: ``InvalidRequest``).
+        """
         if not job_ids:
             return []
         params = {"ids": ",".join(job_ids), "limit": len(job_ids)}
+        if ended:
+            params["ended"] = "true"
         return self._request("GET", "v1/jobs", params=params).json().get("jobs", [])
 
     # --- batches (only on servers that offer them) --------------------------

@@ -7,7 +7,14 @@ took CPU from the workers. The watcher asks ``GET /v1/jobs?ids=…`` for all of
 them at a fixed pace instead: a few requests a second however many jobs are
 in flight.
 
-A job missing from the answer (deleted, or a server that ignores ``ids``) is
+Most reads ask only for the jobs that ended (``ended=true``): the answer
+carries the views of those few, not of every job still running, so a read
+costs little however many jobs are in flight. Every ``full_every`` seconds a
+read of all of them brings the running jobs' progress (and shows which were
+deleted). A server from before the filter refuses it; the watcher then reads
+every view each time, as before.
+
+A job missing from a full answer (deleted, or a server that ignores ``ids``) is
 polled on its own; a feed request that fails after the client's own retries,
 or answers something unreadable, sends every waiter back to the plain per-job
 ``Client.wait``, so a run never stalls on the watcher.
@@ -18,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from client.errors import WaitTimeout
+from client.errors import InvalidRequest, WaitTimeout
 from client.http_api import TERMINAL_STATUSES, Client
 
 MAX_IDS_PER_REQUEST = 100  # the API's limit on ``ids``
@@ -32,11 +39,14 @@ class _Waiter:
 
 
 class JobWatcher:
-    def __init__(self, client: Client, *, interval: float = 0.2, max_interval: float = 1.0):
-        """Reads every ``interval`` s while jobs change, slowing down to ``max_interval`` while none does."""
+    def __init__(self, client: Client, *, interval: float = 0.2, max_interval: float = 1.0, full_every: float = 2.0):
+        """Reads every ``interval`` s while jobs change, slowing down to ``max_interval`` while none does;
+        reads every view (progress, deletions) at least every ``full_every`` s."""
         self.client = client
         self.interval = interval
         self.max_interval = max(interval, max_interval)
+        self.full_every = full_every
+        self._ended_filter = True  # until the server refuses ``ended``
         self._waiters: dict[str, _Waiter] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -97,12 +107,17 @@ class JobWatcher:
 
     def _run(self) -> None:
         pause = self.interval
+        last_full = float("-inf")
         while not self._stop.is_set():
             with self._lock:
                 watched = dict(self._waiters)
             if watched:
                 try:
-                    changed = self._poll(watched)
+                    if self._ended_filter and time.monotonic() - last_full < self.full_every:
+                        changed = self._poll_ended(watched)
+                    else:
+                        last_full = time.monotonic()
+                        changed = self._poll(watched)
                 except Exception:  # noqa: BLE001 - whatever went wrong, the waiters must not hang
                     self._give_up()
                     return
@@ -126,6 +141,26 @@ class JobWatcher:
                     waiter.changed.set()
                 elif view != waiter.view:
                     changed = changed or waiter.view is not None  # a first sight is no progress
+                    waiter.view = view
+                    waiter.changed.set()
+        return changed
+
+    def _poll_ended(self, watched: dict[str, _Waiter]) -> bool:
+        """Hands each job that ended its final view; True if any did."""
+        ids = [job_id for job_id, waiter in watched.items()
+               if (waiter.view or {}).get("status") not in TERMINAL_STATUSES]
+        changed = False
+        for start in range(0, len(ids), MAX_IDS_PER_REQUEST):
+            chunk = ids[start:start + MAX_IDS_PER_REQUEST]
+            try:
+                views = self.client.jobs_by_id(chunk, ended=True)
+            except InvalidRequest:
+                self._ended_filter = False  # a server from before ``ended``: full reads from now on
+                return self._poll(watched)
+            for view in views:
+                waiter = watched.get(view.get("id"))
+                if waiter is not None and view != waiter.view:
+                    changed = True
                     waiter.view = view
                     waiter.changed.set()
         return changed

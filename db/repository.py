@@ -31,6 +31,7 @@ from db.models import (
     JOB_QUEUED,
     JOB_RUNNING,
     JOB_SUCCEEDED,
+    JOB_TERMINAL,
     LATENCY_BUCKETS,
     PAGE_CANCELED,
     PAGE_FAILED,
@@ -813,18 +814,25 @@ def list_jobs(
     tenant_id: str,
     *,
     status: str | None = None,
+    ended: bool = False,
     external_ref: str | None = None,
     updated_since: datetime | None = None,
     ids: list[str] | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> tuple[list[Job], str | None]:
-    """A feed in (updated_at, id) order; the cursor resumes after the last job returned."""
+    """A feed in (updated_at, id) order; the cursor resumes after the last job returned.
+
+    ``ended`` keeps only jobs in a terminal state: a client watching its jobs in
+    flight asks for the ones that ended, not for views of every running one.
+    """
     q = select(Job).where(Job.tenant_id == tenant_id)
     if ids:
         q = q.where(Job.id.in_(ids))
     if status:
         q = q.where(Job.status == status)
+    if ended:
+        q = q.where(Job.status.in_(JOB_TERMINAL))
     if external_ref:
         q = q.where(Job.external_ref == external_ref)
     if updated_since:

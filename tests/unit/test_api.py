@@ -226,6 +226,20 @@ def test_feed_by_ids_reads_many_jobs_in_one_request(client, pdf2):
     assert_envelope(client.get("/v1/jobs", query_string={"ids": too_many}), 400, "invalid_option")
 
 
+def test_feed_by_ids_can_ask_for_the_jobs_that_ended_only(client, app, pdf2):
+    # The bulk client's watcher: which of its jobs in flight ended, without the views of the others.
+    ids = [upload(client, ("a.pdf", pdf2)).get_json()["id"] for _ in range(3)]
+    ended = client.get("/v1/jobs", query_string={"ids": ",".join(ids), "ended": "true"}).get_json()["jobs"]
+    assert ended == []
+    with db(app).session() as s:
+        assert repo.cancel_job(s, ids[1])
+    body = client.get("/v1/jobs", query_string={"ids": ",".join(ids), "ended": "true"}).get_json()
+    assert [(j["id"], j["status"]) for j in body["jobs"]] == [(ids[1], "canceled")]
+    every = client.get("/v1/jobs", query_string={"ids": ",".join(ids), "ended": "false"}).get_json()["jobs"]
+    assert sorted(j["id"] for j in every) == sorted(ids)
+    assert_envelope(client.get("/v1/jobs", query_string={"ended": "perhaps"}), 422, "invalid_option")
+
+
 def test_split_stores_pages_read_from_the_text_layer_and_queues_the_rest(client, app, pdf2):
     job = upload(client, ("a.pdf", pdf2)).get_json()
     doc = job["documents"][0]["id"]

@@ -367,6 +367,25 @@ def test_jobs_in_flight_are_watched_together_not_polled_one_by_one(fake_api, tmp
     assert 3 <= len(rounds) <= 30, len(rounds)
 
 
+@pytest.mark.parametrize("ended_filter", [True, False], ids=["ended-filter", "server-ignores-ended"])
+def test_the_watcher_mostly_asks_which_jobs_ended(fake_api, tmp_path, ended_filter):
+    # Reads of every view (progress, deletions) at most every full_every s; in between only the jobs that ended.
+    fake_api.ended_filter = ended_filter
+    fake_api.finish_after_s = 1.5
+    _distinct_files(tmp_path / "src", 4)
+    summary = _run(fake_api, tmp_path / "src", tmp_path / "out", formats=("txt",), concurrency=4)
+    assert summary.ok and summary.by_status == {"succeeded": 4}
+    assert _direct_job_polls(fake_api) == []
+    full = [n for asked, ended, n in fake_api.listings if not ended]
+    ended = [n for asked, ended, n in fake_api.listings if ended]
+    assert 1 <= len(full) <= 3 and len(ended) >= 4, fake_api.listings
+    if ended_filter:
+        # Four jobs, each answered once by an "ended" read (a job may end between two of them).
+        assert sum(ended) == 4, fake_api.listings
+    else:
+        assert sum(ended) > 4  # an older server answers every listed view: still correct, just bigger
+
+
 def test_a_server_without_the_ids_filter_gets_each_job_polled(fake_api, tmp_path):
     fake_api.ids_filter = False
     fake_api.finish_after_s = 0.3

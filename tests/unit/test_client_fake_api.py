@@ -48,6 +48,8 @@ class FakeApi:
     page_confidence: float = 0.9
     results: bool = True  # False: a server from before GET /v1/results (404 for the route)
     ids_filter: bool = True  # False: a server from before GET /v1/jobs?ids= (the filter is ignored)
+    ended_filter: bool = True  # False: a server from before GET /v1/jobs?ended= (the filter is ignored)
+    listings: list = field(default_factory=list)  # (ids asked, ended asked, jobs answered) per GET /v1/jobs
     jobs: dict = field(default_factory=dict)
     by_key: dict = field(default_factory=dict)
     creations: Counter = field(default_factory=Counter)  # idempotency key → jobs created
@@ -311,8 +313,12 @@ def _handler_for(api: FakeApi):
             if api.ids_filter and query.get("ids"):
                 wanted = set(query["ids"].split(","))
                 ids = [i for i in ids if i in wanted]
+            ended = query.get("ended") == "true"
+            if ended and api.ended_filter:
+                ids = [i for i in ids if api.status_of(api.jobs[i]) != "running"]
             start, limit = int(query.get("cursor", 0)), int(query.get("limit", 100))
             chunk = ids[start : start + limit]
+            api.listings.append((len([i for i in query.get("ids", "").split(",") if i]), ended, len(chunk)))
             cursor = str(start + limit) if start + limit < len(ids) else None
             self._send(200, {"jobs": [api.view(api.jobs[i]) for i in chunk], "next_cursor": cursor})
 
