@@ -155,7 +155,8 @@ def check_file(filename: str | None, data: bytes, index: int, options: Options, 
             details={**where, "limit": settings.max_upload_bytes},
         )
     try:
-        with open_document(data, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels)) as doc:
+        limits = Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels)
+        with open_document(data, limits, decode=False) as doc:  # pages counted; the worker decodes
             kind, page_count = doc.kind, doc.page_count
             try:
                 selected = doc.select(options.pages)

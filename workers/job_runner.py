@@ -120,7 +120,8 @@ class JobRunner:
                 rest.append(work.document_id)
                 continue
             try:
-                with open_document(self._blob(work.blob_key), self.limits) as doc:
+                # decode=False: a scan's pixels are decoded once, by its page task.
+                with open_document(self._blob(work.blob_key), self.limits, decode=False) as doc:
                     numbers = list(doc.select(work.pages_spec))
                     read = self._read_text_layers(doc, numbers, work, deadline)
                     items.append(repository.SplitItem(work, numbers, read))

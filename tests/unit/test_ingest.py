@@ -90,6 +90,35 @@ def test_truncated_png_is_corrupt():
         open_document(data[: len(data) // 2])
 
 
+def test_counting_pages_checks_png_and_jpeg_without_decoding_them():
+    # decode=False (the API's submit check, the worker's split): pixels left for the page task.
+    image = np.random.default_rng(1).integers(0, 255, (300, 400), dtype=np.uint8)
+    for data in (encode_png(image), encode_jpeg(image)):
+        with open_document(data, decode=False) as doc:
+            assert doc.page_count == 1 and doc._decoded is None
+            assert doc.raster_page(1).shape == (300, 400)  # decoded when a page is rendered
+        with open_document(data) as doc:
+            assert doc._decoded is not None
+
+
+@pytest.mark.parametrize("encode", [encode_png, encode_jpeg])
+def test_counting_pages_still_refuses_a_truncated_image(encode):
+    data = encode(np.random.default_rng(2).integers(0, 255, (400, 400), dtype=np.uint8))
+    for cut in (len(data) // 2, len(data) - 200):
+        with pytest.raises(CorruptFileError):
+            open_document(data[:cut], decode=False)
+
+
+def test_a_png_that_fails_its_checksums_but_decodes_is_accepted_as_before():
+    # Only IEND missing: the checksum walk fails, the full decode (as before) accepts the file.
+    data = encode_png(np.full((50, 60), 200, np.uint8))
+    cut = data[: data.rindex(b"IEND") - 4]
+    with open_document(cut) as doc:
+        expected = doc.raster_page(1)
+    with open_document(cut, decode=False) as doc:
+        assert doc._decoded is not None and np.array_equal(doc.raster_page(1), expected)
+
+
 def test_encrypted_pdf():
     doc = pymupdf.open(stream=make_pdf([{"text": ["secret"]}]))
     data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="u", owner_pw="o")
