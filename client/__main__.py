@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     bulk.add_argument(
         "--formats", type=_formats, default=DEFAULT_FORMATS, help=f"comma-separated, of {','.join(RESULT_FORMATS)}"
     )
-    bulk.add_argument("--concurrency", type=_positive, default=16,
+    bulk.add_argument("--concurrency", type=_positive, default=BulkOptions.concurrency,
                       help="jobs in flight at once (enough to keep the server's workers busy and to fill group submits)")
     bulk.add_argument("--mode", default="auto", choices=("auto", "ocr", "text"))
     bulk.add_argument("--pages", default=None, help="page range for every file, e.g. 1-3")

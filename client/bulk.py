@@ -49,7 +49,11 @@ class BulkOptions:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     # With 2 worker processes a 100-file run took 21.3 s at 8 in flight, 35.8 s at 4 (bench.bulk_throughput);
     # with group submits 21.2 s at 8 and 17.6 s at 16 (more files arrive together, so groups are fuller).
-    concurrency: int = 16
+    # 32: an archive sorted by name runs through long stretches of born-digital files that take a
+    # worker ~40 ms each; at 16 in flight the watch → download → submit loop could not refill the
+    # queue that fast and the workers waited (1,000 files: queue empty in 8 % of samples at 16,
+    # 1.4 % at 48; bench.bulk_throughput, session 4).
+    concurrency: int = 32
     mode: str | None = "auto"
     pages: str | None = None
     retry_failed: bool = False
