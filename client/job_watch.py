@@ -11,8 +11,9 @@ Most reads ask only for the jobs that ended (``ended=true``): the answer
 carries the views of those few, not of every job still running, so a read
 costs little however many jobs are in flight. Every ``full_every`` seconds a
 read of all of them brings the running jobs' progress (and shows which were
-deleted). A server from before the filter refuses it; the watcher then reads
-every view each time, as before.
+deleted). A server from before the filter ignores it and answers every listed
+view, which is still correct, only bigger; one that refuses it (400/422) gets
+full reads from then on.
 
 A job missing from a full answer (deleted, or a server that ignores ``ids``) is
 polled on its own; a feed request that fails after the client's own retries,
