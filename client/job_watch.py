@@ -40,7 +40,7 @@ class _Waiter:
 
 
 class JobWatcher:
-    def __init__(self, client: Client, *, interval: float = 0.2, max_interval: float = 1.0, full_every: float = 2.0):
+    def __init__(self, client: Client, *, interval: float = 0.2, max_interval: float = 1.0, full_every: float = 5.0):
         """Reads every ``interval`` s while jobs change, slowing down to ``max_interval`` while none does;
         reads every view (progress, deletions) at least every ``full_every`` s."""
         self.client = client
