@@ -58,6 +58,21 @@ def test_a_page_over_its_time_limit_fails_after_three_attempts_and_the_job_goes_
     assert txt.status_code == 200 and EN_TEXT[0].split()[0] in txt.get_data(as_text=True)
 
 
+def test_a_png_damaged_behind_valid_checksums_is_accepted_then_fails_once_with_corrupt_file(strict_stack):
+    # The submit check counts pages without decoding (PNG chunk CRCs): the page task's decode is what
+    # finds the damage, and an input error fails the page at once (no retries) and ends the job.
+    from tests.unit.test_ingest import png_with_broken_pixels_behind_valid_checksums
+
+    client = strict_stack.app().test_client()
+    r = client.post("/v1/jobs", data={"file": (io.BytesIO(png_with_broken_pixels_behind_valid_checksums()), "a.png")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 202, r.get_json()
+    view = wait_for_job(client, r.get_json()["id"], timeout=60)
+    assert view["status"] == "failed" and view["error"]["code"] == "corrupt_file", view
+    (page,) = all_pages(client, view["id"])
+    assert (page["status"], page["error"]["code"], page["attempts"]) == ("failed", "corrupt_file", 1)
+
+
 def test_a_duplicate_message_for_a_finished_page_changes_nothing(strict_stack):
     client = strict_stack.app().test_client()
     pdf = make_pdf([{"text": EN_TEXT[:2]}])

@@ -119,6 +119,29 @@ def test_a_png_that_fails_its_checksums_but_decodes_is_accepted_as_before():
         assert doc._decoded is not None and np.array_equal(doc.raster_page(1), expected)
 
 
+def png_with_broken_pixels_behind_valid_checksums() -> bytes:
+    """A PNG whose IDAT bytes are damaged but whose chunk CRCs were recomputed: only decoding finds out."""
+    data = encode_png(np.random.default_rng(3).integers(0, 255, (120, 160), dtype=np.uint8))
+    start = data.index(b"IDAT") - 4
+    length = struct.unpack(">I", data[start:start + 4])[0]
+    body = bytearray(data[start + 8:start + 8 + length])
+    for i in range(len(body) // 3, len(body) // 3 + 40):
+        body[i] ^= 0x5A
+    chunk = struct.pack(">I", length) + b"IDAT" + bytes(body) + struct.pack(">I", zlib.crc32(b"IDAT" + bytes(body)))
+    return data[:start] + chunk + data[start + 12 + length:]
+
+
+def test_a_png_damaged_behind_valid_checksums_fails_when_its_page_is_decoded():
+    # Counting pages lets it through (its chunks check out); the page task's decode refuses it.
+    data = png_with_broken_pixels_behind_valid_checksums()
+    with open_document(data, decode=False) as doc:
+        assert doc.page_count == 1
+        with pytest.raises(CorruptFileError):
+            doc.raster_page(1)
+    with pytest.raises(CorruptFileError):
+        open_document(data)
+
+
 def test_encrypted_pdf():
     doc = pymupdf.open(stream=make_pdf([{"text": ["secret"]}]))
     data = doc.tobytes(encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="u", owner_pw="o")
