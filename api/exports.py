@@ -11,7 +11,7 @@ from flask import Response
 from api.auth import authenticate, current_tenant
 from api.errors import Conflict, InvalidOption, NotFound, envelope
 from api.result_schemas import TEXT_FORMATS, ResultsList, ResultsQuery
-from api.schemas import MAX_JOB_IDS, ResultQuery
+from api.schemas import MAX_JOB_IDS, ResultQuery, split_ids
 from api.services import services
 from db import repository
 from db.blobs import BlobNotFound
@@ -93,13 +93,13 @@ def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
 )
 def get_results(query):
     fmt = query["format"]
-    if fmt not in TEXT_FORMATS or fmt not in export.FORMATS:
+    if fmt not in TEXT_FORMATS:
         raise InvalidOption(
             f"format {fmt!r} cannot be fetched in a group; use one of {', '.join(TEXT_FORMATS)}, "
             "or GET /v1/jobs/{id}/result for pdf",
             details={"field": "format", "allowed": list(TEXT_FORMATS)},
         )
-    ids = [i.strip() for i in query["ids"].split(",") if i.strip()]
+    ids = split_ids(query["ids"])
     if not 1 <= len(ids) <= MAX_JOB_IDS:
         raise InvalidOption(f"ids names {len(ids)} jobs; send 1 to {MAX_JOB_IDS}", details={"field": "ids"})
     unique = list(dict.fromkeys(ids))

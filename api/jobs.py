@@ -12,7 +12,7 @@ from api.batches import batch_closed, require_batch
 from api.auth import authenticate, current_tenant
 from api.callback_policy import require_signable_callback
 from api.errors import InvalidOption, NotFound
-from api.schemas import MAX_JOB_IDS, JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery
+from api.schemas import MAX_JOB_IDS, JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery, split_ids
 from api.services import services
 from api.stored_files import delete_blobs, store_document
 from api.submission import clean_idempotency_key, read_submission
@@ -162,7 +162,7 @@ def list_jobs(query):
     since = query.get("updated_since")
     if since is not None and since.tzinfo is not None:
         since = since.astimezone(timezone.utc).replace(tzinfo=None)  # columns hold naive UTC
-    ids = [i.strip() for i in (query.get("ids") or "").split(",") if i.strip()]
+    ids = split_ids(query.get("ids"))
     if len(ids) > MAX_JOB_IDS:
         raise InvalidOption(f"ids names {len(ids)} jobs; at most {MAX_JOB_IDS}", details={"field": "ids"})
     with services().database.session() as s:

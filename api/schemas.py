@@ -107,6 +107,11 @@ class JobView(Schema):
 MAX_JOB_IDS = 100
 
 
+def split_ids(text: str | None) -> list[str]:
+    """The job ids of a comma-separated ``ids`` parameter, blanks dropped, in the order given."""
+    return [i.strip() for i in (text or "").split(",") if i.strip()]
+
+
 class JobsQuery(Schema):
     status = String(validate=OneOf(JOB_STATUSES))
     ended = Boolean(

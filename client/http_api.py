@@ -214,7 +214,7 @@ class Client:
     def jobs_by_id(self, job_ids: list[str], *, ended: bool = False) -> list[dict]:
         """The current view of each job (at most 100 ids); jobs that do not exist are left out.
 
-        ``ended``: only the jobs that have ended (a server from before the filter refuses it: ``InvalidRequest``).
+        ``ended``: only the jobs that have ended (a server from before the filter ignores it and answers them all).
         """
         if not job_ids:
             return []

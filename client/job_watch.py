@@ -140,10 +140,10 @@ class JobWatcher:
                     # Deleted, or a server that ignores ``ids``: a direct poll tells which (NotFound).
                     waiter.fallback = True
                     waiter.changed.set()
-                elif view != waiter.view:
-                    changed = changed or waiter.view is not None  # a first sight is no progress
-                    waiter.view = view
-                    waiter.changed.set()
+                else:
+                    seen_before = waiter.view is not None  # a first sight is no progress
+                    if self._hand(waiter, view) and seen_before:
+                        changed = True
         return changed
 
     def _poll_ended(self, watched: dict[str, _Waiter]) -> bool:
@@ -160,11 +160,18 @@ class JobWatcher:
                 return self._poll(watched)
             for view in views:
                 waiter = watched.get(view.get("id"))
-                if waiter is not None and view != waiter.view:
-                    changed = True
-                    waiter.view = view
-                    waiter.changed.set()
+                if waiter is not None:
+                    changed = self._hand(waiter, view) or changed
         return changed
+
+    @staticmethod
+    def _hand(waiter: _Waiter, view: dict) -> bool:
+        """Gives ``waiter`` its job's ``view`` and wakes it, if the view changed; True if it did."""
+        if view == waiter.view:
+            return False
+        waiter.view = view
+        waiter.changed.set()
+        return True
 
     def _give_up(self) -> None:
         with self._lock:
