@@ -498,11 +498,14 @@ def page_counts(session: Session, job_ids: list[str]) -> dict[str, dict[str, int
 
 def confidence_stats(session: Session, job_ids: list[str]) -> dict[str, tuple[float | None, float | None]]:
     """job id → (mean, lowest) confidence of its succeeded pages; (None, None) before any."""
+    # Filtered on pages (job_id, status), which one index answers. Filtered on page_results.job_id,
+    # PostgreSQL with the stale statistics of a table filled minutes ago walked every succeeded
+    # page of every job (7 ms a call after 1,000 files of a bulk run, growing with each file).
     rows = session.execute(
-        select(PageResult.job_id, func.avg(PageResult.confidence), func.min(PageResult.confidence))
-        .join(Page, Page.id == PageResult.page_id)
-        .where(PageResult.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
-        .group_by(PageResult.job_id)
+        select(Page.job_id, func.avg(PageResult.confidence), func.min(PageResult.confidence))
+        .join(PageResult, PageResult.page_id == Page.id)
+        .where(Page.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
+        .group_by(Page.job_id)
     )
     found = {job_id: (None if avg is None else float(avg), None if low is None else float(low)) for job_id, avg, low in rows}
     return {j: found.get(j, (None, None)) for j in job_ids}

@@ -235,3 +235,20 @@ def test_latency_histogram_accumulates(database, tenant):
         hist = repo.stage_latencies(s)
     assert sum(n for n, _ in hist["total"].values()) == 2
     assert abs(sum(t for _, t in hist["total"].values()) - 0.6) < 1e-9
+
+
+def test_confidence_stats_count_only_each_jobs_succeeded_pages(database, tenant):
+    a, (a1, a2), _ = new_job(database, tenant)
+    b, (b1, b2), _ = new_job(database, tenant)
+    c, _, _ = new_job(database, tenant)
+    claims = {p: claim(database, p) for p in (a1, a2, b1, b2)}
+    with database.session() as s:
+        for page_id, confidence in ((a1, 0.9), (a2, 0.6), (b1, 0.5), (b2, 0.1)):
+            assert repo.store_page_result(s, claims[page_id], result(confidence=confidence))
+        # A result row whose page is no longer succeeded (canceled, say) does not count.
+        s.execute(update(Page).where(Page.id == b2).values(status="canceled"))
+    with database.session() as s:
+        stats = repo.confidence_stats(s, [a, b, c])
+    assert stats[a] == pytest.approx((0.75, 0.6))
+    assert stats[b] == pytest.approx((0.5, 0.5))
+    assert stats[c] == (None, None)
