@@ -235,6 +235,14 @@ def test_latency_histogram_accumulates(database, tenant):
         hist = repo.stage_latencies(s)
     assert sum(n for n, _ in hist["total"].values()) == 2
     assert abs(sum(t for _, t in hist["total"].values()) - 0.6) < 1e-9
+    # Many pages in one statement (a split's born-digital pages): cells shared by pages add up.
+    with database.session() as s:
+        repo._record_latencies(s, [{"total": 0.3, "render": 0.004}] * 5 + [{"total": "bad"}, {}])
+    with database.session() as s:
+        hist = repo.stage_latencies(s)
+    assert sum(n for n, _ in hist["total"].values()) == 7
+    assert sum(n for n, _ in hist["render"].values()) == 5
+    assert abs(sum(t for _, t in hist["total"].values()) - 2.1) < 1e-9
 
 
 def test_confidence_stats_count_only_each_jobs_succeeded_pages(database, tenant):
