@@ -401,9 +401,10 @@ def test_network_down_then_back(web, browser, inputs):
 
 
 def test_pages_appear_while_the_job_runs(web, browser):
-    # Pages heavy enough (12 lines each, about 0.5 s on a quiet core; one worker process)
-    # that the 1 s poll sees the job running with some pages done, on a fast machine too.
-    truth = [(EN_TEXT * 4)[i:i + 12] for i in range(0, 96, 12)]
+    # Pages heavy enough (30 lines each: 0.46 s on a quiet core of the fastest machine seen
+    # here, one worker process) that the 1 s poll sees the job running with some pages done.
+    # With 12 lines a page (0.21 s there) the whole job could end between two polls.
+    truth = [(EN_TEXT * 12)[i:i + 30] for i in range(0, 240, 30)]
     scans = [render_text_image(lines, size_px=30, width=1654, margin=80) for lines in truth]
     pdf = make_pdf([{"image": img, "dpi": 200} for img in scans])
     context = browser.new_context(viewport={"width": 1280, "height": 900})
