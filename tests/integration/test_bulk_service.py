@@ -60,7 +60,9 @@ def test_bulk_killed_halfway_and_restarted(stack, tmp_path):
     # Content unique to this test, so the server's key dedupe cannot hide a second submission.
     stamp = str(time.time_ns())
     for i in range(10):
-        lines = [f"Box {i} folder {stamp[-6:]}", EN_TEXT[i]]
+        # 12 lines a page (about 0.2 s of OCR on the fastest machine seen here): with 2 the whole
+        # run could end between two of the polls below, and the kill would land after the last submit.
+        lines = [f"Box {i} folder {stamp[-6:]}"] + (EN_TEXT * 2)[i:i + 11]
         _write(src, f"box{i % 2}/page_{i}.png", encode_png(_page(lines)))
     shas = {digest_file(p).sha256 for p in src.rglob("*.png")}
     cmd = bulk_command(stack.url, src, out, "--formats", "txt,json", "--concurrency", "3")

@@ -95,7 +95,9 @@ def test_another_tenants_job_is_not_found(stack, client, mixed_pdf):
 
 
 def test_pages_are_readable_while_the_job_runs(client):
-    img = render_text_image(EN_TEXT[:3], size_px=26, width=1000)
+    # 12 lines a page (about 0.2 s on a quiet core of the fastest machine seen here): with 3 the
+    # eight pages could all end between two rounds of this loop on two worker processes.
+    img = render_text_image(EN_TEXT[:12], size_px=26, width=1000)
     pdf = make_pdf([{"image": img, "dpi": 150}] * 8)
     job_id = submit(client, [("eight.pdf", pdf)], mode="ocr").get_json()["id"]
     seen_partial = False
