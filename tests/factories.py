@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -266,6 +268,18 @@ def encode_png(img: np.ndarray) -> bytes:
     ok, buf = cv2.imencode(".png", img)
     assert ok
     return buf.tobytes()
+
+
+def png_with_broken_pixels_behind_valid_checksums() -> bytes:
+    """A PNG whose IDAT bytes are damaged but whose chunk CRCs were recomputed: only decoding finds out."""
+    data = encode_png(np.random.default_rng(3).integers(0, 255, (120, 160), dtype=np.uint8))
+    start = data.index(b"IDAT") - 4
+    length = struct.unpack(">I", data[start:start + 4])[0]
+    body = bytearray(data[start + 8:start + 8 + length])
+    for i in range(len(body) // 3, len(body) // 3 + 40):
+        body[i] ^= 0x5A
+    chunk = struct.pack(">I", length) + b"IDAT" + bytes(body) + struct.pack(">I", zlib.crc32(b"IDAT" + bytes(body)))
+    return data[:start] + chunk + data[start + 12 + length:]
 
 
 def encode_jpeg(img: np.ndarray, quality: int = 80) -> bytes:

@@ -73,7 +73,7 @@ def install(app) -> None:
     state: dict = {}
 
     @signals.worker_init.connect(weak=False)
-    def _migrate(sender=None, **_):
+    def _at_worker_start(sender=None, **_):
         upgrade(Database.for_url(settings.database_url))
         freeze_heap()
         processes = getattr(sender, "concurrency", None) or settings.worker_concurrency

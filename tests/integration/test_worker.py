@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Page
-from tests.factories import EN_TEXT, make_pdf, render_text_image
+from tests.factories import EN_TEXT, make_pdf, png_with_broken_pixels_behind_valid_checksums, render_text_image
 from tests.integration.conftest import all_pages, wait_for_job
 from tests.service_stack import ServiceStack
 from workers.queues import Enqueuer
@@ -63,8 +63,6 @@ def test_a_page_over_its_time_limit_fails_after_three_attempts_and_the_job_goes_
 def test_a_png_damaged_behind_valid_checksums_is_accepted_then_fails_once_with_corrupt_file(strict_stack):
     # The submit check counts pages without decoding (PNG chunk CRCs): the page task's decode is what
     # finds the damage, and an input error fails the page at once (no retries) and ends the job.
-    from tests.unit.test_ingest import png_with_broken_pixels_behind_valid_checksums
-
     client = strict_stack.app().test_client()
     r = client.post("/v1/jobs", data={"file": (io.BytesIO(png_with_broken_pixels_behind_valid_checksums()), "a.png")},
                     content_type="multipart/form-data")

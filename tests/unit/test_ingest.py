@@ -19,7 +19,14 @@ from pipeline.errors import (
     UnsupportedTypeError,
 )
 from pipeline.ingest import sniff
-from tests.factories import EN_TEXT, encode_jpeg, encode_png, make_pdf, make_tiff
+from tests.factories import (
+    EN_TEXT,
+    encode_jpeg,
+    encode_png,
+    make_pdf,
+    make_tiff,
+    png_with_broken_pixels_behind_valid_checksums,
+)
 
 SMALL = np.full((60, 80), 255, np.uint8)
 
@@ -117,18 +124,6 @@ def test_a_png_that_fails_its_checksums_but_decodes_is_accepted_as_before():
         expected = doc.raster_page(1)
     with open_document(cut, decode=False) as doc:
         assert doc._decoded is not None and np.array_equal(doc.raster_page(1), expected)
-
-
-def png_with_broken_pixels_behind_valid_checksums() -> bytes:
-    """A PNG whose IDAT bytes are damaged but whose chunk CRCs were recomputed: only decoding finds out."""
-    data = encode_png(np.random.default_rng(3).integers(0, 255, (120, 160), dtype=np.uint8))
-    start = data.index(b"IDAT") - 4
-    length = struct.unpack(">I", data[start:start + 4])[0]
-    body = bytearray(data[start + 8:start + 8 + length])
-    for i in range(len(body) // 3, len(body) // 3 + 40):
-        body[i] ^= 0x5A
-    chunk = struct.pack(">I", length) + b"IDAT" + bytes(body) + struct.pack(">I", zlib.crc32(b"IDAT" + bytes(body)))
-    return data[:start] + chunk + data[start + 12 + length:]
 
 
 def test_a_png_damaged_behind_valid_checksums_fails_when_its_page_is_decoded():
