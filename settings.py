@@ -12,7 +12,7 @@ import base64
 import ipaddress
 import os
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -145,7 +145,6 @@ class Settings:
     webhook_timeout: float = 15.0  # seconds per attempt, connect to last byte
     webhook_schedule_scale: float = 1.0  # multiplies the retry schedule (tests shorten it)
     public_url: str = ""  # base of the links in webhook bodies (default http://api_host:api_port)
-    extra: dict = field(default_factory=dict, compare=False)
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
@@ -210,6 +209,3 @@ class Settings:
     def queue(self, name: str) -> str:
         """The broker queue for ``interactive``, ``bulk`` or ``webhooks``."""
         return f"{self.queue_prefix}{name}"
-
-    def names(self) -> list[str]:
-        return [f.name for f in fields(self)]
