@@ -18,7 +18,7 @@ from client.bulk_state import STATE_FILENAME, BulkState
 from client.idempotency import content_key, idempotency_key
 from client.manifest import read_manifest
 from client.source_tree import digest_file
-from tests.unit.test_client_fake_api import fake_api  # noqa: F401  (fixture)
+from tests.fake_api import fake_api  # noqa: F401  (fixture)
 
 FAST = RetryPolicy(max_attempts=4, base_delay_s=0.01, max_delay_s=1.0)
 REPO = Path(__file__).resolve().parents[2]

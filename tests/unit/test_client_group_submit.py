@@ -14,7 +14,7 @@ from client.group_submit import GroupSubmitter, GroupUnavailable
 from client.http_api import slot_error
 from client.manifest import read_manifest
 from tests.unit.test_client_bulk_run import FAST, _posts, _run, _tree
-from tests.unit.test_client_fake_api import fake_api  # noqa: F401  (fixture)
+from tests.fake_api import fake_api  # noqa: F401  (fixture)
 
 
 def _in_threads(submitter, n: int, start_gap_s: float = 0.0) -> list:

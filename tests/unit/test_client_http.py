@@ -19,7 +19,7 @@ from client import (
     WaitTimeout,
 )
 from client.retry import parse_retry_after
-from tests.unit.test_client_fake_api import fake_api  # noqa: F401  (fixture)
+from tests.fake_api import fake_api  # noqa: F401  (fixture)
 
 FAST = RetryPolicy(max_attempts=4, base_delay_s=0.01, max_delay_s=2.0)
 

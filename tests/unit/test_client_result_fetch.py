@@ -1,5 +1,5 @@
 """``ResultFetcher`` and ``Client.results``: the bulk command's text downloads go out in groups
-(``GET /v1/results``), against the fake API of test_client_fake_api.py."""
+(``GET /v1/results``), against the fake API of tests/fake_api.py."""
 from __future__ import annotations
 
 import threading
@@ -13,9 +13,7 @@ from client.bulk import BulkOptions, BulkRunner
 from client.errors import Conflict, NotFound, ServiceUnavailable
 from client.manifest import read_manifest
 from client.result_fetch import ResultFetcher, ResultsUnavailable
-from tests.unit import test_client_fake_api
-
-fake_api = test_client_fake_api.fake_api  # the fixture
+from tests.fake_api import fake_api  # noqa: F401  (fixture)
 
 FAST = RetryPolicy(max_attempts=2, base_delay_s=0.01, max_delay_s=0.05)
 
