@@ -17,24 +17,37 @@ formats read the page results alone. Per-page provenance (source sha256,
 page number, source, DPI, rotation, deskew angle, model names and hashes)
 goes where each format has room: ``provenance`` per page in JSON, ``x_``
 title properties in hOCR, one ``OCRProcessing`` per page in ALTO, and
-``/PieceInfo`` per page in the PDF. Module map: ``plain_text``,
-``json_tree``, ``hocr``, ``alto``, ``searchable_pdf`` (+ ``pdf_text_layer``
-for the invisible text), ``bundle`` (ZIP), ``provenance``, ``geometry``,
-``xml_text``.
+``/PieceInfo`` per page in the PDF.
+
+This module is the one face: the formats, their media types, ``txt`` and
+``json`` (views of the result tree with no layout of their own) and the ZIP
+of one-file-per-document formats. The layout formats have their own modules
+(``hocr``, ``alto``, ``searchable_pdf`` with ``pdf_text_layer`` for the
+invisible text); ``document`` holds what every format is built from, and
+``geometry`` the box arithmetic the layout formats share.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
+import json
+import re
+import zipfile
+from collections.abc import Callable, Iterable
 
-from pipeline.export.alto import alto_documents
-from pipeline.export.document import ExportDocument, ExportSourceMissingError, UnknownFormatError
+from pipeline.export.alto import alto_document
+from pipeline.export.document import (
+    SOFTWARE_NAME,
+    ExportDocument,
+    ExportSourceMissingError,
+    UnknownFormatError,
+    page_provenance,
+)
 from pipeline.export.hocr import hocr_document
-from pipeline.export.json_tree import json_documents
-from pipeline.export.plain_text import join_page_texts, text_documents
-from pipeline.export.searchable_pdf import pdf_documents
+from pipeline.export.searchable_pdf import pdf_document
 
 __all__ = [
     "FORMATS",
+    "ZIP_MEDIA_TYPE",
     "ExportDocument",
     "ExportSourceMissingError",
     "UnknownFormatError",
@@ -51,16 +64,69 @@ FORMATS: dict[str, str] = {
     "pdf": "application/pdf",
 }
 ZIP_MEDIA_TYPE = "application/zip"
-# Formats that hold exactly one document per file.
-_ONE_DOCUMENT_PER_FILE = {"alto", "pdf"}
+JSON_SCHEMA = "docpipe.export.v1"
+FORM_FEED = "\f"
+_UNSAFE_ENTRY = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
-_WRITERS: dict[str, Callable[[list[ExportDocument]], bytes]] = {
-    "txt": text_documents,
-    "json": json_documents,
+
+def join_page_texts(texts: Iterable[str]) -> bytes:
+    """The txt export from the pages' texts alone, in order (the API needs nothing else for it)."""
+    return FORM_FEED.join(texts).encode("utf-8")
+
+
+def _text_documents(documents: list[ExportDocument]) -> bytes:
+    return join_page_texts(page.text for doc in documents for page in doc.pages)
+
+
+def _json_tree(documents: list[ExportDocument]) -> dict:
+    """The full result tree, documents → pages → lines → words, each page with its provenance."""
+    return {
+        "schema": JSON_SCHEMA,
+        "software": SOFTWARE_NAME,
+        "documents": [
+            {
+                "filename": doc.filename,
+                "sha256": doc.sha256,
+                "kind": doc.kind,
+                "pages": [{**page.to_dict(), "provenance": page_provenance(doc, page)} for page in doc.pages],
+            }
+            for doc in documents
+        ],
+    }
+
+
+def _json_documents(documents: list[ExportDocument]) -> bytes:
+    return json.dumps(_json_tree(documents), ensure_ascii=False).encode("utf-8")
+
+
+# Formats whose one file holds every document.
+_ALL_IN_ONE: dict[str, Callable[[list[ExportDocument]], bytes]] = {
+    "txt": _text_documents,
+    "json": _json_documents,
     "hocr": hocr_document,
-    "alto": alto_documents,
-    "pdf": pdf_documents,
 }
+# Formats that hold exactly one document per file: the entry suffix in a ZIP, and the writer.
+_ONE_PER_FILE: dict[str, tuple[str, Callable[[ExportDocument], bytes]]] = {
+    "alto": (".alto.xml", alto_document),
+    "pdf": (".pdf", pdf_document),
+}
+
+
+def _zip_entry_name(index: int, doc: ExportDocument, suffix: str) -> str:
+    """``<n>-<filename><suffix>``: numbered so equal filenames never collide,
+    stripped of path parts so an entry cannot escape the folder it is
+    unpacked into."""
+    base = doc.filename.replace("\\", "/").rsplit("/", 1)[-1]
+    base = _UNSAFE_ENTRY.sub("_", base).strip(" .") or "document"
+    return f"{index:04d}-{base}{suffix}"
+
+
+def _zip_per_document(documents: list[ExportDocument], suffix: str, render) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for index, doc in enumerate(documents, start=1):
+            zf.writestr(_zip_entry_name(index, doc, suffix), render(doc))
+    return buf.getvalue()
 
 
 def _check_format(fmt: str) -> None:
@@ -74,7 +140,7 @@ def _check_format(fmt: str) -> None:
 def media_type(fmt: str, document_count: int = 1) -> str:
     """The media type of ``export(fmt, documents)`` for that many documents."""
     _check_format(fmt)
-    if fmt in _ONE_DOCUMENT_PER_FILE and document_count > 1:
+    if fmt in _ONE_PER_FILE and document_count > 1:
         return ZIP_MEDIA_TYPE
     return FORMATS[fmt]
 
@@ -87,4 +153,10 @@ def export(fmt: str, documents: list[ExportDocument]) -> bytes:
     ``data`` does not carry.
     """
     _check_format(fmt)
-    return _WRITERS[fmt](list(documents))
+    documents = list(documents)
+    if fmt in _ALL_IN_ONE:
+        return _ALL_IN_ONE[fmt](documents)
+    suffix, render = _ONE_PER_FILE[fmt]
+    if len(documents) == 1:
+        return render(documents[0])
+    return _zip_per_document(documents, suffix, render)

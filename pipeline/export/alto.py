@@ -1,6 +1,6 @@
 """ALTO XML v4: Description, then Layout/Page/PrintSpace/TextBlock/TextLine/String.
 
-One file per document (several documents: a ZIP, see ``bundle``). Units are
+One file per document (several documents: a ZIP, see the package's ``export``). Units are
 pixels of the page as rendered at its DPI. Each page points (``PROCESSING``)
 to its own ``OCRProcessing`` entry, which records how that page was read:
 DPI, rotation and deskew angle as the pre-processing step; source (OCR or
@@ -13,17 +13,13 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pipeline.export.bundle import one_or_zip
-from pipeline.export.document import ExportDocument
-from pipeline.export.geometry import blocks, int_box, reading_angle, union
-from pipeline.export.provenance import SOFTWARE_NAME, models_label, page_provenance
-from pipeline.export.xml_text import xml_text
+from pipeline.export.document import SOFTWARE_NAME, ExportDocument, models_label, page_provenance, xml_text
+from pipeline.export.geometry import LEVEL_TOLERANCE_DEG, blocks, int_box, reading_angle, union
 from pipeline.result import PageResult, Word
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{ALTO_NS} http://www.loc.gov/standards/alto/v4/alto-4-2.xsd"
-MIN_ANGLE = 0.5  # degrees; straighter blocks get no ROTATION
 
 
 def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs) -> etree._Element:
@@ -87,7 +83,7 @@ def _write_page(layout: etree._Element, page: PageResult) -> None:
                        **_geometry(union(ln.box for ln in block)))
         angles = sorted(reading_angle(ln, rotation) for ln in block)
         angle = angles[len(angles) // 2]
-        if abs(angle) >= MIN_ANGLE:
+        if abs(angle) >= LEVEL_TOLERANCE_DEG:
             block_el.set("ROTATION", f"{angle:.1f}")
         for line in block:
             n_line += 1
@@ -115,7 +111,3 @@ def alto_tree(doc: ExportDocument) -> etree._Element:
 
 def alto_document(doc: ExportDocument) -> bytes:
     return etree.tostring(alto_tree(doc), xml_declaration=True, encoding="UTF-8", pretty_print=True)
-
-
-def alto_documents(documents: list[ExportDocument]) -> bytes:
-    return one_or_zip(documents, ".alto.xml", alto_document)

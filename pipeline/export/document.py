@@ -1,12 +1,15 @@
-"""What an export is built from, and the errors an export can raise."""
+"""What an export is built from, how each of its pages was read, and the errors an export can raise."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.errors import PipelineError
 from pipeline.result import PageResult
 
 KINDS = ("pdf", "tiff", "png", "jpeg", "bmp", "webp")
+SOFTWARE_NAME = "docpipe"
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class UnknownFormatError(PipelineError, ValueError):
@@ -30,3 +33,33 @@ class ExportDocument:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown document kind {self.kind!r}; use one of {', '.join(KINDS)}")
+
+
+def page_provenance(doc: ExportDocument, page: PageResult) -> dict:
+    """How ``page`` was read, in one shape every format writes from."""
+    pre = page.preprocessing
+    return {
+        "source_sha256": doc.sha256,
+        "filename": doc.filename,
+        "page_no": page.page_no,
+        "source": page.source,
+        "dpi": page.dpi,
+        "rotation": int(pre.get("rotation", 0) or 0),
+        "deskew_angle": float(pre.get("deskew_angle", 0.0) or 0.0),
+        "models": dict(page.models),
+    }
+
+
+def models_label(models: dict[str, str]) -> str:
+    """``name:sha256`` pairs, space-separated, stable order."""
+    return " ".join(f"{name}:{digest}" for name, digest in sorted(models.items()))
+
+
+def xml_text(text: str) -> str:
+    """A document's text as XML 1.0 takes it (for hOCR and ALTO).
+
+    PDF text layers in particular carry stray control characters (form feeds,
+    NULs, private escape codes), which XML forbids and lxml refuses outright;
+    they become spaces, so character positions stay where they were.
+    """
+    return _NOT_XML.sub(" ", text)

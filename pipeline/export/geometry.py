@@ -1,10 +1,13 @@
-"""Box arithmetic shared by the XML exports (boxes are [x0, y0, x1, y1])."""
+"""Box arithmetic shared by hOCR, ALTO and the PDF text layer (boxes are [x0, y0, x1, y1])."""
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
 
 from pipeline.result import Line
+
+# Degrees: a line (or block) closer than this to the horizontal is written level.
+LEVEL_TOLERANCE_DEG = 0.5
 
 
 def int_box(box: list[float]) -> tuple[int, int, int, int]:

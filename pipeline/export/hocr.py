@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pipeline.export.document import ExportDocument
-from pipeline.export.geometry import blocks, int_box, reading_angle, union
-from pipeline.export.provenance import SOFTWARE_NAME, models_label, page_provenance
-from pipeline.export.xml_text import xml_text
+from pipeline.export.document import SOFTWARE_NAME, ExportDocument, models_label, page_provenance, xml_text
+from pipeline.export.geometry import LEVEL_TOLERANCE_DEG, blocks, int_box, reading_angle, union
 from pipeline.result import Line, PageResult, Word
 
 XHTML = "http://www.w3.org/1999/xhtml"
 CAPABILITIES = "ocr_page ocr_carea ocr_line ocrx_word ocrp_wconf"
-MIN_ANGLE = 0.5  # degrees; straighter lines get no textangle
 _DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
     '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
@@ -88,7 +85,7 @@ def _write_page(body: etree._Element, doc_no: int, doc: ExportDocument, page: Pa
             n_line += 1
             title = f"{_bbox(line.box)}; x_wconf {_wconf(line.confidence)}"
             angle = reading_angle(line, rotation)
-            if abs(angle) >= MIN_ANGLE:
+            if abs(angle) >= LEVEL_TOLERANCE_DEG:
                 title += f"; textangle {angle:.1f}"
             span = _el(area, "span", **{"class": "ocr_line", "id": f"line_{pid}_{n_line}", "title": title})
             words = _line_words(line)

@@ -29,7 +29,7 @@ from functools import lru_cache
 
 import pymupdf
 
-from pipeline.export.geometry import reading_quad
+from pipeline.export.geometry import LEVEL_TOLERANCE_DEG, reading_quad
 from pipeline.result import Line, PageResult
 
 # MuPDF's built-in Droid Sans Fallback: Latin, Greek, Cyrillic and CJK in one
@@ -37,7 +37,6 @@ from pipeline.result import Line, PageResult
 # save, so a page costs kilobytes, not the font's 1.7 MB.
 _FONT_NAME = "cjk"
 _FONT_RESOURCE = "DpOcr"
-_MIN_TILT_DEG = 0.5
 
 
 @lru_cache(maxsize=1)
@@ -141,7 +140,7 @@ def line_operators(line: Line, sx: float, sy: float, page_height: float, rotatio
     (ax, ay), (bx, by), _, (dx, dy) = ((x * sx, y * sy) for x, y in reading_quad(line, rotation))
     angle = math.degrees(math.atan2(by - ay, bx - ax))
     width, height = math.hypot(bx - ax, by - ay), math.hypot(dx - ax, dy - ay)
-    if abs(angle) < _MIN_TILT_DEG or width <= 0 or height <= 0:
+    if abs(angle) < LEVEL_TOLERANCE_DEG or width <= 0 or height <= 0:
         words = _word_runs(line, sx, sy, page_height)
         if words:
             return [words]

@@ -19,10 +19,14 @@ import pymupdf
 from PIL import Image, ImageOps, ImageSequence
 
 from pipeline.errors import CorruptFileError
-from pipeline.export.bundle import one_or_zip
-from pipeline.export.document import ExportDocument, ExportSourceMissingError
+from pipeline.export.document import (
+    SOFTWARE_NAME,
+    ExportDocument,
+    ExportSourceMissingError,
+    models_label,
+    page_provenance,
+)
 from pipeline.export.pdf_text_layer import text_layer_pdf
-from pipeline.export.provenance import SOFTWARE_NAME, models_label, page_provenance
 from pipeline.result import PageResult
 
 _DEFAULT_IMAGE_DPI = 200
@@ -150,7 +154,3 @@ def pdf_document(source: ExportDocument) -> bytes:
         return doc.tobytes(garbage=3, deflate=True)
     finally:
         doc.close()
-
-
-def pdf_documents(documents: list[ExportDocument]) -> bytes:
-    return one_or_zip(documents, ".pdf", pdf_document)
