@@ -25,6 +25,8 @@ STATE_FILENAME = ".docpipe-bulk.sqlite"
 
 # Outcomes worth another attempt under --retry-failed.
 RETRYABLE_JOB_STATUSES = frozenset({"failed", "partial", "canceled"})
+# Outcomes that have results to download.
+DOWNLOADABLE_STATUSES = frozenset({"succeeded", "partial"})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -218,6 +220,18 @@ class BulkState:
             pages_below=pages_below,
             error_code=error_code,
             error_message=error_message,
+        )
+
+    def mark_lost(self, job: JobRow) -> None:
+        """The job was deleted on the server: failed, so --retry-failed submits the file again."""
+        self.mark_finished(
+            job.idempotency_key,
+            job_status="failed",
+            pages=job.pages,
+            mean_confidence=job.mean_confidence,
+            pages_below=job.pages_below,
+            error_code="job_not_found",
+            error_message=f"Job {job.job_id} no longer exists on the server.",
         )
 
     def mark_done(self, key: str) -> None:

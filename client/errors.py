@@ -120,6 +120,12 @@ class WaitTimeout(ClientError):
     code = "timeout"
 
 
+class BulkInterrupted(ClientError):
+    """The bulk run was stopped while this file's job was in flight; the job keeps running on the server."""
+
+    code = "interrupted"
+
+
 class WebhookVerificationError(ClientError):
     """A webhook's signature headers are missing, stale or do not match its body."""
 

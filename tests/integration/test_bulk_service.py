@@ -152,7 +152,7 @@ def test_bulk_text_outputs_are_the_single_downloads_fetched_in_groups(stack, tmp
         runner = BulkRunner(client, options)
         summary = runner.run()
         assert summary.ok and summary.by_status == {"succeeded": 6}, summary.line()
-        groups = runner._fetcher.groups_sent
+        groups = runner.writer.fetcher.groups_sent
         assert sum(n for _, n in groups) == 6 * len(formats)
         assert len(groups) < 6 * len(formats) and max(n for _, n in groups) > 1, groups
         for row in read_manifest(out / "manifest.csv"):

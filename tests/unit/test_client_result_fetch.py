@@ -126,7 +126,7 @@ def test_bulk_fetches_text_results_in_groups_and_pdf_alone(fake_api, tmp_path):
     assert set(fake_api.downloads.values()) == {1} and len(fake_api.downloads) == 24
     singles = [r[1] for r in fake_api.requests if r[1].endswith("/result")]
     assert len(singles) == 8  # pdf only
-    assert sum(n for _, n in runner._fetcher.groups_sent) == 16 and len(runner._fetcher.groups_sent) < 16
+    assert sum(n for _, n in runner.writer.fetcher.groups_sent) == 16 and len(runner.writer.fetcher.groups_sent) < 16
     for job in fake_api.jobs.values():
         name = job.filename
         assert (out / "d" / f"{name}.txt").read_bytes() == f"txt:{job.sha256}".encode()
