@@ -258,8 +258,8 @@ def main(argv=None) -> int:
         bare = bare_two_processes(root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
         print(f"two bare pipeline processes (no service):     {bare:8.1f} s wall", flush=True)
         run = bulk_run(root, Path(tmp) / "stack", args.backend, args.concurrency, args.formats)
-        # The machine's speed drifts (±10 % over minutes here): the sum again, after the bulk run,
-        # shows how far, and the ratio uses the mean of the two.
+        # The machine's speed drifts over minutes (bench/BULK_RESULTS.md): the sum again, after the
+        # bulk run, shows how far, and the ratio uses the mean of the two.
         again = pipeline_sum(root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
         print(f"sum again, after the bulk run:                 {again['sum_s']:8.1f} s "
               f"({100 * (again['sum_s'] / alone['sum_s'] - 1):+.1f} % drift)", flush=True)

@@ -11,9 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# The baseline gets its best setting: on five of our Chinese pages (which mix in
-# Latin and digits) chi_sim alone read 2.61 % CER at 3.3 CPU s/page, chi_sim+eng
-# 3.78 % at 4.2 s — adding eng made Tesseract worse and slower.
+# The baseline gets its best setting: on our Chinese pages (which mix in Latin and
+# digits) adding eng to chi_sim made Tesseract worse and slower (bench/RESULTS.md).
 LANGS = {"en": "eng", "zh": "chi_sim"}
 
 

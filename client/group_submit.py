@@ -1,14 +1,14 @@
 """``GroupSubmitter``: the bulk command's threads hand it their file; it sends what arrived together in one request.
 
-Each submit cost the API a request of its own (about 20 ms of CPU, three
-transactions, a job view) and a broker message; on a two-core machine that
-per-file overhead was the bulk path's main cost. The submitter gathers files
-for a short window (or until ``max_files`` or ``max_bytes`` are waiting) and
-sends them with one ``send`` call (``Client.submit_group`` through the bulk
-runner), then hands each thread its own slot: its job, or the typed error a
-single submit of that file would have raised. A whole-request error reaches
-every thread of the group; ``GroupUnavailable`` tells them to submit alone.
-The waiting and sending are ``Coalescer``'s (client/coalesce.py).
+Each submit cost the API a request of its own (three transactions, a job view)
+and a broker message; on a two-core machine that per-file overhead was the
+bulk path's main cost. The submitter gathers files for a short window (or
+until ``max_files`` or ``max_bytes`` are waiting) and sends them with one
+``send`` call (``Client.submit_group`` through the bulk runner), then hands
+each thread its own slot: its job, or the typed error a single submit of that
+file would have raised. A whole-request error reaches every thread of the
+group; ``GroupUnavailable`` tells them to submit alone. The waiting and
+sending are ``Coalescer``'s (client/coalesce.py).
 """
 from __future__ import annotations
 

@@ -134,9 +134,9 @@ class Client:
         """Poll until the job is terminal and return its view; raise ``WaitTimeout`` after ``timeout`` s."""
         deadline = None if timeout is None else time.monotonic() + timeout
         # Small jobs often end within a fraction of a second, while the server's hint is
-        # 1-2 s: waiting that long from the start capped a bulk run at about `concurrency`
-        # jobs per second (measured: workers idle two thirds of the time). So the first
-        # polls come quickly and double until they reach the server's pace.
+        # a second or two: waiting that long from the start capped a bulk run at about
+        # `concurrency` jobs per second and left the workers idle. So the first polls
+        # come quickly and double until they reach the server's pace.
         ramp = FIRST_POLL_S
         while True:
             response = self._request("GET", f"v1/jobs/{job_id}")

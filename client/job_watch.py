@@ -1,7 +1,7 @@
 """``JobWatcher``: one thread reads every job in flight in one request and wakes whoever waits for it.
 
 The bulk command keeps many jobs in flight. Polling each one on its own cost
-the API about four requests per job before it ended (most jobs of an archive
+the API several requests per job before it ended (most jobs of an archive
 end in a fraction of a second), and on a two-core machine those requests
 took CPU from the workers. The watcher asks ``GET /v1/jobs?ids=…`` for all of
 them at a fixed pace instead: a few requests a second however many jobs are

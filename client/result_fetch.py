@@ -2,14 +2,14 @@
 together in one request.
 
 Each single download (``GET /v1/jobs/{id}/result``) cost the API a request of
-its own; in the bulk run they were about a third of the API's time. The
-fetcher gathers (job, format) asks for a short window (or until ``max_jobs``
-of one format are waiting) and sends them with one ``send(job_ids, format)``
-call per format (``Client.results``: ``GET /v1/results?ids=&format=``), then
-hands each thread its own bytes, or the typed error of its slot (``NotFound``
-for a deleted job, as the single download would raise). A whole-request error
-reaches every thread of the group; ``ResultsUnavailable`` tells them to
-download alone. The waiting and sending are ``Coalescer``'s (client/coalesce.py).
+its own, a large share of its time in a bulk run. The fetcher gathers (job,
+format) asks for a short window (or until ``max_jobs`` of one format are
+waiting) and sends them with one ``send(job_ids, format)`` call per format
+(``Client.results``: ``GET /v1/results?ids=&format=``), then hands each thread
+its own bytes, or the typed error of its slot (``NotFound`` for a deleted job,
+as the single download would raise). A whole-request error reaches every
+thread of the group; ``ResultsUnavailable`` tells them to download alone. The
+waiting and sending are ``Coalescer``'s (client/coalesce.py).
 """
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ XObject, so the original page's own content and fonts are never rewritten.
 Each line is one ``Tj`` in the font's glyph ids (one per word when the
 engine gave word boxes), sized so ascender to descender spans the box
 height and stretched (``Tz``) to the box width, so selection and search
-highlights cover the text as printed. Writing the operators
-directly, instead of one PyMuPDF TextWriter per line, keeps a page to one
-content stream and one font resource (about 10× faster on full pages).
+highlights cover the text as printed. The operators are written
+directly, not through one PyMuPDF TextWriter per line, so a page keeps one
+content stream and one font resource, which is much faster on full pages.
 
 Geometry: a page's boxes are pixels of the page as rendered at ``dpi``,
 before any rotation or deskew the engine applied internally (the contract
