@@ -12,7 +12,7 @@ import pytest
 from pipeline import export
 from pipeline.result import Line, PageResult
 from tests.factories import _pil_font, cer, encode_jpeg, encode_png, make_pdf, make_tiff, render_text_image
-from tests.unit.test_export_samples import english_line, mixed_document, page
+from tests.export_samples import english_line, mixed_document, page
 
 EN = ["Invoice 2024-0417 issued by Northwind Supply Ltd.", "Payment terms: net 30 days from the invoice date."]
 ZH = ["采购合同编号：HT-2024-0315。", "甲方：上海明远科技有限公司"]

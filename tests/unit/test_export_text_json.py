@@ -4,7 +4,7 @@ import pytest
 
 from pipeline import export
 from pipeline.result import PageResult
-from tests.unit.test_export_samples import english_line, mixed_document, page
+from tests.export_samples import english_line, mixed_document, page
 
 
 def test_txt_separates_pages_and_documents_with_form_feeds():

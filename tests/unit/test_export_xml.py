@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from pipeline import export
-from tests.unit.test_export_samples import chinese_line, english_line, mixed_document, page
+from tests.export_samples import chinese_line, english_line, mixed_document, page
 
 XHTML = {"h": "http://www.w3.org/1999/xhtml"}
 ALTO = {"a": "http://www.loc.gov/standards/alto/ns-v4#"}
