@@ -64,17 +64,21 @@ def spans_of(pages: list[PageResult]) -> list[Span]:
 
 def _join_spaced_labels(spans: list[Span]) -> list[Span]:
     """Forms space a label's characters apart (``名        称``), and OCR then reads the pieces as
-    separate lines: join neighbours on one row when a label runs across the join."""
-    out: list[Span] = []
-    for s in sorted(spans, key=lambda s: (s.page, round(s.box[1] / s.height), s.box[0])):
-        prev = out[-1] if out else None
-        if prev is not None and same_row(prev, s) and s.box[0] >= prev.box[2] - 0.5 * s.height:
-            joined = prev.text + s.text
-            if any(start < len(prev.text) < end for _, start, end in label_hits(joined)):
-                out[-1] = Span(joined, [prev.box[0], min(prev.box[1], s.box[1]), s.box[2], max(prev.box[3], s.box[3])],
-                               min(prev.confidence, s.confidence), s.page, s.source)
+    separate lines: join a line with its right neighbour on the row when a label runs across the join."""
+    out = list(spans)
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(out):
+            right = [b for b in out if b is not a and same_row(a, b) and b.box[0] >= a.box[2] - 0.5 * a.height]
+            b = min(right, key=lambda b: b.box[0], default=None)
+            if b is None or not any(start < len(a.text) < end for _, start, end in label_hits(a.text + b.text)):
                 continue
-        out.append(s)
+            out[i] = Span(a.text + b.text, [a.box[0], min(a.box[1], b.box[1]), b.box[2], max(a.box[3], b.box[3])],
+                          min(a.confidence, b.confidence), a.page, a.source)
+            out.remove(b)
+            merged = True
+            break
     return out
 
 
