@@ -93,15 +93,26 @@ def read_party(marker: LabelHit, spans: list[Span], others: list[LabelHit]) -> P
                 break
     address = _labelled(block, spans, "party_address", lambda t: t if len(t) > 3 else None)
     if address is None and name is not None:
-        used = {id(name.span)} | ({id(tax[1].span)} if tax else set())
-        rest = [s for s in block if id(s) not in used and s is not marker.span and s.box[1] > name.span.box[1]
-                and not label_hits(s.text) and not find_tax_id(s.text)]
-        if rest:
-            first = rest[0]
-            address = Candidate(", ".join(s.text.strip() for s in rest[:2]), first,
-                                [min(s.box[0] for s in rest[:2]), first.box[1],
-                                 max(s.box[2] for s in rest[:2]), max(s.box[3] for s in rest[:2])], 0.8)
+        address = _address_under(name, block)
     return PartyReading(name, tax, address)
+
+
+def _address_under(name: Candidate, block: list[Span]) -> Candidate | None:
+    """The lines set right under the name, flush with it, up to the first labelled or tax-id line."""
+    lines, last = [], name.span
+    for s in sorted(block, key=lambda s: s.box[1]):
+        if s.box[1] <= last.box[1] or abs(s.box[0] - name.span.box[0]) > last.height:
+            continue
+        if s.box[1] - last.box[3] > 0.8 * last.height or label_hits(s.text) or find_tax_id(s.text):
+            break
+        lines.append(s)
+        last = s
+        if len(lines) == 2:
+            break
+    if not lines:
+        return None
+    box = [min(s.box[0] for s in lines), lines[0].box[1], max(s.box[2] for s in lines), lines[-1].box[3]]
+    return Candidate(", ".join(s.text.strip() for s in lines), lines[0], box, 0.8)
 
 
 def _labelled(block: list[Span], spans: list[Span], field: str, parse) -> Candidate | None:
