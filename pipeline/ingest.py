@@ -183,7 +183,10 @@ def _open_pdf(doc: Document) -> None:
     doc.pdf = pdf
     if pdf.needs_pass:
         raise EncryptedPdfError("the PDF is password-protected; remove the password and send it again")
-    count = pdf.page_count
+    try:
+        count = pdf.page_count
+    except Exception as exc:  # MuPDF raises a bare RuntimeError for a page tree whose count lies
+        raise CorruptFileError(f"the PDF's page tree is invalid: {exc}") from exc
     if count < 1:
         raise CorruptFileError("the PDF has no pages")
     if count > doc.limits.max_pages:
