@@ -23,6 +23,7 @@ from pipeline.errors import (
     TooManyPagesError,
     UnsupportedTypeError,
 )
+from pipeline.ofd import is_ofd, ofd_to_pdf
 from pipeline.options import Limits
 from pipeline.pages import parse_page_spec
 
@@ -30,7 +31,7 @@ from pipeline.pages import parse_page_spec
 # TOOLS.mupdf_warnings() instead. Process-wide, set once at import.
 pymupdf.TOOLS.mupdf_display_errors(False)
 
-KINDS = ("pdf", "tiff", "png", "jpeg", "bmp", "webp")
+KINDS = ("pdf", "ofd", "tiff", "png", "jpeg", "bmp", "webp")
 
 
 def sniff(data: bytes) -> str | None:
@@ -49,6 +50,8 @@ def sniff(data: bytes) -> str | None:
     # PDF readers accept junk before the header; so do we, within 1 KiB.
     if b"%PDF-" in data[:1024]:
         return "pdf"
+    if is_ofd(data):
+        return "ofd"
     return None
 
 
@@ -61,6 +64,7 @@ class Document:
     def __init__(self, data: bytes, kind: str, limits: Limits):
         self.data = data
         self.kind = kind
+        self.source_kind = kind  # what was sent: "ofd" is read through the PDF it is turned into
         self.limits = limits
         self.pdf: pymupdf.Document | None = None
         self._image: Image.Image | None = None
@@ -150,12 +154,17 @@ def open_document(data: bytes, limits: Limits = Limits(), *, decode: bool = True
     kind = sniff(data)
     if kind is None:
         raise UnsupportedTypeError(
-            "unsupported file type; send a PDF, TIFF, PNG, JPEG, BMP or WebP file",
+            "unsupported file type; send a PDF, OFD, TIFF, PNG, JPEG, BMP or WebP file",
             details={"supported": list(KINDS)},
         )
-    doc = Document(data, kind, limits)
+    if kind == "ofd":
+        pdf, _ = ofd_to_pdf(data, limits.max_pages)
+        doc = Document(pdf, "pdf", limits)
+        doc.source_kind = "ofd"
+    else:
+        doc = Document(data, kind, limits)
     try:
-        if kind == "pdf":
+        if doc.kind == "pdf":
             _open_pdf(doc)
         else:
             _open_raster(doc, decode)
@@ -174,7 +183,10 @@ def _open_pdf(doc: Document) -> None:
     doc.pdf = pdf
     if pdf.needs_pass:
         raise EncryptedPdfError("the PDF is password-protected; remove the password and send it again")
-    count = pdf.page_count
+    try:
+        count = pdf.page_count
+    except Exception as exc:  # MuPDF raises a bare RuntimeError for a page tree whose count lies
+        raise CorruptFileError(f"the PDF's page tree is invalid: {exc}") from exc
     if count < 1:
         raise CorruptFileError("the PDF has no pages")
     if count > doc.limits.max_pages:

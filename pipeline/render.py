@@ -36,6 +36,20 @@ def fitting_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) ->
     return min(dpi, best)
 
 
+# MuPDF draws what it can of a damaged page and only warns: these warnings mean part of the
+# page's content was never drawn (a truncated file, a missing object), so the page must not
+# pass for a blank or complete one.
+_CONTENT_LOST = ("cannot load content stream", "object is not a stream", "premature end of data",
+                 "cannot find object", "unexpected end of", "read error", "zlib error", "jpeg error")
+
+
+def _check_content_read(page_no: int, warnings: str) -> None:
+    lost = [w for w in warnings.splitlines() if any(k in w.lower() for k in _CONTENT_LOST)]
+    if lost:
+        raise CorruptFileError(f"page {page_no} is damaged: part of its content cannot be read ({lost[0]})",
+                               details={"mupdf": lost[:5]})
+
+
 def render_page(doc: Document, page_no: int, dpi: int) -> RenderedPage:
     if doc.kind != "pdf":
         image = doc.raster_page(page_no)
@@ -49,8 +63,12 @@ def render_page(doc: Document, page_no: int, dpi: int) -> RenderedPage:
             f"it exceeds the {doc.limits.max_pixels / 1e6:.0f} MP limit",
             details={"width_pt": rect.width, "height_pt": rect.height},
         )
+    pymupdf.TOOLS.reset_mupdf_warnings()
     try:
         pix = page.get_pixmap(dpi=use_dpi, colorspace=pymupdf.csGRAY, alpha=False)
+        _check_content_read(page_no, pymupdf.TOOLS.mupdf_warnings())
+    except CorruptFileError:
+        raise
     except Exception as exc:
         raise CorruptFileError(f"page {page_no} cannot be rendered: {exc}") from exc
     finally:

@@ -1,0 +1,114 @@
+"""The words invoices print before their values, in Chinese, English, German, French and Dutch.
+
+Each field has a list of labels, most specific first: "Total excl. VAT"
+must be tried before "Total". Chinese forms often space their labels
+(``名 称``), so white space may stand between the characters of a Chinese label.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+LABELS: dict[str, tuple[str, ...]] = {
+    "invoice_number": (
+        "发票号码", "invoice number", "invoice no", "invoice #", "invoice nr", "rechnungsnummer", "rechnung nr",
+        "rechnungs-nr", "numéro de facture", "facture n°", "facture no", "n° de facture", "factuurnummer",
+        "factuur nr", "receipt no", "receipt number", "credit note no", "gutschrift nr", "invoice",
+    ),
+    "invoice_code": ("发票代码",),
+    "issue_date": (
+        "开票日期", "invoice date", "date of issue", "issue date", "rechnungsdatum", "ausstellungsdatum",
+        "date de facture", "date d'émission", "date de la facture", "factuurdatum", "datum", "date",
+    ),
+    "due_date": (
+        "due date", "payment due", "pay by", "fällig am", "fälligkeitsdatum", "zahlbar bis", "date d'échéance",
+        "échéance", "vervaldatum", "uiterste betaaldatum",
+    ),
+    "purchase_order": (
+        "purchase order", "po number", "po no", "order number", "bestellnummer", "ihre bestellung",
+        "bon de commande", "n° de commande", "bestelnummer", "订单号",
+    ),
+    "payment_terms": ("payment terms", "terms", "zahlungsbedingungen", "conditions de paiement", "betalingsvoorwaarden"),
+    "net_amount": (
+        "total excl. vat", "total excluding vat", "total excl vat", "net amount", "net total", "subtotal", "sub-total",
+        "amount excl", "nettobetrag", "summe netto", "zwischensumme", "netto", "total ht", "montant ht", "sous-total",
+        "totaal excl. btw", "subtotaal", "bedrag excl", "合计",
+    ),
+    "tax_amount": (
+        "total vat", "vat amount", "tax amount", "sales tax", "vat", "tax", "mwst", "umsatzsteuer", "ust", "montant tva",
+        "tva", "btw-bedrag", "btw", "税额",
+    ),
+    "total_amount": (
+        "价税合计", "total amount due", "amount due", "total due", "balance due", "grand total", "invoice total",
+        "total incl. vat", "total including vat", "gesamtbetrag", "rechnungsbetrag", "endbetrag", "gesamtsumme",
+        "total ttc", "net à payer", "montant ttc", "totaal incl. btw", "te betalen", "totaalbedrag", "totaal",
+        "total", "summe",
+    ),
+    "total_amount_in_words": ("大写",),
+    "tax_rate": ("税率", "vat rate", "tax rate", "mwst-satz", "steuersatz", "taux de tva", "btw-tarief"),
+    "iban": ("iban",),
+    "bank_account": ("开户行及账号", "银行账号", "account number", "account no", "kontonummer", "numéro de compte", "rekeningnummer"),
+    "check_code": ("校验码",),
+    # Party labels: the value is the name; the block under it holds address and tax id.
+    "seller": (
+        "销售方", "销货单位", "seller", "supplier", "vendor", "from", "lieferant", "verkäufer", "rechnungssteller",
+        "fournisseur", "vendeur", "leverancier", "verkoper",
+    ),
+    "buyer": (
+        "购买方", "购货单位", "bill to", "billed to", "invoice to", "sold to", "customer", "buyer", "client",
+        "rechnungsempfänger", "kunde", "käufer", "facturé à", "acheteur", "klant", "koper", "factuur aan",
+    ),
+    "party_name": ("名称", "name", "nom", "naam"),
+    "party_tax_id": (
+        "纳税人识别号", "统一社会信用代码", "vat id", "vat no", "vat number", "vat reg", "tax id", "ust-idnr",
+        "ust-id", "umsatzsteuer-id", "steuernummer", "n° tva", "tva intracommunautaire", "numéro de tva",
+        "btw-nummer", "btw nr", "btw-id",
+    ),
+    "party_address": ("地址、电话", "地址", "address", "adresse", "anschrift", "adres"),
+}
+
+# Words that name the kind of document, most specific first.
+DOCUMENT_TYPES: tuple[tuple[str, str], ...] = (
+    ("增值税专用发票", "cn_vat_special"),
+    ("电子发票（增值税专用发票）", "cn_vat_special"),
+    ("增值税电子普通发票", "cn_vat_electronic"),
+    ("电子发票（普通发票）", "cn_vat_electronic"),
+    ("电子发票", "cn_vat_electronic"),
+    ("增值税普通发票", "cn_vat_ordinary"),
+    ("credit note", "credit_note"), ("gutschrift", "credit_note"), ("avoir", "credit_note"),
+    ("creditnota", "credit_note"), ("creditfactuur", "credit_note"),
+    ("receipt", "receipt"), ("quittung", "receipt"), ("kassenbon", "receipt"), ("reçu", "receipt"),
+    ("kassabon", "receipt"),
+    ("invoice", "invoice"), ("rechnung", "invoice"), ("facture", "invoice"), ("factuur", "invoice"),
+    ("发票", "invoice"),
+)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+@lru_cache(maxsize=None)
+def pattern(label: str) -> re.Pattern[str]:
+    """A label as a regex: CJK characters may be spaced apart; Latin labels match whole words."""
+    if any(_is_cjk(ch) for ch in label):
+        return re.compile(r"\s*".join(re.escape(ch) for ch in label))
+    body = re.escape(label).replace(r"\ ", r"\s*")
+    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE)
+
+
+def find_label(field: str, text: str) -> tuple[int, int] | None:
+    """(start, end) of the first label of ``field`` in ``text``, trying specific labels first."""
+    for label in LABELS[field]:
+        m = pattern(label).search(text)
+        if m:
+            return m.start(), m.end()
+    return None
+
+
+def document_type(text: str) -> str | None:
+    lowered = text.lower()
+    for word, kind in DOCUMENT_TYPES:
+        if pattern(word).search(lowered):
+            return kind
+    return None
