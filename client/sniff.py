@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 HEAD_BYTES = 1024
-KINDS = ("pdf", "tiff", "png", "jpeg", "bmp", "webp")
+KINDS = ("pdf", "ofd", "tiff", "png", "jpeg", "bmp", "webp")
 
 # Sizes of the BMP info headers that real writers use (core, v3, v4, v5 and variants).
 _BMP_INFO_SIZES = {12, 16, 40, 52, 56, 64, 108, 124}
@@ -21,6 +21,9 @@ def sniff_kind(head: bytes) -> str | None:
     # Readers tolerate junk before the PDF header within the first kilobyte.
     if b"%PDF-" in head[:HEAD_BYTES]:
         return "pdf"
+    # An OFD is a ZIP whose OFD.xml writers put first; the server checks the whole archive.
+    if head.startswith(b"PK\x03\x04") and b"OFD.xml" in head:
+        return "ofd"
     if head[:2] == b"BM" and len(head) >= 18:
         # "BM" alone starts plenty of text files; the info-header size field rules those out.
         if int.from_bytes(head[14:18], "little") in _BMP_INFO_SIZES:

@@ -77,7 +77,7 @@ def _source(pages: list[PageResult]) -> str:
 
 def _make(value: str, cand: Candidate, form: str) -> Field:
     return Field(value, round(cand.span.confidence * cand.trust * _FORM_TRUST[form], 4), cand.span.page,
-                 [round(v, 1) for v in cand.box], cand.span.source)
+                 cand.span.page_box(cand.box), cand.span.source)
 
 
 def _id_value(text: str) -> str | None:
@@ -108,7 +108,7 @@ def read_visible(spans: list[Span], kind: str) -> InvoiceResult:
     f = result.fields
     type_span = next((s for s in spans if document_type(s.text) == kind), None)
     f["document_type"] = Field(kind, 0.95, type_span.page if type_span else None,
-                               type_span.box if type_span else None, type_span.source if type_span else "ocr")
+                               type_span.page_box(type_span.box) if type_span else None, type_span.source if type_span else "ocr")
     # The table's header names columns ("税额", "Amount"): those are not field labels.
     table = find_header(spans)
     header = {id(s) for s in table[1]} if table else set()
@@ -161,22 +161,22 @@ def _chinese_totals(spans: list[Span], result: InvoiceResult) -> None:
         text = " ".join(s.text for s in sorted(row, key=lambda s: s.box[0]))
         words = _capital_words(text)
         if words and f["total_amount_in_words"] is None:
-            f["total_amount_in_words"] = Field(words, hit.span.confidence * 0.95, hit.span.page, hit.span.box,
-                                               hit.span.source)
+            f["total_amount_in_words"] = Field(words, hit.span.confidence * 0.95, hit.span.page,
+                                               hit.span.page_box(hit.span.box), hit.span.source)
         small = squeeze_digits(text.split("小写")[-1] if "小写" in text else text)
         amounts = find_amounts(small)
         if amounts:
             f["total_amount"] = Field(format_amount(amounts[-1]), hit.span.confidence * 0.95, hit.span.page,
-                                      hit.span.box, hit.span.source)
+                                      hit.span.page_box(hit.span.box), hit.span.source)
     for hit in find_hits(spans, "net_amount"):
         if not hit.span.text[hit.start:hit.end].replace(" ", "") == "合计":
             continue
         row = [s for s in spans if s.page == hit.span.page and abs(s.box[1] - hit.span.box[1]) < hit.span.height]
         amounts = find_amounts("  ".join(squeeze_digits(s.text) for s in sorted(row, key=lambda s: s.box[0])))
         if len(amounts) >= 2:
-            conf = hit.span.confidence * 0.95
-            f["net_amount"] = Field(format_amount(amounts[-2]), conf, hit.span.page, hit.span.box, hit.span.source)
-            f["tax_amount"] = Field(format_amount(amounts[-1]), conf, hit.span.page, hit.span.box, hit.span.source)
+            conf, place = hit.span.confidence * 0.95, hit.span.page_box(hit.span.box)
+            f["net_amount"] = Field(format_amount(amounts[-2]), conf, hit.span.page, place, hit.span.source)
+            f["tax_amount"] = Field(format_amount(amounts[-1]), conf, hit.span.page, place, hit.span.source)
 
 
 def _read_parties(spans: list[Span], result: InvoiceResult) -> None:
@@ -215,10 +215,10 @@ def _currency(spans: list[Span], result: InvoiceResult) -> Field | None:
     total = result.fields["total_amount"]
     if total is not None:
         near = [s for s in spans if s.page == total.page and total.box
-                and abs(s.box[1] - total.box[1]) < 2 * (total.box[3] - total.box[1])]
+                and abs(s.page_box(s.box)[1] - total.box[1]) < 2 * (total.box[3] - total.box[1])]
         for s in near:
             if (code := find_currency(s.text)):
-                return Field(code, s.confidence * 0.95, s.page, s.box, s.source)
+                return Field(code, s.confidence * 0.95, s.page, s.page_box(s.box), s.source)
     counts: dict[str, tuple[int, Span]] = {}
     for s in spans:
         if (code := find_currency(s.text)) and not label_hits(s.text, ("iban",)):
@@ -227,7 +227,7 @@ def _currency(spans: list[Span], result: InvoiceResult) -> Field | None:
     if not counts:
         return None
     code, (n, s) = max(counts.items(), key=lambda kv: kv[1][0])
-    return Field(code, s.confidence * (0.9 if n > 1 else 0.8), s.page, s.box, s.source)
+    return Field(code, s.confidence * (0.9 if n > 1 else 0.8), s.page, s.page_box(s.box), s.source)
 
 
 def _compare(embedded: InvoiceResult, spans: list[Span]) -> InvoiceResult:
@@ -245,7 +245,7 @@ def _compare(embedded: InvoiceResult, spans: list[Span]) -> InvoiceResult:
             missing.append(f"{name} {value!r}")
             continue
         shown += 1
-        embedded.fields[name] = Field(value, 1.0, span.page, [round(v, 1) for v in span.box], "embedded_xml")
+        embedded.fields[name] = Field(value, 1.0, span.page, span.page_box(span.box), "embedded_xml")
     if missing:
         check = Check("visible_text_matches_xml", "failed", "the page does not show " + ", ".join(missing))
     elif shown:

@@ -108,8 +108,10 @@ def read_line_items(spans: list[Span]) -> list[LineItem]:
             if items and "description" in cells and items[-1].get("description"):
                 prev = items[-1]["description"]
                 extra = " ".join(t for t, _, _ in cells["description"])
+                first = cells["description"][0][2]
+                more = first.page_box(_union(*[b for _, b, _ in cells["description"]]))
                 items[-1]["description"] = Field(f"{prev.value} {extra}", prev.confidence, prev.page,
-                                                 _union(prev.box, *[b for _, b, _ in cells["description"]]), prev.source)
+                                                 _union(prev.box, more), prev.source)
                 continue
             if any(_starts_totals(s) for s in row):
                 break
@@ -123,7 +125,8 @@ def read_line_items(spans: list[Span]) -> list[LineItem]:
             if value is None:
                 continue
             span = parts[0][2]
-            item[name] = Field(value, span.confidence, span.page, _union(*[b for _, b, _ in parts]), span.source)
+            item[name] = Field(value, span.confidence, span.page, span.page_box(_union(*[b for _, b, _ in parts])),
+                               span.source)
         if "amount" in item or "description" in item:
             items.append(item)
     return [LineItem(**item) for item in items]

@@ -6,6 +6,7 @@ value beside or under its label, and that is all this assumes.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -20,13 +21,19 @@ _SEPARATORS = " \t:：#/|-–—.()（）"
 
 @dataclass(frozen=True)
 class Span:
-    """One line of text on one page."""
+    """One line of text on one page; ``box`` is upright (a scan's skew turned out of it),
+    so that rows and columns line up; ``page_box`` gives a box back in the page's pixels."""
 
     text: str
     box: list[float]
     confidence: float
     page: int
     source: str
+    turn: tuple[float, float, float] = (0.0, 0.0, 0.0)  # skew in degrees, and the page centre
+
+    def page_box(self, box: list[float]) -> list[float]:
+        angle, cx, cy = self.turn
+        return [round(v, 1) for v in _turned(box, -angle, cx, cy)]
 
     @property
     def height(self) -> float:
@@ -56,9 +63,25 @@ class LabelHit:
     end: int
 
 
+def _turned(box: list[float], angle: float, cx: float, cy: float) -> list[float]:
+    """``box`` moved as its centre turns by ``angle`` degrees about (cx, cy); its size is kept."""
+    if not angle:
+        return list(box)
+    t = math.radians(angle)
+    x, y = (box[0] + box[2]) / 2 - cx, (box[1] + box[3]) / 2 - cy
+    nx, ny = cx + x * math.cos(t) - y * math.sin(t), cy + y * math.cos(t) + x * math.sin(t)
+    hw, hh = (box[2] - box[0]) / 2, (box[3] - box[1]) / 2
+    return [nx - hw, ny - hh, nx + hw, ny + hh]
+
+
 def spans_of(pages: list[PageResult]) -> list[Span]:
-    spans = [Span(line.text, list(line.box), float(line.confidence), page.page_no, page.source)
-             for page in pages for line in page.lines if line.text.strip()]
+    spans = []
+    for page in pages:
+        # OCR reports boxes on the page as scanned; a tilt of 1-2° moves a row by tens of
+        # pixels across a page, more than a line's height, so rows are judged upright.
+        turn = (float(page.preprocessing.get("deskew_angle", 0.0) or 0.0), page.width / 2, page.height / 2)
+        spans += [Span(line.text, _turned(list(line.box), turn[0], turn[1], turn[2]), float(line.confidence),
+                       page.page_no, page.source, turn) for line in page.lines if line.text.strip()]
     return _join_spaced_labels(spans)
 
 
@@ -75,7 +98,7 @@ def _join_spaced_labels(spans: list[Span]) -> list[Span]:
             if b is None or not any(start < len(a.text) < end for _, start, end in label_hits(a.text + b.text)):
                 continue
             out[i] = Span(a.text + b.text, [a.box[0], min(a.box[1], b.box[1]), b.box[2], max(a.box[3], b.box[3])],
-                          min(a.confidence, b.confidence), a.page, a.source)
+                          min(a.confidence, b.confidence), a.page, a.source, a.turn)
             out.remove(b)
             merged = True
             break

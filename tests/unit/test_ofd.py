@@ -112,3 +112,10 @@ def test_xml_entities_are_not_expanded(tmp_path):
     with open_document(_zip(files), Limits()) as doc:
         text = read_text_layer(doc, 1, Options(mode="text")).text
     assert "before" in text and "TOP-SECRET" not in text
+
+
+def test_the_bulk_client_knows_an_ofd_by_its_first_kilobyte():
+    from client.sniff import sniff_kind
+
+    assert sniff_kind(make_ofd([[(10, 10, "x", 4)]])[:1024]) == "ofd"
+    assert sniff_kind(_zip({"word/document.xml": b"<w/>"})[:1024]) is None
