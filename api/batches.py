@@ -19,6 +19,7 @@ from api.services import services
 from db import batch_repository
 from db.cursors import InvalidCursor
 from db.clock import isoformat
+from db.states import PageStatus
 
 bp = APIBlueprint("batches", __name__, url_prefix="/v1", tag="Batches")
 bp.before_request(authenticate)
@@ -78,8 +79,8 @@ def batch_view(session, batch) -> dict:
         "files": {"total": sum(p.jobs.values()), "by_status": p.jobs},
         "pages": {
             "total": p.pages_total,
-            "done": p.pages.get("succeeded", 0),
-            "failed": p.pages.get("failed", 0),
+            "done": p.pages.get(PageStatus.SUCCEEDED, 0),
+            "failed": p.pages.get(PageStatus.FAILED, 0),
             "by_status": p.pages,
         },
         "confidence": _rounded(p.confidence, 4),

@@ -18,6 +18,7 @@ from api.stored_files import delete_blobs, store_document
 from api.submission import clean_idempotency_key, read_submission
 from db import batch_repository, cursors, finalize
 from db import jobs as db_jobs
+from db.states import JobStatus
 from workers.queues import BrokerUnavailable
 
 log = logging.getLogger(__name__)
@@ -29,8 +30,8 @@ ERRORS = {400: "Bad input", 401: "No or bad API key", 404: "No such job for this
 
 
 def _retry_after(view: dict) -> dict:
-    if view["status"] in ("queued", "running"):
-        return {"Retry-After": "1" if view["status"] == "running" else "2"}
+    if view["status"] in JobStatus.ACTIVE:
+        return {"Retry-After": "1" if view["status"] == JobStatus.RUNNING else "2"}
     return {}
 
 

@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.clock import utcnow
-from db.models import DOC_QUEUED, JOB_QUEUED, JOB_TERMINAL, PAGE_SUCCEEDED, Document, Job, Page, PageResult, new_id
+from db.models import Document, Job, Page, PageResult, new_id
+from db.states import DocumentStatus, JobStatus, PageStatus
 from db.cursors import decode_cursor, encode_cursor
 
 
@@ -55,7 +56,7 @@ def create_job(session: Session, tenant_id: str, spec: NewJob) -> tuple[Job, boo
     job = Job(
         id=new_id(),
         tenant_id=tenant_id,
-        status=JOB_QUEUED,
+        status=JobStatus.QUEUED,
         mode=spec.mode,
         pages_spec=spec.pages_spec,
         priority=spec.priority,
@@ -79,7 +80,7 @@ def create_job(session: Session, tenant_id: str, spec: NewJob) -> tuple[Job, boo
                 page_count=d.page_count,
                 pages_selected=d.pages_selected,
                 blob_key=d.blob_key,
-                status=DOC_QUEUED,
+                status=DocumentStatus.QUEUED,
                 created_at=now,
                 # Counted as enqueued from the start: the sweeper waits requeue_after before
                 # offering it again, instead of racing the API's own publish.
@@ -130,7 +131,7 @@ def succeeded_results(session: Session, job_id: str) -> list[tuple[str, dict]]:
     rows = session.execute(
         select(Page.document_id, PageResult.result)
         .join(PageResult, PageResult.page_id == Page.id)
-        .where(Page.job_id == job_id, Page.status == PAGE_SUCCEEDED)
+        .where(Page.job_id == job_id, Page.status == PageStatus.SUCCEEDED)
         .order_by(Page.position)
     )
     return [(d, r) for d, r in rows]
@@ -149,7 +150,7 @@ def succeeded_texts_by_job(session: Session, job_ids: list[str]) -> dict[str, li
     rows = session.execute(
         select(Page.job_id, PageResult.text)
         .join(Page, Page.id == PageResult.page_id)
-        .where(Page.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
+        .where(Page.job_id.in_(job_ids), Page.status == PageStatus.SUCCEEDED)
         .order_by(Page.job_id, Page.position)
     )
     for job_id, text in rows:
@@ -188,7 +189,7 @@ def list_jobs(
     if status:
         q = q.where(Job.status == status)
     if ended:
-        q = q.where(Job.status.in_(JOB_TERMINAL))
+        q = q.where(Job.status.in_(JobStatus.TERMINAL))
     if external_ref:
         q = q.where(Job.external_ref == external_ref)
     if updated_since:
