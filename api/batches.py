@@ -47,7 +47,7 @@ def batch_closed(batch_id: str) -> BatchClosed:
 
 def require_batch(session, tenant_id: str, batch_id: str) -> None:
     """For ``POST /v1/jobs``, before anything is stored: the batch must be the caller's, and open.
-    (``batch_repository.add_job`` checks again under the batch's row lock, for a close meanwhile.)"""
+    (``db.jobs.create_jobs`` checks again under the batch's row lock, for a close meanwhile.)"""
     batch = batch_repository.get_batch(session, tenant_id, batch_id)
     if batch is None:
         raise UnknownBatch(f"no batch {batch_id} for this key; create one with POST /v1/batches",

@@ -1,4 +1,4 @@
-"""Batches: create, find (tenant-scoped), attach jobs, close, aggregate their progress, list their jobs.
+"""Batches: create, find (tenant-scoped), lock for joining jobs, close, aggregate their progress, list their jobs.
 
 Everything a batch reports is computed from its jobs and pages when asked,
 so it is right however its jobs end (a worker, the sweeper, a cancel).
@@ -10,15 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.batch_models import Batch
 from db.clock import isoformat, utcnow
-from db.models import Document, Job, Page, PageResult, WebhookEvent, new_id
-from db.states import BatchStatus, DocumentStatus, JobStatus, PageStatus
+from db.models import Job, Page, PageResult, WebhookEvent, new_id
+from db.states import BatchStatus, JobStatus, PageStatus
 from db.cursors import decode_cursor, encode_cursor
-from db.jobs import NewJob, create_job
 from db.webhook_models import WebhookEndpoint
 
 BATCH_COMPLETED_EVENT = "batch.completed"
@@ -63,97 +62,6 @@ def lock_open_batch(session: Session, batch_id: str) -> None:
     row = session.execute(select(Batch.closed_at).where(Batch.id == batch_id).with_for_update()).first()
     if row is not None and row.closed_at is not None:
         raise BatchClosed(batch_id)
-
-
-def add_job(session: Session, batch_id: str, job_id: str) -> None:
-    """Attach the job to the batch; raises ``BatchClosed`` (the caller rolls back) if it is closed."""
-    add_jobs(session, batch_id, [job_id])
-
-
-def add_jobs(session: Session, batch_id: str, job_ids: list[str]) -> None:
-    """``add_job`` for many jobs: one lock, one UPDATE."""
-    lock_open_batch(session, batch_id)
-    if job_ids:
-        session.execute(update(Job).where(Job.id.in_(job_ids)).values(batch_id=batch_id))
-
-
-# ---------------------------------------------------------------- group submits (POST /v1/batches/{id}/jobs)
-
-
-@dataclass(frozen=True)
-class JobSummary:
-    """The few columns a group submit answers with, read without loading whole jobs."""
-
-    id: str
-    status: str
-    batch_id: str | None
-    reused_from: str | None
-    created_at: datetime
-
-
-_SUMMARY_COLUMNS = (Job.id, Job.status, Job.batch_id, Job.reused_from, Job.created_at)
-
-
-def jobs_by_idempotency_keys(session: Session, tenant_id: str, keys: list[str]) -> dict[str, JobSummary]:
-    """The tenant's jobs made under any of these keys, by key, in one query."""
-    if not keys:
-        return {}
-    rows = session.execute(
-        select(Job.idempotency_key, *_SUMMARY_COLUMNS).where(Job.tenant_id == tenant_id, Job.idempotency_key.in_(keys))
-    )
-    return {key: JobSummary(*rest) for key, *rest in rows}
-
-
-def insert_batch_jobs(session: Session, tenant_id: str, batch_id: str, specs: list[NewJob]) -> list[JobSummary]:
-    """Insert one job per spec, with its documents, into the open batch: the batch row locked once
-    (``BatchClosed`` if it is closed), then one multi-row INSERT for the jobs and one for the documents.
-
-    Documents are written queued and counted as enqueued (as ``db.jobs.create_job`` does): the
-    caller publishes them after commit, and the sweeper waits before offering them again. A key taken
-    meanwhile by another request raises ``IntegrityError``: the caller rolls back and goes one by one
-    (``create_batch_jobs_one_by_one``).
-    """
-    lock_open_batch(session, batch_id)
-    now = utcnow()
-    jobs, documents = [], []
-    for spec in specs:
-        job_id = new_id()
-        jobs.append({
-            "id": job_id, "tenant_id": tenant_id, "status": JobStatus.QUEUED, "mode": spec.mode, "pages_spec": spec.pages_spec,
-            "priority": spec.priority, "dpi": spec.dpi, "external_ref": spec.external_ref,
-            "callback_url": spec.callback_url, "idempotency_key": spec.idempotency_key,
-            "pages_total": sum(d.pages_selected for d in spec.documents), "created_at": now, "updated_at": now,
-            "batch_id": batch_id,
-        })
-        documents += [
-            {
-                "id": d.id, "job_id": job_id, "position": position, "filename": d.filename, "sha256": d.sha256,
-                "size": d.size, "kind": d.kind, "page_count": d.page_count, "pages_selected": d.pages_selected,
-                "blob_key": d.blob_key, "status": DocumentStatus.QUEUED, "created_at": now, "enqueued_at": now,
-            }
-            for position, d in enumerate(spec.documents)
-        ]
-    if jobs:
-        session.execute(insert(Job), jobs)
-        session.execute(insert(Document), documents)
-    return [JobSummary(j["id"], JobStatus.QUEUED, batch_id, None, now) for j in jobs]
-
-
-def create_batch_jobs_one_by_one(
-    session: Session, tenant_id: str, batch_id: str, specs: list[NewJob]
-) -> list[tuple[JobSummary, bool]]:
-    """The slow path of ``insert_batch_jobs`` after a lost race on a key: ``db.jobs.create_job`` per
-    spec (it answers the winner's job for a key taken meanwhile), all in the batch, under one lock.
-    ``(summary, created)`` per spec."""
-    lock_open_batch(session, batch_id)
-    out = [create_job(session, tenant_id, spec) for spec in specs]
-    created = [job.id for job, was_created in out if was_created]
-    if created:
-        session.execute(update(Job).where(Job.id.in_(created)).values(batch_id=batch_id))
-    return [
-        (JobSummary(job.id, job.status, batch_id if was_created else job.batch_id, job.reused_from, job.created_at), was_created)
-        for job, was_created in out
-    ]
 
 
 def close_batch(session: Session, batch_id: str) -> bool:

@@ -296,7 +296,7 @@ def test_close_racing_the_last_job_end_writes_exactly_one_event(bstack, client, 
 def test_a_submit_racing_a_close_is_refused_and_leaves_nothing(bstack, client, receiver):
     """A close holds the batch row, not yet committed, when a submit for the batch arrives: the submit
     passes the first check (the close is not visible yet), stores its file, then waits on the row in
-    add_job; once the close commits it is refused with 409 and its job and file are gone."""
+    db.jobs.create_jobs; once the close commits it is refused with 409 and its job and file are gone."""
     from db.models import Blob
 
     ep = _endpoint(client, receiver.url("/submit-race"), ["batch.completed"])
