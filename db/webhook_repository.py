@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
-from db import repository
+from db.finalize import mean_confidence, page_counts
 from db.session import dialect_insert
 from db.clock import isoformat, utcnow
 from db.models import JOB_TERMINAL, PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageResult, WebhookEvent, new_id
@@ -168,8 +168,8 @@ def disable_endpoint(session: Session, endpoint_id: str, reason: str) -> bool:
 def _job_summaries(session: Session, jobs: list[Job]) -> dict[str, dict]:
     """The outbox's payload shape, for jobs that ended without an outbox row (no callback_url)."""
     ids = [j.id for j in jobs]
-    counts = repository.page_counts(session, ids)
-    confidence = repository.mean_confidence(session, ids)
+    counts = page_counts(session, ids)
+    confidence = mean_confidence(session, ids)
     return {
         j.id: {
             "id": j.id,
