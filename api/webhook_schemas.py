@@ -8,7 +8,7 @@ from apiflask import Schema
 from apiflask.fields import DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
-from workers.webhook_events import BATCH_COMPLETED, JOB_EVENT_TYPES, PAGE_COMPLETED
+from webhooks.events import BATCH_COMPLETED, JOB_EVENT_TYPES, PAGE_COMPLETED
 
 JOB_EVENTS = tuple(JOB_EVENT_TYPES.values())
 SUBSCRIBABLE_EVENTS = (*JOB_EVENTS, PAGE_COMPLETED, BATCH_COMPLETED)  # page.completed only when asked for: one call per page

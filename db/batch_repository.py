@@ -30,7 +30,7 @@ from db.models import (
 )
 from db import repository
 from db.repository import NewJob, decode_cursor, encode_cursor
-from db.webhook_models import WebhookEndpoint
+from db.outbox import subscribed
 
 BATCH_EMPTY, BATCH_OPEN, BATCH_RUNNING, BATCH_COMPLETED = "empty", "open", "running", "completed"
 BATCH_COMPLETED_EVENT = "batch.completed"
@@ -255,10 +255,7 @@ def _last_ended_job(session: Session, batch_id: str) -> str | None:
 
 
 def _has_subscriber(session: Session, tenant_id: str) -> bool:
-    endpoints = session.scalars(
-        select(WebhookEndpoint.events).where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.disabled_at.is_(None))
-    )
-    return any(BATCH_COMPLETED_EVENT in (events or ()) for events in endpoints)
+    return subscribed(session, tenant_id, BATCH_COMPLETED_EVENT)
 
 
 def batch_summary(session: Session, batch: Batch, now: datetime | None = None) -> dict:

@@ -28,7 +28,7 @@ def _transport_options(settings) -> dict:
 def create_celery(settings) -> Celery:
     if settings.broker_url.startswith("sqla+"):
         sqla_broker.install()  # polled every 0.1 s, not every second
-    app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks", "workers.webhook_tasks"])
+    app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks", "webhooks.tasks"])
     app.conf.update(
         # JSON only: a message can never make a worker unpickle code.
         task_serializer="json",

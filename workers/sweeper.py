@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from db import repository
-from workers import webhook_tasks
+from webhooks import tasks as webhook_tasks
 from workers.queues import PRIORITIES, BrokerUnavailable, Enqueuer
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from db.models import (
     WebhookEvent,
     new_id,
 )
-from db.webhook_models import WebhookDelivery
+from webhooks.models import WebhookDelivery
 from tests.factories import make_pdf
 from tests.integration.conftest import wait_for_job
 from tests.integration.test_webhook_delivery import Receiver
@@ -182,7 +182,7 @@ def test_batch_completed_reaches_endpoints_and_batch_callback_once(bstack, clien
 
 
 def _tenant_of(bstack, endpoint_id: str) -> str:
-    from db.webhook_models import WebhookEndpoint
+    from webhooks.models import WebhookEndpoint
 
     with bstack.database().session() as s:
         return s.get(WebhookEndpoint, endpoint_id).tenant_id

@@ -22,7 +22,7 @@ from standardwebhooks import Webhook, WebhookVerificationError
 from tests.factories import make_pdf
 from tests.integration.conftest import wait_for_job
 from tests.service_stack import ServiceStack
-from workers.webhook_signing import generate_secret
+from webhooks.signing import generate_secret
 
 pytestmark = pytest.mark.integration
 

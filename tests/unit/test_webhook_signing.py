@@ -8,14 +8,14 @@ from datetime import datetime, timezone
 import pytest
 import standardwebhooks
 
-from workers.webhook_errors import (
+from webhooks.errors import (
     InvalidSecretError,
     InvalidTimestampError,
     MissingHeadersError,
     SignatureMismatchError,
     TimestampOutOfToleranceError,
 )
-from workers.webhook_signing import generate_secret, secret_key, sign, signature_header, signed_headers, verify
+from webhooks.signing import generate_secret, secret_key, sign, signature_header, signed_headers, verify
 
 BODY = b'{"type":"job.succeeded","timestamp":"2026-11-23T22:00:00Z","data":{"job_id":"j1"}}'
 

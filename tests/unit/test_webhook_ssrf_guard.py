@@ -6,14 +6,14 @@ import socket
 
 import pytest
 
-from workers.ssrf_guard import (
+from webhooks.destination import (
     check_address,
     forbidden_reason,
     parse_allowed_networks,
     parse_ip_literal,
     resolve_checked,
 )
-from workers.webhook_errors import BlockedDestinationError, DnsError, InvalidAllowedNetworksError, InvalidUrlError
+from webhooks.errors import BlockedDestinationError, DnsError, InvalidAllowedNetworksError, InvalidUrlError
 
 LOOPBACK_ONLY = parse_allowed_networks("127.0.0.0/8")
 
