@@ -11,7 +11,7 @@ from apiflask import APIFlask
 
 from api import errors
 from api.services import Services
-from db import repository
+from db.tenants import DEFAULT_TENANT, ensure_tenant
 from db.migrate import upgrade
 
 # Multipart and base64 add overhead on top of the file bytes; the exact per-file
@@ -41,7 +41,7 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     if migrate:
         upgrade(svc.database)
     with svc.database.session() as s:
-        svc.default_tenant_id = repository.ensure_tenant(s, repository.DEFAULT_TENANT).id
+        svc.default_tenant_id = ensure_tenant(s, DEFAULT_TENANT).id
     app.extensions["docpipe"] = svc
 
     errors.register(app)

@@ -12,7 +12,7 @@ from flask import g, request
 
 from api.errors import Unauthorized
 from api.services import services
-from db import repository
+from db.tenants import tenant_for_key
 
 
 def _from_loopback() -> bool:
@@ -31,7 +31,7 @@ def authenticate() -> None:
         if scheme.lower() != "bearer" or not key.strip():
             raise Unauthorized("use the header 'Authorization: Bearer <key>'")
         with svc.database.session() as s:
-            tenant_id = repository.tenant_for_key(s, key.strip())
+            tenant_id = tenant_for_key(s, key.strip())
         if tenant_id is None:
             raise Unauthorized("this API key is unknown or revoked")
         g.tenant_id = tenant_id

@@ -23,7 +23,8 @@ from api.callback_policy import require_signable_callback
 from api.errors import ApiError, InvalidOption, NotFound
 from api.stored_files import delete_blobs, store_document
 from api.submission import RawFile, check_file, clean_idempotency_key, parse_options, read_files
-from db import batch_repository, repository
+from db import batch_repository
+from db.jobs import NewJob
 from db.clock import isoformat
 from workers.queues import BrokerUnavailable
 
@@ -42,7 +43,7 @@ class Slot:
     job: batch_repository.JobSummary | None = None
     created: bool = False
     error: ApiError | None = None
-    spec: repository.NewJob | None = None
+    spec: NewJob | None = None
 
 
 def read_keys(fields: dict, raw: list[RawFile]) -> list[str | None]:
@@ -105,7 +106,7 @@ def submit_group(svc, tenant_id: str, batch_id: str) -> list[Slot]:
                 continue
             document = store_document(svc.blobs, checked)
             documents.append(document)
-            sl.spec = repository.NewJob(
+            sl.spec = NewJob(
                 mode=options.mode, pages_spec=options.pages, priority=options.priority, dpi=svc.settings.dpi,
                 external_ref=options.external_ref, callback_url=options.callback_url, idempotency_key=sl.key,
                 documents=[document],

@@ -11,10 +11,13 @@ from flask import url_for
 from api import batch_submit, job_views
 from api.auth import authenticate, current_tenant
 from api.callback_policy import clean_callback_url, require_signable_callback
-from api.batch_schemas import BatchCreate, BatchJobsList, BatchJobsQuery, BatchView, GroupSubmitMultipart, GroupSubmitResult
+from api.batch_schemas import (
+    BatchCreate, BatchJobsList, BatchJobsQuery, BatchView, GroupSubmitMultipart, GroupSubmitResult,
+)
 from api.errors import ApiError, Conflict, InvalidOption, NotFound
 from api.services import services
-from db import batch_repository, repository
+from db import batch_repository
+from db.cursors import InvalidCursor
 from db.clock import isoformat
 
 bp = APIBlueprint("batches", __name__, url_prefix="/v1", tag="Batches")
@@ -127,7 +130,7 @@ def list_batch_jobs(batch_id: str, query):
         batch = _load(s, batch_id)
         try:
             jobs, cursor = batch_repository.list_batch_jobs(s, batch.id, cursor=query.get("cursor"), limit=query["limit"])
-        except repository.InvalidCursor as exc:
+        except InvalidCursor as exc:
             raise InvalidOption(str(exc), details={"field": "cursor"}) from None
         return {"jobs": job_views.job_views(s, jobs), "next_cursor": cursor}
 

@@ -13,7 +13,7 @@ from api.errors import Conflict, InvalidOption, NotFound, envelope
 from api.result_schemas import TEXT_FORMATS, ResultsList, ResultsQuery
 from api.schemas import MAX_JOB_IDS, ResultQuery, split_ids
 from api.services import services
-from db import repository
+from db.jobs import get_job, job_statuses, succeeded_results, succeeded_texts, succeeded_texts_by_job
 from db.blobs import BlobNotFound
 from db.models import JOB_ACTIVE, Document, Job
 from pipeline import Limits, PipelineError, PageResult, export, open_document
@@ -26,7 +26,7 @@ _EXTENSIONS = {"txt": "txt", "json": "json", "hocr": "hocr", "alto": "alto.xml",
 
 
 def _job(session, job_id: str):
-    job = repository.get_job(session, current_tenant(), job_id)
+    job = get_job(session, current_tenant(), job_id)
     if job is None:
         raise NotFound(f"no job {job_id}", details={"job_id": job_id})
     return job
@@ -61,10 +61,10 @@ def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
     (``export.media_type(fmt, documents)`` is its media type). ``blobs`` is needed for ``pdf`` only."""
     if fmt == "txt":
         # Only the texts: the stored line and word boxes would be decoded for nothing.
-        return export.join_page_texts(repository.succeeded_texts(session, job.id)), 1
+        return export.join_page_texts(succeeded_texts(session, job.id)), 1
     docs = list(job.documents)
     by_doc: dict[str, list[PageResult]] = {d.id: [] for d in docs}
-    for doc_id, data in repository.succeeded_results(session, job.id):
+    for doc_id, data in succeeded_results(session, job.id):
         by_doc[doc_id].append(PageResult.from_dict(data))
     documents = [
         export.ExportDocument(
@@ -105,10 +105,10 @@ def get_results(query):
     unique = list(dict.fromkeys(ids))
     svc = services()
     with svc.database.session() as s:
-        statuses = repository.job_statuses(s, current_tenant(), unique)
+        statuses = job_statuses(s, current_tenant(), unique)
         finished = [i for i in unique if i in statuses and statuses[i] not in JOB_ACTIVE]
         if fmt == "txt":  # every job's texts in one query
-            texts = repository.succeeded_texts_by_job(s, finished)
+            texts = succeeded_texts_by_job(s, finished)
             rendered = {i: (export.join_page_texts(texts[i]), 1) for i in finished}
         else:
             rendered = {i: render_result(s, s.get(Job, i), fmt) for i in finished}

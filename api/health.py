@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from api.schemas import HealthOut, ReadyOut
 from api.services import services
-from db import repository
+from db.telemetry import count_by_status, live_workers, stage_latencies
 from db.models import JOB_TERMINAL, LATENCY_BUCKETS, PAGE_TERMINAL
 from workers.queues import PRIORITIES, WEBHOOKS
 
@@ -55,7 +55,7 @@ def ready():
 
     def workers():
         with svc.database.session() as s:
-            live = repository.live_workers(s, svc.settings.worker_stale_after)
+            live = live_workers(s, svc.settings.worker_stale_after)
         return bool(live), {"live": len(live), "hostnames": sorted(w.hostname for w in live)}
 
     checks = {"database": _check(database), "broker": _check(broker), "workers": _check(workers)}
@@ -69,9 +69,9 @@ class _DeploymentCollector:
 
     def collect(self):
         with self.svc.database.session() as s:
-            jobs, pages = repository.count_by_status(s)
-            latencies = repository.stage_latencies(s)
-            live = len(repository.live_workers(s, self.svc.settings.worker_stale_after))
+            jobs, pages = count_by_status(s)
+            latencies = stage_latencies(s)
+            live = len(live_workers(s, self.svc.settings.worker_stale_after))
         g = GaugeMetricFamily("docpipe_jobs", "Jobs by state", labels=["state"])
         for state in ("queued", "running", *JOB_TERMINAL):
             g.add_metric([state], jobs.get(state, 0))

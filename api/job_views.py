@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from db import repository
+from db.finalize import confidence_stats
 from db.clock import isoformat
 from db.models import DOC_FAILED, JOB_CANCELED, JOB_TERMINAL, Document, Job, Page
 
@@ -82,7 +82,7 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
     by_document = _page_counts_by_document(session, ids)
     counts = _job_counts(jobs, by_document)
     with_pages = [j.id for j in jobs if counts[j.id].get("succeeded")]
-    confidence = repository.confidence_stats(session, with_pages) if with_pages else {}
+    confidence = confidence_stats(session, with_pages) if with_pages else {}
     views = []
     for job in jobs:
         c = counts[job.id]

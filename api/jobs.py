@@ -16,7 +16,8 @@ from api.schemas import MAX_JOB_IDS, JobsList, JobsQuery, JobSubmitMultipart, Jo
 from api.services import services
 from api.stored_files import delete_blobs, store_document
 from api.submission import clean_idempotency_key, read_submission
-from db import batch_repository, repository
+from db import batch_repository, cursors, finalize
+from db import jobs as db_jobs
 from workers.queues import BrokerUnavailable
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ def _idempotency_key() -> str | None:
 
 
 def _load_job(session, job_id: str):
-    job = repository.get_job(session, current_tenant(), job_id)
+    job = db_jobs.get_job(session, current_tenant(), job_id)
     if job is None:
         raise NotFound(f"no job {job_id}", details={"job_id": job_id})
     return job
@@ -61,7 +62,7 @@ def submit_job(_form):
     key = _idempotency_key()
     if key:
         with svc.database.session() as s:
-            existing = repository.find_job_by_idempotency_key(s, tenant_id, key)
+            existing = db_jobs.find_job_by_idempotency_key(s, tenant_id, key)
             if existing is not None:
                 view = job_views.job_view(s, existing)
                 return view, 200, {"Location": view["links"]["self"], **_retry_after(view)}
@@ -81,7 +82,7 @@ def submit_job(_form):
         delete_blobs(svc.blobs, [d.blob_key for d in documents])
         raise
     o = submission.options
-    spec = repository.NewJob(
+    spec = db_jobs.NewJob(
         mode=o.mode,
         pages_spec=o.pages,
         priority=o.priority,
@@ -93,7 +94,7 @@ def submit_job(_form):
     )
     try:
         with svc.database.session() as s:
-            job, created = repository.create_job(s, tenant_id, spec)
+            job, created = db_jobs.create_job(s, tenant_id, spec)
             if created and o.batch_id:
                 try:
                     batch_repository.add_job(s, o.batch_id, job.id)
@@ -111,8 +112,8 @@ def submit_job(_form):
         sent = _enqueue(svc, documents, o.priority)
     with svc.database.session() as s:  # one session records the enqueue and reads the view
         if sent:
-            repository.mark_enqueued(s, document_ids=sent)
-        view = job_views.job_view(s, repository.get_job(s, tenant_id, job_id))
+            db_jobs.mark_enqueued(s, document_ids=sent)
+        view = job_views.job_view(s, db_jobs.get_job(s, tenant_id, job_id))
     return view, 202 if created else 200, {"Location": view["links"]["self"], **_retry_after(view)}
 
 
@@ -148,7 +149,7 @@ def list_pages(job_id: str, query):
     offset, limit = query["offset"], query["limit"]
     with services().database.session() as s:
         job = _load_job(s, job_id)
-        rows = repository.list_pages(s, job.id, offset, limit + 1)
+        rows = db_jobs.list_pages(s, job.id, offset, limit + 1)
         pages = [job_views.page_view(job.id, p, r, d) for p, r, d in rows[:limit]]
     more = len(rows) > limit
     return {"pages": pages, "next": url_for("jobs.list_pages", job_id=job_id, offset=offset + limit, limit=limit) if more else None}
@@ -167,7 +168,7 @@ def list_jobs(query):
         raise InvalidOption(f"ids names {len(ids)} jobs; at most {MAX_JOB_IDS}", details={"field": "ids"})
     with services().database.session() as s:
         try:
-            jobs, cursor = repository.list_jobs(
+            jobs, cursor = db_jobs.list_jobs(
                 s,
                 current_tenant(),
                 status=query.get("status"),
@@ -178,7 +179,7 @@ def list_jobs(query):
                 cursor=query.get("cursor"),
                 limit=query["limit"],
             )
-        except repository.InvalidCursor as exc:
+        except cursors.InvalidCursor as exc:
             raise InvalidOption(str(exc), details={"field": "cursor"}) from None
         return {"jobs": job_views.job_views(s, jobs), "next_cursor": cursor}
 
@@ -190,7 +191,7 @@ def delete_job(job_id: str):
     svc = services()
     with svc.database.session() as s:
         job = _load_job(s, job_id)
-        repository.cancel_job(s, job.id)
-        keys = repository.purge_job(s, job.id)
+        finalize.cancel_job(s, job.id)
+        keys = finalize.purge_job(s, job.id)
     delete_blobs(svc.blobs, keys)
     return ""

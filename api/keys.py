@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from db import repository
+from db.tenants import create_api_key, list_api_keys, revoke_api_key
 from db.clock import isoformat
 from db.migrate import upgrade
 from db.session import Database
@@ -37,13 +37,13 @@ def main(argv: list[str] | None = None, settings=None) -> int:
             if not tenant or len(tenant) > 100:
                 print("tenant must be 1-100 characters", file=sys.stderr)
                 return 2
-            key, secret = repository.create_api_key(s, tenant)
+            key, secret = create_api_key(s, tenant)
             print(f"key id: {key.id}\ntenant: {tenant}\nkey:    {secret}\n(store the key now: it is not shown again)")
         elif args.command == "list":
-            for key, tenant in repository.list_api_keys(s):
+            for key, tenant in list_api_keys(s):
                 state = f"revoked {isoformat(key.revoked_at)}" if key.revoked_at else "active"
                 print(f"{key.id}  {tenant:20}  {key.prefix}…  created {isoformat(key.created_at)}  {state}")
-        elif not repository.revoke_api_key(s, args.key_id):
+        elif not revoke_api_key(s, args.key_id):
             print(f"no active key {args.key_id}", file=sys.stderr)
             return 1
         else:

@@ -5,17 +5,17 @@ from __future__ import annotations
 import logging
 
 from api.submission import CheckedFile
-from db import repository
+from db.jobs import NewDocument
 from db.models import new_id
 
 log = logging.getLogger(__name__)
 
 
-def store_document(blobs, f: CheckedFile) -> repository.NewDocument:
+def store_document(blobs, f: CheckedFile) -> NewDocument:
     """Write the file's bytes to the blob store; the document row that will point at them."""
     blob_key = new_id()
     blobs.put(blob_key, f.data)
-    return repository.NewDocument(
+    return NewDocument(
         id=new_id(),
         filename=f.filename,
         sha256=f.sha256,

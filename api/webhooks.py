@@ -25,7 +25,7 @@ from api.webhook_schemas import (
     ReplayOut,
     ReplayQuery,
 )
-from db import repository
+from db.jobs import get_job
 from db.clock import isoformat
 from webhooks import deliveries, endpoints, errors, tasks
 from webhooks.models import CALLBACK_DESTINATION
@@ -209,6 +209,6 @@ def job_deliveries(job_id: str):
     with services().database.session() as s:
         rows = deliveries.job_deliveries(s, tenant_id, job_id)
         # The log outlives a deleted job; an unknown job with no log is not found.
-        if not rows and repository.get_job(s, tenant_id, job_id) is None:
+        if not rows and get_job(s, tenant_id, job_id) is None:
             raise NotFound(f"no job {job_id}", details={"job_id": job_id})
         return {"deliveries": [delivery_view(d, attempts) for d, attempts in rows]}

@@ -28,8 +28,8 @@ from db.models import (
     WebhookEvent,
     new_id,
 )
-from db import repository
-from db.repository import NewJob, decode_cursor, encode_cursor
+from db.cursors import decode_cursor, encode_cursor
+from db.jobs import NewJob, create_job
 from db.outbox import subscribed
 
 BATCH_EMPTY, BATCH_OPEN, BATCH_RUNNING, BATCH_COMPLETED = "empty", "open", "running", "completed"
@@ -120,7 +120,7 @@ def insert_batch_jobs(session: Session, tenant_id: str, batch_id: str, specs: li
     """Insert one job per spec, with its documents, into the open batch: the batch row locked once
     (``BatchClosed`` if it is closed), then one multi-row INSERT for the jobs and one for the documents.
 
-    Documents are written queued and counted as enqueued (as ``repository.create_job`` does): the
+    Documents are written queued and counted as enqueued (as ``db.jobs.create_job`` does): the
     caller publishes them after commit, and the sweeper waits before offering them again. A key taken
     meanwhile by another request raises ``IntegrityError``: the caller rolls back and goes one by one
     (``create_batch_jobs_one_by_one``).
@@ -154,11 +154,11 @@ def insert_batch_jobs(session: Session, tenant_id: str, batch_id: str, specs: li
 def create_batch_jobs_one_by_one(
     session: Session, tenant_id: str, batch_id: str, specs: list[NewJob]
 ) -> list[tuple[JobSummary, bool]]:
-    """The slow path of ``insert_batch_jobs`` after a lost race on a key: ``repository.create_job`` per
+    """The slow path of ``insert_batch_jobs`` after a lost race on a key: ``db.jobs.create_job`` per
     spec (it answers the winner's job for a key taken meanwhile), all in the batch, under one lock.
     ``(summary, created)`` per spec."""
     lock_open_batch(session, batch_id)
-    out = [repository.create_job(session, tenant_id, spec) for spec in specs]
+    out = [create_job(session, tenant_id, spec) for spec in specs]
     created = [job.id for job, was_created in out if was_created]
     if created:
         session.execute(update(Job).where(Job.id.in_(created)).values(batch_id=batch_id))

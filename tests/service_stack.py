@@ -238,14 +238,14 @@ class ServiceStack:
         return f"http://127.0.0.1:{port}"
 
     def wait_for_workers(self, n: int = 1, timeout: float = 60) -> None:
-        from db import repository
+        from db.telemetry import live_workers
 
         def enough():
             for name, proc in self.procs.items():
                 if proc.poll() is not None:
                     raise RuntimeError(f"{name} exited with {proc.returncode}: {self.log(name)[-2000:]}")
             with self.database().session() as s:
-                return len(repository.live_workers(s, self.settings.worker_stale_after)) >= n
+                return len(live_workers(s, self.settings.worker_stale_after)) >= n
 
         _wait(enough, timeout, f"fewer than {n} live workers after {timeout} s", 0.25)
 

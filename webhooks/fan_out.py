@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from db import repository
+from db.finalize import mean_confidence, page_counts
 from db.clock import isoformat, utcnow
 from db.models import JOB_TERMINAL, PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageResult, WebhookEvent, new_id
 from db.session import dialect_insert
@@ -36,8 +36,8 @@ def event_key(subject_id: str, event_type: str) -> str:
 def _job_summaries(session: Session, jobs: list[Job]) -> dict[str, dict]:
     """The outbox's payload shape, for jobs that ended without an outbox row (no callback_url)."""
     ids = [j.id for j in jobs]
-    counts = repository.page_counts(session, ids)
-    confidence = repository.mean_confidence(session, ids)
+    counts = page_counts(session, ids)
+    confidence = mean_confidence(session, ids)
     return {
         j.id: {
             "id": j.id,

@@ -17,7 +17,12 @@ import os
 import time
 from dataclasses import dataclass
 
-from db import repository
+from db.finalize import finalize_job, finalize_jobs
+from db.jobs import mark_enqueued
+from db.pages import (
+    ClaimedPage, SplitItem, claim_page, document_works, fail_document, fail_exhausted_page, fail_page, release_page,
+    split_documents, store_page_result,
+)
 from db.blobs import BlobNotFound, blob_store
 from db.session import Database
 from workers import result_reuse
@@ -102,7 +107,7 @@ class JobRunner:
         process busy while the other has nothing to do.
         """
         with self.database.session() as s:
-            works = repository.document_works(s, document_ids)
+            works = document_works(s, document_ids)
         todo, again = [], []
         for document_id in dict.fromkeys(document_ids):  # in order, each once
             work = works.get(document_id)
@@ -124,23 +129,23 @@ class JobRunner:
                 with open_document(self._blob(work.blob_key), self.limits, decode=False) as doc:
                     numbers = list(doc.select(work.pages_spec))
                     read = self._read_text_layers(doc, numbers, work, deadline)
-                    items.append(repository.SplitItem(work, numbers, read))
+                    items.append(SplitItem(work, numbers, read))
             except (PipelineError, BlobNotFound, ValueError) as exc:
                 failed.append((work, getattr(exc, "code", "corrupt_file"), str(exc)))
-        items += [repository.SplitItem(work, []) for work in again]
+        items += [SplitItem(work, []) for work in again]
         with self.database.session() as s:
             ended = [job_id for work, code, message in failed
-                     if (job_id := repository.fail_document(s, work.document_id, code, message))]
-            queued = repository.split_documents(s, items, worker=worker)
+                     if (job_id := fail_document(s, work.document_id, code, message))]
+            queued = split_documents(s, items, worker=worker)
             # A one-document job whose pages were all read here ends in this same transaction:
             # no other split or page of it can be running. Jobs of several documents are
             # finalized after the commit, so the last of their splits sees the others' pages.
             done = [i.work for i in items if i.read and not queued.get(i.work.document_id)]
-            repository.finalize_jobs(s, ended + [w.job_id for w in done if w.job_documents == 1])
+            finalize_jobs(s, ended + [w.job_id for w in done if w.job_documents == 1])
         later = [w.job_id for w in done if w.job_documents > 1]
         if later:
             with self.database.session() as s:
-                repository.finalize_jobs(s, later)
+                finalize_jobs(s, later)
         pages = [SplitOutcome(i.work.priority, queued[i.work.document_id])
                  for i in items if queued.get(i.work.document_id)]
         return GroupOutcome(pages, rest, todo[0].priority if todo else "interactive")
@@ -169,13 +174,13 @@ class JobRunner:
 
     def mark_enqueued(self, *, document_ids=(), page_ids=()) -> None:
         with self.database.session() as s:
-            repository.mark_enqueued(s, document_ids=document_ids, page_ids=page_ids)
+            mark_enqueued(s, document_ids=document_ids, page_ids=page_ids)
 
     # ------------------------------------------------------------ one page
 
     def run_page(self, page_id: str, worker: str) -> PageOutcome:
         with self.database.session() as s:
-            claim = repository.claim_page(
+            claim = claim_page(
                 s,
                 page_id,
                 worker=worker,
@@ -185,8 +190,8 @@ class JobRunner:
             if claim is None:
                 # Done already, held by a live lease (a duplicate message), or its last
                 # attempt's worker died: then it ends here as worker_lost.
-                job_id = repository.fail_exhausted_page(s, page_id, self.settings.page_max_attempts)
-                final = repository.finalize_job(s, job_id) if job_id else None
+                job_id = fail_exhausted_page(s, page_id, self.settings.page_max_attempts)
+                final = finalize_job(s, job_id) if job_id else None
                 return PageOutcome("skipped" if job_id is None else "failed", job_status=final)
         priority = claim.priority
 
@@ -207,7 +212,7 @@ class JobRunner:
             return self._retry_or_fail(claim, priority, "internal_error", f"{type(exc).__name__}: {exc}")
 
         with self.database.session() as s:
-            stored = repository.store_page_result(s, claim, result)
+            stored = store_page_result(s, claim, result)
         if not stored:
             return PageOutcome("skipped", priority)  # canceled or superseded meanwhile
         return PageOutcome("succeeded", priority, self._finalize(claim.job_id))
@@ -222,7 +227,7 @@ class JobRunner:
             exc = exc.__cause__ or exc.__context__
         return False
 
-    def _process(self, claim: repository.ClaimedPage) -> dict:
+    def _process(self, claim: ClaimedPage) -> dict:
         options = Options(mode=claim.mode, dpi=claim.dpi)
         with open_document(self._blob(claim.blob_key), self.limits) as doc:  # opening costs ~1 ms
             result = self.engine.process_page(doc, claim.page_no, options)
@@ -232,11 +237,11 @@ class JobRunner:
         # A separate transaction, after the page's own commit, so the last
         # finisher always sees every other page's committed state.
         with self.database.session() as s:
-            return repository.finalize_job(s, job_id)
+            return finalize_job(s, job_id)
 
     def _fail(self, claim, priority: str, code: str, message: str) -> PageOutcome:
         with self.database.session() as s:
-            failed = repository.fail_page(s, claim, code, message)
+            failed = fail_page(s, claim, code, message)
         if not failed:
             return PageOutcome("skipped", priority)
         return PageOutcome("failed", priority, self._finalize(claim.job_id))
@@ -245,5 +250,5 @@ class JobRunner:
         if claim.attempt >= self.settings.page_max_attempts:
             return self._fail(claim, priority, code, message)
         with self.database.session() as s:
-            released = repository.release_page(s, claim, code, message)
+            released = release_page(s, claim, code, message)
         return PageOutcome("retry" if released else "skipped", priority)

@@ -16,7 +16,7 @@ import threading
 
 from celery import signals
 
-from db import repository
+from db.telemetry import forget_worker, record_heartbeat
 from db.migrate import upgrade
 from db.session import Database
 
@@ -51,7 +51,7 @@ class Heartbeat:
     def beat(self) -> None:
         try:
             with self.database.session() as s:
-                repository.record_heartbeat(s, self.hostname, os.getpid(), self.queues)
+                record_heartbeat(s, self.hostname, os.getpid(), self.queues)
         except Exception as exc:  # noqa: BLE001 - a missed beat must not kill the worker
             log.warning("heartbeat failed: %s", exc)
 
@@ -63,7 +63,7 @@ class Heartbeat:
         self._stop.set()
         try:
             with self.database.session() as s:
-                repository.forget_worker(s, self.hostname)
+                forget_worker(s, self.hostname)
         except Exception as exc:  # noqa: BLE001
             log.warning("could not deregister worker: %s", exc)
 

@@ -23,7 +23,9 @@ from importlib import metadata
 from pathlib import Path
 
 import pipeline
-from db import repository, reuse_repository
+from db import reuse_repository
+from db.finalize import finalize_job
+from db.pages import DocumentWork
 from pipeline import PipelineError
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ def reuse_key(document_sha256s: list[str], *, mode: str, pages: str | None, dpi:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def answer_from_earlier_jobs(database, runner, works: list[repository.DocumentWork]) -> set[str]:
+def answer_from_earlier_jobs(database, runner, works: list[DocumentWork]) -> set[str]:
     """Copy each document's pages from an identical succeeded job and finalize; returns the ids answered.
 
     The others are read as usual. ``runner`` is the process's JobRunner (its
@@ -118,7 +120,7 @@ def answer_from_earlier_jobs(database, runner, works: list[repository.DocumentWo
         with database.session() as s:
             if not reuse_repository.copy_document_pages(s, work.document_id, source):
                 continue
-            repository.finalize_job(s, work.job_id)
+            finalize_job(s, work.job_id)
         answered.add(work.document_id)
         log.info("document %s answered from job %s (no OCR)", work.document_id, source)
     return answered

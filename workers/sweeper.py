@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from db import repository
+from db.finalize import finalize_job
+from db.jobs import mark_enqueued
+from db.sweep import find_lost_work, unfinished_jobs_with_all_pages_ended
 from webhooks import tasks as webhook_tasks
 from workers.queues import PRIORITIES, BrokerUnavailable, Enqueuer
 
@@ -28,7 +30,7 @@ def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
     # draining holds their messages, and duplicates would only grow it.
     empty = {p for p in PRIORITIES if (enqueuer.depth(p) or 0) == 0}
     with database.session() as s:
-        lost = repository.find_lost_work(
+        lost = find_lost_work(
             s,
             requeue_after=settings.requeue_after,
             max_attempts=settings.page_max_attempts,
@@ -37,7 +39,7 @@ def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
     finalized = 0
     for job_id in set(lost.failed_jobs):
         with database.session() as s:
-            finalized += repository.finalize_job(s, job_id) is not None
+            finalized += finalize_job(s, job_id) is not None
 
     docs, pages = [], []
     try:
@@ -51,13 +53,13 @@ def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
         log.warning("sweep stopped early, broker unavailable: %s", exc)
     finally:
         with database.session() as s:
-            repository.mark_enqueued(s, document_ids=docs, page_ids=pages)
+            mark_enqueued(s, document_ids=docs, page_ids=pages)
 
     with database.session() as s:
-        stuck = repository.unfinished_jobs_with_all_pages_ended(s)
+        stuck = unfinished_jobs_with_all_pages_ended(s)
     for job_id in stuck:
         with database.session() as s:
-            finalized += repository.finalize_job(s, job_id) is not None
+            finalized += finalize_job(s, job_id) is not None
     try:
         webhook_tasks.sweep_webhooks(settings, database, enqueuer.celery)
     except Exception as exc:  # noqa: BLE001 - webhooks must never stop the OCR sweep

@@ -92,10 +92,10 @@ def api_process(stack, log_dir, **env):
 @pytest.fixture(scope="session")
 def web_with_auth(stack, tmp_path_factory):
     """API keys required (as in production)."""
-    from db import repository
+    from db.tenants import create_api_key
 
     with stack.database().session() as session:
-        _, secret = repository.create_api_key(session, "e2e")
+        _, secret = create_api_key(session, "e2e")
     with api_process(stack, tmp_path_factory.mktemp("web-auth"), DOCPIPE_AUTH_REQUIRED="true") as url:
         yield WebTarget(base_url=url, headers={"Authorization": f"Bearer {secret}"}, key=secret)
 

@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import func, select
 from standardwebhooks import Webhook
 
-from db import batch_repository, repository
+from db import batch_repository
+from db.finalize import finalize_job
 from db.batch_models import Batch
 from db.models import (
     DOC_SPLIT,
@@ -228,12 +229,12 @@ def test_two_last_jobs_ending_at_once_write_exactly_one_event(bstack, client, re
     def second():
         with db.session() as s2:
             _end_page(s2, *b)
-            results["b"] = repository.finalize_job(s2, b[0])  # blocks on the batch row until T1 commits
+            results["b"] = finalize_job(s2, b[0])  # blocks on the batch row until T1 commits
             results["b_after_t1"] = t1_done.is_set()
 
     with db.session() as s1:
         _end_page(s1, *a)
-        assert repository.finalize_job(s1, a[0]) == "succeeded"
+        assert finalize_job(s1, a[0]) == "succeeded"
         t2 = threading.Thread(target=second)
         t2.start()
         time.sleep(1.0)  # T2 has ended B's page and reached the batch lock
@@ -271,7 +272,7 @@ def test_close_racing_the_last_job_end_writes_exactly_one_event(bstack, client, 
 
     def end_job(s):
         _end_page(s, *job)
-        assert repository.finalize_job(s, job[0]) == "succeeded"
+        assert finalize_job(s, job[0]) == "succeeded"
 
     def close(s):
         assert batch_repository.close_batch(s, batch_id)

@@ -10,7 +10,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from db import repository as repo
+from db.tenants import create_api_key, tenant_for_key
 from db.models import Blob, Document, Job
 from tests.factories import EN_TEXT, make_pdf, render_text_image
 from tests.integration.conftest import all_pages, wait_for_job
@@ -109,8 +109,8 @@ def test_batch_aggregates_while_running_and_after(client):
 
 def test_batches_belong_to_their_tenant(stack, client):
     with stack.database().session() as s:
-        _, secret = repo.create_api_key(s, f"batch-other-{time.time_ns()}")
-        other_tenant = repo.tenant_for_key(s, secret)
+        _, secret = create_api_key(s, f"batch-other-{time.time_ns()}")
+        other_tenant = tenant_for_key(s, secret)
     other = {"Authorization": f"Bearer {secret}"}
     mine = create_batch(client, name="mine").get_json()
     theirs = create_batch(client, headers=other, name="theirs").get_json()
@@ -221,7 +221,7 @@ def test_close_is_idempotent_and_a_closed_batch_refuses_jobs(stack, client):
 
 def test_close_belongs_to_the_tenant(stack, client):
     with stack.database().session() as s:
-        _, secret = repo.create_api_key(s, f"batch-close-{time.time_ns()}")
+        _, secret = create_api_key(s, f"batch-close-{time.time_ns()}")
     other = {"Authorization": f"Bearer {secret}"}
     mine = create_batch(client, name="mine").get_json()
     for batch_id, headers in ((mine["id"], other), ("no-such-batch", {})):

@@ -8,11 +8,16 @@ import uuid
 import pytest
 from sqlalchemy import func, inspect, select
 
-from db import repository as repo
+from db.finalize import finalize_job
+from db.jobs import NewDocument, NewJob, create_job
+from db.pages import claim_page, store_page_result
+from db.telemetry import stage_latencies
+from db.tenants import ensure_tenant
 from db.blobs import DatabaseBlobStore
 from db.migrate import upgrade
 from db.models import Page, WebhookEvent, new_id
 from db.session import Database
+from tests.db_steps import split_document
 from tests.service_stack import create_postgres_database, drop_postgres_database
 
 pytestmark = pytest.mark.integration
@@ -46,12 +51,12 @@ def test_database_blob_store_round_trips_large_files(pg):
 
 def _job_with_pages(pg, n, callback_url=None):
     with pg.session() as s:
-        tenant = repo.ensure_tenant(s, "pg-tenant").id
-    doc = repo.NewDocument(id=new_id(), filename="a.pdf", sha256="0" * 64, size=1, kind="pdf", page_count=n,
+        tenant = ensure_tenant(s, "pg-tenant").id
+    doc = NewDocument(id=new_id(), filename="a.pdf", sha256="0" * 64, size=1, kind="pdf", page_count=n,
                            pages_selected=n, blob_key=new_id())
     with pg.session() as s:
-        job, _ = repo.create_job(s, tenant, repo.NewJob("auto", None, "interactive", 150, None, callback_url, None, [doc]))
-        page_ids = repo.split_document(s, doc.id, list(range(1, n + 1)))
+        job, _ = create_job(s, tenant, NewJob("auto", None, "interactive", 150, None, callback_url, None, [doc]))
+        page_ids = split_document(s, doc.id, list(range(1, n + 1)))
     return job.id, page_ids
 
 
@@ -76,7 +81,7 @@ def test_concurrent_claims_of_one_page_have_one_winner(pg):
 
     def claim():
         with pg.session() as s:
-            return repo.claim_page(s, page_id, worker="t", lease_seconds=60, max_attempts=3)
+            return claim_page(s, page_id, worker="t", lease_seconds=60, max_attempts=3)
 
     winners = [c for c in _race(8, claim) if c is not None]
     assert len(winners) == 1 and winners[0].attempt == 1
@@ -86,12 +91,12 @@ def test_concurrent_finalizers_have_one_winner_and_one_outbox_row(pg):
     job_id, pages = _job_with_pages(pg, 4, callback_url="https://example.com/hook")
     for page_id in pages:
         with pg.session() as s:
-            c = repo.claim_page(s, page_id, worker="t", lease_seconds=60, max_attempts=3)
-            repo.store_page_result(s, c, {"source": "ocr", "text": "x", "confidence": 0.9, "timings": {}})
+            c = claim_page(s, page_id, worker="t", lease_seconds=60, max_attempts=3)
+            store_page_result(s, c, {"source": "ocr", "text": "x", "confidence": 0.9, "timings": {}})
 
     def finalize():
         with pg.session() as s:
-            return repo.finalize_job(s, job_id)
+            return finalize_job(s, job_id)
 
     outcomes = _race(6, finalize)
     assert sorted(o for o in outcomes if o) == ["succeeded"]
@@ -103,14 +108,14 @@ def test_concurrent_finalizers_have_one_winner_and_one_outbox_row(pg):
 def test_latency_histogram_upserts_on_postgresql(pg):
     _, pages = _job_with_pages(pg, 3)
     with pg.session() as s:
-        before = repo.stage_latencies(s).get("detect", {})
+        before = stage_latencies(s).get("detect", {})
     for page_id in pages:
         with pg.session() as s:
-            c = repo.claim_page(s, page_id, worker="t", lease_seconds=60, max_attempts=3)
-            repo.store_page_result(s, c, {"source": "ocr", "text": "x", "confidence": 0.9,
+            c = claim_page(s, page_id, worker="t", lease_seconds=60, max_attempts=3)
+            store_page_result(s, c, {"source": "ocr", "text": "x", "confidence": 0.9,
                                           "timings": {"detect": 0.07, "recognize": 0.4, "total": 0.5}})
     with pg.session() as s:
-        hist = repo.stage_latencies(s)
+        hist = stage_latencies(s)
     added = sum(n for n, _ in hist["detect"].values()) - sum(n for n, _ in before.values())
     assert added == 3
     assert hist["detect"][1][0] >= 3  # 0.07 s falls in the 0.1 s bucket

@@ -13,7 +13,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
-from db import repository as repo
+from db.finalize import cancel_job
+from db.jobs import NewDocument, NewJob, create_job
+from db.tenants import ensure_tenant
 from db.migrate import upgrade
 from db.models import Job, Page, PageResult, new_id
 from settings import Settings
@@ -51,13 +53,13 @@ def _job(runner, tenant: str, *files: tuple[str, bytes, int]) -> tuple[str, list
     for kind, data, pages in files:
         key = new_id()
         runner.blobs.put(key, data)
-        documents.append(repo.NewDocument(id=new_id(), filename=f"f.{kind}", sha256=hashlib.sha256(data).hexdigest(),
+        documents.append(NewDocument(id=new_id(), filename=f"f.{kind}", sha256=hashlib.sha256(data).hexdigest(),
                                           size=len(data), kind=kind, page_count=pages, pages_selected=pages,
                                           blob_key=key))
-    spec = repo.NewJob(mode="auto", pages_spec=None, priority="bulk", dpi=150, external_ref=None, callback_url=None,
+    spec = NewJob(mode="auto", pages_spec=None, priority="bulk", dpi=150, external_ref=None, callback_url=None,
                        idempotency_key=None, documents=documents)
     with runner.database.session() as s:
-        job, _ = repo.create_job(s, tenant, spec)
+        job, _ = create_job(s, tenant, spec)
         return job.id, [d.id for d in documents]
 
 
@@ -77,7 +79,7 @@ def _pages(runner, job_id: str) -> list[tuple[int, str, str | None]]:
 
 def test_a_group_split_ends_each_document_as_if_it_were_split_alone(runner):
     with runner.database.session() as s:
-        tenant = repo.ensure_tenant(s, "acme").id
+        tenant = ensure_tenant(s, "acme").id
     digital = make_pdf([{"text": EN_TEXT[:2]}, {"text": EN_TEXT[2:4]}])
     scan = make_pdf([{"image": render_text_image(EN_TEXT[4:5], size_px=24, width=700), "dpi": 100}])
     a, (a_doc,) = _job(runner, tenant, ("pdf", digital, 2))
@@ -87,7 +89,7 @@ def test_a_group_split_ends_each_document_as_if_it_were_split_alone(runner):
                                ("pdf", make_pdf([{"text": EN_TEXT[6:7]}]), 1))
     e, (e_doc,) = _job(runner, tenant, ("pdf", make_pdf([{"text": EN_TEXT[7:8]}]), 1))
     with runner.database.session() as s:
-        assert repo.cancel_job(s, e)
+        assert cancel_job(s, e)
 
     group = runner.split_many([a_doc, b_doc, c_doc, d_doc1, d_doc2, e_doc], worker="w@host:1")
 
@@ -126,7 +128,7 @@ def test_a_group_split_ends_each_document_as_if_it_were_split_alone(runner):
 def test_documents_of_a_group_not_reached_within_the_read_budget_come_back_for_another_message(runner, tmp_path):
     hurried = _make_runner(tmp_path, runner.settings.database_url, DOCPIPE_SPLIT_READ_BUDGET="0.000001")
     with runner.database.session() as s:
-        tenant = repo.ensure_tenant(s, "acme").id
+        tenant = ensure_tenant(s, "acme").id
     jobs = [_job(runner, tenant, ("pdf", make_pdf([{"text": EN_TEXT[i:i + 1]}]), 1)) for i in range(3)]
     docs = [doc for _, (doc,) in jobs]
     group = hurried.split_many(docs)
@@ -154,7 +156,7 @@ def test_a_split_documents_message_through_a_real_worker_ends_every_job_even_whe
         # What _job and _status need of a runner, on the stack's own database and blobs.
         _Store = SimpleNamespace(database=database, blobs=blob_store(settings, database))
         with database.session() as s:
-            tenant = repo.ensure_tenant(s, "acme").id
+            tenant = ensure_tenant(s, "acme").id
         jobs = [_job(_Store, tenant, ("pdf", make_pdf([{"text": EN_TEXT[i:i + 2]}]), 1)) for i in range(4)]
         Enqueuer(create_celery(settings), settings).split_documents([doc for _, (doc,) in jobs], "bulk")
         deadline = time.monotonic() + 60

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from db import repository as repo
+from db.tenants import create_api_key
 from db.models import Job, Page
 from tests.factories import EN_TEXT, cer, make_pdf, render_text_image
 from tests.integration.conftest import all_pages, wait_for_job
@@ -93,7 +93,7 @@ def test_other_options_or_another_tenant_read_the_file_again(stack, client):
 
     # The same file and options from another tenant: never answered from this tenant's job.
     with stack.database().session() as s:
-        _, secret = repo.create_api_key(s, f"reuse-other-{time.time_ns()}")
+        _, secret = create_api_key(s, f"reuse-other-{time.time_ns()}")
     auth = {"Authorization": f"Bearer {secret}"}
     other_id = submit(client, data, f"reuse-b4-{time.time_ns()}", headers=auth)
     other = wait_for_job(client, other_id, headers=auth)

@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from db import repository as repo
+from db.tenants import create_api_key
 from db.models import Blob, Document, Job, Page, PageResult
 from tests.factories import EN_TEXT, ZH_TEXT, cer, degrade, make_pdf, render_text_image
 from tests.integration.conftest import all_pages, wait_for_job
@@ -82,8 +82,8 @@ def test_idempotent_resubmission_returns_the_same_job(client, mixed_pdf):
 
 def test_another_tenants_job_is_not_found(stack, client, mixed_pdf):
     with stack.database().session() as s:
-        _, key_a = repo.create_api_key(s, "svc-tenant-a")
-        _, key_b = repo.create_api_key(s, "svc-tenant-b")
+        _, key_a = create_api_key(s, "svc-tenant-a")
+        _, key_b = create_api_key(s, "svc-tenant-b")
     a, b = {"Authorization": f"Bearer {key_a}"}, {"Authorization": f"Bearer {key_b}"}
     job = submit(client, [("a.pdf", mixed_pdf)], headers=a, pages="1").get_json()
     assert wait_for_job(client, job["id"], headers=a)["status"] == "succeeded"

@@ -270,10 +270,10 @@ def test_endpoints_rotation_redelivery_and_tenants(client, receiver, pdf, wh_sta
     [d1] = wait_deliveries(client, job1, lambda ds: ds and len(ds[0]["attempts"]) == 2 and ds[0]["status"] == "delivered")
 
     # Another tenant sees none of it.
-    from db import repository
+    from db.tenants import create_api_key
 
     with wh_stack.database().session() as s:
-        _, key = repository.create_api_key(s, "other-erp")
+        _, key = create_api_key(s, "other-erp")
     other = {"Authorization": f"Bearer {key}"}
     assert client.get("/v1/webhook-endpoints", headers=other).get_json()["endpoints"] == []
     for method, path in [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from db import repository as repo
+from db.tenants import ensure_tenant
 from db.migrate import upgrade
 from db.session import Database
 
@@ -19,4 +19,4 @@ def database(tmp_path):
 @pytest.fixture
 def tenant(database):
     with database.session() as s:
-        return repo.ensure_tenant(s, "acme").id
+        return ensure_tenant(s, "acme").id

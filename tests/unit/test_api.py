@@ -13,9 +13,12 @@ import pytest
 from sqlalchemy import func, select
 
 from api import create_app
-from db import repository as repo
+from db.finalize import cancel_job
+from db.telemetry import stage_latencies
+from db.tenants import create_api_key
 from db.models import Blob, Document, Job, Page
 from settings import Settings
+from tests.db_steps import split_document
 from tests.factories import EN_TEXT, encode_png, make_pdf, render_text_image
 
 
@@ -157,8 +160,8 @@ def test_tenants_see_only_their_jobs(tmp_path, pdf2):
     app = make_app(tmp_path, DOCPIPE_AUTH_REQUIRED="true")
     client = app.test_client()
     with db(app).session() as s:
-        _, key_a = repo.create_api_key(s, "tenant-a")
-        _, key_b = repo.create_api_key(s, "tenant-b")
+        _, key_a = create_api_key(s, "tenant-a")
+        _, key_b = create_api_key(s, "tenant-b")
     a = {"Authorization": f"Bearer {key_a}"}
     b = {"Authorization": f"Bearer {key_b}"}
     assert_envelope(upload(client, ("a.pdf", pdf2)), 401, "unauthorized")
@@ -184,7 +187,7 @@ def test_pages_paginate_in_order(client, app, pdf2):
     job = upload(client, ("a.pdf", pdf2), ("b.pdf", pdf2)).get_json()
     with db(app).session() as s:
         for d in job["documents"]:
-            repo.split_document(s, d["id"], [1, 2])
+            split_document(s, d["id"], [1, 2])
     r = client.get(f"/v1/jobs/{job['id']}/pages?limit=3")
     body = r.get_json()
     assert [(p["document"], p["page_no"]) for p in body["pages"]] == [
@@ -232,7 +235,7 @@ def test_feed_by_ids_can_ask_for_the_jobs_that_ended_only(client, app, pdf2):
     ended = client.get("/v1/jobs", query_string={"ids": ",".join(ids), "ended": "true"}).get_json()["jobs"]
     assert ended == []
     with db(app).session() as s:
-        assert repo.cancel_job(s, ids[1])
+        assert cancel_job(s, ids[1])
     body = client.get("/v1/jobs", query_string={"ids": ",".join(ids), "ended": "true"}).get_json()
     assert [(j["id"], j["status"]) for j in body["jobs"]] == [(ids[1], "canceled")]
     every = client.get("/v1/jobs", query_string={"ids": ",".join(ids), "ended": "false"}).get_json()["jobs"]
@@ -246,9 +249,9 @@ def test_split_stores_pages_read_from_the_text_layer_and_queues_the_rest(client,
     read = {1: {"source": "text_layer", "text": "hello", "confidence": 0.7, "lines": [],
                 "timings": {"text_layer": 0.004, "total": 0.004}}}
     with db(app).session() as s:
-        queued = repo.split_document(s, doc, [1, 2], read, worker="w1:1")
+        queued = split_document(s, doc, [1, 2], read, worker="w1:1")
     with db(app).session() as s:
-        again = repo.split_document(s, doc, [1, 2], read, worker="w2:2")  # a duplicate delivery adds nothing
+        again = split_document(s, doc, [1, 2], read, worker="w2:2")  # a duplicate delivery adds nothing
     assert again == queued and len(queued) == 1
     view = client.get(f"/v1/jobs/{job['id']}").get_json()
     assert view["status"] == "running" and view["progress"]["pages_done"] == 1
@@ -259,7 +262,7 @@ def test_split_stores_pages_read_from_the_text_layer_and_queues_the_rest(client,
     ]
     assert pages[1]["id"] == queued[0]
     with db(app).session() as s:
-        histogram = repo.stage_latencies(s)
+        histogram = stage_latencies(s)
     assert sum(n for n, _ in histogram["text_layer"].values()) == 1
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db import batch_repository as batches
-from db import repository as repo
+from db.finalize import cancel_job
 from db.batch_models import Batch
 from db.models import Job, WebhookEvent
 from tests.unit.test_batch_progress import finish_page, new_job, T0
@@ -122,7 +122,7 @@ def test_a_canceled_last_job_completes_a_closed_batch(database, tenant):
     job_id, _ = new_job(database, tenant, batch_id, 1, split=False)
     assert _close(database, batch_id)
     with database.session() as s:
-        assert repo.cancel_job(s, job_id)
+        assert cancel_job(s, job_id)
     [event] = _events(database, batch_id)
     assert event.job_id == job_id and event.payload["files"]["by_status"] == {"canceled": 1}
 

@@ -9,37 +9,42 @@ import pytest
 from sqlalchemy import update
 
 from db import batch_repository as batches
-from db import repository as repo
+from db.cursors import InvalidCursor
+from db.finalize import finalize_job
+from db.jobs import NewDocument, NewJob, create_job
+from db.pages import claim_page, fail_page, store_page_result
+from db.tenants import ensure_tenant
 from db.models import Job, Page, new_id
+from tests.db_steps import split_document
 from workers.result_reuse import reuse_key
 
 T0 = datetime(2026, 1, 1, 12, 0, 0)
 
 
 def new_job(database, tenant, batch_id, pages: int, split: bool = True) -> tuple[str, list[str]]:
-    doc = repo.NewDocument(id=new_id(), filename="f.pdf", sha256="0" * 64, size=1, kind="pdf",
+    doc = NewDocument(id=new_id(), filename="f.pdf", sha256="0" * 64, size=1, kind="pdf",
                            page_count=pages, pages_selected=pages, blob_key=new_id())
-    spec = repo.NewJob(mode="auto", pages_spec=None, priority="bulk", dpi=150, external_ref=None,
+    spec = NewJob(mode="auto", pages_spec=None, priority="bulk", dpi=150, external_ref=None,
                        callback_url=None, idempotency_key=None, documents=[doc])
     with database.session() as s:
-        job, _ = repo.create_job(s, tenant, spec)
+        job, _ = create_job(s, tenant, spec)
         batches.add_job(s, batch_id, job.id)
     page_ids = []
     if split:
         with database.session() as s:
-            page_ids = repo.split_document(s, doc.id, list(range(1, pages + 1)))
+            page_ids = split_document(s, doc.id, list(range(1, pages + 1)))
     return job.id, page_ids
 
 
 def finish_page(database, page_id, started: datetime, seconds: float, confidence: float, ok: bool = True):
     with database.session() as s:
-        claim = repo.claim_page(s, page_id, worker="w:1", lease_seconds=60, max_attempts=3)
+        claim = claim_page(s, page_id, worker="w:1", lease_seconds=60, max_attempts=3)
         if ok:
-            repo.store_page_result(s, claim, {"source": "ocr", "text": "x", "confidence": confidence, "timings": {}})
+            store_page_result(s, claim, {"source": "ocr", "text": "x", "confidence": confidence, "timings": {}})
         else:
-            repo.fail_page(s, claim, "page_too_large", "too large")
+            fail_page(s, claim, "page_too_large", "too large")
         s.execute(update(Page).where(Page.id == page_id).values(started_at=started, finished_at=started + timedelta(seconds=seconds)))
-        repo.finalize_job(s, claim.job_id)
+        finalize_job(s, claim.job_id)
 
 
 def test_progress_while_running_and_after(database, tenant):
@@ -64,7 +69,7 @@ def test_progress_while_running_and_after(database, tenant):
 
     finish_page(database, a_pages[2], T0 + timedelta(seconds=3), 1, 0.5, ok=False)
     with database.session() as s:
-        b_pages = repo.split_document(s, s.get(Job, b).documents[0].id, [1, 2])
+        b_pages = split_document(s, s.get(Job, b).documents[0].id, [1, 2])
     for i, page_id in enumerate(b_pages):
         finish_page(database, page_id, T0 + timedelta(seconds=4 + i), 1, 1.0)
     with database.session() as s:
@@ -83,7 +88,7 @@ def test_progress_while_running_and_after(database, tenant):
 
 def test_tenant_scope_and_jobs_cursor(database, tenant):
     with database.session() as s:
-        other = repo.ensure_tenant(s, "other").id
+        other = ensure_tenant(s, "other").id
         batch = batches.create_batch(s, tenant, "archive")
     with database.session() as s:
         assert batches.get_batch(s, tenant, batch.id).name == "archive"
@@ -101,7 +106,7 @@ def test_tenant_scope_and_jobs_cursor(database, tenant):
     with database.session() as s:
         created = {j.id: (j.created_at, j.id) for j in s.query(Job).filter(Job.id.in_(ids))}
     assert seen == sorted(ids, key=created.get)
-    with pytest.raises(repo.InvalidCursor), database.session() as s:
+    with pytest.raises(InvalidCursor), database.session() as s:
         batches.list_batch_jobs(s, batch.id, cursor="not-a-cursor")
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from db import batch_repository
-from db import repository as repo
+from db.tenants import create_api_key
 from db.models import Document, Job
 from tests.factories import EN_TEXT, make_pdf
 from tests.unit.test_api import assert_envelope, counts, db, make_app
@@ -200,8 +200,8 @@ def test_a_batch_closed_under_the_lock_leaves_no_blob(client, app, monkeypatch):
 def test_another_tenants_or_no_batch_is_404(tmp_path):
     app = make_app(tmp_path, DOCPIPE_BLOB_STORE="db", DOCPIPE_AUTH_REQUIRED="true")
     with db(app).session() as s:
-        _, acme = repo.create_api_key(s, "acme")
-        _, other = repo.create_api_key(s, "other")
+        _, acme = create_api_key(s, "acme")
+        _, other = create_api_key(s, "other")
     c = app.test_client()
     batch_id = c.post("/v1/batches", json={"name": "acme's"}, headers={"Authorization": f"Bearer {acme}"}).get_json()["id"]
     data = {"file": [(io.BytesIO(pdfs(1, "g")[0]), "a.pdf")]}

@@ -1,5 +1,5 @@
 """``GET /v1/results``: many finished jobs' results in one request, each slot byte-identical to
-``GET /v1/jobs/{id}/result`` (api/exports.py ``get_results``, db/repository.py ``succeeded_texts_by_job``)."""
+``GET /v1/jobs/{id}/result`` (api/exports.py ``get_results``, db/jobs.py ``succeeded_texts_by_job``)."""
 from __future__ import annotations
 
 import base64
@@ -7,8 +7,11 @@ import base64
 import pytest
 from sqlalchemy import event
 
-from db import repository as repo
+from db.finalize import finalize_job
+from db.pages import claim_page, fail_page, store_page_result
+from db.tenants import create_api_key
 from pipeline.result import Line, PageResult, Word
+from tests.db_steps import split_document
 from tests.unit.test_api import assert_envelope, db, make_app, upload
 from tests.unit.test_api import pdf2 as _pdf2
 
@@ -37,16 +40,16 @@ def run_job(app, job: dict, *, fail: set[tuple[int, int]] = frozenset()) -> str:
     database = db(app)
     for d_index, doc in enumerate(job["documents"]):
         with database.session() as s:
-            page_ids = repo.split_document(s, doc["id"], [1, 2])
+            page_ids = split_document(s, doc["id"], [1, 2])
         for page_no, page_id in enumerate(page_ids, start=1):
             with database.session() as s:
-                claim = repo.claim_page(s, page_id, worker="w:1", lease_seconds=60, max_attempts=3)
+                claim = claim_page(s, page_id, worker="w:1", lease_seconds=60, max_attempts=3)
                 if (d_index, page_no) in fail:
-                    repo.fail_page(s, claim, "inference_failed", "boom")
+                    fail_page(s, claim, "inference_failed", "boom")
                 else:
-                    repo.store_page_result(s, claim, page_result(page_no, f"doc {d_index} Grüße 中文 <&> page {page_no}"))
+                    store_page_result(s, claim, page_result(page_no, f"doc {d_index} Grüße 中文 <&> page {page_no}"))
     with database.session() as s:
-        return repo.finalize_job(s, job["id"])
+        return finalize_job(s, job["id"])
 
 
 @pytest.fixture
@@ -100,8 +103,8 @@ def test_another_tenants_job_is_not_found(tmp_path, pdf2):
     app = make_app(tmp_path, DOCPIPE_AUTH_REQUIRED="true", DOCPIPE_BLOB_STORE="db")
     client = app.test_client()
     with db(app).session() as s:
-        _, key_a = repo.create_api_key(s, "tenant-a")
-        _, key_b = repo.create_api_key(s, "tenant-b")
+        _, key_a = create_api_key(s, "tenant-a")
+        _, key_b = create_api_key(s, "tenant-b")
     a, b = {"Authorization": f"Bearer {key_a}"}, {"Authorization": f"Bearer {key_b}"}
     job = upload(client, ("a.pdf", pdf2), headers=a).get_json()
     run_job(app, job)

@@ -72,7 +72,7 @@ def test_encoding_is_compact_utf8_and_deterministic():
 
 
 def test_outbox_payload_with_nested_progress():
-    # The shape db.repository writes into webhook_events.payload.
+    # The shape db.finalize writes into webhook_events.payload.
     payload = {"id": "j9", "status": "failed", "external_ref": None, "confidence": None,
                "progress": {"pages_total": 4, "pages_done": 0, "pages_failed": 4},
                "finished_at": "2026-11-23T22:05:00Z"}

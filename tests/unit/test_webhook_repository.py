@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from db import repository
+from db.tenants import ensure_tenant
 from db.clock import utcnow
 from db.migrate import upgrade
 from db.models import Document, Job, Page, WebhookEvent
@@ -41,7 +41,7 @@ def db(tmp_path):
 @pytest.fixture()
 def tenants(db):
     with db.session() as s:
-        return repository.ensure_tenant(s, "acme").id, repository.ensure_tenant(s, "globex").id
+        return ensure_tenant(s, "acme").id, ensure_tenant(s, "globex").id
 
 
 def ended_job(db, tenant_id: str, status: str = "succeeded", callback_url: str | None = None, outbox: bool = True) -> str:

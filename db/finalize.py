@@ -1,0 +1,174 @@
+"""Ending jobs: page counts, the terminal state, the webhook outbox row, cancel and purge.
+
+A job is finalized by the one UPDATE that moves it from an active to a
+terminal state, and that same transaction writes the webhook outbox row.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from db.clock import isoformat, utcnow
+from db.models import (
+    DOC_FAILED, DOC_QUEUED, JOB_ACTIVE, JOB_CANCELED, JOB_FAILED, JOB_PARTIAL, JOB_SUCCEEDED, PAGE_CANCELED,
+    PAGE_FAILED, PAGE_QUEUED, PAGE_RUNNING, PAGE_SUCCEEDED, PAGE_TERMINAL, Document, Job, Page, PageResult,
+    WebhookEvent,
+)
+from db.batch_repository import complete_batch_if_done
+
+
+def page_counts(session: Session, job_ids: list[str]) -> dict[str, dict[str, int]]:
+    """job id → {page status → count}."""
+    counts: dict[str, dict[str, int]] = {j: {} for j in job_ids}
+    if not job_ids:
+        return counts
+    rows = session.execute(
+        select(Page.job_id, Page.status, func.count()).where(Page.job_id.in_(job_ids)).group_by(Page.job_id, Page.status)
+    )
+    for job_id, status, n in rows:
+        counts[job_id][status] = n
+    return counts
+
+
+def confidence_stats(session: Session, job_ids: list[str]) -> dict[str, tuple[float | None, float | None]]:
+    """job id → (mean, lowest) confidence of its succeeded pages; (None, None) before any."""
+    # Filtered on pages (job_id, status), which one index answers. Filtered on page_results.job_id,
+    # PostgreSQL with the stale statistics of a table filled minutes ago walked every succeeded
+    # page of every job (7 ms a call after 1,000 files of a bulk run, growing with each file).
+    rows = session.execute(
+        select(Page.job_id, func.avg(PageResult.confidence), func.min(PageResult.confidence))
+        .join(PageResult, PageResult.page_id == Page.id)
+        .where(Page.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
+        .group_by(Page.job_id)
+    )
+    found = {job_id: (None if avg is None else float(avg), None if low is None else float(low)) for job_id, avg, low in rows}
+    return {j: found.get(j, (None, None)) for j in job_ids}
+
+
+def mean_confidence(session: Session, job_ids: list[str]) -> dict[str, float | None]:
+    return {j: mean for j, (mean, _) in confidence_stats(session, job_ids).items()}
+
+
+def finalize_job(session: Session, job_id: str) -> str | None:
+    """If every page has ended, move the job to its terminal state; returns that state, or None."""
+    return finalize_jobs(session, [job_id]).get(job_id)
+
+
+def finalize_jobs(session: Session, job_ids: list[str]) -> dict[str, str]:
+    """``finalize_job`` for several jobs; returns job id → terminal state for the jobs this call ended.
+
+    The guarded UPDATE makes exactly one caller win however many workers
+    finish the last pages at once; the winner writes the outbox row in the
+    same transaction.
+    """
+    job_ids = sorted(set(job_ids))  # a fixed order: two finalizers never lock rows crosswise
+    if not job_ids:
+        return {}
+    docs: dict[str, list[tuple[str, int]]] = {}
+    for job_id, status, pages_selected in session.execute(
+        select(Document.job_id, Document.status, Document.pages_selected).where(Document.job_id.in_(job_ids))
+    ):
+        docs.setdefault(job_id, []).append((status, pages_selected))
+    ready = [j for j in job_ids if docs.get(j) and not any(status == DOC_QUEUED for status, _ in docs[j])]
+    counts = page_counts(session, ready)
+    ended, batches = {}, {}
+    for job_id in ready:
+        if any(status not in PAGE_TERMINAL for status in counts[job_id]):
+            continue
+        done = counts[job_id].get(PAGE_SUCCEEDED, 0)
+        failed = counts[job_id].get(PAGE_FAILED, 0) + sum(n for status, n in docs[job_id] if status == DOC_FAILED)
+        if failed == 0 and done > 0:
+            final, error_code, error_message = JOB_SUCCEEDED, None, None
+        else:
+            final = JOB_FAILED if done == 0 else JOB_PARTIAL
+            error_code = _first_error_code(session, job_id)
+            error_message = f"{failed} of {done + failed} pages failed; each page's error says why"
+        now = utcnow()
+        won = session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status.in_(JOB_ACTIVE))
+            .values(status=final, finished_at=now, updated_at=now, error_code=error_code, error_message=error_message)
+            .returning(Job.callback_url, Job.batch_id)
+        ).first()
+        if won is None:
+            continue
+        ended[job_id] = final
+        if won.callback_url:
+            _write_outbox(session, job_id, final)
+        if won.batch_id:
+            batches[won.batch_id] = job_id
+    for batch_id, job_id in sorted(batches.items()):
+        # Once per batch, after all of this call's jobs ended: the count of active jobs sees them all.
+        complete_batch_if_done(session, batch_id, job_id)
+    return ended
+
+
+def _first_error_code(session: Session, job_id: str) -> str:
+    code = session.scalar(
+        select(Page.error_code).where(Page.job_id == job_id, Page.status == PAGE_FAILED).order_by(Page.position).limit(1)
+    )
+    if code is None:
+        code = session.scalar(
+            select(Document.error_code).where(Document.job_id == job_id, Document.status == DOC_FAILED).limit(1)
+        )
+    return code or "page_failed"
+
+
+def _write_outbox(session: Session, job_id: str, status: str) -> None:
+    job = session.get(Job, job_id)
+    session.refresh(job)
+    if not job.callback_url:
+        return
+    counts = page_counts(session, [job_id])[job_id]
+    session.add(
+        WebhookEvent(
+            job_id=job.id,
+            tenant_id=job.tenant_id,
+            type=f"job.{status}",
+            callback_url=job.callback_url,
+            payload={
+                "id": job.id,
+                "status": status,
+                "external_ref": job.external_ref,
+                "progress": {
+                    "pages_total": job.pages_total,
+                    "pages_done": counts.get(PAGE_SUCCEEDED, 0),
+                    "pages_failed": counts.get(PAGE_FAILED, 0),
+                },
+                "confidence": mean_confidence(session, [job_id])[job_id],
+                "finished_at": isoformat(job.finished_at),
+            },
+        )
+    )
+
+
+def cancel_job(session: Session, job_id: str) -> bool:
+    """Stop an active job: its waiting and running pages become ``canceled`` (a running attempt's result is discarded)."""
+    now = utcnow()
+    won = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status.in_(JOB_ACTIVE))
+        .values(status=JOB_CANCELED, finished_at=now, updated_at=now)
+        .returning(Job.batch_id)
+    ).first()
+    if won is None:
+        return False
+    session.execute(
+        update(Page)
+        .where(Page.job_id == job_id, Page.status.in_((PAGE_QUEUED, PAGE_RUNNING)))
+        .values(status=PAGE_CANCELED, finished_at=now, lease_until=None)
+    )
+    _write_outbox(session, job_id, JOB_CANCELED)
+    if won.batch_id:
+        complete_batch_if_done(session, won.batch_id, job_id)
+    return True
+
+
+def purge_job(session: Session, job_id: str) -> list[str]:
+    """Delete the job's rows (pages and results cascade); returns the blob keys to delete."""
+    keys = list(session.scalars(select(Document.blob_key).where(Document.job_id == job_id)))
+    session.execute(delete(PageResult).where(PageResult.job_id == job_id))
+    session.execute(delete(Page).where(Page.job_id == job_id))
+    session.execute(delete(Document).where(Document.job_id == job_id))
+    session.execute(delete(Job).where(Job.id == job_id))
+    return keys

@@ -1,0 +1,203 @@
+"""Creating a job with its documents (once per idempotency key) and reading jobs back.
+
+Functions take an open ``Session``; the caller's ``Database.session()`` block
+is the transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.clock import utcnow
+from db.models import DOC_QUEUED, JOB_QUEUED, JOB_TERMINAL, PAGE_SUCCEEDED, Document, Job, Page, PageResult, new_id
+from db.cursors import decode_cursor, encode_cursor
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    id: str
+    filename: str
+    sha256: str
+    size: int
+    kind: str
+    page_count: int
+    pages_selected: int
+    blob_key: str
+
+
+@dataclass(frozen=True)
+class NewJob:
+    mode: str
+    pages_spec: str | None
+    priority: str
+    dpi: int
+    external_ref: str | None
+    callback_url: str | None
+    idempotency_key: str | None
+    documents: list[NewDocument] = field(default_factory=list)
+
+
+def find_job_by_idempotency_key(session: Session, tenant_id: str, key: str) -> Job | None:
+    return session.scalar(select(Job).where(Job.tenant_id == tenant_id, Job.idempotency_key == key))
+
+
+def create_job(session: Session, tenant_id: str, spec: NewJob) -> tuple[Job, bool]:
+    """Insert the job and its documents; ``(job, False)`` if the idempotency key already made one."""
+    if spec.idempotency_key:
+        existing = find_job_by_idempotency_key(session, tenant_id, spec.idempotency_key)
+        if existing is not None:
+            return existing, False
+    now = utcnow()
+    job = Job(
+        id=new_id(),
+        tenant_id=tenant_id,
+        status=JOB_QUEUED,
+        mode=spec.mode,
+        pages_spec=spec.pages_spec,
+        priority=spec.priority,
+        dpi=spec.dpi,
+        external_ref=spec.external_ref,
+        callback_url=spec.callback_url,
+        idempotency_key=spec.idempotency_key,
+        pages_total=sum(d.pages_selected for d in spec.documents),
+        created_at=now,
+        updated_at=now,
+    )
+    for position, d in enumerate(spec.documents):
+        job.documents.append(
+            Document(
+                id=d.id,
+                position=position,
+                filename=d.filename,
+                sha256=d.sha256,
+                size=d.size,
+                kind=d.kind,
+                page_count=d.page_count,
+                pages_selected=d.pages_selected,
+                blob_key=d.blob_key,
+                status=DOC_QUEUED,
+                created_at=now,
+                # Counted as enqueued from the start: the sweeper waits requeue_after before
+                # offering it again, instead of racing the API's own publish.
+                enqueued_at=now,
+            )
+        )
+    try:
+        with session.begin_nested():
+            session.add(job)
+    except IntegrityError:
+        # Another request with the same key won the race: answer with its job.
+        if spec.idempotency_key:
+            existing = find_job_by_idempotency_key(session, tenant_id, spec.idempotency_key)
+            if existing is not None:
+                return existing, False
+        raise
+    return job, True
+
+
+def mark_enqueued(session: Session, *, document_ids=(), page_ids=()) -> None:
+    now = utcnow()
+    if document_ids:
+        session.execute(update(Document).where(Document.id.in_(list(document_ids))).values(enqueued_at=now))
+    if page_ids:
+        session.execute(update(Page).where(Page.id.in_(list(page_ids))).values(enqueued_at=now))
+
+
+def get_job(session: Session, tenant_id: str, job_id: str) -> Job | None:
+    """The job if it belongs to the tenant (another tenant's job is simply not found)."""
+    return session.scalar(select(Job).where(Job.id == job_id, Job.tenant_id == tenant_id))
+
+
+def list_pages(session: Session, job_id: str, offset: int, limit: int) -> list[tuple[Page, PageResult | None, Document]]:
+    rows = session.execute(
+        select(Page, PageResult, Document)
+        .join(Document, Document.id == Page.document_id)
+        .outerjoin(PageResult, PageResult.page_id == Page.id)
+        .where(Page.job_id == job_id)
+        .order_by(Page.position)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [(p, r, d) for p, r, d in rows]
+
+
+def succeeded_results(session: Session, job_id: str) -> list[tuple[str, dict]]:
+    """(document id, result dict) of every succeeded page, in page order."""
+    rows = session.execute(
+        select(Page.document_id, PageResult.result)
+        .join(PageResult, PageResult.page_id == Page.id)
+        .where(Page.job_id == job_id, Page.status == PAGE_SUCCEEDED)
+        .order_by(Page.position)
+    )
+    return [(d, r) for d, r in rows]
+
+
+def succeeded_texts(session: Session, job_id: str) -> list[str]:
+    """The text of every succeeded page, in page order (the txt export: no boxes needed)."""
+    return succeeded_texts_by_job(session, [job_id])[job_id]
+
+
+def succeeded_texts_by_job(session: Session, job_ids: list[str]) -> dict[str, list[str]]:
+    """job id → ``succeeded_texts`` for many jobs (``GET /v1/results``), one query."""
+    texts: dict[str, list[str]] = {job_id: [] for job_id in job_ids}
+    if not job_ids:
+        return texts
+    rows = session.execute(
+        select(Page.job_id, PageResult.text)
+        .join(Page, Page.id == PageResult.page_id)
+        .where(Page.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
+        .order_by(Page.job_id, Page.position)
+    )
+    for job_id, text in rows:
+        texts[job_id].append(text)
+    return texts
+
+
+def job_statuses(session: Session, tenant_id: str, job_ids: list[str]) -> dict[str, str]:
+    """job id → status for the tenant's jobs among ``job_ids`` (another tenant's are left out), one query."""
+    if not job_ids:
+        return {}
+    rows = session.execute(select(Job.id, Job.status).where(Job.tenant_id == tenant_id, Job.id.in_(job_ids)))
+    return {job_id: status for job_id, status in rows}
+
+
+def list_jobs(
+    session: Session,
+    tenant_id: str,
+    *,
+    status: str | None = None,
+    ended: bool = False,
+    external_ref: str | None = None,
+    updated_since: datetime | None = None,
+    ids: list[str] | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[Job], str | None]:
+    """A feed in (updated_at, id) order; the cursor resumes after the last job returned.
+
+    ``ended`` keeps only jobs in a terminal state: a client watching its jobs in
+    flight asks for the ones that ended, not for views of every running one.
+    """
+    q = select(Job).where(Job.tenant_id == tenant_id)
+    if ids:
+        q = q.where(Job.id.in_(ids))
+    if status:
+        q = q.where(Job.status == status)
+    if ended:
+        q = q.where(Job.status.in_(JOB_TERMINAL))
+    if external_ref:
+        q = q.where(Job.external_ref == external_ref)
+    if updated_since:
+        q = q.where(Job.updated_at >= updated_since)
+    if cursor:
+        at, last_id = decode_cursor(cursor)
+        q = q.where(or_(Job.updated_at > at, and_(Job.updated_at == at, Job.id > last_id)))
+    jobs = list(session.scalars(q.order_by(Job.updated_at, Job.id).limit(limit + 1)))
+    more = len(jobs) > limit
+    jobs = jobs[:limit]
+    next_cursor = encode_cursor(jobs[-1].updated_at, jobs[-1].id) if more else None
+    return jobs, next_cursor

@@ -1,0 +1,283 @@
+"""A page's way through the workers: split into rows, claimed under a lease, settled once.
+
+The rules (DESIGN.md §2): a page is claimed by one conditional UPDATE that
+sets a lease and counts the attempt; a result is stored only by the holder
+of the current attempt, with an upsert keyed by page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from db.clock import utcnow
+from db.models import (
+    DOC_FAILED, DOC_QUEUED, DOC_SPLIT, JOB_ACTIVE, JOB_QUEUED, JOB_RUNNING, PAGE_FAILED, PAGE_QUEUED, PAGE_RUNNING,
+    PAGE_SUCCEEDED, Document, Job, Page, PageResult, new_id,
+)
+from db.session import dialect_insert
+from db.telemetry import record_latencies
+
+
+@dataclass(frozen=True)
+class DocumentWork:
+    document_id: str
+    job_id: str
+    tenant_id: str
+    position: int
+    blob_key: str
+    kind: str
+    mode: str
+    pages_spec: str | None
+    dpi: int
+    priority: str
+    status: str
+    job_status: str
+    job_documents: int  # how many documents the job has (1 for every bulk file)
+
+
+def document_works(session: Session, document_ids: list[str]) -> dict[str, DocumentWork]:
+    """document id → what splitting it needs, for many documents in one query (missing ids left out)."""
+    if not document_ids:
+        return {}
+    siblings = aliased(Document)
+    job_documents = select(func.count()).where(siblings.job_id == Job.id).correlate(Job).scalar_subquery()
+    rows = session.execute(
+        select(Document.id, Document.job_id, Job.tenant_id, Document.position, Document.blob_key, Document.kind,
+               Job.mode, Job.pages_spec, Job.dpi, Job.priority, Document.status, Job.status.label("job_status"),
+               job_documents.label("job_documents"))
+        .join(Job, Job.id == Document.job_id)
+        .where(Document.id.in_(list(document_ids)))
+    )
+    return {row.id: DocumentWork(row.id, *row[1:]) for row in rows}
+
+
+@dataclass(frozen=True)
+class SplitItem:
+    """One document to split: its page numbers, and the pages already read from its text layer."""
+
+    work: DocumentWork
+    page_numbers: list[int]
+    read: dict[int, dict] = field(default_factory=dict)
+
+
+def split_documents(session: Session, items: list[SplitItem], *, worker: str = "") -> dict[str, list[str]]:
+    """Create the page rows of several documents (idempotent); returns document id → page ids still queued.
+
+    ``read`` holds pages the splitting worker has already read (a born-digital
+    file's text layer, a few ms a page): they are created ``succeeded`` with
+    their results in this same transaction and never become page tasks,
+    which saves each of them a broker message, a claim and a commit. A whole
+    group submit is stored with a fixed number of statements, whatever its size.
+    """
+    if not items:
+        return {}
+    ids = [item.work.document_id for item in items]
+    # The guard makes one split win when the same message is delivered twice, and skips jobs
+    # that ended (canceled) since the work was read; the losers add nothing.
+    active_jobs = select(Job.id).where(Job.status.in_(JOB_ACTIVE))
+    won = set(
+        session.scalars(
+            update(Document)
+            .where(Document.id.in_(ids), Document.status == DOC_QUEUED, Document.job_id.in_(active_jobs))
+            .values(status=DOC_SPLIT)
+            .returning(Document.id)
+        )
+    )
+    out: dict[str, list[str]] = {}
+    lost = [i for i in ids if i not in won]
+    if lost:  # split already (a duplicate delivery): offer again whatever still waits (nothing for ended jobs)
+        rows = session.execute(
+            select(Page.document_id, Page.id)
+            .join(Job, Job.id == Page.job_id)
+            .where(Page.document_id.in_(lost), Page.status == PAGE_QUEUED, Job.status.in_(JOB_ACTIVE))
+            .order_by(Page.document_id, Page.page_no)
+        )
+        for doc_id, page_id in rows:
+            out.setdefault(doc_id, []).append(page_id)
+    now = utcnow()
+    rows, results, started_jobs = [], [], set()
+    for item in items:
+        work, read = item.work, item.read
+        if work.document_id not in won or not item.page_numbers:
+            continue
+        # Position: documents in order, pages in order, so the pages list reads like the input.
+        offset = 0 if work.position == 0 else session.scalar(
+            select(func.coalesce(func.sum(Document.pages_selected), 0)).where(
+                Document.job_id == work.job_id, Document.position < work.position
+            )
+        )
+        queued = out.setdefault(work.document_id, [])
+        for i, no in enumerate(item.page_numbers):
+            page = dict(id=new_id(), job_id=work.job_id, document_id=work.document_id, position=offset + i,
+                        page_no=no, status=PAGE_QUEUED, attempts=0, created_at=now, enqueued_at=now,
+                        started_at=None, finished_at=None, claimed_by=None)
+            if no in read:
+                page.update(status=PAGE_SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
+                            claimed_by=worker[:200] or None)
+                results.append(_result_row(page["id"], work.job_id, read[no], now))
+                started_jobs.add(work.job_id)
+            else:
+                queued.append(page["id"])
+            rows.append(page)
+    if not rows:
+        return out
+    # Parameter lists, not .values(rows): one cached statement whatever the page count
+    # (a multi-row VALUES is compiled afresh for every length, ~1 ms per call).
+    session.execute(insert(Page), rows)
+    if results:
+        session.execute(insert(PageResult), results)
+        started = case((Job.status == JOB_QUEUED, JOB_RUNNING), else_=Job.status)
+        session.execute(update(Job).where(Job.id.in_(sorted(started_jobs))).values(status=started, updated_at=now))
+        record_latencies(session, [r["result"].get("timings") or {} for r in results])
+    return out
+
+
+def _result_row(page_id: str, job_id: str, result: dict, now: datetime) -> dict:
+    return dict(page_id=page_id, job_id=job_id, source=result["source"], text=result["text"],
+                confidence=float(result["confidence"]), result=result, created_at=now)
+
+
+def fail_document(session: Session, document_id: str, code: str, message: str) -> str | None:
+    """The file could not be split (it passed the API's checks, so this is rare); returns its job id."""
+    result = session.execute(
+        update(Document)
+        .where(Document.id == document_id, Document.status == DOC_QUEUED)
+        .values(status=DOC_FAILED, error_code=code, error_message=message)
+    )
+    if result.rowcount != 1:
+        return None
+    return session.scalar(select(Document.job_id).where(Document.id == document_id))
+
+
+@dataclass(frozen=True)
+class ClaimedPage:
+    page_id: str
+    job_id: str
+    document_id: str
+    page_no: int
+    attempt: int
+    blob_key: str
+    document_sha256: str
+    mode: str
+    dpi: int
+    pages_spec: str | None
+    priority: str
+
+
+def claim_page(
+    session: Session, page_id: str, *, worker: str, lease_seconds: int, max_attempts: int
+) -> ClaimedPage | None:
+    """Take the page for one attempt, or None (already done, held by a live lease, or out of attempts)."""
+    now = utcnow()
+    claimable = or_(Page.status == PAGE_QUEUED, and_(Page.status == PAGE_RUNNING, Page.lease_until < now))
+    result = session.execute(
+        update(Page)
+        .where(Page.id == page_id, claimable, Page.attempts < max_attempts)
+        .values(
+            status=PAGE_RUNNING,
+            attempts=Page.attempts + 1,
+            lease_until=now + timedelta(seconds=lease_seconds),
+            claimed_by=worker[:200],
+            started_at=now,
+        )
+    )
+    if result.rowcount != 1:
+        return None
+    page, doc, job = session.execute(
+        select(Page, Document, Job)
+        .join(Document, Document.id == Page.document_id)
+        .join(Job, Job.id == Page.job_id)
+        .where(Page.id == page_id)
+    ).one()
+    session.execute(
+        update(Job).where(Job.id == job.id, Job.status == JOB_QUEUED).values(status=JOB_RUNNING, updated_at=now)
+    )
+    return ClaimedPage(
+        page_id=page.id,
+        job_id=job.id,
+        document_id=doc.id,
+        page_no=page.page_no,
+        attempt=page.attempts,
+        blob_key=doc.blob_key,
+        document_sha256=doc.sha256,
+        mode=job.mode,
+        dpi=job.dpi,
+        pages_spec=job.pages_spec,
+        priority=job.priority,
+    )
+
+
+def _holder(page_id: str, attempt: int):
+    # Only the current attempt may settle the page: a late, superseded attempt changes nothing.
+    return and_(Page.id == page_id, Page.status == PAGE_RUNNING, Page.attempts == attempt)
+
+
+def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> bool:
+    """Mark the page succeeded and upsert its result row; False if the attempt no longer holds it."""
+    now = utcnow()
+    settled = session.execute(
+        update(Page)
+        .where(_holder(claim.page_id, claim.attempt))
+        .values(status=PAGE_SUCCEEDED, finished_at=now, lease_until=None, error_code=None, error_message=None)
+    )
+    if settled.rowcount != 1:
+        return False
+    stmt = dialect_insert(session, PageResult).values(**_result_row(claim.page_id, claim.job_id, result, now))
+    session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[PageResult.page_id],
+            set_={k: stmt.excluded[k] for k in ("source", "text", "confidence", "result", "created_at")},
+        )
+    )
+    session.execute(update(Job).where(Job.id == claim.job_id).values(updated_at=now))
+    record_latencies(session, [result.get("timings") or {}])
+    return True
+
+
+def fail_page(session: Session, claim: ClaimedPage, code: str, message: str) -> bool:
+    now = utcnow()
+    done = session.execute(
+        update(Page)
+        .where(_holder(claim.page_id, claim.attempt))
+        .values(status=PAGE_FAILED, finished_at=now, lease_until=None, error_code=code, error_message=message[:2000])
+    )
+    if done.rowcount == 1:
+        session.execute(update(Job).where(Job.id == claim.job_id).values(updated_at=now))
+    return done.rowcount == 1
+
+
+def release_page(session: Session, claim: ClaimedPage, code: str, message: str) -> bool:
+    """Give the page back to the queue after a transient failure (the attempt stays counted)."""
+    done = session.execute(
+        update(Page)
+        .where(_holder(claim.page_id, claim.attempt))
+        .values(status=PAGE_QUEUED, lease_until=None, error_code=code, error_message=message[:2000], enqueued_at=None)
+    )
+    return done.rowcount == 1
+
+
+def fail_exhausted_page(session: Session, page_id: str, max_attempts: int) -> str | None:
+    """A page whose last allowed attempt lost its worker (lease expired) ends ``failed``; returns its job id."""
+    now = utcnow()
+    done = session.execute(
+        update(Page)
+        .where(
+            Page.id == page_id,
+            Page.status == PAGE_RUNNING,
+            Page.lease_until < now,
+            Page.attempts >= max_attempts,
+        )
+        .values(
+            status=PAGE_FAILED,
+            finished_at=now,
+            lease_until=None,
+            error_code="worker_lost",
+            error_message=f"the worker processing this page stopped {max_attempts} times; the page was given up",
+        )
+    )
+    if done.rowcount != 1:
+        return None
+    return session.scalar(select(Page.job_id).where(Page.id == page_id))
