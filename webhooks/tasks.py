@@ -2,7 +2,7 @@
 
 A slow or dead ERP endpoint holds only webhook workers, never OCR. Each
 ``deliver_webhook`` message makes at most one attempt: claim the delivery
-(a lease in the database), send it once with the phase-1 transport, record
+(a lease in the database), send it once (``transport``), record
 the attempt and let the retry policy say what next. Short waits are
 published with a countdown; long ones (hours, on the default schedule) are
 left to the sweeper, because a message held that long by a worker outlives
@@ -23,8 +23,8 @@ from kombu.exceptions import KombuError
 
 from db.session import Database
 from webhooks import deliveries
-from webhooks.fan_out import fan_out, fan_out_jobs, fan_out_pages
-from webhooks.events import encode, job_event, outbox_event, page_event
+from webhooks.fan_out import fan_out
+from webhooks.events import encode, outbox_event
 from webhooks.models import DELIVERY_PENDING
 from webhooks.retry import Outcome, RetryPolicy
 from webhooks.transport import send
@@ -53,10 +53,10 @@ def base_url(settings) -> str:
     return settings.public_url or f"http://{settings.api_host}:{settings.api_port}"
 
 
-def body_renderer(settings, build=job_event):
-    """Job summary (the outbox payload), or page summary with ``page_event`` → the exact JSON every attempt sends."""
+def body_renderer(settings):
+    """An outbox event's payload → the exact JSON every attempt of every delivery sends."""
     base = base_url(settings)
-    return lambda summary: encode(build(summary, base_url=base)).decode("utf-8")
+    return lambda payload: encode(outbox_event(payload, base_url=base)).decode("utf-8")
 
 
 def publish(celery, settings, delivery_id: str, countdown: float | None = None) -> bool:
@@ -148,11 +148,9 @@ def dispatch_webhooks(self) -> dict:
 
 
 def sweep_webhooks(settings, database: Database, celery) -> dict:
-    """Called by the periodic sweep: turn ended jobs into deliveries and publish what is due or lost."""
-    render = body_renderer(settings)
+    """Called by the periodic sweep: turn outbox events into deliveries and publish what is due or lost."""
     with database.session() as s:
-        created = fan_out(s, body_renderer(settings, outbox_event)) + fan_out_jobs(s, render)
-        created += fan_out_pages(s, body_renderer(settings, page_event))
+        created = fan_out(s, body_renderer(settings))
     with database.session() as s:
         # A countdown message normally fires within a second of its time; after the grace the
         # delivery has no message (lost, or a wait longer than COUNTDOWN_LIMIT), so publish one.

@@ -1,7 +1,7 @@
 """The guarded webhook delivery state changes, on a real SQLite database (no other services).
 
-Covers: fan-out from the outbox and from ended jobs (idempotent, tenant- and
-subscription-aware), the claim's compare-and-set and lease, a lost attempt
+Covers: events written by the transitions that cause them (job ends, pages end), their
+fan-out to the callback_url and subscribed endpoints (idempotent, tenant- and subscription-aware), the claim's compare-and-set and lease, a lost attempt
 after a lease expiry, recording only by the claim holder, 410 disabling,
 redelivery, replay since a time, and the worker's refusal to send unsigned.
 """
@@ -13,16 +13,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from db.tenants import ensure_tenant
+from db import outbox
 from db.clock import utcnow
+from db.finalize import write_job_event
 from db.migrate import upgrade
-from db.models import Document, Job, Page, WebhookEvent
+from db.models import Document, Job, Page
+from db.tenants import ensure_tenant
 from db.session import Database
 from webhooks.models import WebhookAttempt, WebhookDelivery
 from settings import Settings
 from webhooks import deliveries, endpoints, tasks as webhook_tasks
 from webhooks.errors import DeliveryBusy, EndpointDisabled
-from webhooks.fan_out import fan_out as fan_out_events, fan_out_jobs, fan_out_pages
+from webhooks.fan_out import fan_out as fan_out_events
 from webhooks.signing import generate_secret
 
 
@@ -44,15 +46,14 @@ def tenants(db):
         return ensure_tenant(s, "acme").id, ensure_tenant(s, "globex").id
 
 
-def ended_job(db, tenant_id: str, status: str = "succeeded", callback_url: str | None = None, outbox: bool = True) -> str:
+def ended_job(db, tenant_id: str, status: str = "succeeded", callback_url: str | None = None) -> str:
+    """A job that has just ended, its event written as finalize writes it (when anyone would receive it)."""
     with db.session() as s:
         job = Job(tenant_id=tenant_id, status=status, callback_url=callback_url, finished_at=utcnow(),
                   updated_at=utcnow(), pages_total=1)
         s.add(job)
         s.flush()
-        if callback_url and outbox:
-            s.add(WebhookEvent(job_id=job.id, tenant_id=tenant_id, type=f"job.{status}", callback_url=callback_url,
-                               payload={"id": job.id, "status": status}))
+        write_job_event(s, job.id, status, tenant_id, callback_url)
         return job.id
 
 
@@ -63,7 +64,7 @@ def endpoint(db, tenant_id: str, url: str = "https://erp.example/hook", events=(
 
 def fan_out(db) -> list[str]:
     with db.session() as s:
-        return fan_out_events(s, render) + fan_out_jobs(s, render)
+        return fan_out_events(s, render)
 
 
 def claim(db, delivery_id: str, lease: float = 30, max_attempts: int = 8, now=None):
@@ -112,19 +113,33 @@ def test_page_completed_goes_only_to_endpoints_that_asked_once_per_page(db, tena
                        page_count=3, pages_selected=3, blob_key="k")
         s.add(doc)
         s.flush()
-        for no, status in ((1, "succeeded"), (2, "failed"), (3, "running")):
-            s.add(Page(job_id=job.id, document_id=doc.id, position=no, page_no=no, status=status,
-                       error_code="corrupt_file" if status == "failed" else None,
-                       finished_at=utcnow() if status != "running" else None))
+        pages = [Page(job_id=job.id, document_id=doc.id, position=no, page_no=no, status=status,
+                      error_code="corrupt_file" if status == "failed" else None,
+                      finished_at=utcnow() if status != "running" else None)
+                 for no, status in ((1, "succeeded"), (2, "failed"), (3, "running"))]
+        s.add_all(pages)
+        s.flush()
+        assert outbox.append_page_events(s, [p.id for p in pages]) == 2  # the running page has not ended
     with db.session() as s:
-        created = fan_out_pages(s, lambda summary: json.dumps(summary))
-        assert fan_out_pages(s, lambda summary: json.dumps(summary)) == []
+        created = fan_out_events(s, lambda summary: json.dumps(summary))
+        assert fan_out_events(s, lambda summary: json.dumps(summary)) == []
     with db.session() as s:
         rows = s.scalars(select(WebhookDelivery).where(WebhookDelivery.id.in_(created))).all()
         bodies = sorted((json.loads(r.body) for r in rows), key=lambda b: b["page_no"])
         assert {r.destination for r in rows} == {pages_ep} and {r.type for r in rows} == {"page.completed"}
     assert [(b["page_no"], b["status"]) for b in bodies] == [(1, "succeeded"), (2, "failed")]
     assert bodies[1]["error"]["code"] == "corrupt_file" and bodies[0]["document"] == doc.id
+
+
+def test_an_event_is_fanned_out_once_even_after_its_endpoint_is_deleted(db, tenants):
+    acme, _ = tenants
+    first = endpoint(db, acme)
+    ended_job(db, acme)
+    assert len(fan_out(db)) == 1
+    with db.session() as s:
+        assert endpoints.delete_endpoint(s, acme, first)  # its deliveries go with it
+    endpoint(db, acme, url="https://erp.example/registered-later")
+    assert fan_out(db) == []  # the event is not new to the endpoint registered since
 
 
 def test_a_callback_url_that_is_an_endpoint_is_signed_by_it_and_sent_once(db, tenants):
