@@ -9,10 +9,10 @@ from apiflask.fields import DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
 from webhooks.events import BATCH_COMPLETED, JOB_EVENT_TYPES, PAGE_COMPLETED
+from webhooks.models import DELIVERY_STATUSES
 
 JOB_EVENTS = tuple(JOB_EVENT_TYPES.values())
 SUBSCRIBABLE_EVENTS = (*JOB_EVENTS, PAGE_COMPLETED, BATCH_COMPLETED)  # page.completed only when asked for: one call per page
-DELIVERY_STATUSES = ("pending", "delivering", "delivered", "failed", "disabled")
 
 
 class EndpointCreate(Schema):
