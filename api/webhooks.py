@@ -7,7 +7,6 @@ keeps signing beside the new one for 24 h.
 """
 from __future__ import annotations
 
-import logging
 from datetime import timezone
 
 from apiflask import APIBlueprint
@@ -30,8 +29,6 @@ from db.clock import isoformat
 from webhooks import deliveries, endpoints, errors, tasks
 from webhooks.models import CALLBACK_DESTINATION
 from webhooks.signing import generate_secret
-
-log = logging.getLogger(__name__)
 
 bp = APIBlueprint("webhooks", __name__, url_prefix="/v1", tag="Webhooks")
 bp.before_request(authenticate)
