@@ -7,8 +7,9 @@ from apiflask.validators import Length, OneOf, Range
 
 from api.schemas import MODES, PRIORITIES, ErrorBody, JobLinks, JobView
 from api.submission import MAX_FILES_PER_JOB
+from db.states import BatchStatus
 
-BATCH_STATUSES = ("empty", "open", "running", "completed")
+BATCH_STATUSES = tuple(BatchStatus)
 
 
 class BatchCreate(Schema):

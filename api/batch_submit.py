@@ -1,11 +1,12 @@
 """Group submits (``POST /v1/batches/{id}/jobs``): many files in one request, each its own job.
 
 Each file keeps everything a single ``POST /v1/jobs`` gives it (its own job,
-idempotency key, result reuse), but the server's work is done once per group:
-one query for the keys already used, one transaction that locks the batch and
-inserts every new job and document with multi-row INSERTs, a broker message
-(``split_documents``) per few new documents, and a small job object built
-from memory instead of a job view (four queries) per job.
+idempotency key, result reuse), and both go through the same creation
+(api/job_creation.py): one query for the keys already used, one transaction
+that locks the batch and inserts every new job and document with multi-row
+INSERTs, a broker message (``split_documents``) per few new documents. The
+answer is a small job object built from memory instead of a job view (four
+queries) per job.
 
 A file that fails its checks gets an error in its slot; the others are still
 created. The route itself is in api/batches.py.
@@ -13,23 +14,18 @@ created. The route itself is in api/batches.py.
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy.exc import IntegrityError
 
 from api.callback_policy import require_signable_callback
 from api.errors import ApiError, InvalidOption, NotFound
+from api.job_creation import create_and_enqueue
 from api.stored_files import delete_blobs, store_document
 from api.submission import RawFile, check_file, clean_idempotency_key, parse_options, read_files
 from db import batch_repository
-from db.jobs import NewJob
+from db.jobs import JobSummary, NewJob, jobs_by_idempotency_keys
 from db.clock import isoformat
-from workers.queues import BrokerUnavailable
-
-log = logging.getLogger(__name__)
-
 KEYS_FIELD = "idempotency_keys"
 
 
@@ -40,7 +36,7 @@ class Slot:
     index: int
     raw: RawFile
     key: str | None
-    job: batch_repository.JobSummary | None = None
+    job: JobSummary | None = None
     created: bool = False
     error: ApiError | None = None
     spec: NewJob | None = None
@@ -87,7 +83,7 @@ def submit_group(svc, tenant_id: str, batch_id: str) -> list[Slot]:
         batch = batch_repository.get_batch(s, tenant_id, batch_id)
         if batch is None:
             raise NotFound(f"no batch {batch_id}", details={"batch_id": batch_id})
-        existing = batch_repository.jobs_by_idempotency_keys(s, tenant_id, [sl.key for sl in slots if sl.key])
+        existing = jobs_by_idempotency_keys(s, tenant_id, [sl.key for sl in slots if sl.key])
         new = [sl for sl in slots if sl.key not in existing]
         if new and batch_repository.is_closed(batch):
             raise batch_repository.BatchClosed(batch_id)
@@ -111,54 +107,17 @@ def submit_group(svc, tenant_id: str, batch_id: str) -> list[Slot]:
                 external_ref=options.external_ref, callback_url=options.callback_url, idempotency_key=sl.key,
                 documents=[document],
             )
-        to_create = [sl for sl in new if sl.spec is not None]
-        if to_create:
-            _create(svc, tenant_id, batch_id, to_create)
     except BaseException:
         delete_blobs(svc.blobs, [d.blob_key for d in documents])
         raise
-    lost = [sl.spec.documents[0].blob_key for sl in to_create if not sl.created]
-    delete_blobs(svc.blobs, lost)  # keys a concurrent request took first: their jobs answer
-    _enqueue(svc, [sl.spec.documents[0].id for sl in to_create if sl.created], options.priority)
+    to_create = [sl for sl in new if sl.spec is not None]
+    results = create_and_enqueue(svc, tenant_id, [sl.spec for sl in to_create], batch_id=batch_id)
+    for sl, (summary, created) in zip(to_create, results):
+        sl.job, sl.created = summary, created
     return slots
 
 
-def _create(svc, tenant_id: str, batch_id: str, slots: list[Slot]) -> None:
-    specs = [sl.spec for sl in slots]
-    try:
-        with svc.database.session() as s:
-            summaries = batch_repository.insert_batch_jobs(s, tenant_id, batch_id, specs)
-        results = [(summary, True) for summary in summaries]
-    except IntegrityError:
-        # A key was taken by a concurrent request after our look-up: one by one, each lost key
-        # answers the winner's job (and its blob is deleted by the caller).
-        log.info("group submit into batch %s raced on an idempotency key; creating one by one", batch_id)
-        with svc.database.session() as s:
-            results = batch_repository.create_batch_jobs_one_by_one(s, tenant_id, batch_id, specs)
-    for sl, (summary, created) in zip(slots, results):
-        sl.job, sl.created = summary, created
-
-
-# Documents per split_documents message. One message per group would keep a single worker
-# process reading a big group while the others wait (seen at the start of a bulk run: one
-# core busy for the first seconds); a few messages spread the group over the pool.
-SPLIT_MESSAGE_DOCUMENTS = 4
-
-
-def _enqueue(svc, document_ids: list[str], priority: str) -> None:
-    """``split_documents`` messages for the whole group, a few documents each. The rows are committed
-    (counted as enqueued): if the broker is down now, the sweeper offers them again later."""
-    sent = 0
-    try:
-        for start in range(0, len(document_ids), SPLIT_MESSAGE_DOCUMENTS):
-            svc.enqueuer.split_documents(document_ids[start:start + SPLIT_MESSAGE_DOCUMENTS], priority)
-            sent += 1
-    except BrokerUnavailable as exc:
-        log.warning("broker unavailable, %d documents left for the sweeper: %s",
-                    len(document_ids) - sent * SPLIT_MESSAGE_DOCUMENTS, exc)
-
-
-def job_object(job: batch_repository.JobSummary) -> dict:
+def job_object(job: JobSummary) -> dict:
     return {
         "id": job.id,
         "status": job.status,

@@ -19,6 +19,7 @@ from api.services import services
 from db import batch_repository
 from db.cursors import InvalidCursor
 from db.clock import isoformat
+from db.states import PageStatus
 
 bp = APIBlueprint("batches", __name__, url_prefix="/v1", tag="Batches")
 bp.before_request(authenticate)
@@ -46,7 +47,7 @@ def batch_closed(batch_id: str) -> BatchClosed:
 
 def require_batch(session, tenant_id: str, batch_id: str) -> None:
     """For ``POST /v1/jobs``, before anything is stored: the batch must be the caller's, and open.
-    (``batch_repository.add_job`` checks again under the batch's row lock, for a close meanwhile.)"""
+    (``db.jobs.create_jobs`` checks again under the batch's row lock, for a close meanwhile.)"""
     batch = batch_repository.get_batch(session, tenant_id, batch_id)
     if batch is None:
         raise UnknownBatch(f"no batch {batch_id} for this key; create one with POST /v1/batches",
@@ -78,8 +79,8 @@ def batch_view(session, batch) -> dict:
         "files": {"total": sum(p.jobs.values()), "by_status": p.jobs},
         "pages": {
             "total": p.pages_total,
-            "done": p.pages.get("succeeded", 0),
-            "failed": p.pages.get("failed", 0),
+            "done": p.pages.get(PageStatus.SUCCEEDED, 0),
+            "failed": p.pages.get(PageStatus.FAILED, 0),
             "by_status": p.pages,
         },
         "confidence": _rounded(p.confidence, 4),

@@ -15,7 +15,8 @@ from api.schemas import MAX_JOB_IDS, ResultQuery, split_ids
 from api.services import services
 from db.jobs import get_job, job_statuses, succeeded_results, succeeded_texts, succeeded_texts_by_job
 from db.blobs import BlobNotFound
-from db.models import JOB_ACTIVE, Document, Job
+from db.models import Document, Job
+from db.states import JobStatus
 from pipeline import Limits, PipelineError, PageResult, export, open_document
 
 bp = APIBlueprint("exports", __name__, url_prefix="/v1", tag="Results")
@@ -50,7 +51,7 @@ def get_result(job_id: str, query):
     svc = services()
     with svc.database.session() as s:
         job = _job(s, job_id)
-        if job.status in JOB_ACTIVE:
+        if job.status in JobStatus.ACTIVE:
             raise Conflict("the job has not finished; poll it until its status is terminal", details={"status": job.status})
         body, documents = render_result(s, job, fmt, svc.blobs)
     return _download(body, fmt, documents, job_id)
@@ -106,7 +107,7 @@ def get_results(query):
     svc = services()
     with svc.database.session() as s:
         statuses = job_statuses(s, current_tenant(), unique)
-        finished = [i for i in unique if i in statuses and statuses[i] not in JOB_ACTIVE]
+        finished = [i for i in unique if i in statuses and statuses[i] not in JobStatus.ACTIVE]
         if fmt == "txt":  # every job's texts in one query
             texts = succeeded_texts_by_job(s, finished)
             rendered = {i: (export.join_page_texts(texts[i]), 1) for i in finished}

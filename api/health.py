@@ -17,7 +17,8 @@ from sqlalchemy import text
 from api.schemas import HealthOut, ReadyOut
 from api.services import services
 from db.telemetry import count_by_status, live_workers, stage_latencies
-from db.models import JOB_TERMINAL, LATENCY_BUCKETS, PAGE_TERMINAL
+from db.models import LATENCY_BUCKETS
+from db.states import JobStatus, PageStatus
 from workers.queues import PRIORITIES, WEBHOOKS
 
 bp = APIBlueprint("health", __name__, tag="Health")
@@ -73,11 +74,11 @@ class _DeploymentCollector:
             latencies = stage_latencies(s)
             live = len(live_workers(s, self.svc.settings.worker_stale_after))
         g = GaugeMetricFamily("docpipe_jobs", "Jobs by state", labels=["state"])
-        for state in ("queued", "running", *JOB_TERMINAL):
+        for state in JobStatus:
             g.add_metric([state], jobs.get(state, 0))
         yield g
         g = GaugeMetricFamily("docpipe_pages", "Pages by state", labels=["state"])
-        for state in ("queued", "running", *PAGE_TERMINAL):
+        for state in PageStatus:
             g.add_metric([state], pages.get(state, 0))
         yield g
         g = GaugeMetricFamily("docpipe_queue_depth", "Messages waiting in each broker queue", labels=["queue"])

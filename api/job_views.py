@@ -8,7 +8,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from db.finalize import confidence_stats
 from db.clock import isoformat
-from db.models import DOC_FAILED, JOB_CANCELED, JOB_TERMINAL, Document, Job, Page
+from db.models import Document, Job, Page
+from db.states import DocumentStatus, JobStatus, PageStatus
 
 
 def _round(value: float | None) -> float | None:
@@ -60,16 +61,18 @@ def _document_statuses(job: Job, counts: dict[str, dict[str, int]]) -> dict[str,
     out = {}
     for doc in job.documents:
         c = counts.get(doc.id, {})
-        if doc.status == DOC_FAILED:
-            out[doc.id] = "failed"
-        elif job.status == JOB_CANCELED:
-            out[doc.id] = "canceled"
-        elif not c or c.get("queued", 0) + c.get("running", 0) > 0 or sum(c.values()) < doc.pages_selected:
-            out[doc.id] = "running" if c.get("running") or c.get("succeeded") or c.get("failed") else "queued"
-        elif c.get("failed"):
-            out[doc.id] = "partial" if c.get("succeeded") else "failed"
+        # A document's status reads like a job's, from its own pages.
+        if doc.status == DocumentStatus.FAILED:
+            out[doc.id] = JobStatus.FAILED
+        elif job.status == JobStatus.CANCELED:
+            out[doc.id] = JobStatus.CANCELED
+        elif not c or sum(c.get(s, 0) for s in PageStatus.ACTIVE) > 0 or sum(c.values()) < doc.pages_selected:
+            started = c.get(PageStatus.RUNNING) or c.get(PageStatus.SUCCEEDED) or c.get(PageStatus.FAILED)
+            out[doc.id] = JobStatus.RUNNING if started else JobStatus.QUEUED
+        elif c.get(PageStatus.FAILED):
+            out[doc.id] = JobStatus.PARTIAL if c.get(PageStatus.SUCCEEDED) else JobStatus.FAILED
         else:
-            out[doc.id] = "succeeded"
+            out[doc.id] = JobStatus.SUCCEEDED
     return out
 
 
@@ -81,7 +84,7 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
     _load_documents(session, jobs)
     by_document = _page_counts_by_document(session, ids)
     counts = _job_counts(jobs, by_document)
-    with_pages = [j.id for j in jobs if counts[j.id].get("succeeded")]
+    with_pages = [j.id for j in jobs if counts[j.id].get(PageStatus.SUCCEEDED)]
     confidence = confidence_stats(session, with_pages) if with_pages else {}
     views = []
     for job in jobs:
@@ -93,8 +96,8 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
                 "status": job.status,
                 "progress": {
                     "pages_total": job.pages_total,
-                    "pages_done": c.get("succeeded", 0),
-                    "pages_failed": c.get("failed", 0),
+                    "pages_done": c.get(PageStatus.SUCCEEDED, 0),
+                    "pages_failed": c.get(PageStatus.FAILED, 0),
                 },
                 "documents": [
                     {
@@ -133,7 +136,7 @@ def job_view(session: Session, job: Job) -> dict:
 
 
 def is_terminal(job: Job) -> bool:
-    return job.status in JOB_TERMINAL
+    return job.status in JobStatus.TERMINAL
 
 
 def page_view(job_id: str, page: Page, result, document: Document) -> dict:
@@ -150,7 +153,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
         "width": None,
         "height": None,
         "dpi": None,
-        "error": _error(page.error_code, page.error_message) if page.status == "failed" else None,
+        "error": _error(page.error_code, page.error_message) if page.status == PageStatus.FAILED else None,
         "attempts": page.attempts,
         "timings": {},
         "provenance": None,
@@ -158,7 +161,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
             "exports.get_page_image", job_id=job_id, document_id=page.document_id, page_no=page.page_no
         ),
     }
-    if data is not None and page.status == "succeeded":
+    if data is not None and page.status == PageStatus.SUCCEEDED:
         pre = data.get("preprocessing") or {}
         view.update(
             source=data.get("source"),

@@ -1,7 +1,6 @@
 """Jobs: submit, poll, read pages, list, cancel and delete (DESIGN.md §2–3)."""
 from __future__ import annotations
 
-import logging
 from datetime import timezone
 
 from apiflask import APIBlueprint
@@ -14,13 +13,13 @@ from api.callback_policy import require_signable_callback
 from api.errors import InvalidOption, NotFound
 from api.schemas import MAX_JOB_IDS, JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery, split_ids
 from api.services import services
+from api.job_creation import create_and_enqueue
 from api.stored_files import delete_blobs, store_document
 from api.submission import clean_idempotency_key, read_submission
 from db import batch_repository, cursors, finalize
 from db import jobs as db_jobs
-from workers.queues import BrokerUnavailable
-
-log = logging.getLogger(__name__)
+from db.jobs import jobs_by_idempotency_keys
+from db.states import JobStatus
 
 bp = APIBlueprint("jobs", __name__, url_prefix="/v1", tag="Jobs")
 bp.before_request(authenticate)
@@ -29,8 +28,8 @@ ERRORS = {400: "Bad input", 401: "No or bad API key", 404: "No such job for this
 
 
 def _retry_after(view: dict) -> dict:
-    if view["status"] in ("queued", "running"):
-        return {"Retry-After": "1" if view["status"] == "running" else "2"}
+    if view["status"] in JobStatus.ACTIVE:
+        return {"Retry-After": "1" if view["status"] == JobStatus.RUNNING else "2"}
     return {}
 
 
@@ -62,18 +61,18 @@ def submit_job(_form):
     key = _idempotency_key()
     if key:
         with svc.database.session() as s:
-            existing = db_jobs.find_job_by_idempotency_key(s, tenant_id, key)
+            existing = jobs_by_idempotency_keys(s, tenant_id, [key]).get(key)
             if existing is not None:
-                view = job_views.job_view(s, existing)
-                return view, 200, {"Location": view["links"]["self"], **_retry_after(view)}
+                return _answer(s, tenant_id, existing.id, 200)
 
     submission = read_submission(svc.settings)  # every check happens before anything is stored
-    if submission.options.batch_id or submission.options.callback_url:
+    o = submission.options
+    if o.batch_id or o.callback_url:
         with svc.database.session() as s:
-            if submission.options.batch_id:
-                require_batch(s, tenant_id, submission.options.batch_id)
-            if submission.options.callback_url:
-                require_signable_callback(s, tenant_id, submission.options.callback_url, svc.settings)
+            if o.batch_id:
+                require_batch(s, tenant_id, o.batch_id)
+            if o.callback_url:
+                require_signable_callback(s, tenant_id, o.callback_url, svc.settings)
     documents = []
     try:
         for f in submission.files:
@@ -81,7 +80,6 @@ def submit_job(_form):
     except BaseException:
         delete_blobs(svc.blobs, [d.blob_key for d in documents])
         raise
-    o = submission.options
     spec = db_jobs.NewJob(
         mode=o.mode,
         pages_spec=o.pages,
@@ -93,43 +91,16 @@ def submit_job(_form):
         documents=documents,
     )
     try:
-        with svc.database.session() as s:
-            job, created = db_jobs.create_job(s, tenant_id, spec)
-            if created and o.batch_id:
-                try:
-                    batch_repository.add_job(s, o.batch_id, job.id)
-                except batch_repository.BatchClosed:
-                    # Closed since require_batch: the job and its blobs go (rollback, cleanup below).
-                    raise batch_closed(o.batch_id) from None
-            job_id = job.id
-    except BaseException:
-        delete_blobs(svc.blobs, [d.blob_key for d in documents])
-        raise
-    sent = []
-    if not created:
-        delete_blobs(svc.blobs, [d.blob_key for d in documents])  # a concurrent request with the key won
-    else:
-        sent = _enqueue(svc, documents, o.priority)
-    with svc.database.session() as s:  # one session records the enqueue and reads the view
-        if sent:
-            db_jobs.mark_enqueued(s, document_ids=sent)
-        view = job_views.job_view(s, db_jobs.get_job(s, tenant_id, job_id))
-    return view, 202 if created else 200, {"Location": view["links"]["self"], **_retry_after(view)}
+        [(job, created)] = create_and_enqueue(svc, tenant_id, [spec], batch_id=o.batch_id)
+    except batch_repository.BatchClosed:
+        raise batch_closed(o.batch_id) from None  # closed since require_batch: nothing was kept
+    with svc.database.session() as s:
+        return _answer(s, tenant_id, job.id, 202 if created else 200)
 
 
-def _enqueue(svc, documents, priority: str) -> list[str]:
-    """Publish a split task per document; returns the ids sent (the caller marks them enqueued).
-
-    The job is committed: if the broker is down now, the sweeper enqueues what was not sent.
-    """
-    sent = []
-    try:
-        for d in documents:
-            svc.enqueuer.split_document(d.id, priority)
-            sent.append(d.id)
-    except BrokerUnavailable as exc:
-        log.warning("broker unavailable, job left for the sweeper: %s", exc)
-    return sent
+def _answer(session, tenant_id: str, job_id: str, status: int):
+    view = job_views.job_view(session, db_jobs.get_job(session, tenant_id, job_id))
+    return view, status, {"Location": view["links"]["self"], **_retry_after(view)}
 
 
 @bp.get("/jobs/<job_id>")

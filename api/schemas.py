@@ -9,10 +9,12 @@ from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Dict, File, Float, Integer, List, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range
 
+from db.states import JobStatus, PageStatus
+
 MODES = ("auto", "ocr", "text")
 PRIORITIES = ("interactive", "bulk")
-JOB_STATUSES = ("queued", "running", "succeeded", "partial", "failed", "canceled")
-PAGE_STATUSES = ("queued", "running", "succeeded", "failed", "canceled")
+JOB_STATUSES = tuple(JobStatus)
+PAGE_STATUSES = tuple(PageStatus)
 
 
 class ErrorBody(Schema):

@@ -1,4 +1,4 @@
-"""Batches: create, find (tenant-scoped), attach jobs, close, aggregate their progress, list their jobs.
+"""Batches: create, find (tenant-scoped), lock for joining jobs, close, aggregate their progress, list their jobs.
 
 Everything a batch reports is computed from its jobs and pages when asked,
 so it is right however its jobs end (a worker, the sweeper, a cancel).
@@ -10,28 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from db.batch_models import Batch
 from db.clock import isoformat, utcnow
-from db.models import (
-    DOC_QUEUED,
-    JOB_ACTIVE,
-    JOB_QUEUED,
-    PAGE_FAILED,
-    PAGE_SUCCEEDED,
-    Document,
-    Job,
-    Page,
-    PageResult,
-    new_id,
-)
 from db import outbox
+from db.models import Job, Page, PageResult, new_id
+from db.states import BatchStatus, JobStatus, PageStatus
 from db.cursors import decode_cursor, encode_cursor
-from db.jobs import NewJob, create_job
 
-BATCH_EMPTY, BATCH_OPEN, BATCH_RUNNING, BATCH_COMPLETED = "empty", "open", "running", "completed"
 BATCH_COMPLETED_EVENT = "batch.completed"
 
 
@@ -74,97 +62,6 @@ def lock_open_batch(session: Session, batch_id: str) -> None:
     row = session.execute(select(Batch.closed_at).where(Batch.id == batch_id).with_for_update()).first()
     if row is not None and row.closed_at is not None:
         raise BatchClosed(batch_id)
-
-
-def add_job(session: Session, batch_id: str, job_id: str) -> None:
-    """Attach the job to the batch; raises ``BatchClosed`` (the caller rolls back) if it is closed."""
-    add_jobs(session, batch_id, [job_id])
-
-
-def add_jobs(session: Session, batch_id: str, job_ids: list[str]) -> None:
-    """``add_job`` for many jobs: one lock, one UPDATE."""
-    lock_open_batch(session, batch_id)
-    if job_ids:
-        session.execute(update(Job).where(Job.id.in_(job_ids)).values(batch_id=batch_id))
-
-
-# ---------------------------------------------------------------- group submits (POST /v1/batches/{id}/jobs)
-
-
-@dataclass(frozen=True)
-class JobSummary:
-    """The few columns a group submit answers with, read without loading whole jobs."""
-
-    id: str
-    status: str
-    batch_id: str | None
-    reused_from: str | None
-    created_at: datetime
-
-
-_SUMMARY_COLUMNS = (Job.id, Job.status, Job.batch_id, Job.reused_from, Job.created_at)
-
-
-def jobs_by_idempotency_keys(session: Session, tenant_id: str, keys: list[str]) -> dict[str, JobSummary]:
-    """The tenant's jobs made under any of these keys, by key, in one query."""
-    if not keys:
-        return {}
-    rows = session.execute(
-        select(Job.idempotency_key, *_SUMMARY_COLUMNS).where(Job.tenant_id == tenant_id, Job.idempotency_key.in_(keys))
-    )
-    return {key: JobSummary(*rest) for key, *rest in rows}
-
-
-def insert_batch_jobs(session: Session, tenant_id: str, batch_id: str, specs: list[NewJob]) -> list[JobSummary]:
-    """Insert one job per spec, with its documents, into the open batch: the batch row locked once
-    (``BatchClosed`` if it is closed), then one multi-row INSERT for the jobs and one for the documents.
-
-    Documents are written queued and counted as enqueued (as ``db.jobs.create_job`` does): the
-    caller publishes them after commit, and the sweeper waits before offering them again. A key taken
-    meanwhile by another request raises ``IntegrityError``: the caller rolls back and goes one by one
-    (``create_batch_jobs_one_by_one``).
-    """
-    lock_open_batch(session, batch_id)
-    now = utcnow()
-    jobs, documents = [], []
-    for spec in specs:
-        job_id = new_id()
-        jobs.append({
-            "id": job_id, "tenant_id": tenant_id, "status": JOB_QUEUED, "mode": spec.mode, "pages_spec": spec.pages_spec,
-            "priority": spec.priority, "dpi": spec.dpi, "external_ref": spec.external_ref,
-            "callback_url": spec.callback_url, "idempotency_key": spec.idempotency_key,
-            "pages_total": sum(d.pages_selected for d in spec.documents), "created_at": now, "updated_at": now,
-            "batch_id": batch_id,
-        })
-        documents += [
-            {
-                "id": d.id, "job_id": job_id, "position": position, "filename": d.filename, "sha256": d.sha256,
-                "size": d.size, "kind": d.kind, "page_count": d.page_count, "pages_selected": d.pages_selected,
-                "blob_key": d.blob_key, "status": DOC_QUEUED, "created_at": now, "enqueued_at": now,
-            }
-            for position, d in enumerate(spec.documents)
-        ]
-    if jobs:
-        session.execute(insert(Job), jobs)
-        session.execute(insert(Document), documents)
-    return [JobSummary(j["id"], JOB_QUEUED, batch_id, None, now) for j in jobs]
-
-
-def create_batch_jobs_one_by_one(
-    session: Session, tenant_id: str, batch_id: str, specs: list[NewJob]
-) -> list[tuple[JobSummary, bool]]:
-    """The slow path of ``insert_batch_jobs`` after a lost race on a key: ``db.jobs.create_job`` per
-    spec (it answers the winner's job for a key taken meanwhile), all in the batch, under one lock.
-    ``(summary, created)`` per spec."""
-    lock_open_batch(session, batch_id)
-    out = [create_job(session, tenant_id, spec) for spec in specs]
-    created = [job.id for job, was_created in out if was_created]
-    if created:
-        session.execute(update(Job).where(Job.id.in_(created)).values(batch_id=batch_id))
-    return [
-        (JobSummary(job.id, job.status, batch_id if was_created else job.batch_id, job.reused_from, job.created_at), was_created)
-        for job, was_created in out
-    ]
 
 
 def close_batch(session: Session, batch_id: str) -> bool:
@@ -213,7 +110,7 @@ def _complete(session: Session, batch_id: str, ended_job_id: str | None) -> bool
     if row is None or row.closed_at is None or row.completed_at is not None:
         return False
     active = session.scalar(
-        select(func.count()).select_from(Job).where(Job.batch_id == batch_id, Job.status.in_(JOB_ACTIVE))
+        select(func.count()).select_from(Job).where(Job.batch_id == batch_id, Job.status.in_(JobStatus.ACTIVE))
     )
     if active:
         return False
@@ -273,14 +170,14 @@ class BatchProgress:
     confidence: float | None = None
     started_at: datetime | None = None  # the first page taken up (claimed or copied)
     finished_at: datetime | None = None  # the last job's end, while no job is active
-    status: str = BATCH_EMPTY
+    status: str = BatchStatus.EMPTY
     elapsed_seconds: float | None = None
     pages_per_second: float | None = None
     eta_seconds: float | None = None
 
     @property
     def pages_processed(self) -> int:
-        return self.pages.get(PAGE_SUCCEEDED, 0) + self.pages.get(PAGE_FAILED, 0)
+        return self.pages.get(PageStatus.SUCCEEDED, 0) + self.pages.get(PageStatus.FAILED, 0)
 
 
 def batch_progress(session: Session, batch_id: str, now: datetime | None = None) -> BatchProgress:
@@ -289,7 +186,7 @@ def batch_progress(session: Session, batch_id: str, now: datetime | None = None)
     closed = session.scalar(select(Batch.closed_at).where(Batch.id == batch_id)) is not None
     p.jobs = dict(session.execute(select(Job.status, func.count()).where(Job.batch_id == batch_id).group_by(Job.status)).all())
     if not p.jobs:
-        p.status = BATCH_COMPLETED if closed else BATCH_EMPTY
+        p.status = BatchStatus.COMPLETED if closed else BatchStatus.EMPTY
         return p
     in_batch = select(Job.id).where(Job.batch_id == batch_id)
     p.pages = dict(
@@ -302,17 +199,17 @@ def batch_progress(session: Session, batch_id: str, now: datetime | None = None)
     # Pages of files not split yet have no rows: count them as waiting.
     unsplit = p.pages_total - sum(p.pages.values())
     if unsplit > 0:
-        p.pages["queued"] = p.pages.get("queued", 0) + unsplit
+        p.pages[PageStatus.QUEUED] = p.pages.get(PageStatus.QUEUED, 0) + unsplit
     confidence = session.scalar(
         select(func.avg(PageResult.confidence))
         .join(Page, Page.id == PageResult.page_id)
-        .where(Page.job_id.in_(in_batch), Page.status == PAGE_SUCCEEDED)
+        .where(Page.job_id.in_(in_batch), Page.status == PageStatus.SUCCEEDED)
     )
     p.confidence = None if confidence is None else float(confidence)
     p.started_at = session.scalar(select(func.min(Page.started_at)).where(Page.job_id.in_(in_batch)))
-    active = sum(n for status, n in p.jobs.items() if status in JOB_ACTIVE)
+    active = sum(n for status, n in p.jobs.items() if status in JobStatus.ACTIVE)
     # Only a closed batch is completed: an open one with every job ended may still get more.
-    p.status = BATCH_RUNNING if active else BATCH_COMPLETED if closed else BATCH_OPEN
+    p.status = BatchStatus.RUNNING if active else BatchStatus.COMPLETED if closed else BatchStatus.OPEN
     if not active:
         p.finished_at = totals[1]
     if p.started_at is not None:
@@ -323,7 +220,7 @@ def batch_progress(session: Session, batch_id: str, now: datetime | None = None)
     if not active:
         p.eta_seconds = 0.0
     elif p.pages_per_second:
-        remaining = sum(n for status, n in p.pages.items() if status in ("queued", "running"))
+        remaining = sum(n for status, n in p.pages.items() if status in PageStatus.ACTIVE)
         p.eta_seconds = remaining / p.pages_per_second
     return p
 

@@ -11,10 +11,8 @@ from sqlalchemy.orm import Session
 
 from db import outbox
 from db.clock import isoformat, utcnow
-from db.models import (
-    DOC_FAILED, DOC_QUEUED, JOB_ACTIVE, JOB_CANCELED, JOB_FAILED, JOB_PARTIAL, JOB_SUCCEEDED, PAGE_CANCELED,
-    PAGE_FAILED, PAGE_QUEUED, PAGE_RUNNING, PAGE_SUCCEEDED, PAGE_TERMINAL, Document, Job, Page, PageResult,
-)
+from db.models import Document, Job, Page, PageResult
+from db.states import DocumentStatus, JobStatus, PageStatus
 from db.batch_repository import complete_batch_if_done
 
 
@@ -39,7 +37,7 @@ def confidence_stats(session: Session, job_ids: list[str]) -> dict[str, tuple[fl
     rows = session.execute(
         select(Page.job_id, func.avg(PageResult.confidence), func.min(PageResult.confidence))
         .join(PageResult, PageResult.page_id == Page.id)
-        .where(Page.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
+        .where(Page.job_id.in_(job_ids), Page.status == PageStatus.SUCCEEDED)
         .group_by(Page.job_id)
     )
     found = {job_id: (None if avg is None else float(avg), None if low is None else float(low)) for job_id, avg, low in rows}
@@ -70,24 +68,25 @@ def finalize_jobs(session: Session, job_ids: list[str]) -> dict[str, str]:
         select(Document.job_id, Document.status, Document.pages_selected).where(Document.job_id.in_(job_ids))
     ):
         docs.setdefault(job_id, []).append((status, pages_selected))
-    ready = [j for j in job_ids if docs.get(j) and not any(status == DOC_QUEUED for status, _ in docs[j])]
+    ready = [j for j in job_ids if docs.get(j) and not any(status == DocumentStatus.QUEUED for status, _ in docs[j])]
     counts = page_counts(session, ready)
     ended, batches = {}, {}
     for job_id in ready:
-        if any(status not in PAGE_TERMINAL for status in counts[job_id]):
+        if any(status not in PageStatus.TERMINAL for status in counts[job_id]):
             continue
-        done = counts[job_id].get(PAGE_SUCCEEDED, 0)
-        failed = counts[job_id].get(PAGE_FAILED, 0) + sum(n for status, n in docs[job_id] if status == DOC_FAILED)
+        done = counts[job_id].get(PageStatus.SUCCEEDED, 0)
+        in_failed_documents = sum(n for status, n in docs[job_id] if status == DocumentStatus.FAILED)
+        failed = counts[job_id].get(PageStatus.FAILED, 0) + in_failed_documents
         if failed == 0 and done > 0:
-            final, error_code, error_message = JOB_SUCCEEDED, None, None
+            final, error_code, error_message = JobStatus.SUCCEEDED, None, None
         else:
-            final = JOB_FAILED if done == 0 else JOB_PARTIAL
+            final = JobStatus.FAILED if done == 0 else JobStatus.PARTIAL
             error_code = _first_error_code(session, job_id)
             error_message = f"{failed} of {done + failed} pages failed; each page's error says why"
         now = utcnow()
         won = session.execute(
             update(Job)
-            .where(Job.id == job_id, Job.status.in_(JOB_ACTIVE))
+            .where(Job.id == job_id, Job.status.in_(JobStatus.ACTIVE))
             .values(status=final, finished_at=now, updated_at=now, error_code=error_code, error_message=error_message)
             .returning(Job.tenant_id, Job.callback_url, Job.batch_id)
         ).first()
@@ -105,11 +104,16 @@ def finalize_jobs(session: Session, job_ids: list[str]) -> dict[str, str]:
 
 def _first_error_code(session: Session, job_id: str) -> str:
     code = session.scalar(
-        select(Page.error_code).where(Page.job_id == job_id, Page.status == PAGE_FAILED).order_by(Page.position).limit(1)
+        select(Page.error_code)
+        .where(Page.job_id == job_id, Page.status == PageStatus.FAILED)
+        .order_by(Page.position)
+        .limit(1)
     )
     if code is None:
         code = session.scalar(
-            select(Document.error_code).where(Document.job_id == job_id, Document.status == DOC_FAILED).limit(1)
+            select(Document.error_code)
+            .where(Document.job_id == job_id, Document.status == DocumentStatus.FAILED)
+            .limit(1)
         )
     return code or "page_failed"
 
@@ -133,8 +137,8 @@ def job_summary(session: Session, job_id: str) -> dict:
         "external_ref": job.external_ref,
         "progress": {
             "pages_total": job.pages_total,
-            "pages_done": counts.get(PAGE_SUCCEEDED, 0),
-            "pages_failed": counts.get(PAGE_FAILED, 0),
+            "pages_done": counts.get(PageStatus.SUCCEEDED, 0),
+            "pages_failed": counts.get(PageStatus.FAILED, 0),
         },
         "confidence": mean_confidence(session, [job_id])[job_id],
         "finished_at": isoformat(job.finished_at),
@@ -146,18 +150,18 @@ def cancel_job(session: Session, job_id: str) -> bool:
     now = utcnow()
     won = session.execute(
         update(Job)
-        .where(Job.id == job_id, Job.status.in_(JOB_ACTIVE))
-        .values(status=JOB_CANCELED, finished_at=now, updated_at=now)
+        .where(Job.id == job_id, Job.status.in_(JobStatus.ACTIVE))
+        .values(status=JobStatus.CANCELED, finished_at=now, updated_at=now)
         .returning(Job.tenant_id, Job.callback_url, Job.batch_id)
     ).first()
     if won is None:
         return False
     session.execute(
         update(Page)
-        .where(Page.job_id == job_id, Page.status.in_((PAGE_QUEUED, PAGE_RUNNING)))
-        .values(status=PAGE_CANCELED, finished_at=now, lease_until=None)
+        .where(Page.job_id == job_id, Page.status.in_((PageStatus.QUEUED, PageStatus.RUNNING)))
+        .values(status=PageStatus.CANCELED, finished_at=now, lease_until=None)
     )
-    write_job_event(session, job_id, JOB_CANCELED, won.tenant_id, won.callback_url)
+    write_job_event(session, job_id, JobStatus.CANCELED, won.tenant_id, won.callback_url)
     if won.batch_id:
         complete_batch_if_done(session, won.batch_id, job_id)
     return True

@@ -1,4 +1,4 @@
-"""Creating a job with its documents (once per idempotency key) and reading jobs back.
+"""Creating jobs with their documents (once per idempotency key) and reading jobs back.
 
 Functions take an open ``Session``; the caller's ``Database.session()`` block
 is the transaction.
@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from db import batch_repository
 from db.clock import utcnow
-from db.models import DOC_QUEUED, JOB_QUEUED, JOB_TERMINAL, PAGE_SUCCEEDED, Document, Job, Page, PageResult, new_id
+from db.models import Document, Job, Page, PageResult, new_id
+from db.states import DocumentStatus, JobStatus, PageStatus
 from db.cursors import decode_cursor, encode_cursor
 
 
@@ -41,62 +43,94 @@ class NewJob:
     documents: list[NewDocument] = field(default_factory=list)
 
 
-def find_job_by_idempotency_key(session: Session, tenant_id: str, key: str) -> Job | None:
-    return session.scalar(select(Job).where(Job.tenant_id == tenant_id, Job.idempotency_key == key))
+@dataclass(frozen=True)
+class JobSummary:
+    """The few columns a submit answers with, read without loading whole jobs."""
+
+    id: str
+    status: str
+    batch_id: str | None
+    reused_from: str | None
+    created_at: datetime
 
 
-def create_job(session: Session, tenant_id: str, spec: NewJob) -> tuple[Job, bool]:
-    """Insert the job and its documents; ``(job, False)`` if the idempotency key already made one."""
-    if spec.idempotency_key:
-        existing = find_job_by_idempotency_key(session, tenant_id, spec.idempotency_key)
-        if existing is not None:
-            return existing, False
-    now = utcnow()
-    job = Job(
-        id=new_id(),
-        tenant_id=tenant_id,
-        status=JOB_QUEUED,
-        mode=spec.mode,
-        pages_spec=spec.pages_spec,
-        priority=spec.priority,
-        dpi=spec.dpi,
-        external_ref=spec.external_ref,
-        callback_url=spec.callback_url,
-        idempotency_key=spec.idempotency_key,
-        pages_total=sum(d.pages_selected for d in spec.documents),
-        created_at=now,
-        updated_at=now,
+_SUMMARY_COLUMNS = (Job.id, Job.status, Job.batch_id, Job.reused_from, Job.created_at)
+
+
+def jobs_by_idempotency_keys(session: Session, tenant_id: str, keys: list[str]) -> dict[str, JobSummary]:
+    """The tenant's jobs made under any of these keys, by key, in one query."""
+    if not keys:
+        return {}
+    rows = session.execute(
+        select(Job.idempotency_key, *_SUMMARY_COLUMNS).where(Job.tenant_id == tenant_id, Job.idempotency_key.in_(keys))
     )
-    for position, d in enumerate(spec.documents):
-        job.documents.append(
-            Document(
-                id=d.id,
-                position=position,
-                filename=d.filename,
-                sha256=d.sha256,
-                size=d.size,
-                kind=d.kind,
-                page_count=d.page_count,
-                pages_selected=d.pages_selected,
-                blob_key=d.blob_key,
-                status=DOC_QUEUED,
-                created_at=now,
-                # Counted as enqueued from the start: the sweeper waits requeue_after before
-                # offering it again, instead of racing the API's own publish.
-                enqueued_at=now,
-            )
-        )
+    return {key: JobSummary(*rest) for key, *rest in rows}
+
+
+def create_jobs(
+    session: Session, tenant_id: str, specs: list[NewJob], *, batch_id: str | None = None
+) -> list[tuple[JobSummary, bool]]:
+    """Insert one job per spec with its documents: the one way jobs are made (a single submit is a group
+    of one). ``(summary, created)`` per spec, in order.
+
+    With ``batch_id`` the batch row is locked first (``BatchClosed`` if it is closed) and the jobs join
+    it. Callers look keys up beforehand (``jobs_by_idempotency_keys``) so as not to store files twice;
+    a key taken since by a concurrent request makes the grouped INSERT fail, and then each spec goes
+    in on its own, a lost key answering the winner's job (``created`` False).
+    """
+    if not specs:
+        return []
+    if batch_id:
+        batch_repository.lock_open_batch(session, batch_id)
+    now = utcnow()
+    rows = [_rows(tenant_id, spec, batch_id, now) for spec in specs]
     try:
         with session.begin_nested():
-            session.add(job)
+            _insert(session, rows)
+        return [(JobSummary(job["id"], JobStatus.QUEUED, batch_id, None, now), True) for job, _ in rows]
     except IntegrityError:
-        # Another request with the same key won the race: answer with its job.
-        if spec.idempotency_key:
-            existing = find_job_by_idempotency_key(session, tenant_id, spec.idempotency_key)
-            if existing is not None:
-                return existing, False
-        raise
-    return job, True
+        pass
+    out = []
+    for spec, row in zip(specs, rows):
+        try:
+            with session.begin_nested():
+                _insert(session, [row])
+            out.append((JobSummary(row[0]["id"], JobStatus.QUEUED, batch_id, None, now), True))
+        except IntegrityError:
+            key = spec.idempotency_key
+            winner = jobs_by_idempotency_keys(session, tenant_id, [key]).get(key) if key else None
+            if winner is None:
+                raise
+            out.append((winner, False))
+    return out
+
+
+def _rows(tenant_id: str, spec: NewJob, batch_id: str | None, now: datetime) -> tuple[dict, list[dict]]:
+    job_id = new_id()
+    job = dict(
+        id=job_id, tenant_id=tenant_id, status=JobStatus.QUEUED, mode=spec.mode, pages_spec=spec.pages_spec,
+        priority=spec.priority, dpi=spec.dpi, external_ref=spec.external_ref, callback_url=spec.callback_url,
+        idempotency_key=spec.idempotency_key, pages_total=sum(d.pages_selected for d in spec.documents),
+        created_at=now, updated_at=now, batch_id=batch_id,
+    )
+    # Counted as enqueued from the start: the sweeper waits requeue_after before offering a
+    # document again, instead of racing the API's own publish after the commit.
+    documents = [
+        dict(id=d.id, job_id=job_id, position=position, filename=d.filename, sha256=d.sha256, size=d.size,
+             kind=d.kind, page_count=d.page_count, pages_selected=d.pages_selected, blob_key=d.blob_key,
+             status=DocumentStatus.QUEUED, created_at=now, enqueued_at=now)
+        for position, d in enumerate(spec.documents)
+    ]
+    return job, documents
+
+
+def _insert(session: Session, rows: list[tuple[dict, list[dict]]]) -> None:
+    # The tables, not the ORM classes: an ORM bulk insert leaves out None values and so splits the
+    # rows into one INSERT per run of rows with the same columns set (a key here, none there).
+    session.execute(insert(Job.__table__), [job for job, _ in rows])
+    documents = [d for _, docs in rows for d in docs]
+    if documents:
+        session.execute(insert(Document.__table__), documents)
 
 
 def mark_enqueued(session: Session, *, document_ids=(), page_ids=()) -> None:
@@ -130,7 +164,7 @@ def succeeded_results(session: Session, job_id: str) -> list[tuple[str, dict]]:
     rows = session.execute(
         select(Page.document_id, PageResult.result)
         .join(PageResult, PageResult.page_id == Page.id)
-        .where(Page.job_id == job_id, Page.status == PAGE_SUCCEEDED)
+        .where(Page.job_id == job_id, Page.status == PageStatus.SUCCEEDED)
         .order_by(Page.position)
     )
     return [(d, r) for d, r in rows]
@@ -149,7 +183,7 @@ def succeeded_texts_by_job(session: Session, job_ids: list[str]) -> dict[str, li
     rows = session.execute(
         select(Page.job_id, PageResult.text)
         .join(Page, Page.id == PageResult.page_id)
-        .where(Page.job_id.in_(job_ids), Page.status == PAGE_SUCCEEDED)
+        .where(Page.job_id.in_(job_ids), Page.status == PageStatus.SUCCEEDED)
         .order_by(Page.job_id, Page.position)
     )
     for job_id, text in rows:
@@ -188,7 +222,7 @@ def list_jobs(
     if status:
         q = q.where(Job.status == status)
     if ended:
-        q = q.where(Job.status.in_(JOB_TERMINAL))
+        q = q.where(Job.status.in_(JobStatus.TERMINAL))
     if external_ref:
         q = q.where(Job.external_ref == external_ref)
     if updated_since:

@@ -1,6 +1,6 @@
 """The tables. The database, not the broker, is the source of truth for every job.
 
-States are lower-case strings (see ``JOB_*``/``PAGE_*``); timestamps are naive
+States are lower-case strings (``db.states``); timestamps are naive
 UTC ``*_at`` columns written by ``db.clock.utcnow``. Ids are random hex strings
 so they can be created before the row exists (blob keys, Location headers).
 """
@@ -24,22 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from db.clock import utcnow
-
-JOB_QUEUED, JOB_RUNNING = "queued", "running"
-JOB_SUCCEEDED, JOB_PARTIAL, JOB_FAILED, JOB_CANCELED = "succeeded", "partial", "failed", "canceled"
-JOB_ACTIVE = (JOB_QUEUED, JOB_RUNNING)
-JOB_TERMINAL = (JOB_SUCCEEDED, JOB_PARTIAL, JOB_FAILED, JOB_CANCELED)
-
-PAGE_QUEUED, PAGE_RUNNING, PAGE_SUCCEEDED, PAGE_FAILED, PAGE_CANCELED = (
-    "queued",
-    "running",
-    "succeeded",
-    "failed",
-    "canceled",
-)
-PAGE_TERMINAL = (PAGE_SUCCEEDED, PAGE_FAILED, PAGE_CANCELED)
-
-DOC_QUEUED, DOC_SPLIT, DOC_FAILED = "queued", "split", "failed"
+from db.states import DocumentStatus, JobStatus, PageStatus
 
 
 def new_id() -> str:
@@ -78,7 +63,7 @@ class Job(Base):
     )
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
-    status: Mapped[str] = mapped_column(String(16), default=JOB_QUEUED)
+    status: Mapped[str] = mapped_column(String(16), default=JobStatus.QUEUED)
     mode: Mapped[str] = mapped_column(String(8), default="auto")
     pages_spec: Mapped[str | None] = mapped_column(String(200))
     priority: Mapped[str] = mapped_column(String(16), default="interactive")
@@ -114,7 +99,7 @@ class Document(Base):
     page_count: Mapped[int] = mapped_column(Integer)  # pages in the file
     pages_selected: Mapped[int] = mapped_column(Integer)  # pages to read (after the `pages` option)
     blob_key: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16), default=DOC_QUEUED)
+    status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.QUEUED)
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -135,7 +120,7 @@ class Page(Base):
     document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)  # order within the job (documents, then pages)
     page_no: Mapped[int] = mapped_column(Integer)  # 1-based within the document
-    status: Mapped[str] = mapped_column(String(16), default=PAGE_QUEUED)
+    status: Mapped[str] = mapped_column(String(16), default=PageStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(200))

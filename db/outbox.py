@@ -19,7 +19,8 @@ from sqlalchemy import JSON, column, select, table
 from sqlalchemy.orm import Session
 
 from db.clock import isoformat
-from db.models import PAGE_FAILED, PAGE_SUCCEEDED, Job, Page, PageResult, WebhookEvent
+from db.models import Job, Page, PageResult, WebhookEvent
+from db.states import PageStatus
 
 PAGE_COMPLETED = "page.completed"
 
@@ -75,7 +76,7 @@ def append_page_events(session: Session, page_ids: Iterable[str]) -> int:
                Page.finished_at, Job.tenant_id, Job.external_ref, PageResult.source, PageResult.confidence)
         .join(Job, Job.id == Page.job_id)
         .outerjoin(PageResult, PageResult.page_id == Page.id)
-        .where(Page.id.in_(page_ids), Page.status.in_((PAGE_SUCCEEDED, PAGE_FAILED)), Job.tenant_id.in_(tenants))
+        .where(Page.id.in_(page_ids), Page.status.in_((PageStatus.SUCCEEDED, PageStatus.FAILED)), Job.tenant_id.in_(tenants))
         .order_by(Page.position)
     ).all()
     for page in rows:

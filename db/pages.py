@@ -16,10 +16,8 @@ from sqlalchemy.orm import Session, aliased
 
 from db import outbox
 from db.clock import utcnow
-from db.models import (
-    DOC_FAILED, DOC_QUEUED, DOC_SPLIT, JOB_ACTIVE, JOB_QUEUED, JOB_RUNNING, PAGE_FAILED, PAGE_QUEUED, PAGE_RUNNING,
-    PAGE_SUCCEEDED, Document, Job, Page, PageResult, new_id,
-)
+from db.models import Document, Job, Page, PageResult, new_id
+from db.states import DocumentStatus, JobStatus, PageStatus
 from db.session import dialect_insert
 from db.telemetry import record_latencies
 
@@ -80,12 +78,12 @@ def split_documents(session: Session, items: list[SplitItem], *, worker: str = "
     ids = [item.work.document_id for item in items]
     # The guard makes one split win when the same message is delivered twice, and skips jobs
     # that ended (canceled) since the work was read; the losers add nothing.
-    active_jobs = select(Job.id).where(Job.status.in_(JOB_ACTIVE))
+    active_jobs = select(Job.id).where(Job.status.in_(JobStatus.ACTIVE))
     won = set(
         session.scalars(
             update(Document)
-            .where(Document.id.in_(ids), Document.status == DOC_QUEUED, Document.job_id.in_(active_jobs))
-            .values(status=DOC_SPLIT)
+            .where(Document.id.in_(ids), Document.status == DocumentStatus.QUEUED, Document.job_id.in_(active_jobs))
+            .values(status=DocumentStatus.SPLIT)
             .returning(Document.id)
         )
     )
@@ -95,7 +93,7 @@ def split_documents(session: Session, items: list[SplitItem], *, worker: str = "
         rows = session.execute(
             select(Page.document_id, Page.id)
             .join(Job, Job.id == Page.job_id)
-            .where(Page.document_id.in_(lost), Page.status == PAGE_QUEUED, Job.status.in_(JOB_ACTIVE))
+            .where(Page.document_id.in_(lost), Page.status == PageStatus.QUEUED, Job.status.in_(JobStatus.ACTIVE))
             .order_by(Page.document_id, Page.page_no)
         )
         for doc_id, page_id in rows:
@@ -115,10 +113,10 @@ def split_documents(session: Session, items: list[SplitItem], *, worker: str = "
         queued = out.setdefault(work.document_id, [])
         for i, no in enumerate(item.page_numbers):
             page = dict(id=new_id(), job_id=work.job_id, document_id=work.document_id, position=offset + i,
-                        page_no=no, status=PAGE_QUEUED, attempts=0, created_at=now, enqueued_at=now,
+                        page_no=no, status=PageStatus.QUEUED, attempts=0, created_at=now, enqueued_at=now,
                         started_at=None, finished_at=None, claimed_by=None)
             if no in read:
-                page.update(status=PAGE_SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
+                page.update(status=PageStatus.SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
                             claimed_by=worker[:200] or None)
                 results.append(_result_row(page["id"], work.job_id, read[no], now))
                 started_jobs.add(work.job_id)
@@ -132,7 +130,7 @@ def split_documents(session: Session, items: list[SplitItem], *, worker: str = "
     session.execute(insert(Page), rows)
     if results:
         session.execute(insert(PageResult), results)
-        started = case((Job.status == JOB_QUEUED, JOB_RUNNING), else_=Job.status)
+        started = case((Job.status == JobStatus.QUEUED, JobStatus.RUNNING), else_=Job.status)
         session.execute(update(Job).where(Job.id.in_(sorted(started_jobs))).values(status=started, updated_at=now))
         record_latencies(session, [r["result"].get("timings") or {} for r in results])
         outbox.append_page_events(session, [r["page_id"] for r in results])
@@ -148,8 +146,8 @@ def fail_document(session: Session, document_id: str, code: str, message: str) -
     """The file could not be split (it passed the API's checks, so this is rare); returns its job id."""
     result = session.execute(
         update(Document)
-        .where(Document.id == document_id, Document.status == DOC_QUEUED)
-        .values(status=DOC_FAILED, error_code=code, error_message=message)
+        .where(Document.id == document_id, Document.status == DocumentStatus.QUEUED)
+        .values(status=DocumentStatus.FAILED, error_code=code, error_message=message)
     )
     if result.rowcount != 1:
         return None
@@ -176,12 +174,12 @@ def claim_page(
 ) -> ClaimedPage | None:
     """Take the page for one attempt, or None (already done, held by a live lease, or out of attempts)."""
     now = utcnow()
-    claimable = or_(Page.status == PAGE_QUEUED, and_(Page.status == PAGE_RUNNING, Page.lease_until < now))
+    claimable = or_(Page.status == PageStatus.QUEUED, and_(Page.status == PageStatus.RUNNING, Page.lease_until < now))
     result = session.execute(
         update(Page)
         .where(Page.id == page_id, claimable, Page.attempts < max_attempts)
         .values(
-            status=PAGE_RUNNING,
+            status=PageStatus.RUNNING,
             attempts=Page.attempts + 1,
             lease_until=now + timedelta(seconds=lease_seconds),
             claimed_by=worker[:200],
@@ -197,7 +195,9 @@ def claim_page(
         .where(Page.id == page_id)
     ).one()
     session.execute(
-        update(Job).where(Job.id == job.id, Job.status == JOB_QUEUED).values(status=JOB_RUNNING, updated_at=now)
+        update(Job)
+        .where(Job.id == job.id, Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, updated_at=now)
     )
     return ClaimedPage(
         page_id=page.id,
@@ -216,7 +216,7 @@ def claim_page(
 
 def _holder(page_id: str, attempt: int):
     # Only the current attempt may settle the page: a late, superseded attempt changes nothing.
-    return and_(Page.id == page_id, Page.status == PAGE_RUNNING, Page.attempts == attempt)
+    return and_(Page.id == page_id, Page.status == PageStatus.RUNNING, Page.attempts == attempt)
 
 
 def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> bool:
@@ -225,7 +225,7 @@ def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> boo
     settled = session.execute(
         update(Page)
         .where(_holder(claim.page_id, claim.attempt))
-        .values(status=PAGE_SUCCEEDED, finished_at=now, lease_until=None, error_code=None, error_message=None)
+        .values(status=PageStatus.SUCCEEDED, finished_at=now, lease_until=None, error_code=None, error_message=None)
     )
     if settled.rowcount != 1:
         return False
@@ -247,7 +247,9 @@ def fail_page(session: Session, claim: ClaimedPage, code: str, message: str) -> 
     done = session.execute(
         update(Page)
         .where(_holder(claim.page_id, claim.attempt))
-        .values(status=PAGE_FAILED, finished_at=now, lease_until=None, error_code=code, error_message=message[:2000])
+        .values(
+            status=PageStatus.FAILED, finished_at=now, lease_until=None, error_code=code, error_message=message[:2000]
+        )
     )
     if done.rowcount != 1:
         return False
@@ -261,7 +263,9 @@ def release_page(session: Session, claim: ClaimedPage, code: str, message: str) 
     done = session.execute(
         update(Page)
         .where(_holder(claim.page_id, claim.attempt))
-        .values(status=PAGE_QUEUED, lease_until=None, error_code=code, error_message=message[:2000], enqueued_at=None)
+        .values(
+            status=PageStatus.QUEUED, lease_until=None, error_code=code, error_message=message[:2000], enqueued_at=None
+        )
     )
     return done.rowcount == 1
 
@@ -273,12 +277,12 @@ def fail_exhausted_page(session: Session, page_id: str, max_attempts: int) -> st
         update(Page)
         .where(
             Page.id == page_id,
-            Page.status == PAGE_RUNNING,
+            Page.status == PageStatus.RUNNING,
             Page.lease_until < now,
             Page.attempts >= max_attempts,
         )
         .values(
-            status=PAGE_FAILED,
+            status=PageStatus.FAILED,
             finished_at=now,
             lease_until=None,
             error_code="worker_lost",

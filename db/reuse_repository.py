@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from db import outbox
 from db.clock import utcnow
-from db.models import DOC_QUEUED, DOC_SPLIT, JOB_ACTIVE, JOB_SUCCEEDED, PAGE_SUCCEEDED, Document, Job, Page, PageResult, new_id
+from db.models import Document, Job, Page, PageResult, new_id
+from db.states import DocumentStatus, JobStatus, PageStatus
 
 
 def document_hashes(session: Session, job_ids: list[str]) -> dict[str, list[str]]:
@@ -44,7 +45,7 @@ def find_sources(session: Session, wanted: dict[str, tuple[str, str]]) -> dict[s
         return {}
     rows = session.execute(
         select(Job.id, Job.tenant_id, Job.reuse_key)
-        .where(Job.reuse_key.in_(sorted({key for _, key in wanted.values()})), Job.status == JOB_SUCCEEDED)
+        .where(Job.reuse_key.in_(sorted({key for _, key in wanted.values()})), Job.status == JobStatus.SUCCEEDED)
         .order_by(Job.finished_at.desc(), Job.id)
     ).all()
     found = {}
@@ -63,22 +64,24 @@ def copy_document_pages(session: Session, document_id: str, source_job_id: str) 
     exactly the pages wanted (then the caller reads the file as usual).
     """
     doc = session.get(Document, document_id)
-    if doc is None or doc.status != DOC_QUEUED:
+    if doc is None or doc.status != DocumentStatus.QUEUED:
         return False
     job = session.get(Job, doc.job_id)
-    if job.status not in JOB_ACTIVE:
+    if job.status not in JobStatus.ACTIVE:
         return False
     source = session.execute(
         select(Page, PageResult)
         .join(PageResult, PageResult.page_id == Page.id)
         .join(Document, Document.id == Page.document_id)
-        .where(Document.job_id == source_job_id, Document.position == doc.position, Page.status == PAGE_SUCCEEDED)
+        .where(Document.job_id == source_job_id, Document.position == doc.position, Page.status == PageStatus.SUCCEEDED)
         .order_by(Page.page_no)
     ).all()
     if len(source) != doc.pages_selected:
         return False
     won = session.execute(
-        update(Document).where(Document.id == doc.id, Document.status == DOC_QUEUED).values(status=DOC_SPLIT)
+        update(Document)
+        .where(Document.id == doc.id, Document.status == DocumentStatus.QUEUED)
+        .values(status=DocumentStatus.SPLIT)
     )
     if won.rowcount != 1:
         return False
@@ -95,7 +98,7 @@ def copy_document_pages(session: Session, document_id: str, source_job_id: str) 
         # attempts=0 and no claimed_by: visibly not read by any worker.
         session.add(
             Page(id=page_id, job_id=doc.job_id, document_id=doc.id, position=offset + i, page_no=page.page_no,
-                 status=PAGE_SUCCEEDED, attempts=0, created_at=now, started_at=now, finished_at=now)
+                 status=PageStatus.SUCCEEDED, attempts=0, created_at=now, started_at=now, finished_at=now)
         )
         session.add(
             PageResult(page_id=page_id, job_id=doc.job_id, source=result.source, text=result.text,

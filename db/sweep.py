@@ -8,7 +8,8 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from db.clock import utcnow
-from db.models import DOC_QUEUED, JOB_ACTIVE, PAGE_QUEUED, PAGE_RUNNING, PAGE_TERMINAL, Document, Job, Page
+from db.models import Document, Job, Page
+from db.states import DocumentStatus, JobStatus, PageStatus
 from db.pages import fail_exhausted_page
 
 
@@ -34,14 +35,14 @@ def find_lost_work(
     now = utcnow()
     stale = now - timedelta(seconds=requeue_after)
     lost = LostWork()
-    active_job = select(Job.id).where(Job.status.in_(JOB_ACTIVE))
+    active_job = select(Job.id).where(Job.status.in_(JobStatus.ACTIVE))
 
     rows = session.execute(
         select(Document.id, Job.priority)
         .join(Job, Job.id == Document.job_id)
         .where(
-            Document.status == DOC_QUEUED,
-            Job.status.in_(JOB_ACTIVE),
+            Document.status == DocumentStatus.QUEUED,
+            Job.status.in_(JobStatus.ACTIVE),
             or_(Document.enqueued_at.is_(None), Document.enqueued_at < stale),
         )
         .limit(limit)
@@ -50,7 +51,7 @@ def find_lost_work(
 
     expired = session.execute(
         select(Page.id, Page.attempts).where(
-            Page.status == PAGE_RUNNING, Page.lease_until < now, Page.job_id.in_(active_job)
+            Page.status == PageStatus.RUNNING, Page.lease_until < now, Page.job_id.in_(active_job)
         ).limit(limit)
     ).all()
     for page_id, attempts in expired:
@@ -61,8 +62,8 @@ def find_lost_work(
         else:
             session.execute(
                 update(Page)
-                .where(Page.id == page_id, Page.status == PAGE_RUNNING, Page.lease_until < now)
-                .values(status=PAGE_QUEUED, lease_until=None, enqueued_at=None)
+                .where(Page.id == page_id, Page.status == PageStatus.RUNNING, Page.lease_until < now)
+                .values(status=PageStatus.QUEUED, lease_until=None, enqueued_at=None)
             )
 
     if priorities_to_requeue:
@@ -70,8 +71,8 @@ def find_lost_work(
             select(Page.id, Job.priority)
             .join(Job, Job.id == Page.job_id)
             .where(
-                Page.status == PAGE_QUEUED,
-                Job.status.in_(JOB_ACTIVE),
+                Page.status == PageStatus.QUEUED,
+                Job.status.in_(JobStatus.ACTIVE),
                 Job.priority.in_(sorted(priorities_to_requeue)),
                 or_(Page.enqueued_at.is_(None), Page.enqueued_at < stale),
             )
@@ -83,7 +84,7 @@ def find_lost_work(
     rows = session.execute(
         select(Page.id, Job.priority)
         .join(Job, Job.id == Page.job_id)
-        .where(Page.status == PAGE_QUEUED, Page.enqueued_at.is_(None), Job.status.in_(JOB_ACTIVE))
+        .where(Page.status == PageStatus.QUEUED, Page.enqueued_at.is_(None), Job.status.in_(JobStatus.ACTIVE))
         .limit(limit)
     ).all()
     known = {p for p, _ in lost.pages}
@@ -93,8 +94,8 @@ def find_lost_work(
 
 def unfinished_jobs_with_all_pages_ended(session: Session, limit: int = 1000) -> list[str]:
     """Active jobs a crashed finalizer may have left behind."""
-    open_pages = select(Page.id).where(Page.job_id == Job.id, Page.status.not_in(PAGE_TERMINAL)).exists()
-    open_docs = select(Document.id).where(Document.job_id == Job.id, Document.status == DOC_QUEUED).exists()
+    open_pages = select(Page.id).where(Page.job_id == Job.id, Page.status.not_in(PageStatus.TERMINAL)).exists()
+    open_docs = select(Document.id).where(Document.job_id == Job.id, Document.status == DocumentStatus.QUEUED).exists()
     return list(
-        session.scalars(select(Job.id).where(Job.status.in_(JOB_ACTIVE), ~open_pages, ~open_docs).limit(limit))
+        session.scalars(select(Job.id).where(Job.status.in_(JobStatus.ACTIVE), ~open_pages, ~open_docs).limit(limit))
     )

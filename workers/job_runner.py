@@ -16,6 +16,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 from db.finalize import finalize_job, finalize_jobs
 from db.jobs import mark_enqueued
@@ -25,6 +26,7 @@ from db.pages import (
 )
 from db.blobs import BlobNotFound, blob_store
 from db.session import Database
+from db.states import DocumentStatus, JobStatus
 from workers import result_reuse
 from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, open_document, read_text_layer
 
@@ -47,9 +49,18 @@ class GroupOutcome:
     priority: str = "interactive"
 
 
+class PageTaskStatus(StrEnum):
+    """What became of one page task (``retry``: given back to the queue, to publish again)."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    RETRY = "retry"
+    SKIPPED = "skipped"
+
+
 @dataclass(frozen=True)
 class PageOutcome:
-    status: str  # succeeded | failed | retry | skipped
+    status: PageTaskStatus
     priority: str = "interactive"
     job_status: str | None = None  # the job's terminal state if this page ended the job
 
@@ -111,10 +122,10 @@ class JobRunner:
         todo, again = [], []
         for document_id in dict.fromkeys(document_ids):  # in order, each once
             work = works.get(document_id)
-            if work is None or work.job_status not in ("queued", "running"):
+            if work is None or work.job_status not in JobStatus.ACTIVE:
                 continue
             # Not queued: already split (a duplicate delivery); its waiting pages are offered again below.
-            (todo if work.status == "queued" else again).append(work)
+            (todo if work.status == DocumentStatus.QUEUED else again).append(work)
         answered = result_reuse.answer_from_earlier_jobs(self.database, self, todo)
         items, failed, rest = [], [], []
         deadline = time.monotonic() + self.settings.split_read_budget
@@ -192,7 +203,8 @@ class JobRunner:
                 # attempt's worker died: then it ends here as worker_lost.
                 job_id = fail_exhausted_page(s, page_id, self.settings.page_max_attempts)
                 final = finalize_job(s, job_id) if job_id else None
-                return PageOutcome("skipped" if job_id is None else "failed", job_status=final)
+                status = PageTaskStatus.SKIPPED if job_id is None else PageTaskStatus.FAILED
+                return PageOutcome(status, job_status=final)
         priority = claim.priority
 
         try:
@@ -214,8 +226,8 @@ class JobRunner:
         with self.database.session() as s:
             stored = store_page_result(s, claim, result)
         if not stored:
-            return PageOutcome("skipped", priority)  # canceled or superseded meanwhile
-        return PageOutcome("succeeded", priority, self._finalize(claim.job_id))
+            return PageOutcome(PageTaskStatus.SKIPPED, priority)  # canceled or superseded meanwhile
+        return PageOutcome(PageTaskStatus.SUCCEEDED, priority, self._finalize(claim.job_id))
 
     def _caused_by_timeout(self, exc: BaseException) -> bool:
         # The engine wraps whatever interrupts inference (our soft time limit too) in InferenceError.
@@ -243,12 +255,12 @@ class JobRunner:
         with self.database.session() as s:
             failed = fail_page(s, claim, code, message)
         if not failed:
-            return PageOutcome("skipped", priority)
-        return PageOutcome("failed", priority, self._finalize(claim.job_id))
+            return PageOutcome(PageTaskStatus.SKIPPED, priority)
+        return PageOutcome(PageTaskStatus.FAILED, priority, self._finalize(claim.job_id))
 
     def _retry_or_fail(self, claim, priority: str, code: str, message: str) -> PageOutcome:
         if claim.attempt >= self.settings.page_max_attempts:
             return self._fail(claim, priority, code, message)
         with self.database.session() as s:
             released = release_page(s, claim, code, message)
-        return PageOutcome("retry" if released else "skipped", priority)
+        return PageOutcome(PageTaskStatus.RETRY if released else PageTaskStatus.SKIPPED, priority)

@@ -9,7 +9,7 @@ from celery.utils.log import get_task_logger
 
 from db.session import Database
 from workers import sweeper
-from workers.job_runner import JobRunner
+from workers.job_runner import JobRunner, PageTaskStatus
 from workers.queues import OCR_PAGE, SPLIT_DOCUMENT, SPLIT_DOCUMENTS, SWEEP, BrokerUnavailable, Enqueuer
 
 log = get_task_logger(__name__)
@@ -62,7 +62,7 @@ def _enqueue_pages(task, runner: JobRunner, outcomes) -> int:
 def ocr_page(self, page_id: str) -> str:
     runner = _runner(self)
     outcome = runner.run_page(page_id, worker=f"{self.request.hostname}:{os.getpid()}")
-    if outcome.status == "retry":
+    if outcome.status == PageTaskStatus.RETRY:
         try:
             _enqueuer(self).ocr_page(page_id, outcome.priority)
             runner.mark_enqueued(page_ids=[page_id])

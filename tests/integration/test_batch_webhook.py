@@ -20,18 +20,8 @@ from standardwebhooks import Webhook
 from db import batch_repository
 from db.finalize import finalize_job
 from db.batch_models import Batch
-from db.models import (
-    DOC_SPLIT,
-    JOB_RUNNING,
-    PAGE_RUNNING,
-    PAGE_SUCCEEDED,
-    Document,
-    Job,
-    Page,
-    PageResult,
-    WebhookEvent,
-    new_id,
-)
+from db.models import Document, Job, Page, PageResult, WebhookEvent, new_id
+from db.states import DocumentStatus, JobStatus, PageStatus
 from webhooks.models import WebhookDelivery
 from tests.factories import make_pdf
 from tests.integration.conftest import wait_for_job
@@ -191,21 +181,21 @@ def _tenant_of(bstack, endpoint_id: str) -> str:
 
 def _running_job(session, tenant_id: str, batch_id: str) -> tuple[str, str]:
     """A job whose only page is still running (so the next finalize after it ends is the last)."""
-    job = Job(id=new_id(), tenant_id=tenant_id, status=JOB_RUNNING, pages_total=1, batch_id=batch_id)
+    job = Job(id=new_id(), tenant_id=tenant_id, status=JobStatus.RUNNING, pages_total=1, batch_id=batch_id)
     session.add(job)
     session.flush()
     doc = Document(id=new_id(), job_id=job.id, position=0, filename="x.pdf", sha256="0" * 64, size=1, kind="pdf",
-                   page_count=1, pages_selected=1, blob_key=new_id(), status=DOC_SPLIT)
+                   page_count=1, pages_selected=1, blob_key=new_id(), status=DocumentStatus.SPLIT)
     session.add(doc)
     session.flush()
-    page = Page(id=new_id(), job_id=job.id, document_id=doc.id, position=0, page_no=1, status=PAGE_RUNNING)
+    page = Page(id=new_id(), job_id=job.id, document_id=doc.id, position=0, page_no=1, status=PageStatus.RUNNING)
     session.add(page)
     session.flush()
     return job.id, page.id
 
 
 def _end_page(session, job_id: str, page_id: str) -> None:
-    session.get(Page, page_id).status = PAGE_SUCCEEDED
+    session.get(Page, page_id).status = PageStatus.SUCCEEDED
     session.add(PageResult(page_id=page_id, job_id=job_id, source="text_layer", text="x", confidence=1.0, result={}))
     session.flush()
 
@@ -306,7 +296,7 @@ def test_close_racing_the_last_job_end_writes_exactly_one_event(bstack, client, 
 def test_a_submit_racing_a_close_is_refused_and_leaves_nothing(bstack, client, receiver):
     """A close holds the batch row, not yet committed, when a submit for the batch arrives: the submit
     passes the first check (the close is not visible yet), stores its file, then waits on the row in
-    add_job; once the close commits it is refused with 409 and its job and file are gone."""
+    db.jobs.create_jobs; once the close commits it is refused with 409 and its job and file are gone."""
     from db.models import Blob
 
     ep = _endpoint(client, receiver.url("/submit-race"), ["batch.completed"])

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from db.finalize import finalize_job
-from db.jobs import NewDocument, NewJob, create_job
+from db.jobs import NewDocument, NewJob, create_jobs
 from db.pages import claim_page, store_page_result
 from db.telemetry import stage_latencies
 from db.tenants import ensure_tenant
@@ -55,7 +55,7 @@ def _job_with_pages(pg, n, callback_url=None):
     doc = NewDocument(id=new_id(), filename="a.pdf", sha256="0" * 64, size=1, kind="pdf", page_count=n,
                            pages_selected=n, blob_key=new_id())
     with pg.session() as s:
-        job, _ = create_job(s, tenant, NewJob("auto", None, "interactive", 150, None, callback_url, None, [doc]))
+        [(job, _)] = create_jobs(s, tenant, [NewJob("auto", None, "interactive", 150, None, callback_url, None, [doc])])
         page_ids = split_document(s, doc.id, list(range(1, n + 1)))
     return job.id, page_ids
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.finalize import cancel_job
-from db.jobs import NewDocument, NewJob, create_job
+from db.jobs import NewDocument, NewJob, create_jobs
 from db.tenants import ensure_tenant
 from db.migrate import upgrade
 from db.models import Job, Page, PageResult, new_id
@@ -59,7 +59,7 @@ def _job(runner, tenant: str, *files: tuple[str, bytes, int]) -> tuple[str, list
     spec = NewJob(mode="auto", pages_spec=None, priority="bulk", dpi=150, external_ref=None, callback_url=None,
                        idempotency_key=None, documents=documents)
     with runner.database.session() as s:
-        job, _ = create_job(s, tenant, spec)
+        [(job, _)] = create_jobs(s, tenant, [spec])
         return job.id, [d.id for d in documents]
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from db import batch_repository as batches
 from db.cursors import InvalidCursor
 from db.finalize import finalize_job
-from db.jobs import NewDocument, NewJob, create_job
+from db.jobs import NewDocument, NewJob, create_jobs
 from db.pages import claim_page, fail_page, store_page_result
 from db.tenants import ensure_tenant
 from db.models import Job, Page, new_id
@@ -27,8 +27,7 @@ def new_job(database, tenant, batch_id, pages: int, split: bool = True) -> tuple
     spec = NewJob(mode="auto", pages_spec=None, priority="bulk", dpi=150, external_ref=None,
                        callback_url=None, idempotency_key=None, documents=[doc])
     with database.session() as s:
-        job, _ = create_job(s, tenant, spec)
-        batches.add_job(s, batch_id, job.id)
+        [(job, _)] = create_jobs(s, tenant, [spec], batch_id=batch_id)
     page_ids = []
     if split:
         with database.session() as s:

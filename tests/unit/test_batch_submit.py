@@ -13,6 +13,7 @@ import json
 import pytest
 from sqlalchemy import event, func, select
 
+from api import batch_submit
 from db import batch_repository
 from db.tenants import create_api_key
 from db.models import Document, Job
@@ -103,7 +104,7 @@ def test_a_group_makes_one_job_per_file_in_the_batch(client, app):
 
 
 def test_a_big_group_goes_out_in_a_few_documents_per_message_so_every_worker_gets_some(client, app):
-    from api.batch_submit import SPLIT_MESSAGE_DOCUMENTS
+    from api.job_creation import SPLIT_MESSAGE_DOCUMENTS
 
     batch_id = new_batch(client)
     n = SPLIT_MESSAGE_DOCUMENTS * 2 + 1
@@ -265,7 +266,7 @@ def test_a_key_taken_after_the_lookup_falls_back_to_one_by_one(client, app, monk
     first = group(client, batch_id, files[1:2], keys=["r1"]).get_json()["jobs"][0]["job"]["id"]
     # The lookup misses r1 as if the other request committed just after it: the grouped INSERT meets
     # the unique key, and the one-by-one path answers the winner's job for it and creates the rest.
-    monkeypatch.setattr(batch_repository, "jobs_by_idempotency_keys", lambda *a: {})
+    monkeypatch.setattr(batch_submit, "jobs_by_idempotency_keys", lambda *a: {})
     published = Enqueued(app)
     r = group(client, batch_id, files, keys=["r0", "r1", "r2"])
     assert r.status_code == 202, r.get_data(as_text=True)

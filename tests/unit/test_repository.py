@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from db.cursors import InvalidCursor
 from db.finalize import cancel_job, confidence_stats, finalize_job, purge_job
-from db.jobs import NewDocument, NewJob, create_job, list_jobs, mark_enqueued
+from db.jobs import NewDocument, NewJob, create_jobs, list_jobs, mark_enqueued
 from db.pages import claim_page, fail_exhausted_page, fail_page, store_page_result
 from db.sweep import find_lost_work
 from db.telemetry import record_latencies, stage_latencies
@@ -31,7 +31,7 @@ def new_job(database, tenant, *, pages=(2,), callback_url=None, key=None, priori
     spec = NewJob(mode="auto", pages_spec=None, priority=priority, dpi=150, external_ref="ref-1",
                        callback_url=callback_url, idempotency_key=key, documents=docs)
     with database.session() as s:
-        job, created = create_job(s, tenant, spec)
+        [(job, created)] = create_jobs(s, tenant, [spec])
     page_ids = []
     if created:
         for d in docs:
@@ -201,7 +201,7 @@ def test_unsplit_documents_are_found(database, tenant):
     docs = [NewDocument(id=new_id(), filename="a.png", sha256="1" * 64, size=1, kind="png", page_count=1,
                              pages_selected=1, blob_key=new_id())]
     with database.session() as s:
-        create_job(s, tenant, NewJob("auto", None, "bulk", 150, None, None, None, docs))
+        create_jobs(s, tenant, [NewJob("auto", None, "bulk", 150, None, None, None, docs)])
         fresh = find_lost_work(s, requeue_after=60, max_attempts=MAX, priorities_to_requeue=set())
         lost = find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue=set())
     assert fresh.documents == []  # the API's own publish is not raced
