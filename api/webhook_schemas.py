@@ -9,7 +9,7 @@ from apiflask.fields import DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
 from webhooks.events import BATCH_COMPLETED, JOB_EVENT_TYPES, PAGE_COMPLETED
-from webhooks.models import DELIVERY_STATUSES
+from webhooks.models import DeliveryStatus
 
 JOB_EVENTS = tuple(JOB_EVENT_TYPES.values())
 SUBSCRIBABLE_EVENTS = (*JOB_EVENTS, PAGE_COMPLETED, BATCH_COMPLETED)  # page.completed only when asked for: one call per page
@@ -75,7 +75,7 @@ class DeliveryView(Schema):
     destination = String(metadata={"enum": ["callback", "endpoint"]})
     endpoint_id = String(allow_none=True)
     url = String()
-    status = String(metadata={"enum": list(DELIVERY_STATUSES)})
+    status = String(metadata={"enum": [str(s) for s in DeliveryStatus]})
     next_attempt_at = String(allow_none=True)
     last_status_code = Integer(allow_none=True)
     last_error = String(allow_none=True)

@@ -21,16 +21,7 @@ from sqlalchemy.orm import Session
 from db.clock import utcnow
 from webhooks.endpoints import disable_endpoint, get_endpoint, signing_secrets
 from webhooks.errors import DeliveryBusy, EndpointDisabled
-from webhooks.models import (
-    DELIVERY_DELIVERED,
-    DELIVERY_DELIVERING,
-    DELIVERY_DISABLED,
-    DELIVERY_FAILED,
-    DELIVERY_PENDING,
-    WebhookAttempt,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
+from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
 @dataclass(frozen=True)
@@ -46,8 +37,8 @@ class ClaimedDelivery:
 
 def _due(now: datetime):
     return or_(
-        and_(WebhookDelivery.status == DELIVERY_PENDING, WebhookDelivery.next_attempt_at <= now),
-        and_(WebhookDelivery.status == DELIVERY_DELIVERING, WebhookDelivery.lease_until < now),
+        and_(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now),
+        and_(WebhookDelivery.status == DeliveryStatus.DELIVERING, WebhookDelivery.lease_until < now),
     )
 
 
@@ -74,13 +65,14 @@ def claim_delivery(
         WebhookDelivery.attempts == prior_attempts, _due(now),
     )
     if endpoint is not None and endpoint.disabled_at is not None:
-        session.execute(update(WebhookDelivery).where(guard).values(status=DELIVERY_DISABLED, updated_at=now))
+        session.execute(update(WebhookDelivery).where(guard).values(status=DeliveryStatus.DISABLED, updated_at=now))
         return None
-    lost = prior_status == DELIVERY_DELIVERING
+    lost = prior_status == DeliveryStatus.DELIVERING
     if lost and prior_attempts >= max_attempts:
         # The last attempt's worker died: log it and give up like any last failed attempt.
         if session.execute(update(WebhookDelivery).where(guard).values(
-            status=DELIVERY_FAILED, lease_until=None, last_status_code=None, last_error="worker_lost", updated_at=now
+            status=DeliveryStatus.FAILED, lease_until=None, last_status_code=None, last_error="worker_lost",
+            updated_at=now,
         )).rowcount == 1:
             _log_lost_attempt(session, delivery_id, prior_attempts, now)
         return None
@@ -88,7 +80,7 @@ def claim_delivery(
         update(WebhookDelivery)
         .where(guard)
         .values(
-            status=DELIVERY_DELIVERING,
+            status=DeliveryStatus.DELIVERING,
             attempts=prior_attempts + 1,
             lease_until=now + timedelta(seconds=lease_seconds),
             updated_at=now,
@@ -121,12 +113,14 @@ def _log_lost_attempt(session: Session, delivery_id: str, attempt_no: int, now: 
     )
 
 
+ENDED_UNDELIVERED = (DeliveryStatus.FAILED, DeliveryStatus.DISABLED)  # what a replay sends again
+
 # What record_attempt does with a delivery, by the retry policy's outcome.
 OUTCOME_STATUS = {
-    "delivered": DELIVERY_DELIVERED,
-    "retry": DELIVERY_PENDING,
-    "give_up": DELIVERY_FAILED,
-    "disable_endpoint": DELIVERY_DISABLED,
+    "delivered": DeliveryStatus.DELIVERED,
+    "retry": DeliveryStatus.PENDING,
+    "give_up": DeliveryStatus.FAILED,
+    "disable_endpoint": DeliveryStatus.DISABLED,
 }
 
 
@@ -149,12 +143,12 @@ def record_attempt(
     """
     now = now or utcnow()
     status = OUTCOME_STATUS[outcome]
-    next_at = now + timedelta(seconds=delay or 0) if status == DELIVERY_PENDING else None
+    next_at = now + timedelta(seconds=delay or 0) if status == DeliveryStatus.PENDING else None
     won = session.execute(
         update(WebhookDelivery)
         .where(
             WebhookDelivery.id == claim.delivery_id,
-            WebhookDelivery.status == DELIVERY_DELIVERING,
+            WebhookDelivery.status == DeliveryStatus.DELIVERING,
             WebhookDelivery.attempts == claim.attempt_no,
         )
         .values(
@@ -163,7 +157,7 @@ def record_attempt(
             lease_until=None,
             last_status_code=status_code,
             last_error=error,
-            delivered_at=now if status == DELIVERY_DELIVERED else None,
+            delivered_at=now if status == DeliveryStatus.DELIVERED else None,
             updated_at=now,
         )
     )
@@ -175,13 +169,14 @@ def record_attempt(
             latency_ms=latency_ms, error=error, message=message, next_attempt_at=next_at,
         )
     )
-    if status == DELIVERY_DISABLED and claim.endpoint_id:
+    if status == DeliveryStatus.DISABLED and claim.endpoint_id:
         disable_endpoint(session, claim.endpoint_id, "gone_410")
     return status
 
 
 def due_deliveries(session: Session, *, grace_seconds: float, limit: int = 1000) -> list[str]:
-    """Deliveries the sweeper must enqueue: due for ``grace_seconds`` already (their message is lost), or lease expired."""
+    """Deliveries the sweeper must enqueue: due for ``grace_seconds`` already (their message is lost),
+    or their lease expired."""
     now = utcnow()
     late = now - timedelta(seconds=grace_seconds)
     return list(
@@ -189,8 +184,8 @@ def due_deliveries(session: Session, *, grace_seconds: float, limit: int = 1000)
             select(WebhookDelivery.id)
             .where(
                 or_(
-                    and_(WebhookDelivery.status == DELIVERY_PENDING, WebhookDelivery.next_attempt_at <= late),
-                    and_(WebhookDelivery.status == DELIVERY_DELIVERING, WebhookDelivery.lease_until < now),
+                    and_(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= late),
+                    and_(WebhookDelivery.status == DeliveryStatus.DELIVERING, WebhookDelivery.lease_until < now),
                 )
             )
             .order_by(WebhookDelivery.next_attempt_at)
@@ -214,7 +209,7 @@ def redeliver(session: Session, tenant_id: str, delivery_id: str) -> WebhookDeli
     if delivery is None:
         return None
     now = utcnow()
-    if delivery.status == DELIVERY_DELIVERING and delivery.lease_until and delivery.lease_until >= now:
+    if delivery.status == DeliveryStatus.DELIVERING and delivery.lease_until and delivery.lease_until >= now:
         raise DeliveryBusy("a worker is sending this delivery right now; try again when it has finished")
     if delivery.endpoint_id:
         endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
@@ -223,7 +218,7 @@ def redeliver(session: Session, tenant_id: str, delivery_id: str) -> WebhookDeli
     session.execute(
         update(WebhookDelivery)
         .where(WebhookDelivery.id == delivery.id, WebhookDelivery.status == delivery.status)
-        .values(status=DELIVERY_PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now)
+        .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now)
     )
     session.refresh(delivery)
     return delivery
@@ -244,7 +239,7 @@ def replay_failed(session: Session, tenant_id: str, endpoint_id: str, since: dat
         session.scalars(
             select(WebhookDelivery.id).where(
                 WebhookDelivery.endpoint_id == endpoint_id,
-                WebhookDelivery.status.in_((DELIVERY_FAILED, DELIVERY_DISABLED)),
+                WebhookDelivery.status.in_(ENDED_UNDELIVERED),
                 WebhookDelivery.created_at >= since,
             )
         )
@@ -252,8 +247,8 @@ def replay_failed(session: Session, tenant_id: str, endpoint_id: str, since: dat
     if ids:
         session.execute(
             update(WebhookDelivery)
-            .where(WebhookDelivery.id.in_(ids), WebhookDelivery.status.in_((DELIVERY_FAILED, DELIVERY_DISABLED)))
-            .values(status=DELIVERY_PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now)
+            .where(WebhookDelivery.id.in_(ids), WebhookDelivery.status.in_(ENDED_UNDELIVERED))
+            .values(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now)
         )
     return ids
 

@@ -15,8 +15,7 @@ from db.clock import utcnow
 from db.models import new_id
 from webhooks.models import (
     CALLBACK_DESTINATION,
-    DELIVERY_DISABLED,
-    DELIVERY_PENDING,
+    DeliveryStatus,
     WebhookAttempt,
     WebhookDelivery,
     WebhookEndpoint,
@@ -108,8 +107,8 @@ def disable_endpoint(session: Session, endpoint_id: str, reason: str) -> bool:
     )
     session.execute(
         update(WebhookDelivery)
-        .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == DELIVERY_PENDING)
-        .values(status=DELIVERY_DISABLED, next_attempt_at=None, updated_at=now)
+        .where(WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.DISABLED, next_attempt_at=None, updated_at=now)
     )
     return won.rowcount == 1
 
@@ -125,7 +124,8 @@ def is_registered(session: Session, tenant_id: str, url: str) -> bool:
     """Whether ``url`` is one of the tenant's enabled endpoints (its secret can sign a callback to it)."""
     found = session.scalar(
         select(WebhookEndpoint.id)
-        .where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.url == url, WebhookEndpoint.disabled_at.is_(None))
+        .where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.url == url)
+        .where(WebhookEndpoint.disabled_at.is_(None))
         .limit(1)
     )
     return found is not None

@@ -21,7 +21,7 @@ from db.models import WebhookEvent, new_id
 from db.session import dialect_insert
 from webhooks.endpoints import active_endpoints
 from webhooks.events import PAGE_COMPLETED
-from webhooks.models import CALLBACK_DESTINATION, DELIVERY_FAILED, DELIVERY_PENDING, WebhookDelivery
+from webhooks.models import CALLBACK_DESTINATION, DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _add_delivery(
     event_id: str | None,
     now: datetime,
     key: str | None = None,
-    status: str = DELIVERY_PENDING,
+    status: str = DeliveryStatus.PENDING,
     last_error: str | None = None,
 ) -> str | None:
     """INSERT one delivery unless (event, destination) has one already; returns the new id or None."""
@@ -73,7 +73,7 @@ def _add_delivery(
             status=status,
             last_error=last_error,
             attempts=0,
-            next_attempt_at=now if status == DELIVERY_PENDING else None,
+            next_attempt_at=now if status == DeliveryStatus.PENDING else None,
             created_at=now,
             updated_at=now,
         )
@@ -87,8 +87,9 @@ def _add_delivery(
 def fan_out(session: Session, render: Render, limit: int = 500) -> list[str]:
     """Deliveries for outbox events not fanned out yet: the callback_url, and the tenant's subscribed endpoints.
 
-    Each event's body is rendered once and shared by all its deliveries. A callback_url that is also one of the tenant's endpoints is signed with
-    that endpoint's secret, and the endpoint gets no second copy.
+    Each event's body is rendered once and shared by all its deliveries. A callback_url that is
+    also one of the tenant's endpoints is signed with that endpoint's secret, and the endpoint
+    gets no second copy.
     """
     events = list(
         session.scalars(
@@ -139,4 +140,4 @@ def _mark_undeliverable(session: Session, event: WebhookEvent, reason: str, now:
     """A failed delivery row for an outbox event that cannot go anywhere, listed with its reason."""
     _add_delivery(session, tenant_id=event.tenant_id, job_id=event.job_id, event_type=event.type,
                   destination=UNDELIVERABLE, url=event.callback_url or "", body="", endpoint_id=None,
-                  event_id=event.id, now=now, key=event.id, status=DELIVERY_FAILED, last_error=reason)
+                  event_id=event.id, now=now, key=event.id, status=DeliveryStatus.FAILED, last_error=reason)

@@ -25,7 +25,7 @@ from db.session import Database
 from webhooks import deliveries
 from webhooks.fan_out import fan_out
 from webhooks.events import encode, outbox_event
-from webhooks.models import DELIVERY_PENDING
+from webhooks.models import DeliveryStatus
 from webhooks.retry import Outcome, RetryPolicy
 from webhooks.transport import send
 from workers.queues import WEBHOOKS
@@ -135,7 +135,7 @@ def deliver(settings, database: Database, delivery_id: str, *, policy: RetryPoli
 def deliver_webhook(self, delivery_id: str) -> str:
     settings = self.app.docpipe_settings
     result = deliver(settings, Database.for_url(settings.database_url), delivery_id)
-    if result.status == DELIVERY_PENDING and result.delay is not None and result.delay <= COUNTDOWN_LIMIT:
+    if result.status == DeliveryStatus.PENDING and result.delay is not None and result.delay <= COUNTDOWN_LIMIT:
         publish(self.app, settings, delivery_id, countdown=result.delay)
     return result.status
 
