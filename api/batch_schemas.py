@@ -5,7 +5,7 @@ from apiflask import Schema
 from apiflask.fields import Boolean, Dict, File, Float, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf, Range
 
-from api.schemas import MODES, PRIORITIES, ErrorBody, JobLinks, JobView
+from api.schemas import PRIORITIES, ErrorBody, JobLinks, JobView, SubmitOptions, Text, page_range
 from api.submission import MAX_FILES_PER_JOB
 from db.states import BatchStatus
 
@@ -74,17 +74,20 @@ class BatchJobsList(Schema):
 # ------------------------------------------------------------------ group submit (POST /v1/batches/{id}/jobs)
 
 
-class GroupSubmitMultipart(Schema):
+class GroupOptions(SubmitOptions):
+    """A group's options, for every one of its files (the batch is the one in the URL)."""
+
+    priority = Text(validate=OneOf(PRIORITIES), load_default="bulk")
+    pages = Text(validate=[Length(max=200), page_range], metadata={"description": "page range for every file, e.g. 1-3"})
+    callback_url = Text(validate=Length(max=2000), metadata={"description": "told when each job ends"})
+
+
+class GroupSubmitMultipart(GroupOptions):
     file = List(File(), required=True, metadata={"description": f"1–{MAX_FILES_PER_JOB} `file` parts; each becomes its own job"})
     idempotency_keys = String(metadata={
         "description": "a JSON array with one key (1–200 characters, distinct) or null per `file` part, in order; "
                        "a key already used by this tenant answers its existing job (created: false)",
     })
-    mode = String(validate=OneOf(MODES), load_default="auto")
-    pages = String(validate=Length(max=200), metadata={"description": "page range for every file, e.g. 1-3"})
-    priority = String(validate=OneOf(PRIORITIES), load_default="bulk")
-    external_ref = String(validate=Length(max=200))
-    callback_url = String(validate=Length(max=2000), metadata={"description": "told when each job ends"})
 
 
 class GroupJob(Schema):

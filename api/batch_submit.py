@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from flask import url_for
 
+from api.batch_schemas import GroupOptions
 from api.callback_policy import require_signable_callback
 from api.errors import ApiError, InvalidOption, NotFound
 from api.job_creation import create_and_enqueue
@@ -76,8 +77,7 @@ def submit_group(svc, tenant_id: str, batch_id: str) -> list[Slot]:
     """
     fields, raw = read_files(svc.settings)
     slots = [Slot(i, f, k) for i, (f, k) in enumerate(zip(raw, read_keys(fields, raw)))]
-    fields.pop("batch_id", None)  # the URL names the batch
-    options = parse_options(fields, default_priority="bulk")
+    options = parse_options(fields, GroupOptions())
 
     with svc.database.session() as s:
         batch = batch_repository.get_batch(s, tenant_id, batch_id)

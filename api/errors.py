@@ -1,7 +1,8 @@
 """One JSON error envelope for every error: ``{"error": {"code", "message", "details"}}``.
 
 ``ApiError`` subclasses carry a stable snake_case code and an HTTP status.
-Pipeline errors are mapped to HTTP by type in ``PIPELINE_STATUS``; the
+Pipeline errors are mapped to HTTP by type in ``PIPELINE_STATUS``; a submit
+schema's refusal becomes ``invalid_option`` (``from_validation``); the
 framework's own errors (404, 405, 413, validation) get codes by status.
 Anything unexpected becomes a 500 ``internal_error`` without a traceback.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import logging
 
 from apiflask import HTTPError
+from marshmallow.validate import OneOf
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +104,20 @@ def from_pipeline(exc) -> ApiError:
     err = ApiError(exc.message, details=exc.details, status=status)
     err.code = "invalid_option" if exc.code == "invalid_pages" else exc.code
     return err
+
+
+def from_validation(exc, schema) -> InvalidOption:
+    """A submit schema's refusal (marshmallow ``ValidationError``): 400 ``invalid_option`` naming the
+    first refused field in the schema's order, with the allowed values when the field has a list."""
+    messages = exc.normalized_messages()
+    field = next((name for name in schema.fields if name in messages), None) or next(iter(messages))
+    reason = messages[field]
+    reason = reason[0] if isinstance(reason, list) and reason else reason
+    details = {"field": field}
+    for validator in getattr(schema.fields.get(field), "validators", ()):
+        if isinstance(validator, OneOf):
+            details["allowed"] = list(validator.choices)
+    return InvalidOption(f"{field}: {reason}", details=details)
 
 
 def _internal(exc) -> ApiError:

@@ -1,15 +1,20 @@
 """Request and response schemas; apiflask generates ``/openapi.json`` from them.
 
 Field names here are the public contract (the web page and the bulk client
-code against them): add fields, never rename.
+code against them): add fields, never rename. The submit schemas also check
+the submitted options (api/submission.py loads them; api/errors.py turns
+their refusals into the JSON error envelope).
 """
 from __future__ import annotations
 
 from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Dict, File, Float, Integer, List, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range
+from marshmallow import EXCLUDE, ValidationError, missing
 
 from db.states import JobStatus, PageStatus
+from pipeline import PipelineError
+from pipeline.pages import parse_page_spec
 
 MODES = ("auto", "ocr", "text")
 PRIORITIES = ("interactive", "bulk")
@@ -30,13 +35,39 @@ class ErrorEnvelope(Schema):
 # ------------------------------------------------------------------ submitting
 
 
-class JobOptionsFields(Schema):
-    mode = String(validate=OneOf(MODES), load_default="auto", metadata={"description": "auto: a page's text layer when it has one; ocr: always OCR; text: only extract"})
-    pages = String(validate=Length(max=200), metadata={"description": "page range, e.g. 1-3,5"})
-    priority = String(validate=OneOf(PRIORITIES), load_default="interactive")
-    external_ref = String(validate=Length(max=200), metadata={"description": "the caller's id, echoed back"})
-    callback_url = String(validate=Length(max=2000), metadata={"description": "http(s) URL told when the job ends"})
-    batch_id = String(validate=Length(max=32), metadata={"description": "a batch of this key's (POST /v1/batches)"})
+class Text(String):
+    """A submitted option: surrounding blanks dropped; blank or null counts as not given (its default applies)."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            value = missing
+        elif isinstance(value, str):
+            value = value.strip()
+        return super().deserialize(value, attr, data, **kwargs)
+
+
+def page_range(value: str) -> None:
+    try:
+        parse_page_spec(value, None)  # the syntax only: each file's page count is checked with the file
+    except PipelineError as exc:
+        raise ValidationError(exc.message) from None
+
+
+class SubmitOptions(Schema):
+    """The options of every submit; unknown fields are ignored (form fields a client adds for itself)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    mode = Text(validate=OneOf(MODES), load_default="auto", metadata={"description": "auto: a page's text layer when it has one; ocr: always OCR; text: only extract"})
+    priority = Text(validate=OneOf(PRIORITIES), load_default="interactive")
+    pages = Text(validate=[Length(max=200), page_range], metadata={"description": "page range, e.g. 1-3,5"})
+    callback_url = Text(validate=Length(max=2000), metadata={"description": "http(s) URL told when the job ends"})
+    external_ref = Text(validate=Length(max=200), metadata={"description": "the caller's id, echoed back"})
+
+
+class JobOptionsFields(SubmitOptions):
+    batch_id = Text(validate=Length(max=32), metadata={"description": "a batch of this key's (POST /v1/batches)"})
 
 
 class JobSubmitMultipart(JobOptionsFields):

@@ -1,7 +1,8 @@
 """Reading and checking a job submission, before anything is stored.
 
 Both body forms (multipart ``file`` parts with form fields, or JSON with
-base64 files) become one ``Submission``. Every file is opened by the
+base64 files) become one ``Submission``. The options are loaded by the
+route's schema, the one its OpenAPI entry documents. Every file is opened by the
 pipeline's ingest (magic bytes, encryption, page count, pixel budget) and
 its page range is checked, so a bad file is refused with its own code and a
 job is either stored whole or not at all.
@@ -15,12 +16,12 @@ import re
 from dataclasses import dataclass
 
 from flask import request
+from marshmallow import Schema, ValidationError
 
 from api.callback_policy import clean_callback_url
-from api.errors import FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline
-from api.schemas import MODES, PRIORITIES
+from api.errors import FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline, from_validation
+from api.schemas import JobOptionsFields
 from pipeline import Limits, PipelineError, open_document
-from pipeline.pages import parse_page_spec
 
 MAX_FILES_PER_JOB = 100  # also the most files one group submit (api/batch_submit.py) takes
 IDEMPOTENCY_KEY_MAX = 200
@@ -60,18 +61,6 @@ class Submission:
     files: list[CheckedFile]
 
 
-def _text(fields: dict, name: str, max_len: int) -> str | None:
-    value = fields.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidOption(f"{name} must be a string", details={"field": name})
-    value = value.strip()
-    if len(value) > max_len:
-        raise InvalidOption(f"{name} is longer than {max_len} characters", details={"field": name})
-    return value or None
-
-
 def clean_idempotency_key(value, field: str) -> str:
     """The rule for every idempotency key (the ``Idempotency-Key`` header, a group's keys): 1–200 characters."""
     key = value.strip() if isinstance(value, str) else ""
@@ -80,29 +69,19 @@ def clean_idempotency_key(value, field: str) -> str:
     return key
 
 
-def parse_options(fields: dict, *, default_priority: str = "interactive") -> Options:
-    mode = _text(fields, "mode", 10) or "auto"
-    if mode not in MODES:
-        raise InvalidOption(f"mode must be one of {', '.join(MODES)}", details={"field": "mode", "allowed": list(MODES)})
-    priority = _text(fields, "priority", 20) or default_priority
-    if priority not in PRIORITIES:
-        raise InvalidOption(
-            f"priority must be one of {', '.join(PRIORITIES)}", details={"field": "priority", "allowed": list(PRIORITIES)}
-        )
-    pages = _text(fields, "pages", 200)
-    if pages is not None:
-        try:
-            parse_page_spec(pages, None)
-        except PipelineError as exc:
-            raise InvalidOption(exc.message, details={"field": "pages"}) from None
-    callback_url = clean_callback_url(_text(fields, "callback_url", 2000))
+def parse_options(fields: dict, schema: Schema) -> Options:
+    """The options as the route's schema (the one its OpenAPI entry shows) loads them."""
+    try:
+        data = schema.load(fields)
+    except ValidationError as exc:
+        raise from_validation(exc, schema) from None
     return Options(
-        mode=mode,
-        pages=pages,
-        priority=priority,
-        external_ref=_text(fields, "external_ref", 200),
-        callback_url=callback_url,
-        batch_id=_text(fields, "batch_id", 32),
+        mode=data["mode"],
+        pages=data.get("pages"),
+        priority=data["priority"],
+        external_ref=data.get("external_ref"),
+        callback_url=clean_callback_url(data.get("callback_url")),
+        batch_id=data.get("batch_id"),
     )
 
 
@@ -194,6 +173,6 @@ def read_files(settings) -> tuple[dict, list[RawFile]]:
 
 def read_submission(settings) -> Submission:
     fields, raw = read_files(settings)
-    options = parse_options(fields)
+    options = parse_options(fields, JobOptionsFields())
     files = [check_file(f.filename, f.data, i, options, settings) for i, f in enumerate(raw)]
     return Submission(options=options, files=files)
