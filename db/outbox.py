@@ -23,6 +23,7 @@ from db.models import Job, Page, PageResult, WebhookEvent
 from db.states import PageStatus
 
 PAGE_COMPLETED = "page.completed"
+ENDED = (PageStatus.SUCCEEDED, PageStatus.FAILED)  # the page states that complete a page (canceled does not)
 
 _endpoints = table("webhook_endpoints", column("tenant_id"), column("events", JSON), column("disabled_at"))
 
@@ -76,7 +77,7 @@ def append_page_events(session: Session, page_ids: Iterable[str]) -> int:
                Page.finished_at, Job.tenant_id, Job.external_ref, PageResult.source, PageResult.confidence)
         .join(Job, Job.id == Page.job_id)
         .outerjoin(PageResult, PageResult.page_id == Page.id)
-        .where(Page.id.in_(page_ids), Page.status.in_((PageStatus.SUCCEEDED, PageStatus.FAILED)), Job.tenant_id.in_(tenants))
+        .where(Page.id.in_(page_ids), Page.status.in_(ENDED), Job.tenant_id.in_(tenants))
         .order_by(Page.position)
     ).all()
     for page in rows:
