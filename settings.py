@@ -139,7 +139,7 @@ class Settings:
     heartbeat_interval: float = 10.0  # workers record they are alive this often
     worker_stale_after: float = 45.0  # /ready: a worker unseen for longer is not counted
     log_level: str = "info"
-    # webhooks (workers/webhook_tasks.py)
+    # webhooks (the webhooks package)
     webhook_allowed_networks: str = ""  # CIDRs that private/loopback callback addresses may be in
     webhook_secret: str = ""  # whsec_...: signs job callback_urls that are no registered endpoint
     webhook_timeout: float = 15.0  # seconds per attempt, connect to last byte

@@ -1,19 +1,30 @@
-"""Refuse a callback_url that could never be signed, at submit, before anything is stored.
+"""The API's side of the callback-URL rule: a job's or batch's callback_url and an endpoint's url.
 
-Webhooks are sent signed or not at all (workers/webhook_tasks.py). A
-callback_url that is one of the tenant's registered endpoints is signed
-with that endpoint's secret; any other one needs ``DOCPIPE_WEBHOOK_SECRET``.
-Without it the job would run and its webhook fail later, silently for the
-caller; answering 422 now tells them while they are still listening.
+Both pass ``webhooks.destination.check_callback_url`` (the rule the
+transport applies before each attempt), so a URL the API accepts is one a
+delivery will try. Webhooks are sent signed or not at all: a callback_url
+that is one of the tenant's registered endpoints is signed with that
+endpoint's secret, any other one needs ``DOCPIPE_WEBHOOK_SECRET``. Without
+it the job would run and its webhook fail later, silently for the caller;
+answering 422 now tells them while they are still listening.
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from sqlalchemy import select
-
 from api.errors import ApiError, InvalidOption
-from db.webhook_models import WebhookEndpoint
+from api.services import services
+from webhooks.destination import check_callback_url, parse_allowed_networks
+from webhooks.endpoints import is_registered
+from webhooks.errors import BlockedDestinationError, WebhookError
+
+
+class InvalidUrl(ApiError):
+    status_code = 422
+    code = "invalid_url"
+
+
+class BlockedDestination(ApiError):
+    status_code = 422
+    code = "blocked_destination"
 
 
 class WebhookSecretMissing(ApiError):
@@ -21,27 +32,27 @@ class WebhookSecretMissing(ApiError):
     code = "webhook_secret_missing"
 
 
+def checked_url(url: str, field: str, invalid: type[ApiError] = InvalidUrl) -> str:
+    """``url`` stripped if the rule accepts it; a refused address is 422 ``blocked_destination``."""
+    allowed = parse_allowed_networks(services().settings.webhook_allowed_networks)
+    try:
+        return check_callback_url(url, allowed, subject=field)
+    except BlockedDestinationError as exc:
+        raise BlockedDestination(exc.message, details={"field": field, **exc.details}) from None
+    except WebhookError as exc:
+        raise invalid(exc.message, details={"field": field, **exc.details}) from None
+
+
 def clean_callback_url(value: str | None) -> str | None:
-    """The callback_url as given (stripped), None when blank; 400 unless it is an absolute http(s) URL."""
+    """The callback_url as given (stripped), None when blank; a malformed one is 400 ``invalid_option``."""
     value = (value or "").strip() or None
-    if value is not None:
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise InvalidOption("callback_url must be an absolute http(s) URL", details={"field": "callback_url"})
-    return value
+    return None if value is None else checked_url(value, "callback_url", invalid=InvalidOption)
 
 
 def require_signable_callback(session, tenant_id: str, callback_url: str | None, settings, field: str = "callback_url") -> None:
     if not callback_url or settings.webhook_secret:
         return
-    registered = session.scalar(
-        select(WebhookEndpoint.id).where(
-            WebhookEndpoint.tenant_id == tenant_id,
-            WebhookEndpoint.url == callback_url,
-            WebhookEndpoint.disabled_at.is_(None),
-        ).limit(1)
-    )
-    if registered is None:
+    if not is_registered(session, tenant_id, callback_url):
         raise WebhookSecretMissing(
             f"{field} cannot be signed: this server has no DOCPIPE_WEBHOOK_SECRET and the URL is none of this "
             "key's webhook endpoints; register it with POST /v1/webhook-endpoints, or leave it out",

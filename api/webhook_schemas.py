@@ -8,11 +8,11 @@ from apiflask import Schema
 from apiflask.fields import DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
-from workers.webhook_events import BATCH_COMPLETED, JOB_EVENT_TYPES, PAGE_COMPLETED
+from webhooks.events import BATCH_COMPLETED, JOB_EVENT_TYPES, PAGE_COMPLETED
+from webhooks.models import DeliveryStatus
 
 JOB_EVENTS = tuple(JOB_EVENT_TYPES.values())
 SUBSCRIBABLE_EVENTS = (*JOB_EVENTS, PAGE_COMPLETED, BATCH_COMPLETED)  # page.completed only when asked for: one call per page
-DELIVERY_STATUSES = ("pending", "delivering", "delivered", "failed", "disabled")
 
 
 class EndpointCreate(Schema):
@@ -75,7 +75,7 @@ class DeliveryView(Schema):
     destination = String(metadata={"enum": ["callback", "endpoint"]})
     endpoint_id = String(allow_none=True)
     url = String()
-    status = String(metadata={"enum": list(DELIVERY_STATUSES)})
+    status = String(metadata={"enum": [str(s) for s in DeliveryStatus]})
     next_attempt_at = String(allow_none=True)
     last_status_code = Integer(allow_none=True)
     last_error = String(allow_none=True)

@@ -1,4 +1,4 @@
-"""Webhook endpoints, the delivery log, redelivery and replay (issue 4).
+"""Webhook endpoints, the delivery log, redelivery and replay: the HTTP face of the ``webhooks`` package.
 
 Everything is scoped to the caller's tenant: another tenant's endpoint or
 delivery is simply not found (404). A secret is shown once, when an
@@ -7,14 +7,13 @@ keeps signing beside the new one for 24 h.
 """
 from __future__ import annotations
 
-import logging
 from datetime import timezone
-from urllib.parse import urlsplit
 
 from apiflask import APIBlueprint
 
 from api.auth import authenticate, current_tenant
-from api.errors import ApiError, Conflict, NotFound
+from api.callback_policy import checked_url
+from api.errors import Conflict, NotFound
 from api.services import services
 from api.webhook_schemas import (
     DeliveriesList,
@@ -26,29 +25,15 @@ from api.webhook_schemas import (
     ReplayQuery,
 )
 from db.jobs import get_job
-from db import webhook_repository as repo
 from db.clock import isoformat
-from workers import webhook_tasks
-from workers.ssrf_guard import check_address, parse_allowed_networks, parse_ip_literal
-from workers.webhook_errors import WebhookError
-from workers.webhook_signing import generate_secret
-
-log = logging.getLogger(__name__)
+from webhooks import deliveries, endpoints, errors, tasks
+from webhooks.models import CALLBACK_DESTINATION
+from webhooks.signing import generate_secret
 
 bp = APIBlueprint("webhooks", __name__, url_prefix="/v1", tag="Webhooks")
 bp.before_request(authenticate)
 
 ERRORS = {401: "No or bad API key", 404: "No such endpoint, job or delivery for this key"}
-
-
-class InvalidUrl(ApiError):
-    status_code = 422
-    code = "invalid_url"
-
-
-class BlockedDestination(ApiError):
-    status_code = 422
-    code = "blocked_destination"
 
 
 class DeliveryInProgress(Conflict):
@@ -57,31 +42,6 @@ class DeliveryInProgress(Conflict):
 
 class EndpointDisabled(Conflict):
     code = "endpoint_disabled"
-
-
-def _check_url(url: str) -> str:
-    """An absolute http(s) URL without credentials; an IP literal must pass the SSRF guard now too.
-
-    Host names are checked when each attempt connects (their addresses can change).
-    """
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise InvalidUrl("url is not a valid URL", details={"field": "url"}) from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidUrl("url must be an absolute http(s) URL", details={"field": "url"})
-    if parts.username is not None or parts.password is not None:
-        raise InvalidUrl("url must not carry a user name or password; receivers check the signature", details={"field": "url"})
-    try:
-        ip = parse_ip_literal(parts.hostname)
-        if ip is not None:
-            check_address(ip, parse_allowed_networks(services().settings.webhook_allowed_networks))
-    except WebhookError as exc:
-        cls = BlockedDestination if exc.code == "blocked_destination" else InvalidUrl
-        raise cls(exc.message, details={"field": "url", **exc.details}) from None
-    return url
 
 
 def endpoint_view(ep, secret: str | None = None) -> dict:
@@ -106,7 +66,7 @@ def delivery_view(d, attempts) -> dict:
         "webhook_id": d.webhook_id,
         "job_id": d.job_id,
         "type": d.type,
-        "destination": "callback" if d.destination == repo.CALLBACK_DESTINATION else "endpoint",
+        "destination": "callback" if d.destination == CALLBACK_DESTINATION else "endpoint",
         "endpoint_id": d.endpoint_id,
         "url": d.url,
         "status": d.status,
@@ -134,12 +94,12 @@ def _publish(delivery_ids) -> None:
     # Committed already: if the broker is down, the sweeper publishes them once they are overdue.
     svc = services()
     for delivery_id in delivery_ids:
-        if not webhook_tasks.publish(svc.enqueuer.celery, svc.settings, delivery_id):
+        if not tasks.publish(svc.enqueuer.celery, svc.settings, delivery_id):
             break
 
 
 def _endpoint_or_404(session, endpoint_id: str):
-    ep = repo.get_endpoint(session, current_tenant(), endpoint_id)
+    ep = endpoints.get_endpoint(session, current_tenant(), endpoint_id)
     if ep is None:
         raise NotFound(f"no webhook endpoint {endpoint_id}", details={"endpoint_id": endpoint_id})
     return ep
@@ -153,10 +113,10 @@ def _endpoint_or_404(session, endpoint_id: str):
 @bp.output(EndpointWithSecret, status_code=201, description="Created; `secret` is shown only here")
 @bp.doc(summary="Register an endpoint for this key's job events", responses={422: "Invalid or blocked URL"})
 def create_endpoint(body):
-    url = _check_url(body["url"])
+    url = checked_url(body["url"], "url")
     secret = generate_secret()
     with services().database.session() as s:
-        ep = repo.create_endpoint(
+        ep = endpoints.create_endpoint(
             s, current_tenant(), url=url, events=body["events"], secret=secret, description=body.get("description")
         )
         view = endpoint_view(ep, secret)
@@ -168,7 +128,7 @@ def create_endpoint(body):
 @bp.doc(summary="This key's endpoints (secrets are never listed)")
 def list_endpoints():
     with services().database.session() as s:
-        return {"endpoints": [endpoint_view(ep) for ep in repo.list_endpoints(s, current_tenant())]}
+        return {"endpoints": [endpoint_view(ep) for ep in endpoints.list_endpoints(s, current_tenant())]}
 
 
 @bp.delete("/webhook-endpoints/<endpoint_id>")
@@ -176,7 +136,7 @@ def list_endpoints():
 @bp.doc(summary="Delete an endpoint and its delivery log", responses=ERRORS)
 def delete_endpoint(endpoint_id: str):
     with services().database.session() as s:
-        if not repo.delete_endpoint(s, current_tenant(), endpoint_id):
+        if not endpoints.delete_endpoint(s, current_tenant(), endpoint_id):
             raise NotFound(f"no webhook endpoint {endpoint_id}", details={"endpoint_id": endpoint_id})
     return ""
 
@@ -187,7 +147,7 @@ def delete_endpoint(endpoint_id: str):
 def rotate_secret(endpoint_id: str):
     secret = generate_secret()
     with services().database.session() as s:
-        ep = repo.rotate_secret(s, current_tenant(), endpoint_id, secret)
+        ep = endpoints.rotate_secret(s, current_tenant(), endpoint_id, secret)
         if ep is None:
             raise NotFound(f"no webhook endpoint {endpoint_id}", details={"endpoint_id": endpoint_id})
         return endpoint_view(ep, secret)
@@ -206,7 +166,7 @@ def replay(endpoint_id: str, query):
     if since.tzinfo is not None:
         since = since.astimezone(timezone.utc).replace(tzinfo=None)  # columns hold naive UTC
     with services().database.session() as s:
-        ids = repo.replay_failed(s, current_tenant(), endpoint_id, since)
+        ids = deliveries.replay_failed(s, current_tenant(), endpoint_id, since)
         if ids is None:
             raise NotFound(f"no webhook endpoint {endpoint_id}", details={"endpoint_id": endpoint_id})
         view = endpoint_view(_endpoint_or_404(s, endpoint_id))
@@ -224,17 +184,17 @@ def redeliver(delivery_id: str):
     tenant_id = current_tenant()
     with services().database.session() as s:
         try:
-            d = repo.redeliver(s, tenant_id, delivery_id)
-        except repo.DeliveryBusy as exc:
+            d = deliveries.redeliver(s, tenant_id, delivery_id)
+        except errors.DeliveryBusy as exc:
             raise DeliveryInProgress(str(exc), details={"delivery_id": delivery_id}) from None
-        except repo.EndpointDisabled as exc:
+        except errors.EndpointDisabled as exc:
             raise EndpointDisabled(str(exc), details={"delivery_id": delivery_id}) from None
         if d is None:
             raise NotFound(f"no delivery {delivery_id}", details={"delivery_id": delivery_id})
     _publish([delivery_id])
     with services().database.session() as s:
-        rows = dict((d.id, a) for d, a in repo.job_deliveries(s, tenant_id, d.job_id))
-        d = repo.get_delivery(s, tenant_id, delivery_id)
+        rows = dict((d.id, a) for d, a in deliveries.job_deliveries(s, tenant_id, d.job_id))
+        d = deliveries.get_delivery(s, tenant_id, delivery_id)
         return delivery_view(d, rows.get(delivery_id, []))
 
 
@@ -244,7 +204,7 @@ def redeliver(delivery_id: str):
 def job_deliveries(job_id: str):
     tenant_id = current_tenant()
     with services().database.session() as s:
-        rows = repo.job_deliveries(s, tenant_id, job_id)
+        rows = deliveries.job_deliveries(s, tenant_id, job_id)
         # The log outlives a deleted job; an unknown job with no log is not found.
         if not rows and get_job(s, tenant_id, job_id) is None:
             raise NotFound(f"no job {job_id}", details={"job_id": job_id})

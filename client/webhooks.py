@@ -3,7 +3,9 @@
 Signed content is ``"{webhook-id}.{webhook-timestamp}.{body}"`` with
 HMAC-SHA256 under the secret (``whsec_`` + base64 of the key bytes); the
 ``webhook-signature`` header holds one or more space-separated ``v1,<base64>``
-entries (several while a secret is being rotated).
+entries (several while a secret is being rotated). A refusal's ``code`` is the one
+the server's own check (``python -m webhooks verify``) prints: ``missing_signature_headers``,
+``invalid_timestamp``, ``timestamp_out_of_tolerance``, ``invalid_signature`` or ``invalid_secret``.
 """
 from __future__ import annotations
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from db.batch_models import Batch
 from db.clock import isoformat, utcnow
-from db.models import Job, Page, PageResult, WebhookEvent, new_id
+from db import outbox
+from db.models import Job, Page, PageResult, new_id
 from db.states import BatchStatus, JobStatus, PageStatus
 from db.cursors import decode_cursor, encode_cursor
-from db.webhook_models import WebhookEndpoint
 
 BATCH_COMPLETED_EVENT = "batch.completed"
 
@@ -124,20 +124,17 @@ def _complete(session: Session, batch_id: str, ended_job_id: str | None) -> bool
         return False
     batch = session.get(Batch, batch_id)
     session.refresh(batch)
-    if not batch.callback_url and not _has_subscriber(session, batch.tenant_id):
-        # Nobody would receive it: an outbox row with no destination would be scanned by every sweep.
-        return True
-    session.add(
-        WebhookEvent(
+    if outbox.wanted(session, batch.tenant_id, BATCH_COMPLETED_EVENT, batch.callback_url):
+        outbox.append(
+            session,
+            tenant_id=batch.tenant_id,
             # Deliveries are listed per job: the job whose end completed the batch, or for a close
             # the batch's last job to end (the batch's own id when it has none).
             job_id=ended_job_id or _last_ended_job(session, batch_id) or batch_id,
-            tenant_id=batch.tenant_id,
-            type=BATCH_COMPLETED_EVENT,
+            event_type=BATCH_COMPLETED_EVENT,
             callback_url=batch.callback_url,
             payload=batch_summary(session, batch, now),
         )
-    )
     return True
 
 
@@ -148,13 +145,6 @@ def _last_ended_job(session: Session, batch_id: str) -> str | None:
         .order_by(Job.finished_at.desc(), Job.id.desc())
         .limit(1)
     )
-
-
-def _has_subscriber(session: Session, tenant_id: str) -> bool:
-    endpoints = session.scalars(
-        select(WebhookEndpoint.events).where(WebhookEndpoint.tenant_id == tenant_id, WebhookEndpoint.disabled_at.is_(None))
-    )
-    return any(BATCH_COMPLETED_EVENT in (events or ()) for events in endpoints)
 
 
 def batch_summary(session: Session, batch: Batch, now: datetime | None = None) -> dict:

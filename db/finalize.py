@@ -1,16 +1,17 @@
-"""Ending jobs: page counts, the terminal state, the webhook outbox row, cancel and purge.
+"""Ending jobs: page counts, the terminal state, the webhook outbox event, cancel and purge.
 
 A job is finalized by the one UPDATE that moves it from an active to a
-terminal state, and that same transaction writes the webhook outbox row.
+terminal state, and that same transaction writes the job's webhook event
+(``db.outbox``) when its callback_url or a subscribed endpoint would receive it.
 """
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from db import outbox
 from db.clock import isoformat, utcnow
-# PAGE_FAILED/PAGE_SUCCEEDED: _write_outbox keeps its body until the webhooks package takes it over.
-from db.models import PAGE_FAILED, PAGE_SUCCEEDED, Document, Job, Page, PageResult, WebhookEvent
+from db.models import Document, Job, Page, PageResult
 from db.states import DocumentStatus, JobStatus, PageStatus
 from db.batch_repository import complete_batch_if_done
 
@@ -87,13 +88,12 @@ def finalize_jobs(session: Session, job_ids: list[str]) -> dict[str, str]:
             update(Job)
             .where(Job.id == job_id, Job.status.in_(JobStatus.ACTIVE))
             .values(status=final, finished_at=now, updated_at=now, error_code=error_code, error_message=error_message)
-            .returning(Job.callback_url, Job.batch_id)
+            .returning(Job.tenant_id, Job.callback_url, Job.batch_id)
         ).first()
         if won is None:
             continue
         ended[job_id] = final
-        if won.callback_url:
-            _write_outbox(session, job_id, final)
+        write_job_event(session, job_id, final, won.tenant_id, won.callback_url)
         if won.batch_id:
             batches[won.batch_id] = job_id
     for batch_id, job_id in sorted(batches.items()):
@@ -118,32 +118,31 @@ def _first_error_code(session: Session, job_id: str) -> str:
     return code or "page_failed"
 
 
-def _write_outbox(session: Session, job_id: str, status: str) -> None:
+def write_job_event(session: Session, job_id: str, status: str, tenant_id: str, callback_url: str | None) -> None:
+    """The event of a job that has just ended, if anyone would receive it."""
+    event_type = f"job.{status}"
+    if outbox.wanted(session, tenant_id, event_type, callback_url):
+        outbox.append(session, tenant_id=tenant_id, job_id=job_id, event_type=event_type, callback_url=callback_url,
+                      payload=job_summary(session, job_id))
+
+
+def job_summary(session: Session, job_id: str) -> dict:
+    """The payload of a job's event: how it ended, its counts and mean confidence (never text)."""
     job = session.get(Job, job_id)
-    session.refresh(job)
-    if not job.callback_url:
-        return
+    session.refresh(job)  # the guarded UPDATE that ended it bypassed the identity map
     counts = page_counts(session, [job_id])[job_id]
-    session.add(
-        WebhookEvent(
-            job_id=job.id,
-            tenant_id=job.tenant_id,
-            type=f"job.{status}",
-            callback_url=job.callback_url,
-            payload={
-                "id": job.id,
-                "status": status,
-                "external_ref": job.external_ref,
-                "progress": {
-                    "pages_total": job.pages_total,
-                    "pages_done": counts.get(PAGE_SUCCEEDED, 0),
-                    "pages_failed": counts.get(PAGE_FAILED, 0),
-                },
-                "confidence": mean_confidence(session, [job_id])[job_id],
-                "finished_at": isoformat(job.finished_at),
-            },
-        )
-    )
+    return {
+        "id": job.id,
+        "status": job.status,
+        "external_ref": job.external_ref,
+        "progress": {
+            "pages_total": job.pages_total,
+            "pages_done": counts.get(PageStatus.SUCCEEDED, 0),
+            "pages_failed": counts.get(PageStatus.FAILED, 0),
+        },
+        "confidence": mean_confidence(session, [job_id])[job_id],
+        "finished_at": isoformat(job.finished_at),
+    }
 
 
 def cancel_job(session: Session, job_id: str) -> bool:
@@ -153,7 +152,7 @@ def cancel_job(session: Session, job_id: str) -> bool:
         update(Job)
         .where(Job.id == job_id, Job.status.in_(JobStatus.ACTIVE))
         .values(status=JobStatus.CANCELED, finished_at=now, updated_at=now)
-        .returning(Job.batch_id)
+        .returning(Job.tenant_id, Job.callback_url, Job.batch_id)
     ).first()
     if won is None:
         return False
@@ -162,7 +161,7 @@ def cancel_job(session: Session, job_id: str) -> bool:
         .where(Page.job_id == job_id, Page.status.in_((PageStatus.QUEUED, PageStatus.RUNNING)))
         .values(status=PageStatus.CANCELED, finished_at=now, lease_until=None)
     )
-    _write_outbox(session, job_id, JobStatus.CANCELED)
+    write_job_event(session, job_id, JobStatus.CANCELED, won.tenant_id, won.callback_url)
     if won.batch_id:
         complete_batch_if_done(session, won.batch_id, job_id)
     return True

@@ -26,10 +26,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from db.clock import utcnow
 from db.states import DocumentStatus, JobStatus, PageStatus
 
-# Kept for the webhook modules and finalize._write_outbox until the webhooks package moves onto db.states.
-JOB_TERMINAL = tuple(s for s in JobStatus if s in JobStatus.TERMINAL)
-PAGE_SUCCEEDED, PAGE_FAILED = PageStatus.SUCCEEDED, PageStatus.FAILED
-
 
 def new_id() -> str:
     return uuid.uuid4().hex
@@ -150,12 +146,14 @@ class PageResult(Base):
 
 
 class WebhookEvent(Base):
-    """The outbox: written in the transaction that ends a job; delivered later.
+    """The outbox (``db.outbox``): written in the transaction that ends a job or a page, or completes a batch;
+    fanned out into deliveries later (``webhooks.fan_out``).
 
     No foreign key to ``jobs``: the event must outlive a purged job.
     """
 
     __tablename__ = "webhook_events"
+    __table_args__ = (Index("ix_webhook_events_dispatched_at", "dispatched_at", "created_at"),)
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     job_id: Mapped[str] = mapped_column(String(32), index=True)
     tenant_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -163,6 +161,7 @@ class WebhookEvent(Base):
     callback_url: Mapped[str | None] = mapped_column(String(2000))  # None: endpoints only (batch.completed, migration 0004)
     payload: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)  # fanned out into deliveries (migration 0007)
 
 
 class Blob(Base):

@@ -2,7 +2,9 @@
 
 The rules (DESIGN.md §2): a page is claimed by one conditional UPDATE that
 sets a lease and counts the attempt; a result is stored only by the holder
-of the current attempt, with an upsert keyed by page.
+of the current attempt, with an upsert keyed by page. Every page that ends
+(``succeeded`` or ``failed``) has its ``page.completed`` event written in
+the same transaction (``db.outbox``), for the endpoints that ask for it.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from db import outbox
 from db.clock import utcnow
 from db.models import Document, Job, Page, PageResult, new_id
 from db.states import DocumentStatus, JobStatus, PageStatus
@@ -130,6 +133,7 @@ def split_documents(session: Session, items: list[SplitItem], *, worker: str = "
         started = case((Job.status == JobStatus.QUEUED, JobStatus.RUNNING), else_=Job.status)
         session.execute(update(Job).where(Job.id.in_(sorted(started_jobs))).values(status=started, updated_at=now))
         record_latencies(session, [r["result"].get("timings") or {} for r in results])
+        outbox.append_page_events(session, [r["page_id"] for r in results])
     return out
 
 
@@ -234,6 +238,7 @@ def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> boo
     )
     session.execute(update(Job).where(Job.id == claim.job_id).values(updated_at=now))
     record_latencies(session, [result.get("timings") or {}])
+    outbox.append_page_events(session, [claim.page_id])
     return True
 
 
@@ -246,9 +251,11 @@ def fail_page(session: Session, claim: ClaimedPage, code: str, message: str) -> 
             status=PageStatus.FAILED, finished_at=now, lease_until=None, error_code=code, error_message=message[:2000]
         )
     )
-    if done.rowcount == 1:
-        session.execute(update(Job).where(Job.id == claim.job_id).values(updated_at=now))
-    return done.rowcount == 1
+    if done.rowcount != 1:
+        return False
+    session.execute(update(Job).where(Job.id == claim.job_id).values(updated_at=now))
+    outbox.append_page_events(session, [claim.page_id])
+    return True
 
 
 def release_page(session: Session, claim: ClaimedPage, code: str, message: str) -> bool:
@@ -284,4 +291,5 @@ def fail_exhausted_page(session: Session, page_id: str, max_attempts: int) -> st
     )
     if done.rowcount != 1:
         return None
+    outbox.append_page_events(session, [page_id])
     return session.scalar(select(Page.job_id).where(Page.id == page_id))

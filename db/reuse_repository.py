@@ -12,6 +12,7 @@ import copy
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from db import outbox
 from db.clock import utcnow
 from db.models import Document, Job, Page, PageResult, new_id
 from db.states import DocumentStatus, JobStatus, PageStatus
@@ -90,8 +91,10 @@ def copy_document_pages(session: Session, document_id: str, source_job_id: str) 
         )
     )
     now = utcnow()
+    copied = []
     for i, (page, result) in enumerate(source):
         page_id = new_id()
+        copied.append(page_id)
         # attempts=0 and no claimed_by: visibly not read by any worker.
         session.add(
             Page(id=page_id, job_id=doc.job_id, document_id=doc.id, position=offset + i, page_no=page.page_no,
@@ -107,4 +110,5 @@ def copy_document_pages(session: Session, document_id: str, source_job_id: str) 
         .where(Job.id == doc.job_id, Job.reused_from.is_(None))
         .values(reused_from=source_job_id, updated_at=now)
     )
+    outbox.append_page_events(session, copied)
     return True

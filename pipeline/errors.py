@@ -7,8 +7,10 @@ message text. Messages say what the user can do about it.
 from __future__ import annotations
 
 
-class PipelineError(Exception):
-    code = "pipeline_error"
+class CodedError(Exception):
+    """The base of every error that carries a stable ``code`` (the pipeline's and the webhooks')."""
+
+    code = "error"
 
     def __init__(self, message: str, *, details: dict | None = None):
         super().__init__(message)
@@ -17,6 +19,10 @@ class PipelineError(Exception):
 
     def to_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "details": self.details}
+
+
+class PipelineError(CodedError):
+    code = "pipeline_error"
 
 
 class UnsupportedTypeError(PipelineError):

@@ -8,8 +8,9 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Queue
 
+from webhooks.tasks import DISPATCH_INTERVAL, DISPATCH_WEBHOOKS
 from workers import sqla_broker
-from workers.queues import OCR_PAGE, SWEEP, queue_names
+from workers.queues import OCR_PAGE, SWEEP, WEBHOOKS, queue_names
 
 
 def _transport_options(settings) -> dict:
@@ -28,7 +29,7 @@ def _transport_options(settings) -> dict:
 def create_celery(settings) -> Celery:
     if settings.broker_url.startswith("sqla+"):
         sqla_broker.install()  # polled every 0.1 s, not every second
-    app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks", "workers.webhook_tasks"])
+    app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks", "webhooks.tasks"])
     app.conf.update(
         # JSON only: a message can never make a worker unpickle code.
         task_serializer="json",
@@ -66,9 +67,9 @@ def create_celery(settings) -> Celery:
             },
             # Webhook fan-out every few seconds on the webhooks queue: callbacks need not wait for the sweep.
             "dispatch-webhooks": {
-                "task": "docpipe.dispatch_webhooks",
-                "schedule": min(settings.sweep_interval, 5.0),
-                "options": {"queue": settings.queue("webhooks"), "expires": 5.0},
+                "task": DISPATCH_WEBHOOKS,
+                "schedule": min(settings.sweep_interval, DISPATCH_INTERVAL),
+                "options": {"queue": settings.queue(WEBHOOKS), "expires": DISPATCH_INTERVAL},
             },
         },
         beat_schedule_filename=str(settings.var_dir / f"celerybeat-schedule{settings.queue_prefix}"),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from db.finalize import finalize_job
 from db.jobs import mark_enqueued
 from db.sweep import find_lost_work, unfinished_jobs_with_all_pages_ended
-from workers import webhook_tasks
+from webhooks import tasks as webhook_tasks
 from workers.queues import PRIORITIES, BrokerUnavailable, Enqueuer
 
 log = logging.getLogger(__name__)

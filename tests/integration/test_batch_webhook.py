@@ -22,7 +22,7 @@ from db.finalize import finalize_job
 from db.batch_models import Batch
 from db.models import Document, Job, Page, PageResult, WebhookEvent, new_id
 from db.states import DocumentStatus, JobStatus, PageStatus
-from db.webhook_models import WebhookDelivery
+from webhooks.models import WebhookDelivery
 from tests.factories import make_pdf
 from tests.integration.conftest import wait_for_job
 from tests.integration.test_webhook_delivery import Receiver
@@ -173,7 +173,7 @@ def test_batch_completed_reaches_endpoints_and_batch_callback_once(bstack, clien
 
 
 def _tenant_of(bstack, endpoint_id: str) -> str:
-    from db.webhook_models import WebhookEndpoint
+    from webhooks.models import WebhookEndpoint
 
     with bstack.database().session() as s:
         return s.get(WebhookEndpoint, endpoint_id).tenant_id

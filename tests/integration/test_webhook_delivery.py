@@ -17,12 +17,15 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from sqlalchemy import select
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from db.models import WebhookEvent
 from tests.factories import make_pdf
 from tests.integration.conftest import wait_for_job
 from tests.service_stack import ServiceStack
-from workers.webhook_signing import generate_secret
+from webhooks.models import WebhookDelivery
+from webhooks.signing import generate_secret
 
 pytestmark = pytest.mark.integration
 
@@ -339,6 +342,37 @@ def test_page_completed_for_an_endpoint_that_subscribes(client, receiver):
     time.sleep(1.5)
     assert len(receiver.at("/pages")) == 2  # no job.* events: not subscribed
     assert client.delete(f"/v1/webhook-endpoints/{ep['id']}").status_code == 204
+
+
+def test_one_event_fans_out_to_the_callback_and_every_subscribed_endpoint(client, receiver, pdf, wh_stack):
+    """One event path: a job with a callback_url and two subscribed endpoints ends, its transaction writes ONE
+    outbox event, and the fan-out makes three deliveries of the same body (rendered once), each signed for
+    its destination."""
+    eps = [client.post("/v1/webhook-endpoints", json={"url": receiver.url(path), "events": ["job.succeeded"]}).get_json()
+           for path in ("/fan/a", "/fan/b")]
+    job_id = submit(client, pdf, callback_url=receiver.url("/fan/cb"), external_ref="PO-3")
+    assert wait_for_job(client, job_id)["status"] == "succeeded"
+    [cb] = receiver.wait_for("/fan/cb")
+    [a] = receiver.wait_for("/fan/a")
+    [b] = receiver.wait_for("/fan/b")
+    assert verified(GLOBAL_SECRET, cb)["data"]["job_id"] == job_id
+    assert verified(eps[0]["secret"], a)["data"]["external_ref"] == "PO-3"
+    assert verified(eps[1]["secret"], b)["type"] == "job.succeeded"
+    assert cb["body"] == a["body"] == b["body"]
+    assert len({r["headers"]["webhook-id"] for r in (cb, a, b)}) == 3  # one webhook-id per delivery
+
+    with wh_stack.database().session() as s:
+        events = s.scalars(select(WebhookEvent).where(WebhookEvent.job_id == job_id)).all()
+        rows = s.scalars(select(WebhookDelivery).where(WebhookDelivery.job_id == job_id)).all()
+        assert [e.type for e in events] == ["job.succeeded"]
+        assert {d.event_id for d in rows} == {events[0].id} and len(rows) == 3
+        assert sorted((d.destination == "callback", d.url) for d in rows) == sorted(
+            [(True, receiver.url("/fan/cb")), (False, receiver.url("/fan/a")), (False, receiver.url("/fan/b"))]
+        )
+    listed = wait_deliveries(client, job_id, lambda ds: len(ds) == 3 and all(d["status"] == "delivered" for d in ds))
+    assert sorted(d["destination"] for d in listed) == ["callback", "endpoint", "endpoint"]
+    for ep in eps:
+        assert client.delete(f"/v1/webhook-endpoints/{ep['id']}").status_code == 204
 
 
 def test_changes_feed_pages_every_finished_job_once(client, pdf):

@@ -22,11 +22,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import standardwebhooks
 
-from workers.webhook_errors import SignatureMismatchError, TimestampOutOfToleranceError
-from workers.webhook_events import encode, job_event
-from workers.webhook_retry import Outcome, RetryPolicy
-from workers.webhook_signing import generate_secret, verify
-from workers.webhook_transport import send
+from webhooks.errors import SignatureMismatchError, TimestampOutOfToleranceError
+from webhooks.events import encode, job_event
+from webhooks.retry import Outcome, RetryPolicy
+from webhooks.signing import generate_secret, verify
+from webhooks.transport import send
 
 pytestmark = pytest.mark.integration
 

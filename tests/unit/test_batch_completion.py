@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from db import batch_repository as batches
 from db.finalize import cancel_job
-from db import webhook_repository as hooks
 from db.batch_models import Batch
 from db.models import Job, WebhookEvent
 from tests.unit.test_batch_progress import finish_page, new_job, T0
+from webhooks.endpoints import create_endpoint
+from webhooks.fan_out import fan_out
 
 
 def _events(database, batch_id=None) -> list[WebhookEvent]:
@@ -40,7 +41,7 @@ def _close(database, batch_id) -> bool:
 
 def _subscribe(database, tenant) -> None:
     with database.session() as s:
-        hooks.create_endpoint(s, tenant, url="https://erp.example/b", events=["batch.completed"], secret="whsec_x")
+        create_endpoint(s, tenant, url="https://erp.example/b", events=["batch.completed"], secret="whsec_x")
 
 
 def test_no_receiver_no_event_but_completed(database, tenant):
@@ -148,14 +149,14 @@ def test_a_closed_batch_takes_no_job(database, tenant):
 
 
 def test_fan_out_survives_a_malformed_row_and_marks_events_that_go_nowhere(database, tenant):
-    from db.webhook_models import WebhookDelivery
-    from workers.webhook_events import encode, outbox_event
+    from webhooks.models import WebhookDelivery
+    from webhooks.events import encode, outbox_event
 
     def render(payload):
         return encode(outbox_event(payload)).decode()
 
     with database.session() as s:
-        ep = hooks.create_endpoint(s, tenant, url="https://erp.example/b", events=["batch.completed"], secret="whsec_x")
+        ep = create_endpoint(s, tenant, url="https://erp.example/b", events=["batch.completed"], secret="whsec_x")
         bad = WebhookEvent(job_id="j-bad", tenant_id=tenant, type="batch.completed", callback_url=None,
                            payload={"type": "batch.completed"}, created_at=T0)
         nowhere = WebhookEvent(job_id="j-none", tenant_id=tenant, type="job.succeeded", callback_url=None,
@@ -164,11 +165,11 @@ def test_fan_out_survives_a_malformed_row_and_marks_events_that_go_nowhere(datab
                             payload={"type": "batch.completed", "batch_id": "b9"}, created_at=T0)
         s.add_all([bad, nowhere, good])
     with database.session() as s:
-        created = hooks.fan_out_outbox(s, render)
+        created = fan_out(s, render)
     with database.session() as s:
         rows = {d.event_id: d for d in s.scalars(select(WebhookDelivery))}
         assert len(created) == 1 and rows[good.id].id == created[0] and rows[good.id].endpoint_id == ep.id
         assert (rows[bad.id].status, rows[bad.id].last_error) == ("failed", "invalid_event")
         assert (rows[nowhere.id].status, rows[nowhere.id].last_error) == ("failed", "no_destination")
-        assert hooks.fan_out_outbox(s, render) == []  # nothing rescanned
+        assert fan_out(s, render) == []  # nothing rescanned
         assert len(list(s.scalars(select(WebhookDelivery)))) == 3

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from workers.webhook_events import BATCH_COMPLETED, EVENT_TYPES, batch_event, encode, job_event, outbox_event
+from webhooks.events import BATCH_COMPLETED, EVENT_TYPES, batch_event, encode, job_event, outbox_event
 
 SUMMARY = {
     "type": "batch.completed",

@@ -41,3 +41,32 @@ def test_unsigned_callback_refused_registered_one_accepted(tmp_path):
     assert r.status_code == 201 and r.get_json()["callback_url"] == "https://erp.example.com/hook"
     assert upload("https://erp.example.com/other").status_code == 422
     assert _count(app, Job) == 1
+
+
+def test_submit_and_registration_apply_one_callback_url_rule(tmp_path):
+    """The same URLs are refused by POST /v1/jobs, POST /v1/batches and POST /v1/webhook-endpoints:
+    credentials in the URL, and internal hosts written out (an address, or localhost)."""
+    app = make_app(tmp_path, DOCPIPE_BLOB_STORE="db", DOCPIPE_WEBHOOK_SECRET="whsec_" + "A" * 32)
+    client = app.test_client()
+    pdf = make_pdf([{"text": ["Callback rule"]}])
+
+    def submit(url):
+        return client.post("/v1/jobs", data={"file": [(io.BytesIO(pdf), "a.pdf")], "callback_url": url},
+                           content_type="multipart/form-data")
+
+    routes = {
+        "job": (submit, "callback_url", 400, "invalid_option"),
+        "batch": (lambda url: client.post("/v1/batches", json={"name": "box", "callback_url": url}),
+                  "callback_url", 400, "invalid_option"),
+        "endpoint": (lambda url: client.post("/v1/webhook-endpoints", json={"url": url}), "url", 422, "invalid_url"),
+    }
+    for name, (post, field, invalid_status, invalid_code) in routes.items():
+        r = post("https://user:secret@erp.example.com/hook")
+        assert (r.status_code, r.get_json()["error"]["code"]) == (invalid_status, invalid_code), name
+        assert r.get_json()["error"]["details"]["field"] == field
+        for url in ("http://127.0.0.1:8080/hook", "http://localhost/hook", "http://[::ffff:169.254.169.254]/"):
+            r = post(url)
+            assert (r.status_code, r.get_json()["error"]["code"]) == (422, "blocked_destination"), (name, url)
+            assert r.get_json()["error"]["details"]["field"] == field
+    assert (_count(app, Job), _count(app, Blob), _count(app, Batch)) == (0, 0, 0)
+    assert submit("https://erp.example.com/hook").status_code == 202

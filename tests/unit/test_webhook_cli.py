@@ -1,4 +1,4 @@
-"""``python -m workers.webhooks verify|sign|generate-secret`` as a receiver would run it."""
+"""``python -m webhooks verify|sign|generate-secret`` as a receiver would run it."""
 from __future__ import annotations
 
 import subprocess
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.webhook_signing import generate_secret, signed_headers
+from webhooks.signing import generate_secret, signed_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 BODY = b'{"type":"job.succeeded","data":{"job_id":"j1"}}'
@@ -16,7 +16,7 @@ BODY = b'{"type":"job.succeeded","data":{"job_id":"j1"}}'
 
 def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "workers.webhooks", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "webhooks", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
 
 
@@ -42,7 +42,7 @@ def test_verify_ok(body_file):
     assert result.stdout.strip() == "ok"
 
 
-@pytest.mark.parametrize("change, code", [("body", "signature_mismatch"), ("secret", "signature_mismatch"),
+@pytest.mark.parametrize("change, code", [("body", "invalid_signature"), ("secret", "invalid_signature"),
                                            ("old", "timestamp_out_of_tolerance")])
 def test_verify_failures_exit_non_zero_with_the_reason(body_file, change, code):
     secret = generate_secret()

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from workers.webhook_events import encode, job_event, page_event
+from webhooks.events import encode, job_event, page_event
 
 SUMMARY = {
     "id": "job_7f3a",

@@ -1,7 +1,7 @@
 """The guarded webhook delivery state changes, on a real SQLite database (no other services).
 
-Covers: fan-out from the outbox and from ended jobs (idempotent, tenant- and
-subscription-aware), the claim's compare-and-set and lease, a lost attempt
+Covers: events written by the transitions that cause them (job ends, pages end), their
+fan-out to the callback_url and subscribed endpoints (idempotent, tenant- and subscription-aware), the claim's compare-and-set and lease, a lost attempt
 after a lease expiry, recording only by the claim holder, 410 disabling,
 redelivery, replay since a time, and the worker's refusal to send unsigned.
 """
@@ -13,16 +13,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from db.tenants import ensure_tenant
-from db import webhook_repository as repo
+from db import outbox
 from db.clock import utcnow
+from db.finalize import write_job_event
 from db.migrate import upgrade
-from db.models import Document, Job, Page, WebhookEvent
+from db.models import Document, Job, Page
+from db.tenants import ensure_tenant
 from db.session import Database
-from db.webhook_models import WebhookAttempt, WebhookDelivery
+from webhooks.models import WebhookAttempt, WebhookDelivery
 from settings import Settings
-from workers import webhook_tasks
-from workers.webhook_signing import generate_secret
+from webhooks import deliveries, endpoints, tasks as webhook_tasks
+from webhooks.errors import DeliveryBusy, EndpointDisabled
+from webhooks.fan_out import fan_out as fan_out_events
+from webhooks.signing import generate_secret
 
 
 def render(summary: dict) -> str:
@@ -43,31 +46,30 @@ def tenants(db):
         return ensure_tenant(s, "acme").id, ensure_tenant(s, "globex").id
 
 
-def ended_job(db, tenant_id: str, status: str = "succeeded", callback_url: str | None = None, outbox: bool = True) -> str:
+def ended_job(db, tenant_id: str, status: str = "succeeded", callback_url: str | None = None) -> str:
+    """A job that has just ended, its event written as finalize writes it (when anyone would receive it)."""
     with db.session() as s:
         job = Job(tenant_id=tenant_id, status=status, callback_url=callback_url, finished_at=utcnow(),
                   updated_at=utcnow(), pages_total=1)
         s.add(job)
         s.flush()
-        if callback_url and outbox:
-            s.add(WebhookEvent(job_id=job.id, tenant_id=tenant_id, type=f"job.{status}", callback_url=callback_url,
-                               payload={"id": job.id, "status": status}))
+        write_job_event(s, job.id, status, tenant_id, callback_url)
         return job.id
 
 
 def endpoint(db, tenant_id: str, url: str = "https://erp.example/hook", events=("job.succeeded", "job.failed")):
     with db.session() as s:
-        return repo.create_endpoint(s, tenant_id, url=url, events=list(events), secret=generate_secret()).id
+        return endpoints.create_endpoint(s, tenant_id, url=url, events=list(events), secret=generate_secret()).id
 
 
 def fan_out(db) -> list[str]:
     with db.session() as s:
-        return repo.fan_out_outbox(s, render) + repo.fan_out_jobs(s, render)
+        return fan_out_events(s, render)
 
 
 def claim(db, delivery_id: str, lease: float = 30, max_attempts: int = 8, now=None):
     with db.session() as s:
-        return repo.claim_delivery(s, delivery_id, lease_seconds=lease, max_attempts=max_attempts, now=now)
+        return deliveries.claim_delivery(s, delivery_id, lease_seconds=lease, max_attempts=max_attempts, now=now)
 
 
 def row(db, delivery_id: str) -> WebhookDelivery:
@@ -111,19 +113,33 @@ def test_page_completed_goes_only_to_endpoints_that_asked_once_per_page(db, tena
                        page_count=3, pages_selected=3, blob_key="k")
         s.add(doc)
         s.flush()
-        for no, status in ((1, "succeeded"), (2, "failed"), (3, "running")):
-            s.add(Page(job_id=job.id, document_id=doc.id, position=no, page_no=no, status=status,
-                       error_code="corrupt_file" if status == "failed" else None,
-                       finished_at=utcnow() if status != "running" else None))
+        pages = [Page(job_id=job.id, document_id=doc.id, position=no, page_no=no, status=status,
+                      error_code="corrupt_file" if status == "failed" else None,
+                      finished_at=utcnow() if status != "running" else None)
+                 for no, status in ((1, "succeeded"), (2, "failed"), (3, "running"))]
+        s.add_all(pages)
+        s.flush()
+        assert outbox.append_page_events(s, [p.id for p in pages]) == 2  # the running page has not ended
     with db.session() as s:
-        created = repo.fan_out_pages(s, lambda summary: json.dumps(summary))
-        assert repo.fan_out_pages(s, lambda summary: json.dumps(summary)) == []
+        created = fan_out_events(s, lambda summary: json.dumps(summary))
+        assert fan_out_events(s, lambda summary: json.dumps(summary)) == []
     with db.session() as s:
         rows = s.scalars(select(WebhookDelivery).where(WebhookDelivery.id.in_(created))).all()
         bodies = sorted((json.loads(r.body) for r in rows), key=lambda b: b["page_no"])
         assert {r.destination for r in rows} == {pages_ep} and {r.type for r in rows} == {"page.completed"}
     assert [(b["page_no"], b["status"]) for b in bodies] == [(1, "succeeded"), (2, "failed")]
     assert bodies[1]["error"]["code"] == "corrupt_file" and bodies[0]["document"] == doc.id
+
+
+def test_an_event_is_fanned_out_once_even_after_its_endpoint_is_deleted(db, tenants):
+    acme, _ = tenants
+    first = endpoint(db, acme)
+    ended_job(db, acme)
+    assert len(fan_out(db)) == 1
+    with db.session() as s:
+        assert endpoints.delete_endpoint(s, acme, first)  # its deliveries go with it
+    endpoint(db, acme, url="https://erp.example/registered-later")
+    assert fan_out(db) == []  # the event is not new to the endpoint registered since
 
 
 def test_a_callback_url_that_is_an_endpoint_is_signed_by_it_and_sent_once(db, tenants):
@@ -141,7 +157,7 @@ def test_deleting_that_endpoint_keeps_the_jobs_callback_delivery(db, tenants):
     ended_job(db, acme, callback_url="https://erp.example/hook")
     [only] = fan_out(db)
     with db.session() as s:
-        assert repo.delete_endpoint(s, acme, ep)
+        assert endpoints.delete_endpoint(s, acme, ep)
     assert fan_out(db) == []  # not fanned out (and sent) a second time
     assert row(db, only).endpoint_id is None and claim(db, only).secrets == ()
 
@@ -164,16 +180,16 @@ def test_an_expired_lease_logs_the_lost_attempt_and_resends_same_id(db, tenants)
     first = claim(db, d, lease=30)
     later = utcnow() + timedelta(seconds=31)
     with db.session() as s:
-        assert repo.due_deliveries(s, grace_seconds=0) == []  # lease still valid now
+        assert deliveries.due_deliveries(s, grace_seconds=0) == []  # lease still valid now
     second = claim(db, d, now=later)
     assert second.attempt_no == 2 and second.webhook_id == first.webhook_id and second.body == first.body
     [lost] = attempts(db, d)
     assert lost.error == "worker_lost" and lost.attempt_no == 1
     # The first holder comes back late: its result is not recorded over the new claim.
     with db.session() as s:
-        assert repo.record_attempt(s, first, outcome="delivered", status_code=200, latency_ms=5, error=None) is None
+        assert deliveries.record_attempt(s, first, outcome="delivered", status_code=200, latency_ms=5, error=None) is None
     with db.session() as s:
-        assert repo.record_attempt(s, second, outcome="delivered", status_code=200, latency_ms=7, error=None) == "delivered"
+        assert deliveries.record_attempt(s, second, outcome="delivered", status_code=200, latency_ms=7, error=None) == "delivered"
     assert row(db, d).status == "delivered"
     assert [a.status_code for a in attempts(db, d)] == [None, 200]
 
@@ -194,17 +210,17 @@ def test_retry_schedules_and_due_deliveries(db, tenants):
     [d] = fan_out(db)
     c = claim(db, d)
     with db.session() as s:
-        assert repo.record_attempt(s, c, outcome="retry", status_code=503, latency_ms=3, error="http_error", delay=60) == "pending"
+        assert deliveries.record_attempt(s, c, outcome="retry", status_code=503, latency_ms=3, error="http_error", delay=60) == "pending"
     r = row(db, d)
     assert r.next_attempt_at > utcnow() + timedelta(seconds=55)
     assert claim(db, d) is None  # not due yet
     with db.session() as s:
-        assert repo.due_deliveries(s, grace_seconds=0) == []
+        assert deliveries.due_deliveries(s, grace_seconds=0) == []
     with db.session() as s:
         s.execute(update(WebhookDelivery).values(next_attempt_at=utcnow() - timedelta(seconds=10)))
     with db.session() as s:
-        assert repo.due_deliveries(s, grace_seconds=5) == [d]
-        assert repo.due_deliveries(s, grace_seconds=60) == []  # its own message may still be coming
+        assert deliveries.due_deliveries(s, grace_seconds=5) == [d]
+        assert deliveries.due_deliveries(s, grace_seconds=60) == []  # its own message may still be coming
     assert claim(db, d).attempt_no == 2
 
 
@@ -216,13 +232,13 @@ def test_410_disables_endpoint_and_its_waiting_deliveries(db, tenants):
     d1, d2 = fan_out(db)
     c = claim(db, d1)
     with db.session() as s:
-        assert repo.record_attempt(s, c, outcome="disable_endpoint", status_code=410, latency_ms=2, error="http_error") == "disabled"
+        assert deliveries.record_attempt(s, c, outcome="disable_endpoint", status_code=410, latency_ms=2, error="http_error") == "disabled"
     assert row(db, d2).status == "disabled"
     with db.session() as s:
-        e = repo.get_endpoint(s, acme, ep)
+        e = endpoints.get_endpoint(s, acme, ep)
         assert e.disabled_at is not None and e.disabled_reason == "gone_410"
-        with pytest.raises(repo.EndpointDisabled):
-            repo.redeliver(s, acme, d1)
+        with pytest.raises(EndpointDisabled):
+            deliveries.redeliver(s, acme, d1)
     ended_job(db, acme)
     assert fan_out(db) == []  # a disabled endpoint gets no new deliveries
 
@@ -237,8 +253,8 @@ def test_replay_resends_failed_since_a_time_and_enables(db, tenants):
         s.execute(update(WebhookDelivery).values(status="failed"))
         s.execute(update(WebhookDelivery).where(WebhookDelivery.id == old).values(created_at=utcnow() - timedelta(days=2)))
     with db.session() as s:
-        assert repo.replay_failed(s, globex, ep, utcnow() - timedelta(days=1)) is None  # not globex's
-        assert repo.replay_failed(s, acme, ep, utcnow() - timedelta(days=1)) == [new]
+        assert deliveries.replay_failed(s, globex, ep, utcnow() - timedelta(days=1)) is None  # not globex's
+        assert deliveries.replay_failed(s, acme, ep, utcnow() - timedelta(days=1)) == [new]
     assert row(db, new).status == "pending" and row(db, new).attempts == 0
     assert row(db, old).status == "failed"
 
@@ -249,13 +265,13 @@ def test_redeliver_refuses_a_delivery_being_sent_and_other_tenants(db, tenants):
     [d] = fan_out(db)
     c = claim(db, d)
     with db.session() as s:
-        with pytest.raises(repo.DeliveryBusy):
-            repo.redeliver(s, acme, d)
+        with pytest.raises(DeliveryBusy):
+            deliveries.redeliver(s, acme, d)
     with db.session() as s:
-        repo.record_attempt(s, c, outcome="give_up", status_code=None, latency_ms=1, error="blocked_destination")
+        deliveries.record_attempt(s, c, outcome="give_up", status_code=None, latency_ms=1, error="blocked_destination")
     with db.session() as s:
-        assert repo.redeliver(s, globex, d) is None
-        again = repo.redeliver(s, acme, d)
+        assert deliveries.redeliver(s, globex, d) is None
+        again = deliveries.redeliver(s, acme, d)
         assert again.status == "pending" and again.attempts == 0 and again.webhook_id == c.webhook_id
 
 
@@ -263,10 +279,10 @@ def test_rotation_signs_with_both_secrets_until_the_overlap_ends(db, tenants):
     acme, _ = tenants
     ep_id = endpoint(db, acme)
     with db.session() as s:
-        old = repo.get_endpoint(s, acme, ep_id).secret
-        ep = repo.rotate_secret(s, acme, ep_id, generate_secret())
-        assert repo.signing_secrets(ep) == [ep.secret, old]
-        assert repo.signing_secrets(ep, utcnow() + timedelta(hours=24, seconds=1)) == [ep.secret]
+        old = endpoints.get_endpoint(s, acme, ep_id).secret
+        ep = endpoints.rotate_secret(s, acme, ep_id, generate_secret())
+        assert endpoints.signing_secrets(ep) == [ep.secret, old]
+        assert endpoints.signing_secrets(ep, utcnow() + timedelta(hours=24, seconds=1)) == [ep.secret]
 
 
 def test_delete_endpoint_removes_its_log_and_is_tenant_scoped(db, tenants):
@@ -276,10 +292,10 @@ def test_delete_endpoint_removes_its_log_and_is_tenant_scoped(db, tenants):
     [d] = fan_out(db)
     c = claim(db, d)
     with db.session() as s:
-        repo.record_attempt(s, c, outcome="delivered", status_code=200, latency_ms=1, error=None)
+        deliveries.record_attempt(s, c, outcome="delivered", status_code=200, latency_ms=1, error=None)
     with db.session() as s:
-        assert repo.delete_endpoint(s, globex, ep) is False
-        assert repo.delete_endpoint(s, acme, ep) is True
+        assert endpoints.delete_endpoint(s, globex, ep) is False
+        assert endpoints.delete_endpoint(s, acme, ep) is True
     with db.session() as s:
         assert s.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
         assert s.scalar(select(func.count()).select_from(WebhookAttempt)) == 0
@@ -298,7 +314,7 @@ def test_worker_never_sends_unsigned_and_gives_up_on_blocked_destinations(db, te
     signed = Settings.from_env({"DOCPIPE_VAR_DIR": str(tmp_path), "DOCPIPE_DATABASE_URL": db.url,
                                 "DOCPIPE_WEBHOOK_SECRET": generate_secret()})
     with db.session() as s:
-        repo.redeliver(s, acme, d)
+        deliveries.redeliver(s, acme, d)
     result = webhook_tasks.deliver(signed, db, d)  # loopback is not in the (empty) allow-list
     assert result.status == "failed" and result.error == "blocked_destination"
     assert webhook_tasks.deliver(signed, db, d).status == "skipped"  # nothing left to send

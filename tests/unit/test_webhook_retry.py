@@ -7,7 +7,7 @@ from email.utils import formatdate
 
 import pytest
 
-from workers.webhook_retry import (
+from webhooks.retry import (
     DEFAULT_SCHEDULE,
     Outcome,
     RetryPolicy,

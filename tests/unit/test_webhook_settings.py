@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from settings import Settings, SettingsError
-from workers.ssrf_guard import parse_allowed_networks
-from workers.webhook_signing import generate_secret
+from webhooks.destination import parse_allowed_networks
+from webhooks.signing import generate_secret
 
 
 def test_defaults():

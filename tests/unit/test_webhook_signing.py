@@ -1,4 +1,5 @@
-"""Standard Webhooks signing and verification, checked against the reference library."""
+"""Standard Webhooks signing and verification, checked against the reference library and the client's
+verify_webhook (the same error codes)."""
 from __future__ import annotations
 
 import base64
@@ -8,14 +9,16 @@ from datetime import datetime, timezone
 import pytest
 import standardwebhooks
 
-from workers.webhook_errors import (
+from client import WebhookVerificationError as ClientVerificationError
+from client import verify_webhook
+from webhooks.errors import (
     InvalidSecretError,
     InvalidTimestampError,
     MissingHeadersError,
     SignatureMismatchError,
     TimestampOutOfToleranceError,
 )
-from workers.webhook_signing import generate_secret, secret_key, sign, signature_header, signed_headers, verify
+from webhooks.signing import generate_secret, secret_key, sign, signature_header, signed_headers, verify
 
 BODY = b'{"type":"job.succeeded","timestamp":"2026-11-23T22:00:00Z","data":{"job_id":"j1"}}'
 
@@ -83,6 +86,10 @@ def test_verify_rejects(change, error):
     with pytest.raises(error) as caught:
         verify(secret, headers, body, now=now)
     assert caught.value.code == error.code
+    # The client's receiver check gives the same reason, by the same code.
+    with pytest.raises(ClientVerificationError) as client_caught:
+        verify_webhook(secret, headers, body, now=now)
+    assert client_caught.value.code == error.code
     # The reference library rejects every one of them too.
     with pytest.raises(standardwebhooks.webhooks.WebhookVerificationError):
         standardwebhooks.Webhook(secret).verify(body, headers)

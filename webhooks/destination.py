@@ -1,4 +1,13 @@
-"""Which addresses a webhook may be sent to (server-side request forgery guard).
+"""Where a webhook may be sent: the callback-URL rule and the server-side request forgery guard.
+
+``check_callback_url`` is the one rule for a URL a tenant gives (a job's or
+batch's ``callback_url`` at submit, an endpoint's ``url`` at registration),
+and the transport parses with the same rule before each attempt: an
+absolute http(s) URL with a host and a valid port, and no user name or
+password (credentials in a URL end up in logs; receivers check the
+signature instead). A host written as an address, or the special name
+``localhost``, must pass the guard below already; other names are checked
+when each attempt connects, since their addresses can change.
 
 A tenant chooses the callback URL, so without this guard docpipe would POST
 wherever it is told: the cloud metadata service, the database, an admin
@@ -20,8 +29,10 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
-from workers.webhook_errors import BlockedDestinationError, DnsError, InvalidAllowedNetworksError, InvalidUrlError
+from webhooks.errors import BlockedDestinationError, DnsError, InvalidAllowedNetworksError, InvalidUrlError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -206,3 +217,52 @@ def resolve_checked(
         if target not in checked:
             checked.append(target)
     return checked
+
+
+# RFC 6761: these names are loopback whatever a resolver says, so they are checked like addresses.
+_LOOPBACK_NAMES = (ipaddress.IPv4Address("127.0.0.1"), ipaddress.IPv6Address("::1"))
+
+
+@dataclass(frozen=True)
+class CallbackTarget:
+    scheme: str
+    host: str  # ASCII (IDNA) form, no brackets
+    port: int
+    path: str  # with the query, "/" when empty
+
+
+def parse_callback_url(url: str, subject: str = "the callback URL") -> CallbackTarget:
+    """The parts of a callback URL that the rule accepts; InvalidUrlError says what is wrong with ``subject``."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidUrlError(f"{subject} cannot be parsed: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidUrlError(f"{subject} must be an absolute http(s) URL")
+    if parts.username is not None or parts.password is not None:
+        raise InvalidUrlError(f"{subject} must not carry a user name or password; receivers check the signature")
+    try:
+        host = parts.hostname.encode("idna").decode("ascii") if not parts.hostname.isascii() else parts.hostname
+    except UnicodeError:
+        raise InvalidUrlError(f"{subject} has no valid host name ({parts.hostname!r})") from None
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return CallbackTarget(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path)
+
+
+def check_callback_url(url: str, allowed: Iterable[IPNetwork] = (), subject: str = "the callback URL") -> str:
+    """The URL (stripped) if the rule accepts it; else InvalidUrlError or BlockedDestinationError."""
+    url = url.strip()
+    host = parse_callback_url(url, subject).host
+    allowed = tuple(allowed)
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        for ip in _LOOPBACK_NAMES:
+            check_address(ip, allowed)
+        return url
+    literal = parse_ip_literal(host)
+    if literal is not None:
+        check_address(literal, allowed)
+    return url

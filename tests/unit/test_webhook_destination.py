@@ -1,4 +1,5 @@
-"""The SSRF guard on addresses: spellings, ranges, allowlist, every resolved address checked."""
+"""Where webhooks may go: the SSRF guard on addresses (spellings, ranges, allowlist, every resolved
+address checked) and the one callback-URL rule used at submit, registration and send."""
 from __future__ import annotations
 
 import ipaddress
@@ -6,14 +7,15 @@ import socket
 
 import pytest
 
-from workers.ssrf_guard import (
+from webhooks.destination import (
     check_address,
+    check_callback_url,
     forbidden_reason,
     parse_allowed_networks,
     parse_ip_literal,
     resolve_checked,
 )
-from workers.webhook_errors import BlockedDestinationError, DnsError, InvalidAllowedNetworksError, InvalidUrlError
+from webhooks.errors import BlockedDestinationError, DnsError, InvalidAllowedNetworksError, InvalidUrlError
 
 LOOPBACK_ONLY = parse_allowed_networks("127.0.0.0/8")
 
@@ -166,3 +168,26 @@ def test_unresolvable_name_is_a_dns_error():
     with pytest.raises(DnsError) as caught:
         resolve_checked("no-such-host.invalid", 80, resolver=nowhere)
     assert caught.value.code == "dns_error"
+
+
+@pytest.mark.parametrize("url", ["ftp://erp.example/x", "erp.example/hook", "http:///nohost", "http://erp.example:99999/",
+                                 "http://user:pw@erp.example/hook", "https://token@erp.example/hook"])
+def test_the_callback_url_rule_refuses_what_cannot_be_called(url):
+    with pytest.raises(InvalidUrlError):
+        check_callback_url(url)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1/hook", "http://0x7f000001/", "http://[::1]:8080/", "http://localhost/",
+                                 "http://LOCALHOST.:9000/x", "http://api.localhost/", "http://169.254.169.254/latest"])
+def test_the_callback_url_rule_refuses_internal_hosts_written_out(url):
+    with pytest.raises(BlockedDestinationError):
+        check_callback_url(url)
+
+
+def test_the_callback_url_rule_accepts_names_and_allowed_networks():
+    assert check_callback_url("  https://erp.example/hook?x=1 ") == "https://erp.example/hook?x=1"
+    assert check_callback_url("http://internal-erp.corp/hook") == "http://internal-erp.corp/hook"  # checked at connect
+    assert check_callback_url("http://127.0.0.1:81/", parse_allowed_networks("127.0.0.0/8")) == "http://127.0.0.1:81/"
+    with pytest.raises(BlockedDestinationError):  # localhost may mean ::1 as well
+        check_callback_url("http://localhost/", parse_allowed_networks("127.0.0.0/8"))
+    assert check_callback_url("http://localhost/", parse_allowed_networks("127.0.0.0/8,::1/128")) == "http://localhost/"

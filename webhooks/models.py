@@ -10,6 +10,7 @@ foreign key, like the outbox: the log must outlive a purged job.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,12 +18,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from db.clock import utcnow
 from db.models import Base, new_id
 
-DELIVERY_PENDING = "pending"
-DELIVERY_DELIVERING = "delivering"
-DELIVERY_DELIVERED = "delivered"
-DELIVERY_FAILED = "failed"
-DELIVERY_DISABLED = "disabled"
-DELIVERY_STATUSES = (DELIVERY_PENDING, DELIVERY_DELIVERING, DELIVERY_DELIVERED, DELIVERY_FAILED, DELIVERY_DISABLED)
+
+class DeliveryStatus(StrEnum):
+    """A delivery's ``status``: waiting for its next attempt, being sent under a lease, or ended."""
+
+    PENDING = "pending"
+    DELIVERING = "delivering"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    DISABLED = "disabled"  # its endpoint answered 410 Gone
+
 
 # ``destination`` of a delivery to a job's own callback_url (else the endpoint id).
 CALLBACK_DESTINATION = "callback"
@@ -65,7 +70,7 @@ class WebhookDelivery(Base):
     url: Mapped[str] = mapped_column(String(2000))
     type: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text)  # the exact JSON sent on every attempt
-    status: Mapped[str] = mapped_column(String(16), default=DELIVERY_PENDING)
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # in the current round (a redelivery starts a new one)
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,8 +1,8 @@
 """One signed webhook POST, with the SSRF guard applied at connect time.
 
-The host is resolved once and every address checked (``ssrf_guard``); the
-socket is then opened to a checked address itself, so nothing resolves the
-name a second time. TLS still verifies the certificate against the host
+The URL is parsed by the callback-URL rule, the host resolved once and
+every address checked (``destination``); the socket is then opened to a
+checked address itself, so nothing resolves the name a second time. TLS still verifies the certificate against the host
 name (SNI and hostname check use the name while the TCP connection goes to
 the pinned IP). Redirects are never followed and proxies from the
 environment are never used: both would send the request somewhere the
@@ -20,12 +20,18 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
-from workers.ssrf_guard import IPAddress, IPNetwork, Resolver, parse_allowed_networks, resolve_checked
-from workers.webhook_errors import InvalidUrlError, WebhookError
-from workers.webhook_retry import RETRY_AFTER_STATUSES, parse_retry_after
-from workers.webhook_signing import signed_headers
+from webhooks.destination import (
+    IPAddress,
+    IPNetwork,
+    Resolver,
+    parse_allowed_networks,
+    parse_callback_url,
+    resolve_checked,
+)
+from webhooks.errors import WebhookError
+from webhooks.retry import RETRY_AFTER_STATUSES, parse_retry_after
+from webhooks.signing import signed_headers
 
 DEFAULT_TIMEOUT = 15.0
 USER_AGENT = "docpipe-webhooks/1"
@@ -48,37 +54,6 @@ class Attempt:
     @property
     def delivered(self) -> bool:
         return self.error is None and self.status_code is not None and 200 <= self.status_code < 300
-
-
-@dataclass(frozen=True)
-class _Target:
-    scheme: str
-    host: str  # ASCII (IDNA) form, no brackets
-    port: int
-    path: str
-
-
-def _parse_url(url: str) -> _Target:
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise InvalidUrlError(f"cannot parse the callback URL: {exc}") from None
-    if parts.scheme not in ("http", "https"):
-        raise InvalidUrlError(f"only http and https callback URLs are called, not {parts.scheme or 'none'!r}")
-    if not parts.hostname:
-        raise InvalidUrlError("the callback URL has no host")
-    if parts.username is not None or parts.password is not None:
-        # Credentials in the URL end up in logs; endpoints authenticate by the signature.
-        raise InvalidUrlError("the callback URL must not carry a user name or password")
-    try:
-        host = parts.hostname.encode("idna").decode("ascii") if not parts.hostname.isascii() else parts.hostname
-    except UnicodeError:
-        raise InvalidUrlError(f"{parts.hostname!r} is not a valid host name") from None
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
-    return _Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path)
 
 
 class _Deadline:
@@ -195,7 +170,7 @@ def send(
         )
 
     try:
-        target = _parse_url(url)
+        target = parse_callback_url(url)
         headers = _headers(secrets, event_id, bytes(body), timestamp)
         addresses = resolve_checked(
             target.host, target.port, parse_allowed_networks(allowed_networks), resolver=resolver

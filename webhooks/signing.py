@@ -16,7 +16,7 @@ import secrets as _random
 import time
 from collections.abc import Iterable, Mapping
 
-from workers.webhook_errors import (
+from webhooks.errors import (
     InvalidSecretError,
     InvalidTimestampError,
     MissingHeadersError,

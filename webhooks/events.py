@@ -134,9 +134,11 @@ def batch_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime |
 
 
 def outbox_event(summary: Mapping, *, base_url: str = "") -> dict:
-    """The event for an outbox payload: a batch's carries its ``type``; a job's is told by its status."""
+    """The event for an outbox payload: a batch's and a page's carry their ``type``; a job's is told by its status."""
     if summary.get("type") == BATCH_COMPLETED:
         return batch_event(summary, base_url=base_url)
+    if summary.get("type") == PAGE_COMPLETED:
+        return page_event(summary, base_url=base_url)
     return job_event(summary, base_url=base_url)
 
 

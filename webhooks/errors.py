@@ -1,21 +1,17 @@
 """Webhook errors, one class per stable snake_case ``code``.
 
 The delivery log stores ``code``; the API and the verify CLI show
-``message``. Callers branch on the type, never on the message text.
+``message``. Callers branch on the type, never on the message text. The
+receiver-side codes are the ones the client's ``verify_webhook`` raises
+too, so a receiver sees the same reason from either.
 """
 from __future__ import annotations
 
+from pipeline.errors import CodedError
 
-class WebhookError(Exception):
+
+class WebhookError(CodedError):
     code = "webhook_error"
-
-    def __init__(self, message: str, *, details: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = details or {}
-
-    def to_dict(self) -> dict:
-        return {"code": self.code, "message": self.message, "details": self.details}
 
 
 class InvalidUrlError(WebhookError):
@@ -49,7 +45,7 @@ class VerificationError(WebhookError):
 
 
 class MissingHeadersError(VerificationError):
-    code = "missing_headers"
+    code = "missing_signature_headers"
 
 
 class InvalidTimestampError(VerificationError):
@@ -61,10 +57,22 @@ class TimestampOutOfToleranceError(VerificationError):
 
 
 class SignatureMismatchError(VerificationError):
-    code = "signature_mismatch"
+    code = "invalid_signature"
 
 
 class DnsError(WebhookError):
     """The callback host did not resolve to any address."""
 
     code = "dns_error"
+
+
+class DeliveryBusy(WebhookError):
+    """A worker holds the delivery right now; redelivering would send it twice at once."""
+
+    code = "delivery_in_progress"
+
+
+class EndpointDisabled(WebhookError):
+    """The endpoint answered 410 Gone; a replay enables it again."""
+
+    code = "endpoint_disabled"

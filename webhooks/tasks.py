@@ -2,7 +2,7 @@
 
 A slow or dead ERP endpoint holds only webhook workers, never OCR. Each
 ``deliver_webhook`` message makes at most one attempt: claim the delivery
-(a lease in the database), send it once with the phase-1 transport, record
+(a lease in the database), send it once (``transport``), record
 the attempt and let the retry policy say what next. Short waits are
 published with a countdown; long ones (hours, on the default schedule) are
 left to the sweeper, because a message held that long by a worker outlives
@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from celery import shared_task
 from kombu.exceptions import KombuError
 
-from db import webhook_repository as repo
 from db.session import Database
+from webhooks import deliveries
+from webhooks.fan_out import fan_out
+from webhooks.events import encode, outbox_event
+from webhooks.models import DeliveryStatus
+from webhooks.retry import Outcome, RetryPolicy
+from webhooks.transport import send
 from workers.queues import WEBHOOKS
-from workers.webhook_events import encode, job_event, outbox_event, page_event
-from workers.webhook_retry import Outcome, RetryPolicy
-from workers.webhook_transport import send
 
 DELIVER_WEBHOOK = "docpipe.deliver_webhook"
 DISPATCH_WEBHOOKS = "docpipe.dispatch_webhooks"
@@ -51,10 +53,10 @@ def base_url(settings) -> str:
     return settings.public_url or f"http://{settings.api_host}:{settings.api_port}"
 
 
-def body_renderer(settings, build=job_event):
-    """Job summary (the outbox payload), or page summary with ``page_event`` → the exact JSON every attempt sends."""
+def body_renderer(settings):
+    """An outbox event's payload → the exact JSON every attempt of every delivery sends."""
     base = base_url(settings)
-    return lambda summary: encode(build(summary, base_url=base)).decode("utf-8")
+    return lambda payload: encode(outbox_event(payload, base_url=base)).decode("utf-8")
 
 
 def publish(celery, settings, delivery_id: str, countdown: float | None = None) -> bool:
@@ -86,7 +88,7 @@ def deliver(settings, database: Database, delivery_id: str, *, policy: RetryPoli
     """One attempt at one delivery (no Celery involved: the task and tests call this)."""
     policy = policy or retry_policy(settings)
     with database.session() as s:
-        claim = repo.claim_delivery(
+        claim = deliveries.claim_delivery(
             s, delivery_id, lease_seconds=lease_seconds(settings), max_attempts=policy.max_attempts
         )
     if claim is None:
@@ -96,7 +98,7 @@ def deliver(settings, database: Database, delivery_id: str, *, policy: RetryPoli
     if not secrets:
         # Never send unsigned: a receiver could not tell our event from a forged one.
         with database.session() as s:
-            status = repo.record_attempt(
+            status = deliveries.record_attempt(
                 s, claim, outcome=Outcome.GIVE_UP.value, status_code=None, latency_ms=None, error=SECRET_MISSING,
                 message="DOCPIPE_WEBHOOK_SECRET is not set, so a callback_url that is no registered endpoint "
                 "cannot be signed; set it (or register the URL as an endpoint) and redeliver",
@@ -113,7 +115,7 @@ def deliver(settings, database: Database, delivery_id: str, *, policy: RetryPoli
     )
     decision = policy.decide(attempt.status_code, attempt.error, claim.attempt_no, retry_after=attempt.retry_after)
     with database.session() as s:
-        status = repo.record_attempt(
+        status = deliveries.record_attempt(
             s,
             claim,
             outcome=decision.outcome.value,
@@ -133,7 +135,7 @@ def deliver(settings, database: Database, delivery_id: str, *, policy: RetryPoli
 def deliver_webhook(self, delivery_id: str) -> str:
     settings = self.app.docpipe_settings
     result = deliver(settings, Database.for_url(settings.database_url), delivery_id)
-    if result.status == repo.DELIVERY_PENDING and result.delay is not None and result.delay <= COUNTDOWN_LIMIT:
+    if result.status == DeliveryStatus.PENDING and result.delay is not None and result.delay <= COUNTDOWN_LIMIT:
         publish(self.app, settings, delivery_id, countdown=result.delay)
     return result.status
 
@@ -146,15 +148,13 @@ def dispatch_webhooks(self) -> dict:
 
 
 def sweep_webhooks(settings, database: Database, celery) -> dict:
-    """Called by the periodic sweep: turn ended jobs into deliveries and publish what is due or lost."""
-    render = body_renderer(settings)
+    """Called by the periodic sweep: turn outbox events into deliveries and publish what is due or lost."""
     with database.session() as s:
-        created = repo.fan_out_outbox(s, body_renderer(settings, outbox_event)) + repo.fan_out_jobs(s, render)
-        created += repo.fan_out_pages(s, body_renderer(settings, page_event))
+        created = fan_out(s, body_renderer(settings))
     with database.session() as s:
         # A countdown message normally fires within a second of its time; after the grace the
         # delivery has no message (lost, or a wait longer than COUNTDOWN_LIMIT), so publish one.
-        due = repo.due_deliveries(s, grace_seconds=min(settings.requeue_after, DUE_GRACE))
+        due = deliveries.due_deliveries(s, grace_seconds=min(settings.requeue_after, DUE_GRACE))
     published = 0
     for delivery_id in dict.fromkeys(created + due):
         if not publish(celery, settings, delivery_id):

@@ -1,15 +1,6 @@
-"""Webhooks to ERP systems: the delivery core, and a receiver's verify helper.
+"""A receiver's (or an operator's) helper to check a webhook signature:
 
-The parts live in one module per concern:
-- ``webhook_signing``: secrets, ``sign``, ``verify`` (Standard Webhooks);
-- ``webhook_events``: the thin JSON event body;
-- ``ssrf_guard``: which addresses may be called;
-- ``webhook_transport``: one signed POST, pinned to checked addresses;
-- ``webhook_retry``: what an attempt's outcome means and when to try again.
-
-Run as a program it helps a receiver (or an operator) check a signature:
-
-    python -m workers.webhooks verify --secret whsec_... --body-file body.json \\
+    python -m webhooks verify --secret whsec_... --body-file body.json \\
         --header "webhook-id: evt_..." --header "webhook-timestamp: 1700000000" \\
         --header "webhook-signature: v1,..."
 
@@ -23,32 +14,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from workers.ssrf_guard import parse_allowed_networks
-from workers.webhook_errors import VerificationError, WebhookError
-from workers.webhook_events import encode, job_event, page_event
-from workers.webhook_retry import DEFAULT_SCHEDULE, Decision, Outcome, RetryPolicy, classify, next_delay
-from workers.webhook_signing import generate_secret, sign, signature_header, signed_headers, verify
-from workers.webhook_transport import Attempt, send
-
-__all__ = [
-    "Attempt",
-    "DEFAULT_SCHEDULE",
-    "Decision",
-    "Outcome",
-    "RetryPolicy",
-    "classify",
-    "encode",
-    "generate_secret",
-    "job_event",
-    "next_delay",
-    "page_event",
-    "parse_allowed_networks",
-    "send",
-    "sign",
-    "signature_header",
-    "signed_headers",
-    "verify",
-]
+from webhooks.errors import VerificationError, WebhookError
+from webhooks.signing import generate_secret, signed_headers, verify
 
 
 def _parse_header(text: str) -> tuple[str, str]:
@@ -95,7 +62,7 @@ def _cmd_generate_secret(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workers.webhooks", description="docpipe webhook helpers")
+    parser = argparse.ArgumentParser(prog="python -m webhooks", description="docpipe webhook helpers")
     commands = parser.add_subparsers(dest="command", required=True)
 
     p = commands.add_parser("verify", help="check a received webhook's signature and timestamp")
