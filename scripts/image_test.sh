@@ -34,6 +34,9 @@ cleanup() {
         done
     fi
     timeout 120 podman-compose -p "$PROJECT" -f docker-compose.yml down -v -t 20 >/dev/null 2>&1 || true
+    # podman-compose 1.0.3 leaves the project's network behind.
+    podman network rm "${PROJECT}_default" >/dev/null 2>&1 || true
+    echo "image-test: stack removed ($((SECONDS - start)) s)"
     exit "$status"
 }
 trap cleanup EXIT

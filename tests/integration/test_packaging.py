@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -23,6 +22,7 @@ import pytest
 from packaging.requirements import Requirement
 
 from tests.factories import EN_TEXT, cer, encode_png, render_text_image
+from tests.service_stack import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -137,12 +137,6 @@ except client.TransportError as exc:
     assert probe.stdout.startswith("TransportError " + str(venv)), probe.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_server_installs_and_its_commands_run(wheels, tmp_path):
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", venv], cwd=tmp_path)
@@ -176,7 +170,7 @@ def test_the_server_installs_and_its_commands_run(wheels, tmp_path):
     assert "key:" in created.stdout and (var / "docpipe.db").exists()
 
     # docpipe-api is the gunicorn process run_local.py starts, serving the installed app.
-    port = _free_port()
+    port = free_port()
     api_env = {**env, "DOCPIPE_API_PORT": str(port)}
     proc = subprocess.Popen([bin_ / "docpipe-api"], cwd=tmp_path, env=api_env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
