@@ -50,6 +50,14 @@ build_args=()
 [[ -n ${DOCPIPE_BASE_IMAGE:-} ]] && build_args=(--build-arg "BASE=$DOCPIPE_BASE_IMAGE")
 timeout 1200 podman build "${build_args[@]}" -t "$DOCPIPE_IMAGE" .
 
+stage "image contents"
+# This checkout has a .venv, .git and var/ (var/podman at least): .dockerignore must keep them out.
+podman run --rm --entrypoint sh "$DOCPIPE_IMAGE" -c '
+    cd /app && for p in .venv .git var bench/out; do
+        if [ -e "$p" ] && [ -n "$(ls -A "$p" 2>/dev/null || echo file)" ]; then echo "the image holds /app/$p" >&2; exit 1; fi
+    done
+    ls models/files/*.onnx >/dev/null'
+
 stage "stack up on $URL"
 timeout 120 podman-compose -p "$PROJECT" -f docker-compose.yml down -v -t 5 >/dev/null 2>&1 || true
 timeout 300 podman-compose -p "$PROJECT" -f docker-compose.yml up -d --no-build >/dev/null
