@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test test-unit bench models venv dev-deps services clean
+.PHONY: run test test-unit bench models venv dev-deps services clean image-test
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || { bash scripts/system_packages.sh venv && $(PYTHON) -m venv $(VENV); }
@@ -44,6 +44,13 @@ test-unit: dev-deps models
 bench: dev-deps models
 	bash scripts/system_packages.sh bench
 	$(PY) -m bench.ocr_accuracy
+
+# The image and docker-compose.yml for real with podman: build, start, submit a PDF, check its text,
+# tear down (scripts/image_test.sh). Minutes, so not part of `make test`; run it when the Dockerfile,
+# docker-compose.yml or deploy/ change.
+image-test: dev-deps
+	bash scripts/system_packages.sh image
+	timeout 2400 bash scripts/image_test.sh
 
 clean:
 	rm -rf var bench/out

