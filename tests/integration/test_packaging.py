@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVER_SOURCES = ["pyproject.toml", "README.md", "settings.py", "run_local.py", "docpipe_commands.py",
-                  "api", "db", "workers", "models", "pipeline"]
+                  "api", "db", "workers", "webhooks", "models", "pipeline"]
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "files", "build", "*.egg-info")
 
 
@@ -80,7 +80,8 @@ def test_the_wheels_hold_the_code_and_data_and_nothing_else(wheels):
     for needed in ["settings.py", "run_local.py", "docpipe_commands.py", "api/__init__.py", "api/static/web.js",
                    "api/templates/web/index.html", "db/migrations/env.py", "db/migrations/script.py.mako",
                    "db/migrations/versions/0001_initial_tables.py", "models/manifest.json", "models/setup.py",
-                   "pipeline/export/alto.py", "workers/celery_app.py"]:
+                   "pipeline/export/alto.py", "workers/celery_app.py", "webhooks/tasks.py",
+                   "pipeline/invoice/extract.py"]:
         assert needed in names, needed
     # Model weights come from models.setup, the client from its own wheel, never tests or local data.
     top = {n.split("/")[0] for n in names}
