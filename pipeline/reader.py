@@ -18,7 +18,7 @@ import numpy as np
 
 from models import registry
 from pipeline import preprocess
-from pipeline.ctc import CtcDecoder, DecodedLine, split_words
+from pipeline.ctc import CtcDecoder, DecodedLine, page_punctuation, split_words
 from pipeline.detect import DetectorSettings, TextDetector
 from pipeline.engine import OnnxSession
 from pipeline.errors import ModelError
@@ -29,7 +29,6 @@ from pipeline.options import Limits, Options
 from pipeline.recognize import RecognizerSettings, TextRecognizer
 from pipeline.render import fitting_dpi, render_page
 from pipeline import textlayer
-from pipeline.punctuation import curly_quotes
 from pipeline.result import Line, PageResult, Word
 
 DETECTOR = "ppocrv6_tiny_det"
@@ -210,7 +209,7 @@ class Engine:
         rest = [i for i in range(len(quads)) if decoded[i] is None]
         for i, d in zip(rest, self.recognizer([crop_quad(work.gray, quads[i]) for i in rest])):
             decoded[i] = d
-        return _page_punctuation(decoded)  # type: ignore[arg-type]
+        return page_punctuation(decoded)  # type: ignore[arg-type]
 
     def _assemble(self, quads, decoded, to_page, skew, shape) -> list[Line]:
         """Order the lines for reading and express them in page pixels."""
@@ -287,13 +286,6 @@ def _charset(session: OnnxSession, dict_path: Path) -> list[str]:
             details={"classes": classes, "charset": len(charset)},
         )
     return charset
-
-
-def _page_punctuation(decoded: list[DecodedLine]) -> list[DecodedLine]:
-    """If any line shows curly quotes, the page prints them: fix straight ones elsewhere."""
-    if not any("“" in d.text or "”" in d.text for d in decoded):
-        return decoded
-    return [DecodedLine(tuple(curly_quotes(list(d.chars))), d.steps) if '"' in d.text else d for d in decoded]
 
 
 def _mean_conf(decoded: list[DecodedLine]) -> float:
