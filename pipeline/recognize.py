@@ -14,7 +14,7 @@ import numpy as np
 
 from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.engine import OnnxSession
-from pipeline.spacing import SpacingSettings, add_missing_spaces
+from pipeline.spacing import SpacingSettings, add_missing_spaces, bracket_widths
 
 
 @dataclass(frozen=True)
@@ -95,5 +95,6 @@ class TextRecognizer:
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
                 line = self.decoder.decode(probs[k], steps)
                 crop = resized[j]
-                results[j] = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
+                line = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
+                results[j] = bracket_widths(line, crop, s.spacing)
         return results  # type: ignore[return-value]

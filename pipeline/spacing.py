@@ -10,10 +10,14 @@ space when it is wide and the model gave the space class some probability
 there, or when it is very wide; and always wider than the line's usual gap
 between letters, so spaced-out monospace code stays as printed. Pairs that
 involve CJK characters are left alone: Chinese has no word spaces.
+
+The same gaps tell a full-width bracket （ from an ASCII one ( beside
+Chinese text: the recognizer reads both as ``(``, but the full-width glyph
+sits in an em-wide cell, half of it blank on its outer side.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -39,6 +43,9 @@ class SpacingSettings:
     sure_gap: float = 0.6
     # ... and at least this many times the line's median gap between letters.
     over_median: float = 2.5
+    # A bracket beside CJK text whose outer gap reaches this is full-width;
+    # xeCJK's spacing between Chinese and an ASCII bracket stays below it.
+    fullwidth_gap: float = 0.6
 
 
 def add_missing_spaces(
@@ -75,6 +82,8 @@ def add_missing_spaces(
             continue
         if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (a.char in ".—" and not b.char.isalnum()):
             continue
+        if a.char in "’'" and i > 0 and chars[i - 1].char.isalpha() and _contraction_follows(chars, i + 1):
+            continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
         space_p = float(probs[a.end : b.start, space_class].max()) if b.start > a.end else 0.0
         if g >= s.sure_gap or (g >= s.gap and space_p >= s.min_space_prob):
             insert_after.add(i)
@@ -88,6 +97,68 @@ def add_missing_spaces(
             conf = min(c.confidence, nxt.confidence)
             out.append(DecodedChar(" ", conf, c.end, max(c.end, nxt.start)))
     return DecodedLine(tuple(out), line.steps)
+
+
+_CONTRACTIONS = {"t", "s", "d", "m", "ll", "re", "ve"}
+
+
+_WIDTHS = {"(": ("(", "（"), "（": ("(", "（"), ")": (")", "）"), "）": (")", "）")}
+
+
+def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSettings = SpacingSettings()) -> DecodedLine:
+    """Brackets next to CJK characters made full-width or ASCII as their outer gap in ``crop`` shows.
+
+    A bracket with nothing outside it on the line takes its partner's width.
+    """
+    chars = list(line.chars)
+    brackets = [i for i, c in enumerate(chars) if c.char in _WIDTHS]
+    if not brackets or not any(is_cjk(c.char) for c in chars) or line.steps < 1:
+        return line
+    columns, height = _ink_columns(crop)
+    if height == 0:
+        return line
+    scale = crop.shape[1] / line.steps
+    decided: dict[int, bool] = {}
+    for i in brackets:
+        opening = chars[i].char in "(（"
+        j = i - 1 if opening else i + 1
+        if not 0 <= j < len(chars) or chars[j].char == " ":
+            continue
+        inner = i + 1 if opening else i - 1
+        if not (is_cjk(chars[j].char) or (0 <= inner < len(chars) and is_cjk(chars[inner].char))):
+            continue
+        a, b = (chars[j], chars[i]) if opening else (chars[i], chars[j])
+        x0, x1 = int((a.start + a.end) / 2 * scale), int((b.start + b.end) / 2 * scale)
+        decided[i] = _longest_blank(columns[x0:x1]) / height >= settings.fullwidth_gap
+    _match_partners(chars, brackets, decided)
+    changed = False
+    for i, full in decided.items():
+        want = _WIDTHS[chars[i].char][int(full)]
+        if want != chars[i].char:
+            chars[i] = replace(chars[i], char=want)
+            changed = True
+    return DecodedLine(tuple(chars), line.steps) if changed else line
+
+
+def _match_partners(chars: list[DecodedChar], brackets: list[int], decided: dict[int, bool]) -> None:
+    """An undecided bracket takes the width of the bracket it pairs with."""
+    stack: list[int] = []
+    for i in brackets:
+        if chars[i].char in "(（":
+            stack.append(i)
+        elif stack:
+            j = stack.pop()
+            if i in decided and j not in decided:
+                decided[j] = decided[i]
+            elif j in decided and i not in decided:
+                decided[i] = decided[j]
+
+
+def _contraction_follows(chars: tuple[DecodedChar, ...], start: int) -> bool:
+    end = start
+    while end < len(chars) and chars[end].char.isalpha():
+        end += 1
+    return "".join(c.char for c in chars[start:end]) in _CONTRACTIONS
 
 
 def _ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
