@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.punctuation import is_cjk as _is_cjk
+from pipeline.logos import mend_logos
 from pipeline.punctuation import curly_quotes, normalize_punctuation
 
 
@@ -75,7 +76,7 @@ class CtcDecoder:
                 # character over several steps with falling edges.
                 chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
             t = end
-        return DecodedLine(tuple(normalize_punctuation(_tidy_spaces(chars))), n)
+        return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
 
     def _rescue_from_blank(self, probs: np.ndarray, best: np.ndarray) -> np.ndarray:
         """Blank steps whose runner-up glyph nearly won, when no neighbour already emits it.
