@@ -4,7 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline import preprocess
+from pipeline import preprocess, vertical
 from pipeline.ctc import DecodedLine, split_words
 from pipeline.geometry import interpolate_on_quad, quad_to_box
 from pipeline.layout import LayoutSettings, reading_order
@@ -24,6 +24,8 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     if skew:
         upright = np.vstack([cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0), [0, 0, 1]])
     boxes = [quad_to_box(preprocess.transform(quads[i], upright)) for i in keep]
+    if work.vertical:
+        boxes = [vertical.upright_box(b, w) for b in boxes]
     lines: list[Line] = []
     for item in reading_order(boxes, settings):
         i = keep[item.index]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pipeline.result import Line
 
+COLUMN_ELONGATION = 3.0
+
 
 def page_text(lines: list[Line]) -> str:
     """The page as text: a blank line between blocks, a newline between
@@ -32,5 +34,11 @@ def page_confidence(lines: list[Line]) -> float:
 
 
 def _same_row(a: list[float], b: list[float]) -> bool:
+    if _is_column(a) or _is_column(b):  # vertical text: each column is a line of its own
+        return False
     overlap = min(a[3], b[3]) - max(a[1], b[1])
     return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and b[0] >= a[2] - 0.5 * (a[3] - a[1])
+
+
+def _is_column(box: list[float]) -> bool:
+    return box[3] - box[1] >= COLUMN_ELONGATION * (box[2] - box[0])

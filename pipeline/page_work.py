@@ -25,6 +25,7 @@ class PageWork:
     rotation: int = 0
     skew: float = 0.0
     deskewed: bool = False
+    vertical: bool = False  # columns of CJK text, read top to bottom, right to left
 
     def turn(self, angle: float) -> np.ndarray:
         """Rotate the working image; returns the matrix (old → new pixels)."""
