@@ -105,9 +105,14 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
     if len(left) < 2 or len(right) < 2:
         return None
-    if not (_looks_like_column(boxes[left], line_h, s) and _looks_like_column(boxes[right], line_h, s)):
+    if not (_column_side(left, boxes, line_h, s) and _column_side(right, boxes, line_h, s)):
         return None
     return left, right, spanning
+
+
+def _column_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
+    """One side of a gutter is a text column, or itself columns (a three-column page)."""
+    return _looks_like_column(boxes[idx], line_h, s) or _find_columns(idx, boxes, line_h, s) is not None
 
 
 def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings):

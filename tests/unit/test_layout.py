@@ -107,3 +107,12 @@ def test_table_with_a_clean_gutter_still_reads_row_by_row():
     boxes = right + left
     got = [boxes[i] for i in order(boxes)]
     assert got == [b for pair in zip(left, right) for b in pair]
+
+
+def test_three_columns_read_column_by_column():
+    columns = [lines(x, x + 420, 150, 8) for x in (100, 580, 1060)]
+    for col in columns:
+        col[-1][2] -= 200  # a paragraph's short last line
+    boxes = columns[2] + columns[0] + columns[1]
+    got = [boxes[i] for i in order(boxes)]
+    assert got == columns[0] + columns[1] + columns[2]

@@ -24,8 +24,7 @@ SCAN = dict(blur=0.7, noise=6, jpeg_quality=75)
 LEFT, RIGHT = EN_TEXT[:8], EN_TEXT[8:16]
 CODE = ["for page in pages:", "    text = engine.read(page)", "    if not text:", "        continue",
         "    print(page.no, len(text))", "total = sum(sizes)", "print('done', total)"]
-OUTPUT = ["Reading 12 pages from the archive", "page 1: 2431 characters", "page 2: 2210 characters",
-          "page 3: 1987 characters", "done: 6628 characters"]
+OUTPUT = ["Reading 12 pages from the archive", "1 2431", "2 2210", "3 1987", "done 6628"]
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +54,12 @@ def test_two_columns_turned_upside_down_read_column_by_column(engine, two_column
     assert cer("\n".join(LEFT + RIGHT), r.text) <= 0.01
     # The whole left column comes before the first line of the right one.
     assert 0 <= position(r.text, LEFT[-1][-20:]) < position(r.text, RIGHT[0][:20])
+
+
+def test_three_columns_read_column_by_column(engine):
+    columns = [EN_TEXT[:6], EN_TEXT[6:12], EN_TEXT[12:18]]
+    r = read(engine, degrade(render_columns_image(columns, size_px=22, gutter=50), **SCAN))
+    assert cer("\n".join(EN_TEXT[:18]), r.text) <= 0.01
 
 
 def test_table_reads_row_by_row_cell_by_cell(engine):
