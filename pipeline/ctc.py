@@ -14,7 +14,7 @@ import numpy as np
 
 from pipeline.punctuation import is_cjk as _is_cjk
 from pipeline.logos import mend_logos
-from pipeline.punctuation import curly_quotes, normalize_punctuation
+from pipeline.punctuation import normalize_punctuation
 
 
 @dataclass(frozen=True)
@@ -103,14 +103,6 @@ class CtcDecoder:
 def _second_best(probs: np.ndarray) -> np.ndarray:
     """Best non-blank class per step."""
     return probs[:, 1:].argmax(axis=1) + 1
-
-
-def page_punctuation(lines: list[DecodedLine]) -> list[DecodedLine]:
-    """If any line of the page shows curly quotes, the page prints them: fix the other lines' quotes."""
-    if not any(q in d.text for d in lines for q in "“”‘’"):
-        return lines
-    return [DecodedLine(tuple(curly_quotes(list(d.chars))), d.steps) if any(q in d.text for q in "'\"“”‘’") else d
-            for d in lines]
 
 
 def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:

@@ -30,6 +30,11 @@ class LayoutSettings:
     min_fill: float = 0.55
     # Vertical gap (in line heights) that starts a new block within a column.
     block_gap: float = 1.2
+    # Side-by-side blocks (code and its output) need a clean gutter this many
+    # line heights wide; they are told from a table by their rows, which do
+    # not line up: below this share of lines with a level partner across it.
+    min_block_gutter: float = 1.0
+    max_aligned: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -100,9 +105,37 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
     if len(left) < 2 or len(right) < 2:
         return None
-    if not (_looks_like_column(boxes[left], line_h, s) and _looks_like_column(boxes[right], line_h, s)):
+    if not (_column_side(left, boxes, line_h, s) and _column_side(right, boxes, line_h, s)):
         return None
     return left, right, spanning
+
+
+def _column_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
+    """One side of a gutter is a text column, or itself columns (a three-column page)."""
+    return _looks_like_column(boxes[idx], line_h, s) or _find_columns(idx, boxes, line_h, s) is not None
+
+
+def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings):
+    """Split ``idx`` into (left, right) blocks read one after the other, or None.
+
+    Needs a gutter no box crosses, and rows that do not line up across it:
+    a table's cells sit level with each other, the lines of two separate
+    blocks (a listing and its output, each with its own pitch) mostly not.
+    """
+    b = boxes[idx]
+    gaps = [g for g in _intervals_gaps(b[:, 0], b[:, 2]) if g[1] - g[0] >= s.min_block_gutter * line_h]
+    if not gaps:
+        return None
+    start, end = max(gaps, key=lambda g: g[1] - g[0])
+    is_left = b[:, 2] <= start
+    if is_left.sum() < 2 or (~is_left).sum() < 2:
+        return None
+    centre = (b[:, 1] + b[:, 3]) / 2
+    level = np.abs(centre[is_left][:, None] - centre[~is_left][None, :]) < 0.25 * line_h
+    aligned = level.any(axis=1).sum() + level.any(axis=0).sum()
+    if aligned >= s.max_aligned * len(idx):
+        return None
+    return idx[is_left], idx[~is_left]
 
 
 def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, out: list[list[int]]) -> None:
@@ -127,6 +160,11 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
             if c is not None:
                 out.append([int(c)])
             lo = hi
+        return
+    blocks = _side_by_side(idx, boxes, line_h, s)
+    if blocks is not None:
+        for block in blocks:
+            _xy_cut(block, boxes, line_h, s, out)
         return
     b = boxes[idx]
     ygaps = _intervals_gaps(b[:, 1], b[:, 3])

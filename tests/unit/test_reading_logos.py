@@ -5,7 +5,7 @@ from PIL import Image, ImageDraw
 
 from pipeline.ctc import DecodedChar
 from pipeline.logos import mend_logos
-from pipeline.reader import Engine, EngineConfig
+from pipeline.engine import Engine, EngineConfig
 from tests.factories import _pil_font, degrade, encode_png
 
 

@@ -6,9 +6,10 @@ against curly quotes: it gives the curly class a few per cent at best).
 """
 import pytest
 
-from pipeline.ctc import DecodedChar, DecodedLine, page_punctuation
+from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.page_punctuation import page_punctuation
 from pipeline.punctuation import normalize_punctuation
-from pipeline.reader import Engine, EngineConfig
+from pipeline.engine import Engine, EngineConfig
 from tests.factories import cer, degrade, encode_png, render_text_image
 
 LINES = [

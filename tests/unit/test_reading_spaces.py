@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from pipeline.ctc import DecodedLine
-from pipeline.reader import Engine, EngineConfig
+from pipeline.engine import Engine, EngineConfig
 from pipeline.spacing import add_missing_spaces
 from tests.factories import degrade, render_text_image
 
