@@ -68,9 +68,7 @@ def add_missing_spaces(
         a, b = chars[i], chars[i + 1]
         if a.char == " " or b.char == " ":
             continue
-        x0 = int((a.start + a.end) / 2 * scale)
-        x1 = int((b.start + b.end) / 2 * scale)
-        gaps.append((i, _longest_blank(columns[x0:x1]) / height))
+        gaps.append((i, _gap(a, b, columns, scale) / height))
     if not gaps:
         return line
     median = float(np.median([g for _, g in gaps]))
@@ -99,9 +97,6 @@ def add_missing_spaces(
     return DecodedLine(tuple(out), line.steps)
 
 
-_CONTRACTIONS = {"t", "s", "d", "m", "ll", "re", "ve"}
-
-
 _WIDTHS = {"(": ("(", "（"), "（": ("(", "（"), ")": (")", "）"), "）": (")", "）")}
 
 
@@ -128,8 +123,7 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
         if not (is_cjk(chars[j].char) or (0 <= inner < len(chars) and is_cjk(chars[inner].char))):
             continue
         a, b = (chars[j], chars[i]) if opening else (chars[i], chars[j])
-        x0, x1 = int((a.start + a.end) / 2 * scale), int((b.start + b.end) / 2 * scale)
-        decided[i] = _longest_blank(columns[x0:x1]) / height >= settings.fullwidth_gap
+        decided[i] = _gap(a, b, columns, scale) / height >= settings.fullwidth_gap
     _match_partners(chars, brackets, decided)
     changed = False
     for i, full in decided.items():
@@ -154,6 +148,9 @@ def _match_partners(chars: list[DecodedChar], brackets: list[int], decided: dict
                 decided[i] = decided[j]
 
 
+_CONTRACTIONS = {"t", "s", "d", "m", "ll", "re", "ve"}
+
+
 def _contraction_follows(chars: tuple[DecodedChar, ...], start: int) -> bool:
     end = start
     while end < len(chars) and chars[end].char.isalpha():
@@ -171,6 +168,13 @@ def _ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
     band = ink[rows[0] : rows[-1] + 1]
     # Two pixels, not one: a speck of scan noise should not close a gap.
     return band.sum(axis=0) >= 2, int(rows[-1] - rows[0] + 1)
+
+
+def _gap(a: DecodedChar, b: DecodedChar, columns: np.ndarray, scale: float) -> int:
+    """Widest run of ink-free columns between the time-step centres of ``a`` and ``b``."""
+    x0 = int((a.start + a.end) / 2 * scale)
+    x1 = int((b.start + b.end) / 2 * scale)
+    return _longest_blank(columns[x0:x1])
 
 
 def _longest_blank(columns: np.ndarray) -> int:
