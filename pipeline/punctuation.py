@@ -25,7 +25,7 @@ def is_cjk(ch: str) -> bool:
 _FULLWIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
 
 
-def _is_ideograph(ch: str) -> bool:
+def is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
@@ -47,7 +47,7 @@ def _cjk_punctuation(text: list[str]) -> list[str]:
         if ch in "()":
             if (prev and is_cjk(prev)) or (nxt and is_cjk(nxt)):
                 out[i] = _FULLWIDTH[ch]
-        elif prev and nxt and _is_ideograph(prev) and _is_ideograph(nxt):
+        elif prev and nxt and is_ideograph(prev) and is_ideograph(nxt):
             out[i] = _FULLWIDTH[ch]
     # Match bracket widths: an ASCII ")" closing a full-width "（" (and vice versa).
     stack: list[int] = []

@@ -8,8 +8,11 @@ the crop the model read: the widest ink-free run of columns between the two
 characters, relative to the height of the line's ink. A gap counts as a
 space when it is wide and the model gave the space class some probability
 there, or when it is very wide; and always wider than the line's usual gap
-between letters, so spaced-out monospace code stays as printed. Pairs that
-involve CJK characters are left alone: Chinese has no word spaces.
+between letters, so spaced-out monospace code stays as printed. No space
+goes between two CJK characters (Chinese has no word spaces); between a
+Chinese character and a Latin letter or digit one goes where the page set
+the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
+runs them together, as plain word processors do, leaves no such gap).
 
 The same gaps tell a full-width bracket （ from an ASCII one ( beside
 Chinese text: the recognizer reads both as ``(``, but the full-width glyph
@@ -23,7 +26,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
-from pipeline.punctuation import is_cjk
+from pipeline.punctuation import is_ideograph, is_cjk
 
 # No space is added before closing punctuation or after an opening one, nor
 # between a dot and another mark: in monospace code a dot or bracket sits in
@@ -43,6 +46,10 @@ class SpacingSettings:
     sure_gap: float = 0.6
     # ... and at least this many times the line's median gap between letters.
     over_median: float = 2.5
+    # Gap between a Chinese character and a Latin letter that is a space; a
+    # digit needs more, for a tabular 1 sits in a cell with wide margins.
+    cjk_latin_gap: float = 0.32
+    cjk_digit_gap: float = 0.38
     # A bracket beside CJK text whose outer gap reaches this is full-width;
     # xeCJK's spacing between Chinese and an ASCII bracket stays below it.
     fullwidth_gap: float = 0.6
@@ -76,6 +83,10 @@ def add_missing_spaces(
     insert_after = set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
+        if _ideograph_beside_latin(a.char, b.char):
+            if g >= (s.cjk_digit_gap if a.char.isdigit() or b.char.isdigit() else s.cjk_latin_gap):
+                insert_after.add(i)
+            continue
         if is_cjk(a.char) or is_cjk(b.char) or g < s.over_median * median:
             continue
         if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (a.char in ".—" and not b.char.isalnum()):
@@ -95,6 +106,13 @@ def add_missing_spaces(
             conf = min(c.confidence, nxt.confidence)
             out.append(DecodedChar(" ", conf, c.end, max(c.end, nxt.start)))
     return DecodedLine(tuple(out), line.steps)
+
+
+def _ideograph_beside_latin(a: str, b: str) -> bool:
+    def latin(c: str) -> bool:
+        return c.isascii() and c.isalnum()
+
+    return (is_ideograph(a) and latin(b)) or (latin(a) and is_ideograph(b))
 
 
 _WIDTHS = {"(": ("(", "（"), "（": ("(", "（"), ")": (")", "）"), "）": (")", "）")}

@@ -95,3 +95,17 @@ def test_blank_crop_is_left_alone(recognizer):
     line = recognizer.decoder.decode(probs)
     assert add_missing_spaces(line, crop, probs, recognizer.decoder.num_classes - 1) == line
     assert cv2.countNonZero(255 - crop) == 0
+
+
+@pytest.mark.parametrize("font", ["cjk", "cjk-serif"])
+def test_space_between_chinese_and_latin_only_where_the_page_leaves_a_gap(recognizer, font):
+    # xeCJK sets about a quarter em between Chinese and Latin; two ASCII spaces make a gap that wide.
+    spaced = "采用  LATEX3  风格的键值设置，编译方式为  pdf  和  XeTEX  两种"
+    crop, probs, line = _read(recognizer, spaced, font)
+    bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap=0.0)
+    fixed = add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1)
+    assert fixed.text.split() == spaced.split()
+    # Run together as a word processor sets it: no space is added.
+    tight = "签订日期为2024年3月15日，共计12个月，采用LATEX3和XeTEX两种"
+    crop, probs, line = _read(recognizer, tight, font)
+    assert " " not in add_missing_spaces(line, crop, probs, recognizer.decoder.num_classes - 1).text
