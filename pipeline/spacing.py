@@ -70,14 +70,12 @@ def add_missing_spaces(
     if height == 0:
         return line
     scale = crop.shape[1] / line.steps
-    gaps: list[tuple[int, float]] = []  # (index of the left character, gap / height)
-    for i in range(len(chars) - 1):
-        a, b = chars[i], chars[i + 1]
-        if a.char == " " or b.char == " ":
-            continue
-        gaps.append((i, _gap(a, b, columns, scale) / height))
-    if not gaps:
+    left = [i for i in range(len(chars) - 1) if chars[i].char != " " and chars[i + 1].char != " "]
+    if not left:
         return line
+    centres = np.array([(c.start + c.end) / 2 * scale for c in chars]).astype(int)
+    widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
+    gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
     median = float(np.median([g for _, g in gaps]))
     s = settings
     insert_after = set()
@@ -141,7 +139,8 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
         if not (is_cjk(chars[j].char) or (0 <= inner < len(chars) and is_cjk(chars[inner].char))):
             continue
         a, b = (chars[j], chars[i]) if opening else (chars[i], chars[j])
-        decided[i] = _gap(a, b, columns, scale) / height >= settings.fullwidth_gap
+        x0, x1 = (int((c.start + c.end) / 2 * scale) for c in (a, b))
+        decided[i] = _blank_runs(columns, np.array([x0]), np.array([x1]))[0] / height >= settings.fullwidth_gap
     _match_partners(chars, brackets, decided)
     changed = False
     for i, full in decided.items():
@@ -188,16 +187,28 @@ def _ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
     return band.sum(axis=0) >= 2, int(rows[-1] - rows[0] + 1)
 
 
-def _gap(a: DecodedChar, b: DecodedChar, columns: np.ndarray, scale: float) -> int:
-    """Widest run of ink-free columns between the time-step centres of ``a`` and ``b``."""
-    x0 = int((a.start + a.end) / 2 * scale)
-    x1 = int((b.start + b.end) / 2 * scale)
-    return _longest_blank(columns[x0:x1])
+def _blank_runs(columns: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """Widest run of ink-free columns in each span [x0, x1).
 
-
-def _longest_blank(columns: np.ndarray) -> int:
-    if len(columns) == 0:
-        return 0
-    padded = np.concatenate(([True], columns, [True]))
-    ink_at = np.nonzero(padded)[0]
-    return int(np.diff(ink_at).max() - 1)
+    Vectorised (a page has thousands of spans): the blank run ending at each
+    column is counted once; within a span, the widest is either the blank
+    stretch before its first ink column or a run ending after it (a
+    ``reduceat`` from that column to the span's end).
+    """
+    n = len(columns)
+    x0 = np.clip(x0, 0, n)
+    x1 = np.clip(np.maximum(x1, x0), 0, n)
+    positions = np.arange(n)
+    last_ink = np.maximum.accumulate(np.where(columns, positions, -1))
+    run_end = positions - last_ink  # blank columns up to and including this one (0 on ink)
+    ink = np.flatnonzero(columns)
+    first = np.minimum(np.append(ink, n)[np.searchsorted(ink, x0)], x1)
+    out = (first - x0).astype(np.int64)
+    inside = first < x1
+    if inside.any():
+        starts, ends = first[inside], x1[inside]
+        bounds = np.stack([starts, ends], axis=1).ravel()
+        padded = np.append(run_end, 0)
+        widest = np.maximum.reduceat(padded, bounds)[::2]
+        out[inside] = np.maximum(out[inside], widest)
+    return out
