@@ -17,6 +17,11 @@ from pipeline.logos import mend_logos
 from pipeline.punctuation import normalize_punctuation
 
 
+# Digits that typewriter fonts draw like letters, and the letters they may be.
+_LOOK_ALIKES = {"1": "liI", "0": "oO", "5": "sS"}
+_MIN_LETTER_WEIGHT = 0.01
+
+
 @dataclass(frozen=True)
 class DecodedChar:
     char: str
@@ -50,6 +55,7 @@ class CtcDecoder:
         # ``blank_margin`` of the blank and at least ``min_rescued`` itself.
         self.blank_margin = blank_margin
         self.min_rescued = min_rescued
+        self._index = {c: i for i, c in enumerate(self.classes) if c}
 
     @property
     def num_classes(self) -> int:
@@ -76,7 +82,27 @@ class CtcDecoder:
                 # character over several steps with falling edges.
                 chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
             t = end
+        chars = self._letters_among_letters(chars, probs)
         return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
+
+    def _letters_among_letters(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
+        """A 1, 0 or 5 between two lower-case letters becomes its look-alike letter when the model gave it some weight.
+
+        In typewriter code (``\\documentc1ass``, ``s1oppy``) the model leans to
+        digits; inside a word a digit is rarer than the letter it resembles.
+        """
+        out = list(chars)
+        for i in range(1, len(chars) - 1):
+            c = chars[i]
+            # Lower-case neighbours only: upper-case codes (WC2B, A1B) mix digits in on purpose.
+            if c.char not in _LOOK_ALIKES or not (chars[i - 1].char.islower() and chars[i + 1].char.islower()):
+                continue
+            letters = [self._index[k] for k in _LOOK_ALIKES[c.char] if k in self._index]
+            seg = probs[c.start : c.end, letters].max(axis=0)
+            best = int(seg.argmax())
+            if seg[best] >= _MIN_LETTER_WEIGHT:
+                out[i] = DecodedChar(self.classes[letters[best]], float(seg[best]), c.start, c.end)
+        return out
 
     def _rescue_from_blank(self, probs: np.ndarray, best: np.ndarray) -> np.ndarray:
         """Blank steps whose runner-up glyph nearly won, when no neighbour already emits it.

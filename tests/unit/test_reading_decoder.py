@@ -3,7 +3,7 @@ import numpy as np
 
 from pipeline.ctc import CtcDecoder
 
-CHARSET = ["a", "b", "l", "‘", "’"]
+CHARSET = ["a", "b", "l", "‘", "’", "1", "s", "o", "p", "A", "B", "i"]
 BLANK = 0
 
 
@@ -32,3 +32,15 @@ def test_blank_between_two_equal_letters_is_not_filled():
     # `all`: the blank step separating the two l's must stay, or they merge into one.
     p = _probs([{"a": 1.0}, {"l": 1.0}, {BLANK: 0.5, "l": 0.45}, {"l": 1.0}])
     assert CtcDecoder(CHARSET).decode(p).text == "all"
+
+
+def test_digit_between_lower_case_letters_reads_as_the_letter_it_resembles():
+    # `s1oppy` from a typewriter font: the 1 wins, the l has a few per cent.
+    rows = [{"s": 1.0}, {"1": 0.94, "l": 0.05, "i": 0.01}, {"o": 1.0}, {BLANK: 1.0}, {"p": 1.0}]
+    assert CtcDecoder(CHARSET).decode(_probs(rows)).text == "slop"
+
+
+def test_digit_stays_a_digit_without_letter_weight_or_between_capitals():
+    assert CtcDecoder(CHARSET).decode(_probs([{"s": 1.0}, {"1": 0.995, "l": 0.005}, {"o": 1.0}])).text == "s1o"
+    assert CtcDecoder(CHARSET).decode(_probs([{"A": 1.0}, {"1": 0.9, "l": 0.1}, {"B": 1.0}])).text == "A1B"
+    assert CtcDecoder(CHARSET).decode(_probs([{"1": 0.9, "l": 0.1}, {"o": 1.0}])).text == "1o"
