@@ -19,7 +19,7 @@ from pipeline.punctuation import normalize_punctuation
 
 # Digits that typewriter fonts draw like letters, and the letters they may be.
 _LOOK_ALIKES = {"1": "liI", "0": "oO", "5": "sS"}
-_MIN_LETTER_WEIGHT = 0.01
+_MIN_LOOK_ALIKE_WEIGHT = 0.01
 
 
 @dataclass(frozen=True)
@@ -82,25 +82,34 @@ class CtcDecoder:
                 # character over several steps with falling edges.
                 chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
             t = end
-        chars = self._letters_among_letters(chars, probs)
+        chars = self._typewriter_look_alikes(chars, probs)
         return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
 
-    def _letters_among_letters(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
-        """A 1, 0 or 5 between two lower-case letters becomes its look-alike letter when the model gave it some weight.
+    def _typewriter_look_alikes(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
+        """Typewriter look-alikes put right where the model gave the right glyph some weight.
 
-        In typewriter code (``\\documentc1ass``, ``s1oppy``) the model leans to
-        digits; inside a word a digit is rarer than the letter it resembles.
+        In code set in a typewriter font (``\\documentc1ass``, ``|textwidth``)
+        the model leans to a digit inside a word and to ``|`` for a backslash.
+        A 1, 0 or 5 between two lower-case letters becomes the letter it
+        resembles; a ``|`` glued to the character after it becomes ``\\``.
         """
         out = list(chars)
-        for i in range(1, len(chars) - 1):
-            c = chars[i]
+        for i, c in enumerate(chars):
+            prev = chars[i - 1].char if i > 0 else " "
+            nxt = chars[i + 1].char if i + 1 < len(chars) else " "
             # Lower-case neighbours only: upper-case codes (WC2B, A1B) mix digits in on purpose.
-            if c.char not in _LOOK_ALIKES or not (chars[i - 1].char.islower() and chars[i + 1].char.islower()):
+            if c.char in _LOOK_ALIKES and prev.islower() and nxt.islower():
+                wanted = _LOOK_ALIKES[c.char]
+            elif c.char == "|" and nxt not in " |":
+                wanted = "\\"
+            else:
                 continue
-            letters = [self._index[k] for k in _LOOK_ALIKES[c.char] if k in self._index]
+            letters = [self._index[k] for k in wanted if k in self._index]
+            if not letters:
+                continue
             seg = probs[c.start : c.end, letters].max(axis=0)
             best = int(seg.argmax())
-            if seg[best] >= _MIN_LETTER_WEIGHT:
+            if seg[best] >= _MIN_LOOK_ALIKE_WEIGHT:
                 out[i] = DecodedChar(self.classes[letters[best]], float(seg[best]), c.start, c.end)
         return out
 

@@ -44,3 +44,21 @@ def test_digit_stays_a_digit_without_letter_weight_or_between_capitals():
     assert CtcDecoder(CHARSET).decode(_probs([{"s": 1.0}, {"1": 0.995, "l": 0.005}, {"o": 1.0}])).text == "s1o"
     assert CtcDecoder(CHARSET).decode(_probs([{"A": 1.0}, {"1": 0.9, "l": 0.1}, {"B": 1.0}])).text == "A1B"
     assert CtcDecoder(CHARSET).decode(_probs([{"1": 0.9, "l": 0.1}, {"o": 1.0}])).text == "1o"
+
+
+def test_pipe_glued_to_a_word_is_a_backslash_when_the_model_weighs_one():
+    charset = [*CHARSET, "|", "\\", "t", "e", "x"]
+    dec = CtcDecoder(charset)
+
+    def probs(rows):
+        out = np.zeros((len(rows), dec.num_classes), dtype=np.float32)
+        for t, row in enumerate(rows):
+            for k, p in row.items():
+                out[t, k if isinstance(k, int) else dec.classes.index(k)] = p
+        return out
+
+    # `|textwidth` for `\textwidth`: the backslash has a sixth of the weight.
+    assert dec.decode(probs([{"|": 0.8, "\\": 0.17}, {"t": 1.0}, {"e": 1.0}, {"x": 1.0}])).text == "\\tex"
+    # A table rule or a shell pipe, spaced or without backslash weight, stays.
+    assert dec.decode(probs([{"a": 1.0}, {" ": 1.0}, {"|": 0.9, "\\": 0.1}, {" ": 1.0}, {"b": 1.0}])).text == "a | b"
+    assert dec.decode(probs([{"a": 1.0}, {"|": 0.999}, {"b": 1.0}])).text == "a|b"
