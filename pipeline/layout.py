@@ -32,9 +32,9 @@ class LayoutSettings:
     block_gap: float = 1.2
     # Side-by-side blocks (code and its output) need a clean gutter this many
     # line heights wide; they are told from a table by their rows, which do
-    # not line up: below this share of lines with a level partner across it.
+    # not line up: on each side, below this share of lines has a level partner.
     min_block_gutter: float = 1.0
-    max_aligned: float = 0.6
+    max_aligned: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -132,8 +132,9 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
         return None
     centre = (b[:, 1] + b[:, 3]) / 2
     level = np.abs(centre[is_left][:, None] - centre[~is_left][None, :]) < 0.25 * line_h
-    aligned = level.any(axis=1).sum() + level.any(axis=0).sum()
-    if aligned >= s.max_aligned * len(idx):
+    # In a table every cell of the side with fewer lines (the one-line cells
+    # beside wrapped ones) sits level with a line across the gutter.
+    if max(level.any(axis=1).mean(), level.any(axis=0).mean()) >= s.max_aligned:
         return None
     return idx[is_left], idx[~is_left]
 
