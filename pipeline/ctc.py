@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.punctuation import is_cjk as _is_cjk
+from pipeline.logos import mend_logos
 from pipeline.punctuation import normalize_punctuation
 
 
@@ -41,9 +42,14 @@ class DecodedLine:
 
 
 class CtcDecoder:
-    def __init__(self, charset: list[str]):
+    def __init__(self, charset: list[str], blank_margin: float = 0.1, min_rescued: float = 0.3):
         # Class 0 is the CTC blank; PP-OCR appends the space as the last class.
         self.classes = ["", *charset, " "]
+        # A thin glyph (an opening quote, a dot) can lose its only time step
+        # to the blank by a hair; such a step keeps the glyph when it is within
+        # ``blank_margin`` of the blank and at least ``min_rescued`` itself.
+        self.blank_margin = blank_margin
+        self.min_rescued = min_rescued
 
     @property
     def num_classes(self) -> int:
@@ -56,6 +62,7 @@ class CtcDecoder:
         if steps is not None:
             probs = probs[:steps]
         best = probs.argmax(axis=1)
+        best = self._rescue_from_blank(probs, best)
         best_p = probs[np.arange(len(best)), best]
         chars: list[DecodedChar] = []
         t, n = 0, len(best)
@@ -69,7 +76,33 @@ class CtcDecoder:
                 # character over several steps with falling edges.
                 chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
             t = end
-        return DecodedLine(tuple(normalize_punctuation(_tidy_spaces(chars))), n)
+        return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
+
+    def _rescue_from_blank(self, probs: np.ndarray, best: np.ndarray) -> np.ndarray:
+        """Blank steps whose runner-up glyph nearly won, when no neighbour already emits it.
+
+        Only a glyph absent from both neighbouring steps is rescued, so a
+        blank between two equal letters (the ``ll`` of ``all``) stays blank.
+        """
+        if self.blank_margin <= 0 or len(best) == 0:
+            return best
+        second = _second_best(probs)
+        steps = np.arange(len(best))
+        p2 = probs[steps, second]
+        close = (best == 0) & (p2 >= self.min_rescued) & (probs[:, 0] - p2 <= self.blank_margin)
+        if not close.any():
+            return best
+        prev = np.concatenate(([-1], best[:-1]))
+        nxt = np.concatenate((best[1:], [-1]))
+        rescue = close & (prev != second) & (nxt != second)
+        out = best.copy()
+        out[rescue] = second[rescue]
+        return out
+
+
+def _second_best(probs: np.ndarray) -> np.ndarray:
+    """Best non-blank class per step."""
+    return probs[:, 1:].argmax(axis=1) + 1
 
 
 def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:

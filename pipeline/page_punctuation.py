@@ -6,7 +6,8 @@ from pipeline.punctuation import curly_quotes
 
 
 def page_punctuation(decoded: list[DecodedLine]) -> list[DecodedLine]:
-    """If any line shows curly quotes, the page prints them: fix straight ones elsewhere."""
-    if not any("“" in d.text or "”" in d.text for d in decoded):
+    """If any line shows curly quotes, the page prints them: fix the other lines' quotes."""
+    if not any(q in d.text for d in decoded for q in "“”‘’"):
         return decoded
-    return [DecodedLine(tuple(curly_quotes(list(d.chars))), d.steps) if '"' in d.text else d for d in decoded]
+    return [DecodedLine(tuple(curly_quotes(list(d.chars))), d.steps) if any(q in d.text for q in "'\"“”‘’") else d
+            for d in decoded]
