@@ -36,6 +36,8 @@ class LayoutSettings:
     # not line up: on each side, below this share of lines has a level partner.
     min_block_gutter: float = 1.0
     max_aligned: float = 0.8
+    # Median line width (line heights) of a block that can stand on its own.
+    min_block_line: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,11 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     start, end = max(gaps, key=lambda g: g[1] - g[0])
     is_left = b[:, 2] <= start
     if is_left.sum() < 2 or (~is_left).sum() < 2:
+        return None
+    widths = b[:, 2] - b[:, 0]
+    if min(np.median(widths[is_left]), np.median(widths[~is_left])) < s.min_block_line * line_h:
+        # A column of page numbers or short labels belongs to the rows beside
+        # it, even where a slight skew puts the two out of level.
         return None
     centre = (b[:, 1] + b[:, 3]) / 2
     level = np.abs(centre[is_left][:, None] - centre[~is_left][None, :]) < 0.25 * line_h
