@@ -31,10 +31,11 @@ def detect_upright(work: PageWork, detector: TextDetector, recognizer: TextRecog
     """Detect lines; keep vertical text as it stands, turn sideways pages, re-detect strongly skewed ones."""
     work.quads = [d.quad for d in detector(work.gray)]
     clock.lap("detect")
-    if preprocess.is_sideways(work.quads) and reads_vertically(work.gray, work.quads, recognizer):
-        work.vertical = True
+    sideways = preprocess.is_sideways(work.quads)
+    if sideways:
+        work.vertical = reads_vertically(work.gray, work.quads, recognizer)
         clock.lap("recognize")
-    elif fix_orientation and preprocess.is_sideways(work.quads):
+    if sideways and fix_orientation and not work.vertical:
         # Turn a quarter; if that was the wrong quarter the page is now
         # upside down, which the recognition check catches.
         work.turn(90)
