@@ -3,9 +3,10 @@
 A recursive XY-cut over the line boxes. A region is first split at a
 vertical gutter that few boxes cross, when both sides look like text
 columns (wide, filled lines); the boxes crossing it (titles, headings)
-cut the columns into bands, each read left column first. Otherwise the
-region is cut at its widest horizontal gap, and finally a row is split
-into cells at its vertical gaps. Tables therefore read row by row (their
+cut the columns into bands, each read left column first. Blocks beside
+each other whose lines do not line up (a listing and its output) are read
+one after the other. Otherwise the region is cut at its widest horizontal
+gap, and finally a row is split into cells at its vertical gaps. Tables therefore read row by row (their
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
 longer than the other. Boxes must be upright (de-skewed) for this.
@@ -32,9 +33,11 @@ class LayoutSettings:
     block_gap: float = 1.2
     # Side-by-side blocks (code and its output) need a clean gutter this many
     # line heights wide; they are told from a table by their rows, which do
-    # not line up: below this share of lines with a level partner across it.
+    # not line up: on each side, below this share of lines has a level partner.
     min_block_gutter: float = 1.0
-    max_aligned: float = 0.6
+    max_aligned: float = 0.8
+    # Median line width (line heights) of a block that can stand on its own.
+    min_block_line: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -130,10 +133,16 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     is_left = b[:, 2] <= start
     if is_left.sum() < 2 or (~is_left).sum() < 2:
         return None
+    widths = b[:, 2] - b[:, 0]
+    if min(np.median(widths[is_left]), np.median(widths[~is_left])) < s.min_block_line * line_h:
+        # A column of page numbers or short labels belongs to the rows beside
+        # it, even where a slight skew puts the two out of level.
+        return None
     centre = (b[:, 1] + b[:, 3]) / 2
     level = np.abs(centre[is_left][:, None] - centre[~is_left][None, :]) < 0.25 * line_h
-    aligned = level.any(axis=1).sum() + level.any(axis=0).sum()
-    if aligned >= s.max_aligned * len(idx):
+    # In a table every cell of the side with fewer lines (the one-line cells
+    # beside wrapped ones) sits level with a line across the gutter.
+    if max(level.any(axis=1).mean(), level.any(axis=0).mean()) >= s.max_aligned:
         return None
     return idx[is_left], idx[~is_left]
 

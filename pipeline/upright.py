@@ -1,8 +1,10 @@
 """Stages that find the page's lines and read them the right way up.
 
-``detect_upright`` turns sideways pages a quarter and re-detects strongly
-skewed ones on a de-skewed image; ``recognize_upright`` reads the longest
-lines first and turns an upside-down page before reading the rest.
+``detect_upright`` tells vertical text from a sideways page, turns the
+latter a quarter and re-detects strongly skewed pages on a de-skewed image;
+``recognize_upright`` reads the longest lines first and turns an upside-down
+page, detecting its lines again, before reading the rest. Reading order is
+decided later, on the upright page.
 """
 from __future__ import annotations
 
@@ -26,13 +28,14 @@ VERTICAL_MARGIN = 0.01
 
 def detect_upright(work: PageWork, detector: TextDetector, recognizer: TextRecognizer, fix_orientation: bool,
                    pad: tuple[float, float], clock: StageClock) -> None:
-    """Detect lines; turn sideways pages and re-detect on strongly skewed ones."""
+    """Detect lines; keep vertical text as it stands, turn sideways pages, re-detect strongly skewed ones."""
     work.quads = [d.quad for d in detector(work.gray)]
     clock.lap("detect")
-    if preprocess.is_sideways(work.quads) and reads_vertically(work.gray, work.quads, recognizer):
-        work.vertical = True
+    sideways = preprocess.is_sideways(work.quads)
+    if sideways:
+        work.vertical = reads_vertically(work.gray, work.quads, recognizer)
         clock.lap("recognize")
-    elif fix_orientation and preprocess.is_sideways(work.quads):
+    if sideways and fix_orientation and not work.vertical:
         # Turn a quarter; if that was the wrong quarter the page is now
         # upside down, which the recognition check catches.
         work.turn(90)

@@ -4,7 +4,8 @@ The recognizer reads horizontal lines only. A column is turned into one
 by cutting it into character cells at blank rows (about one character
 width apart) and laying the cells side by side, characters upright.
 Turning the column crop a quarter instead would show the recognizer
-sideways characters, which it reads far worse.
+sideways characters: it reads sideways Chinese nearly as well, but loses
+punctuation and digits.
 
 A page of tall boxes is either vertical text or a page turned sideways;
 only reading tells them apart (``upright.detect_upright`` reads a few
