@@ -13,7 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.punctuation import is_cjk as _is_cjk
+from pipeline.logos import mend_logos
 from pipeline.punctuation import normalize_punctuation
+
+
+# Digits that typewriter fonts draw like letters, and the letters they may be.
+_LOOK_ALIKES = {"1": "liI", "0": "oO", "5": "sS"}
+_MIN_LOOK_ALIKE_WEIGHT = 0.01
 
 
 @dataclass(frozen=True)
@@ -41,9 +47,15 @@ class DecodedLine:
 
 
 class CtcDecoder:
-    def __init__(self, charset: list[str]):
+    def __init__(self, charset: list[str], blank_margin: float = 0.1, min_rescued: float = 0.3):
         # Class 0 is the CTC blank; PP-OCR appends the space as the last class.
         self.classes = ["", *charset, " "]
+        # A thin glyph (an opening quote, a dot) can lose its only time step
+        # to the blank by a hair; such a step keeps the glyph when it is within
+        # ``blank_margin`` of the blank and at least ``min_rescued`` itself.
+        self.blank_margin = blank_margin
+        self.min_rescued = min_rescued
+        self._index = {c: i for i, c in enumerate(self.classes) if c}
 
     @property
     def num_classes(self) -> int:
@@ -56,6 +68,7 @@ class CtcDecoder:
         if steps is not None:
             probs = probs[:steps]
         best = probs.argmax(axis=1)
+        best = self._rescue_from_blank(probs, best)
         best_p = probs[np.arange(len(best)), best]
         chars: list[DecodedChar] = []
         t, n = 0, len(best)
@@ -69,7 +82,62 @@ class CtcDecoder:
                 # character over several steps with falling edges.
                 chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
             t = end
-        return DecodedLine(tuple(normalize_punctuation(_tidy_spaces(chars))), n)
+        chars = self._typewriter_look_alikes(chars, probs)
+        return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
+
+    def _typewriter_look_alikes(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
+        """Typewriter look-alikes put right where the model gave the right glyph some weight.
+
+        In code set in a typewriter font (``\\documentc1ass``, ``|textwidth``)
+        the model leans to a digit inside a word and to ``|`` for a backslash.
+        A 1, 0 or 5 between two lower-case letters becomes the letter it
+        resembles; a ``|`` glued to the character after it becomes ``\\``.
+        """
+        out = list(chars)
+        for i, c in enumerate(chars):
+            prev = chars[i - 1].char if i > 0 else " "
+            nxt = chars[i + 1].char if i + 1 < len(chars) else " "
+            # Lower-case neighbours only: upper-case codes (WC2B, A1B) mix digits in on purpose.
+            if c.char in _LOOK_ALIKES and prev.islower() and nxt.islower():
+                wanted = _LOOK_ALIKES[c.char]
+            elif c.char == "|" and nxt not in " |":
+                wanted = "\\"
+            else:
+                continue
+            letters = [self._index[k] for k in wanted if k in self._index]
+            if not letters:
+                continue
+            seg = probs[c.start : c.end, letters].max(axis=0)
+            best = int(seg.argmax())
+            if seg[best] >= _MIN_LOOK_ALIKE_WEIGHT:
+                out[i] = DecodedChar(self.classes[letters[best]], float(seg[best]), c.start, c.end)
+        return out
+
+    def _rescue_from_blank(self, probs: np.ndarray, best: np.ndarray) -> np.ndarray:
+        """Blank steps whose runner-up glyph nearly won, when no neighbour already emits it.
+
+        Only a glyph absent from both neighbouring steps is rescued, so a
+        blank between two equal letters (the ``ll`` of ``all``) stays blank.
+        """
+        if self.blank_margin <= 0 or len(best) == 0:
+            return best
+        second = _second_best(probs)
+        steps = np.arange(len(best))
+        p2 = probs[steps, second]
+        close = (best == 0) & (p2 >= self.min_rescued) & (probs[:, 0] - p2 <= self.blank_margin)
+        if not close.any():
+            return best
+        prev = np.concatenate(([-1], best[:-1]))
+        nxt = np.concatenate((best[1:], [-1]))
+        rescue = close & (prev != second) & (nxt != second)
+        out = best.copy()
+        out[rescue] = second[rescue]
+        return out
+
+
+def _second_best(probs: np.ndarray) -> np.ndarray:
+    """Best non-blank class per step."""
+    return probs[:, 1:].argmax(axis=1) + 1
 
 
 def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:

@@ -3,9 +3,10 @@
 A recursive XY-cut over the line boxes. A region is first split at a
 vertical gutter that few boxes cross, when both sides look like text
 columns (wide, filled lines); the boxes crossing it (titles, headings)
-cut the columns into bands, each read left column first. Otherwise the
-region is cut at its widest horizontal gap, and finally a row is split
-into cells at its vertical gaps. Tables therefore read row by row (their
+cut the columns into bands, each read left column first. Blocks beside
+each other whose lines do not line up (a listing and its output) are read
+one after the other. Otherwise the region is cut at its widest horizontal
+gap, and finally a row is split into cells at its vertical gaps. Tables therefore read row by row (their
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
 longer than the other. Boxes must be upright (de-skewed) for this.
@@ -30,6 +31,13 @@ class LayoutSettings:
     min_fill: float = 0.55
     # Vertical gap (in line heights) that starts a new block within a column.
     block_gap: float = 1.2
+    # Side-by-side blocks (code and its output) need a clean gutter this many
+    # line heights wide; they are told from a table by their rows, which do
+    # not line up: on each side, below this share of lines has a level partner.
+    min_block_gutter: float = 1.0
+    max_aligned: float = 0.8
+    # Median line width (line heights) of a block that can stand on its own.
+    min_block_line: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -100,9 +108,43 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
     if len(left) < 2 or len(right) < 2:
         return None
-    if not (_looks_like_column(boxes[left], line_h, s) and _looks_like_column(boxes[right], line_h, s)):
+    if not (_column_side(left, boxes, line_h, s) and _column_side(right, boxes, line_h, s)):
         return None
     return left, right, spanning
+
+
+def _column_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
+    """One side of a gutter is a text column, or itself columns (a three-column page)."""
+    return _looks_like_column(boxes[idx], line_h, s) or _find_columns(idx, boxes, line_h, s) is not None
+
+
+def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings):
+    """Split ``idx`` into (left, right) blocks read one after the other, or None.
+
+    Needs a gutter no box crosses, and rows that do not line up across it:
+    a table's cells sit level with each other, the lines of two separate
+    blocks (a listing and its output, each with its own pitch) mostly not.
+    """
+    b = boxes[idx]
+    gaps = [g for g in _intervals_gaps(b[:, 0], b[:, 2]) if g[1] - g[0] >= s.min_block_gutter * line_h]
+    if not gaps:
+        return None
+    start, end = max(gaps, key=lambda g: g[1] - g[0])
+    is_left = b[:, 2] <= start
+    if is_left.sum() < 2 or (~is_left).sum() < 2:
+        return None
+    widths = b[:, 2] - b[:, 0]
+    if min(np.median(widths[is_left]), np.median(widths[~is_left])) < s.min_block_line * line_h:
+        # A column of page numbers or short labels belongs to the rows beside
+        # it, even where a slight skew puts the two out of level.
+        return None
+    centre = (b[:, 1] + b[:, 3]) / 2
+    level = np.abs(centre[is_left][:, None] - centre[~is_left][None, :]) < 0.25 * line_h
+    # In a table every cell of the side with fewer lines (the one-line cells
+    # beside wrapped ones) sits level with a line across the gutter.
+    if max(level.any(axis=1).mean(), level.any(axis=0).mean()) >= s.max_aligned:
+        return None
+    return idx[is_left], idx[~is_left]
 
 
 def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, out: list[list[int]]) -> None:
@@ -127,6 +169,11 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
             if c is not None:
                 out.append([int(c)])
             lo = hi
+        return
+    blocks = _side_by_side(idx, boxes, line_h, s)
+    if blocks is not None:
+        for block in blocks:
+            _xy_cut(block, boxes, line_h, s, out)
         return
     b = boxes[idx]
     ygaps = _intervals_gaps(b[:, 1], b[:, 3])

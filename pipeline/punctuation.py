@@ -25,7 +25,7 @@ def is_cjk(ch: str) -> bool:
 _FULLWIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
 
 
-def _is_ideograph(ch: str) -> bool:
+def is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
@@ -47,7 +47,7 @@ def _cjk_punctuation(text: list[str]) -> list[str]:
         if ch in "()":
             if (prev and is_cjk(prev)) or (nxt and is_cjk(nxt)):
                 out[i] = _FULLWIDTH[ch]
-        elif prev and nxt and _is_ideograph(prev) and _is_ideograph(nxt):
+        elif prev and nxt and is_ideograph(prev) and is_ideograph(nxt):
             out[i] = _FULLWIDTH[ch]
     # Match bracket widths: an ASCII ")" closing a full-width "（" (and vice versa).
     stack: list[int] = []
@@ -62,25 +62,70 @@ def _cjk_punctuation(text: list[str]) -> list[str]:
 
 
 def _typographic_quotes(text: list[str], force: bool = False) -> list[str]:
-    """Straight double quotes become curly ones when the line (or, with
-    ``force``, the page) already has curly ones.
+    """Quotes made typographic when the line (or, with ``force``, the page)
+    already shows curly ones; each quote turned the way it faces.
 
-    Opening or closing is decided by the neighbours: a quote before a
-    letter or digit and not right after one opens; any other closes.
+    The recognizer cannot tell a straight quote from a curly one in many
+    fonts (the probabilities of the two stay near 1 : 0 on real pages), nor
+    an opening curly quote from a closing one, but a page that prints one
+    curly quote prints them all.
     """
-    if not force and not any(ch in "“”" for ch in text):
+    if not force and not any(ch in _CURLY for ch in text):
         return text
+    out = _double_quotes(text, force)
+    return _single_quotes(out)
+
+
+_CURLY = "“”‘’"
+
+
+def _double_quotes(text: list[str], force: bool = False) -> list[str]:
+    """Opening or closing from the neighbours: after a space (or at the start
+    of the line) a quote opens, before one it closes; between two non-spaces
+    it pairs with the quote before it. Chinese needs the pairing: both
+    quotes of 所谓“章节”可 sit between two ideographs. With ``force`` (the
+    evidence is elsewhere on the page) a straight string glued to code
+    punctuation, ``usepackage("amsmath")``, stays straight.
+    """
     out = list(text)
+    is_open = in_code = False
     for i, ch in enumerate(text):
         # Curly ones too: the recognizer also confuses “ and ” with each other.
         if ch not in '"“”':
             continue
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
-        # Opens before a word when not glued to the end of one: this also
-        # holds after a dropped space (`,"Services`).
-        opens = nxt.isalnum() and not prev.isalnum()
+        if ch == '"' and force and (in_code or (prev in "({[=," and not is_open)):
+            in_code = not in_code
+            continue
+        if prev.isspace() and not nxt.isspace():
+            opens = True
+        elif nxt.isspace() or nxt in ".,;:!?)，。；：！？）":
+            opens = False
+        else:
+            # Glued on both sides: `,"Services` after a dropped space opens.
+            opens = not is_open
         out[i] = "“" if opens else "”"
+        is_open = opens
+    return out
+
+
+def _single_quotes(text: list[str]) -> list[str]:
+    """An apostrophe inside or at the end of a word is ’ (don’t, authors’),
+    a quote before a word that follows a space or bracket is ‘. A straight
+    quote after a digit (a foot or minute mark) stays."""
+    out = list(text)
+    for i, ch in enumerate(text):
+        if ch not in "'‘’":
+            continue
+        prev = text[i - 1] if i > 0 else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "'" and prev.isdigit():
+            continue
+        if prev.isalpha() or (prev in ".,!?" and not nxt.isalnum()):
+            out[i] = "’"
+        elif nxt.isalnum() and (prev.isspace() or prev in "([{“\"—–-"):
+            out[i] = "‘"
     return out
 
 
@@ -93,10 +138,20 @@ def _dashes(text: list[str]) -> list[str]:
     return out
 
 
+def _apostrophes(text: list[str]) -> list[str]:
+    """A straight quote between two letters is the apostrophe ’ (don’t): the
+    recognizer rarely tells them apart, and printed prose uses ’ there."""
+    out = list(text)
+    for i in range(1, len(text) - 1):
+        if text[i] == "'" and text[i - 1].isalpha() and text[i + 1].isalpha() and text[i + 1].isascii():
+            out[i] = "’"
+    return out
+
+
 def normalize_punctuation(chars: list[T]) -> list[T]:
     """Apply the context rules to decoded characters (dataclasses with a ``char`` field)."""
     text = [c.char for c in chars]  # type: ignore[attr-defined]
-    fixed = _dashes(_typographic_quotes(_cjk_punctuation(text)))
+    fixed = _apostrophes(_dashes(_typographic_quotes(_cjk_punctuation(text))))
     return [c if f == c.char else replace(c, char=f) for f, c in zip(fixed, chars)]  # type: ignore[attr-defined]
 
 

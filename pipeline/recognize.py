@@ -13,7 +13,8 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import CtcDecoder, DecodedLine
-from pipeline.engine import OnnxSession
+from pipeline.onnx_session import OnnxSession
+from pipeline.spacing import SpacingSettings, add_missing_spaces, bracket_widths
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class RecognizerSettings:
     # to about 0 % CER in our checks).
     pad_x: float = 0.3
     pad_y: float = 0.0
+    spacing: SpacingSettings = SpacingSettings()
 
 
 class TextRecognizer:
@@ -91,5 +93,8 @@ class TextRecognizer:
             steps_total = probs.shape[1]
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
-                results[j] = self.decoder.decode(probs[k], steps)
+                line = self.decoder.decode(probs[k], steps)
+                crop = resized[j]
+                line = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
+                results[j] = bracket_widths(line, crop, s.spacing)
         return results  # type: ignore[return-value]

@@ -231,6 +231,55 @@ def render_table_image(
     return np.asarray(img, dtype=np.uint8).copy()
 
 
+def render_side_by_side_image(
+    left: list[str],
+    right: list[str],
+    *,
+    fonts: tuple[str, str] = ("mono", "sans"),
+    size_px: int = 26,
+    line_gaps: tuple[float, float] = (1.3, 1.9),
+    width: int = 1654,
+    margin: int = 120,
+    gutter: int = 100,
+) -> np.ndarray:
+    """Two blocks side by side (code and its output), each with its own font and
+    line pitch, their tops level; reading order is the left block, then the right."""
+    half = (width - 2 * margin - gutter) // 2
+    blocks = [
+        render_text_image(lines, font=font, size_px=size_px, width=half, margin=0, line_gap=gap)
+        for lines, font, gap in zip((left, right), fonts, line_gaps)
+    ]
+    page = np.full((2 * margin + max(b.shape[0] for b in blocks), width), 255, np.uint8)
+    for i, b in enumerate(blocks):
+        x = margin + i * (half + gutter)
+        page[margin : margin + b.shape[0], x : x + half] = b
+    return page
+
+
+def render_vertical_image(
+    columns: list[str],
+    *,
+    font: str = "cjk",
+    size_px: int = 40,
+    column_gap: float = 1.8,
+    margin: int = 120,
+) -> np.ndarray:
+    """Vertical CJK text: each ``columns`` entry is one column read top to bottom,
+    the first column at the right; reading order is right to left."""
+    pil_font = _pil_font(font, size_px)
+    pitch = int(round(size_px * 1.15))
+    step = int(round(size_px * column_gap))
+    height = 2 * margin + pitch * max(len(c) for c in columns)
+    width = 2 * margin + step * (len(columns) - 1) + size_px
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    for i, column in enumerate(columns):
+        x = width - margin - size_px - i * step
+        for j, ch in enumerate(column):
+            draw.text((x + size_px / 2, margin + j * pitch + size_px / 2), ch, font=pil_font, fill=0, anchor="mm")
+    return np.asarray(img, dtype=np.uint8).copy()
+
+
 def degrade(
     img: np.ndarray,
     *,
@@ -261,6 +310,21 @@ def degrade(
         out = np.clip(out.astype(np.float32) + rng.normal(0, noise, out.shape), 0, 255).astype(np.uint8)
     if jpeg_quality is not None:
         out = cv2.imdecode(np.frombuffer(encode_jpeg(out, jpeg_quality), np.uint8), cv2.IMREAD_GRAYSCALE)
+    return out
+
+
+def turn_page(img: np.ndarray, quarter_turns: int = 0, skew: float = 0.0) -> np.ndarray:
+    """The page turned ``quarter_turns`` × 90° counter-clockwise, then rotated a further
+    ``skew`` degrees on a canvas grown to keep every corner (white fill)."""
+    out = np.ascontiguousarray(np.rot90(img, quarter_turns))
+    if skew:
+        h, w = out.shape
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0)
+        cos, sin = abs(m[0, 0]), abs(m[0, 1])
+        nw, nh = int(np.ceil(h * sin + w * cos)), int(np.ceil(h * cos + w * sin))
+        m[0, 2] += nw / 2 - w / 2
+        m[1, 2] += nh / 2 - h / 2
+        out = cv2.warpAffine(out, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
     return out
 
 

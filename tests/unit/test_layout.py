@@ -84,3 +84,35 @@ def test_longer_left_column_with_a_paragraph_gap_below_the_right_one():
     boxes = right + title + left
     got = [boxes[i] for i in order(boxes)]
     assert got == title + left + right
+
+
+def test_side_by_side_blocks_with_their_own_pitch_read_one_after_the_other():
+    # A listing (tight lines) beside its output (looser lines): rows do not line up.
+    code = lines(100, 700, 100, 7, h=26, step=34)
+    output = lines(900, 1400, 100, 5, h=26, step=49)
+    # Ragged, as listings and outputs are (not prose columns).
+    for box, width in zip(code + output, [300, 450, 250, 280, 500, 270, 310, 500, 120, 140, 130, 160]):
+        box[2] = box[0] + width
+    boxes = output + code
+    got = [boxes[i] for i in order(boxes)]
+    assert got == code + output
+    blocks = [o.block for o in reading_order(boxes)]
+    assert blocks[len(code)] != blocks[len(code) - 1]
+
+
+def test_table_with_a_clean_gutter_still_reads_row_by_row():
+    # Two columns of cells, every row level across the gutter: a table, not two blocks.
+    left = lines(100, 400, 100, 6)
+    right = lines(900, 1100, 100, 6)
+    boxes = right + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == [b for pair in zip(left, right) for b in pair]
+
+
+def test_three_columns_read_column_by_column():
+    columns = [lines(x, x + 420, 150, 8) for x in (100, 580, 1060)]
+    for col in columns:
+        col[-1][2] -= 200  # a paragraph's short last line
+    boxes = columns[2] + columns[0] + columns[1]
+    got = [boxes[i] for i in order(boxes)]
+    assert got == columns[0] + columns[1] + columns[2]

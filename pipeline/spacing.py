@@ -1,0 +1,214 @@
+"""Word spaces the recognizer missed, found in the line image's ink gaps.
+
+CTC emits a space only when it sees a typical word gap; in justified lines
+(stretched spaces), after a section number, or after ``!`` / ``:`` it often
+emits none, and ``solution.It`` comes out as one word. The time steps alone
+cannot tell a word gap from a wide letter (``m``), so the gap is measured in
+the crop the model read: the widest ink-free run of columns between the two
+characters, relative to the height of the line's ink. A gap counts as a
+space when it is wide and the model gave the space class some probability
+there, or when it is very wide; and always wider than the line's usual gap
+between letters, so spaced-out monospace code stays as printed. No space
+goes between two CJK characters (Chinese has no word spaces); between a
+Chinese character and a Latin letter or digit one goes where the page set
+the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
+runs them together, as plain word processors do, leaves no such gap).
+
+The same gaps tell a full-width bracket （ from an ASCII one ( beside
+Chinese text: the recognizer reads both as ``(``, but the full-width glyph
+sits in an em-wide cell, half of it blank on its outer side.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import cv2
+import numpy as np
+
+from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.punctuation import is_ideograph, is_cjk
+
+# No space is added before closing punctuation or after an opening one, nor
+# between a dot and another mark: in monospace code a dot or bracket sits in
+# a wide cell, and its gap looks like a word gap.
+_NO_SPACE_BEFORE = set(".,;:!?)]}’”—…")
+_NO_SPACE_AFTER = set("([{‘“")
+
+
+@dataclass(frozen=True)
+class SpacingSettings:
+    # Gap (ink-free columns / ink height) that is a space when the model's
+    # space class reached ``min_space_prob`` in it; ``sure_gap`` alone suffices.
+    # Chosen on real scanned pages: letter gaps almost never reach ``gap``,
+    # the spaces the model does emit almost always do.
+    gap: float = 0.35
+    min_space_prob: float = 0.01
+    sure_gap: float = 0.6
+    # ... and at least this many times the line's median gap between letters.
+    over_median: float = 2.5
+    # Gap between a Chinese character and a Latin letter that is a space; a
+    # digit needs more, for a tabular 1 sits in a cell with wide margins.
+    cjk_latin_gap: float = 0.32
+    cjk_digit_gap: float = 0.38
+    # A bracket beside CJK text whose outer gap reaches this is full-width;
+    # xeCJK's spacing between Chinese and an ASCII bracket stays below it.
+    fullwidth_gap: float = 0.6
+
+
+def add_missing_spaces(
+    line: DecodedLine, crop: np.ndarray, probs: np.ndarray, space_class: int,
+    settings: SpacingSettings = SpacingSettings(),
+) -> DecodedLine:
+    """``line`` with a space between characters whose ink gap in ``crop`` is a word gap.
+
+    ``crop`` is the grey image the model read, ``probs`` its (steps, classes) output.
+    """
+    chars = line.chars
+    if len(chars) < 2 or line.steps < 1:
+        return line
+    columns, height = _ink_columns(crop)
+    if height == 0:
+        return line
+    scale = crop.shape[1] / line.steps
+    left = [i for i in range(len(chars) - 1) if chars[i].char != " " and chars[i + 1].char != " "]
+    if not left:
+        return line
+    centres = np.array([(c.start + c.end) / 2 * scale for c in chars]).astype(int)
+    widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
+    gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
+    median = float(np.median([g for _, g in gaps]))
+    s = settings
+    insert_after = set()
+    for i, g in gaps:
+        a, b = chars[i], chars[i + 1]
+        if _ideograph_beside_latin(a.char, b.char):
+            if g >= (s.cjk_digit_gap if a.char.isdigit() or b.char.isdigit() else s.cjk_latin_gap):
+                insert_after.add(i)
+            continue
+        if is_cjk(a.char) or is_cjk(b.char) or g < s.over_median * median:
+            continue
+        if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (a.char in ".—" and not b.char.isalnum()):
+            continue
+        if a.char in "’'" and i > 0 and chars[i - 1].char.isalpha() and _contraction_follows(chars, i + 1):
+            continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
+        space_p = float(probs[a.end : b.start, space_class].max()) if b.start > a.end else 0.0
+        if g >= s.sure_gap or (g >= s.gap and space_p >= s.min_space_prob):
+            insert_after.add(i)
+    if not insert_after:
+        return line
+    out: list[DecodedChar] = []
+    for i, c in enumerate(chars):
+        out.append(c)
+        if i in insert_after:
+            nxt = chars[i + 1]
+            conf = min(c.confidence, nxt.confidence)
+            out.append(DecodedChar(" ", conf, c.end, max(c.end, nxt.start)))
+    return DecodedLine(tuple(out), line.steps)
+
+
+def _ideograph_beside_latin(a: str, b: str) -> bool:
+    def latin(c: str) -> bool:
+        return c.isascii() and c.isalnum()
+
+    return (is_ideograph(a) and latin(b)) or (latin(a) and is_ideograph(b))
+
+
+_WIDTHS = {"(": ("(", "（"), "（": ("(", "（"), ")": (")", "）"), "）": (")", "）")}
+
+
+def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSettings = SpacingSettings()) -> DecodedLine:
+    """Brackets next to CJK characters made full-width or ASCII as their outer gap in ``crop`` shows.
+
+    A bracket with nothing outside it on the line takes its partner's width.
+    """
+    chars = list(line.chars)
+    brackets = [i for i, c in enumerate(chars) if c.char in _WIDTHS]
+    if not brackets or not any(is_cjk(c.char) for c in chars) or line.steps < 1:
+        return line
+    columns, height = _ink_columns(crop)
+    if height == 0:
+        return line
+    scale = crop.shape[1] / line.steps
+    decided: dict[int, bool] = {}
+    for i in brackets:
+        opening = chars[i].char in "(（"
+        j = i - 1 if opening else i + 1
+        if not 0 <= j < len(chars) or chars[j].char == " ":
+            continue
+        inner = i + 1 if opening else i - 1
+        if not (is_cjk(chars[j].char) or (0 <= inner < len(chars) and is_cjk(chars[inner].char))):
+            continue
+        a, b = (chars[j], chars[i]) if opening else (chars[i], chars[j])
+        x0, x1 = (int((c.start + c.end) / 2 * scale) for c in (a, b))
+        decided[i] = _blank_runs(columns, np.array([x0]), np.array([x1]))[0] / height >= settings.fullwidth_gap
+    _match_partners(chars, brackets, decided)
+    changed = False
+    for i, full in decided.items():
+        want = _WIDTHS[chars[i].char][int(full)]
+        if want != chars[i].char:
+            chars[i] = replace(chars[i], char=want)
+            changed = True
+    return DecodedLine(tuple(chars), line.steps) if changed else line
+
+
+def _match_partners(chars: list[DecodedChar], brackets: list[int], decided: dict[int, bool]) -> None:
+    """An undecided bracket takes the width of the bracket it pairs with."""
+    stack: list[int] = []
+    for i in brackets:
+        if chars[i].char in "(（":
+            stack.append(i)
+        elif stack:
+            j = stack.pop()
+            if i in decided and j not in decided:
+                decided[j] = decided[i]
+            elif j in decided and i not in decided:
+                decided[i] = decided[j]
+
+
+_CONTRACTIONS = {"t", "s", "d", "m", "ll", "re", "ve"}
+
+
+def _contraction_follows(chars: tuple[DecodedChar, ...], start: int) -> bool:
+    end = start
+    while end < len(chars) and chars[end].char.isalpha():
+        end += 1
+    return "".join(c.char for c in chars[start:end]) in _CONTRACTIONS
+
+
+def _ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
+    """Which columns hold ink (Otsu on the crop), and the height of the ink band."""
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    rows = np.nonzero(ink.sum(axis=1) > 0.02 * ink.shape[1])[0]
+    if len(rows) == 0:
+        return np.zeros(ink.shape[1], dtype=bool), 0
+    band = ink[rows[0] : rows[-1] + 1]
+    # Two pixels, not one: a speck of scan noise should not close a gap.
+    return band.sum(axis=0) >= 2, int(rows[-1] - rows[0] + 1)
+
+
+def _blank_runs(columns: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
+    """Widest run of ink-free columns in each span [x0, x1).
+
+    Vectorised (a page has thousands of spans): the blank run ending at each
+    column is counted once; within a span, the widest is either the blank
+    stretch before its first ink column or a run ending after it (a
+    ``reduceat`` from that column to the span's end).
+    """
+    n = len(columns)
+    x0 = np.clip(x0, 0, n)
+    x1 = np.clip(np.maximum(x1, x0), 0, n)
+    positions = np.arange(n)
+    last_ink = np.maximum.accumulate(np.where(columns, positions, -1))
+    run_end = positions - last_ink  # blank columns up to and including this one (0 on ink)
+    ink = np.flatnonzero(columns)
+    first = np.minimum(np.append(ink, n)[np.searchsorted(ink, x0)], x1)
+    out = (first - x0).astype(np.int64)
+    inside = first < x1
+    if inside.any():
+        starts, ends = first[inside], x1[inside]
+        bounds = np.stack([starts, ends], axis=1).ravel()
+        padded = np.append(run_end, 0)
+        widest = np.maximum.reduceat(padded, bounds)[::2]
+        out[inside] = np.maximum(out[inside], widest)
+    return out

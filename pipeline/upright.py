@@ -1,0 +1,126 @@
+"""Stages that find the page's lines and read them the right way up.
+
+``detect_upright`` tells vertical text from a sideways page, turns the
+latter a quarter and re-detects strongly skewed pages on a de-skewed image;
+``recognize_upright`` reads the longest lines first and turns an upside-down
+page, detecting its lines again, before reading the rest. Reading order is
+decided later, on the upright page.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline import preprocess, vertical
+from pipeline.ctc import DecodedLine
+from pipeline.detect import TextDetector
+from pipeline.geometry import crop_quad, expand_quad, quad_size
+from pipeline.page_work import PageWork, StageClock
+from pipeline.recognize import TextRecognizer
+
+# Upside-down check: only pages whose lines read this badly are tried flipped.
+FLIP_CHECK_BELOW = 0.85
+FLIP_SAMPLE = 6
+FLIP_MARGIN = 0.1
+# Vertical or sideways: columns read both ways, and the confidence lead needed.
+VERTICAL_SAMPLE = 4
+VERTICAL_MARGIN = 0.01
+
+
+def detect_upright(work: PageWork, detector: TextDetector, recognizer: TextRecognizer, fix_orientation: bool,
+                   pad: tuple[float, float], clock: StageClock) -> None:
+    """Detect lines; keep vertical text as it stands, turn sideways pages, re-detect strongly skewed ones."""
+    work.quads = [d.quad for d in detector(work.gray)]
+    clock.lap("detect")
+    sideways = preprocess.is_sideways(work.quads)
+    if sideways:
+        work.vertical = reads_vertically(work.gray, work.quads, recognizer)
+        clock.lap("recognize")
+    if sideways and fix_orientation and not work.vertical:
+        # Turn a quarter; if that was the wrong quarter the page is now
+        # upside down, which the recognition check catches.
+        work.turn(90)
+        work.rotation = 90
+        clock.lap("preprocess")
+        work.quads = [d.quad for d in detector(work.gray)]
+        clock.lap("detect")
+    _level(work, detector, pad, clock)
+
+
+def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clock: StageClock) -> None:
+    """Re-detect on a de-skewed image when the lines slope too much; pad the boxes for cropping."""
+    work.skew = 0.0 if work.vertical else preprocess.skew_angle(work.quads)
+    redetect = False
+    if abs(work.skew) > 45:
+        # Lines standing nearly upright (a page turned a quarter and skewed):
+        # count the quarter as a rotation, so only the rest is skew.
+        quarter = 90 * round(-work.skew / 90)
+        work.turn(quarter)
+        work.rotation = (work.rotation + quarter) % 360
+        work.skew += quarter
+        redetect = True
+    if abs(work.skew) >= preprocess.REDETECT_SKEW:
+        work.turn(-work.skew)
+        work.deskewed = redetect = True
+    if redetect:
+        clock.lap("preprocess")
+        work.quads = [d.quad for d in detector(work.gray)]
+        clock.lap("detect")
+    work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
+                              pad[0], pad[1], work.gray.shape) for q in work.quads]
+
+
+def reads_vertically(gray: np.ndarray, quads: list[np.ndarray], recognizer: TextRecognizer) -> bool:
+    """True when the tallest columns read better stacked upright than turned a quarter."""
+    columns = sorted((q for q in quads if vertical.is_column(q)), key=lambda q: -quad_size(q)[1])[:VERTICAL_SAMPLE]
+    if not columns:
+        return False
+    crops = [vertical.column_crop(gray, q) for q in columns]
+    stacked = recognizer([vertical.column_as_line(c) for c in crops])
+    turned = max((recognizer([np.ascontiguousarray(np.rot90(c, k)) for c in crops]) for k in (1, -1)), key=_mean_conf)
+    # The recognizer reads sideways CJK nearly as well as upright, so the lead asked for is small.
+    return _mean_conf(stacked) >= _mean_conf(turned) + VERTICAL_MARGIN
+
+
+def recognize_upright(work: PageWork, detector: TextDetector, recognizer: TextRecognizer, fix_orientation: bool,
+                      pad: tuple[float, float], clock: StageClock) -> list[DecodedLine]:
+    """Read every line; the longest first, to catch an upside-down page.
+
+    If the longest lines read badly and clearly better flipped, the page
+    is turned 180° and its lines detected again before all are read.
+    """
+    quads = work.quads
+    sample = sorted(range(len(quads)), key=lambda i: -quad_size(quads[i])[0])[:FLIP_SAMPLE]
+    first = recognizer([_crop(work, quads[i]) for i in sample])
+    if fix_orientation and not work.vertical and first and _mean_conf(first) < FLIP_CHECK_BELOW:
+        flipped = recognizer([np.ascontiguousarray(crop_quad(work.gray, quads[i])[::-1, ::-1]) for i in sample])
+        if _mean_conf(flipped) >= _mean_conf(first) + FLIP_MARGIN:
+            # Boxes found upside down, merely mapped, split and join lines
+            # differently (columns read interleaved): detect them again upright.
+            work.turn(180)
+            work.rotation = (work.rotation + 180) % 360
+            clock.lap("recognize")
+            work.quads = [d.quad for d in detector(work.gray)]
+            clock.lap("detect")
+            _level(work, detector, pad, clock)
+            quads = work.quads
+            sample, first = [], []
+    decoded: list[DecodedLine | None] = [None] * len(quads)
+    for i, d in zip(sample, first):
+        decoded[i] = d
+    rest = [i for i in range(len(quads)) if decoded[i] is None]
+    for i, d in zip(rest, recognizer([_crop(work, quads[i]) for i in rest])):
+        decoded[i] = d
+    return decoded  # type: ignore[return-value]
+
+
+def _crop(work: PageWork, quad: np.ndarray) -> np.ndarray:
+    if work.vertical and vertical.is_column(quad):
+        return vertical.column_as_line(vertical.column_crop(work.gray, quad))
+    return crop_quad(work.gray, quad)
+
+
+def _mean_conf(decoded: list[DecodedLine]) -> float:
+    n = sum(len(d.chars) for d in decoded)
+    if not n:
+        return 0.0
+    return sum(c.confidence for d in decoded for c in d.chars) / n

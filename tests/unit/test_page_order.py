@@ -1,0 +1,112 @@
+"""Reading order on whole pages through the engine: pages rendered from known
+text in layouts that real documents have (two columns turned upside down,
+tables, a listing beside its output, pages turned and skewed, vertical
+Chinese). One engine for the module, as in a worker process."""
+import numpy as np
+import pytest
+
+from pipeline import Engine, EngineConfig, Options, PageResult
+from tests.factories import (
+    EN_TEXT,
+    ZH_TEXT,
+    cer,
+    degrade,
+    encode_png,
+    render_columns_image,
+    render_side_by_side_image,
+    render_table_image,
+    render_text_image,
+    render_vertical_image,
+    turn_page,
+)
+
+SCAN = dict(blur=0.7, noise=6, jpeg_quality=75)
+LEFT, RIGHT = EN_TEXT[:8], EN_TEXT[8:16]
+CODE = ["for page in pages:", "    text = engine.read(page)", "    if not text:", "        continue",
+        "    print(page.no, len(text))", "total = sum(sizes)", "print('done', total)"]
+OUTPUT = ["Reading 12 pages from the archive", "1 2431", "2 2210", "3 1987", "done 6628"]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=2))
+
+
+@pytest.fixture(scope="module")
+def two_columns():
+    return render_columns_image([LEFT, RIGHT], size_px=26)
+
+
+def read(engine, img) -> PageResult:
+    (result,) = engine.process(encode_png(img), Options())
+    return result
+
+
+def position(text: str, piece: str) -> int:
+    """Where ``piece`` starts in ``text``, spaces ignored (-1 when it is not there)."""
+    return "".join(text.split()).find("".join(piece.split()))
+
+
+@pytest.mark.parametrize("skew", [0.0, 1.2])
+def test_two_columns_turned_upside_down_read_column_by_column(engine, two_columns, skew):
+    r = read(engine, degrade(turn_page(two_columns, 2, skew), **SCAN))
+    assert r.preprocessing["rotation"] == 180
+    assert cer("\n".join(LEFT + RIGHT), r.text) <= 0.01
+    # The whole left column comes before the first line of the right one.
+    assert 0 <= position(r.text, LEFT[-1][-20:]) < position(r.text, RIGHT[0][:20])
+
+
+def test_three_columns_read_column_by_column(engine):
+    columns = [EN_TEXT[:6], EN_TEXT[6:12], EN_TEXT[12:18]]
+    r = read(engine, degrade(render_columns_image(columns, size_px=22, gutter=50), **SCAN))
+    assert cer("\n".join(EN_TEXT[:18]), r.text) <= 0.01
+
+
+def test_table_reads_row_by_row_cell_by_cell(engine):
+    rows = [["Item", "Description", "Qty", "Amount"],
+            ["1", "Label printer LP-450", "3", "$3,747.00"],
+            ["2", "Thermal ribbons, box of 12", "8", "$692.00"],
+            ["3", "Installation and training", "6", "$570.00"],
+            ["4", "Shipping (DHL Express)", "1", "$48.50"]]
+    r = read(engine, degrade(render_table_image(rows, grid=False), **SCAN))
+    assert cer("\n".join(" ".join(row) for row in rows), r.text) <= 0.02
+    text_rows = r.text.splitlines()
+    for row in rows:
+        # Each table row is one text row, its cells in order.
+        assert any(position(line, "".join(row)) == 0 for line in text_rows), row
+
+
+def test_side_by_side_blocks_read_one_after_the_other(engine):
+    r = read(engine, degrade(render_side_by_side_image(CODE, OUTPUT), **SCAN))
+    assert cer("\n".join(CODE + OUTPUT), r.text) <= 0.02
+    assert 0 <= position(r.text, CODE[-1]) < position(r.text, OUTPUT[0])
+    assert len({line.block for line in r.lines}) >= 2
+
+
+@pytest.mark.parametrize("quarter_turns", [1, 2, 3])
+@pytest.mark.parametrize("skew", [5.0, -5.0])
+def test_turned_and_skewed_page_reads_as_upright(engine, two_columns, quarter_turns, skew):
+    page = degrade(two_columns, **SCAN)
+    ref = "\n".join(LEFT + RIGHT)
+    upright = cer(ref, read(engine, page).text)
+    turned = read(engine, turn_page(page, quarter_turns, skew))
+    assert cer(ref, turned.text) <= upright + 0.005
+    assert turned.preprocessing["rotation"] == (360 - 90 * quarter_turns) % 360
+
+
+def test_vertical_chinese_reads_columns_right_to_left(engine):
+    columns = [t[:17] for t in ZH_TEXT[:6]]
+    r = read(engine, degrade(render_vertical_image(columns), blur=0.5, noise=4))
+    assert cer("\n".join(columns), r.text) <= 0.03
+    # One text line per printed column, not one character per line.
+    assert len(r.text.splitlines()) == len(columns)
+    assert r.preprocessing["rotation"] == 0
+    assert all(line.box[3] - line.box[1] > 5 * (line.box[2] - line.box[0]) for line in r.lines)
+
+
+def test_sideways_chinese_page_is_still_turned(engine):
+    """Tall boxes are also what a horizontal Chinese page turned a quarter shows."""
+    page = render_text_image(ZH_TEXT[:10], font="cjk", height=1200)
+    r = read(engine, np.ascontiguousarray(np.rot90(page, 1)))
+    assert r.preprocessing["rotation"] == 270
+    assert cer("\n".join(ZH_TEXT[:10]), r.text) <= 0.02

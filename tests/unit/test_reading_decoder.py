@@ -1,0 +1,64 @@
+"""The decoder keeps a thin glyph whose one time step the blank won by a hair."""
+import numpy as np
+
+from pipeline.ctc import CtcDecoder
+
+CHARSET = ["a", "b", "l", "‘", "’", "1", "s", "o", "p", "A", "B", "i"]
+BLANK = 0
+
+
+def _probs(rows):
+    """Each row: {class index or character: probability}; the rest is spread evenly."""
+    dec = CtcDecoder(CHARSET)
+    out = np.zeros((len(rows), dec.num_classes), dtype=np.float32)
+    for t, row in enumerate(rows):
+        for k, p in row.items():
+            out[t, k if isinstance(k, int) else dec.classes.index(k)] = p
+    return out
+
+
+def test_glyph_within_margin_of_the_blank_is_kept():
+    p = _probs([{"a": 1.0}, {" ": 1.0}, {BLANK: 0.43, "‘": 0.42, " ": 0.15}, {BLANK: 1.0}, {"b": 1.0}])
+    assert CtcDecoder(CHARSET).decode(p).text == "a ‘b"
+    assert CtcDecoder(CHARSET, blank_margin=0.0).decode(p).text == "a b"
+
+
+def test_clear_blank_or_weak_glyph_stays_blank():
+    assert CtcDecoder(CHARSET).decode(_probs([{"a": 1.0}, {BLANK: 0.7, "‘": 0.3}, {"b": 1.0}])).text == "ab"
+    assert CtcDecoder(CHARSET).decode(_probs([{"a": 1.0}, {BLANK: 0.5, "‘": 0.25, "’": 0.25}, {"b": 1.0}])).text == "ab"
+
+
+def test_blank_between_two_equal_letters_is_not_filled():
+    # `all`: the blank step separating the two l's must stay, or they merge into one.
+    p = _probs([{"a": 1.0}, {"l": 1.0}, {BLANK: 0.5, "l": 0.45}, {"l": 1.0}])
+    assert CtcDecoder(CHARSET).decode(p).text == "all"
+
+
+def test_digit_between_lower_case_letters_reads_as_the_letter_it_resembles():
+    # `s1oppy` from a typewriter font: the 1 wins, the l has a few per cent.
+    rows = [{"s": 1.0}, {"1": 0.94, "l": 0.05, "i": 0.01}, {"o": 1.0}, {BLANK: 1.0}, {"p": 1.0}]
+    assert CtcDecoder(CHARSET).decode(_probs(rows)).text == "slop"
+
+
+def test_digit_stays_a_digit_without_letter_weight_or_between_capitals():
+    assert CtcDecoder(CHARSET).decode(_probs([{"s": 1.0}, {"1": 0.995, "l": 0.005}, {"o": 1.0}])).text == "s1o"
+    assert CtcDecoder(CHARSET).decode(_probs([{"A": 1.0}, {"1": 0.9, "l": 0.1}, {"B": 1.0}])).text == "A1B"
+    assert CtcDecoder(CHARSET).decode(_probs([{"1": 0.9, "l": 0.1}, {"o": 1.0}])).text == "1o"
+
+
+def test_pipe_glued_to_a_word_is_a_backslash_when_the_model_weighs_one():
+    charset = [*CHARSET, "|", "\\", "t", "e", "x"]
+    dec = CtcDecoder(charset)
+
+    def probs(rows):
+        out = np.zeros((len(rows), dec.num_classes), dtype=np.float32)
+        for t, row in enumerate(rows):
+            for k, p in row.items():
+                out[t, k if isinstance(k, int) else dec.classes.index(k)] = p
+        return out
+
+    # `|textwidth` for `\textwidth`: the backslash has a sixth of the weight.
+    assert dec.decode(probs([{"|": 0.8, "\\": 0.17}, {"t": 1.0}, {"e": 1.0}, {"x": 1.0}])).text == "\\tex"
+    # A table rule or a shell pipe, spaced or without backslash weight, stays.
+    assert dec.decode(probs([{"a": 1.0}, {" ": 1.0}, {"|": 0.9, "\\": 0.1}, {" ": 1.0}, {"b": 1.0}])).text == "a | b"
+    assert dec.decode(probs([{"a": 1.0}, {"|": 0.999}, {"b": 1.0}])).text == "a|b"
