@@ -31,7 +31,7 @@ from tests.factories import EN_TEXT, cer, encode_png, make_pdf, normalize_whites
 ENGINES = ("docpipe", "tesseract")
 
 
-def _engine_revision() -> dict:
+def engine_revision() -> dict:
     """Which engine was measured: the commit, and whether pipeline/ or models/ had
     uncommitted edits (the benchmark runs the working tree)."""
     def git(*args: str) -> str:
@@ -135,7 +135,7 @@ def run_benchmark(args) -> dict:
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": args.seed, "pages": len(specs), "engines": list(engines), "threads": args.threads,
         "docpipe_input": args.docpipe_input,
-        "python": platform.python_version(), "machine": platform.machine(), **_engine_revision(),
+        "python": platform.python_version(), "machine": platform.machine(), **engine_revision(),
     }
     if "tesseract" in engines:
         meta["tesseract"] = tesseract.version()

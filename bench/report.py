@@ -41,9 +41,9 @@ def group_summary(records: list[dict], group_key) -> list[dict]:
         entry: dict = {"group": "/".join(key), "pages": len(rows), "ref_chars": sum(r["ref_chars_free"] for r in rows)}
         for engine in ENGINES:
             entry[engine] = {
-                "cer_free": _micro_cer(rows, engine, "free"),
-                "cer_collapsed": _micro_cer(rows, engine, "collapsed"),
-                "cer_nfkc": _micro_cer(rows, engine, "nfkc"),
+                # every rate the pages carry: nfkc on the generated corpus, bag on the real one
+                **{f"cer_{key}": _micro_cer(rows, engine, key) for key in ("free", "collapsed", "nfkc", "bag")
+                   if all(f"ref_chars_{key}" in r for r in rows)},
                 "median_wall_s": _median([r[engine]["wall_s"] for r in rows if engine in r]),
                 "median_cpu_s": _median([r[engine]["cpu_s"] for r in rows if engine in r]),
                 "failed_pages": sum(1 for r in rows if r.get(engine, {}).get("error")),
@@ -145,8 +145,8 @@ def accuracy_table(summary: list[dict]) -> str:
         d, t = e["docpipe"], e["tesseract"]
         rows.append([
             e["group"], str(e["pages"]), str(e["ref_chars"]),
-            fmt_pct(d["cer_free"]), fmt_pct(d["cer_collapsed"]), fmt_pct(d["cer_nfkc"]),
-            fmt_pct(t["cer_free"]), fmt_pct(t["cer_collapsed"]), fmt_pct(t["cer_nfkc"]),
+            fmt_pct(d["cer_free"]), fmt_pct(d["cer_collapsed"]), fmt_pct(d.get("cer_nfkc")),
+            fmt_pct(t["cer_free"]), fmt_pct(t["cer_collapsed"]), fmt_pct(t.get("cer_nfkc")),
             fmt_num(e["cer_ratio"]), fmt_num(d["median_wall_s"]), fmt_num(t["median_wall_s"]), fmt_num(e["time_ratio"]),
             fmt_num(d["median_cpu_s"]), fmt_num(t["median_cpu_s"]), fmt_num(e["cpu_ratio"]),
         ])

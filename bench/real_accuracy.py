@@ -1,0 +1,131 @@
+"""docpipe against Tesseract 5 on real pages (the corpus of ``bench.realdocs``).
+
+    .venv/bin/python -m bench.real_accuracy [--corpus DIR] [--lang en|zh] [--variant clean|scan]
+                                            [--pages N] [--json bench/out/real.json]
+
+Every page image (clean and scan variant) goes through both engines in the same
+run, back to back, the order alternating per page; both on one thread.
+Tesseract reads English with ``eng`` and Chinese with ``chi_sim+eng`` (real
+Chinese pages are full of Latin commands, names and numbers). Scores are
+``bench.realdocs.score``'s three rates, micro-averaged (errors summed over pages
+/ reference characters summed).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from bench import real_report, tesseract
+from bench.docpipe_worker import DocpipeProcess, EngineUnavailableError
+from bench.ocr_accuracy import engine_revision
+from bench.realdocs import build
+from bench.realdocs.score import error_kinds, reference_sizes, score
+from tests.factories import EN_TEXT, encode_png, render_text_image
+
+ENGINES = ("docpipe", "tesseract")
+TESSERACT_LANGS = {"en": "eng", "zh": "chi_sim+eng"}
+VARIANTS = ("clean", "scan")
+
+
+def _tesseract(path: Path, lang: str) -> dict:
+    try:
+        run = tesseract.run(path, lang, langs=TESSERACT_LANGS)
+    except tesseract.TesseractError as exc:
+        return {"text": "", "error": exc.code, "message": str(exc), "wall_s": 0.0, "cpu_s": 0.0}
+    return {"text": run.text, "wall_s": run.wall_s, "cpu_s": run.cpu_s}
+
+
+def load_corpus(corpus_dir: Path) -> list[dict]:
+    meta = corpus_dir / "corpus.json"
+    if not (corpus_dir / "READY").exists() or not meta.exists():
+        raise FileNotFoundError(f"no finished corpus in {corpus_dir}: run `python -m bench.realdocs.build --out {corpus_dir}`")
+    return json.loads(meta.read_text(encoding="utf-8"))["pages"]
+
+
+def measure(page: dict, variant: str, corpus_dir: Path, engines: tuple[str, ...], runner: DocpipeProcess | None,
+            out_dir: Path) -> dict:
+    image = corpus_dir / page["images"][variant]
+    truth_lines = (corpus_dir / page["truth"]).read_text(encoding="utf-8").splitlines()
+    reference = "\n".join(truth_lines)
+    rec = {"page_id": page["id"], "variant": variant, "lang": page["lang"], "document": page["document"],
+           "page": page["page"], **reference_sizes(reference)}
+    for engine in engines:
+        result = runner.run(image.read_bytes()) if engine == "docpipe" else _tesseract(image, page["lang"])
+        result.update(score(reference, result["text"]))
+        result["kinds"] = error_kinds(truth_lines, result["text"])
+        (out_dir / f"{page['id']}.{variant}.{engine}.txt").write_text(result["text"], encoding="utf-8")
+        rec[engine] = {k: v for k, v in result.items() if k not in ("text", "preprocessing")}
+    return rec
+
+
+def run_benchmark(args) -> dict:
+    engines = tuple(e for e in ENGINES if e in args.engines.split(","))
+    pages = [p for p in load_corpus(args.corpus) if args.lang in (None, p["lang"])]
+    jobs = [(p, v) for p in pages for v in VARIANTS if args.variant in (None, v)][: args.pages]
+    args.out.mkdir(parents=True, exist_ok=True)
+    meta = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "corpus": str(args.corpus),
+            "pages": len(jobs), "engines": list(engines), "threads": args.threads, "python": platform.python_version(),
+            **engine_revision()}
+    if "tesseract" in engines:
+        meta["tesseract"] = tesseract.version()
+        meta["tesseract_langs"] = TESSERACT_LANGS
+    runner = None
+    if "docpipe" in engines:
+        runner = DocpipeProcess(args.models_dir, args.threads, build.render.DPI)
+        meta["docpipe_models"] = runner.info["models"]
+        # one call first: ONNX Runtime plans its first inference once per process, like a worker
+        runner.run(encode_png(render_text_image(EN_TEXT[:2], width=800, height=300, margin=40, size_px=26)))
+    records = []
+    try:
+        for i, (page, variant) in enumerate(jobs):
+            order = engines if i % 2 == 0 else engines[::-1]
+            rec = measure(page, variant, args.corpus, order, runner, args.out)
+            records.append(rec)
+            print(real_report.progress_line(i, len(jobs), rec), flush=True)
+    finally:
+        if runner is not None:
+            runner.close()
+    return {"meta": meta, "pages": records}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=build.DEFAULT_OUT)
+    parser.add_argument("--lang", choices=["en", "zh"], default=None)
+    parser.add_argument("--variant", choices=VARIANTS, default=None)
+    parser.add_argument("--pages", type=int, default=None, help="only the first N page images")
+    parser.add_argument("--engines", default="docpipe,tesseract")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--models-dir", type=Path, default=Path("models/files"))
+    parser.add_argument("--out", type=Path, default=Path("bench/out/real"), help="each engine's text per page")
+    parser.add_argument("--json", type=Path, default=None, help="save every figure and per-page result")
+    parser.add_argument("--worst", type=int, default=10)
+    parser.add_argument("--report", type=Path, default=None, metavar="JSON", help="print a saved run's report and exit")
+    args = parser.parse_args(argv)
+    if args.report:
+        print(real_report.full_report(json.loads(args.report.read_text(encoding="utf-8")), args.worst))
+        return 0
+    started = time.perf_counter()
+    try:
+        results = run_benchmark(args)
+    except (EngineUnavailableError, tesseract.TesseractError, FileNotFoundError) as exc:
+        print(f"error: {getattr(exc, 'code', 'corpus_missing')}: {exc}", file=sys.stderr)
+        return 2
+    results["meta"]["duration_s"] = time.perf_counter() - started
+    print()
+    print(real_report.full_report(results, args.worst))
+    print(f"\nreal-document benchmark took {results['meta']['duration_s']:.0f} s")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"figures saved to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
