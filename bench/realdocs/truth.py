@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-# Text extraction: ligatures expanded by MuPDF (ﬁ → fi), whitespace kept, text
-# outside the page's box (clipped away when printed) left out.
-TEXT_FLAGS = (pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_ACCURATE_BBOXES) \
-    & ~pymupdf.TEXT_PRESERVE_LIGATURES
+# Text extraction: ligatures expanded by MuPDF (ﬁ → fi), text outside the page's
+# box (clipped away when printed) left out; glyph boxes are advance boxes (origin
+# to origin + advance), which is what the word-gap rule measures.
+TEXT_FLAGS = (pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP) & ~pymupdf.TEXT_PRESERVE_LIGATURES
+WORD_GAP = 0.15  # em: a gap this wide between two glyphs is a word space (see _spaced)
 
 # What MuPDF leaves unexpanded in some fonts; the soft hyphen TeX-made PDFs
 # sometimes carry where a hyphen is printed at the line end; hyphens that share
@@ -137,22 +138,45 @@ def _same_row(line: dict, frag: dict) -> bool:
 
 
 def _join(line: dict, frag: dict) -> None:
-    gap = frag["bbox"][0] - line["bbox"][2]
-    last = line["chars"][-1][0] if line["chars"] else " "
-    first = frag["chars"][0][0]
-    if gap > 0.12 * max(line["size"], frag["size"]) and not last.isspace() and not first.isspace():
-        line["chars"].append((" ", (line["bbox"][2], line["bbox"][1], frag["bbox"][0], line["bbox"][3]), False, False, False))
     line["chars"].extend(frag["chars"])
     a, b = line["bbox"], frag["bbox"]
     line["bbox"] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
     line["size"] = max(line["size"], frag["size"])
 
 
+def _wide(ch: str) -> bool:
+    o = ord(ch)
+    return is_cjk(ch) or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
+
+
+def _spaced(chars: list[tuple], size: float) -> str:
+    """The line's text with a space wherever the glyphs leave a word gap.
+
+    Spaces come from the geometry, not from space characters: many producers
+    (pdfTeX with some fonts, texinfo, Sphinx's LaTeX) move to the next word
+    without drawing one, and MuPDF's guess then runs words together
+    ("anintegertype;ifnoinitializer"). A gap of ``WORD_GAP`` em or more between
+    two glyphs' advance boxes is a space (TeX's interword space shrinks to about
+    0.22 em; kerning stays under 0.1 em); two Chinese characters or full-width
+    marks are never separated, whatever the gap (justification stretches them).
+    """
+    out: list[str] = []
+    prev = None
+    for ch, box, *_ in chars:
+        if ch.isspace():
+            continue
+        if prev is not None and box[0] - prev[1][2] >= WORD_GAP * size and not (_wide(prev[0]) and _wide(ch)):
+            out.append(" ")
+        out.append(ch)
+        prev = (ch, box)
+    return "".join(out)
+
+
 def _make_line(raw: dict) -> Line:
     # Glyphs the text layer does not name are left out of the truth and whitened
     # in the image (``masked``), so image and truth keep agreeing.
     kept = [c for c in raw["chars"] if not c[4]]
-    text = "".join(c[0] for c in kept).translate(_FOLD_TABLE)
+    text = _spaced(kept, raw["size"]).translate(_FOLD_TABLE)
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     visible = [c for c in raw["chars"] if not c[0].isspace()]
     line = Line(text=text, bbox=raw["bbox"], size=raw["size"], chars=len(text.replace(" ", "")),
