@@ -17,6 +17,7 @@ so a reader never sees half a corpus):
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -26,9 +27,10 @@ from pathlib import Path
 
 import pymupdf
 
+from bench import scan
 from bench.realdocs import render, select
 from bench.realdocs.fetch import DEFAULT_CACHE, FetchError, document_path
-from bench.realdocs.sources import Document, load_documents
+from bench.realdocs.sources import MANIFEST, Document, load_documents
 from bench.realdocs.truth import to_pixels
 
 DEFAULT_OUT = Path("bench/out/realdocs/corpus")
@@ -85,6 +87,14 @@ def write_page(doc: Document, c: dict, pages_dir: Path) -> dict:
     }
 
 
+def build_key(seed: int, per_document: int, only: set[str] | None) -> str:
+    """What the corpus depends on: the manifest, this package's code, the choices."""
+    h = hashlib.sha256(f"{seed}/{per_document}/{sorted(only or [])}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")) + [MANIFEST, Path(scan.__file__)]:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
 def build(out: Path, cache: Path, seed: int, per_document: int, only: set[str] | None = None) -> dict:
     staging = out.with_name(out.name + f".tmp-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
@@ -102,6 +112,7 @@ def build(out: Path, cache: Path, seed: int, per_document: int, only: set[str] |
         print(f"{doc.id:<24} {doc.lang} chose {[c['text'].number for c in chosen]} "
               f"(rejected {rejected}) {time.perf_counter() - t0:.1f} s", flush=True)
     corpus = {"seed": seed, "per_document": per_document, "rule": "bench/realdocs/select.py",
+              "build_key": build_key(seed, per_document, only),
               "documents": documents, "pages": pages}
     (staging / "corpus.json").write_text(json.dumps(corpus, ensure_ascii=False, indent=1), encoding="utf-8")
     (staging / "READY").touch()
@@ -121,9 +132,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=select.DEFAULT_SEED)
     parser.add_argument("--per-document", type=int, default=DEFAULT_PER_DOCUMENT)
     parser.add_argument("--only", default=None, help="comma-separated document ids (a quick look)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep an existing corpus built from the same manifest, code, seed and count")
     args = parser.parse_args(argv)
+    only = set(args.only.split(",")) if args.only else None
+    if args.reuse and (args.out / "READY").exists():
+        old = json.loads((args.out / "corpus.json").read_text(encoding="utf-8"))
+        if old.get("build_key") == build_key(args.seed, args.per_document, only):
+            print(f"corpus in {args.out} is current ({len(old['pages'])} pages)")
+            return 0
     try:
-        corpus = build(args.out, args.cache, args.seed, args.per_document, set(args.only.split(",")) if args.only else None)
+        corpus = build(args.out, args.cache, args.seed, args.per_document, only)
     except FetchError as exc:
         print(f"error: {exc.code}: {exc}", file=sys.stderr)
         return 2

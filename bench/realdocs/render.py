@@ -3,8 +3,8 @@ and ``scan`` (the same pixels through ``bench.scan.scan_like``), with the line
 boxes carried onto both.
 
 Glyphs and lines that are not in the truth (unmapped glyphs, math lines, see
-``truth``) are whitened on the clean render before the scan is made, so what
-the page shows and what the truth says agree.
+``truth``) and raster images are whitened on the clean render before the scan
+is made, so what the page shows and what the truth says agree.
 """
 from __future__ import annotations
 
@@ -27,6 +27,11 @@ INK = 160  # grey level below which a pixel counts as ink for the mark count
 def render_clean(page: pymupdf.Page, lines: list[Line], dpi: int = DPI) -> np.ndarray:
     pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
     img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+    # Raster images (screenshots, photos) may show text the text layer does not
+    # have; an engine reading it would be charged for it, so they are whitened.
+    for info in page.get_image_info():
+        x0, y0, x1, y1 = to_pixels(tuple(pymupdf.Rect(info["bbox"]) & page.rect), dpi)
+        img[max(0, y0): max(0, y1), max(0, x0): max(0, x1)] = 255
     for line in lines:
         for box in ([line.bbox] if not line.usable else line.masked):
             x0, y0, x1, y1 = to_pixels(box, dpi)

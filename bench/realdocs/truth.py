@@ -105,7 +105,8 @@ def _fragments(page: pymupdf.Page) -> list[dict]:
                 rotated = True
             else:
                 rotated = False
-            chars: list[tuple[str, tuple, bool, bool, bool]] = []
+            # (char, box, math font?, monospace?, untrusted?, font size)
+            chars: list[tuple[str, tuple, bool, bool, bool, float]] = []
             size = 0.0
             for span in line["spans"]:
                 if not _visible(span, page.rect):
@@ -113,7 +114,7 @@ def _fragments(page: pymupdf.Page) -> list[dict]:
                 size = max(size, span["size"])
                 math, mono = bool(MATH_FONT.search(span["font"])), bool(MONO_FONT.search(span["font"])) or bool(span["flags"] & 8)
                 bad_font = span["font"] in untrusted
-                chars.extend((c["c"], tuple(c["bbox"]), math, mono, bad_font or is_unreliable_char(c["c"]))
+                chars.extend((c["c"], tuple(c["bbox"]), math, mono, bad_font or is_unreliable_char(c["c"]), span["size"])
                              for c in span["chars"])
             if not chars or not "".join(c[0] for c in chars).strip():
                 continue
@@ -149,7 +150,7 @@ def _wide(ch: str) -> bool:
     return is_cjk(ch) or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
 
 
-def _spaced(chars: list[tuple], size: float) -> str:
+def _spaced(chars: list[tuple]) -> str:
     """The line's text with a space wherever the glyphs leave a word gap.
 
     Spaces come from the geometry, not from space characters: many producers
@@ -162,13 +163,14 @@ def _spaced(chars: list[tuple], size: float) -> str:
     """
     out: list[str] = []
     prev = None
-    for ch, box, *_ in chars:
+    for ch, box, _, _, _, size in chars:
         if ch.isspace():
             continue
-        if prev is not None and box[0] - prev[1][2] >= WORD_GAP * size and not (_wide(prev[0]) and _wide(ch)):
+        # the smaller of the two sizes: a title beside a large logo keeps its own word gaps
+        if prev is not None and box[0] - prev[1][2] >= WORD_GAP * min(size, prev[2]) and not (_wide(prev[0]) and _wide(ch)):
             out.append(" ")
         out.append(ch)
-        prev = (ch, box)
+        prev = (ch, box, size)
     return "".join(out)
 
 
@@ -176,7 +178,7 @@ def _make_line(raw: dict) -> Line:
     # Glyphs the text layer does not name are left out of the truth and whitened
     # in the image (``masked``), so image and truth keep agreeing.
     kept = [c for c in raw["chars"] if not c[4]]
-    text = _spaced(kept, raw["size"]).translate(_FOLD_TABLE)
+    text = _spaced(kept).translate(_FOLD_TABLE)
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     visible = [c for c in raw["chars"] if not c[0].isspace()]
     line = Line(text=text, bbox=raw["bbox"], size=raw["size"], chars=len(text.replace(" ", "")),

@@ -206,3 +206,36 @@ def test_corpus_contract_fields(tmp_path):
     assert [l["text"] for l in lines] == truth and all(len(l["scan_quad"]) == 4 for l in lines)
     for variant in ("clean", "scan"):
         assert (tmp_path / entry["images"][variant]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_word_spaces_come_from_the_gaps_not_from_space_characters():
+    doc = _pdf()
+    page = _page(doc)
+    zh = _cjk(page)
+    font = pymupdf.Font("helv")
+    x = 60.0
+    for word in ["Words", "placed", "one", "by", "one"]:  # no space character drawn, like texinfo's PDFs
+        page.insert_text((x, 100), word, fontname="helv", fontsize=10)
+        x += font.text_length(word, 10) + 3.0  # 0.3 em
+    page.insert_text((60, 160), "BIG", fontname="helv", fontsize=40)  # a large logo beside a small title
+    x = 60 + font.text_length("BIG", 40) + 10
+    for word in ["small", "title", "here"]:
+        page.insert_text((x, 160), word, fontname="helv", fontsize=10)
+        x += font.text_length(word, 10) + 2.5
+    for i, ch in enumerate("中文字符"):  # justified Chinese: wide gaps, still no space
+        page.insert_text((60 + 16 * i, 200), ch, fontname=zh, fontsize=10)
+    page.insert_text((60, 230), "表中的PS 与Word", fontname=zh, fontsize=10)
+    assert [l.text for l in page_lines(page)] == ["Words placed one by one", "BIG small title here", "中文字符",
+                                                  "表中的PS 与Word"]
+
+
+def test_raster_images_are_whitened():
+    doc = _pdf()
+    page = _text_page(doc, EN_TEXT[:5])
+    picture = np.zeros((100, 200), np.uint8)
+    page.insert_image(pymupdf.Rect(100, 400, 300, 500), stream=render.encode_png(picture))
+    pt = select.page_text(page)
+    img = render.render_clean(page, pt.lines)
+    x0, y0, x1, y1 = to_pixels((100, 400, 300, 500), render.DPI)
+    assert (img[y0 + 2:y1 - 2, x0 + 2:x1 - 2] == 255).all()
+    assert (img < 128).sum() > 1000  # the text is still there
