@@ -20,7 +20,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench import real_report, tesseract
+from bench import real_report, report, tesseract
 from bench.docpipe_worker import DocpipeProcess, EngineUnavailableError
 from bench.ocr_accuracy import engine_revision
 from bench.realdocs import build
@@ -86,11 +86,19 @@ def run_benchmark(args) -> dict:
             order = engines if i % 2 == 0 else engines[::-1]
             rec = measure(page, variant, args.corpus, order, runner, args.out)
             records.append(rec)
-            print(real_report.progress_line(i, len(jobs), rec), flush=True)
+            print(report.progress_line(i, len(jobs), f"{page['id']}/{variant}", rec, seconds="cpu_s"), flush=True)
     finally:
         if runner is not None:
             runner.close()
     return {"meta": meta, "pages": records}
+
+
+def merge_runs(runs: list[dict]) -> dict:
+    """Runs over parts of the corpus (e.g. ``--lang en`` and ``--lang zh`` side by
+    side) as one: their pages together, the first run's metadata."""
+    meta = dict(runs[0]["meta"], pages=sum(r["meta"]["pages"] for r in runs),
+                parts=[{k: r["meta"].get(k) for k in ("started_at", "duration_s", "pages", "git_head")} for r in runs])
+    return {"meta": meta, "pages": [p for r in runs for p in r["pages"]]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,10 +113,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/out/real"), help="each engine's text per page")
     parser.add_argument("--json", type=Path, default=None, help="save every figure and per-page result")
     parser.add_argument("--worst", type=int, default=10)
-    parser.add_argument("--report", type=Path, default=None, metavar="JSON", help="print a saved run's report and exit")
+    parser.add_argument("--report", type=Path, nargs="+", default=None, metavar="JSON",
+                        help="print saved runs' report and exit (several runs, e.g. one per language, are merged)")
     args = parser.parse_args(argv)
     if args.report:
-        print(real_report.full_report(json.loads(args.report.read_text(encoding="utf-8")), args.worst))
+        results = merge_runs([json.loads(p.read_text(encoding="utf-8")) for p in args.report])
+        print(real_report.full_report(results, args.worst))
+        report.save_json(args.json, results)
         return 0
     started = time.perf_counter()
     try:
@@ -120,10 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(real_report.full_report(results, args.worst))
     print(f"\nreal-document benchmark took {results['meta']['duration_s']:.0f} s")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"figures saved to {args.json}")
+    report.save_json(args.json, results)
     return 0
 
 

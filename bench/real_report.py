@@ -9,16 +9,6 @@ from bench.report import fmt_num, fmt_pct, format_table, group_summary
 ENGINES = ("docpipe", "tesseract")
 
 
-def progress_line(i: int, n: int, rec: dict) -> str:
-    parts = [f"[{i + 1:3d}/{n}] {rec['page_id'] + '/' + rec['variant']:<36}"]
-    for engine in ENGINES:
-        if engine in rec:
-            e = rec[engine]
-            flag = f" {e['error']}" if e.get("error") else ""
-            parts.append(f"{engine} {100 * e['cer_free']:6.2f}% {e['cpu_s']:5.2f} cpu s{flag}")
-    return "  ".join(parts)
-
-
 def accuracy_table(summary: list[dict]) -> str:
     headers = ["group", "pages", "chars", "dp CER", "dp CER ws", "dp bag", "tess CER", "tess CER ws", "tess bag",
                "CER ratio", "dp cpu s/page", "tess cpu s/page", "cpu ratio", "dp wall s", "tess wall s"]

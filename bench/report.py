@@ -5,8 +5,10 @@ can be summarized again without re-running the engines.
 """
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter, defaultdict
+from pathlib import Path
 
 ENGINES = ("docpipe", "tesseract")
 STAGES = ("render", "preprocess", "detect", "recognize", "layout")
@@ -181,3 +183,22 @@ def error_report(worst_lines: list[dict], confusions: Counter, top: int) -> str:
         out.append(f"    ref: {w['reference']}")
         out.append(f"    hyp: {w['hypothesis']}")
     return "\n".join(out) if out else "  (no errors)"
+
+
+def progress_line(i: int, n: int, label: str, rec: dict, seconds: str = "wall_s") -> str:
+    """One line per page while a benchmark runs: each engine's CER and time."""
+    parts = [f"[{i + 1:3d}/{n}] {label:<36}"]
+    for engine in ENGINES:
+        if engine in rec:
+            e = rec[engine]
+            flag = f" {e['error']}" if e.get("error") else ""
+            parts.append(f"{engine} {100 * e['cer_free']:6.2f}% {e[seconds]:5.2f} {'cpu s' if seconds == 'cpu_s' else 's'}{flag}")
+    return "  ".join(parts)
+
+
+def save_json(path: Path | None, results: dict) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"figures saved to {path}")
