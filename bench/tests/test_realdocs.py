@@ -239,3 +239,52 @@ def test_raster_images_are_whitened():
     x0, y0, x1, y1 = to_pixels((100, 400, 300, 500), render.DPI)
     assert (img[y0 + 2:y1 - 2, x0 + 2:x1 - 2] == 255).all()
     assert (img < 128).sum() > 1000  # the text is still there
+
+
+def _unpacked(tmp_path, doc: sources.Document, data: bytes):
+    """A cache holding ``doc``'s package already unpacked (what fetch leaves behind)."""
+    from bench.realdocs.fetch import package_root
+
+    root = tmp_path / "x" / f"{doc.source}-{doc.package}-{doc.version}"
+    (root / doc.path).parent.mkdir(parents=True)
+    (root / doc.path).write_bytes(data)
+    (root / ".complete").touch()
+    assert package_root(doc, tmp_path) == root
+    return root
+
+
+def test_fetch_checks_the_pinned_sha256(tmp_path):
+    from bench.realdocs.fetch import FetchError, document_path, sha256_of
+
+    data = b"%PDF-1.4 known bytes"
+    doc = sources.Document(id="d", lang="en", source="debian", package="pkg-doc", version="1.0-1",
+                           path="usr/share/doc/pkg-doc/manual.pdf", sha256="", licence="x", pages=1)
+    root = _unpacked(tmp_path, doc, data)
+    good = sources.Document(**{**doc.__dict__, "sha256": sha256_of(root / doc.path)})
+    assert document_path(good, tmp_path).read_bytes() == data
+    with pytest.raises(FetchError, match="SHA-256"):
+        document_path(sources.Document(**{**doc.__dict__, "sha256": "1" * 64}), tmp_path)
+    with pytest.raises(FetchError, match="is not in"):
+        document_path(sources.Document(**{**good.__dict__, "path": "usr/share/doc/pkg-doc/other.pdf"}), tmp_path)
+
+
+def test_licence_comes_from_the_package_copyright_file(tmp_path):
+    import gzip
+
+    from bench.realdocs.fetch import licence_of
+
+    doc = sources.Document(id="d", lang="en", source="debian", package="pkg-doc", version="1", pages=1,
+                           path="usr/share/doc/pkg-doc/manual.pdf", sha256="", licence="")
+    root = _unpacked(tmp_path, doc, b"%PDF")
+    (root / "usr/share/doc/pkg-doc/copyright").write_text(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n\n"
+        "Files: debian/*\nCopyright: someone\nLicense: GPL-2+\n\n"
+        "Files: *\nCopyright: the authors\nLicense: GFDL-1.3+\n text of the licence\n", encoding="utf-8")
+    assert licence_of(doc, root).startswith("GFDL-1.3+")
+    tex = sources.Document(id="t", lang="zh", source="debian", package="texlive-lang-x", version="1", pages=1,
+                           path="usr/share/doc/texlive-doc/latex/somepkg/somepkg.pdf", sha256="", licence="")
+    troot = _unpacked(tmp_path, tex, b"%PDF")
+    (troot / "usr/share/doc/texlive-lang-x").mkdir(parents=True)
+    with gzip.open(troot / "usr/share/doc/texlive-lang-x/Licenses.gz", "wt", encoding="utf-8") as f:
+        f.write("otherpkg: gpl\ntexmf-dist/doc/latex/otherpkg/*\nsomepkg: lppl1.3c\ntexmf-dist/doc/latex/somepkg/*\n")
+    assert licence_of(tex, troot).startswith("lppl1.3c (TeX Live package somepkg")
