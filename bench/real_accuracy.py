@@ -67,6 +67,8 @@ def run_benchmark(args) -> dict:
     engines = tuple(e for e in ENGINES if e in args.engines.split(","))
     pages = [p for p in load_corpus(args.corpus) if args.lang in (None, p["lang"])]
     jobs = [(p, v) for p in pages for v in VARIANTS if args.variant in (None, v)][: args.pages]
+    shard, shards = (int(x) for x in args.shard.split("/"))
+    jobs = jobs[shard - 1::shards]  # every n-th page image: shards run side by side, merged with --report
     args.out.mkdir(parents=True, exist_ok=True)
     meta = {"started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "corpus": str(args.corpus),
             "pages": len(jobs), "engines": list(engines), "threads": args.threads, "python": platform.python_version(),
@@ -107,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=["en", "zh"], default=None)
     parser.add_argument("--variant", choices=VARIANTS, default=None)
     parser.add_argument("--pages", type=int, default=None, help="only the first N page images")
+    parser.add_argument("--shard", default="1/1", metavar="K/N", help="only page images K, K+N, K+2N, … (1-based)")
     parser.add_argument("--engines", default="docpipe,tesseract")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--models-dir", type=Path, default=Path("models/files"))
