@@ -116,12 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/out/real"), help="each engine's text per page")
     parser.add_argument("--json", type=Path, default=None, help="save every figure and per-page result")
     parser.add_argument("--worst", type=int, default=10)
+    parser.add_argument("--markdown", action="store_true", help="with --report: tables as Markdown, for RESULTS.md")
     parser.add_argument("--report", type=Path, nargs="+", default=None, metavar="JSON",
                         help="print saved runs' report and exit (several runs, e.g. one per language, are merged)")
     args = parser.parse_args(argv)
     if args.report:
         results = merge_runs([json.loads(p.read_text(encoding="utf-8")) for p in args.report])
-        print(real_report.full_report(results, args.worst))
+        print(real_report.full_report(results, args.worst, args.markdown))
         report.save_json(args.json, results)
         return 0
     started = time.perf_counter()

@@ -9,8 +9,13 @@ from bench.report import fmt_num, fmt_pct, format_table, group_summary
 ENGINES = ("docpipe", "tesseract")
 
 
-def accuracy_table(summary: list[dict]) -> str:
-    headers = ["group", "pages", "chars", "dp CER", "dp CER ws", "dp bag", "tess CER", "tess CER ws", "tess bag",
+def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
+    """The same table for RESULTS.md."""
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in [headers, ["---"] * len(headers), *rows])
+
+
+def accuracy_table(summary: list[dict], table=format_table) -> str:
+    headers = ["group", "images", "chars", "dp CER", "dp CER ws", "dp bag", "tess CER", "tess CER ws", "tess bag",
                "CER ratio", "dp cpu s/page", "tess cpu s/page", "cpu ratio", "dp wall s", "tess wall s"]
     rows = []
     for e in summary:
@@ -20,7 +25,7 @@ def accuracy_table(summary: list[dict]) -> str:
                      fmt_pct(t["cer_free"]), fmt_pct(t["cer_collapsed"]), fmt_pct(t.get("cer_bag")),
                      fmt_num(e["cer_ratio"]), fmt_num(d["median_cpu_s"]), fmt_num(t["median_cpu_s"]),
                      fmt_num(e["cpu_ratio"]), fmt_num(d["median_wall_s"]), fmt_num(t["median_wall_s"])])
-    return format_table(headers, rows)
+    return table(headers, rows)
 
 
 def per_document(records: list[dict]) -> list[dict]:
@@ -42,7 +47,7 @@ def per_document(records: list[dict]) -> list[dict]:
     return out
 
 
-def document_table(entries: list[dict]) -> str:
+def document_table(entries: list[dict], table=format_table) -> str:
     headers = ["document", "lang", "pages", "dp clean", "tess clean", "dp scan", "tess scan", "dp all", "tess all", "dp better"]
     rows = []
     for e in entries:
@@ -51,7 +56,7 @@ def document_table(entries: list[dict]) -> str:
         rows.append([e["document"], e["lang"], str(e["pages"]), cell("clean", "docpipe"), cell("clean", "tesseract"),
                      cell("scan", "docpipe"), cell("scan", "tesseract"), cell("all", "docpipe"), cell("all", "tesseract"),
                      better])
-    return format_table(headers, rows)
+    return table(headers, rows)
 
 
 def _kinds(k: dict) -> str:
@@ -90,7 +95,7 @@ def error_totals(records: list[dict], engine: str) -> dict:
     return totals
 
 
-def full_report(results: dict, worst: int) -> str:
+def full_report(results: dict, worst: int, markdown: bool = False) -> str:
     meta, records = results["meta"], results["pages"]
     summary = group_summary(records, lambda r: (r["lang"], r["variant"])) + group_summary(records, lambda r: (r["lang"],))
     lines = [f"Real documents: docpipe (engine at {meta.get('git_head', '?')}"
@@ -98,13 +103,13 @@ def full_report(results: dict, worst: int) -> str:
              f"{meta.get('tesseract', 'Tesseract')} {meta.get('tesseract_langs', '')}; {meta['pages']} page images, "
              f"{meta['threads']} thread(s). CER = whitespace-free, ws = whitespace-collapsed, bag = order-independent; "
              "ratios docpipe / Tesseract (< 1: docpipe better); CPU s = median per page", "",
-             accuracy_table(summary), ""]
+             accuracy_table(summary, markdown_table if markdown else format_table), ""]
     failed = [f"{r['page_id']}/{r['variant']} {e} ({r[e]['error']})" for r in records for e in ENGINES if r.get(e, {}).get("error")]
     if failed:
         lines += [f"failed pages (counted as empty text): {', '.join(failed)}", ""]
     docs = per_document(records)
     beaten = [d["document"] for d in docs if d["docpipe_better"] is False]
-    lines += ["Per document (whitespace-free CER):", document_table(docs),
+    lines += ["Per document (whitespace-free CER):", document_table(docs, markdown_table if markdown else format_table),
               f"docpipe better than Tesseract on {sum(1 for d in docs if d['docpipe_better'])} of {len(docs)} documents"
               + (f"; not on: {', '.join(beaten)}" if beaten else ""), ""]
     lines += [f"The {worst} worst page images for docpipe, with their biggest error kinds:", worst_pages(records, worst), ""]
