@@ -95,6 +95,18 @@ def run_benchmark(args) -> dict:
     return {"meta": meta, "pages": records}
 
 
+def rescore(results: dict, corpus_dir: Path, out_dir: Path) -> None:
+    """Recompute every rate and error kind from the texts a run saved."""
+    for rec in results["pages"]:
+        truth_lines = (corpus_dir / "pages" / f"{rec['page_id']}.gt.txt").read_text(encoding="utf-8").splitlines()
+        rec.update(reference_sizes("\n".join(truth_lines)))
+        for engine in ENGINES:
+            if engine in rec:
+                text = (out_dir / f"{rec['page_id']}.{rec['variant']}.{engine}.txt").read_text(encoding="utf-8")
+                rec[engine].update(score("\n".join(truth_lines), text), kinds=error_kinds(truth_lines, text))
+    results["meta"]["rescored"] = True
+
+
 def merge_runs(runs: list[dict]) -> dict:
     """Runs over parts of the corpus (e.g. ``--lang en`` and ``--lang zh`` side by
     side) as one: their pages together, the first run's metadata."""
@@ -117,11 +129,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="save every figure and per-page result")
     parser.add_argument("--worst", type=int, default=10)
     parser.add_argument("--markdown", action="store_true", help="with --report: tables as Markdown, for RESULTS.md")
+    parser.add_argument("--rescore", action="store_true",
+                        help="with --report: score the engines' saved texts (--out) against the corpus's truth again "
+                             "(after a change to the scorer; times are kept)")
     parser.add_argument("--report", type=Path, nargs="+", default=None, metavar="JSON",
                         help="print saved runs' report and exit (several runs, e.g. one per language, are merged)")
     args = parser.parse_args(argv)
     if args.report:
         results = merge_runs([json.loads(p.read_text(encoding="utf-8")) for p in args.report])
+        if args.rescore:
+            rescore(results, args.corpus, args.out)
         print(real_report.full_report(results, args.worst, args.markdown))
         report.save_json(args.json, results)
         return 0

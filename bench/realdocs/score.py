@@ -8,6 +8,8 @@
   removed) compared, ``max(missing, extra) / reference length``. Every edit
   operation fixes at most one missing and one extra character, so this is never
   above ``cer_free``; the difference is what the order of the text cost.
+
+All three first turn dot leaders into a space on both sides (``strip_leaders``).
 """
 from __future__ import annotations
 
@@ -16,6 +18,16 @@ from collections import Counter
 
 from bench.alignment import line_errors
 from tests.factories import cer, normalize_whitespace
+
+
+_LEADER = re.compile(r"(?:\.[ \t]?){2,}")
+
+
+def strip_leaders(text: str) -> str:
+    """Dot leaders (a table of contents' `. . . . . 13`) become one space, in the
+    reference and in every hypothesis: the number of dots is fill, not content,
+    and no two engines (nor a human transcriber) agree on it."""
+    return _LEADER.sub(" ", text)
 
 
 def _chars(text: str) -> str:
@@ -39,11 +51,13 @@ def cer_bag(reference: str, hypothesis: str) -> float:
 
 def reference_sizes(reference: str) -> dict:
     """Reference lengths each rate is divided by (for micro-averages over pages)."""
+    reference = strip_leaders(reference)
     free = len(_chars(reference))
     return {"ref_chars_free": free, "ref_chars_collapsed": len(normalize_whitespace(reference)), "ref_chars_bag": free}
 
 
 def score(reference: str, hypothesis: str) -> dict:
+    reference, hypothesis = strip_leaders(reference), strip_leaders(hypothesis)
     return {
         "cer_free": cer(reference, hypothesis, ignore_whitespace=True),
         "cer_collapsed": cer(reference, hypothesis, ignore_whitespace=False),
@@ -56,6 +70,8 @@ def error_kinds(reference_lines: list[str], hypothesis: str, top: int = 5) -> di
     characters dropped and added, spaces missing and extra (from the
     whitespace-collapsed alignment of ``bench.alignment``), and the share of the
     whitespace-free errors that only the order explains (free − bag)."""
+    reference_lines = [strip_leaders(l) for l in reference_lines]
+    hypothesis = strip_leaders(hypothesis)
     reference = "\n".join(reference_lines)
     _, confusions = line_errors(reference_lines, hypothesis)
     subs = Counter({(r, h): n for (r, h), n in confusions.items() if r and h and " " not in (r, h)})

@@ -288,3 +288,12 @@ def test_licence_comes_from_the_package_copyright_file(tmp_path):
     with gzip.open(troot / "usr/share/doc/texlive-lang-x/Licenses.gz", "wt", encoding="utf-8") as f:
         f.write("otherpkg: gpl\ntexmf-dist/doc/latex/otherpkg/*\nsomepkg: lppl1.3c\ntexmf-dist/doc/latex/somepkg/*\n")
     assert licence_of(tex, troot).startswith("lppl1.3c (TeX Live package somepkg")
+
+
+def test_dot_leaders_count_for_nothing_on_either_side():
+    ref = "4.4 Insert/Formula . . . . . . . . . . . . . . 13\nSee x.* y and (...)"
+    assert score.score(ref, "4.4 Insert/Formula .. 13\nSee x.* y and (...)")["cer_free"] == 0.0
+    assert score.score(ref, "4.4 Insert/Formula ....................... 13\nSee x.* y and ()")["cer_free"] == 0.0
+    assert score.score(ref, "4.4 Insert/Fornula 13\nSee x.* y and")["cer_free"] > 0  # the words still count
+    assert score.reference_sizes(ref)["ref_chars_free"] == len("4.4Insert/Formula13Seex.*yand()")
+    assert score.score(ref, "4.4 Insert/Formula . 13\nSee x.* y and (...)")["cer_free"] == 1 / 31  # a lone dot is a dot
