@@ -90,7 +90,9 @@ def write_page(doc: Document, c: dict, pages_dir: Path) -> dict:
 def build_key(seed: int, per_document: int, only: set[str] | None) -> str:
     """What the corpus depends on: the manifest, this package's code, the choices."""
     h = hashlib.sha256(f"{seed}/{per_document}/{sorted(only or [])}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")) + [MANIFEST, Path(scan.__file__)]:
+    here = Path(__file__).parent
+    corpus_code = [here / f"{m}.py" for m in ("sources", "fetch", "truth", "select", "render", "build")]  # not score.py
+    for path in corpus_code + [MANIFEST, Path(scan.__file__)]:
         h.update(path.read_bytes())
     return h.hexdigest()
 
