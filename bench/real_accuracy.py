@@ -32,9 +32,9 @@ TESSERACT_LANGS = {"en": "eng", "zh": "chi_sim+eng"}
 VARIANTS = ("clean", "scan")
 
 
-def _tesseract(path: Path, lang: str) -> dict:
+def _tesseract(path: Path, lang: str, config: tuple[str, ...] = ()) -> dict:
     try:
-        run = tesseract.run(path, lang, langs=TESSERACT_LANGS)
+        run = tesseract.run(path, lang, langs=TESSERACT_LANGS, config=config)
     except tesseract.TesseractError as exc:
         return {"text": "", "error": exc.code, "message": str(exc), "wall_s": 0.0, "cpu_s": 0.0}
     return {"text": run.text, "wall_s": run.wall_s, "cpu_s": run.cpu_s}
@@ -48,14 +48,14 @@ def load_corpus(corpus_dir: Path) -> list[dict]:
 
 
 def measure(page: dict, variant: str, corpus_dir: Path, engines: tuple[str, ...], runner: DocpipeProcess | None,
-            out_dir: Path) -> dict:
+            out_dir: Path, tess_config: tuple[str, ...] = ()) -> dict:
     image = corpus_dir / page["images"][variant]
     truth_lines = (corpus_dir / page["truth"]).read_text(encoding="utf-8").splitlines()
     reference = "\n".join(truth_lines)
     rec = {"page_id": page["id"], "variant": variant, "lang": page["lang"], "document": page["document"],
            "page": page["page"], **reference_sizes(reference)}
     for engine in engines:
-        result = runner.run(image.read_bytes()) if engine == "docpipe" else _tesseract(image, page["lang"])
+        result = runner.run(image.read_bytes()) if engine == "docpipe" else _tesseract(image, page["lang"], tess_config)
         result.update(score(reference, result["text"]))
         result["kinds"] = error_kinds(truth_lines, result["text"])
         (out_dir / f"{page['id']}.{variant}.{engine}.txt").write_text(result["text"], encoding="utf-8")
@@ -76,6 +76,7 @@ def run_benchmark(args) -> dict:
     if "tesseract" in engines:
         meta["tesseract"] = tesseract.version()
         meta["tesseract_langs"] = TESSERACT_LANGS
+        meta["tesseract_config"] = list(args.tesseract_config)
     runner = None
     if "docpipe" in engines:
         runner = DocpipeProcess(args.models_dir, args.threads, build.render.DPI)
@@ -86,7 +87,7 @@ def run_benchmark(args) -> dict:
     try:
         for i, (page, variant) in enumerate(jobs):
             order = engines if i % 2 == 0 else engines[::-1]
-            rec = measure(page, variant, args.corpus, order, runner, args.out)
+            rec = measure(page, variant, args.corpus, order, runner, args.out, tuple(args.tesseract_config))
             records.append(rec)
             print(report.progress_line(i, len(jobs), f"{page['id']}/{variant}", rec, seconds="cpu_s"), flush=True)
     finally:
@@ -123,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=None, help="only the first N page images")
     parser.add_argument("--shard", default="1/1", metavar="K/N", help="only page images K, K+N, K+2N, … (1-based)")
     parser.add_argument("--engines", default="docpipe,tesseract")
+    parser.add_argument("--tesseract-config", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Tesseract -c setting, e.g. thresholding_method=2 (Sauvola: copes with uneven light)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--models-dir", type=Path, default=Path("models/files"))
     parser.add_argument("--out", type=Path, default=Path("bench/out/real"), help="each engine's text per page")
