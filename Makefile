@@ -41,9 +41,13 @@ test: dev-deps models services
 test-unit: dev-deps models
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
 
+# Real pages of pinned Debian documentation PDFs (fetched once into bench/out/realdocs/cache), docpipe
+# beside Tesseract; then a shorter look at the generated corpus. Figures: bench/out/real.json, bench/out/generated.json.
 bench: dev-deps models
 	bash scripts/system_packages.sh bench
-	$(PY) -m bench.ocr_accuracy
+	$(PY) -m bench.realdocs.build --reuse
+	$(PY) -m bench.real_accuracy --json bench/out/real.json
+	$(PY) -m bench.ocr_accuracy --pages 16 --latency-runs 3 --json bench/out/generated.json
 
 # The image and docker-compose.yml for real with podman: build, start, submit a PDF, check its text,
 # tear down (scripts/image_test.sh). Minutes, so not part of `make test`; run it when the Dockerfile,

@@ -31,7 +31,7 @@ from tests.factories import EN_TEXT, cer, encode_png, make_pdf, normalize_whites
 ENGINES = ("docpipe", "tesseract")
 
 
-def _engine_revision() -> dict:
+def engine_revision() -> dict:
     """Which engine was measured: the commit, and whether pipeline/ or models/ had
     uncommitted edits (the benchmark runs the working tree)."""
     def git(*args: str) -> str:
@@ -85,16 +85,6 @@ def single_image_latency(runner: DocpipeProcess | None, engines: tuple[str, ...]
     return out
 
 
-def _progress(i: int, n: int, rec: dict) -> None:
-    parts = [f"[{i + 1:2d}/{n}] {rec['page_id']:<34}"]
-    for engine in ENGINES:
-        if engine in rec:
-            e = rec[engine]
-            flag = f" {e['error']}" if e.get("error") else ""
-            parts.append(f"{engine} {100 * e['cer_free']:6.2f}% {e['wall_s']:5.2f}s{flag}")
-    print("  ".join(parts), flush=True)
-
-
 def _measure_page(page: corpus.Page, engines: tuple[str, ...], runner: DocpipeProcess | None, out_dir: Path,
                   docpipe_input: str = "png") -> dict:
     """Both engines on one page, scored; their texts are kept next to the PNG.
@@ -135,7 +125,7 @@ def run_benchmark(args) -> dict:
         "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": args.seed, "pages": len(specs), "engines": list(engines), "threads": args.threads,
         "docpipe_input": args.docpipe_input,
-        "python": platform.python_version(), "machine": platform.machine(), **_engine_revision(),
+        "python": platform.python_version(), "machine": platform.machine(), **engine_revision(),
     }
     if "tesseract" in engines:
         meta["tesseract"] = tesseract.version()
@@ -167,7 +157,7 @@ def run_benchmark(args) -> dict:
                     {"page_id": spec.page_id, "reference": l.reference, "hypothesis": l.hypothesis, "errors": l.errors}
                     for l in lines if l.errors)
             records.append(rec)
-            _progress(i, len(specs), rec)
+            print(report.progress_line(i, len(specs), spec.page_id, rec), flush=True)
         latency = single_image_latency(runner, engines, out_dir, args.latency_runs) if args.latency_runs else {}
     finally:
         if runner is not None:
@@ -284,10 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     print_report(results, args.top)
     results["meta"]["duration_s"] = time.perf_counter() - started
     print(f"\nbenchmark took {results['meta']['duration_s']:.0f} s")
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"figures saved to {args.json}")
+    report.save_json(args.json, results)
     return 0
 
 

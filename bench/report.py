@@ -5,8 +5,10 @@ can be summarized again without re-running the engines.
 """
 from __future__ import annotations
 
+import json
 import statistics
 from collections import Counter, defaultdict
+from pathlib import Path
 
 ENGINES = ("docpipe", "tesseract")
 STAGES = ("render", "preprocess", "detect", "recognize", "layout")
@@ -41,9 +43,9 @@ def group_summary(records: list[dict], group_key) -> list[dict]:
         entry: dict = {"group": "/".join(key), "pages": len(rows), "ref_chars": sum(r["ref_chars_free"] for r in rows)}
         for engine in ENGINES:
             entry[engine] = {
-                "cer_free": _micro_cer(rows, engine, "free"),
-                "cer_collapsed": _micro_cer(rows, engine, "collapsed"),
-                "cer_nfkc": _micro_cer(rows, engine, "nfkc"),
+                # every rate the pages carry: nfkc on the generated corpus, bag on the real one
+                **{f"cer_{key}": _micro_cer(rows, engine, key) for key in ("free", "collapsed", "nfkc", "bag")
+                   if all(f"ref_chars_{key}" in r for r in rows)},
                 "median_wall_s": _median([r[engine]["wall_s"] for r in rows if engine in r]),
                 "median_cpu_s": _median([r[engine]["cpu_s"] for r in rows if engine in r]),
                 "failed_pages": sum(1 for r in rows if r.get(engine, {}).get("error")),
@@ -145,8 +147,8 @@ def accuracy_table(summary: list[dict]) -> str:
         d, t = e["docpipe"], e["tesseract"]
         rows.append([
             e["group"], str(e["pages"]), str(e["ref_chars"]),
-            fmt_pct(d["cer_free"]), fmt_pct(d["cer_collapsed"]), fmt_pct(d["cer_nfkc"]),
-            fmt_pct(t["cer_free"]), fmt_pct(t["cer_collapsed"]), fmt_pct(t["cer_nfkc"]),
+            fmt_pct(d["cer_free"]), fmt_pct(d["cer_collapsed"]), fmt_pct(d.get("cer_nfkc")),
+            fmt_pct(t["cer_free"]), fmt_pct(t["cer_collapsed"]), fmt_pct(t.get("cer_nfkc")),
             fmt_num(e["cer_ratio"]), fmt_num(d["median_wall_s"]), fmt_num(t["median_wall_s"]), fmt_num(e["time_ratio"]),
             fmt_num(d["median_cpu_s"]), fmt_num(t["median_cpu_s"]), fmt_num(e["cpu_ratio"]),
         ])
@@ -181,3 +183,22 @@ def error_report(worst_lines: list[dict], confusions: Counter, top: int) -> str:
         out.append(f"    ref: {w['reference']}")
         out.append(f"    hyp: {w['hypothesis']}")
     return "\n".join(out) if out else "  (no errors)"
+
+
+def progress_line(i: int, n: int, label: str, rec: dict, seconds: str = "wall_s") -> str:
+    """One line per page while a benchmark runs: each engine's CER and time."""
+    parts = [f"[{i + 1:3d}/{n}] {label:<36}"]
+    for engine in ENGINES:
+        if engine in rec:
+            e = rec[engine]
+            flag = f" {e['error']}" if e.get("error") else ""
+            parts.append(f"{engine} {100 * e['cer_free']:6.2f}% {e[seconds]:5.2f} {'cpu s' if seconds == 'cpu_s' else 's'}{flag}")
+    return "  ".join(parts)
+
+
+def save_json(path: Path | None, results: dict) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"figures saved to {path}")

@@ -36,9 +36,14 @@ def version() -> str:
     return (out.stdout or out.stderr).splitlines()[0].strip()
 
 
-def run(image: Path, lang: str, *, psm: int = 3) -> TesseractRun:
+def run(image: Path, lang: str, *, psm: int = 3, langs: dict[str, str] | None = None,
+        config: tuple[str, ...] = ()) -> TesseractRun:
+    """``langs`` maps our language to Tesseract's models (default ``LANGS``);
+    ``config`` adds ``-c name=value`` settings (e.g. ``thresholding_method=2``)."""
     env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one core, like docpipe's worker
-    cmd = ["tesseract", str(image), "-", "-l", LANGS[lang], "--psm", str(psm)]
+    cmd = ["tesseract", str(image), "-", "-l", (langs or LANGS)[lang], "--psm", str(psm)]
+    for setting in config:
+        cmd += ["-c", setting]
     # Peak RSS comes from GNU time, not from our own wait4: Python starts children
     # with vfork, and Linux then charges the parent's (the benchmark's) high-water
     # RSS to the child. GNU time forks from its own small process.
