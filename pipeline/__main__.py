@@ -1,8 +1,10 @@
-"""One-shot CLI: ``python -m pipeline FILE... [--json] [--mode M] [--dpi N] [--pages R] [--threads N]``.
+"""One-shot CLI: ``python -m pipeline FILE... [--json] [--extract invoice] [--mode M] [--dpi N] [--pages R]``.
 
 Prints each page's text (pages separated by a form feed), or with
 ``--json`` one document ``{"pages": [...]}`` where every page also names
-its ``file``. Errors go to stderr as ``error: <code>: <message>``; the
+its ``file``. ``--extract invoice`` adds each file's invoice fields: with
+``--json`` as ``"documents": [{"file", "fields", "checks", "needs_review"}]``,
+otherwise as ``field: value`` lines after the file's text. Errors go to stderr as ``error: <code>: <message>``; the
 exit status is 2 for bad arguments, 1 when any file failed.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sys
 from pathlib import Path
 
 from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, default_threads
+from pipeline.invoice import extract_invoice
 from pipeline.options import MODES
 
 
@@ -24,6 +27,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                    help="auto: use a PDF page's own text when it has one; ocr: always OCR; text: only extract")
     p.add_argument("--dpi", type=int, default=200, help="rendering resolution for PDF pages (default 200)")
     p.add_argument("--pages", default=None, help="pages to read, e.g. 1-3,5 (default: all)")
+    p.add_argument("--extract", choices=("invoice",), default=None,
+                   help="also read each file's invoice fields, line items and checks")
     p.add_argument("--threads", type=int, default=None, help="ONNX Runtime threads (default: all cores)")
     p.add_argument("--models-dir", type=Path, default=None, help="model files (default: DOCPIPE_MODELS_DIR or models/files)")
     return p.parse_args(argv)
@@ -48,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {code}: {exc}", file=sys.stderr)
         return 1
     pages_out: list[dict] = []
+    documents: list[dict] = []
     failed = False
     first = True
     for path in args.files:
@@ -58,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
             continue
         try:
+            results = []
             for result in engine.process(data, options, limits):
+                results.append(result)
                 if args.json:
                     pages_out.append({"file": str(path), **result.to_dict()})
                 else:
@@ -67,13 +75,30 @@ def main(argv: list[str] | None = None) -> int:
                     sys.stdout.write(result.text + "\n")
                     sys.stdout.flush()
                     first = False
+            if args.extract == "invoice":
+                fields = extract_invoice(results, pdf=data).to_dict()
+                documents.append({"file": str(path), **fields})
+                if not args.json:
+                    sys.stdout.write(_field_lines(fields))
         except PipelineError as exc:
             print(f"error: {exc.code}: {path}: {exc.message}", file=sys.stderr)
             failed = True
     if args.json:
-        json.dump({"pages": pages_out}, sys.stdout, ensure_ascii=False)
+        out: dict = {"pages": pages_out}
+        if args.extract:
+            out["documents"] = documents
+        json.dump(out, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     return 1 if failed else 0
+
+
+def _field_lines(fields: dict) -> str:
+    lines = [f"{name}: {f['value']}" for name, f in fields["fields"].items() if name != "line_items" and f]
+    lines += [f"line_item: {' | '.join(str(v['value']) if v else '' for v in item.values())}"
+              for item in fields["fields"]["line_items"]]
+    lines += [f"check {c['name']}: {c['status']}" for c in fields["checks"] if c["status"] != "not_applicable"]
+    lines.append(f"needs_review: {str(fields['needs_review']).lower()}")
+    return "\n".join(["", *lines, ""])
 
 
 if __name__ == "__main__":

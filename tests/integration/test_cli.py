@@ -66,3 +66,32 @@ def test_bad_arguments(files):
     assert done.returncode == 2 and "invalid_option" in done.stderr
     done = run("--mode", "fast", files["pdf"])
     assert done.returncode == 2
+
+
+def test_extract_invoice_fields_from_a_pdf_and_an_ofd(tmp_path):
+    from decimal import Decimal
+
+    from pipeline.invoice.numbers import to_chinese_capital
+    from tests.invoice_factories import make_western, valid_uscc, western_spec
+    from tests.ofd_factory import chinese_e_invoice
+
+    pdf, truth = make_western(western_spec(3, "de"), "de")
+    (tmp_path / "rechnung.pdf").write_bytes(pdf)
+    (tmp_path / "fapiao.ofd").write_bytes(chinese_e_invoice(
+        "24112000000012345678", "2024年06月18日", "上海明达贸易有限公司", valid_uscc(3), "北京云图科技有限公司",
+        valid_uscc(4), "1000.00", "60.00", "1060.00", to_chinese_capital(Decimal("1060"))))
+    letter = tmp_path / "letter.png"
+    letter.write_bytes(encode_png(render_text_image(["Dear Ms Keller,", "the river rises in the hills."])))
+    done = run("--json", "--extract", "invoice", tmp_path / "rechnung.pdf", tmp_path / "fapiao.ofd", letter)
+    assert done.returncode == 0, done.stderr
+    docs = {d["file"].rsplit("/", 1)[-1]: d for d in json.loads(done.stdout)["documents"]}
+    assert set(docs) == {"rechnung.pdf", "fapiao.ofd", "letter.png"}
+    de = docs["rechnung.pdf"]
+    assert {k: de["fields"][k]["value"] for k in ("invoice_number", "total_amount", "currency")} == \
+        {k: truth[k] for k in ("invoice_number", "total_amount", "currency")}
+    assert de["needs_review"] is False and {c["name"] for c in de["checks"]} >= {"totals_add_up", "iban_valid"}
+    zh = docs["fapiao.ofd"]["fields"]
+    assert (zh["document_type"]["value"], zh["total_amount"]["value"]) == ("cn_vat_electronic", "1060.00")
+    assert docs["letter.png"]["fields"]["document_type"]["value"] == "other"
+    plain = run("--extract", "invoice", tmp_path / "rechnung.pdf")
+    assert f"invoice_number: {truth['invoice_number']}" in plain.stdout and "needs_review: false" in plain.stdout
