@@ -1,0 +1,180 @@
+"""Tables without rules: columns from whitespace that runs down several lines.
+
+A line whose words fall into two or more pieces separated by wide gaps is
+a table row candidate; a run of such lines whose gaps line up is a table.
+Columns are the vertical stripes no (or almost no) piece covers; rows
+start at lines that fill several columns, and a line that only continues
+one or two cells of the row above (its first column empty, or set closer
+than rows are) is a wrapped cell, not a new row.
+"""
+from __future__ import annotations
+
+from statistics import median
+
+import numpy as np
+
+from pipeline.tables.model import Table, Token
+from pipeline.tables.structure import build_table
+from pipeline.tables.words import line_height, text_lines
+
+GUTTER = 0.9  # a gap this many line heights wide separates columns (word spaces are ~0.3)
+MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
+
+
+def _pieces(line: list[Token]) -> list[list[Token]]:
+    gap = GUTTER * line_height(line)
+    out = [[line[0]]]
+    for tok in line[1:]:
+        if tok.box[0] - out[-1][-1].box[2] > gap:
+            out.append([tok])
+        else:
+            out[-1].append(tok)
+    return out
+
+
+def _extent(toks: list[Token]) -> tuple[float, float, float, float]:
+    return (min(t.box[0] for t in toks), min(t.box[1] for t in toks),
+            max(t.box[2] for t in toks), max(t.box[3] for t in toks))
+
+
+def _runs(lines: list[list[Token]]) -> list[list[int]]:
+    """Runs of line indices that may form a table: multi-piece lines and the short lines between them."""
+    pieces = [_pieces(line) for line in lines]
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    for i, line in enumerate(lines):
+        multi = len(pieces[i]) >= 2
+        if cur:
+            prev = _extent(lines[cur[-1]])
+            near = _extent(line)[1] - prev[3] <= MAX_LEAD * line_height(line)
+            if near and (multi or i + 1 < len(lines) and len(pieces[i + 1]) >= 2):
+                cur.append(i)
+                continue
+            if near and _extent(line)[1] - prev[3] < 0.6 * line_height(line):
+                cur.append(i)  # a tight line after the last row: its wrapped cell
+                continue
+            runs.append(cur)
+            cur = []
+        if multi:
+            cur = [i]
+    if cur:
+        runs.append(cur)
+    return [r for r in runs if sum(len(pieces[i]) >= 2 for i in r) >= 2]
+
+
+def _columns(lines: list[list[Token]]) -> list[float]:
+    """Column boundaries: the middles of the stripes that the lines' pieces leave free."""
+    x0 = min(t.box[0] for line in lines for t in line)
+    x1 = max(t.box[2] for line in lines for t in line)
+    count = np.zeros(int(x1 - x0) + 2, np.int32)
+    multi = 0
+    for line in lines:
+        ps = _pieces(line)
+        if len(ps) < 2:
+            continue
+        multi += 1
+        for p in ps:
+            a, _, b, _ = _extent(p)
+            count[int(a - x0): int(b - x0) + 1] += 1
+    # A spanning heading or an overlong cell may cross a gutter; a few such lines do not close it.
+    allowed = int(0.2 * multi) if multi >= 5 else 0
+    free = count <= allowed
+    min_w = 0.5 * median(line_height(line) for line in lines)
+    xs = [x0]
+    i = 0
+    while i < len(free):
+        if free[i]:
+            j = i
+            while j < len(free) and free[j]:
+                j += 1
+            if j - i >= min_w and 0 < i and j < len(free):
+                xs.append(x0 + (i + j) / 2)
+            i = j
+        else:
+            i += 1
+    xs.append(x1 + 1)
+    return xs
+
+
+def _cols_of(toks: list[Token], xs: list[float]) -> set[int]:
+    return {max(0, min(len(xs) - 2, int(np.searchsorted(xs, t.cx, side="right")) - 1)) for t in toks}
+
+
+def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
+    """Lines grouped into table rows (a row is its first line and the wrapped lines below it)."""
+    ncols = len(xs) - 1
+    filled = [len(_cols_of(line, xs)) for line in lines]
+    leads = [_extent(lines[i])[1] - _extent(lines[i - 1])[3] for i in range(1, len(lines)) if filled[i] >= 2]
+    row_lead = median(leads) if leads else 0.0
+    rows: list[list[list[Token]]] = []
+    for i, line in enumerate(lines):
+        if rows:
+            cols = _cols_of(line, xs)
+            lead = _extent(line)[1] - _extent(lines[i - 1])[3]
+            first_empty = 0 not in cols and len(_pieces(line)) < 2
+            sparse = len(cols) * 2 <= ncols and lead < 0.75 * row_lead
+            if first_empty or sparse:
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    return rows
+
+
+def _looks_like_prose(table: Table) -> bool:
+    """Two columns of long text filling their width: a two-column page, not a table."""
+    if table.cols != 2 or table.rows < 4:
+        return False
+    fill = [len(c.text) for c in table.cells if c.text]
+    return bool(fill) and median(fill) > 40
+
+
+def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, set[int]]]:
+    free = [(i, t) for i, t in enumerate(tokens) if i not in taken and t.text.strip()]
+    if not free:
+        return []
+    index = {id(t): i for i, t in free}
+    lines = text_lines([t for _, t in free])
+    out = []
+    for run in _runs(lines):
+        rlines = [lines[i] for i in run]
+        xs = _columns(rlines)
+        if len(xs) < 3:
+            continue
+        rows = _rows(rlines, xs)
+        if len(rows) < 2:
+            continue
+        ys = [min(t.box[1] for t in rows[0][0]) - 1]
+        for a, b in zip(rows, rows[1:]):
+            ys.append((max(t.box[3] for line in a for t in line) + min(t.box[1] for t in b[0])) / 2)
+        ys.append(max(t.box[3] for line in rows[-1] for t in line) + 1)
+        crossing = [[_extent(p)[0::2] for line in row for p in _pieces(line)] for row in rows]
+
+        def split_right(r: int, c: int) -> bool:
+            return not any(a < xs[c + 1] < b for a, b in crossing[r])
+
+        words = [t for line in rlines for t in line]
+        table = build_table(xs, ys, words, split_right, lambda r, c: True)
+        if table is None or table.cols < 2 or table.rows < 2 or _looks_like_prose(table):
+            continue
+        _header_row_spans(table)
+        out.append((table, {index[id(t)] for t in words}))
+    return out
+
+
+def _header_row_spans(table: Table) -> None:
+    """In a header of several rows, a heading with nothing below it spans down (a 'Region' over its two header rows)."""
+    if table.header_rows < 2:
+        return
+    grid = table.grid()
+    for cell in list(table.cells):
+        if cell.row != 0 or not cell.text:
+            continue
+        depth = 1
+        while depth < table.header_rows:
+            below = grid[depth][cell.col]
+            if below is None or below.text or below.col_span != cell.col_span or below.col != cell.col:
+                break
+            table.cells.remove(below)
+            depth += 1
+        cell.row_span = depth
+        cell.box[3] = max(cell.box[3], *(c.box[3] for c in grid[depth - 1][cell.col:cell.col + 1] if c))
