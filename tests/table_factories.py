@@ -116,13 +116,16 @@ def draw_table(page: pymupdf.Page, spec: TableSpec, x0: float, y0: float, rows: 
         cx0, cx1 = xs[c.col], xs[c.col + c.col_span]
         cy0, cy1 = ys[c.row], ys[c.row + c.row_span]
         for k, line in enumerate(c.text.split("\n")):
-            page.insert_text((cx0 + pad, cy0 + fs * 0.4 + fs + k * lead), line, fontname=_font(line), fontsize=fs)
+            # a heading over several columns is centred over them, as documents set them
+            left = cx0 + pad if c.col_span == 1 else (cx0 + cx1 - _width(line, fs)) / 2
+            page.insert_text((left, cy0 + fs * 0.4 + fs + k * lead), line, fontname=_font(line), fontsize=fs)
         if spec.rules == "grid":
             shape.draw_rect(pymupdf.Rect(cx0, cy0, cx1, cy1))
+        if spec.rules == "columns":  # column rules stop at a heading that spans columns
+            shape.draw_line((cx0, cy0), (cx0, cy1))
+            shape.draw_line((cx1, cy0), (cx1, cy1))
     if spec.rules == "columns":
         shape.draw_rect(pymupdf.Rect(xs[0], ys[0], xs[-1], ys[-1]))
-        for x in xs[1:-1]:
-            shape.draw_line((x, ys[0]), (x, ys[-1]))
         shape.draw_line((xs[0], ys[spec.header_rows]), (xs[-1], ys[spec.header_rows]))
     if spec.rules == "header":
         for y in (ys[0], ys[min(spec.header_rows, len(ys) - 1)], ys[-1]):

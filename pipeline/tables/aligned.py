@@ -9,6 +9,7 @@ than rows are) is a wrapped cell, not a new row.
 """
 from __future__ import annotations
 
+from collections import Counter
 from statistics import median
 
 import numpy as np
@@ -17,7 +18,7 @@ from pipeline.tables.model import Table, Token
 from pipeline.tables.structure import build_table
 from pipeline.tables.words import line_height, text_lines
 
-GUTTER = 0.9  # a gap this many line heights wide separates columns (word spaces are ~0.3)
+GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces are ~0.25)
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
 
 
@@ -63,22 +64,28 @@ def _runs(lines: list[list[Token]]) -> list[list[int]]:
 
 
 def _columns(lines: list[list[Token]]) -> list[float]:
-    """Column boundaries: the middles of the stripes that the lines' pieces leave free."""
+    """Column boundaries: the middles of the stripes that the rows' pieces leave free.
+
+    The stripes come from the lines split into the usual number of pieces
+    (or more): a heading over several columns, or a cell that runs into
+    the next one, makes fewer pieces and so cannot close a gutter.
+    """
     x0 = min(t.box[0] for line in lines for t in line)
     x1 = max(t.box[2] for line in lines for t in line)
     count = np.zeros(int(x1 - x0) + 2, np.int32)
-    multi = 0
-    for line in lines:
-        ps = _pieces(line)
-        if len(ps) < 2:
-            continue
-        multi += 1
+    split = [ps for ps in (_pieces(line) for line in lines) if len(ps) >= 2]
+    usual = Counter(len(ps) for ps in split).most_common(1)[0][0]
+    defining = [ps for ps in split if len(ps) >= usual]
+    for ps in defining:
         for p in ps:
             a, _, b, _ = _extent(p)
             count[int(a - x0): int(b - x0) + 1] += 1
-    # A spanning heading or an overlong cell may cross a gutter; a few such lines do not close it.
-    allowed = int(0.2 * multi) if multi >= 5 else 0
-    free = count <= allowed
+    reach = np.zeros_like(count)  # every line's pieces, to place each boundary where the fewest cross
+    for line in lines:
+        for p in _pieces(line):
+            a, _, b, _ = _extent(p)
+            reach[int(a - x0): int(b - x0) + 1] += 1
+    free = count <= (len(defining) // 5 if len(defining) >= 4 else 0)  # a stray line in five may cross a gutter
     min_w = 0.5 * median(line_height(line) for line in lines)
     xs = [x0]
     i = 0
@@ -88,12 +95,33 @@ def _columns(lines: list[list[Token]]) -> list[float]:
             while j < len(free) and free[j]:
                 j += 1
             if j - i >= min_w and 0 < i and j < len(free):
-                xs.append(x0 + (i + j) / 2)
+                xs.append(x0 + _boundary(reach[i:j], min_w) + i)
             i = j
         else:
             i += 1
     xs.append(x1 + 1)
     return xs
+
+
+def _boundary(reach: np.ndarray, min_w: float) -> float:
+    """Where in a gutter the column boundary goes: the middle of the widest stretch, at least
+    ``min_w`` wide, that the fewest pieces reach. A cell running into the gutter leaves room beside
+    it; a heading over both columns crosses the gutter whole and so crosses the boundary."""
+    for level in range(int(reach.max()) + 1):
+        best, best_w, k = 0.0, 0, 0
+        while k < len(reach):
+            if reach[k] <= level:
+                e = k
+                while e < len(reach) and reach[e] <= level:
+                    e += 1
+                if e - k > best_w:
+                    best, best_w = (k + e) / 2, e - k
+                k = e
+            else:
+                k += 1
+        if best_w >= min_w:
+            return best
+    return len(reach) / 2
 
 
 def _cols_of(toks: list[Token], xs: list[float]) -> set[int]:
@@ -156,25 +184,5 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
         table = build_table(xs, ys, words, split_right, lambda r, c: True)
         if table is None or table.cols < 2 or table.rows < 2 or _looks_like_prose(table):
             continue
-        _header_row_spans(table)
         out.append((table, {index[id(t)] for t in words}))
     return out
-
-
-def _header_row_spans(table: Table) -> None:
-    """In a header of several rows, a heading with nothing below it spans down (a 'Region' over its two header rows)."""
-    if table.header_rows < 2:
-        return
-    grid = table.grid()
-    for cell in list(table.cells):
-        if cell.row != 0 or not cell.text:
-            continue
-        depth = 1
-        while depth < table.header_rows:
-            below = grid[depth][cell.col]
-            if below is None or below.text or below.col_span != cell.col_span or below.col != cell.col:
-                break
-            table.cells.remove(below)
-            depth += 1
-        cell.row_span = depth
-        cell.box[3] = max(cell.box[3], *(c.box[3] for c in grid[depth - 1][cell.col:cell.col + 1] if c))

@@ -73,8 +73,9 @@ def build_table(
         cells.append(Cell(row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1,
                           text=cell_text(words), box=[xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]],
                           confidence=cell_confidence(words)))
-    table = Table(rows=rows, cols=cols, box=[xs[0], ys[0], xs[-1], ys[-1]], cells=cells)
-    return drop_empty_lines(table)
+    table = drop_empty_lines(Table(rows=rows, cols=cols, box=[xs[0], ys[0], xs[-1], ys[-1]], cells=cells))
+    header_row_spans(table)
+    return table
 
 
 def drop_empty_lines(table: Table) -> Table:
@@ -136,3 +137,22 @@ def header_rows(table: Table) -> int:
             break
         h = min(nxt, table.rows - 1)
     return h
+
+
+def header_row_spans(table: Table) -> None:
+    """In a header of several rows, a heading with nothing below it spans down (a 'Region' over its two header rows)."""
+    if table.header_rows < 2:
+        return
+    grid = table.grid()
+    for cell in list(table.cells):
+        if cell.row != 0 or not cell.text or cell.row_span >= table.header_rows:
+            continue
+        depth = cell.row_span
+        while depth < table.header_rows:
+            below = grid[depth][cell.col]
+            if below is None or below.text or below.col_span != cell.col_span or below.col != cell.col:
+                break
+            table.cells.remove(below)
+            depth += 1
+        cell.row_span = depth
+        cell.box[3] = max(cell.box[3], *(c.box[3] for c in grid[depth - 1][cell.col:cell.col + 1] if c))
