@@ -128,6 +128,14 @@ def _cols_of(toks: list[Token], xs: list[float]) -> set[int]:
     return {max(0, min(len(xs) - 2, int(np.searchsorted(xs, t.cx, side="right")) - 1)) for t in toks}
 
 
+def _crosses(line: list[Token], xs: list[float]) -> bool:
+    """The line's pieces run across most of the column boundaries: text, not a row."""
+    inner = xs[1:-1]
+    spans = [(_extent(p)[0], _extent(p)[2]) for p in _pieces(line)]
+    crossed = sum(any(a < x < b for a, b in spans) for x in inner)
+    return bool(inner) and crossed * 2 > len(inner)
+
+
 def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
     """Lines grouped into table rows (a row is its first line and the wrapped lines below it)."""
     ncols = len(xs) - 1
@@ -166,7 +174,9 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
     for run in _runs(lines):
         rlines = [lines[i] for i in run]
         xs = _columns(rlines)
-        if len(xs) < 3:
+        while rlines and _crosses(rlines[-1], xs):
+            rlines.pop()  # a sentence under the table, set close to it: not a wrapped cell or a row
+        if len(xs) < 3 or len(rlines) < 2:
             continue
         rows = _rows(rlines, xs)
         if len(rows) < 2:
