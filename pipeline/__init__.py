@@ -21,7 +21,8 @@ internally (``result.preprocessing`` only reports those).
 from pipeline.errors import PipelineError
 from pipeline.ingest import Document, open_document
 from pipeline.options import Limits, Options
-from pipeline.reader import Engine, EngineConfig, default_threads, read_text_layer
+from pipeline.engine import Engine, EngineConfig, default_threads
+from pipeline.textlayer import read_text_layer
 from pipeline.result import Line, PageResult, Word
 
 __all__ = [

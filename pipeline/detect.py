@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pyclipper
 
-from pipeline.engine import OnnxSession
+from pipeline.onnx_session import OnnxSession
 from pipeline.geometry import min_area_quad, quad_size
 
 

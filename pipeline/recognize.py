@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import CtcDecoder, DecodedLine
-from pipeline.engine import OnnxSession
+from pipeline.onnx_session import OnnxSession
 
 
 @dataclass(frozen=True)

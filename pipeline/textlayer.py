@@ -8,9 +8,16 @@ page's pixels at the rendering DPI, after the page's own /Rotate.
 """
 from __future__ import annotations
 
+import time
+
 import pymupdf
 
-from pipeline.result import Line, Word
+from pipeline.ingest import Document
+from pipeline.options import Options
+from pipeline.page_text import page_text
+from pipeline.page_work import idle_timings
+from pipeline.render import fitting_dpi
+from pipeline.result import Line, PageResult, Word
 
 MIN_CHARS = 8
 MAX_BAD_SHARE = 0.1
@@ -18,6 +25,38 @@ MAX_BAD_SHARE = 0.1
 # a stamp or header added digitally: OCR it.
 SCAN_COVER = 0.5
 SCAN_MAX_CHARS = 200
+
+
+def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -> PageResult | None:
+    """The page read from its own text layer when ``options`` would use it, else None (it needs OCR).
+
+    Needs no models, so the service can read the text-layer pages of a
+    born-digital file where it splits the file, without an OCR engine.
+    """
+    t0 = time.perf_counter()
+    if doc.kind != "pdf" or options.mode not in ("auto", "text"):
+        return None
+    page = doc.pdf_page(page_no)
+    if options.mode != "text" and not is_usable(page):
+        return None
+    rect = page.rect  # already the displayed (rotated) size
+    dpi = fitting_dpi(rect.width, rect.height, options.dpi, doc.limits.max_pixels)
+    lines = extract_lines(page, dpi)
+    size = pixel_size(page, dpi)  # what rendering this page at ``dpi`` would give
+    elapsed = time.perf_counter() - t0
+    return PageResult(
+        page_no=page_no,
+        width=size[0],
+        height=size[1],
+        dpi=dpi,
+        source="text_layer",
+        text=page_text(lines),
+        confidence=1.0 if lines else 0.0,
+        lines=lines,
+        timings=idle_timings(elapsed, text_layer=elapsed),
+        preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
+        models={},
+    )
 
 
 def _bad(ch: str) -> bool:

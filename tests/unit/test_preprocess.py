@@ -5,7 +5,7 @@ import pytest
 from models import registry
 from pipeline import preprocess
 from pipeline.detect import TextDetector
-from pipeline.engine import OnnxSession
+from pipeline.onnx_session import OnnxSession
 from tests.factories import EN_TEXT, degrade, render_text_image
 
 
