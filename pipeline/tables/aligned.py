@@ -157,11 +157,16 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
 
 
 def _looks_like_prose(table: Table) -> bool:
-    """Two columns of long text filling their width: a two-column page, not a table."""
-    if table.cols != 2 or table.rows < 4:
+    """Two columns, one of long text: a two-column page or numbered clauses ("第一条  合同标的：…"),
+    not a table. CJK characters count double, as wide as two Latin letters."""
+    if table.cols != 2 or table.rows < 3:
         return False
-    fill = [len(c.text) for c in table.cells if c.text]
-    return bool(fill) and median(fill) > 40
+    for col in range(2):
+        widths = [sum(2 if "\u3000" <= ch <= "\u9fff" else 1 for ch in c.text)
+                  for c in table.cells if c.col == col and c.text]
+        if widths and sum(widths) / len(widths) > 30:
+            return True
+    return False
 
 
 def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, set[int]]]:
