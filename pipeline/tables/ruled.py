@@ -68,7 +68,13 @@ def _frames(h: list[Segment], v: list[Segment], tol: float) -> list[tuple[list[S
         groups.setdefault(find(i), ([], []))[0].append(a)
     for j, b in enumerate(v):
         groups.setdefault(find(len(h) + j), ([], []))[1].append(b)
-    return [g for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+    # Rules between rows and one between two columns make a table (no frame around it needed);
+    # a lone rule of each kind does when they cross (a two-by-two table ruled like a plus sign).
+    return [g for g in groups.values() if g[0] and g[1] and (len(g[0]) + len(g[1]) >= 3 or _cross(g[0][0], g[1][0], tol))]
+
+
+def _cross(h: Segment, v: Segment, tol: float) -> bool:
+    return h.lo + tol < v.pos < h.hi - tol and v.lo + tol < h.pos < v.hi - tol
 
 
 def _cluster(values: list[float], tol: float) -> list[float]:
