@@ -4,7 +4,9 @@
 tables with known cells (tests/table_factories.py: 4 rule styles × plain /
 spanning header / wrapped cells × English / Chinese, N seeds each), as
 born-digital PDFs and as scans (rendered at 200 DPI, then bench/scan.py's
-office-scan degradation), runs every tool on the same pages and writes
+office-scan degradation), and the published tables of bench/tables/documents.json
+(realdocs.py: truth from the HTML set from the same source), runs every
+tool on the same pages and writes
 per-table rows (JSONL) and a summary (JSON, Markdown) to DIR.
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pymupdf
 
 from bench.scan import scan_like
 from bench.tables.metrics import Grid, cell_accuracy, grid_from_cells, shape, teds
-from bench.tables import peers
+from bench.tables import peers, realdocs
 from pipeline import Engine, EngineConfig, Options
 from pipeline.tables import find_pdf_tables
 from tests.factories import encode_png
@@ -50,14 +52,38 @@ def _specs(first: int, seeds: int):
                     yield {"seed": seed, "rules": rules, "shape": sh, "lang": lang}, spec
 
 
-def run(first: int, seeds: int, out: Path) -> dict:
+def _one_page(pdf: bytes, page_no: int) -> bytes:
+    """The page alone as a PDF, so every tool opens the same small file."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as src, pymupdf.open() as dst:
+        dst.insert_pdf(src, from_page=page_no, to_page=page_no)
+        return dst.tobytes()
+
+
+def _real(cache: Path):
+    """Published tables: one case per (page, table), the page cut out as its own PDF."""
+    pages: dict[tuple[str, int], bytes] = {}
+    for doc_id, pdf, page_no, truth in realdocs.cases(cache):
+        key = (doc_id, page_no)
+        if key not in pages:
+            pages[key] = _one_page(pdf, page_no)
+        meta = {"set": "published", "document": doc_id, "page": page_no + 1, "seed": page_no,
+                "rules": "published", "shape": "published", "lang": "en"}
+        yield meta, pages[key], truth
+
+
+def _generated(first: int, seeds: int):
+    for meta, spec in _specs(first, seeds):
+        yield ({"set": "generated", **meta}, table_pdf(spec),
+               grid_from_cells(spec.rows, spec.cols, spec.truth()["cells"]))
+
+
+def run(first: int, seeds: int, out: Path, real: bool) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     engine = Engine(EngineConfig(threads=1))
     rows: list[dict] = []
     scans: dict[str, list[tuple[dict, Path, Grid]]] = {"en": [], "zh": []}
-    for meta, spec in _specs(first, seeds):
-        pdf = table_pdf(spec)
-        truth = grid_from_cells(spec.rows, spec.cols, spec.truth()["cells"])
+    inputs = list(_generated(first, seeds)) + (list(_real(out / "cache")) if real else [])
+    for meta, pdf, truth in inputs:
         # text layer: docpipe and its peers on the same page
         with pymupdf.open(stream=pdf, filetype="pdf") as doc:
             t0 = time.perf_counter()
@@ -70,7 +96,7 @@ def run(first: int, seeds: int, out: Path) -> dict:
             rows.append({**meta, "input": "text", "tool": tool, "seconds": secs, **_best(truth, found)})
         # scan: the page rendered and degraded, OCR'd by docpipe with and without tables
         img, _ = scan_like(render_pages(pdf, 200)[0], meta["seed"] * 31 + len(rows))
-        png = out / f"scan-{meta['seed']}-{meta['rules']}-{meta['shape']}-{meta['lang']}.png"
+        png = out / f"scan-{meta.get('document', 'gen')}-{meta['seed']}-{meta['rules']}-{meta['shape']}-{meta['lang']}-{len(rows)}.png"
         png.write_bytes(encode_png(img))
         page = next(engine.process(png.read_bytes(), Options(tables=True)))
         added = page.timings["tables"]
@@ -97,7 +123,7 @@ def run(first: int, seeds: int, out: Path) -> dict:
 def summarize(rows: list[dict]) -> dict:
     out: dict = {}
     for r in rows:
-        out.setdefault(r["input"], {}).setdefault(r["tool"], []).append(r)
+        out.setdefault(f"{r['set']} {r['input']}", {}).setdefault(r["tool"], []).append(r)
     summary: dict = {}
     for kind, tools in out.items():
         for tool, rs in tools.items():
@@ -106,9 +132,13 @@ def summarize(rows: list[dict]) -> dict:
                      "seconds_per_page": mean(r["seconds"] for r in rs)}
             if "ocr_seconds" in rs[0]:
                 entry["share_of_ocr_time"] = sum(r["seconds"] for r in rs) / sum(r["ocr_seconds"] for r in rs)
-            for key, values in (("rules", RULES), ("shape", SHAPES), ("lang", ("en", "zh"))):
+            groups = (("rules", RULES), ("shape", SHAPES), ("lang", ("en", "zh"))) if rs[0]["set"] == "generated" \
+                else (("document", sorted({r["document"] for r in rs})),)
+            for key, values in groups:
                 for v in values:
                     sub = [r for r in rs if r[key] == v]
+                    if not sub:
+                        continue
                     entry[f"{key}={v}"] = {"structure": mean(r["structure"] for r in sub),
                                            "cells": mean(r["cells"] for r in sub), "teds": mean(r["teds"] for r in sub)}
             summary.setdefault(kind, {})[tool] = entry
@@ -118,7 +148,7 @@ def summarize(rows: list[dict]) -> dict:
 def markdown(summary: dict) -> str:
     lines = []
     for kind, tools in summary.items():
-        lines += [f"### {'Text layer' if kind == 'text' else 'Scans'}", "",
+        lines += [f"### {kind.replace(' text', ': text layer').replace(' scan', ': scans')}", "",
                   "| tool | tables | structure right | cells right | TEDS | s / page |",
                   "|---|---|---|---|---|---|"]
         for tool, e in tools.items():
@@ -139,8 +169,9 @@ def main() -> None:
     p.add_argument("--seeds", type=int, default=2, help="tables per (rules, shape, language); 24 per seed")
     p.add_argument("--first", type=int, default=100, help="first seed (the tests use seeds below 10)")
     p.add_argument("--out", type=Path, default=Path("bench/out/tables"))
+    p.add_argument("--no-published", action="store_true", help="only the generated tables (no Debian packages)")
     args = p.parse_args()
-    print(markdown(run(args.first, args.seeds, args.out)))
+    print(markdown(run(args.first, args.seeds, args.out, not args.no_published)))
 
 
 if __name__ == "__main__":
