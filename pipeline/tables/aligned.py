@@ -177,27 +177,53 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
     lines = text_lines([t for _, t in free])
     out = []
     for run in _runs(lines):
-        rlines = [lines[i] for i in run]
-        xs = _columns(rlines)
-        while rlines and _crosses(rlines[-1], xs):
-            rlines.pop()  # a sentence under the table, set close to it: not a wrapped cell or a row
-        if len(xs) < 3 or len(rlines) < 2:
-            continue
-        rows = _rows(rlines, xs)
-        if len(rows) < 2:
-            continue
-        ys = [min(t.box[1] for t in rows[0][0]) - 1]
-        for a, b in zip(rows, rows[1:]):
-            ys.append((max(t.box[3] for line in a for t in line) + min(t.box[1] for t in b[0])) / 2)
-        ys.append(max(t.box[3] for line in rows[-1] for t in line) + 1)
-        crossing = [[_extent(p)[0::2] for line in row for p in _pieces(line)] for row in rows]
-
-        def split_right(r: int, c: int) -> bool:
-            return not any(a < xs[c + 1] < b for a, b in crossing[r])
-
-        words = [t for line in rlines for t in line]
-        table = build_table(xs, ys, words, split_right, lambda r, c: True)
-        if table is None or table.cols < 2 or table.rows < 2 or _looks_like_prose(table):
-            continue
-        out.append((table, {index[id(t)] for t in words}))
+        for table, words in _tables_in([lines[i] for i in run]):
+            out.append((table, {index[id(t)] for t in words}))
     return out
+
+
+def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
+    """Lines that cannot belong to the table the run's columns describe: text running across most
+    column boundaries (a sentence between two tables), or a label left of every column (a term
+    with its own table of values below it)."""
+    left = min(line[0].box[0] for line in rlines if len(_pieces(line)) >= 2)
+    return [k for k, line in enumerate(rlines) if _crosses(line, xs) or _extent(line)[2] <= left]
+
+
+def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
+    if sum(len(_pieces(line)) >= 2 for line in rlines) < 2:
+        return []
+    xs = _columns(rlines)
+    if len(xs) < 3:
+        # No gutter runs down the whole run (prose, lists and tables one under another): the
+        # one-piece lines between are where to look for tables on their own.
+        singles = [k for k, line in enumerate(rlines) if len(_pieces(line)) < 2]
+        if not singles or depth >= 8:
+            return []
+        out = []
+        for a, b in zip([-1] + singles, singles + [len(rlines)]):
+            out += _tables_in(rlines[a + 1:b], depth + 1)
+        return out
+    cuts = _breaks(rlines, xs)
+    if cuts and depth < 8:
+        out = []
+        for a, b in zip([-1] + cuts, cuts + [len(rlines)]):
+            out += _tables_in(rlines[a + 1:b], depth + 1)
+        return out
+    rows = _rows(rlines, xs)
+    if len(rows) < 2:
+        return []
+    ys = [min(t.box[1] for t in rows[0][0]) - 1]
+    for a, b in zip(rows, rows[1:]):
+        ys.append((max(t.box[3] for line in a for t in line) + min(t.box[1] for t in b[0])) / 2)
+    ys.append(max(t.box[3] for line in rows[-1] for t in line) + 1)
+    crossing = [[_extent(p)[0::2] for line in row for p in _pieces(line)] for row in rows]
+
+    def split_right(r: int, c: int) -> bool:
+        return not any(a < xs[c + 1] < b for a, b in crossing[r])
+
+    words = [t for line in rlines for t in line]
+    table = build_table(xs, ys, words, split_right, lambda r, c: True)
+    if table is None or table.cols < 2 or table.rows < 2 or _looks_like_prose(table):
+        return []
+    return [(table, words)]
