@@ -187,7 +187,12 @@ def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
     column boundaries (a sentence between two tables), or a label left of every column (a term
     with its own table of values below it)."""
     left = min(line[0].box[0] for line in rlines if len(_pieces(line)) >= 2)
-    return [k for k, line in enumerate(rlines) if _crosses(line, xs) or _extent(line)[2] <= left]
+    out = [k for k, line in enumerate(rlines) if _crosses(line, xs) or _extent(line)[2] <= left]
+    for k in (0, len(rlines) - 1):  # the sentence leading into the table, or the one after it
+        a, _, b, _ = _extent(rlines[k])
+        if k not in out and len(_pieces(rlines[k])) < 2 and any(a < x < b for x in xs[1:-1]):
+            out.append(k)
+    return sorted(out)
 
 
 def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
