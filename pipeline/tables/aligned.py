@@ -16,7 +16,7 @@ import numpy as np
 
 from pipeline.tables.model import Table, Token
 from pipeline.tables.structure import build_table
-from pipeline.tables.words import line_height, text_lines
+from pipeline.tables.words import is_cjk, line_height, text_lines
 
 GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces are ~0.25)
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
@@ -162,7 +162,7 @@ def _looks_like_prose(table: Table) -> bool:
     if table.cols != 2 or table.rows < 3:
         return False
     for col in range(2):
-        widths = [sum(2 if "\u3000" <= ch <= "\u9fff" else 1 for ch in c.text)
+        widths = [sum(2 if is_cjk(ch) else 1 for ch in c.text)
                   for c in table.cells if c.col == col and c.text]
         if widths and sum(widths) / len(widths) > 30:
             return True

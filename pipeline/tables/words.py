@@ -6,7 +6,7 @@ from statistics import median
 from pipeline.tables.model import Token
 
 
-def _cjk(ch: str) -> bool:
+def is_cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
 
 
@@ -39,7 +39,7 @@ def join_words(words: list[Token]) -> str:
     """Words of one line left to right: a space between them, none between two CJK characters."""
     out = ""
     for w in words:
-        if out and not (_cjk(out[-1]) and _cjk(w.text[:1])):
+        if out and not (is_cjk(out[-1]) and is_cjk(w.text[:1])):
             out += " "
         out += w.text
     return out
