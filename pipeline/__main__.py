@@ -1,4 +1,4 @@
-"""One-shot CLI: ``python -m pipeline FILE... [--json] [--extract invoice] [--mode M] [--dpi N] [--pages R]``.
+"""One-shot CLI: ``python -m pipeline FILE... [--json] [--tables] [--extract invoice] [--mode M] [--dpi N] [--pages R]``.
 
 Prints each page's text (pages separated by a form feed), or with
 ``--json`` one document ``{"pages": [...]}`` where every page also names
@@ -27,6 +27,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                    help="auto: use a PDF page's own text when it has one; ocr: always OCR; text: only extract")
     p.add_argument("--dpi", type=int, default=200, help="rendering resolution for PDF pages (default 200)")
     p.add_argument("--pages", default=None, help="pages to read, e.g. 1-3,5 (default: all)")
+    p.add_argument("--tables", action="store_true", help="find tables on every page (in the JSON as each page's tables)")
     p.add_argument("--extract", choices=("invoice",), default=None,
                    help="also read each file's invoice fields, line items and checks")
     p.add_argument("--threads", type=int, default=None, help="ONNX Runtime threads (default: all cores)")
@@ -37,7 +38,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     try:
-        options = Options(mode=args.mode, dpi=args.dpi, pages=args.pages)
+        options = Options(mode=args.mode, dpi=args.dpi, pages=args.pages, tables=args.tables)
     except ValueError as exc:
         print(f"error: invalid_option: {exc}", file=sys.stderr)
         return 2

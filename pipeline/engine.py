@@ -30,6 +30,7 @@ from pipeline.page_work import PageWork, StageClock, idle_timings
 from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
 from pipeline.result import PageResult
+from pipeline.tables.raster import find_image_tables
 from pipeline.textlayer import read_text_layer
 from pipeline.upright import detect_upright, recognize_upright
 
@@ -100,6 +101,9 @@ class Engine:
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         clock.lap("layout")
+        t_tables = time.perf_counter()
+        tables = find_image_tables(rendered.image, lines, rendered.dpi) if options.tables else []
+        extra = {"tables": round(time.perf_counter() - t_tables, 4)} if options.tables else {}
 
         h, w = rendered.image.shape
         return PageResult(
@@ -111,10 +115,11 @@ class Engine:
             text=page_text(lines),
             confidence=page_confidence(lines),
             lines=lines,
-            timings=clock.result(time.perf_counter() - t0),
+            timings={**clock.result(time.perf_counter() - t0), **extra},
             preprocessing={"rotation": work.rotation, "deskew_angle": float(work.skew), "deskewed": work.deskewed,
                            "clahe": clahe, "dpi": rendered.dpi},
             models=self.model_info(),
+            tables=tables,
         )
 
 

@@ -12,6 +12,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.tables.model import Table
+
 Source = Literal["ocr", "text_layer"]
 Box = list[float]  # [x0, y0, x1, y1]
 
@@ -75,6 +77,7 @@ class PageResult:
     timings: dict[str, float] = field(default_factory=dict)  # stage → seconds
     preprocessing: dict = field(default_factory=dict)  # e.g. {"rotation": 0, "deskew_angle": 0.4, "clahe": False}
     models: dict[str, str] = field(default_factory=dict)  # model name → sha256
+    tables: list[Table] = field(default_factory=list)  # filled when Options.tables asks for them
 
     def to_dict(self) -> dict:
         # Written out: dataclasses.asdict deep-copies field by field, which cost more than
@@ -91,6 +94,7 @@ class PageResult:
             "timings": dict(self.timings),
             "preprocessing": copy.deepcopy(self.preprocessing),
             "models": dict(self.models),
+            "tables": [t.to_dict() for t in self.tables],
         }
 
     @classmethod
@@ -107,4 +111,5 @@ class PageResult:
             timings=dict(d.get("timings", {})),
             preprocessing=dict(d.get("preprocessing", {})),
             models=dict(d.get("models", {})),
+            tables=[Table.from_dict(t) for t in d.get("tables", [])],  # results stored before tables had none
         )

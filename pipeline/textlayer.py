@@ -18,6 +18,7 @@ from pipeline.page_text import page_text
 from pipeline.page_work import idle_timings
 from pipeline.render import fitting_dpi
 from pipeline.result import Line, PageResult, Word
+from pipeline.tables import find_pdf_tables
 
 MIN_CHARS = 8
 MAX_BAD_SHARE = 0.1
@@ -43,6 +44,9 @@ def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -
     dpi = fitting_dpi(rect.width, rect.height, options.dpi, doc.limits.max_pixels)
     lines = extract_lines(page, dpi)
     size = pixel_size(page, dpi)  # what rendering this page at ``dpi`` would give
+    t_tables = time.perf_counter()
+    tables = find_pdf_tables(page, dpi) if options.tables else []
+    extra = {"tables": time.perf_counter() - t_tables} if options.tables else {}
     elapsed = time.perf_counter() - t0
     return PageResult(
         page_no=page_no,
@@ -53,9 +57,10 @@ def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -
         text=page_text(lines),
         confidence=1.0 if lines else 0.0,
         lines=lines,
-        timings=idle_timings(elapsed, text_layer=elapsed),
+        timings=idle_timings(elapsed, text_layer=elapsed, **extra),
         preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
         models={},
+        tables=tables,
     )
 
 

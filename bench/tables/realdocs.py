@@ -1,0 +1,153 @@
+"""Published tables: pinned Debian documents, truth from the HTML rendering of the same source.
+
+``fetch`` brings each package listed in documents.json (``apt-get
+download PKG=VER`` into a cache, ``dpkg-deb -x``) and checks every file's
+sha256; ``cases`` yields, for every HTML table found whole on one PDF
+page, that page and the table as a ``Grid``. A table counts as on a page
+when all its cell texts occur in the page's text layer (whitespace
+ignored) and on no other page: tables split over pages, or whose cells
+also appear elsewhere, are left out rather than guessed.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pymupdf
+
+from bench.tables.metrics import Grid, grid_from_cells, norm
+
+MANIFEST = Path(__file__).with_name("documents.json")
+
+
+class FetchError(RuntimeError):
+    pass
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def fetch(doc: dict, cache: Path) -> Path:
+    """The package's files unpacked under the cache; raises FetchError when the pinned version is gone."""
+    cache.mkdir(parents=True, exist_ok=True)
+    root = cache / f"{doc['package']}_{doc['version']}"
+    if not root.exists():
+        debs = list(cache.glob(f"{doc['package']}_{doc['version']}_*.deb"))
+        if not debs:
+            proc = subprocess.run(["apt-get", "download", f"{doc['package']}={doc['version']}"], cwd=cache,
+                                  capture_output=True, text=True)
+            debs = list(cache.glob(f"{doc['package']}_{doc['version']}_*.deb"))
+            if proc.returncode or not debs:
+                raise FetchError(f"apt-get download {doc['package']}={doc['version']} failed (run apt-get update "
+                                 f"once first): {proc.stderr.strip()[-300:]}")
+        if _sha256(debs[0]) != doc["deb_sha256"]:
+            raise FetchError(f"{debs[0].name}: sha256 differs from the manifest")
+        subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(root)], check=True)
+    return root
+
+
+def _pdf_bytes(root: Path, doc: dict) -> bytes:
+    data = (root / doc["pdf"]).read_bytes()
+    if doc["pdf"].endswith(".gz"):
+        data = gzip.decompress(data)
+    if hashlib.sha256(data).hexdigest() != doc["pdf_sha256"]:
+        raise FetchError(f"{doc['pdf']}: sha256 differs from the manifest")
+    return data
+
+
+class _Tables(HTMLParser):
+    """Every <table> (not nested) as rows of (text, rowspan, colspan)."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[list]]] = []
+        self.depth = 0
+        self.cell: list | None = None
+        self.classes: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                self.tables.append([])
+                # texinfo's index and menu tables carry a class; its @multitable ones (the tables) none
+                self.classes.append(dict(attrs).get("class"))
+        elif self.depth == 1 and tag == "tr":
+            self.tables[-1].append([])
+        elif self.depth == 1 and tag in ("td", "th"):
+            a = dict(attrs)
+            self.cell = ["", int(a.get("rowspan") or 1), int(a.get("colspan") or 1)]
+            self.tables[-1][-1].append(self.cell)
+        elif tag == "br" and self.cell is not None:
+            self.cell[0] += " "
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.depth -= 1
+        elif tag in ("td", "th"):
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell[0] += data
+
+
+def html_tables(html: str, skip_classed: bool = False) -> list[Grid]:
+    """The HTML's tables as Grids (cells placed as browsers place them, past spans from above).
+
+    Rows and columns with no text at all are left out: texinfo pads tables with empty spacer
+    columns, which no reader of the PDF can see.
+    """
+    parser = _Tables()
+    parser.feed(html)
+    out = []
+    for rows, cls in zip(parser.tables, parser.classes):
+        if skip_classed and cls:
+            continue
+        taken: set[tuple[int, int]] = set()
+        cells = []
+        for r, row in enumerate(rows):
+            c = 0
+            for text, rs, cs in row:
+                while (r, c) in taken:
+                    c += 1
+                cells.append({"row": r, "col": c, "row_span": rs, "col_span": cs, "text": text})
+                taken |= {(r + i, c + j) for i in range(rs) for j in range(cs)}
+                c += cs
+        if not cells:
+            continue
+        nrows = max(cell["row"] + cell["row_span"] for cell in cells)
+        ncols = max(cell["col"] + cell["col_span"] for cell in cells)
+        keep_r = sorted({c["row"] for c in cells if c["text"].strip()})
+        keep_c = sorted({c["col"] for c in cells if c["text"].strip()})
+        cells = [dict(c, row=keep_r.index(c["row"]), col=keep_c.index(c["col"]))
+                 for c in cells if c["row"] in keep_r and c["col"] in keep_c]
+        if cells:
+            out.append(grid_from_cells(len(keep_r), len(keep_c), cells))
+    return out
+
+
+def cases(cache: Path):
+    """(document id, PDF bytes, 0-based page number, truth Grid) for every table found whole on one page."""
+    manifest = json.loads(MANIFEST.read_text())
+    for doc in manifest["documents"]:
+        root = fetch(doc, cache)
+        pdf = _pdf_bytes(root, doc)
+        # one HTML file, or a glob of them (a texinfo manual is one file per node), read in name order
+        html = b"".join(p.read_bytes() for p in sorted(root.glob(doc["html"])))
+        if hashlib.sha256(html).hexdigest() != doc["html_sha256"]:
+            raise FetchError(f"{doc['html']}: sha256 differs from the manifest")
+        with pymupdf.open(stream=pdf, filetype="pdf") as pdoc:
+            pages = ["".join(norm(p.get_text()).split()) for p in pdoc]
+        for grid in html_tables(html.decode("utf-8", "replace"), doc.get("skip_classed_tables", False)):
+            texts = ["".join(c[0].split()) for row in grid for c in row if c and c[0]]
+            if len(texts) < 4:
+                continue
+            hits = [k for k, text in enumerate(pages) if all(t in text for t in texts)]
+            if len(hits) == 1:
+                yield doc["id"], pdf, hits[0], grid

@@ -1,0 +1,234 @@
+"""Tables without rules: columns from whitespace that runs down several lines.
+
+A line whose words fall into two or more pieces separated by wide gaps is
+a table row candidate; a run of such lines whose gaps line up is a table.
+Columns are the vertical stripes no (or almost no) piece covers; rows
+start at lines that fill several columns, and a line that only continues
+one or two cells of the row above (its first column empty, or set closer
+than rows are) is a wrapped cell, not a new row.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from statistics import median
+
+import numpy as np
+
+from pipeline.tables.model import Table, Token
+from pipeline.tables.structure import build_table
+from pipeline.tables.words import is_cjk, line_height, text_lines
+
+GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces are ~0.25)
+MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
+
+
+def _pieces(line: list[Token]) -> list[list[Token]]:
+    gap = GUTTER * line_height(line)
+    out = [[line[0]]]
+    for tok in line[1:]:
+        if tok.box[0] - out[-1][-1].box[2] > gap:
+            out.append([tok])
+        else:
+            out[-1].append(tok)
+    return out
+
+
+def _extent(toks: list[Token]) -> tuple[float, float, float, float]:
+    return (min(t.box[0] for t in toks), min(t.box[1] for t in toks),
+            max(t.box[2] for t in toks), max(t.box[3] for t in toks))
+
+
+def _runs(lines: list[list[Token]]) -> list[list[int]]:
+    """Runs of line indices that may form a table: multi-piece lines and the short lines between them."""
+    pieces = [_pieces(line) for line in lines]
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    for i, line in enumerate(lines):
+        multi = len(pieces[i]) >= 2
+        if cur:
+            prev = _extent(lines[cur[-1]])
+            near = _extent(line)[1] - prev[3] <= MAX_LEAD * line_height(line)
+            if near and (multi or i + 1 < len(lines) and len(pieces[i + 1]) >= 2):
+                cur.append(i)
+                continue
+            if near and _extent(line)[1] - prev[3] < 0.6 * line_height(line):
+                cur.append(i)  # a tight line after the last row: its wrapped cell
+                continue
+            runs.append(cur)
+            cur = []
+        if multi:
+            cur = [i]
+    if cur:
+        runs.append(cur)
+    return [r for r in runs if sum(len(pieces[i]) >= 2 for i in r) >= 2]
+
+
+def _columns(lines: list[list[Token]]) -> list[float]:
+    """Column boundaries: the middles of the stripes that the rows' pieces leave free.
+
+    The stripes come from the lines split into the usual number of pieces
+    (or more): a heading over several columns, or a cell that runs into
+    the next one, makes fewer pieces and so cannot close a gutter.
+    """
+    x0 = min(t.box[0] for line in lines for t in line)
+    x1 = max(t.box[2] for line in lines for t in line)
+    count = np.zeros(int(x1 - x0) + 2, np.int32)
+    split = [ps for ps in (_pieces(line) for line in lines) if len(ps) >= 2]
+    usual = Counter(len(ps) for ps in split).most_common(1)[0][0]
+    defining = [ps for ps in split if len(ps) >= usual]
+    for ps in defining:
+        for p in ps:
+            a, _, b, _ = _extent(p)
+            count[int(a - x0): int(b - x0) + 1] += 1
+    reach = np.zeros_like(count)  # every line's pieces, to place each boundary where the fewest cross
+    for line in lines:
+        for p in _pieces(line):
+            a, _, b, _ = _extent(p)
+            reach[int(a - x0): int(b - x0) + 1] += 1
+    free = count <= (len(defining) // 5 if len(defining) >= 4 else 0)  # a stray line in five may cross a gutter
+    min_w = 0.5 * median(line_height(line) for line in lines)
+    xs = [x0]
+    i = 0
+    while i < len(free):
+        if free[i]:
+            j = i
+            while j < len(free) and free[j]:
+                j += 1
+            if j - i >= min_w and 0 < i and j < len(free):
+                xs.append(x0 + _boundary(reach[i:j], min_w) + i)
+            i = j
+        else:
+            i += 1
+    xs.append(x1 + 1)
+    return xs
+
+
+def _boundary(reach: np.ndarray, min_w: float) -> float:
+    """Where in a gutter the column boundary goes: the middle of the widest stretch, at least
+    ``min_w`` wide, that the fewest pieces reach. A cell running into the gutter leaves room beside
+    it; a heading over both columns crosses the gutter whole and so crosses the boundary."""
+    for level in range(int(reach.max()) + 1):
+        best, best_w, k = 0.0, 0, 0
+        while k < len(reach):
+            if reach[k] <= level:
+                e = k
+                while e < len(reach) and reach[e] <= level:
+                    e += 1
+                if e - k > best_w:
+                    best, best_w = (k + e) / 2, e - k
+                k = e
+            else:
+                k += 1
+        if best_w >= min_w:
+            return best
+    return len(reach) / 2
+
+
+def _cols_of(toks: list[Token], xs: list[float]) -> set[int]:
+    return {max(0, min(len(xs) - 2, int(np.searchsorted(xs, t.cx, side="right")) - 1)) for t in toks}
+
+
+def _crosses(line: list[Token], xs: list[float]) -> bool:
+    """The line's pieces run across most of the column boundaries: text, not a row."""
+    inner = xs[1:-1]
+    spans = [(_extent(p)[0], _extent(p)[2]) for p in _pieces(line)]
+    crossed = sum(any(a < x < b for a, b in spans) for x in inner)
+    return bool(inner) and crossed * 2 > len(inner)
+
+
+def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
+    """Lines grouped into table rows (a row is its first line and the wrapped lines below it)."""
+    ncols = len(xs) - 1
+    filled = [len(_cols_of(line, xs)) for line in lines]
+    leads = [_extent(lines[i])[1] - _extent(lines[i - 1])[3] for i in range(1, len(lines)) if filled[i] >= 2]
+    row_lead = median(leads) if leads else 0.0
+    rows: list[list[list[Token]]] = []
+    for i, line in enumerate(lines):
+        if rows:
+            cols = _cols_of(line, xs)
+            lead = _extent(line)[1] - _extent(lines[i - 1])[3]
+            first_empty = 0 not in cols and len(_pieces(line)) < 2
+            sparse = len(cols) * 2 <= ncols and lead < 0.75 * row_lead
+            if first_empty or sparse:
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    return rows
+
+
+def _looks_like_prose(table: Table) -> bool:
+    """Two columns, one of long text: a two-column page or numbered clauses ("第一条  合同标的：…"),
+    not a table. CJK characters count double, as wide as two Latin letters."""
+    if table.cols != 2 or table.rows < 3:
+        return False
+    for col in range(2):
+        widths = [sum(2 if is_cjk(ch) else 1 for ch in c.text)
+                  for c in table.cells if c.col == col and c.text]
+        if widths and sum(widths) / len(widths) > 30:
+            return True
+    return False
+
+
+def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, set[int]]]:
+    free = [(i, t) for i, t in enumerate(tokens) if i not in taken and t.text.strip()]
+    if not free:
+        return []
+    index = {id(t): i for i, t in free}
+    lines = text_lines([t for _, t in free])
+    out = []
+    for run in _runs(lines):
+        for table, words in _tables_in([lines[i] for i in run]):
+            out.append((table, {index[id(t)] for t in words}))
+    return out
+
+
+def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
+    """Lines that cannot belong to the table the run's columns describe: text running across most
+    column boundaries (a sentence between two tables), or a label left of every column (a term
+    with its own table of values below it)."""
+    left = min(line[0].box[0] for line in rlines if len(_pieces(line)) >= 2)
+    out = [k for k, line in enumerate(rlines) if _crosses(line, xs) or _extent(line)[2] <= left]
+    for k in (0, len(rlines) - 1):  # the sentence leading into the table, or the one after it
+        a, _, b, _ = _extent(rlines[k])
+        if k not in out and len(_pieces(rlines[k])) < 2 and any(a < x < b for x in xs[1:-1]):
+            out.append(k)
+    return sorted(out)
+
+
+def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
+    if sum(len(_pieces(line)) >= 2 for line in rlines) < 2:
+        return []
+    xs = _columns(rlines)
+    if len(xs) < 3:
+        # No gutter runs down the whole run (prose, lists and tables one under another): the
+        # one-piece lines between are where to look for tables on their own.
+        singles = [k for k, line in enumerate(rlines) if len(_pieces(line)) < 2]
+        if not singles or depth >= 8:
+            return []
+        out = []
+        for a, b in zip([-1] + singles, singles + [len(rlines)]):
+            out += _tables_in(rlines[a + 1:b], depth + 1)
+        return out
+    cuts = _breaks(rlines, xs)
+    if cuts and depth < 8:
+        out = []
+        for a, b in zip([-1] + cuts, cuts + [len(rlines)]):
+            out += _tables_in(rlines[a + 1:b], depth + 1)
+        return out
+    rows = _rows(rlines, xs)
+    if len(rows) < 2:
+        return []
+    ys = [min(t.box[1] for t in rows[0][0]) - 1]
+    for a, b in zip(rows, rows[1:]):
+        ys.append((max(t.box[3] for line in a for t in line) + min(t.box[1] for t in b[0])) / 2)
+    ys.append(max(t.box[3] for line in rows[-1] for t in line) + 1)
+    crossing = [[_extent(p)[0::2] for line in row for p in _pieces(line)] for row in rows]
+
+    def split_right(r: int, c: int) -> bool:
+        return not any(a < xs[c + 1] < b for a, b in crossing[r])
+
+    words = [t for line in rlines for t in line]
+    table = build_table(xs, ys, words, split_right, lambda r, c: True)
+    if table is None or table.cols < 2 or table.rows < 2 or _looks_like_prose(table):
+        return []
+    return [(table, words)]

@@ -1,0 +1,133 @@
+"""Scans: rules found in the page image with OpenCV morphology, words from the OCR lines.
+
+The page is levelled first (its tilt read from the long rules, else from
+the OCR lines' own slant) so rows and columns are axis-parallel; tables
+are found on the levelled page and their boxes mapped back to the page
+as read.
+"""
+from __future__ import annotations
+
+import math
+from statistics import median
+
+import cv2
+import numpy as np
+
+from pipeline.result import Line
+from pipeline.tables.find import tables_from
+from pipeline.tables.model import Table, Token
+from pipeline.tables.ruled import Segment
+
+MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
+MAX_RULE_WIDTH_INCH = 0.03  # and at most this thick (a filled bar or a photo is not a rule)
+WORK_DPI = 100
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    # Adaptive: grey paper, uneven lighting and faded ink vary across a scan.
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def _rule_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    n = max(15, int(MIN_RULE_INCH * dpi))
+    h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+    # Close small breaks that noise or JPEG leave in a rule.
+    h = cv2.morphologyEx(h, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, n // 4), 1)))
+    v = cv2.morphologyEx(v, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, n // 4))))
+    return h, v
+
+
+def _tilt_from_rules(h_mask: np.ndarray, dpi: float) -> float | None:
+    """Degrees the long horizontal rules slope (y grows downwards), None without long rules."""
+    contours, _ = cv2.findContours(h_mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    angles, weights = [], []
+    for contour in contours:
+        w = cv2.boundingRect(contour)[2]
+        if w < 2 * dpi:
+            continue
+        vx, vy, _, _ = cv2.fitLine(contour.astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        angles.append(math.degrees(math.atan2(vy, vx)))
+        weights.append(w)
+    if not angles:
+        return None
+    angles = [(a + 90) % 180 - 90 for a in angles]
+    return float(np.average(angles, weights=weights))
+
+
+def _tilt_from_lines(lines: list[Line]) -> float:
+    slopes = []
+    for line in lines:
+        if line.polygon and len(line.polygon) == 4:
+            (x0, y0), (x1, y1) = line.polygon[0], line.polygon[1]
+            if x1 - x0 > 1:
+                slopes.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
+    return median(slopes) if slopes else 0.0
+
+
+def _segments(mask: np.ndarray, dpi: int, horizontal: bool, scale: float) -> list[Segment]:
+    """Rules in page pixels; ``mask`` is the page at ``scale``."""
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out = []
+    for contour in contours:
+        x, y, w, h = (v / scale for v in cv2.boundingRect(contour))
+        length, width = (w, h) if horizontal else (h, w)
+        if length < MIN_RULE_INCH * dpi or width > MAX_RULE_WIDTH_INCH * dpi + 6:
+            continue
+        out.append(Segment(x, x + w, y + h / 2) if horizontal else Segment(y, y + h, x + w / 2))
+    return out
+
+
+def _tokens(lines: list[Line]) -> list[Token]:
+    out = []
+    for line in lines:
+        for w in line.words or [line]:
+            # A bar at a word's edge in a ruled table is the rule beside it, read as a character.
+            text = w.text.strip().strip("|｜丨")
+            if text:
+                out.append(Token(text, tuple(w.box), w.confidence))
+    return out
+
+
+def _moved(tok: Token, m: np.ndarray) -> Token:
+    """The token with its centre moved by ``m``, its size kept (a word's box hardly turns by a degree or two)."""
+    cx, cy = m @ np.array([tok.cx, tok.cy, 1.0])
+    hw, hh = (tok.box[2] - tok.box[0]) / 2, (tok.box[3] - tok.box[1]) / 2
+    return Token(tok.text, (cx - hw, cy - hh, cx + hw, cy + hh), tok.confidence)
+
+
+def _box_back(box: list[float], inv: np.ndarray) -> list[float]:
+    x0, y0, x1, y1 = box
+    pts = inv @ np.array([[x0, x1, x0, x1], [y0, y0, y1, y1], [1, 1, 1, 1]], dtype=np.float64)
+    return [float(pts[0].min()), float(pts[1].min()), float(pts[0].max()), float(pts[1].max())]
+
+
+def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int) -> list[Table]:
+    """The tables of a scanned page: ``gray`` is the page as read, ``lines`` its OCR lines (boxes in
+    that image's pixels)."""
+    if gray.ndim == 3:
+        gray = cv2.cvtColor(gray, cv2.COLOR_RGB2GRAY)
+    # Rules are found at about 100 DPI: they stay two pixels thick, and the image operations,
+    # most of the added time per page, cost a quarter.
+    scale = min(1.0, WORK_DPI / dpi)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    h_mask, v_mask = _rule_masks(_ink(small), dpi * scale)
+    tilt = _tilt_from_rules(h_mask, dpi * scale)
+    if tilt is None:
+        tilt = _tilt_from_lines(lines)
+    tokens = _tokens(lines)
+    if abs(tilt) < 0.05:
+        return tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi)
+    hgt, wid = small.shape
+    level = cv2.getRotationMatrix2D((wid / 2, hgt / 2), tilt, 1.0)
+    h_mask = cv2.warpAffine(h_mask, level, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
+    v_mask = cv2.warpAffine(v_mask, level, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
+    m = cv2.getRotationMatrix2D((gray.shape[1] / 2, gray.shape[0] / 2), tilt, 1.0)  # the same turn in page pixels
+    tables = tables_from([_moved(t, m) for t in tokens], _segments(h_mask, dpi, True, scale),
+                         _segments(v_mask, dpi, False, scale), dpi)
+    inv = cv2.invertAffineTransform(m)
+    for table in tables:
+        table.box = _box_back(table.box, inv)
+        for cell in table.cells:
+            cell.box = _box_back(cell.box, inv)
+    return tables

@@ -1,0 +1,62 @@
+"""Words into text lines, and a cell's words into its text."""
+from __future__ import annotations
+
+from statistics import median
+
+from pipeline.tables.model import Token
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def text_lines(tokens: list[Token]) -> list[list[Token]]:
+    """Tokens grouped into lines top to bottom, each line left to right.
+
+    A token joins the line whose vertical extent overlaps it by more than
+    half of the smaller height: sub- and superscripts stay on their line,
+    the next line of a tight paragraph does not.
+    """
+    lines: list[list[Token]] = []
+    spans: list[list[float]] = []  # [y0, y1] per line
+    for tok in sorted(tokens, key=lambda t: (t.cy, t.box[0])):
+        y0, y1 = tok.box[1], tok.box[3]
+        for k in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+            ly0, ly1 = spans[k]
+            overlap = min(y1, ly1) - max(y0, ly0)
+            if overlap > 0.5 * min(y1 - y0, ly1 - ly0):
+                lines[k].append(tok)
+                spans[k] = [min(y0, ly0), max(y1, ly1)]
+                break
+        else:
+            lines.append([tok])
+            spans.append([y0, y1])
+    order = sorted(range(len(lines)), key=lambda k: spans[k][0])
+    return [sorted(lines[k], key=lambda t: t.box[0]) for k in order]
+
+
+def join_words(words: list[Token]) -> str:
+    """Words of one line left to right: a space between them, none between two CJK characters."""
+    out = ""
+    for w in words:
+        if out and not (is_cjk(out[-1]) and is_cjk(w.text[:1])):
+            out += " "
+        out += w.text
+    return out
+
+
+def cell_text(tokens: list[Token]) -> str:
+    """A cell's words, line by line; wrapped lines join like words do."""
+    return join_words([Token(join_words(line), line[0].box) for line in text_lines(tokens)])
+
+
+def cell_confidence(tokens: list[Token]) -> float:
+    """Mean over characters; an empty cell is certain to be empty."""
+    chars = sum(len(t.text) for t in tokens)
+    if not chars:
+        return 1.0
+    return sum(t.confidence * len(t.text) for t in tokens) / chars
+
+
+def line_height(tokens: list[Token]) -> float:
+    return median(t.height for t in tokens) if tokens else 0.0

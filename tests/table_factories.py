@@ -1,0 +1,238 @@
+"""Tables with known cells, drawn into born-digital PDF pages or rendered and degraded as scans.
+
+A ``TableSpec`` lists its cells (a spanning cell once, at its top-left);
+``table_pdf`` lays it out with PyMuPDF (text layer, vector rules),
+``table_scan`` renders that page and makes it look scanned. Random specs
+come from ``random_table`` with a seed, so tests and the bench share
+their ground truth exactly.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import numpy as np
+import pymupdf
+
+RULES = ("grid", "none", "columns", "header")  # every cell edge; no rules; column rules + frame; booktabs-like
+
+
+@dataclass
+class SpecCell:
+    row: int
+    col: int
+    text: str  # "\n" marks where the cell wraps onto its next line
+    row_span: int = 1
+    col_span: int = 1
+
+    @property
+    def truth(self) -> str:
+        out = ""
+        for part in self.text.split("\n"):
+            if out and not (_cjk(out[-1]) and _cjk(part[:1])):
+                out += " "
+            out += part
+        return out
+
+
+@dataclass
+class TableSpec:
+    rows: int
+    cols: int
+    cells: list[SpecCell]
+    header_rows: int = 1
+    rules: str = "grid"
+    fontsize: float = 10.0
+    title: str = ""
+    after: list[str] = field(default_factory=list)  # paragraph lines under the table
+
+    def truth(self) -> dict:
+        """The expected table in the page contract's shape, without boxes."""
+        return {"rows": self.rows, "cols": self.cols, "header_rows": self.header_rows,
+                "cells": [{"row": c.row, "col": c.col, "row_span": c.row_span, "col_span": c.col_span,
+                           "text": c.truth} for c in sorted(self.cells, key=lambda c: (c.row, c.col))]}
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def _font(text: str) -> str:
+    return "china-s" if any(_cjk(ch) for ch in text) else "helv"
+
+
+_FONTS: dict[str, pymupdf.Font] = {}
+
+
+def _width(text: str, size: float) -> float:
+    name = _font(text)
+    if name not in _FONTS:
+        _FONTS[name] = pymupdf.Font(name)
+    return _FONTS[name].text_length(text, size)
+
+
+def _layout(spec: TableSpec, x0: float, y0: float):
+    """Column edges and row edges in points."""
+    fs = spec.fontsize
+    pad = fs * (1.0 if spec.rules == "none" else 0.6)
+    lead = fs * 1.25
+    widths = [0.0] * spec.cols
+    heights = [0.0] * spec.rows
+    for c in spec.cells:
+        lines = c.text.split("\n")
+        w = max(_width(s, fs) for s in lines) + 2 * pad
+        h = len(lines) * lead + fs * 0.8
+        if c.col_span == 1:
+            widths[c.col] = max(widths[c.col], w)
+        if c.row_span == 1:
+            heights[c.row] = max(heights[c.row], h)
+    for c in spec.cells:  # spanning cells get room by widening their last column / row
+        lines = c.text.split("\n")
+        w = max(_width(s, fs) for s in lines) + 2 * pad
+        have = sum(widths[c.col:c.col + c.col_span])
+        if w > have:
+            widths[c.col + c.col_span - 1] += w - have
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    ys = [y0]
+    for h in heights:
+        ys.append(ys[-1] + (h or fs * 2))
+    return xs, ys, pad, lead
+
+
+def draw_table(page: pymupdf.Page, spec: TableSpec, x0: float, y0: float, rows: range | None = None) -> float:
+    """Draw ``spec`` (only ``rows`` of it, when given) with its top-left at (x0, y0); returns the bottom y."""
+    rows = rows if rows is not None else range(spec.rows)
+    keep = [c for c in spec.cells if c.row in rows]
+    sub = TableSpec(rows=len(rows), cols=spec.cols, rules=spec.rules, fontsize=spec.fontsize,
+                    cells=[SpecCell(c.row - rows.start, c.col, c.text, c.row_span, c.col_span) for c in keep])
+    full_xs, _, _, _ = _layout(spec, x0, y0)
+    _, ys, pad, lead = _layout(sub, x0, y0)
+    xs = full_xs  # the same columns on every page the table runs over
+    fs = spec.fontsize
+    shape = page.new_shape()
+    for c in sub.cells:
+        cx0, cx1 = xs[c.col], xs[c.col + c.col_span]
+        cy0, cy1 = ys[c.row], ys[c.row + c.row_span]
+        for k, line in enumerate(c.text.split("\n")):
+            # a heading over several columns is centred over them, as documents set them
+            left = cx0 + pad if c.col_span == 1 else (cx0 + cx1 - _width(line, fs)) / 2
+            page.insert_text((left, cy0 + fs * 0.4 + fs + k * lead), line, fontname=_font(line), fontsize=fs)
+        if spec.rules == "grid":
+            shape.draw_rect(pymupdf.Rect(cx0, cy0, cx1, cy1))
+        if spec.rules == "columns":  # column rules stop at a heading that spans columns
+            shape.draw_line((cx0, cy0), (cx0, cy1))
+            shape.draw_line((cx1, cy0), (cx1, cy1))
+    if spec.rules == "columns":
+        shape.draw_rect(pymupdf.Rect(xs[0], ys[0], xs[-1], ys[-1]))
+        shape.draw_line((xs[0], ys[spec.header_rows]), (xs[-1], ys[spec.header_rows]))
+    if spec.rules == "header":
+        for y in (ys[0], ys[min(spec.header_rows, len(ys) - 1)], ys[-1]):
+            shape.draw_line((xs[0], y), (xs[-1], y))
+    shape.finish(color=(0, 0, 0), width=0.6)
+    shape.commit()
+    return ys[-1]
+
+
+def _text_lines(page: pymupdf.Page, lines: list[str], x: float, y: float, fs: float = 10.0) -> float:
+    for line in lines:
+        y += fs * 1.5
+        page.insert_text((x, y), line, fontname=_font(line), fontsize=fs)
+    return y
+
+
+def table_pdf(spec: TableSpec, *, split_after: int | None = None) -> bytes:
+    """An A4 PDF with a title, the table and a paragraph; with ``split_after`` the rows after that one
+    continue on a second page under a repeated header."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    y = _text_lines(page, [spec.title] if spec.title else [], 56, 50)
+    if split_after is None:
+        y = draw_table(page, spec, 56, y + 16)
+        _text_lines(page, spec.after, 56, y + 10)
+    else:
+        draw_table(page, spec, 56, y + 16, range(0, split_after + 1))
+        page2 = doc.new_page(width=595, height=842)
+        draw_table(page2, _header_then(spec, split_after + 1), 56, 60)
+    data = doc.tobytes(garbage=3, deflate=True)
+    doc.close()
+    return data
+
+
+def _header_then(spec: TableSpec, start: int) -> TableSpec:
+    """The header rows followed by rows ``start``.. (what the continuation page shows)."""
+    h = spec.header_rows
+    cells = [c for c in spec.cells if c.row < h] + [
+        SpecCell(c.row - start + h, c.col, c.text, c.row_span, c.col_span) for c in spec.cells if c.row >= start]
+    return TableSpec(rows=h + spec.rows - start, cols=spec.cols, cells=cells, header_rows=h,
+                     rules=spec.rules, fontsize=spec.fontsize)
+
+
+def render_pages(pdf: bytes, dpi: int = 200) -> list[np.ndarray]:
+    """Each page of ``pdf`` as a grey image at ``dpi``."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        out = []
+        for page in doc:
+            pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+            out.append(np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width).copy())
+        return out
+
+
+EN_WORDS = ("North", "South", "Budget", "Actual", "Revenue", "Cost", "Units", "Price", "Total", "Region",
+            "Office", "Paper", "Toner", "Laptop", "Desk", "Chair", "Cable", "Monitor", "Service", "Support")
+ZH_WORDS = ("北京", "上海", "广州", "深圳", "收入", "成本", "数量", "单价", "合计", "地区", "办公用品",
+            "打印纸", "硒鼓", "笔记本电脑", "办公桌", "服务费", "技术支持", "显示器", "预算", "实际")
+EN_HEAD = ("Item", "Region", "Quantity", "Unit price", "Amount", "Status", "Date", "Code")
+ZH_HEAD = ("项目", "地区", "数量", "单价", "金额", "状态", "日期", "编号")
+
+
+def _value(rng: random.Random, lang: str, col: int) -> str:
+    kind = col % 3
+    if kind == 0:
+        words = EN_WORDS if lang == "en" else ZH_WORDS
+        n = rng.randint(1, 2)
+        return (" " if lang == "en" else "").join(rng.choice(words) for _ in range(n))
+    if kind == 1:
+        return f"{rng.randint(1, 9999):,}"
+    return f"{rng.uniform(0, 5000):.2f}"
+
+
+def random_table(seed: int, *, lang: str = "en", rules: str = "grid", spans: bool = False,
+                 wraps: bool = False, rows: int | None = None, cols: int | None = None) -> TableSpec:
+    """A table of 3–5 columns and 4–12 body rows; ``spans`` adds a two-row header with grouped columns,
+    ``wraps`` puts two-line text in some cells of the first column."""
+    rng = random.Random(seed)
+    ncols = cols or rng.randint(3, 5)
+    nbody = rows or rng.randint(4, 12)
+    heads = list(EN_HEAD if lang == "en" else ZH_HEAD)
+    rng.shuffle(heads)
+    cells: list[SpecCell] = []
+    if spans:
+        # row 0: first heading spans both header rows; the others are grouped in pairs over row 1
+        cells.append(SpecCell(0, 0, heads[0], row_span=2))
+        c = 1
+        g = 1
+        while c < ncols:
+            span = min(2, ncols - c)
+            cells.append(SpecCell(0, c, f"{'Group' if lang == 'en' else '分组'} {g}", col_span=span))
+            for k in range(span):
+                cells.append(SpecCell(1, c + k, heads[(c + k) % len(heads)]))
+            c += span
+            g += 1
+        header = 2
+    else:
+        cells.extend(SpecCell(0, c, heads[c % len(heads)]) for c in range(ncols))
+        header = 1
+    for r in range(header, header + nbody):
+        for c in range(ncols):
+            text = _value(rng, lang, c)
+            if wraps and c == 0 and rng.random() < 0.4:
+                more = rng.choice(EN_WORDS if lang == "en" else ZH_WORDS)
+                text = f"{text}\n{more}"
+            cells.append(SpecCell(r, c, text))
+    title = "Table 3: quarterly figures by region" if lang == "en" else "表3：各地区季度数据"
+    after = (["The figures above are unaudited and may change after the year-end review of all accounts."]
+             if lang == "en" else ["以上数据未经审计，年度复核后可能调整，请以正式报告为准。"])
+    return TableSpec(rows=header + nbody, cols=ncols, cells=cells, header_rows=header, rules=rules,
+                     title=title, after=after)
