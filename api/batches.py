@@ -1,4 +1,4 @@
-"""Batches (issue 6): name a bulk run, submit its jobs with ``batch_id``, read its progress in one call,
+"""Batches: name a bulk run, submit its jobs with ``batch_id``, read its progress in one call,
 close it when no more jobs will come (``batch.completed`` follows once, when its last job has ended).
 
 Tenant-scoped like jobs: another tenant's batch is simply not found.

@@ -26,11 +26,9 @@ log = logging.getLogger(__name__)
 def freeze_heap() -> None:
     """Move every object alive now out of the cyclic collector's reach.
 
-    A worker process holds about 190,000 long-lived objects (Celery, Kombu,
-    SQLAlchemy, the pipeline's modules). Each full collection walked all of
-    them: about 90 ms, twenty-odd times per process in a 1,000-file bulk run,
-    2.2 s of CPU per process out of about 62. Frozen, the same run spent
-    0.44 s per process in the collector. Objects frozen are still freed by
+    A worker process holds a large heap of long-lived objects (Celery, Kombu,
+    SQLAlchemy, the pipeline's modules), and every full collection walked all
+    of them (bench/BULK_RESULTS.md, session 5). Objects frozen are still freed by
     reference counting; only cycles among them are never collected, and
     what exists at start-up lives for the process anyway. Done in the parent
     too, so the children's collections do not write to pages the fork shares.
