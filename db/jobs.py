@@ -84,25 +84,29 @@ def create_jobs(
         batch_repository.lock_open_batch(session, batch_id)
     now = utcnow()
     rows = [_rows(tenant_id, spec, batch_id, now) for spec in specs]
+    # Rows go in in key order: two requests inserting the same keys in different orders would
+    # each wait on a key the other holds uncommitted (a deadlock PostgreSQL breaks by failing one).
+    order = sorted(range(len(specs)), key=lambda i: specs[i].idempotency_key or "")
     try:
         with session.begin_nested():
-            _insert(session, rows)
+            _insert(session, [rows[i] for i in order])
         return [(JobSummary(job["id"], JobStatus.QUEUED, batch_id, None, now), True) for job, _ in rows]
     except IntegrityError:
         pass
-    out = []
-    for spec, row in zip(specs, rows):
+    out: list[tuple[JobSummary, bool] | None] = [None] * len(specs)
+    for i in order:
+        spec, row = specs[i], rows[i]
         try:
             with session.begin_nested():
                 _insert(session, [row])
-            out.append((JobSummary(row[0]["id"], JobStatus.QUEUED, batch_id, None, now), True))
+            out[i] = (JobSummary(row[0]["id"], JobStatus.QUEUED, batch_id, None, now), True)
         except IntegrityError:
             key = spec.idempotency_key
             winner = jobs_by_idempotency_keys(session, tenant_id, [key]).get(key) if key else None
             if winner is None:
                 raise
-            out.append((winner, False))
-    return out
+            out[i] = (winner, False)
+    return out  # type: ignore[return-value]
 
 
 def _rows(tenant_id: str, spec: NewJob, batch_id: str | None, now: datetime) -> tuple[dict, list[dict]]:
