@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from db.batch_models import Batch
@@ -18,7 +18,7 @@ from db.clock import isoformat, utcnow
 from db import outbox
 from db.models import Job, Page, PageResult, new_id
 from db.states import BatchStatus, JobStatus, PageStatus
-from db.cursors import decode_cursor, encode_cursor
+from db.cursors import keyset_page
 
 BATCH_COMPLETED_EVENT = "batch.completed"
 
@@ -227,11 +227,4 @@ def batch_progress(session: Session, batch_id: str, now: datetime | None = None)
 
 def list_batch_jobs(session: Session, batch_id: str, *, cursor: str | None = None, limit: int = 50) -> tuple[list[Job], str | None]:
     """The batch's jobs in (created_at, id) order, which never changes; the cursor resumes after the last one."""
-    q = select(Job).where(Job.batch_id == batch_id)
-    if cursor:
-        at, last_id = decode_cursor(cursor)
-        q = q.where(or_(Job.created_at > at, and_(Job.created_at == at, Job.id > last_id)))
-    jobs = list(session.scalars(q.order_by(Job.created_at, Job.id).limit(limit + 1)))
-    more = len(jobs) > limit
-    jobs = jobs[:limit]
-    return jobs, encode_cursor(jobs[-1].created_at, jobs[-1].id) if more else None
+    return keyset_page(session, select(Job).where(Job.batch_id == batch_id), Job.created_at, Job.id, cursor, limit)

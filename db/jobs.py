@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,7 @@ from db import batch_repository
 from db.clock import utcnow
 from db.models import Document, Job, Page, PageResult, new_id
 from db.states import DocumentStatus, JobStatus, PageStatus
-from db.cursors import decode_cursor, encode_cursor
+from db.cursors import keyset_page
 
 
 @dataclass(frozen=True)
@@ -231,11 +231,4 @@ def list_jobs(
         q = q.where(Job.external_ref == external_ref)
     if updated_since:
         q = q.where(Job.updated_at >= updated_since)
-    if cursor:
-        at, last_id = decode_cursor(cursor)
-        q = q.where(or_(Job.updated_at > at, and_(Job.updated_at == at, Job.id > last_id)))
-    jobs = list(session.scalars(q.order_by(Job.updated_at, Job.id).limit(limit + 1)))
-    more = len(jobs) > limit
-    jobs = jobs[:limit]
-    next_cursor = encode_cursor(jobs[-1].updated_at, jobs[-1].id) if more else None
-    return jobs, next_cursor
+    return keyset_page(session, q, Job.updated_at, Job.id, cursor, limit)
