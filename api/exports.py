@@ -15,6 +15,7 @@ from api.schemas import MAX_JOB_IDS, ResultQuery, split_ids
 from api.services import services
 from db.jobs import get_job, job_statuses, succeeded_results, succeeded_texts, succeeded_texts_by_job
 from db.blobs import BlobNotFound
+from db.fields import document_entry
 from db.models import Document, Job
 from db.states import JobStatus
 from pipeline import Limits, PipelineError, PageResult, export, open_document
@@ -74,6 +75,7 @@ def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
             kind=d.kind,
             data=_source(blobs, d) if fmt == "pdf" else None,
             pages=by_doc[d.id],
+            fields=document_entry(d) if job.extract else None,
         )
         for d in docs
     ]

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from db.fields import document_entry
 from db.finalize import confidence_stats
 from db.clock import isoformat
 from db.models import Document, Job, Page
@@ -108,13 +109,14 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
                         "kind": d.kind,
                         "status": doc_status[d.id],
                         "error": _error(d.error_code, d.error_message),
+                        **(_fields_summary(d) if job.extract else {}),
                     }
                     for d in job.documents
                 ],
                 "confidence": _round(confidence.get(job.id, (None, None))[0]),
                 "confidence_min": _round(confidence.get(job.id, (None, None))[1]),
                 "error": _error(job.error_code, job.error_message),
-                "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority},
+                "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority, "extract": job.extract},
                 "external_ref": job.external_ref,
                 "created_at": isoformat(job.created_at),
                 "updated_at": isoformat(job.updated_at),
@@ -125,10 +127,16 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
                     "self": url_for("jobs.get_job", job_id=job.id),
                     "pages": url_for("jobs.list_pages", job_id=job.id),
                     "result": url_for("exports.get_result", job_id=job.id),
+                    **({"fields": url_for("fields.get_fields", job_id=job.id)} if job.extract else {}),
                 },
             }
         )
     return views
+
+
+def _fields_summary(document) -> dict:
+    entry = document_entry(document)
+    return {"document_type": entry["document_type"], "needs_review": entry["needs_review"]}
 
 
 def job_view(session: Session, job: Job) -> dict:

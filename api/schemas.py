@@ -12,6 +12,7 @@ from apiflask.fields import Boolean, DateTime, Dict, File, Float, Integer, List,
 from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, ValidationError, missing
 
+from db.fields import EXTRACTS
 from db.states import JobStatus, PageStatus
 from pipeline import PipelineError
 from pipeline.pages import parse_page_spec
@@ -64,6 +65,8 @@ class SubmitOptions(Schema):
     pages = Text(validate=[Length(max=200), page_range], metadata={"description": "page range, e.g. 1-3,5"})
     callback_url = Text(validate=Length(max=2000), metadata={"description": "http(s) URL told when the job ends"})
     external_ref = Text(validate=Length(max=200), metadata={"description": "the caller's id, echoed back"})
+    extract = Text(validate=OneOf(EXTRACTS), metadata={"description": "invoice: also read each document's invoice fields, "
+                                                                     "line items and checks (GET /v1/jobs/{id}/fields)"})
 
 
 class JobOptionsFields(SubmitOptions):
@@ -105,18 +108,23 @@ class DocumentView(Schema):
     kind = String()
     status = String()
     error = Nested(ErrorSummary, allow_none=True)
+    document_type = String(allow_none=True, metadata={"description": "extract=invoice: what the document is, once read"})
+    needs_review = Boolean(allow_none=True, metadata={"description": "extract=invoice: a person should check its fields "
+                                                                     "(GET /v1/jobs/{id}/fields says why)"})
 
 
 class JobOptionsView(Schema):
     mode = String()
     pages = String(allow_none=True)
     priority = String()
+    extract = String(allow_none=True, metadata={"enum": [*EXTRACTS, None]})
 
 
 class JobLinks(Schema):
     self = String()
     pages = String()
     result = String()
+    fields = String(metadata={"description": "only for jobs submitted with extract=invoice"})
 
 
 class JobView(Schema):

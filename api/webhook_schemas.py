@@ -8,7 +8,7 @@ from apiflask import Schema
 from apiflask.fields import DateTime, Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
-from webhooks.events import BATCH_COMPLETED, JOB_EVENT_TYPES, PAGE_COMPLETED
+from webhooks.events import BATCH_COMPLETED, INCLUDES, JOB_EVENT_TYPES, PAGE_COMPLETED
 from webhooks.models import DeliveryStatus
 
 JOB_EVENTS = tuple(JOB_EVENT_TYPES.values())
@@ -24,12 +24,20 @@ class EndpointCreate(Schema):
         metadata={"description": "event types to receive (default: every job.* event; page.completed on request)"},
     )
     description = String(validate=Length(max=500), load_default=None, allow_none=True)
+    include = List(
+        String(validate=OneOf(INCLUDES)),
+        load_default=list,
+        metadata={"description": "more in job events' data: fields = `documents`, each document's invoice fields, "
+                                 "checks and needs_review as GET /v1/jobs/{id}/fields shows them (jobs submitted "
+                                 "with extract=invoice); also a job's callback_url that is this endpoint's url"},
+    )
 
 
 class EndpointView(Schema):
     id = String()
     url = String()
     events = List(String())
+    include = List(String())
     description = String(allow_none=True)
     created_at = String()
     disabled_at = String(allow_none=True, metadata={"description": "set when the receiver answered 410 Gone"})

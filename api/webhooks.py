@@ -49,6 +49,7 @@ def endpoint_view(ep, secret: str | None = None) -> dict:
         "id": ep.id,
         "url": ep.url,
         "events": list(ep.events),
+        "include": list(ep.include or ()),
         "description": ep.description,
         "created_at": isoformat(ep.created_at),
         "disabled_at": isoformat(ep.disabled_at),
@@ -117,7 +118,8 @@ def create_endpoint(body):
     secret = generate_secret()
     with services().database.session() as s:
         ep = endpoints.create_endpoint(
-            s, current_tenant(), url=url, events=body["events"], secret=secret, description=body.get("description")
+            s, current_tenant(), url=url, events=body["events"], secret=secret, description=body.get("description"),
+            include=body["include"],
         )
         view = endpoint_view(ep, secret)
     return view, 201, {"Location": f"/v1/webhook-endpoints/{view['id']}"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from db import outbox
+from db import fields, outbox
 from db.clock import isoformat, utcnow
 from db.models import Document, Job, Page, PageResult
 from db.states import DocumentStatus, JobStatus, PageStatus
@@ -69,6 +69,10 @@ def finalize_jobs(session: Session, job_ids: list[str]) -> dict[str, str]:
     ):
         docs.setdefault(job_id, []).append((status, pages_selected))
     ready = [j for j in job_ids if docs.get(j) and not any(status == DocumentStatus.QUEUED for status, _ in docs[j])]
+    # A job that asked for fields ends once they are stored (its event and views carry them);
+    # the worker reads them and calls in here again (workers/extraction.py).
+    extracting = fields.pending_jobs(session, ready)
+    ready = [j for j in ready if j not in extracting]
     counts = page_counts(session, ready)
     ended, batches = {}, {}
     for job_id in ready:
@@ -127,11 +131,12 @@ def write_job_event(session: Session, job_id: str, status: str, tenant_id: str, 
 
 
 def job_summary(session: Session, job_id: str) -> dict:
-    """The payload of a job's event: how it ended, its counts and mean confidence (never text)."""
+    """The payload of a job's event: how it ended, its counts and mean confidence (never text);
+    with extract, the documents' fields, which only endpoints that asked for them receive."""
     job = session.get(Job, job_id)
     session.refresh(job)  # the guarded UPDATE that ended it bypassed the identity map
     counts = page_counts(session, [job_id])[job_id]
-    return {
+    summary = {
         "id": job.id,
         "status": job.status,
         "external_ref": job.external_ref,
@@ -143,6 +148,10 @@ def job_summary(session: Session, job_id: str) -> dict:
         "confidence": mean_confidence(session, [job_id])[job_id],
         "finished_at": isoformat(job.finished_at),
     }
+    if job.extract:
+        # Carried to the endpoints that ask for them (include: ["fields"]); webhooks.events decides.
+        summary["documents"] = fields.job_entries(session, job_id)
+    return summary
 
 
 def cancel_job(session: Session, job_id: str) -> bool:

@@ -81,6 +81,7 @@ class Job(Base):
     batch_id: Mapped[str | None] = mapped_column(String(32))
     reuse_key: Mapped[str | None] = mapped_column(String(64))  # sha256 of the inputs that decide the output
     reused_from: Mapped[str | None] = mapped_column(String(32))  # the job whose pages were copied (no FK: it may be deleted)
+    extract: Mapped[str | None] = mapped_column(String(16))  # structured data to read, e.g. "invoice" (migration 0008)
 
     documents: Mapped[list["Document"]] = relationship(
         back_populates="job", order_by="Document.position", cascade="all, delete-orphan", passive_deletes=True
@@ -104,6 +105,9 @@ class Document(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The job's extract option, read once every page of the document ended (db/fields.py): the
+    # pipeline's {fields, checks, needs_review}, or an error entry; None while pending (migration 0008).
+    fields: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
 
     job: Mapped[Job] = relationship(back_populates="documents")
 

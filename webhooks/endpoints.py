@@ -25,10 +25,12 @@ ROTATION_OVERLAP = timedelta(hours=24)
 
 
 def create_endpoint(
-    session: Session, tenant_id: str, *, url: str, events: list[str], secret: str, description: str | None = None
+    session: Session, tenant_id: str, *, url: str, events: list[str], secret: str, description: str | None = None,
+    include: list[str] | None = None,
 ) -> WebhookEndpoint:
     endpoint = WebhookEndpoint(
-        id=new_id(), tenant_id=tenant_id, url=url, events=sorted(set(events)), secret=secret, description=description
+        id=new_id(), tenant_id=tenant_id, url=url, events=sorted(set(events)), secret=secret, description=description,
+        include=sorted(set(include)) if include else None
     )
     session.add(endpoint)
     session.flush()

@@ -53,13 +53,21 @@ def _error(summary: Mapping) -> dict | None:
     return {"code": str(error), "message": None}
 
 
-def job_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | str | None = None) -> dict:
+INCLUDES = ("fields",)  # what an endpoint may ask job events to carry beyond the thin body
+
+
+def job_event(
+    summary: Mapping, *, base_url: str = "", occurred_at: datetime | str | None = None, include: tuple[str, ...] = ()
+) -> dict:
     """The event for a job that reached a terminal state.
 
     ``summary`` is a plain dict (the outbox row's payload): ``id``,
     ``status``, ``pages_total``, ``pages_done``, ``pages_failed`` (flat or
     under ``progress``), ``confidence``, ``external_ref``, optionally
-    ``error`` and ``finished_at``. Anything else is ignored.
+    ``error`` and ``finished_at``. Anything else is ignored, except
+    ``documents`` (each document's invoice fields) when ``include`` names
+    ``fields``: an ERP gets the invoice without a second request, and only
+    an endpoint that asked for document content receives it.
     """
     status = summary["status"]
     if status not in JOB_EVENT_TYPES:
@@ -67,7 +75,7 @@ def job_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | s
     job_id = str(summary["id"])
     # The outbox row nests the counts under "progress"; a flat summary works too.
     counts = summary.get("progress") if isinstance(summary.get("progress"), Mapping) else summary
-    return {
+    event = {
         "type": JOB_EVENT_TYPES[status],
         "timestamp": _iso(occurred_at or summary.get("finished_at")),
         "data": {
@@ -84,6 +92,10 @@ def job_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | s
             "links": _links(base_url, job_id),
         },
     }
+    if "fields" in include and summary.get("documents") is not None:
+        event["data"]["documents"] = list(summary["documents"])
+        event["data"]["links"]["fields"] = event["data"]["links"]["job"] + "/fields"
+    return event
 
 
 def page_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime | str | None = None) -> dict:
@@ -133,13 +145,13 @@ def batch_event(summary: Mapping, *, base_url: str = "", occurred_at: datetime |
     }
 
 
-def outbox_event(summary: Mapping, *, base_url: str = "") -> dict:
+def outbox_event(summary: Mapping, *, base_url: str = "", include: tuple[str, ...] = ()) -> dict:
     """The event for an outbox payload: a batch's and a page's carry their ``type``; a job's is told by its status."""
     if summary.get("type") == BATCH_COMPLETED:
         return batch_event(summary, base_url=base_url)
     if summary.get("type") == PAGE_COMPLETED:
         return page_event(summary, base_url=base_url)
-    return job_event(summary, base_url=base_url)
+    return job_event(summary, base_url=base_url, include=include)
 
 
 def encode(event: Mapping) -> bytes:

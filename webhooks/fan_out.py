@@ -26,7 +26,7 @@ from webhooks.models import CALLBACK_DESTINATION, DeliveryStatus, WebhookDeliver
 log = logging.getLogger(__name__)
 
 UNDELIVERABLE = "undeliverable"  # destination of the marker row for an event that can go nowhere
-Render = Callable[[dict], str]  # an event's payload -> the exact JSON body
+Render = Callable[..., str]  # (an event's payload, include=(...)) -> the exact JSON body
 
 
 def event_key(subject_id: str, event_type: str) -> str:
@@ -87,7 +87,8 @@ def _add_delivery(
 def fan_out(session: Session, render: Render, limit: int = 500) -> list[str]:
     """Deliveries for outbox events not fanned out yet: the callback_url, and the tenant's subscribed endpoints.
 
-    Each event's body is rendered once and shared by all its deliveries. A callback_url that is
+    Each event's body is rendered once and shared by all its deliveries (once more per ``include``
+    an endpoint asked for). A callback_url that is
     also one of the tenant's endpoints is signed with that endpoint's secret, and the endpoint
     gets no second copy.
     """
@@ -118,19 +119,30 @@ def fan_out(session: Session, render: Render, limit: int = 500) -> list[str]:
             continue
         mine = [ep for ep in endpoints if ep.tenant_id == event.tenant_id]
         same_url = next((ep for ep in mine if event.callback_url and ep.url == event.callback_url), None)
-        common = dict(tenant_id=event.tenant_id, job_id=event.job_id, event_type=event.type, body=body,
+        common = dict(tenant_id=event.tenant_id, job_id=event.job_id, event_type=event.type,
                       event_id=event.id, now=now, key=key)
+        bodies = {(): body}
+
+        def body_for(ep) -> str:
+            # An endpoint that asked for more (include: ["fields"]) gets its own rendering; a bare
+            # callback_url stays thin: document content goes only where it was asked for.
+            include = tuple(sorted(ep.include or ())) if ep is not None else ()
+            if include not in bodies:
+                bodies[include] = render(event.payload, include=include)
+            return bodies[include]
+
         targets = 0
         if event.callback_url:  # a batch event may be for endpoints only
             targets += 1
             created.append(
                 _add_delivery(session, destination=CALLBACK_DESTINATION, url=event.callback_url,
-                              endpoint_id=same_url.id if same_url else None, **common)
+                              endpoint_id=same_url.id if same_url else None, body=body_for(same_url), **common)
             )
         for ep in mine:
             if ep is not same_url and event.type in ep.events:
                 targets += 1
-                created.append(_add_delivery(session, destination=ep.id, url=ep.url, endpoint_id=ep.id, **common))
+                created.append(_add_delivery(session, destination=ep.id, url=ep.url, endpoint_id=ep.id,
+                                             body=body_for(ep), **common))
         if not targets:  # e.g. the only subscriber was disabled meanwhile
             _mark_undeliverable(session, event, "no_destination", now)
     return [d for d in created if d]

@@ -39,6 +39,8 @@ class WebhookEndpoint(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
     events: Mapped[list] = mapped_column(JSON)  # event types subscribed to
+    # What job events carry beyond the thin body, on request: "fields" (invoice fields; migration 0008).
+    include: Mapped[list | None] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(String(500))
     secret: Mapped[str] = mapped_column(String(200))
     # During a rotation the old secret signs too, until it expires (receivers switch at their pace).

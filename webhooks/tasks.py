@@ -56,7 +56,7 @@ def base_url(settings) -> str:
 def body_renderer(settings):
     """An outbox event's payload → the exact JSON every attempt of every delivery sends."""
     base = base_url(settings)
-    return lambda payload: encode(outbox_event(payload, base_url=base)).decode("utf-8")
+    return lambda payload, include=(): encode(outbox_event(payload, base_url=base, include=include)).decode("utf-8")
 
 
 def publish(celery, settings, delivery_id: str, countdown: float | None = None) -> bool:

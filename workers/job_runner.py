@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
-from db.finalize import finalize_job, finalize_jobs
+from db.finalize import finalize_jobs
 from db.jobs import mark_enqueued
 from db.pages import (
     ClaimedPage, SplitItem, claim_page, document_works, fail_document, fail_exhausted_page, fail_page, release_page,
@@ -27,7 +27,7 @@ from db.pages import (
 from db.blobs import BlobNotFound, blob_store
 from db.session import Database
 from db.states import DocumentStatus, JobStatus
-from workers import result_reuse
+from workers import extraction, result_reuse
 from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, open_document, read_text_layer
 
 log = logging.getLogger(__name__)
@@ -152,11 +152,12 @@ class JobRunner:
             # no other split or page of it can be running. Jobs of several documents are
             # finalized after the commit, so the last of their splits sees the others' pages.
             done = [i.work for i in items if i.read and not queued.get(i.work.document_id)]
-            finalize_jobs(s, ended + [w.job_id for w in done if w.job_documents == 1])
-        later = [w.job_id for w in done if w.job_documents > 1]
+            now = ended + [w.job_id for w in done if w.job_documents == 1]
+            finished = finalize_jobs(s, now)
+        # Jobs that ask for fields (db/fields.py) wait for them: they end in finish_jobs, after this commit.
+        later = [j for j in now if j not in finished] + [w.job_id for w in done if w.job_documents > 1]
         if later:
-            with self.database.session() as s:
-                finalize_jobs(s, later)
+            self.finish_jobs(later)
         pages = [SplitOutcome(i.work.priority, queued[i.work.document_id])
                  for i in items if queued.get(i.work.document_id)]
         return GroupOutcome(pages, rest, todo[0].priority if todo else "interactive")
@@ -198,13 +199,12 @@ class JobRunner:
                 lease_seconds=self.settings.lease_seconds,
                 max_attempts=self.settings.page_max_attempts,
             )
-            if claim is None:
-                # Done already, held by a live lease (a duplicate message), or its last
-                # attempt's worker died: then it ends here as worker_lost.
-                job_id = fail_exhausted_page(s, page_id, self.settings.page_max_attempts)
-                final = finalize_job(s, job_id) if job_id else None
-                status = PageTaskStatus.SKIPPED if job_id is None else PageTaskStatus.FAILED
-                return PageOutcome(status, job_status=final)
+            # Done already, held by a live lease (a duplicate message), or its last
+            # attempt's worker died: then it ends here as worker_lost.
+            lost_job = None if claim is not None else fail_exhausted_page(s, page_id, self.settings.page_max_attempts)
+        if claim is None:
+            final = self._finalize(lost_job) if lost_job else None
+            return PageOutcome(PageTaskStatus.SKIPPED if lost_job is None else PageTaskStatus.FAILED, job_status=final)
         priority = claim.priority
 
         try:
@@ -246,10 +246,16 @@ class JobRunner:
         return result.to_dict()
 
     def _finalize(self, job_id: str) -> str | None:
-        # A separate transaction, after the page's own commit, so the last
+        return self.finish_jobs([job_id]).get(job_id)
+
+    def finish_jobs(self, job_ids: list[str]) -> dict[str, str]:
+        """Read the fields of the jobs' completed documents (when asked for), then end the jobs whose pages
+        have all ended; returns job id → terminal state for the jobs this call ended."""
+        # Separate transactions, after the page's own commit, so the last
         # finisher always sees every other page's committed state.
+        extraction.read_pending(self.database, self._blob, job_ids)
         with self.database.session() as s:
-            return finalize_job(s, job_id)
+            return finalize_jobs(s, job_ids)
 
     def _fail(self, claim, priority: str, code: str, message: str) -> PageOutcome:
         with self.database.session() as s:

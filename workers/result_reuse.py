@@ -24,7 +24,6 @@ from pathlib import Path
 
 import pipeline
 from db import reuse_repository
-from db.finalize import finalize_job
 from db.pages import DocumentWork
 from pipeline import PipelineError
 
@@ -120,7 +119,7 @@ def answer_from_earlier_jobs(database, runner, works: list[DocumentWork]) -> set
         with database.session() as s:
             if not reuse_repository.copy_document_pages(s, work.document_id, source):
                 continue
-            finalize_job(s, work.job_id)
+        runner.finish_jobs([work.job_id])  # fields, when asked for, are read from the copied pages
         answered.add(work.document_id)
         log.info("document %s answered from job %s (no OCR)", work.document_id, source)
     return answered

@@ -9,10 +9,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from db.blobs import blob_store
 from db.finalize import finalize_job
 from db.jobs import mark_enqueued
 from db.sweep import find_lost_work, unfinished_jobs_with_all_pages_ended
 from webhooks import tasks as webhook_tasks
+from workers import extraction
 from workers.queues import PRIORITIES, BrokerUnavailable, Enqueuer
 
 log = logging.getLogger(__name__)
@@ -57,6 +59,9 @@ def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
 
     with database.session() as s:
         stuck = unfinished_jobs_with_all_pages_ended(s)
+    if stuck:
+        # Fields a dead worker did not read (extract=invoice) are read here, or the job could never end.
+        extraction.read_pending(database, blob_store(settings, database).get, stuck)
     for job_id in stuck:
         with database.session() as s:
             finalized += finalize_job(s, job_id) is not None

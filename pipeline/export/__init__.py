@@ -89,6 +89,7 @@ def _json_tree(documents: list[ExportDocument]) -> dict:
                 "sha256": doc.sha256,
                 "kind": doc.kind,
                 "pages": [{**page.to_dict(), "provenance": page_provenance(doc, page)} for page in doc.pages],
+                **({"fields": doc.fields} if doc.fields is not None else {}),
             }
             for doc in documents
         ],

@@ -29,6 +29,7 @@ class ExportDocument:
     kind: str  # one of KINDS
     data: bytes | None  # the original file (needed for pdf), else None
     pages: list[PageResult]  # in page order
+    fields: dict | None = None  # the document's invoice fields entry (extract=invoice), carried by the json export
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
