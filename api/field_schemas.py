@@ -32,9 +32,11 @@ class LineItemView(Schema):
     amount = Nested(FieldValue, allow_none=True)
 
 
-# Every field name is present; a field not found is null (nothing is invented).
+# Every field name is present; a field not found is null (nothing is invented). The reading also
+# gives buyer_address, which FIELD_NAMES (the list) does not name.
+NAMES = tuple(dict.fromkeys((*FIELD_NAMES, "buyer_address")))
 InvoiceFields = Schema.from_dict(
-    {**{name: Nested(FieldValue, allow_none=True) for name in FIELD_NAMES}, "line_items": List(Nested(LineItemView))},
+    {**{name: Nested(FieldValue, allow_none=True) for name in NAMES}, "line_items": List(Nested(LineItemView))},
     name="InvoiceFields",
 )
 

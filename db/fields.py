@@ -108,7 +108,7 @@ def job_entries(session: Session, job_id: str) -> list[dict]:
 
 @dataclass(frozen=True)
 class BatchFields:
-    documents: list[tuple[str, dict]]  # (job id, document_entry) in job submission order, then position
+    documents: list[tuple[str, dict]]  # (job id, document_entry) by job creation (a group's jobs by id), then position
     jobs: int  # the batch's jobs that asked for extraction
     unfinished: int  # of those, still queued or running
 

@@ -126,7 +126,7 @@ def test_scan_chinese_vat_and_facturx_in_a_group_submit(client):
     r = client.post(f"/v1/batches/{batch_id}/jobs", content_type="multipart/form-data",
                     data={"file": [(io.BytesIO(d), n) for n, d in files], "extract": "invoice"})
     assert r.status_code == 202, r.get_data(as_text=True)
-    job_ids = [j["id"] for j in r.get_json()["jobs"]]
+    job_ids = [slot["job"]["id"] for slot in r.get_json()["jobs"]]
     for job_id in job_ids:
         assert wait_for_job(client, job_id)["status"] == "succeeded"
     cn, fx, scan = (fields_of(client, j)["documents"][0] for j in job_ids)
@@ -141,17 +141,19 @@ def test_scan_chinese_vat_and_facturx_in_a_group_submit(client):
     assert client.post(f"/v1/batches/{batch_id}/close").status_code == 200
     r = client.get(f"/v1/batches/{batch_id}/fields?format=csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert [row["filename"] for row in rows] == ["cn.pdf", "fx.pdf", "scan.png"]
-    assert rows[1]["invoice_number"] == fx_truth["invoice_number"] and rows[1]["total_amount"] == fx_truth["total_amount"]
-    assert rows[0]["needs_review"] in ("true", "false")
+    rows = {row["filename"]: row for row in csv.DictReader(io.StringIO(r.data.decode("utf-8-sig")))}
+    assert sorted(rows) == ["cn.pdf", "fx.pdf", "scan.png"]
+    fx_row = rows["fx.pdf"]
+    assert fx_row["invoice_number"] == fx_truth["invoice_number"] and fx_row["total_amount"] == fx_truth["total_amount"]
+    assert rows["cn.pdf"]["seller_tax_id"] == cn_truth["seller_tax_id"]
+    assert fx_row["needs_review"] == str(fx["needs_review"]).lower()
     r = client.get(f"/v1/batches/{batch_id}/fields?format=xlsx")
     assert r.status_code == 200
     book = load_workbook(io.BytesIO(r.data))
     assert book.sheetnames == ["invoices", "line_items"]
     sheet = list(book["invoices"].values)
     assert sheet[0][:5] == ("job_id", "document", "filename", "document_type", "needs_review")
-    assert [row[2] for row in sheet[1:]] == ["cn.pdf", "fx.pdf", "scan.png"]
+    assert sorted(row[2] for row in sheet[1:]) == ["cn.pdf", "fx.pdf", "scan.png"]
     items = list(book["line_items"].values)
     assert len(items) - 1 == sum(len(d["fields"]["line_items"]) for d in (cn, fx, scan)) > 0
     assert client.get(f"/v1/batches/{batch_id}/fields?format=pdf").status_code == 422
@@ -160,10 +162,17 @@ def test_scan_chinese_vat_and_facturx_in_a_group_submit(client):
 def test_refusals(inv_stack, client):
     pdf, _ = make_western(western_spec(2, "en"), "en")
     r = client.post("/v1/jobs", json={"files": [{"filename": "a.pdf", "content_base64": b64(pdf)}], "extract": "receipts"})
-    assert r.status_code == 422 and r.get_json()["error"]["code"] == "invalid_option"
+    # Like every refused submit option (mode, priority): 400 invalid_option with the allowed values.
+    error = r.get_json()["error"]
+    assert r.status_code == 400 and error["code"] == "invalid_option"
+    assert error["details"] == {"field": "extract", "allowed": ["invoice"]}
     r = client.post("/v1/jobs", data={"file": (io.BytesIO(pdf), "a.pdf"), "extract": "tables!"},
                     content_type="multipart/form-data")
-    assert r.status_code == 422
+    assert r.status_code == 400 and r.get_json()["error"]["details"]["field"] == "extract"
+    r = client.post("/v1/batches", json={"name": "bad extract"})
+    r = client.post(f"/v1/batches/{r.get_json()['id']}/jobs", data={"file": (io.BytesIO(pdf), "a.pdf"), "extract": "x"},
+                    content_type="multipart/form-data")
+    assert r.status_code == 400 and r.get_json()["error"]["details"]["field"] == "extract"
     plain = submit_json(client, [("a.pdf", pdf)])
     wait_for_job(client, plain)
     r = client.get(f"/v1/jobs/{plain}/fields")
