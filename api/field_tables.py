@@ -18,6 +18,7 @@ KEY_FIELDS = (
     "purchase_order",
 )
 COLUMNS = (*HEAD, *KEY_FIELDS, "failed_checks", "error")
+CHECK_FAILED = "failed"  # a check's status (pipeline.invoice.model.CheckStatus), not a job state
 ITEM_COLUMNS = ("job_id", "document", "filename", "invoice_number", "line", "description", "quantity", "unit",
                 "unit_price", "tax_rate", "amount")
 
@@ -29,7 +30,7 @@ def _value(field) -> str:
 def document_row(job_id: str, entry: dict) -> list[str]:
     fields = entry.get("fields") or {}
     review = entry.get("needs_review")
-    failed = [c["name"] for c in entry.get("checks") or () if c.get("status") == "failed"]
+    failed = [c["name"] for c in entry.get("checks") or () if c.get("status") == CHECK_FAILED]
     error = entry.get("error") or {}
     return [job_id, entry["document"], entry["filename"], entry.get("document_type") or "",
             "" if review is None else ("true" if review else "false"),

@@ -117,7 +117,7 @@ class JobOptionsView(Schema):
     mode = String()
     pages = String(allow_none=True)
     priority = String()
-    extract = String(allow_none=True, metadata={"enum": [*EXTRACTS, None]})
+    extract = String(metadata={"enum": list(EXTRACTS), "description": "present when the job was submitted with it"})
 
 
 class JobLinks(Schema):
