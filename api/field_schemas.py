@@ -42,7 +42,7 @@ InvoiceFields = Schema.from_dict(
 
 
 class CheckView(Schema):
-    name = String(metadata={"description": "e.g. net_plus_tax_equals_total, line_items_sum_to_net, seller_tax_id_valid"})
+    name = String(metadata={"description": "e.g. totals_add_up, line_items_sum, amount_in_words, iban_valid, dates_plausible"})
     status = String(metadata={"enum": ["passed", "failed", "not_applicable"]})
     message = String()
     fields = List(String(), metadata={"description": "the fields the check is about (their confidence was lowered if it failed)"})

@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="jobs in flight at once (enough to keep the server's workers busy and to fill group submits)")
     bulk.add_argument("--mode", default="auto", choices=("auto", "ocr", "text"))
     bulk.add_argument("--pages", default=None, help="page range for every file, e.g. 1-3")
+    bulk.add_argument("--extract", default=None, choices=("invoice",),
+                      help="also read each file's invoice fields: OUT/<path>.fields.json, key fields in "
+                           "manifest.csv, fields.csv and fields.xlsx for the run")
     bulk.add_argument(
         "--retry-failed", action="store_true", help="submit files whose job failed, ended partial or was refused again"
     )
@@ -93,6 +96,7 @@ def run_bulk(args: argparse.Namespace) -> int:
         poll_s=args.poll,
         job_timeout_s=args.job_timeout,
         show_progress=not args.no_progress,
+        extract=args.extract,
     )
     # A bulk run is unattended: ride out a busy or restarting API for minutes, not seconds.
     retry = RetryPolicy(max_attempts=12, base_delay_s=1.0, max_delay_s=60.0)

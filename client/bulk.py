@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from client import bulk_fields
 from client.bulk_download import ResultWriter
 from client.bulk_scan import current_key, outputs_complete, plan_keys, scan_tree
 from client.bulk_state import DOWNLOADABLE_STATUSES, STATE_FILENAME, BulkState, FileRow
@@ -46,6 +47,12 @@ class BulkOptions:
     poll_s: float = 1.0
     job_timeout_s: float | None = None
     show_progress: bool = True
+    extract: str | None = None  # "invoice": each file's fields too (client/bulk_fields.py)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """What is written per file: the formats, and the fields when asked for."""
+        return (*self.formats, bulk_fields.FIELDS_FORMAT) if self.extract else self.formats
 
 
 @dataclass
@@ -81,7 +88,8 @@ class BulkRunner:
         self.options = options
         self.stop = stop or threading.Event()
         self.submitter = BulkSubmitter(
-            client, src_dir=options.src_dir, out_dir=options.out_dir, mode=options.mode, pages=options.pages
+            client, src_dir=options.src_dir, out_dir=options.out_dir, mode=options.mode, pages=options.pages,
+            extract=options.extract,
         )
         self.writer: ResultWriter | None = None  # one per run, made when the run starts its keys
         self._awaiter: JobAwaiter | None = None
@@ -97,7 +105,7 @@ class BulkRunner:
             run_id = state.next_run_id()
             self._scan(state, run_id)
             files = state.files_seen(run_id)
-            keys = plan_keys(state, files, formats=opts.formats, retry_failed=opts.retry_failed)
+            keys = plan_keys(state, files, formats=opts.outputs, retry_failed=opts.retry_failed)
             if keys:
                 self.client.health()  # fail fast with one clear error when the API is unreachable
             batch_id = self.submitter.batch_id(state) if keys else None
@@ -124,7 +132,8 @@ class BulkRunner:
 
     def _scan(self, state: BulkState, run_id: int) -> None:
         opts = self.options
-        scan_tree(state, run_id, opts.src_dir, out_dir=opts.out_dir, mode=opts.mode, pages=opts.pages)
+        scan_tree(state, run_id, opts.src_dir, out_dir=opts.out_dir, mode=opts.mode, pages=opts.pages,
+                  extract=opts.extract)
 
     def _work(
         self, state: BulkState, run_id: int, keys: list[str], batch_id: str | None, progress: BulkProgress
@@ -137,7 +146,7 @@ class BulkRunner:
             min_confidence=opts.min_confidence, stop=self.stop,
         )
         self.writer = ResultWriter(
-            self.client, out_dir=opts.out_dir, formats=opts.formats, concurrency=opts.concurrency, stop=self.stop
+            self.client, out_dir=opts.out_dir, formats=opts.outputs, concurrency=opts.concurrency, stop=self.stop
         )
         self.submitter.open_groups(state, batch_id, opts.concurrency)
         try:
@@ -204,7 +213,7 @@ class BulkRunner:
             return ManifestRow(row.path, row.sha256, None, "incomplete", None, None, None, None)
         if job.state == "rejected":
             status = "failed"
-        elif job.state == "done" and outputs_complete(state, job, row.path, self.options.formats):
+        elif job.state == "done" and outputs_complete(state, job, row.path, self.options.outputs):
             status = job.job_status or "failed"
         else:
             status = "incomplete"
@@ -217,13 +226,25 @@ class BulkRunner:
             job.mean_confidence,
             job.pages_below,
             job.error_code,
+            self._fields_cells(row.path, status),
         )
+
+    def _fields_cells(self, path: str, status: str) -> dict[str, str] | None:
+        if not self.options.extract:
+            return None
+        entry = bulk_fields.read_entry(self.options.out_dir, path) if status != "incomplete" else None
+        return bulk_fields.manifest_cells(entry)
 
     def _finish(self, state: BulkState, run_id: int, started: float) -> BulkSummary:
         files = state.files_seen(run_id)
         rows = [self._manifest_row(state, f) for f in files]
         manifest_path = self.options.out_dir / MANIFEST_FILENAME
-        write_manifest(manifest_path, rows)
+        extra = bulk_fields.MANIFEST_COLUMNS if self.options.extract else ()
+        write_manifest(manifest_path, rows, extra)
+        if self.options.extract:
+            read = [(r.path, r.job_id, entry) for r in rows if r.job_id and r.status != "incomplete"
+                    and (entry := bulk_fields.read_entry(self.options.out_dir, r.path)) is not None]
+            bulk_fields.write_tables(self.options.out_dir, read)
         summary = BulkSummary(manifest_path=manifest_path, files=len(rows))
         for r in rows:
             summary.by_status[r.status] = summary.by_status.get(r.status, 0) + 1

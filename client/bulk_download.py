@@ -20,6 +20,7 @@ from client.result_fetch import ResultFetcher, ResultsUnavailable
 # Formats fetched in groups (GET /v1/results); pdf is binary and stays one download per job.
 GROUPED_FORMATS = frozenset({"txt", "json", "hocr", "alto"})
 GROUP_MAX_JOBS = 32
+FIELDS = "fields"  # not a result format: the job's invoice fields, written like one (--extract invoice)
 
 
 class ResultWriter:
@@ -86,6 +87,8 @@ class ResultWriter:
     def _download(self, job_id: str, fmt: str) -> bytes:
         """The job's result: fetched in a group for text formats, else (and whenever the group cannot answer
         for it) ``Client.result``. A ``NotFound`` slot is definitive, as the single download's would be."""
+        if fmt == FIELDS:
+            return self.client.fields(job_id)
         if fmt in GROUPED_FORMATS and not self._results_off:
             try:
                 return self.fetcher.fetch(job_id, fmt)

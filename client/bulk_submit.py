@@ -22,12 +22,14 @@ GROUP_MAX_FILES = 32
 
 
 class BulkSubmitter:
-    def __init__(self, client: Client, *, src_dir: Path, out_dir: Path, mode: str | None, pages: str | None):
+    def __init__(self, client: Client, *, src_dir: Path, out_dir: Path, mode: str | None, pages: str | None,
+                 extract: str | None = None):
         self.client = client
         self.src_dir = src_dir
         self.out_dir = out_dir
         self.mode = mode
         self.pages = pages
+        self.extract = extract
         self.submitted = 0  # jobs this runner submitted (or found again by key)
         self._count_lock = threading.Lock()
         self._batch_lock = threading.Lock()
@@ -118,6 +120,7 @@ class BulkSubmitter:
                 mode=self.mode,
                 pages=self.pages,
                 priority="bulk",
+                extract=self.extract,
             )
 
         try:
@@ -167,7 +170,7 @@ class BulkSubmitter:
         def send(target: str | None) -> dict:
             return self.client.submit(
                 data, batch_id=target, filename=filename, mode=self.mode, pages=self.pages,
-                priority="bulk", idempotency_key=key,
+                priority="bulk", idempotency_key=key, extract=self.extract,
             )
 
         return self._in_open_batch(state, batch_id, send)

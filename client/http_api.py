@@ -88,6 +88,7 @@ class Client:
         idempotency_key: str | None = None,
         callback_url: str | None = None,
         batch_id: str | None = None,
+        extract: str | None = None,
     ) -> dict:
         """Upload one file as a new job and return the job view.
 
@@ -108,6 +109,7 @@ class Client:
             "external_ref": external_ref,
             "callback_url": callback_url,
             "batch_id": batch_id,
+            "extract": extract,
         }
         form = {k: v for k, v in fields.items() if v is not None}
         headers = {"Idempotency-Key": idempotency_key or f"client-{uuid.uuid4()}"}
@@ -169,6 +171,10 @@ class Client:
 
     def result(self, job_id: str, format: str = "txt") -> bytes:
         return self._request("GET", f"v1/jobs/{job_id}/result", params={"format": format}).content
+
+    def fields(self, job_id: str) -> bytes:
+        """A finished job's invoice fields (submitted with ``extract="invoice"``), as the JSON bytes the server sent."""
+        return self._request("GET", f"v1/jobs/{job_id}/fields").content
 
     def results(self, job_ids: list[str], format: str = "txt") -> dict[str, bytes | ApiError]:
         """Many finished jobs' results in one request (``GET /v1/results``, at most 100 ids, text formats
@@ -244,6 +250,7 @@ class Client:
         priority: str | None = None,
         external_ref: str | None = None,
         callback_url: str | None = None,
+        extract: str | None = None,
     ) -> list[dict]:
         """Upload many files into the batch in one request (``POST /v1/batches/{id}/jobs``), each as
         its own job; ``files`` are ``(filename, bytes, idempotency_key)`` (a random key for None).
@@ -254,7 +261,8 @@ class Client:
         A whole-request error raises as usual (``BatchClosed``, ``NotFound`` also from servers
         without the route, ``InvalidRequest``...).
         """
-        fields = {"mode": mode, "pages": pages, "priority": priority, "external_ref": external_ref, "callback_url": callback_url}
+        fields = {"mode": mode, "pages": pages, "priority": priority, "external_ref": external_ref,
+                  "callback_url": callback_url, "extract": extract}
         form = {k: v for k, v in fields.items() if v is not None}
         form["idempotency_keys"] = json.dumps([key or f"client-{uuid.uuid4()}" for _, _, key in files])
         response = self._request(

@@ -15,10 +15,12 @@ KEY_PREFIX = "docpipe-bulk-"
 KEY_VERSION = 1
 
 
-def content_key(sha256: str, *, mode: str | None, pages: str | None = None) -> str:
+def content_key(sha256: str, *, mode: str | None, pages: str | None = None, extract: str | None = None) -> str:
     """What identifies the work regardless of retries: content plus result-changing options."""
+    # extract only when asked for: the keys of runs without it stay what they were (resumable).
+    options = {"mode": mode, "pages": pages, **({"extract": extract} if extract else {})}
     canonical = json.dumps(
-        {"v": KEY_VERSION, "sha256": sha256.lower(), "mode": mode, "pages": pages},
+        {"v": KEY_VERSION, "sha256": sha256.lower(), **options},
         sort_keys=True,
         separators=(",", ":"),
     )

@@ -32,8 +32,9 @@ class ManifestRow:
     mean_confidence: float | None
     pages_below_threshold: int | None
     error_code: str | None
+    extra: dict[str, str] | None = None  # more columns (--extract invoice: the key fields)
 
-    def as_csv(self) -> list[str]:
+    def as_csv(self, extra_columns: tuple[str, ...] = ()) -> list[str]:
         def cell(value) -> str:
             if value is None:
                 return ""
@@ -41,18 +42,19 @@ class ManifestRow:
                 return f"{value:.4f}"
             return str(value)
 
-        return [cell(getattr(self, name)) for name in COLUMNS]
+        extra = self.extra or {}
+        return [cell(getattr(self, name)) for name in COLUMNS] + [extra.get(name, "") for name in extra_columns]
 
 
-def write_manifest(path: Path, rows: Iterable[ManifestRow]) -> None:
+def write_manifest(path: Path, rows: Iterable[ManifestRow], extra_columns: tuple[str, ...] = ()) -> None:
     """Write atomically: a reader never sees half a manifest, even if the run is killed."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(COLUMNS)
+        writer.writerow((*COLUMNS, *extra_columns))
         for row in sorted(rows, key=lambda r: r.path):
-            writer.writerow(row.as_csv())
+            writer.writerow(row.as_csv(extra_columns))
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)

@@ -12,6 +12,7 @@ SUFFIXES = {
     "hocr": ".hocr",
     "alto": ".alto.xml",
     "pdf": ".pdf",
+    "fields": ".fields.json",  # GET /v1/jobs/{id}/fields, with --extract invoice
 }
 TMP_SUFFIX = ".docpipe-tmp"
 

@@ -182,3 +182,18 @@ def test_client_package_runs_without_the_server_code(tmp_path):
     cli = subprocess.run([sys.executable, "-m", "client", "bulk", "--help"], cwd=tmp_path, env=env,
                          capture_output=True, text=True)
     assert cli.returncode == 0 and "SRC_DIR" in cli.stdout
+
+
+def test_extract_changes_the_content_key_and_leaves_older_keys_alone():
+    plain = content_key(SHA, mode="auto")
+    assert content_key(SHA, mode="auto", extract=None) == plain  # runs without --extract resume as before
+    assert content_key(SHA, mode="auto", extract="invoice") != plain
+
+
+def test_manifest_extra_columns_follow_the_standard_ones(tmp_path):
+    row = ManifestRow("a.pdf", SHA, "j1", "succeeded", 1, 0.9, 0, None,
+                      extra={"needs_review": "true", "invoice_number": "INV-1"})
+    write_manifest(tmp_path / "m.csv", [row], ("invoice_number", "needs_review", "currency"))
+    [back] = read_manifest(tmp_path / "m.csv")
+    assert list(back) == [*COLUMNS, "invoice_number", "needs_review", "currency"]
+    assert (back["invoice_number"], back["needs_review"], back["currency"]) == ("INV-1", "true", "")
