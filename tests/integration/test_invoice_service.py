@@ -10,6 +10,7 @@ import base64
 import csv
 import io
 import json
+import uuid
 from decimal import Decimal
 
 import numpy as np
@@ -193,10 +194,11 @@ def test_refusals(inv_stack, client):
 
 
 def test_endpoint_with_include_fields_gets_them_signed(client, receiver):
-    with_fields = client.post("/v1/webhook-endpoints", json={"url": receiver.url("/erp"), "include": ["fields"]})
+    erp, thin_path = f"/erp-{uuid.uuid4().hex[:8]}", f"/thin-{uuid.uuid4().hex[:8]}"  # the receiver outlives a backend
+    with_fields = client.post("/v1/webhook-endpoints", json={"url": receiver.url(erp), "include": ["fields"]})
     assert with_fields.status_code == 201, with_fields.get_data(as_text=True)
     assert with_fields.get_json()["include"] == ["fields"]
-    thin = client.post("/v1/webhook-endpoints", json={"url": receiver.url("/thin")})
+    thin = client.post("/v1/webhook-endpoints", json={"url": receiver.url(thin_path)})
     assert thin.status_code == 201 and thin.get_json()["include"] == []
     bad = client.post("/v1/webhook-endpoints", json={"url": receiver.url("/x"), "include": ["pages"]})
     assert bad.status_code == 422
@@ -204,15 +206,14 @@ def test_endpoint_with_include_fields_gets_them_signed(client, receiver):
         pdf, truth = make_western(western_spec(11, "nl"), "nl")
         job_id = submit_json(client, [("factuur.pdf", pdf)], extract="invoice", external_ref="ERP-11")
         wait_for_job(client, job_id)
-        req = next(r for r in receiver.wait_for("/erp", timeout=60)
-                   if json.loads(r["body"])["data"]["job_id"] == job_id)
+        [req] = receiver.wait_for(erp, timeout=60)
         event = Webhook(with_fields.get_json()["secret"]).verify(req["body"], req["headers"])
         [doc] = event["data"]["documents"]
         assert doc == fields_of(client, job_id)["documents"][0]
         assert {k: values(doc)[k] for k in KEY} == {k: truth[k] for k in KEY}
         assert event["data"]["links"]["fields"].endswith(f"/v1/jobs/{job_id}/fields")
-        thin_req = next(r for r in receiver.wait_for("/thin", timeout=60)
-                        if json.loads(r["body"])["data"]["job_id"] == job_id)
+        [thin_req] = receiver.wait_for(thin_path, timeout=60)
+        assert json.loads(req["body"])["data"]["job_id"] == job_id == json.loads(thin_req["body"])["data"]["job_id"]
         assert "documents" not in json.loads(thin_req["body"])["data"]
         assert truth["invoice_number"].encode() not in thin_req["body"]
     finally:
