@@ -114,7 +114,7 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
                 "confidence": _round(confidence.get(job.id, (None, None))[0]),
                 "confidence_min": _round(confidence.get(job.id, (None, None))[1]),
                 "error": _error(job.error_code, job.error_message),
-                "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority},
+                "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority, "tables": job.tables},
                 "external_ref": job.external_ref,
                 "created_at": isoformat(job.created_at),
                 "updated_at": isoformat(job.updated_at),

@@ -46,6 +46,15 @@ class Text(String):
         return super().deserialize(value, attr, data, **kwargs)
 
 
+class Flag(Boolean):
+    """A submitted true/false (form fields arrive as text); blank or null counts as not given."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            value = missing
+        return super().deserialize(value, attr, data, **kwargs)
+
+
 def page_range(value: str) -> None:
     try:
         parse_page_spec(value, None)  # the syntax only: each file's page count is checked with the file
@@ -64,6 +73,7 @@ class SubmitOptions(Schema):
     pages = Text(validate=[Length(max=200), page_range], metadata={"description": "page range, e.g. 1-3,5"})
     callback_url = Text(validate=Length(max=2000), metadata={"description": "http(s) URL told when the job ends"})
     external_ref = Text(validate=Length(max=200), metadata={"description": "the caller's id, echoed back"})
+    tables = Flag(load_default=False, metadata={"description": "true: find each page's tables as cells (page `tables`, GET /v1/jobs/{id}/tables)"})
 
 
 class JobOptionsFields(SubmitOptions):
@@ -111,6 +121,7 @@ class JobOptionsView(Schema):
     mode = String()
     pages = String(allow_none=True)
     priority = String()
+    tables = Boolean()
 
 
 class JobLinks(Schema):
@@ -223,7 +234,8 @@ class PagesList(Schema):
 
 
 class ResultQuery(Schema):
-    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers)"})
+    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers); "
+                                                  "tables.json, tables.csv, tables.xlsx, tables.html as GET /v1/jobs/{id}/tables"})
 
 
 # ------------------------------------------------------------------ single image
