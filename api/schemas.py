@@ -196,6 +196,24 @@ class LineView(Schema):
     words = List(Nested(WordView))
 
 
+class CellView(Schema):
+    row = Integer(metadata={"description": "0-based; a spanning cell appears once, at its top-left position"})
+    col = Integer()
+    row_span = Integer()
+    col_span = Integer()
+    text = String()
+    box = List(Float(), metadata={"description": "[x0, y0, x1, y1] in page pixels"})
+    confidence = Float()
+
+
+class TableView(Schema):
+    rows = Integer()
+    cols = Integer()
+    box = List(Float(), metadata={"description": "[x0, y0, x1, y1] in page pixels"})
+    header_rows = Integer(metadata={"description": "how many rows from the top are the header"})
+    cells = List(Nested(CellView))
+
+
 class Provenance(Schema):
     models = Dict(keys=String(), values=String(), metadata={"description": "model name → sha256"})
     dpi = Integer(allow_none=True)
@@ -219,6 +237,7 @@ class PageView(Schema):
     error = Nested(ErrorSummary, allow_none=True)
     attempts = Integer()
     timings = Dict(keys=String(), values=Float())
+    tables = List(Nested(TableView), metadata={"description": "the page's tables when the job asked (tables=true), else []"})
     provenance = Nested(Provenance, allow_none=True)
     image_url = String()
 
