@@ -38,7 +38,8 @@ def _job(session, job_id: str):
 @bp.input(ResultQuery, location="query", arg_name="query")
 @bp.doc(
     summary="The whole job in one format",
-    description="Formats are those of pipeline.export.FORMATS (txt, json, hocr, alto, pdf as available). "
+    description="Formats are those of pipeline.export.FORMATS (txt, json, hocr, alto, pdf as available), and "
+    "tables.json, tables.csv, tables.xlsx, tables.html (as GET /v1/jobs/{id}/tables). "
     "Only succeeded pages are included; a job still running answers 409.",
     responses={200: "The file", 400: "Unknown format", 404: "No such job", 409: "The job has not finished"},
 )
