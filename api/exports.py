@@ -98,11 +98,12 @@ def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
 )
 def get_results(query):
     fmt = query["format"]
-    if fmt not in TEXT_FORMATS + table_exports.RESULT_FORMATS:
+    grouped = TEXT_FORMATS + table_exports.RESULT_FORMATS
+    if fmt not in grouped:
         raise InvalidOption(
-            f"format {fmt!r} cannot be fetched in a group; use one of {', '.join(TEXT_FORMATS)}, "
+            f"format {fmt!r} cannot be fetched in a group; use one of {', '.join(grouped)}, "
             "or GET /v1/jobs/{id}/result for pdf",
-            details={"field": "format", "allowed": list(TEXT_FORMATS)},
+            details={"field": "format", "allowed": list(grouped)},
         )
     ids = split_ids(query["ids"])
     if not 1 <= len(ids) <= MAX_JOB_IDS:
