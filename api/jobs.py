@@ -90,6 +90,7 @@ def submit_job(_form):
         idempotency_key=key,
         documents=documents,
         extract=o.extract,
+        tables=o.tables,
     )
     try:
         [(job, created)] = create_and_enqueue(svc, tenant_id, [spec], batch_id=o.batch_id)

@@ -37,6 +37,7 @@ class Options:
     callback_url: str | None
     batch_id: str | None = None
     extract: str | None = None
+    tables: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,7 @@ def parse_options(fields: dict, schema: Schema) -> Options:
         callback_url=clean_callback_url(data.get("callback_url")),
         batch_id=data.get("batch_id"),
         extract=data.get("extract"),
+        tables=data["tables"],
     )
 
 

@@ -28,6 +28,7 @@ from client.manifest import FAILED_STATUSES, MANIFEST_FILENAME, ManifestRow, wri
 from client.progress import BulkProgress
 
 DEFAULT_FORMATS = ("txt", "json")
+TABLES_PREFIX = "tables."
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,11 @@ class BulkOptions:
     def outputs(self) -> tuple[str, ...]:
         """What is written per file: the formats, and the fields when asked for."""
         return (*self.formats, bulk_fields.FIELDS_FORMAT) if self.extract else self.formats
+
+    @property
+    def tables(self) -> bool:
+        """A tables.* format asks the server to find tables (submit option tables=true)."""
+        return any(f.startswith(TABLES_PREFIX) for f in self.formats)
 
 
 @dataclass
@@ -89,6 +95,7 @@ class BulkRunner:
         self.stop = stop or threading.Event()
         self.submitter = BulkSubmitter(
             client, src_dir=options.src_dir, out_dir=options.out_dir, mode=options.mode, pages=options.pages,
+            tables=options.tables,
             extract=options.extract,
         )
         self.writer: ResultWriter | None = None  # one per run, made when the run starts its keys
@@ -133,7 +140,7 @@ class BulkRunner:
     def _scan(self, state: BulkState, run_id: int) -> None:
         opts = self.options
         scan_tree(state, run_id, opts.src_dir, out_dir=opts.out_dir, mode=opts.mode, pages=opts.pages,
-                  extract=opts.extract)
+                  tables=opts.tables, extract=opts.extract)
 
     def _work(
         self, state: BulkState, run_id: int, keys: list[str], batch_id: str | None, progress: BulkProgress

@@ -23,8 +23,9 @@ GROUP_MAX_FILES = 32
 
 class BulkSubmitter:
     def __init__(self, client: Client, *, src_dir: Path, out_dir: Path, mode: str | None, pages: str | None,
-                 extract: str | None = None):
+                 tables: bool = False, extract: str | None = None):
         self.client = client
+        self.tables = tables or None  # sent only when asked: older servers never see the field
         self.src_dir = src_dir
         self.out_dir = out_dir
         self.mode = mode
@@ -120,6 +121,7 @@ class BulkSubmitter:
                 mode=self.mode,
                 pages=self.pages,
                 priority="bulk",
+                tables=self.tables,
                 extract=self.extract,
             )
 
@@ -170,7 +172,7 @@ class BulkSubmitter:
         def send(target: str | None) -> dict:
             return self.client.submit(
                 data, batch_id=target, filename=filename, mode=self.mode, pages=self.pages,
-                priority="bulk", idempotency_key=key, extract=self.extract,
+                priority="bulk", idempotency_key=key, tables=self.tables, extract=self.extract,
             )
 
         return self._in_open_batch(state, batch_id, send)

@@ -15,12 +15,18 @@ KEY_PREFIX = "docpipe-bulk-"
 KEY_VERSION = 1
 
 
-def content_key(sha256: str, *, mode: str | None, pages: str | None = None, extract: str | None = None) -> str:
+def content_key(
+    sha256: str, *, mode: str | None, pages: str | None = None, tables: bool = False, extract: str | None = None
+) -> str:
     """What identifies the work regardless of retries: content plus result-changing options."""
-    # extract only when asked for: the keys of runs without it stay what they were (resumable).
-    options = {"mode": mode, "pages": pages, **({"extract": extract} if extract else {})}
+    work = {"v": KEY_VERSION, "sha256": sha256.lower(), "mode": mode, "pages": pages}
+    # tables and extract only when asked for: the keys of runs without them stay what they were (resumable).
+    if tables:
+        work["tables"] = True
+    if extract:
+        work["extract"] = extract
     canonical = json.dumps(
-        {"v": KEY_VERSION, "sha256": sha256.lower(), **options},
+        work,
         sort_keys=True,
         separators=(",", ":"),
     )
