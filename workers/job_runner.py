@@ -152,10 +152,10 @@ class JobRunner:
             # no other split or page of it can be running. Jobs of several documents are
             # finalized after the commit, so the last of their splits sees the others' pages.
             done = [i.work for i in items if i.read and not queued.get(i.work.document_id)]
-            now = ended + [w.job_id for w in done if w.job_documents == 1]
-            finished = finalize_jobs(s, now)
+            here = ended + [w.job_id for w in done if w.job_documents == 1]
+            finished = finalize_jobs(s, here)
         # Jobs that ask for fields (db/fields.py) wait for them: they end in finish_jobs, after this commit.
-        later = [j for j in now if j not in finished] + [w.job_id for w in done if w.job_documents > 1]
+        later = [j for j in here if j not in finished] + [w.job_id for w in done if w.job_documents > 1]
         if later:
             self.finish_jobs(later)
         pages = [SplitOutcome(i.work.priority, queued[i.work.document_id])
