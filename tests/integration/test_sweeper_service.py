@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +16,7 @@ from sqlalchemy import func, select
 from db.models import Page, PageResult
 from tests.factories import make_pdf, render_text_image
 from tests.integration.conftest import wait_for_job
-from tests.service_stack import BACKENDS, PYTHON, RedisServer, ServiceStack
+from tests.service_stack import BACKENDS, PYTHON, ROOT, RedisServer, ServiceStack
 from workers import sweeper
 from workers.queues import Enqueuer, ocr_queue_list
 
@@ -92,7 +91,8 @@ def test_a_killed_machines_page_is_rerun_on_time_behind_a_500_page_backlog(tmp_p
         start_machine(stack, "beta")
         stack.wait_for_workers(2)
         stack.start_beat()
-        assert Path(stack.procs["alpha"].args[0]) and stack.settings.blob_store == "db"
+        cwds = {os.readlink(f"/proc/{stack.procs[m].pid}/cwd") for m in ("alpha", "beta")}
+        assert len(cwds) == 2 and str(ROOT) not in cwds, cwds  # two directories, neither the checkout
         client = stack.app().test_client()
         job_id = submit(client, pdf(500))
 
