@@ -103,6 +103,6 @@ class Enqueuer:
                 # the count it returns reads the prefixed lists (LLEN is prefixed).
                 _, count, _ = conn.default_channel.queue_declare(queue=queue, passive=False)
                 return int(count)
-        except (KombuError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - broker errors, or two processes creating a SQLAlchemy queue row at once
             log.warning("queue depth unavailable for %s: %s", queue, exc)
             return None
