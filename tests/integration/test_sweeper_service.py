@@ -79,6 +79,17 @@ def page_row(stack: ServiceStack, page_id: str) -> Page:
         return page
 
 
+def published(stack: ServiceStack, job_id: str) -> int:
+    with stack.database().session() as s:
+        return s.scalar(select(func.count()).select_from(Page).where(Page.job_id == job_id, Page.enqueued_at.is_not(None)))
+
+
+def done_by(stack: ServiceStack, job_id: str, machine: str) -> int:
+    with stack.database().session() as s:
+        return s.scalar(select(func.count()).select_from(Page).where(
+            Page.job_id == job_id, Page.status == "succeeded", Page.claimed_by.like(f"{machine}@%")))
+
+
 def queued_pages(stack: ServiceStack, job_id: str) -> int:
     with stack.database().session() as s:
         return s.scalar(select(func.count()).select_from(Page).where(Page.job_id == job_id, Page.status == "queued"))
@@ -96,8 +107,13 @@ def test_a_killed_machines_page_is_rerun_on_time_behind_a_500_page_backlog(tmp_p
         client = stack.app().test_client()
         job_id = submit(client, pdf(500))
 
-        # Kill beta outright (main process and pool, as a machine dies) while it holds a page.
+        # Once the split has published every page (the backlog is in the broker) and both machines are
+        # reading pages (engines loaded), kill beta outright (main process and pool, as a machine dies)
+        # while it holds a page.
         deadline, victim = time.monotonic() + 120, None
+        while published(stack, job_id) < 500 or min(done_by(stack, job_id, m) for m in ("alpha", "beta")) < 1:
+            assert time.monotonic() < deadline, f"only {published(stack, job_id)} pages published"
+            time.sleep(0.1)
         while victim is None:
             assert time.monotonic() < deadline, "beta never ran a page: " + stack.log("beta")[-2000:]
             held = running_on(stack, job_id, "beta")
