@@ -22,7 +22,9 @@ STOP_TIMEOUT = 20
 
 def commands(settings) -> dict[str, list[str]]:
     py = sys.executable
-    queues = ",".join(settings.queue(q) for q in ("interactive", "bulk"))
+    from workers.queues import ocr_queue_list
+
+    queues = ocr_queue_list(settings)  # interactive, bulk and recovery
     return {
         "api": [
             py, "-m", "gunicorn", "--bind", f"{settings.api_host}:{settings.api_port}",

@@ -127,6 +127,7 @@ class Settings:
     split_read_budget: float = 2.0
     sweep_interval: float = 60.0
     requeue_after: int = 120  # seconds a queued row may wait before the sweeper re-enqueues it
+    retention_days: int = 30  # ended jobs' files and results are deleted after this (0: kept forever)
     auth_required: bool = False
     # service (api/, workers/, db/)
     blob_store: str = "local"  # local | db (db: blobs in the database, readable from any machine)
@@ -170,6 +171,7 @@ class Settings:
             split_read_budget=_float(env, "DOCPIPE_SPLIT_READ_BUDGET", cls.split_read_budget, 0.0),
             sweep_interval=_float(env, "DOCPIPE_SWEEP_INTERVAL", cls.sweep_interval, 0.1),
             requeue_after=_int(env, "DOCPIPE_REQUEUE_AFTER", cls.requeue_after, 0),
+            retention_days=_int(env, "DOCPIPE_RETENTION_DAYS", cls.retention_days, 0),
             auth_required=_bool(env, "DOCPIPE_AUTH_REQUIRED", mode == "production"),
             blob_store=_choice(env, "DOCPIPE_BLOB_STORE", cls.blob_store, ("local", "db")),
             queue_prefix=env.get("DOCPIPE_QUEUE_PREFIX", ""),

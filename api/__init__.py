@@ -45,9 +45,10 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     app.extensions["docpipe"] = svc
 
     errors.register(app)
-    from api import batches, exports, fields, health, jobs, ocr_sync, table_exports, webhooks
+    from api import batches, exports, fields, health, jobs, ocr_sync, retention, table_exports, webhooks
 
-    for bp in (jobs.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp, table_exports.bp, fields.bp):
+    for bp in (jobs.bp, retention.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp, table_exports.bp,
+               fields.bp):
         app.register_blueprint(bp)
     if importlib.util.find_spec("api.web") is not None:
         from api import web

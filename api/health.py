@@ -19,7 +19,7 @@ from api.services import services
 from db.telemetry import count_by_status, live_workers, stage_latencies
 from db.models import LATENCY_BUCKETS
 from db.states import JobStatus, PageStatus
-from workers.queues import PRIORITIES, WEBHOOKS
+from workers.queues import OCR_QUEUES, WEBHOOKS
 
 bp = APIBlueprint("health", __name__, tag="Health")
 
@@ -82,7 +82,7 @@ class _DeploymentCollector:
             g.add_metric([state], pages.get(state, 0))
         yield g
         g = GaugeMetricFamily("docpipe_queue_depth", "Messages waiting in each broker queue", labels=["queue"])
-        for name in (*PRIORITIES, WEBHOOKS):
+        for name in (*OCR_QUEUES, WEBHOOKS):
             depth = self.svc.enqueuer.depth(name)
             if depth is not None:
                 g.add_metric([name], depth)

@@ -3,16 +3,25 @@
     python -m api.keys create --tenant acme     # prints the key once; only its hash is stored
     python -m api.keys list
     python -m api.keys revoke KEY_ID
+    python -m api.keys retention --tenant acme --days 90   # 0: keep forever; "default": DOCPIPE_RETENTION_DAYS
 """
 from __future__ import annotations
 
 import argparse
 import sys
 
-from db.tenants import create_api_key, list_api_keys, revoke_api_key
+from db.tenants import create_api_key, list_api_keys, revoke_api_key, set_retention
 from db.clock import isoformat
 from db.migrate import upgrade
 from db.session import Database
+
+
+def _days(raw: str) -> int | None:
+    if raw == "default":
+        return None
+    if not raw.isdigit() or int(raw) > 36500:
+        raise argparse.ArgumentTypeError("a number of days from 0 (forever) to 36500, or 'default'")
+    return int(raw)
 
 
 def main(argv: list[str] | None = None, settings=None) -> int:
@@ -23,6 +32,10 @@ def main(argv: list[str] | None = None, settings=None) -> int:
     sub.add_parser("list", help="list keys (never the secrets)")
     revoke = sub.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
+    keep = sub.add_parser("retention", help="days a tenant's ended jobs (files and results) are kept")
+    keep.add_argument("--tenant", required=True)
+    keep.add_argument("--days", required=True, type=_days, help='0 keeps them forever; "default" follows '
+                      "DOCPIPE_RETENTION_DAYS")
     args = parser.parse_args(argv)
 
     if settings is None:
@@ -39,6 +52,10 @@ def main(argv: list[str] | None = None, settings=None) -> int:
                 return 2
             key, secret = create_api_key(s, tenant)
             print(f"key id: {key.id}\ntenant: {tenant}\nkey:    {secret}\n(store the key now: it is not shown again)")
+        elif args.command == "retention":
+            set_retention(s, args.tenant.strip(), args.days)
+            shown = "DOCPIPE_RETENTION_DAYS" if args.days is None else "forever" if args.days == 0 else f"{args.days} days"
+            print(f"tenant {args.tenant.strip()}: ended jobs kept {shown}")
         elif args.command == "list":
             for key, tenant in list_api_keys(s):
                 state = f"revoked {isoformat(key.revoked_at)}" if key.revoked_at else "active"

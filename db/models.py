@@ -42,6 +42,8 @@ class Tenant(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Days an ended job's files and results are kept: None follows DOCPIPE_RETENTION_DAYS, 0 keeps forever.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
 
 
 class ApiKey(Base):

@@ -55,3 +55,10 @@ def tenant_for_key(session: Session, secret: str) -> str | None:
     return session.scalar(
         select(ApiKey.tenant_id).where(ApiKey.key_hash == hash_key(secret), ApiKey.revoked_at.is_(None))
     )
+
+
+def set_retention(session: Session, name: str, days: int | None) -> Tenant:
+    """How many days the tenant's ended jobs are kept (None: the deployment's default; 0: forever)."""
+    tenant = ensure_tenant(session, name)
+    session.execute(update(Tenant).where(Tenant.id == tenant.id).values(retention_days=days))
+    return tenant

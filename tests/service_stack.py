@@ -208,7 +208,7 @@ class ServiceStack:
     def start_worker(self, name: str = "worker", *, concurrency: int = 1, queues: str | None = None, wait: bool = True):
         """A real ``celery worker`` (prefork) consuming this stack's queues."""
         s = self.settings
-        queues = queues or ",".join(s.queue(q) for q in ("interactive", "bulk", "webhooks"))
+        queues = queues or ",".join(s.queue(q) for q in ("interactive", "bulk", "recovery", "webhooks"))
         proc = self._spawn(
             name,
             [PYTHON, "-m", "celery", "-A", "workers.celery_app", "worker", "--pool=prefork",

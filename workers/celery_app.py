@@ -59,6 +59,9 @@ def create_celery(settings) -> Celery:
         broker_connection_timeout=5,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
+        # Beat runs the sweep itself (workers/beat.py), so it never waits behind OCR work; the options
+        # only matter to a beat started with another scheduler (-S), which sends it as a task.
+        beat_scheduler="workers.beat:SweepingScheduler",
         beat_schedule={
             "sweep": {
                 "task": SWEEP,

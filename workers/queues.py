@@ -12,6 +12,11 @@ from kombu.exceptions import KombuError
 
 PRIORITIES = ("interactive", "bulk")
 WEBHOOKS = "webhooks"
+# Pages offered again after their worker died (lease expired) or a transient failure. Their own
+# queue, consumed by every OCR worker beside the priorities: both brokers serve a worker's queues
+# in turn, so a recovered page runs within a task or two instead of behind the whole backlog.
+RECOVERY = "recovery"
+OCR_QUEUES = (*PRIORITIES, RECOVERY)
 
 SPLIT_DOCUMENT = "docpipe.split_document"
 SPLIT_DOCUMENTS = "docpipe.split_documents"  # several documents in one message (group submits)
@@ -30,7 +35,12 @@ class BrokerUnavailable(Exception):
 
 
 def queue_names(settings) -> list[str]:
-    return [settings.queue(name) for name in (*PRIORITIES, WEBHOOKS)]
+    return [settings.queue(name) for name in (*OCR_QUEUES, WEBHOOKS)]
+
+
+def ocr_queue_list(settings) -> str:
+    """The ``--queues`` of an OCR worker."""
+    return ",".join(settings.queue(name) for name in OCR_QUEUES)
 
 
 def declare_queues(celery) -> None:
@@ -52,7 +62,7 @@ class Enqueuer:
         self.settings = settings
 
     def queue_for(self, priority: str) -> str:
-        return self.settings.queue(priority if priority in PRIORITIES else "interactive")
+        return self.settings.queue(priority if priority in (*PRIORITIES, RECOVERY) else "interactive")
 
     def _send(self, name: str, arg, priority: str, countdown: float | None = None) -> None:
         try:
@@ -77,18 +87,22 @@ class Enqueuer:
     def ocr_page(self, page_id: str, priority: str, countdown: float | None = None) -> None:
         self._send(OCR_PAGE, page_id, priority, countdown)
 
+    def recovered_page(self, page_id: str) -> None:
+        """A page tried before (its worker died, or a transient failure): ahead of the backlog."""
+        self._send(OCR_PAGE, page_id, RECOVERY)
+
     def depth(self, name: str) -> int | None:
-        """Messages waiting in queue ``name`` (interactive, bulk, webhooks), or None when the broker cannot say."""
+        """Messages waiting in queue ``name`` (interactive, bulk, recovery, webhooks), or None when the broker cannot say."""
         queue = self.settings.queue(name)
         try:
             with self.celery.connection_for_read() as conn:
                 conn.ensure_connection(max_retries=1)
-                channel = conn.default_channel
-                try:
-                    _, count, _ = channel.queue_declare(queue=queue, passive=True)
-                except Exception:  # noqa: BLE001 - a queue never declared holds nothing
-                    return 0
+                # Not passive: Kombu's Redis existence check (EXISTS) ignores its global key prefix, so a
+                # passive declare says "no such queue" for every prefixed queue. Declaring is harmless
+                # here (Redis: nothing is written; SQLAlchemy: the row exists since declare_queues) and
+                # the count it returns reads the prefixed lists (LLEN is prefixed).
+                _, count, _ = conn.default_channel.queue_declare(queue=queue, passive=False)
                 return int(count)
-        except (KombuError, OSError) as exc:
+        except Exception as exc:  # noqa: BLE001 - broker errors, or two processes creating a SQLAlchemy queue row at once
             log.warning("queue depth unavailable for %s: %s", queue, exc)
             return None

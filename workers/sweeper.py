@@ -1,21 +1,24 @@
-"""The periodic sweep (Celery beat): the broker is a doorbell, the database remembers.
+"""The periodic sweep (run by Celery beat, workers/beat.py): the broker is a doorbell, the database remembers.
 
 Re-enqueues documents and pages whose messages were lost (Redis restarted,
 a worker killed), turns expired leases back into queued pages (or failed
-ones after the last attempt), and finalizes jobs whose finalizer died.
+ones after the last attempt) and offers them at once on the recovery queue,
+finalizes jobs whose finalizer died, and deletes ended jobs past their
+tenant's retention.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
+from db import retention
 from db.blobs import blob_store
 from db.finalize import finalize_job
 from db.jobs import mark_enqueued
 from db.sweep import find_lost_work, unfinished_jobs_with_all_pages_ended
 from webhooks import tasks as webhook_tasks
 from workers import extraction
-from workers.queues import PRIORITIES, BrokerUnavailable, Enqueuer
+from workers.queues import PRIORITIES, RECOVERY, BrokerUnavailable, Enqueuer
 
 log = logging.getLogger(__name__)
 
@@ -24,27 +27,39 @@ log = logging.getLogger(__name__)
 class SweepReport:
     documents_enqueued: int
     pages_enqueued: int
+    pages_recovered: int
     jobs_finalized: int
+    jobs_expired: int = 0
+
+
+def _empty_priorities(enqueuer: Enqueuer) -> set[str]:
+    """Priorities whose queues are known to be empty, recovery included: only then can a published
+    message be taken for lost. A queue whose depth is unknown (broker down) counts as holding work."""
+    if enqueuer.depth(RECOVERY) != 0:
+        return set()
+    return {p for p in PRIORITIES if enqueuer.depth(p) == 0}
 
 
 def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
-    # Only re-offer queued pages when their queue is empty: a queue still
-    # draining holds their messages, and duplicates would only grow it.
-    empty = {p for p in PRIORITIES if (enqueuer.depth(p) or 0) == 0}
+    empty = _empty_priorities(enqueuer)
     with database.session() as s:
         lost = find_lost_work(
             s,
             requeue_after=settings.requeue_after,
             max_attempts=settings.page_max_attempts,
             priorities_to_requeue=empty,
+            lost_after=settings.broker_visibility_timeout,
         )
     finalized = 0
     for job_id in set(lost.failed_jobs):
         with database.session() as s:
             finalized += finalize_job(s, job_id) is not None
 
-    docs, pages = [], []
+    docs, pages, recovered = [], [], []
     try:
+        for page_id in lost.recovered:
+            enqueuer.recovered_page(page_id)
+            recovered.append(page_id)
         for document_id, priority in lost.documents:
             enqueuer.split_document(document_id, priority)
             docs.append(document_id)
@@ -55,7 +70,7 @@ def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
         log.warning("sweep stopped early, broker unavailable: %s", exc)
     finally:
         with database.session() as s:
-            mark_enqueued(s, document_ids=docs, page_ids=pages)
+            mark_enqueued(s, document_ids=docs, page_ids=pages + recovered)
 
     with database.session() as s:
         stuck = unfinished_jobs_with_all_pages_ended(s)
@@ -69,7 +84,22 @@ def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
         webhook_tasks.sweep_webhooks(settings, database, enqueuer.celery)
     except Exception as exc:  # noqa: BLE001 - webhooks must never stop the OCR sweep
         log.warning("webhook sweep failed: %s", exc)
-    report = SweepReport(len(docs), len(pages), finalized)
-    if docs or pages or finalized:
+    expired = expire(settings, database)
+    report = SweepReport(len(docs), len(pages), len(recovered), finalized, expired)
+    if docs or pages or recovered or finalized or expired:
         log.info("sweep: %s", report)
     return report
+
+
+def expire(settings, database) -> int:
+    """One chunk of retention per sweep at most, so a first run over years of jobs cannot stall the sweep."""
+    try:
+        return retention.purge(
+            database,
+            blob_store(settings, database),
+            lambda s: retention.expired_jobs(s, default_days=settings.retention_days),
+            max_chunks=1,
+        )
+    except Exception as exc:  # noqa: BLE001 - retention must never stop recovery
+        log.warning("retention sweep failed: %s", exc)
+        return 0

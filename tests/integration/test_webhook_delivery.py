@@ -107,7 +107,7 @@ def wh_stack(tmp_path_factory):
     ) as st:
         # The OCR worker must not consume the webhooks queue: the kill test needs to know
         # which process is sending (else it may kill an idle one and see a different error).
-        ocr_queues = ",".join(st.settings.queue(q) for q in ("interactive", "bulk"))
+        ocr_queues = ",".join(st.settings.queue(q) for q in ("interactive", "bulk", "recovery"))
         st.start_worker("worker", concurrency=1, queues=ocr_queues)
         st.start_worker("webhooks", concurrency=1, queues=st.settings.queue("webhooks"), wait=False)
         st.wait_for_workers(2)
@@ -401,7 +401,7 @@ def test_embedded_default_delivers_too(tmp_path_factory, receiver, pdf):
         DOCPIPE_WEBHOOK_SECRET=GLOBAL_SECRET,
         DOCPIPE_WEBHOOK_TIMEOUT=str(TIMEOUT),
     ) as st:
-        st.start_worker(concurrency=1, queues=",".join(st.settings.queue(q) for q in ("interactive", "bulk", "webhooks")))
+        st.start_worker(concurrency=1, queues=",".join(st.settings.queue(q) for q in ("interactive", "bulk", "recovery", "webhooks")))
         st.start_beat()
         client = st.app().test_client()
         job_id = submit(client, pdf, callback_url=receiver.url("/sqlite"))

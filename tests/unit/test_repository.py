@@ -183,8 +183,9 @@ def test_lost_work_is_found(database, tenant):
     expire_lease(database, p1)
     with database.session() as s:
         lost = find_lost_work(s, requeue_after=60, max_attempts=MAX, priorities_to_requeue={"interactive"})
-    # p1's lease expired: back to queued and offered at once; p2 was enqueued just now: left alone.
-    assert [p for p, _ in lost.pages] == [p1]
+    # p1's lease expired: back to queued and offered at once (the recovery queue); p2 was enqueued
+    # just now: left alone.
+    assert lost.recovered == [p1] and lost.pages == []
     with database.session() as s:
         assert s.get(Page, p1).status == "queued"
         mark_enqueued(s, page_ids=[p1])
@@ -195,6 +196,9 @@ def test_lost_work_is_found(database, tenant):
         busy = find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue=set())
     assert sorted(p for p, _ in stale.pages) == sorted([p1, p2])  # messages older than requeue_after
     assert busy.pages == []  # but not while their queue still holds messages
+    with database.session() as s:
+        given_up = find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue=set(), lost_after=0)
+    assert sorted(p for p, _ in given_up.pages) == sorted([p1, p2])  # unless older than the visibility timeout
 
 
 def test_unsplit_documents_are_found(database, tenant):
@@ -202,9 +206,11 @@ def test_unsplit_documents_are_found(database, tenant):
                              pages_selected=1, blob_key=new_id())]
     with database.session() as s:
         create_jobs(s, tenant, [NewJob("auto", None, "bulk", 150, None, None, None, docs)])
-        fresh = find_lost_work(s, requeue_after=60, max_attempts=MAX, priorities_to_requeue=set())
-        lost = find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue=set())
+        fresh = find_lost_work(s, requeue_after=60, max_attempts=MAX, priorities_to_requeue={"bulk"})
+        busy = find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue={"interactive"})
+        lost = find_lost_work(s, requeue_after=0, max_attempts=MAX, priorities_to_requeue={"bulk"})
     assert fresh.documents == []  # the API's own publish is not raced
+    assert busy.documents == []  # its message may still wait in the bulk queue
     assert lost.documents == [(docs[0].id, "bulk")]
 
 
