@@ -45,7 +45,10 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     app.extensions["docpipe"] = svc
 
     errors.register(app)
-    from api import batches, exports, health, jobs, ocr_sync, webhooks
+    from api import batches, exports, health, jobs, limits, ocr_sync, webhooks
+
+    limits.init_app(app, settings)
+    app.spec_processor(limits.document_429)
 
     for bp in (jobs.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp):
         app.register_blueprint(bp)
