@@ -45,8 +45,9 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     app.extensions["docpipe"] = svc
 
     errors.register(app)
-    from api import batches, exports, health, jobs, limits, ocr_sync, webhooks
+    from api import batches, docs_assets, exports, health, jobs, limits, ocr_sync, webhooks
 
+    docs_assets.configure(app)
     limits.init_app(app, settings)
     app.spec_processor(limits.document_429)
 

@@ -19,7 +19,7 @@ from api.auth import identify
 from api.errors import envelope
 
 # Liveness must answer however busy a client is; static files are the page's own assets.
-_EXEMPT_ENDPOINTS = {"health.health", "ocr_sync.ocr_health", "openapi.spec", "openapi.docs"}
+_EXEMPT_ENDPOINTS = {"health.health", "ocr_sync.ocr_health", "openapi.spec", "openapi.docs", "docs_assets.asset"}
 
 REFUSED = "docpipe_refused"
 

@@ -152,3 +152,27 @@ def test_the_gate_lets_a_bounded_number_wait_a_bounded_time():
     holder.join(5)
     with gate.slot():  # free again
         pass
+
+
+def test_docs_load_swagger_ui_from_this_server_only(tmp_path):
+    from html.parser import HTMLParser
+
+    client = make_app(tmp_path).test_client()
+    r = client.get("/docs")
+    assert r.status_code == 200
+
+    class Links(HTMLParser):
+        urls: list = []
+
+        def handle_starttag(self, tag, attrs):
+            self.urls += [v for k, v in attrs if k in ("src", "href") and v]
+
+    parser = Links()
+    parser.feed(r.get_data(as_text=True))
+    assert len(parser.urls) >= 4, parser.urls  # css, favicon, bundle, preset
+    for url in parser.urls:
+        assert url.startswith("/") and not url.startswith("//"), url
+        asset = client.get(url)
+        assert asset.status_code == 200 and len(asset.data) > 1000, url
+    assert b"SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").data
+    assert client.get("/docs/assets/LICENSE").status_code == 404
