@@ -179,7 +179,7 @@ class Settings:
     metrics_token: str = ""  # bearer token for /metrics and /ready (unset: loopback in the embedded default)
     # POST /v1/ocr backpressure (api/engine_gate.py)
     sync_concurrency: int = 1  # pages the API process's own engine reads at once
-    sync_max_wait: float = 2.0  # seconds a request may wait for the engine before a 503
+    sync_max_wait: float = 5.0  # seconds a request may wait for the engine before a 503 (a few pages)
     sync_max_waiting: int = 4  # requests allowed to wait at once; more get a 503 at once
 
     @classmethod
