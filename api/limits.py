@@ -60,7 +60,7 @@ def init_app(app, settings) -> Limiter:
 
     def on_breach(limit) -> None:
         g.docpipe_retry_after = max(1, math.ceil(limit.reset_at - time.time()))
-        g.docpipe_limit_scope = "address" if limit.key.find("addr:") >= 0 else "key"
+        g.docpipe_limit_scope = "address" if "addr:" in limit.key else "key"
         count_refusal(app, f"rate_limit_{g.docpipe_limit_scope}")
 
     storage = settings.ratelimit_storage or "memory://"
