@@ -45,13 +45,13 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     app.extensions["docpipe"] = svc
 
     errors.register(app)
-    from api import batches, docs_assets, exports, health, jobs, limits, ocr_sync, webhooks
+    from api import batches, docs_assets, exports, health, jobs, limits, ocr_sync, table_exports, webhooks
 
     docs_assets.configure(app)
     limits.init_app(app, settings)
     app.spec_processor(limits.document_429)
 
-    for bp in (jobs.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp):
+    for bp in (jobs.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp, table_exports.bp):
         app.register_blueprint(bp)
     if importlib.util.find_spec("api.web") is not None:
         from api import web

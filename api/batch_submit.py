@@ -105,7 +105,7 @@ def submit_group(svc, tenant_id: str, batch_id: str) -> list[Slot]:
             sl.spec = NewJob(
                 mode=options.mode, pages_spec=options.pages, priority=options.priority, dpi=svc.settings.dpi,
                 external_ref=options.external_ref, callback_url=options.callback_url, idempotency_key=sl.key,
-                documents=[document],
+                documents=[document], tables=options.tables,
             )
     except BaseException:
         delete_blobs(svc.blobs, [d.blob_key for d in documents])

@@ -8,8 +8,9 @@ import io
 from apiflask import APIBlueprint
 from flask import Response
 
+from api import table_exports
 from api.auth import authenticate, current_tenant
-from api.errors import Conflict, InvalidOption, NotFound, envelope
+from api.errors import ApiError, Conflict, InvalidOption, NotFound, envelope
 from api.result_schemas import TEXT_FORMATS, ResultsList, ResultsQuery
 from api.schemas import MAX_JOB_IDS, ResultQuery, split_ids
 from api.services import services
@@ -37,12 +38,15 @@ def _job(session, job_id: str):
 @bp.input(ResultQuery, location="query", arg_name="query")
 @bp.doc(
     summary="The whole job in one format",
-    description="Formats are those of pipeline.export.FORMATS (txt, json, hocr, alto, pdf as available). "
+    description="Formats are those of pipeline.export.FORMATS (txt, json, hocr, alto, pdf as available), and "
+    "tables.json, tables.csv, tables.xlsx, tables.html (as GET /v1/jobs/{id}/tables). "
     "Only succeeded pages are included; a job still running answers 409.",
     responses={200: "The file", 400: "Unknown format", 404: "No such job", 409: "The job has not finished"},
 )
 def get_result(job_id: str, query):
     fmt = query["format"]
+    if fmt.startswith(table_exports.RESULT_PREFIX):
+        return table_exports.tables_response(job_id, fmt.removeprefix(table_exports.RESULT_PREFIX))
     if fmt not in export.FORMATS:
         raise InvalidOption(
             f"unknown format {fmt!r}; use one of {', '.join(export.FORMATS)}",
@@ -94,11 +98,12 @@ def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
 )
 def get_results(query):
     fmt = query["format"]
-    if fmt not in TEXT_FORMATS:
+    grouped = TEXT_FORMATS + table_exports.RESULT_FORMATS
+    if fmt not in grouped:
         raise InvalidOption(
-            f"format {fmt!r} cannot be fetched in a group; use one of {', '.join(TEXT_FORMATS)}, "
+            f"format {fmt!r} cannot be fetched in a group; use one of {', '.join(grouped)}, "
             "or GET /v1/jobs/{id}/result for pdf",
-            details={"field": "format", "allowed": list(TEXT_FORMATS)},
+            details={"field": "format", "allowed": list(grouped)},
         )
     ids = split_ids(query["ids"])
     if not 1 <= len(ids) <= MAX_JOB_IDS:
@@ -111,25 +116,47 @@ def get_results(query):
         if fmt == "txt":  # every job's texts in one query
             texts = succeeded_texts_by_job(s, finished)
             rendered = {i: (export.join_page_texts(texts[i]), 1) for i in finished}
+        elif fmt in table_exports.RESULT_FORMATS:
+            rendered = _tables_slots(s, finished, fmt.removeprefix(table_exports.RESULT_PREFIX))
         else:
             rendered = {i: render_result(s, s.get(Job, i), fmt) for i in finished}
     return {"results": [_result_slot(i, fmt, statuses.get(i), rendered.get(i)) for i in ids]}
 
 
-def _result_slot(job_id: str, fmt: str, status: str | None, rendered: tuple[bytes, int] | None) -> dict:
+def _tables_slots(session, job_ids: list[str], table_fmt: str) -> dict:
+    """job id → (file, media type) of its tables, or the error that stands in its slot instead."""
+    out: dict = {}
+    for job_id in job_ids:
+        job = session.get(Job, job_id)
+        try:
+            out[job_id] = (table_exports.render_tables(session, job, table_fmt), table_exports.TABLE_FORMATS[table_fmt])
+        except table_exports.TablesNotRequested as exc:
+            out[job_id] = exc
+    return out
+
+
+def _result_slot(job_id: str, fmt: str, status: str | None, rendered) -> dict:
+    if isinstance(rendered, ApiError):
+        return {"id": job_id, "error": envelope(rendered.code, rendered.message, rendered.detail)["error"]}
     if status is None:
         return {"id": job_id, "error": envelope("not_found", f"no job {job_id}", {"job_id": job_id})["error"]}
     if rendered is None:
         message = "the job has not finished; poll it until its status is terminal"
         return {"id": job_id, "error": envelope("job_not_finished", message, {"job_id": job_id, "status": status})["error"]}
     body, documents = rendered
-    media = export.media_type(fmt, documents)
+    media = documents if isinstance(documents, str) else export.media_type(fmt, documents)
     slot = {"id": job_id, "status": status, "format": fmt, "media_type": media}
-    if media == export.ZIP_MEDIA_TYPE:
+    if not _is_text(media):
         slot["content_base64"] = base64.b64encode(body).decode("ascii")
     else:
         slot["content"] = body.decode("utf-8")
     return slot
+
+
+def _is_text(media: str) -> bool:
+    """A media type whose bytes go into a JSON string as they are (else base64: a ZIP, an XLSX)."""
+    return media.startswith("text/") or media.split(";")[0] in ("application/json", "application/xml",
+                                                                  "application/xhtml+xml")
 
 
 def _download(body: bytes, fmt: str, documents: int, job_id: str) -> Response:

@@ -114,7 +114,7 @@ def job_views(session: Session, jobs: list[Job]) -> list[dict]:
                 "confidence": _round(confidence.get(job.id, (None, None))[0]),
                 "confidence_min": _round(confidence.get(job.id, (None, None))[1]),
                 "error": _error(job.error_code, job.error_message),
-                "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority},
+                "options": {"mode": job.mode, "pages": job.pages_spec, "priority": job.priority, "tables": job.tables},
                 "external_ref": job.external_ref,
                 "created_at": isoformat(job.created_at),
                 "updated_at": isoformat(job.updated_at),
@@ -156,6 +156,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
         "error": _error(page.error_code, page.error_message) if page.status == PageStatus.FAILED else None,
         "attempts": page.attempts,
         "timings": {},
+        "tables": [],
         "provenance": None,
         "image_url": url_for(
             "exports.get_page_image", job_id=job_id, document_id=page.document_id, page_no=page.page_no
@@ -183,6 +184,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
             height=data.get("height"),
             dpi=data.get("dpi"),
             timings=data.get("timings") or {},
+            tables=data.get("tables") or [],  # as stored: the pipeline's contract (pipeline/tables/model.py)
             provenance={
                 "models": data.get("models") or {},
                 "dpi": data.get("dpi"),

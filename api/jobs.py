@@ -89,6 +89,7 @@ def submit_job(_form):
         callback_url=o.callback_url,
         idempotency_key=key,
         documents=documents,
+        tables=o.tables,
     )
     try:
         [(job, created)] = create_and_enqueue(svc, tenant_id, [spec], batch_id=o.batch_id)

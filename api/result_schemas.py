@@ -17,7 +17,9 @@ class ResultsQuery(Schema):
         validate=Length(min=1, max=MAX_JOB_IDS * 33),
         metadata={"description": f"comma-separated job ids (1 to {MAX_JOB_IDS}): one slot each, in this order"},
     )
-    format = String(load_default="txt", metadata={"description": ", ".join(TEXT_FORMATS) + " (pdf: use GET /v1/jobs/{id}/result)"})
+    format = String(load_default="txt", metadata={"description": ", ".join(TEXT_FORMATS) + ", or a job's tables as "
+                                                  "tables.json, tables.csv, tables.xlsx, tables.html "
+                                                  "(pdf: use GET /v1/jobs/{id}/result)"})
 
 
 class ResultSlot(Schema):
@@ -28,10 +30,11 @@ class ResultSlot(Schema):
     content = String(metadata={"description": "the bytes GET /v1/jobs/{id}/result?format= answers, decoded as UTF-8"})
     content_base64 = String(
         metadata={"description": "instead of content when the result is not text: alto of a job with several "
-                                 "documents is a ZIP (media_type application/zip)"},
+                                 "documents is a ZIP (media_type application/zip), so are tables.csv and tables.xlsx"},
     )
     error = Nested(ErrorBody, metadata={"description": "instead of the result: not_found (no such job for this key) "
-                                                       "or job_not_finished (details.status)"})
+                                                       "or job_not_finished (details.status), or for tables.* "
+                                                       "tables_not_requested (the job was submitted without tables=true)"})
 
 
 class ResultsList(Schema):

@@ -46,6 +46,15 @@ class Text(String):
         return super().deserialize(value, attr, data, **kwargs)
 
 
+class Flag(Boolean):
+    """A submitted true/false (form fields arrive as text); blank or null counts as not given."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            value = missing
+        return super().deserialize(value, attr, data, **kwargs)
+
+
 def page_range(value: str) -> None:
     try:
         parse_page_spec(value, None)  # the syntax only: each file's page count is checked with the file
@@ -64,6 +73,7 @@ class SubmitOptions(Schema):
     pages = Text(validate=[Length(max=200), page_range], metadata={"description": "page range, e.g. 1-3,5"})
     callback_url = Text(validate=Length(max=2000), metadata={"description": "http(s) URL told when the job ends"})
     external_ref = Text(validate=Length(max=200), metadata={"description": "the caller's id, echoed back"})
+    tables = Flag(load_default=False, metadata={"description": "true: find each page's tables as cells (page `tables`, GET /v1/jobs/{id}/tables)"})
 
 
 class JobOptionsFields(SubmitOptions):
@@ -111,6 +121,7 @@ class JobOptionsView(Schema):
     mode = String()
     pages = String(allow_none=True)
     priority = String()
+    tables = Boolean()
 
 
 class JobLinks(Schema):
@@ -185,6 +196,24 @@ class LineView(Schema):
     words = List(Nested(WordView))
 
 
+class CellView(Schema):
+    row = Integer(metadata={"description": "0-based; a spanning cell appears once, at its top-left position"})
+    col = Integer()
+    row_span = Integer()
+    col_span = Integer()
+    text = String()
+    box = List(Float(), metadata={"description": "[x0, y0, x1, y1] in page pixels"})
+    confidence = Float()
+
+
+class TableView(Schema):
+    rows = Integer()
+    cols = Integer()
+    box = List(Float(), metadata={"description": "[x0, y0, x1, y1] in page pixels"})
+    header_rows = Integer(metadata={"description": "how many rows from the top are the header"})
+    cells = List(Nested(CellView))
+
+
 class Provenance(Schema):
     models = Dict(keys=String(), values=String(), metadata={"description": "model name → sha256"})
     dpi = Integer(allow_none=True)
@@ -208,6 +237,7 @@ class PageView(Schema):
     error = Nested(ErrorSummary, allow_none=True)
     attempts = Integer()
     timings = Dict(keys=String(), values=Float())
+    tables = List(Nested(TableView), metadata={"description": "the page's tables when the job asked (tables=true), else []"})
     provenance = Nested(Provenance, allow_none=True)
     image_url = String()
 
@@ -223,7 +253,8 @@ class PagesList(Schema):
 
 
 class ResultQuery(Schema):
-    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers)"})
+    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers); "
+                                                  "tables.json, tables.csv, tables.xlsx, tables.html as GET /v1/jobs/{id}/tables"})
 
 
 # ------------------------------------------------------------------ single image

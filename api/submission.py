@@ -36,6 +36,7 @@ class Options:
     external_ref: str | None
     callback_url: str | None
     batch_id: str | None = None
+    tables: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ def parse_options(fields: dict, schema: Schema) -> Options:
         external_ref=data.get("external_ref"),
         callback_url=clean_callback_url(data.get("callback_url")),
         batch_id=data.get("batch_id"),
+        tables=data["tables"],
     )
 
 

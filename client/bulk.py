@@ -27,6 +27,7 @@ from client.manifest import FAILED_STATUSES, MANIFEST_FILENAME, ManifestRow, wri
 from client.progress import BulkProgress
 
 DEFAULT_FORMATS = ("txt", "json")
+TABLES_PREFIX = "tables."
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class BulkOptions:
     poll_s: float = 1.0
     job_timeout_s: float | None = None
     show_progress: bool = True
+
+    @property
+    def tables(self) -> bool:
+        """A tables.* format asks the server to find tables (submit option tables=true)."""
+        return any(f.startswith(TABLES_PREFIX) for f in self.formats)
 
 
 @dataclass
@@ -81,7 +87,8 @@ class BulkRunner:
         self.options = options
         self.stop = stop or threading.Event()
         self.submitter = BulkSubmitter(
-            client, src_dir=options.src_dir, out_dir=options.out_dir, mode=options.mode, pages=options.pages
+            client, src_dir=options.src_dir, out_dir=options.out_dir, mode=options.mode, pages=options.pages,
+            tables=options.tables,
         )
         self.writer: ResultWriter | None = None  # one per run, made when the run starts its keys
         self._awaiter: JobAwaiter | None = None
@@ -124,7 +131,7 @@ class BulkRunner:
 
     def _scan(self, state: BulkState, run_id: int) -> None:
         opts = self.options
-        scan_tree(state, run_id, opts.src_dir, out_dir=opts.out_dir, mode=opts.mode, pages=opts.pages)
+        scan_tree(state, run_id, opts.src_dir, out_dir=opts.out_dir, mode=opts.mode, pages=opts.pages, tables=opts.tables)
 
     def _work(
         self, state: BulkState, run_id: int, keys: list[str], batch_id: str | None, progress: BulkProgress

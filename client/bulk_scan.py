@@ -12,7 +12,8 @@ _PLAN_ORDER = {"submitted": 0, "submitting": 1, "finished": 2, "done": 3, "pendi
 
 
 def scan_tree(
-    state: BulkState, run_id: int, src_dir: Path, *, out_dir: Path, mode: str | None, pages: str | None
+    state: BulkState, run_id: int, src_dir: Path, *, out_dir: Path, mode: str | None, pages: str | None,
+    tables: bool = False,
 ) -> None:
     """Record every file of the tree; hash only those whose size or mtime changed since last run."""
     for src in walk_tree(src_dir, exclude=(out_dir,)):
@@ -27,7 +28,7 @@ def scan_tree(
             else:
                 sha256, kind = digest.sha256, digest.kind
                 skip = None if kind else ("empty_file" if src.size == 0 else "unsupported_type")
-        ckey = content_key(sha256, mode=mode, pages=pages) if sha256 and not skip else None
+        ckey = content_key(sha256, mode=mode, pages=pages, tables=tables) if sha256 and not skip else None
         state.record_file(FileRow(src.rel_path, src.size, src.mtime_ns, sha256, kind, skip, ckey), run_id)
 
 

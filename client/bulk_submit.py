@@ -22,8 +22,10 @@ GROUP_MAX_FILES = 32
 
 
 class BulkSubmitter:
-    def __init__(self, client: Client, *, src_dir: Path, out_dir: Path, mode: str | None, pages: str | None):
+    def __init__(self, client: Client, *, src_dir: Path, out_dir: Path, mode: str | None, pages: str | None,
+                 tables: bool = False):
         self.client = client
+        self.tables = tables or None  # sent only when asked: older servers never see the field
         self.src_dir = src_dir
         self.out_dir = out_dir
         self.mode = mode
@@ -118,6 +120,7 @@ class BulkSubmitter:
                 mode=self.mode,
                 pages=self.pages,
                 priority="bulk",
+                tables=self.tables,
             )
 
         try:
@@ -167,7 +170,7 @@ class BulkSubmitter:
         def send(target: str | None) -> dict:
             return self.client.submit(
                 data, batch_id=target, filename=filename, mode=self.mode, pages=self.pages,
-                priority="bulk", idempotency_key=key,
+                priority="bulk", idempotency_key=key, tables=self.tables,
             )
 
         return self._in_open_batch(state, batch_id, send)

@@ -29,7 +29,8 @@ from client.retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
 from client.webhooks import verify_webhook as _verify_webhook
 
 TERMINAL_STATUSES = frozenset({"succeeded", "partial", "failed", "canceled"})
-RESULT_FORMATS = ("txt", "json", "hocr", "alto", "pdf")
+# tables.*: the job's tables (GET /v1/jobs/{id}/tables); the job must be submitted with tables=True.
+RESULT_FORMATS = ("txt", "json", "hocr", "alto", "pdf", "tables.json", "tables.csv", "tables.xlsx", "tables.html")
 
 
 # First pause of `wait`; it doubles up to the server's Retry-After.
@@ -88,6 +89,7 @@ class Client:
         idempotency_key: str | None = None,
         callback_url: str | None = None,
         batch_id: str | None = None,
+        tables: bool | None = None,
     ) -> dict:
         """Upload one file as a new job and return the job view.
 
@@ -108,6 +110,7 @@ class Client:
             "external_ref": external_ref,
             "callback_url": callback_url,
             "batch_id": batch_id,
+            "tables": None if tables is None else str(bool(tables)).lower(),
         }
         form = {k: v for k, v in fields.items() if v is not None}
         headers = {"Idempotency-Key": idempotency_key or f"client-{uuid.uuid4()}"}
@@ -172,7 +175,7 @@ class Client:
 
     def results(self, job_ids: list[str], format: str = "txt") -> dict[str, bytes | ApiError]:
         """Many finished jobs' results in one request (``GET /v1/results``, at most 100 ids, text formats
-        only: txt, json, hocr, alto). Each job's value is the bytes ``result(job_id, format)`` returns, or
+        only: txt, json, hocr, alto, and tables.*). Each job's value is the bytes ``result(job_id, format)`` returns, or
         the typed error of its slot: ``NotFound`` (no such job for this key), ``Conflict`` with code
         ``job_not_finished``. A whole-request error raises as usual; ``NotFound`` or ``MethodNotAllowed``
         for the request itself means a server without the route."""
@@ -244,6 +247,7 @@ class Client:
         priority: str | None = None,
         external_ref: str | None = None,
         callback_url: str | None = None,
+        tables: bool | None = None,
     ) -> list[dict]:
         """Upload many files into the batch in one request (``POST /v1/batches/{id}/jobs``), each as
         its own job; ``files`` are ``(filename, bytes, idempotency_key)`` (a random key for None).
@@ -254,7 +258,8 @@ class Client:
         A whole-request error raises as usual (``BatchClosed``, ``NotFound`` also from servers
         without the route, ``InvalidRequest``...).
         """
-        fields = {"mode": mode, "pages": pages, "priority": priority, "external_ref": external_ref, "callback_url": callback_url}
+        fields = {"mode": mode, "pages": pages, "priority": priority, "external_ref": external_ref, "callback_url": callback_url,
+                  "tables": None if tables is None else str(bool(tables)).lower()}
         form = {k: v for k, v in fields.items() if v is not None}
         form["idempotency_keys"] = json.dumps([key or f"client-{uuid.uuid4()}" for _, _, key in files])
         response = self._request(
@@ -315,7 +320,7 @@ def slot_error(slot: dict) -> ApiError | None:
 
 
 # The HTTP status a ``GET /v1/results`` slot's error code stands for (what the single download would answer).
-_SLOT_STATUS = {"not_found": 404, "job_not_finished": 409}
+_SLOT_STATUS = {"not_found": 404, "job_not_finished": 409, "tables_not_requested": 409}
 
 
 def _result_of_slot(slot: dict) -> bytes | ApiError:

@@ -15,10 +15,13 @@ KEY_PREFIX = "docpipe-bulk-"
 KEY_VERSION = 1
 
 
-def content_key(sha256: str, *, mode: str | None, pages: str | None = None) -> str:
+def content_key(sha256: str, *, mode: str | None, pages: str | None = None, tables: bool = False) -> str:
     """What identifies the work regardless of retries: content plus result-changing options."""
+    work = {"v": KEY_VERSION, "sha256": sha256.lower(), "mode": mode, "pages": pages}
+    if tables:  # only then: the keys of runs without tables stay what they were
+        work["tables"] = True
     canonical = json.dumps(
-        {"v": KEY_VERSION, "sha256": sha256.lower(), "mode": mode, "pages": pages},
+        work,
         sort_keys=True,
         separators=(",", ":"),
     )

@@ -12,6 +12,10 @@ SUFFIXES = {
     "hocr": ".hocr",
     "alto": ".alto.xml",
     "pdf": ".pdf",
+    "tables.json": ".tables.json",
+    "tables.csv": ".tables.csv.zip",  # one CSV per table
+    "tables.xlsx": ".tables.xlsx",
+    "tables.html": ".tables.html",
 }
 TMP_SUFFIX = ".docpipe-tmp"
 

@@ -41,6 +41,7 @@ class NewJob:
     callback_url: str | None
     idempotency_key: str | None
     documents: list[NewDocument] = field(default_factory=list)
+    tables: bool = False
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _rows(tenant_id: str, spec: NewJob, batch_id: str | None, now: datetime) -> 
         id=job_id, tenant_id=tenant_id, status=JobStatus.QUEUED, mode=spec.mode, pages_spec=spec.pages_spec,
         priority=spec.priority, dpi=spec.dpi, external_ref=spec.external_ref, callback_url=spec.callback_url,
         idempotency_key=spec.idempotency_key, pages_total=sum(d.pages_selected for d in spec.documents),
-        created_at=now, updated_at=now, batch_id=batch_id,
+        created_at=now, updated_at=now, batch_id=batch_id, tables=spec.tables,
     )
     # Counted as enqueued from the start: the sweeper waits requeue_after before offering a
     # document again, instead of racing the API's own publish after the commit.

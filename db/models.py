@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -81,6 +83,7 @@ class Job(Base):
     batch_id: Mapped[str | None] = mapped_column(String(32))
     reuse_key: Mapped[str | None] = mapped_column(String(64))  # sha256 of the inputs that decide the output
     reused_from: Mapped[str | None] = mapped_column(String(32))  # the job whose pages were copied (no FK: it may be deleted)
+    tables: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # find tables (migration 0009)
 
     documents: Mapped[list["Document"]] = relationship(
         back_populates="job", order_by="Document.position", cascade="all, delete-orphan", passive_deletes=True

@@ -37,6 +37,7 @@ class DocumentWork:
     status: str
     job_status: str
     job_documents: int  # how many documents the job has (1 for every bulk file)
+    tables: bool = False
 
 
 def document_works(session: Session, document_ids: list[str]) -> dict[str, DocumentWork]:
@@ -48,7 +49,7 @@ def document_works(session: Session, document_ids: list[str]) -> dict[str, Docum
     rows = session.execute(
         select(Document.id, Document.job_id, Job.tenant_id, Document.position, Document.blob_key, Document.kind,
                Job.mode, Job.pages_spec, Job.dpi, Job.priority, Document.status, Job.status.label("job_status"),
-               job_documents.label("job_documents"))
+               job_documents.label("job_documents"), Job.tables)
         .join(Job, Job.id == Document.job_id)
         .where(Document.id.in_(list(document_ids)))
     )
@@ -167,6 +168,7 @@ class ClaimedPage:
     dpi: int
     pages_spec: str | None
     priority: str
+    tables: bool = False
 
 
 def claim_page(
@@ -211,6 +213,7 @@ def claim_page(
         dpi=job.dpi,
         pages_spec=job.pages_spec,
         priority=job.priority,
+        tables=bool(job.tables),
     )
 
 

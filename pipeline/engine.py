@@ -31,6 +31,7 @@ from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
 from pipeline.result import PageResult
 from pipeline.tables.raster import find_image_tables
+from pipeline.tables.reading import text_with_tables
 from pipeline.textlayer import read_text_layer
 from pipeline.upright import detect_upright, recognize_upright
 
@@ -112,7 +113,7 @@ class Engine:
             height=int(h),
             dpi=rendered.dpi,
             source="ocr",
-            text=page_text(lines),
+            text=text_with_tables(lines, tables, page_text),
             confidence=page_confidence(lines),
             lines=lines,
             timings={**clock.result(time.perf_counter() - t0), **extra},

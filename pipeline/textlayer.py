@@ -19,6 +19,7 @@ from pipeline.page_work import idle_timings
 from pipeline.render import fitting_dpi
 from pipeline.result import Line, PageResult, Word
 from pipeline.tables import find_pdf_tables
+from pipeline.tables.reading import text_with_tables
 
 MIN_CHARS = 8
 MAX_BAD_SHARE = 0.1
@@ -54,7 +55,7 @@ def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -
         height=size[1],
         dpi=dpi,
         source="text_layer",
-        text=page_text(lines),
+        text=text_with_tables(lines, tables, page_text),
         confidence=1.0 if lines else 0.0,
         lines=lines,
         timings=idle_timings(elapsed, text_layer=elapsed, **extra),

@@ -170,7 +170,7 @@ class JobRunner:
         error leaves the page to its own task, which has the attempts and error codes.
         """
         read = {}
-        options = Options(mode=work.mode, dpi=work.dpi)
+        options = Options(mode=work.mode, dpi=work.dpi, tables=bool(work.tables))
         for no in numbers:
             if time.monotonic() > deadline:
                 break
@@ -240,7 +240,7 @@ class JobRunner:
         return False
 
     def _process(self, claim: ClaimedPage) -> dict:
-        options = Options(mode=claim.mode, dpi=claim.dpi)
+        options = Options(mode=claim.mode, dpi=claim.dpi, tables=claim.tables)
         with open_document(self._blob(claim.blob_key), self.limits) as doc:  # opening costs ~1 ms
             result = self.engine.process_page(doc, claim.page_no, options)
         return result.to_dict()

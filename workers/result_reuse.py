@@ -74,7 +74,8 @@ def engine_inputs(engine) -> dict:
     }
 
 
-def reuse_key(document_sha256s: list[str], *, mode: str, pages: str | None, dpi: int, max_pixels: int, engine: dict) -> str:
+def reuse_key(document_sha256s: list[str], *, mode: str, pages: str | None, dpi: int, max_pixels: int, engine: dict,
+              tables: bool = False) -> str:
     inputs = {
         "format": KEY_FORMAT,
         "documents": list(document_sha256s),
@@ -84,6 +85,8 @@ def reuse_key(document_sha256s: list[str], *, mode: str, pages: str | None, dpi:
         "max_pixels": max_pixels,
         **engine,
     }
+    if tables:  # only then: the keys of jobs without tables stay what they were
+        inputs["tables"] = True
     canonical = json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -107,7 +110,7 @@ def answer_from_earlier_jobs(database, runner, works: list[DocumentWork]) -> set
         hashes = reuse_repository.document_hashes(s, list(jobs))
         keys = {
             job_id: reuse_key(hashes[job_id], mode=w.mode, pages=w.pages_spec, dpi=w.dpi,
-                              max_pixels=runner.limits.max_pixels, engine=engine)
+                              max_pixels=runner.limits.max_pixels, engine=engine, tables=bool(w.tables))
             for job_id, w in jobs.items()
         }
         reuse_repository.set_reuse_keys(s, keys)

@@ -48,19 +48,31 @@ def _header_texts(table: Table) -> list[list[str]]:
 def join_pages(pages: list[list[Table]]) -> list[Table]:
     """Every table of a document in page order, the last table of a page joined with the first of the
     next page when that one continues it."""
-    out: list[Table] = []
-    carry: Table | None = None
-    for tables in pages:
-        if not tables and carry is not None:  # a page without tables ends the one in hand
-            out.append(carry)
+    return [t for t, _ in join_numbered_pages(list(enumerate(pages, start=1)))]
+
+
+def join_numbered_pages(pages: list[tuple[int, list[Table]]]) -> list[tuple[Table, list[tuple[int, int]]]]:
+    """``join_pages`` for ``(page_no, tables)`` in page order; each table with ``(page_no, first_row)``
+    for every page it came from (the row of the joined table where that page's rows begin).
+
+    Only neighbouring pages join: a page missing between them (not selected, or failed) ends the
+    table in hand, since what stood there is unknown.
+    """
+    out: list[tuple[Table, list[tuple[int, int]]]] = []
+    carry: tuple[Table, list[tuple[int, int]]] | None = None
+    prev_no: int | None = None
+    for page_no, tables in pages:
+        if carry is not None and (not tables or prev_no is None or page_no != prev_no + 1):
+            out.append(carry)  # a page without tables, or a gap, ends the one in hand
             carry = None
         for i, table in enumerate(tables):
-            if i == 0 and carry is not None and continues(carry, table):
-                carry = join_tables(carry, table)
+            if i == 0 and carry is not None and continues(carry[0], table):
+                carry = (join_tables(carry[0], table), carry[1] + [(page_no, carry[0].rows)])
                 continue
             if carry is not None:
                 out.append(carry)
-            carry = table
+            carry = (table, [(page_no, 0)])
+        prev_no = page_no
     if carry is not None:
         out.append(carry)
     return out

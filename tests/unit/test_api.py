@@ -82,7 +82,7 @@ def test_submit_multipart_many_files(client, app, pdf2, png):
     assert r.headers["Location"] == f"/v1/jobs/{view['id']}" == view["links"]["self"]
     assert r.headers["Retry-After"] in ("1", "2")
     assert view["status"] == "queued" and view["external_ref"] == "inv-7"
-    assert view["options"] == {"mode": "auto", "pages": "1", "priority": "bulk"}
+    assert view["options"] == {"mode": "auto", "pages": "1", "priority": "bulk", "tables": False}
     assert view["progress"] == {"pages_total": 2, "pages_done": 0, "pages_failed": 0}
     assert [(d["filename"], d["kind"], d["page_count"]) for d in view["documents"]] == [("a.pdf", "pdf", 2), ("b.png", "png", 1)]
     assert view["confidence"] is None and view["error"] is None and view["finished_at"] is None

@@ -61,13 +61,13 @@ def test_values_outside_the_documented_ones_are_refused(app, pdf, route):
 def test_the_documented_defaults_apply_to_options_left_out_or_blank(app, pdf, route):
     client = app.test_client()
     defaults = {name: p["default"] for name, p in documented(client, route).items() if "default" in p}
-    assert set(defaults) == {"mode", "priority"}
+    assert set(defaults) == {"mode", "priority", "tables"}
     for fields in ({}, {name: "  " for name in defaults}):
         r = post(client, route, pdf, **fields)
         assert r.status_code == 202, r.get_data(as_text=True)
     with db(app).session() as s:
-        rows = s.execute(select(Job.mode, Job.priority)).all()
-    assert rows == [(defaults["mode"], defaults["priority"])] * 2
+        rows = s.execute(select(Job.mode, Job.priority, Job.tables)).all()
+    assert rows == [(defaults["mode"], defaults["priority"], defaults["tables"])] * 2
 
 
 def test_a_json_option_of_the_wrong_type_is_refused(app, pdf):
