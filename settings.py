@@ -94,6 +94,28 @@ def _webhook_secret(env: dict, name: str) -> str:
     return raw
 
 
+def _rate(env: dict, name: str, default: str) -> str:
+    raw = env.get(name) or default
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be limits like '50/second;1500/minute', got {raw!r}") from None
+    return raw
+
+
+def _ratelimit_storage(env: dict, name: str) -> str:
+    """Where rate-limit counters live: shared Redis, so every API process sees one budget."""
+    raw = env.get(name) or ""
+    if raw:
+        if not raw.startswith(("memory://", "redis://", "rediss://")):
+            raise SettingsError(f"{name} must be memory:// or a redis:// URL, got {raw!r}")
+        return raw
+    broker = env.get("DOCPIPE_BROKER_URL") or ""
+    return broker if broker.startswith(("redis://", "rediss://")) else "memory://"
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -119,13 +141,17 @@ class Settings:
     dpi: int = 200
     ocr_threads: int = 1  # ONNX Runtime intra-op threads per worker process
     # worker / queue behaviour (DESIGN.md §2)
-    page_soft_time_limit: int = 120
-    page_time_limit: int = 150
+    # A killed worker's page is offered again once its lease has expired and a sweep has run, so
+    # lease + sweep_interval bounds recovery: 50 + 10 s stays within a minute. The lease must outlast
+    # the hard limit (a page still running is never taken twice), so the limits shrink with it; a
+    # 200 dpi page takes a few CPU seconds, and 40 s is left for the very large ones.
+    page_soft_time_limit: int = 40
+    page_time_limit: int = 45
     page_max_attempts: int = 3
-    lease_seconds: int = 180
+    lease_seconds: int = 50
     # Seconds the split task may spend reading text-layer pages itself (0: every page gets its own task).
     split_read_budget: float = 2.0
-    sweep_interval: float = 60.0
+    sweep_interval: float = 10.0  # a handful of indexed queries: cheap enough to run this often
     requeue_after: int = 120  # seconds a queued row may wait before the sweeper re-enqueues it
     retention_days: int = 30  # ended jobs' files and results are deleted after this (0: kept forever)
     auth_required: bool = False
@@ -137,8 +163,8 @@ class Settings:
     worker_concurrency: int = 2  # worker processes; each builds its own ONNX engine
     worker_max_memory_mb: int = 1500  # a worker child above this is recycled after its task
     broker_visibility_timeout: int = 3600  # Redis: unacked messages come back after this (> page_time_limit)
-    heartbeat_interval: float = 10.0  # workers record they are alive this often
-    worker_stale_after: float = 45.0  # /ready: a worker unseen for longer is not counted
+    heartbeat_interval: float = 5.0  # workers record they are alive this often
+    worker_stale_after: float = 20.0  # /ready: a worker unseen for longer (four beats) is not counted
     log_level: str = "info"
     # webhooks (the webhooks package)
     webhook_allowed_networks: str = ""  # CIDRs that private/loopback callback addresses may be in
@@ -146,6 +172,16 @@ class Settings:
     webhook_timeout: float = 15.0  # seconds per attempt, connect to last byte
     webhook_schedule_scale: float = 1.0  # multiplies the retry schedule (tests shorten it)
     public_url: str = ""  # base of the links in webhook bodies (default http://api_host:api_port)
+    # rate limits (api/limits.py), in the `limits` package's notation: "N/second;M/minute"
+    ratelimit_enabled: bool = True
+    ratelimit_per_key: str = "50/second;1500/minute"  # each API key (the embedded default: its one tenant)
+    ratelimit_per_address: str = "10/second;60/minute"  # requests without a valid key, per client address
+    ratelimit_storage: str = ""  # default: the broker's Redis, else this process's memory
+    metrics_token: str = ""  # bearer token for /metrics and /ready (unset: loopback in the embedded default)
+    # POST /v1/ocr backpressure (api/engine_gate.py)
+    sync_concurrency: int = 1  # pages the API process's own engine reads at once
+    sync_max_wait: float = 5.0  # seconds a request may wait for the engine before a 503 (a few pages)
+    sync_max_waiting: int = 4  # requests allowed to wait at once; more get a 503 at once
 
     @classmethod
     def from_env(cls, environ: dict | None = None, **overrides) -> "Settings":
@@ -190,6 +226,14 @@ class Settings:
             webhook_timeout=_float(env, "DOCPIPE_WEBHOOK_TIMEOUT", cls.webhook_timeout, 0.1),
             webhook_schedule_scale=_float(env, "DOCPIPE_WEBHOOK_SCHEDULE_SCALE", cls.webhook_schedule_scale, 0.0),
             public_url=(env.get("DOCPIPE_PUBLIC_URL") or "").rstrip("/"),
+            ratelimit_enabled=_bool(env, "DOCPIPE_RATELIMIT_ENABLED", cls.ratelimit_enabled),
+            ratelimit_per_key=_rate(env, "DOCPIPE_RATELIMIT_PER_KEY", cls.ratelimit_per_key),
+            ratelimit_per_address=_rate(env, "DOCPIPE_RATELIMIT_PER_ADDRESS", cls.ratelimit_per_address),
+            ratelimit_storage=_ratelimit_storage(env, "DOCPIPE_RATELIMIT_STORAGE"),
+            metrics_token=env.get("DOCPIPE_METRICS_TOKEN", ""),
+            sync_concurrency=_int(env, "DOCPIPE_SYNC_CONCURRENCY", cls.sync_concurrency, 1),
+            sync_max_wait=_float(env, "DOCPIPE_SYNC_MAX_WAIT", cls.sync_max_wait, 0.0),
+            sync_max_waiting=_int(env, "DOCPIPE_SYNC_MAX_WAITING", cls.sync_max_waiting, 0),
         )
         if s.env == "production" and not s.auth_required:
             raise SettingsError("DOCPIPE_AUTH_REQUIRED cannot be false when DOCPIPE_ENV=production")

@@ -45,7 +45,12 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     app.extensions["docpipe"] = svc
 
     errors.register(app)
-    from api import batches, exports, fields, health, jobs, ocr_sync, retention, table_exports, webhooks
+    from api import (batches, docs_assets, exports, fields, health, jobs, limits, ocr_sync, retention, table_exports,
+                     webhooks)
+
+    docs_assets.configure(app)
+    limits.init_app(app, settings)
+    app.spec_processor(limits.document_429)
 
     for bp in (jobs.bp, retention.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp, table_exports.bp,
                fields.bp):

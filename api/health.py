@@ -8,12 +8,14 @@ deployment, however many worker machines there are.
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from flask import Response
+from flask import Response, current_app
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
+from api.auth import require_operator
+from api.limits import refused_counter
 from api.schemas import HealthOut, ReadyOut
 from api.services import services
 from db.telemetry import count_by_status, live_workers, stage_latencies
@@ -39,10 +41,18 @@ def _check(fn):
     return {"ok": ok, "detail": detail}
 
 
+def ocr_workers(svc, live) -> list:
+    """Live workers that read pages: a webhook worker alone cannot make the service ready."""
+    ocr_queues = {svc.settings.queue(p) for p in PRIORITIES}
+    return [w for w in live if ocr_queues & set((w.queues or "").split(","))]
+
+
 @bp.get("/ready")
 @bp.output(ReadyOut)
-@bp.doc(summary="Database, broker and at least one live worker", responses={503: "Not ready"})
+@bp.doc(summary="Database, broker and at least one live OCR worker (metrics token or loopback)",
+        responses={401: "No metrics token", 503: "Not ready"})
 def ready():
+    require_operator()
     svc = services()
 
     def database():
@@ -56,7 +66,7 @@ def ready():
 
     def workers():
         with svc.database.session() as s:
-            live = live_workers(s, svc.settings.worker_stale_after)
+            live = ocr_workers(svc, live_workers(s, svc.settings.worker_stale_after))
         return bool(live), {"live": len(live), "hostnames": sorted(w.hostname for w in live)}
 
     checks = {"database": _check(database), "broker": _check(broker), "workers": _check(workers)}
@@ -102,8 +112,12 @@ class _DeploymentCollector:
 
 
 @bp.get("/metrics")
-@bp.doc(summary="Prometheus metrics", responses={200: "text/plain exposition format"})
+@bp.doc(summary="Prometheus metrics (metrics token or loopback)",
+        responses={200: "text/plain exposition format", 401: "No metrics token"})
 def metrics():
+    require_operator()
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_DeploymentCollector(services()))
+    # This process's refusals (429, sync 503): Prometheus sums them over the API processes it scrapes.
+    registry.register(refused_counter(current_app))
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST.split(";")[0], content_type=CONTENT_TYPE_LATEST)

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-import threading
 import time
 
 from apiflask import APIBlueprint
-from flask import redirect, request
+from flask import current_app, redirect, request
 
 from api.auth import authenticate
+from api.engine_gate import EngineBusy
 from api.errors import ApiError, FileTooLarge, InvalidContent, InvalidOption, MissingFile, from_pipeline
 from api.schemas import MODES, OcrSyncMultipart, OcrSyncResult, PredictIn, PredictOut
+from api.limits import count_refusal
 from api.services import services
 from pipeline import Limits, Options, PipelineError, open_document
 
 bp = APIBlueprint("ocr_sync", __name__, tag="Single image")
-# One page at a time per API process: the engine is not shared between threads,
-# and a queue of requests here is better than oversubscribed cores.
-_engine_busy = threading.Lock()
 
 
 def _ocr(data: bytes, mode: str = "auto") -> dict:
@@ -39,8 +37,13 @@ def _ocr(data: bytes, mode: str = "auto") -> dict:
                 "send one image or a one-page PDF here; submit longer documents to POST /v1/jobs",
                 details={"page_count": doc.page_count},
             )
-        with _engine_busy:
-            result = svc.engine().process_page(doc, 1, Options(mode=mode, dpi=settings.dpi))
+        # Few pages at a time per API process (the gate): oversubscribed cores make every answer late.
+        try:
+            with svc.gate.slot():
+                result = svc.engine().process_page(doc, 1, Options(mode=mode, dpi=settings.dpi))
+        except EngineBusy:
+            count_refusal(current_app, "engine_busy")
+            raise
     return {
         "text": result.text,
         "confidence": result.confidence,
@@ -76,7 +79,8 @@ def _b64(value) -> bytes:
 @bp.doc(
     summary="OCR one image or one-page PDF, answered in the request",
     description='multipart `file` (+ `mode`), or JSON `{"content_base64": ..., "mode": ...}`.',
-    responses={400: "Bad input", 413: "Too large", 415: "Unsupported type", 422: "Invalid file"},
+    responses={400: "Bad input", 413: "Too large", 415: "Unsupported type", 422: "Invalid file",
+               503: "Engine busy (see Retry-After)"},
 )
 def ocr_v1(_form):
     authenticate()

@@ -18,18 +18,22 @@ class Services:
     database: Database
     blobs: object
     enqueuer: Enqueuer
+    gate: object = None  # api.engine_gate.EngineGate for the sync route
     default_tenant_id: str | None = None
     _engine: object = None
     _engine_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def build(cls, settings) -> "Services":
+        from api.engine_gate import EngineGate
+
         database = Database.for_url(settings.database_url)
         return cls(
             settings=settings,
             database=database,
             blobs=blob_store(settings, database),
             enqueuer=Enqueuer(create_celery(settings), settings),
+            gate=EngineGate(settings.sync_concurrency, settings.sync_max_wait, settings.sync_max_waiting),
         )
 
     def engine(self):

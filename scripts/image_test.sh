@@ -59,11 +59,13 @@ podman run --rm --entrypoint sh "$DOCPIPE_IMAGE" -c '
     ls models/files/*.onnx >/dev/null'
 
 stage "stack up on $URL"
+# /ready and /metrics answer only the metrics token in production: compose passes it to the API.
+export DOCPIPE_METRICS_TOKEN=${DOCPIPE_METRICS_TOKEN:-image-test-$RANDOM$RANDOM}
 timeout 120 podman-compose -p "$PROJECT" -f docker-compose.yml down -v -t 5 >/dev/null 2>&1 || true
 timeout 300 podman-compose -p "$PROJECT" -f docker-compose.yml up -d --no-build >/dev/null
 # Ready: the API answers and has seen an OCR worker's heartbeat (PostgreSQL and Redis up).
 deadline=$((SECONDS + 240))
-until curl -fsS -m 5 "$URL/ready" 2>/dev/null | grep -q '"ready":true'; do
+until curl -fsS -m 5 -H "Authorization: Bearer $DOCPIPE_METRICS_TOKEN" "$URL/ready" 2>/dev/null | grep -q '"ready":true'; do
     ((SECONDS < deadline)) || { echo "image-test: the stack is not ready after 240 s" >&2; exit 1; }
     sleep 2
 done

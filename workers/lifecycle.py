@@ -19,8 +19,44 @@ from celery import signals
 from db.telemetry import forget_worker, record_heartbeat
 from db.migrate import upgrade
 from db.session import Database
+from webhooks.tasks import DISPATCH_WEBHOOKS
+from workers.queues import PRIORITIES, SWEEP
 
 log = logging.getLogger(__name__)
+
+# Celery's loggers that write a line per task received, per task done and per beat tick.
+_PER_TASK_LOGGERS = ("celery.app.trace", "celery.worker.strategy", "celery.beat")
+_PERIODIC_TASKS = frozenset({SWEEP, DISPATCH_WEBHOOKS})
+
+
+class QuietPeriodicTasks(logging.Filter):
+    """The sweep and the webhook fan-out run every few seconds: their "sending", "received" and
+    "succeeded" lines are DEBUG, so INFO logs show work (the sweep logs one line when it did some)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.INFO or not self._periodic(record.args):
+            return True
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+    @staticmethod
+    def _periodic(args) -> bool:
+        if isinstance(args, dict):  # a task's context: {"name": ..., "id": ...}
+            return args.get("name") in _PERIODIC_TASKS
+        return isinstance(args, tuple) and any(a in _PERIODIC_TASKS for a in args if isinstance(a, str))
+
+
+def quiet_periodic_tasks() -> None:
+    for name in _PER_TASK_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, QuietPeriodicTasks) for f in logger.filters):
+            logger.addFilter(QuietPeriodicTasks())
+
+
+def reads_pages(worker, settings) -> bool:
+    """Whether this worker consumes an OCR queue (the webhook worker's threads wait on the network)."""
+    consumed = {q.name for q in worker.app.amqp.queues.consume_from.values()}
+    return bool(consumed & {settings.queue(p) for p in PRIORITIES})
 
 
 def freeze_heap() -> None:
@@ -69,11 +105,14 @@ class Heartbeat:
 def install(app) -> None:
     settings = app.docpipe_settings
     state: dict = {}
+    quiet_periodic_tasks()
 
     @signals.worker_init.connect(weak=False)
     def _at_worker_start(sender=None, **_):
         upgrade(Database.for_url(settings.database_url))
         freeze_heap()
+        if sender is None or not reads_pages(sender, settings):
+            return
         processes = getattr(sender, "concurrency", None) or settings.worker_concurrency
         cores = os.cpu_count() or 1
         if processes * settings.ocr_threads > cores:

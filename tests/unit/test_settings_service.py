@@ -18,7 +18,9 @@ def test_embedded_defaults_need_no_server():
         ({"DOCPIPE_WORKER_CONCURRENCY": "zero"}, "DOCPIPE_WORKER_CONCURRENCY"),
         ({"DOCPIPE_BLOB_STORE": "s3"}, "DOCPIPE_BLOB_STORE"),
         ({"DOCPIPE_QUEUE_PREFIX": "a b"}, "DOCPIPE_QUEUE_PREFIX"),
-        ({"DOCPIPE_BROKER_VISIBILITY_TIMEOUT": "100"}, "DOCPIPE_BROKER_VISIBILITY_TIMEOUT"),
+        ({"DOCPIPE_BROKER_VISIBILITY_TIMEOUT": "40"}, "DOCPIPE_BROKER_VISIBILITY_TIMEOUT"),
+        ({"DOCPIPE_RATELIMIT_PER_KEY": "lots"}, "DOCPIPE_RATELIMIT_PER_KEY"),
+        ({"DOCPIPE_RATELIMIT_STORAGE": "memcached://x"}, "DOCPIPE_RATELIMIT_STORAGE"),
         ({"DOCPIPE_ENV": "production", "DOCPIPE_AUTH_REQUIRED": "false"}, "DOCPIPE_AUTH_REQUIRED"),
         ({"DOCPIPE_API_HOST": "0.0.0.0"}, "DOCPIPE_AUTH_REQUIRED"),
         ({"DOCPIPE_HEARTBEAT_INTERVAL": "-1"}, "DOCPIPE_HEARTBEAT_INTERVAL"),
@@ -40,3 +42,19 @@ def test_queue_prefix_names_every_queue():
     s = Settings.from_env({"DOCPIPE_QUEUE_PREFIX": "t123-", "DOCPIPE_BLOB_STORE": "db"})
     assert [s.queue(q) for q in ("interactive", "bulk", "webhooks")] == ["t123-interactive", "t123-bulk", "t123-webhooks"]
     assert s.blob_store == "db"
+
+
+def test_default_timings_recover_a_killed_worker_within_a_minute():
+    s = Settings.from_env({})
+    assert s.page_soft_time_limit < s.page_time_limit < s.lease_seconds
+    assert s.page_time_limit < s.broker_visibility_timeout
+    assert s.lease_seconds + s.sweep_interval <= 60  # its pages offered again
+    assert s.worker_stale_after <= 30 and s.worker_stale_after >= 3 * s.heartbeat_interval  # gone from /ready
+
+
+def test_rate_limit_counters_live_on_the_brokers_redis_or_in_memory():
+    assert Settings.from_env({}).ratelimit_storage == "memory://"
+    redis = "redis://127.0.0.1:6379/0"
+    assert Settings.from_env({"DOCPIPE_BROKER_URL": redis}).ratelimit_storage == redis
+    other = {"DOCPIPE_BROKER_URL": redis, "DOCPIPE_RATELIMIT_STORAGE": "redis://limits:6379/1"}
+    assert Settings.from_env(other).ratelimit_storage == "redis://limits:6379/1"
