@@ -43,7 +43,7 @@ def _check(fn):
 
 def ocr_workers(svc, live) -> list:
     """Live workers that read pages: a webhook worker alone cannot make the service ready."""
-    ocr_queues = {svc.settings.queue(p) for p in PRIORITIES}
+    ocr_queues = {svc.settings.queue(name) for name in OCR_QUEUES}
     return [w for w in live if ocr_queues & set((w.queues or "").split(","))]
 
 

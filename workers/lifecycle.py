@@ -20,7 +20,7 @@ from db.telemetry import forget_worker, record_heartbeat
 from db.migrate import upgrade
 from db.session import Database
 from webhooks.tasks import DISPATCH_WEBHOOKS
-from workers.queues import PRIORITIES, SWEEP
+from workers.queues import OCR_QUEUES, SWEEP
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def quiet_periodic_tasks() -> None:
 def reads_pages(worker, settings) -> bool:
     """Whether this worker consumes an OCR queue (the webhook worker's threads wait on the network)."""
     consumed = {q.name for q in worker.app.amqp.queues.consume_from.values()}
-    return bool(consumed & {settings.queue(p) for p in PRIORITIES})
+    return bool(consumed & {settings.queue(name) for name in OCR_QUEUES})
 
 
 def freeze_heap() -> None:
