@@ -104,12 +104,7 @@ def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutt
     width = boxes[:, 2].max() - boxes[:, 0].min()
     if width < s.min_column_width * line_h:
         return False
-    widths = boxes[:, 2] - boxes[:, 0]
-    # The median of the ink, not of the boxes: a figure's many small labels
-    # beside a paragraph do not make it less of a column.
-    order = np.argsort(widths)
-    ink_median = widths[order][np.searchsorted(np.cumsum(widths[order]), widths.sum() / 2)]
-    if ink_median / max(width, 1e-6) >= s.min_fill:
+    if np.median(boxes[:, 2] - boxes[:, 0]) / max(width, 1e-6) >= s.min_fill:
         return True
     if not gutter or _density(boxes) < s.min_row_density:
         return False
