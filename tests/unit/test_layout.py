@@ -156,8 +156,10 @@ def test_gutter_is_cut_where_nothing_crosses_not_in_the_next_columns_gap():
 
 def test_index_of_short_entries_reads_column_by_column():
     # Two columns of short, level entries (a book's index), some indented.
+    # Most entries fill under half the column; a few long ones set its width.
     def column(x):
-        return [[x + (30 if r % 4 else 0), 100 + r * 34, x + 90 + (r * 71) % 260, 126 + r * 34] for r in range(30)]
+        return [[x + (30 if r % 4 else 0), 100 + r * 34, x + (600 if r % 9 == 4 else 90 + (r * 71) % 200), 126 + r * 34]
+                for r in range(30)]
     left, right = column(100), column(860)
     boxes = right + left
     got = [boxes[i] for i in order(boxes)]
