@@ -267,8 +267,21 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
             if len(cell):
                 _xy_cut(cell, boxes, line_h, s, out)
         return
-    # Boxes overlapping both ways (a collision of detections): left to right.
-    out.append([int(i) for i in idx[np.argsort(b[:, 0], kind="stable")]])
+    # Boxes overlapping both ways: lines of small print set closer than the
+    # box margins (or a residual skew) leave no gap between them, and
+    # detections may collide. Rows by their centres, top to bottom, each
+    # left to right.
+    centre = (b[:, 1] + b[:, 3]) / 2
+    pitch = 0.6 * float(np.median(b[:, 3] - b[:, 1]))  # of these boxes: small print is smaller
+    row = np.empty(len(idx), dtype=np.int64)
+    n_row, top = 0, None
+    for k in np.argsort(centre, kind="stable"):
+        if top is not None and centre[k] - top > pitch:
+            n_row += 1
+            top = centre[k]
+        top = centre[k] if top is None else top
+        row[k] = n_row
+    out.append([int(i) for i in idx[np.lexsort((b[:, 0], row))]])
 
 
 def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSettings()) -> list[Ordered]:

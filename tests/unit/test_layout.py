@@ -203,3 +203,12 @@ def test_table_label_column_beside_wrapped_cells_reads_row_by_row():
             nxt = [e for e in expected[k:] if e[0] == 200][1:2]
             row = expected[k:expected.index(nxt[0])] if nxt else expected[k:]
             assert sorted(got.index(x) for x in row) == list(range(got.index(b), got.index(b) + len(row)))
+
+
+def test_small_print_whose_boxes_overlap_reads_top_to_bottom():
+    # Lines set closer than their boxes' margins (small print, a residual
+    # skew): each box overlaps the next, so no gap separates them; ragged.
+    boxes = [[100 + (r % 3) * 4, 100 + r * 17, 900 - (r * 53) % 300, 128 + r * 17] for r in range(12)]
+    shuffled = boxes[5:] + boxes[:5]
+    got = [shuffled[i] for i in order(shuffled)]
+    assert got == boxes
