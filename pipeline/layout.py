@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.recognize import RecognizerSettings
+
 
 @dataclass(frozen=True)
 class LayoutSettings:
@@ -42,6 +44,8 @@ class LayoutSettings:
     min_row_density: float = 0.5
     # Gutter candidates tried before a region is taken as one column.
     max_gutter_tries: int = 3
+    # Share of a box's height its sides were padded with for recognition.
+    pad_x: float = RecognizerSettings.pad_x
     # Vertical gap (in line heights) that starts a new block within a column.
     block_gap: float = 1.2
     # Side-by-side blocks (code and its output) need a clean gutter this many
@@ -298,6 +302,12 @@ def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSet
     work = arr.copy()
     work[:, 1] += shrink
     work[:, 3] -= shrink
+    # And horizontally by the margin the recognizer's crops were padded with
+    # (about a third of the line height each side, for a final comma), which
+    # closes a gutter of two columns set close together.
+    side = np.minimum(heights * settings.pad_x, (arr[:, 2] - arr[:, 0]) * 0.25)
+    work[:, 0] += side
+    work[:, 2] -= side
     regions: list[list[int]] = []
     _xy_cut(np.arange(len(arr)), work, line_h, settings, regions)
 

@@ -212,3 +212,14 @@ def test_small_print_whose_boxes_overlap_reads_top_to_bottom():
     shuffled = boxes[5:] + boxes[:5]
     got = [shuffled[i] for i in order(shuffled)]
     assert got == boxes
+
+
+def test_columns_set_close_whose_padded_boxes_touch_read_column_by_column():
+    # A 20 px gutter of ink (under a line height): the recognizer's boxes, padded a
+    # third of their height each side for a final comma, meet across it.
+    left = lines(100, 790, 150, 10, h=34, step=34)
+    right = lines(790, 1460, 150, 10, h=34, step=34)
+    left[4][2] -= 250  # a paragraph's last line
+    boxes = right + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == left + right
