@@ -166,7 +166,7 @@ INDEX = [f"{name}, {pages}" for name, pages in [
     ("abstract", "xxix, 71, 345"), ("afterpage", "171, 196"), ("alltt", "263, 385"), ("amsfonts", "465"),
     ("amsmath", "385"), ("answer", "300"), ("appendix", "xxix, 345"), ("array", "xxvii, xxx, 211, 212"),
     ("babel", "xxv, 344"), ("bidi", "xxx, 352, 353"), ("bookmark", "172"), ("booktabs", "xxvii, xxix, 211, 222, 345"),
-    ("calc", "25, 27, 248, 409, 410"), ("caption", "187, 210"), ("changepage", "334"), ("chapterbib", "306"),
+    ("calc package, see also arithmetic", "25, 27, 248"), ("caption", "187, 210"), ("changepage", "334"), ("chapterbib", "306"),
     ("Optional argument is not one of the list", "473"), ("ordinal", "336, 337"), ("orphan line", "52, 54"),
     ("postbibhook", "306"), ("postnotetext", "255"), ("outline font", "35, 44, 49"), ("output", "459"),
     ("Output stream is already defined", "476"), ("Output stream is not open", "476"), ("oval", "427, 428, 470"),
