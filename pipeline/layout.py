@@ -2,11 +2,14 @@
 
 A recursive XY-cut over the line boxes. A region is first split at a
 vertical gutter that few boxes cross, when both sides look like text
-columns (wide, filled lines); the boxes crossing it (titles, headings)
+columns: wide, and filled by their lines (prose) or by their rows (a
+reference card's keys and descriptions, an index's entries; see
+``_looks_like_column``); the boxes crossing it (titles, headings)
 cut the columns into bands, each read left column first. Blocks beside
 each other whose lines do not line up (a listing and its output) are read
 one after the other. Otherwise the region is cut at its widest horizontal
-gap, and finally a row is split into cells at its vertical gaps. Tables therefore read row by row (their
+gap, and finally a row is split into cells at its vertical gaps; lines
+with no gap between them at all (small print) are read in rows. Tables therefore read row by row (their
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
 longer than the other. Boxes must be upright (de-skewed) for this.
