@@ -2,11 +2,14 @@
 
 A recursive XY-cut over the line boxes. A region is first split at a
 vertical gutter that few boxes cross, when both sides look like text
-columns (wide, filled lines); the boxes crossing it (titles, headings)
+columns: wide, and filled by their lines (prose) or by their rows (a
+reference card's keys and descriptions, an index's entries; see
+``_looks_like_column``); the boxes crossing it (titles, headings)
 cut the columns into bands, each read left column first. Blocks beside
 each other whose lines do not line up (a listing and its output) are read
 one after the other. Otherwise the region is cut at its widest horizontal
-gap, and finally a row is split into cells at its vertical gaps. Tables therefore read row by row (their
+gap, and finally a row is split into cells at its vertical gaps; lines
+with no gap between them at all (small print) are read in rows. Tables therefore read row by row (their
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
 longer than the other. Boxes must be upright (de-skewed) for this.
@@ -16,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from pipeline.recognize import RecognizerSettings
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,21 @@ class LayoutSettings:
     min_column_width: float = 10.0
     # ... and its lines must fill this share of it (median), as prose does.
     min_fill: float = 0.55
+    # ... or it is at least this many rows (pieces of one row merged) starting
+    # within this many line heights of its left edge, which fill it as prose
+    # does or are a list (an index) beside a gutter at most this share of its width.
+    min_list_rows: int = 8
+    max_row_indent: float = 3.0
+    max_list_gutter: float = 0.5
+    # Such rows beside a gutter narrower than this many line heights must not
+    # stand level with the rows across it (a table of contents broken at its
+    # leaders), and must cover this share of the column's height.
+    min_row_gutter: float = 2.0
+    min_row_density: float = 0.5
+    # Gutter candidates tried before a region is taken as one column.
+    max_gutter_tries: int = 3
+    # Share of a box's height its sides were padded with for recognition.
+    pad_x: float = RecognizerSettings.pad_x
     # Vertical gap (in line heights) that starts a new block within a column.
     block_gap: float = 1.2
     # Side-by-side blocks (code and its output) need a clean gutter this many
@@ -58,12 +78,65 @@ def _intervals_gaps(lo: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]
     return gaps
 
 
-def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
+def _rows(boxes: np.ndarray) -> np.ndarray:
+    """Boxes that share a row merged into one extent per row (``[x0, x1]``).
+
+    A reference card or a glossary sets a key and its description apart on
+    one row; it is the row, not each piece, that fills the column.
+    """
+    order = np.argsort((boxes[:, 1] + boxes[:, 3]) / 2, kind="stable")
+    rows: list[list[float]] = []  # x0, x1, y0, y1
+    for i in order:
+        x0, y0, x1, y1 = boxes[i]
+        centre = (y0 + y1) / 2
+        if rows and rows[-1][2] <= centre <= rows[-1][3]:
+            row = rows[-1]
+            row[0], row[1] = min(row[0], x0), max(row[1], x1)
+        else:
+            rows.append([x0, x1, y0, y1])
+    return np.asarray(rows)[:, :2]
+
+
+def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutter: float) -> bool:
+    """Prose, or a column of rows (a reference card's keys and descriptions,
+    an index's short entries) set apart by a real gutter.
+
+    Prose lines fill the column. Rows of short pieces do too once merged
+    (``_rows``), or are a long list beside a gutter narrow for its width; but
+    a table's label column beside wrapped cells qualifies that way as well,
+    so such a side must also be a wide gutter away and its rows must follow
+    each other down the page rather than stand level with the tops of the
+    cells beside them, leaving gaps.
+    """
     width = boxes[:, 2].max() - boxes[:, 0].min()
     if width < s.min_column_width * line_h:
         return False
-    fill = np.median(boxes[:, 2] - boxes[:, 0]) / max(width, 1e-6)
-    return bool(fill >= s.min_fill)
+    if np.median(boxes[:, 2] - boxes[:, 0]) / max(width, 1e-6) >= s.min_fill:
+        return True
+    if not gutter or _density(boxes) < s.min_row_density:
+        return False
+    rows = _rows(boxes)
+    # A column's rows are many (a table's are few) and start at its left
+    # edge, give or take an indent (a table of contents' page numbers do not).
+    if len(rows) < s.min_list_rows or np.median(rows[:, 0] - rows[:, 0].min()) > s.max_row_indent * line_h:
+        return False
+    return bool(np.median(rows[:, 1] - rows[:, 0]) / max(width, 1e-6) >= s.min_fill or gutter <= s.max_list_gutter * width)
+
+
+def _level_share(a: np.ndarray, b: np.ndarray, line_h: float) -> float:
+    """The larger share, on either side, of lines level with a line on the other side."""
+    # Overlap, not centres: a table of contents sets its page numbers higher.
+    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+    shorter = np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+    level = overlap >= 0.5 * shorter
+    return float(max(level.any(axis=1).mean(), level.any(axis=0).mean()))
+
+
+def _density(boxes: np.ndarray) -> float:
+    """Share of the boxes' height range that lines cover."""
+    span = boxes[:, 3].max() - boxes[:, 1].min()
+    gaps = _intervals_gaps(boxes[:, 1], boxes[:, 3])
+    return 1.0 - sum(g1 - g0 for g0, g1 in gaps) / max(span, 1e-6)
 
 
 def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings):
@@ -83,39 +156,46 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     for x0, x1 in zip(((b[:, 0] - x_lo) / res).astype(int), np.ceil((b[:, 2] - x_lo) / res).astype(int)):
         cover[x0:x1] += 1
     allowed = max(1, int(s.max_spanning * len(idx)))
-    best = None
-    i = 0
-    while i < n:
-        if cover[i] > allowed:
-            i += 1
-            continue
-        j = i
-        while j < n and cover[j] <= allowed:
-            j += 1
-        start, end = x_lo + i * res, x_lo + j * res
-        if i > 0 and j < n and end - start >= s.min_gutter * line_h:
-            crossing = int(cover[i:j].max())
-            key = (crossing, -(end - start))
-            if best is None or key < best[0]:
-                best = (key, start, end)
-        i = j
-    if best is None:
-        return None
-    _, start, end = best
+    # Gutters at each level of crossing, the least crossed and widest first.
+    # A run is taken at the level it needs, not wider: the low-crossing run
+    # around a page's gutter often reaches on into the next column's gap
+    # between keys and their descriptions, and cutting there splits a column.
+    candidates: dict[tuple[int, int], tuple[int, float]] = {}
+    for level in sorted({int(c) for c in cover if c <= allowed}):
+        open_ = np.concatenate([[False], cover <= level, [False]])
+        edges = np.flatnonzero(np.diff(open_.astype(np.int8)))
+        for i, j in zip(edges[::2], edges[1::2]):
+            width = (j - i) * res
+            if i > 0 and j < n and width >= s.min_gutter * line_h and (i, j) not in candidates:
+                candidates[(i, j)] = (level, -width)
+    for (i, j), _ in sorted(candidates.items(), key=lambda kv: kv[1])[: s.max_gutter_tries]:
+        split = _split_at(idx, boxes, line_h, s, x_lo + i * res, x_lo + j * res)
+        if split is not None:
+            return split
+    return None
+
+
+def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, start: float, end: float):
+    b = boxes[idx]
     left = idx[b[:, 2] <= end]
     right = idx[b[:, 0] >= start]
     left = left[~np.isin(left, right)]
     spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
     if len(left) < 2 or len(right) < 2:
         return None
-    if not (_column_side(left, boxes, line_h, s) and _column_side(right, boxes, line_h, s)):
+    gutter = end - start
+    # Rows level across a narrow gutter are one row broken at a gap (a table
+    # of contents' leaders), not two columns of rows.
+    if gutter < s.min_row_gutter * line_h and _level_share(boxes[left], boxes[right], line_h) >= s.max_aligned:
+        gutter = 0.0
+    if not (_column_side(left, boxes, line_h, s, gutter) and _column_side(right, boxes, line_h, s, gutter)):
         return None
     return left, right, spanning
 
 
-def _column_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
+def _column_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, gutter: float) -> bool:
     """One side of a gutter is a text column, or itself columns (a three-column page)."""
-    return _looks_like_column(boxes[idx], line_h, s) or _find_columns(idx, boxes, line_h, s) is not None
+    return _looks_like_column(boxes[idx], line_h, s, gutter) or _find_columns(idx, boxes, line_h, s) is not None
 
 
 def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings):
@@ -194,8 +274,21 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
             if len(cell):
                 _xy_cut(cell, boxes, line_h, s, out)
         return
-    # Boxes overlapping both ways (a collision of detections): left to right.
-    out.append([int(i) for i in idx[np.argsort(b[:, 0], kind="stable")]])
+    # Boxes overlapping both ways: lines of small print set closer than the
+    # box margins (or a residual skew) leave no gap between them, and
+    # detections may collide. Rows by their centres, top to bottom, each
+    # left to right.
+    centre = (b[:, 1] + b[:, 3]) / 2
+    pitch = 0.6 * float(np.median(b[:, 3] - b[:, 1]))  # of these boxes: small print is smaller
+    row = np.empty(len(idx), dtype=np.int64)
+    n_row, top = 0, None
+    for k in np.argsort(centre, kind="stable"):
+        if top is not None and centre[k] - top > pitch:
+            n_row += 1
+            top = centre[k]
+        top = centre[k] if top is None else top
+        row[k] = n_row
+    out.append([int(i) for i in idx[np.lexsort((b[:, 0], row))]])
 
 
 def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSettings()) -> list[Ordered]:
@@ -212,6 +305,12 @@ def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSet
     work = arr.copy()
     work[:, 1] += shrink
     work[:, 3] -= shrink
+    # And horizontally by the margin the recognizer's crops were padded with
+    # (about a third of the line height each side, for a final comma), which
+    # closes a gutter of two columns set close together.
+    side = np.minimum(heights * settings.pad_x, (arr[:, 2] - arr[:, 0]) * 0.25)
+    work[:, 0] += side
+    work[:, 2] -= side
     regions: list[list[int]] = []
     _xy_cut(np.arange(len(arr)), work, line_h, settings, regions)
 

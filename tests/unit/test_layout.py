@@ -116,3 +116,110 @@ def test_three_columns_read_column_by_column():
     boxes = columns[2] + columns[0] + columns[1]
     got = [boxes[i] for i in order(boxes)]
     assert got == columns[0] + columns[1] + columns[2]
+
+
+def card_column(x, y, n_rows, heading=True, h=26, step=34):
+    """A reference card's column: a heading, then rows of a short key and its
+    description a fixed tab stop to the right (both ragged)."""
+    boxes = [[x, y, x + 380, y + h + 6]] if heading else []
+    y += step + 10 if heading else 0
+    for r in range(n_rows):
+        key_w = 60 + (r * 37) % 130
+        desc_w = 180 + (r * 53) % 220
+        boxes.append([x, y, x + key_w, y + h])
+        boxes.append([x + 210, y + 2, x + 210 + desc_w, y + h + 2])
+        y += step
+    return boxes
+
+
+def test_reference_card_reads_column_by_column_each_key_before_its_description():
+    # Three columns of key–description rows: no line fills its column, so it
+    # is the rows that make the columns; level rows across the gutters must
+    # not be read across the page.
+    columns = [card_column(x, 100, 14) for x in (80, 800, 1520)]
+    boxes = columns[1] + columns[2] + columns[0]
+    got = [boxes[i] for i in order(boxes)]
+    assert got == columns[0] + columns[1] + columns[2]
+
+
+def test_gutter_is_cut_where_nothing_crosses_not_in_the_next_columns_gap():
+    # The right column's key–description gap is crossed only by its heading,
+    # and lies next to the page's gutter: cutting at the wide low-crossing run
+    # (gutter + that gap) would tear the right column's keys from their rows.
+    left = card_column(80, 100, 14)
+    right = card_column(800, 100, 14)
+    right[0][2] = right[0][0] + 480  # the heading reaches across the right column's gap
+    boxes = right + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == left + right
+
+
+def test_index_of_short_entries_reads_column_by_column():
+    # Two columns of short, level entries (a book's index), some indented.
+    # Most entries fill under half the column; a few long ones set its width.
+    def column(x):
+        return [[x + (30 if r % 4 else 0), 100 + r * 34, x + (600 if r % 9 == 4 else 90 + (r * 71) % 200), 126 + r * 34]
+                for r in range(30)]
+    left, right = column(100), column(860)
+    boxes = right + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == left + right
+
+
+def test_table_of_contents_reads_entry_then_page_number():
+    # Entries on the left (some with a stretch of leader dots detected beside
+    # them), page numbers at the right margin, set a little higher.
+    boxes, rows = [], []
+    for r in range(24):
+        y = 100 + r * 40
+        row = [[120 + (40 if r % 3 else 0), y, 420 + (r * 61) % 250, y + 30]]
+        if r % 2:
+            row.append([760, y + 2, 1100, y + 28])  # leader dots, cut at a faint stretch
+        row.append([1150, y - 6, 1190, y + 18])
+        rows.append(row)
+        boxes.extend(row)
+    got = [boxes[i] for i in order(list(boxes))]
+    assert got == boxes
+
+
+def test_table_label_column_beside_wrapped_cells_reads_row_by_row():
+    # Left: one row of short cells per table row; right: each row's
+    # description, wrapped over 1 to 4 lines. The left cells merged per row
+    # fill their side, but they stand at the tops of the cells, with gaps.
+    boxes, expected = [], []
+    y = 100
+    for r, n_lines in enumerate([1, 3, 1, 4, 2, 1, 3, 2, 1, 4]):
+        row = [[200, y, 260, y + 28], [300, y, 360, y + 28], [480, y, 560, y + 28]]
+        row += [[600, y + i * 36, 1450 if i < n_lines - 1 else 900, y + i * 36 + 28] for i in range(n_lines)]
+        expected.extend(row)
+        y += n_lines * 36 + 12
+    boxes = list(reversed(expected))
+    got = [boxes[i] for i in order(boxes)]
+    # Each row's cells come before the next row's.
+    starts = [got.index(b) for b in expected if b[0] == 200]
+    assert starts == sorted(starts)
+    for k, b in enumerate(expected):
+        if b[0] == 200:
+            nxt = [e for e in expected[k:] if e[0] == 200][1:2]
+            row = expected[k:expected.index(nxt[0])] if nxt else expected[k:]
+            assert sorted(got.index(x) for x in row) == list(range(got.index(b), got.index(b) + len(row)))
+
+
+def test_small_print_whose_boxes_overlap_reads_top_to_bottom():
+    # Lines set closer than their boxes' margins (small print, a residual
+    # skew): each box overlaps the next, so no gap separates them; ragged.
+    boxes = [[100 + (r % 3) * 4, 100 + r * 17, 900 - (r * 53) % 300, 128 + r * 17] for r in range(12)]
+    shuffled = boxes[5:] + boxes[:5]
+    got = [shuffled[i] for i in order(shuffled)]
+    assert got == boxes
+
+
+def test_columns_set_close_whose_padded_boxes_touch_read_column_by_column():
+    # A 20 px gutter of ink (under a line height): the recognizer's boxes, padded a
+    # third of their height each side for a final comma, meet across it.
+    left = lines(100, 790, 150, 10, h=34, step=34)
+    right = lines(790, 1460, 150, 10, h=34, step=34)
+    left[4][2] -= 250  # a paragraph's last line
+    boxes = right + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == left + right

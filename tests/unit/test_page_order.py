@@ -110,3 +110,73 @@ def test_sideways_chinese_page_is_still_turned(engine):
     r = read(engine, np.ascontiguousarray(np.rot90(page, 1)))
     assert r.preprocessing["rotation"] == 270
     assert cer("\n".join(ZH_TEXT[:10]), r.text) <= 0.02
+
+
+CARD = [
+    ("Assignment", [("var = expr", "assign expression to variable"), ("var(idx) = expr", "assign to indexed elements"),
+                    ("var(idx) = []", "delete the indexed elements"), ("var{idx} = expr", "assign elements of a cell")]),
+    ("Arithmetic", [("x + y", "addition"), ("x - y", "subtraction"), ("x * y", "matrix multiplication"),
+                    ("x .* y", "element by element product"), ("x / y", "right division"), ("x ^ y", "power operator")]),
+    ("Paths", [("path", "display the function path"), ("pathdef", "display the default path"),
+               ("addpath(dir)", "add a directory to the path"), ("pkg list", "display installed packages")]),
+    ("Strings", [("strcmp(s, t)", "compare strings"), ("strcat(s, t)", "concatenate strings"),
+                 ("regexp(str, pat)", "match a regular expression"), ("upper(s)", "convert to upper case"),
+                 ("lower(s)", "convert to lower case"), ("strtrim(s)", "remove blanks at both ends")]),
+    ("Handles", [("@func", "a handle to a function"), ("@(x) expr", "an anonymous function"),
+                 ("str2func(s)", "a handle from a string"), ("func2str(h)", "the string of a handle")]),
+    ("Matrices", [("rows(a)", "number of rows"), ("columns(a)", "number of columns"), ("any(a)", "any nonzero"),
+                  ("find(a)", "indices of nonzero elements"), ("sort(a)", "sort each column"), ("sum(a)", "sum each column")]),
+]
+
+
+def render_reference_card(sections, columns=3, size_px=22, width=2339, height=760):
+    """A landscape reference card: columns of headed sections, each row a
+    key in a monospace font and its description at a tab stop."""
+    from PIL import Image, ImageDraw
+
+    from tests.factories import _pil_font
+
+    img = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(img)
+    head, mono, sans = _pil_font("sans", size_px + 6), _pil_font("mono", size_px), _pil_font("sans", size_px)
+    col_w = (width - 160) // columns
+    per_column = -(-len(sections) // columns)
+    for c in range(columns):
+        x, y = 80 + c * col_w, 80
+        for title, rows in sections[c * per_column:(c + 1) * per_column]:
+            draw.text((x, y), title, font=head, fill=0)
+            y += int(size_px * 2.2)
+            for key, desc in rows:
+                draw.text((x, y), key, font=mono, fill=0)
+                draw.text((x + int(col_w * 0.36), y), desc, font=sans, fill=0)
+                y += int(size_px * 1.45)
+            y += size_px
+    return np.asarray(img)
+
+
+def test_reference_card_reads_column_by_column_each_key_with_its_description(engine):
+    r = read(engine, degrade(render_reference_card(CARD), **SCAN))
+    ref = "\n".join(title + "\n" + "\n".join(f"{k} {d}" for k, d in rows) for title, rows in CARD)
+    assert cer(ref, r.text) <= 0.03
+    for title, rows in CARD:
+        assert any(position(line, rows[0][0] + rows[0][1]) == 0 for line in r.text.splitlines()), rows[0]
+
+
+INDEX = [f"{name}, {pages}" for name, pages in [
+    ("abstract", "xxix, 71, 345"), ("afterpage", "171, 196"), ("alltt", "263, 385"), ("amsfonts", "465"),
+    ("amsmath", "385"), ("answer", "300"), ("appendix", "xxix, 345"), ("array", "xxvii, xxx, 211, 212"),
+    ("babel", "xxv, 344"), ("bidi", "xxx, 352, 353"), ("bookmark", "172"), ("booktabs", "xxvii, xxix, 211, 222, 345"),
+    ("calc package, see also arithmetic", "25, 27, 248"), ("caption", "187, 210"), ("changepage", "334"), ("chapterbib", "306"),
+    ("Optional argument is not one of the list", "473"), ("ordinal", "336, 337"), ("orphan line", "52, 54"),
+    ("postbibhook", "306"), ("postnotetext", "255"), ("outline font", "35, 44, 49"), ("output", "459"),
+    ("Output stream is already defined", "476"), ("Output stream is not open", "476"), ("oval", "427, 428, 470"),
+    ("Overfull hbox", "459"), ("overfull lines", "52"), ("overridescapmargin", "204"), ("package", "xxxi, 73, 296"),
+]]
+
+
+def test_index_page_reads_column_by_column(engine):
+    left, right = INDEX[:16], INDEX[16:]
+    # A column as narrow as an index's: its long entries wrap, its gutter is narrow beside it.
+    r = read(engine, degrade(render_columns_image([left, right], size_px=20, gutter=60, width=1300), **SCAN))
+    assert cer("\n".join(INDEX), r.text) <= 0.03
+    assert 0 <= position(r.text, left[-1]) < position(r.text, right[0])
