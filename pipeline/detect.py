@@ -38,6 +38,14 @@ class DetectorSettings:
     # pass, but it moved line boxes ~2 pt on ordinary pages.
     max_tile_pixels: int = 700_000
     tile_margin: int = 64  # rows of context above and below each strip (multiple of 32)
+    # Blank pages skip the network (which costs the same on an empty page as
+    # on a full one): a page is blank when fewer than ``blank_max_ink``
+    # pixels of the detector's input are ``blank_ink_level`` grey levels
+    # darker than the paper around them. Scan noise stays far below that
+    # level; grey text (ink 150 on paper 245) stays far above it.
+    blank_ink_level: int = 25
+    blank_max_ink: int = 4  # a lone faint 8-pt digit leaves ~10
+    blank_paper_px: int = 15  # window for the local paper brightness (uneven light)
     thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.5
@@ -67,9 +75,15 @@ class TextDetector:
         w = max(32, int(round(width * scale / 32)) * 32)
         return h, w
 
-    def probability_map(self, gray: np.ndarray, max_side: int | None = None) -> np.ndarray:
+    def network_input(self, gray: np.ndarray, max_side: int | None = None) -> np.ndarray:
+        """The page scaled to the detector's input size (grey, uint8)."""
         h, w = self.input_size(*gray.shape[:2], max_side)
-        resized = cv2.resize(gray, (w, h), interpolation=cv2.INTER_AREA if h < gray.shape[0] else cv2.INTER_LINEAR)
+        return cv2.resize(gray, (w, h), interpolation=cv2.INTER_AREA if h < gray.shape[0] else cv2.INTER_LINEAR)
+
+    def probability_map(self, gray: np.ndarray, max_side: int | None = None) -> np.ndarray:
+        return self._probabilities(self.network_input(gray, max_side))
+
+    def _probabilities(self, resized: np.ndarray) -> np.ndarray:
         # The model expects BGR; a grey page is the same value in all three.
         x = (resized.astype(np.float32)[:, :, None] - _MEAN) / _STD
         x = np.ascontiguousarray(x.transpose(2, 0, 1)[None])
@@ -97,7 +111,10 @@ class TextDetector:
 
     def __call__(self, gray: np.ndarray) -> list[DetectedLine]:
         s = self.settings
-        prob = self.probability_map(gray)
+        resized = self.network_input(gray)
+        if is_blank(resized, s):
+            return []
+        prob = self._probabilities(resized)
         lines = boxes_from_probability(prob, gray.shape[:2], s)
         if not lines:
             return lines
@@ -109,6 +126,14 @@ class TextDetector:
             prob = self.probability_map(gray, side)
             lines = boxes_from_probability(prob, gray.shape[:2], s)
         return lines
+
+
+def is_blank(gray: np.ndarray, settings: DetectorSettings) -> bool:
+    """True when no pixel group stands out darker than its surrounding paper."""
+    k = max(3, settings.blank_paper_px | 1)
+    paper = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    ink = cv2.subtract(paper, gray)
+    return int(np.count_nonzero(ink > settings.blank_ink_level)) < settings.blank_max_ink
 
 
 def box_score(prob: np.ndarray, quad: np.ndarray) -> float:
