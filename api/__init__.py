@@ -9,7 +9,7 @@ import logging
 
 from apiflask import APIFlask
 
-from api import errors
+from api import errors, guards
 from api.services import Services
 from db.tenants import DEFAULT_TENANT, ensure_tenant
 from db.migrate import upgrade
@@ -45,6 +45,7 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     app.extensions["docpipe"] = svc
 
     errors.register(app)
+    app.before_request(guards.check_request)
     from api import batches, exports, health, jobs, ocr_sync, webhooks
 
     for bp in (jobs.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp):

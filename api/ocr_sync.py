@@ -81,7 +81,9 @@ def _b64(value) -> bytes:
 def ocr_v1(_form):
     authenticate()
     if request.mimetype == "application/json":
-        body = request.get_json(silent=True) or {}
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise InvalidContent('send a JSON object {"content_base64": ..., "mode": ...}')
         data, mode = _b64(body.get("content_base64")), body.get("mode") or "auto"
     else:
         part = request.files.get("file")

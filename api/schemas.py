@@ -7,6 +7,8 @@ their refusals into the JSON error envelope).
 """
 from __future__ import annotations
 
+from datetime import timezone
+
 from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Dict, File, Float, Integer, List, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range
@@ -44,6 +46,20 @@ class Text(String):
         elif isinstance(value, str):
             value = value.strip()
         return super().deserialize(value, attr, data, **kwargs)
+
+
+class UtcDateTime(DateTime):
+    """An ISO 8601 time as naive UTC (what the columns hold). A time whose conversion to UTC leaves
+    the years a datetime can hold (``0001-01-01T00:00:01+01:01``) is refused, not a 500."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            raise ValidationError("the time is out of range once converted to UTC") from None
 
 
 def page_range(value: str) -> None:
@@ -154,7 +170,7 @@ class JobsQuery(Schema):
                                  "reading the views of those still running"},
     )
     external_ref = String(validate=Length(max=200))
-    updated_since = DateTime(metadata={"description": "ISO 8601; jobs updated at or after"})
+    updated_since = UtcDateTime(metadata={"description": "ISO 8601; jobs updated at or after"})
     ids = String(
         validate=Length(max=MAX_JOB_IDS * 33),
         metadata={"description": f"comma-separated job ids (at most {MAX_JOB_IDS}): the current view of each, "
@@ -212,8 +228,12 @@ class PageView(Schema):
     image_url = String()
 
 
+# The largest offset a database integer takes (PostgreSQL refuses a bigger one in OFFSET with a 500).
+MAX_OFFSET = 2**31 - 1
+
+
 class PagesQuery(Schema):
-    offset = Integer(load_default=0, validate=Range(min=0))
+    offset = Integer(load_default=0, validate=Range(min=0, max=MAX_OFFSET))
     limit = Integer(load_default=50, validate=Range(min=1, max=500))
 
 
