@@ -9,7 +9,8 @@ import logging
 
 from apiflask import APIFlask
 
-from api import errors, guards
+from api import errors, guards, openapi_doc
+from api.schemas import ErrorEnvelope
 from api.services import Services
 from db.tenants import DEFAULT_TENANT, ensure_tenant
 from db.migrate import upgrade
@@ -30,6 +31,9 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
         JSON_SORT_KEYS=False,
         VALIDATION_ERROR_STATUS_CODE=422,
+        # Every error answer is the envelope (api/errors.py); the document says so.
+        HTTP_ERROR_SCHEMA=ErrorEnvelope,
+        VALIDATION_ERROR_SCHEMA=ErrorEnvelope,
         SYNC_LOCAL_SPEC=False,
         INFO={"description": "Submit documents for OCR and read per-page results. Errors: "
               '{"error": {"code", "message", "details"}}.'},
@@ -46,6 +50,7 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
 
     errors.register(app)
     app.before_request(guards.check_request)
+    app.spec_processor(openapi_doc.document)
     from api import batches, exports, health, jobs, ocr_sync, webhooks
 
     for bp in (jobs.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp):

@@ -23,8 +23,10 @@ _FILE_CONTENT_KEYS = frozenset({"content_base64", "image"})
 _TEXT_HEADERS = ("Idempotency-Key",)
 
 
-def refuse_control_characters(value: str, field: str) -> None:
-    if _FORBIDDEN.search(value):
+def refuse_control_characters(value, field) -> None:
+    # Not only strings: a multipart part whose name Werkzeug cannot read comes back as None.
+    if isinstance(value, str) and _FORBIDDEN.search(value):
+        field = field if isinstance(field, str) and not _FORBIDDEN.search(field) else "a field name"
         raise InvalidOption(f"{field} contains a control character or an invalid code point", details={"field": field})
 
 

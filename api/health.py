@@ -41,7 +41,9 @@ def _check(fn):
 
 @bp.get("/ready")
 @bp.output(ReadyOut)
-@bp.doc(summary="Database, broker and at least one live worker", responses={503: "Not ready"})
+@bp.doc(summary="Database, broker and at least one live worker", responses={503: {
+    "description": "Not ready: the same body, naming the failing check",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReadyOut"}}}}})
 def ready():
     svc = services()
 
@@ -102,7 +104,8 @@ class _DeploymentCollector:
 
 
 @bp.get("/metrics")
-@bp.doc(summary="Prometheus metrics", responses={200: "text/plain exposition format"})
+@bp.doc(summary="Prometheus metrics", responses={200: {
+    "description": "text/plain exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics():
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_DeploymentCollector(services()))

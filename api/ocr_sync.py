@@ -98,10 +98,19 @@ def ocr_v1(_form):
         raise from_pipeline(exc) from None
 
 
+# The route answers its errors in the old shape; a body refused before it runs (api/guards.py) gets the envelope.
+_OLD_SHAPE = {"anyOf": [{"$ref": "#/components/schemas/PredictOut"}, {"$ref": "#/components/schemas/ErrorEnvelope"}]}
+_OLD_SHAPE_ERRORS = {
+    status: {"description": description, "content": {"application/json": {"schema": _OLD_SHAPE}}}
+    for status, description in ((400, "Bad input"), (401, "No or bad API key"), (413, "Too large"),
+                                (415, "Unsupported type"), (422, "Invalid file"))
+}
+
+
 @bp.post("/ocr/predict")
 @bp.input(PredictIn, location="json", validation=False, arg_name="_body")
 @bp.output(PredictOut)
-@bp.doc(summary="Older single-image API: base64 image in, text out", responses={400: "Bad input"})
+@bp.doc(summary="Older single-image API: base64 image in, text out", responses=_OLD_SHAPE_ERRORS)
 def predict(_body):
     try:
         authenticate()
@@ -126,6 +135,7 @@ def ocr_health():
 
 
 @bp.get("/ocr/webui")
-@bp.doc(summary="Older single-image API: the web page (now at /)")
+@bp.doc(summary="Older single-image API: the web page (now at /)", responses={302: {
+    "description": "Redirect to /", "content": {"text/html": {"schema": {"type": "string"}}}}})
 def ocr_webui():
     return redirect("/", code=302)

@@ -17,7 +17,8 @@ class ResultsQuery(Schema):
         validate=Length(min=1, max=MAX_JOB_IDS * 33),
         metadata={"description": f"comma-separated job ids (1 to {MAX_JOB_IDS}): one slot each, in this order"},
     )
-    format = String(load_default="txt", metadata={"description": ", ".join(TEXT_FORMATS) + " (pdf: use GET /v1/jobs/{id}/result)"})
+    format = String(load_default="txt", metadata={"description": ", ".join(TEXT_FORMATS) + " (pdf: use GET /v1/jobs/{id}/result)",
+                                                  "enum": list(TEXT_FORMATS)})
 
 
 class ResultSlot(Schema):

@@ -15,7 +15,7 @@ from apiflask.validators import Length, OneOf, Range
 from marshmallow import EXCLUDE, ValidationError, missing
 
 from db.states import JobStatus, PageStatus
-from pipeline import PipelineError
+from pipeline import PipelineError, export
 from pipeline.pages import parse_page_spec
 
 MODES = ("auto", "ocr", "text")
@@ -87,12 +87,12 @@ class JobOptionsFields(SubmitOptions):
 
 
 class JobSubmitMultipart(JobOptionsFields):
-    file = List(File(), required=True, metadata={"description": "one or more `file` parts: PDF, TIFF, PNG, JPEG, BMP or WebP"})
+    file = List(File(), required=True, validate=Length(min=1), metadata={"description": "one or more `file` parts: PDF, TIFF, PNG, JPEG, BMP or WebP"})
 
 
 class FileBase64(Schema):
     filename = String(validate=Length(max=500))
-    content_base64 = String(required=True)
+    content_base64 = String(required=True, validate=Length(min=1))
 
 
 class JobSubmitJson(JobOptionsFields):
@@ -243,18 +243,22 @@ class PagesList(Schema):
 
 
 class ResultQuery(Schema):
-    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers)"})
+    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers)",
+                                                  "enum": list(export.FORMATS)})
 
 
 # ------------------------------------------------------------------ single image
 
 
 class OcrSyncJson(Schema):
-    content_base64 = String(required=True)
+    content_base64 = String(required=True, validate=Length(min=1))
     mode = String(validate=OneOf(MODES), load_default="auto")
 
 
 class OcrSyncMultipart(Schema):
+    class Meta:
+        unknown = EXCLUDE  # as on POST /v1/jobs: form fields a client adds for itself are ignored
+
     file = File(required=True)
     mode = String(validate=OneOf(MODES), load_default="auto")
 
@@ -269,7 +273,7 @@ class OcrSyncResult(Schema):
 
 
 class PredictIn(Schema):
-    image = String(required=True, metadata={"description": "base64 image (a data: URL prefix is accepted)"})
+    image = String(required=True, validate=Length(min=1), metadata={"description": "base64 image (a data: URL prefix is accepted)"})
 
 
 class PredictOut(Schema):
