@@ -19,7 +19,9 @@ from flask import request
 from marshmallow import Schema, ValidationError
 
 from api.callback_policy import clean_callback_url
-from api.errors import FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline, from_validation
+from api.errors import (
+    ApiError, FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline, from_validation,
+)
 from api.schemas import JobOptionsFields
 from pipeline import Limits, PipelineError, open_document
 
@@ -59,6 +61,28 @@ class RawFile:
 class Submission:
     options: Options
     files: list[CheckedFile]
+
+
+class IdempotencyKeyReused(ApiError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+def request_signature(options: Options, datas: list[bytes], batch_id: str | None) -> tuple:
+    """What makes two submits the same request (``db.jobs.submitted_requests`` reads it back from a job):
+    the options that decide the job and the files' sha256 in order. Filenames are left out: a client
+    retrying from another path sends the same documents."""
+    return (options.mode, options.pages, options.priority, options.external_ref, options.callback_url, batch_id,
+            tuple(hashlib.sha256(d).hexdigest() for d in datas))
+
+
+def require_same_request(stored: tuple | None, signature: tuple, key: str, job_id: str) -> None:
+    """An idempotency key answers its job only for the same request; another body under it is a 422."""
+    if stored is not None and stored != signature:
+        raise IdempotencyKeyReused(
+            f"the Idempotency-Key {key!r} was used for a different request (job {job_id}); use a new key",
+            details={"field": "Idempotency-Key", "job_id": job_id},
+        )
 
 
 def clean_idempotency_key(value, field: str) -> str:
@@ -171,8 +195,12 @@ def read_files(settings) -> tuple[dict, list[RawFile]]:
     return fields, raw
 
 
-def read_submission(settings) -> Submission:
+def read_request(settings) -> tuple[Options, list[RawFile]]:
+    """The options and files of a ``POST /v1/jobs``, read once (a multipart part cannot be read twice)."""
     fields, raw = read_files(settings)
-    options = parse_options(fields, JobOptionsFields())
+    return parse_options(fields, JobOptionsFields()), raw
+
+
+def check_submission(options: Options, raw: list[RawFile], settings) -> Submission:
     files = [check_file(f.filename, f.data, i, options, settings) for i, f in enumerate(raw)]
     return Submission(options=options, files=files)

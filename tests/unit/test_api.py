@@ -329,3 +329,31 @@ def test_database_down_is_a_503_not_a_traceback(app, pdf2):
     r = upload(client, ("a.pdf", pdf2))
     assert_envelope(r, 503, "service_unavailable")
     assert r.headers["Retry-After"]
+
+
+def test_idempotency_key_reused_for_another_request_is_refused(client, app, pdf2, png):
+    first = upload(client, ("a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="auto")
+    renamed = upload(client, ("copy-of-a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="auto")
+    assert (first.status_code, renamed.status_code) == (202, 200)  # the same files and options: a retry
+    assert renamed.get_json()["id"] == first.get_json()["id"]
+    other_file = upload(client, ("a.png", png), headers={"Idempotency-Key": "order-44"})
+    other_option = upload(client, ("a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="ocr")
+    as_json = client.post("/v1/jobs", json={"files": [{"content_base64": base64.b64encode(pdf2).decode()}], "pages": "1"},
+                          headers={"Idempotency-Key": "order-44"})
+    for r in (other_file, other_option, as_json):
+        assert_envelope(r, 422, "idempotency_key_reused")
+        assert r.get_json()["error"]["details"]["job_id"] == first.get_json()["id"]
+    assert counts(app) == (1, 1, 1)
+
+
+def test_group_submit_key_reused_for_another_file_is_that_files_error(client, app, pdf2, png):
+    batch = client.post("/v1/batches", json={"name": "reuse"}).get_json()["id"]
+    keys = '["k-1", "k-2"]'
+    files = {"file": [(io.BytesIO(pdf2), "a.pdf"), (io.BytesIO(png), "b.png")], "idempotency_keys": keys}
+    first = client.post(f"/v1/batches/{batch}/jobs", data=files, content_type="multipart/form-data")
+    assert first.status_code == 202
+    swapped = {"file": [(io.BytesIO(pdf2), "a.pdf"), (io.BytesIO(pdf2), "b.pdf")], "idempotency_keys": keys}
+    again = client.post(f"/v1/batches/{batch}/jobs", data=swapped, content_type="multipart/form-data").get_json()["jobs"]
+    assert again[0]["created"] is False and again[0]["job"]["id"] == first.get_json()["jobs"][0]["job"]["id"]
+    assert again[1]["status"] == 422 and again[1]["error"]["code"] == "idempotency_key_reused"
+    assert counts(app) == (2, 2, 2)
