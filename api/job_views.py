@@ -156,6 +156,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
         "error": _error(page.error_code, page.error_message) if page.status == PageStatus.FAILED else None,
         "attempts": page.attempts,
         "timings": {},
+        "warnings": [],
         "provenance": None,
         "image_url": url_for(
             "exports.get_page_image", job_id=job_id, document_id=page.document_id, page_no=page.page_no
@@ -183,6 +184,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
             height=data.get("height"),
             dpi=data.get("dpi"),
             timings=data.get("timings") or {},
+            warnings=data.get("warnings") or [],
             provenance={
                 "models": data.get("models") or {},
                 "dpi": data.get("dpi"),

@@ -55,6 +55,7 @@ def _ocr(data: bytes, mode: str = "auto") -> dict:
         ],
         "width": result.width,
         "height": result.height,
+        "warnings": result.warnings,
         "processing_time_ms": round((time.perf_counter() - started) * 1000, 1),
     }
 

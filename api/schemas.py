@@ -224,6 +224,8 @@ class PageView(Schema):
     error = Nested(ErrorSummary, allow_none=True)
     attempts = Integer()
     timings = Dict(keys=String(), values=Float())
+    warnings = List(String(), metadata={"description": "codes for a page that succeeded with a caveat: "
+                                        "no_text_layer (mode=text on a page with no text to extract)"})
     provenance = Nested(Provenance, allow_none=True)
     image_url = String()
 
@@ -269,6 +271,7 @@ class OcrSyncResult(Schema):
     lines = List(Nested(LineView))
     width = Integer()
     height = Integer()
+    warnings = List(String(), metadata={"description": "as a job page's warnings, e.g. no_text_layer"})
     processing_time_ms = Float()
 
 

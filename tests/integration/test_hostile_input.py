@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from tests.factories import EN_TEXT, encode_png, make_pdf, render_text_image
 from tests.hostile_factories import damaged_files, polyglot_files
 from tests.integration.conftest import TERMINAL, all_pages, wait_for_job
 
@@ -109,3 +110,20 @@ def test_hostile_file_on_the_single_image_routes(client, name):
     else:
         assert old.status_code == 200 or 400 <= old.status_code < 500
     assert time.monotonic() - started < BOUND_SECONDS
+
+
+def test_mode_text_on_a_scan_says_no_text_layer_instead_of_a_silent_empty_page(client):
+    scan_and_text = make_pdf([{"image": render_text_image(EN_TEXT[:2], width=800), "dpi": 100}, {"text": EN_TEXT[:1]}])
+    r = client.post("/v1/jobs", data={"file": [(io.BytesIO(scan_and_text), "a.pdf")], "mode": "text"},
+                    content_type="multipart/form-data")
+    view = wait_for_job(client, r.get_json()["id"], timeout=BOUND_SECONDS)
+    pages = all_pages(client, view["id"])
+    assert view["status"] == "succeeded"
+    assert [(p["text"] == "", p["warnings"]) for p in pages] == [(True, ["no_text_layer"]), (False, [])]
+    single = client.post("/v1/ocr", data={"file": [(io.BytesIO(_png()), "a.png")],
+                                         "mode": "text"}, content_type="multipart/form-data")
+    assert single.status_code == 200 and single.get_json()["warnings"] == ["no_text_layer"]
+
+
+def _png() -> bytes:
+    return encode_png(render_text_image(EN_TEXT[:1], size_px=24, width=400))
