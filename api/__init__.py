@@ -49,7 +49,7 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     app.extensions["docpipe"] = svc
 
     errors.register(app)
-    app.before_request(guards.check_request)
+    guards.register(app)
     app.spec_processor(openapi_doc.document)
     from api import batches, exports, health, jobs, ocr_sync, webhooks
 

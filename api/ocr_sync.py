@@ -6,7 +6,6 @@ service working with their old shapes (``{"success": false, "error": ...}``).
 """
 from __future__ import annotations
 
-import base64
 import binascii
 import threading
 import time
@@ -15,6 +14,7 @@ from apiflask import APIBlueprint
 from flask import redirect, request
 
 from api.auth import authenticate
+from api.guards import decode_base64, json_body
 from api.errors import ApiError, FileTooLarge, InvalidContent, InvalidOption, MissingFile, from_pipeline
 from api.schemas import MODES, OcrSyncMultipart, OcrSyncResult, PredictIn, PredictOut
 from api.services import services
@@ -66,7 +66,7 @@ def _b64(value) -> bytes:
     if value.startswith("data:"):
         value = value.split(",", 1)[-1]
     try:
-        return base64.b64decode(value, validate=True)
+        return decode_base64(value)
     except (binascii.Error, ValueError):
         raise InvalidContent("the image is not valid base64") from None
 
@@ -82,10 +82,10 @@ def _b64(value) -> bytes:
 def ocr_v1(_form):
     authenticate()
     if request.mimetype == "application/json":
-        body = request.get_json(silent=True)
+        body = json_body()
         if not isinstance(body, dict):
             raise InvalidContent('send a JSON object {"content_base64": ..., "mode": ...}')
-        data, mode = _b64(body.get("content_base64")), body.get("mode") or "auto"
+        data, mode = _b64(body.pop("content_base64", None)), body.get("mode") or "auto"
     else:
         part = request.files.get("file")
         if part is None:
@@ -115,10 +115,10 @@ _OLD_SHAPE_ERRORS = {
 def predict(_body):
     try:
         authenticate()
-        body = request.get_json(silent=True)
+        body = json_body()
         if not isinstance(body, dict):
             raise InvalidContent('send JSON {"image": "<base64>"}')
-        out = _ocr(_b64(body.get("image")))
+        out = _ocr(_b64(body.pop("image", None)))  # popped: the text is freed once decoded
     except PipelineError as exc:
         err = from_pipeline(exc)
         return {"success": False, "error": err.message, "code": err.code}, err.status_code

@@ -9,7 +9,6 @@ job is either stored whole or not at all.
 """
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import re
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from flask import request
 from marshmallow import Schema, ValidationError
 
+from api import guards
+from api.guards import json_body
 from api.callback_policy import clean_callback_url
 from api.errors import (
     ApiError, FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline, from_validation,
@@ -118,7 +119,7 @@ def _clean_filename(name: str | None, index: int) -> str:
 def read_raw_files() -> tuple[dict, list[RawFile]]:
     """(option fields, files) from a multipart or JSON body."""
     if request.mimetype == "application/json":
-        body = request.get_json(silent=True)
+        body = json_body()
         if not isinstance(body, dict):
             raise InvalidContent("the JSON body must be an object with a `files` list")
         files = body.get("files")
@@ -129,7 +130,8 @@ def read_raw_files() -> tuple[dict, list[RawFile]]:
             if not isinstance(item, dict) or not isinstance(item.get("content_base64"), str):
                 raise InvalidContent(f"files[{i}] needs a content_base64 string", details={"index": i})
             name = item.get("filename") if isinstance(item.get("filename"), str) else None
-            raw.append(RawFile(name, decode_base64(item["content_base64"], i), item.get("idempotency_key")))
+            # Popped: the decoded bytes replace the text, which is freed as soon as it is decoded.
+            raw.append(RawFile(name, decode_base64(item.pop("content_base64"), i), item.get("idempotency_key")))
         fields = {k: v for k, v in body.items() if k != "files"}
         return fields, raw
     if request.mimetype == "multipart/form-data":
@@ -144,7 +146,7 @@ def decode_base64(value: str, index: int = 0) -> bytes:
     if value.startswith("data:"):
         value = value.split(",", 1)[-1]  # a data: URL from a browser
     try:
-        return base64.b64decode(value, validate=True)
+        return guards.decode_base64(value)
     except (binascii.Error, ValueError):
         raise InvalidContent(f"files[{index}].content_base64 is not valid base64", details={"index": index}) from None
 

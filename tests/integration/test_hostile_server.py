@@ -1,10 +1,14 @@
-"""Huge URLs and headers against the API under a real gunicorn (what `make run` and the image serve):
-the answer is the JSON error envelope, not gunicorn's HTML page (gunicorn.conf.py), within seconds.
+"""Huge URLs, headers and bodies against the API under a real gunicorn (what `make run` and the image
+serve): the answer is the JSON error envelope, not gunicorn's HTML page (gunicorn.conf.py), within
+seconds; a body declared over the limit is refused unread; big base64 bodies at once keep the API
+process under 600 MB (api/guards.py).
 """
 from __future__ import annotations
 
 import http.client
 import json
+import socket
+import threading
 import time
 from urllib.parse import urlsplit
 
@@ -16,10 +20,20 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def api_address(tmp_path_factory):
+def api_server(tmp_path_factory):
     with ServiceStack.start(tmp_path_factory.mktemp("server"), backend="sqlite_sqla") as stack:
         url = urlsplit(stack.start_api())
-        yield url.hostname, url.port
+        yield (url.hostname, url.port), stack.procs["api"].pid
+
+
+@pytest.fixture(scope="module")
+def api_address(api_server):
+    return api_server[0]
+
+
+@pytest.fixture(scope="module")
+def api_pid(api_server):
+    return api_server[1]
 
 
 def _request(address, path: str, headers: dict | None = None) -> tuple[int, str, bytes, float]:
@@ -59,3 +73,27 @@ def test_a_huge_header_is_a_431_envelope(api_address):
 def test_too_many_headers_is_a_431_envelope(api_address):
     headers = {f"X-H{i}": "1" for i in range(150)}
     _assert_envelope(_request(api_address, "/v1/jobs", headers), 431, "headers_too_large")
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(api_address):
+    # Only the headers are sent: the answer must not wait for 10 GB that never come.
+    started = time.monotonic()
+    with socket.create_connection(api_address, timeout=30) as sock:
+        sock.sendall(b"POST /v1/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 10000000000\r\n\r\n{")
+        head, _, body = sock.recv(65536).partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == b"413" and json.loads(body)["error"]["code"] == "file_too_large"
+    assert time.monotonic() - started < 5
+
+
+def test_big_base64_bodies_at_once_keep_the_api_process_under_600_mb(api_address, api_pid):
+    from bench.api_memory import _body, _children, _peak_mb, _post
+
+    body, out = _body("/ocr/predict", 120), []
+    threads = [threading.Thread(target=_post, args=(api_address, "/ocr/predict", body, out)) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [status for status, _ in out] == [200, 200, 200], out
+    assert _peak_mb(_children(api_pid)[0]) < 600

@@ -357,3 +357,16 @@ def test_group_submit_key_reused_for_another_file_is_that_files_error(client, ap
     assert again[0]["created"] is False and again[0]["job"]["id"] == first.get_json()["jobs"][0]["job"]["id"]
     assert again[1]["status"] == 422 and again[1]["error"]["code"] == "idempotency_key_reused"
     assert counts(app) == (2, 2, 2)
+
+
+@pytest.mark.parametrize("size", [0, 3, 1000, 4 * 1024 * 1024 * 3 // 4 + 5, 9 * 1024 * 1024 + 2])
+def test_base64_is_decoded_in_chunks_exactly_as_whole(size):
+    from api.guards import decode_base64
+
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    text = base64.b64encode(data).decode()
+    assert bytes(decode_base64(text)) == data
+    big = base64.b64encode(bytes(9 * 1024 * 1024)).decode()
+    for bad in (big[:-1], big[:100] + "=" + big[101:], big[:-8] + "!!!!" + big[-4:]):
+        with pytest.raises(ValueError):  # binascii.Error is a ValueError, as b64decode raises
+            decode_base64(bad)
