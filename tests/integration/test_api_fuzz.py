@@ -1,7 +1,7 @@
 """Schemathesis over ``/openapi.json`` against the real app on PostgreSQL and Redis: generated requests,
 valid and invalid, to every operation; no 5xx and no answer the document does not describe.
 
-The default test run makes ``DOCPIPE_FUZZ_EXAMPLES`` (20) cases per operation; ``make fuzz-api`` runs the
+The default test run makes ``DOCPIPE_FUZZ_EXAMPLES`` (15) cases per operation; ``make fuzz-api`` runs the
 same test with 1,000. PostgreSQL because it is the stricter backend (it refuses NUL in text).
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from db.tenants import create_api_key
 from tests.service_stack import ServiceStack
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
-EXAMPLES = int(os.environ.get("DOCPIPE_FUZZ_EXAMPLES", "20"))
+EXAMPLES = int(os.environ.get("DOCPIPE_FUZZ_EXAMPLES", "15"))
 
 pytestmark = pytest.mark.integration
 
