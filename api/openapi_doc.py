@@ -36,7 +36,9 @@ def _restrict_strings(schema: dict, components: dict, seen: set) -> None:
             seen.add(name)
             _restrict_strings(components.get(name, {}), components, seen)
         return
-    if schema.get("type") == "string" and "format" not in schema and "enum" not in schema and "pattern" not in schema:
+    types = schema.get("type")
+    is_string = types == "string" or (isinstance(types, list) and "string" in types)  # ["string", "null"]
+    if is_string and "format" not in schema and "enum" not in schema and "pattern" not in schema:
         schema["pattern"] = NO_CONTROL_CHARACTERS
     for child in (schema.get("properties") or {}).values():
         _restrict_strings(child, components, seen)

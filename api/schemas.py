@@ -40,6 +40,11 @@ class ErrorEnvelope(Schema):
 class Text(String):
     """A submitted option: surrounding blanks dropped; blank or null counts as not given (its default applies)."""
 
+    def __init__(self, *args, **kwargs):
+        # Null (an empty multipart field) is accepted, as its default: the document says so.
+        kwargs.setdefault("allow_none", True)
+        super().__init__(*args, **kwargs)
+
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
             value = missing
@@ -262,7 +267,7 @@ class OcrSyncMultipart(Schema):
         unknown = EXCLUDE  # as on POST /v1/jobs: form fields a client adds for itself are ignored
 
     file = File(required=True)
-    mode = String(validate=OneOf(MODES), load_default="auto")
+    mode = Text(validate=OneOf(MODES), load_default="auto")
 
 
 class OcrSyncResult(Schema):
