@@ -96,7 +96,7 @@ def submit_group(svc, tenant_id: str, batch_id: str) -> list[Slot]:
         sl.job = existing.get(sl.key)
         if sl.job is not None:
             try:
-                require_same_request(stored.get(sl.job.id), request_signature(options, [sl.raw.data], batch_id),
+                require_same_request(stored.get(sl.job.id), request_signature(options, [sl.raw.data]),
                                      sl.key, sl.job.id)
             except ApiError as exc:  # this file's own refusal; the others go on
                 sl.error, sl.job = exc, None

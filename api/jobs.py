@@ -61,7 +61,7 @@ def submit_job(_form):
     tenant_id = current_tenant()
     key = _idempotency_key()
     options, raw = read_request(svc.settings)
-    signature = request_signature(options, [f.data for f in raw], options.batch_id) if key else None
+    signature = request_signature(options, [f.data for f in raw]) if key else None
     if key:
         with svc.database.session() as s:
             existing = jobs_by_idempotency_keys(s, tenant_id, [key]).get(key)

@@ -69,12 +69,13 @@ class IdempotencyKeyReused(ApiError):
     code = "idempotency_key_reused"
 
 
-def request_signature(options: Options, datas: list[bytes], batch_id: str | None) -> tuple:
+def request_signature(options: Options, datas: list[bytes]) -> tuple:
     """What makes two submits the same request (``db.jobs.submitted_requests`` reads it back from a job):
-    the options that decide the job and the files' sha256 in order. Filenames are left out: a client
-    retrying from another path sends the same documents."""
-    return (options.mode, options.pages, options.priority, options.external_ref, options.callback_url, batch_id,
-            tuple(hashlib.sha256(d).hexdigest() for d in datas))
+    the files' sha256 in order and the options that change the result (mode, pages). Filenames, batch,
+    priority, external_ref and callback_url are left out: the bulk client keys its files by content, mode
+    and pages (client/idempotency.py) so that a rerun from another machine, in a new batch, lands on the
+    same job."""
+    return options.mode, options.pages, tuple(hashlib.sha256(d).hexdigest() for d in datas)
 
 
 def require_same_request(stored: tuple | None, signature: tuple, key: str, job_id: str) -> None:

@@ -68,15 +68,12 @@ def jobs_by_idempotency_keys(session: Session, tenant_id: str, keys: list[str]) 
 
 
 def submitted_requests(session: Session, job_ids: list[str]) -> dict[str, tuple]:
-    """What decided each job, by id: its options and its files' sha256 in order — to tell a retry under
-    an idempotency key (the same request) from a different request reusing the key. No column of its own:
-    the job's stored options and documents are the request."""
+    """What decided each job's result, by id: ``(mode, pages, files' sha256 in order)`` — to tell a retry
+    under an idempotency key (the same request) from a different request reusing the key. No column of its
+    own: the job's stored options and documents are the request."""
     if not job_ids:
         return {}
-    jobs = session.execute(
-        select(Job.id, Job.mode, Job.pages_spec, Job.priority, Job.external_ref, Job.callback_url, Job.batch_id)
-        .where(Job.id.in_(job_ids))
-    ).all()
+    jobs = session.execute(select(Job.id, Job.mode, Job.pages_spec).where(Job.id.in_(job_ids))).all()
     files: dict[str, list[str]] = {}
     rows = session.execute(
         select(Document.job_id, Document.sha256).where(Document.job_id.in_(job_ids)).order_by(Document.job_id, Document.position)

@@ -333,7 +333,8 @@ def test_database_down_is_a_503_not_a_traceback(app, pdf2):
 
 def test_idempotency_key_reused_for_another_request_is_refused(client, app, pdf2, png):
     first = upload(client, ("a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="auto")
-    renamed = upload(client, ("copy-of-a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="auto")
+    renamed = upload(client, ("copy-of-a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="auto",
+                     external_ref="another", priority="bulk")
     assert (first.status_code, renamed.status_code) == (202, 200)  # the same files and options: a retry
     assert renamed.get_json()["id"] == first.get_json()["id"]
     other_file = upload(client, ("a.png", png), headers={"Idempotency-Key": "order-44"})
