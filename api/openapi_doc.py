@@ -38,6 +38,8 @@ def _restrict_strings(schema: dict, components: dict, seen: set) -> None:
         return
     types = schema.get("type")
     is_string = types == "string" or (isinstance(types, list) and "string" in types)  # ["string", "null"]
+    if None in schema.get("enum", ()) and "" not in schema["enum"]:
+        schema["enum"].append("")  # a Text option: blank, like null, counts as not given (api/schemas.Text)
     if is_string and "format" not in schema and "enum" not in schema and "pattern" not in schema:
         schema["pattern"] = NO_CONTROL_CHARACTERS
     for child in (schema.get("properties") or {}).values():

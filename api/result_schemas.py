@@ -15,7 +15,9 @@ class ResultsQuery(Schema):
     ids = String(
         required=True,
         validate=Length(min=1, max=MAX_JOB_IDS * 33),
-        metadata={"description": f"comma-separated job ids (1 to {MAX_JOB_IDS}): one slot each, in this order"},
+        metadata={"description": f"comma-separated job ids (1 to {MAX_JOB_IDS}): one slot each, in this order",
+                  # at least one id: not only commas and blanks; no control characters (api/guards.py)
+                  "pattern": "^[^\\u0000-\\u001f\\u007f]*[^,\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"},
     )
     format = String(load_default="txt", metadata={"description": ", ".join(TEXT_FORMATS) + " (pdf: use GET /v1/jobs/{id}/result)",
                                                   "enum": list(TEXT_FORMATS)})

@@ -139,6 +139,9 @@ def read_raw_files() -> tuple[dict, list[RawFile]]:
         parts = request.files.getlist("file")
         if not parts:
             raise MissingFile("send at least one multipart part named `file`")
+        repeated = sorted(k for k in request.form if len(request.form.getlist(k)) > 1)
+        if repeated:  # each option is one value; which of several was meant is not ours to guess
+            raise InvalidOption(f"{repeated[0]} is given more than once", details={"field": repeated[0]})
         return request.form.to_dict(), [RawFile(p.filename, p.read()) for p in parts]
     raise InvalidContent("send multipart/form-data with `file` parts, or application/json with `files`")
 

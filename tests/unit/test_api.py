@@ -371,3 +371,10 @@ def test_base64_is_decoded_in_chunks_exactly_as_whole(size):
     for bad in (big[:-1], big[:100] + "=" + big[101:], big[:-8] + "!!!!" + big[-4:]):
         with pytest.raises(ValueError):  # binascii.Error is a ValueError, as b64decode raises
             decode_base64(bad)
+
+
+def test_an_option_given_twice_is_refused(client, app, pdf2):
+    r = client.post("/v1/jobs", data={"file": [(io.BytesIO(pdf2), "a.pdf")], "batch_id": ["x", "y"]},
+                    content_type="multipart/form-data")
+    assert_envelope(r, 400, "invalid_option")
+    assert r.get_json()["error"]["details"] == {"field": "batch_id"} and counts(app) == (0, 0, 0)
