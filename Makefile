@@ -57,7 +57,7 @@ image-test: dev-deps
 	timeout 2400 bash scripts/image_test.sh
 
 # Schemathesis over /openapi.json against the app on PostgreSQL and Redis, 1,000 generated cases per
-# operation (`make test` runs the same test with 15). No per-test timeout: 38 min on the shared 2-core machine (28 operations).
+# operation (`make test` runs the same test with 15). No per-test timeout: 21–38 min on the shared 2-core machine (28 operations).
 fuzz-api: dev-deps models services
 	DOCPIPE_FUZZ_EXAMPLES=1000 $(PY) -m pytest tests/integration/test_api_fuzz.py -q -p no:cacheprovider -o timeout=0 $(PYTEST_ARGS)
 
