@@ -9,7 +9,8 @@ import logging
 
 from apiflask import APIFlask
 
-from api import errors
+from api import errors, guards, openapi_doc
+from api.schemas import ErrorEnvelope
 from api.services import Services
 from db.tenants import DEFAULT_TENANT, ensure_tenant
 from db.migrate import upgrade
@@ -30,6 +31,9 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
         JSON_SORT_KEYS=False,
         VALIDATION_ERROR_STATUS_CODE=422,
+        # Every error answer is the envelope (api/errors.py); the document says so.
+        HTTP_ERROR_SCHEMA=ErrorEnvelope,
+        VALIDATION_ERROR_SCHEMA=ErrorEnvelope,
         SYNC_LOCAL_SPEC=False,
         INFO={"description": "Submit documents for OCR and read per-page results. Errors: "
               '{"error": {"code", "message", "details"}}.'},
@@ -45,6 +49,8 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     app.extensions["docpipe"] = svc
 
     errors.register(app)
+    guards.register(app)
+    app.spec_processor(openapi_doc.document)
     from api import (batches, docs_assets, exports, fields, health, jobs, limits, ocr_sync, retention, table_exports,
                      webhooks)
 

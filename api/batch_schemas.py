@@ -83,10 +83,11 @@ class GroupOptions(SubmitOptions):
 
 
 class GroupSubmitMultipart(GroupOptions):
-    file = List(File(), required=True, metadata={"description": f"1–{MAX_FILES_PER_JOB} `file` parts; each becomes its own job"})
+    file = List(File(), required=True, validate=Length(min=1), metadata={"description": f"1–{MAX_FILES_PER_JOB} `file` parts; each becomes its own job"})
     idempotency_keys = String(metadata={
         "description": "a JSON array with one key (1–200 characters, distinct) or null per `file` part, in order; "
-                       "a key already used by this tenant answers its existing job (created: false)",
+                       "a key already used by this tenant answers its existing job (created: false) when the file and options "
+                       "are the same, and a 422 idempotency_key_reused slot when they differ",
     })
 
 

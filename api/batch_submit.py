@@ -23,9 +23,11 @@ from api.callback_policy import require_signable_callback
 from api.errors import ApiError, InvalidOption, NotFound
 from api.job_creation import create_and_enqueue
 from api.stored_files import delete_blobs, store_document
-from api.submission import RawFile, check_file, clean_idempotency_key, parse_options, read_files
+from api.submission import (
+    RawFile, check_file, clean_idempotency_key, parse_options, read_files, request_signature, require_same_request,
+)
 from db import batch_repository
-from db.jobs import JobSummary, NewJob, jobs_by_idempotency_keys
+from db.jobs import JobSummary, NewJob, jobs_by_idempotency_keys, submitted_requests
 from db.clock import isoformat
 KEYS_FIELD = "idempotency_keys"
 
@@ -89,8 +91,15 @@ def submit_group(svc, tenant_id: str, batch_id: str) -> list[Slot]:
             raise batch_repository.BatchClosed(batch_id)
         if new and options.callback_url:
             require_signable_callback(s, tenant_id, options.callback_url, svc.settings)
+        stored = submitted_requests(s, [job.id for job in existing.values()])
     for sl in slots:
         sl.job = existing.get(sl.key)
+        if sl.job is not None:
+            try:
+                require_same_request(stored.get(sl.job.id), request_signature(options, [sl.raw.data]),
+                                     sl.key, sl.job.id)
+            except ApiError as exc:  # this file's own refusal; the others go on
+                sl.error, sl.job = exc, None
 
     documents = []  # every blob written, for the cleanup
     try:

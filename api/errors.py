@@ -154,6 +154,10 @@ def register(app) -> None:
         log.warning("database unavailable: %s", exc)
         return envelope("service_unavailable", "the database is unavailable; try again shortly"), 503, {"Retry-After": "5"}
 
+    @app.errorhandler(RecursionError)
+    def _too_deep(exc):  # JSON nested beyond the parser's depth, on a path api/guards.py did not see
+        return envelope("invalid_content", "the JSON body is nested too deeply"), 400
+
     @app.errorhandler(Exception)
     def _unexpected(exc):  # never a traceback to the client
         log.exception("unhandled error")

@@ -49,8 +49,10 @@ def ocr_workers(svc, live) -> list:
 
 @bp.get("/ready")
 @bp.output(ReadyOut)
-@bp.doc(summary="Database, broker and at least one live OCR worker (metrics token or loopback)",
-        responses={401: "No metrics token", 503: "Not ready"})
+@bp.doc(summary="Database, broker and at least one live OCR worker (metrics token or loopback)", responses={
+    401: "No metrics token",
+    503: {"description": "Not ready: the same body, naming the failing check",
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReadyOut"}}}}})
 def ready():
     require_operator()
     svc = services()
@@ -112,8 +114,9 @@ class _DeploymentCollector:
 
 
 @bp.get("/metrics")
-@bp.doc(summary="Prometheus metrics (metrics token or loopback)",
-        responses={200: "text/plain exposition format", 401: "No metrics token"})
+@bp.doc(summary="Prometheus metrics (metrics token or loopback)", responses={
+    200: {"description": "text/plain exposition format", "content": {"text/plain": {"schema": {"type": "string"}}}},
+    401: "No metrics token"})
 def metrics():
     require_operator()
     registry = CollectorRegistry(auto_describe=False)

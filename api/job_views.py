@@ -166,6 +166,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
         "attempts": page.attempts,
         "timings": {},
         "tables": [],
+        "warnings": [],
         "provenance": None,
         "image_url": url_for(
             "exports.get_page_image", job_id=job_id, document_id=page.document_id, page_no=page.page_no
@@ -194,6 +195,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
             dpi=data.get("dpi"),
             timings=data.get("timings") or {},
             tables=data.get("tables") or [],  # as stored: the pipeline's contract (pipeline/tables/model.py)
+            warnings=data.get("warnings") or [],
             provenance={
                 "models": data.get("models") or {},
                 "dpi": data.get("dpi"),

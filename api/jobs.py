@@ -1,8 +1,6 @@
 """Jobs: submit, poll, read pages, list, cancel and delete (DESIGN.md §2–3)."""
 from __future__ import annotations
 
-from datetime import timezone
-
 from apiflask import APIBlueprint
 from flask import request, url_for
 
@@ -15,16 +13,18 @@ from api.schemas import MAX_JOB_IDS, JobsList, JobsQuery, JobSubmitMultipart, Jo
 from api.services import services
 from api.job_creation import create_and_enqueue
 from api.stored_files import delete_blobs, store_document
-from api.submission import clean_idempotency_key, read_submission
+from api.submission import (
+    check_submission, clean_idempotency_key, read_request, request_signature, require_same_request,
+)
 from db import batch_repository, cursors, finalize
 from db import jobs as db_jobs
-from db.jobs import jobs_by_idempotency_keys
+from db.jobs import jobs_by_idempotency_keys, submitted_requests
 from db.states import JobStatus
 
 bp = APIBlueprint("jobs", __name__, url_prefix="/v1", tag="Jobs")
 bp.before_request(authenticate)
 
-ERRORS = {400: "Bad input", 401: "No or bad API key", 404: "No such job for this key", 409: "batch_id names a closed batch (batch_closed)", 413: "Too large", 415: "Unsupported type", 422: "Invalid file or options"}
+ERRORS = {400: "Bad input", 401: "No or bad API key", 404: "No such job for this key", 409: "batch_id names a closed batch (batch_closed)", 413: "Too large", 415: "Unsupported type", 422: "Invalid file or options, or an Idempotency-Key already used for a different request (idempotency_key_reused)"}
 
 
 def _retry_after(view: dict) -> dict:
@@ -52,20 +52,24 @@ def _load_job(session, job_id: str):
     summary="Submit files for OCR",
     description="multipart/form-data with one or more `file` parts, or application/json "
     '`{"files": [{"filename", "content_base64"}], "mode", ...}`. Header `Idempotency-Key`: '
-    "the same key from the same tenant returns the same job.",
+    "the same key from the same tenant with the same files and options returns the same job (200); "
+    "with different files or options, 422 `idempotency_key_reused`.",
     responses=ERRORS,
 )
 def submit_job(_form):
     svc = services()
     tenant_id = current_tenant()
     key = _idempotency_key()
+    options, raw = read_request(svc.settings)
+    signature = request_signature(options, [f.data for f in raw]) if key else None
     if key:
         with svc.database.session() as s:
             existing = jobs_by_idempotency_keys(s, tenant_id, [key]).get(key)
             if existing is not None:
+                _require_same(s, key, existing.id, signature)
                 return _answer(s, tenant_id, existing.id, 200)
 
-    submission = read_submission(svc.settings)  # every check happens before anything is stored
+    submission = check_submission(options, raw, svc.settings)  # every check happens before anything is stored
     o = submission.options
     if o.batch_id or o.callback_url:
         with svc.database.session() as s:
@@ -97,7 +101,13 @@ def submit_job(_form):
     except batch_repository.BatchClosed:
         raise batch_closed(o.batch_id) from None  # closed since require_batch: nothing was kept
     with svc.database.session() as s:
+        if not created:  # a concurrent request took the key first
+            _require_same(s, key, job.id, signature)
         return _answer(s, tenant_id, job.id, 202 if created else 200)
+
+
+def _require_same(session, key: str, job_id: str, signature: tuple) -> None:
+    require_same_request(submitted_requests(session, [job_id]).get(job_id), signature, key, job_id)
 
 
 def _answer(session, tenant_id: str, job_id: str, status: int):
@@ -133,9 +143,7 @@ def list_pages(job_id: str, query):
 @bp.output(JobsList)
 @bp.doc(summary="A feed of this key's jobs in (updated_at, id) order; follow next_cursor")
 def list_jobs(query):
-    since = query.get("updated_since")
-    if since is not None and since.tzinfo is not None:
-        since = since.astimezone(timezone.utc).replace(tzinfo=None)  # columns hold naive UTC
+    since = query.get("updated_since")  # naive UTC, as the columns hold (schemas.UtcDateTime)
     ids = split_ids(query.get("ids"))
     if len(ids) > MAX_JOB_IDS:
         raise InvalidOption(f"ids names {len(ids)} jobs; at most {MAX_JOB_IDS}", details={"field": "ids"})

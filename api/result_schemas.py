@@ -5,7 +5,7 @@ from apiflask import Schema
 from apiflask.fields import List, Nested, String
 from apiflask.validators import Length
 
-from api.schemas import MAX_JOB_IDS, ErrorBody
+from api.schemas import MAX_JOB_IDS, TABLE_RESULT_FORMATS, ErrorBody
 
 # The formats whose result is text, so it fits a JSON string; pdf stays with GET /v1/jobs/{id}/result.
 TEXT_FORMATS = ("txt", "json", "hocr", "alto")
@@ -15,11 +15,14 @@ class ResultsQuery(Schema):
     ids = String(
         required=True,
         validate=Length(min=1, max=MAX_JOB_IDS * 33),
-        metadata={"description": f"comma-separated job ids (1 to {MAX_JOB_IDS}): one slot each, in this order"},
+        metadata={"description": f"comma-separated job ids (1 to {MAX_JOB_IDS}): one slot each, in this order",
+                  # at least one id: not only commas and blanks; no control characters (api/guards.py)
+                  "pattern": "^[^\\u0000-\\u001f\\u007f]*[^,\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$"},
     )
     format = String(load_default="txt", metadata={"description": ", ".join(TEXT_FORMATS) + ", or a job's tables as "
                                                   "tables.json, tables.csv, tables.xlsx, tables.html "
-                                                  "(pdf: use GET /v1/jobs/{id}/result)"})
+                                                  "(pdf: use GET /v1/jobs/{id}/result)",
+                                                  "enum": [*TEXT_FORMATS, *TABLE_RESULT_FORMATS]})
 
 
 class ResultSlot(Schema):

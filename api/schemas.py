@@ -7,6 +7,8 @@ their refusals into the JSON error envelope).
 """
 from __future__ import annotations
 
+from datetime import timezone
+
 from apiflask import Schema
 from apiflask.fields import Boolean, DateTime, Dict, File, Float, Integer, List, Nested, Raw, String
 from apiflask.validators import Length, OneOf, Range
@@ -14,10 +16,13 @@ from marshmallow import EXCLUDE, ValidationError, missing
 
 from db.fields import EXTRACTS
 from db.states import JobStatus, PageStatus
-from pipeline import PipelineError
+from pipeline import PipelineError, export
+from pipeline.export.tables import TABLE_FORMATS as _TABLE_FORMATS
 from pipeline.pages import parse_page_spec
 
 MODES = ("auto", "ocr", "text")
+# A job's tables among its result formats (``/result?format=``, ``/v1/results``, bulk).
+TABLE_RESULT_FORMATS = tuple("tables." + f for f in _TABLE_FORMATS)
 PRIORITIES = ("interactive", "bulk")
 JOB_STATUSES = tuple(JobStatus)
 PAGE_STATUSES = tuple(PageStatus)
@@ -39,6 +44,11 @@ class ErrorEnvelope(Schema):
 class Text(String):
     """A submitted option: surrounding blanks dropped; blank or null counts as not given (its default applies)."""
 
+    def __init__(self, *args, **kwargs):
+        # Null (an empty multipart field) is accepted, as its default: the document says so.
+        kwargs.setdefault("allow_none", True)
+        super().__init__(*args, **kwargs)
+
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):
             value = missing
@@ -54,6 +64,20 @@ class Flag(Boolean):
         if value is None or (isinstance(value, str) and not value.strip()):
             value = missing
         return super().deserialize(value, attr, data, **kwargs)
+
+
+class UtcDateTime(DateTime):
+    """An ISO 8601 time as naive UTC (what the columns hold). A time whose conversion to UTC leaves
+    the years a datetime can hold (``0001-01-01T00:00:01+01:01``) is refused, not a 500."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            return moment
+        try:
+            return moment.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:
+            raise ValidationError("the time is out of range once converted to UTC") from None
 
 
 def page_range(value: str) -> None:
@@ -84,12 +108,12 @@ class JobOptionsFields(SubmitOptions):
 
 
 class JobSubmitMultipart(JobOptionsFields):
-    file = List(File(), required=True, metadata={"description": "one or more `file` parts: PDF, TIFF, PNG, JPEG, BMP or WebP"})
+    file = List(File(), required=True, validate=Length(min=1), metadata={"description": "one or more `file` parts: PDF, TIFF, PNG, JPEG, BMP or WebP"})
 
 
 class FileBase64(Schema):
     filename = String(validate=Length(max=500))
-    content_base64 = String(required=True)
+    content_base64 = String(required=True, validate=Length(min=1))
 
 
 class JobSubmitJson(JobOptionsFields):
@@ -173,7 +197,7 @@ class JobsQuery(Schema):
                                  "reading the views of those still running"},
     )
     external_ref = String(validate=Length(max=200))
-    updated_since = DateTime(metadata={"description": "ISO 8601; jobs updated at or after"})
+    updated_since = UtcDateTime(metadata={"description": "ISO 8601; jobs updated at or after"})
     ids = String(
         validate=Length(max=MAX_JOB_IDS * 33),
         metadata={"description": f"comma-separated job ids (at most {MAX_JOB_IDS}): the current view of each, "
@@ -246,12 +270,18 @@ class PageView(Schema):
     attempts = Integer()
     timings = Dict(keys=String(), values=Float())
     tables = List(Nested(TableView), metadata={"description": "the page's tables when the job asked (tables=true), else []"})
+    warnings = List(String(), metadata={"description": "codes for a page that succeeded with a caveat: "
+                                        "no_text_layer (mode=text on a page with no text to extract)"})
     provenance = Nested(Provenance, allow_none=True)
     image_url = String()
 
 
+# The largest offset a database integer takes (PostgreSQL refuses a bigger one in OFFSET with a 500).
+MAX_OFFSET = 2**31 - 1
+
+
 class PagesQuery(Schema):
-    offset = Integer(load_default=0, validate=Range(min=0))
+    offset = Integer(load_default=0, validate=Range(min=0, max=MAX_OFFSET))
     limit = Integer(load_default=50, validate=Range(min=1, max=500))
 
 
@@ -262,20 +292,24 @@ class PagesList(Schema):
 
 class ResultQuery(Schema):
     format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers); "
-                                                  "tables.json, tables.csv, tables.xlsx, tables.html as GET /v1/jobs/{id}/tables"})
+                                                  "tables.json, tables.csv, tables.xlsx, tables.html as GET /v1/jobs/{id}/tables",
+                                                  "enum": [*export.FORMATS, *TABLE_RESULT_FORMATS]})
 
 
 # ------------------------------------------------------------------ single image
 
 
 class OcrSyncJson(Schema):
-    content_base64 = String(required=True)
+    content_base64 = String(required=True, validate=Length(min=1))
     mode = String(validate=OneOf(MODES), load_default="auto")
 
 
 class OcrSyncMultipart(Schema):
+    class Meta:
+        unknown = EXCLUDE  # as on POST /v1/jobs: form fields a client adds for itself are ignored
+
     file = File(required=True)
-    mode = String(validate=OneOf(MODES), load_default="auto")
+    mode = Text(validate=OneOf(MODES), load_default="auto")
 
 
 class OcrSyncResult(Schema):
@@ -284,11 +318,12 @@ class OcrSyncResult(Schema):
     lines = List(Nested(LineView))
     width = Integer()
     height = Integer()
+    warnings = List(String(), metadata={"description": "as a job page's warnings, e.g. no_text_layer"})
     processing_time_ms = Float()
 
 
 class PredictIn(Schema):
-    image = String(required=True, metadata={"description": "base64 image (a data: URL prefix is accepted)"})
+    image = String(required=True, validate=Length(min=1), metadata={"description": "base64 image (a data: URL prefix is accepted)"})
 
 
 class PredictOut(Schema):

@@ -9,7 +9,6 @@ job is either stored whole or not at all.
 """
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import re
@@ -18,8 +17,12 @@ from dataclasses import dataclass
 from flask import request
 from marshmallow import Schema, ValidationError
 
+from api import guards
+from api.guards import json_body
 from api.callback_policy import clean_callback_url
-from api.errors import FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline, from_validation
+from api.errors import (
+    ApiError, FileTooLarge, InvalidContent, InvalidOption, InvalidPages, MissingFile, from_pipeline, from_validation,
+)
 from api.schemas import JobOptionsFields
 from pipeline import Limits, PipelineError, open_document
 
@@ -63,6 +66,30 @@ class Submission:
     files: list[CheckedFile]
 
 
+class IdempotencyKeyReused(ApiError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+def request_signature(options: Options, datas: list[bytes]) -> tuple:
+    """What makes two submits the same request (``db.jobs.submitted_requests`` reads it back from a job):
+    the files' sha256 in order and the options that change the result (mode, pages, tables, extract).
+    Filenames, batch, priority, external_ref and callback_url are left out: the bulk client keys its files
+    by content and those options (client/idempotency.py) so that a rerun from another machine, in a new
+    batch, lands on the same job."""
+    return (options.mode, options.pages, bool(options.tables), options.extract or None,
+            tuple(hashlib.sha256(d).hexdigest() for d in datas))
+
+
+def require_same_request(stored: tuple | None, signature: tuple, key: str, job_id: str) -> None:
+    """An idempotency key answers its job only for the same request; another body under it is a 422."""
+    if stored is not None and stored != signature:
+        raise IdempotencyKeyReused(
+            f"the Idempotency-Key {key!r} was used for a different request (job {job_id}); use a new key",
+            details={"field": "Idempotency-Key", "job_id": job_id},
+        )
+
+
 def clean_idempotency_key(value, field: str) -> str:
     """The rule for every idempotency key (the ``Idempotency-Key`` header, a group's keys): 1–200 characters."""
     key = value.strip() if isinstance(value, str) else ""
@@ -98,7 +125,7 @@ def _clean_filename(name: str | None, index: int) -> str:
 def read_raw_files() -> tuple[dict, list[RawFile]]:
     """(option fields, files) from a multipart or JSON body."""
     if request.mimetype == "application/json":
-        body = request.get_json(silent=True)
+        body = json_body()
         if not isinstance(body, dict):
             raise InvalidContent("the JSON body must be an object with a `files` list")
         files = body.get("files")
@@ -109,13 +136,17 @@ def read_raw_files() -> tuple[dict, list[RawFile]]:
             if not isinstance(item, dict) or not isinstance(item.get("content_base64"), str):
                 raise InvalidContent(f"files[{i}] needs a content_base64 string", details={"index": i})
             name = item.get("filename") if isinstance(item.get("filename"), str) else None
-            raw.append(RawFile(name, decode_base64(item["content_base64"], i), item.get("idempotency_key")))
+            # Popped: the decoded bytes replace the text, which is freed as soon as it is decoded.
+            raw.append(RawFile(name, decode_base64(item.pop("content_base64"), i), item.get("idempotency_key")))
         fields = {k: v for k, v in body.items() if k != "files"}
         return fields, raw
     if request.mimetype == "multipart/form-data":
         parts = request.files.getlist("file")
         if not parts:
             raise MissingFile("send at least one multipart part named `file`")
+        repeated = sorted(k for k in request.form if len(request.form.getlist(k)) > 1)
+        if repeated:  # each option is one value; which of several was meant is not ours to guess
+            raise InvalidOption(f"{repeated[0]} is given more than once", details={"field": repeated[0]})
         return request.form.to_dict(), [RawFile(p.filename, p.read()) for p in parts]
     raise InvalidContent("send multipart/form-data with `file` parts, or application/json with `files`")
 
@@ -124,7 +155,7 @@ def decode_base64(value: str, index: int = 0) -> bytes:
     if value.startswith("data:"):
         value = value.split(",", 1)[-1]  # a data: URL from a browser
     try:
-        return base64.b64decode(value, validate=True)
+        return guards.decode_base64(value)
     except (binascii.Error, ValueError):
         raise InvalidContent(f"files[{index}].content_base64 is not valid base64", details={"index": index}) from None
 
@@ -175,8 +206,12 @@ def read_files(settings) -> tuple[dict, list[RawFile]]:
     return fields, raw
 
 
-def read_submission(settings) -> Submission:
+def read_request(settings) -> tuple[Options, list[RawFile]]:
+    """The options and files of a ``POST /v1/jobs``, read once (a multipart part cannot be read twice)."""
     fields, raw = read_files(settings)
-    options = parse_options(fields, JobOptionsFields())
+    return parse_options(fields, JobOptionsFields()), raw
+
+
+def check_submission(options: Options, raw: list[RawFile], settings) -> Submission:
     files = [check_file(f.filename, f.data, i, options, settings) for i, f in enumerate(raw)]
     return Submission(options=options, files=files)

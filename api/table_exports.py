@@ -17,6 +17,7 @@ from flask import Response
 from api.auth import authenticate, current_tenant
 from api.errors import Conflict, InvalidOption, NotFound
 from api.services import services
+from api.schemas import TABLE_RESULT_FORMATS
 from db.jobs import get_job, succeeded_results
 from db.models import Job
 from db.states import JobStatus
@@ -29,7 +30,7 @@ bp.before_request(authenticate)
 
 # The names these files go by among a job's result formats (``/result?format=``, ``/v1/results``, bulk).
 RESULT_PREFIX = "tables."
-RESULT_FORMATS = tuple(RESULT_PREFIX + f for f in TABLE_FORMATS)
+RESULT_FORMATS = TABLE_RESULT_FORMATS
 
 
 class TablesNotRequested(Conflict):

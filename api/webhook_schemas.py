@@ -5,9 +5,10 @@ Field names are public contract: add fields, never rename.
 from __future__ import annotations
 
 from apiflask import Schema
-from apiflask.fields import DateTime, Integer, List, Nested, String
+from apiflask.fields import Integer, List, Nested, String
 from apiflask.validators import Length, OneOf
 
+from api.schemas import UtcDateTime
 from webhooks.events import BATCH_COMPLETED, INCLUDES, JOB_EVENT_TYPES, PAGE_COMPLETED
 from webhooks.models import DeliveryStatus
 
@@ -56,7 +57,7 @@ class EndpointsList(Schema):
 
 
 class ReplayQuery(Schema):
-    since = DateTime(required=True, metadata={"description": "ISO 8601; deliveries created at or after"})
+    since = UtcDateTime(required=True, metadata={"description": "ISO 8601; deliveries created at or after"})
 
 
 class ReplayOut(Schema):

@@ -69,6 +69,27 @@ def jobs_by_idempotency_keys(session: Session, tenant_id: str, keys: list[str]) 
     return {key: JobSummary(*rest) for key, *rest in rows}
 
 
+def submitted_requests(session: Session, job_ids: list[str]) -> dict[str, tuple]:
+    """What decided each job's result, by id: ``(mode, pages, tables, extract, files' sha256 in order)`` — to tell a retry
+    under an idempotency key (the same request) from a different request reusing the key. No column of its
+    own: the job's stored options and documents are the request."""
+    if not job_ids:
+        return {}
+    jobs = session.execute(
+        select(Job.id, Job.mode, Job.pages_spec, Job.tables, Job.extract).where(Job.id.in_(job_ids))
+    ).all()
+    files: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(Document.job_id, Document.sha256).where(Document.job_id.in_(job_ids)).order_by(Document.job_id, Document.position)
+    )
+    for job_id, sha256 in rows:
+        files.setdefault(job_id, []).append(sha256)
+    return {
+        job_id: (mode, pages, bool(tables), extract or None, tuple(files.get(job_id, ())))
+        for job_id, mode, pages, tables, extract in jobs
+    }
+
+
 def create_jobs(
     session: Session, tenant_id: str, specs: list[NewJob], *, batch_id: str | None = None
 ) -> list[tuple[JobSummary, bool]]:

@@ -29,7 +29,7 @@ from pipeline.page_text import page_confidence, page_text
 from pipeline.page_work import PageWork, StageClock, idle_timings
 from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
-from pipeline.result import PageResult
+from pipeline.result import NO_TEXT_LAYER, PageResult
 from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
 from pipeline.textlayer import read_text_layer
@@ -140,4 +140,5 @@ def _empty_image_page(doc: Document, page_no: int, options: Options, t0: float) 
         timings=idle_timings(elapsed),
         preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
         models={},
+        warnings=[NO_TEXT_LAYER],
     )

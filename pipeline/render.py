@@ -40,7 +40,10 @@ def fitting_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) ->
 # page's content was never drawn (a truncated file, a missing object), so the page must not
 # pass for a blank or complete one.
 _CONTENT_LOST = ("cannot load content stream", "object is not a stream", "premature end of data",
-                 "cannot find object", "unexpected end of", "read error", "zlib error", "jpeg error")
+                 "cannot find object", "unexpected end of", "read error", "zlib error", "jpeg error",
+                 # The page object itself (nested beyond MuPDF's stack, say): MuPDF falls back to a
+                 # blank default-size page in its place.
+                 "cannot load object", "page tree load failed")
 
 
 def _check_content_read(page_no: int, warnings: str) -> None:
@@ -54,6 +57,7 @@ def render_page(doc: Document, page_no: int, dpi: int) -> RenderedPage:
     if doc.kind != "pdf":
         image = doc.raster_page(page_no)
         return RenderedPage(image=image, dpi=int(round(doc.image_dpi.get(page_no, dpi))))
+    pymupdf.TOOLS.reset_mupdf_warnings()  # loading the page object can already lose it
     page = doc.pdf_page(page_no)
     rect = page.rect
     use_dpi = fitting_dpi(rect.width, rect.height, dpi, doc.limits.max_pixels)
@@ -63,7 +67,6 @@ def render_page(doc: Document, page_no: int, dpi: int) -> RenderedPage:
             f"it exceeds the {doc.limits.max_pixels / 1e6:.0f} MP limit",
             details={"width_pt": rect.width, "height_pt": rect.height},
         )
-    pymupdf.TOOLS.reset_mupdf_warnings()
     try:
         pix = page.get_pixmap(dpi=use_dpi, colorspace=pymupdf.csGRAY, alpha=False)
         _check_content_read(page_no, pymupdf.TOOLS.mupdf_warnings())

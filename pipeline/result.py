@@ -64,6 +64,11 @@ class Line:
         )
 
 
+# mode=text on a page with no text to extract (a scan, an image): the page is empty because
+# nothing was read, not because nothing is there — say so rather than pass for a blank page.
+NO_TEXT_LAYER = "no_text_layer"
+
+
 @dataclass
 class PageResult:
     page_no: int  # 1-based
@@ -78,6 +83,8 @@ class PageResult:
     preprocessing: dict = field(default_factory=dict)  # e.g. {"rotation": 0, "deskew_angle": 0.4, "clahe": False}
     models: dict[str, str] = field(default_factory=dict)  # model name → sha256
     tables: list[Table] = field(default_factory=list)  # filled when Options.tables asks for them
+    # Codes for what the caller should know about a page that still succeeded (NO_TEXT_LAYER).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         # Written out: dataclasses.asdict deep-copies field by field, which cost more than
@@ -95,6 +102,7 @@ class PageResult:
             "preprocessing": copy.deepcopy(self.preprocessing),
             "models": dict(self.models),
             "tables": [t.to_dict() for t in self.tables],
+            "warnings": list(self.warnings),
         }
 
     @classmethod
@@ -112,4 +120,5 @@ class PageResult:
             preprocessing=dict(d.get("preprocessing", {})),
             models=dict(d.get("models", {})),
             tables=[Table.from_dict(t) for t in d.get("tables", [])],  # results stored before tables had none
+            warnings=list(d.get("warnings", [])),
         )

@@ -17,7 +17,7 @@ from pipeline.options import Options
 from pipeline.page_text import page_text
 from pipeline.page_work import idle_timings
 from pipeline.render import fitting_dpi
-from pipeline.result import Line, PageResult, Word
+from pipeline.result import NO_TEXT_LAYER, Line, PageResult, Word
 from pipeline.tables import find_pdf_tables
 from pipeline.tables.reading import text_with_tables
 
@@ -62,6 +62,7 @@ def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -
         preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
         models={},
         tables=tables,
+        warnings=[NO_TEXT_LAYER] if options.mode == "text" and not lines else [],
     )
 
 

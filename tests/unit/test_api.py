@@ -329,3 +329,52 @@ def test_database_down_is_a_503_not_a_traceback(app, pdf2):
     r = upload(client, ("a.pdf", pdf2))
     assert_envelope(r, 503, "service_unavailable")
     assert r.headers["Retry-After"]
+
+
+def test_idempotency_key_reused_for_another_request_is_refused(client, app, pdf2, png):
+    first = upload(client, ("a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="auto")
+    renamed = upload(client, ("copy-of-a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="auto",
+                     external_ref="another", priority="bulk")
+    assert (first.status_code, renamed.status_code) == (202, 200)  # the same files and options: a retry
+    assert renamed.get_json()["id"] == first.get_json()["id"]
+    other_file = upload(client, ("a.png", png), headers={"Idempotency-Key": "order-44"})
+    other_option = upload(client, ("a.pdf", pdf2), headers={"Idempotency-Key": "order-44"}, mode="ocr")
+    as_json = client.post("/v1/jobs", json={"files": [{"content_base64": base64.b64encode(pdf2).decode()}], "pages": "1"},
+                          headers={"Idempotency-Key": "order-44"})
+    for r in (other_file, other_option, as_json):
+        assert_envelope(r, 422, "idempotency_key_reused")
+        assert r.get_json()["error"]["details"]["job_id"] == first.get_json()["id"]
+    assert counts(app) == (1, 1, 1)
+
+
+def test_group_submit_key_reused_for_another_file_is_that_files_error(client, app, pdf2, png):
+    batch = client.post("/v1/batches", json={"name": "reuse"}).get_json()["id"]
+    keys = '["k-1", "k-2"]'
+    files = {"file": [(io.BytesIO(pdf2), "a.pdf"), (io.BytesIO(png), "b.png")], "idempotency_keys": keys}
+    first = client.post(f"/v1/batches/{batch}/jobs", data=files, content_type="multipart/form-data")
+    assert first.status_code == 202
+    swapped = {"file": [(io.BytesIO(pdf2), "a.pdf"), (io.BytesIO(pdf2), "b.pdf")], "idempotency_keys": keys}
+    again = client.post(f"/v1/batches/{batch}/jobs", data=swapped, content_type="multipart/form-data").get_json()["jobs"]
+    assert again[0]["created"] is False and again[0]["job"]["id"] == first.get_json()["jobs"][0]["job"]["id"]
+    assert again[1]["status"] == 422 and again[1]["error"]["code"] == "idempotency_key_reused"
+    assert counts(app) == (2, 2, 2)
+
+
+@pytest.mark.parametrize("size", [0, 3, 1000, 4 * 1024 * 1024 * 3 // 4 + 5, 9 * 1024 * 1024 + 2])
+def test_base64_is_decoded_in_chunks_exactly_as_whole(size):
+    from api.guards import decode_base64
+
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    text = base64.b64encode(data).decode()
+    assert bytes(decode_base64(text)) == data
+    big = base64.b64encode(bytes(9 * 1024 * 1024)).decode()
+    for bad in (big[:-1], big[:100] + "=" + big[101:], big[:-8] + "!!!!" + big[-4:]):
+        with pytest.raises(ValueError):  # binascii.Error is a ValueError, as b64decode raises
+            decode_base64(bad)
+
+
+def test_an_option_given_twice_is_refused(client, app, pdf2):
+    r = client.post("/v1/jobs", data={"file": [(io.BytesIO(pdf2), "a.pdf")], "batch_id": ["x", "y"]},
+                    content_type="multipart/form-data")
+    assert_envelope(r, 400, "invalid_option")
+    assert r.get_json()["error"]["details"] == {"field": "batch_id"} and counts(app) == (0, 0, 0)
