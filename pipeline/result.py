@@ -64,6 +64,32 @@ class Line:
         )
 
 
+BLOCK_TYPES = ("heading", "paragraph", "list_item", "table", "figure", "caption", "header", "footer",
+               "page_number")
+
+
+@dataclass
+class Block:
+    """A typed run of the page's lines (``pipeline/blocks.py`` makes them), in reading order."""
+
+    type: str  # one of BLOCK_TYPES
+    box: Box
+    lines: list[int] = field(default_factory=list)  # indices into PageResult.lines, in reading order
+    level: int | None = None  # headings: 1 is the largest on the page
+
+    def to_dict(self) -> dict:
+        out = {"type": self.type, "box": [round(float(v), 1) for v in self.box], "lines": list(self.lines)}
+        if self.level is not None:
+            out["level"] = self.level
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Block":
+        level = d.get("level")
+        return cls(type=d["type"], box=list(d["box"]), lines=[int(i) for i in d.get("lines", [])],
+                   level=None if level is None else int(level))
+
+
 @dataclass
 class PageResult:
     page_no: int  # 1-based
@@ -78,6 +104,7 @@ class PageResult:
     preprocessing: dict = field(default_factory=dict)  # e.g. {"rotation": 0, "deskew_angle": 0.4, "clahe": False}
     models: dict[str, str] = field(default_factory=dict)  # model name → sha256
     tables: list[Table] = field(default_factory=list)  # filled when Options.tables asks for them
+    blocks: list[Block] = field(default_factory=list)  # typed layout blocks in reading order
 
     def to_dict(self) -> dict:
         # Written out: dataclasses.asdict deep-copies field by field, which cost more than
@@ -95,6 +122,7 @@ class PageResult:
             "preprocessing": copy.deepcopy(self.preprocessing),
             "models": dict(self.models),
             "tables": [t.to_dict() for t in self.tables],
+            "blocks": [b.to_dict() for b in self.blocks],
         }
 
     @classmethod
@@ -112,4 +140,5 @@ class PageResult:
             preprocessing=dict(d.get("preprocessing", {})),
             models=dict(d.get("models", {})),
             tables=[Table.from_dict(t) for t in d.get("tables", [])],  # results stored before tables had none
+            blocks=[Block.from_dict(b) for b in d.get("blocks", [])],  # nor blocks
         )
