@@ -223,7 +223,7 @@ class PagesList(Schema):
 
 
 class ResultQuery(Schema):
-    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers)"})
+    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, md, pdf, pdfa (as the server offers)"})
 
 
 # ------------------------------------------------------------------ single image

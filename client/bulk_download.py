@@ -17,8 +17,8 @@ from client.http_api import Client
 from client.outputs import copy_atomic, output_path, write_atomic
 from client.result_fetch import ResultFetcher, ResultsUnavailable
 
-# Formats fetched in groups (GET /v1/results); pdf is binary and stays one download per job.
-GROUPED_FORMATS = frozenset({"txt", "json", "hocr", "alto"})
+# Formats fetched in groups (GET /v1/results); pdf and pdfa are binary and stays one download per job.
+GROUPED_FORMATS = frozenset({"txt", "json", "hocr", "alto", "md"})
 GROUP_MAX_JOBS = 32
 
 

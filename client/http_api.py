@@ -29,7 +29,7 @@ from client.retry import RETRY_STATUSES, RetryPolicy, parse_retry_after
 from client.webhooks import verify_webhook as _verify_webhook
 
 TERMINAL_STATUSES = frozenset({"succeeded", "partial", "failed", "canceled"})
-RESULT_FORMATS = ("txt", "json", "hocr", "alto", "pdf")
+RESULT_FORMATS = ("txt", "json", "hocr", "alto", "md", "pdf", "pdfa")
 
 
 # First pause of `wait`; it doubles up to the server's Retry-After.
@@ -172,7 +172,7 @@ class Client:
 
     def results(self, job_ids: list[str], format: str = "txt") -> dict[str, bytes | ApiError]:
         """Many finished jobs' results in one request (``GET /v1/results``, at most 100 ids, text formats
-        only: txt, json, hocr, alto). Each job's value is the bytes ``result(job_id, format)`` returns, or
+        only: txt, json, hocr, alto, md). Each job's value is the bytes ``result(job_id, format)`` returns, or
         the typed error of its slot: ``NotFound`` (no such job for this key), ``Conflict`` with code
         ``job_not_finished``. A whole-request error raises as usual; ``NotFound`` or ``MethodNotAllowed``
         for the request itself means a server without the route."""

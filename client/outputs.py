@@ -11,7 +11,9 @@ SUFFIXES = {
     "json": ".json",
     "hocr": ".hocr",
     "alto": ".alto.xml",
+    "md": ".md",
     "pdf": ".pdf",
+    "pdfa": ".pdfa.pdf",
 }
 TMP_SUFFIX = ".docpipe-tmp"
 

@@ -1,4 +1,4 @@
-"""Exports: stored page results → txt, json, hOCR, ALTO or a searchable PDF.
+"""Exports: stored page results → txt, json, hOCR, ALTO, Markdown, a searchable PDF or PDF/A-2b.
 
 A pure library (no Flask, Celery or SQLAlchemy) used by the API's
 ``GET /v1/jobs/{id}/result?format=`` and by the bulk client. Everything is
@@ -6,7 +6,7 @@ built from stored ``PageResult``s; nothing is OCRed again.
 
 Several documents in one call:
 - ``txt``: one text, pages and documents separated by form feeds;
-- ``json`` and ``hocr``: one file (hOCR holds many ``ocr_page``s, each naming
+- ``json``, ``hocr`` and ``md``: one file (hOCR holds many ``ocr_page``s, each naming
   its source file), so their media type never changes;
 - ``alto`` and ``pdf``: one file per document, so with several documents the
   answer is a ZIP of ``<n>-<filename>.alto.xml`` / ``.pdf`` entries
@@ -43,10 +43,12 @@ from pipeline.export.document import (
     page_provenance,
 )
 from pipeline.export.hocr import hocr_document
+from pipeline.export.markdown import markdown_documents
 from pipeline.export.searchable_pdf import pdf_document
 
 __all__ = [
     "FORMATS",
+    "NEEDS_SOURCE",
     "ZIP_MEDIA_TYPE",
     "ExportDocument",
     "ExportSourceMissingError",
@@ -61,9 +63,12 @@ FORMATS: dict[str, str] = {
     "json": "application/json",
     "hocr": "application/xhtml+xml; charset=utf-8",
     "alto": "application/xml; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
     "pdf": "application/pdf",
 }
 ZIP_MEDIA_TYPE = "application/zip"
+# Formats built from the original file (``ExportDocument.data``), not from the page results alone.
+NEEDS_SOURCE = frozenset({"pdf"})
 JSON_SCHEMA = "docpipe.export.v1"
 FORM_FEED = "\f"
 _UNSAFE_ENTRY = re.compile(r"[^\w.\- ]+", re.UNICODE)
@@ -104,6 +109,7 @@ _ALL_IN_ONE: dict[str, Callable[[list[ExportDocument]], bytes]] = {
     "txt": _text_documents,
     "json": _json_documents,
     "hocr": hocr_document,
+    "md": markdown_documents,
 }
 # Formats that hold exactly one document per file: the entry suffix in a ZIP, and the writer.
 _ONE_PER_FILE: dict[str, tuple[str, Callable[[ExportDocument], bytes]]] = {
