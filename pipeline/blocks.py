@@ -82,7 +82,11 @@ def typed_blocks(lines: list[Line], width: float, height: float, tables: Sequenc
     body = _body_size(lines, sizes)
     ratio = HEADING_RATIO_FONT if styles else HEADING_RATIO_BOX
     levels = _heading_levels(lines, sizes, styles, body, ratio, height)
-    kinds = [_line_kind(ln, height, levels[i]) for i, ln in enumerate(lines)]
+    # A running header or footer is set apart from the body: a margin line that shares its layout
+    # block with body lines is where the body starts (or ends), not a header.
+    body_blocks = {ln.block for ln in lines if not _in_margin(ln.box, height)}
+    margin = [_in_margin(ln.box, height) and ln.block not in body_blocks for ln in lines]
+    kinds = [_line_kind(ln, margin[i], height, levels[i]) for i, ln in enumerate(lines)]
 
     blocks: list[Block] = []
     open_block: Block | None = None
@@ -201,9 +205,9 @@ def _in_margin(box: Box, height: float) -> bool:
     return box[3] <= MARGIN_BAND * height or box[1] >= (1 - MARGIN_BAND) * height
 
 
-def _line_kind(line: Line, height: float, level: int | None) -> str:
+def _line_kind(line: Line, in_margin: bool, height: float, level: int | None) -> str:
     text = line.text.strip()
-    if _in_margin(line.box, height):
+    if in_margin:
         if _PAGE_NUMBER.match(text):
             return "page_number"
         return "header" if line.box[3] <= MARGIN_BAND * height else "footer"
