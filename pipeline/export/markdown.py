@@ -42,11 +42,17 @@ def pages_markdown(pages: list[PageResult], name: str) -> str:
 
 def page_markdown(page: PageResult) -> list[str]:
     """The page's blocks as Markdown chunks, in reading order."""
-    out = []
+    out: list[str] = []
+    prev = ""
     for block in blocks_of(page):
         chunk = _block_markdown(page, block)
-        if chunk:
+        if not chunk:
+            continue
+        if block.type == "list_item" and prev == "list_item":
+            out[-1] += "\n" + chunk  # one tight list, not a paragraph per item
+        else:
             out.append(chunk)
+        prev = block.type
     return out
 
 

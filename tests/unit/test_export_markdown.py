@@ -99,3 +99,12 @@ def test_chinese_lines_join_without_spaces_and_paragraphs_stay_text():
     assert [(k, d) for k, d, _ in got] == [("paragraph", None)] * 2
     assert got[0][2] == "本系统支持批量上传文件，并在处理完成后发送通知。"
     assert "<p># 不是标题</p>" in MarkdownIt("commonmark").render(md)
+
+
+def test_cli_prints_markdown(tmp_path, capsys):
+    from pipeline.__main__ import main
+
+    path = tmp_path / "manual.pdf"
+    path.write_bytes(manual_pdf())
+    assert main([str(path), "--markdown", "--tables", "--threads", "1"]) == 0
+    _check(capsys.readouterr().out, 0.0)
