@@ -145,6 +145,8 @@ def _style(spans: list[dict], dpi: int) -> LineStyle:
 
 def _picture_boxes(page: pymupdf.Page, dpi: int) -> list[list[float]]:
     """Boxes (pixels at ``dpi``) of the page's pictures big enough to be figures, not rules or logos."""
+    if not page.get_images():  # the resource list is cheap; placing images means interpreting the page
+        return []
     m = page.rotation_matrix * pymupdf.Matrix(dpi / 72.0, dpi / 72.0)
     to_px = (m.a, m.b, m.c, m.d, m.e, m.f)
     area = abs(page.rect) or 1.0
