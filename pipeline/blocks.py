@@ -18,6 +18,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import cv2
+import numpy as np
+
 from pipeline.result import Block, Box, Line, PageResult
 from pipeline.tables.model import Table
 
@@ -26,6 +29,8 @@ MARGIN_BAND = 0.075
 # A line this much larger than the body text (font size, or box height on scans) is a heading.
 HEADING_RATIO_FONT = 1.15
 HEADING_RATIO_BOX = 1.22
+# A scanned line whose strokes are this much wider than the body text's is bold.
+BOLD_STROKE = 1.3
 # Heading sizes within this ratio of each other share a level.
 LEVEL_RATIO = 1.08
 # Longer lines are body text whatever their size (a large-print paragraph).
@@ -41,6 +46,7 @@ _PAGE_NUMBER = re.compile(
 )
 _CAPTION = re.compile(r"^(?:fig(?:ure)?\.?|table|tab\.|abb\.|abbildung|图|表)\s*[\dIVX]+(?:[.\-–:]\d+)*\b|^[图表]\s*\d",
                       re.IGNORECASE)
+_GLYPH_BULLET = re.compile(r"^[•◦▪▫●○■□‣⁃∙·►▶➢✓✔*\-–—]\s*\S")
 _BULLET = re.compile(
     r"^(?:[•◦▪▫●○■□‣⁃∙·►▶➢✓✔*\-–—]\s*\S"
     r"|\(?\d{1,2}[.)]\s+\S"
@@ -56,6 +62,35 @@ class LineStyle:
 
     size: float
     bold: bool = False
+    from_box: bool = False  # size estimated from a scanned line's box, not read from its font
+
+
+def ink_styles(image: np.ndarray, lines: list[Line]) -> list[LineStyle]:
+    """Scanned lines' type size (from their boxes) and weight, judged from the page image: bold strokes
+    are wider, and the mean width of a line's horizontal ink runs follows its stroke width."""
+    if image.ndim != 2 or not lines:
+        return [LineStyle(_box_size(ln), from_box=True) for ln in lines]
+    sample = image[:: max(1, image.shape[0] // 400), :: max(1, image.shape[1] // 400)]
+    threshold, _ = cv2.threshold(np.ascontiguousarray(sample), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    widths = [_stroke_width(image, ln.box, threshold) for ln in lines]
+    known = sorted(w for w in widths if w > 0)
+    body = known[len(known) // 2] if known else 0.0
+    return [LineStyle(_box_size(ln), bool(body and w >= BOLD_STROKE * body), from_box=True)
+            for ln, w in zip(lines, widths)]
+
+
+def _stroke_width(image: np.ndarray, box: Box, threshold: float) -> float:
+    h, w = image.shape
+    x0, y0 = max(0, int(box[0])), max(0, int(box[1]))
+    x1, y1 = min(w, int(np.ceil(box[2]))), min(h, int(np.ceil(box[3])))
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return 0.0
+    ink = image[y0:y1, x0:x1] < threshold
+    edges = np.diff(np.pad(ink, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    runs = np.flatnonzero(edges.ravel() == -1) - np.flatnonzero(edges.ravel() == 1)
+    # Runs along horizontal bars (and underlines) say nothing about stroke width.
+    runs = runs[runs <= 0.25 * (y1 - y0)]
+    return float(runs.mean()) if runs.size >= 8 else 0.0
 
 
 def page_blocks(page: PageResult, styles: Sequence[LineStyle | None] | None = None,
@@ -80,7 +115,8 @@ def typed_blocks(lines: list[Line], width: float, height: float, tables: Sequenc
     in_figure = [_container(ln.box, figures) if in_table[i] is None else None for i, ln in enumerate(lines)]
     sizes = _sizes(lines, styles)
     body = _body_size(lines, sizes)
-    ratio = HEADING_RATIO_FONT if styles else HEADING_RATIO_BOX
+    measured = bool(styles) and any(st is not None and not st.from_box for st in styles)
+    ratio = HEADING_RATIO_FONT if measured else HEADING_RATIO_BOX
     levels = _heading_levels(lines, sizes, styles, body, ratio, height)
     # A running header or footer is set apart from the body: a margin line that shares its layout
     # block with body lines is where the body starts (or ends), not a header.
@@ -175,7 +211,8 @@ def _heading_levels(lines, sizes, styles, body: float, ratio: float, height: flo
            and _stands_alone(lines, i)]
     bold = [i for i, ln in enumerate(lines)
             if styles and i < len(styles) and styles[i] is not None and styles[i].bold and i not in big
-            and _heading_text(ln.text) and not _BULLET.match(ln.text) and not _in_margin(ln.box, height)
+            # A bold numbered line standing alone ("2. Revenue") is a numbered heading, not a list item.
+            and _heading_text(ln.text) and not _GLYPH_BULLET.match(ln.text) and not _in_margin(ln.box, height)
             and _stands_alone(lines, i)]
     tiers: list[float] = []
     for size in sorted((sizes[i] for i in big), reverse=True):

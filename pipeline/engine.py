@@ -19,7 +19,7 @@ import numpy as np
 from models import registry
 from pipeline import preprocess
 from pipeline.assemble import assemble_lines
-from pipeline.blocks import page_blocks
+from pipeline.blocks import ink_styles, page_blocks
 from pipeline.detect import DetectorSettings
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings
@@ -122,7 +122,7 @@ class Engine:
             models=self.model_info(),
             tables=tables,
         )
-        result.blocks = page_blocks(result)
+        result.blocks = page_blocks(result, ink_styles(rendered.image, lines))
         return result
 
 
