@@ -5,7 +5,7 @@ import pymupdf
 import pytest
 
 from pipeline import Engine, EngineConfig, Options
-from pipeline.blocks import blocks_of, typed_blocks
+from pipeline.blocks import blocks_of, page_blocks, typed_blocks
 from pipeline.ingest import open_document
 from pipeline.result import PageResult
 from pipeline.textlayer import read_text_layer
@@ -99,3 +99,29 @@ def test_stored_page_without_blocks_gets_them_from_its_lines():
     result = PageResult.from_dict(stored)
     assert result.blocks == []
     assert [b.type for b in blocks_of(result)] == ["header", "heading", "paragraph", "list_item", "page_number"]
+
+
+def test_bold_heading_at_body_size_is_found_on_a_scan_by_its_strokes(engine):
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.factories import font_path
+
+    regular = ImageFont.truetype(str(font_path("sans")), 30)
+    bold = ImageFont.truetype(str(font_path("sans").with_name("DejaVuSans-Bold.ttf")), 30)
+    img = Image.new("L", (1654, 1200), 255)
+    draw = ImageDraw.Draw(img)
+    body = ["Returns fell to two percent of sales after the new checks were added.",
+            "The warehouse now ships most orders on the day they are placed."]
+    y = 200
+    for text, font in [(body[0], regular), (body[1], regular), ("Operations", bold), (body[0], regular),
+                       (body[1], regular)]:
+        y += 30 if font is bold else 0
+        draw.text((150, y), text, font=font, fill=0)
+        y += 60 if font is bold else 48
+    result = next(engine.process(encode_png(np.asarray(img)), Options()))
+    got = [(b.type, " ".join(result.lines[i].text for i in b.lines)) for b in result.blocks]
+    assert [t for t, _ in got] == ["paragraph", "heading", "paragraph"], got
+    assert got[1][1] == "Operations"
+    # From box sizes alone (no stroke widths) the heading is not told from the text around it.
+    assert "heading" not in [b.type for b in page_blocks(result)]
