@@ -29,6 +29,8 @@ MARGIN_BAND = 0.075
 # A line this much larger than the body text (font size, or box height on scans) is a heading.
 HEADING_RATIO_FONT = 1.15
 HEADING_RATIO_BOX = 1.22
+# A box this many times taller than wide holds a column of vertical text.
+VERTICAL_ELONGATION = 3.0
 # A scanned line whose strokes are this much wider than the body text's is bold.
 BOLD_STROKE = 1.3
 # Heading sizes within this ratio of each other share a level.
@@ -46,6 +48,7 @@ _PAGE_NUMBER = re.compile(
 )
 _CAPTION = re.compile(r"^(?:fig(?:ure)?\.?|table|tab\.|abb\.|abbildung|图|表)\s*[\dIVX]+(?:[.\-–:]\d+)*\b|^[图表]\s*\d",
                       re.IGNORECASE)
+_SENTENCE_END = set(".!?:;)。！？：；）\"'”’")
 _GLYPH_BULLET = re.compile(r"^[•◦▪▫●○■□‣⁃∙·►▶➢✓✔*\-–—]\s*\S")
 _BULLET = re.compile(
     r"^(?:[•◦▪▫●○■□‣⁃∙·►▶➢✓✔*\-–—]\s*\S"
@@ -182,6 +185,9 @@ def _box_size(line: Line) -> float:
     """A scanned line's type size: its box height alone varies with the detector's padding and with
     descenders, so it is averaged (geometrically) with the width one em of its text takes."""
     h = line.box[3] - line.box[1]
+    w = line.box[2] - line.box[0]
+    if h >= VERTICAL_ELONGATION * w:  # a column of vertical text: its width is its type size
+        return w
     ems = sum(1.0 if _wide(ch) else 0.3 if ch.isspace() else 0.55 for ch in line.text.strip())
     if ems < 4 or h <= 0:  # too few characters for their width to say much
         return h
@@ -214,6 +220,11 @@ def _heading_levels(lines, sizes, styles, body: float, ratio: float, height: flo
             # A bold numbered line standing alone ("2. Revenue") is a numbered heading, not a list item.
             and _heading_text(ln.text) and not _GLYPH_BULLET.match(ln.text) and not _in_margin(ln.box, height)
             and _stands_alone(lines, i)]
+    # A short line right under an unfinished line of its own block is that sentence's last words
+    # (a scanned box that came out tall), not a heading.
+    found = set(big) | set(bold)
+    big = [i for i in big if not _wrapped_tail(lines, i, found)]
+    bold = [i for i in bold if not _wrapped_tail(lines, i, found)]
     tiers: list[float] = []
     for size in sorted((sizes[i] for i in big), reverse=True):
         if not tiers or tiers[-1] / size > LEVEL_RATIO:
@@ -224,6 +235,14 @@ def _heading_levels(lines, sizes, styles, body: float, ratio: float, height: flo
     for i in bold:  # bold at body size: the smallest heading on the page
         out[i] = len(tiers) + 1
     return out
+
+
+def _wrapped_tail(lines: list[Line], i: int, candidates: set[int]) -> bool:
+    if i == 0 or i - 1 in candidates:
+        return False
+    prev = lines[i - 1]
+    return prev.block == lines[i].block and not _same_row(prev.box, lines[i].box) \
+        and prev.text.rstrip()[-1:] not in _SENTENCE_END
 
 
 def _heading_text(text: str) -> bool:

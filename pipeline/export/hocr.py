@@ -2,8 +2,8 @@
 
 A page's typed blocks (``pipeline/blocks.py``) become text areas, one
 ``ocr_par`` each with its type (``x_type``) and heading level
-(``x_level``) in the title; heading lines are ``ocr_header`` and caption
-lines ``ocr_caption`` (as Tesseract writes them). Tables, figures,
+(``x_level``) in the title; every line stays an ``ocr_line``, so readers
+that take only those lose nothing. Tables, figures,
 running headers, footers and page numbers are hOCR floats: ``ocr_table``,
 ``ocr_photo``, ``ocr_header``, ``ocr_footer``, ``ocr_pageno`` (a div
 holding their lines).
@@ -28,9 +28,8 @@ from pipeline.export.geometry import LEVEL_TOLERANCE_DEG, int_box, reading_angle
 from pipeline.result import Line, PageResult, Word
 
 XHTML = "http://www.w3.org/1999/xhtml"
-CAPABILITIES = ("ocr_page ocr_carea ocr_par ocr_line ocr_header ocr_caption ocr_table ocr_photo ocr_footer "
-                "ocr_pageno ocrx_word ocrp_wconf")
-_LINE_CLASSES = ("ocr_line", "ocr_header", "ocr_caption")
+CAPABILITIES = ("ocr_page ocr_carea ocr_par ocr_line ocr_table ocr_photo ocr_header ocr_footer ocr_pageno "
+                "ocrx_word ocrp_wconf")
 _DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
     '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
@@ -41,7 +40,7 @@ def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     el = etree.SubElement(parent, f"{{{XHTML}}}{tag}", attrs)
     # A newline after each structural element keeps the file readable; lxml's
     # pretty printer would instead indent inside lines, changing their text.
-    if tag != "span" or attrs.get("class") in _LINE_CLASSES:
+    if tag != "span" or attrs.get("class") == "ocr_line":
         el.tail = "\n"
     if tag in ("head", "body", "div", "p"):
         el.text = "\n"
@@ -85,8 +84,6 @@ def _line_words(line: Line) -> list[Word]:
 # Typed blocks that hOCR has a float class for; the rest are text areas (ocr_carea → ocr_par).
 _FLOATS = {"table": "ocr_table", "figure": "ocr_photo", "header": "ocr_header", "footer": "ocr_footer",
            "page_number": "ocr_pageno"}
-# Line classes Tesseract writes for heading and caption lines (hOCR readers take them as lines).
-_LINE_CLASS = {"heading": "ocr_header", "caption": "ocr_caption"}
 
 
 class _Counter:
@@ -112,7 +109,7 @@ def _write_page(body: etree._Element, doc_no: int, doc: ExportDocument, page: Pa
                 title += f"; x_level {block.level}"
             container = _el(area, "p", **{"class": "ocr_par", "id": f"par_{pid}_{n_block}", "title": title})
         for line in lines:
-            _write_line(container, pid, line, _LINE_CLASS.get(block.type, "ocr_line"), rotation, count)
+            _write_line(container, pid, line, "ocr_line", rotation, count)
 
 
 def _write_line(parent: etree._Element, pid: str, line: Line, cls: str, rotation: int, count: _Counter) -> None:

@@ -108,7 +108,7 @@ def _upright(frame: Image.Image, kind: str) -> tuple[Image.Image, bool]:
 
 
 def _image_bytes(frame: Image.Image, opaque: bool = False) -> bytes:
-    if opaque and frame.mode not in _OPAQUE_MODES:
+    if opaque and (frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info)):
         frame = _on_white(frame)
     if frame.mode not in _PASS_MODES:
         frame = frame.convert("RGB")

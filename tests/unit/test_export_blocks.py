@@ -42,7 +42,7 @@ def test_hocr_writes_each_block_as_an_area_or_float_of_its_type(manual_doc):
             got.append((props["x_type"], " ".join(" ".join(ln.itertext()) for ln in par)))
             if props["x_type"] == "heading":
                 assert int(props["x_level"]) in (1, 2)
-                assert {ln.get("class") for ln in par} == {"ocr_header"}
+                assert {ln.get("class") for ln in par} == {"ocr_line"}
         else:
             kind = {v: k for k, v in HOCR_FLOATS.items()}[cls]
             got.append((kind, " ".join(" ".join(ln.itertext()) for ln in child)))
