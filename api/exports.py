@@ -25,7 +25,8 @@ bp = APIBlueprint("exports", __name__, url_prefix="/v1", tag="Results")
 bp.before_request(authenticate)
 
 MAX_IMAGE_WIDTH = 1400
-_EXTENSIONS = {"txt": "txt", "json": "json", "hocr": "hocr", "alto": "alto.xml", "pdf": "pdf"}
+_EXTENSIONS = {"txt": "txt", "json": "json", "hocr": "hocr", "alto": "alto.xml", "md": "md", "pdf": "pdf",
+               "pdfa": "pdfa.pdf"}
 
 
 def _job(session, job_id: str):
@@ -39,7 +40,7 @@ def _job(session, job_id: str):
 @bp.input(ResultQuery, location="query", arg_name="query")
 @bp.doc(
     summary="The whole job in one format",
-    description="Formats are those of pipeline.export.FORMATS (txt, json, hocr, alto, pdf as available), and "
+    description="Formats are those of pipeline.export.FORMATS (txt, json, hocr, alto, md, pdf, pdfa as available), and "
     "tables.json, tables.csv, tables.xlsx, tables.html (as GET /v1/jobs/{id}/tables). "
     "Only succeeded pages are included; a job still running answers 409.",
     responses={200: "The file", 400: "Unknown format", 404: "No such job", 409: "The job has not finished"},
@@ -64,7 +65,7 @@ def get_result(job_id: str, query):
 
 def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
     """A finished job's result in ``fmt`` (one of ``export.FORMATS``) and its number of documents
-    (``export.media_type(fmt, documents)`` is its media type). ``blobs`` is needed for ``pdf`` only."""
+    (``export.media_type(fmt, documents)`` is its media type). ``blobs`` is needed for ``pdf`` and ``pdfa`` only."""
     if fmt == "txt":
         # Only the texts: the stored line and word boxes would be decoded for nothing.
         return export.join_page_texts(succeeded_texts(session, job.id)), 1
@@ -77,7 +78,7 @@ def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
             filename=d.filename,
             sha256=d.sha256,
             kind=d.kind,
-            data=_source(blobs, d) if fmt == "pdf" else None,
+            data=_source(blobs, d) if fmt in export.NEEDS_SOURCE else None,
             pages=by_doc[d.id],
             fields=document_entry(d) if job.extract else None,
         )
@@ -95,7 +96,7 @@ def render_result(session, job: Job, fmt: str, blobs=None) -> tuple[bytes, int]:
     "GET /v1/jobs/{id}/result?format= answers, decoded as UTF-8 (`content_base64` instead when that is a ZIP: "
     "alto of a job with several documents). A job that does not exist for this key gets an `error` slot "
     "`not_found`, a job still queued or running `job_not_finished` (details.status); the request itself "
-    "succeeds. Text formats only (txt, json, hocr, alto): fetch pdf with GET /v1/jobs/{id}/result.",
+    "succeeds. Text formats only (txt, json, hocr, alto, md): fetch pdf and pdfa with GET /v1/jobs/{id}/result.",
     responses={200: "One slot per id", 400: "Bad ids or a format that is not text (invalid_option)"},
 )
 def get_results(query):

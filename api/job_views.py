@@ -159,6 +159,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
         "text": None,
         "confidence": None,
         "lines": [],
+        "blocks": [],
         "width": None,
         "height": None,
         "dpi": None,
@@ -190,6 +191,7 @@ def page_view(job_id: str, page: Page, result, document: Document) -> dict:
                 }
                 for line in data.get("lines") or []
             ],
+            blocks=data.get("blocks") or [],
             width=data.get("width"),
             height=data.get("height"),
             dpi=data.get("dpi"),

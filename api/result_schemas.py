@@ -7,8 +7,8 @@ from apiflask.validators import Length
 
 from api.schemas import MAX_JOB_IDS, TABLE_RESULT_FORMATS, ErrorBody
 
-# The formats whose result is text, so it fits a JSON string; pdf stays with GET /v1/jobs/{id}/result.
-TEXT_FORMATS = ("txt", "json", "hocr", "alto")
+# The formats whose result is text, so it fits a JSON string; pdf and pdfa stay with GET /v1/jobs/{id}/result.
+TEXT_FORMATS = ("txt", "json", "hocr", "alto", "md")
 
 
 class ResultsQuery(Schema):

@@ -246,6 +246,14 @@ class TableView(Schema):
     cells = List(Nested(CellView))
 
 
+class BlockView(Schema):
+    type = String(metadata={"enum": ["heading", "paragraph", "list_item", "table", "figure", "caption", "header",
+                                     "footer", "page_number"]})
+    box = List(Float(), metadata={"description": "[x0, y0, x1, y1] in page pixels"})
+    lines = List(Integer(), metadata={"description": "indices into the page's lines, in reading order"})
+    level = Integer(metadata={"description": "headings only: 1 is the page's largest"})
+
+
 class Provenance(Schema):
     models = Dict(keys=String(), values=String(), metadata={"description": "model name → sha256"})
     dpi = Integer(allow_none=True)
@@ -263,6 +271,7 @@ class PageView(Schema):
     text = String(allow_none=True)
     confidence = Float(allow_none=True)
     lines = List(Nested(LineView))
+    blocks = List(Nested(BlockView), metadata={"description": "the lines grouped into typed blocks, in reading order"})
     width = Integer(allow_none=True)
     height = Integer(allow_none=True)
     dpi = Integer(allow_none=True)
@@ -291,7 +300,7 @@ class PagesList(Schema):
 
 
 class ResultQuery(Schema):
-    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, pdf (as the server offers); "
+    format = String(load_default="txt", metadata={"description": "txt, json, hocr, alto, md, pdf, pdfa (as the server offers); "
                                                   "tables.json, tables.csv, tables.xlsx, tables.html as GET /v1/jobs/{id}/tables",
                                                   "enum": [*export.FORMATS, *TABLE_RESULT_FORMATS]})
 

@@ -17,9 +17,10 @@ from client.http_api import Client
 from client.outputs import copy_atomic, output_path, write_atomic
 from client.result_fetch import ResultFetcher, ResultsUnavailable
 
-# Formats fetched in groups (GET /v1/results); pdf is large and binary and stays one download per job
-# (a job's tables.csv and tables.xlsx are small: base64 in the group's JSON costs little).
-GROUPED_FORMATS = frozenset({"txt", "json", "hocr", "alto", "tables.json", "tables.csv", "tables.xlsx", "tables.html"})
+# Formats fetched in groups (GET /v1/results); pdf and pdfa are large and binary and stay one download per
+# job (a job's tables.csv and tables.xlsx are small: base64 in the group's JSON costs little).
+GROUPED_FORMATS = frozenset({"txt", "json", "hocr", "alto", "md", "tables.json", "tables.csv", "tables.xlsx",
+                             "tables.html"})
 GROUP_MAX_JOBS = 32
 FIELDS = "fields"  # not a result format: the job's invoice fields, written like one (--extract invoice)
 

@@ -30,7 +30,8 @@ from client.webhooks import verify_webhook as _verify_webhook
 
 TERMINAL_STATUSES = frozenset({"succeeded", "partial", "failed", "canceled"})
 # tables.*: the job's tables (GET /v1/jobs/{id}/tables); the job must be submitted with tables=True.
-RESULT_FORMATS = ("txt", "json", "hocr", "alto", "pdf", "tables.json", "tables.csv", "tables.xlsx", "tables.html")
+RESULT_FORMATS = ("txt", "json", "hocr", "alto", "md", "pdf", "pdfa", "tables.json", "tables.csv", "tables.xlsx",
+                  "tables.html")
 
 
 # First pause of `wait`; it doubles up to the server's Retry-After.
@@ -181,7 +182,7 @@ class Client:
 
     def results(self, job_ids: list[str], format: str = "txt") -> dict[str, bytes | ApiError]:
         """Many finished jobs' results in one request (``GET /v1/results``, at most 100 ids, text formats
-        only: txt, json, hocr, alto, and tables.*). Each job's value is the bytes ``result(job_id, format)`` returns, or
+        only: txt, json, hocr, alto, md, and tables.*). Each job's value is the bytes ``result(job_id, format)`` returns, or
         the typed error of its slot: ``NotFound`` (no such job for this key), ``Conflict`` with code
         ``job_not_finished``. A whole-request error raises as usual; ``NotFound`` or ``MethodNotAllowed``
         for the request itself means a server without the route."""

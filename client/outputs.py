@@ -11,7 +11,9 @@ SUFFIXES = {
     "json": ".json",
     "hocr": ".hocr",
     "alto": ".alto.xml",
+    "md": ".md",
     "pdf": ".pdf",
+    "pdfa": ".pdfa.pdf",
     "tables.json": ".tables.json",
     "tables.csv": ".tables.csv.zip",  # one CSV per table
     "tables.xlsx": ".tables.xlsx",

@@ -1,8 +1,9 @@
-"""One-shot CLI: ``python -m pipeline FILE... [--json] [--tables] [--extract invoice] [--mode M] [--dpi N] [--pages R]``.
+"""One-shot CLI: ``python -m pipeline FILE... [--json | --markdown] [--tables] [--extract invoice] [--mode M] ...``.
 
 Prints each page's text (pages separated by a form feed), or with
 ``--json`` one document ``{"pages": [...]}`` where every page also names
-its ``file``. ``--extract invoice`` adds each file's invoice fields: with
+its ``file``, or with ``--markdown`` each file as Markdown (headings, lists, tables).
+``--extract invoice`` adds each file's invoice fields: with
 ``--json`` as ``"documents": [{"file", "fields", "checks", "needs_review"}]``,
 otherwise as ``field: value`` lines after the file's text. Errors go to stderr as ``error: <code>: <message>``; the
 exit status is 2 for bad arguments, 1 when any file failed.
@@ -15,6 +16,7 @@ import sys
 from pathlib import Path
 
 from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, default_threads
+from pipeline.export.markdown import pages_markdown
 from pipeline.invoice import extract_invoice
 from pipeline.options import MODES
 
@@ -23,6 +25,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m pipeline", description="Read the text of PDFs and images.")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument("--json", action="store_true", help="print one JSON document with every page's result")
+    p.add_argument("--markdown", action="store_true",
+                   help="print each file as Markdown: headings, lists and tables (with --tables) from its blocks")
     p.add_argument("--mode", choices=MODES, default="auto",
                    help="auto: use a PDF page's own text when it has one; ocr: always OCR; text: only extract")
     p.add_argument("--dpi", type=int, default=200, help="rendering resolution for PDF pages (default 200)")
@@ -70,12 +74,17 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(result)
                 if args.json:
                     pages_out.append({"file": str(path), **result.to_dict()})
+                elif args.markdown:
+                    continue
                 else:
                     if not first:
                         sys.stdout.write("\f\n")
                     sys.stdout.write(result.text + "\n")
                     sys.stdout.flush()
                     first = False
+            if args.markdown and not args.json:
+                sys.stdout.write(pages_markdown(results, str(path)))
+                sys.stdout.flush()
             if args.extract == "invoice":
                 fields = extract_invoice(results, pdf=data).to_dict()
                 documents.append({"file": str(path), **fields})

@@ -19,6 +19,7 @@ import numpy as np
 from models import registry
 from pipeline import preprocess
 from pipeline.assemble import assemble_lines
+from pipeline.blocks import ink_styles, page_blocks
 from pipeline.detect import DetectorSettings
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings
@@ -107,7 +108,7 @@ class Engine:
         extra = {"tables": round(time.perf_counter() - t_tables, 4)} if options.tables else {}
 
         h, w = rendered.image.shape
-        return PageResult(
+        result = PageResult(
             page_no=page_no,
             width=int(w),
             height=int(h),
@@ -122,6 +123,8 @@ class Engine:
             models=self.model_info(),
             tables=tables,
         )
+        result.blocks = page_blocks(result, ink_styles(rendered.image, lines))
+        return result
 
 
 def _prepare(image: np.ndarray, enhance_contrast: bool) -> tuple[PageWork, bool]:

@@ -67,6 +67,30 @@ class Line:
 # mode=text on a page with no text to extract (a scan, an image): the page is empty because
 # nothing was read, not because nothing is there — say so rather than pass for a blank page.
 NO_TEXT_LAYER = "no_text_layer"
+BLOCK_TYPES = ("heading", "paragraph", "list_item", "table", "figure", "caption", "header", "footer",
+               "page_number")
+
+
+@dataclass
+class Block:
+    """A typed run of the page's lines (``pipeline/blocks.py`` makes them), in reading order."""
+
+    type: str  # one of BLOCK_TYPES
+    box: Box
+    lines: list[int] = field(default_factory=list)  # indices into PageResult.lines, in reading order
+    level: int | None = None  # headings: 1 is the largest on the page
+
+    def to_dict(self) -> dict:
+        out = {"type": self.type, "box": [round(float(v), 1) for v in self.box], "lines": list(self.lines)}
+        if self.level is not None:
+            out["level"] = self.level
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Block":
+        level = d.get("level")
+        return cls(type=d["type"], box=list(d["box"]), lines=[int(i) for i in d.get("lines", [])],
+                   level=None if level is None else int(level))
 
 
 @dataclass
@@ -85,6 +109,7 @@ class PageResult:
     tables: list[Table] = field(default_factory=list)  # filled when Options.tables asks for them
     # Codes for what the caller should know about a page that still succeeded (NO_TEXT_LAYER).
     warnings: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)  # typed layout blocks in reading order
 
     def to_dict(self) -> dict:
         # Written out: dataclasses.asdict deep-copies field by field, which cost more than
@@ -103,6 +128,7 @@ class PageResult:
             "models": dict(self.models),
             "tables": [t.to_dict() for t in self.tables],
             "warnings": list(self.warnings),
+            "blocks": [b.to_dict() for b in self.blocks],
         }
 
     @classmethod
@@ -121,4 +147,5 @@ class PageResult:
             models=dict(d.get("models", {})),
             tables=[Table.from_dict(t) for t in d.get("tables", [])],  # results stored before tables had none
             warnings=list(d.get("warnings", [])),
+            blocks=[Block.from_dict(b) for b in d.get("blocks", [])],  # nor blocks
         )

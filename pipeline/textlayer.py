@@ -12,6 +12,7 @@ import time
 
 import pymupdf
 
+from pipeline.blocks import LineStyle, page_blocks
 from pipeline.ingest import Document
 from pipeline.options import Options
 from pipeline.page_text import page_text
@@ -43,13 +44,12 @@ def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -
         return None
     rect = page.rect  # already the displayed (rotated) size
     dpi = fitting_dpi(rect.width, rect.height, options.dpi, doc.limits.max_pixels)
-    lines = extract_lines(page, dpi)
+    lines, styles = extract_styled_lines(page, dpi)
     size = pixel_size(page, dpi)  # what rendering this page at ``dpi`` would give
     t_tables = time.perf_counter()
     tables = find_pdf_tables(page, dpi) if options.tables else []
     extra = {"tables": time.perf_counter() - t_tables} if options.tables else {}
-    elapsed = time.perf_counter() - t0
-    return PageResult(
+    result = PageResult(
         page_no=page_no,
         width=size[0],
         height=size[1],
@@ -58,12 +58,15 @@ def read_text_layer(doc: Document, page_no: int, options: Options = Options()) -
         text=text_with_tables(lines, tables, page_text),
         confidence=1.0 if lines else 0.0,
         lines=lines,
-        timings=idle_timings(elapsed, text_layer=elapsed, **extra),
         preprocessing={"rotation": 0, "deskew_angle": 0.0, "clahe": False},
         models={},
         tables=tables,
         warnings=[NO_TEXT_LAYER] if options.mode == "text" and not lines else [],
     )
+    result.blocks = page_blocks(result, styles, _picture_boxes(page, dpi))
+    elapsed = time.perf_counter() - t0
+    result.timings = idle_timings(elapsed, text_layer=elapsed, **extra)
+    return result
 
 
 def _bad(ch: str) -> bool:
@@ -87,7 +90,12 @@ def is_usable(page: pymupdf.Page) -> bool:
 
 
 def extract_lines(page: pymupdf.Page, dpi: int) -> list[Line]:
-    """The page's text lines, in the PDF's own order, boxes in pixels at ``dpi``.
+    """The page's text lines, in the PDF's own order, boxes in pixels at ``dpi``."""
+    return extract_styled_lines(page, dpi)[0]
+
+
+def extract_styled_lines(page: pymupdf.Page, dpi: int) -> tuple[list[Line], list[LineStyle]]:
+    """The page's text lines and each line's font size (pixels) and weight, for typed blocks.
 
     Geometry is done on plain floats: PyMuPDF's Python-level Rect and Point
     operations made this the slowest part of reading a born-digital page.
@@ -96,11 +104,13 @@ def extract_lines(page: pymupdf.Page, dpi: int) -> list[Line]:
     to_px = (m.a, m.b, m.c, m.d, m.e, m.f)
     flags = pymupdf.TEXTFLAGS_TEXT
     raw_lines = []
+    styles = []
     for block_no, block in enumerate(page.get_text("dict", flags=flags)["blocks"]):
         for line in block.get("lines", []):
             text = "".join(span["text"] for span in line["spans"]).strip()
             if text:
                 raw_lines.append((block_no, text, tuple(line["bbox"])))
+                styles.append(_style(line["spans"], dpi))
     # Words are attached to the line whose box holds their centre (block
     # numbers of the two extraction modes need not agree). Words come in line
     # order, so the line that took the last word is tried first.
@@ -115,10 +125,39 @@ def extract_lines(page: pymupdf.Page, dpi: int) -> list[Line]:
                 words[k].append(Word(text=text, confidence=1.0, box=_box((x0, y0, x1, y1), to_px)))
                 last = k
                 break
-    return [
+    lines = [
         Line(text=text, confidence=1.0, box=_box(rect, to_px), words=words[k], block=block_no)
         for k, (block_no, text, rect) in enumerate(raw_lines)
     ]
+    return lines, styles
+
+
+_BOLD_FLAG = 16  # PyMuPDF span flag
+
+
+def _style(spans: list[dict], dpi: int) -> LineStyle:
+    """The size and weight most of the line's characters are set in."""
+    inked = [s for s in spans if s["text"].strip()] or spans
+    chars = sum(len(s["text"]) for s in inked) or 1
+    size = max(inked, key=lambda s: len(s["text"]))["size"]
+    bold = sum(len(s["text"]) for s in inked
+               if s["flags"] & _BOLD_FLAG or "bold" in s["font"].lower()) > 0.5 * chars
+    return LineStyle(size=size * dpi / 72.0, bold=bold)
+
+
+def _picture_boxes(page: pymupdf.Page, dpi: int) -> list[list[float]]:
+    """Boxes (pixels at ``dpi``) of the page's pictures big enough to be figures, not rules or logos."""
+    if not page.get_images():  # the resource list is cheap; placing images means interpreting the page
+        return []
+    m = page.rotation_matrix * pymupdf.Matrix(dpi / 72.0, dpi / 72.0)
+    to_px = (m.a, m.b, m.c, m.d, m.e, m.f)
+    area = abs(page.rect) or 1.0
+    out = []
+    for info in page.get_image_info():
+        rect = pymupdf.Rect(info["bbox"]) & page.rect
+        if abs(rect) >= 0.01 * area and rect.width > 36 and rect.height > 36:
+            out.append(_box(tuple(rect), to_px))
+    return out
 
 
 def _box(rect: tuple[float, float, float, float], m: tuple[float, ...]) -> list[float]:

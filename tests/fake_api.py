@@ -284,7 +284,7 @@ def _handler_for(api: FakeApi):
             """Like the real route: a slot per id, the single download's bytes as text, errors in their slot."""
             fmt = query.get("format", "txt")
             ids = [i for i in query.get("ids", "").split(",") if i]
-            if fmt == "pdf" or not 1 <= len(ids) <= 100:
+            if fmt in ("pdf", "pdfa") or not 1 <= len(ids) <= 100:
                 return self._error(400, "invalid_option", "use GET /v1/jobs/{id}/result")
             slots = []
             with api.lock:

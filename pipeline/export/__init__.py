@@ -1,4 +1,4 @@
-"""Exports: stored page results → txt, json, hOCR, ALTO or a searchable PDF.
+"""Exports: stored page results → txt, json, hOCR, ALTO, Markdown, a searchable PDF or PDF/A-2b.
 
 A pure library (no Flask, Celery or SQLAlchemy) used by the API's
 ``GET /v1/jobs/{id}/result?format=`` and by the bulk client. Everything is
@@ -6,13 +6,13 @@ built from stored ``PageResult``s; nothing is OCRed again.
 
 Several documents in one call:
 - ``txt``: one text, pages and documents separated by form feeds;
-- ``json`` and ``hocr``: one file (hOCR holds many ``ocr_page``s, each naming
+- ``json``, ``hocr`` and ``md``: one file (hOCR holds many ``ocr_page``s, each naming
   its source file), so their media type never changes;
-- ``alto`` and ``pdf``: one file per document, so with several documents the
+- ``alto``, ``pdf`` and ``pdfa``: one file per document, so with several documents the
   answer is a ZIP of ``<n>-<filename>.alto.xml`` / ``.pdf`` entries
   (``media_type(fmt, n)`` tells which).
 
-Only ``pdf`` needs ``ExportDocument.data`` (the original file); the other
+Only ``pdf`` and ``pdfa`` need ``ExportDocument.data`` (the original file); the other
 formats read the page results alone. Per-page provenance (source sha256,
 page number, source, DPI, rotation, deskew angle, model names and hashes)
 goes where each format has room: ``provenance`` per page in JSON, ``x_``
@@ -22,8 +22,8 @@ title properties in hOCR, one ``OCRProcessing`` per page in ALTO, and
 This module is the one face: the formats, their media types, ``txt`` and
 ``json`` (views of the result tree with no layout of their own) and the ZIP
 of one-file-per-document formats. The layout formats have their own modules
-(``hocr``, ``alto``, ``searchable_pdf`` with ``pdf_text_layer`` for the
-invisible text); ``document`` holds what every format is built from, and
+(``hocr``, ``alto``, ``markdown``, ``searchable_pdf`` with ``pdf_text_layer`` for the
+invisible text, ``pdfa`` for the archival PDF built on it); ``document`` holds what every format is built from, and
 ``geometry`` the box arithmetic the layout formats share.
 """
 from __future__ import annotations
@@ -43,10 +43,13 @@ from pipeline.export.document import (
     page_provenance,
 )
 from pipeline.export.hocr import hocr_document
+from pipeline.export.markdown import markdown_documents
+from pipeline.export.pdfa import pdfa_document
 from pipeline.export.searchable_pdf import pdf_document
 
 __all__ = [
     "FORMATS",
+    "NEEDS_SOURCE",
     "ZIP_MEDIA_TYPE",
     "ExportDocument",
     "ExportSourceMissingError",
@@ -61,9 +64,13 @@ FORMATS: dict[str, str] = {
     "json": "application/json",
     "hocr": "application/xhtml+xml; charset=utf-8",
     "alto": "application/xml; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
     "pdf": "application/pdf",
+    "pdfa": "application/pdf",
 }
 ZIP_MEDIA_TYPE = "application/zip"
+# Formats built from the original file (``ExportDocument.data``), not from the page results alone.
+NEEDS_SOURCE = frozenset({"pdf", "pdfa"})
 JSON_SCHEMA = "docpipe.export.v1"
 FORM_FEED = "\f"
 _UNSAFE_ENTRY = re.compile(r"[^\w.\- ]+", re.UNICODE)
@@ -105,11 +112,13 @@ _ALL_IN_ONE: dict[str, Callable[[list[ExportDocument]], bytes]] = {
     "txt": _text_documents,
     "json": _json_documents,
     "hocr": hocr_document,
+    "md": markdown_documents,
 }
 # Formats that hold exactly one document per file: the entry suffix in a ZIP, and the writer.
 _ONE_PER_FILE: dict[str, tuple[str, Callable[[ExportDocument], bytes]]] = {
     "alto": (".alto.xml", alto_document),
     "pdf": (".pdf", pdf_document),
+    "pdfa": (".pdf", pdfa_document),
 }
 
 

@@ -1,4 +1,12 @@
-"""hOCR 1.2 (XHTML): ocr_page → ocr_carea → ocr_line → ocrx_word.
+"""hOCR 1.2 (XHTML): ocr_page → ocr_carea → ocr_par → ocr_line → ocrx_word, one area per typed block.
+
+A page's typed blocks (``pipeline/blocks.py``) become text areas, one
+``ocr_par`` each with its type (``x_type``) and heading level
+(``x_level``) in the title; every line stays an ``ocr_line``, so readers
+that take only those lose nothing. Tables, figures,
+running headers, footers and page numbers are hOCR floats: ``ocr_table``,
+``ocr_photo``, ``ocr_header``, ``ocr_footer``, ``ocr_pageno`` (a div
+holding their lines).
 
 One file for all documents: hOCR holds many ``ocr_page``s and each names its
 source file in ``image "..."``. ``ppageno`` counts from 0 within a document,
@@ -15,11 +23,13 @@ from __future__ import annotations
 from lxml import etree
 
 from pipeline.export.document import SOFTWARE_NAME, ExportDocument, models_label, page_provenance, xml_text
-from pipeline.export.geometry import LEVEL_TOLERANCE_DEG, blocks, int_box, reading_angle, union
+from pipeline.blocks import blocks_of
+from pipeline.export.geometry import LEVEL_TOLERANCE_DEG, int_box, reading_angle, union
 from pipeline.result import Line, PageResult, Word
 
 XHTML = "http://www.w3.org/1999/xhtml"
-CAPABILITIES = "ocr_page ocr_carea ocr_line ocrx_word ocrp_wconf"
+CAPABILITIES = ("ocr_page ocr_carea ocr_par ocr_line ocr_table ocr_photo ocr_header ocr_footer ocr_pageno "
+                "ocrx_word ocrp_wconf")
 _DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
     '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
@@ -32,7 +42,7 @@ def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     # pretty printer would instead indent inside lines, changing their text.
     if tag != "span" or attrs.get("class") == "ocr_line":
         el.tail = "\n"
-    if tag in ("head", "body", "div"):
+    if tag in ("head", "body", "div", "p"):
         el.text = "\n"
     return el
 
@@ -71,33 +81,54 @@ def _line_words(line: Line) -> list[Word]:
     return line.words or [Word(line.text, line.confidence, line.box)]
 
 
+# Typed blocks that hOCR has a float class for; the rest are text areas (ocr_carea → ocr_par).
+_FLOATS = {"table": "ocr_table", "figure": "ocr_photo", "header": "ocr_header", "footer": "ocr_footer",
+           "page_number": "ocr_pageno"}
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.line = self.word = 0
+
+
 def _write_page(body: etree._Element, doc_no: int, doc: ExportDocument, page: PageResult) -> None:
     pid = f"{doc_no}_{page.page_no}"
     div = _el(body, "div", **{"class": "ocr_page", "id": f"page_{pid}", "title": _page_title(doc, page)})
-    n_line = n_word = 0
+    count = _Counter()
     rotation = int(page.preprocessing.get("rotation", 0) or 0)
-    for n_block, block in enumerate(blocks(page.lines), start=1):
-        area = _el(div, "div", **{
-            "class": "ocr_carea", "id": f"block_{pid}_{n_block}",
-            "title": _bbox(union(ln.box for ln in block)),
+    for n_block, block in enumerate(blocks_of(page), start=1):
+        lines = [page.lines[i] for i in block.lines]
+        if block.type in _FLOATS:
+            container = _el(div, "div", **{"class": _FLOATS[block.type], "id": f"block_{pid}_{n_block}",
+                                           "title": _bbox(block.box)})
+        else:
+            area = _el(div, "div", **{"class": "ocr_carea", "id": f"block_{pid}_{n_block}",
+                                      "title": _bbox(union(ln.box for ln in lines))})
+            title = f"{_bbox(union(ln.box for ln in lines))}; x_type {block.type}"
+            if block.level is not None:
+                title += f"; x_level {block.level}"
+            container = _el(area, "p", **{"class": "ocr_par", "id": f"par_{pid}_{n_block}", "title": title})
+        for line in lines:
+            _write_line(container, pid, line, "ocr_line", rotation, count)
+
+
+def _write_line(parent: etree._Element, pid: str, line: Line, cls: str, rotation: int, count: _Counter) -> None:
+    count.line += 1
+    title = f"{_bbox(line.box)}; x_wconf {_wconf(line.confidence)}"
+    angle = reading_angle(line, rotation)
+    if abs(angle) >= LEVEL_TOLERANCE_DEG:
+        title += f"; textangle {angle:.1f}"
+    span = _el(parent, "span", **{"class": cls, "id": f"line_{pid}_{count.line}", "title": title})
+    words = _line_words(line)
+    for i, word in enumerate(words):
+        count.word += 1
+        w = _el(span, "span", **{
+            "class": "ocrx_word", "id": f"word_{pid}_{count.word}",
+            "title": f"{_bbox(word.box)}; x_wconf {_wconf(word.confidence)}",
         })
-        for line in block:
-            n_line += 1
-            title = f"{_bbox(line.box)}; x_wconf {_wconf(line.confidence)}"
-            angle = reading_angle(line, rotation)
-            if abs(angle) >= LEVEL_TOLERANCE_DEG:
-                title += f"; textangle {angle:.1f}"
-            span = _el(area, "span", **{"class": "ocr_line", "id": f"line_{pid}_{n_line}", "title": title})
-            words = _line_words(line)
-            for i, word in enumerate(words):
-                n_word += 1
-                w = _el(span, "span", **{
-                    "class": "ocrx_word", "id": f"word_{pid}_{n_word}",
-                    "title": f"{_bbox(word.box)}; x_wconf {_wconf(word.confidence)}",
-                })
-                w.text = xml_text(word.text)
-                # Spaces between words keep the page's plain text readable.
-                w.tail = " " if i < len(words) - 1 else None
+        w.text = xml_text(word.text)
+        # Spaces between words keep the page's plain text readable.
+        w.tail = " " if i < len(words) - 1 else None
 
 
 def hocr_tree(documents: list[ExportDocument]) -> etree._Element:

@@ -32,13 +32,14 @@ from pipeline.result import PageResult
 _DEFAULT_IMAGE_DPI = 200
 # Modes PDF image XObjects take as they are; anything else goes to RGB.
 _PASS_MODES = {"1", "L", "RGB", "LA", "RGBA"}
+_OPAQUE_MODES = {"1", "L", "RGB"}
 
 
 def _pdf_string(text: str) -> str:
     return pymupdf.get_pdf_str(text)
 
 
-def _write_provenance(doc: pymupdf.Document, page: pymupdf.Page, source: ExportDocument,
+def write_provenance(doc: pymupdf.Document, page: pymupdf.Page, source: ExportDocument,
                       result: PageResult) -> None:
     prov = page_provenance(source, result)
     private = (
@@ -53,7 +54,7 @@ def _write_provenance(doc: pymupdf.Document, page: pymupdf.Page, source: ExportD
     )
 
 
-def _overlay(doc: pymupdf.Document, targets: list[tuple[int, PageResult]]) -> None:
+def overlay_text(doc: pymupdf.Document, targets: list[tuple[int, PageResult]]) -> None:
     """Lay each result's text layer over page ``index`` of ``doc``."""
     if not targets:
         return
@@ -62,7 +63,7 @@ def _overlay(doc: pymupdf.Document, targets: list[tuple[int, PageResult]]) -> No
         doc[i].show_pdf_page(doc[i].rect, layer, n, overlay=True)
 
 
-def _open_pdf(source: ExportDocument) -> pymupdf.Document:
+def open_pdf(source: ExportDocument) -> pymupdf.Document:
     try:
         return pymupdf.open(stream=source.data, filetype="pdf")
     except (pymupdf.FileDataError, RuntimeError) as exc:
@@ -70,16 +71,16 @@ def _open_pdf(source: ExportDocument) -> pymupdf.Document:
 
 
 def _from_pdf(source: ExportDocument) -> pymupdf.Document:
-    doc = _open_pdf(source)
+    doc = open_pdf(source)
     targets = []
     for result in source.pages:
         index = result.page_no - 1
         if not 0 <= index < doc.page_count:
             continue
-        _write_provenance(doc, doc[index], source, result)
+        write_provenance(doc, doc[index], source, result)
         if result.source == "ocr" and result.lines:
             targets.append((index, result))
-    _overlay(doc, targets)
+    overlay_text(doc, targets)
     return doc
 
 
@@ -106,7 +107,9 @@ def _upright(frame: Image.Image, kind: str) -> tuple[Image.Image, bool]:
     return ImageOps.exif_transpose(frame), True
 
 
-def _image_bytes(frame: Image.Image) -> bytes:
+def _image_bytes(frame: Image.Image, opaque: bool = False) -> bytes:
+    if opaque and (frame.mode in ("RGBA", "LA", "PA") or (frame.mode == "P" and "transparency" in frame.info)):
+        frame = _on_white(frame)
     if frame.mode not in _PASS_MODES:
         frame = frame.convert("RGB")
     buf = io.BytesIO()
@@ -121,7 +124,17 @@ def _page_size(frame: Image.Image, result: PageResult | None) -> tuple[float, fl
     return frame.width * 72 / float(dpi), frame.height * 72 / float(dpi)
 
 
-def _from_images(source: ExportDocument) -> pymupdf.Document:
+def _on_white(frame: Image.Image) -> Image.Image:
+    """The frame without transparency: laid on white, as a viewer shows it."""
+    rgba = frame.convert("RGBA")
+    page = Image.new("RGB", rgba.size, "white")
+    page.paste(rgba, mask=rgba.getchannel("A"))
+    return page.convert("L") if frame.mode in ("L", "LA", "1") else page
+
+
+def from_images(source: ExportDocument, opaque: bool = False) -> pymupdf.Document:
+    """A PDF with each frame as a page (``opaque``: no transparency and no CMYK, as PDF/A with an sRGB
+    output intent needs)."""
     by_page = {r.page_no: r for r in source.pages}
     doc = pymupdf.open()
     targets = []
@@ -131,13 +144,14 @@ def _from_images(source: ExportDocument) -> pymupdf.Document:
         width, height = _page_size(frame, result)
         page = doc.new_page(width=width, height=height)
         # A JPEG goes in as it is (no recompression, no loss) unless EXIF turned it.
-        raw = source.data if source.kind == "jpeg" and not turned else _image_bytes(frame)
+        as_is = source.kind == "jpeg" and not turned and (not opaque or frame.mode in _OPAQUE_MODES)
+        raw = source.data if as_is else _image_bytes(frame, opaque)
         page.insert_image(page.rect, stream=raw)
         if result is not None:
-            _write_provenance(doc, page, source, result)
+            write_provenance(doc, page, source, result)
             if result.lines:
                 targets.append((index, result))
-    _overlay(doc, targets)
+    overlay_text(doc, targets)
     doc.set_metadata({"title": source.filename, "creator": SOFTWARE_NAME, "producer": SOFTWARE_NAME,
                       "subject": f"sha256:{source.sha256}"})
     return doc
@@ -149,7 +163,7 @@ def pdf_document(source: ExportDocument) -> bytes:
             f"{source.filename}: the searchable PDF is built from the original file; it is no longer stored",
             details={"filename": source.filename},
         )
-    doc = _from_pdf(source) if source.kind == "pdf" else _from_images(source)
+    doc = _from_pdf(source) if source.kind == "pdf" else from_images(source)
     try:
         return doc.tobytes(garbage=3, deflate=True)
     finally:

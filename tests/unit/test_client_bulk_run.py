@@ -417,3 +417,17 @@ def test_an_unreadable_watch_answer_sends_the_jobs_back_to_their_own_polls(fake_
     summary = _run(fake_api, tmp_path / "src", tmp_path / "out", formats=("txt",), concurrency=2)
     assert summary.ok and summary.by_status == {"succeeded": 2}
     assert len(set(_direct_job_polls(fake_api))) == 2
+
+
+def test_bulk_formats_md_and_pdfa_land_beside_the_source(fake_api, tmp_path):
+    src, out = tmp_path / "src", tmp_path / "out"
+    (src / "a").mkdir(parents=True)
+    (src / "a/x.pdf").write_bytes(b"%PDF-1.7 x PAGEBREAK")
+    summary = _run(fake_api, src, out, formats=("md", "pdfa"))
+    assert summary.by_status["succeeded"] == 1
+    sha = digest_file(src / "a/x.pdf").sha256.encode()
+    assert (out / "a/x.pdf.md").read_bytes() == b"md:" + sha
+    assert (out / "a/x.pdf.pdfa.pdf").read_bytes() == b"pdfa:" + sha
+    # md is text, fetched in a group; pdfa is binary, one download per job.
+    assert [fmt for fmt, _ in fake_api.results_received] == ["md"]
+    assert sorted(fmt for (_, fmt) in fake_api.downloads) == ["md", "pdfa"]

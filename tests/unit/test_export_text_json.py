@@ -59,9 +59,10 @@ def test_unknown_document_kind_is_refused():
 
 
 def test_the_contract_others_code_against():
-    assert set(export.FORMATS) == {"txt", "json", "hocr", "alto", "pdf"}
-    assert export.FORMATS["pdf"] == "application/pdf"
-    assert export.media_type("pdf", 3) == export.media_type("alto", 2) == "application/zip"
+    assert set(export.FORMATS) == {"txt", "json", "hocr", "alto", "md", "pdf", "pdfa"}
+    assert export.FORMATS["pdf"] == export.FORMATS["pdfa"] == "application/pdf"
+    assert export.media_type("pdf", 3) == export.media_type("pdfa", 2) == export.media_type("alto", 2) == "application/zip"
+    assert export.media_type("md", 3) == export.FORMATS["md"]
     assert export.media_type("txt", 3) == export.FORMATS["txt"]
     doc = mixed_document()
     with pytest.raises(AttributeError):

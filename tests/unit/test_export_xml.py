@@ -67,7 +67,7 @@ def test_hocr_groups_lines_into_one_carea_per_block():
     root = etree.fromstring(export.export("hocr", [mixed_document()]))
     first = root.xpath("//h:div[@class='ocr_page']", namespaces=XHTML)[0]
     areas = first.xpath("h:div[@class='ocr_carea']", namespaces=XHTML)
-    assert [len(a.xpath("h:span[@class='ocr_line']", namespaces=XHTML)) for a in areas] == [2, 1]
+    assert [len(a.xpath("h:p/h:span[@class='ocr_line']", namespaces=XHTML)) for a in areas] == [2, 1]
     assert _bbox(areas[0].get("title")) == [120, 120, 504, 202]  # union of its two lines
 
 
@@ -100,13 +100,20 @@ REQUIRED = {
     "String": {"CONTENT", "HPOS", "VPOS", "WIDTH", "HEIGHT", "WC"},
 }
 CHILDREN = {  # element → the only children ALTO v4 allows there (of the ones we write)
-    "alto": ["Description", "Layout"],
+    "alto": ["Description", "Tags", "Layout"],
+    "Tags": ["LayoutTag"],
     "Layout": ["Page"],
-    "Page": ["PrintSpace"],
-    "PrintSpace": ["TextBlock"],
+    "Page": ["TopMargin", "BottomMargin", "PrintSpace"],
+    "TopMargin": ["TextBlock"],
+    "BottomMargin": ["TextBlock"],
+    "PrintSpace": ["TextBlock", "ComposedBlock", "Illustration"],
+    "ComposedBlock": ["TextBlock", "Illustration", "GraphicalElement"],
     "TextBlock": ["TextLine"],
     "TextLine": ["String", "SP"],
 }
+# ALTO's sequences: the order these children must come in where they appear.
+ORDER = {"alto": ["Description", "Styles", "Tags", "Layout"],
+         "Page": ["TopMargin", "LeftMargin", "RightMargin", "BottomMargin", "PrintSpace"]}
 
 
 def _local(el) -> str:
@@ -115,7 +122,14 @@ def _local(el) -> str:
 
 def _check_alto_structure(root) -> None:
     assert root.tag == "{http://www.loc.gov/standards/alto/ns-v4#}alto"
-    assert [_local(c) for c in root] == ["Description", "Layout"]
+    assert [_local(c) for c in root][0] == "Description" and [_local(c) for c in root][-1] == "Layout"
+    tag_ids = {t.get("ID") for t in root.iterfind("a:Tags/a:LayoutTag", ALTO)}
+    for el in root.iter():
+        if el.get("TAGREFS") is not None:
+            assert set(el.get("TAGREFS").split()) <= tag_ids
+        if _local(el) in ORDER:
+            kinds = [_local(c) for c in el]
+            assert kinds == sorted(kinds, key=ORDER[_local(el)].index), kinds
     desc = root.find("a:Description", ALTO)
     order = [_local(c) for c in desc]
     assert order[0] == "MeasurementUnit" and desc[0].text == "pixel"
