@@ -241,7 +241,7 @@
     $(".progress-text", el).textContent = progressWords(entry);
     bar.setAttribute("aria-label", t("file.progress_label", { name: entry.name }));
 
-    const review = $(".review", el);
+    const review = $(".review-badge", el);
     const reviewState = DP.fields.reviewState(entry);
     review.hidden = !reviewState;
     review.dataset.review = reviewState || "";
