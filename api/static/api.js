@@ -53,12 +53,16 @@
     return key ? { Authorization: `Bearer ${key}` } : {};
   }
 
-  async function request(url, { method = "GET", as = "json" } = {}) {
+  async function request(url, { method = "GET", as = "json", json = undefined } = {}) {
     for (;;) {
       let response;
       const key = currentKey();
+      const headers = authHeaders(key);
+      if (json !== undefined) headers["Content-Type"] = "application/json";
       try {
-        response = await fetch(url, { method, headers: authHeaders(key), cache: "no-store" });
+        response = await fetch(url, {
+          method, headers, cache: "no-store", body: json === undefined ? undefined : JSON.stringify(json),
+        });
       } catch (_) {
         throw new ApiError("network_error", "network error");
       }
@@ -83,6 +87,7 @@
       form.append("priority", "interactive");
       if (options.tables) form.append("tables", "true");
       if (options.extract) form.append("extract", options.extract);
+      if (options.batchId) form.append("batch_id", options.batchId);
       const xhr = new XMLHttpRequest();
       xhr.open("POST", "/v1/jobs");
       const key = currentKey();

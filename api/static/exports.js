@@ -34,5 +34,11 @@
       `${stem(entry.name)}.tables.xlsx`, "XLSX");
   }
 
-  DP.exports = { exportJob, exportTables };
+  // The fields of every invoice added together with this file (their batch), one row per invoice.
+  function exportBatchFields(entry, format, button) {
+    return download(entry, button, `/v1/batches/${entry.job.batch_id}/fields?format=${encodeURIComponent(format)}`,
+      `${stem(entry.name)}.fields.${format}`, format.toUpperCase());
+  }
+
+  DP.exports = { exportJob, exportTables, exportBatchFields };
 })();

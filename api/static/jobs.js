@@ -55,9 +55,16 @@
     const files = Array.from(fileList || []);
     if (!files.length) return;
     const options = submitOptions();
+    // Invoices added together share a batch, so their fields export as one table (one row per invoice).
+    // Without a batch (its creation refused) each file is still read; only that export is missing.
+    const batch = options.extract
+      ? request("/v1/batches", { method: "POST", json: { name: `web ${new Date().toISOString()}` } })
+        .then(({ data }) => data.id, () => null)
+      : Promise.resolve(null);
     for (const file of files) {
       const entry = createEntry({ file, name: file.name || "unnamed file", size: file.size });
       entry.options = options;
+      entry.batch = batch;
       uploadQueue.push(entry);
     }
     announce(files.length === 1 ? t("files.added_one", { name: files[0].name }) : t("files.added_many", { count: files.length }));
@@ -79,7 +86,9 @@
       setState(entry, "uploading");
       entry.uploaded = 0;
       try {
-        const { job, retryAfter } = await postJob(entry.file, entry.options || { mode: "auto" }, (fraction) => {
+        const batchId = await (entry.batch || null);
+        const options = { ...(entry.options || { mode: "auto" }), batchId };
+        const { job, retryAfter } = await postJob(entry.file, options, (fraction) => {
           entry.uploaded = fraction;
           renderEntry(entry);
         });
@@ -261,6 +270,11 @@
     const tablesButton = $("[data-action=export-tables]", el);
     tablesButton.hidden = !(entry.job && entry.job.options && entry.job.options.tables);
     tablesButton.disabled = !exportable;
+    const batchFields = Boolean(DP.fields.wanted(entry) && entry.job.batch_id);
+    $$("[data-action=export-fields]", el).forEach((b) => {
+      b.hidden = !batchFields;
+      b.disabled = !exportable;
+    });
     $("[data-action=copy]", el).disabled = !DP.pages.entryText(entry);
     const canRetry = entry.state === "error" && entry.file && entry.error &&
       (entry.error.retryable || entry.error.code === "unauthorized");
@@ -281,6 +295,8 @@
       toast(ok ? t("file.copied", { name: entry.name }) : t("copy.failed"));
     } else if (action === "export") {
       await DP.exports.exportJob(entry, button.dataset.format, button);
+    } else if (action === "export-fields") {
+      await DP.exports.exportBatchFields(entry, button.dataset.format, button);
     } else if (action === "export-tables") {
       await DP.exports.exportTables(entry, button);
     } else if (action === "retry") {

@@ -39,6 +39,10 @@ def job_id_of(page: Page, name: str) -> str:
     return page.evaluate(f"JSON.parse(localStorage.getItem('docpipe.jobs')).find(j => j.name === {name!r}).id")
 
 
+def view_batch(web, job_id: str) -> str | None:
+    return requests.get(f"{web.base_url}/v1/jobs/{job_id}", headers=web.headers, timeout=30).json()["batch_id"]
+
+
 def raw_keys_on_page(page: Page) -> list[str]:
     """Message keys that reached the page as text or as an attribute a person or screen reader meets."""
     return page.evaluate(
@@ -241,6 +245,23 @@ def test_invoice_fields_beside_the_pages_and_needs_review_in_the_list(browser, w
     scale = frame["width"] / api_page["width"]
     assert abs(box["x"] - (frame["x"] + total["box"][0] * scale)) < 3
     assert abs(box["y"] - (frame["y"] + total["box"][1] * scale)) < 3
+
+    # The invoices added together are one batch: its fields as one table, one row per invoice.
+    assert view_batch(web, job_id) == view_batch(web, job_id_of(page, "good.pdf")) is not None
+    with page.expect_download() as download_info:
+        bad_card.locator('[data-action=export-fields][data-format="xlsx"]').click()
+    assert download_info.value.suggested_filename == "bad.fields.xlsx"
+    book = load_workbook(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    invoices = [[str(v) if v is not None else "" for v in row] for row in book["invoices"].iter_rows(values_only=True)]
+    assert len(invoices) == 3  # the header and the two invoices
+    flat = {v for row in invoices for v in row}
+    assert {truth["invoice_number"], bad_truth["invoice_number"]} <= flat
+    items = list(book["line_items"].iter_rows(values_only=True))
+    assert len(items) == 1 + len(western_spec(5, "en").items) + len(bad_spec.items)
+    with page.expect_download() as download_info:
+        good_card.locator('[data-action=export-fields][data-format="csv"]').click()
+    csv_text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    assert truth["invoice_number"] in csv_text and bad_truth["invoice_number"] in csv_text
 
     assert raw_keys_on_page(page) == []
     assert_accessible(page)
