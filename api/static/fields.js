@@ -102,17 +102,8 @@
       label.textContent = fieldLabel(name);
       const value = document.createElement("td");
       value.className = "field-value";
-      if (field && Array.isArray(field.box) && field.page) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = "link-button";
-        button.textContent = cellText(field.value);
-        button.setAttribute("aria-label", `${cellText(field.value)} — ${t("fields.show", { field: fieldLabel(name) })}`);
-        button.addEventListener("click", () => showField(entry, doc, name, field, tr));
-        value.append(button);
-      } else {
-        value.textContent = field ? cellText(field.value) : t("fields.missing");
-      }
+      if (field) value.append(valueControl(entry, doc, fieldLabel(name), field, tr));
+      else value.textContent = t("fields.missing");
       const conf = document.createElement("td");
       conf.className = "field-conf";
       conf.textContent = field ? percent(field.confidence) : "–";
@@ -129,12 +120,12 @@
     section.append(table);
 
     const items = doc.fields.line_items || [];
-    if (items.length) section.append(lineItems(items));
+    if (items.length) section.append(lineItems(entry, doc, items));
     if ((doc.checks || []).length) section.append(checks(doc.checks));
     return section;
   }
 
-  function lineItems(items) {
+  function lineItems(entry, doc, items) {
     const table = document.createElement("table");
     table.className = "items-table";
     const caption = document.createElement("caption");
@@ -151,9 +142,17 @@
     const tbody = document.createElement("tbody");
     for (const item of items) {
       const tr = document.createElement("tr");
+      tr.className = "item";
       for (const col of ITEM_COLUMNS) {
         const td = document.createElement("td");
-        td.textContent = cellText(item[col]);
+        const field = item[col];
+        // Each item cell is a field of its own (value, confidence, page, box).
+        if (field && typeof field === "object" && "value" in field) {
+          td.append(valueControl(entry, doc, t(`item.${col}`), field, tr));
+          if (field.confidence != null && field.confidence < LOW_CONFIDENCE) td.classList.add("low");
+        } else {
+          td.textContent = cellText(field);
+        }
         tr.append(td);
       }
       tbody.append(tr);
@@ -180,12 +179,25 @@
     return wrap;
   }
 
-  function showField(entry, doc, name, field, row) {
+  // A value with a place on a page is a button that outlines it there; otherwise plain text.
+  function valueControl(entry, doc, label, field, row) {
+    const text = cellText(field.value);
+    if (!Array.isArray(field.box) || !field.page) return document.createTextNode(text);
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "link-button";
+    button.textContent = text;
+    button.setAttribute("aria-label", `${text} — ${t("fields.show", { field: label })}`);
+    button.addEventListener("click", () => showField(entry, doc, label, field, row));
+    return button;
+  }
+
+  function showField(entry, doc, label, field, row) {
     const found = DP.pages.findPage(entry, doc.document, field.page);
     if (!found || !found.el) return;
-    $$(".field.active", entry.el).forEach((r) => r.classList.remove("active"));
+    $$(".field.active, .item.active", entry.el).forEach((r) => r.classList.remove("active"));
     row.classList.add("active");
-    DP.pages.showBox(found.el, found.page, field.box, `${fieldLabel(name)}: ${cellText(field.value)}`);
+    DP.pages.showBox(found.el, found.page, field.box, `${label}: ${cellText(field.value)}`);
   }
 
   // needs_review for the file list: the job view's documents carry it once fields are read.

@@ -16,7 +16,7 @@ import requests
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_web_page import JOB_TIMEOUT_MS, assert_accessible, file_card
+from tests.e2e.test_web_page import JOB_TIMEOUT_MS, SCREENSHOTS, assert_accessible, file_card
 from tests.factories import cer, encode_png
 from tests.invoice_factories import make_western, western_spec
 from tests.table_factories import SpecCell, TableSpec, render_pages, table_pdf
@@ -158,6 +158,8 @@ def test_scanned_table_appears_as_a_table_copies_as_tsv_and_downloads_as_xlsx_in
 
     assert raw_keys_on_page(page) == []
     assert_accessible(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    card.screenshot(path=str(SCREENSHOTS / "tables-zh.png"))
 
     # The switch: English, everywhere including the file's card, then back; the choice is kept.
     page.locator("#lang-switch").click()
@@ -216,7 +218,12 @@ def test_invoice_fields_beside_the_pages_and_needs_review_in_the_list(browser, w
     for name in ("invoice_number", "issue_date", "total_amount", "currency"):
         expect(good_fields.locator(f'.field[data-field="{name}"] .field-value')).to_have_text(str(truth[name]))
     expect(good_fields.locator(".field.failed")).to_have_count(0)
-    expect(good_fields.locator(".items-table tbody tr")).to_have_count(len(western_spec(5, "en").items))
+    items = good_fields.locator(".items-table tbody tr")
+    expect(items).to_have_count(len(western_spec(5, "en").items))
+    # Line items show their values (each one a field of its own) and outline them on the page too.
+    expect(items.first.locator("td").first).to_have_text(western_spec(5, "en").items[0].description)
+    items.first.locator("td").first.locator("button").click()
+    expect(good_card.locator(".page .focus-box")).to_have_count(1)
 
     bad_fields = bad_card.locator(".fields-view")
     expect(bad_fields.locator(".fields-status")).to_have_text("A person should check these fields.")
@@ -245,6 +252,9 @@ def test_invoice_fields_beside_the_pages_and_needs_review_in_the_list(browser, w
     scale = frame["width"] / api_page["width"]
     assert abs(box["x"] - (frame["x"] + total["box"][0] * scale)) < 3
     assert abs(box["y"] - (frame["y"] + total["box"][1] * scale)) < 3
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    bad_card.screenshot(path=str(SCREENSHOTS / "invoice-fields.png"))
 
     # The invoices added together are one batch: its fields as one table, one row per invoice.
     assert view_batch(web, job_id) == view_batch(web, job_id_of(page, "good.pdf")) is not None
