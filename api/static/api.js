@@ -97,7 +97,7 @@
         const retryAfter = retryAfterMs(xhr.getResponseHeader("Retry-After"));
         if (xhr.status >= 200 && xhr.status < 300) {
           try { resolve({ job: JSON.parse(xhr.responseText), retryAfter }); } catch (_) {
-            reject(new ApiError("bad_response", "The service answered with something unexpected.", { status: xhr.status }));
+            reject(new ApiError("bad_response", "", { status: xhr.status }));
           }
         } else {
           const err = parseErrorBody(xhr.status, xhr.responseText, retryAfter);

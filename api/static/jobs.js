@@ -62,7 +62,7 @@
         .then(({ data }) => data.id, () => null)
       : Promise.resolve(null);
     for (const file of files) {
-      const entry = createEntry({ file, name: file.name || "unnamed file", size: file.size });
+      const entry = createEntry({ file, name: file.name || t("file.unnamed"), size: file.size });
       entry.options = options;
       entry.batch = batch;
       uploadQueue.push(entry);

@@ -49,6 +49,8 @@
         return t("error.invalid_option", { message: err.message });
       case "network_error":
         return t("error.network");
+      case "bad_response":
+        return t("error.bad_response");
       default:
         if (err.status === 429) return t("error.busy");
         if (err.status >= 500) return t("error.unavailable");
