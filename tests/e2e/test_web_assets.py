@@ -56,3 +56,12 @@ def test_nothing_is_fetched_from_another_origin():
             text = re.sub(r'xmlns(?::\w+)?="[^"]*"', "", path.read_text(encoding="utf-8"))
             assert not re.search(r"(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", text, re.I), f"{path} names another origin"
 
+
+def test_every_script_is_loaded_in_order_and_deferred(client):
+    html = client.get("/").get_data(as_text=True)
+    scripts = re.findall(r'<script src="/web-static/([^"?]+)\?v=[0-9a-f]{12}" defer></script>', html)
+    assert scripts[0] == "i18n.js" and scripts[-1] == "web.js"
+    assert set(scripts) == {p.name for p in STATIC.glob("*.js")}, "a script in static/ the page never loads"
+    # i18n, api and ui are used while the later scripts load; the rest only when web.js runs.
+    assert scripts[1:3] == ["api.js", "ui.js"]
+    assert len(set(scripts)) == len(scripts)

@@ -292,8 +292,11 @@ def test_keyboard_opens_picker_and_delete_purges_the_job(web, browser, inputs):
     assert page.url == web.base_url + "/"
     expect(page).to_have_title(re.compile("docpipe"))
 
-    # The drop zone is reached by keyboard (first stop after the skip link) and opens the file picker.
+    # The drop zone is reached by keyboard (the first stop after the skip link and the language switch)
+    # and opens the file picker.
     page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator("#lang-switch")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("#dropzone")).to_be_focused()
     page.keyboard.press("Enter")
