@@ -45,6 +45,9 @@ FAST_ENV = {
     "DOCPIPE_OCR_THREADS": "1",
     "DOCPIPE_DPI": "150",
     "DOCPIPE_LOG_LEVEL": "warning",
+    # Suites drive one shared app far faster than any client (hundreds of requests a second); the limits
+    # themselves are tested with their own settings (tests/unit/test_limits.py, test_limits_service.py).
+    "DOCPIPE_RATELIMIT_ENABLED": "false",
 }
 
 
