@@ -5,7 +5,8 @@
 #          the searchable PDF), Tesseract and GNU time for the bench's own tests
 #   bench: Tesseract 5 (English + simplified Chinese) to compare against, GNU time; the real-document
 #          corpus is fetched with apt-get download + dpkg-deb (nothing installed), which needs package lists
-#   image: podman and podman-compose to build and run the production image, mmdebstrap for a local base image,
+#   image: podman and podman-compose to build and run the production image, CNI's dnsname plugin (services
+#          find each other by name: without it the worker cannot resolve `redis`), mmdebstrap for a local base image,
 #          runc (see deploy/images/podman_env.sh), fonts for the test PDF
 set -euo pipefail
 profile=${1:-test}
@@ -15,7 +16,7 @@ case "$profile" in
   venv) pkgs=(python3-venv) ;;
   test) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk chromium poppler-utils tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim time) ;;
   bench) pkgs=(fonts-dejavu-core fonts-liberation fonts-noto-cjk tesseract-ocr tesseract-ocr-eng tesseract-ocr-chi-sim time) ;;
-  image) pkgs=(podman podman-compose mmdebstrap runc fonts-dejavu-core fonts-liberation) ;;
+  image) pkgs=(podman podman-compose golang-github-containernetworking-plugin-dnsname mmdebstrap runc fonts-dejavu-core fonts-liberation) ;;
   *) echo "unknown profile: $profile" >&2; exit 2 ;;
 esac
 SUDO=""
