@@ -78,6 +78,21 @@ def _intervals_gaps(lo: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]
     return gaps
 
 
+def _pieces_per_row(boxes: np.ndarray) -> float:
+    """Median count of boxes on a row: a key and its description make two, a table's figures three or more."""
+    order = np.argsort((boxes[:, 1] + boxes[:, 3]) / 2, kind="stable")
+    counts: list[int] = []
+    top = bottom = None
+    for i in order:
+        centre = (boxes[i, 1] + boxes[i, 3]) / 2
+        if counts and top <= centre <= bottom:
+            counts[-1] += 1
+        else:
+            counts.append(1)
+            top, bottom = boxes[i, 1], boxes[i, 3]
+    return float(np.median(counts)) if counts else 0.0
+
+
 def _rows(boxes: np.ndarray) -> np.ndarray:
     """Boxes that share a row merged into one extent per row (``[x0, x1]``).
 
@@ -119,6 +134,9 @@ def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutt
     # A column's rows are many (a table's are few) and start at its left
     # edge, give or take an indent (a table of contents' page numbers do not).
     if len(rows) < s.min_list_rows or np.median(rows[:, 0] - rows[:, 0].min()) > s.max_row_indent * line_h:
+        return False
+    # Three or more pieces a row are a table's cells (quantity, price, amount), not keys and descriptions.
+    if _pieces_per_row(boxes) >= 3:
         return False
     return bool(np.median(rows[:, 1] - rows[:, 0]) / max(width, 1e-6) >= s.min_fill or gutter <= s.max_list_gutter * width)
 
