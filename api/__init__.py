@@ -50,13 +50,13 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
 
     errors.register(app)
     guards.register(app)
-    app.spec_processor(openapi_doc.document)
     from api import (batches, docs_assets, exports, fields, health, jobs, limits, ocr_sync, retention, table_exports,
                      webhooks)
 
     docs_assets.configure(app)
     limits.init_app(app, settings)
-    app.spec_processor(limits.document_429)
+    # apiflask keeps one spec processor: the envelope-wide answers first, then 429 where limits apply.
+    app.spec_processor(lambda spec: limits.document_429(openapi_doc.document(spec)))
 
     for bp in (jobs.bp, retention.bp, exports.bp, ocr_sync.bp, health.bp, webhooks.bp, batches.bp, table_exports.bp,
                fields.bp):

@@ -21,7 +21,7 @@ bp.before_request(authenticate)
 
 
 class PurgeQuery(Schema):
-    before = String(required=True, metadata={"description": "ISO 8601 date or date-time (UTC when no offset): "
+    before = String(required=True, metadata={"format": "date-time", "description": "ISO 8601 date or date-time (UTC when no offset): "
                                                             "ended jobs submitted before it are deleted"})
 
 

@@ -58,7 +58,11 @@ class Text(String):
 
 
 class Flag(Boolean):
-    """A submitted true/false (form fields arrive as text); blank or null counts as not given."""
+    """A submitted true/false (form fields arrive as text); blank or null counts as not given. Only the
+    words true and false (any case), as the document's boolean says: marshmallow would also take 1/0/yes/on."""
+
+    truthy = {True, "true", "True", "TRUE"}
+    falsy = {False, "false", "False", "FALSE"}
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if value is None or (isinstance(value, str) and not value.strip()):

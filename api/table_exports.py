@@ -39,7 +39,7 @@ class TablesNotRequested(Conflict):
 
 class TablesQuery(Schema):
     format = String(load_default="json",
-                    metadata={"description": "json (default), csv (a ZIP, one file per table), xlsx (one sheet per "
+                    metadata={"enum": list(TABLE_FORMATS), "description": "json (default), csv (a ZIP, one file per table), xlsx (one sheet per "
                                              "table, spans merged), html (<table> with rowspan/colspan)"})
 
 
