@@ -178,6 +178,9 @@ class Settings:
     ratelimit_per_address: str = "10/second;60/minute"  # requests without a valid key, per client address
     ratelimit_storage: str = ""  # default: the broker's Redis, else this process's memory
     metrics_token: str = ""  # bearer token for /metrics and /ready (unset: loopback in the embedded default)
+    # Reverse proxies in front of the API that set X-Forwarded-For/-Proto (0: the header is ignored,
+    # so a client cannot choose its own rate-limit bucket by sending one).
+    trusted_proxies: int = 0
     # POST /v1/ocr backpressure (api/engine_gate.py)
     sync_concurrency: int = 1  # pages the API process's own engine reads at once
     sync_max_wait: float = 5.0  # seconds a request may wait for the engine before a 503 (a few pages)
@@ -231,6 +234,7 @@ class Settings:
             ratelimit_per_address=_rate(env, "DOCPIPE_RATELIMIT_PER_ADDRESS", cls.ratelimit_per_address),
             ratelimit_storage=_ratelimit_storage(env, "DOCPIPE_RATELIMIT_STORAGE"),
             metrics_token=env.get("DOCPIPE_METRICS_TOKEN", ""),
+            trusted_proxies=_int(env, "DOCPIPE_TRUSTED_PROXIES", cls.trusted_proxies, 0),
             sync_concurrency=_int(env, "DOCPIPE_SYNC_CONCURRENCY", cls.sync_concurrency, 1),
             sync_max_wait=_float(env, "DOCPIPE_SYNC_MAX_WAIT", cls.sync_max_wait, 0.0),
             sync_max_waiting=_int(env, "DOCPIPE_SYNC_MAX_WAITING", cls.sync_max_waiting, 0),

@@ -8,6 +8,7 @@ import importlib.util
 import logging
 
 from apiflask import APIFlask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import errors, guards, openapi_doc
 from api.schemas import ErrorEnvelope
@@ -47,6 +48,11 @@ def create_app(settings=None, *, migrate: bool = True) -> APIFlask:
     with svc.database.session() as s:
         svc.default_tenant_id = ensure_tenant(s, DEFAULT_TENANT).id
     app.extensions["docpipe"] = svc
+    if settings.trusted_proxies:
+        # The client's address (rate limits, logs, the loopback check of /metrics) and scheme as the
+        # last N proxies saw them; without proxies the headers are the client's own and are ignored.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0, x_port=0, x_prefix=0)
 
     errors.register(app)
     guards.register(app)

@@ -176,3 +176,24 @@ def test_docs_load_swagger_ui_from_this_server_only(tmp_path):
         assert asset.status_code == 200 and len(asset.data) > 1000, url
     assert b"SwaggerUIBundle" in client.get("/docs/assets/swagger-ui-bundle.js").data
     assert client.get("/docs/assets/LICENSE").status_code == 404
+
+
+def test_behind_one_proxy_the_address_limit_keys_on_the_forwarded_client_and_without_one_ignores_the_header(tmp_path):
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request arrives from the proxy
+
+    def wrong_key(client, forwarded_for: str) -> int:
+        return client.get("/v1/jobs", headers={"Authorization": "Bearer wrong", "X-Forwarded-For": forwarded_for},
+                          environ_base=proxy).status_code
+
+    behind = make_app(tmp_path / "one", DOCPIPE_AUTH_REQUIRED="true", DOCPIPE_RATELIMIT_PER_ADDRESS="3/minute",
+                      DOCPIPE_TRUSTED_PROXIES="1").test_client()
+    assert [wrong_key(behind, "203.0.113.7") for _ in range(4)] == [401, 401, 401, 429]
+    # Another client through the same proxy has its own budget.
+    assert wrong_key(behind, "203.0.113.8") == 401
+    # A client that sends its own header: the proxy appends the address it saw, and only that one counts.
+    assert [wrong_key(behind, f"198.51.100.{i}, 203.0.113.7") for i in range(2)] == [429, 429]
+
+    direct = make_app(tmp_path / "none", DOCPIPE_AUTH_REQUIRED="true",
+                      DOCPIPE_RATELIMIT_PER_ADDRESS="3/minute").test_client()
+    # No proxy configured: a new made-up address per request still spends the one real address's budget.
+    assert [wrong_key(direct, f"198.51.100.{i}") for i in range(4)] == [401, 401, 401, 429]
