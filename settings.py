@@ -154,6 +154,9 @@ class Settings:
     sweep_interval: float = 10.0  # a handful of indexed queries: cheap enough to run this often
     requeue_after: int = 120  # seconds a queued row may wait before the sweeper re-enqueues it
     retention_days: int = 30  # ended jobs' files and results are deleted after this (0: kept forever)
+    # An uploaded file no job names (its API process died before the row committed) is deleted once it
+    # is this old; the sweeper looks for such files once per this interval too.
+    orphan_grace_seconds: int = 3600
     auth_required: bool = False
     # service (api/, workers/, db/)
     blob_store: str = "local"  # local | db (db: blobs in the database, readable from any machine)
@@ -211,6 +214,7 @@ class Settings:
             sweep_interval=_float(env, "DOCPIPE_SWEEP_INTERVAL", cls.sweep_interval, 0.1),
             requeue_after=_int(env, "DOCPIPE_REQUEUE_AFTER", cls.requeue_after, 0),
             retention_days=_int(env, "DOCPIPE_RETENTION_DAYS", cls.retention_days, 0),
+            orphan_grace_seconds=_int(env, "DOCPIPE_ORPHAN_GRACE_SECONDS", cls.orphan_grace_seconds, 60),
             auth_required=_bool(env, "DOCPIPE_AUTH_REQUIRED", mode == "production"),
             blob_store=_choice(env, "DOCPIPE_BLOB_STORE", cls.blob_store, ("local", "db")),
             queue_prefix=env.get("DOCPIPE_QUEUE_PREFIX", ""),

@@ -11,10 +11,14 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import time
+from datetime import timedelta
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import delete, select
 
+from db.clock import utcnow
 from db.models import Blob
 from db.session import Database
 
@@ -65,6 +69,27 @@ class LocalBlobStore:
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 
+    def keys_older_than(self, seconds: float) -> Iterator[str]:
+        """Keys of files written more than ``seconds`` ago; half-written temporaries that old (a killed
+        writer's) are removed on the way."""
+        cutoff = time.time() - seconds
+        if not self.root.is_dir():
+            return
+        for folder in os.scandir(self.root):
+            if not folder.is_dir():
+                continue
+            for entry in os.scandir(folder.path):
+                try:
+                    old = entry.stat().st_mtime < cutoff
+                except FileNotFoundError:
+                    continue  # deleted meanwhile
+                if not old:
+                    continue
+                if _KEY.fullmatch(entry.name):
+                    yield entry.name
+                elif entry.name.startswith(".tmp-"):
+                    Path(entry.path).unlink(missing_ok=True)
+
 
 class DatabaseBlobStore:
     def __init__(self, database: Database):
@@ -88,6 +113,12 @@ class DatabaseBlobStore:
     def exists(self, key: str) -> bool:
         with self.database.session() as s:
             return s.scalar(select(Blob.key).where(Blob.key == _check_key(key))) is not None
+
+    def keys_older_than(self, seconds: float) -> Iterator[str]:
+        cutoff = utcnow() - timedelta(seconds=seconds)
+        with self.database.session() as s:
+            keys = list(s.scalars(select(Blob.key).where(Blob.created_at < cutoff)))
+        yield from keys
 
 
 def blob_store(settings, database: Database):

@@ -104,7 +104,7 @@ class Document(Base):
     kind: Mapped[str] = mapped_column(String(8))
     page_count: Mapped[int] = mapped_column(Integer)  # pages in the file
     pages_selected: Mapped[int] = mapped_column(Integer)  # pages to read (after the `pages` option)
-    blob_key: Mapped[str] = mapped_column(String(100))
+    blob_key: Mapped[str] = mapped_column(String(100), index=True)  # the orphan sweep looks keys up (0011)
     status: Mapped[str] = mapped_column(String(16), default=DocumentStatus.QUEUED)
     error_code: Mapped[str | None] = mapped_column(String(64))
     error_message: Mapped[str | None] = mapped_column(Text)

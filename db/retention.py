@@ -9,16 +9,16 @@ not data), never a job whose file is gone.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
+import itertools
 import logging
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from db.clock import utcnow
 from db.finalize import purge_job
-from db.models import Job, Tenant
+from db.models import Document, Job, Tenant
 from db.states import JobStatus
 
 CHUNK = 200  # jobs per transaction: short locks, bounded memory
@@ -89,4 +89,24 @@ def purge(database, blobs, find, *, max_chunks: int | None = None) -> int:
                 log.warning("could not delete blob %s: %s", key, exc)
         if count < CHUNK:
             break
+    return deleted
+
+
+def delete_orphaned_blobs(database, blobs, *, grace_seconds: float) -> int:
+    """Delete files no document row names that are older than ``grace_seconds``: an upload is written
+    before its job row commits, so a killed API process or a failed insert leaves its file behind.
+    The grace covers uploads whose row is still being written. Returns how many files."""
+    deleted = 0
+    candidates = blobs.keys_older_than(grace_seconds)
+    while chunk := list(itertools.islice(candidates, CHUNK)):
+        with database.session() as s:
+            named = set(s.scalars(select(Document.blob_key).where(Document.blob_key.in_(chunk))))
+        for key in chunk:
+            if key in named:
+                continue
+            try:
+                blobs.delete(key)
+                deleted += 1
+            except Exception as exc:  # noqa: BLE001 - the next sweep tries again
+                log.warning("could not delete orphaned blob %s: %s", key, exc)
     return deleted

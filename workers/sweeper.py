@@ -9,6 +9,7 @@ tenant's retention.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from db import retention
@@ -30,6 +31,7 @@ class SweepReport:
     pages_recovered: int
     jobs_finalized: int
     jobs_expired: int = 0
+    orphans_deleted: int = 0
 
 
 def _empty_priorities(enqueuer: Enqueuer) -> set[str]:
@@ -85,8 +87,9 @@ def sweep(settings, database, enqueuer: Enqueuer) -> SweepReport:
     except Exception as exc:  # noqa: BLE001 - webhooks must never stop the OCR sweep
         log.warning("webhook sweep failed: %s", exc)
     expired = expire(settings, database)
-    report = SweepReport(len(docs), len(pages), len(recovered), finalized, expired)
-    if docs or pages or recovered or finalized or expired:
+    orphans = delete_orphans(settings, database)
+    report = SweepReport(len(docs), len(pages), len(recovered), finalized, expired, orphans)
+    if docs or pages or recovered or finalized or expired or orphans:
         log.info("sweep: %s", report)
     return report
 
@@ -102,4 +105,23 @@ def expire(settings, database) -> int:
         )
     except Exception as exc:  # noqa: BLE001 - retention must never stop recovery
         log.warning("retention sweep failed: %s", exc)
+        return 0
+
+
+_orphans_checked_at = float("-inf")  # this process's last look (the beat process runs every sweep)
+
+
+def delete_orphans(settings, database) -> int:
+    """Uploads no job names, older than the grace period; listing every file is not for every sweep,
+    so at most once per grace period."""
+    global _orphans_checked_at
+    if time.monotonic() - _orphans_checked_at < settings.orphan_grace_seconds:
+        return 0
+    _orphans_checked_at = time.monotonic()
+    try:
+        return retention.delete_orphaned_blobs(
+            database, blob_store(settings, database), grace_seconds=settings.orphan_grace_seconds
+        )
+    except Exception as exc:  # noqa: BLE001 - cleanup must never stop recovery
+        log.warning("orphaned upload sweep failed: %s", exc)
         return 0

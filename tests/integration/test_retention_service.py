@@ -4,6 +4,8 @@ active jobs never."""
 from __future__ import annotations
 
 import io
+import os
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +14,7 @@ from sqlalchemy import func, select, update
 from api import keys
 from db.blobs import blob_store
 from db.clock import isoformat, utcnow
-from db.models import Document, Job, Page, PageResult
+from db.models import Blob, Document, Job, Page, PageResult, new_id
 from db.tenants import create_api_key
 from tests.factories import make_pdf
 from tests.integration.conftest import wait_for_job
@@ -117,9 +119,46 @@ def test_retention_policy_and_purge_delete_rows_and_files(tmp_path, backend, sto
         assert stored(stack, blobs, active)["job"]
 
 
-def wait_until(predicate, timeout: float) -> None:
-    import time
+def age_blob(blobs, key: str, seconds: float) -> None:
+    if hasattr(blobs, "root"):  # local files: their modification time
+        when = time.time() - seconds
+        os.utime(blobs._path(key), (when, when))
+    else:
+        with blobs.database.session() as s:
+            s.execute(update(Blob).where(Blob.key == key).values(created_at=utcnow() - timedelta(seconds=seconds)))
 
+
+@pytest.mark.parametrize("backend,store", [("postgres_redis", "db"), ("sqlite_sqla", "local")])
+def test_the_sweeper_deletes_old_uploads_no_job_names_and_keeps_the_rest(tmp_path, backend, store):
+    with ServiceStack.start(tmp_path, backend=backend, DOCPIPE_BLOB_STORE=store,
+                            DOCPIPE_ORPHAN_GRACE_SECONDS=600) as stack:
+        blobs = blob_store(stack.settings, stack.database())
+        with stack.database().session() as s:
+            key = create_api_key(s, "acme")[1]
+        job_id = submit(stack.app().test_client(), key, "named")  # no worker: stays queued, its file named
+        with stack.database().session() as s:
+            named = s.scalar(select(Document.blob_key).where(Document.job_id == job_id))
+        # What an API process killed between writing an upload and committing its job leaves behind.
+        orphan, recent = new_id(), new_id()
+        for k in (orphan, recent):
+            blobs.put(k, make_pdf([{"text": ["An upload whose job never committed."]}]))
+        age_blob(blobs, orphan, 3600)
+        age_blob(blobs, named, 3600)
+        age_blob(blobs, recent, 60)  # within the grace: its row may still be on its way
+        if store == "local":  # a writer killed mid-file leaves its temporary
+            temp = blobs.root / orphan[:2] / ".tmp-killed"
+            temp.write_bytes(b"half")
+            os.utime(temp, (time.time() - 3600,) * 2)
+
+        stack.start_beat()
+        wait_until(lambda: not blobs.exists(orphan), 60)
+        assert blobs.exists(named) and blobs.exists(recent)
+        assert store != "local" or not temp.exists()
+        stack.stop("beat")
+        assert stored(stack, blobs, job_id)["job"]
+
+
+def wait_until(predicate, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while not predicate():
         assert time.monotonic() < deadline, f"not within {timeout} s"
