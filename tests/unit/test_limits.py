@@ -197,3 +197,12 @@ def test_behind_one_proxy_the_address_limit_keys_on_the_forwarded_client_and_wit
                       DOCPIPE_RATELIMIT_PER_ADDRESS="3/minute").test_client()
     # No proxy configured: a new made-up address per request still spends the one real address's budget.
     assert [wrong_key(direct, f"198.51.100.{i}") for i in range(4)] == [401, 401, 401, 429]
+
+
+def test_behind_a_proxy_on_the_same_machine_a_remote_client_is_not_taken_for_a_loopback_caller(tmp_path):
+    # The embedded default lets loopback callers in without a key; the proxy connects from 127.0.0.1.
+    via_proxy = {"headers": {"X-Forwarded-For": "203.0.113.7"}, "environ_base": {"REMOTE_ADDR": "127.0.0.1"}}
+    behind = make_app(tmp_path / "one", DOCPIPE_TRUSTED_PROXIES="1").test_client()
+    assert behind.get("/v1/jobs", **via_proxy).status_code == 401
+    assert behind.get("/metrics", **via_proxy).status_code == 401
+    assert behind.get("/v1/jobs", headers={"X-Forwarded-For": "127.0.0.1"}, environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
