@@ -5,7 +5,7 @@ results are kept after a job ends: NULL follows the deployment's default
 (``DOCPIPE_RETENTION_DAYS``), 0 keeps them forever. Active jobs are never
 deleted, whatever their age. Rows go first, in one transaction per chunk,
 then the files: a crash between the two leaves a file without a row (space,
-not data), never a job whose file is gone.
+not data, removed later by ``delete_orphaned_blobs``), never a job whose file is gone.
 """
 from __future__ import annotations
 
