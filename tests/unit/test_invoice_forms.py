@@ -1,0 +1,42 @@
+"""Invoice fields from the layouts real e-invoices use (tests/invoice_factories_forms.py): a key/value
+form with its values in a far column, party blocks under headings, totals as label rows or as a grid,
+dates told apart by their labels."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.invoice import extract_invoice
+from tests.invoice_factories import western_spec
+from tests.invoice_factories_forms import make_form, make_grid
+from tests.unit.test_invoice_fields import text_pages, wrong_fields
+
+TODAY = date(2024, 12, 31)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_key_value_form_with_headed_party_blocks_and_a_totals_column(seed):
+    pdf, truth = make_form(western_spec(seed, "de"))
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert wrong_fields(result, truth) == {}
+    assert result.value("document_type") == "invoice"
+    assert not result.needs_review
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_totals_grid_far_date_label_and_delivery_date(seed):
+    pdf, truth = make_grid(western_spec(seed, "fr"))
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert wrong_fields(result, truth) == {}
+
+
+def test_a_correction_invoice_keeps_its_minus_signs():
+    spec = western_spec(4, "de")
+    for item in spec.items:
+        item.unit_price = -item.unit_price
+    pdf, truth = make_form(spec)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert truth["total_amount"].startswith("-")
+    assert {k: result.value(k) for k in ("net_amount", "tax_amount", "total_amount")} == \
+        {k: truth[k] for k in ("net_amount", "tax_amount", "total_amount")}
