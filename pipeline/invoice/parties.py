@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from stdnum.cn import uscc
 from stdnum.eu import vat
+from stdnum.gb import vat as gb_vat
 
 from pipeline.invoice.labels import document_type
 from pipeline.invoice.locate import Candidate, LabelHit, Span, candidates, compact, find_hits, label_hits, label_only
@@ -23,8 +24,9 @@ from pipeline.invoice.numbers import find_amounts, find_date
 BLOCK_LINES = 6  # line heights a party block runs down from its marker
 HEADING_LINES = 20  # lines a block under a heading may run to, while they follow each other
 _USCC = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
-# EU VAT numbers are mostly digits after the country prefix (letters only here and there).
-_EU_VAT = re.compile(r"(?<![A-Z0-9])(?:ATU|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)"
+# EU VAT numbers (and the UK's, which EU invoices still print) are mostly digits after the country
+# prefix (letters only here and there).
+_EU_VAT = re.compile(r"(?<![A-Z0-9])(?:ATU|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)"
                      r"(?=(?:[A-Z]?\d){7})[0-9A-Z]{8,12}(?![0-9A-Z])")
 
 
@@ -36,12 +38,14 @@ class PartyReading:
 
 
 def tax_id_scheme(value: str) -> str | None:
-    """Which scheme ``value`` is valid in (``cn_uscc``, ``eu_vat``), or None."""
+    """Which scheme ``value`` is valid in (``cn_uscc``, ``eu_vat``, ``gb_vat``), or None."""
     v = compact(value)
     if len(v) == 18 and uscc.is_valid(v):
         return "cn_uscc"
     if vat.is_valid(v):
         return "eu_vat"
+    if v.startswith("GB") and gb_vat.is_valid(v):
+        return "gb_vat"
     return None
 
 

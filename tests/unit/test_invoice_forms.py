@@ -40,3 +40,12 @@ def test_a_correction_invoice_keeps_its_minus_signs():
     assert truth["total_amount"].startswith("-")
     assert {k: result.value(k) for k in ("net_amount", "tax_amount", "total_amount")} == \
         {k: truth[k] for k in ("net_amount", "tax_amount", "total_amount")}
+
+
+def test_a_uk_seller_vat_number_is_read_and_checked():
+    spec = western_spec(5, "de")
+    spec.seller_tax_id = "GB980780684"  # valid by its check digits
+    pdf, truth = make_form(spec)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert result.value("seller_tax_id") == "GB980780684"
+    assert next(c for c in result.checks if c.name == "seller_tax_id_valid").status == "passed"
