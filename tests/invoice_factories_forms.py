@@ -50,8 +50,10 @@ class _Page:
         return data
 
 
-def make_form(spec: InvoiceSpec) -> tuple[bytes, dict]:
+def make_form(spec: InvoiceSpec, as_ocr_reads: bool = False) -> tuple[bytes, dict]:
+    """``as_ocr_reads``: labels printed as OCR reads them off a scan, umlauts lost or misread."""
     p = _Page()
+    ocr = (lambda t: t.replace("ä", "a").replace("Kau", "Kãu")) if as_ocr_reads else (lambda t: t)
     date = lambda d: d.strftime("%d.%m.%Y")  # noqa: E731
     p.put(50, 50, "Darstellung der Rechnungsdaten", 12)
     p.put(50, 90, f"Handelsrechnung (380)   Nr. {spec.number}   vom   {date(spec.issue)}", 11)
@@ -64,8 +66,8 @@ def make_form(spec: InvoiceSpec) -> tuple[bytes, dict]:
         p.put(60, y, label)
         p.put(value_x, y, value)
         y += 14
-    for heading, name, address, tax_id in (("Verkäufer", spec.seller, spec.seller_address, spec.seller_tax_id),
-                                           ("Käufer/Leistungsempfänger", spec.buyer, spec.buyer_address,
+    for heading, name, address, tax_id in ((ocr("Verkäufer"), spec.seller, spec.seller_address, spec.seller_tax_id),
+                                           (ocr("Käufer/Leistungsempfänger"), spec.buyer, spec.buyer_address,
                                             spec.buyer_tax_id)):
         y += 20
         p.put(50, y, heading, 10)
@@ -98,14 +100,14 @@ def make_form(spec: InvoiceSpec) -> tuple[bytes, dict]:
                          (f"Steuerbetrag in {spec.currency}", _de(spec.tax)), ("Bruttosumme", _de(spec.total)),
                          ("Zahlbetrag", _de(spec.total))):
         y += 16
-        p.put(200, y, label)
+        p.put(200, y, ocr(label))
         p.put(545, y, value, right=True)
     if spec.due:
         y += 34
         p.put(50, y, "Zahlungsbedingungen", 10)
         y += 16
         p.put(60, y, "Beschreibung")
-        p.put(200, y, "Fälligkeit")
+        p.put(200, y, ocr("Fälligkeit"))
         y += 14
         p.put(60, y, "Zahlbar innerhalb 30 Tagen netto")
         p.put(200, y, date(spec.due))

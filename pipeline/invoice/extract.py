@@ -213,7 +213,7 @@ def _read_parties(spans: list[Span], result: InvoiceResult) -> None:
             continue
         # A heading ("Käufer", "Bill to" alone on its line) names the block; a party word inside
         # another label ("Bestellung Nr. Kunde") does not.
-        hits = sorted(hits, key=lambda h: not label_only(h))
+        hits = sorted(hits, key=lambda h: (not label_only(h), " " in h.span.text[: h.start].strip()))
         # The block ends where the other party's begins; its own party word again (a name such
         # as "Lieferant GmbH", an e-mail) does not end it.
         reading = parties.read_party(hits[0], spans, others)

@@ -101,12 +101,17 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
+_PLAIN = {"ä": "a", "ö": "o", "ü": "u", "é": "e", "è": "e", "ê": "e", "à": "a", "ç": "c"}
+
+
 @lru_cache(maxsize=None)
 def pattern(label: str) -> re.Pattern[str]:
     """A label as a regex: CJK characters may be spaced apart; Latin labels match whole words."""
     if any(_is_cjk(ch) for ch in label):
         return re.compile(r"\s*".join(re.escape(ch) for ch in label))
     body = re.escape(label).replace(r"\ ", r"\s*")
+    # OCR drops accents and umlauts ("Falligkeit", "Zuschlage"): a letter with one matches without it.
+    body = "".join(f"[{ch}{_PLAIN[ch]}]" if ch in _PLAIN else ch for ch in body)
     # Not inside an e-mail address, a domain or a hyphenated name ("seller@seller.com", "MUSTER-KUNDE").
     return re.compile(rf"(?<![\w@.\-]){body}(?![\w@]|\.\w)", re.IGNORECASE)
 

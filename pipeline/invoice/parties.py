@@ -68,14 +68,17 @@ def find_tax_id(text: str) -> str | None:
 def block_of(marker: LabelHit, spans: list[Span], others: list[LabelHit]) -> list[Span]:
     m = marker.span
     h = m.height
-    x_left = m.sub_box(marker.start, marker.end)[0] - h
+    # A word joined to the marker ("Käufer/Leistungsempfänger", read "Kãufer/…" by OCR) is part of the
+    # heading: the block is as wide as the line then.
+    joined = " " not in m.text[: marker.start].strip()
+    x_left = (m.box[0] if joined else m.sub_box(marker.start, marker.end)[0]) - h
     stop = min((o.span.box[1] for o in others if o.span.page == m.page and o.span.box[1] > m.box[1] + 0.5 * h
                 and o.span.box[0] < m.box[2] + 20 * h and o.span.box[2] > x_left), default=float("inf"))
     # Side by side (seller left, buyer right): the block ends where the other one starts.
     right_edge = min((o.span.box[0] for o in others if o.span.page == m.page and o.span is not m
                       and abs(o.span.box[1] - m.box[1]) < 1.5 * h and o.span.box[0] > m.box[0]), default=float("inf"))
     end = m.box[3] + BLOCK_LINES * h
-    if label_only(marker):
+    if label_only(marker) or " " not in m.text.strip():
         # A heading ("Verkäufer", "Bill to") over rows of its own: the block runs on while its lines
         # follow each other, however many labelled rows (name, address, tax id) the form prints.
         column = sorted((s for s in spans if s.page == m.page and x_left <= s.box[0] < right_edge

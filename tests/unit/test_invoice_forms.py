@@ -49,3 +49,10 @@ def test_a_uk_seller_vat_number_is_read_and_checked():
     result = extract_invoice(text_pages(pdf), today=TODAY)
     assert result.value("seller_tax_id") == "GB980780684"
     assert next(c for c in result.checks if c.name == "seller_tax_id_valid").status == "passed"
+
+
+def test_labels_read_without_their_umlauts_as_ocr_gives_them():
+    # "Falligkeit", "Gesamtbetrag der Zuschlage", "Kãufer/Leistungsempfänger": what OCR made of a scan.
+    pdf, truth = make_form(western_spec(6, "de"), as_ocr_reads=True)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert wrong_fields(result, truth) == {}
