@@ -45,6 +45,9 @@ def read_embedded(pdf: bytes) -> InvoiceResult | None:
 
 
 def _text(value) -> str | None:
+    if isinstance(value, (list, tuple)):
+        # Payment in instalments lists several due dates: the first is when payment falls due.
+        value = value[0] if value else None
     if value is None or value == "":
         return None
     if isinstance(value, date):

@@ -23,6 +23,7 @@ from pipeline.invoice.locate import (
     find_hits,
     first_value,
     label_hits,
+    label_only,
     spans_of,
     squeeze_digits,
 )
@@ -94,7 +95,9 @@ def _date_value(text: str) -> str | None:
 
 def _amount_value(text: str) -> str | None:
     # "VAT 19%: 234.94": the rate is not the amount.
-    amounts = find_amounts(re.sub(r"\d+(?:[.,]\d+)?\s*%", " ", squeeze_digits(text)))
+    # Nor is a date ("netto bis 04.04.2026").
+    text = re.sub(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}", " ", squeeze_digits(text))
+    amounts = find_amounts(re.sub(r"\d+(?:[.,]\d+)?\s*%", " ", text))
     return format_amount(amounts[-1]) if amounts else None
 
 
@@ -123,11 +126,33 @@ def read_visible(spans: list[Span], kind: str) -> InvoiceResult:
         found = first_value([h for h in find_hits(spans, name) if id(h.span) not in header], spans, parse)
         if found:
             f[name] = _make(found[0], found[1], form)
+    _title_line(spans, result)
     _chinese_totals(spans, result)
     _read_parties(spans, result)
     f["currency"] = _currency(spans, result)
     result.line_items = read_line_items(spans)
     return result
+
+
+# "Handelsrechnung Nr. 471102 vom 05.03.2026", "Invoice No. 42 of 1 March 2024": the title names the number
+# and the date.
+_TITLE_NUMBER = re.compile(r"(?:\bnr|\bno|n°|\bnum(?:ber|mer|éro)?|#)\.?\s*:?\s*([A-Z0-9][\w\-/.]*\d[\w\-/]*)", re.IGNORECASE)
+_TITLE_DATE = re.compile(r"\b(?:vom|du|of|dated|van|from)\s+(.+)", re.IGNORECASE)
+
+
+def _title_line(spans: list[Span], result: InvoiceResult) -> None:
+    f = result.fields
+    if f["invoice_number"] is not None and f["issue_date"] is not None:
+        return
+    for s in spans:
+        if document_type(s.text) is None or not (m := _TITLE_NUMBER.search(s.text)):
+            continue
+        cand = Candidate(m.group(1), s, s.sub_box(m.start(1), m.end(1)), 0.9)
+        if f["invoice_number"] is None:
+            f["invoice_number"] = _make(m.group(1).rstrip("."), cand, "id")
+        if f["issue_date"] is None and (d := _TITLE_DATE.search(s.text[m.end():])) and (iso := _date_value(d.group(1))):
+            f["issue_date"] = _make(iso, Candidate(d.group(1), s, s.sub_box(m.end() + d.start(1), len(s.text)), 0.9), "date")
+        return
 
 
 def _check_code(text: str) -> str | None:
@@ -182,13 +207,17 @@ def _chinese_totals(spans: list[Span], result: InvoiceResult) -> None:
 def _read_parties(spans: list[Span], result: InvoiceResult) -> None:
     f = result.fields
     sellers, buyers = find_hits(spans, "seller"), find_hits(spans, "buyer")
-    markers = sellers + buyers
     used: set[int] = set()
-    for prefix, hits in (("buyer", buyers), ("seller", sellers)):
+    for prefix, hits, others in (("buyer", buyers, sellers), ("seller", sellers, buyers)):
         if not hits:
             continue
-        reading = parties.read_party(hits[0], spans, [m for m in markers if m is not hits[0]])
-        used |= {id(s) for s in parties.block_of(hits[0], spans, [m for m in markers if m is not hits[0]])}
+        # A heading ("Käufer", "Bill to" alone on its line) names the block; a party word inside
+        # another label ("Bestellung Nr. Kunde") does not.
+        hits = sorted(hits, key=lambda h: (not label_only(h), " " in h.span.text[: h.start].strip()))
+        # The block ends where the other party's begins; its own party word again (a name such
+        # as "Lieferant GmbH", an e-mail) does not end it.
+        reading = parties.read_party(hits[0], spans, others)
+        used |= {id(s) for s in parties.block_of(hits[0], spans, others)}
         if reading.name:
             f[f"{prefix}_name"] = _make(reading.name.text, reading.name, "text")
         if reading.tax_id:

@@ -20,29 +20,42 @@ LABELS: dict[str, tuple[str, ...]] = {
         "开票日期", "invoice date", "date of issue", "issue date", "rechnungsdatum", "ausstellungsdatum",
         "date de facture", "date d'émission", "date de la facture", "factuurdatum", "datum", "date",
     ),
+    # Dates that are not the issue date: named so that their "date" / "Datum" is not taken for it.
+    "other_date": (
+        "delivery date", "date of delivery", "service date", "order date", "date de livraison",
+        "date de facture associée", "date de début de prestation", "date de fin de prestation", "date de commande",
+        "liefer- und leistungsdatum", "lieferdatum", "leistungsdatum", "bestelldatum", "leverdatum",
+        "leveringsdatum", "besteldatum",
+    ),
     "due_date": (
         "due date", "payment due", "pay by", "fällig am", "fälligkeitsdatum", "zahlbar bis", "date d'échéance",
-        "échéance", "vervaldatum", "uiterste betaaldatum",
+        "échéance", "fälligkeit", "vervaldatum", "uiterste betaaldatum",
     ),
     "purchase_order": (
         "purchase order", "po number", "po no", "order number", "bestellnummer", "ihre bestellung",
-        "bon de commande", "n° de commande", "bestelnummer", "订单号",
+        "bon de commande", "n° de commande", "bestellung nr", "bestelnummer", "订单号",
     ),
     "payment_terms": ("payment terms", "terms", "zahlungsbedingungen", "conditions de paiement", "betalingsvoorwaarden"),
     "net_amount": (
         "total excl. vat", "total excluding vat", "total excl vat", "net amount", "net total", "subtotal", "sub-total",
-        "amount excl", "nettobetrag", "summe netto", "zwischensumme", "netto", "total ht", "montant ht", "sous-total",
+        "amount excl", "rechnungssumme ohne ust", "summe ohne ust", "nettosumme", "gesamtbetrag netto", "nettobetrag", "summe netto", "zwischensumme", "netto", "total ht", "montant ht", "sous-total",
         "totaal excl. btw", "subtotaal", "bedrag excl", "合计",
     ),
     "tax_amount": (
-        "total vat", "vat amount", "tax amount", "sales tax", "vat", "tax", "mwst", "umsatzsteuer", "ust", "montant tva",
+        "total vat", "vat amount", "tax amount", "total tax", "total tva", "total mwst", "totaal btw",
+        "steuerbetrag", "mwst-betrag", "umsatzsteuerbetrag", "sales tax", "vat", "tax", "mwst", "umsatzsteuer", "ust", "montant tva",
         "tva", "btw-bedrag", "btw", "税额",
     ),
     "total_amount": (
         "价税合计", "total amount due", "amount due", "total due", "balance due", "grand total", "invoice total",
-        "total incl. vat", "total including vat", "gesamtbetrag", "rechnungsbetrag", "endbetrag", "gesamtsumme",
+        "total incl. vat", "total including vat", "bruttosumme", "gesamtbetrag brutto", "gesamtbetrag", "rechnungsbetrag", "endbetrag", "gesamtsumme",
         "total ttc", "net à payer", "montant ttc", "totaal incl. btw", "te betalen", "totaalbedrag", "totaal",
-        "total", "summe",
+        "total", "zahlbetrag", "summe",
+    ),
+    # Sums that are neither net, tax nor total: named so that their "Gesamtbetrag" / "Total" is not taken.
+    "other_amount": (
+        "gesamtbetrag der zuschläge", "gesamtbetrag der abschläge", "summe der zuschläge", "summe der abschläge",
+        "total allowances", "total charges", "montant déjà payé", "bereits gezahlt", "already paid",
     ),
     "total_amount_in_words": ("大写",),
     "tax_rate": ("税率", "vat rate", "tax rate", "mwst-satz", "steuersatz", "taux de tva", "btw-tarief"),
@@ -56,11 +69,11 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
     "buyer": (
         "购买方", "购货单位", "bill to", "billed to", "invoice to", "sold to", "customer", "buyer", "client",
-        "rechnungsempfänger", "kunde", "käufer", "facturé à", "acheteur", "klant", "koper", "factuur aan",
+        "rechnungsempfänger", "leistungsempfänger", "kunde", "käufer", "facturé à", "acheteur", "klant", "koper", "factuur aan",
     ),
     "party_name": ("名称", "name", "nom", "naam"),
     "party_tax_id": (
-        "纳税人识别号", "统一社会信用代码", "vat id", "vat no", "vat number", "vat reg", "tax id", "ust-idnr",
+        "纳税人识别号", "统一社会信用代码", "ust.-id.-nr", "ust-id-nr", "n° tva intra", "vat id", "vat no", "vat number", "vat reg", "tax id", "ust-idnr",
         "ust-id", "umsatzsteuer-id", "steuernummer", "n° tva", "tva intracommunautaire", "numéro de tva",
         "btw-nummer", "btw nr", "btw-id",
     ),
@@ -88,13 +101,19 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
+_PLAIN = {"ä": "a", "ö": "o", "ü": "u", "é": "e", "è": "e", "ê": "e", "à": "a", "ç": "c"}
+
+
 @lru_cache(maxsize=None)
 def pattern(label: str) -> re.Pattern[str]:
     """A label as a regex: CJK characters may be spaced apart; Latin labels match whole words."""
     if any(_is_cjk(ch) for ch in label):
         return re.compile(r"\s*".join(re.escape(ch) for ch in label))
     body = re.escape(label).replace(r"\ ", r"\s*")
-    return re.compile(rf"(?<![\w]){body}(?![\w])", re.IGNORECASE)
+    # OCR drops accents and umlauts ("Falligkeit", "Zuschlage"): a letter with one matches without it.
+    body = "".join(f"[{ch}{_PLAIN[ch]}]" if ch in _PLAIN else ch for ch in body)
+    # Not inside an e-mail address, a domain or a hyphenated name ("seller@seller.com", "MUSTER-KUNDE").
+    return re.compile(rf"(?<![\w@.\-]){body}(?![\w@]|\.\w)", re.IGNORECASE)
 
 
 def find_label(field: str, text: str) -> tuple[int, int] | None:
@@ -106,9 +125,16 @@ def find_label(field: str, text: str) -> tuple[int, int] | None:
     return None
 
 
+# German names its kinds of invoice as compounds: Handelsrechnung, Teilrechnung, Stornogutschrift.
+_GERMAN_COMPOUNDS = ((re.compile(r"\w+gutschrift(?!\w)"), "credit_note"), (re.compile(r"\w+rechnung(?:en)?(?!\w)"), "invoice"))
+
+
 def document_type(text: str) -> str | None:
     lowered = text.lower()
     for word, kind in DOCUMENT_TYPES:
         if pattern(word).search(lowered):
+            return kind
+    for rx, kind in _GERMAN_COMPOUNDS:
+        if rx.search(lowered):
             return kind
     return None

@@ -152,8 +152,13 @@ def same_row(a: Span, b: Span) -> bool:
 def _value_text(text: str) -> tuple[str, int]:
     """``text`` up to the next label, without leading separators; and where it starts."""
     lead = len(text) - len(text.lstrip(_SEPARATORS))
+    if lead and text[lead - 1] in "-–" and text[lead:lead + 1].isdigit():
+        lead -= 1  # a minus sign, not a dash: "-8,79" on a correction invoice
     rest = text[lead:]
     hits = label_hits(rest)
+    if hits and hits[0][1] == 0 and hits[0][0] in ("seller", "buyer") and re.match(r" +[^\W\d]", rest[hits[0][2]:]):
+        # A party word that runs on into a name ("Lieferant GmbH", "Client Services Ltd") is the name.
+        hits = hits[1:]
     if hits:
         rest = rest[: hits[0][1]]
     return rest.strip(" \t:：|"), lead
@@ -173,12 +178,23 @@ def candidates(hit: LabelHit, spans: list[Span], below_first: bool = False) -> I
         yield from _below(hit, spans)
 
 
+def label_only(hit: LabelHit) -> bool:
+    """The line is the label and nothing else (``Bruttosumme``, ``Date :``)."""
+    text = hit.span.text
+    # "Steuerbetrag in EUR", "Total (EUR)": the currency said in the label is part of it.
+    tail = re.sub(r"^\s*(?:in\s+)?\(?[A-Z]{3}\)?\s*:?\s*$", "", _value_text(text[hit.end:])[0])
+    return not text[: hit.start].strip(_SEPARATORS) and not tail
+
+
 def _right(hit: LabelHit, spans: list[Span]) -> Iterator[Candidate]:
     span = hit.span
     h = span.height
-    # Right-aligned values stand far from their label; another block's text stands farther.
+    # Right-aligned values stand far from their label; another block's text stands farther. A line
+    # that is a label alone is a form's label column: its value is the next thing on the row,
+    # however far (a two-column key/value form, a totals block with amounts flush right).
+    reach = float("inf") if label_only(hit) else MAX_RIGHT_GAP * h
     right = sorted((s for s in spans if s is not span and same_row(span, s)
-                    and span.box[2] - 0.5 * h <= s.box[0] <= span.box[2] + MAX_RIGHT_GAP * h),
+                    and span.box[2] - 0.5 * h <= s.box[0] <= span.box[2] + reach),
                    key=lambda s: s.box[0])
     for s in right[:2]:
         text, lead = _value_text(s.text)
@@ -199,9 +215,17 @@ def _below(hit: LabelHit, spans: list[Span]) -> Iterator[Candidate]:
             yield Candidate(text, s, s.sub_box(lead, lead + len(text)), 0.85)
 
 
+def label_rank(hit: LabelHit) -> int:
+    """Where the label matched stands in its field's list: specific labels ("Bruttosumme") come
+    before generic ones ("Summe"), and a specific label's value is the surer one."""
+    found = hit.span.text[hit.start:hit.end]
+    return next((k for k, label in enumerate(LABELS[hit.field]) if pattern(label).fullmatch(found)), len(LABELS[hit.field]))
+
+
 def first_value(hits: list[LabelHit], spans: list[Span], parse: Callable[[str], str | None]) -> tuple[str, Candidate] | None:
-    """The first candidate of the first hit that ``parse`` accepts, with its parsed value."""
-    for hit in hits:
+    """The first candidate that ``parse`` accepts, trying the most specific label first (then in
+    reading order), with its parsed value."""
+    for hit in sorted(hits, key=label_rank):
         for cand in candidates(hit, spans):
             value = parse(cand.text)
             if value:

@@ -15,15 +15,18 @@ from dataclasses import dataclass
 
 from stdnum.cn import uscc
 from stdnum.eu import vat
+from stdnum.gb import vat as gb_vat
 
 from pipeline.invoice.labels import document_type
-from pipeline.invoice.locate import Candidate, LabelHit, Span, candidates, compact, find_hits, label_hits
+from pipeline.invoice.locate import Candidate, LabelHit, Span, candidates, compact, find_hits, label_hits, label_only
 from pipeline.invoice.numbers import find_amounts, find_date
 
 BLOCK_LINES = 6  # line heights a party block runs down from its marker
+HEADING_LINES = 20  # lines a block under a heading may run to, while they follow each other
 _USCC = re.compile(r"(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Z])")
-# EU VAT numbers are mostly digits after the country prefix (letters only here and there).
-_EU_VAT = re.compile(r"(?<![A-Z0-9])(?:ATU|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)"
+# EU VAT numbers (and the UK's, which EU invoices still print) are mostly digits after the country
+# prefix (letters only here and there).
+_EU_VAT = re.compile(r"(?<![A-Z0-9])(?:ATU|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)"
                      r"(?=(?:[A-Z]?\d){7})[0-9A-Z]{8,12}(?![0-9A-Z])")
 
 
@@ -35,12 +38,14 @@ class PartyReading:
 
 
 def tax_id_scheme(value: str) -> str | None:
-    """Which scheme ``value`` is valid in (``cn_uscc``, ``eu_vat``), or None."""
+    """Which scheme ``value`` is valid in (``cn_uscc``, ``eu_vat``, ``gb_vat``), or None."""
     v = compact(value)
     if len(v) == 18 and uscc.is_valid(v):
         return "cn_uscc"
     if vat.is_valid(v):
         return "eu_vat"
+    if v.startswith("GB") and gb_vat.is_valid(v):
+        return "gb_vat"
     return None
 
 
@@ -63,14 +68,29 @@ def find_tax_id(text: str) -> str | None:
 def block_of(marker: LabelHit, spans: list[Span], others: list[LabelHit]) -> list[Span]:
     m = marker.span
     h = m.height
-    x_left = m.sub_box(marker.start, marker.end)[0] - h
+    # A word joined to the marker ("Käufer/Leistungsempfänger", read "Kãufer/…" by OCR) is part of the
+    # heading: the block is as wide as the line then.
+    joined = " " not in m.text[: marker.start].strip()
+    x_left = (m.box[0] if joined else m.sub_box(marker.start, marker.end)[0]) - h
     stop = min((o.span.box[1] for o in others if o.span.page == m.page and o.span.box[1] > m.box[1] + 0.5 * h
                 and o.span.box[0] < m.box[2] + 20 * h and o.span.box[2] > x_left), default=float("inf"))
     # Side by side (seller left, buyer right): the block ends where the other one starts.
     right_edge = min((o.span.box[0] for o in others if o.span.page == m.page and o.span is not m
                       and abs(o.span.box[1] - m.box[1]) < 1.5 * h and o.span.box[0] > m.box[0]), default=float("inf"))
+    end = m.box[3] + BLOCK_LINES * h
+    if label_only(marker) or " " not in m.text.strip():
+        # A heading ("Verkäufer", "Bill to") over rows of its own: the block runs on while its lines
+        # follow each other, however many labelled rows (name, address, tax id) the form prints.
+        column = sorted((s for s in spans if s.page == m.page and x_left <= s.box[0] < right_edge
+                         and s.box[1] > m.box[1] + 0.5 * h), key=lambda s: s.box[1])
+        last = m.box[3]
+        for s in column[:HEADING_LINES]:
+            if s.box[1] >= stop or s.box[1] - last > 1.5 * h:
+                break
+            last = max(last, s.box[3])
+        end = max(end, last + 0.5 * h)
     return [s for s in spans if s.page == m.page and x_left <= s.box[0] < right_edge
-            and m.box[1] - 0.5 * h <= s.box[1] < min(stop, m.box[3] + BLOCK_LINES * h)]
+            and m.box[1] - 0.5 * h <= s.box[1] < min(stop, end)]
 
 
 def read_party(marker: LabelHit, spans: list[Span], others: list[LabelHit]) -> PartyReading:

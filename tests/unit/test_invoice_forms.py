@@ -1,0 +1,58 @@
+"""Invoice fields from the layouts real e-invoices use (tests/invoice_factories_forms.py): a key/value
+form with its values in a far column, party blocks under headings, totals as label rows or as a grid,
+dates told apart by their labels."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.invoice import extract_invoice
+from tests.invoice_factories import western_spec
+from tests.invoice_factories_forms import make_form, make_grid
+from tests.unit.test_invoice_fields import text_pages, wrong_fields
+
+TODAY = date(2024, 12, 31)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_key_value_form_with_headed_party_blocks_and_a_totals_column(seed):
+    pdf, truth = make_form(western_spec(seed, "de"))
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert wrong_fields(result, truth) == {}
+    assert result.value("document_type") == "invoice"
+    assert not result.needs_review
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_totals_grid_far_date_label_and_delivery_date(seed):
+    pdf, truth = make_grid(western_spec(seed, "fr"))
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert wrong_fields(result, truth) == {}
+
+
+def test_a_correction_invoice_keeps_its_minus_signs():
+    spec = western_spec(4, "de")
+    for item in spec.items:
+        item.unit_price = -item.unit_price
+    pdf, truth = make_form(spec)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert truth["total_amount"].startswith("-")
+    assert {k: result.value(k) for k in ("net_amount", "tax_amount", "total_amount")} == \
+        {k: truth[k] for k in ("net_amount", "tax_amount", "total_amount")}
+
+
+def test_a_uk_seller_vat_number_is_read_and_checked():
+    spec = western_spec(5, "de")
+    spec.seller_tax_id = "GB980780684"  # valid by its check digits
+    pdf, truth = make_form(spec)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert result.value("seller_tax_id") == "GB980780684"
+    assert next(c for c in result.checks if c.name == "seller_tax_id_valid").status == "passed"
+
+
+def test_labels_read_without_their_umlauts_as_ocr_gives_them():
+    # "Falligkeit", "Gesamtbetrag der Zuschlage", "Kãufer/Leistungsempfänger": what OCR made of a scan.
+    pdf, truth = make_form(western_spec(6, "de"), as_ocr_reads=True)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert wrong_fields(result, truth) == {}
