@@ -159,6 +159,9 @@ class TextDetector:
         lines = boxes_from_probability(prob, gray.shape[:2], s)
         if not lines or _median_line_px(lines, prob.shape[0] / gray.shape[0]) < s.large_target_px:
             return None
+        # Vertical columns split at fewer pixels where a column's gaps grow relative to its width.
+        if any(h >= 3 * w for w, h in (quad_size(d.quad) for d in lines)):
+            return None
         return lines
 
 
