@@ -46,6 +46,17 @@ class DetectorSettings:
     blank_ink_level: int = 25
     blank_max_ink: int = 4  # a lone faint 8-pt digit leaves ~10
     blank_paper_px: int = 15  # window for the local paper brightness (uneven light)
+    # Large print: the network's cost grows with its input, and lines much
+    # taller than it needs are found as well at fewer pixels. A page whose
+    # ink marks (at the normal input) are so tall that its lines must be at
+    # least ``large_line_px`` high is detected at a scale giving them about
+    # ``large_target_px``; if the lines found there are lower than that
+    # (an estimate fooled by rules or pictures), the normal input is used.
+    # Line height ≥ 1.1 × the 90th percentile of ink-mark heights on every
+    # corpus page (1.08–1.75).
+    large_line_px: float = 20.0
+    large_target_px: float = 16.0
+    large_mark_ratio: float = 1.1
     thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.5
@@ -85,8 +96,14 @@ class TextDetector:
 
     def _probabilities(self, resized: np.ndarray) -> np.ndarray:
         # The model expects BGR; a grey page is the same value in all three.
-        x = (resized.astype(np.float32)[:, :, None] - _MEAN) / _STD
-        x = np.ascontiguousarray(x.transpose(2, 0, 1)[None])
+        # Written channel by channel into the network's layout: the same
+        # float32 operations as broadcasting over (h, w, 3) and transposing,
+        # without the two full-page temporaries.
+        g = resized.astype(np.float32)
+        x = np.empty((1, 3, *g.shape), dtype=np.float32)
+        for c in range(3):
+            np.subtract(g, _MEAN[c], out=x[0, c])
+            np.divide(x[0, c], _STD[c], out=x[0, c])
         return self._run_in_strips(x)
 
     def _run_in_strips(self, x: np.ndarray) -> np.ndarray:
@@ -112,14 +129,18 @@ class TextDetector:
     def __call__(self, gray: np.ndarray) -> list[DetectedLine]:
         s = self.settings
         resized = self.network_input(gray)
-        if is_blank(resized, s):
+        ink = ink_mask(resized, s)
+        if int(np.count_nonzero(ink)) < s.blank_max_ink:
             return []
+        lines = self._large_print(gray, resized, ink)
+        if lines is not None:
+            return lines
         prob = self._probabilities(resized)
         lines = boxes_from_probability(prob, gray.shape[:2], s)
         if not lines:
             return lines
         scale = prob.shape[0] / gray.shape[0]
-        line_px = float(np.median([quad_size(d.quad)[1] for d in lines])) * scale
+        line_px = _median_line_px(lines, scale)
         long_side = max(gray.shape[:2])
         if line_px < s.small_line_px and long_side * scale < s.max_side_small:
             side = int(min(s.max_side_small, long_side * scale * s.target_line_px / max(line_px, 1.0)))
@@ -127,13 +148,49 @@ class TextDetector:
             lines = boxes_from_probability(prob, gray.shape[:2], s)
         return lines
 
+    def _large_print(self, gray: np.ndarray, resized: np.ndarray, ink: np.ndarray) -> list[DetectedLine] | None:
+        """Lines found at a smaller input when the print is large; None: use the normal input."""
+        s = self.settings
+        least_line_px = s.large_mark_ratio * mark_height(ink)
+        if least_line_px < s.large_line_px:
+            return None
+        side = int(max(resized.shape) * s.large_target_px / least_line_px)
+        prob = self.probability_map(gray, side)
+        lines = boxes_from_probability(prob, gray.shape[:2], s)
+        if not lines or _median_line_px(lines, prob.shape[0] / gray.shape[0]) < s.large_target_px:
+            return None
+        # Vertical columns split at fewer pixels where a column's gaps grow relative to its width.
+        if any(h >= 3 * w for w, h in (quad_size(d.quad) for d in lines)):
+            return None
+        return lines
+
+
+def _median_line_px(lines: list[DetectedLine], scale: float) -> float:
+    return float(np.median([quad_size(d.quad)[1] for d in lines])) * scale
+
+
+def ink_mask(gray: np.ndarray, settings: DetectorSettings) -> np.ndarray:
+    """Pixels ``blank_ink_level`` grey levels darker than the paper around them."""
+    k = max(3, settings.blank_paper_px | 1)
+    paper = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return cv2.subtract(paper, gray) > settings.blank_ink_level
+
 
 def is_blank(gray: np.ndarray, settings: DetectorSettings) -> bool:
     """True when no pixel group stands out darker than its surrounding paper."""
-    k = max(3, settings.blank_paper_px | 1)
-    paper = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    ink = cv2.subtract(paper, gray)
-    return int(np.count_nonzero(ink > settings.blank_ink_level)) < settings.blank_max_ink
+    return int(np.count_nonzero(ink_mask(gray, settings))) < settings.blank_max_ink
+
+
+def mark_height(ink: np.ndarray) -> float:
+    """How tall the ink's marks (connected groups of 3 pixels or more) are: their 90th
+    percentile, but at most 1.5 times their median, so that a minority of tall marks
+    that are not glyphs (rules, frames, pictures) cannot make small print look large."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink.view(np.uint8), connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT][stats[1:, cv2.CC_STAT_AREA] >= 3]
+    if not len(heights):
+        return 0.0
+    p50, p90 = np.percentile(heights, [50, 90])
+    return float(min(p90, 1.5 * p50))
 
 
 def box_score(prob: np.ndarray, quad: np.ndarray) -> float:

@@ -27,6 +27,10 @@ class OnnxSession:
         # Keep ORT's memory arena: without it whole pages were 13 % slower
         # (1.16 vs 1.01 s CPU per page) for only ~60 MB less peak memory.
         opts.enable_cpu_mem_arena = True
+        # No memory pattern: it plans buffers per input shape, and line widths
+        # (and page sizes) differ on every call, so the plans only add up
+        # (bench/PERF_RESULTS.md: a page's peak RSS lower, same CPU and text).
+        opts.enable_mem_pattern = False
         try:
             self._session = ort.InferenceSession(
                 str(path), sess_options=opts, providers=["CPUExecutionProvider"]
