@@ -130,7 +130,16 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
         return line
     scale = crop.shape[1] / line.steps
     decided: dict[int, bool] = {}
+    # Chinese characters on both sides: full-width, whatever the blank. Chinese fonts and
+    # xeCJK's punctuation compression leave a full-width bracket's outer blank
+    # as narrow as an ASCII one's (0.1-0.6 ink heights both), but an ASCII
+    # bracket between two Chinese characters is rare in print.
+    between = {i for i in brackets
+               if 0 < i < len(chars) - 1 and is_ideograph(chars[i - 1].char) and is_ideograph(chars[i + 1].char)}
     for i in brackets:
+        if i in between:
+            decided[i] = True
+            continue
         opening = chars[i].char in "(（"
         j = i - 1 if opening else i + 1
         if not 0 <= j < len(chars) or chars[j].char == " ":
@@ -141,7 +150,7 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
         a, b = (chars[j], chars[i]) if opening else (chars[i], chars[j])
         x0, x1 = (int((c.start + c.end) / 2 * scale) for c in (a, b))
         decided[i] = _blank_runs(columns, np.array([x0]), np.array([x1]))[0] / height >= settings.fullwidth_gap
-    _match_partners(chars, brackets, decided)
+    _match_partners(chars, brackets, decided, between)
     changed = False
     for i, full in decided.items():
         want = _WIDTHS[chars[i].char][int(full)]
@@ -151,15 +160,18 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
     return DecodedLine(tuple(chars), line.steps) if changed else line
 
 
-def _match_partners(chars: list[DecodedChar], brackets: list[int], decided: dict[int, bool]) -> None:
-    """An undecided bracket takes the width of the bracket it pairs with."""
+def _match_partners(chars: list[DecodedChar], brackets: list[int], decided: dict[int, bool], between: set[int]) -> None:
+    """An undecided bracket takes the width of the bracket it pairs with; one between
+    Chinese characters gives its partner its full width even where the partner was measured."""
     stack: list[int] = []
     for i in brackets:
         if chars[i].char in "(（":
             stack.append(i)
         elif stack:
             j = stack.pop()
-            if i in decided and j not in decided:
+            if i in between or j in between:
+                decided[i] = decided[j] = True
+            elif i in decided and j not in decided:
                 decided[j] = decided[i]
             elif j in decided and i not in decided:
                 decided[i] = decided[j]
