@@ -25,6 +25,9 @@ FLIP_MARGIN = 0.1
 # Vertical or sideways: columns read both ways, and the confidence lead needed.
 VERTICAL_SAMPLE = 4
 VERTICAL_MARGIN = 0.01
+# Crops under this height (px) are enlarged to the recognizer's 48 and read worse among
+# their neighbours' ink; cutting taller ones bought little for the wider input it costs.
+SMALL_PRINT_PX = 31
 
 
 def detect_upright(work: PageWork, detector: TextDetector, recognizer: TextRecognizer, fix_orientation: bool,
@@ -117,9 +120,9 @@ def recognize_upright(work: PageWork, detector: TextDetector, recognizer: TextRe
 def _crop(work: PageWork, quad: np.ndarray, tight: bool) -> np.ndarray:
     if work.vertical and vertical.is_column(quad):
         return vertical.column_as_line(vertical.column_crop(work.gray, quad))
-    # A box reaching into its neighbours' lines is cut to its own line's rows.
+    # A small line's box reaching into its neighbours' lines is cut to its own line's rows.
     crop = crop_quad(work.gray, quad)
-    return line_rows(crop) if tight else crop
+    return line_rows(crop) if tight and crop.shape[0] < SMALL_PRINT_PX else crop
 
 
 def _mean_conf(decoded: list[DecodedLine]) -> float:
