@@ -81,7 +81,7 @@ def add_missing_spaces(
     insert_after = set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
-        if _ideograph_beside_latin(a.char, b.char):
+        if _ideograph_beside_latin(a.char, b.char) or _ideograph_beside_ascii_mark(a.char, b.char):
             if g >= (s.cjk_digit_gap if a.char.isdigit() or b.char.isdigit() else s.cjk_latin_gap):
                 insert_after.add(i)
             continue
@@ -111,6 +111,16 @@ def _ideograph_beside_latin(a: str, b: str) -> bool:
         return c.isascii() and c.isalnum()
 
     return (is_ideograph(a) and latin(b)) or (latin(a) and is_ideograph(b))
+
+
+def _ideograph_beside_ascii_mark(a: str, b: str) -> bool:
+    """An ASCII mark beside a Chinese character where a space can stand: before an
+    opening mark (中文 (English)), after a closing one or a comma (English), 中文)."""
+    def mark(c: str) -> bool:
+        return c.isascii() and c.isprintable() and not c.isalnum() and c != " "
+
+    return (is_ideograph(a) and mark(b) and b not in _NO_SPACE_BEFORE) or \
+        (mark(a) and is_ideograph(b) and a not in _NO_SPACE_AFTER)
 
 
 _WIDTHS = {"(": ("(", "（"), "（": ("(", "（"), ")": (")", "）"), "）": (")", "）")}
