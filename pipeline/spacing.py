@@ -81,7 +81,7 @@ def add_missing_spaces(
     insert_after = set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
-        if _ideograph_beside_latin(a.char, b.char):
+        if _ideograph_beside_latin(a.char, b.char) or _ideograph_beside_ascii_mark(a.char, b.char):
             if g >= (s.cjk_digit_gap if a.char.isdigit() or b.char.isdigit() else s.cjk_latin_gap):
                 insert_after.add(i)
             continue
@@ -113,6 +113,16 @@ def _ideograph_beside_latin(a: str, b: str) -> bool:
     return (is_ideograph(a) and latin(b)) or (latin(a) and is_ideograph(b))
 
 
+def _ideograph_beside_ascii_mark(a: str, b: str) -> bool:
+    """An ASCII mark beside a Chinese character where a space can stand: before an
+    opening mark (中文 (English)), after a closing one or a comma (English), 中文)."""
+    def mark(c: str) -> bool:
+        return c.isascii() and c.isprintable() and not c.isalnum() and c != " "
+
+    return (is_ideograph(a) and mark(b) and b not in _NO_SPACE_BEFORE) or \
+        (mark(a) and is_ideograph(b) and a not in _NO_SPACE_AFTER)
+
+
 _WIDTHS = {"(": ("(", "（"), "（": ("(", "（"), ")": (")", "）"), "）": (")", "）")}
 
 
@@ -130,7 +140,16 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
         return line
     scale = crop.shape[1] / line.steps
     decided: dict[int, bool] = {}
+    # Chinese characters on both sides: full-width, whatever the blank. Chinese fonts and
+    # xeCJK's punctuation compression leave a full-width bracket's outer blank
+    # as narrow as an ASCII one's (0.1-0.6 ink heights both), but an ASCII
+    # bracket between two Chinese characters is rare in print.
+    between = {i for i in brackets
+               if 0 < i < len(chars) - 1 and is_ideograph(chars[i - 1].char) and is_ideograph(chars[i + 1].char)}
     for i in brackets:
+        if i in between:
+            decided[i] = True
+            continue
         opening = chars[i].char in "(（"
         j = i - 1 if opening else i + 1
         if not 0 <= j < len(chars) or chars[j].char == " ":
@@ -141,7 +160,7 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
         a, b = (chars[j], chars[i]) if opening else (chars[i], chars[j])
         x0, x1 = (int((c.start + c.end) / 2 * scale) for c in (a, b))
         decided[i] = _blank_runs(columns, np.array([x0]), np.array([x1]))[0] / height >= settings.fullwidth_gap
-    _match_partners(chars, brackets, decided)
+    _match_partners(chars, brackets, decided, between)
     changed = False
     for i, full in decided.items():
         want = _WIDTHS[chars[i].char][int(full)]
@@ -151,15 +170,18 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
     return DecodedLine(tuple(chars), line.steps) if changed else line
 
 
-def _match_partners(chars: list[DecodedChar], brackets: list[int], decided: dict[int, bool]) -> None:
-    """An undecided bracket takes the width of the bracket it pairs with."""
+def _match_partners(chars: list[DecodedChar], brackets: list[int], decided: dict[int, bool], between: set[int]) -> None:
+    """An undecided bracket takes the width of the bracket it pairs with; one between
+    Chinese characters gives its partner its full width even where the partner was measured."""
     stack: list[int] = []
     for i in brackets:
         if chars[i].char in "(（":
             stack.append(i)
         elif stack:
             j = stack.pop()
-            if i in decided and j not in decided:
+            if i in between or j in between:
+                decided[i] = decided[j] = True
+            elif i in decided and j not in decided:
                 decided[j] = decided[i]
             elif j in decided and i not in decided:
                 decided[i] = decided[j]

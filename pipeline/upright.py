@@ -14,6 +14,7 @@ from pipeline import preprocess, vertical
 from pipeline.ctc import DecodedLine
 from pipeline.detect import TextDetector
 from pipeline.geometry import crop_quad, expand_quad, quad_size
+from pipeline.linecrop import crowded, line_rows
 from pipeline.page_work import PageWork, StageClock
 from pipeline.recognize import TextRecognizer
 
@@ -24,6 +25,9 @@ FLIP_MARGIN = 0.1
 # Vertical or sideways: columns read both ways, and the confidence lead needed.
 VERTICAL_SAMPLE = 4
 VERTICAL_MARGIN = 0.01
+# Crops under this height (px) are enlarged to the recognizer's 48 and read worse among
+# their neighbours' ink; cutting taller ones bought little for the wider input it costs.
+SMALL_PRINT_PX = 31
 
 
 def detect_upright(work: PageWork, detector: TextDetector, recognizer: TextRecognizer, fix_orientation: bool,
@@ -88,9 +92,9 @@ def recognize_upright(work: PageWork, detector: TextDetector, recognizer: TextRe
     If the longest lines read badly and clearly better flipped, the page
     is turned 180° and its lines detected again before all are read.
     """
-    quads = work.quads
+    quads, tight = work.quads, crowded(work.quads)
     sample = sorted(range(len(quads)), key=lambda i: -quad_size(quads[i])[0])[:FLIP_SAMPLE]
-    first = recognizer([_crop(work, quads[i]) for i in sample])
+    first = recognizer([_crop(work, quads[i], tight[i]) for i in sample])
     if fix_orientation and not work.vertical and first and _mean_conf(first) < FLIP_CHECK_BELOW:
         flipped = recognizer([np.ascontiguousarray(crop_quad(work.gray, quads[i])[::-1, ::-1]) for i in sample])
         if _mean_conf(flipped) >= _mean_conf(first) + FLIP_MARGIN:
@@ -102,21 +106,23 @@ def recognize_upright(work: PageWork, detector: TextDetector, recognizer: TextRe
             work.quads = [d.quad for d in detector(work.gray)]
             clock.lap("detect")
             _level(work, detector, pad, clock)
-            quads = work.quads
+            quads, tight = work.quads, crowded(work.quads)
             sample, first = [], []
     decoded: list[DecodedLine | None] = [None] * len(quads)
     for i, d in zip(sample, first):
         decoded[i] = d
     rest = [i for i in range(len(quads)) if decoded[i] is None]
-    for i, d in zip(rest, recognizer([_crop(work, quads[i]) for i in rest])):
+    for i, d in zip(rest, recognizer([_crop(work, quads[i], tight[i]) for i in rest])):
         decoded[i] = d
     return decoded  # type: ignore[return-value]
 
 
-def _crop(work: PageWork, quad: np.ndarray) -> np.ndarray:
+def _crop(work: PageWork, quad: np.ndarray, tight: bool) -> np.ndarray:
     if work.vertical and vertical.is_column(quad):
         return vertical.column_as_line(vertical.column_crop(work.gray, quad))
-    return crop_quad(work.gray, quad)
+    # A small line's box reaching into its neighbours' lines is cut to its own line's rows.
+    crop = crop_quad(work.gray, quad)
+    return line_rows(crop) if tight and crop.shape[0] < SMALL_PRINT_PX else crop
 
 
 def _mean_conf(decoded: list[DecodedLine]) -> float:

@@ -4,13 +4,15 @@ Lines rendered from known text in real fonts, read by the real engine; and
 the context rules on their own, where the recognizer cannot tell (straight
 against curly quotes: it gives the curly class a few per cent at best).
 """
+import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.page_punctuation import page_punctuation
 from pipeline.punctuation import normalize_punctuation
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import cer, degrade, encode_png, render_text_image
+from tests.factories import _pil_font, cer, degrade, encode_png, render_text_image
 
 LINES = [
     "He said “don’t go” and the ‘back’ door shut at 10–12 o’clock.",
@@ -99,3 +101,30 @@ def test_fullwidth_and_ascii_brackets_beside_chinese_read_as_printed(engine, fon
              "参见LuaTeX手册（第3版）和(https://tug.org/texlive/)，以及schemes(方案)。"]
     text = _read(engine, render_text_image(lines, font=font, size_px=32))
     assert text.replace("LuaTex", "LuaTeX").split("\n") == lines
+
+
+def _compressed_brackets_line(font: str, text: str, squeeze: float) -> np.ndarray:
+    """``text`` set glyph by glyph, each full-width bracket's blank half squeezed by
+    ``squeeze`` em, as xeCJK's punctuation compression and many Chinese fonts print it."""
+    size = 32
+    pil = _pil_font(font, size)
+    img = Image.new("L", (1200, 120), 255)
+    draw = ImageDraw.Draw(img)
+    x = 60.0
+    for ch in text:
+        if ch == "（":
+            x -= squeeze * size
+        draw.text((x, 40), ch, font=pil, fill=0)
+        x += pil.getlength(ch)
+        if ch == "）":
+            x -= squeeze * size
+    return np.asarray(img)
+
+
+@pytest.mark.parametrize("font", ["cjk", "cjk-serif"])
+def test_fullwidth_brackets_between_chinese_stay_fullwidth_when_compressed(engine, font):
+    # Compressed, a full-width bracket's outer blank is no wider than an ASCII one's:
+    # between two Chinese characters it is full-width all the same, and so is its partner.
+    lines = ["需要设置功能（见第七节）才能使用", "请以管理员身份（在终端中）运行安装程序"]
+    for line in lines:
+        assert _read(engine, _compressed_brackets_line(font, line, 0.4)) == line

@@ -15,7 +15,7 @@ import pytest
 from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
 from pipeline.spacing import add_missing_spaces
-from tests.factories import degrade, render_text_image
+from tests.factories import degrade, encode_png, render_text_image
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +109,12 @@ def test_space_between_chinese_and_latin_only_where_the_page_leaves_a_gap(recogn
     tight = "签订日期为2024年3月15日，共计12个月，采用LATEX3和XeTEX两种"
     crop, probs, line = _read(recognizer, tight, font)
     assert " " not in add_missing_spaces(line, crop, probs, recognizer.decoder.num_classes - 1).text
+
+
+@pytest.mark.parametrize("line", ["这个选项 -halt-on-error 很有用"])
+def test_space_between_chinese_and_an_ascii_mark_where_printed(line):
+    # A command or option beside Chinese text starts with a mark, not a letter: the
+    # printed gap decides the space there as it does before a Latin letter.
+    engine = Engine(EngineConfig(threads=1))
+    img = render_text_image([line], font="cjk-serif", size_px=32)
+    assert list(engine.process(encode_png(img)))[0].text == line
