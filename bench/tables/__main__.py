@@ -62,12 +62,14 @@ def _one_page(pdf: bytes, page_no: int) -> bytes:
 def _real(cache: Path):
     """Published tables: one case per (page, table), the page cut out as its own PDF."""
     pages: dict[tuple[str, int], bytes] = {}
-    for doc_id, pdf, page_no, truth in realdocs.cases(cache):
-        key = (doc_id, page_no)
+    for doc, pdf, page_no, truth in realdocs.cases(cache):
+        key = (doc["id"], page_no)
         if key not in pages:
             pages[key] = _one_page(pdf, page_no)
-        meta = {"set": "published", "document": doc_id, "page": page_no + 1, "seed": page_no,
-                "rules": "published", "shape": "published", "lang": "en"}
+        # documents added after the table step was last changed are scored as a set of their own
+        meta = {"set": "held-out" if doc.get("held_out") else "published", "document": doc["id"],
+                "page": page_no + 1, "seed": page_no, "rules": "published", "shape": "published",
+                "lang": doc.get("lang", "en")}
         yield meta, pages[key], truth
 
 
