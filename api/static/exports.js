@@ -5,7 +5,7 @@
   const DP = (window.docpipe = window.docpipe || {});
   const { t } = DP.i18n;
   const { toast, friendlyError, saveBlob, stem } = DP.ui;
-  const EXTENSIONS = { txt: "txt", json: "json", hocr: "hocr", alto: "alto.xml", pdf: "pdf" };
+  const EXTENSIONS = { txt: "txt", json: "json", hocr: "hocr", alto: "alto.xml", md: "md", pdf: "pdf" };
 
   async function download(entry, button, url, filename, label) {
     button.disabled = true;

@@ -19,8 +19,13 @@ def main() -> None:
     ocr = TesseractOCR(n_threads=1, lang=lang)
     for path in paths:
         t0 = time.perf_counter()
-        tables = Image(path, detect_rotation=True).extract_tables(ocr=ocr, implicit_rows=True, implicit_columns=True,
-                                            borderless_tables=True, min_confidence=50)
+        try:
+            tables = Image(path, detect_rotation=True).extract_tables(ocr=ocr, implicit_rows=True, implicit_columns=True,
+                                                borderless_tables=True, min_confidence=50)
+        except Exception as exc:  # one page it cannot read scores as no table found, not a lost run
+            print(json.dumps({"path": path, "tables": [], "seconds": time.perf_counter() - t0,
+                              "error": f"{type(exc).__name__}: {exc}"[:300]}), flush=True)
+            continue
         out = []
         for table in tables:
             # img2table repeats a merged cell at every position it covers: one cell per box, with spans.

@@ -97,17 +97,18 @@ class _Tables(HTMLParser):
             self.cell[0] += data
 
 
-def html_tables(html: str, skip_classed: bool = False) -> list[Grid]:
+def html_tables(html: str, skip_classed: bool = False, only_class: str | None = None) -> list[Grid]:
     """The HTML's tables as Grids (cells placed as browsers place them, past spans from above).
 
     Rows and columns with no text at all are left out: texinfo pads tables with empty spacer
-    columns, which no reader of the PDF can see.
+    columns, which no reader of the PDF can see. ``only_class`` keeps the tables of that class alone
+    (DocBook's tables are ``class="table"``; its notes, tips and navigation bars are tables too).
     """
     parser = _Tables()
     parser.feed(html)
     out = []
     for rows, cls in zip(parser.tables, parser.classes):
-        if skip_classed and cls:
+        if skip_classed and cls or only_class is not None and cls != only_class:
             continue
         taken: set[tuple[int, int]] = set()
         cells = []
@@ -133,7 +134,7 @@ def html_tables(html: str, skip_classed: bool = False) -> list[Grid]:
 
 
 def cases(cache: Path):
-    """(document id, PDF bytes, 0-based page number, truth Grid) for every table found whole on one page."""
+    """(document, PDF bytes, 0-based page number, truth Grid) for every table found whole on one page."""
     manifest = json.loads(MANIFEST.read_text())
     for doc in manifest["documents"]:
         root = fetch(doc, cache)
@@ -144,10 +145,11 @@ def cases(cache: Path):
             raise FetchError(f"{doc['html']}: sha256 differs from the manifest")
         with pymupdf.open(stream=pdf, filetype="pdf") as pdoc:
             pages = ["".join(norm(p.get_text()).split()) for p in pdoc]
-        for grid in html_tables(html.decode("utf-8", "replace"), doc.get("skip_classed_tables", False)):
+        for grid in html_tables(html.decode("utf-8", "replace"), doc.get("skip_classed_tables", False),
+                                doc.get("table_class")):
             texts = ["".join(c[0].split()) for row in grid for c in row if c and c[0]]
             if len(texts) < 4:
                 continue
             hits = [k for k, text in enumerate(pages) if all(t in text for t in texts)]
             if len(hits) == 1:
-                yield doc["id"], pdf, hits[0], grid
+                yield doc, pdf, hits[0], grid

@@ -51,8 +51,10 @@ def _runs(lines: list[list[Token]]) -> list[list[int]]:
             if near and (multi or i + 1 < len(lines) and len(pieces[i + 1]) >= 2):
                 cur.append(i)
                 continue
-            if near and _extent(line)[1] - prev[3] < 0.6 * line_height(line):
-                cur.append(i)  # a tight line after the last row: its wrapped cell
+            lead = _extent(line)[1] - prev[3]
+            rows_lead = [_extent(b)[1] - _extent(a)[3] for a, b in zip((lines[k] for k in cur), (lines[k] for k in cur[1:]))]
+            if near and lead < 0.6 * line_height(line) and (not rows_lead or lead <= 1.5 * median(rows_lead)):
+                cur.append(i)  # a tight line after the last row, no farther from it than rows are apart: its wrapped cell
                 continue
             runs.append(cur)
             cur = []
@@ -100,7 +102,22 @@ def _columns(lines: list[list[Token]]) -> list[float]:
         else:
             i += 1
     xs.append(x1 + 1)
-    return xs
+    return _lone_columns_merged(xs, split)
+
+
+def _lone_columns_merged(xs: list[float], split: list[list[list[Token]]]) -> list[float]:
+    """Columns in which only one line starts a piece are merged into the column on their left.
+
+    Justified text in a wide cell stretches its word spaces past the gutter width; where the other
+    rows leave the stripe under such a space empty, it looks like a gutter, and the word after it
+    like a column of its own. A real column starts a piece on two lines at least (its heading and
+    a value, or two values).
+    """
+    if len(split) < 3:
+        return xs
+    starts = [_extent(p)[0] for ps in split for p in ps]
+    keep = [xs[0]] + [x for x, nxt in zip(xs[1:-1], xs[2:]) if sum(x <= s < nxt for s in starts) >= 2] + [xs[-1]]
+    return keep
 
 
 def _boundary(reach: np.ndarray, min_w: float) -> float:
@@ -147,7 +164,7 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
         if rows:
             cols = _cols_of(line, xs)
             lead = _extent(line)[1] - _extent(lines[i - 1])[3]
-            first_empty = 0 not in cols and len(_pieces(line)) < 2
+            first_empty = 0 not in cols and len(cols) < 2
             sparse = len(cols) * 2 <= ncols and lead < 0.75 * row_lead
             if first_empty or sparse:
                 rows[-1].append(line)
@@ -195,9 +212,26 @@ def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
     return sorted(out)
 
 
+def _wide_gaps(rlines: list[list[Token]]) -> list[int]:
+    """Indices of lines set off from the line above by far more than the run's usual leading: a
+    list's items and the table under it, or two tables, are apart by more than a table's rows."""
+    if len(rlines) < 4:
+        return []
+    leads = [_extent(b)[1] - _extent(a)[3] for a, b in zip(rlines, rlines[1:])]
+    usual = median(leads)
+    lh = median(line_height(line) for line in rlines)
+    return [k + 1 for k, lead in enumerate(leads) if lead > max(2.5 * usual, 1.2 * lh)]
+
+
 def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
     if sum(len(_pieces(line)) >= 2 for line in rlines) < 2:
         return []
+    gaps = _wide_gaps(rlines)
+    if gaps and depth < 8:
+        out = []
+        for a, b in zip([0] + gaps, gaps + [len(rlines)]):
+            out += _tables_in(rlines[a:b], depth + 1)
+        return out
     xs = _columns(rlines)
     if len(xs) < 3:
         # No gutter runs down the whole run (prose, lists and tables one under another): the

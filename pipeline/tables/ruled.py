@@ -77,6 +77,24 @@ def _cross(h: Segment, v: Segment, tol: float) -> bool:
     return h.lo + tol < v.pos < h.hi - tol and v.lo + tol < h.pos < v.hi - tol
 
 
+def _with_pieces(frame: list[Segment], segs: list[Segment], tol: float, reach: float,
+                 span: tuple[float, float] | None = None) -> list[Segment]:
+    """The frame's rules and the pieces that continue them: collinear, at most ``reach`` beyond, and
+    within ``span`` when given. A rule broken by a faded or noisy stretch of a scan, or drawn in
+    pieces, keeps the pieces that touch no crossing rule."""
+    out = list(frame)
+    rest = [s for s in segs if s not in frame and (span is None or span[0] - tol <= s.lo and s.hi <= span[1] + tol)]
+    grew = True
+    while grew and rest:
+        grew = False
+        for s in list(rest):
+            if any(abs(s.pos - f.pos) <= tol and s.lo <= f.hi + reach and s.hi >= f.lo - reach for f in out):
+                out.append(s)
+                rest.remove(s)
+                grew = True
+    return out
+
+
 def _cluster(values: list[float], tol: float) -> list[float]:
     out: list[list[float]] = []
     for x in sorted(values):
@@ -128,6 +146,10 @@ def ruled_tables(h: list[Segment], v: list[Segment], tokens: list[Token], tol: f
     h, v = merge_segments(h, tol), merge_segments(v, tol)
     out = []
     for fh, fv in _frames(h, v, tol):
+        # Rows' rules may run on past a gap (an inch at most: tables side by side are rare); a column
+        # rule only within the rows' span, as the next table down often has its columns in line.
+        fh = _with_pieces(fh, h, tol, 36 * tol)
+        fv = _with_pieces(fv, v, tol, 0.0, (min(s.pos for s in fh), max(s.pos for s in fh)))
         xs = _cluster([s.pos for s in fv] + [min(s.lo for s in fh), max(s.hi for s in fh)], tol)
         ys = _cluster([s.pos for s in fh] + [min(s.lo for s in fv), max(s.hi for s in fv)], tol)
         if len(xs) < 2 or len(ys) < 2:

@@ -15,7 +15,10 @@ def text_lines(tokens: list[Token]) -> list[list[Token]]:
 
     A token joins the line whose vertical extent overlaps it by more than
     half of the smaller height: sub- and superscripts stay on their line,
-    the next line of a tight paragraph does not.
+    the next line of a tight paragraph does not. A line's extent is that of
+    its shortest tokens and those up to half again as tall: a glyph whose
+    font box reaches far below the text (braces, bullets and math symbols
+    in TeX fonts) must not stretch its line over the next one.
     """
     lines: list[list[Token]] = []
     spans: list[list[float]] = []  # [y0, y1] per line
@@ -26,13 +29,19 @@ def text_lines(tokens: list[Token]) -> list[list[Token]]:
             overlap = min(y1, ly1) - max(y0, ly0)
             if overlap > 0.5 * min(y1 - y0, ly1 - ly0):
                 lines[k].append(tok)
-                spans[k] = [min(y0, ly0), max(y1, ly1)]
+                spans[k] = _core_span(lines[k])
                 break
         else:
             lines.append([tok])
             spans.append([y0, y1])
     order = sorted(range(len(lines)), key=lambda k: spans[k][0])
     return [sorted(lines[k], key=lambda t: t.box[0]) for k in order]
+
+
+def _core_span(line: list[Token]) -> list[float]:
+    low = 1.5 * min(t.height for t in line)
+    core = [t for t in line if t.height <= low]
+    return [min(t.box[1] for t in core), max(t.box[3] for t in core)]
 
 
 def join_words(words: list[Token]) -> str:

@@ -76,7 +76,7 @@ def test_message_tables_have_the_same_keys_and_fill_every_placeholder(browser, w
     context.close()
 
 
-def test_scanned_table_appears_as_a_table_copies_as_tsv_and_downloads_as_xlsx_in_both_languages(browser, web):
+def test_scanned_table_appears_as_a_table_copies_as_tsv_downloads_as_xlsx_and_markdown_in_both_languages(browser, web):
     scan = encode_png(render_pages(table_pdf(TABLE), dpi=200)[0])
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=web.base_url)
@@ -155,6 +155,20 @@ def test_scanned_table_appears_as_a_table_copies_as_tsv_and_downloads_as_xlsx_in
     for c in api_table["cells"]:
         assert (sheet.cell(row=c["row"] + 1, column=c["col"] + 1).value or "") == c["text"]
     assert {str(m) for m in sheet.merged_cells.ranges} == {"A1:A2", "B1:C1"}
+
+    # Download Markdown: the API's own export, the table as a pipe table with the API's cells.
+    with page.expect_download() as download_info:
+        card.locator("[data-action=export][data-format=md]").click()
+    assert download_info.value.suggested_filename == "sales.md"
+    md = Path(download_info.value.path()).read_text(encoding="utf-8")
+    served = requests.get(f"{web.base_url}/v1/jobs/{job_id}/result", params={"format": "md"},
+                          headers=web.headers, timeout=30)
+    assert md == served.text
+    texts = {(c["row"], c["col"]): c["text"] for c in api_table["cells"]}
+    lines = md.splitlines()
+    assert "|---|---|---|" in lines, md
+    for r in range(api_table["header_rows"], api_table["rows"]):
+        assert "| " + " | ".join(texts.get((r, c), "") for c in range(api_table["cols"])) + " |" in lines, md
 
     assert raw_keys_on_page(page) == []
     assert_accessible(page)
