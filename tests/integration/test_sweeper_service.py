@@ -158,7 +158,8 @@ def test_no_duplicate_page_messages_behind_a_slow_worker_with_a_prefix(tmp_path)
         stack.start_worker("slow", concurrency=1)
         stack.start_beat()
         client = stack.app().test_client()
-        job_id = submit(client, pdf(160, lines=4, width=1000))
+        # 16 lines a page (about 0.3 CPU s each): 160 pages outlast the 20 s below on a quiet machine too.
+        job_id = submit(client, pdf(160, lines=16, width=1000))
         time.sleep(20)  # ten sweeps while the queue drains slowly
         done = 160 - queued_pages(stack, job_id)
         assert 0 < done < 150, f"{done} pages done: the worker must still have a backlog for this test"
