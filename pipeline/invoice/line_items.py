@@ -21,7 +21,7 @@ COLUMN_LABELS: dict[str, tuple[str, ...]] = {
                     "libellé", "omschrijving", "artikel"),
     "quantity": ("数量", "quantity", "qty", "menge", "anzahl", "quantité", "qté", "aantal"),
     "unit": ("单位", "unit", "einheit", "unité", "eenheid"),
-    "unit_price": ("单价", "unit price", "price", "rate", "einzelpreis", "preis", "prix unitaire", "prix", "prijs",
+    "unit_price": ("单价", "unit price", "price", "rate", "einzelpreis", "preis", "prix unitaire", "p.u. ht", "p.u.", "prix", "prijs",
                    "stuksprijs"),
     "tax_rate": ("税率", "vat %", "vat rate", "tax %", "mwst %", "mwst.", "ust %", "tva %", "taux", "btw %", "btw"),
     "amount": ("金额", "amount", "line total", "total", "betrag", "gesamt", "montant", "total ht", "bedrag", "totaal"),

@@ -29,6 +29,11 @@ def test_totals_grid_far_date_label_and_delivery_date(seed):
     pdf, truth = make_grid(western_spec(seed, "fr"))
     result = extract_invoice(text_pages(pdf), today=TODAY)
     assert wrong_fields(result, truth) == {}
+    # The item table's "P.U. HT" header is the unit price: without it the unit price and the line's
+    # amount fell into one cell, the items did not add up to the net and the invoice went to review.
+    assert next(c for c in result.checks if c.name == "line_items_sum").status == "passed"
+    assert all(item.unit_price is not None for item in result.line_items)
+    assert not result.needs_review
 
 
 def test_a_correction_invoice_keeps_its_minus_signs():
