@@ -26,8 +26,9 @@ from pipeline.recognize import RecognizerSettings
 @dataclass(frozen=True)
 class LayoutSettings:
     # A gutter must be at least this many line heights wide to split columns
-    # (CJK columns are often set less than one line height apart).
-    min_gutter: float = 0.4
+    # (CJK columns are often set less than one line height apart; justified
+    # columns' boxes, marks hung into the gutter, leave a fifth of one).
+    min_gutter: float = 0.2
     # Share of a region's boxes that may cross a gutter (titles, headings).
     max_spanning: float = 0.1
     # Each column side must be at least this many line heights wide ...
@@ -168,7 +169,7 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     if len(idx) < 4:
         return None
     x_lo, x_hi = float(b[:, 0].min()), float(b[:, 2].max())
-    res = max(1.0, line_h / 8)
+    res = max(1.0, line_h / 16)
     n = int((x_hi - x_lo) / res) + 2
     cover = np.zeros(n, dtype=np.int32)
     for x0, x1 in zip(((b[:, 0] - x_lo) / res).astype(int), np.ceil((b[:, 2] - x_lo) / res).astype(int)):

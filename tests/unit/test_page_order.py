@@ -180,3 +180,52 @@ def test_index_page_reads_column_by_column(engine):
     r = read(engine, degrade(render_columns_image([left, right], size_px=20, gutter=60, width=1300), **SCAN))
     assert cer("\n".join(INDEX), r.text) <= 0.03
     assert 0 <= position(r.text, left[-1]) < position(r.text, right[0])
+
+
+def paste(page: np.ndarray, block: np.ndarray, x: int, y: int) -> int:
+    """Put ``block`` on ``page`` at (x, y); the y below it."""
+    page[y:y + block.shape[0], x:x + block.shape[1]] = np.minimum(page[y:y + block.shape[0], x:x + block.shape[1]], block)
+    return y + block.shape[0]
+
+
+def justified(paragraphs: list[str], width: int, size_px: int = 26, pitch: float = 1.3) -> np.ndarray:
+    """Paragraphs set justified to ``width`` (each line but a paragraph's last stretched to both edges), as
+    a book's columns are: their lines reach the gutter, so the detector's padded boxes meet across it."""
+    from PIL import Image, ImageDraw
+
+    from tests.factories import _pil_font, wrap_line
+
+    font = _pil_font("serif", size_px)
+    rows = []
+    for text in paragraphs:
+        wrapped = wrap_line(text, lambda s: font.getlength(s) <= width)
+        rows += [(line, k < len(wrapped) - 1) for k, line in enumerate(wrapped)]
+    step = int(size_px * pitch)
+    img = Image.new("L", (width + size_px // 2, step * len(rows) + size_px), 255)
+    draw = ImageDraw.Draw(img)
+    for r, (line, stretch) in enumerate(rows):
+        # A final mark hangs in the margin (protrusion, as microtype sets it): the line's ink reaches past the edge.
+        hang = line[-1] if stretch and line[-1] in ",.;:-" else ""
+        words = (line[:-1] if hang else line).split()
+        gap = (width - sum(font.getlength(w) for w in words)) / max(1, len(words) - 1) if stretch else font.getlength(" ")
+        x = 0.0
+        for w in words:
+            draw.text((round(x), r * step), w, font=font, fill=0)
+            x += font.getlength(w) + gap
+        if hang:
+            draw.text((width, r * step), hang, font=font, fill=0)
+    return np.asarray(img, dtype=np.uint8).copy()
+
+
+def test_columns_set_close_with_hanging_marks_read_column_by_column(engine):
+    """Justified columns a small gutter apart, their final marks hung into it (protrusion) and the
+    middle column's lines half a line lower (so no detector box joins two columns): the gutter
+    between their boxes is narrower than half a line height, but nothing crosses it."""
+    cols = [EN_TEXT[0:5], EN_TEXT[5:10], EN_TEXT[10:15]]
+    page = np.full((1200, 1654), 255, np.uint8)
+    for c, col in enumerate(cols):
+        paste(page, justified(col, 470), 100 + c * 486, 100 + (c % 2) * 17)
+    r = read(engine, degrade(page, **SCAN))
+    assert cer("\n".join(EN_TEXT[:15]), r.text) <= 0.01
+    assert 0 <= position(r.text, EN_TEXT[4][-20:]) < position(r.text, EN_TEXT[5][:20]) \
+        < position(r.text, EN_TEXT[9][-20:]) < position(r.text, EN_TEXT[10][:20])
