@@ -4,7 +4,9 @@ A recursive XY-cut over the line boxes. A region is first split at a
 vertical gutter that few boxes cross, when both sides look like text
 columns: wide, and filled by their lines (prose) or by their rows (a
 reference card's keys and descriptions, an index's entries; see
-``_looks_like_column``); the boxes crossing it (titles, headings)
+``_looks_like_column``; a column may hold a table or a figure's labels,
+as long as most of the text of its lines standing alone on their rows is
+in full lines); the boxes crossing it (titles, headings)
 cut the columns into bands, each read left column first. Blocks beside
 each other whose lines do not line up (a listing and its output) are read
 one after the other. Otherwise the region is cut at its widest horizontal
@@ -35,6 +37,9 @@ class LayoutSettings:
     min_column_width: float = 10.0
     # ... and its lines must fill this share of it (median), as prose does.
     min_fill: float = 0.55
+    # ... or most of the text of its lines that have their row to themselves (not a table's cells, nor
+    # a table of contents' leaders and numbers) is in such lines, and its lines cover this share of its height.
+    min_ink_density: float = 0.5
     # ... or it is at least this many rows (pieces of one row merged) starting
     # within this many line heights of its left edge, which fill it as prose
     # does or are a list (an index) beside a gutter at most this share of its width.
@@ -127,7 +132,14 @@ def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutt
     width = boxes[:, 2].max() - boxes[:, 0].min()
     if width < s.min_column_width * line_h:
         return False
-    if np.median(boxes[:, 2] - boxes[:, 0]) / max(width, 1e-6) >= s.min_fill:
+    widths = boxes[:, 2] - boxes[:, 0]
+    if np.median(widths) / max(width, 1e-6) >= s.min_fill:
+        return True
+    # Most of its text in full lines, among a table's or a figure's small labels; but a definition
+    # list's terms beside their descriptions, one at each entry's first line, leave gaps between them.
+    solo = ~_shares_row(boxes)
+    if solo.any() and _ink_median(widths[solo]) / max(width, 1e-6) >= s.min_fill \
+            and _density(boxes) >= s.min_ink_density:
         return True
     if not gutter or _density(boxes) < s.min_row_density:
         return False
@@ -140,6 +152,23 @@ def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutt
     if _pieces_per_row(boxes) >= 3:
         return False
     return bool(np.median(rows[:, 1] - rows[:, 0]) / max(width, 1e-6) >= s.min_fill or gutter <= s.max_list_gutter * width)
+
+
+def _ink_median(widths: np.ndarray) -> float:
+    """The line width at which half the column's text (by width) lies in narrower lines: a table's or a
+    figure's many small labels inside a prose column do not outvote its lines."""
+    order = np.sort(widths)
+    cum = np.cumsum(order)
+    return float(order[np.searchsorted(cum, cum[-1] / 2)])
+
+
+def _shares_row(boxes: np.ndarray) -> np.ndarray:
+    """Whether each box stands level with another (cells of one table row, a figure's labels)."""
+    overlap = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1])
+    heights = boxes[:, 3] - boxes[:, 1]
+    level = overlap >= 0.5 * np.minimum(heights[:, None], heights[None, :])
+    np.fill_diagonal(level, False)
+    return level.any(axis=1)
 
 
 def _level_share(a: np.ndarray, b: np.ndarray, line_h: float) -> float:

@@ -229,3 +229,33 @@ def test_columns_set_close_with_hanging_marks_read_column_by_column(engine):
     assert cer("\n".join(EN_TEXT[:15]), r.text) <= 0.01
     assert 0 <= position(r.text, EN_TEXT[4][-20:]) < position(r.text, EN_TEXT[5][:20]) \
         < position(r.text, EN_TEXT[9][-20:]) < position(r.text, EN_TEXT[10][:20])
+
+
+FIGURES = [[str(2013 - k), str(417 - 29 * k), str(88 - 7 * k), f"{1.5 + 0.75 * k:.2f}"] for k in range(8)]
+
+
+def column_with_table_page() -> np.ndarray:
+    """Two justified columns two line heights apart, their rows level; inside the left one a table of
+    short figures with more rows than the prose around it."""
+    page = np.full((1400, 1654), 255, np.uint8)
+    top = justified(EN_TEXT[0:2], 700)
+    paste(page, top, 100, 100)
+    y = 100 + 33 * (top.shape[0] // 33 + 1)
+    for row in FIGURES:
+        for c, cell in enumerate(row):
+            paste(page, justified([cell], 120), 130 + 160 * c, y)
+        y += 33
+    paste(page, justified(EN_TEXT[2:4], 700), 100, y + 33)
+    paste(page, justified(EN_TEXT[4:12], 700), 860, 100)
+    return page
+
+
+def test_column_holding_a_small_table_reads_column_by_column(engine):
+    """A prose column with a table of short figures inside it is still a column: the figures must not
+    outvote its lines and let the page be read row by row across both columns."""
+    r = read(engine, degrade(column_with_table_page(), **SCAN))
+    rows = [" ".join(row) for row in FIGURES]
+    assert cer("\n".join([*EN_TEXT[0:2], *rows, *EN_TEXT[2:12]]), r.text) <= 0.02
+    # The left column, figures included, comes whole before the right one.
+    assert 0 <= position(r.text, EN_TEXT[0][:20]) < position(r.text, rows[0]) < position(r.text, rows[-1]) \
+        < position(r.text, EN_TEXT[3][-20:]) < position(r.text, EN_TEXT[4][:20])
