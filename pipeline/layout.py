@@ -7,7 +7,10 @@ reference card's keys and descriptions, an index's entries; see
 ``_looks_like_column``; a column may hold a table or a figure's labels,
 as long as most of the text of its lines standing alone on their rows is
 in full lines); the boxes crossing it (titles, headings)
-cut the columns into bands, each read left column first. Blocks beside
+cut the columns into bands, each read left column first. Boxes crossing
+it that have lines level beside them (a display and its note above the
+columns) are no heading: the region is then cut at its widest horizontal
+gap first. Blocks beside
 each other whose lines do not line up (a listing and its output) are read
 one after the other. Otherwise the region is cut at its widest horizontal
 gap, and finally a row is split into cells at its vertical gaps; lines
@@ -275,12 +278,38 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     return idx[is_left], idx[~is_left]
 
 
+def _band_apart(idx: np.ndarray, columns, boxes: np.ndarray, line_h: float, s: LayoutSettings,
+                out: list[list[int]]) -> bool:
+    """Cut the region at its widest horizontal gap, and read above before below, when boxes crossing the
+    gutter have lines level beside them: they are a block of their own beside another (a display and its
+    note), not a heading across the columns, so the gutter belongs only to the band below them."""
+    left, right, spanning = columns
+    sides = np.concatenate([left, right])
+    overlap = np.minimum(boxes[spanning, None, 3], boxes[None, sides, 3]) - \
+        np.maximum(boxes[spanning, None, 1], boxes[None, sides, 1])
+    heights = boxes[:, 3] - boxes[:, 1]
+    shorter = np.minimum(heights[spanning][:, None], heights[sides][None, :])
+    if not len(spanning) or not (overlap >= 0.5 * shorter).any():
+        return False
+    b = boxes[idx]
+    gaps = [g for g in _intervals_gaps(b[:, 1], b[:, 3]) if g[1] - g[0] >= s.block_gap * line_h]
+    if not gaps:
+        return False
+    start, end = max(gaps, key=lambda g: g[1] - g[0])
+    cut = (start + end) / 2
+    _xy_cut(idx[b[:, 3] <= cut], boxes, line_h, s, out)
+    _xy_cut(idx[b[:, 1] >= cut], boxes, line_h, s, out)
+    return True
+
+
 def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, out: list[list[int]]) -> None:
     """Append the regions of ``idx`` to ``out`` in reading order; each region is a column piece."""
     if len(idx) == 1:
         out.append([int(idx[0])])
         return
     columns = _find_columns(idx, boxes, line_h, s)
+    if columns is not None and _band_apart(idx, columns, boxes, line_h, s, out):
+        return
     if columns is not None:
         left, right, spanning = columns
         # Boxes spanning the gutter (titles, wide headings) cut the page into

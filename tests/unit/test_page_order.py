@@ -259,3 +259,22 @@ def test_column_holding_a_small_table_reads_column_by_column(engine):
     # The left column, figures included, comes whole before the right one.
     assert 0 <= position(r.text, EN_TEXT[0][:20]) < position(r.text, rows[0]) < position(r.text, rows[-1]) \
         < position(r.text, EN_TEXT[3][-20:]) < position(r.text, EN_TEXT[4][:20])
+
+
+def test_display_beside_its_note_above_two_columns(engine):
+    """A large display with a small note beside it, over two columns whose gutter it crosses: the display,
+    then the note, then each column; not the note's lines between the display's."""
+    display = ["In the beginning was the Word, and the Word", "was with God, and the Word was God. The same",
+               "was in the beginning with God. All things"]
+    note = EN_TEXT[12:15]
+    page = np.full((1900, 1654), 255, np.uint8)
+    paste(page, render_text_image(display, font="serif", size_px=44, width=950, margin=0, line_gap=1.3), 100, 100)
+    below = paste(page, render_text_image(note, size_px=22, width=460, margin=0, line_gap=1.4), 1094, 100)
+    top = max(below, 100 + 3 * 57) + 110
+    paste(page, render_text_image(EN_TEXT[0:5], size_px=24, width=700, margin=0), 100, top)
+    paste(page, render_text_image(EN_TEXT[5:10], size_px=24, width=700, margin=0), 854, top)
+    r = read(engine, degrade(page, **SCAN))
+    assert cer("\n".join(display + note + EN_TEXT[0:10]), r.text) <= 0.02
+    assert 0 <= position(r.text, display[-1]) < position(r.text, note[0][:20]) \
+        < position(r.text, note[-1][:20]) < position(r.text, EN_TEXT[0][:20]) \
+        < position(r.text, EN_TEXT[4][-20:]) < position(r.text, EN_TEXT[5][:20])
