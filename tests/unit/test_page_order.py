@@ -184,7 +184,8 @@ def test_index_page_reads_column_by_column(engine):
 
 def paste(page: np.ndarray, block: np.ndarray, x: int, y: int) -> int:
     """Put ``block`` on ``page`` at (x, y); the y below it."""
-    page[y:y + block.shape[0], x:x + block.shape[1]] = np.minimum(page[y:y + block.shape[0], x:x + block.shape[1]], block)
+    area = page[y:y + block.shape[0], x:x + block.shape[1]]
+    area[...] = np.minimum(area, block)
     return y + block.shape[0]
 
 
@@ -207,7 +208,9 @@ def justified(paragraphs: list[str], width: int, size_px: int = 26, pitch: float
         # A final mark hangs in the margin (protrusion, as microtype sets it): the line's ink reaches past the edge.
         hang = line[-1] if stretch and line[-1] in ",.;:-" else ""
         words = (line[:-1] if hang else line).split()
-        gap = (width - sum(font.getlength(w) for w in words)) / max(1, len(words) - 1) if stretch else font.getlength(" ")
+        gap = font.getlength(" ")
+        if stretch:
+            gap = (width - sum(font.getlength(w) for w in words)) / max(1, len(words) - 1)
         x = 0.0
         for w in words:
             draw.text((round(x), r * step), w, font=font, fill=0)
