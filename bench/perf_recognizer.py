@@ -4,7 +4,8 @@
 
 Crops are the recognizer's own inputs (48 px high) taken from the corpus pages
 by running the engine once. Variants (the first is the reference):
-``ort`` as the engine runs it; ``gelu`` ORT's Gelu approximation; ``nonchwc``
+``ort`` as the engine runs it; ``gelu`` ORT's Gelu approximation; ``daz`` denormals
+flushed to zero; ``nospin`` intra-op threads that do not spin; ``nonchwc``
 without ORT's NCHWc layout pass; ``extended`` graph optimizations at the
 EXTENDED level; ``pad64``/``pad128`` width padded to a bucket; ``h40``/``h36``
 a lower input height (the model's height made free); ``int8`` the model
@@ -130,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
             s = _session(model)
         elif name == "gelu":
             s = _session(model, entries={"optimization.enable_gelu_approximation": "1"})
+        elif name == "daz":
+            s = _session(model, entries={"session.set_denormal_as_zero": "1"})
+        elif name == "nospin":
+            s = _session(model, entries={"session.intra_op.allow_spinning": "0"})
         elif name == "nonchwc":
             s = _session(model, disabled=["NchwcTransformer"])
         elif name == "extended":
