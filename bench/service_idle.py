@@ -9,8 +9,10 @@ CPU seconds by role from /proc (``bench.cpu_roles``):
 
 1. idle: nothing calls the API;
 2. watched: ``--jobs`` jobs in flight watched by the bulk command's own
-   ``JobWatcher`` (``client/job_watch.py``) at the bulk command's interval,
-   as a bulk run keeps them; the client's CPU is this process's.
+   ``JobWatcher`` (``client/job_watch.py``) at the bulk command's pacing,
+   as a bulk run keeps them; the client's CPU is this process's;
+3. ``--pacing INTERVAL,MAX,FULL`` (optional): the same at another pacing
+   (e.g. ``0.5,1,5``, the bulk command's before 2026-12-04).
 
 Every such second is paid whatever the pipeline does, so on a slow (or loaded)
 machine, where a bulk run takes longer for the same pages, it weighs more in
@@ -52,9 +54,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--jobs", type=int, default=48)
+    parser.add_argument("--pacing", default=None, help="INTERVAL,MAX_INTERVAL,FULL_EVERY of a third phase")
     args = parser.parse_args(argv)
 
-    from client.bulk_watch import WATCH_INTERVAL_S
+    from client.bulk_watch import WATCH_FULL_EVERY_S, WATCH_INTERVAL_S, WATCH_MAX_INTERVAL_S
     from client.http_api import Client, WaitTimeout
     from client.job_watch import JobWatcher
 
@@ -73,8 +76,9 @@ def main(argv=None) -> int:
         time.sleep(5)  # let the submits' own work settle
         idle = _phase(stack, args.seconds)
 
-        def watch(seconds: float) -> None:
-            with JobWatcher(client, interval=WATCH_INTERVAL_S) as watcher:
+        def watch(seconds: float, pacing=(WATCH_INTERVAL_S, WATCH_MAX_INTERVAL_S, WATCH_FULL_EVERY_S)) -> None:
+            interval, max_interval, full_every = pacing
+            with JobWatcher(client, interval=interval, max_interval=max_interval, full_every=full_every) as watcher:
                 def one(job_id):
                     try:
                         watcher.wait(job_id, timeout=seconds)
@@ -85,11 +89,15 @@ def main(argv=None) -> int:
                     t.start()
                 for t in threads:
                     t.join()
-        watched = _phase(stack, args.seconds, watch)
-    print(f"{args.seconds:.0f} s a phase; {len(ids)} jobs in flight in the second")
-    for name, cpu in (("idle", idle), ("watched", watched)):
+        phases = [("idle", idle), ("watched", _phase(stack, args.seconds, watch))]
+        if args.pacing:
+            pacing = tuple(float(v) for v in args.pacing.split(","))
+            phases.append((f"watched at {args.pacing}", _phase(stack, args.seconds, lambda s: watch(s, pacing))))
+    print(f"{args.seconds:.0f} s a phase; {len(ids)} jobs in flight from the second; watched at "
+          f"{WATCH_INTERVAL_S},{WATCH_MAX_INTERVAL_S},{WATCH_FULL_EVERY_S} (interval, max, full every)")
+    for name, cpu in phases:
         total = sum(cpu.values())
-        print(f"{name:8s} {total / args.seconds * 1000:6.1f} ms CPU per s of wall: "
+        print(f"{name:18s} {total / args.seconds * 1000:6.1f} ms CPU per s of wall: "
               + ", ".join(f"{role} {1000 * sec / args.seconds:.1f}" for role, sec in sorted(cpu.items(), key=lambda kv: -kv[1])))
     return 0
 
