@@ -251,13 +251,13 @@ class JobRunner:
     def finish_jobs(self, job_ids: list[str], *, fields: bool = True) -> dict[str, str]:
         """Read the fields of the jobs' completed documents (when asked for), then end the jobs whose pages
         have all ended; returns job id → terminal state for the jobs this call ended. ``fields=False``:
-        the caller knows that none of the jobs asked for fields (a transaction less a page)."""
+        the caller knows that none of the jobs asked for fields (a transaction and a query less a page)."""
         # Separate transactions, after the page's own commit, so the last
         # finisher always sees every other page's committed state.
         if fields:
             extraction.read_pending(self.database, self._blob, job_ids)
         with self.database.session() as s:
-            return finalize_jobs(s, job_ids)
+            return finalize_jobs(s, job_ids, fields_asked=fields)
 
     def _fail(self, claim, priority: str, code: str, message: str) -> PageOutcome:
         with self.database.session() as s:
