@@ -188,12 +188,14 @@ def bulk_run(root: Path, workdir: Path, backend: str, concurrency: int, formats:
                "--poll", "0.5", "--no-progress"] + (["--concurrency", str(concurrency)] if concurrency else [])
         env = {k: v for k, v in os.environ.items() if not k.startswith("DOCPIPE_")}
         env["PYTHONPATH"] = str(ROOT)
-        cpu_before, client_before = cpu_roles.snapshot(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        # Only this stack's processes: other sessions on the machine run APIs, workers and queries too.
+        mine = cpu_roles.stack_pids(stack)
+        cpu_before, client_before = cpu_roles.snapshot(mine), resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
         wall = time.perf_counter() - started
         client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = cpu_roles.delta(cpu_before, cpu_roles.snapshot())
+        cpu = cpu_roles.delta(cpu_before, cpu_roles.snapshot(mine | cpu_roles.stack_pids(stack)))
         cpu["client"] = round(client_after.ru_utime + client_after.ru_stime
                               - client_before.ru_utime - client_before.ru_stime, 2)
         if proc.returncode != 0:

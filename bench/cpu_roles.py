@@ -3,6 +3,11 @@
 The bulk bench runs API, workers, database, broker and client on the same two
 cores, so every CPU second outside the OCR pipeline is a second the workers
 lose. Snapshots before and after a run, grouped by role, show where it went.
+
+On a shared machine other sessions run their own APIs, workers and PostgreSQL
+clients: ``within`` keeps a snapshot to the stack's own processes (the trees of
+the processes it started, its database's backends, ``stack_pids``). Redis is
+one server for every session and is counted whole.
 """
 from __future__ import annotations
 
@@ -39,14 +44,37 @@ def _parent(pid: str) -> str:
         return "0"
 
 
-def snapshot() -> dict[str, float]:
-    """CPU seconds (user + system) used so far by every live process of each role."""
+def _in_tree(pid: str, roots: set[str]) -> bool:
+    seen = 0
+    while pid not in ("0", "1") and seen < 64:
+        if pid in roots:
+            return True
+        pid, seen = _parent(pid), seen + 1
+    return False
+
+
+def stack_pids(stack) -> set[int]:
+    """The processes ``stack`` (tests.service_stack.ServiceStack) started, and its database's backends."""
+    pids = {proc.pid for proc in stack.procs.values()}
+    if stack.pg_database:
+        from sqlalchemy import text
+
+        with stack.database().session() as s:
+            pids |= set(s.scalars(text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")))
+    return pids
+
+
+def snapshot(within: set[int] | None = None) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by every live process of each role (of the trees of ``within``)."""
+    roots = None if within is None else {str(p) for p in within}
     totals: dict[str, float] = {}
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
         role = _role(pid)
         if role is None:
+            continue
+        if roots is not None and role != "redis" and not _in_tree(pid, roots):
             continue
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

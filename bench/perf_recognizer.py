@@ -4,12 +4,14 @@
 
 Crops are the recognizer's own inputs (48 px high) taken from the corpus pages
 by running the engine once. Variants (the first is the reference):
-``ort`` as the engine runs it; ``gelu`` ORT's Gelu approximation; ``nonchwc``
+``ort`` as the engine runs it; ``gelu`` ORT's Gelu approximation; ``daz`` denormals
+flushed to zero; ``nospin`` intra-op threads that do not spin; ``nonchwc``
 without ORT's NCHWc layout pass; ``extended`` graph optimizations at the
 EXTENDED level; ``pad64``/``pad128`` width padded to a bucket; ``h40``/``h36``
 a lower input height (the model's height made free); ``int8`` the model
 statically quantized (QDQ, per-channel weights, MinMax calibration on crops of
-the corpus pages, which hold no reserved document); ``openvino`` OpenVINO's
+the corpus pages, which hold no reserved document; ``int8conv``/``int8mm`` only
+its Conv/MatMul nodes, a ``-pct`` suffix percentile calibration); ``openvino`` OpenVINO's
 CPU plugin in f32 with a dynamic width. Each crop goes through every variant
 in turn, the order alternating; prints CPU seconds (``time.process_time``),
 the ratio to the first, and how many lines decode (greedy) to the same text.
@@ -64,7 +66,8 @@ def free_height(src: Path, dst: Path) -> Path:
     return dst
 
 
-def quantize_int8(src: Path, dst: Path, calibration: list[np.ndarray]) -> Path:
+def quantize_int8(src: Path, dst: Path, calibration: list[np.ndarray], ops: tuple[str, ...] = ("Conv", "MatMul"),
+                  method: str = "MinMax") -> Path:
     import onnx
     from onnx import version_converter
     from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
@@ -81,7 +84,7 @@ def quantize_int8(src: Path, dst: Path, calibration: list[np.ndarray]) -> Path:
             return next(self._it, None)
     quantize_static(str(upgraded), str(dst), Crops(), quant_format=QuantFormat.QDQ, per_channel=True,
                     activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-                    op_types_to_quantize=["Conv", "MatMul"], calibrate_method=CalibrationMethod.MinMax)
+                    op_types_to_quantize=list(ops), calibrate_method=getattr(CalibrationMethod, method))
     return dst
 
 
@@ -130,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             s = _session(model)
         elif name == "gelu":
             s = _session(model, entries={"optimization.enable_gelu_approximation": "1"})
+        elif name == "daz":
+            s = _session(model, entries={"session.set_denormal_as_zero": "1"})
+        elif name == "nospin":
+            s = _session(model, entries={"session.intra_op.allow_spinning": "0"})
         elif name == "nonchwc":
             s = _session(model, disabled=["NchwcTransformer"])
         elif name == "extended":
@@ -138,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
             s, pad = _session(model), int(name[3:])
         elif name.startswith("h"):
             s, height = _session(free_height(model, tmp / "free.onnx")), int(name[1:])
-        elif name == "int8":
-            s = _session(quantize_int8(model, tmp / "int8.onnx", calibration))
+        elif name.startswith("int8"):  # int8, int8conv, int8mm; "-pct": percentile calibration
+            ops = {"int8": ("Conv", "MatMul"), "int8conv": ("Conv",), "int8mm": ("MatMul",)}[name.split("-")[0]]
+            method = "Percentile" if name.endswith("-pct") else "MinMax"
+            s = _session(quantize_int8(model, tmp / f"{name}.onnx", calibration, ops, method))
         elif name == "openvino":
             import openvino
 

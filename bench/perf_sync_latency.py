@@ -100,17 +100,19 @@ def main(argv=None) -> int:
     summary = {}
     print(f"800×600 PNG ({len(png)} bytes{', scan-like' if args.scan else ''}), {args.runs} requests each, "
           f"one at a time; load average {os.getloadavg()[0]:.1f}")
-    print("| API | median ms | p90 ms | route median ms | CPU median ms | CPU p90 ms | same text |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    # /proc counts CPU in 10-ms ticks: the mean of many requests resolves what the median cannot.
+    print("| API | median ms | p90 ms | route median ms | CPU median ms | CPU p90 ms | CPU mean ms | same text |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for api in apis:
         wall, cpu, route = ([r[k] for r in api.rows] for k in ("wall_s", "cpu_s", "route_ms"))
         same = sum(r["text"] == apis[0].rows[i]["text"] for i, r in enumerate(api.rows))
         summary[api.name] = {"root": str(api.root), "median_ms": 1000 * _stats(wall)[0], "p90_ms": 1000 * _stats(wall)[1],
                              "route_median_ms": _stats(route)[0], "cpu_median_ms": 1000 * _stats(cpu)[0],
-                             "cpu_p90_ms": 1000 * _stats(cpu)[1], "same_text": same, "runs": len(wall)}
+                             "cpu_p90_ms": 1000 * _stats(cpu)[1], "cpu_mean_ms": 1000 * statistics.mean(cpu),
+                             "same_text": same, "runs": len(wall)}
         s = summary[api.name]
         print(f"| {api.name} ({api.root}) | {s['median_ms']:.0f} | {s['p90_ms']:.0f} | {s['route_median_ms']:.0f} | "
-              f"{s['cpu_median_ms']:.0f} | {s['cpu_p90_ms']:.0f} | {same}/{len(wall)} |")
+              f"{s['cpu_median_ms']:.0f} | {s['cpu_p90_ms']:.0f} | {s['cpu_mean_ms']:.1f} | {same}/{len(wall)} |")
     OUT.mkdir(exist_ok=True)
     (OUT / "perf_sync_latency.json").write_text(json.dumps(summary, indent=2))
     return 0

@@ -18,6 +18,11 @@ from client.progress import BulkProgress
 # jobs in flight the server's queue holds seconds of work, so a job's end need not be seen sooner, and
 # reading more often only costs the API and the database CPU (bench/BULK_RESULTS.md, session 4).
 WATCH_INTERVAL_S = 0.5
+# While no job ends, reads slow down to this; every view (progress) is read this often. A read costs the
+# API CPU however slow the pages are, so on a slow or loaded machine the reads' cost grew with the run's
+# wall time (1.0 and 5.0 s before: bench/PERF_RESULTS.md, bench.service_idle).
+WATCH_MAX_INTERVAL_S = 2.0
+WATCH_FULL_EVERY_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,8 @@ class JobAwaiter:
         self.job_timeout_s = job_timeout_s
         self.min_confidence = min_confidence
         self.stop = stop
-        self._watcher = JobWatcher(client, interval=min(poll_s, WATCH_INTERVAL_S))
+        self._watcher = JobWatcher(client, interval=min(poll_s, WATCH_INTERVAL_S), max_interval=WATCH_MAX_INTERVAL_S,
+                                   full_every=WATCH_FULL_EVERY_S)
 
     def close(self) -> None:
         self._watcher.close()

@@ -53,12 +53,13 @@ def finalize_job(session: Session, job_id: str) -> str | None:
     return finalize_jobs(session, [job_id]).get(job_id)
 
 
-def finalize_jobs(session: Session, job_ids: list[str]) -> dict[str, str]:
+def finalize_jobs(session: Session, job_ids: list[str], *, fields_asked: bool = True) -> dict[str, str]:
     """``finalize_job`` for several jobs; returns job id → terminal state for the jobs this call ended.
 
     The guarded UPDATE makes exactly one caller win however many workers
     finish the last pages at once; the winner writes the outbox row in the
-    same transaction.
+    same transaction. ``fields_asked=False``: the caller knows that none of
+    the jobs asked for fields, so none waits for them (a query less).
     """
     job_ids = sorted(set(job_ids))  # a fixed order: two finalizers never lock rows crosswise
     if not job_ids:
@@ -71,7 +72,7 @@ def finalize_jobs(session: Session, job_ids: list[str]) -> dict[str, str]:
     ready = [j for j in job_ids if docs.get(j) and not any(status == DocumentStatus.QUEUED for status, _ in docs[j])]
     # A job that asked for fields ends once they are stored (its event and views carry them);
     # the worker reads them and calls in here again (workers/extraction.py).
-    extracting = fields.pending_jobs(session, ready)
+    extracting = fields.pending_jobs(session, ready) if fields_asked else set()
     ready = [j for j in ready if j not in extracting]
     counts = page_counts(session, ready)
     ended, batches = {}, {}

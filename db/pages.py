@@ -169,6 +169,7 @@ class ClaimedPage:
     pages_spec: str | None
     priority: str
     tables: bool = False
+    extract: str | None = None  # the job's structured data to read (db/fields.py), None for most jobs
 
 
 def claim_page(
@@ -214,6 +215,7 @@ def claim_page(
         pages_spec=job.pages_spec,
         priority=job.priority,
         tables=bool(job.tables),
+        extract=job.extract,
     )
 
 

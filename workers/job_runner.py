@@ -227,7 +227,7 @@ class JobRunner:
             stored = store_page_result(s, claim, result)
         if not stored:
             return PageOutcome(PageTaskStatus.SKIPPED, priority)  # canceled or superseded meanwhile
-        return PageOutcome(PageTaskStatus.SUCCEEDED, priority, self._finalize(claim.job_id))
+        return PageOutcome(PageTaskStatus.SUCCEEDED, priority, self._finalize(claim.job_id, claim.extract is not None))
 
     def _caused_by_timeout(self, exc: BaseException) -> bool:
         # The engine wraps whatever interrupts inference (our soft time limit too) in InferenceError.
@@ -245,24 +245,26 @@ class JobRunner:
             result = self.engine.process_page(doc, claim.page_no, options)
         return result.to_dict()
 
-    def _finalize(self, job_id: str) -> str | None:
-        return self.finish_jobs([job_id]).get(job_id)
+    def _finalize(self, job_id: str, fields: bool = True) -> str | None:
+        return self.finish_jobs([job_id], fields=fields).get(job_id)
 
-    def finish_jobs(self, job_ids: list[str]) -> dict[str, str]:
+    def finish_jobs(self, job_ids: list[str], *, fields: bool = True) -> dict[str, str]:
         """Read the fields of the jobs' completed documents (when asked for), then end the jobs whose pages
-        have all ended; returns job id → terminal state for the jobs this call ended."""
+        have all ended; returns job id → terminal state for the jobs this call ended. ``fields=False``:
+        the caller knows that none of the jobs asked for fields (a transaction and a query less a page)."""
         # Separate transactions, after the page's own commit, so the last
         # finisher always sees every other page's committed state.
-        extraction.read_pending(self.database, self._blob, job_ids)
+        if fields:
+            extraction.read_pending(self.database, self._blob, job_ids)
         with self.database.session() as s:
-            return finalize_jobs(s, job_ids)
+            return finalize_jobs(s, job_ids, fields_asked=fields)
 
     def _fail(self, claim, priority: str, code: str, message: str) -> PageOutcome:
         with self.database.session() as s:
             failed = fail_page(s, claim, code, message)
         if not failed:
             return PageOutcome(PageTaskStatus.SKIPPED, priority)
-        return PageOutcome(PageTaskStatus.FAILED, priority, self._finalize(claim.job_id))
+        return PageOutcome(PageTaskStatus.FAILED, priority, self._finalize(claim.job_id, claim.extract is not None))
 
     def _retry_or_fail(self, claim, priority: str, code: str, message: str) -> PageOutcome:
         if claim.attempt >= self.settings.page_max_attempts:

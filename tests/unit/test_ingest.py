@@ -1,4 +1,5 @@
 """Opening inputs: type sniffing, limits and every refusal, before decoding."""
+import io
 import struct
 import time
 import tracemalloc
@@ -241,3 +242,31 @@ def test_colour_modes_decode_to_grey_text_on_white(mode, fmt, kwargs):
         out = doc.raster_page(1)
     assert out.dtype == np.uint8 and out.shape == (40, 60)
     assert out[15:25, 25:35].max() < 60 and out[:5].min() > 200
+
+
+@pytest.mark.parametrize("bits", [8, 4, 2])
+def test_grey_png_decodes_to_the_same_pixels_through_opencv_as_through_pillow(bits):
+    # Grey PNGs are decoded by OpenCV (cheaper); Pillow's pixels are the reference.
+    from PIL import Image
+
+    from pipeline.ingest import _to_gray
+    from tests.factories import degrade, render_text_image
+
+    page = degrade(render_text_image(EN_TEXT[:3], width=400, size_px=22), angle=0.5, noise=4, seed=2)
+    buf = io.BytesIO()
+    Image.fromarray(page).save(buf, "PNG", **({"bits": bits} if bits < 8 else {}))
+    data = buf.getvalue()
+    with open_document(data) as doc:
+        assert doc._decode_grey_png() is not None  # this image takes the OpenCV path
+        pixels = doc.raster_page(1)
+    assert np.array_equal(pixels, _to_gray(Image.open(io.BytesIO(data))))
+
+
+def test_a_png_opencv_refuses_is_left_to_pillow():
+    # Missing IEND: libpng refuses it, Pillow reads it (as before this path existed).
+    from tests.factories import render_text_image
+
+    page = render_text_image(EN_TEXT[:2], width=300, size_px=20)
+    with open_document(encode_png(page)[:-12]) as doc:
+        assert doc._decode_grey_png() is None
+        assert np.array_equal(doc.raster_page(1), page)
