@@ -20,6 +20,7 @@ from pipeline.tables.words import is_cjk, line_height, text_lines
 
 GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces are ~0.25)
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
+PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
 
 
 def _pieces(line: list[Token]) -> list[list[Token]]:
@@ -220,7 +221,17 @@ def _wide_gaps(rlines: list[list[Token]]) -> list[int]:
     leads = [_extent(b)[1] - _extent(a)[3] for a, b in zip(rlines, rlines[1:])]
     usual = median(leads)
     lh = median(line_height(line) for line in rlines)
-    return [k + 1 for k, lead in enumerate(leads) if lead > max(2.5 * usual, 1.2 * lh)]
+    # OCR line boxes are padded, so on a scan rows touch or overlap and their leads say little; the
+    # pitch (centre to centre) keeps the jump a heading or a paragraph after the table makes.
+    pitches = [_centre(b) - _centre(a) for a, b in zip(rlines, rlines[1:])]
+    pitch = median(pitches)
+    return [k + 1 for k, (lead, p) in enumerate(zip(leads, pitches))
+            if lead > max(2.5 * usual, 1.2 * lh) or p > PITCH_JUMP * pitch]
+
+
+def _centre(line: list[Token]) -> float:
+    e = _extent(line)
+    return (e[1] + e[3]) / 2
 
 
 def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
