@@ -16,10 +16,11 @@ import numpy as np
 
 from pipeline.tables.model import Table, Token
 from pipeline.tables.structure import build_table
-from pipeline.tables.words import is_cjk, line_height, text_lines
+from pipeline.tables.words import is_cjk, join_words, line_height, text_lines
 
 GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces are ~0.25)
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
+WORD_SPACES = 2.0  # words closer than this many of the page's usual word spaces are one phrase
 PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
 
 
@@ -191,12 +192,42 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
     free = [(i, t) for i, t in enumerate(tokens) if i not in taken and t.text.strip()]
     if not free:
         return []
-    index = {id(t): i for i, t in free}
-    lines = text_lines([t for _, t in free])
+    index = {id(t): {i} for i, t in free}
+    lines = _phrases(text_lines([t for _, t in free]), index)
     out = []
     for run in _runs(lines):
         for table, words in _tables_in([lines[i] for i in run]):
-            out.append((table, {index[id(t)] for t in words}))
+            out.append((table, set().union(*(index[id(t)] for t in words))))
+    return out
+
+
+def _phrases(lines: list[list[Token]], index: dict[int, set[int]]) -> list[list[Token]]:
+    """Words set no farther apart than the page's word spaces allow joined into one token.
+
+    OCR word boxes are narrower than the ink, so on a scan a justified line's word spaces
+    can look as wide as a gutter; measured against the page's own word spaces they do not.
+    """
+    gaps: list[float] = []
+    for line in lines:  # word spaces: the gaps narrower than a gutter (a table's own lines are mostly gutters)
+        widest = GUTTER * line_height(line)
+        gaps += [g for a, b in zip(line, line[1:]) if 0 < (g := b.box[0] - a.box[2]) <= widest]
+    if len(gaps) < 20:  # too few words to know the page's spaces
+        return lines
+    space = WORD_SPACES * float(np.median(gaps))
+    out = []
+    for line in lines:
+        merged = [line[0]]
+        for tok in line[1:]:
+            prev = merged[-1]
+            if tok.box[0] - prev.box[2] <= space:
+                chars = len(prev.text) + len(tok.text)
+                conf = (prev.confidence * len(prev.text) + tok.confidence * len(tok.text)) / chars
+                joined = Token(join_words([prev, tok]), _extent([prev, tok]), conf)
+                index[id(joined)] = index[id(prev)] | index[id(tok)]
+                merged[-1] = joined
+            else:
+                merged.append(tok)
+        out.append(merged)
     return out
 
 

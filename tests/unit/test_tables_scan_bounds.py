@@ -55,3 +55,36 @@ def test_heading_under_an_unruled_scanned_table_is_not_a_row(engine, seed, row_g
     with pymupdf.open(stream=pdf, filetype="pdf") as doc:
         [table] = [t for t in find_pdf_tables(doc[0], 200) if t.cols == spec.cols]
     assert (table.rows, _matches(table, spec)) == (spec.rows, 1.0)
+
+
+PROSE = ("The interpreter property can take three values and determines the manner in which special control "
+         "sequences in the text are rendered. Besides special glyphs, the formatting of the text can be changed "
+         "within the string by using the codes listed below, which may be used in conjunction with braces to "
+         "limit the change to a part of the string, for example a single word or the label of an axis.")
+
+
+def _between_prose(spec) -> bytes:
+    """A justified paragraph in a narrow measure (wide word spaces), the table right under it, another after."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_textbox(pymupdf.Rect(56, 40, 330, 300), PROSE + " " + PROSE, fontname="tiro", fontsize=10,
+                        align=pymupdf.TEXT_ALIGN_JUSTIFY)
+    bottom = draw_table(page, spec, 80, 211)
+    page.insert_textbox(pymupdf.Rect(56, bottom + 6, 330, bottom + 260), PROSE + " " + PROSE, fontname="tiro",
+                        fontsize=10, align=pymupdf.TEXT_ALIGN_JUSTIFY)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("seed", [11, 13])
+def test_unruled_scanned_table_between_justified_paragraphs(engine, seed):
+    # OCR word boxes are narrower than the ink: a justified line's word spaces look as wide as a
+    # gutter, the paragraph's lines split into pieces like rows, and the table was lost among them.
+    spec = dataclasses.replace(random_table(seed, rules="none", cols=2), row_gap=0.4)
+    pdf = _between_prose(spec)
+    img, _ = scan_like(render_pages(pdf)[0], seed)
+    page = next(engine.process(encode_png(img), Options(tables=True)))
+    assert [(t.rows, t.cols) for t in page.tables] == [(spec.rows, spec.cols)]
+    assert _matches(page.tables[0], spec) >= 0.8
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        assert [(t.rows, t.cols, _matches(t, spec)) for t in find_pdf_tables(doc[0], 200)] == \
+               [(spec.rows, spec.cols, 1.0)]
