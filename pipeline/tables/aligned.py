@@ -21,6 +21,7 @@ from pipeline.tables.words import is_cjk, join_words, line_height, text_lines
 GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces are ~0.25)
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
 WORD_SPACES = 2.0  # words closer than this many of the page's usual word spaces are one phrase
+BULLETS = {"•", "·", "◦", "▪", "‣", "–", "-", "*", "●", "○", "■", "□"}
 PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
 
 
@@ -177,7 +178,10 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
 
 def _looks_like_prose(table: Table) -> bool:
     """Two columns, one of long text: a two-column page or numbered clauses ("第一条  合同标的：…"),
-    not a table. CJK characters count double, as wide as two Latin letters."""
+    not a table. CJK characters count double, as wide as two Latin letters. A first column of
+    bullets alone is a list's markers, however few its items."""
+    if table.cols >= 2 and all(c.text in BULLETS for c in table.cells if c.col == 0 and c.text):
+        return True
     if table.cols != 2 or table.rows < 3:
         return False
     for col in range(2):
