@@ -45,6 +45,7 @@ class TableSpec:
     fontsize: float = 10.0
     title: str = ""
     after: list[str] = field(default_factory=list)  # paragraph lines under the table
+    row_gap: float = 0.8  # room added to a row's lines, in font sizes (texinfo's tables set rows at ~0.2)
 
     def truth(self) -> dict:
         """The expected table in the page contract's shape, without boxes."""
@@ -81,7 +82,7 @@ def _layout(spec: TableSpec, x0: float, y0: float):
     for c in spec.cells:
         lines = c.text.split("\n")
         w = max(_width(s, fs) for s in lines) + 2 * pad
-        h = len(lines) * lead + fs * 0.8
+        h = len(lines) * lead + fs * spec.row_gap
         if c.col_span == 1:
             widths[c.col] = max(widths[c.col], w)
         if c.row_span == 1:
@@ -101,11 +102,16 @@ def _layout(spec: TableSpec, x0: float, y0: float):
     return xs, ys, pad, lead
 
 
+def column_edges(spec: TableSpec, x0: float) -> list[float]:
+    """Where ``draw_table`` puts the column edges, in points, for a table drawn at ``x0``."""
+    return _layout(spec, x0, 0.0)[0]
+
+
 def draw_table(page: pymupdf.Page, spec: TableSpec, x0: float, y0: float, rows: range | None = None) -> float:
     """Draw ``spec`` (only ``rows`` of it, when given) with its top-left at (x0, y0); returns the bottom y."""
     rows = rows if rows is not None else range(spec.rows)
     keep = [c for c in spec.cells if c.row in rows]
-    sub = TableSpec(rows=len(rows), cols=spec.cols, rules=spec.rules, fontsize=spec.fontsize,
+    sub = TableSpec(rows=len(rows), cols=spec.cols, rules=spec.rules, fontsize=spec.fontsize, row_gap=spec.row_gap,
                     cells=[SpecCell(c.row - rows.start, c.col, c.text, c.row_span, c.col_span) for c in keep])
     full_xs, _, _, _ = _layout(spec, x0, y0)
     _, ys, pad, lead = _layout(sub, x0, y0)
@@ -118,7 +124,7 @@ def draw_table(page: pymupdf.Page, spec: TableSpec, x0: float, y0: float, rows: 
         for k, line in enumerate(c.text.split("\n")):
             # a heading over several columns is centred over them, as documents set them
             left = cx0 + pad if c.col_span == 1 else (cx0 + cx1 - _width(line, fs)) / 2
-            page.insert_text((left, cy0 + fs * 0.4 + fs + k * lead), line, fontname=_font(line), fontsize=fs)
+            page.insert_text((left, cy0 + fs * spec.row_gap / 2 + fs + k * lead), line, fontname=_font(line), fontsize=fs)
         if spec.rules == "grid":
             shape.draw_rect(pymupdf.Rect(cx0, cy0, cx1, cy1))
         if spec.rules == "columns":  # column rules stop at a heading that spans columns

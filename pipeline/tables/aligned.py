@@ -16,10 +16,13 @@ import numpy as np
 
 from pipeline.tables.model import Table, Token
 from pipeline.tables.structure import build_table
-from pipeline.tables.words import is_cjk, line_height, text_lines
+from pipeline.tables.words import is_cjk, join_words, line_height, text_lines
 
 GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces are ~0.25)
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
+WORD_SPACES = 2.0  # words closer than this many of the page's usual word spaces are one phrase
+BULLETS = {"•", "·", "◦", "▪", "‣", "–", "-", "*", "●", "○", "■", "□"}
+PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
 
 
 def _pieces(line: list[Token]) -> list[list[Token]]:
@@ -175,7 +178,10 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
 
 def _looks_like_prose(table: Table) -> bool:
     """Two columns, one of long text: a two-column page or numbered clauses ("第一条  合同标的：…"),
-    not a table. CJK characters count double, as wide as two Latin letters."""
+    not a table. CJK characters count double, as wide as two Latin letters. A first column of
+    bullets alone is a list's markers, however few its items."""
+    if table.cols >= 2 and all(c.text in BULLETS for c in table.cells if c.col == 0 and c.text):
+        return True
     if table.cols != 2 or table.rows < 3:
         return False
     for col in range(2):
@@ -190,12 +196,42 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
     free = [(i, t) for i, t in enumerate(tokens) if i not in taken and t.text.strip()]
     if not free:
         return []
-    index = {id(t): i for i, t in free}
-    lines = text_lines([t for _, t in free])
+    index = {id(t): {i} for i, t in free}
+    lines = _phrases(text_lines([t for _, t in free]), index)
     out = []
     for run in _runs(lines):
         for table, words in _tables_in([lines[i] for i in run]):
-            out.append((table, {index[id(t)] for t in words}))
+            out.append((table, set().union(*(index[id(t)] for t in words))))
+    return out
+
+
+def _phrases(lines: list[list[Token]], index: dict[int, set[int]]) -> list[list[Token]]:
+    """Words set no farther apart than the page's word spaces allow joined into one token.
+
+    OCR word boxes are narrower than the ink, so on a scan a justified line's word spaces
+    can look as wide as a gutter; measured against the page's own word spaces they do not.
+    """
+    gaps: list[float] = []
+    for line in lines:  # word spaces: the gaps narrower than a gutter (a table's own lines are mostly gutters)
+        widest = GUTTER * line_height(line)
+        gaps += [g for a, b in zip(line, line[1:]) if 0 < (g := b.box[0] - a.box[2]) <= widest]
+    if len(gaps) < 20:  # too few words to know the page's spaces
+        return lines
+    space = WORD_SPACES * float(np.median(gaps))
+    out = []
+    for line in lines:
+        merged = [line[0]]
+        for tok in line[1:]:
+            prev = merged[-1]
+            if tok.box[0] - prev.box[2] <= space:
+                chars = len(prev.text) + len(tok.text)
+                conf = (prev.confidence * len(prev.text) + tok.confidence * len(tok.text)) / chars
+                joined = Token(join_words([prev, tok]), _extent([prev, tok]), conf)
+                index[id(joined)] = index[id(prev)] | index[id(tok)]
+                merged[-1] = joined
+            else:
+                merged.append(tok)
+        out.append(merged)
     return out
 
 
@@ -220,7 +256,17 @@ def _wide_gaps(rlines: list[list[Token]]) -> list[int]:
     leads = [_extent(b)[1] - _extent(a)[3] for a, b in zip(rlines, rlines[1:])]
     usual = median(leads)
     lh = median(line_height(line) for line in rlines)
-    return [k + 1 for k, lead in enumerate(leads) if lead > max(2.5 * usual, 1.2 * lh)]
+    # OCR line boxes are padded, so on a scan rows touch or overlap and their leads say little; the
+    # pitch (centre to centre) keeps the jump a heading or a paragraph after the table makes.
+    pitches = [_centre(b) - _centre(a) for a, b in zip(rlines, rlines[1:])]
+    pitch = median(pitches)
+    return [k + 1 for k, (lead, p) in enumerate(zip(leads, pitches))
+            if lead > max(2.5 * usual, 1.2 * lh) or p > PITCH_JUMP * pitch]
+
+
+def _centre(line: list[Token]) -> float:
+    e = _extent(line)
+    return (e[1] + e[3]) / 2
 
 
 def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
