@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from pipeline.invoice import parties
+from pipeline.invoice import arithmetic, parties
 from pipeline.invoice.checks import run_checks
 from pipeline.invoice.embedded import read_embedded
 from pipeline.invoice.labels import document_type
@@ -128,6 +128,7 @@ def read_visible(spans: list[Span], kind: str) -> InvoiceResult:
             f[name] = _make(found[0], found[1], form)
     _title_line(spans, result)
     _chinese_totals(spans, result)
+    arithmetic.apply(spans, result)
     _read_parties(spans, result)
     f["currency"] = _currency(spans, result)
     result.line_items = read_line_items(spans)

@@ -1,0 +1,112 @@
+"""Net, tax and total found by their arithmetic where the labels are unreadable or misleading.
+
+Each invoice is drawn here with its lines at known places (a PDF text layer,
+and the same page scanned and read by OCR): the truth is what was printed.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pymupdf
+import pytest
+
+from pipeline import Engine, EngineConfig, Limits, Options, open_document, read_text_layer
+from pipeline.invoice import extract_invoice
+from tests.factories import encode_png
+
+TODAY = date(2024, 12, 31)
+HEAD = [(60, 70, "ACME Bürobedarf GmbH"), (60, 110, "Rechnung Nr. 2024-0815"), (60, 130, "Datum: 04.03.2024"),
+        (60, 180, "Pos  Artikel"), (430, 180, "Menge"), (500, 180, "Betrag")]
+
+
+def pdf_of(lines: list[tuple[float, float, str]], size: float = 10) -> bytes:
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for x, y, text in lines:
+        page.insert_text((x, y), text, fontname="helv", fontsize=size)
+    return doc.tobytes()
+
+
+def right(x_end: float, y: float, text: str, size: float = 10) -> tuple[float, float, str]:
+    """``text`` right-aligned at ``x_end``, as totals are printed."""
+    return x_end - pymupdf.get_text_length(text, "helv", size), y, text
+
+
+def read(pdf: bytes):
+    with open_document(pdf, Limits()) as doc:
+        pages = [read_text_layer(doc, n, Options()) for n in doc.select(None)]
+    return extract_invoice(pages, today=TODAY)
+
+
+def items(*rows: tuple[str, str]) -> list:
+    return [line for k, (name, amount) in enumerate(rows)
+            for line in ((60, 200 + 18 * k, f"{k + 1}    {name}"), (440, 200 + 18 * k, "1"), right(540, 200 + 18 * k, amount))]
+
+
+def garbled_totals() -> bytes:
+    # The labels as a poor scan reads them: split, clipped, letters lost; the figures are whole.
+    return pdf_of([*HEAD, *items(("Papier A4", "1.000,00"), ("Toner", "234,50")),
+                   (330, 300, "Rechnungssu nme"), right(540, 300, "1.234,50"),
+                   (330, 318, "etrag in EUR"), right(540, 318, "234,56"),
+                   (330, 336, "Brttosmme"), right(540, 336, "1.469,06")])
+
+
+def test_totals_with_unreadable_labels_are_found_by_their_sum():
+    result = read(garbled_totals())
+    assert (result.value("net_amount"), result.value("tax_amount"), result.value("total_amount")) == \
+        ("1234.50", "234.56", "1469.06")
+    assert next(c for c in result.checks if c.name == "totals_add_up").status == "passed"
+
+
+def test_a_row_of_sums_per_rate_gives_the_grand_total_not_the_first_rate():
+    # One text line holds many cells: a header row of labels, then a row per VAT rate, then the sum row.
+    cells = lambda *v: "     ".join(v)  # noqa: E731
+    pdf = pdf_of([*HEAD, *items(("Papier A4", "326,50"), ("Joghurt", "130,70")),
+                  (60, 300, cells("Warenwert", "Nettobetrag", "MwSt-Betrag", "MwSt-%", "Endbetrag")),
+                  (60, 318, cells("326,50   ", "321,40     ", "61,07     ", "19,0  ", "382,47")),
+                  (60, 336, cells("130,70   ", "127,59     ", "8,93      ", "7,0   ", "136,52")),
+                  (60, 360, cells("457,20   ", "448,99     ", "70,00     ", "EUR   ", "518,99"))], size=9)
+    result = read(pdf)
+    assert (result.value("net_amount"), result.value("tax_amount"), result.value("total_amount")) == \
+        ("448.99", "70.00", "518.99")
+
+
+def test_a_subtotal_read_as_the_net_is_corrected_by_the_tax_and_total():
+    pdf = pdf_of([*HEAD, *items(("Papier A4", "1.000,00"), ("Toner", "500,00")),
+                  (330, 300, "Zwischensumme Seite 1"), right(540, 300, "1.000,00"),
+                  (60, 340, "Umsatzsteuer 19 % auf 1.500,00"), right(540, 340, "285,00"),
+                  (330, 380, "Gesamtbetrag"), right(540, 380, "1.785,00")])
+    result = read(pdf)
+    assert (result.value("net_amount"), result.value("tax_amount"), result.value("total_amount")) == \
+        ("1500.00", "285.00", "1785.00")
+
+
+def test_a_total_that_does_not_add_up_is_not_hidden_by_the_arithmetic():
+    pdf = pdf_of([*HEAD, *items(("Papier A4", "1.000,00"), ("Toner", "200,00")),
+                  (330, 300, "Nettobetrag"), right(540, 300, "1.200,00"),
+                  (330, 318, "MwSt 19 %"), right(540, 318, "228,00"),
+                  (330, 336, "Gesamtbetrag"), right(540, 336, "1.482,00")])
+    result = read(pdf)
+    assert result.value("total_amount") == "1482.00"
+    assert next(c for c in result.checks if c.name == "totals_add_up").status == "failed"
+    assert result.needs_review
+
+
+def test_a_scan_with_garbled_total_labels_keeps_its_amounts():
+    page = pymupdf.open(stream=garbled_totals())[0]
+    pix = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w)
+    pages = list(Engine(EngineConfig(threads=1)).process(encode_png(img), Options()))
+    result = extract_invoice(pages, today=TODAY)
+    assert (result.value("net_amount"), result.value("tax_amount"), result.value("total_amount")) == \
+        ("1234.50", "234.56", "1469.06")
+
+
+@pytest.mark.parametrize("rate_text", ["350,00"])
+def test_no_triple_is_made_of_a_tax_above_any_vat_rate(rate_text):
+    # 1.000 + 350 = 1.350 is a sum, but 35 % is no VAT rate: the page's totals stay unread.
+    pdf = pdf_of([*HEAD, *items(("Papier A4", "1.000,00"), ("Toner", rate_text)),
+                  (330, 300, "????"), right(540, 300, "1.350,00")])
+    result = read(pdf)
+    assert result.value("tax_amount") is None
