@@ -110,3 +110,41 @@ def test_no_triple_is_made_of_a_tax_above_any_vat_rate(rate_text):
                   (330, 300, "????"), right(540, 300, "1.350,00")])
     result = read(pdf)
     assert result.value("tax_amount") is None
+
+
+def test_a_zugferd_1_invoice_is_read_from_its_xml():
+    # ZUGFeRD 1.0's own namespace and element names, which the factur-x library does not read.
+    ram = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
+    xml = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0" xmlns:ram="{ram}"
+    xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15">
+ <rsm:HeaderExchangedDocument><ram:ID>2024-0815</ram:ID><ram:TypeCode>380</ram:TypeCode>
+  <ram:IssueDateTime><udt:DateTimeString format="102">20240304</udt:DateTimeString></ram:IssueDateTime>
+ </rsm:HeaderExchangedDocument>
+ <rsm:SpecifiedSupplyChainTradeTransaction>
+  <ram:ApplicableSupplyChainTradeAgreement>
+   <ram:SellerTradeParty><ram:Name>ACME Bürobedarf GmbH</ram:Name>
+    <ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">DE123456789</ram:ID></ram:SpecifiedTaxRegistration>
+   </ram:SellerTradeParty>
+   <ram:BuyerTradeParty><ram:Name>Kunde AG</ram:Name></ram:BuyerTradeParty>
+  </ram:ApplicableSupplyChainTradeAgreement>
+  <ram:ApplicableSupplyChainTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+   <ram:SpecifiedTradeSettlementMonetarySummation>
+    <ram:TaxBasisTotalAmount>1234.50</ram:TaxBasisTotalAmount><ram:TaxTotalAmount>234.56</ram:TaxTotalAmount>
+    <ram:GrandTotalAmount>1469.06</ram:GrandTotalAmount>
+   </ram:SpecifiedTradeSettlementMonetarySummation>
+  </ram:ApplicableSupplyChainTradeSettlement>
+ </rsm:SpecifiedSupplyChainTradeTransaction>
+</rsm:CrossIndustryDocument>""".encode()
+    doc = pymupdf.open(stream=garbled_totals())
+    doc.embfile_add("ZUGFeRD-invoice.xml", xml)
+    pdf = doc.tobytes()
+    with open_document(pdf, Limits()) as d:
+        pages = [read_text_layer(d, n, Options()) for n in d.select(None)]
+    result = extract_invoice(pages, pdf=pdf, today=TODAY)
+    got = {k: result.value(k) for k in ("invoice_number", "issue_date", "currency", "seller_tax_id", "seller_name",
+                                        "buyer_name", "net_amount", "tax_amount", "total_amount")}
+    assert got == {"invoice_number": "2024-0815", "issue_date": "2024-03-04", "currency": "EUR",
+                   "seller_tax_id": "DE123456789", "seller_name": "ACME Bürobedarf GmbH", "buyer_name": "Kunde AG",
+                   "net_amount": "1234.50", "tax_amount": "234.56", "total_amount": "1469.06"}
+    assert result.fields["total_amount"].source == "embedded_xml"
