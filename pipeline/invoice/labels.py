@@ -13,12 +13,14 @@ LABELS: dict[str, tuple[str, ...]] = {
     "invoice_number": (
         "发票号码", "invoice number", "invoice no", "invoice #", "invoice nr", "rechnungsnummer", "rechnung nr",
         "rechnungs-nr", "numéro de facture", "facture n°", "facture no", "n° de facture", "factuurnummer",
-        "factuur nr", "receipt no", "receipt number", "credit note no", "gutschrift nr", "invoice",
+        "factuur nr", "receipt no", "receipt number", "credit note no", "gutschrift nr", "belegnummer", "beleg-nr",
+        "beleg nr", "invoice",
     ),
     "invoice_code": ("发票代码",),
     "issue_date": (
         "开票日期", "invoice date", "date of issue", "issue date", "rechnungsdatum", "ausstellungsdatum",
-        "date de facture", "date d'émission", "date de la facture", "factuurdatum", "datum", "date",
+        "date de facture", "date d'émission", "date de la facture", "factuurdatum", "belegdatum", "beleg-datum", "datum",
+        "date",
     ),
     # Dates that are not the issue date: named so that their "date" / "Datum" is not taken for it.
     "other_date": (
@@ -33,12 +35,12 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
     "purchase_order": (
         "purchase order", "po number", "po no", "order number", "bestellnummer", "ihre bestellung",
-        "bon de commande", "n° de commande", "bestellung nr", "bestelnummer", "订单号",
+        "bon de commande", "n° de commande", "bestellung nr", "bestell-nr", "bestelnummer", "订单号",
     ),
     "payment_terms": ("payment terms", "terms", "zahlungsbedingungen", "conditions de paiement", "betalingsvoorwaarden"),
     "net_amount": (
         "total excl. vat", "total excluding vat", "total excl vat", "net amount", "net total", "subtotal", "sub-total",
-        "amount excl", "rechnungssumme ohne ust", "summe ohne ust", "nettosumme", "gesamtbetrag netto", "nettobetrag", "summe netto", "zwischensumme", "netto", "total ht", "montant ht", "sous-total",
+        "amount excl", "rechnungssumme ohne ust", "rechnungssumme netto", "summe ohne ust", "nettosumme", "gesamtbetrag netto", "nettobetrag", "summe netto", "zwischensumme", "netto", "total ht", "montant ht", "sous-total",
         "totaal excl. btw", "subtotaal", "bedrag excl", "合计",
     ),
     "tax_amount": (
@@ -48,7 +50,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     ),
     "total_amount": (
         "价税合计", "total amount due", "amount due", "total due", "balance due", "grand total", "invoice total",
-        "total incl. vat", "total including vat", "bruttosumme", "gesamtbetrag brutto", "gesamtbetrag", "rechnungsbetrag", "endbetrag", "gesamtsumme",
+        "total incl. vat", "total including vat", "rechnungssumme brutto", "bruttosumme", "gesamtbetrag brutto", "gesamtbetrag", "rechnungsbetrag", "endbetrag", "gesamtsumme",
         "total ttc", "net à payer", "montant ttc", "totaal incl. btw", "te betalen", "totaalbedrag", "totaal",
         "total", "zahlbetrag", "summe",
     ),

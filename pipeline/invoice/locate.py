@@ -181,8 +181,9 @@ def candidates(hit: LabelHit, spans: list[Span], below_first: bool = False) -> I
 def label_only(hit: LabelHit) -> bool:
     """The line is the label and nothing else (``Bruttosumme``, ``Date :``)."""
     text = hit.span.text
-    # "Steuerbetrag in EUR", "Total (EUR)": the currency said in the label is part of it.
-    tail = re.sub(r"^\s*(?:in\s+)?\(?[A-Z]{3}\)?\s*:?\s*$", "", _value_text(text[hit.end:])[0])
+    # "Steuerbetrag in EUR", "Total (EUR)": the currency said in the label is part of it; so is a
+    # qualifier in brackets ("Rechnungssumme Netto (excl. USt.)").
+    tail = re.sub(r"^\s*(?:in\s+)?\(?[A-Z]{3}\)?\s*:?\s*$|^\s*\([^)\d]*\)?\s*:?\s*$", "", _value_text(text[hit.end:])[0])
     return not text[: hit.start].strip(_SEPARATORS) and not tail
 
 

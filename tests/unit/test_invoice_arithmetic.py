@@ -148,3 +148,27 @@ def test_a_zugferd_1_invoice_is_read_from_its_xml():
                    "seller_tax_id": "DE123456789", "seller_name": "ACME Bürobedarf GmbH", "buyer_name": "Kunde AG",
                    "net_amount": "1234.50", "tax_amount": "234.56", "total_amount": "1469.06"}
     assert result.fields["total_amount"].source == "embedded_xml"
+
+
+def test_the_tax_of_several_rates_is_their_sum_between_net_and_total():
+    # Net and gross are printed; the tax only per rate, never summed.
+    pdf = pdf_of([*HEAD, *items(("Papier A4", "198,00"), ("Kaffee", "275,00")),
+                  (60, 300, "Rechnungssumme Netto (excl. USt.)"), right(540, 300, "473,00"),
+                  (60, 318, "Steuerbasisbetrag USt. 7%"), right(450, 318, "275,00"), right(540, 318, "19,25"),
+                  (60, 336, "Steuerbasisbetrag USt. 19%"), right(450, 336, "198,00"), right(540, 336, "37,62"),
+                  (60, 354, "Rechnungssumme Brutto (inkl. USt.)"), right(540, 354, "529,87")])
+    result = read(pdf)
+    assert (result.value("net_amount"), result.value("tax_amount"), result.value("total_amount")) == \
+        ("473.00", "56.87", "529.87")
+
+
+def test_a_voucher_form_names_its_number_and_date_beleg():
+    cells = "{:<19}: {}".format
+    pdf = pdf_of([(60, 70, "WARENRECHNUNG"),
+                  (330, 100, cells("Beleg-Nr", "R87654321012345")), (330, 115, cells("Beleg-Datum", "06.08.2013")),
+                  (330, 130, cells("Leistungs-Datum", "05.08.2013")), (330, 145, cells("Bestell-Nr", "B123456789")),
+                  (330, 160, cells("Bestell-Datum", "01.08.2013")),
+                  (330, 300, "Gesamtbetrag"), right(540, 300, "518,99")], size=8)
+    result = read(pdf)
+    assert (result.value("invoice_number"), result.value("issue_date"), result.value("purchase_order")) == \
+        ("R87654321012345", "2013-08-06", "B123456789")
