@@ -93,6 +93,18 @@ def find_triple(amounts: list[Amount], labelled: dict[str, str | None]) -> tuple
         for total in by_value.get(net.value + tax.value, ()):
             if _aligned(tax, total):
                 consider((net, tax, total), True)
+    # The tax of several rates, printed per rate but not summed: net and total stacked in one column
+    # with the rates' taxes between them that make up the difference.
+    for net, total in product(amounts, amounts):
+        if not (_aligned(net, total) and not same_row(net.span, total.span) and _plausible(net.value, total.value - net.value)):
+            continue
+        between = [a for a in amounts if a.order > net.order and a.order < total.order and abs(a.box[2] - total.box[2])
+                   < 1.5 * total.span.height and a.value]
+        if len(between) >= 2 and sum(a.value for a in between) == total.value - net.value:
+            last = between[-1]
+            tax = Amount(total.value - net.value, last.span, [min(a.box[0] for a in between), between[0].box[1],
+                                                              max(a.box[2] for a in between), last.box[3]])
+            consider((net, tax, total), True)
     # Two labelled values that the page prints the third of: their labels were read right, the
     # third's was not (a sub-total taken for the net), wherever the third stands.
     first = {Decimal(v): by_value[Decimal(v)][0] for v in clear.values() if Decimal(v) in by_value}
