@@ -128,7 +128,9 @@ def find_label(field: str, text: str) -> tuple[int, int] | None:
 
 
 # German names its kinds of invoice as compounds: Handelsrechnung, Teilrechnung, Stornogutschrift.
-_GERMAN_COMPOUNDS = ((re.compile(r"\w+gutschrift(?!\w)"), "credit_note"), (re.compile(r"\w+rechnung(?:en)?(?!\w)"), "invoice"))
+# A correction invoice puts the word first: Rechnungskorrektur (printed "RECHNUNGS-KORREKTUR" too).
+_GERMAN_COMPOUNDS = ((re.compile(r"\w+gutschrift(?!\w)"), "credit_note"), (re.compile(r"\w+rechnung(?:en)?(?!\w)"), "invoice"),
+                     (re.compile(r"(?<!\w)rechnungs\s*-?\s*korrektur"), "invoice"))
 
 
 def document_type(text: str) -> str | None:

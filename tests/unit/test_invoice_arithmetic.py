@@ -172,3 +172,15 @@ def test_a_voucher_form_names_its_number_and_date_beleg():
     result = read(pdf)
     assert (result.value("invoice_number"), result.value("issue_date"), result.value("purchase_order")) == \
         ("R87654321012345", "2013-08-06", "B123456789")
+
+
+@pytest.mark.parametrize("title", ["Rechnungskorrektur (384)   Nr. RK21012345   vom   01.10.2025",
+                                   "RECHNUNGS-KORREKTUR   Nr. RK21012345   vom   01.10.2025"])
+def test_a_correction_invoice_is_an_invoice_with_its_number_and_date_in_the_title(title):
+    pdf = pdf_of([(60, 70, "Lieferant GmbH"), (60, 110, title),
+                  (330, 300, "Nettobetrag"), right(540, 300, "-7,67"), (330, 318, "MwSt 19 %"), right(540, 318, "-1,12"),
+                  (330, 336, "Gesamtbetrag"), right(540, 336, "-8,79")])
+    result = read(pdf)
+    assert result.value("document_type") == "invoice"
+    assert (result.value("invoice_number"), result.value("issue_date"), result.value("total_amount")) == \
+        ("RK21012345", "2025-10-01", "-8.79")
