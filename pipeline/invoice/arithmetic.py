@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import product
 
 from pipeline.invoice.locate import Span, same_row
 from pipeline.invoice.model import Field, InvoiceResult
@@ -87,7 +86,13 @@ def find_triple(amounts: list[Amount], labelled: dict[str, str | None]) -> tuple
         if best_key is None or key > best_key:
             best, best_key = triple, key
 
-    for net, tax in product(amounts, amounts):
+    pages: dict[int, list[Amount]] = {}
+    for a in sorted(amounts, key=lambda a: a.order):
+        pages.setdefault(a.span.page, []).append(a)
+    # Totals stand on one page: only pairs of one page (either way round: a row's boxes are uneven).
+    pairs = [(x, y) for page in pages.values() for x in page for y in page if x is not y]
+    where = {id(a): i for page in pages.values() for i, a in enumerate(page)}
+    for net, tax in pairs:
         if not _plausible(net.value, tax.value) or not _aligned(net, tax):
             continue
         for total in by_value.get(net.value + tax.value, ()):
@@ -95,11 +100,13 @@ def find_triple(amounts: list[Amount], labelled: dict[str, str | None]) -> tuple
                 consider((net, tax, total), True)
     # The tax of several rates, printed per rate but not summed: net and total stacked in one column
     # with the rates' taxes between them that make up the difference.
-    for net, total in product(amounts, amounts):
-        if not (_aligned(net, total) and not same_row(net.span, total.span) and _plausible(net.value, total.value - net.value)):
+    for net, total in pairs:
+        if not (_plausible(net.value, total.value - net.value) and _aligned(net, total)
+                and not same_row(net.span, total.span)):
             continue
-        between = [a for a in amounts if a.order > net.order and a.order < total.order and abs(a.box[2] - total.box[2])
-                   < 1.5 * total.span.height and a.value]
+        page = pages[net.span.page]
+        between = [a for a in page[where[id(net)] + 1:where[id(total)]]
+                   if abs(a.box[2] - total.box[2]) < 1.5 * total.span.height and a.value]
         if len(between) >= 2 and sum(a.value for a in between) == total.value - net.value:
             last = between[-1]
             tax = Amount(total.value - net.value, last.span, [min(a.box[0] for a in between), between[0].box[1],

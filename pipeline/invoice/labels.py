@@ -7,6 +7,7 @@ must be tried before "Total". Chinese forms often space their labels
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 LABELS: dict[str, tuple[str, ...]] = {
@@ -125,6 +126,50 @@ def find_label(field: str, text: str) -> tuple[int, int] | None:
         if m:
             return m.start(), m.end()
     return None
+
+
+# The labels a poor scan garbles where a wrong reading costs most (``Bruttosumm``, ``5teverbetrag``,
+# ``Gesamtbetrag der abschlae``): a line that is nearly one of them, and no label exactly, is taken for it.
+# Amount labels only: an invoice number's label is one letter from a sum's ("Rechnungsnummer",
+# "Rechnungssumme").
+FUZZY_FIELDS = ("net_amount", "tax_amount", "total_amount", "other_amount")
+FUZZY_MIN = 0.8
+_LOOK_ALIKE = {"5": "s", "0": "o", "1": "l", "8": "b", "6": "g"}
+_CURRENCY_TAIL = re.compile(r"\s*(?:in\s+)?\(?[A-Z]{3}\)?\s*[:：]?\s*$")
+
+
+def _plain(text: str) -> str:
+    return "".join(_PLAIN.get(ch, ch) for ch in text.lower())
+
+
+@lru_cache(maxsize=None)
+def _fuzzy_labels() -> tuple[tuple[str, int, SequenceMatcher], ...]:
+    # Short labels ("ust", "date") are too near too many words to be guessed at. One matcher per
+    # label: it keeps what it learnt of the label between lines.
+    return tuple((field, len(label), SequenceMatcher(None, "", _plain(label), autojunk=False))
+                 for field in FUZZY_FIELDS for label in LABELS[field] if len(label) >= 8)
+
+
+def fuzzy_label(text: str) -> tuple[str, int] | None:
+    """(field, end) when ``text`` is, up to ``end``, a garbled label of one of ``FUZZY_FIELDS``."""
+    core = _CURRENCY_TAIL.sub("", text.rstrip(" :：")).strip()
+    if not 6 <= len(core) <= 40 or re.search(r"\d{2}", core):
+        return None
+    low = _plain(core)
+    low = _LOOK_ALIKE.get(low[0], low[0]) + low[1:]
+    best = None
+    for field, size, sm in _fuzzy_labels():
+        # The first letter must agree: OCR loses letters inside a word far more often than its first,
+        # and two words alike but for their start ("Mengebetrag", "Endbetrag") are different words.
+        if abs(size - len(low)) > 0.3 * size or sm.b[0] != low[0]:
+            continue
+        sm.set_seq1(low)
+        if sm.real_quick_ratio() < FUZZY_MIN or sm.quick_ratio() < FUZZY_MIN:
+            continue
+        r = sm.ratio()
+        if r >= FUZZY_MIN and (best is None or r > best[0]):
+            best = (r, field)
+    return (best[1], text.index(core) + len(core)) if best else None
 
 
 # German names its kinds of invoice as compounds: Handelsrechnung, Teilrechnung, Stornogutschrift.

@@ -184,3 +184,21 @@ def test_a_correction_invoice_is_an_invoice_with_its_number_and_date_in_the_titl
     assert result.value("document_type") == "invoice"
     assert (result.value("invoice_number"), result.value("issue_date"), result.value("total_amount")) == \
         ("RK21012345", "2025-10-01", "-8.79")
+
+
+def test_garbled_total_labels_are_matched_near_enough():
+    # Tax-free: no arithmetic to fall back on. The OCR dropped letters of both labels; the allowance
+    # sum must not be taken for the total, and the gross must be.
+    pdf = pdf_of([*HEAD, *items(("Papier A4", "1.469,06"), ("Toner", "11,21")),
+                  (330, 300, "Gesamtbetrag der abschlae"), right(540, 300, "-11,21"),
+                  (330, 318, "Bruttosumm"), right(540, 318, "1.469,06")])
+    assert read(pdf).value("total_amount") == "1469.06"
+
+
+@pytest.mark.parametrize("text, field", [("Bruttosun", "total_amount"), ("5teverbetrag in EUR", "tax_amount"),
+                                         ("Rechnungssu nme ohne USt.", "net_amount"), ("Rechnungsnummer", None),
+                                         ("Nettopreis", None), ("Steuersatz", None), ("Musterhausen", None)])
+def test_fuzzy_labels_are_amount_labels_only(text, field):
+    from pipeline.invoice.labels import fuzzy_label
+    found = fuzzy_label(text)
+    assert (found[0] if found else None) == field
