@@ -202,3 +202,18 @@ def test_fuzzy_labels_are_amount_labels_only(text, field):
     from pipeline.invoice.labels import fuzzy_label
     found = fuzzy_label(text)
     assert (found[0] if found else None) == field
+
+
+def test_a_bare_title_names_the_number_and_a_letter_date_on_its_row_the_issue_date():
+    numbered = pdf_of([(60, 70, "Au bon moulin SARL"), (60, 110, "Facture FA-2017-0010"),
+                       (330, 300, "Total TTC"), right(540, 300, "671,15")])
+    assert read(numbered).value("invoice_number") == "FA-2017-0010"
+    dated = pdf_of([(60, 70, "MVM Versicherungsverein"), (60, 150, "Beitragsrechnung"), (420, 150, "24. Januar 2014"),
+                    (330, 300, "Rechnungsbetrag"), right(540, 300, "59,50")])
+    assert read(dated).value("issue_date") == "2014-01-24"
+
+
+def test_a_title_with_a_date_for_a_number_gives_no_number():
+    pdf = pdf_of([(60, 70, "Lieferant GmbH"), (60, 110, "Rechnung 05.03.2024"),
+                  (330, 300, "Gesamtbetrag"), right(540, 300, "119,00")])
+    assert read(pdf).value("invoice_number") is None
