@@ -150,9 +150,15 @@ def apply(spans: list[Span], result: InvoiceResult) -> None:
     three that add up. A value put in place of another that was read is trusted less than the
     review threshold: the page's labels and its figures disagreed, and a person should see it."""
     labelled = {role: result.value(role) for role in ROLES}
+    amounts = page_amounts(spans)
     if _adds_up(list(labelled.values())):
+        triple = _sum_row_below(amounts, result)
+        if triple is not None:
+            for role, a in zip(ROLES, triple):
+                result.fields[role] = Field(format_amount(a.value), round(a.span.confidence * FILLED, 4), a.span.page,
+                                            a.span.page_box(a.box), a.span.source)
         return
-    triple = find_triple(page_amounts(spans), labelled)
+    triple = find_triple(amounts, labelled)
     if triple is None:
         return
     for role, a in zip(ROLES, triple):
@@ -162,3 +168,39 @@ def apply(spans: list[Span], result: InvoiceResult) -> None:
         trust = REPLACED if labelled[role] is not None else FILLED
         result.fields[role] = Field(value, round(a.span.confidence * trust, 4), a.span.page, a.span.page_box(a.box),
                                     a.span.source)
+
+
+def _printed(field: Field, amounts: list[Amount]) -> Amount | None:
+    """The amount on the page that ``field`` was read from."""
+    value = Decimal(field.value)
+    same = [a for a in amounts if a.value == value and a.span.page == field.page]
+    if not same or field.box is None:
+        return None
+    cx, cy = (field.box[0] + field.box[2]) / 2, (field.box[1] + field.box[3]) / 2
+
+    def distance(a: Amount) -> float:
+        b = a.span.page_box(a.box)
+        return abs((b[0] + b[2]) / 2 - cx) + abs((b[1] + b[3]) / 2 - cy)
+    return min(same, key=distance)
+
+
+def _under(top: Amount, a: Amount) -> bool:
+    h = top.span.height
+    return a.span.page == top.span.page and a.box[1] > top.box[3] - 0.3 * h and abs(a.box[2] - top.box[2]) < 2 * h
+
+
+def _sum_row_below(amounts: list[Amount], result: InvoiceResult) -> tuple[Amount, Amount, Amount] | None:
+    """A row of labels over rows of figures (one per VAT rate, then their sum): the labels' values read
+    as the first row add up, but the totals are the last row in the same columns that adds up too."""
+    first = [_printed(result.fields[role], amounts) for role in ROLES]
+    if any(a is None for a in first) or not all(same_row(first[0].span, a.span) for a in first[1:]):
+        return None
+    net0, tax0, total0 = first
+    best = None
+    for total in (a for a in amounts if _under(total0, a) and a is not total0 and abs(a.value) > abs(total0.value)):
+        for net in (a for a in amounts if _under(net0, a) and same_row(a.span, total.span)):
+            tax = next((a for a in amounts if _under(tax0, a) and same_row(a.span, total.span)
+                        and abs(net.value + a.value - total.value) <= TOLERANCE), None)
+            if tax is not None and (best is None or total.box[1] > best[2].box[1]):
+                best = (net, tax, total)
+    return best

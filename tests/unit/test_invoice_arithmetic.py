@@ -217,3 +217,23 @@ def test_a_title_with_a_date_for_a_number_gives_no_number():
     pdf = pdf_of([(60, 70, "Lieferant GmbH"), (60, 110, "Rechnung 05.03.2024"),
                   (330, 300, "Gesamtbetrag"), right(540, 300, "119,00")])
     assert read(pdf).value("invoice_number") is None
+
+
+def ocr(pdf: bytes):
+    page = pymupdf.open(stream=pdf)[0]
+    pix = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+    img = np.frombuffer(pix.samples, np.uint8).reshape(pix.h, pix.w)
+    return extract_invoice(list(Engine(EngineConfig(threads=1)).process(encode_png(img), Options())), today=TODAY)
+
+
+def test_labels_over_rows_per_rate_give_the_sum_row():
+    # The first row under the labels adds up too (one VAT rate); the totals are the sum row under it.
+    rows = [("321,40", "61,07", "382,47"), ("127,59", "8,93", "136,52"), ("448,99", "70,00", "518,99")]
+    lines = [*HEAD, *items(("Papier A4", "326,50"), ("Joghurt", "130,70")),
+             (240, 300, "Nettobetrag"), (350, 300, "MwSt-Betrag"), (470, 300, "Endbetrag")]
+    for k, (net, tax, total) in enumerate(rows):
+        y = 320 + 18 * k + (8 if k == 2 else 0)
+        lines += [right(300, y, net), right(410, y, tax), right(520, y, total)]
+    result = ocr(pdf_of(lines))
+    assert (result.value("net_amount"), result.value("tax_amount"), result.value("total_amount")) == \
+        ("448.99", "70.00", "518.99")
