@@ -152,7 +152,8 @@ def run(only: str | None, max_pages: int, cache: Path | None = None) -> dict:
             for name in FIELDS:
                 if (truth := exact.value(name)) is not None:
                     rows.append({"doc": meta["id"], "lang": meta["lang"], "producer": meta["producer"], "kind": kind,
-                                 "field": name,
+                                 "field": name, "review": reading.needs_review,
+                                 "failed": [c.name for c in reading.checks if c.status == "failed"],
                                  "truth": truth, "got": reading.value(name), "ok": reading.value(name) == truth})
         print(f"  {i + 1}/{len(docs)} {meta['id']}", file=sys.stderr, flush=True)
     return {"rows": rows, "times": times, "documents": len(docs)}
@@ -186,9 +187,22 @@ def report(data: dict) -> str:
             sel = [r for r in rows if r["producer"] == prod and r["kind"] == kind]
             cells += [_pct(sel), _pct([r for r in sel if r["field"] in KEY])]
         out.append(f"| {prod} | {len({r['doc'] for r in rows if r['producer'] == prod})} | " + " | ".join(cells) + " |")
+    out.append("")
+    for kind in kinds:
+        sel = [r for r in rows if r["kind"] == kind]
+        docs = {r["doc"]: r for r in sel}
+        wrong = {r["doc"] for r in sel if r["field"] in KEY and not r["ok"]}
+        failed = [d for d, r in docs.items() if r["failed"]]
+        out.append(f"needs_review ({kind}): raised on {sum(docs[d]['review'] for d in wrong)} of {len(wrong)} documents "
+                   f"with a wrong key field and on {sum(docs[d]['review'] for d in docs if d not in wrong)} of "
+                   f"{len(docs) - len(wrong)} with all key fields right; on {sum(docs[d]['review'] for d in failed)} of "
+                   f"{len(failed)} whose checks failed.")
     errors = Counter((r["kind"], r["field"]) for r in rows if not r["ok"])
     out += ["", "Errors by input and field: " + ", ".join(f"{k} {f} {n}" for (k, f), n in errors.most_common()), "",
-            "Every error (input, document, field: XML → page):", ""]
+            "Ten commonest errors (input, field, kind: not read, or read wrong):", ""]
+    common = Counter((r["kind"], r["field"], "not read" if r["got"] is None else "read wrong") for r in rows if not r["ok"])
+    out += [f"- {n}× {k} {f}, {how}" for (k, f, how), n in common.most_common(10)]
+    out += ["", "Every error (input, document, field: XML → page):", ""]
     out += [f"- {r['kind']} {r['doc']} {r['field']}: `{r['truth']}` → `{r['got']}`" for r in rows if not r["ok"]]
     t = data["times"]
     if t["scan_ocr"]:
