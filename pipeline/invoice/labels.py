@@ -77,7 +77,7 @@ LABELS: dict[str, tuple[str, ...]] = {
     "party_name": ("名称", "name", "nom", "naam"),
     "party_tax_id": (
         "纳税人识别号", "统一社会信用代码", "ust.-id.-nr", "ust-id-nr", "n° tva intra", "vat id", "vat no", "vat number", "vat reg", "tax id", "ust-idnr",
-        "ust-id", "umsatzsteuer-id", "steuernummer", "n° tva", "tva intracommunautaire", "numéro de tva",
+        "ust-id", "umsatzsteuer-id", "steuernummer", "steuernr", "n° tva", "tva intracommunautaire", "numéro de tva",
         "btw-nummer", "btw nr", "btw-id",
     ),
     "party_address": ("地址、电话", "地址", "address", "adresse", "anschrift", "adres"),

@@ -237,3 +237,15 @@ def test_labels_over_rows_per_rate_give_the_sum_row():
     result = ocr(pdf_of(lines))
     assert (result.value("net_amount"), result.value("tax_amount"), result.value("total_amount")) == \
         ("448.99", "70.00", "518.99")
+
+
+@pytest.mark.parametrize("printed, value", [("201/113/40209", "201/113/40209"), ("22 00 0 001 00001", "2200000100001")])
+def test_a_seller_without_a_vat_id_gives_its_steuernummer(printed, value):
+    pdf = pdf_of([(60, 70, "Rechnung Nr. 2024-0815"), (60, 90, "Datum: 04.03.2024"),
+                  (60, 130, "Verkäufer"), (60, 148, "Kleinbetrieb Muster"), (60, 166, "Musterweg 1, 12345 Musterstadt"),
+                  (60, 184, "Steuernummer:"), (250, 184, printed),
+                  (60, 230, "Käufer"), (60, 248, "Kunde AG"), (60, 266, "USt-IdNr: DE136695976"),
+                  (330, 300, "Gesamtbetrag"), right(540, 300, "100,00")])
+    result = read(pdf)
+    assert result.value("seller_tax_id") == value
+    assert next(c for c in result.checks if c.name == "seller_tax_id_valid").status == "not_applicable"
