@@ -143,11 +143,9 @@ def _plain(text: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _fuzzy_labels() -> tuple[tuple[str, int, SequenceMatcher], ...]:
-    # Short labels ("ust", "date") are too near too many words to be guessed at. One matcher per
-    # label: it keeps what it learnt of the label between lines.
-    return tuple((field, len(label), SequenceMatcher(None, "", _plain(label), autojunk=False))
-                 for field in FUZZY_FIELDS for label in LABELS[field] if len(label) >= 8)
+def _fuzzy_labels() -> tuple[tuple[str, str], ...]:
+    # Short labels ("ust", "date") are too near too many words to be guessed at.
+    return tuple((field, _plain(label)) for field in FUZZY_FIELDS for label in LABELS[field] if len(label) >= 8)
 
 
 def fuzzy_label(text: str) -> tuple[str, int] | None:
@@ -158,13 +156,13 @@ def fuzzy_label(text: str) -> tuple[str, int] | None:
     low = _plain(core)
     low = _LOOK_ALIKE.get(low[0], low[0]) + low[1:]
     best = None
-    for field, size, sm in _fuzzy_labels():
+    for field, label in _fuzzy_labels():
         # The first letter must agree: OCR loses letters inside a word far more often than its first,
         # and two words alike but for their start ("Mengebetrag", "Endbetrag") are different words.
-        if abs(size - len(low)) > 0.3 * size or sm.b[0] != low[0]:
+        if abs(len(label) - len(low)) > 0.3 * len(label) or label[0] != low[0]:
             continue
-        sm.set_seq1(low)
-        if sm.real_quick_ratio() < FUZZY_MIN or sm.quick_ratio() < FUZZY_MIN:
+        sm = SequenceMatcher(None, low, label, autojunk=False)
+        if sm.quick_ratio() < FUZZY_MIN:
             continue
         r = sm.ratio()
         if r >= FUZZY_MIN and (best is None or r > best[0]):

@@ -1,4 +1,6 @@
-"""Net, tax and total found by their arithmetic where the labels are unreadable or misleading.
+"""Fields where the labels are unreadable, misleading or of a rarer form: net, tax and total found by
+their arithmetic, garbled amount labels, voucher and correction-invoice titles, the Steuernummer, and
+ZUGFeRD 1.0's XML (the real e-invoices these come from are in bench/invoice_real.py).
 
 Each invoice is drawn here with its lines at known places (a PDF text layer,
 and the same page scanned and read by OCR): the truth is what was printed.
