@@ -1,5 +1,6 @@
-"""E-invoices carry their data: a Factur-X / ZUGFeRD 2 / XRechnung (CII or UBL) XML attached
-to the PDF is read exactly, with the ``factur-x`` library, instead of guessed from the page.
+"""E-invoices carry their data: a Factur-X / ZUGFeRD / XRechnung (CII or UBL) XML attached
+to the PDF is read exactly, with the ``factur-x`` library (ZUGFeRD 1.0 by ``zugferd1``),
+instead of guessed from the page.
 
 Fields from it have ``source: embedded_xml`` and confidence 1.0; the caller
 checks the visible page against them.
@@ -14,6 +15,7 @@ import facturx
 
 from pipeline.invoice.model import Field, InvoiceResult, LineItem
 from pipeline.invoice.numbers import format_amount
+from pipeline.invoice.zugferd1 import is_zugferd1, parse_zugferd1
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +38,7 @@ def read_embedded(pdf: bytes) -> InvoiceResult | None:
         _name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
         if not xml:
             return None
-        data = facturx.parse_ubl_cii_xml(xml, check_xsd=False)
+        data = parse_zugferd1(xml) if is_zugferd1(xml) else facturx.parse_ubl_cii_xml(xml, check_xsd=False)
     except Exception as exc:  # noqa: BLE001 - the library raises bare Exception for any unreadable XML
         # A broken attachment is not a broken document: the page is still read as any other.
         log.info("embedded invoice XML not readable: %s", exc)

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from pipeline.invoice import parties
+from pipeline.invoice import arithmetic, parties
 from pipeline.invoice.checks import run_checks
 from pipeline.invoice.embedded import read_embedded
 from pipeline.invoice.labels import document_type
@@ -24,6 +24,7 @@ from pipeline.invoice.locate import (
     first_value,
     label_hits,
     label_only,
+    same_row,
     spans_of,
     squeeze_digits,
 )
@@ -128,6 +129,7 @@ def read_visible(spans: list[Span], kind: str) -> InvoiceResult:
             f[name] = _make(found[0], found[1], form)
     _title_line(spans, result)
     _chinese_totals(spans, result)
+    arithmetic.apply(spans, result)
     _read_parties(spans, result)
     f["currency"] = _currency(spans, result)
     result.line_items = read_line_items(spans)
@@ -140,12 +142,21 @@ _TITLE_NUMBER = re.compile(r"(?:\bnr|\bno|n°|\bnum(?:ber|mer|éro)?|#)\.?\s*:?\
 _TITLE_DATE = re.compile(r"\b(?:vom|du|of|dated|van|from)\s+(.+)", re.IGNORECASE)
 
 
+# "Facture FA-2017-0010": the kind of document, then its number, and nothing else on the line.
+_TITLE_BARE = re.compile(r"^\s*[^\W\d]+\s+([A-Z0-9][\w\-/.]*\d[\w\-/]*)\s*$", re.IGNORECASE)
+
+
 def _title_line(spans: list[Span], result: InvoiceResult) -> None:
     f = result.fields
     if f["invoice_number"] is not None and f["issue_date"] is not None:
         return
     for s in spans:
-        if document_type(s.text) is None or not (m := _TITLE_NUMBER.search(s.text)):
+        if document_type(s.text) is None:
+            continue
+        if f["issue_date"] is None and len(s.text.split()) <= 2 and (dated := _dated_title(s, spans)):
+            f["issue_date"] = dated  # "Beitragsrechnung … 24. Januar 2014": a letter's date by its title
+        m = _TITLE_NUMBER.search(s.text) or _TITLE_BARE.match(s.text)
+        if not m or find_date(m.group(1)):
             continue
         cand = Candidate(m.group(1), s, s.sub_box(m.start(1), m.end(1)), 0.9)
         if f["invoice_number"] is None:
@@ -153,6 +164,16 @@ def _title_line(spans: list[Span], result: InvoiceResult) -> None:
         if f["issue_date"] is None and (d := _TITLE_DATE.search(s.text[m.end():])) and (iso := _date_value(d.group(1))):
             f["issue_date"] = _make(iso, Candidate(d.group(1), s, s.sub_box(m.end() + d.start(1), len(s.text)), 0.9), "date")
         return
+
+
+def _dated_title(title: Span, spans: list[Span]) -> Field | None:
+    """A date that stands alone on the title's row, right of it."""
+    for s in sorted((s for s in spans if s is not title and same_row(title, s) and s.box[0] > title.box[2]),
+                    key=lambda s: s.box[0]):
+        d = find_date(squeeze_digits(s.text))
+        if d and len(re.sub(r"[\d\s.,/-]", "", s.text)) <= 10:
+            return _make(d.isoformat(), Candidate(s.text, s, s.box, 0.85), "date")
+    return None
 
 
 def _check_code(text: str) -> str | None:

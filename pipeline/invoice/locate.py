@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pipeline.invoice.labels import LABELS, pattern
+from pipeline.invoice.labels import LABELS, fuzzy_label, pattern
 from pipeline.result import PageResult
 
 MAX_RIGHT_GAP = 15  # line heights between a label and a value right of it
@@ -130,6 +130,10 @@ def _all_label_hits(text: str) -> tuple[tuple[str, int, int], ...]:
     for f in found:
         if all(f[2] <= c[1] or f[1] >= c[2] for c in chosen):
             chosen.append(f)
+    covered = sum(c[2] - c[1] for c in chosen)
+    if covered < len(text.strip()) - 3 and (fuzzy := fuzzy_label(text)):
+        # Most of the line is no label: it may be one that OCR garbled.
+        return ((fuzzy[0], len(text) - len(text.lstrip()), fuzzy[1]),)
     return tuple(sorted(chosen, key=lambda f: f[1]))
 
 
@@ -181,8 +185,9 @@ def candidates(hit: LabelHit, spans: list[Span], below_first: bool = False) -> I
 def label_only(hit: LabelHit) -> bool:
     """The line is the label and nothing else (``Bruttosumme``, ``Date :``)."""
     text = hit.span.text
-    # "Steuerbetrag in EUR", "Total (EUR)": the currency said in the label is part of it.
-    tail = re.sub(r"^\s*(?:in\s+)?\(?[A-Z]{3}\)?\s*:?\s*$", "", _value_text(text[hit.end:])[0])
+    # "Steuerbetrag in EUR", "Total (EUR)": the currency said in the label is part of it; so is a
+    # qualifier in brackets ("Rechnungssumme Netto (excl. USt.)").
+    tail = re.sub(r"^\s*(?:in\s+)?\(?[A-Z]{3}\)?\s*:?\s*$|^\s*\([^)\d]*\)?\s*:?\s*$", "", _value_text(text[hit.end:])[0])
     return not text[: hit.start].strip(_SEPARATORS) and not tail
 
 

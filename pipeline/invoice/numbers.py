@@ -34,8 +34,13 @@ def parse_amount(text: str) -> Decimal | None:
 def find_amounts(text: str) -> list[Decimal]:
     """Every amount in ``text``, left to right; a number with decimals or grouping counts,
     a bare integer counts only when it is the whole value (``Total: 1200``)."""
-    cleaned = text.replace("，", ",").replace("．", ".")
-    out: list[Decimal] = []
+    return [value for value, _, _ in amount_matches(text)]
+
+
+def amount_matches(text: str) -> list[tuple[Decimal, int, int]]:
+    """``find_amounts`` with where each amount stands in ``text`` (start, end)."""
+    cleaned = text.replace("，", ",").replace("．", ".")  # same length: positions hold
+    out: list[tuple[Decimal, int, int]] = []
     matches = list(_AMOUNT.finditer(cleaned))
     for m in matches:
         token = m.group(0)
@@ -45,7 +50,7 @@ def find_amounts(text: str) -> list[Decimal]:
         plain_integer = re.fullmatch(r"[-−]?\(?\d+\)?", token) is not None
         if plain_integer and len(matches) > 1:
             continue
-        out.append(value)
+        out.append((value, m.start(), m.end()))
     return out
 
 

@@ -111,10 +111,25 @@ def read_party(marker: LabelHit, spans: list[Span], others: list[LabelHit]) -> P
             if (value := find_tax_id(s.text)):
                 tax = (value, Candidate(value, s, s.box, 0.8))
                 break
+    if tax is None:
+        tax = _steuernummer(block)
     address = _labelled(block, spans, "party_address", lambda t: t if len(t) > 3 else None)
     if address is None and name is not None:
         address = _address_under(name, block)
     return PartyReading(name, tax, address)
+
+
+def _steuernummer(block: list[Span]) -> tuple[str, Candidate] | None:
+    """A German tax number by its label ("Steuernummer: 201/113/40209", 13 digits in the federal form):
+    a small business without a VAT id prints it instead, and it has no check digit to find it by."""
+    for hit in find_hits(block, "party_tax_id"):
+        if not hit.span.text[hit.start:hit.end].lower().startswith("steuer"):
+            continue
+        for cand in candidates(hit, block):
+            m = re.fullmatch(r"\s*(\d[\d /]{8,18}\d)\s*", cand.text)
+            if m and 10 <= len(re.sub(r"\D", "", m.group(1))) <= 13:
+                return m.group(1), cand
+    return None
 
 
 def _address_under(name: Candidate, block: list[Span]) -> Candidate | None:
