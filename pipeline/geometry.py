@@ -43,6 +43,17 @@ def quad_angle(quad: np.ndarray) -> float:
     return -math.degrees(math.atan2(float(dy), float(dx)))
 
 
+def quad_at_angle(quad: np.ndarray, angle: float) -> np.ndarray:
+    """The rectangle at ``angle`` degrees (as ``quad_angle``) around ``quad``'s corners."""
+    a = math.radians(angle)
+    u = np.array([math.cos(a), -math.sin(a)])  # along the text
+    v = np.array([math.sin(a), math.cos(a)])  # down across it
+    pts = np.asarray(quad, dtype=np.float64).reshape(-1, 2)
+    s, t = pts @ u, pts @ v
+    corners = [(s.min(), t.min()), (s.max(), t.min()), (s.max(), t.max()), (s.min(), t.max())]
+    return np.array([si * u + ti * v for si, ti in corners], dtype=np.float32)
+
+
 def quad_to_box(quad: np.ndarray) -> list[float]:
     """Axis-aligned [x0, y0, x1, y1] around a quad."""
     q = np.asarray(quad, dtype=np.float32)

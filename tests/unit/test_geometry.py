@@ -9,6 +9,7 @@ from pipeline.geometry import (
     interpolate_on_quad,
     min_area_quad,
     order_quad,
+    quad_at_angle,
     quad_angle,
     quad_size,
     quad_to_box,
@@ -60,3 +61,16 @@ def test_expand_quad_grows_along_its_axes_and_clips():
 def test_interpolate_on_quad_gives_sub_box():
     quad = np.array([[0, 0], [100, 0], [100, 10], [0, 10]], np.float32)
     assert quad_to_box(interpolate_on_quad(quad, 0.25, 0.5)) == pytest.approx([25, 0, 50, 10])
+
+
+@pytest.mark.parametrize("angle", [-5.0, 1.5, 30.0])
+def test_quad_at_angle_encloses_the_quad_at_that_angle(angle):
+    # A near-square box whose own rectangle came out at 45° (a short page number).
+    square = np.array([[10, 0], [20, 10], [10, 20], [0, 10]], dtype=np.float32)
+    q = quad_at_angle(square, angle)
+    assert quad_angle(q) == pytest.approx(angle, abs=1e-3)
+    w, h = quad_size(q)
+    assert w > 0 and h > 0
+    # Every corner of the original lies inside (or on) the new rectangle.
+    poly = q.reshape(-1, 1, 2)
+    assert all(cv2.pointPolygonTest(poly, (float(x), float(y)), True) >= -1e-3 for x, y in square)

@@ -6,7 +6,7 @@ from models import registry
 from pipeline import preprocess
 from pipeline.detect import TextDetector
 from pipeline.onnx_session import OnnxSession
-from tests.factories import EN_TEXT, degrade, render_text_image
+from tests.factories import EN_TEXT, degrade, render_table_image, render_text_image, turn_page
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +45,28 @@ def test_quarter_turn_matrices_map_pixels(k):
     assert out[int(round(y)), int(round(x))] == 255
 
 
-def test_free_rotation_matrix_keeps_every_corner():
-    img = np.zeros((100, 200), np.uint8)
+def test_levelling_keeps_ink_that_reaches_the_corners():
+    img = np.full((300, 500), 255, np.uint8)
+    corners = [(5, 5), (490, 5), (490, 290), (5, 290)]
+    for x, y in corners:
+        img[y : y + 6, x : x + 6] = 0
     out, m = preprocess.rotate(img, 10)
-    corners = preprocess.transform(np.array([[0, 0], [199, 0], [199, 99], [0, 99]]), m)
-    assert corners.min() >= -1 and (corners[:, 0].max() <= out.shape[1] + 1) and corners[:, 1].max() <= out.shape[0] + 1
+    assert out.shape[0] > img.shape[0] and out.shape[1] > img.shape[1]  # grown only because ink is there
+    for x, y in corners:
+        cx, cy = preprocess.transform(np.array([[x + 3, y + 3]]), m)[0]
+        assert 0 <= cx < out.shape[1] and 0 <= cy < out.shape[0]
+        assert out[int(round(cy)), int(round(cx))] < 128
+
+
+def test_levelling_keeps_the_page_size_when_ink_fits():
+    page = render_text_image(EN_TEXT[:6])
+    tilted = turn_page(page, 0, 5.0)
+    level, m = preprocess.rotate(tilted, -5.0)
+    assert level.shape == tilted.shape
+    # The matrix still maps the tilted page's pixels onto the levelled image.
+    ys, xs = np.nonzero(tilted < 100)
+    pts = preprocess.transform(np.stack([xs, ys], axis=1)[::500], m)
+    assert (level[pts[:, 1].round().astype(int), pts[:, 0].round().astype(int)] < 200).mean() > 0.8
 
 
 def test_clahe_only_for_low_contrast_pages():
@@ -59,3 +76,19 @@ def test_clahe_only_for_low_contrast_pages():
     faded = (page.astype(np.float32) * 0.25 + 150).astype(np.uint8)  # grey text on grey paper
     out, applied = preprocess.enhance_contrast(faded)
     assert applied and np.percentile(out, 99) - np.percentile(out, 1) > 150
+
+
+@pytest.mark.parametrize("angle", [-5.0, -2.3, 1.2, 3.0])
+@pytest.mark.parametrize("kind", ["contents", "paragraphs"])
+def test_skew_refined_on_the_ink_rows(angle, kind):
+    # Short pieces far apart (a table of contents) leave the box angles a few tenths off.
+    contents = [[f"{i}.{j} Section title number {i * 7 + j}", str(10 + i * 3 + j)] for i in range(1, 4) for j in range(4)]
+    page = (render_table_image(contents, grid=False, size_px=26) if kind == "contents"
+            else render_text_image(EN_TEXT[:10], size_px=26))
+    tilted = degrade(turn_page(page, 0, angle), blur=0.7, noise=6, jpeg_quality=75)
+    for off in (-0.4, 0.4):
+        assert preprocess.refine_skew(tilted, angle + off) == pytest.approx(angle, abs=0.08)
+
+
+def test_refining_a_blank_page_keeps_the_estimate():
+    assert preprocess.refine_skew(np.full((400, 300), 250, np.uint8), 2.5) == 2.5
