@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.margins import margin_apart
 from pipeline.recognize import RecognizerSettings
 
 
@@ -67,6 +68,15 @@ class LayoutSettings:
     max_aligned: float = 0.8
     # Median line width (line heights) of a block that can stand on its own.
     min_block_line: float = 2.0
+    # Margin notes (``pipeline/margins.py``): their column at most this share of the body's width, their
+    # lines' text-weighted width at most this share of the body's, their type at most this share of its height.
+    max_margin_width: float = 0.3
+    max_margin_line: float = 0.25
+    max_margin_type: float = 0.8
+    # Share of the boxes that may cross its gutter: notes the detector joined to their entry's first line.
+    max_margin_spanning: float = 0.25
+    # How far (line heights) a note's box may reach past the body's left edge (boxes are padded).
+    margin_reach: float = 0.75
 
 
 @dataclass(frozen=True)
@@ -306,6 +316,8 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     """Append the regions of ``idx`` to ``out`` in reading order; each region is a column piece."""
     if len(idx) == 1:
         out.append([int(idx[0])])
+        return
+    if margin_apart(idx, boxes, line_h, s, lambda part, o: _xy_cut(part, boxes, line_h, s, o), out):
         return
     columns = _find_columns(idx, boxes, line_h, s)
     if columns is not None and _band_apart(idx, columns, boxes, line_h, s, out):

@@ -1,0 +1,127 @@
+"""Margin notes: a narrow column of short lines in smaller type beside the body (a manual's option
+names and version stamps, a ``\\marginpar``), read as blocks of their own after the entry they annotate.
+
+Read with the body row by row, each note would be cut into the lines beside it. A note's entry is the
+body text from the line level with the note's top down to the next note, a gap between paragraphs,
+or a line reaching into the margin (a note the detector joined to its entry's first line starts the
+next entry). Documents set such notes after the entry in their text (fduthesis, ctex), so they are
+read after its last line.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+
+def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Callable, out: list[list[int]]) -> bool:
+    """If ``idx`` is a body with margin notes beside it, append its regions to ``out`` in reading order
+    (``read(idx, out)`` orders a part) and return True."""
+    if len(idx) < 6:
+        return False
+    split = _find_margin(idx, boxes, line_h, s)
+    if split is None:
+        return False
+    body, notes = split
+    regions: list[list[int]] = []
+    read(body, regions)
+    order = [i for region in regions for i in region]
+    rank = {i: k for k, i in enumerate(order)}
+    after: dict[int, list[list[int]]] = {}
+    for cluster in _clusters(notes, boxes, line_h):
+        anchor = _entry_end(cluster, body, notes, boxes, line_h, s, rank)
+        after.setdefault(anchor, []).append(cluster)
+    out.extend(after.pop(-1, []))  # notes above the first body line
+    for region in regions:
+        piece: list[int] = []
+        for i in region:
+            piece.append(i)
+            if i in after:
+                out.append(piece)
+                piece = []
+                out.extend(after.pop(i))
+        if piece:
+            out.append(piece)
+    for rest in after.values():  # notes below the last body line
+        out.extend(rest)
+    return True
+
+
+def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
+    """(body, notes): notes ending at most ``margin_reach`` line heights past the left edge of the body's
+    full lines and starting well left of it (detector boxes overlap across a narrow gutter), or None."""
+    b = boxes[idx]
+    widths = b[:, 2] - b[:, 0]
+    full = widths >= 0.5 * (b[:, 2].max() - b[:, 0].min())
+    if full.sum() < 2:
+        return None
+    edge = float(np.median(b[full, 0]))
+    notes = (b[:, 2] <= edge + s.margin_reach * line_h) & (b[:, 0] < edge - 2 * line_h)
+    crossing = (b[:, 0] < edge - line_h) & ~notes
+    if crossing.sum() > s.max_margin_spanning * len(idx):
+        return None
+    if _is_margin(b[notes], b[~notes & ~crossing], line_h, s):
+        return idx[~notes], idx[notes]
+    return None
+
+
+def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s) -> bool:
+    """Notes: at least two, in a column much narrower than the body, their lines words long but much shorter than the
+    body's and in smaller type (a definition list's terms are set in the body's type)."""
+    if len(notes) < 2 or len(body) < 4:
+        return False
+    body_w = body[:, 2].max() - body[:, 0].min()
+    if notes[:, 2].max() - notes[:, 0].min() > s.max_margin_width * body_w:
+        return False
+    widths = notes[:, 2] - notes[:, 0]
+    # Words, not a column of operators or markers beside a table or a listing.
+    if np.median(widths) < s.min_block_line * line_h:
+        return False
+    if _ink_median(widths) > s.max_margin_line * _ink_median(body[:, 2] - body[:, 0]):
+        return False
+    return bool(np.median(notes[:, 3] - notes[:, 1]) <= s.max_margin_type * np.median(body[:, 3] - body[:, 1]))
+
+
+def _ink_median(widths: np.ndarray) -> float:
+    order = np.sort(widths)
+    cum = np.cumsum(order)
+    return float(order[np.searchsorted(cum, cum[-1] / 2)])
+
+
+def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float) -> list[list[int]]:
+    """Notes top to bottom, those following each other closely (a name and its date) as one."""
+    out: list[list[int]] = []
+    bottom = -np.inf
+    for i in notes[np.argsort(boxes[notes, 1], kind="stable")]:
+        if out and boxes[i, 1] - bottom < 0.5 * line_h:
+            out[-1].append(int(i))
+        else:
+            out.append([int(i)])
+        bottom = max(bottom, boxes[i, 3]) if len(out[-1]) > 1 else boxes[i, 3]
+    return out
+
+
+def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, boxes: np.ndarray, line_h: float, s,
+               rank: dict[int, int]) -> int:
+    """The body line after which the note is read: the last, in reading order, of its entry."""
+    top = boxes[cluster, 1].min()
+    below = notes[boxes[notes, 1] > boxes[cluster, 3].max()]
+    stop = boxes[below, 1].min() if len(below) else np.inf
+    centre = (boxes[body, 1] + boxes[body, 3]) / 2
+    cand = body[(centre >= top - 0.25 * line_h)]
+    cand = cand[np.argsort(boxes[cand, 1], kind="stable")]
+    entry: list[int] = []
+    for i in cand:
+        if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h
+                      or _reaches_margin(boxes[i], boxes[cluster])):
+            break
+        entry.append(int(i))
+    if not entry:
+        above = body[boxes[body, 1] < top]
+        return int(max(above, key=rank.__getitem__)) if len(above) else -1
+    return max(entry, key=rank.__getitem__)
+
+
+def _reaches_margin(box: np.ndarray, cluster: np.ndarray) -> bool:
+    """A body line overlapping the margin column (a note joined to the next entry's first line)."""
+    return bool(box[0] < cluster[:, 2].max() and box[2] > cluster[:, 0].min())
