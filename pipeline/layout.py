@@ -77,6 +77,8 @@ class LayoutSettings:
     max_margin_spanning: float = 0.25
     # How far (line heights) a note's box may reach past the body's left edge (boxes are padded).
     margin_reach: float = 0.75
+    # Notes closer than this many line heights are one (an option's name and its date).
+    margin_cluster_gap: float = 0.75
 
 
 @dataclass(frozen=True)

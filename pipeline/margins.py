@@ -22,14 +22,14 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
     split = _find_margin(idx, boxes, line_h, s)
     if split is None:
         return False
-    body, notes = split
+    body, notes, edge = split
     regions: list[list[int]] = []
     read(body, regions)
     order = [i for region in regions for i in region]
     rank = {i: k for k, i in enumerate(order)}
     after: dict[int, list[list[int]]] = {}
-    for cluster in _clusters(notes, boxes, line_h):
-        anchor = _entry_end(cluster, body, notes, boxes, line_h, s, rank)
+    for cluster in _clusters(notes, boxes, line_h, s):
+        anchor = _entry_end(cluster, body, notes, edge, boxes, line_h, s, rank)
         after.setdefault(anchor, []).append(cluster)
     out.extend(after.pop(-1, []))  # notes above the first body line
     for region in regions:
@@ -48,7 +48,7 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
 
 
 def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
-    """(body, notes): notes ending at most ``margin_reach`` line heights past the left edge of the body's
+    """(body, notes, the body's left edge): notes ending at most ``margin_reach`` line heights past the left edge of the body's
     full lines and starting well left of it (detector boxes overlap across a narrow gutter), or None."""
     b = boxes[idx]
     widths = b[:, 2] - b[:, 0]
@@ -61,7 +61,7 @@ def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
     if crossing.sum() > s.max_margin_spanning * len(idx):
         return None
     if _is_margin(b[notes], b[~notes & ~crossing], line_h, s):
-        return idx[~notes], idx[notes]
+        return idx[~notes], idx[notes], edge
     return None
 
 
@@ -88,12 +88,12 @@ def _ink_median(widths: np.ndarray) -> float:
     return float(order[np.searchsorted(cum, cum[-1] / 2)])
 
 
-def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float) -> list[list[int]]:
+def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[list[int]]:
     """Notes top to bottom, those following each other closely (a name and its date) as one."""
     out: list[list[int]] = []
     bottom = -np.inf
     for i in notes[np.argsort(boxes[notes, 1], kind="stable")]:
-        if out and boxes[i, 1] - bottom < 0.5 * line_h:
+        if out and boxes[i, 1] - bottom < s.margin_cluster_gap * line_h:
             out[-1].append(int(i))
         else:
             out.append([int(i)])
@@ -101,8 +101,8 @@ def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float) -> list[list[
     return out
 
 
-def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, boxes: np.ndarray, line_h: float, s,
-               rank: dict[int, int]) -> int:
+def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: float, boxes: np.ndarray,
+               line_h: float, s, rank: dict[int, int]) -> int:
     """The body line after which the note is read: the last, in reading order, of its entry."""
     top = boxes[cluster, 1].min()
     below = notes[boxes[notes, 1] > boxes[cluster, 3].max()]
@@ -113,7 +113,7 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, boxes: n
     entry: list[int] = []
     for i in cand:
         if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h
-                      or _reaches_margin(boxes[i], boxes[cluster])):
+                      or boxes[i, 0] < edge - line_h):
             break
         entry.append(int(i))
     if not entry:
@@ -121,7 +121,3 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, boxes: n
         return int(max(above, key=rank.__getitem__)) if len(above) else -1
     return max(entry, key=rank.__getitem__)
 
-
-def _reaches_margin(box: np.ndarray, cluster: np.ndarray) -> bool:
-    """A body line overlapping the margin column (a note joined to the next entry's first line)."""
-    return bool(box[0] < cluster[:, 2].max() and box[2] > cluster[:, 0].min())

@@ -281,3 +281,38 @@ def test_display_beside_its_note_above_two_columns(engine):
     assert 0 <= position(r.text, display[-1]) < position(r.text, note[0][:20]) \
         < position(r.text, note[-1][:20]) < position(r.text, EN_TEXT[0][:20]) \
         < position(r.text, EN_TEXT[4][-20:]) < position(r.text, EN_TEXT[5][:20])
+
+
+ENTRIES = [(["style/logo-size", "New: 2017-08-10"], EN_TEXT[0:2]),
+           (["style/auto-cover"], EN_TEXT[2:3]),
+           (["info/degree", "New: 2018-02-01", "Updated: 2019-03-12"], EN_TEXT[3:5]),
+           (["info/supervisor"], EN_TEXT[5:7])]
+
+
+def margin_notes_page() -> np.ndarray:
+    """A manual's option entries: each a body paragraph, its option name and dates in smaller type in the left
+    margin, set flush right a clear gutter from the body, their first lines level (as fduthesis sets them)."""
+    from tests.factories import _pil_font
+
+    page = np.full((1700, 1654), 255, np.uint8)
+    font = _pil_font("mono", 20)
+    y = 120
+    for notes, body in ENTRIES:
+        for k, note in enumerate(notes):
+            block = render_text_image([note], font="mono", size_px=20, width=400, margin=0, line_gap=1.3)
+            x = 440 - 56 - round(font.getlength(note))
+            paste(page, block[:, :round(font.getlength(note)) + 4], x, y + 8 + k * 28)
+        below = paste(page, justified(body, 800, size_px=30), 440, y)
+        y = max(below, y + 28 * len(notes)) + 36
+    return page
+
+
+def test_margin_notes_read_after_their_entry_not_between_its_lines(engine):
+    """Margin notes beside an entry are a block of their own, read after the entry's lines (as the
+    documents' own text has them), not row by row with the lines beside them."""
+    r = read(engine, degrade(margin_notes_page(), **SCAN))
+    truth = [line for notes, body in ENTRIES for line in [*body, *notes]]
+    assert cer("\n".join(truth), r.text) <= 0.03
+    where = [position(r.text, piece) for notes, body in ENTRIES for piece in
+             (body[0][:20], body[-1][-20:], notes[0][-6:], notes[-1][-6:])]
+    assert 0 <= where[0] and where == sorted(where)
