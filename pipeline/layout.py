@@ -17,7 +17,10 @@ gap, and finally a row is split into cells at its vertical gaps; lines
 with no gap between them at all (small print) are read in rows. Tables therefore read row by row (their
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
-longer than the other. Boxes must be upright (de-skewed) for this.
+longer than the other. Margin notes (a narrow column of short lines in
+smaller type left of the body) are taken out first and read after the
+entry they stand beside (``pipeline/margins.py``). Boxes must be upright
+(de-skewed) for this.
 """
 from __future__ import annotations
 

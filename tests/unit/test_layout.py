@@ -223,3 +223,25 @@ def test_columns_set_close_whose_padded_boxes_touch_read_column_by_column():
     boxes = right + left
     got = [boxes[i] for i in order(boxes)]
     assert got == left + right
+
+
+def definition_list(term_h):
+    """Terms in a narrow column beside their two-line descriptions, a gutter apart, top to bottom."""
+    out = []
+    for k in range(5):
+        y = 100 + k * 130
+        out.append([150, y + 2, 400, y + 2 + term_h])
+        out += lines(440, 1500, y, 2, h=34, step=44)
+    return out
+
+
+def test_notes_in_smaller_type_beside_entries_read_after_each_entry():
+    boxes = definition_list(term_h=24)
+    got = order(boxes)
+    for k in range(5):  # the entry's two lines, then its note
+        assert got[3 * k:3 * k + 3] == [3 * k + 1, 3 * k + 2, 3 * k]
+
+
+def test_terms_in_body_type_beside_descriptions_still_read_row_by_row():
+    # A definition list, not margin notes: each term before its description.
+    assert order(definition_list(term_h=34)) == list(range(15))
