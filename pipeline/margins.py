@@ -1,5 +1,6 @@
-"""Margin notes: a narrow column of short lines in smaller type beside the body (a manual's option
-names and version stamps, a ``\\marginpar``), read as blocks of their own after the entry they annotate.
+"""Margin notes: a narrow column of short lines in smaller type left of the body (a manual's option
+names and version stamps), read as blocks of their own after the entry they annotate. Only the left
+margin: the notes of the documents at hand stand there (a right-hand one is still read row by row).
 
 Read with the body row by row, each note would be cut into the lines beside it. A note's entry is the
 body text from the line level with the note's top down to the next note, a gap between paragraphs,
