@@ -148,8 +148,6 @@ _TITLE_BARE = re.compile(r"^\s*[^\W\d]+\s+([A-Z0-9][\w\-/.]*\d[\w\-/]*)\s*$", re
 
 def _title_line(spans: list[Span], result: InvoiceResult) -> None:
     f = result.fields
-    if f["invoice_number"] is not None and f["issue_date"] is not None:
-        return
     for s in spans:
         if document_type(s.text) is None:
             continue
@@ -158,10 +156,19 @@ def _title_line(spans: list[Span], result: InvoiceResult) -> None:
         m = _TITLE_NUMBER.search(s.text) or _TITLE_BARE.match(s.text)
         if not m or find_date(m.group(1)):
             continue
-        cand = Candidate(m.group(1), s, s.sub_box(m.start(1), m.end(1)), 0.9)
-        if f["invoice_number"] is None:
-            f["invoice_number"] = _make(m.group(1).rstrip("."), cand, "id")
-        if f["issue_date"] is None and (d := _TITLE_DATE.search(s.text[m.end():])) and (iso := _date_value(d.group(1))):
+        number, d = m.group(1), _TITLE_DATE.search(s.text[m.end():])
+        iso = _date_value(d.group(1)) if d else None
+        # "Rechnung Nr. X vom D" states the document's own number and date together: surer than a
+        # label elsewhere ("Datum:" over a table of earlier payments, "Belegnummer … angeben" in a note).
+        whole = iso is not None
+        if whole:
+            # The number runs up to "vom": "Nr. 210111 mit LV vom …" prints it with words.
+            printed = s.text[m.start(1): m.end() + d.start()].strip()
+            number = printed if len(printed.split()) <= 3 else number
+        if f["invoice_number"] is None or whole:
+            cand = Candidate(number, s, s.sub_box(m.start(1), m.start(1) + len(number)), 0.9)
+            f["invoice_number"] = _make(number.rstrip("."), cand, "id")
+        if iso and (f["issue_date"] is None or whole):
             f["issue_date"] = _make(iso, Candidate(d.group(1), s, s.sub_box(m.end() + d.start(1), len(s.text)), 0.9), "date")
         return
 
