@@ -51,12 +51,14 @@ class _Page:
 
 
 def make_form(spec: InvoiceSpec, as_ocr_reads: bool = False, other_refs: bool = False,
-              minus_as_dot: bool = False) -> tuple[bytes, dict]:
+              minus_as_dot: bool = False, item_totals: bool = False) -> tuple[bytes, dict]:
     """``as_ocr_reads``: labels printed as OCR reads them off a scan, umlauts lost or misread.
     ``other_refs``: other numbers and dates under labels of their own, as real e-invoices print them: a
     preceding invoice's "Rechnungsnummer", a note asking for the "Belegnummer" without its prefix, a
     "Datum:" over a rental period's start.
-    ``minus_as_dot``: the totals' minus signs printed as OCR reads them off a scan, as dots (".8,79")."""
+    ``minus_as_dot``: the totals' minus signs printed as OCR reads them off a scan, as dots (".8,79").
+    ``item_totals``: each item with a "Gesamtbetrag:" of its own, and the document's sums left out (as
+    when they stand on a page past those read)."""
     p = _Page()
     ocr = (lambda t: t.replace("ä", "a").replace("Kau", "Kãu")) if as_ocr_reads else (lambda t: t)
     date = lambda d: d.strftime("%d.%m.%Y")  # noqa: E731
@@ -109,9 +111,12 @@ def make_form(spec: InvoiceSpec, as_ocr_reads: bool = False, other_refs: bool = 
         p.put(330, y, f"{item.quantity} Stk")
         p.put(420, y, _de(item.unit_price))
         p.put(545, y, _de(item.amount), right=True)
+        if item_totals:
+            y += 14
+            p.put(90, y, f"Gesamtbetrag:{_de(item.amount)} €")
     y += 34
     p.put(50, y, "Belegsummen", 10)
-    for label, value in (("Positionssumme", _de(spec.net)), ("Gesamtbetrag der Zuschläge", "0,00"),
+    for label, value in () if item_totals else (("Positionssumme", _de(spec.net)), ("Gesamtbetrag der Zuschläge", "0,00"),
                          ("Gesamtbetrag der Abschläge", "-0,00"), ("Rechnungssumme ohne USt.", _de(spec.net)),
                          (f"Steuerbetrag in {spec.currency}", _de(spec.tax)), ("Bruttosumme", _de(spec.total)),
                          ("Zahlbetrag", _de(spec.total))):

@@ -58,6 +58,16 @@ def test_a_correction_invoice_keeps_its_minus_signs_read_as_dots():
         {k: truth[k] for k in ("net_amount", "tax_amount", "total_amount")}
 
 
+def test_a_total_label_printed_with_several_values_goes_to_review():
+    spec = western_spec(10, "de")
+    assert len({item.amount for item in spec.items}) > 1
+    pdf, truth = make_form(spec, item_totals=True)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    # Which "Gesamtbetrag:" is the invoice's is a guess: a person confirms it.
+    assert result.value("invoice_number") == truth["invoice_number"]
+    assert result.needs_review
+
+
 def test_a_uk_seller_vat_number_is_read_and_checked():
     spec = western_spec(5, "de")
     spec.seller_tax_id = "GB980780684"  # valid by its check digits
