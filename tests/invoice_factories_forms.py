@@ -50,8 +50,15 @@ class _Page:
         return data
 
 
-def make_form(spec: InvoiceSpec, as_ocr_reads: bool = False) -> tuple[bytes, dict]:
-    """``as_ocr_reads``: labels printed as OCR reads them off a scan, umlauts lost or misread."""
+def make_form(spec: InvoiceSpec, as_ocr_reads: bool = False, other_refs: bool = False,
+              minus_as_dot: bool = False, item_totals: bool = False) -> tuple[bytes, dict]:
+    """``as_ocr_reads``: labels printed as OCR reads them off a scan, umlauts lost or misread.
+    ``other_refs``: other numbers and dates under labels of their own, as real e-invoices print them: a
+    preceding invoice's "Rechnungsnummer", a note asking for the "Belegnummer" without its prefix, a
+    "Datum:" over a rental period's start.
+    ``minus_as_dot``: the totals' minus signs printed as OCR reads them off a scan, as dots (".8,79").
+    ``item_totals``: each item with a "Gesamtbetrag:" of its own, and the document's sums left out (as
+    when they stand on a page past those read)."""
     p = _Page()
     ocr = (lambda t: t.replace("ä", "a").replace("Kau", "Kãu")) if as_ocr_reads else (lambda t: t)
     date = lambda d: d.strftime("%d.%m.%Y")  # noqa: E731
@@ -65,6 +72,9 @@ def make_form(spec: InvoiceSpec, as_ocr_reads: bool = False) -> tuple[bytes, dic
     for label, value in rows:
         p.put(60, y, label)
         p.put(value_x, y, value)
+        y += 14
+    if other_refs:
+        p.put(60, y, "Kundennummer:. 8888855555 Rechnungsnummer:. 6069999999")
         y += 14
     for heading, name, address, tax_id in ((ocr("Verkäufer"), spec.seller, spec.seller_address, spec.seller_tax_id),
                                            (ocr("Käufer/Leistungsempfänger"), spec.buyer, spec.buyer_address,
@@ -81,6 +91,14 @@ def make_form(spec: InvoiceSpec, as_ocr_reads: bool = False) -> tuple[bytes, dic
             if label:
                 p.put(60, y, label)
             p.put(value_x, y, value)
+    if other_refs:
+        y += 24
+        p.put(50, y, "Bemerkungen", 10)
+        digits = "".join(ch for ch in spec.number if ch.isdigit())
+        p.put(60, y + 14, f"Bei Schriftwechsel bitte Ihre Kundennummer 35040727 und Belegnummer {digits}")
+        p.put(60, y + 28, "angeben")
+        p.put(60, y + 42, f"Datum: {date(spec.issue - timedelta(days=200))}")
+        y += 42
     y += 34
     p.put(50, y, "Positionsdaten", 10)
     y += 16
@@ -93,15 +111,18 @@ def make_form(spec: InvoiceSpec, as_ocr_reads: bool = False) -> tuple[bytes, dic
         p.put(330, y, f"{item.quantity} Stk")
         p.put(420, y, _de(item.unit_price))
         p.put(545, y, _de(item.amount), right=True)
+        if item_totals:
+            y += 14
+            p.put(90, y, f"Gesamtbetrag:{_de(item.amount)} €")
     y += 34
     p.put(50, y, "Belegsummen", 10)
-    for label, value in (("Positionssumme", _de(spec.net)), ("Gesamtbetrag der Zuschläge", "0,00"),
+    for label, value in () if item_totals else (("Positionssumme", _de(spec.net)), ("Gesamtbetrag der Zuschläge", "0,00"),
                          ("Gesamtbetrag der Abschläge", "-0,00"), ("Rechnungssumme ohne USt.", _de(spec.net)),
                          (f"Steuerbetrag in {spec.currency}", _de(spec.tax)), ("Bruttosumme", _de(spec.total)),
                          ("Zahlbetrag", _de(spec.total))):
         y += 16
         p.put(200, y, ocr(label))
-        p.put(545, y, value, right=True)
+        p.put(545, y, "." + value[1:] if minus_as_dot and value.startswith("-") else value, right=True)
     if spec.due:
         y += 34
         p.put(50, y, "Zahlungsbedingungen", 10)

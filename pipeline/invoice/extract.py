@@ -19,11 +19,13 @@ from pipeline.invoice.line_items import find_header, read_line_items
 from pipeline.invoice.locate import (
     Candidate,
     Span,
+    candidates,
     compact,
     find_hits,
     first_value,
     label_hits,
     label_only,
+    label_rank,
     same_row,
     spans_of,
     squeeze_digits,
@@ -124,9 +126,12 @@ def read_visible(spans: list[Span], kind: str) -> InvoiceResult:
         ("total_amount", _amount_value, "amount"), ("total_amount_in_words", _capital_words, "text"),
         ("tax_rate", _rate_value, "amount"), ("iban", _iban_value, "id"), ("bank_account", _text_value, "text"),
     ):
-        found = first_value([h for h in find_hits(spans, name) if id(h.span) not in header], spans, parse)
+        hits = [h for h in find_hits(spans, name) if id(h.span) not in header]
+        found = first_value(hits, spans, parse)
         if found:
             f[name] = _make(found[0], found[1], form)
+            if name == "total_amount" and _label_disagrees(hits, spans, parse):
+                f[name] = f[name].doubted()
     _title_line(spans, result)
     _chinese_totals(spans, result)
     arithmetic.apply(spans, result)
@@ -134,6 +139,18 @@ def read_visible(spans: list[Span], kind: str) -> InvoiceResult:
     f["currency"] = _currency(spans, result)
     result.line_items = read_line_items(spans)
     return result
+
+
+def _label_disagrees(hits: list, spans: list[Span], parse) -> bool:
+    """The winning label printed again with other values ("Gesamtbetrag:" under each of twenty cost
+    items): which of them is the document's is a guess, for a person to confirm."""
+    best = min(label_rank(h) for h in hits)
+    values = set()
+    for h in hits:
+        if label_rank(h) == best:
+            value = next((v for c in candidates(h, spans) if (v := parse(c.text))), None)
+            values |= {value} if value else set()
+    return len(values) > 1
 
 
 # "Handelsrechnung Nr. 471102 vom 05.03.2026", "Invoice No. 42 of 1 March 2024": the title names the number
@@ -148,8 +165,6 @@ _TITLE_BARE = re.compile(r"^\s*[^\W\d]+\s+([A-Z0-9][\w\-/.]*\d[\w\-/]*)\s*$", re
 
 def _title_line(spans: list[Span], result: InvoiceResult) -> None:
     f = result.fields
-    if f["invoice_number"] is not None and f["issue_date"] is not None:
-        return
     for s in spans:
         if document_type(s.text) is None:
             continue
@@ -158,10 +173,19 @@ def _title_line(spans: list[Span], result: InvoiceResult) -> None:
         m = _TITLE_NUMBER.search(s.text) or _TITLE_BARE.match(s.text)
         if not m or find_date(m.group(1)):
             continue
-        cand = Candidate(m.group(1), s, s.sub_box(m.start(1), m.end(1)), 0.9)
-        if f["invoice_number"] is None:
-            f["invoice_number"] = _make(m.group(1).rstrip("."), cand, "id")
-        if f["issue_date"] is None and (d := _TITLE_DATE.search(s.text[m.end():])) and (iso := _date_value(d.group(1))):
+        number, d = m.group(1), _TITLE_DATE.search(s.text[m.end():])
+        iso = _date_value(d.group(1)) if d else None
+        # "Rechnung Nr. X vom D" states the document's own number and date together: surer than a
+        # label elsewhere ("Datum:" over a table of earlier payments, "Belegnummer … angeben" in a note).
+        whole = iso is not None
+        if whole:
+            # The number runs up to "vom": "Nr. 210111 mit LV vom …" prints it with words.
+            printed = s.text[m.start(1): m.end() + d.start()].strip()
+            number = printed if len(printed.split()) <= 3 else number
+        if f["invoice_number"] is None or whole:
+            cand = Candidate(number, s, s.sub_box(m.start(1), m.start(1) + len(number)), 0.9)
+            f["invoice_number"] = _make(number.rstrip("."), cand, "id")
+        if iso and (f["issue_date"] is None or whole):
             f["issue_date"] = _make(iso, Candidate(d.group(1), s, s.sub_box(m.end() + d.start(1), len(s.text)), 0.9), "date")
         return
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline.invoice.labels import LABELS, fuzzy_label, pattern
+from pipeline.invoice.numbers import DOT_MINUS
 from pipeline.result import PageResult
 
 MAX_RIGHT_GAP = 15  # line heights between a label and a value right of it
@@ -158,6 +159,8 @@ def _value_text(text: str) -> tuple[str, int]:
     lead = len(text) - len(text.lstrip(_SEPARATORS))
     if lead and text[lead - 1] in "-–" and text[lead:lead + 1].isdigit():
         lead -= 1  # a minus sign, not a dash: "-8,79" on a correction invoice
+    elif lead and DOT_MINUS.match(text, lead - 1) and text[: lead - 1].strip(_SEPARATORS) == "":
+        lead -= 1  # a scan's minus read as a dot: ".8,79"
     rest = text[lead:]
     hits = label_hits(rest)
     if hits and hits[0][1] == 0 and hits[0][0] in ("seller", "buyer") and re.match(r" +[^\W\d]", rest[hits[0][2]:]):

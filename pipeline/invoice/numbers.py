@@ -31,6 +31,9 @@ def parse_amount(text: str) -> Decimal | None:
     return found[-1] if found else None
 
 
+DOT_MINUS = re.compile(r"(?:(?<=\s)|^)\.(?=\d[\d.,']*[.,]\d{1,2}(?![\w.,]))")
+
+
 def find_amounts(text: str) -> list[Decimal]:
     """Every amount in ``text``, left to right; a number with decimals or grouping counts,
     a bare integer counts only when it is the whole value (``Total: 1200``)."""
@@ -40,6 +43,9 @@ def find_amounts(text: str) -> list[Decimal]:
 def amount_matches(text: str) -> list[tuple[Decimal, int, int]]:
     """``find_amounts`` with where each amount stands in ``text`` (start, end)."""
     cleaned = text.replace("，", ",").replace("．", ".")  # same length: positions hold
+    # A scan's minus sign read as a dot (".8,79", ".7.67"): a leading dot before a number that has
+    # its own decimal mark is no decimal point.
+    cleaned = DOT_MINUS.sub("-", cleaned)
     out: list[tuple[Decimal, int, int]] = []
     matches = list(_AMOUNT.finditer(cleaned))
     for m in matches:

@@ -47,6 +47,27 @@ def test_a_correction_invoice_keeps_its_minus_signs():
         {k: truth[k] for k in ("net_amount", "tax_amount", "total_amount")}
 
 
+def test_a_correction_invoice_keeps_its_minus_signs_read_as_dots():
+    spec = western_spec(9, "de")
+    for item in spec.items:
+        item.unit_price = -item.unit_price
+    pdf, truth = make_form(spec, minus_as_dot=True)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert truth["total_amount"].startswith("-")
+    assert {k: result.value(k) for k in ("net_amount", "tax_amount", "total_amount")} == \
+        {k: truth[k] for k in ("net_amount", "tax_amount", "total_amount")}
+
+
+def test_a_total_label_printed_with_several_values_goes_to_review():
+    spec = western_spec(10, "de")
+    assert len({item.amount for item in spec.items}) > 1
+    pdf, truth = make_form(spec, item_totals=True)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    # Which "Gesamtbetrag:" is the invoice's is a guess: a person confirms it.
+    assert result.value("invoice_number") == truth["invoice_number"]
+    assert result.needs_review
+
+
 def test_a_uk_seller_vat_number_is_read_and_checked():
     spec = western_spec(5, "de")
     spec.seller_tax_id = "GB980780684"  # valid by its check digits
@@ -61,3 +82,14 @@ def test_labels_read_without_their_umlauts_as_ocr_gives_them():
     pdf, truth = make_form(western_spec(6, "de"), as_ocr_reads=True)
     result = extract_invoice(text_pages(pdf), today=TODAY)
     assert wrong_fields(result, truth) == {}
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_the_title_line_states_the_number_and_date_over_other_references(seed):
+    # "Handelsrechnung Nr. X vom D" against a preceding invoice's "Rechnungsnummer", a note's
+    # "Belegnummer" without the number's prefix and a "Datum:" of something else.
+    pdf, truth = make_form(western_spec(seed, "de"), other_refs=True)
+    result = extract_invoice(text_pages(pdf), today=TODAY)
+    assert not truth["invoice_number"].isdigit()
+    assert {k: result.value(k) for k in ("invoice_number", "issue_date")} == \
+        {k: truth[k] for k in ("invoice_number", "issue_date")}
