@@ -233,8 +233,7 @@ def _chinese_totals(spans: list[Span], result: InvoiceResult) -> None:
         if words and f["total_amount_in_words"] is None:
             f["total_amount_in_words"] = Field(words, hit.span.confidence * 0.95, hit.span.page,
                                                hit.span.page_box(hit.span.box), hit.span.source)
-        small = squeeze_digits(text.split("小写")[-1] if "小写" in text else text)
-        amounts = find_amounts(small)
+        amounts = find_amounts(squeeze_digits(_figures_text(row, text)))
         if amounts:
             f["total_amount"] = Field(format_amount(amounts[-1]), hit.span.confidence * 0.95, hit.span.page,
                                       hit.span.page_box(hit.span.box), hit.span.source)
@@ -247,6 +246,16 @@ def _chinese_totals(spans: list[Span], result: InvoiceResult) -> None:
             conf, place = hit.span.confidence * 0.95, hit.span.page_box(hit.span.box)
             f["net_amount"] = Field(format_amount(amounts[-2]), conf, hit.span.page, place, hit.span.source)
             f["tax_amount"] = Field(format_amount(amounts[-1]), conf, hit.span.page, place, hit.span.source)
+
+
+def _figures_text(row: list[Span], text: str) -> str:
+    """The figures after (小写): from its span rightwards, on its own row. On a photo the rows slant,
+    so a band as high as the label also takes in the right end of the row above (合计's tax)."""
+    small = [s for s in row if "小写" in s.text]
+    if not small:
+        return text
+    tail = [s for s in row if s.box[0] >= small[0].box[0] and same_row(s, small[0])]
+    return " ".join(s.text for s in sorted(tail, key=lambda s: s.box[0])).split("小写")[-1]
 
 
 def _read_parties(spans: list[Span], result: InvoiceResult) -> None:
