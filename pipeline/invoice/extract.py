@@ -258,6 +258,8 @@ def _figures_text(row: list[Span], text: str) -> str:
     return " ".join(s.text for s in sorted(tail, key=lambda s: s.box[0])).split("小写")[-1]
 
 
+_ADDRESSED = re.compile(r"\b(?:ihre?|your|votre|vos|uw)\b", re.IGNORECASE)
+
 def _read_parties(spans: list[Span], result: InvoiceResult) -> None:
     f = result.fields
     sellers, buyers = find_hits(spans, "seller"), find_hits(spans, "buyer")
@@ -288,9 +290,16 @@ def _read_parties(spans: list[Span], result: InvoiceResult) -> None:
             if id(s) in used:
                 continue
             value = parties.find_tax_id(s.text)
-            if value and compact(value) != buyer_id:
-                f["seller_tax_id"] = _make(compact(value), Candidate(value, s, s.box, 0.85), "id")
-                break
+            if not value or compact(value) == buyer_id:
+                continue
+            # "Ihre USt.-IdNr.", "your VAT no.": the issuer addresses the buyer, so the number is the buyer's.
+            if _ADDRESSED.search(s.text[: max(0, s.text.find(value))]):
+                if f["buyer_tax_id"] is None:
+                    f["buyer_tax_id"] = _make(compact(value), Candidate(value, s, s.box, 0.85), "id")
+                    buyer_id = f["buyer_tax_id"].value
+                continue
+            f["seller_tax_id"] = _make(compact(value), Candidate(value, s, s.box, 0.85), "id")
+            break
 
 
 def _currency(spans: list[Span], result: InvoiceResult) -> Field | None:

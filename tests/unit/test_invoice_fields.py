@@ -116,6 +116,18 @@ def test_a_photographed_chinese_invoice_keeps_its_total_off_the_row_above(engine
     assert {c.name: c.status for c in result.checks}["amount_in_words"] == "passed"
 
 
+def test_the_buyers_tax_id_addressed_to_them_is_not_the_sellers():
+    # No party blocks: the seller's number stands in the footer, and "Ihre USt.-IdNr." above is the buyer's.
+    lines = ["Muster Bürobedarf GmbH", "Hauptstraße 5, 10115 Berlin", "", "Beispiel AG", "Ringstraße 9, 80331 München",
+             "Ihre USt.-IdNr.: DE136695976", "", "Rechnung Nr. R-2024-117", "Rechnungsdatum: 12.03.2024", "",
+             "Nettobetrag                     45,00 EUR", "MwSt. 19 %                       8,55 EUR",
+             "Gesamtbetrag                    53,55 EUR", "",
+             "Muster Bürobedarf GmbH · USt-IdNr. DE811907980 · IBAN DE89 3704 0044 0532 0130 00"]
+    result = extract_invoice(text_pages(make_pdf([{"text": lines}])), today=TODAY)
+    assert result.value("seller_tax_id") == "DE811907980"
+    assert result.value("buyer_tax_id") == "DE136695976"
+
+
 def test_a_total_that_does_not_add_up_goes_to_review():
     spec = western_spec(4, "en")
     spec.wrong_total = spec.net + spec.tax + Decimal("10.00")
