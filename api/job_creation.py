@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import OperationalError
+
 from api.stored_files import delete_blobs
 from db.jobs import JobSummary, NewJob, create_jobs
 from workers.queues import BrokerUnavailable
@@ -20,6 +22,10 @@ log = logging.getLogger(__name__)
 # process reading a big group while the others wait (seen at the start of a bulk run: one
 # core busy for the first seconds); a few messages spread the group over the pool.
 SPLIT_MESSAGE_DOCUMENTS = 4
+# PostgreSQL breaks a deadlock by failing one of its transactions, rolled back whole: that one is run
+# again (two group submits racing on the same keys deadlocked on the keys' unique index once in CI).
+DEADLOCK_SQLSTATE = "40P01"
+DEADLOCK_RETRIES = 2
 
 
 def create_and_enqueue(svc, tenant_id: str, specs: list[NewJob], *, batch_id: str | None = None) -> list[tuple[JobSummary, bool]]:
@@ -28,8 +34,7 @@ def create_and_enqueue(svc, tenant_id: str, specs: list[NewJob], *, batch_id: st
     if not specs:
         return []
     try:
-        with svc.database.session() as s:
-            results = create_jobs(s, tenant_id, specs, batch_id=batch_id)
+        results = _create(svc, tenant_id, specs, batch_id)
     except BaseException:
         delete_blobs(svc.blobs, [d.blob_key for spec in specs for d in spec.documents])
         raise
@@ -41,6 +46,18 @@ def create_and_enqueue(svc, tenant_id: str, specs: list[NewJob], *, batch_id: st
     for priority, document_ids in by_priority.items():
         _enqueue(svc, document_ids, priority)
     return results
+
+
+def _create(svc, tenant_id: str, specs: list[NewJob], batch_id: str | None) -> list[tuple[JobSummary, bool]]:
+    for attempt in range(DEADLOCK_RETRIES + 1):
+        try:
+            with svc.database.session() as s:
+                return create_jobs(s, tenant_id, specs, batch_id=batch_id)
+        except OperationalError as exc:
+            if attempt == DEADLOCK_RETRIES or getattr(exc.orig, "sqlstate", None) != DEADLOCK_SQLSTATE:
+                raise
+            log.warning("job creation deadlocked, run again (%d of %d)", attempt + 1, DEADLOCK_RETRIES)
+    raise AssertionError("unreachable")
 
 
 def _enqueue(svc, document_ids: list[str], priority: str) -> None:
