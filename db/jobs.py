@@ -96,27 +96,36 @@ def create_jobs(
     """Insert one job per spec with its documents: the one way jobs are made (a single submit is a group
     of one). ``(summary, created)`` per spec, in order.
 
-    With ``batch_id`` the batch row is locked first (``BatchClosed`` if it is closed) and the jobs join
-    it. Callers look keys up beforehand (``jobs_by_idempotency_keys``) so as not to store files twice;
+    With ``batch_id`` the batch row is locked first (``BatchClosed`` if it is closed), keys taken by then
+    answer their job, and the new jobs join it. Callers look keys up beforehand (``jobs_by_idempotency_keys``) so as not to store files twice;
     a key taken since by a concurrent request makes the grouped INSERT fail, and then each spec goes
     in on its own, a lost key answering the winner's job (``created`` False).
     """
     if not specs:
         return []
+    out: list[tuple[JobSummary, bool] | None] = [None] * len(specs)
     if batch_id:
         batch_repository.lock_open_batch(session, batch_id)
+        # Keys committed meanwhile are answered here, not inserted: a finalizer ending such a key's job holds
+        # its row and then waits for this batch's row, so an INSERT of the key would wait on the finalizer
+        # while holding what it waits for (a deadlock PostgreSQL breaks by failing one of the two).
+        taken = jobs_by_idempotency_keys(session, tenant_id, [s.idempotency_key for s in specs if s.idempotency_key])
+        for i, spec in enumerate(specs):
+            if spec.idempotency_key in taken:
+                out[i] = (taken[spec.idempotency_key], False)
     now = utcnow()
     rows = [_rows(tenant_id, spec, batch_id, now) for spec in specs]
     # Rows go in in key order: two requests inserting the same keys in different orders would
     # each wait on a key the other holds uncommitted (a deadlock PostgreSQL breaks by failing one).
-    order = sorted(range(len(specs)), key=lambda i: specs[i].idempotency_key or "")
+    order = sorted((i for i in range(len(specs)) if out[i] is None), key=lambda i: specs[i].idempotency_key or "")
     try:
         with session.begin_nested():
             _insert(session, [rows[i] for i in order])
-        return [(JobSummary(job["id"], JobStatus.QUEUED, batch_id, None, now), True) for job, _ in rows]
+        for i in order:
+            out[i] = (JobSummary(rows[i][0]["id"], JobStatus.QUEUED, batch_id, None, now), True)
+        return out  # type: ignore[return-value]
     except IntegrityError:
         pass
-    out: list[tuple[JobSummary, bool] | None] = [None] * len(specs)
     for i in order:
         spec, row = specs[i], rows[i]
         try:
@@ -154,6 +163,8 @@ def _rows(tenant_id: str, spec: NewJob, batch_id: str | None, now: datetime) -> 
 def _insert(session: Session, rows: list[tuple[dict, list[dict]]]) -> None:
     # The tables, not the ORM classes: an ORM bulk insert leaves out None values and so splits the
     # rows into one INSERT per run of rows with the same columns set (a key here, none there).
+    if not rows:
+        return
     session.execute(insert(Job.__table__), [job for job, _ in rows])
     documents = [d for _, docs in rows for d in docs]
     if documents:

@@ -3,11 +3,13 @@ database blob store, and the guarded UPDATEs under real concurrency."""
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text, update
 
+from db import batch_repository
 from db.finalize import finalize_job
 from db.jobs import NewDocument, NewJob, create_jobs
 from db.pages import claim_page, store_page_result
@@ -15,7 +17,7 @@ from db.telemetry import stage_latencies
 from db.tenants import ensure_tenant
 from db.blobs import DatabaseBlobStore
 from db.migrate import upgrade
-from db.models import Page, WebhookEvent, new_id
+from db.models import Job, Page, WebhookEvent, new_id
 from db.session import Database
 from tests.db_steps import split_document
 from tests.service_stack import create_postgres_database, drop_postgres_database
@@ -103,6 +105,62 @@ def test_concurrent_finalizers_have_one_winner_and_one_outbox_row(pg):
     with pg.session() as s:
         assert s.scalar(select(func.count()).select_from(WebhookEvent).where(WebhookEvent.job_id == job_id)) == 1
         assert s.scalar(select(func.count()).select_from(Page).where(Page.job_id == job_id)) == 4
+
+
+def test_a_group_submit_into_a_batch_never_deadlocks_with_a_finalizer_of_a_job_holding_its_key(pg):
+    """A finalizer updates its job's row, then locks the job's batch; a group submit locks the batch, then
+    inserts its keys. When one of those keys is the finalizing job's, the submit must not wait on the
+    finalizer's row while holding the batch the finalizer waits for (PostgreSQL would fail one of them)."""
+    with pg.session() as s:
+        tenant = ensure_tenant(s, "pg-deadlock").id
+        batch_id = batch_repository.create_batch(s, tenant, "deadlock").id
+
+    def spec(key):
+        doc = NewDocument(id=new_id(), filename="a.pdf", sha256="0" * 64, size=1, kind="pdf", page_count=1,
+                          pages_selected=1, blob_key=new_id())
+        return NewJob("auto", None, "bulk", 150, None, None, key, [doc])
+
+    with pg.session() as s:
+        [(first, _)] = create_jobs(s, tenant, [spec("dl-a")], batch_id=batch_id)
+    held, go, submitted, errors, results = threading.Event(), threading.Event(), threading.Event(), [], {}
+
+    def finalizer():
+        try:
+            with pg.session() as s:
+                s.execute(update(Job).where(Job.id == first.id).values(updated_at=func.now()))
+                held.set()
+                go.wait(20)
+                batch_repository.complete_batch_if_done(s, batch_id, first.id)
+        except Exception as exc:  # noqa: BLE001 -- the assertion below names it
+            errors.append(exc)
+
+    def submit():
+        try:
+            with pg.session() as s:
+                results["jobs"] = create_jobs(s, tenant, [spec("dl-a"), spec("dl-b")], batch_id=batch_id)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            submitted.set()
+
+    threads = [threading.Thread(target=finalizer)]
+    threads[0].start()
+    assert held.wait(20)
+    threads.append(threading.Thread(target=submit))
+    threads[1].start()
+    # Let the finalizer go for the batch once the submit has finished or is waiting on a lock.
+    with pg.engine.connect() as watch:
+        for _ in range(200):
+            waiting = watch.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar()
+            if submitted.is_set() or waiting:
+                break
+            time.sleep(0.05)
+    go.set()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    (a, a_created), (b, b_created) = results["jobs"]
+    assert (a.id, a_created) == (first.id, False) and b_created
 
 
 def test_latency_histogram_upserts_on_postgresql(pg):
