@@ -22,12 +22,13 @@ from pathlib import Path
 
 from bench import real_report, report, tesseract
 from bench.docpipe_worker import DocpipeProcess, EngineUnavailableError
+from bench.ocr_peers.process import PeerProcess
 from bench.ocr_accuracy import engine_revision
 from bench.realdocs import build
 from bench.realdocs.score import error_kinds, reference_sizes, score
 from tests.factories import EN_TEXT, encode_png, render_text_image
 
-ENGINES = ("docpipe", "tesseract")
+ENGINES = ("docpipe", "tesseract", "rapidocr")
 TESSERACT_LANGS = {"en": "eng", "zh": "chi_sim+eng"}
 VARIANTS = ("clean", "scan")
 
@@ -48,14 +49,19 @@ def load_corpus(corpus_dir: Path) -> list[dict]:
 
 
 def measure(page: dict, variant: str, corpus_dir: Path, engines: tuple[str, ...], runner: DocpipeProcess | None,
-            out_dir: Path, tess_config: tuple[str, ...] = ()) -> dict:
+            out_dir: Path, tess_config: tuple[str, ...] = (), peers: dict[str, PeerProcess] | None = None) -> dict:
     image = corpus_dir / page["images"][variant]
     truth_lines = (corpus_dir / page["truth"]).read_text(encoding="utf-8").splitlines()
     reference = "\n".join(truth_lines)
     rec = {"page_id": page["id"], "variant": variant, "lang": page["lang"], "document": page["document"],
            "page": page["page"], **reference_sizes(reference)}
     for engine in engines:
-        result = runner.run(image.read_bytes()) if engine == "docpipe" else _tesseract(image, page["lang"], tess_config)
+        if engine == "docpipe":
+            result = runner.run(image.read_bytes())
+        elif engine == "tesseract":
+            result = _tesseract(image, page["lang"], tess_config)
+        else:
+            result = peers[engine].run(image.resolve())
         result.update(score(reference, result["text"]))
         result["kinds"] = error_kinds(truth_lines, result["text"])
         (out_dir / f"{page['id']}.{variant}.{engine}.txt").write_text(result["text"], encoding="utf-8")
@@ -83,16 +89,23 @@ def run_benchmark(args) -> dict:
         meta["docpipe_models"] = runner.info["models"]
         # one call first: ONNX Runtime plans its first inference once per process, like a worker
         runner.run(encode_png(render_text_image(EN_TEXT[:2], width=800, height=300, margin=40, size_px=26)))
+    peers = {e: PeerProcess(e) for e in engines if e not in ("docpipe", "tesseract")}
+    warm = encode_png(render_text_image(EN_TEXT[:2], width=800, height=300, margin=40, size_px=26))
+    for name, peer in peers.items():
+        meta[name] = peer.version
+        peer.run_bytes(warm)  # the first run plans, as docpipe's does above
     records = []
     try:
         for i, (page, variant) in enumerate(jobs):
             order = engines if i % 2 == 0 else engines[::-1]
-            rec = measure(page, variant, args.corpus, order, runner, args.out, tuple(args.tesseract_config))
+            rec = measure(page, variant, args.corpus, order, runner, args.out, tuple(args.tesseract_config), peers)
             records.append(rec)
             print(report.progress_line(i, len(jobs), f"{page['id']}/{variant}", rec, seconds="cpu_s"), flush=True)
     finally:
         if runner is not None:
             runner.close()
+        for peer in peers.values():
+            peer.close()
     return {"meta": meta, "pages": records}
 
 
@@ -109,11 +122,24 @@ def rescore(results: dict, corpus_dir: Path, out_dir: Path) -> None:
 
 
 def merge_runs(runs: list[dict]) -> dict:
-    """Runs over parts of the corpus (e.g. ``--lang en`` and ``--lang zh`` side by
-    side) as one: their pages together, the first run's metadata."""
+    """Runs over parts of the corpus (e.g. ``--lang en`` and ``--lang zh`` side by side) as one: their pages
+    together, the first run's metadata. Runs of different engines over the same page images are joined per
+    image (a peer read once, docpipe again after each change)."""
     meta = dict(runs[0]["meta"], pages=sum(r["meta"]["pages"] for r in runs),
-                parts=[{k: r["meta"].get(k) for k in ("started_at", "duration_s", "pages", "git_head")} for r in runs])
-    return {"meta": meta, "pages": [p for r in runs for p in r["pages"]]}
+                parts=[{k: r["meta"].get(k) for k in ("started_at", "duration_s", "pages", "git_head", "engines")}
+                       for r in runs])
+    for r in runs[1:]:
+        meta.update({k: v for k, v in r["meta"].items() if k not in meta})  # e.g. a peer's version
+    pages: dict[tuple, dict] = {}
+    for run in runs:
+        for rec in run["pages"]:
+            key = (rec["page_id"], rec["variant"])
+            if key in pages:
+                pages[key].update({e: rec[e] for e in ENGINES if e in rec and e not in pages[key]})
+            else:
+                pages[key] = dict(rec)
+    meta["pages"] = len(pages)
+    return {"meta": meta, "pages": list(pages.values())}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variant", choices=VARIANTS, default=None)
     parser.add_argument("--pages", type=int, default=None, help="only the first N page images")
     parser.add_argument("--shard", default="1/1", metavar="K/N", help="only page images K, K+N, K+2N, … (1-based)")
-    parser.add_argument("--engines", default="docpipe,tesseract")
+    parser.add_argument("--engines", default="docpipe,tesseract",
+                        help="any of docpipe, tesseract, rapidocr (RapidOCR runs in var/ocr-peers/rapidocr, made on first use)")
     parser.add_argument("--tesseract-config", action="append", default=[], metavar="NAME=VALUE",
                         help="a Tesseract -c setting, e.g. thresholding_method=2 (Sauvola: copes with uneven light)")
     parser.add_argument("--threads", type=int, default=1)

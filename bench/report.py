@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ENGINES = ("docpipe", "tesseract")
+# Peers beyond Tesseract (bench/ocr_peers), summarized only where a run has them.
+PEERS = ("rapidocr",)
 STAGES = ("render", "preprocess", "detect", "recognize", "layout")
 
 
@@ -41,7 +43,7 @@ def group_summary(records: list[dict], group_key) -> list[dict]:
     for key in sorted(groups):
         rows = groups[key]
         entry: dict = {"group": "/".join(key), "pages": len(rows), "ref_chars": sum(r["ref_chars_free"] for r in rows)}
-        for engine in ENGINES:
+        for engine in ENGINES + tuple(p for p in PEERS if any(p in r for r in rows)):
             entry[engine] = {
                 # every rate the pages carry: nfkc on the generated corpus, bag on the real one
                 **{f"cer_{key}": _micro_cer(rows, engine, key) for key in ("free", "collapsed", "nfkc", "bag")
@@ -54,6 +56,10 @@ def group_summary(records: list[dict], group_key) -> list[dict]:
         entry["time_ratio"] = _ratio(entry["docpipe"]["median_wall_s"], entry["tesseract"]["median_wall_s"])
         # CPU seconds are steadier than wall time on a shared machine
         entry["cpu_ratio"] = _ratio(entry["docpipe"]["median_cpu_s"], entry["tesseract"]["median_cpu_s"])
+        for peer in PEERS:
+            if peer in entry:
+                entry[f"cer_ratio_{peer}"] = _ratio(entry["docpipe"]["cer_free"], entry[peer]["cer_free"])
+                entry[f"cpu_ratio_{peer}"] = _ratio(entry["docpipe"]["median_cpu_s"], entry[peer]["median_cpu_s"])
         out.append(entry)
     return out
 
@@ -188,7 +194,7 @@ def error_report(worst_lines: list[dict], confusions: Counter, top: int) -> str:
 def progress_line(i: int, n: int, label: str, rec: dict, seconds: str = "wall_s") -> str:
     """One line per page while a benchmark runs: each engine's CER and time."""
     parts = [f"[{i + 1:3d}/{n}] {label:<36}"]
-    for engine in ENGINES:
+    for engine in ENGINES + PEERS:
         if engine in rec:
             e = rec[engine]
             flag = f" {e['error']}" if e.get("error") else ""
