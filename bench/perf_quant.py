@@ -10,7 +10,7 @@ comparisons the odd-numbered ones, so no crop is both. Ranges are computed
 here (not by ORT's calibrators, whose histograms fail on crops of different
 widths): per tensor the min/max, or a percentile of |x| on each side
 (``p99.99``), over every crop at its own width, and written as ORT's
-calibration-cache JSON that ``models.quantize`` reads. ``compare`` prints,
+calibration-cache JSON that ``bench.quantize`` reads. ``compare`` prints,
 per node set, CPU seconds on the test crops (each crop through every variant
 in turn), the ratio to float, how many lines decode (greedy) to the float
 model's text, and the character edit rate against the float text. Node sets:
@@ -35,7 +35,8 @@ import onnx
 import onnxruntime as ort
 
 from bench.real_accuracy import load_corpus
-from models import quantize, registry
+from bench import quantize
+from models import registry
 
 REC = "ppocrv6_tiny_rec"
 # Convs on pooled (1x1) squeeze-excitation vectors: negligible cost.

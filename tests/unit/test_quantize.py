@@ -1,10 +1,11 @@
-"""models.quantize: the recognizer's INT8 form from the float model and a calibration file,
+"""bench.quantize: the recognizer's INT8 form from the float model and a calibration file,
 the same bytes each time, and only the named convolutions in INT8."""
 import numpy as np
 import onnx
 import pytest
 
-from models import quantize, registry
+from bench import quantize
+from models import registry
 from models.registry import sha256_of
 
 NODES = ["Conv.27", "Conv.28"]  # two pointwise convs of the last stage
