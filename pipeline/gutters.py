@@ -41,7 +41,7 @@ class GutterSettings:
     paper_px: int = 15
     # Marks smaller than this share of a line height squared are scan noise (or periods), and do
     # not close a gutter: a scan's specks fall in it.
-    min_mark: float = 0.12
+    min_mark: float = 0.07
 
 
 def cut_at_gutters(gray: np.ndarray, quads: list[np.ndarray], skew: float,

@@ -58,6 +58,9 @@ class LayoutSettings:
     # leaders), and must cover this share of the column's height.
     min_row_gutter: float = 2.0
     min_row_density: float = 0.5
+    # ... unless at least this share of them, and this many, run flush across their side (an index).
+    min_flush: float = 0.8
+    min_flush_rows: int = 3
     # Gutter candidates tried before a region is taken as one column.
     max_gutter_tries: int = 3
     # Share of a box's height its sides were padded with for recognition.
@@ -253,10 +256,24 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
     # Rows level across a narrow gutter are one row broken at a gap (a table
     # of contents' leaders), not two columns of rows.
     if gutter < s.min_row_gutter * line_h and _level_share(boxes[left], boxes[right], line_h) >= s.max_aligned:
+        # Unless each side's rows run flush from edge to edge (an index's entries and page numbers):
+        # a table of contents' titles end short of the leaders' gap, each where it ends.
+        if _flush_rows(boxes[left], line_h, s) and _flush_rows(boxes[right], line_h, s):
+            return left, right, spanning
         gutter = 0.0
     if not (_column_side(left, boxes, line_h, s, gutter) and _column_side(right, boxes, line_h, s, gutter)):
         return None
     return left, right, spanning
+
+
+def _flush_rows(boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
+    """A wide side whose rows (pieces of one row merged) nearly all reach its right edge and start at
+    its left edge, give or take an indent."""
+    rows = _rows(boxes)
+    if len(rows) < s.min_flush_rows or rows[:, 1].max() - rows[:, 0].min() < s.min_column_width * line_h:
+        return False
+    flush = (rows[:, 1] >= rows[:, 1].max() - line_h) & (rows[:, 0] <= rows[:, 0].min() + s.max_row_indent * line_h)
+    return bool(flush.mean() >= s.min_flush)
 
 
 def _column_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, gutter: float) -> bool:
