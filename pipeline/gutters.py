@@ -29,26 +29,32 @@ class GutterSettings:
     min_gap: float = 0.6
     # ... runs free of ink past at least this many rows with ink beside it on both sides ...
     min_rows: int = 4
-    # ... within this many line heights of its edges.
+    # ... within this many line heights of its edges, and reaching on (median of those rows) at least
+    # this many line heights away from it on both sides: columns, not a table of contents' numbers
+    # beside their titles, nor a table's narrow cells.
     beside: float = 1.0
+    min_side: float = 8.0
     # The channel tested is narrower by this many line heights each side: a column's right-aligned
     # edge (page numbers) wavers by a pixel or two between lines.
     slack: float = 0.15
     # Share of a box's height taken as its middle rows (where its glyphs' bodies are).
     core: float = 0.5
-    # Ink: this many grey levels darker than the paper around it (within ``paper_px``).
+    # Ink: this many grey levels darker than the paper around it (within ``paper_lines`` line heights).
     ink_level: int = 40
-    paper_px: int = 15
-    # Marks smaller than this share of a line height squared are scan noise (or periods), and do
-    # not close a gutter: a scan's specks fall in it.
+    paper_lines: float = 0.25
+    # Marks smaller than this share of a line height squared are scan noise and do not close a
+    # gutter (periods and commas are larger, and do: an index's leaders are ink).
     min_mark: float = 0.07
+    # The page is looked at scaled so that a line is at most this many pixels high (cost).
+    max_line_px: float = 16.0
 
 
 def cut_at_gutters(gray: np.ndarray, quads: list[np.ndarray], skew: float,
                    settings: GutterSettings = GutterSettings()) -> list[np.ndarray]:
     """``quads`` (in ``gray``'s pixels, the page tilted by ``skew`` degrees) with those
     crossing a column gutter cut there; the others unchanged, in their order."""
-    if len(quads) < 2 * settings.min_rows:
+    s = settings
+    if len(quads) < 2 * s.min_rows:
         return quads
     h, w = gray.shape
     level = np.eye(3)
@@ -58,28 +64,32 @@ def cut_at_gutters(gray: np.ndarray, quads: list[np.ndarray], skew: float,
     line_h = float(np.median(boxes[:, 3] - boxes[:, 1]))
     if line_h < 4:
         return quads
-    ink = _core_ink(gray, level, boxes, line_h, settings)
+    scale = min(1.0, s.max_line_px / line_h)
+    ink = _core_ink(gray, skew, scale, boxes * scale, line_h * scale, s)
     out: list[np.ndarray] = []
     for quad, box in zip(quads, boxes):
-        cuts = _gutters_in(box, ink, boxes, line_h, settings)
+        cuts = _gutters_in(box * scale, ink, line_h * scale, s)
         if not cuts:
             out.append(quad)
             continue
-        x0, x1 = box[0], box[2]
+        x0, x1 = box[0] * scale, box[2] * scale
         edges = [x0, *[x for gap in cuts for x in gap], x1]
         for lo, hi in zip(edges[::2], edges[1::2]):
             out.append(interpolate_on_quad(quad, (lo - x0) / (x1 - x0), (hi - x0) / (x1 - x0)))
     return out
 
 
-def _core_ink(gray: np.ndarray, level: np.ndarray, boxes: np.ndarray, line_h: float, s: GutterSettings) -> np.ndarray:
-    """Ink of the levelled page inside the boxes' middle rows (bool, page-sized)."""
-    h, w = gray.shape
-    upright = gray if level is None or np.allclose(level, np.eye(3)) else cv2.warpAffine(
-        gray, level[:2], (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-    k = max(3, s.paper_px | 1)
-    paper = cv2.dilate(upright, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    ink = cv2.subtract(paper, upright) > s.ink_level
+def _core_ink(gray: np.ndarray, skew: float, scale: float, boxes: np.ndarray, line_h: float,
+              s: GutterSettings) -> np.ndarray:
+    """Ink of the levelled, scaled page inside the boxes' middle rows (bool)."""
+    small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = small.shape
+    if skew:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+        small = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    k = max(3, int(s.paper_lines * line_h * 4) | 1)
+    paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    ink = cv2.subtract(paper, small) > s.ink_level
     rows = np.zeros((h, w), dtype=bool)
     for x0, y0, x1, y1 in boxes:
         margin = (1 - s.core) / 2 * (y1 - y0)
@@ -92,8 +102,7 @@ def _core_ink(gray: np.ndarray, level: np.ndarray, boxes: np.ndarray, line_h: fl
     return keep[labels]
 
 
-def _gutters_in(box: np.ndarray, ink: np.ndarray, boxes: np.ndarray, line_h: float,
-                s: GutterSettings) -> list[tuple[float, float]]:
+def _gutters_in(box: np.ndarray, ink: np.ndarray, line_h: float, s: GutterSettings) -> list[tuple[float, float]]:
     """The gutters (x-ranges) this box crosses, left to right."""
     h, w = ink.shape
     x0, x1 = int(max(0, box[0])), int(min(w, np.ceil(box[2])))
@@ -101,23 +110,19 @@ def _gutters_in(box: np.ndarray, ink: np.ndarray, boxes: np.ndarray, line_h: flo
     y0, y1 = int(max(0, box[1] + margin)), int(min(h, np.ceil(box[3] - margin)))
     if x1 - x0 < 3 * line_h or y1 <= y0:
         return []
-    profile = ink[y0:y1, x0:x1].any(axis=0)
-    cols = np.flatnonzero(profile)
-    if len(cols) < 2:
-        return []
+    cols = np.flatnonzero(ink[y0:y1, x0:x1].any(axis=0))
     gaps = []
     # White runs between the box's first and last ink, wide enough to be a gutter.
-    jumps = np.flatnonzero(np.diff(cols) > s.min_gap * line_h)
-    for j in jumps:
+    for j in np.flatnonzero(np.diff(cols) > s.min_gap * line_h):
         a, b = x0 + int(cols[j]) + 1, x0 + int(cols[j + 1])
-        if _is_gutter(a, b, (y0 + y1) // 2, ink, boxes, line_h, s):
+        if _is_gutter(a, b, (y0 + y1) // 2, ink, line_h, s):
             gaps.append((float(a), float(b)))
     return gaps
 
 
-def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, boxes: np.ndarray, line_h: float, s: GutterSettings) -> bool:
+def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: GutterSettings) -> bool:
     """The ink-free channel through columns [a, b) around row ``y`` passes at least ``min_rows``
-    rows with ink close beside it on both sides."""
+    rows with ink close beside it on both sides, and the text of those rows reaches far from it."""
     m = int(round(s.slack * line_h))
     blocked = ink[:, a + m:max(a + m + 1, b - m)].any(axis=1)
     above = np.flatnonzero(blocked[:y])
@@ -125,9 +130,14 @@ def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, boxes: np.ndarray, line_
     top = int(above[-1]) + 1 if len(above) else 0
     bottom = y + int(below[0]) if len(below) else ink.shape[0]
     reach = int(np.ceil(s.beside * line_h))
-    left = ink[top:bottom, max(0, a - reach):a].any(axis=1)
-    right = ink[top:bottom, b:b + reach].any(axis=1)
-    both = left & right
+    band = ink[top:bottom]
+    both = band[:, max(0, a - reach):a].any(axis=1) & band[:, b:b + reach].any(axis=1)
     # Rows of text, not pixel rows: count the runs of pixel rows with ink on both sides.
-    starts = np.flatnonzero(np.diff(np.concatenate([[0], both.astype(np.int8)])) == 1)
-    return len(starts) >= s.min_rows
+    if np.count_nonzero(np.diff(np.concatenate([[0], both.astype(np.int8)])) == 1) < s.min_rows:
+        return False
+    rows = band[both]
+    left = rows[:, :a]
+    right = rows[:, b:]
+    far_left = a - np.argmax(left, axis=1)  # distance to each row's first ink left of the channel
+    far_right = right.shape[1] - np.argmax(right[:, ::-1], axis=1)
+    return bool(min(np.median(far_left), np.median(far_right)) >= s.min_side * line_h)
