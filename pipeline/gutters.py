@@ -33,7 +33,7 @@ class GutterSettings:
     # this many line heights away from it on both sides: columns, not a table of contents' numbers
     # beside their titles, nor a table's narrow cells.
     beside: float = 1.0
-    min_side: float = 8.0
+    min_side: float = 4.0
     # The channel tested is narrower by this many line heights each side: a column's right-aligned
     # edge (page numbers) wavers by a pixel or two between lines.
     slack: float = 0.15

@@ -85,6 +85,8 @@ class LayoutSettings:
     margin_reach: float = 0.75
     # Notes closer than this many line heights are one (an option's name and its date).
     margin_cluster_gap: float = 0.75
+    # Right-hand notes: at least this many body lines a note line.
+    min_body_per_note: float = 3.0
 
 
 @dataclass(frozen=True)
