@@ -36,7 +36,12 @@ class GutterSettings:
     min_side: float = 4.0
     # The channel tested is narrower by this many line heights each side: a column's right-aligned
     # edge (page numbers) wavers by a pixel or two between lines.
-    slack: float = 0.15
+    slack: float = 0.25
+    # ... and still this many wide ...
+    min_channel: float = 0.1
+    # ... running past at least this many rows of text (on either side): a river of gaps between words
+    # in justified prose runs through a few lines, then ends in a word; a gutter runs down the column.
+    min_span_rows: int = 8
     # Share of a box's height taken as its middle rows (where its glyphs' bodies are).
     core: float = 0.5
     # Ink: this many grey levels darker than the paper around it (within ``paper_lines`` line heights).
@@ -124,20 +129,25 @@ def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: Gutter
     """The ink-free channel through columns [a, b) around row ``y`` passes at least ``min_rows``
     rows with ink close beside it on both sides, and the text of those rows reaches far from it."""
     m = int(round(s.slack * line_h))
-    blocked = ink[:, a + m:max(a + m + 1, b - m)].any(axis=1)
+    if b - a - 2 * m < s.min_channel * line_h:
+        return False
+    blocked = ink[:, a + m:b - m].any(axis=1)
     above = np.flatnonzero(blocked[:y])
     below = np.flatnonzero(blocked[y:])
     top = int(above[-1]) + 1 if len(above) else 0
     bottom = y + int(below[0]) if len(below) else ink.shape[0]
     reach = int(np.ceil(s.beside * line_h))
     band = ink[top:bottom]
-    both = band[:, max(0, a - reach):a].any(axis=1) & band[:, b:b + reach].any(axis=1)
-    # Rows of text, not pixel rows: count the runs of pixel rows with ink on both sides.
-    if np.count_nonzero(np.diff(np.concatenate([[0], both.astype(np.int8)])) == 1) < s.min_rows:
+    left, right = band[:, max(0, a - reach):a].any(axis=1), band[:, b:b + reach].any(axis=1)
+    both = left & right
+    if _runs(both) < s.min_rows or _runs(left | right) < s.min_span_rows:
         return False
     rows = band[both]
-    left = rows[:, :a]
-    right = rows[:, b:]
-    far_left = a - np.argmax(left, axis=1)  # distance to each row's first ink left of the channel
-    far_right = right.shape[1] - np.argmax(right[:, ::-1], axis=1)
+    far_left = a - np.argmax(rows[:, :a], axis=1)  # distance to each row's first ink left of the channel
+    far_right = rows.shape[1] - b - np.argmax(rows[:, b:][:, ::-1], axis=1)
     return bool(min(np.median(far_left), np.median(far_right)) >= s.min_side * line_h)
+
+
+def _runs(rows: np.ndarray) -> int:
+    """Rows of text, not pixel rows: the runs of True."""
+    return int(np.count_nonzero(np.diff(np.concatenate([[0], rows.astype(np.int8)])) == 1))

@@ -86,7 +86,7 @@ class LayoutSettings:
     # Notes closer than this many line heights are one (an option's name and its date).
     margin_cluster_gap: float = 0.75
     # Right-hand notes: at least this many body lines a note line.
-    min_body_per_note: float = 3.0
+    min_body_per_note: float = 2.0
 
 
 @dataclass(frozen=True)

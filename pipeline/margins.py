@@ -1,7 +1,8 @@
 """Margin notes: a narrow column of short lines in smaller type beside the body (a manual's option
 names and version stamps on the left, a proposal's side headings on the right), read as blocks of
-their own: a left-hand note after the entry it annotates, a right-hand one before the body line it
-starts level with (a side heading, set where its paragraph starts).
+their own: a left-hand note after the entry it annotates, a right-hand one of two lines or more before
+the body line it starts level with (a side heading, set where its paragraph starts); a one-line note on
+the right is read at the end of its line's row.
 
 Read with the body row by row, each note would be cut into the lines beside it. A note's entry is the
 body text from the line level with the note's top down to the next note, a gap between paragraphs,
@@ -25,13 +26,21 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
     if split is None:
         return False
     body, notes, edge, right = split
+    clusters = _clusters(notes, boxes, line_h, s)
+    if right:
+        # A one-line note on the right is a reference at the end of its line (a book's page reference),
+        # read with that line's row; side headings run to two lines or more.
+        body = np.sort(np.concatenate([body, [c[0] for c in clusters if len(c) == 1]])).astype(body.dtype)
+        clusters = [c for c in clusters if len(c) > 1]
+        if not clusters:
+            return False
     regions: list[list[int]] = []
     read(body, regions)
     order = [i for region in regions for i in region]
     rank = {i: k for k, i in enumerate(order)}
     after: dict[int, list[list[int]]] = {}
     before: dict[int, list[list[int]]] = {}
-    for cluster in _clusters(notes, boxes, line_h, s):
+    for cluster in clusters:
         if right:
             before.setdefault(_level_line(cluster, body, boxes, line_h, rank), []).append(cluster)
         else:
