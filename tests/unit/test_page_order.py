@@ -319,7 +319,7 @@ def test_margin_notes_read_after_their_entry_not_between_its_lines(engine):
 
 
 SIDE = [(["Why a new engine", "is needed"], [" ".join(EN_TEXT[0:5])]),
-        (["What the engine", "reads today"], [" ".join(EN_TEXT[5:10])]), (["What it costs"], [" ".join(EN_TEXT[10:15])])]
+        (["What the engine", "reads today"], [" ".join(EN_TEXT[5:10])]), (["What running", "it costs"], [" ".join(EN_TEXT[10:15])])]
 
 
 def side_headings_page() -> np.ndarray:
