@@ -78,7 +78,7 @@ class LayoutSettings:
     # lines' text-weighted width at most this share of the body's, their type at most this share of its height.
     max_margin_width: float = 0.3
     max_margin_line: float = 0.25
-    max_margin_type: float = 0.8
+    max_margin_type: float = 0.9
     # Share of the boxes that may cross its gutter: notes the detector joined to their entry's first line.
     max_margin_spanning: float = 0.25
     # How far (line heights) a note's box may reach past the body's left edge (boxes are padded).
