@@ -18,9 +18,11 @@ with no gap between them at all (small print) are read in rows. Tables therefore
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
 longer than the other. Margin notes (a narrow column of short lines in
-smaller type left of the body) are taken out first and read after the
-entry they stand beside (``pipeline/margins.py``). Boxes must be upright
-(de-skewed) for this.
+smaller type left of the body, or side headings right of it) are taken out
+first and read after the entry they stand beside, or before the line they
+start level with (``pipeline/margins.py``). Boxes must be upright
+(de-skewed) for this; boxes the detector joined across a gutter are cut
+before (``pipeline/gutters.py``).
 """
 from __future__ import annotations
 
