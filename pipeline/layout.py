@@ -87,6 +87,8 @@ class LayoutSettings:
     margin_reach: float = 0.75
     # Notes closer than this many line heights are one (an option's name and its date).
     margin_cluster_gap: float = 0.75
+    # Share of notes whose first line stands level with a body line.
+    min_level_notes: float = 0.5
     # Right-hand notes: at least this many body lines a note line.
     min_body_per_note: float = 2.0
 

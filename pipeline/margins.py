@@ -27,6 +27,10 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
         return False
     body, notes, edge, right = split
     clusters = _clusters(notes, boxes, line_h, s)
+    # A note starts level with a line of its entry; a term on a line of its own above its description
+    # (a definition list set in a smaller type) is read where it stands.
+    if np.mean([_level_with(c[0], body, boxes) for c in clusters]) < s.min_level_notes:
+        return False
     if right:
         # A one-line note on the right is a reference at the end of its line (a book's page reference),
         # read with that line's row; side headings run to two lines or more.
@@ -122,6 +126,11 @@ def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[li
             out.append([int(i)])
         bottom = max(bottom, boxes[i, 3]) if len(out[-1]) > 1 else boxes[i, 3]
     return out
+
+
+def _level_with(i: int, body: np.ndarray, boxes: np.ndarray) -> bool:
+    overlap = np.minimum(boxes[i, 3], boxes[body, 3]) - np.maximum(boxes[i, 1], boxes[body, 1])
+    return bool((overlap >= 0.5 * np.minimum(boxes[i, 3] - boxes[i, 1], boxes[body, 3] - boxes[body, 1])).any())
 
 
 def _level_line(cluster: list[int], body: np.ndarray, boxes: np.ndarray, line_h: float, rank: dict[int, int]) -> int:

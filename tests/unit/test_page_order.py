@@ -343,3 +343,19 @@ def test_side_headings_in_the_right_margin_read_before_their_paragraph(engine):
     where = [position(r.text, piece) for heading, body in SIDE for piece in
              (heading[0], heading[-1], body[0][:20], body[0][-45:-30])]
     assert 0 <= where[0] and where == sorted(where), where
+
+
+TERMS = [("overwrite", EN_TEXT[0:2]), ("labelmargin", EN_TEXT[2:4]), ("linewidth", EN_TEXT[4:6]), ("fontsize", EN_TEXT[6:8])]
+
+
+def test_terms_above_their_descriptions_are_not_margin_notes(engine):
+    """A definition list whose terms, in a smaller type, stand on lines of their own above their indented
+    descriptions: each term is read before its description, where it stands."""
+    page = np.full((1500, 1654), 255, np.uint8)
+    y = 120
+    for term, lines in TERMS:
+        y = paste(page, render_text_image([term], font="mono", size_px=22, width=600, margin=0), 140, y) + 16
+        y = paste(page, render_text_image(lines, size_px=30, width=1250, margin=0), 300, y) + 40
+    r = read(engine, degrade(page, **SCAN))
+    where = [position(r.text, piece) for term, lines in TERMS for piece in (term, lines[0][:20], lines[-1][-20:])]
+    assert 0 <= where[0] and where == sorted(where), where
