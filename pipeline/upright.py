@@ -13,8 +13,8 @@ import numpy as np
 from pipeline import preprocess, vertical
 from pipeline.ctc import DecodedLine
 from pipeline.detect import TextDetector
-from pipeline.gutters import cut_at_gutters
 from pipeline.geometry import crop_quad, expand_quad, quad_at_angle, quad_size
+from pipeline.gutters import cut_at_gutters
 from pipeline.linecrop import crowded, line_rows
 from pipeline.page_work import PageWork, StageClock
 from pipeline.recognize import TextRecognizer
