@@ -63,6 +63,7 @@ class SplitItem:
     work: DocumentWork
     page_numbers: list[int]
     read: dict[int, dict] = field(default_factory=dict)
+    read_cpu_s: dict[int, float] = field(default_factory=dict)  # page number -> pipeline CPU of its read
 
 
 def split_documents(session: Session, items: list[SplitItem], *, worker: str = "") -> dict[str, list[str]]:
@@ -115,10 +116,10 @@ def split_documents(session: Session, items: list[SplitItem], *, worker: str = "
         for i, no in enumerate(item.page_numbers):
             page = dict(id=new_id(), job_id=work.job_id, document_id=work.document_id, position=offset + i,
                         page_no=no, status=PageStatus.QUEUED, attempts=0, created_at=now, enqueued_at=now,
-                        started_at=None, finished_at=None, claimed_by=None)
+                        started_at=None, finished_at=None, claimed_by=None, pipeline_cpu_s=None)
             if no in read:
                 page.update(status=PageStatus.SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
-                            claimed_by=worker[:200] or None)
+                            claimed_by=worker[:200] or None, pipeline_cpu_s=item.read_cpu_s.get(no))
                 results.append(_result_row(page["id"], work.job_id, read[no], now))
                 started_jobs.add(work.job_id)
             else:
@@ -224,13 +225,16 @@ def _holder(page_id: str, attempt: int):
     return and_(Page.id == page_id, Page.status == PageStatus.RUNNING, Page.attempts == attempt)
 
 
-def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> bool:
-    """Mark the page succeeded and upsert its result row; False if the attempt no longer holds it."""
+def store_page_result(session: Session, claim: ClaimedPage, result: dict, pipeline_cpu_s: float | None = None) -> bool:
+    """Mark the page succeeded and upsert its result row; False if the attempt no longer holds it.
+
+    ``pipeline_cpu_s``: the CPU seconds the worker spent in the pipeline for this attempt."""
     now = utcnow()
     settled = session.execute(
         update(Page)
         .where(_holder(claim.page_id, claim.attempt))
-        .values(status=PageStatus.SUCCEEDED, finished_at=now, lease_until=None, error_code=None, error_message=None)
+        .values(status=PageStatus.SUCCEEDED, finished_at=now, lease_until=None, error_code=None, error_message=None,
+                pipeline_cpu_s=pipeline_cpu_s)
     )
     if settled.rowcount != 1:
         return False
