@@ -176,10 +176,20 @@ class ClaimedPage:
 def claim_page(
     session: Session, page_id: str, *, worker: str, lease_seconds: int, max_attempts: int
 ) -> ClaimedPage | None:
-    """Take the page for one attempt, or None (already done, held by a live lease, or out of attempts)."""
+    """Take the page for one attempt, or None (already done, held by a live lease, or out of attempts).
+
+    One statement in the common case: the claiming UPDATE returns what the page task needs of its
+    document and job (scalar subqueries on their primary keys, which SQLite allows in RETURNING too).
+    The job is moved to ``running`` only by the claim that finds it still ``queued``."""
     now = utcnow()
     claimable = or_(Page.status == PageStatus.QUEUED, and_(Page.status == PageStatus.RUNNING, Page.lease_until < now))
-    result = session.execute(
+    of_document = {name: select(col).where(Document.id == Page.document_id).scalar_subquery().label(name)
+                   for name, col in (("blob_key", Document.blob_key), ("sha256", Document.sha256))}
+    of_job = {name: select(col).where(Job.id == Page.job_id).scalar_subquery().label(name)
+              for name, col in (("mode", Job.mode), ("dpi", Job.dpi), ("pages_spec", Job.pages_spec),
+                                ("priority", Job.priority), ("tables", Job.tables), ("extract", Job.extract),
+                                ("job_status", Job.status))}
+    row = session.execute(
         update(Page)
         .where(Page.id == page_id, claimable, Page.attempts < max_attempts)
         .values(
@@ -189,34 +199,30 @@ def claim_page(
             claimed_by=worker[:200],
             started_at=now,
         )
-    )
-    if result.rowcount != 1:
+        .returning(Page.job_id, Page.document_id, Page.page_no, Page.attempts, *of_document.values(), *of_job.values())
+    ).first()
+    if row is None:
         return None
-    page, doc, job = session.execute(
-        select(Page, Document, Job)
-        .join(Document, Document.id == Page.document_id)
-        .join(Job, Job.id == Page.job_id)
-        .where(Page.id == page_id)
-    ).one()
-    session.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, updated_at=now)
-    )
+    if row.job_status == JobStatus.QUEUED:  # the job's first claimed page
+        session.execute(
+            update(Job)
+            .where(Job.id == row.job_id, Job.status == JobStatus.QUEUED)
+            .values(status=JobStatus.RUNNING, updated_at=now)
+        )
     return ClaimedPage(
-        page_id=page.id,
-        job_id=job.id,
-        document_id=doc.id,
-        page_no=page.page_no,
-        attempt=page.attempts,
-        blob_key=doc.blob_key,
-        document_sha256=doc.sha256,
-        mode=job.mode,
-        dpi=job.dpi,
-        pages_spec=job.pages_spec,
-        priority=job.priority,
-        tables=bool(job.tables),
-        extract=job.extract,
+        page_id=page_id,
+        job_id=row.job_id,
+        document_id=row.document_id,
+        page_no=row.page_no,
+        attempt=row.attempts,
+        blob_key=row.blob_key,
+        document_sha256=row.sha256,
+        mode=row.mode,
+        dpi=row.dpi,
+        pages_spec=row.pages_spec,
+        priority=row.priority,
+        tables=bool(row.tables),
+        extract=row.extract,
     )
 
 
