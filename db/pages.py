@@ -234,15 +234,19 @@ def _holder(page_id: str, attempt: int):
 def store_page_result(session: Session, claim: ClaimedPage, result: dict, pipeline_cpu_s: float | None = None) -> bool:
     """Mark the page succeeded and upsert its result row; False if the attempt no longer holds it.
 
-    ``pipeline_cpu_s``: the CPU seconds the worker spent in the pipeline for this attempt."""
+    ``pipeline_cpu_s``: the CPU seconds the worker spent in the pipeline for this attempt. The settling
+    UPDATE also says whether the job's tenant has any webhook endpoint: without one (most tenants) no
+    ``page.completed`` event can be wanted, and the outbox's query is not sent."""
     now = utcnow()
+    tenant = select(Job.tenant_id).where(Job.id == claim.job_id).scalar_subquery()
     settled = session.execute(
         update(Page)
         .where(_holder(claim.page_id, claim.attempt))
         .values(status=PageStatus.SUCCEEDED, finished_at=now, lease_until=None, error_code=None, error_message=None,
                 pipeline_cpu_s=pipeline_cpu_s)
-    )
-    if settled.rowcount != 1:
+        .returning(outbox.any_endpoint(tenant).label("endpoints"))
+    ).first()
+    if settled is None:
         return False
     stmt = dialect_insert(session, PageResult).values(**_result_row(claim.page_id, claim.job_id, result, now))
     session.execute(
@@ -253,7 +257,8 @@ def store_page_result(session: Session, claim: ClaimedPage, result: dict, pipeli
     )
     session.execute(update(Job).where(Job.id == claim.job_id).values(updated_at=now))
     record_latencies(session, [result.get("timings") or {}])
-    outbox.append_page_events(session, [claim.page_id])
+    if settled.endpoints:
+        outbox.append_page_events(session, [claim.page_id])
     return True
 
 

@@ -40,3 +40,26 @@ def test_a_claim_is_one_statement_once_the_job_runs(database, tenant):
     assert {c1.page_no, c2.page_no} == {1, 2}
     # Claimed: neither page can be taken again while its lease holds.
     assert claim(database, first) is None and claim(database, second) is None
+
+
+def test_storing_a_result_asks_for_webhook_subscriptions_only_when_the_tenant_has_an_endpoint(database, tenant):
+    from db.models import WebhookEvent
+    from tests.unit.test_repository import store
+    from webhooks import endpoints
+    from webhooks.signing import generate_secret
+
+    job_id, (first, second), _ = new_job(database, tenant, pages=(2,))
+    c1, c2 = claim(database, first), claim(database, second)
+    with Statements(database.engine) as seen:
+        assert store(database, c1, "one")
+    # Settle (with the endpoint test folded in), the result's upsert, the job's updated_at, the latencies.
+    assert len(seen) == 4 and not any("webhook_endpoints.events" in q for q in seen), seen
+    with database.session() as s:
+        endpoints.create_endpoint(s, tenant, url="https://erp.example/pages", events=["page.completed"],
+                                  secret=generate_secret())
+    with Statements(database.engine) as seen:
+        assert store(database, c2, "two")
+    assert any("webhook_endpoints.events" in q for q in seen)
+    with database.session() as s:  # the subscribed endpoint still gets its event for the second page
+        events = s.execute(select(WebhookEvent.type, WebhookEvent.payload).where(WebhookEvent.job_id == job_id)).all()
+    assert [(t, p["page_id"]) for t, p in events] == [("page.completed", second)]
