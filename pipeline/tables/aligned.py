@@ -282,12 +282,17 @@ def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, l
     if len(xs) < 3:
         # No gutter runs down the whole run (prose, lists and tables one under another): the
         # one-piece lines between are where to look for tables on their own.
-        singles = [k for k, line in enumerate(rlines) if len(_pieces(line)) < 2]
-        if not singles or depth >= 8:
+        if depth >= 8:
             return []
+        singles = [k for k, line in enumerate(rlines) if len(_pieces(line)) < 2]
         out = []
-        for a, b in zip([-1] + singles, singles + [len(rlines)]):
+        for a, b in zip([-1] + singles, singles + [len(rlines)]) if singles else ():
             out += _tables_in(rlines[a + 1:b], depth + 1)
+        # A justified line of prose just above or below a table can have one word space as wide as
+        # a gutter: it counts as a row candidate, and its pieces cover the table's gutter.
+        for edge, trimmed in ((rlines[-1], rlines[:-1]), (rlines[0], rlines[1:])) if not out and len(rlines) >= 3 else ():
+            if len(_pieces(edge)) >= 2 and (out := _tables_in(trimmed, depth + 1)):
+                break
         return out
     cuts = _breaks(rlines, xs)
     if cuts and depth < 8:

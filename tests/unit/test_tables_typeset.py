@@ -116,3 +116,27 @@ def test_a_list_above_a_table_is_not_part_of_it():
     page.insert_text((119, base + 4), "The eigenvalues returned by eig are not ordered.", fontsize=FS)
     tables = _tables(doc)
     assert rows in [_texts(t) for t in tables]
+
+
+def _justified(page: pymupdf.Page, y: float, left: str, right: str, width: float = 480.0) -> None:
+    """A justified line of prose whose stretched word space (before ``right``) is gutter-wide."""
+    page.insert_text((56, y), left, fontname="helv", fontsize=FS)
+    page.insert_text((56 + width - pymupdf.get_text_length(right, "helv", FS), y), right, fontname="helv", fontsize=FS)
+
+
+def test_a_two_row_table_between_justified_lines_with_wide_word_spaces():
+    # Texinfo's small tables sit inside paragraphs; a justified line next to one can stretch a single
+    # space wider than a gutter, and its two pieces cover the table's gutter.
+    rows = [("\\fontname{name}", "Specify the font to use"), ("\\fontsize{size}", "Specify the size of the font")]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((56, 80), "It is also possible to change the fontname and size within the text", fontsize=FS)
+    base = 80 + LEAD
+    for code, what in rows:
+        page.insert_text((90, base), code, fontname="cour", fontsize=FS)
+        page.insert_text((230, base), what, fontname="helv", fontsize=FS)
+        base += LEAD
+    _justified(page, base + 2, "The color of the text may also be changed", "inline using a string or")
+    page.insert_text((56, base + 2 + LEAD), "numerically with a red-green-blue specification.", fontsize=FS)
+    [table] = [t for t in _tables(doc) if t.rows == 2]
+    assert _texts(table) == [list(r) for r in rows]
