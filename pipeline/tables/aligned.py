@@ -162,18 +162,36 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
     filled = [len(_cols_of(line, xs)) for line in lines]
     leads = [_extent(lines[i])[1] - _extent(lines[i - 1])[3] for i in range(1, len(lines)) if filled[i] >= 2]
     row_lead = median(leads) if leads else 0.0
+    right = [max((t.box[2] for line in lines for t in line if _cols_of([t], xs) == {c}), default=xs[c + 1])
+             for c in range(ncols)]
     rows: list[list[list[Token]]] = []
     for i, line in enumerate(lines):
         if rows:
             cols = _cols_of(line, xs)
             lead = _extent(line)[1] - _extent(lines[i - 1])[3]
-            first_empty = 0 not in cols and len(cols) < 2
+            first_empty = 0 not in cols and len(cols) < 2 and not _fits_above(line, lines[i - 1], xs, right)
             sparse = len(cols) * 2 <= ncols and lead < 0.75 * row_lead
             if first_empty or sparse:
                 rows[-1].append(line)
                 continue
         rows.append([line])
     return rows
+
+
+def _fits_above(line: list[Token], above: list[Token], xs: list[float], right: list[float]) -> bool:
+    """The line's first word would have fitted after the text above it in the same column: so the line
+    is not that cell's text wrapped (a line breaks only where the next word does not fit) but a row
+    of its own whose first cell is empty, or whose first cell the OCR missed (a short mark such as
+    '|')."""
+    first = line[0]
+    c = min(_cols_of([first], xs))
+    mine = [t for t in above if _cols_of([t], xs) == {c}]
+    if not mine:
+        return False
+    word = first.text.split()[0] if first.text.split() else first.text
+    width = (first.box[2] - first.box[0]) * len(word) / max(1, len(first.text))
+    space = 0.3 * line_height(line)
+    return max(t.box[2] for t in mine) + space + width < right[c] - space
 
 
 def _looks_like_prose(table: Table) -> bool:

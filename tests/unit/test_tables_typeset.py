@@ -140,3 +140,23 @@ def test_a_two_row_table_between_justified_lines_with_wide_word_spaces():
     page.insert_text((56, base + 2 + LEAD), "numerically with a red-green-blue specification.", fontsize=FS)
     [table] = [t for t in _tables(doc) if t.rows == 2]
     assert _texts(table) == [list(r) for r in rows]
+
+
+def test_a_short_line_under_a_short_cell_is_a_row_with_an_empty_first_cell():
+    # A cell's text wraps only where its next word does not fit: "point" would have fitted after
+    # "circle", so it is a row of its own whose first cell is empty (or whose mark the OCR missed,
+    # as it misses a lone '.' or '|' on a scan), not the rest of "circle".
+    rows = [("'+'", "crosshair"), ("'o'", "circle"), ("", "point"), ("'x'", "cross"), ("", "vertical line"),
+            ("'s'", "square or box drawn around the data point")]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((56, 80), "The marker can be one of the following:", fontsize=FS)
+    base = 80 + 2 * LEAD
+    for mark, what in rows:  # rows 1.5 apart: every line set as far from the last as rows are
+        if mark:
+            page.insert_text((100, base), mark, fontname="cour", fontsize=FS)
+        page.insert_text((160, base), what, fontname="helv", fontsize=FS)
+        base += 1.5 * FS
+    page.insert_text((56, base + LEAD), "Any other character is an error.", fontsize=FS)
+    [table] = _tables(doc)
+    assert _texts(table) == [list(r) for r in rows]
