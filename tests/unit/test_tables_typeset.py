@@ -160,3 +160,28 @@ def test_a_short_line_under_a_short_cell_is_a_row_with_an_empty_first_cell():
     page.insert_text((56, base + LEAD), "Any other character is an error.", fontsize=FS)
     [table] = _tables(doc)
     assert _texts(table) == [list(r) for r in rows]
+
+
+def test_a_header_wrapped_onto_two_lines_is_one_row():
+    # Narrow columns of numbers under long headings: every heading but the first wraps (texinfo breaks
+    # "ambient-strength" at its hyphen). The second line's words would not have fitted on the first,
+    # so it continues the headings above it; it is no row with an empty first cell.
+    heads = [("type", ""), ("ambient-", "strength"), ("diffuse-", "strength"), ("specular-", "exponent")]
+    body = [('"shiny"', "0.3", "0.6", "20"), ('"dull"', "0.3", "0.8", "10"), ('"metal"', "0.3", "0.3", "25")]
+    xs = [90, 170, 240, 310]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((56, 80), "The material types and their reflectance values are:", fontsize=FS)
+    base = 80 + 2 * LEAD
+    for k in range(2):
+        for x, head in zip(xs, heads):
+            if head[k]:
+                page.insert_text((x, base), head[k], fontname="helv", fontsize=FS)
+        base += LEAD
+    for row in body:
+        for x, text in zip(xs, row):
+            page.insert_text((x, base), text, fontname="cour" if x == xs[0] else "helv", fontsize=FS)
+        base += LEAD
+    page.insert_text((56, base + LEAD), "Any other value is an error.", fontsize=FS)
+    [table] = _tables(doc)
+    assert _texts(table) == [[" ".join(h).strip() for h in heads]] + [list(r) for r in body]
