@@ -162,18 +162,50 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
     filled = [len(_cols_of(line, xs)) for line in lines]
     leads = [_extent(lines[i])[1] - _extent(lines[i - 1])[3] for i in range(1, len(lines)) if filled[i] >= 2]
     row_lead = median(leads) if leads else 0.0
+    # how far a column's text may run: to the middle of the gutter on its right (the widest text in it
+    # for the last column)
+    right = [xs[c + 1] for c in range(ncols - 1)] + [max(t.box[2] for line in lines for t in line)]
     rows: list[list[list[Token]]] = []
     for i, line in enumerate(lines):
         if rows:
             cols = _cols_of(line, xs)
             lead = _extent(line)[1] - _extent(lines[i - 1])[3]
-            first_empty = 0 not in cols and len(cols) < 2
+            # its first cell empty, and the rest of the cells above it wrapped: in every column it
+            # fills, its first word would not have fitted on the line above (a header of two lines)
+            first_empty = 0 not in cols and (len(cols) < 2 or all(_wrapped(line, lines[i - 1], xs, right, c) for c in cols)) \
+                and not _fits_above(line, lines[i - 1], xs, right)
             sparse = len(cols) * 2 <= ncols and lead < 0.75 * row_lead
             if first_empty or sparse:
                 rows[-1].append(line)
                 continue
         rows.append([line])
     return rows
+
+
+def _fits_above(line: list[Token], above: list[Token], xs: list[float], right: list[float]) -> bool:
+    """The line's first word would have fitted after the text above it in the same column: so the line
+    is not that cell's text wrapped (a line breaks only where the next word does not fit) but a row
+    of its own whose first cell is empty, or whose first cell the OCR missed (a short mark such as
+    '|')."""
+    return _fits(line, above, xs, right, min(_cols_of([line[0]], xs)))
+
+
+def _wrapped(line: list[Token], above: list[Token], xs: list[float], right: list[float], c: int) -> bool:
+    """The line's text in column ``c`` continues a cell above: that cell has text on the line above,
+    and the line's first word there would not have fitted after it."""
+    here = [t for t in line if _cols_of([t], xs) == {c}]
+    return bool(here) and any(_cols_of([t], xs) == {c} for t in above) and not _fits(here, above, xs, right, c)
+
+
+def _fits(line: list[Token], above: list[Token], xs: list[float], right: list[float], c: int) -> bool:
+    first = line[0]
+    mine = [t for t in above if _cols_of([t], xs) == {c}]
+    if not mine:
+        return False
+    word = first.text.split()[0] if first.text.split() else first.text
+    width = (first.box[2] - first.box[0]) * len(word) / max(1, len(first.text))
+    space = 0.3 * line_height(line)
+    return max(t.box[2] for t in mine) + space + width < right[c] - space
 
 
 def _looks_like_prose(table: Table) -> bool:
@@ -282,12 +314,17 @@ def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, l
     if len(xs) < 3:
         # No gutter runs down the whole run (prose, lists and tables one under another): the
         # one-piece lines between are where to look for tables on their own.
-        singles = [k for k, line in enumerate(rlines) if len(_pieces(line)) < 2]
-        if not singles or depth >= 8:
+        if depth >= 8:
             return []
+        singles = [k for k, line in enumerate(rlines) if len(_pieces(line)) < 2]
         out = []
-        for a, b in zip([-1] + singles, singles + [len(rlines)]):
+        for a, b in zip([-1] + singles, singles + [len(rlines)]) if singles else ():
             out += _tables_in(rlines[a + 1:b], depth + 1)
+        # A justified line of prose just above or below a table can have one word space as wide as
+        # a gutter: it counts as a row candidate, and its pieces cover the table's gutter.
+        for edge, trimmed in ((rlines[-1], rlines[:-1]), (rlines[0], rlines[1:])) if not out and len(rlines) >= 3 else ():
+            if len(_pieces(edge)) >= 2 and (out := _tables_in(trimmed, depth + 1)):
+                break
         return out
     cuts = _breaks(rlines, xs)
     if cuts and depth < 8:

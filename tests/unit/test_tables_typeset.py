@@ -116,3 +116,72 @@ def test_a_list_above_a_table_is_not_part_of_it():
     page.insert_text((119, base + 4), "The eigenvalues returned by eig are not ordered.", fontsize=FS)
     tables = _tables(doc)
     assert rows in [_texts(t) for t in tables]
+
+
+def _justified(page: pymupdf.Page, y: float, left: str, right: str, width: float = 480.0) -> None:
+    """A justified line of prose whose stretched word space (before ``right``) is gutter-wide."""
+    page.insert_text((56, y), left, fontname="helv", fontsize=FS)
+    page.insert_text((56 + width - pymupdf.get_text_length(right, "helv", FS), y), right, fontname="helv", fontsize=FS)
+
+
+def test_a_two_row_table_between_justified_lines_with_wide_word_spaces():
+    # Texinfo's small tables sit inside paragraphs; a justified line next to one can stretch a single
+    # space wider than a gutter, and its two pieces cover the table's gutter.
+    rows = [("\\fontname{name}", "Specify the font to use"), ("\\fontsize{size}", "Specify the size of the font")]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((56, 80), "It is also possible to change the fontname and size within the text", fontsize=FS)
+    base = 80 + LEAD
+    for code, what in rows:
+        page.insert_text((90, base), code, fontname="cour", fontsize=FS)
+        page.insert_text((230, base), what, fontname="helv", fontsize=FS)
+        base += LEAD
+    _justified(page, base + 2, "The color of the text may also be changed", "inline using a string or")
+    page.insert_text((56, base + 2 + LEAD), "numerically with a red-green-blue specification.", fontsize=FS)
+    [table] = [t for t in _tables(doc) if t.rows == 2]
+    assert _texts(table) == [list(r) for r in rows]
+
+
+def test_a_short_line_under_a_short_cell_is_a_row_with_an_empty_first_cell():
+    # A cell's text wraps only where its next word does not fit: "point" would have fitted after
+    # "circle", so it is a row of its own whose first cell is empty (or whose mark the OCR missed,
+    # as it misses a lone '.' or '|' on a scan), not the rest of "circle".
+    rows = [("'+'", "crosshair"), ("'o'", "circle"), ("", "point"), ("'x'", "cross"), ("", "vertical line"),
+            ("'s'", "square or box drawn around the data point")]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((56, 80), "The marker can be one of the following:", fontsize=FS)
+    base = 80 + 2 * LEAD
+    for mark, what in rows:  # rows 1.5 apart: every line set as far from the last as rows are
+        if mark:
+            page.insert_text((100, base), mark, fontname="cour", fontsize=FS)
+        page.insert_text((160, base), what, fontname="helv", fontsize=FS)
+        base += 1.5 * FS
+    page.insert_text((56, base + LEAD), "Any other character is an error.", fontsize=FS)
+    [table] = _tables(doc)
+    assert _texts(table) == [list(r) for r in rows]
+
+
+def test_a_header_wrapped_onto_two_lines_is_one_row():
+    # Narrow columns of numbers under long headings: every heading but the first wraps (texinfo breaks
+    # "ambient-strength" at its hyphen). The second line's words would not have fitted on the first,
+    # so it continues the headings above it; it is no row with an empty first cell.
+    heads = [("type", ""), ("ambient-", "strength"), ("diffuse-", "strength"), ("specular-", "exponent")]
+    body = [('"shiny"', "0.3", "0.6", "20"), ('"dull"', "0.3", "0.8", "10"), ('"metal"', "0.3", "0.3", "25")]
+    xs = [90, 170, 240, 310]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((56, 80), "The material types and their reflectance values are:", fontsize=FS)
+    base = 80 + 2 * LEAD
+    for k in range(2):
+        for x, head in zip(xs, heads):
+            if head[k]:
+                page.insert_text((x, base), head[k], fontname="helv", fontsize=FS)
+        base += LEAD
+    for row in body:
+        for x, text in zip(xs, row):
+            page.insert_text((x, base), text, fontname="cour" if x == xs[0] else "helv", fontsize=FS)
+        base += LEAD
+    page.insert_text((56, base + LEAD), "Any other value is an error.", fontsize=FS)
+    [table] = _tables(doc)
+    assert _texts(table) == [[" ".join(h).strip() for h in heads]] + [list(r) for r in body]
