@@ -47,7 +47,6 @@ def test_scanned_table_is_read_cell_by_cell(engine, rules, lang, shape, seed):
     page = next(engine.process(encode_png(img), Options(tables=True)))
     assert len(page.tables) == 1
     _check(page.tables[0], spec, 0.8)
-    assert page.timings["tables"] < 0.15 * (page.timings["total"] - page.timings["tables"])
     # the found table sits where the page's lines are: its box holds the words of its first cell
     first = next(c for c in page.tables[0].cells if c.row == 0 and c.col == 0)
     word = next(w for line in page.lines for w in line.words if w.text and w.text in first.text)
