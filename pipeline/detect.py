@@ -57,6 +57,15 @@ class DetectorSettings:
     large_line_px: float = 20.0
     large_target_px: float = 16.0
     large_mark_ratio: float = 1.1
+    # Mixed print sizes: a footer, a caption or table cells set much smaller
+    # than the body, or single digits in shaded cells, leave ink marks that
+    # no line found at the normal input covers. When at least
+    # ``missed_marks`` glyph-sized marks (no taller than ``missed_mark_lines``
+    # body lines, no wider than two) lie outside every line, the page is
+    # detected again at ``max_side_small``. Scan noise and rules do not count:
+    # noise stays below the ink level, rules are wider than glyphs.
+    missed_marks: int = 40
+    missed_mark_lines: float = 1.2
     thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.5
@@ -146,6 +155,9 @@ class TextDetector:
             side = int(min(s.max_side_small, long_side * scale * s.target_line_px / max(line_px, 1.0)))
             prob = self.probability_map(gray, side)
             lines = boxes_from_probability(prob, gray.shape[:2], s)
+        elif long_side * scale < s.max_side_small and missed_marks(ink, lines, scale, line_px, s) >= s.missed_marks:
+            prob = self.probability_map(gray, s.max_side_small)
+            lines = boxes_from_probability(prob, gray.shape[:2], s)
         return lines
 
     def _large_print(self, gray: np.ndarray, resized: np.ndarray, ink: np.ndarray) -> list[DetectedLine] | None:
@@ -167,6 +179,20 @@ class TextDetector:
 
 def _median_line_px(lines: list[DetectedLine], scale: float) -> float:
     return float(np.median([quad_size(d.quad)[1] for d in lines])) * scale
+
+
+def missed_marks(ink: np.ndarray, lines: list[DetectedLine], scale: float, line_px: float,
+                 settings: DetectorSettings) -> int:
+    """How many glyph-sized ink marks (in ``ink``, the detector's input) lie outside every line found."""
+    covered = np.zeros(ink.shape, dtype=np.uint8)
+    cv2.fillPoly(covered, [(d.quad * scale).round().astype(np.int32) for d in lines], 1)
+    # One pixel of slack: a box's edge may cut through a glyph's outermost pixels.
+    covered = cv2.dilate(covered, np.ones((3, 3), np.uint8))
+    outside = (ink & (covered == 0)).view(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(outside, connectivity=8)
+    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    glyphs = (area >= 3) & (h <= settings.missed_mark_lines * line_px) & (w <= 2 * line_px)
+    return int(np.count_nonzero(glyphs))
 
 
 def ink_mask(gray: np.ndarray, settings: DetectorSettings) -> np.ndarray:
