@@ -151,14 +151,15 @@ class TextDetector:
         scale = prob.shape[0] / gray.shape[0]
         line_px = _median_line_px(lines, scale)
         long_side = max(gray.shape[:2])
-        if line_px < s.small_line_px and long_side * scale < s.max_side_small:
+        if long_side * scale >= s.max_side_small:
+            return lines
+        if missed_marks(ink, lines, scale, line_px, s) >= s.missed_marks:
+            side = s.max_side_small
+        elif line_px < s.small_line_px:
             side = int(min(s.max_side_small, long_side * scale * s.target_line_px / max(line_px, 1.0)))
-            prob = self.probability_map(gray, side)
-            lines = boxes_from_probability(prob, gray.shape[:2], s)
-        elif long_side * scale < s.max_side_small and missed_marks(ink, lines, scale, line_px, s) >= s.missed_marks:
-            prob = self.probability_map(gray, s.max_side_small)
-            lines = boxes_from_probability(prob, gray.shape[:2], s)
-        return lines
+        else:
+            return lines
+        return boxes_from_probability(self.probability_map(gray, side), gray.shape[:2], s)
 
     def _large_print(self, gray: np.ndarray, resized: np.ndarray, ink: np.ndarray) -> list[DetectedLine] | None:
         """Lines found at a smaller input when the print is large; None: use the normal input."""
