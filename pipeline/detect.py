@@ -60,11 +60,13 @@ class DetectorSettings:
     # Mixed print sizes: a footer, a caption or table cells set much smaller
     # than the body, or single digits in shaded cells, leave ink marks that
     # no line found at the normal input covers. When at least
-    # ``missed_marks`` glyph-sized marks (no taller than ``missed_mark_lines``
-    # body lines, no wider than two) lie outside every line, the page is
-    # detected again at ``max_side_small``. Scan noise and rules do not count:
-    # noise stays below the ink level, rules are wider than glyphs.
+    # ``missed_marks`` glyph-sized marks (between ``missed_mark_min`` and
+    # ``missed_mark_lines`` body lines tall, no wider than two) lie outside
+    # every line, the page is detected again at ``max_side_small``. Scan
+    # noise, rules and dots do not count: noise stays below the ink level,
+    # rules are wider than glyphs, dots (leaders, specks) are lower.
     missed_marks: int = 40
+    missed_mark_min: float = 0.25
     missed_mark_lines: float = 1.2
     thresh: float = 0.3
     box_thresh: float = 0.5
@@ -192,7 +194,8 @@ def missed_marks(ink: np.ndarray, lines: list[DetectedLine], scale: float, line_
     outside = (ink & (covered == 0)).view(np.uint8)
     _, _, stats, _ = cv2.connectedComponentsWithStats(outside, connectivity=8)
     w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
-    glyphs = (area >= 3) & (h <= settings.missed_mark_lines * line_px) & (w <= 2 * line_px)
+    glyphs = (area >= 3) & (h >= settings.missed_mark_min * line_px) & (h <= settings.missed_mark_lines * line_px) \
+        & (w <= 2 * line_px)
     return int(np.count_nonzero(glyphs))
 
 
