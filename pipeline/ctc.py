@@ -20,6 +20,10 @@ from pipeline.punctuation import normalize_punctuation
 # Digits that typewriter fonts draw like letters, and the letters they may be.
 _LOOK_ALIKES = {"1": "liI", "0": "oO", "5": "sS"}
 _MIN_LOOK_ALIKE_WEIGHT = 0.01
+# At a word's edge a digit can be meant (var1, 1cm): the letter needs this much weight.
+_MIN_EDGE_WEIGHT = 0.05
+# Units a number is glued to: 1cm, 10pt, 1st.
+_UNITS = {"pt", "em", "ex", "cm", "mm", "in", "pc", "bp", "px", "dd", "cc", "sp", "st", "nd", "rd", "th"}
 
 
 @dataclass(frozen=True)
@@ -90,18 +94,24 @@ class CtcDecoder:
 
         In code set in a typewriter font (``\\documentc1ass``, ``|textwidth``)
         the model leans to a digit inside a word and to ``|`` for a backslash.
-        A 1, 0 or 5 between two lower-case letters becomes the letter it
-        resembles; a ``|`` glued to the character after it becomes ``\\``.
+        A run of 1, 0 or 5 between two lower-case letters (``\\Co11ect``)
+        becomes the letters it resembles; so does one at the edge of a word of
+        lower-case letters (``globa1``, ``1atex``, ``per1``), where a digit is
+        rarer but does occur (``var1``, ``1cm``), so the letter needs more
+        weight there and a dimension's unit keeps its digit. A ``|`` glued to
+        the character after it becomes ``\\``.
         """
         out = list(chars)
+        text = [c.char for c in chars]
         for i, c in enumerate(chars):
-            prev = chars[i - 1].char if i > 0 else " "
-            nxt = chars[i + 1].char if i + 1 < len(chars) else " "
-            # Lower-case neighbours only: upper-case codes (WC2B, A1B) mix digits in on purpose.
-            if c.char in _LOOK_ALIKES and prev.islower() and nxt.islower():
+            nxt = text[i + 1] if i + 1 < len(text) else " "
+            if c.char in _LOOK_ALIKES:
+                need = _look_alike_weight(text, i)
+                if need is None:
+                    continue
                 wanted = _LOOK_ALIKES[c.char]
             elif c.char == "|" and nxt not in " |":
-                wanted = "\\"
+                wanted, need = "\\", _MIN_LOOK_ALIKE_WEIGHT
             else:
                 continue
             letters = [self._index[k] for k in wanted if k in self._index]
@@ -109,7 +119,7 @@ class CtcDecoder:
                 continue
             seg = probs[c.start : c.end, letters].max(axis=0)
             best = int(seg.argmax())
-            if seg[best] >= _MIN_LOOK_ALIKE_WEIGHT:
+            if seg[best] >= need:
                 out[i] = DecodedChar(self.classes[letters[best]], float(seg[best]), c.start, c.end)
         return out
 
@@ -133,6 +143,39 @@ class CtcDecoder:
         out = best.copy()
         out[rescue] = second[rescue]
         return out
+
+
+def _look_alike_weight(text: list[str], i: int) -> float | None:
+    """The letter weight a look-alike digit at ``i`` needs to become a letter; None: it stays.
+
+    The digit's run (``11`` in ``Co11ect``) is judged as one: inside a word
+    of lower-case letters, or at the edge of one at least two letters long.
+    Lower-case only: upper-case codes (WC2B, A1B, ASC11) mix digits in on purpose.
+    """
+    a = i
+    while a > 0 and text[a - 1] in _LOOK_ALIKES:
+        a -= 1
+    b = i + 1
+    while b < len(text) and text[b] in _LOOK_ALIKES:
+        b += 1
+    prev = text[a - 1] if a > 0 else " "
+    nxt = text[b] if b < len(text) else " "
+    if prev.islower() and nxt.islower():
+        return _MIN_LOOK_ALIKE_WEIGHT
+    before = _lower_run(text[:a][::-1])
+    after = _lower_run(text[b:])
+    if len(before) >= 2 and not nxt.isalnum():
+        return _MIN_EDGE_WEIGHT
+    if len(after) >= 2 and not prev.isalnum() and after not in _UNITS:
+        return _MIN_EDGE_WEIGHT
+    return None
+
+
+def _lower_run(chars: list[str]) -> str:
+    n = 0
+    while n < len(chars) and chars[n].islower():
+        n += 1
+    return "".join(chars[:n])
 
 
 def _second_best(probs: np.ndarray) -> np.ndarray:

@@ -57,6 +57,20 @@ class DetectorSettings:
     large_line_px: float = 20.0
     large_target_px: float = 16.0
     large_mark_ratio: float = 1.1
+    # Mixed print sizes: a footer, a caption or table cells set much smaller
+    # than the body, or single digits in shaded cells, leave ink marks that
+    # no line found at the normal input covers. When at least
+    # ``missed_marks`` glyph-sized marks (between ``missed_mark_min`` and
+    # ``missed_mark_lines`` body lines tall, no wider than two) lie outside
+    # every line, the page is detected again at ``max_side_small`` and the
+    # lines found there off the first pass's lines are added (taking the finer
+    # pass's lines instead re-cut lines that read well, e.g. an invoice's
+    # amount on a photographed page). Scan noise, rules and dots do not
+    # count: noise stays below the ink level, rules are wider than glyphs,
+    # dots (leaders, specks) are lower.
+    missed_marks: int = 40
+    missed_mark_min: float = 0.25
+    missed_mark_lines: float = 1.2
     thresh: float = 0.3
     box_thresh: float = 0.5
     unclip_ratio: float = 1.5
@@ -142,11 +156,18 @@ class TextDetector:
         scale = prob.shape[0] / gray.shape[0]
         line_px = _median_line_px(lines, scale)
         long_side = max(gray.shape[:2])
-        if line_px < s.small_line_px and long_side * scale < s.max_side_small:
+        if long_side * scale >= s.max_side_small:
+            return lines
+        if line_px < s.small_line_px:
             side = int(min(s.max_side_small, long_side * scale * s.target_line_px / max(line_px, 1.0)))
-            prob = self.probability_map(gray, side)
-            lines = boxes_from_probability(prob, gray.shape[:2], s)
-        return lines
+            if missed_marks(ink, lines, scale, line_px, s) >= s.missed_marks:
+                side = s.max_side_small
+            return boxes_from_probability(self.probability_map(gray, side), gray.shape[:2], s)
+        if missed_marks(ink, lines, scale, line_px, s) < s.missed_marks:
+            return lines
+        # The lines found already stay as they were; the finer input only adds those it finds elsewhere.
+        finer = boxes_from_probability(self.probability_map(gray, s.max_side_small), gray.shape[:2], s)
+        return lines + _outside(finer, lines, gray.shape[:2])
 
     def _large_print(self, gray: np.ndarray, resized: np.ndarray, ink: np.ndarray) -> list[DetectedLine] | None:
         """Lines found at a smaller input when the print is large; None: use the normal input."""
@@ -167,6 +188,39 @@ class TextDetector:
 
 def _median_line_px(lines: list[DetectedLine], scale: float) -> float:
     return float(np.median([quad_size(d.quad)[1] for d in lines])) * scale
+
+
+def _outside(new: list[DetectedLine], old: list[DetectedLine], shape: tuple[int, int]) -> list[DetectedLine]:
+    """The lines of ``new`` less than half of whose area lies on lines of ``old``."""
+    taken = np.zeros(shape, dtype=np.uint8)
+    cv2.fillPoly(taken, [d.quad.round().astype(np.int32) for d in old], 1)
+    out = []
+    for d in new:
+        pts = d.quad.round().astype(np.int32)
+        x0, y0 = np.maximum(pts.min(axis=0), 0)
+        x1, y1 = pts.max(axis=0) + 1
+        mask = np.zeros((max(1, y1 - y0), max(1, x1 - x0)), dtype=np.uint8)
+        cv2.fillPoly(mask, [pts - [x0, y0]], 1)
+        mask = mask[: shape[0] - y0, : shape[1] - x0]
+        area = int(np.count_nonzero(mask))
+        if area and np.count_nonzero(mask & taken[y0 : y0 + mask.shape[0], x0 : x0 + mask.shape[1]]) < 0.5 * area:
+            out.append(d)
+    return out
+
+
+def missed_marks(ink: np.ndarray, lines: list[DetectedLine], scale: float, line_px: float,
+                 settings: DetectorSettings) -> int:
+    """How many glyph-sized ink marks (in ``ink``, the detector's input) lie outside every line found."""
+    covered = np.zeros(ink.shape, dtype=np.uint8)
+    cv2.fillPoly(covered, [(d.quad * scale).round().astype(np.int32) for d in lines], 1)
+    # One pixel of slack: a box's edge may cut through a glyph's outermost pixels.
+    covered = cv2.dilate(covered, np.ones((3, 3), np.uint8))
+    outside = (ink & (covered == 0)).view(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(outside, connectivity=8)
+    w, h, area = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_AREA]
+    glyphs = (area >= 3) & (h >= settings.missed_mark_min * line_px) & (h <= settings.missed_mark_lines * line_px) \
+        & (w <= 2 * line_px)
+    return int(np.count_nonzero(glyphs))
 
 
 def ink_mask(gray: np.ndarray, settings: DetectorSettings) -> np.ndarray:

@@ -1,10 +1,13 @@
 """Logos typeset as shifted letters, put back as their text spells them.
 
-The LaTeX logo raises a small A between L and T and lowers the E; the
-recognizer reads the raised A and the L as one glyph or drops one, giving
-``ATEX``, ``LTEX``, ``IATEX`` or ``ÉTEX`` for ``LATEX``. Only those spellings are
-mended, and only as a whole word or after an engine prefix (pdfLATEX): the
-plain TeX logo (``TEX``) and ``ETEX`` (ε-TeX) also exist, so they stay.
+The TeX logo lowers its E below the line: the recognizer reads it as g, p,
+y, ę or F (``TgX``, ``MacTpX``), none of which spells a word with T and X,
+so such a T?X is mended to TEX. The LaTeX logo raises a small A between L
+and T as well; the recognizer reads the raised A and the L as one glyph or
+drops one, giving ``ATEX``, ``LTEX``, ``IATEX``, ``ÉTEX``, ``ETEX``, ``øTEX`` or
+``∆TEX`` for ``LATEX``. Those are mended only as a whole word or after an
+engine prefix (pdfLATEX): the plain TeX logo (``TEX``) stays, and so does
+ε-TeX, which is printed with its ε and a hyphen (``ε-TEX``, ``e-TEX``).
 """
 from __future__ import annotations
 
@@ -14,15 +17,20 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-_MISREAD_LATEX = re.compile(r"(?<![A-Za-z])((?:pdf|Lua|Xe|up|p)?)(ATEX|LTEX|IATEX|1ATEX|ÉTEX|ÈTEX)(?![a-z])")
+_LOWERED_E = re.compile(r"T([gpyęF])X")
+_MISREAD_LATEX = re.compile(
+    r"(?<![A-Za-z-])((?:pdf|Lua|Xe|up|p)?)(ATEX|LTEX|IATEX|1ATEX|ÉTEX|ÈTEX|ETEX|øTEX|ØTEX|∆TEX|L∆TEX)(?![a-z])")
 
 
 def mend_logos(chars: list[T]) -> list[T]:
-    """Characters (dataclasses with ``char``) with misread LaTeX logos spelled LATEX."""
+    """Characters (dataclasses with ``char``) with misread TeX and LaTeX logos spelled TEX and LATEX."""
     text = "".join(c.char for c in chars)  # type: ignore[attr-defined]
-    if "TEX" not in text:
+    if "X" not in text:
         return chars
     out = list(chars)
+    for m in _LOWERED_E.finditer(text):
+        out[m.start(1)] = replace(out[m.start(1)], char="E")
+    text = "".join(c.char for c in out)  # type: ignore[attr-defined]
     # Right to left, so earlier match positions stay valid.
     for m in reversed(list(_MISREAD_LATEX.finditer(text))):
         start, end = m.start(2), m.end(2)

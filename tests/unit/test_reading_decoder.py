@@ -62,3 +62,36 @@ def test_pipe_glued_to_a_word_is_a_backslash_when_the_model_weighs_one():
     # A table rule or a shell pipe, spaced or without backslash weight, stays.
     assert dec.decode(probs([{"a": 1.0}, {" ": 1.0}, {"|": 0.9, "\\": 0.1}, {" ": 1.0}, {"b": 1.0}])).text == "a | b"
     assert dec.decode(probs([{"a": 1.0}, {"|": 0.999}, {"b": 1.0}])).text == "a|b"
+
+
+def _decode_word(word, weights, charset=CHARSET):
+    """Decode ``word`` spelled one character per step, blanks between; ``weights``
+    maps a position to the (digit, letter) probabilities the model gave there."""
+    dec = CtcDecoder(charset)
+    rows = []
+    for i, ch in enumerate(word):
+        row = {ch: 1.0}
+        if i in weights:
+            digit, letter = weights[i]
+            row = {"1": digit, "l": letter}
+        rows += [row, {BLANK: 1.0}]
+    out = np.zeros((len(rows), dec.num_classes), dtype=np.float32)
+    for t, row in enumerate(rows):
+        for k, p in row.items():
+            out[t, k if isinstance(k, int) else dec.classes.index(k)] = p
+    return dec.decode(out).text
+
+
+def test_a_run_of_ones_inside_a_word_reads_as_the_letters():
+    # `\Co11ect` and `fi11` in a typewriter font: two 1s side by side, each with some l weight.
+    assert _decode_word("ba11s", {2: (0.9, 0.1), 3: (0.9, 0.1)}) == "balls"
+
+
+def test_a_one_at_the_edge_of_a_lower_case_word_reads_as_l_when_the_model_weighs_l():
+    assert _decode_word("boo1 ", {3: (0.8, 0.2)}) == "bool"  # `boo1` for bool
+    assert _decode_word(" 1ips", {1: (0.7, 0.3)}) == "lips"  # `1atex` for latex
+    # At a word's edge a digit may be meant (var1): a trace of l weight is not enough.
+    assert _decode_word("boo1 ", {3: (0.98, 0.02)}) == "boo1"
+    # Nor after a single letter (z1, v1.2), nor before a dimension's unit (1pt).
+    assert _decode_word("s1 ", {1: (0.7, 0.3)}) == "s1"
+    assert _decode_word(" 1pt", {1: (0.7, 0.3)}, [*CHARSET, "t"]) == "1pt"

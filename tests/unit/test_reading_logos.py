@@ -43,5 +43,15 @@ def _mend(text: str) -> str:
 
 def test_misread_spellings_mended_only_as_a_word():
     assert _mend("the ATEX code, pdfATEX and LTEX; IATEX2e") == "the LATEX code, pdfLATEX and LATEX; LATEX2e"
-    # The TeX logo, ε-TeX and words that merely contain the letters stay.
-    assert _mend("TEX and ETEX and BATEX and ATEXt") == "TEX and ETEX and BATEX and ATEXt"
+    # The TeX logo, ε-TeX (printed with its hyphen) and words that merely contain the letters stay.
+    assert _mend("TEX and ε-TEX and e-TEX and BATEX and ATEXt") == "TEX and ε-TEX and e-TEX and BATEX and ATEXt"
+
+
+def test_raised_a_read_into_the_l_is_mended():
+    # L with the small A above its arm reads as E (or ø, ∆): ETEX for LATEX, never a word of its own.
+    assert _mend("use ETEX, pdfETEX or øTEX3") == "use LATEX, pdfLATEX or LATEX3"
+
+
+def test_the_lowered_e_of_the_tex_logo_is_mended():
+    # The TeX logo's E sits below the line and reads as g, p or F; MacTgX, ETpX.
+    assert _mend("MacTgX and TpX Live, the TFXbook; ETpX") == "MacTEX and TEX Live, the TEXbook; LATEX"

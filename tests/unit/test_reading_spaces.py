@@ -118,3 +118,15 @@ def test_space_between_chinese_and_an_ascii_mark_where_printed(line):
     engine = Engine(EngineConfig(threads=1))
     img = render_text_image([line], font="cjk-serif", size_px=32)
     assert list(engine.process(encode_png(img)))[0].text == line
+
+
+@pytest.mark.parametrize("font", ["cjk", "cjk-serif"])
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_quarter_em_between_chinese_and_latin_is_a_space(recognizer, font, scan):
+    # xeCJK's default glue between Chinese and Latin is a quarter em (U+2005 here); a scan's
+    # blur narrows it further. Every such gap, before a letter or a digit, is a space.
+    spaced = "采用\u2005LATEX3\u2005风格的键值设置，编译方式为\u2005pdf\u2005和\u2005XeTEX\u2005两种，共\u200512\u2005个月"
+    crop, probs, line = _read(recognizer, spaced, font, scan=scan)
+    bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap=0.0)
+    fixed = add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1)
+    assert fixed.text == spaced.replace("\u2005", " ")
