@@ -45,7 +45,7 @@ class Services:
 
                     self._engine = Engine(EngineConfig(
                         models_dir=self.settings.models_dir, threads=self.settings.ocr_threads,
-                        second_opinion=SecondOpinionSettings(below=self.settings.second_opinion_below),
+                        second_opinion=SecondOpinionSettings.at(self.settings.second_opinion_below),
                     ))
         return self._engine
 

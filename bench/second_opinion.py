@@ -60,7 +60,7 @@ def page_text_of(work, decoded, layout) -> tuple[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.second_opinion", description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, default=Path("/work/realcorpus"))
     parser.add_argument("--lang", choices=("en", "zh"), default=None)
     parser.add_argument("--variant", default="scan")
     parser.add_argument("--every", type=int, default=1)

@@ -36,14 +36,14 @@ def test_only_unsure_lines_are_read_again_and_kept_where_surer(checked):
 
 def test_a_second_reading_less_sure_than_the_first_is_not_kept(checked):
     sure = _line("what the first recognizer read", 1.0)
-    settings = SecondOpinionSettings(below=1.01)
+    settings = SecondOpinionSettings(below=1.01, only_if_surer=True)
     assert reread_unsure([sure], _crops(1), checked.second_recognizer, settings)[0] is sure
     always = dataclasses.replace(settings, only_if_surer=False)
     assert reread_unsure([sure], _crops(1), checked.second_recognizer, always)[0].text == LINE
 
 
 def test_the_engine_loads_and_reports_the_larger_model_only_when_asked(checked):
-    plain = Engine(EngineConfig(threads=1))
+    plain = Engine(EngineConfig(threads=1, second_opinion=SecondOpinionSettings(below=0)))
     assert plain.second_recognizer is None and SECOND_RECOGNIZER not in plain.model_info()
     assert SECOND_RECOGNIZER in checked.model_info()
     page = render_text_image([LINE, "Second line of the page."], width=1200, margin=60, size_px=30)
