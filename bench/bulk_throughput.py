@@ -190,6 +190,7 @@ def bulk_run(root: Path, workdir: Path, backend: str, concurrency: int, formats:
         env["PYTHONPATH"] = str(ROOT)
         # Only this stack's processes: other sessions on the machine run APIs, workers and queries too.
         mine = cpu_roles.stack_pids(stack)
+        recorded_before = recorded_pipeline_cpu(stack)
         cpu_before, client_before = cpu_roles.snapshot(mine), resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
@@ -198,6 +199,9 @@ def bulk_run(root: Path, workdir: Path, backend: str, concurrency: int, formats:
         cpu = cpu_roles.delta(cpu_before, cpu_roles.snapshot(mine | cpu_roles.stack_pids(stack)))
         cpu["client"] = round(client_after.ru_utime + client_after.ru_stime
                               - client_before.ru_utime - client_before.ru_stime, 2)
+        recorded_after = recorded_pipeline_cpu(stack)
+        recorded = {"cpu_s": recorded_after["cpu_s"] - recorded_before["cpu_s"],
+                    "pages": recorded_after["pages"] - recorded_before["pages"]}
         if proc.returncode != 0:
             raise RuntimeError(f"bulk exited {proc.returncode}: {proc.stdout[-2000:]} {proc.stderr[-2000:]}")
         first_job = next(r["job_id"] for r in read_manifest(out / "manifest.csv") if r["job_id"])
@@ -205,7 +209,31 @@ def bulk_run(root: Path, workdir: Path, backend: str, concurrency: int, formats:
         batch = requests.get(f"{base}/v1/batches/{batch_id}", timeout=30).json() if batch_id else None
         stages = where_time_went(stack)
     return {"wall_s": wall, "summary": proc.stdout.strip().splitlines()[-1], "batch": batch, "stages": stages,
-            "cpu_s": cpu}
+            "cpu_s": cpu, "recorded_pipeline": recorded}
+
+
+def recorded_pipeline_cpu(stack) -> dict:
+    """The pipeline's CPU seconds as the workers recorded them (``pages.pipeline_cpu_s``), over all pages so far."""
+    from sqlalchemy import func, select
+
+    from db.models import Page
+
+    with stack.database().session() as s:
+        cpu, pages = s.execute(select(func.coalesce(func.sum(Page.pipeline_cpu_s), 0.0),
+                                      func.count(Page.pipeline_cpu_s))).one()
+    return {"cpu_s": float(cpu), "pages": int(pages)}
+
+
+def service_share(cpu_by_role: dict[str, float], pipeline_cpu_s: float) -> dict[str, float]:
+    """The service's CPU over the pipeline's, from one run: the stack's CPU less what the workers spent in the pipeline.
+
+    ``workers_api``: pool, worker parent and API only (the service's code); ``stack``: also beat and PostgreSQL;
+    ``all``: also the bulk client and Redis (Redis is one server for every session on the machine)."""
+    groups = {"workers_api": ("worker pool", "worker", "api"),
+              "stack": ("worker pool", "worker", "api", "beat", "postgres"),
+              "all": tuple(cpu_by_role)}
+    return {name: (sum(cpu_by_role.get(r, 0.0) for r in roles) - pipeline_cpu_s) / pipeline_cpu_s
+            for name, roles in groups.items()}
 
 
 def where_time_went(stack) -> dict:
@@ -251,6 +279,9 @@ def main(argv=None) -> int:
     parser.add_argument("--concurrency", type=int, default=None,
                         help="jobs the bulk client keeps in flight (default: the bulk command's own default)")
     parser.add_argument("--formats", default="txt")
+    parser.add_argument("--in-run-only", action="store_true",
+                        help="no pipeline-alone sums and no bare run: the share from the workers' own record of the "
+                             "pipeline's CPU in the bulk run (pages.pipeline_cpu_s) only")
     parser.add_argument("--quick", action="store_true",
                         help="no bare two-process run and no second sum: for a loaded machine, where only the "
                              "CPU figures (the service's share) mean much")
@@ -263,16 +294,19 @@ def main(argv=None) -> int:
         print(f"{counts['files']} files, {counts['pages']} pages ({counts['born_digital_pages']} born-digital in "
               f"{counts['born_digital_files']} files, {counts['scanned_pages']} scanned in {counts['scanned_files']} "
               f"files), {DPI} DPI, {args.page_lines} paragraphs a page; backend {args.backend}", flush=True)
-        alone = pipeline_sum(root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
-        print(f"sum of single-page pipeline times (1 thread): {alone['sum_s']:8.1f} s over {alone['pages']} pages", flush=True)
+        nan = float("nan")
+        alone = {"sum_s": nan, "cpu_s": nan, "pages": counts["pages"]}
+        if not args.in_run_only:
+            alone = pipeline_sum(root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
+            print(f"sum of single-page pipeline times (1 thread): {alone['sum_s']:8.1f} s over {alone['pages']} pages", flush=True)
         bare = float("nan")
-        if not args.quick:
+        if not args.quick and not args.in_run_only:
             bare = bare_two_processes(root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
             print(f"two bare pipeline processes (no service):     {bare:8.1f} s wall", flush=True)
         run = bulk_run(root, Path(tmp) / "stack", args.backend, args.concurrency, args.formats)
         # The machine's speed drifts over minutes (bench/BULK_RESULTS.md): the sum again, after the
         # bulk run, shows how far, and the ratio uses the mean of the two.
-        again = alone if args.quick else pipeline_sum(
+        again = alone if args.quick or args.in_run_only else pipeline_sum(
             root, settings.models_dir, Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels))
         print(f"sum again, after the bulk run:                 {again['sum_s']:8.1f} s "
               f"({100 * (again['sum_s'] / alone['sum_s'] - 1):+.1f} % drift)", flush=True)
@@ -306,6 +340,16 @@ def main(argv=None) -> int:
     results["service_cpu_share"] = (all_cpu - alone["cpu_s"]) / alone["cpu_s"]
     print(f"CPU: all roles {all_cpu:.1f} s, pipeline alone {alone['cpu_s']:.1f} s; the service's share "
           f"{100 * results['service_cpu_share']:.1f} % of the pipeline's CPU (goal <= 10 %)")
+    # The same share from this run alone: what the workers recorded inside the pipeline, page by page.
+    recorded = run["recorded_pipeline"]
+    results["recorded_pipeline_cpu_s"], results["recorded_pages"] = recorded["cpu_s"], recorded["pages"]
+    if recorded["cpu_s"] > 0:
+        shares = service_share(run["cpu_s"], recorded["cpu_s"])
+        results["service_cpu_share_in_run"] = shares
+        print(f"CPU in the run: the pipeline {recorded['cpu_s']:.1f} s over {recorded['pages']} pages "
+              f"({1000 * recorded['cpu_s'] / max(1, recorded['pages']):.0f} ms a page, recorded by the workers); "
+              f"the service's share in the same run: " + ", ".join(
+                  f"{name} {100 * share:.1f} %" for name, share in shares.items()) + " (goal <= 10 %)")
     print(f"sum used below: {alone['sum_s']:.1f} s, the mean of before and after the bulk run")
     print(f"wall / sum of single-page times: {results['ratio_wall_to_sum']:.3f}")
     print(f"wall / (sum / 2 processes):      {results['ratio_wall_to_ideal_2_processes']:.3f}  (goal <= 1.10)")

@@ -26,6 +26,25 @@ from bench.bulk_throughput import DPI, write_archive
 from tests.service_stack import ServiceStack
 
 
+def count_sql(engine) -> dict:
+    """Counts the statements (by their first words) and commits that ``engine`` sends from now on."""
+    from sqlalchemy import event
+
+    counts = {"statements": 0, "commits": 0, "by_kind": {}}
+
+    def executed(conn, cursor, statement, parameters, context, executemany):
+        counts["statements"] += 1
+        kind = " ".join(statement.split()[:4])[:70]
+        counts["by_kind"][kind] = counts["by_kind"].get(kind, 0) + 1
+
+    def committed(conn):
+        counts["commits"] += 1
+
+    event.listen(engine, "before_cursor_execute", executed)
+    event.listen(engine, "commit", committed)
+    return counts
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=20)
@@ -52,6 +71,7 @@ def main(argv=None) -> int:
         with stack.database().session() as s:
             documents = list(s.scalars(select(Document.id).order_by(Document.id)))
         runner = JobRunner(stack.settings)
+        sql = count_sql(runner.database.engine)
         enqueuer = Enqueuer(create_celery(stack.settings), stack.settings)
         engine = runner.engine
         process_page, inside = engine.process_page, [0.0]
@@ -82,6 +102,10 @@ def main(argv=None) -> int:
         total = time.process_time() - cpu0
     n = len(pages)
     outside = total - inside[0]
+    print(f"SQL in the worker: {sql['statements'] / max(1, n):.1f} statements and {sql['commits'] / max(1, n):.1f} "
+          f"commits a page ({sql['statements']} and {sql['commits']} for {n} pages; pre-ping statements included)")
+    for text, k in sorted(sql["by_kind"].items(), key=lambda kv: -kv[1])[:12]:
+        print(f"  {k / max(1, n):5.2f}/page  {text}")
     print(f"{counts['files']} files, {n} pages OCRed ({counts['scanned_pages']} scanned); one process"
           + (", cProfile on" if profile else ""))
     print(f"CPU: all {total:.2f} s, in Engine.process_page {inside[0]:.2f} s, outside {outside:.2f} s "

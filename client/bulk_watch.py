@@ -18,11 +18,14 @@ from client.progress import BulkProgress
 # jobs in flight the server's queue holds seconds of work, so a job's end need not be seen sooner, and
 # reading more often only costs the API and the database CPU (bench/BULK_RESULTS.md, session 4).
 WATCH_INTERVAL_S = 0.5
-# While no job ends, reads slow down to this; every view (progress) is read this often. A read costs the
-# API CPU however slow the pages are, so on a slow or loaded machine the reads' cost grew with the run's
-# wall time (1.0 and 5.0 s before: bench/PERF_RESULTS.md, bench.service_idle).
-WATCH_MAX_INTERVAL_S = 2.0
-WATCH_FULL_EVERY_S = 10.0
+# While no job ends, reads slow down to this (and after an end they come at half the mean gap between
+# ends: client/job_watch.Pacer); every view (progress) is read this often. A read costs the API CPU
+# however slow the pages are, so on a slow or loaded machine the reads' cost grew with the run's wall
+# time (1.0 and 5.0 s, then 2.0 and 10.0 s before: bench/PERF_RESULTS.md, bench.service_idle). With the
+# bulk command's jobs in flight the server holds minutes of scanned work: an end seen 5 s late costs
+# the run nothing but at its very end.
+WATCH_MAX_INTERVAL_S = 5.0
+WATCH_FULL_EVERY_S = 30.0
 
 
 @dataclass(frozen=True)

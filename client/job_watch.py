@@ -32,6 +32,37 @@ from client.http_api import TERMINAL_STATUSES, Client
 MAX_IDS_PER_REQUEST = 100  # the API's limit on ``ids``
 
 
+class Pacer:
+    """How long the watcher waits before its next read, from how often jobs have been ending.
+
+    After a read that saw jobs end, the next comes after half the mean gap between ends (at least
+    ``interval``): when scanned jobs end every few seconds, reads every ``interval`` mostly found
+    nothing and cost the API CPU per second of the run, which a slow or loaded machine multiplies
+    (bench/PERF_RESULTS.md). Born-digital files ending many a second keep the reads at ``interval``.
+    A read that saw no end waits 1.5 times longer than the last, up to ``max_interval``.
+    """
+
+    SMOOTHING = 0.3  # weight of the newest gap in the running mean
+
+    def __init__(self, interval: float, max_interval: float):
+        self.interval, self.max_interval = interval, max(interval, max_interval)
+        self.pause = interval
+        self.gap: float | None = None  # running mean of the seconds between two jobs' ends
+        self._last_end: float | None = None
+
+    def after_read(self, now: float, ended: int) -> float:
+        """The pause before the next read, after a read at ``now`` that saw ``ended`` jobs end."""
+        if not ended:
+            self.pause = min(self.pause * 1.5, self.max_interval)
+            return self.pause
+        if self._last_end is not None:
+            gap = (now - self._last_end) / ended
+            self.gap = gap if self.gap is None else (1 - self.SMOOTHING) * self.gap + self.SMOOTHING * gap
+        self._last_end = now
+        self.pause = min(self.max_interval, max(self.interval, (self.gap or 0.0) / 2))
+        return self.pause
+
+
 class _Waiter:
     def __init__(self) -> None:
         self.changed = threading.Event()
@@ -107,7 +138,7 @@ class JobWatcher:
     # --- the watching side -------------------------------------------------
 
     def _run(self) -> None:
-        pause = self.interval
+        pacer, pause = Pacer(self.interval, self.max_interval), self.interval
         last_full = float("-inf")
         while not self._stop.is_set():
             with self._lock:
@@ -115,20 +146,20 @@ class JobWatcher:
             if watched:
                 try:
                     if self._ended_filter and time.monotonic() - last_full < self.full_every:
-                        changed = self._poll_ended(watched)
+                        ended = self._poll_ended(watched)
                     else:
                         last_full = time.monotonic()
-                        changed = self._poll(watched)
+                        ended = self._poll(watched)
                 except Exception:  # noqa: BLE001 - whatever went wrong, the waiters must not hang
                     self._give_up()
                     return
                 # Scanned pages take seconds: reading views that have not moved costs the API for nothing.
-                pause = self.interval if changed else min(pause * 1.5, self.max_interval)
+                pause = pacer.after_read(time.monotonic(), ended)
             self._stop.wait(pause)
 
-    def _poll(self, watched: dict[str, _Waiter]) -> bool:
-        """Hands each waiter its job's view; True if any view changed."""
-        changed = False
+    def _poll(self, watched: dict[str, _Waiter]) -> int:
+        """Hands each waiter its job's view; returns how many jobs were first seen ended."""
+        ended = 0
         ids = list(watched)
         for start in range(0, len(ids), MAX_IDS_PER_REQUEST):
             chunk = ids[start:start + MAX_IDS_PER_REQUEST]
@@ -141,16 +172,14 @@ class JobWatcher:
                     waiter.fallback = True
                     waiter.changed.set()
                 else:
-                    seen_before = waiter.view is not None  # a first sight is no progress
-                    if self._hand(waiter, view) and seen_before:
-                        changed = True
-        return changed
+                    ended += self._hand(waiter, view) and view.get("status") in TERMINAL_STATUSES
+        return ended
 
-    def _poll_ended(self, watched: dict[str, _Waiter]) -> bool:
-        """Hands each job that ended its final view; True if any did."""
+    def _poll_ended(self, watched: dict[str, _Waiter]) -> int:
+        """Hands each job that ended its final view; returns how many there were."""
         ids = [job_id for job_id, waiter in watched.items()
                if (waiter.view or {}).get("status") not in TERMINAL_STATUSES]
-        changed = False
+        ended = 0
         for start in range(0, len(ids), MAX_IDS_PER_REQUEST):
             chunk = ids[start:start + MAX_IDS_PER_REQUEST]
             try:
@@ -161,8 +190,8 @@ class JobWatcher:
             for view in views:
                 waiter = watched.get(view.get("id"))
                 if waiter is not None:
-                    changed = self._hand(waiter, view) or changed
-        return changed
+                    ended += self._hand(waiter, view) and view.get("status") in TERMINAL_STATUSES
+        return ended
 
     @staticmethod
     def _hand(waiter: _Waiter, view: dict) -> bool:

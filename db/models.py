@@ -139,6 +139,9 @@ class Page(Base):
     enqueued_at: Mapped[datetime | None] = mapped_column(DateTime)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # CPU seconds the worker spent inside the pipeline for the attempt that settled the page (0012):
+    # the rest of a run's CPU is the service's own, so its share comes out of one run.
+    pipeline_cpu_s: Mapped[float | None] = mapped_column(Float)
 
 
 class PageResult(Base):

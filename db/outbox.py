@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import JSON, column, select, table
+from sqlalchemy import JSON, column, exists, select, table
 from sqlalchemy.orm import Session
 
 from db.clock import isoformat
@@ -41,6 +41,12 @@ def _subscribed_tenants(session: Session, event_type: str, tenant_ids) -> set[st
         )
     )
     return {tenant for tenant, events in rows if event_type in (events or ())}
+
+
+def any_endpoint(tenant_id):
+    """SQL: whether the tenant (a column or an expression) has an enabled endpoint at all; a cheap first test
+    that a caller can fold into a statement it sends anyway, before ``append_page_events``."""
+    return exists().where(_endpoints.c.tenant_id == tenant_id, _endpoints.c.disabled_at.is_(None))
 
 
 def wanted(session: Session, tenant_id: str, event_type: str, callback_url: str | None) -> bool:

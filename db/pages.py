@@ -9,9 +9,10 @@ the same transaction (``db.outbox``), for the endpoints that ask for it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import Float, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from db import outbox
@@ -63,6 +64,7 @@ class SplitItem:
     work: DocumentWork
     page_numbers: list[int]
     read: dict[int, dict] = field(default_factory=dict)
+    read_cpu_s: dict[int, float] = field(default_factory=dict)  # page number -> pipeline CPU of its read
 
 
 def split_documents(session: Session, items: list[SplitItem], *, worker: str = "") -> dict[str, list[str]]:
@@ -115,10 +117,10 @@ def split_documents(session: Session, items: list[SplitItem], *, worker: str = "
         for i, no in enumerate(item.page_numbers):
             page = dict(id=new_id(), job_id=work.job_id, document_id=work.document_id, position=offset + i,
                         page_no=no, status=PageStatus.QUEUED, attempts=0, created_at=now, enqueued_at=now,
-                        started_at=None, finished_at=None, claimed_by=None)
+                        started_at=None, finished_at=None, claimed_by=None, pipeline_cpu_s=None)
             if no in read:
                 page.update(status=PageStatus.SUCCEEDED, attempts=1, enqueued_at=None, started_at=now, finished_at=now,
-                            claimed_by=worker[:200] or None)
+                            claimed_by=worker[:200] or None, pipeline_cpu_s=item.read_cpu_s.get(no))
                 results.append(_result_row(page["id"], work.job_id, read[no], now))
                 started_jobs.add(work.job_id)
             else:
@@ -172,50 +174,94 @@ class ClaimedPage:
     extract: str | None = None  # the job's structured data to read (db/fields.py), None for most jobs
 
 
+# The page task's statements, built once per process (per dialect for upserts): building them anew
+# for each page (expressions, coercions, cache keys, the ORM's bulk-update path) cost more CPU than
+# sending them (bench.service_page_sql). Core tables, bound parameters named p_*.
+_P, _D, _J, _R = Page.__table__, Document.__table__, Job.__table__, PageResult.__table__
+
+
+@cache
+def _claim_statement():
+    now = bindparam("p_now")
+    claimable = or_(_P.c.status == PageStatus.QUEUED, and_(_P.c.status == PageStatus.RUNNING, _P.c.lease_until < now))
+    of_document = [select(_D.c[name]).where(_D.c.id == _P.c.document_id).scalar_subquery().label(name)
+                   for name in ("blob_key", "sha256")]
+    of_job = [select(_J.c[name]).where(_J.c.id == _P.c.job_id).scalar_subquery().label(label)
+              for name, label in (("mode", "mode"), ("dpi", "dpi"), ("pages_spec", "pages_spec"),
+                                  ("priority", "priority"), ("tables", "tables"), ("extract", "extract"),
+                                  ("status", "job_status"))]
+    return (
+        update(_P)
+        .where(_P.c.id == bindparam("p_page"), claimable, _P.c.attempts < bindparam("p_max"))
+        .values(status=PageStatus.RUNNING, attempts=_P.c.attempts + 1, lease_until=bindparam("p_lease"),
+                claimed_by=bindparam("p_worker"), started_at=now)
+        .returning(_P.c.job_id, _P.c.document_id, _P.c.page_no, _P.c.attempts, *of_document, *of_job)
+    )
+
+
+@cache
+def _start_job_statement():
+    return (update(_J).where(_J.c.id == bindparam("p_job"), _J.c.status == JobStatus.QUEUED)
+            .values(status=JobStatus.RUNNING, updated_at=bindparam("p_now")))
+
+
+@cache
+def _settle_statement():
+    tenant = select(_J.c.tenant_id).where(_J.c.id == bindparam("p_job")).scalar_subquery()
+    return (
+        update(_P)
+        .where(_P.c.id == bindparam("p_page"), _P.c.status == PageStatus.RUNNING, _P.c.attempts == bindparam("p_attempt"))
+        .values(status=PageStatus.SUCCEEDED, finished_at=bindparam("p_now"), lease_until=None, error_code=None,
+                error_message=None, pipeline_cpu_s=bindparam("p_cpu", type_=Float))
+        .returning(outbox.any_endpoint(tenant).label("endpoints"))
+    )
+
+
+@cache
+def _touch_job_statement():
+    return update(_J).where(_J.c.id == bindparam("p_job")).values(updated_at=bindparam("p_now"))
+
+
+@cache
+def _upsert_result_statement(dialect: str):
+    stmt = dialect_insert(dialect, _R)
+    return stmt.on_conflict_do_update(
+        index_elements=[_R.c.page_id],
+        set_={k: stmt.excluded[k] for k in ("source", "text", "confidence", "result", "created_at")},
+    )
+
+
 def claim_page(
     session: Session, page_id: str, *, worker: str, lease_seconds: int, max_attempts: int
 ) -> ClaimedPage | None:
-    """Take the page for one attempt, or None (already done, held by a live lease, or out of attempts)."""
+    """Take the page for one attempt, or None (already done, held by a live lease, or out of attempts).
+
+    One statement in the common case: the claiming UPDATE returns what the page task needs of its
+    document and job (scalar subqueries on their primary keys, which SQLite allows in RETURNING too).
+    The job is moved to ``running`` only by the claim that finds it still ``queued``."""
     now = utcnow()
-    claimable = or_(Page.status == PageStatus.QUEUED, and_(Page.status == PageStatus.RUNNING, Page.lease_until < now))
-    result = session.execute(
-        update(Page)
-        .where(Page.id == page_id, claimable, Page.attempts < max_attempts)
-        .values(
-            status=PageStatus.RUNNING,
-            attempts=Page.attempts + 1,
-            lease_until=now + timedelta(seconds=lease_seconds),
-            claimed_by=worker[:200],
-            started_at=now,
-        )
-    )
-    if result.rowcount != 1:
+    row = session.execute(_claim_statement(), {
+        "p_page": page_id, "p_max": max_attempts, "p_now": now, "p_lease": now + timedelta(seconds=lease_seconds),
+        "p_worker": worker[:200],
+    }).first()
+    if row is None:
         return None
-    page, doc, job = session.execute(
-        select(Page, Document, Job)
-        .join(Document, Document.id == Page.document_id)
-        .join(Job, Job.id == Page.job_id)
-        .where(Page.id == page_id)
-    ).one()
-    session.execute(
-        update(Job)
-        .where(Job.id == job.id, Job.status == JobStatus.QUEUED)
-        .values(status=JobStatus.RUNNING, updated_at=now)
-    )
+    if row.job_status == JobStatus.QUEUED:  # the job's first claimed page
+        session.execute(_start_job_statement(), {"p_job": row.job_id, "p_now": now})
     return ClaimedPage(
-        page_id=page.id,
-        job_id=job.id,
-        document_id=doc.id,
-        page_no=page.page_no,
-        attempt=page.attempts,
-        blob_key=doc.blob_key,
-        document_sha256=doc.sha256,
-        mode=job.mode,
-        dpi=job.dpi,
-        pages_spec=job.pages_spec,
-        priority=job.priority,
-        tables=bool(job.tables),
-        extract=job.extract,
+        page_id=page_id,
+        job_id=row.job_id,
+        document_id=row.document_id,
+        page_no=row.page_no,
+        attempt=row.attempts,
+        blob_key=row.blob_key,
+        document_sha256=row.sha256,
+        mode=row.mode,
+        dpi=row.dpi,
+        pages_spec=row.pages_spec,
+        priority=row.priority,
+        tables=bool(row.tables),
+        extract=row.extract,
     )
 
 
@@ -224,26 +270,24 @@ def _holder(page_id: str, attempt: int):
     return and_(Page.id == page_id, Page.status == PageStatus.RUNNING, Page.attempts == attempt)
 
 
-def store_page_result(session: Session, claim: ClaimedPage, result: dict) -> bool:
-    """Mark the page succeeded and upsert its result row; False if the attempt no longer holds it."""
+def store_page_result(session: Session, claim: ClaimedPage, result: dict, pipeline_cpu_s: float | None = None) -> bool:
+    """Mark the page succeeded and upsert its result row; False if the attempt no longer holds it.
+
+    ``pipeline_cpu_s``: the CPU seconds the worker spent in the pipeline for this attempt. The settling
+    UPDATE also says whether the job's tenant has any webhook endpoint: without one (most tenants) no
+    ``page.completed`` event can be wanted, and the outbox's query is not sent."""
     now = utcnow()
-    settled = session.execute(
-        update(Page)
-        .where(_holder(claim.page_id, claim.attempt))
-        .values(status=PageStatus.SUCCEEDED, finished_at=now, lease_until=None, error_code=None, error_message=None)
-    )
-    if settled.rowcount != 1:
+    settled = session.execute(_settle_statement(), {
+        "p_page": claim.page_id, "p_attempt": claim.attempt, "p_job": claim.job_id, "p_now": now, "p_cpu": pipeline_cpu_s,
+    }).first()
+    if settled is None:
         return False
-    stmt = dialect_insert(session, PageResult).values(**_result_row(claim.page_id, claim.job_id, result, now))
-    session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[PageResult.page_id],
-            set_={k: stmt.excluded[k] for k in ("source", "text", "confidence", "result", "created_at")},
-        )
-    )
-    session.execute(update(Job).where(Job.id == claim.job_id).values(updated_at=now))
+    session.execute(_upsert_result_statement(session.get_bind().dialect.name),
+                    _result_row(claim.page_id, claim.job_id, result, now))
+    session.execute(_touch_job_statement(), {"p_job": claim.job_id, "p_now": now})
     record_latencies(session, [result.get("timings") or {}])
-    outbox.append_page_events(session, [claim.page_id])
+    if settled.endpoints:
+        outbox.append_page_events(session, [claim.page_id])
     return True
 
 

@@ -107,9 +107,11 @@ class Database:
         self._by_process.pop((os.getpid(), self.url), None)
 
 
-def dialect_insert(session: Session, table):
-    """INSERT with ``on_conflict_*`` for the session's dialect (SQLite and PostgreSQL share that API)."""
-    if session.get_bind().dialect.name == "postgresql":
+def dialect_insert(session: Session | str, table):
+    """INSERT with ``on_conflict_*`` for the session's dialect, or the dialect named (SQLite and PostgreSQL
+    share that API)."""
+    dialect = session if isinstance(session, str) else session.get_bind().dialect.name
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

@@ -18,9 +18,11 @@ with no gap between them at all (small print) are read in rows. Tables therefore
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
 longer than the other. Margin notes (a narrow column of short lines in
-smaller type left of the body) are taken out first and read after the
-entry they stand beside (``pipeline/margins.py``). Boxes must be upright
-(de-skewed) for this.
+smaller type left of the body, or side headings right of it) are taken out
+first and read after the entry they stand beside, or before the line they
+start level with (``pipeline/margins.py``). Boxes must be upright
+(de-skewed) for this; boxes the detector joined across a gutter are cut
+before (``pipeline/gutters.py``).
 """
 from __future__ import annotations
 
@@ -58,6 +60,9 @@ class LayoutSettings:
     # leaders), and must cover this share of the column's height.
     min_row_gutter: float = 2.0
     min_row_density: float = 0.5
+    # ... unless at least this share of them, and this many, run flush across their side (an index).
+    min_flush: float = 0.8
+    min_flush_rows: int = 3
     # Gutter candidates tried before a region is taken as one column.
     max_gutter_tries: int = 3
     # Share of a box's height its sides were padded with for recognition.
@@ -75,13 +80,17 @@ class LayoutSettings:
     # lines' text-weighted width at most this share of the body's, their type at most this share of its height.
     max_margin_width: float = 0.3
     max_margin_line: float = 0.25
-    max_margin_type: float = 0.8
+    max_margin_type: float = 0.9
     # Share of the boxes that may cross its gutter: notes the detector joined to their entry's first line.
     max_margin_spanning: float = 0.25
     # How far (line heights) a note's box may reach past the body's left edge (boxes are padded).
     margin_reach: float = 0.75
     # Notes closer than this many line heights are one (an option's name and its date).
     margin_cluster_gap: float = 0.75
+    # Share of notes whose first line stands level with a body line.
+    min_level_notes: float = 0.5
+    # Right-hand notes: at least this many body lines a note line.
+    min_body_per_note: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -253,10 +262,24 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
     # Rows level across a narrow gutter are one row broken at a gap (a table
     # of contents' leaders), not two columns of rows.
     if gutter < s.min_row_gutter * line_h and _level_share(boxes[left], boxes[right], line_h) >= s.max_aligned:
+        # Unless each side's rows run flush from edge to edge (an index's entries and page numbers):
+        # a table of contents' titles end short of the leaders' gap, each where it ends.
+        if _flush_rows(boxes[left], line_h, s) and _flush_rows(boxes[right], line_h, s):
+            return left, right, spanning
         gutter = 0.0
     if not (_column_side(left, boxes, line_h, s, gutter) and _column_side(right, boxes, line_h, s, gutter)):
         return None
     return left, right, spanning
+
+
+def _flush_rows(boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
+    """A wide side whose rows (pieces of one row merged) nearly all reach its right edge and start at
+    its left edge, give or take an indent."""
+    rows = _rows(boxes)
+    if len(rows) < s.min_flush_rows or rows[:, 1].max() - rows[:, 0].min() < s.min_column_width * line_h:
+        return False
+    flush = (rows[:, 1] >= rows[:, 1].max() - line_h) & (rows[:, 0] <= rows[:, 0].min() + s.max_row_indent * line_h)
+    return bool(flush.mean() >= s.min_flush)
 
 
 def _column_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, gutter: float) -> bool:

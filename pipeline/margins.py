@@ -1,6 +1,8 @@
-"""Margin notes: a narrow column of short lines in smaller type left of the body (a manual's option
-names and version stamps), read as blocks of their own after the entry they annotate. Only the left
-margin: the notes of the documents at hand stand there (a right-hand one is still read row by row).
+"""Margin notes: a narrow column of short lines in smaller type beside the body (a manual's option
+names and version stamps on the left, a proposal's side headings on the right), read as blocks of
+their own: a left-hand note after the entry it annotates, a right-hand one of two lines or more before
+the body line it starts level with (a side heading, set where its paragraph starts); a one-line note on
+the right is read at the end of its line's row.
 
 Read with the body row by row, each note would be cut into the lines beside it. A note's entry is the
 body text from the line level with the note's top down to the next note, a gap between paragraphs,
@@ -23,19 +25,39 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
     split = _find_margin(idx, boxes, line_h, s)
     if split is None:
         return False
-    body, notes, edge = split
+    body, notes, edge, right = split
+    clusters = _clusters(notes, boxes, line_h, s)
+    # A note starts level with a line of its entry; a term on a line of its own above its description
+    # (a definition list set in a smaller type) is read where it stands.
+    if np.mean([_level_with(c[0], body, boxes) for c in clusters]) < s.min_level_notes:
+        return False
+    if right:
+        # A one-line note on the right is a reference at the end of its line (a book's page reference),
+        # read with that line's row; side headings run to two lines or more.
+        body = np.sort(np.concatenate([body, [c[0] for c in clusters if len(c) == 1]])).astype(body.dtype)
+        clusters = [c for c in clusters if len(c) > 1]
+        if not clusters:
+            return False
     regions: list[list[int]] = []
     read(body, regions)
     order = [i for region in regions for i in region]
     rank = {i: k for k, i in enumerate(order)}
     after: dict[int, list[list[int]]] = {}
-    for cluster in _clusters(notes, boxes, line_h, s):
-        anchor = _entry_end(cluster, body, notes, edge, boxes, line_h, s, rank)
-        after.setdefault(anchor, []).append(cluster)
+    before: dict[int, list[list[int]]] = {}
+    for cluster in clusters:
+        if right:
+            before.setdefault(_level_line(cluster, body, boxes, line_h, rank), []).append(cluster)
+        else:
+            after.setdefault(_entry_end(cluster, body, notes, edge, boxes, line_h, s, rank), []).append(cluster)
     out.extend(after.pop(-1, []))  # notes above the first body line
     for region in regions:
         piece: list[int] = []
         for i in region:
+            if i in before:
+                if piece:
+                    out.append(piece)
+                piece = []
+                out.extend(before.pop(i))
             piece.append(i)
             if i in after:
                 out.append(piece)
@@ -43,32 +65,34 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
                 out.extend(after.pop(i))
         if piece:
             out.append(piece)
-    for rest in after.values():  # notes below the last body line
+    for rest in [*after.values(), *before.values()]:  # notes below the last body line
         out.extend(rest)
     return True
 
 
 def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
-    """(body, notes, the body's left edge): notes ending at most ``margin_reach`` line heights past the left edge of the body's
+    """(body, notes, the body's edge, whether on the right): notes ending at most ``margin_reach`` line heights past the left edge of the body's
     full lines and starting well left of it (detector boxes overlap across a narrow gutter), or None."""
-    b = boxes[idx]
-    widths = b[:, 2] - b[:, 0]
-    full = widths >= 0.5 * (b[:, 2].max() - b[:, 0].min())
-    if full.sum() < 2:
-        return None
-    edge = float(np.median(b[full, 0]))
-    notes = (b[:, 2] <= edge + s.margin_reach * line_h) & (b[:, 0] < edge - 2 * line_h)
-    crossing = (b[:, 0] < edge - line_h) & ~notes
-    if crossing.sum() > s.max_margin_spanning * len(idx):
-        return None
-    if _is_margin(b[notes], b[~notes & ~crossing], line_h, s):
-        return idx[~notes], idx[notes], edge
+    for right in (False, True):
+        # The right margin as the left one, mirrored.
+        b = boxes[idx][:, [2, 1, 0, 3]] * [-1, 1, -1, 1] if right else boxes[idx]
+        widths = b[:, 2] - b[:, 0]
+        full = widths >= 0.5 * (b[:, 2].max() - b[:, 0].min())
+        if full.sum() < 2:
+            return None
+        edge = float(np.median(b[full, 0]))
+        notes = (b[:, 2] <= edge + s.margin_reach * line_h) & (b[:, 0] < edge - 2 * line_h)
+        crossing = (b[:, 0] < edge - line_h) & ~notes
+        if crossing.sum() <= s.max_margin_spanning * len(idx) and _is_margin(b[notes], b[~notes & ~crossing], line_h, s, right):
+            return idx[~notes], idx[notes], edge, right
     return None
 
 
-def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s) -> bool:
+def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: bool = False) -> bool:
     """Notes: at least two, in a column much narrower than the body, their lines words long but much shorter than the
-    body's and in smaller type (a definition list's terms are set in the body's type)."""
+    body's and, on the left, in smaller type (a definition list's terms are set in the body's type); on the right,
+    side headings may be in the body's type, but they stand beside a few places of a long body (a table's last
+    column has a cell on every row)."""
     if len(notes) < 2 or len(body) < 4:
         return False
     body_w = body[:, 2].max() - body[:, 0].min()
@@ -80,6 +104,8 @@ def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s) -> bool:
         return False
     if _ink_median(widths) > s.max_margin_line * _ink_median(body[:, 2] - body[:, 0]):
         return False
+    if right:
+        return len(body) >= s.min_body_per_note * len(notes)
     return bool(np.median(notes[:, 3] - notes[:, 1]) <= s.max_margin_type * np.median(body[:, 3] - body[:, 1]))
 
 
@@ -100,6 +126,19 @@ def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[li
             out.append([int(i)])
         bottom = max(bottom, boxes[i, 3]) if len(out[-1]) > 1 else boxes[i, 3]
     return out
+
+
+def _level_with(i: int, body: np.ndarray, boxes: np.ndarray) -> bool:
+    overlap = np.minimum(boxes[i, 3], boxes[body, 3]) - np.maximum(boxes[i, 1], boxes[body, 1])
+    return bool((overlap >= 0.5 * np.minimum(boxes[i, 3] - boxes[i, 1], boxes[body, 3] - boxes[body, 1])).any())
+
+
+def _level_line(cluster: list[int], body: np.ndarray, boxes: np.ndarray, line_h: float, rank: dict[int, int]) -> int:
+    """The body line a right-hand note is read before: the first, in reading order, of those level with
+    its top or below it (-1: none, the note is read last)."""
+    top = boxes[cluster, 1].min()
+    below = body[(boxes[body, 1] + boxes[body, 3]) / 2 >= top - 0.25 * line_h]
+    return int(min(below, key=rank.__getitem__)) if len(below) else -2
 
 
 def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: float, boxes: np.ndarray,

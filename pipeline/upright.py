@@ -14,6 +14,7 @@ from pipeline import preprocess, vertical
 from pipeline.ctc import DecodedLine
 from pipeline.detect import TextDetector
 from pipeline.geometry import crop_quad, expand_quad, quad_at_angle, quad_size
+from pipeline.gutters import cut_at_gutters
 from pipeline.linecrop import crowded, line_rows
 from pipeline.page_work import PageWork, StageClock
 from pipeline.recognize import TextRecognizer
@@ -76,6 +77,8 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
         # Read tilted: a short box's own angle is noise (a page number's came out
         # at 45°, its crop read "3" for "13"); it takes the page's.
         work.quads = [q if _elongated(q) else quad_at_angle(q, work.skew) for q in work.quads]
+    if not work.vertical:
+        work.quads = cut_at_gutters(work.gray, work.quads, 0.0 if work.deskewed else work.skew)
     work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
                               pad[0], pad[1], work.gray.shape) for q in work.quads]
 

@@ -143,8 +143,8 @@ class JobRunner:
                 # decode=False: a scan's pixels are decoded once, by its page task.
                 with open_document(self._blob(work.blob_key), self.limits, decode=False) as doc:
                     numbers = list(doc.select(work.pages_spec))
-                    read = self._read_text_layers(doc, numbers, work, deadline)
-                    items.append(SplitItem(work, numbers, read))
+                    read, cpu = self._read_text_layers(doc, numbers, work, deadline)
+                    items.append(SplitItem(work, numbers, read, cpu))
             except (PipelineError, BlobNotFound, ValueError) as exc:
                 failed.append((work, getattr(exc, "code", "corrupt_file"), str(exc)))
         items += [SplitItem(work, []) for work in again]
@@ -166,27 +166,30 @@ class JobRunner:
                  for i in items if queued.get(i.work.document_id)]
         return GroupOutcome(pages, rest, todo[0].priority if todo else "interactive")
 
-    def _read_text_layers(self, doc, numbers: list[int], work, deadline: float) -> dict[int, dict]:
-        """The pages that need no OCR, read here while the file is open, until ``deadline``.
+    def _read_text_layers(self, doc, numbers: list[int], work, deadline: float) -> tuple[dict[int, dict], dict[int, float]]:
+        """The pages that need no OCR, read here while the file is open, until ``deadline``; with the CPU
+        seconds of each read.
 
         A born-digital page takes a few ms; as a page task of its own it would cost
         more than that in broker, claim and commit. Past the budget the rest go out as
         page tasks, so a long born-digital file is still shared among the workers. Any
         error leaves the page to its own task, which has the attempts and error codes.
         """
-        read = {}
+        read, cpu = {}, {}
         options = Options(mode=work.mode, dpi=work.dpi, tables=bool(work.tables))
         for no in numbers:
             if time.monotonic() > deadline:
                 break
+            started = time.process_time()
             try:
                 result = read_text_layer(doc, no, options)
             except Exception:  # noqa: BLE001 - the page's own task will report it properly
                 log.debug("page %s of document %s left to its task", no, work.document_id, exc_info=True)
                 continue
             if result is not None:
+                cpu[no] = time.process_time() - started
                 read[no] = result.to_dict()
-        return read
+        return read, cpu
 
     def mark_enqueued(self, *, document_ids=(), page_ids=()) -> None:
         with self.database.session() as s:
@@ -212,7 +215,7 @@ class JobRunner:
         priority = claim.priority
 
         try:
-            result = self._process(claim)
+            result, cpu = self._process(claim)
         except PipelineError as exc:
             if self._caused_by_timeout(exc):
                 return self._retry_or_fail(claim, priority, "timeout", "the page took longer than the page time limit")
@@ -228,7 +231,7 @@ class JobRunner:
             return self._retry_or_fail(claim, priority, "internal_error", f"{type(exc).__name__}: {exc}")
 
         with self.database.session() as s:
-            stored = store_page_result(s, claim, result)
+            stored = store_page_result(s, claim, result, pipeline_cpu_s=cpu)
         if not stored:
             return PageOutcome(PageTaskStatus.SKIPPED, priority)  # canceled or superseded meanwhile
         return PageOutcome(PageTaskStatus.SUCCEEDED, priority, self._finalize(claim.job_id, claim.extract is not None))
@@ -243,11 +246,18 @@ class JobRunner:
             exc = exc.__cause__ or exc.__context__
         return False
 
-    def _process(self, claim: ClaimedPage) -> dict:
+    def _process(self, claim: ClaimedPage) -> tuple[dict, float]:
+        """The page's result, and the CPU seconds spent in the pipeline (opening the file and reading the page).
+
+        Process CPU, not thread CPU: ONNX Runtime's own threads (``ocr_threads`` > 1) work for the page too,
+        and a pool process runs nothing else meanwhile. What is left of a run's CPU is the service's."""
         options = Options(mode=claim.mode, dpi=claim.dpi, tables=claim.tables)
-        with open_document(self._blob(claim.blob_key), self.limits) as doc:  # opening costs ~1 ms
-            result = self.engine.process_page(doc, claim.page_no, options)
-        return result.to_dict()
+        data, engine = self._blob(claim.blob_key), self.engine  # the file fetch and a first engine build: not the page's
+        started = time.process_time()
+        with open_document(data, self.limits) as doc:  # opening costs ~1 ms
+            result = engine.process_page(doc, claim.page_no, options)
+        cpu = time.process_time() - started
+        return result.to_dict(), cpu
 
     def _finalize(self, job_id: str, fields: bool = True) -> str | None:
         return self.finish_jobs([job_id], fields=fields).get(job_id)

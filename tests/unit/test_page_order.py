@@ -316,3 +316,46 @@ def test_margin_notes_read_after_their_entry_not_between_its_lines(engine):
     where = [position(r.text, piece) for notes, body in ENTRIES for piece in
              (body[0][:20], body[-1][-20:], notes[0][-6:], notes[-1][-6:])]
     assert 0 <= where[0] and where == sorted(where)
+
+
+SIDE = [(["Why a new engine", "is needed"], [" ".join(EN_TEXT[0:5])]),
+        (["What the engine", "reads today"], [" ".join(EN_TEXT[5:10])]), (["What running", "it costs"], [" ".join(EN_TEXT[10:15])])]
+
+
+def side_headings_page() -> np.ndarray:
+    """A proposal's paragraphs, justified, each with a side heading in the body's own type in the right
+    margin, its first line level with the paragraph's and under one line height from the body's edge."""
+    page = np.full((1900, 1654), 255, np.uint8)
+    y = 150
+    for heading, body in SIDE:
+        below = paste(page, justified(body, 1080, size_px=30), 140, y)
+        paste(page, justified(heading, 260, size_px=30), 140 + 1080 + 24, y)
+        y = below + 30
+    return page
+
+
+def test_side_headings_in_the_right_margin_read_before_their_paragraph(engine):
+    """Side headings set close beside the body are a block of their own, read before the paragraph
+    they stand beside, not joined to the body's lines level with them."""
+    r = read(engine, degrade(side_headings_page(), **SCAN))
+    truth = [line for heading, body in SIDE for line in [*heading, *body]]
+    assert cer("\n".join(truth), r.text) <= 0.03
+    where = [position(r.text, piece) for heading, body in SIDE for piece in
+             (heading[0], heading[-1], body[0][:20], body[0][-45:-30])]
+    assert 0 <= where[0] and where == sorted(where), where
+
+
+TERMS = [("overwrite", EN_TEXT[0:2]), ("labelmargin", EN_TEXT[2:4]), ("linewidth", EN_TEXT[4:6]), ("fontsize", EN_TEXT[6:8])]
+
+
+def test_terms_above_their_descriptions_are_not_margin_notes(engine):
+    """A definition list whose terms, in a smaller type, stand on lines of their own above their indented
+    descriptions: each term is read before its description, where it stands."""
+    page = np.full((1500, 1654), 255, np.uint8)
+    y = 120
+    for term, lines in TERMS:
+        y = paste(page, render_text_image([term], font="mono", size_px=22, width=600, margin=0), 140, y) + 16
+        y = paste(page, render_text_image(lines, size_px=30, width=1250, margin=0), 300, y) + 40
+    r = read(engine, degrade(page, **SCAN))
+    where = [position(r.text, piece) for term, lines in TERMS for piece in (term, lines[0][:20], lines[-1][-20:])]
+    assert 0 <= where[0] and where == sorted(where), where

@@ -1,0 +1,153 @@
+"""Detector boxes cut at column gutters.
+
+Columns set close together (an index's, a dictionary's: a gutter under one
+line height) are joined by the text detector into boxes running across the
+gutter, so two columns' lines come out as one line and no reading order can
+separate them again. Such a gutter shows on the page as a vertical channel
+free of ink that runs through many lines with text on both sides of it, at
+the same place in every line; a gap between words lines up with gaps in the
+lines above and below only by chance, for a line or two. Each box crossing
+such a channel is cut in two there, before recognition.
+
+Found on the upright (levelled) page, in the ink inside the boxes' middle
+rows only, so rules, figures and the gaps between lines play no part.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline import preprocess
+from pipeline.geometry import interpolate_on_quad, quad_to_box
+
+
+@dataclass(frozen=True)
+class GutterSettings:
+    # A gutter is at least this many line heights wide (words stand about a fifth of one apart).
+    min_gap: float = 0.6
+    # ... runs free of ink past at least this many rows with ink beside it on both sides ...
+    min_rows: int = 4
+    # ... within this many line heights of its edges, and reaching on (median of those rows) at least
+    # this many line heights away from it on both sides: columns, not a table of contents' numbers
+    # beside their titles, nor a table's narrow cells.
+    beside: float = 1.0
+    min_side: float = 4.0
+    # The channel tested is narrower by this many line heights each side: a column's right-aligned
+    # edge (page numbers) wavers by a pixel or two between lines.
+    slack: float = 0.25
+    # ... and still this many wide ...
+    min_channel: float = 0.1
+    # ... running past at least this many rows of text (on either side): a river of gaps between words
+    # in justified prose runs through a few lines, then ends in a word; a gutter runs down the column.
+    min_span_rows: int = 8
+    # Share of a box's height taken as its middle rows (where its glyphs' bodies are).
+    core: float = 0.5
+    # Ink: this many grey levels darker than the paper around it (within ``paper_lines`` line heights).
+    ink_level: int = 40
+    paper_lines: float = 0.25
+    # Marks smaller than this share of a line height squared are scan noise and do not close a
+    # gutter (periods and commas are larger, and do: an index's leaders are ink).
+    min_mark: float = 0.07
+    # The page is looked at scaled so that a line is at most this many pixels high (cost).
+    max_line_px: float = 16.0
+
+
+def cut_at_gutters(gray: np.ndarray, quads: list[np.ndarray], skew: float,
+                   settings: GutterSettings = GutterSettings()) -> list[np.ndarray]:
+    """``quads`` (in ``gray``'s pixels, the page tilted by ``skew`` degrees) with those
+    crossing a column gutter cut there; the others unchanged, in their order."""
+    s = settings
+    if len(quads) < 2 * s.min_rows:
+        return quads
+    h, w = gray.shape
+    level = np.eye(3)
+    if skew:
+        level = np.vstack([cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0), [0, 0, 1]])
+    boxes = np.array([quad_to_box(preprocess.transform(q, level)) for q in quads], dtype=np.float64)
+    line_h = float(np.median(boxes[:, 3] - boxes[:, 1]))
+    if line_h < 4:
+        return quads
+    scale = min(1.0, s.max_line_px / line_h)
+    ink = _core_ink(gray, skew, scale, boxes * scale, line_h * scale, s)
+    out: list[np.ndarray] = []
+    for quad, box in zip(quads, boxes):
+        cuts = _gutters_in(box * scale, ink, line_h * scale, s)
+        if not cuts:
+            out.append(quad)
+            continue
+        x0, x1 = box[0] * scale, box[2] * scale
+        edges = [x0, *[x for gap in cuts for x in gap], x1]
+        for lo, hi in zip(edges[::2], edges[1::2]):
+            out.append(interpolate_on_quad(quad, (lo - x0) / (x1 - x0), (hi - x0) / (x1 - x0)))
+    return out
+
+
+def _core_ink(gray: np.ndarray, skew: float, scale: float, boxes: np.ndarray, line_h: float,
+              s: GutterSettings) -> np.ndarray:
+    """Ink of the levelled, scaled page inside the boxes' middle rows (bool)."""
+    small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    h, w = small.shape
+    if skew:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+        small = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    k = max(3, int(s.paper_lines * line_h * 4) | 1)
+    paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    ink = cv2.subtract(paper, small) > s.ink_level
+    rows = np.zeros((h, w), dtype=bool)
+    for x0, y0, x1, y1 in boxes:
+        margin = (1 - s.core) / 2 * (y1 - y0)
+        a, b = int(max(0, y0 + margin)), int(min(h, np.ceil(y1 - margin)))
+        rows[a:b, int(max(0, x0)):int(min(w, np.ceil(x1)))] = True
+    ink = (ink & rows).view(np.uint8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= (s.min_mark * line_h) ** 2
+    keep[0] = False
+    return keep[labels]
+
+
+def _gutters_in(box: np.ndarray, ink: np.ndarray, line_h: float, s: GutterSettings) -> list[tuple[float, float]]:
+    """The gutters (x-ranges) this box crosses, left to right."""
+    h, w = ink.shape
+    x0, x1 = int(max(0, box[0])), int(min(w, np.ceil(box[2])))
+    margin = (1 - s.core) / 2 * (box[3] - box[1])
+    y0, y1 = int(max(0, box[1] + margin)), int(min(h, np.ceil(box[3] - margin)))
+    if x1 - x0 < 3 * line_h or y1 <= y0:
+        return []
+    cols = np.flatnonzero(ink[y0:y1, x0:x1].any(axis=0))
+    gaps = []
+    # White runs between the box's first and last ink, wide enough to be a gutter.
+    for j in np.flatnonzero(np.diff(cols) > s.min_gap * line_h):
+        a, b = x0 + int(cols[j]) + 1, x0 + int(cols[j + 1])
+        if _is_gutter(a, b, (y0 + y1) // 2, ink, line_h, s):
+            gaps.append((float(a), float(b)))
+    return gaps
+
+
+def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: GutterSettings) -> bool:
+    """The ink-free channel through columns [a, b) around row ``y`` passes at least ``min_rows``
+    rows with ink close beside it on both sides, and the text of those rows reaches far from it."""
+    m = int(round(s.slack * line_h))
+    if b - a - 2 * m < s.min_channel * line_h:
+        return False
+    blocked = ink[:, a + m:b - m].any(axis=1)
+    above = np.flatnonzero(blocked[:y])
+    below = np.flatnonzero(blocked[y:])
+    top = int(above[-1]) + 1 if len(above) else 0
+    bottom = y + int(below[0]) if len(below) else ink.shape[0]
+    reach = int(np.ceil(s.beside * line_h))
+    band = ink[top:bottom]
+    left, right = band[:, max(0, a - reach):a].any(axis=1), band[:, b:b + reach].any(axis=1)
+    both = left & right
+    if _runs(both) < s.min_rows or _runs(left | right) < s.min_span_rows:
+        return False
+    rows = band[both]
+    far_left = a - np.argmax(rows[:, :a], axis=1)  # distance to each row's first ink left of the channel
+    far_right = rows.shape[1] - b - np.argmax(rows[:, b:][:, ::-1], axis=1)
+    return bool(min(np.median(far_left), np.median(far_right)) >= s.min_side * line_h)
+
+
+def _runs(rows: np.ndarray) -> int:
+    """Rows of text, not pixel rows: the runs of True."""
+    return int(np.count_nonzero(np.diff(np.concatenate([[0], rows.astype(np.int8)])) == 1))
