@@ -20,7 +20,7 @@ from pipeline.recognize import TextRecognizer
 
 @dataclass(frozen=True)
 class SecondOpinionSettings:
-    below: float = 0.93  # mean character confidence under which a line is read again; 0: never
+    below: float = 0.90  # mean character confidence under which a line is read again; 0: never
     # True: the second reading is kept only when its own confidence is higher. Taking it always read a
     # little better at every threshold measured.
     only_if_surer: bool = False
