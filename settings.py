@@ -140,6 +140,9 @@ class Settings:
     # OCR
     dpi: int = 200
     ocr_threads: int = 1  # ONNX Runtime intra-op threads per worker process
+    # Lines read with a mean character confidence below this are read again by the larger recognizer
+    # (pipeline/second_opinion.py); 0 switches it off; None: the engine's default.
+    second_opinion_below: float | None = None
     # worker / queue behaviour (DESIGN.md §2)
     # A killed worker's page is offered again once its lease has expired and a sweep has run, so
     # lease + sweep_interval bounds recovery: 50 + 10 s stays within a minute. The lease must outlast
@@ -206,6 +209,8 @@ class Settings:
             max_pixels=_int(env, "DOCPIPE_MAX_PIXELS", cls.max_pixels, 1),
             dpi=_int(env, "DOCPIPE_DPI", cls.dpi, 50),
             ocr_threads=_int(env, "DOCPIPE_OCR_THREADS", cls.ocr_threads, 1),
+            second_opinion_below=(_float(env, "DOCPIPE_SECOND_OPINION_BELOW", 0.0, 0.0)
+                                  if env.get("DOCPIPE_SECOND_OPINION_BELOW") else None),
             page_soft_time_limit=_int(env, "DOCPIPE_PAGE_SOFT_TIME_LIMIT", cls.page_soft_time_limit, 1),
             page_time_limit=_int(env, "DOCPIPE_PAGE_TIME_LIMIT", cls.page_time_limit, 1),
             page_max_attempts=_int(env, "DOCPIPE_PAGE_MAX_ATTEMPTS", cls.page_max_attempts, 1),

@@ -41,11 +41,12 @@ class Services:
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
-                    from pipeline import Engine, EngineConfig
+                    from pipeline import Engine, EngineConfig, SecondOpinionSettings
 
-                    self._engine = Engine(
-                        EngineConfig(models_dir=self.settings.models_dir, threads=self.settings.ocr_threads)
-                    )
+                    self._engine = Engine(EngineConfig(
+                        models_dir=self.settings.models_dir, threads=self.settings.ocr_threads,
+                        second_opinion=SecondOpinionSettings.at(self.settings.second_opinion_below),
+                    ))
         return self._engine
 
 

@@ -22,6 +22,7 @@ from pipeline.errors import PipelineError
 from pipeline.ingest import Document, open_document
 from pipeline.options import Limits, Options
 from pipeline.engine import Engine, EngineConfig, default_threads
+from pipeline.second_opinion import SecondOpinionSettings
 from pipeline.textlayer import read_text_layer
 from pipeline.result import Line, PageResult, Word
 
@@ -34,6 +35,7 @@ __all__ = [
     "Options",
     "PageResult",
     "PipelineError",
+    "SecondOpinionSettings",
     "Word",
     "default_threads",
     "open_document",

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, default_threads
+from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, SecondOpinionSettings, default_threads
 from pipeline.export.markdown import pages_markdown
 from pipeline.invoice import extract_invoice
 from pipeline.options import MODES
@@ -52,7 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     limits = Limits(max_pages=settings.max_pages, max_pixels=settings.max_pixels)
     threads = args.threads or default_threads()
     try:
-        engine = Engine(EngineConfig(models_dir=args.models_dir or settings.models_dir, threads=threads))
+        engine = Engine(EngineConfig(models_dir=args.models_dir or settings.models_dir, threads=threads,
+                                     second_opinion=SecondOpinionSettings.at(settings.second_opinion_below)))
     except (PipelineError, ValueError) as exc:
         code = getattr(exc, "code", "invalid_option")
         print(f"error: {code}: {exc}", file=sys.stderr)

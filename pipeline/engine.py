@@ -30,11 +30,12 @@ from pipeline.page_text import page_confidence, page_text
 from pipeline.page_work import PageWork, StageClock, idle_timings
 from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
+from pipeline.second_opinion import SecondOpinionSettings, reread_unsure
 from pipeline.result import NO_TEXT_LAYER, PageResult
 from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
 from pipeline.textlayer import read_text_layer
-from pipeline.upright import detect_upright, recognize_upright
+from pipeline.upright import detect_upright, line_crops, recognize_upright
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class EngineConfig:
     detector: DetectorSettings = field(default_factory=DetectorSettings)
     recognizer: RecognizerSettings = field(default_factory=RecognizerSettings)
     layout: LayoutSettings = field(default_factory=LayoutSettings)
+    second_opinion: SecondOpinionSettings = field(default_factory=SecondOpinionSettings)
     # Page-level orientation (90/180/270) correction; cheap unless a page reads badly.
     fix_orientation: bool = True
     # CLAHE on low-contrast pages. Off: on faded scans it did not lower CER
@@ -65,9 +67,11 @@ class Engine:
         # Threads for OpenCV follow the engine's budget so a worker never
         # uses more cores than it was given.
         cv2.setNumThreads(config.threads)
-        models = load_models(Path(config.models_dir), config.threads, config.detector, config.recognizer)
+        models = load_models(Path(config.models_dir), config.threads, config.detector, config.recognizer,
+                             second=config.second_opinion.below > 0)
         self.detector = models.detector
         self.recognizer = models.recognizer
+        self.second_recognizer = models.second
         self._models = models.hashes
 
     def model_info(self) -> dict[str, str]:
@@ -99,7 +103,11 @@ class Engine:
         clock.lap("preprocess")
         pad = (cfg.recognizer.pad_x, cfg.recognizer.pad_y)
         detect_upright(work, self.detector, self.recognizer, cfg.fix_orientation, pad, clock)
-        decoded = page_punctuation(recognize_upright(work, self.detector, self.recognizer, cfg.fix_orientation, pad, clock))
+        decoded = recognize_upright(work, self.detector, self.recognizer, cfg.fix_orientation, pad, clock)
+        if self.second_recognizer is not None:
+            decoded = reread_unsure(decoded, lambda indices: line_crops(work, indices), self.second_recognizer,
+                                    cfg.second_opinion)
+        decoded = page_punctuation(decoded)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         clock.lap("layout")

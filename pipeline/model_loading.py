@@ -19,6 +19,9 @@ from pipeline.recognize import RecognizerSettings, TextRecognizer
 DETECTOR = "ppocrv6_tiny_det"
 RECOGNIZER = "ppocrv6_tiny_rec"
 CHARSET = "ppocrv6_tiny_dict"
+# The larger recognizer of the same family, for a second opinion on unsure lines (pipeline/second_opinion.py).
+SECOND_RECOGNIZER = "ppocrv6_small_rec"
+SECOND_CHARSET = "ppocrv6_dict"
 
 
 @dataclass(frozen=True)
@@ -26,20 +29,31 @@ class LoadedModels:
     detector: TextDetector
     recognizer: TextRecognizer
     hashes: dict[str, str]  # model name → sha256, reported with every OCR'd page
+    second: TextRecognizer | None = None
 
 
 def load_models(models_dir: Path, threads: int, detector: DetectorSettings,
-                recognizer: RecognizerSettings) -> LoadedModels:
+                recognizer: RecognizerSettings, second: bool = False) -> LoadedModels:
+    """The detector and recognizer; with ``second``, the larger recognizer too (loaded only then: it is
+    most of the memory a worker would hold for models)."""
     det_path = _resolve(DETECTOR, models_dir)
     rec_path = _resolve(RECOGNIZER, models_dir)
     charset_path = _resolve(CHARSET, models_dir)
     det_session = OnnxSession(det_path, threads=threads)
     rec_session = OnnxSession(rec_path, threads=threads)
     charset = load_charset(rec_session, charset_path)
+    names = [DETECTOR, RECOGNIZER, CHARSET]
+    second_recognizer = None
+    if second:
+        second_session = OnnxSession(_resolve(SECOND_RECOGNIZER, models_dir), threads=threads)
+        second_charset = load_charset(second_session, _resolve(SECOND_CHARSET, models_dir))
+        second_recognizer = TextRecognizer(second_session, CtcDecoder(second_charset), recognizer)
+        names += [SECOND_RECOGNIZER, SECOND_CHARSET]
     return LoadedModels(
         detector=TextDetector(det_session, detector),
         recognizer=TextRecognizer(rec_session, CtcDecoder(charset), recognizer),
-        hashes={name: registry.spec(name).sha256 for name in (DETECTOR, RECOGNIZER, CHARSET)},
+        hashes={name: registry.spec(name).sha256 for name in names},
+        second=second_recognizer,
     )
 
 

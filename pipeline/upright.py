@@ -132,6 +132,12 @@ def recognize_upright(work: PageWork, detector: TextDetector, recognizer: TextRe
     return decoded  # type: ignore[return-value]
 
 
+def line_crops(work: PageWork, indices: list[int]) -> list[np.ndarray]:
+    """The crops of these lines (indices into ``work.quads``) as ``recognize_upright`` read them."""
+    tight = crowded(work.quads)
+    return [_crop(work, work.quads[i], tight[i]) for i in indices]
+
+
 def _crop(work: PageWork, quad: np.ndarray, tight: bool) -> np.ndarray:
     if work.vertical and vertical.is_column(quad):
         return vertical.column_as_line(vertical.column_crop(work.gray, quad))

@@ -28,7 +28,8 @@ from db.blobs import BlobNotFound, blob_store
 from db.session import Database
 from db.states import DocumentStatus, JobStatus
 from workers import extraction, result_reuse
-from pipeline import Engine, EngineConfig, Limits, Options, PipelineError, open_document, read_text_layer
+from pipeline import (Engine, EngineConfig, Limits, Options, PipelineError, SecondOpinionSettings, open_document,
+                      read_text_layer)
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,10 @@ class JobRunner:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = Engine(EngineConfig(models_dir=self.settings.models_dir, threads=self.settings.ocr_threads))
+            self._engine = Engine(EngineConfig(
+                models_dir=self.settings.models_dir, threads=self.settings.ocr_threads,
+                second_opinion=SecondOpinionSettings.at(self.settings.second_opinion_below),
+            ))
         return self._engine
 
     def _blob(self, key: str) -> bytes:

@@ -75,3 +75,18 @@ def test_setup_is_quick_when_files_are_present(model_copy):
     assert done.returncode == 0, done.stderr
     assert "models ready" in done.stdout and "downloading" not in done.stdout
     assert time.perf_counter() - t < 10
+
+
+def test_the_larger_recognizer_for_second_opinions_is_pinned_with_its_own_charset():
+    small = registry.spec("ppocrv6_small_rec")
+    assert small.charset == "ppocrv6_dict" and small.input_shape[2] == 48 and small.mean == (0.5, 0.5, 0.5)
+    assert len(registry.load_charset("ppocrv6_dict")) + 2 == small.num_classes
+
+
+def test_a_second_opinion_without_its_model_file_fails_at_start(model_copy):
+    from pipeline import SecondOpinionSettings
+
+    Engine(EngineConfig(models_dir=model_copy))  # the three files of the default engine are enough
+    with pytest.raises(ModelError) as info:
+        Engine(EngineConfig(models_dir=model_copy, second_opinion=SecondOpinionSettings(below=0.9)))
+    assert info.value.code == "model_unavailable" and "ppocrv6_small_rec" in info.value.message

@@ -24,6 +24,8 @@ def test_embedded_defaults_need_no_server():
         ({"DOCPIPE_ENV": "production", "DOCPIPE_AUTH_REQUIRED": "false"}, "DOCPIPE_AUTH_REQUIRED"),
         ({"DOCPIPE_API_HOST": "0.0.0.0"}, "DOCPIPE_AUTH_REQUIRED"),
         ({"DOCPIPE_HEARTBEAT_INTERVAL": "-1"}, "DOCPIPE_HEARTBEAT_INTERVAL"),
+        ({"DOCPIPE_SECOND_OPINION_BELOW": "often"}, "DOCPIPE_SECOND_OPINION_BELOW"),
+        ({"DOCPIPE_SECOND_OPINION_BELOW": "-0.5"}, "DOCPIPE_SECOND_OPINION_BELOW"),
     ],
 )
 def test_bad_values_fail_with_the_variable_name(env, name):
@@ -58,3 +60,11 @@ def test_rate_limit_counters_live_on_the_brokers_redis_or_in_memory():
     assert Settings.from_env({"DOCPIPE_BROKER_URL": redis}).ratelimit_storage == redis
     other = {"DOCPIPE_BROKER_URL": redis, "DOCPIPE_RATELIMIT_STORAGE": "redis://limits:6379/1"}
     assert Settings.from_env(other).ratelimit_storage == "redis://limits:6379/1"
+
+
+def test_the_second_opinion_threshold_is_the_engines_unless_set():
+    from pipeline import SecondOpinionSettings
+
+    assert SecondOpinionSettings.at(Settings.from_env({}).second_opinion_below) == SecondOpinionSettings()
+    off = Settings.from_env({"DOCPIPE_SECOND_OPINION_BELOW": "0"}).second_opinion_below
+    assert off == 0.0 and SecondOpinionSettings.at(off).below == 0.0

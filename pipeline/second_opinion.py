@@ -1,0 +1,45 @@
+"""A second reading, by a larger recognizer, of the lines the page's recognizer is unsure of.
+
+PP-OCRv6 tiny reads most lines of a page right at a fraction of the cost of the larger models of its family.
+Where its mean character confidence on a line falls below ``below``, PP-OCRv6 small (same input, a larger
+network and a character set about 2.7 times as large: more symbols and rarer Chinese characters) reads the same
+crop again and its reading is taken. The larger model runs only on those lines, so a page pays for it in
+proportion to what it is unsure of. The default threshold and its cost and gain on real pages at each threshold:
+``bench/second_opinion.py`` and bench/RESULTS.md; ``below`` 0 switches it off.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.ctc import DecodedLine
+from pipeline.recognize import TextRecognizer
+
+
+@dataclass(frozen=True)
+class SecondOpinionSettings:
+    below: float = 0.90  # mean character confidence under which a line is read again; 0: never
+    # True: the second reading is kept only when its own confidence is higher. Taking it always read a
+    # little better at every threshold measured.
+    only_if_surer: bool = False
+
+    @classmethod
+    def at(cls, below: float | None) -> "SecondOpinionSettings":
+        """The default settings, or these with ``below`` set (a deployment's DOCPIPE_SECOND_OPINION_BELOW)."""
+        return cls() if below is None else cls(below=below)
+
+
+def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], list[np.ndarray]],
+                  recognizer: TextRecognizer, settings: SecondOpinionSettings) -> list[DecodedLine]:
+    """``decoded`` with each unsure line's reading replaced by the larger recognizer's where that one is kept;
+    ``crops_of(indices)`` gives those lines' crops as the first recognizer saw them."""
+    unsure = [i for i, line in enumerate(decoded) if line.confidence < settings.below]
+    if not unsure:
+        return decoded
+    out = list(decoded)
+    for i, again in zip(unsure, recognizer(crops_of(unsure))):
+        if not settings.only_if_surer or again.confidence > out[i].confidence:
+            out[i] = again
+    return out

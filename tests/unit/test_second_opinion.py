@@ -1,0 +1,52 @@
+"""A second reading by the larger recognizer (PP-OCRv6 small) of the lines the page's recognizer is unsure of."""
+import dataclasses
+
+import pytest
+
+from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.engine import Engine, EngineConfig
+from pipeline.model_loading import SECOND_RECOGNIZER
+from pipeline.second_opinion import SecondOpinionSettings, reread_unsure
+from tests.factories import encode_png, render_text_image
+
+LINE = "Invoice 2026-0099 was paid on 4 December."
+
+
+@pytest.fixture(scope="module")
+def checked():
+    return Engine(EngineConfig(threads=1, second_opinion=SecondOpinionSettings(below=0.9)))
+
+
+def _line(text: str, confidence: float) -> DecodedLine:
+    return DecodedLine(tuple(DecodedChar(c, confidence, i, i + 1) for i, c in enumerate(text)), steps=len(text))
+
+
+def _crops(n: int):
+    crop = render_text_image([LINE], width=900, height=60, margin=10, size_px=30)
+    return lambda indices: [crop] * len(indices)
+
+
+def test_only_unsure_lines_are_read_again_and_kept_where_surer(checked):
+    first = [_line("Invoice 2026-0O99 was pald on 4 Dccember.", 0.5), _line("kept as read", 0.95), _line("", 0.0)]
+    out = reread_unsure(first, _crops(3), checked.second_recognizer, SecondOpinionSettings(below=0.9))
+    assert out[0].text == LINE and out[0].confidence > 0.9
+    assert out[1] is first[1]
+    assert out[2].text == LINE  # a line read as nothing is the least sure of all
+
+
+def test_a_second_reading_less_sure_than_the_first_is_not_kept(checked):
+    sure = _line("what the first recognizer read", 1.0)
+    settings = SecondOpinionSettings(below=1.01, only_if_surer=True)
+    assert reread_unsure([sure], _crops(1), checked.second_recognizer, settings)[0] is sure
+    always = dataclasses.replace(settings, only_if_surer=False)
+    assert reread_unsure([sure], _crops(1), checked.second_recognizer, always)[0].text == LINE
+
+
+def test_the_engine_loads_and_reports_the_larger_model_only_when_asked(checked):
+    plain = Engine(EngineConfig(threads=1, second_opinion=SecondOpinionSettings(below=0)))
+    assert plain.second_recognizer is None and SECOND_RECOGNIZER not in plain.model_info()
+    assert SECOND_RECOGNIZER in checked.model_info()
+    page = render_text_image([LINE, "Second line of the page."], width=1200, margin=60, size_px=30)
+    [result] = list(checked.process(encode_png(page)))
+    assert result.text == f"{LINE}\nSecond line of the page."
+    assert SECOND_RECOGNIZER in result.models
