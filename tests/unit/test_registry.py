@@ -86,7 +86,8 @@ def test_the_larger_recognizer_for_second_opinions_is_pinned_with_its_own_charse
 def test_a_second_opinion_without_its_model_file_fails_at_start(model_copy):
     from pipeline import SecondOpinionSettings
 
-    Engine(EngineConfig(models_dir=model_copy))  # the three files of the default engine are enough
+    # the three files of the fast engine are enough when the second opinion is off
+    Engine(EngineConfig(models_dir=model_copy, second_opinion=SecondOpinionSettings(below=0)))
     with pytest.raises(ModelError) as info:
-        Engine(EngineConfig(models_dir=model_copy, second_opinion=SecondOpinionSettings(below=0.9)))
+        Engine(EngineConfig(models_dir=model_copy))  # on by default
     assert info.value.code == "model_unavailable" and "ppocrv6_small_rec" in info.value.message
