@@ -42,6 +42,10 @@ class GutterSettings:
     # ... running past at least this many rows of text (on either side): a river of gaps between words
     # in justified prose runs through a few lines, then ends in a word; a gutter runs down the column.
     min_span_rows: int = 8
+    # ... and wider, by this factor, than the box's other gaps that run down as channels as long but with
+    # less text beside them: in monospaced lines of like words every space falls at the same place in
+    # every line, and the one with enough text on both sides is no wider than the others.
+    wider_than_spaces: float = 1.3
     # Share of a box's height taken as its middle rows (where its glyphs' bodies are).
     core: float = 0.5
     # Ink: this many grey levels darker than the paper around it (within ``paper_lines`` line heights).
@@ -116,16 +120,20 @@ def _gutters_in(box: np.ndarray, ink: np.ndarray, line_h: float, s: GutterSettin
     if x1 - x0 < 3 * line_h or y1 <= y0:
         return []
     cols = np.flatnonzero(ink[y0:y1, x0:x1].any(axis=0))
-    gaps = []
+    widths = np.diff(cols)
+    found, channels = {}, [0]
     # White runs between the box's first and last ink, wide enough to be a gutter.
-    for j in np.flatnonzero(np.diff(cols) > s.min_gap * line_h):
+    for j in np.flatnonzero(widths > s.min_gap / s.wider_than_spaces * line_h):
         a, b = x0 + int(cols[j]) + 1, x0 + int(cols[j + 1])
-        if _is_gutter(a, b, (y0 + y1) // 2, ink, line_h, s):
-            gaps.append((float(a), float(b)))
-    return gaps
+        if widths[j] > s.min_gap * line_h and _is_gutter(a, b, (y0 + y1) // 2, ink, line_h, s):
+            found[int(j)] = (float(a), float(b))
+        elif _is_gutter(a, b, (y0 + y1) // 2, ink, line_h, s, relaxed=True):
+            channels.append(int(widths[j]))  # a channel as long, with words beside it on a side: spaces
+    return [found[j] for j in sorted(found) if widths[j] >= s.wider_than_spaces * max(channels)]
 
 
-def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: GutterSettings) -> bool:
+def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: GutterSettings,
+               relaxed: bool = False) -> bool:
     """The ink-free channel through columns [a, b) around row ``y`` passes at least ``min_rows``
     rows with ink close beside it on both sides, and the text of those rows reaches far from it."""
     m = int(round(s.slack * line_h))
@@ -140,12 +148,13 @@ def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: Gutter
     band = ink[top:bottom]
     left, right = band[:, max(0, a - reach):a].any(axis=1), band[:, b:b + reach].any(axis=1)
     both = left & right
-    if _runs(both) < s.min_rows or _runs(left | right) < s.min_span_rows:
+    # relaxed: any channel past min_rows rows with ink on both sides, however little text lies beside it
+    if _runs(both) < s.min_rows or _runs(left | right) < (s.min_rows if relaxed else s.min_span_rows):
         return False
     rows = band[both]
     far_left = a - np.argmax(rows[:, :a], axis=1)  # distance to each row's first ink left of the channel
     far_right = rows.shape[1] - b - np.argmax(rows[:, b:][:, ::-1], axis=1)
-    return bool(min(np.median(far_left), np.median(far_right)) >= s.min_side * line_h)
+    return relaxed or bool(min(np.median(far_left), np.median(far_right)) >= s.min_side * line_h)
 
 
 def _runs(rows: np.ndarray) -> int:

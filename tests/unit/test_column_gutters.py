@@ -83,3 +83,18 @@ def test_gaps_between_words_in_prose_are_not_gutters(engine):
     quads = [d.quad for d in engine.detector(img)]
     cut = cut_at_gutters(img, quads, 0.0)
     assert len(cut) == len(quads)
+
+
+@pytest.mark.parametrize("skew", [0.0, -2.0])
+def test_monospace_lines_of_like_words_are_not_cut_at_their_aligned_spaces(engine, skew):
+    """Code set in a monospaced font, lines of the same words: every word space falls at the same place in
+    every line, a channel as long as a gutter. It is no wider than the lines' other spaces, so it is not one."""
+    lines = ["\\setlength{\\textwidth}{20em}", *["tatata tatata tatata tatata tatata tatata ta\\-ta\\-tata"] * 5,
+             "\\typeout{Second with \\string\\sloppy}", *["tatata tatata tatata tatata tatata tatata tata\\-tata"] * 5]
+    img = render_text_image(lines, font="mono", size_px=24, width=1654, margin=150, line_gap=1.25)
+    h, w = img.shape
+    img = cv2.warpAffine(img, cv2.getRotationMatrix2D((w / 2, h / 2), skew, 1.0), (w, h), borderValue=255)
+    got = [line for line in read(engine, degrade(img, **SCAN)).text.splitlines() if line.strip()]
+    assert len(got) == len(lines), got
+    for line in got[1:6] + got[7:]:
+        assert line.count("tatata") >= 5, line
