@@ -45,7 +45,9 @@ class Services:
 
                     self._engine = Engine(EngineConfig(
                         models_dir=self.settings.models_dir, threads=self.settings.ocr_threads,
-                        second_opinion=SecondOpinionSettings.at(self.settings.second_opinion_below),
+                        # Answers within the request, with the fast recognizer alone: the larger one would cost
+                        # every API process its memory (each must stay under 600 MB) and every answer its time.
+                        second_opinion=SecondOpinionSettings(below=0),
                     ))
         return self._engine
 
