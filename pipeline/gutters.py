@@ -122,23 +122,25 @@ def _gutters_in(box: np.ndarray, ink: np.ndarray, line_h: float, s: GutterSettin
     cols = np.flatnonzero(ink[y0:y1, x0:x1].any(axis=0))
     widths = np.diff(cols)
     found, channels = {}, [0]
-    # White runs between the box's first and last ink, wide enough to be a gutter.
+    # White runs between the box's first and last ink, wide enough to be a gutter (or, a little narrower,
+    # to show that the box's spaces run down in channels as long).
     for j in np.flatnonzero(widths > s.min_gap / s.wider_than_spaces * line_h):
         a, b = x0 + int(cols[j]) + 1, x0 + int(cols[j + 1])
-        if widths[j] > s.min_gap * line_h and _is_gutter(a, b, (y0 + y1) // 2, ink, line_h, s):
+        kind = _channel(a, b, (y0 + y1) // 2, ink, line_h, s)
+        if kind == "gutter" and widths[j] > s.min_gap * line_h:
             found[int(j)] = (float(a), float(b))
-        elif _is_gutter(a, b, (y0 + y1) // 2, ink, line_h, s, relaxed=True):
+        elif kind:
             channels.append(int(widths[j]))  # a channel as long, with words beside it on a side: spaces
     return [found[j] for j in sorted(found) if widths[j] >= s.wider_than_spaces * max(channels)]
 
 
-def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: GutterSettings,
-               relaxed: bool = False) -> bool:
-    """The ink-free channel through columns [a, b) around row ``y`` passes at least ``min_rows``
-    rows with ink close beside it on both sides, and the text of those rows reaches far from it."""
+def _channel(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: GutterSettings) -> str | None:
+    """What the ink-free channel through columns [a, b) around row ``y`` is: ``"gutter"`` if it passes at least
+    ``min_rows`` rows with ink close beside it on both sides, runs past ``min_span_rows`` rows of text and the
+    text of those rows reaches far from it; ``"channel"`` if only the first holds; else None."""
     m = int(round(s.slack * line_h))
     if b - a - 2 * m < s.min_channel * line_h:
-        return False
+        return None
     blocked = ink[:, a + m:b - m].any(axis=1)
     above = np.flatnonzero(blocked[:y])
     below = np.flatnonzero(blocked[y:])
@@ -148,13 +150,14 @@ def _is_gutter(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: Gutter
     band = ink[top:bottom]
     left, right = band[:, max(0, a - reach):a].any(axis=1), band[:, b:b + reach].any(axis=1)
     both = left & right
-    # relaxed: any channel past min_rows rows with ink on both sides, however little text lies beside it
-    if _runs(both) < s.min_rows or _runs(left | right) < (s.min_rows if relaxed else s.min_span_rows):
-        return False
+    if _runs(both) < s.min_rows or _runs(left | right) < s.min_rows:
+        return None
+    if _runs(left | right) < s.min_span_rows:
+        return "channel"
     rows = band[both]
     far_left = a - np.argmax(rows[:, :a], axis=1)  # distance to each row's first ink left of the channel
     far_right = rows.shape[1] - b - np.argmax(rows[:, b:][:, ::-1], axis=1)
-    return relaxed or bool(min(np.median(far_left), np.median(far_right)) >= s.min_side * line_h)
+    return "gutter" if min(np.median(far_left), np.median(far_right)) >= s.min_side * line_h else "channel"
 
 
 def _runs(rows: np.ndarray) -> int:
