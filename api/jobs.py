@@ -11,7 +11,7 @@ from api.callback_policy import require_signable_callback
 from api.errors import InvalidOption, NotFound
 from api.schemas import MAX_JOB_IDS, JobsList, JobsQuery, JobSubmitMultipart, JobView, PagesList, PagesQuery, split_ids
 from api.services import services
-from api.job_creation import DEADLOCK_RETRIES, DEADLOCK_SQLSTATE, create_and_enqueue
+from api.job_creation import create_and_enqueue
 from api.stored_files import delete_blobs, store_document
 from api.submission import (
     check_submission, clean_idempotency_key, read_request, request_signature, require_same_request,
@@ -20,7 +20,6 @@ from db import batch_repository, cursors, finalize
 from db import jobs as db_jobs
 from db.jobs import jobs_by_idempotency_keys, submitted_requests
 from db.states import JobStatus
-from sqlalchemy.exc import OperationalError
 
 bp = APIBlueprint("jobs", __name__, url_prefix="/v1", tag="Jobs")
 bp.before_request(authenticate)
@@ -171,17 +170,9 @@ def list_jobs(query):
 @bp.doc(summary="Cancel the job if it is still running, then delete its files and results", responses={404: ERRORS[404]})
 def delete_job(job_id: str):
     svc = services()
-    # Workers still settling the job's pages lock a page, then its job; this locks the job, then its pages.
-    # PostgreSQL breaks such a deadlock by failing one transaction, rolled back whole: run it again.
-    for attempt in range(DEADLOCK_RETRIES + 1):
-        try:
-            with svc.database.session() as s:
-                job = _load_job(s, job_id)
-                finalize.cancel_job(s, job.id)
-                keys = finalize.purge_job(s, job.id)
-            break
-        except OperationalError as exc:
-            if attempt == DEADLOCK_RETRIES or getattr(exc.orig, "sqlstate", None) != DEADLOCK_SQLSTATE:
-                raise
+    with svc.database.session() as s:
+        job = _load_job(s, job_id)
+        finalize.cancel_job(s, job.id)
+        keys = finalize.purge_job(s, job.id)
     delete_blobs(svc.blobs, keys)
     return ""

@@ -158,6 +158,14 @@ def job_summary(session: Session, job_id: str) -> dict:
 def cancel_job(session: Session, job_id: str) -> bool:
     """Stop an active job: its waiting and running pages become ``canceled`` (a running attempt's result is discarded)."""
     now = utcnow()
+    # A worker settling a page locks the page, then its job. Take the job's open pages first, in one
+    # order, so that this waits for such a worker to commit instead of deadlocking with it.
+    session.execute(
+        select(Page.id)
+        .where(Page.job_id == job_id, Page.status.in_((PageStatus.QUEUED, PageStatus.RUNNING)))
+        .order_by(Page.id)
+        .with_for_update()
+    ).all()
     won = session.execute(
         update(Job)
         .where(Job.id == job_id, Job.status.in_(JobStatus.ACTIVE))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, inspect, select, text, update
 
 from db import batch_repository
-from db.finalize import finalize_job
+from db.finalize import cancel_job, finalize_job, purge_job
 from db.jobs import NewDocument, NewJob, create_jobs
 from db.pages import claim_page, store_page_result
 from db.telemetry import stage_latencies
@@ -161,6 +161,53 @@ def test_a_group_submit_into_a_batch_never_deadlocks_with_a_finalizer_of_a_job_h
     assert errors == []
     (a, a_created), (b, b_created) = results["jobs"]
     assert (a.id, a_created) == (first.id, False) and b_created
+
+
+def test_deleting_a_job_waits_for_a_worker_settling_its_page_instead_of_deadlocking(pg):
+    """A worker settling a page holds the page's row, then updates its job's; deleting the job meanwhile
+    must wait for that worker, not take the job's row and then wait for the page (PostgreSQL would fail one)."""
+    job_id, pages = _job_with_pages(pg, 3)
+    with pg.session() as s:
+        claim = claim_page(s, pages[1], worker="w", lease_seconds=60, max_attempts=3)
+    held, go, deleted, errors = threading.Event(), threading.Event(), threading.Event(), []
+
+    def worker():
+        try:
+            with pg.session() as s:
+                s.execute(select(Page.id).where(Page.id == claim.page_id).with_for_update()).all()
+                held.set()
+                go.wait(20)
+                assert store_page_result(s, claim, {"source": "ocr", "text": "x", "confidence": 0.9})
+        except Exception as exc:  # noqa: BLE001 -- the assertion below names it
+            errors.append(exc)
+
+    def delete_it():
+        try:
+            with pg.session() as s:
+                cancel_job(s, job_id)
+                purge_job(s, job_id)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            deleted.set()
+
+    threads = [threading.Thread(target=worker)]
+    threads[0].start()
+    assert held.wait(20)
+    threads.append(threading.Thread(target=delete_it))
+    threads[1].start()
+    with pg.engine.connect() as watch:  # the delete is waiting on a lock (or, wrongly, done without waiting)
+        for _ in range(200):
+            if deleted.is_set() or watch.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                break
+            time.sleep(0.05)
+    go.set()
+    for t in threads:
+        t.join(30)
+    assert errors == []
+    with pg.session() as s:
+        assert s.get(Job, job_id) is None
+        assert s.scalar(select(func.count()).select_from(Page).where(Page.job_id == job_id)) == 0
 
 
 def test_latency_histogram_upserts_on_postgresql(pg):
