@@ -149,11 +149,12 @@ def main(argv: list[str] | None = None) -> int:
             ops = {"int8": ("Conv", "MatMul"), "int8conv": ("Conv",), "int8mm": ("MatMul",)}[name.split("-")[0]]
             method = "Percentile" if name.endswith("-pct") else "MinMax"
             s = _session(quantize_int8(model, tmp / f"{name}.onnx", calibration, ops, method))
-        elif name == "openvino":
+        elif name in ("openvino", "openvino-bf16"):
             import openvino
 
+            precision = "bf16" if name.endswith("bf16") else "f32"
             compiled = openvino.Core().compile_model(str(model), "CPU", {
-                "INFERENCE_NUM_THREADS": 1, "INFERENCE_PRECISION_HINT": "f32", "NUM_STREAMS": 1})
+                "INFERENCE_NUM_THREADS": 1, "INFERENCE_PRECISION_HINT": precision, "NUM_STREAMS": 1})
             request = compiled.create_infer_request()
             runners[name] = (lambda x, r=request, c=compiled: r.infer({0: x})[c.output(0)], 48, 1)
             continue
