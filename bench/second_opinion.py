@@ -19,8 +19,11 @@ from pathlib import Path
 
 from bench.real_accuracy import load_corpus
 from bench.realdocs.score import reference_sizes, score
+from pipeline.second_opinion import SecondOpinionSettings, unsure_within_budget
 
 THRESHOLDS = (0.0, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 1.01)
+# Shares of a page's line width the larger recognizer may read again (SecondOpinionSettings.budget).
+BUDGETS = (0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
 
 
 def read_page(engine, image: bytes):
@@ -73,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
         print(report(rows))
         return 0
 
-    from pipeline import Engine, EngineConfig, SecondOpinionSettings
+
+    from pipeline import Engine, EngineConfig
 
     engine = Engine(EngineConfig(threads=1, second_opinion=SecondOpinionSettings(below=1.01)))
     pages = [p for p in load_corpus(args.corpus) if args.lang in (None, p["lang"])][:: args.every]
@@ -99,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
                 name = f"{below:.2f}{'' if surer else ' always'}"
                 row["policies"][name] = {"cpu_s": page_cpu + layout_cpu + extra, **score(truth, text),
                                          "reread": sum(1 for a in first if a.confidence < below)}
+        for budget in BUDGETS:  # the engine's own choice of lines under a budget, at its default threshold
+            picked = set(unsure_within_budget(first, SecondOpinionSettings(budget=budget)))
+            chosen = [b if i in picked else a for i, (a, b) in enumerate(zip(first, second))]
+            text, layout_cpu = page_text_of(work, chosen, engine.config.layout)
+            extra = sum(second_cpu[i] for i in picked)
+            row["policies"][f"budget {budget:.2f}"] = {"cpu_s": page_cpu + layout_cpu + extra, **score(truth, text),
+                                                       "reread": len(picked)}
         rows.append(row)
         base, full = row["policies"]["0.00"], row["policies"]["1.01 always"]
         print(f"[{i + 1}/{len(pages)}] {page['id']}: {100 * base['cer_free']:.2f}% {base['cpu_s']:.2f}s -> "

@@ -4,8 +4,9 @@ PP-OCRv6 tiny reads most lines of a page right at a fraction of the cost of the 
 Where its mean character confidence on a line falls below ``below``, PP-OCRv6 small (same input, a larger
 network and a character set about 2.7 times as large: more symbols and rarer Chinese characters) reads the same
 crop again and its reading is taken. The larger model runs only on those lines, so a page pays for it in
-proportion to what it is unsure of. The default threshold and its cost and gain on real pages at each threshold:
-``bench/second_opinion.py`` and bench/RESULTS.md; ``below`` 0 switches it off.
+proportion to what it is unsure of, up to a budget (a share of the page's line width). The default threshold
+and budget, and their cost and gain on real pages: ``bench/second_opinion.py`` and bench/RESULTS.md; ``below`` 0
+switches it off.
 """
 from __future__ import annotations
 
@@ -18,12 +19,19 @@ from pipeline.ctc import DecodedLine
 from pipeline.recognize import TextRecognizer
 
 
+MIN_BUDGET_STEPS = 400  # CTC steps: a few lines of text
+
+
 @dataclass(frozen=True)
 class SecondOpinionSettings:
     below: float = 0.90  # mean character confidence under which a line is read again; 0: never
     # True: the second reading is kept only when its own confidence is higher. Taking it always read a
     # little better at every threshold measured.
     only_if_surer: bool = False
+    # At most this share of the page's line width (CTC steps) is read again, least sure lines first: a page
+    # of code or small print can be unsure nearly everywhere, and the larger model costs several times the
+    # page's own recognition per line. None: no limit.
+    budget: float | None = 0.15
 
     @classmethod
     def at(cls, below: float | None) -> "SecondOpinionSettings":
@@ -35,7 +43,7 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
                   recognizer: TextRecognizer, settings: SecondOpinionSettings) -> list[DecodedLine]:
     """``decoded`` with each unsure line's reading replaced by the larger recognizer's where that one is kept;
     ``crops_of(indices)`` gives those lines' crops as the first recognizer saw them."""
-    unsure = [i for i, line in enumerate(decoded) if line.confidence < settings.below]
+    unsure = unsure_within_budget(decoded, settings)
     if not unsure:
         return decoded
     out = list(decoded)
@@ -43,3 +51,19 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
         if not settings.only_if_surer or again.confidence > out[i].confidence:
             out[i] = again
     return out
+
+
+def unsure_within_budget(decoded: list[DecodedLine], settings: SecondOpinionSettings) -> list[int]:
+    """Indices of the lines to read again, in page order: those under the threshold; with a budget, the
+    least sure first, each one only if its width still fits."""
+    unsure = [i for i, line in enumerate(decoded) if line.confidence < settings.below]
+    if settings.budget is None:
+        return unsure
+    # A few-line image costs little whatever is read again: the budget is for full pages.
+    allowed = max(settings.budget * sum(line.steps for line in decoded), MIN_BUDGET_STEPS)
+    picked, spent = [], 0
+    for i in sorted(unsure, key=lambda i: decoded[i].confidence):
+        if spent + decoded[i].steps <= allowed:
+            picked.append(i)
+            spent += decoded[i].steps
+    return sorted(picked)

@@ -28,7 +28,7 @@ def _crops(n: int):
 
 def test_only_unsure_lines_are_read_again_and_kept_where_surer(checked):
     first = [_line("Invoice 2026-0O99 was pald on 4 Dccember.", 0.5), _line("kept as read", 0.95), _line("", 0.0)]
-    out = reread_unsure(first, _crops(3), checked.second_recognizer, SecondOpinionSettings(below=0.9))
+    out = reread_unsure(first, _crops(3), checked.second_recognizer, SecondOpinionSettings(below=0.9, budget=None))
     assert out[0].text == LINE and out[0].confidence > 0.9
     assert out[1] is first[1]
     assert out[2].text == LINE  # a line read as nothing is the least sure of all
@@ -36,7 +36,7 @@ def test_only_unsure_lines_are_read_again_and_kept_where_surer(checked):
 
 def test_a_second_reading_less_sure_than_the_first_is_not_kept(checked):
     sure = _line("what the first recognizer read", 1.0)
-    settings = SecondOpinionSettings(below=1.01, only_if_surer=True)
+    settings = SecondOpinionSettings(below=1.01, only_if_surer=True, budget=None)
     assert reread_unsure([sure], _crops(1), checked.second_recognizer, settings)[0] is sure
     always = dataclasses.replace(settings, only_if_surer=False)
     assert reread_unsure([sure], _crops(1), checked.second_recognizer, always)[0].text == LINE
@@ -50,3 +50,22 @@ def test_the_engine_loads_and_reports_the_larger_model_only_when_asked(checked):
     [result] = list(checked.process(encode_png(page)))
     assert result.text == f"{LINE}\nSecond line of the page."
     assert SECOND_RECOGNIZER in result.models
+
+
+def test_a_budget_reads_again_the_least_sure_lines_that_fit_in_it(checked):
+    # Widths 200, 800, 200, 800 steps (2,000 in all, a page); a budget of 0.25 holds 500 steps.
+    lines = [_line("a" * 200, 0.6), _line("b" * 800, 0.3), _line("c" * 200, 0.8), _line("d" * 800, 0.95)]
+    settings = SecondOpinionSettings(below=0.9, budget=0.25)
+    assert SecondOpinionSettings(below=0.9).budget is not None  # the engine's default has one
+    # The least sure line (b, 800 steps) does not fit; a and c do, and d is sure enough anyway.
+    out = reread_unsure(lines, _crops(4), checked.second_recognizer, settings)
+    assert [line.text == LINE for line in out] == [True, False, True, False]
+    unlimited = reread_unsure(lines, _crops(4), checked.second_recognizer, SecondOpinionSettings(below=0.9, budget=None))
+    assert [line.text == LINE for line in unlimited] == [True, True, True, False]
+
+
+def test_a_few_lines_are_read_again_whatever_the_budget(checked):
+    # One unsure line of a small image is the whole of its width, yet costs little: it is read again.
+    [out] = reread_unsure([_line("Invoice 2026-0O99 was pald on 4 Dccember.", 0.5)], _crops(1),
+                          checked.second_recognizer, SecondOpinionSettings(below=0.9, budget=0.05))
+    assert out.text == LINE
