@@ -408,14 +408,10 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     out.append([int(i) for i in idx[np.lexsort((b[:, 0], row))]])
 
 
-def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSettings()) -> list[Ordered]:
-    """Order upright ``[x0, y0, x1, y1]`` boxes for reading; assign block numbers."""
-    if not boxes:
-        return []
-    arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+def layout_boxes(arr: np.ndarray, settings: LayoutSettings) -> tuple[np.ndarray, float]:
+    """The boxes as the XY-cut sees them, and the page's line height."""
     heights = arr[:, 3] - arr[:, 1]
-    line_h = float(np.median(heights)) if len(arr) else 1.0
-    line_h = max(line_h, 1.0)
+    line_h = max(float(np.median(heights)), 1.0)
     # Shrink boxes vertically a little: detector boxes of adjacent lines
     # often touch after unclipping, which would hide the gap between them.
     shrink = np.minimum(heights * 0.15, line_h * 0.15)
@@ -428,6 +424,15 @@ def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSet
     side = np.minimum(heights * settings.pad_x, (arr[:, 2] - arr[:, 0]) * 0.25)
     work[:, 0] += side
     work[:, 2] -= side
+    return work, line_h
+
+
+def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSettings()) -> list[Ordered]:
+    """Order upright ``[x0, y0, x1, y1]`` boxes for reading; assign block numbers."""
+    if not boxes:
+        return []
+    arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    work, line_h = layout_boxes(arr, settings)
     regions: list[list[int]] = []
     _xy_cut(np.arange(len(arr)), work, line_h, settings, regions)
 
