@@ -3,8 +3,9 @@
 A manual's option names stand in the left margin, flush against the first line of their entry,
 often less than a word space away (fduthesis, ctex), and the detector takes the two as one line.
 Read as one line, the note lands inside its entry instead of after it (``pipeline/margins.py``).
-Such a line starts in the margin and runs on into the body: it is cut at the gap between its
-characters nearest the body's left edge, where the recognizer read a space or left blank steps.
+Such a line starts in the margin and runs on into the body: on a page whose other notes stand
+apart, it is cut at its widest gap free of ink near the body's left edge (the gutter between note and
+body, wider than the gaps between glyphs), each character going with the side its step is on.
 """
 from __future__ import annotations
 
