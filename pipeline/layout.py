@@ -207,6 +207,13 @@ def _level_share(a: np.ndarray, b: np.ndarray, line_h: float) -> float:
     return float(max(level.any(axis=1).mean(), level.any(axis=0).mean()))
 
 
+def _level_both(a: np.ndarray, b: np.ndarray) -> float:
+    """The smaller share, on either side, of lines level with a line on the other side."""
+    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+    level = overlap >= 0.5 * np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+    return float(min(level.any(axis=1).mean(), level.any(axis=0).mean()))
+
+
 def _density(boxes: np.ndarray) -> float:
     """Share of the boxes' height range that lines cover."""
     span = boxes[:, 3].max() - boxes[:, 1].min()
@@ -383,14 +390,17 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     xgaps = _intervals_gaps(b[:, 0], b[:, 2])
     if xgaps:
         # A row of separate cells (one may hold several lines): each cell
-        # left to right, its own lines top to bottom.
+        # left to right, its own lines top to bottom; unless every line of
+        # each cell stands level with one beside it: a table's rows set close.
         edges = [-np.inf, *[(g0 + g1) / 2 for g0, g1 in xgaps], np.inf]
         centre = (b[:, 0] + b[:, 2]) / 2
-        for lo, hi in zip(edges, edges[1:]):
-            cell = idx[(centre >= lo) & (centre < hi)]
-            if len(cell):
+        cells = [idx[(centre >= lo) & (centre < hi)] for lo, hi in zip(edges, edges[1:])]
+        cells = [c for c in cells if len(c)]
+        if max(len(c) for c in cells) < 2 or not all(
+                _level_both(boxes[c], boxes[d]) >= s.max_aligned for c, d in zip(cells, cells[1:])):
+            for cell in cells:
                 _xy_cut(cell, boxes, line_h, s, out)
-        return
+            return
     # Boxes overlapping both ways: lines of small print set closer than the
     # box margins (or a residual skew) leave no gap between them, and
     # detections may collide. Rows by their centres, top to bottom, each
