@@ -40,8 +40,10 @@ class LayoutSettings:
     # (CJK columns are often set less than one line height apart; justified
     # columns' boxes, marks hung into the gutter, leave a fifth of one).
     min_gutter: float = 0.2
-    # Share of a region's boxes that may cross a gutter (titles, headings).
+    # Share of a region's boxes that may cross a gutter (titles, headings) ...
     max_spanning: float = 0.1
+    # ... by more than this many line heights.
+    max_poke: float = 0.5
     # Each column side must be at least this many line heights wide ...
     min_column_width: float = 10.0
     # ... and its lines must fill this share of it (median), as prose does.
@@ -259,7 +261,9 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
 
 def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, start: float, end: float):
     b = boxes[idx]
-    left = idx[b[:, 2] <= end]
+    # A line's last mark (a comma, a hyphen hung into a narrow gutter) reaching just past it is no heading.
+    poke = s.max_poke * line_h
+    left = idx[(b[:, 2] <= end) | ((b[:, 2] <= end + poke) & (b[:, 0] < start - poke))]
     right = idx[b[:, 0] >= start]
     left = left[~np.isin(left, right)]
     spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
