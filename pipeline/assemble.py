@@ -7,6 +7,7 @@ import numpy as np
 from pipeline import preprocess, vertical
 from pipeline.ctc import DecodedLine, split_words
 from pipeline.geometry import interpolate_on_quad, quad_to_box
+from pipeline.joined_notes import split_joined_notes
 from pipeline.layout import LayoutSettings, reading_order
 from pipeline.page_work import PageWork
 from pipeline.result import Line, Word
@@ -23,13 +24,15 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     upright = np.eye(3)
     if skew:
         upright = np.vstack([cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0), [0, 0, 1]])
-    boxes = [quad_to_box(preprocess.transform(quads[i], upright)) for i in keep]
+    quads, decoded = [quads[i] for i in keep], [decoded[i] for i in keep]
+    boxes = [quad_to_box(preprocess.transform(q, upright)) for q in quads]
     if work.vertical:
         boxes = [vertical.upright_box(b, w) for b in boxes]
+    else:
+        boxes, quads, decoded = split_joined_notes(work.gray, boxes, quads, decoded, settings)
     lines: list[Line] = []
     for item in reading_order(boxes, settings):
-        i = keep[item.index]
-        quad, dec = quads[i], decoded[i]
+        quad, dec = quads[item.index], decoded[item.index]
         page_quad = preprocess.transform(quad, to_page)
         words = [
             Word(text=t, confidence=round(c, 4), box=_rounded(quad_to_box(preprocess.transform(

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.box_rows import (density, ink_median, intervals_gaps, level_both, level_share, pieces_per_row,
+                               row_extents, shares_row)
 from pipeline.margins import margin_apart
 from pipeline.recognize import RecognizerSettings
 
@@ -40,8 +42,10 @@ class LayoutSettings:
     # (CJK columns are often set less than one line height apart; justified
     # columns' boxes, marks hung into the gutter, leave a fifth of one).
     min_gutter: float = 0.2
-    # Share of a region's boxes that may cross a gutter (titles, headings).
+    # Share of a region's boxes that may cross a gutter (titles, headings) ...
     max_spanning: float = 0.1
+    # ... by more than this many line heights.
+    max_poke: float = 0.5
     # Each column side must be at least this many line heights wide ...
     min_column_width: float = 10.0
     # ... and its lines must fill this share of it (median), as prose does.
@@ -99,58 +103,12 @@ class Ordered:
     block: int
 
 
-def _intervals_gaps(lo: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]:
-    """Uncovered gaps between the union of [lo, hi] intervals, as (start, end)."""
-    order = np.argsort(lo, kind="stable")
-    gaps = []
-    reach = hi[order[0]]
-    for i in order[1:]:
-        if lo[i] > reach:
-            gaps.append((float(reach), float(lo[i])))
-        reach = max(reach, hi[i])
-    return gaps
-
-
-def _pieces_per_row(boxes: np.ndarray) -> float:
-    """Median count of boxes on a row: a key and its description make two, a table's figures three or more."""
-    order = np.argsort((boxes[:, 1] + boxes[:, 3]) / 2, kind="stable")
-    counts: list[int] = []
-    top = bottom = None
-    for i in order:
-        centre = (boxes[i, 1] + boxes[i, 3]) / 2
-        if counts and top <= centre <= bottom:
-            counts[-1] += 1
-        else:
-            counts.append(1)
-            top, bottom = boxes[i, 1], boxes[i, 3]
-    return float(np.median(counts)) if counts else 0.0
-
-
-def _rows(boxes: np.ndarray) -> np.ndarray:
-    """Boxes that share a row merged into one extent per row (``[x0, x1]``).
-
-    A reference card or a glossary sets a key and its description apart on
-    one row; it is the row, not each piece, that fills the column.
-    """
-    order = np.argsort((boxes[:, 1] + boxes[:, 3]) / 2, kind="stable")
-    rows: list[list[float]] = []  # x0, x1, y0, y1
-    for i in order:
-        x0, y0, x1, y1 = boxes[i]
-        centre = (y0 + y1) / 2
-        if rows and rows[-1][2] <= centre <= rows[-1][3]:
-            row = rows[-1]
-            row[0], row[1] = min(row[0], x0), max(row[1], x1)
-        else:
-            rows.append([x0, x1, y0, y1])
-    return np.asarray(rows)[:, :2]
-
-
 def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutter: float) -> bool:
     """Prose, or a column of rows (a reference card's keys and descriptions,
     an index's short entries) set apart by a real gutter.
 
     Prose lines fill the column. Rows of short pieces do too once merged
-    (``_rows``), or are a long list beside a gutter narrow for its width; but
+    (``row_extents``), or are a long list beside a gutter narrow for its width; but
     a table's label column beside wrapped cells qualifies that way as well,
     so such a side must also be a wide gutter away and its rows must follow
     each other down the page rather than stand level with the tops of the
@@ -164,54 +122,21 @@ def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutt
         return True
     # Most of its text in full lines, among a table's or a figure's small labels; but a definition
     # list's terms beside their descriptions, one at each entry's first line, leave gaps between them.
-    solo = ~_shares_row(boxes)
-    if solo.any() and _ink_median(widths[solo]) / max(width, 1e-6) >= s.min_fill \
-            and _density(boxes) >= s.min_ink_density:
+    solo = ~shares_row(boxes)
+    if solo.any() and ink_median(widths[solo]) / max(width, 1e-6) >= s.min_fill \
+            and density(boxes) >= s.min_ink_density:
         return True
-    if not gutter or _density(boxes) < s.min_row_density:
+    if not gutter or density(boxes) < s.min_row_density:
         return False
-    rows = _rows(boxes)
+    rows = row_extents(boxes)
     # A column's rows are many (a table's are few) and start at its left
     # edge, give or take an indent (a table of contents' page numbers do not).
     if len(rows) < s.min_list_rows or np.median(rows[:, 0] - rows[:, 0].min()) > s.max_row_indent * line_h:
         return False
     # Three or more pieces a row are a table's cells (quantity, price, amount), not keys and descriptions.
-    if _pieces_per_row(boxes) >= 3:
+    if pieces_per_row(boxes) >= 3:
         return False
     return bool(np.median(rows[:, 1] - rows[:, 0]) / max(width, 1e-6) >= s.min_fill or gutter <= s.max_list_gutter * width)
-
-
-def _ink_median(widths: np.ndarray) -> float:
-    """The line width at which half the column's text (by width) lies in narrower lines: a table's or a
-    figure's many small labels inside a prose column do not outvote its lines."""
-    order = np.sort(widths)
-    cum = np.cumsum(order)
-    return float(order[np.searchsorted(cum, cum[-1] / 2)])
-
-
-def _shares_row(boxes: np.ndarray) -> np.ndarray:
-    """Whether each box stands level with another (cells of one table row, a figure's labels)."""
-    overlap = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1])
-    heights = boxes[:, 3] - boxes[:, 1]
-    level = overlap >= 0.5 * np.minimum(heights[:, None], heights[None, :])
-    np.fill_diagonal(level, False)
-    return level.any(axis=1)
-
-
-def _level_share(a: np.ndarray, b: np.ndarray, line_h: float) -> float:
-    """The larger share, on either side, of lines level with a line on the other side."""
-    # Overlap, not centres: a table of contents sets its page numbers higher.
-    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
-    shorter = np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
-    level = overlap >= 0.5 * shorter
-    return float(max(level.any(axis=1).mean(), level.any(axis=0).mean()))
-
-
-def _density(boxes: np.ndarray) -> float:
-    """Share of the boxes' height range that lines cover."""
-    span = boxes[:, 3].max() - boxes[:, 1].min()
-    gaps = _intervals_gaps(boxes[:, 1], boxes[:, 3])
-    return 1.0 - sum(g1 - g0 for g0, g1 in gaps) / max(span, 1e-6)
 
 
 def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings):
@@ -252,7 +177,9 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
 
 def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, start: float, end: float):
     b = boxes[idx]
-    left = idx[b[:, 2] <= end]
+    # A line's last mark (a comma, a hyphen hung into a narrow gutter) reaching just past it is no heading.
+    poke = s.max_poke * line_h
+    left = idx[(b[:, 2] <= end) | ((b[:, 2] <= end + poke) & (b[:, 0] < start - poke))]
     right = idx[b[:, 0] >= start]
     left = left[~np.isin(left, right)]
     spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
@@ -261,7 +188,7 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
     gutter = end - start
     # Rows level across a narrow gutter are one row broken at a gap (a table
     # of contents' leaders), not two columns of rows.
-    if gutter < s.min_row_gutter * line_h and _level_share(boxes[left], boxes[right], line_h) >= s.max_aligned:
+    if gutter < s.min_row_gutter * line_h and level_share(boxes[left], boxes[right], line_h) >= s.max_aligned:
         # Unless each side's rows run flush from edge to edge (an index's entries and page numbers):
         # a table of contents' titles end short of the leaders' gap, each where it ends.
         if _flush_rows(boxes[left], line_h, s) and _flush_rows(boxes[right], line_h, s):
@@ -275,7 +202,7 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
 def _flush_rows(boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
     """A wide side whose rows (pieces of one row merged) nearly all reach its right edge and start at
     its left edge, give or take an indent."""
-    rows = _rows(boxes)
+    rows = row_extents(boxes)
     if len(rows) < s.min_flush_rows or rows[:, 1].max() - rows[:, 0].min() < s.min_column_width * line_h:
         return False
     flush = (rows[:, 1] >= rows[:, 1].max() - line_h) & (rows[:, 0] <= rows[:, 0].min() + s.max_row_indent * line_h)
@@ -295,7 +222,7 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     blocks (a listing and its output, each with its own pitch) mostly not.
     """
     b = boxes[idx]
-    gaps = [g for g in _intervals_gaps(b[:, 0], b[:, 2]) if g[1] - g[0] >= s.min_block_gutter * line_h]
+    gaps = [g for g in intervals_gaps(b[:, 0], b[:, 2]) if g[1] - g[0] >= s.min_block_gutter * line_h]
     if not gaps:
         return None
     start, end = max(gaps, key=lambda g: g[1] - g[0])
@@ -330,7 +257,7 @@ def _band_apart(idx: np.ndarray, columns, boxes: np.ndarray, line_h: float, s: L
     if not len(spanning) or not (overlap >= 0.5 * shorter).any():
         return False
     b = boxes[idx]
-    gaps = [g for g in _intervals_gaps(b[:, 1], b[:, 3]) if g[1] - g[0] >= s.block_gap * line_h]
+    gaps = [g for g in intervals_gaps(b[:, 1], b[:, 3]) if g[1] - g[0] >= s.block_gap * line_h]
     if not gaps:
         return False
     start, end = max(gaps, key=lambda g: g[1] - g[0])
@@ -373,24 +300,27 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
             _xy_cut(block, boxes, line_h, s, out)
         return
     b = boxes[idx]
-    ygaps = _intervals_gaps(b[:, 1], b[:, 3])
+    ygaps = intervals_gaps(b[:, 1], b[:, 3])
     if ygaps:
         start, end = max(ygaps, key=lambda g: g[1] - g[0])
         cut = (start + end) / 2
         _xy_cut(idx[b[:, 3] <= cut], boxes, line_h, s, out)
         _xy_cut(idx[b[:, 1] >= cut], boxes, line_h, s, out)
         return
-    xgaps = _intervals_gaps(b[:, 0], b[:, 2])
+    xgaps = intervals_gaps(b[:, 0], b[:, 2])
     if xgaps:
         # A row of separate cells (one may hold several lines): each cell
-        # left to right, its own lines top to bottom.
+        # left to right, its own lines top to bottom; unless every line of
+        # each cell stands level with one beside it: a table's rows set close.
         edges = [-np.inf, *[(g0 + g1) / 2 for g0, g1 in xgaps], np.inf]
         centre = (b[:, 0] + b[:, 2]) / 2
-        for lo, hi in zip(edges, edges[1:]):
-            cell = idx[(centre >= lo) & (centre < hi)]
-            if len(cell):
+        cells = [idx[(centre >= lo) & (centre < hi)] for lo, hi in zip(edges, edges[1:])]
+        cells = [c for c in cells if len(c)]
+        if max(len(c) for c in cells) < 2 or not all(
+                level_both(boxes[c], boxes[d]) >= s.max_aligned for c, d in zip(cells, cells[1:])):
+            for cell in cells:
                 _xy_cut(cell, boxes, line_h, s, out)
-        return
+            return
     # Boxes overlapping both ways: lines of small print set closer than the
     # box margins (or a residual skew) leave no gap between them, and
     # detections may collide. Rows by their centres, top to bottom, each
@@ -408,14 +338,10 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     out.append([int(i) for i in idx[np.lexsort((b[:, 0], row))]])
 
 
-def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSettings()) -> list[Ordered]:
-    """Order upright ``[x0, y0, x1, y1]`` boxes for reading; assign block numbers."""
-    if not boxes:
-        return []
-    arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+def layout_boxes(arr: np.ndarray, settings: LayoutSettings) -> tuple[np.ndarray, float]:
+    """The boxes as the XY-cut sees them, and the page's line height."""
     heights = arr[:, 3] - arr[:, 1]
-    line_h = float(np.median(heights)) if len(arr) else 1.0
-    line_h = max(line_h, 1.0)
+    line_h = max(float(np.median(heights)), 1.0)
     # Shrink boxes vertically a little: detector boxes of adjacent lines
     # often touch after unclipping, which would hide the gap between them.
     shrink = np.minimum(heights * 0.15, line_h * 0.15)
@@ -428,6 +354,15 @@ def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSet
     side = np.minimum(heights * settings.pad_x, (arr[:, 2] - arr[:, 0]) * 0.25)
     work[:, 0] += side
     work[:, 2] -= side
+    return work, line_h
+
+
+def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSettings()) -> list[Ordered]:
+    """Order upright ``[x0, y0, x1, y1]`` boxes for reading; assign block numbers."""
+    if not boxes:
+        return []
+    arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    work, line_h = layout_boxes(arr, settings)
     regions: list[list[int]] = []
     _xy_cut(np.arange(len(arr)), work, line_h, settings, regions)
 

@@ -76,11 +76,9 @@ def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
     for right in (False, True):
         # The right margin as the left one, mirrored.
         b = boxes[idx][:, [2, 1, 0, 3]] * [-1, 1, -1, 1] if right else boxes[idx]
-        widths = b[:, 2] - b[:, 0]
-        full = widths >= 0.5 * (b[:, 2].max() - b[:, 0].min())
-        if full.sum() < 2:
+        edge = left_edge(b)
+        if edge is None:
             return None
-        edge = float(np.median(b[full, 0]))
         notes = (b[:, 2] <= edge + s.margin_reach * line_h) & (b[:, 0] < edge - 2 * line_h)
         crossing = (b[:, 0] < edge - line_h) & ~notes
         if crossing.sum() <= s.max_margin_spanning * len(idx) and _is_margin(b[notes], b[~notes & ~crossing], line_h, s, right):
@@ -161,3 +159,22 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
         return int(max(above, key=rank.__getitem__)) if len(above) else -1
     return max(entry, key=rank.__getitem__)
 
+
+
+
+def left_edge(boxes: np.ndarray) -> float | None:
+    """The left edge of the body's full lines (those at least half as wide as all the text), if two or more."""
+    widths = boxes[:, 2] - boxes[:, 0]
+    full = widths >= 0.5 * (boxes[:, 2].max() - boxes[:, 0].min())
+    return float(np.median(boxes[full, 0])) if full.sum() >= 2 else None
+
+
+def has_left_notes(boxes: np.ndarray, line_h: float, s) -> bool:
+    """Whether the page is a body with notes in its left margin, each level with a line of its entry."""
+    idx = np.arange(len(boxes))
+    split = _find_margin(idx, boxes, line_h, s) if len(idx) >= 6 else None
+    if split is None or split[3]:
+        return False
+    body, notes = split[0], split[1]
+    return bool(np.mean([_level_with(c[0], body, boxes) for c in _clusters(notes, boxes, line_h, s)])
+                >= s.min_level_notes)

@@ -245,3 +245,16 @@ def test_notes_in_smaller_type_beside_entries_read_after_each_entry():
 def test_terms_in_body_type_beside_descriptions_still_read_row_by_row():
     # A definition list, not margin notes: each term before its description.
     assert order(definition_list(term_h=34)) == list(range(15))
+
+
+def test_a_line_whose_last_mark_pokes_into_a_narrow_gutter_is_no_heading():
+    """Three justified columns a few pixels apart (the boxes of a brochure page as detected): the middle
+    column's first line ends a little past the gutter, level with the headings atop the outer columns.
+    It is that column's line, not a heading across the columns cutting them into bands."""
+    left = [[100, 74, 300, 115]] + lines(100, 560, 125, 10, h=35, step=34)
+    middle = lines(580, 1068, 77, 12, h=36, step=34)
+    middle[0][2] = 1085
+    right = [[1057, 74, 1435, 111]] + lines(1060, 1547, 125, 10, h=35, step=34)
+    boxes = right + middle + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == left + middle + right

@@ -1,0 +1,90 @@
+"""Rows and levels of line boxes: the small measures the reading order (``pipeline/layout.py``) decides by."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def intervals_gaps(lo: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]:
+    """Uncovered gaps between the union of [lo, hi] intervals, as (start, end)."""
+    order = np.argsort(lo, kind="stable")
+    gaps = []
+    reach = hi[order[0]]
+    for i in order[1:]:
+        if lo[i] > reach:
+            gaps.append((float(reach), float(lo[i])))
+        reach = max(reach, hi[i])
+    return gaps
+
+
+def pieces_per_row(boxes: np.ndarray) -> float:
+    """Median count of boxes on a row: a key and its description make two, a table's figures three or more."""
+    order = np.argsort((boxes[:, 1] + boxes[:, 3]) / 2, kind="stable")
+    counts: list[int] = []
+    top = bottom = None
+    for i in order:
+        centre = (boxes[i, 1] + boxes[i, 3]) / 2
+        if counts and top <= centre <= bottom:
+            counts[-1] += 1
+        else:
+            counts.append(1)
+            top, bottom = boxes[i, 1], boxes[i, 3]
+    return float(np.median(counts)) if counts else 0.0
+
+
+def row_extents(boxes: np.ndarray) -> np.ndarray:
+    """Boxes that share a row merged into one extent per row (``[x0, x1]``).
+
+    A reference card or a glossary sets a key and its description apart on
+    one row; it is the row, not each piece, that fills the column.
+    """
+    order = np.argsort((boxes[:, 1] + boxes[:, 3]) / 2, kind="stable")
+    rows: list[list[float]] = []  # x0, x1, y0, y1
+    for i in order:
+        x0, y0, x1, y1 = boxes[i]
+        centre = (y0 + y1) / 2
+        if rows and rows[-1][2] <= centre <= rows[-1][3]:
+            row = rows[-1]
+            row[0], row[1] = min(row[0], x0), max(row[1], x1)
+        else:
+            rows.append([x0, x1, y0, y1])
+    return np.asarray(rows)[:, :2]
+
+
+def ink_median(widths: np.ndarray) -> float:
+    """The line width at which half the column's text (by width) lies in narrower lines: a table's or a
+    figure's many small labels inside a prose column do not outvote its lines."""
+    order = np.sort(widths)
+    cum = np.cumsum(order)
+    return float(order[np.searchsorted(cum, cum[-1] / 2)])
+
+
+def shares_row(boxes: np.ndarray) -> np.ndarray:
+    """Whether each box stands level with another (cells of one table row, a figure's labels)."""
+    overlap = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1])
+    heights = boxes[:, 3] - boxes[:, 1]
+    level = overlap >= 0.5 * np.minimum(heights[:, None], heights[None, :])
+    np.fill_diagonal(level, False)
+    return level.any(axis=1)
+
+
+def level_share(a: np.ndarray, b: np.ndarray, line_h: float) -> float:
+    """The larger share, on either side, of lines level with a line on the other side."""
+    # Overlap, not centres: a table of contents sets its page numbers higher.
+    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+    shorter = np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+    level = overlap >= 0.5 * shorter
+    return float(max(level.any(axis=1).mean(), level.any(axis=0).mean()))
+
+
+def level_both(a: np.ndarray, b: np.ndarray) -> float:
+    """The smaller share, on either side, of lines level with a line on the other side."""
+    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+    level = overlap >= 0.5 * np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+    return float(min(level.any(axis=1).mean(), level.any(axis=0).mean()))
+
+
+def density(boxes: np.ndarray) -> float:
+    """Share of the boxes' height range that lines cover."""
+    span = boxes[:, 3].max() - boxes[:, 1].min()
+    gaps = intervals_gaps(boxes[:, 1], boxes[:, 3])
+    return 1.0 - sum(g1 - g0 for g0, g1 in gaps) / max(span, 1e-6)

@@ -1,0 +1,109 @@
+"""Margin notes the detector joined to the line beside them, split off before reading order.
+
+A manual's option names stand in the left margin, flush against the first line of their entry,
+often less than a word space away (fduthesis, ctex), and the detector takes the two as one line.
+Read as one line, the note lands inside its entry instead of after it (``pipeline/margins.py``).
+Such a line starts in the margin and runs on into the body: on a page whose other notes stand
+apart, it is cut at its widest gap free of ink near the body's left edge (the gutter between note and
+body, wider than the gaps between glyphs), each character going with the side its step is on.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.geometry import crop_quad, interpolate_on_quad
+from pipeline.layout import LayoutSettings, layout_boxes
+from pipeline.margins import has_left_notes, left_edge
+
+# The cut is looked for this many line heights left of the body's edge and right of it ...
+LEFT_REACH = 2.0
+RIGHT_REACH = 0.5
+# ... in a gap free of ink at least this many line heights wide (between two CJK glyphs is less) ...
+MIN_GAP = 0.25
+# ... where ink is this many grey levels darker than the paper.
+INK_LEVEL = 40
+
+
+def split_joined_notes(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndarray],
+                       decoded: list[DecodedLine], settings: LayoutSettings):
+    """``(boxes, quads, decoded)`` with each note joined to its entry's line cut off it (``quads`` in
+    ``gray``'s pixels, ``boxes`` the same lines upright)."""
+    if len(boxes) < 6:
+        return boxes, quads, decoded
+    arr = np.asarray(boxes, dtype=np.float64)
+    work, line_h = layout_boxes(arr, settings)
+    edge = left_edge(work)
+    # Only beside a body that has margin notes of its own (not a listing's lines indented less than prose).
+    if edge is None or not has_left_notes(work, line_h, settings):
+        return boxes, quads, decoded
+    # Lines that start where notes do and run on into the body.
+    joined = np.flatnonzero((work[:, 0] < edge - 2 * line_h) & (work[:, 2] > edge + 2 * line_h))
+    out_b, out_q, out_d = list(boxes), list(quads), list(decoded)
+    for i in joined[::-1]:
+        x0, x1 = arr[i, 0], arr[i, 2]
+        crop = crop_quad(gray, quads[i])
+        cut = _gap_at(crop, (edge - x0) / (x1 - x0), line_h / (x1 - x0))
+        if cut is None:
+            continue
+        pieces = _pieces(quads[i], decoded[i], cut)
+        if not (pieces[0][1].chars and pieces[1][1].chars):
+            continue
+        out_q[i:i + 1] = [q for q, _ in pieces]
+        out_d[i:i + 1] = [d for _, d in pieces]
+        xc, (y0, y1) = x0 + cut * (x1 - x0), _note_rows(crop, cut, arr[i, 1], arr[i, 3])
+        out_b[i:i + 1] = [[x0, y0, xc, y1], [xc, arr[i, 1], x1, arr[i, 3]]]
+    return out_b, out_q, out_d
+
+
+def _gap_at(crop: np.ndarray, edge: float, line: float) -> float | None:
+    """The middle (a fraction of the crop's width) of the widest ink-free run of columns of the crop's
+    middle rows within reach of ``edge`` (fractions of its width, as is ``line``, one line height)."""
+    h, w = crop.shape
+    core = crop[h // 4: h - h // 4].astype(np.int16)
+    paper = np.percentile(core, 90)
+    ink = (paper - core > INK_LEVEL).any(axis=0)
+    cols = np.flatnonzero(ink)
+    if len(cols) < 2:
+        return None
+    best = None
+    for a, b in zip(cols[:-1], cols[1:]):
+        lo, hi = (a + 1) / w, b / w
+        if hi - lo < MIN_GAP * line or not edge - LEFT_REACH * line <= (lo + hi) / 2 <= edge + RIGHT_REACH * line:
+            continue
+        if best is None or hi - lo > best[1] - best[0]:
+            best = (lo, hi)
+    return None if best is None else (best[0] + best[1]) / 2
+
+
+def _note_rows(crop: np.ndarray, cut: float, top: float, bottom: float) -> tuple[float, float]:
+    """The note's own rows: the joined box's, scaled by the height of the note's ink against the line's
+    beside it (a note is set in smaller type, which tells it from the body; see ``pipeline/margins.py``)."""
+    h, w = crop.shape
+    k = int(round(cut * w))
+    ink = crop.astype(np.int16) < np.percentile(crop, 90) - INK_LEVEL
+    rows_l, rows_r = np.flatnonzero(ink[:, :k].any(axis=1)), np.flatnonzero(ink[:, k:].any(axis=1))
+    if len(rows_l) < 2 or len(rows_r) < 2:
+        return top, bottom
+    ratio = min(1.0, (rows_l[-1] - rows_l[0] + 1) / (rows_r[-1] - rows_r[0] + 1))
+    middle = top + (rows_l[0] + rows_l[-1] + 1) / 2 / h * (bottom - top)
+    return middle - ratio * (bottom - top) / 2, middle + ratio * (bottom - top) / 2
+
+
+def _pieces(quad: np.ndarray, line: DecodedLine, cut: float) -> list[tuple[np.ndarray, DecodedLine]]:
+    """The line's quad and characters left and right of ``cut`` (a fraction of its width), each piece's
+    time steps its own; a character goes with the side its step (the middle of its glyph) is on."""
+    step = int(round(cut * line.steps))
+    left = [c for c in line.chars if (c.start + c.end) / 2 < step]
+    right = [DecodedChar(c.char, c.confidence, max(0, c.start - step), max(1, c.end - step))
+             for c in line.chars if (c.start + c.end) / 2 >= step]
+    return [(interpolate_on_quad(quad, 0.0, cut), DecodedLine(_strip(left), step)),
+            (interpolate_on_quad(quad, cut, 1.0), DecodedLine(_strip(right), line.steps - step))]
+
+
+def _strip(chars: list[DecodedChar]) -> tuple[DecodedChar, ...]:
+    while chars and chars[0].char == " ":
+        chars = chars[1:]
+    while chars and chars[-1].char == " ":
+        chars = chars[:-1]
+    return tuple(chars)
