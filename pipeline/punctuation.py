@@ -22,7 +22,7 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-_FULLWIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
+_FULLWIDTH = {"(": "（", ")": "）"}
 
 
 def is_ideograph(ch: str) -> bool:
@@ -30,13 +30,13 @@ def is_ideograph(ch: str) -> bool:
 
 
 def _cjk_punctuation(text: list[str]) -> list[str]:
-    """Use full-width punctuation inside Chinese text.
+    """Use full-width brackets inside Chinese text.
 
-    The recognizer often reads a full-width bracket or comma as its ASCII
-    twin (the glyphs differ mostly in spacing). A bracket touching a
-    Chinese character or full-width mark, or a comma/colon between two
-    ideographs, is full-width in Chinese typesetting; brackets are then
-    matched to their partner's width.
+    The recognizer often reads a full-width bracket as its ASCII twin (the
+    glyphs differ mostly in spacing). A bracket touching a Chinese character
+    or full-width mark is full-width in Chinese typesetting; brackets are
+    then matched to their partner's width. (Commas, colons and semicolons
+    are decided by where they sit on the line: pipeline/punct_widths.py.)
     """
     out = list(text)
     for i, ch in enumerate(text):
@@ -44,10 +44,7 @@ def _cjk_punctuation(text: list[str]) -> list[str]:
             continue
         prev = text[i - 1] if i > 0 else ""
         nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch in "()":
-            if (prev and is_cjk(prev)) or (nxt and is_cjk(nxt)):
-                out[i] = _FULLWIDTH[ch]
-        elif prev and nxt and is_ideograph(prev) and is_ideograph(nxt):
+        if (prev and is_cjk(prev)) or (nxt and is_cjk(nxt)):
             out[i] = _FULLWIDTH[ch]
     # Match bracket widths: an ASCII ")" closing a full-width "（" (and vice versa).
     stack: list[int] = []

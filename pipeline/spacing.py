@@ -68,7 +68,7 @@ def add_missing_spaces(
     chars = line.chars
     if len(chars) < 2 or line.steps < 1:
         return line
-    columns, height = _ink_columns(crop)
+    columns, height = ink_columns(crop)
     if height == 0:
         return line
     scale = crop.shape[1] / line.steps
@@ -137,7 +137,7 @@ def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSetting
     brackets = [i for i, c in enumerate(chars) if c.char in _WIDTHS]
     if not brackets or not any(is_cjk(c.char) for c in chars) or line.steps < 1:
         return line
-    columns, height = _ink_columns(crop)
+    columns, height = ink_columns(crop)
     if height == 0:
         return line
     scale = crop.shape[1] / line.steps
@@ -199,7 +199,7 @@ def _contraction_follows(chars: tuple[DecodedChar, ...], start: int) -> bool:
     return "".join(c.char for c in chars[start:end]) in _CONTRACTIONS
 
 
-def _ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
+def ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
     """Which columns hold ink (Otsu on the crop), and the height of the ink band."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)

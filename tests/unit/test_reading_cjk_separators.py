@@ -1,0 +1,60 @@
+"""Commas, colons and semicolons in Chinese text come out full-width or ASCII as printed.
+
+A Chinese document may set ASCII punctuation followed by a word space
+(``有限, 文档``), which the recognizer reads as the full-width ``，``: the mark
+and the blank after it look like a full-width cell. Lines typeset glyph by
+glyph (Chinese from a CJK font, ASCII marks and the space from a Latin one),
+read by the real engine.
+"""
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from pipeline.engine import Engine, EngineConfig
+from tests.factories import _pil_font, degrade, encode_png
+
+ASCII_LINES = [
+    "由于翻译水平与专业知识有限, 文档中有一些词汇和语句翻译的并不好, 如果您有更好的翻译",
+    "在安装的时候, 我们可以选择在不同的级别来进行安装和管理, 比如只安装最小的方案",
+    "使用命令行管理这些方案, 集合和软件包是很有必要的; 这篇简介只介绍命令行下的使用",
+]
+FULL_LINES = [line.replace(", ", "，").replace("; ", "；") for line in ASCII_LINES]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def _typeset(lines: list[str], size: int = 32) -> np.ndarray:
+    """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and a TeX interword space (1/3 em)."""
+    cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
+    img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for row, line in enumerate(lines):
+        x, y = 40.0, 40 + 60 * row
+        for ch in line:
+            font = latin if ch.isascii() else cjk
+            draw.text((x, y), ch, font=font, fill=0)
+            x += size / 3 if ch == " " else font.getlength(ch)
+    return np.asarray(img)
+
+
+def _read(engine, img: np.ndarray) -> str:
+    return list(engine.process(encode_png(img)))[0].text
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_ascii_commas_and_semicolons_in_chinese_text_stay_ascii(engine, scan):
+    img = _typeset(ASCII_LINES)
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    text = _read(engine, img)
+    assert "，" not in text and "；" not in text
+    assert text.count(",") == 5 and text.count(";") == 1
+
+
+def test_fullwidth_commas_in_the_same_print_stay_fullwidth(engine):
+    text = _read(engine, _typeset(FULL_LINES))
+    assert "," not in text and ";" not in text
+    assert text.count("；") == 1
