@@ -1,18 +1,27 @@
-"""Full-width or ASCII commas, colons and semicolons beside Chinese text, by where the mark sits.
+"""Full-width or ASCII punctuation beside Chinese text, decided by where the mark sits on the line.
 
-The recognizer reads a mark's shape, and ``,`` and ``，`` differ little in
-shape; what differs is the room the mark takes. A full-width comma, colon or
-semicolon sits at the left of an em-wide cell and leaves most of it blank
-after the mark (about 0.7 em, or 0.3 em where the page compresses
-punctuation); an ASCII one hugs the glyph before it (under 0.15 em) and is
-followed by a word space (0.4-0.6 em). The recognizer reads that mark and
-blank as ``，``. The gaps alone are not proof (some fonts set a few
-full-width commas that way), so a line only records what each separator
-looks like, and the page turns them to ASCII where most of its separators
-look so (``page_separator_widths``). Gaps are measured in the crop the model
-read, in ems of the line (the pitch of its Chinese characters); thresholds
-chosen on real scanned pages (bench/RESULTS.md). Brackets are decided in
-pipeline/spacing.py and pipeline/punctuation.py.
+The recognizer reads a mark's shape, and ``,`` and ``，`` (or ``(`` and
+``（``) differ little in shape; what differs is the room the mark takes.
+Gaps are measured in the crop the model read, between ink columns, in ems
+of the line (the pitch of its Chinese characters); the thresholds were
+chosen on real scanned pages (bench/RESULTS.md).
+
+- A full-width comma, colon or semicolon sits at the left of an em-wide cell
+  and leaves most of it blank after the mark (about 0.7 em, 0.3 em where the
+  page compresses punctuation); an ASCII one hugs the glyph before it (under
+  0.15 em) and a word space follows (0.4-0.6 em). The recognizer reads that
+  mark and blank as ``，``. The gaps alone are not proof (some fonts set a few
+  full-width commas so), so a line records what each separator looks like
+  and the page turns them to ASCII where most of its separators look so
+  (``page_separator_widths``).
+- A full-width bracket keeps a side bearing on its inner side (about 0.3 em
+  to the text it encloses), or (in fonts that set it at the inner edge of its
+  cell) leaves the blank outside; an ASCII one touches its text and keeps
+  about half an em from a Chinese character outside. Set tight against
+  a Chinese character on its outer side, a bracket is a compressed full-width
+  one, when Chinese is inside too (text set without CJK spacing puts an
+  ASCII bracket as tight before Latin text). A digit inside is no guide (footnote marks and tabular digits have wide
+  cells). The two brackets of a pair are printed alike.
 """
 from __future__ import annotations
 
@@ -24,51 +33,66 @@ from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.punctuation import is_cjk, is_ideograph
 from pipeline.spacing import ink_columns
 
-_HALF = {"，": ",", "：": ":", "；": ";"}
+_HALF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"}
 _FULL = {v: k for k, v in _HALF.items()}
 _SEPARATORS = set(",:;，：；")
-_FULL_MARKS = set("，：；（）")
+_BRACKETS = set("()（）")
+_OPENING = set("(（")
 
 
 @dataclass(frozen=True)
 class WidthSettings:
-    # Separator read full-width, but hugging the glyph before it and followed by a word space:
-    # ASCII, where most of the page's separators look so.
+    # Separator hugging the glyph before it, then a word space: ASCII, where most of the page's look so.
     hug: float = 0.15
     word_space: tuple[float, float] = (0.4, 0.6)
     # Separator read ASCII, but followed by most of an em cell: full-width.
     cell_after: float = 0.65
     cell_before: float = 0.2
+    # Bracket read ASCII with this much room on its inner side: full-width; read full-width and
+    # touching its text: ASCII; tighter than this against a Chinese character outside: full-width.
+    inner_full: float = 0.24
+    inner_ascii: float = 0.18
+    tight_outer: float = 0.34
+    # ... and this much blank outside, next to a Chinese character, is the rest of a full-width cell
+    # (fonts that set the bracket at the inner edge of its cell, as Noto CJK does).
+    wide_outer: float = 0.6
 
 
 def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSettings = WidthSettings()) -> DecodedLine:
-    """``line`` with each separator beside Chinese text full-width or ASCII as ``crop`` shows it, and
-    marked with what its place looks like (for ``page_separator_widths``)."""
+    """``line`` with its separators and brackets beside Chinese text full-width or ASCII as ``crop``
+    shows them; each measured separator is marked with what its place looks like."""
     chars = list(line.chars)
-    marks = [i for i, c in enumerate(chars) if c.char in _SEPARATORS]
+    marks = [i for i, c in enumerate(chars) if c.char in _SEPARATORS or c.char in _BRACKETS]
     if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
         return line
     columns, height = ink_columns(crop)
-    if height == 0:
+    runs = _ink_runs(columns)
+    if height == 0 or not len(runs):
         return line
     scale = crop.shape[1] / line.steps
     centres = [(c.start + c.end) / 2 * scale for c in chars]
     em = _em(chars, centres, height)
     ink = np.flatnonzero(columns)
-    runs = _ink_runs(columns)
-    if not len(runs):
-        return line
-    changed = False
+    full: dict[int, bool | None] = {}  # brackets beside Chinese: full-width or not; None: undecided
     for i in marks:
         prev, nxt = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
         if not (is_cjk(prev) or is_cjk(nxt)):
             continue
-        before, after = _gaps(runs, ink, centres[i])
-        want, width = _decide(chars[i].char, prev, nxt, before / em, after / em, settings)
-        if (want, width) != (chars[i].char, chars[i].width):
+        before, after = (g / em for g in _gaps(runs, ink, centres[i]))
+        if chars[i].char in _SEPARATORS:
+            between = 0 < i < len(chars) - 1 and is_ideograph(chars[i - 1].char) and is_ideograph(chars[i + 1].char)
+            want, width = _separator(chars[i].char, prev, nxt, before, after, settings, between)
             chars[i] = replace(chars[i], char=want, width=width)
-            changed = True
-    return DecodedLine(tuple(chars), line.steps) if changed else line
+        else:
+            outside = i - 1 if chars[i].char in _OPENING else i + 1
+            adjacent = 0 <= outside < len(chars) and chars[outside].char != " "
+            full[i] = _bracket(chars[i].char, prev, nxt, before, after, settings, adjacent)
+    for i, f in _pairs_alike(chars, full).items():
+        if f is None:
+            continue
+        chars[i] = replace(chars[i], char=_FULL.get(chars[i].char, chars[i].char) if f else
+                           _HALF.get(chars[i].char, chars[i].char))
+    return DecodedLine(tuple(chars), line.steps) if tuple(chars) != line.chars else line
 
 
 def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
@@ -95,16 +119,58 @@ def _ascii_separators(line: DecodedLine) -> DecodedLine:
     return DecodedLine(tuple(out), line.steps)
 
 
-def _decide(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings) -> tuple[str, str]:
-    """The mark as printed, and what its place looks like: "ascii", "full" or "" (not measured)."""
+def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
+               between: bool) -> tuple[str, str]:
+    """The separator as printed, and what its place looks like: "ascii", "full" or "" (not measured)."""
     # Beside another full-width mark the page compresses both; an unmeasured side tells nothing.
-    if prev in _FULL_MARKS or nxt in _FULL_MARKS or np.isnan(after):
+    if prev in _HALF or nxt in _HALF or np.isnan(after):
         return ch, ""
     if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
         return ch, "ascii"
-    if ch not in _HALF and after >= s.cell_after and before >= s.cell_before:
+    if ch not in _HALF and (between or (after >= s.cell_after and before >= s.cell_before)):
         return _FULL[ch], "full"
     return ch, "full"
+
+
+def _bracket(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
+             adjacent: bool) -> bool | None:
+    """Whether the bracket is full-width; None where its place tells nothing. ``adjacent``: no space
+    was read between the bracket and the character outside it."""
+    opening = ch in _OPENING
+    inner, outer = (after, before) if opening else (before, after)
+    inside, outside = (nxt, prev) if opening else (prev, nxt)
+    if inside.isdigit():
+        return None
+    full = ch in _HALF
+    # Tight with Latin inside tells nothing: text set without CJK spacing puts an ASCII bracket there.
+    if is_ideograph(outside) and ((outer < s.tight_outer and is_cjk(inside)) or (outer >= s.wide_outer and adjacent)):
+        return True
+    if np.isnan(inner):
+        return full
+    if not full and inner >= s.inner_full:
+        return True
+    if full and inner < s.inner_ascii:
+        return False
+    return full
+
+
+def _pairs_alike(chars: list[DecodedChar], full: dict[int, bool | None]) -> dict[int, bool | None]:
+    """The brackets' widths with the two of a pair alike: an undecided one takes its partner's,
+    and where they disagree both are full-width."""
+    out = dict(full)
+    stack: list[int] = []
+    for i, c in enumerate(chars):
+        if c.char in _OPENING:
+            stack.append(i)
+        elif c.char in _BRACKETS and stack:
+            j = stack.pop()
+            if i not in out or j not in out or out[i] == out[j]:
+                continue
+            if out[i] is None or out[j] is None:
+                out[i] = out[j] = out[j] if out[i] is None else out[i]
+            else:
+                out[i] = out[j] = True
+    return out
 
 
 def _neighbour(chars: list[DecodedChar], i: int, step: int) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.onnx_session import OnnxSession
 from pipeline.punct_widths import punctuation_widths
-from pipeline.spacing import SpacingSettings, add_missing_spaces, bracket_widths
+from pipeline.spacing import SpacingSettings, add_missing_spaces
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,6 @@ class TextRecognizer:
                 line = self.decoder.decode(probs[k], steps)
                 crop = resized[j]
                 # Widths first: a mark found to be ASCII may then take a space after it.
-                line = bracket_widths(punctuation_widths(line, crop), crop, s.spacing)
+                line = punctuation_widths(line, crop)
                 results[j] = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
         return results  # type: ignore[return-value]

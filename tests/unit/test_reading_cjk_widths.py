@@ -1,10 +1,11 @@
-"""Commas, colons and semicolons in Chinese text come out full-width or ASCII as printed.
+"""Commas, semicolons and brackets in Chinese text come out full-width or ASCII as printed.
 
 A Chinese document may set ASCII punctuation followed by a word space
 (``有限, 文档``), which the recognizer reads as the full-width ``，``: the mark
-and the blank after it look like a full-width cell. Lines typeset glyph by
-glyph (Chinese from a CJK font, ASCII marks and the space from a Latin one),
-read by the real engine.
+and the blank after it look like a full-width cell; and ASCII brackets with
+xeCJK's interword glue between them and the Chinese text, which a rule by
+context alone made full-width. Lines typeset glyph by glyph (Chinese from a
+CJK font, ASCII marks and the spaces from a Latin one), read by the real engine.
 """
 import numpy as np
 import pytest
@@ -26,8 +27,9 @@ def engine():
     return Engine(EngineConfig(threads=1))
 
 
-def _typeset(lines: list[str], size: int = 32) -> np.ndarray:
-    """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and a TeX interword space (1/3 em)."""
+def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3) -> np.ndarray:
+    """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
+    interword space: 1/3 em)."""
     cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
     img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
     draw = ImageDraw.Draw(img)
@@ -36,7 +38,7 @@ def _typeset(lines: list[str], size: int = 32) -> np.ndarray:
         for ch in line:
             font = latin if ch.isascii() else cjk
             draw.text((x, y), ch, font=font, fill=0)
-            x += size / 3 if ch == " " else font.getlength(ch)
+            x += size * space if ch == " " else font.getlength(ch)
     return np.asarray(img)
 
 
@@ -58,3 +60,20 @@ def test_fullwidth_commas_in_the_same_print_stay_fullwidth(engine):
     text = _read(engine, _typeset(FULL_LINES))
     assert "," not in text and ";" not in text
     assert text.count("；") == 1
+
+
+BRACKET_LINES = [
+    "这些程序 (也称为引擎) 都包含在发行版中",
+    "它内置的解释器 (见后面的说明) 可以直接使用",
+]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_ascii_brackets_with_cjk_glue_stay_ascii(engine, scan):
+    # xeCJK glues Chinese to an ASCII bracket with an interword space; the recognizer reads no space there.
+    img = _typeset(BRACKET_LINES)
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    text = _read(engine, img)
+    assert "（" not in text and "）" not in text
+    assert text.count("(") == 2 and text.count(")") == 2
