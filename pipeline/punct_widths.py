@@ -13,15 +13,17 @@ chosen on real scanned pages (bench/RESULTS.md).
   mark and blank as ``，``. The gaps alone are not proof (some fonts set a few
   full-width commas so), so a line records what each separator looks like
   and the page turns them to ASCII where most of its separators look so
-  (``page_separator_widths``).
+  (``page_separator_widths``). One read ASCII that does not look so is
+  full-width when an em cell follows it or it sits tight between two
+  Chinese characters.
 - A full-width bracket keeps a side bearing on its inner side (about 0.3 em
   to the text it encloses), or (in fonts that set it at the inner edge of its
   cell) leaves the blank outside; an ASCII one touches its text and keeps
   about half an em from a Chinese character outside. Set tight against
-  a Chinese character on its outer side, a bracket is a compressed full-width
-  one, when Chinese is inside too (text set without CJK spacing puts an
-  ASCII bracket as tight before Latin text). A digit inside is no guide (footnote marks and tabular digits have wide
-  cells). The two brackets of a pair are printed alike.
+  a Chinese character on its outer side, with Chinese inside too, a bracket
+  is a compressed full-width one (text set without CJK spacing puts an ASCII
+  bracket as tight before Latin text). A digit inside is no guide (footnote
+  marks and tabular digits have wide cells). The two of a pair are alike.
 """
 from __future__ import annotations
 
