@@ -36,7 +36,7 @@ def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3) -> np.ndarr
     for row, line in enumerate(lines):
         x, y = 40.0, 40 + 60 * row
         for ch in line:
-            font = latin if ch.isascii() else cjk
+            font = latin if ch.isascii() or ch == "•" else cjk  # LaTeX's itemize bullet is not the CJK font's
             draw.text((x, y), ch, font=font, fill=0)
             x += size * space if ch == " " else font.getlength(ch)
     return np.asarray(img)
@@ -77,3 +77,21 @@ def test_ascii_brackets_with_cjk_glue_stay_ascii(engine, scan):
     text = _read(engine, img)
     assert "（" not in text and "）" not in text
     assert text.count("(") == 2 and text.count(")") == 2
+
+
+BULLET_LINES = [
+    "• 打开项目主页，点击下载按钮并选择压缩包",
+    "• 执行安装脚本，所有文件都会复制到目录中",
+    "爱尔兰作家萨缪尔·贝克特写过一部剧本",
+]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_list_bullets_and_middle_dots_in_chinese_text(engine, scan):
+    # The bullet is a dot a third of an em across, the middle dot of a name a seventh.
+    img = _typeset(BULLET_LINES)
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    lines = [line for line in _read(engine, img).split("\n") if line]
+    assert [line[0] for line in lines[:2]] == ["•", "•"]
+    assert "萨缪尔·贝克特" in lines[2]
