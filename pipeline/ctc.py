@@ -33,6 +33,9 @@ class DecodedChar:
     confidence: float
     start: int  # first time step (inclusive)
     end: int  # last time step (exclusive)
+    # A separator's width as its place on the line shows it (pipeline/punct_widths.py): "ascii" when it
+    # hugs the glyph before it and a word space follows, "full" when measured otherwise, "" unmeasured.
+    width: str = ""
 
 
 @dataclass(frozen=True)

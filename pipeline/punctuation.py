@@ -1,8 +1,9 @@
 """Punctuation the recognizer reads as a look-alike, put right from context.
 
-The recognizer sees glyph shapes: a full-width bracket, a closing curly
-quote or an en dash look much like ``)``, ``"`` or a minus sign. Where the
-surrounding text shows which one was printed, use that one. Works on one
+The recognizer sees glyph shapes: a closing curly quote or an en dash
+look much like ``"`` or a minus sign. Where the surrounding text shows
+which one was printed, use that one (full-width or ASCII punctuation
+beside Chinese is told by its place on the line: pipeline/punct_widths.py). Works on one
 line's characters, one-for-one, so character positions stay valid.
 """
 from __future__ import annotations
@@ -22,43 +23,8 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-_FULLWIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
-
-
 def is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
-def _cjk_punctuation(text: list[str]) -> list[str]:
-    """Use full-width punctuation inside Chinese text.
-
-    The recognizer often reads a full-width bracket or comma as its ASCII
-    twin (the glyphs differ mostly in spacing). A bracket touching a
-    Chinese character or full-width mark, or a comma/colon between two
-    ideographs, is full-width in Chinese typesetting; brackets are then
-    matched to their partner's width.
-    """
-    out = list(text)
-    for i, ch in enumerate(text):
-        if ch not in _FULLWIDTH:
-            continue
-        prev = text[i - 1] if i > 0 else ""
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch in "()":
-            if (prev and is_cjk(prev)) or (nxt and is_cjk(nxt)):
-                out[i] = _FULLWIDTH[ch]
-        elif prev and nxt and is_ideograph(prev) and is_ideograph(nxt):
-            out[i] = _FULLWIDTH[ch]
-    # Match bracket widths: an ASCII ")" closing a full-width "（" (and vice versa).
-    stack: list[int] = []
-    for i, ch in enumerate(out):
-        if ch in "(（":
-            stack.append(i)
-        elif ch in ")）" and stack:
-            j = stack.pop()
-            if (out[j] == "（") != (ch == "）"):
-                out[j], out[i] = "（", "）"
-    return out
 
 
 def _typographic_quotes(text: list[str], force: bool = False) -> list[str]:
@@ -151,7 +117,7 @@ def _apostrophes(text: list[str]) -> list[str]:
 def normalize_punctuation(chars: list[T]) -> list[T]:
     """Apply the context rules to decoded characters (dataclasses with a ``char`` field)."""
     text = [c.char for c in chars]  # type: ignore[attr-defined]
-    fixed = _apostrophes(_dashes(_typographic_quotes(_cjk_punctuation(text))))
+    fixed = _apostrophes(_dashes(_typographic_quotes(text)))
     return [c if f == c.char else replace(c, char=f) for f, c in zip(fixed, chars)]  # type: ignore[attr-defined]
 
 

@@ -14,7 +14,8 @@ import numpy as np
 
 from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.onnx_session import OnnxSession
-from pipeline.spacing import SpacingSettings, add_missing_spaces, bracket_widths
+from pipeline.punct_widths import punctuation_widths
+from pipeline.spacing import SpacingSettings, add_missing_spaces
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class TextRecognizer:
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
                 line = self.decoder.decode(probs[k], steps)
                 crop = resized[j]
-                line = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
-                results[j] = bracket_widths(line, crop, s.spacing)
+                # Widths first: a mark found to be ASCII may then take a space after it.
+                line = punctuation_widths(line, crop)
+                results[j] = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
         return results  # type: ignore[return-value]

@@ -13,14 +13,10 @@ goes between two CJK characters (Chinese has no word spaces); between a
 Chinese character and a Latin letter or digit one goes where the page set
 the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
 runs them together, as plain word processors do, leaves no such gap).
-
-The same gaps tell a full-width bracket （ from an ASCII one ( beside
-Chinese text: the recognizer reads both as ``(``, but the full-width glyph
-sits in an em-wide cell, half of it blank on its outer side.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -52,9 +48,6 @@ class SpacingSettings:
     # bleeds into it); glyphs set without a gap stay well under 0.25.
     cjk_latin_gap: float = 0.25
     cjk_digit_gap: float = 0.3
-    # A bracket beside CJK text whose outer gap reaches this is full-width;
-    # xeCJK's spacing between Chinese and an ASCII bracket stays below it.
-    fullwidth_gap: float = 0.6
 
 
 def add_missing_spaces(
@@ -68,7 +61,7 @@ def add_missing_spaces(
     chars = line.chars
     if len(chars) < 2 or line.steps < 1:
         return line
-    columns, height = _ink_columns(crop)
+    columns, height = ink_columns(crop)
     if height == 0:
         return line
     scale = crop.shape[1] / line.steps
@@ -125,70 +118,6 @@ def _ideograph_beside_ascii_mark(a: str, b: str) -> bool:
         (mark(a) and is_ideograph(b) and a not in _NO_SPACE_AFTER)
 
 
-_WIDTHS = {"(": ("(", "（"), "（": ("(", "（"), ")": (")", "）"), "）": (")", "）")}
-
-
-def bracket_widths(line: DecodedLine, crop: np.ndarray, settings: SpacingSettings = SpacingSettings()) -> DecodedLine:
-    """Brackets next to CJK characters made full-width or ASCII as their outer gap in ``crop`` shows.
-
-    A bracket with nothing outside it on the line takes its partner's width.
-    """
-    chars = list(line.chars)
-    brackets = [i for i, c in enumerate(chars) if c.char in _WIDTHS]
-    if not brackets or not any(is_cjk(c.char) for c in chars) or line.steps < 1:
-        return line
-    columns, height = _ink_columns(crop)
-    if height == 0:
-        return line
-    scale = crop.shape[1] / line.steps
-    decided: dict[int, bool] = {}
-    # Chinese characters on both sides: full-width, whatever the blank. Chinese fonts and
-    # xeCJK's punctuation compression leave a full-width bracket's outer blank
-    # as narrow as an ASCII one's (0.1-0.6 ink heights both), but an ASCII
-    # bracket between two Chinese characters is rare in print.
-    between = {i for i in brackets
-               if 0 < i < len(chars) - 1 and is_ideograph(chars[i - 1].char) and is_ideograph(chars[i + 1].char)}
-    for i in brackets:
-        if i in between:
-            decided[i] = True
-            continue
-        opening = chars[i].char in "(（"
-        j = i - 1 if opening else i + 1
-        if not 0 <= j < len(chars) or chars[j].char == " ":
-            continue
-        inner = i + 1 if opening else i - 1
-        if not (is_cjk(chars[j].char) or (0 <= inner < len(chars) and is_cjk(chars[inner].char))):
-            continue
-        a, b = (chars[j], chars[i]) if opening else (chars[i], chars[j])
-        x0, x1 = (int((c.start + c.end) / 2 * scale) for c in (a, b))
-        decided[i] = _blank_runs(columns, np.array([x0]), np.array([x1]))[0] / height >= settings.fullwidth_gap
-    _match_partners(chars, brackets, decided, between)
-    changed = False
-    for i, full in decided.items():
-        want = _WIDTHS[chars[i].char][int(full)]
-        if want != chars[i].char:
-            chars[i] = replace(chars[i], char=want)
-            changed = True
-    return DecodedLine(tuple(chars), line.steps) if changed else line
-
-
-def _match_partners(chars: list[DecodedChar], brackets: list[int], decided: dict[int, bool], between: set[int]) -> None:
-    """An undecided bracket takes the width of the bracket it pairs with; one between
-    Chinese characters gives its partner its full width even where the partner was measured."""
-    stack: list[int] = []
-    for i in brackets:
-        if chars[i].char in "(（":
-            stack.append(i)
-        elif stack:
-            j = stack.pop()
-            if i in between or j in between:
-                decided[i] = decided[j] = True
-            elif i in decided and j not in decided:
-                decided[j] = decided[i]
-            elif j in decided and i not in decided:
-                decided[i] = decided[j]
-
-
 _CONTRACTIONS = {"t", "s", "d", "m", "ll", "re", "ve"}
 
 
@@ -199,7 +128,7 @@ def _contraction_follows(chars: tuple[DecodedChar, ...], start: int) -> bool:
     return "".join(c.char for c in chars[start:end]) in _CONTRACTIONS
 
 
-def _ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
+def ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
     """Which columns hold ink (Otsu on the crop), and the height of the ink band."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)

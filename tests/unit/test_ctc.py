@@ -50,8 +50,10 @@ def test_no_space_between_cjk_characters():
     assert DEC.decode(probs(["中", " ", "文", " ", "a"])).text == "中文 a"
 
 
-def test_fullwidth_brackets_in_chinese_context():
-    assert DEC.decode(probs(["中", "(", "a", ")", "文"])).text == "中（a）文"
+def test_bracket_widths_are_not_guessed_from_context():
+    # Full-width or ASCII is read from the line image (pipeline/punct_widths.py), not from the neighbours.
+    assert DEC.decode(probs(["中", "(", "a", ")", "文"])).text == "中(a)文"
+    assert DEC.decode(probs(["中", ",", "文"])).text == "中,文"
     assert DEC.decode(probs(["a", BLANK, "(", "b", ")", ",", "c"])).text == "a(b),c"
 
 

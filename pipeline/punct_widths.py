@@ -1,0 +1,232 @@
+"""Full-width or ASCII punctuation beside Chinese text, decided by where the mark sits on the line.
+
+The recognizer reads a mark's shape, and ``,`` and ``，`` (or ``(`` and
+``（``) differ little in shape; what differs is the room the mark takes.
+Gaps are measured in the crop the model read, between ink columns, in ems
+of the line (the pitch of its Chinese characters); the thresholds were
+chosen on real scanned pages (bench/RESULTS.md).
+
+- A full-width comma, colon or semicolon sits at the left of an em-wide cell
+  and leaves most of it blank after the mark (about 0.7 em, 0.3 em where the
+  page compresses punctuation); an ASCII one hugs the glyph before it (under
+  0.15 em) and a word space follows (0.4-0.6 em). The recognizer reads that
+  mark and blank as ``，``. The gaps alone are not proof (some fonts set a few
+  full-width commas so), so a line records what each separator looks like
+  and the page turns them to ASCII where most of its separators look so
+  (``page_separator_widths``). One read ASCII that does not look so is
+  full-width when an em cell follows it or it sits tight between two
+  Chinese characters.
+- A full-width bracket keeps a side bearing on its inner side (about 0.3 em
+  to the text it encloses), or (in fonts that set it at the inner edge of its
+  cell) leaves the blank outside; an ASCII one touches its text and keeps
+  about half an em from a Chinese character outside. Set tight against
+  a Chinese character on its outer side, with Chinese inside too, a bracket
+  is a compressed full-width one (text set without CJK spacing puts an ASCII
+  bracket as tight before Latin text). A digit inside is no guide (footnote
+  marks and tabular digits have wide cells). The two of a pair are alike.
+- A bullet ``•`` is a dot about a third of an em across, a middle dot ``·``
+  (as in 萨缪尔·贝克特) about a seventh; the recognizer reads list bullets
+  as ``·``. Judged only on lines whose em the Chinese pitch gives.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.punctuation import is_cjk, is_ideograph
+from pipeline.spacing import ink_columns
+
+_HALF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"}
+_FULL = {v: k for k, v in _HALF.items()}
+_SEPARATORS = set(",:;，：；")
+_BRACKETS = set("()（）")
+_OPENING = set("(（")
+_DOTS = {"·": "•", "•": "·"}
+
+
+@dataclass(frozen=True)
+class WidthSettings:
+    # Separator hugging the glyph before it, then a word space: ASCII, where most of the page's look so.
+    hug: float = 0.15
+    word_space: tuple[float, float] = (0.4, 0.6)
+    # Separator read ASCII, but followed by most of an em cell: full-width.
+    cell_after: float = 0.65
+    cell_before: float = 0.2
+    # Bracket read ASCII with this much room on its inner side: full-width; read full-width and
+    # touching its text: ASCII; tighter than this against a Chinese character outside: full-width.
+    inner_full: float = 0.24
+    inner_ascii: float = 0.18
+    tight_outer: float = 0.34
+    # ... and this much blank outside, next to a Chinese character, is the rest of a full-width cell
+    # (fonts that set the bracket at the inner edge of its cell, as Noto CJK does).
+    wide_outer: float = 0.6
+    # A dot at least this wide (em) is a bullet, a narrower one a middle dot.
+    bullet: float = 0.22
+
+
+def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSettings = WidthSettings()) -> DecodedLine:
+    """``line`` with its separators and brackets beside Chinese text full-width or ASCII as ``crop``
+    shows them; each measured separator is marked with what its place looks like."""
+    chars = list(line.chars)
+    marks = [i for i, c in enumerate(chars) if c.char in _SEPARATORS or c.char in _BRACKETS or c.char in _DOTS]
+    if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
+        return line
+    columns, height = ink_columns(crop)
+    runs = _ink_runs(columns)
+    if height == 0 or not len(runs):
+        return line
+    scale = crop.shape[1] / line.steps
+    centres = [(c.start + c.end) / 2 * scale for c in chars]
+    em, pitched = _em(chars, centres, height)
+    ink = np.flatnonzero(columns)
+    full: dict[int, bool | None] = {}  # brackets beside Chinese: full-width or not; None: undecided
+    for i in marks:
+        if chars[i].char in _DOTS:
+            if pitched:
+                chars[i] = replace(chars[i], char=_dot(chars[i].char, runs, centres[i], em, settings))
+            continue
+        prev, nxt = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
+        if not (is_cjk(prev) or is_cjk(nxt)):
+            continue
+        before, after = (g / em for g in _gaps(runs, ink, centres[i]))
+        if chars[i].char in _SEPARATORS:
+            between = 0 < i < len(chars) - 1 and is_ideograph(chars[i - 1].char) and is_ideograph(chars[i + 1].char)
+            want, width = _separator(chars[i].char, prev, nxt, before, after, settings, between)
+            chars[i] = replace(chars[i], char=want, width=width)
+        else:
+            outside = i - 1 if chars[i].char in _OPENING else i + 1
+            adjacent = 0 <= outside < len(chars) and chars[outside].char != " "
+            full[i] = _bracket(chars[i].char, prev, nxt, before, after, settings, adjacent)
+    for i, f in _pairs_alike(chars, full).items():
+        if f is None:
+            continue
+        chars[i] = replace(chars[i], char=_FULL.get(chars[i].char, chars[i].char) if f else
+                           _HALF.get(chars[i].char, chars[i].char))
+    return DecodedLine(tuple(chars), line.steps) if tuple(chars) != line.chars else line
+
+
+def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
+    """Where most of the page's measured separators hug the glyph before them and a word space
+    follows, those read full-width are ASCII (and the space is put in)."""
+    widths = [c.width for d in decoded for c in d.chars if c.width]
+    ascii_n = widths.count("ascii")
+    if not ascii_n or 2 * ascii_n <= len(widths):
+        return decoded
+    return [_ascii_separators(d) if any(c.width == "ascii" and c.char in _HALF for c in d.chars) else d
+            for d in decoded]
+
+
+def _ascii_separators(line: DecodedLine) -> DecodedLine:
+    out: list[DecodedChar] = []
+    chars = line.chars
+    for i, c in enumerate(chars):
+        if c.width != "ascii" or c.char not in _HALF:
+            out.append(c)
+            continue
+        out.append(replace(c, char=_HALF[c.char]))
+        if i + 1 < len(chars) and chars[i + 1].char != " ":
+            out.append(DecodedChar(" ", c.confidence, c.end, max(c.end, chars[i + 1].start)))
+    return DecodedLine(tuple(out), line.steps)
+
+
+def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
+               between: bool) -> tuple[str, str]:
+    """The separator as printed, and what its place looks like: "ascii", "full" or "" (not measured)."""
+    # Beside another full-width mark the page compresses both; an unmeasured side tells nothing.
+    if prev in _HALF or nxt in _HALF or np.isnan(after):
+        return ch, ""
+    if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
+        return ch, "ascii"
+    if ch not in _HALF and (between or (after >= s.cell_after and before >= s.cell_before)):
+        return _FULL[ch], "full"
+    return ch, "full"
+
+
+def _bracket(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
+             adjacent: bool) -> bool | None:
+    """Whether the bracket is full-width; None where its place tells nothing. ``adjacent``: no space
+    was read between the bracket and the character outside it."""
+    opening = ch in _OPENING
+    inner, outer = (after, before) if opening else (before, after)
+    inside, outside = (nxt, prev) if opening else (prev, nxt)
+    if inside.isdigit():
+        return None
+    full = ch in _HALF
+    # Tight with Latin inside tells nothing: text set without CJK spacing puts an ASCII bracket there.
+    if is_ideograph(outside) and ((outer < s.tight_outer and is_cjk(inside)) or (outer >= s.wide_outer and adjacent)):
+        return True
+    if np.isnan(inner):
+        return full
+    if not full and inner >= s.inner_full:
+        return True
+    if full and inner < s.inner_ascii:
+        return False
+    return full
+
+
+def _pairs_alike(chars: list[DecodedChar], full: dict[int, bool | None]) -> dict[int, bool | None]:
+    """The brackets' widths with the two of a pair alike: an undecided one takes its partner's,
+    and where they disagree both are full-width."""
+    out = dict(full)
+    stack: list[int] = []
+    for i, c in enumerate(chars):
+        if c.char in _OPENING:
+            stack.append(i)
+        elif c.char in _BRACKETS and stack:
+            j = stack.pop()
+            if i not in out or j not in out or out[i] == out[j]:
+                continue
+            if out[i] is None or out[j] is None:
+                out[i] = out[j] = out[j] if out[i] is None else out[i]
+            else:
+                out[i] = out[j] = True
+    return out
+
+
+def _neighbour(chars: list[DecodedChar], i: int, step: int) -> str:
+    j = i + step
+    while 0 <= j < len(chars) and chars[j].char == " ":
+        j += step
+    return chars[j].char if 0 <= j < len(chars) else ""
+
+
+def _em(chars: list[DecodedChar], centres: list[float], height: int) -> tuple[float, bool]:
+    """The line's em: the mean pitch of its neighbouring Chinese characters (True), else about its
+    ink height (False)."""
+    pitches = [centres[i + 1] - centres[i] for i in range(len(chars) - 1)
+               if is_ideograph(chars[i].char) and is_ideograph(chars[i + 1].char)]
+    return (float(np.mean(pitches)), True) if len(pitches) >= 2 else (1.1 * height, False)
+
+
+def _dot(ch: str, runs: np.ndarray, x: float, em: float, s: WidthSettings) -> str:
+    start, end = _run_at(runs, x)
+    bullet = (end - start) / em >= s.bullet
+    return ch if (ch == "•") == bullet else _DOTS[ch]
+
+
+def _ink_runs(columns: np.ndarray) -> np.ndarray:
+    """(start, end) of each run of ink columns."""
+    d = np.diff(np.concatenate(([0], columns.astype(np.int8), [0])))
+    return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1)
+
+
+def _run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
+    """The ink run holding column ``x``, or the nearest one."""
+    inside = (runs[:, 0] <= x) & (x < runs[:, 1])
+    if inside.any():
+        start, end = runs[int(np.argmax(inside))]
+    else:
+        dist = np.minimum(np.abs(runs[:, 0] - x), np.abs(runs[:, 1] - 1 - x))
+        start, end = runs[int(np.argmin(dist))]
+    return int(start), int(end)
+
+
+def _gaps(runs: np.ndarray, ink: np.ndarray, x: float) -> tuple[float, float]:
+    """Blank columns before and after the ink run of the mark centred near ``x`` (nan at the crop's edge)."""
+    start, end = _run_at(runs, x)
+    left, right = ink[ink < start], ink[ink >= end]
+    before = float(start - left[-1] - 1) if len(left) else float("nan")
+    after = float(right[0] - end) if len(right) else float("nan")
+    return before, after

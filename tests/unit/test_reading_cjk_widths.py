@@ -1,0 +1,97 @@
+"""Commas, semicolons and brackets in Chinese text come out full-width or ASCII as printed.
+
+A Chinese document may set ASCII punctuation followed by a word space
+(``有限, 文档``), which the recognizer reads as the full-width ``，``: the mark
+and the blank after it look like a full-width cell; and ASCII brackets with
+xeCJK's interword glue between them and the Chinese text, which a rule by
+context alone made full-width. Lines typeset glyph by glyph (Chinese from a
+CJK font, ASCII marks and the spaces from a Latin one), read by the real engine.
+"""
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from pipeline.engine import Engine, EngineConfig
+from tests.factories import _pil_font, degrade, encode_png
+
+ASCII_LINES = [
+    "由于翻译水平与专业知识有限, 文档中有一些词汇和语句翻译的并不好, 如果您有更好的翻译",
+    "在安装的时候, 我们可以选择在不同的级别来进行安装和管理, 比如只安装最小的方案",
+    "使用命令行管理这些方案, 集合和软件包是很有必要的; 这篇简介只介绍命令行下的使用",
+]
+FULL_LINES = [line.replace(", ", "，").replace("; ", "；") for line in ASCII_LINES]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3) -> np.ndarray:
+    """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
+    interword space: 1/3 em)."""
+    cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
+    img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for row, line in enumerate(lines):
+        x, y = 40.0, 40 + 60 * row
+        for ch in line:
+            font = latin if ch.isascii() or ch == "•" else cjk  # LaTeX's itemize bullet is not the CJK font's
+            draw.text((x, y), ch, font=font, fill=0)
+            x += size * space if ch == " " else font.getlength(ch)
+    return np.asarray(img)
+
+
+def _read(engine, img: np.ndarray) -> str:
+    return list(engine.process(encode_png(img)))[0].text
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_ascii_commas_and_semicolons_in_chinese_text_stay_ascii(engine, scan):
+    img = _typeset(ASCII_LINES)
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    text = _read(engine, img)
+    assert "，" not in text and "；" not in text
+    assert text.count(",") == 5 and text.count(";") == 1
+
+
+def test_fullwidth_commas_in_the_same_print_stay_fullwidth(engine):
+    text = _read(engine, _typeset(FULL_LINES))
+    assert "," not in text and ";" not in text
+    assert text.count("；") == 1
+
+
+BRACKET_LINES = [
+    "这些程序 (也称为引擎) 都包含在发行版中",
+    "它内置的解释器 (见后面的说明) 可以直接使用",
+]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_ascii_brackets_with_cjk_glue_stay_ascii(engine, scan):
+    # xeCJK glues Chinese to an ASCII bracket with an interword space; the recognizer reads no space there.
+    img = _typeset(BRACKET_LINES)
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    text = _read(engine, img)
+    assert "（" not in text and "）" not in text
+    assert text.count("(") == 2 and text.count(")") == 2
+
+
+BULLET_LINES = [
+    "• 打开项目主页，点击下载按钮并选择压缩包",
+    "• 执行安装脚本，所有文件都会复制到目录中",
+    "爱尔兰作家萨缪尔·贝克特写过一部剧本",
+]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_list_bullets_and_middle_dots_in_chinese_text(engine, scan):
+    # The bullet is a dot a third of an em across, the middle dot of a name a seventh.
+    img = _typeset(BULLET_LINES)
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    lines = [line for line in _read(engine, img).split("\n") if line]
+    assert [line[0] for line in lines[:2]] == ["•", "•"]
+    assert "萨缪尔·贝克特" in lines[2]
