@@ -39,16 +39,12 @@ def _ink_by_paper(gray: np.ndarray, dpi: float) -> np.ndarray:
     return np.where(cv2.subtract(paper, gray) > PAPER_CONTRAST, 255, 0).astype(np.uint8)
 
 
-def _rule_masks(gray: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+def _rules(ink: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
+    """The straight ink runs of one direction at least a rule long, small breaks (noise, JPEG) closed."""
     n = max(15, int(MIN_RULE_INCH * dpi))
-    # Column rules from the plain adaptive threshold: counted as ink by the paper, the faint edges
-    # of glyphs stacked line over line (brackets, a column of '[') join into short false rules.
-    h = cv2.morphologyEx(_ink_by_paper(gray, dpi), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-    v = cv2.morphologyEx(_ink(gray), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-    # Close small breaks that noise or JPEG leave in a rule.
-    h = cv2.morphologyEx(h, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, n // 4), 1)))
-    v = cv2.morphologyEx(v, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, n // 4))))
-    return h, v
+    run, gap = ((n, 1), (max(3, n // 4), 1)) if horizontal else ((1, n), (1, max(3, n // 4)))
+    out = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run))
+    return cv2.morphologyEx(out, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, gap))
 
 
 def _tilt_from_rules(h_mask: np.ndarray, dpi: float) -> float | None:
@@ -128,14 +124,25 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int) -> list[Tab
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR) if scale < 1 else gray
     hgt, wid = small.shape
     # The page is levelled by its OCR lines' slant before rules are looked for: a thin rule tilted by a
-    # degree steps down a pixel every few dozen, so on the page as read it breaks into short pieces
-    # that fall apart or miss the rows' rules, and tight rows merge. What slant the rules still show
-    # once levelled is turned out of the masks as before.
+    # degree steps down a pixel every few dozen, so on the page as read it breaks into short pieces that
+    # miss the rows' rules, and tight rows merge. Turning the page blurs a rule under a pixel wide,
+    # though, so the row rules found on the page as read are turned and kept beside the others.
     tilt = _tilt_from_lines(lines)
+    as_read = None
     if abs(tilt) >= 0.05:
-        small = cv2.warpAffine(small, cv2.getRotationMatrix2D((wid / 2, hgt / 2), tilt, 1.0), (wid, hgt),
-                               flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    h_mask, v_mask = _rule_masks(small, dpi * scale)
+        turn = cv2.getRotationMatrix2D((wid / 2, hgt / 2), tilt, 1.0)
+        as_read = cv2.warpAffine(_rules(_ink(small), dpi * scale, True), turn, (wid, hgt),
+                                 flags=cv2.INTER_NEAREST, borderValue=0)
+        small = cv2.warpAffine(small, turn, (wid, hgt), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    # Row rules from either threshold: against the paper under text, against the mean where a rule
+    # under a pixel wide, away from text, is fainter than the paper contrast. Column rules from the
+    # mean alone: counted as ink by the paper, the faint edges of glyphs stacked line over line (a
+    # bracket over a letter, a column of '[') join into short false rules.
+    ink = _ink(small)
+    h_mask = _rules(cv2.bitwise_or(ink, _ink_by_paper(small, dpi * scale)), dpi * scale, True)
+    v_mask = _rules(ink, dpi * scale, False)
+    if as_read is not None:
+        h_mask = cv2.bitwise_or(h_mask, as_read)
     rest = _tilt_from_rules(h_mask, dpi * scale) or 0.0
     if abs(rest) >= 0.05:
         level = cv2.getRotationMatrix2D((wid / 2, hgt / 2), rest, 1.0)
