@@ -3,7 +3,7 @@
 ``python -m bench.tables.rescore build --cache C --out DIR`` makes the same scans as
 ``python -m bench.tables --seeds 2 --first 100 --sets generated,published`` (same pages, same
 degradation seeds), reads each once with the engine and keeps its OCR lines (pickle) beside the PNG.
-``python -m bench.tables.rescore score --out DIR [--json F] [--show published]`` runs only the
+``python -m bench.tables.rescore score --out DIR [--json F] [--show published] [--cells published]`` runs only the
 table step (``find_image_tables``) on those images and lines and prints the bench's scan figures,
 and per table what went wrong: ``shape`` (rows/cols wrong, or none found) or ``text`` (shape right,
 cells missed). The recognizer is not re-run, so table-step changes are compared on identical OCR.
@@ -126,6 +126,22 @@ def text_layer(first: int, seeds: int, cache: Path, sets: tuple[str, ...]) -> li
     return rows
 
 
+def _losses(rows: list[dict]) -> None:
+    """Per table, the cells lost (1 - cells right: a table-equivalent) and the kinds of its missed cells,
+    then the sum for tables of the right shape (what the words say) and of the wrong shape."""
+    from collections import Counter
+    print("table losses (id, document, page, shape, lost, missed cells by kind):")
+    for r in rows:
+        if r["cells"] < 1:
+            kinds = dict(Counter(m[0] for m in r.get("cell_misses", [])))
+            print(f"   {r['id']} {r.get('document', 'generated')} p{r.get('page', r['seed'])} "
+                  f"{'right' if r['structure'] else 'WRONG'} {1 - r['cells']:.2f} {kinds}")
+    right = sum(1 - r["cells"] for r in rows if r["structure"])
+    wrong = sum(1 - r["cells"] for r in rows if not r["structure"])
+    print(f"lost: {right:.2f} tables in tables of the right shape, {wrong:.2f} in tables of the wrong shape, "
+          f"of {len(rows)}")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(prog="python -m bench.tables.rescore")
     p.add_argument("what", choices=("build", "score", "text"))
@@ -153,6 +169,7 @@ def main() -> None:
             if args.cells == kind:
                 for i, m in ms:
                     print("  ", i, m)
+                _losses([r for r in rows if r["set"] == kind])
     summary = summarize(rows)
     print(markdown(summary))
     for kind in summary:

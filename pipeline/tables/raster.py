@@ -21,6 +21,8 @@ from pipeline.tables.ruled import Segment
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
 MAX_RULE_WIDTH_INCH = 0.03  # and at most this thick (a filled bar or a photo is not a rule)
 WORK_DPI = 150
+PAPER_INCH = 0.1  # the paper's brightness is the brightest within this (wider than a stroke)
+PAPER_CONTRAST = 40  # grey levels below the paper that count as ink for row rules
 
 
 def _ink(gray: np.ndarray) -> np.ndarray:
@@ -28,14 +30,21 @@ def _ink(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
 
-def _rule_masks(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+def _ink_by_paper(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Ink as what is darker than the paper around it (the brightest nearby). A faint row rule set
+    tight under a line of text is darker than the paper but not than the local mean, which the text
+    pulls down: the mean threshold breaks such a rule into pieces under every word, and rows merge."""
+    k = max(3, int(PAPER_INCH * dpi) | 1)
+    paper = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    return np.where(cv2.subtract(paper, gray) > PAPER_CONTRAST, 255, 0).astype(np.uint8)
+
+
+def _rules(ink: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
+    """The straight ink runs of one direction at least a rule long, small breaks (noise, JPEG) closed."""
     n = max(15, int(MIN_RULE_INCH * dpi))
-    h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-    v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-    # Close small breaks that noise or JPEG leave in a rule.
-    h = cv2.morphologyEx(h, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, n // 4), 1)))
-    v = cv2.morphologyEx(v, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, n // 4))))
-    return h, v
+    run, gap = ((n, 1), (max(3, n // 4), 1)) if horizontal else ((1, n), (1, max(3, n // 4)))
+    out = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, run))
+    return cv2.morphologyEx(out, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, gap))
 
 
 def _tilt_from_rules(h_mask: np.ndarray, dpi: float) -> float | None:
@@ -113,20 +122,40 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int) -> list[Tab
     # at 3:4 costs as much as the rest of the step, and found the same rules on the bench.
     scale = min(1.0, WORK_DPI / dpi)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_LINEAR) if scale < 1 else gray
-    h_mask, v_mask = _rule_masks(_ink(small), dpi * scale)
-    tilt = _tilt_from_rules(h_mask, dpi * scale)
-    if tilt is None:
-        tilt = _tilt_from_lines(lines)
-    tokens = _tokens(lines)
-    if abs(tilt) < 0.05:
-        return tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi)
     hgt, wid = small.shape
-    level = cv2.getRotationMatrix2D((wid / 2, hgt / 2), tilt, 1.0)
-    h_mask = cv2.warpAffine(h_mask, level, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
-    v_mask = cv2.warpAffine(v_mask, level, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
+    # The page is levelled by its OCR lines' slant before rules are looked for: a thin rule tilted by a
+    # degree steps down a pixel every few dozen, so on the page as read it breaks into short pieces that
+    # miss the rows' rules, and tight rows merge. Turning the page blurs a rule under a pixel wide,
+    # though, so the row rules found on the page as read are turned and kept beside the others.
+    tilt = _tilt_from_lines(lines)
+    as_read = None
+    if abs(tilt) >= 0.05:
+        turn = cv2.getRotationMatrix2D((wid / 2, hgt / 2), tilt, 1.0)
+        as_read = cv2.warpAffine(_rules(_ink(small), dpi * scale, True), turn, (wid, hgt),
+                                 flags=cv2.INTER_NEAREST, borderValue=0)
+        small = cv2.warpAffine(small, turn, (wid, hgt), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    # Row rules from either threshold: against the paper under text, against the mean where a rule
+    # under a pixel wide, away from text, is fainter than the paper contrast. Column rules from the
+    # mean alone: counted as ink by the paper, the faint edges of glyphs stacked line over line (a
+    # bracket over a letter, a column of '[') join into short false rules.
+    ink = _ink(small)
+    h_mask = _rules(cv2.bitwise_or(ink, _ink_by_paper(small, dpi * scale)), dpi * scale, True)
+    v_mask = _rules(ink, dpi * scale, False)
+    if as_read is not None:
+        h_mask = cv2.bitwise_or(h_mask, as_read)
+    rest = _tilt_from_rules(h_mask, dpi * scale) or 0.0
+    if abs(rest) >= 0.05:
+        level = cv2.getRotationMatrix2D((wid / 2, hgt / 2), rest, 1.0)
+        h_mask = cv2.warpAffine(h_mask, level, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
+        v_mask = cv2.warpAffine(v_mask, level, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
+        tilt += rest
+    tokens = _tokens(lines)
     m = cv2.getRotationMatrix2D((gray.shape[1] / 2, gray.shape[0] / 2), tilt, 1.0)  # the same turn in page pixels
-    tables = tables_from([_moved(t, m) for t in tokens], _segments(h_mask, dpi, True, scale),
-                         _segments(v_mask, dpi, False, scale), dpi)
+    if abs(tilt) >= 0.05:
+        tokens = [_moved(t, m) for t in tokens]
+    tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi)
+    if abs(tilt) < 0.05:
+        return tables
     inv = cv2.invertAffineTransform(m)
     for table in tables:
         table.box = _box_back(table.box, inv)
