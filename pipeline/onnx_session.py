@@ -15,7 +15,7 @@ from pipeline.errors import InferenceError, ModelError
 
 
 class OnnxSession:
-    def __init__(self, path: Path, *, threads: int = 1):
+    def __init__(self, path: Path, *, threads: int = 1, arena: bool = True):
         opts = ort.SessionOptions()
         # Parallelism comes from running pages in separate worker processes;
         # inside one session we only use the intra-op threads we were given.
@@ -24,9 +24,11 @@ class OnnxSession:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
-        # Keep ORT's memory arena: without it whole pages were 13 % slower
-        # (1.16 vs 1.01 s CPU per page) for only ~60 MB less peak memory.
-        opts.enable_cpu_mem_arena = True
+        # Keep ORT's memory arena for the models that run on every page: without it whole
+        # pages were 13 % slower (1.16 vs 1.01 s CPU per page) for only ~60 MB less peak
+        # memory. An arena never shrinks, so it ends up the size of the largest input the
+        # model was ever given: ``arena=False`` for a model that runs rarely.
+        opts.enable_cpu_mem_arena = arena
         # No memory pattern: it plans buffers per input shape, and line widths
         # (and page sizes) differ on every call, so the plans only add up
         # (bench/PERF_RESULTS.md: a page's peak RSS lower, same CPU and text).
