@@ -77,6 +77,7 @@ class DetectorSettings:
     missed_mark_lines: float = 1.2
     thresh: float = 0.3
     box_thresh: float = 0.5
+    outline_thresh: float = 0.8  # a region below box_thresh kept if its outline's mean reaches this
     unclip_ratio: float = 1.5
     min_size: float = 2.0
     max_candidates: int = 3000
@@ -265,7 +266,7 @@ def mark_height(ink: np.ndarray) -> float:
 
 
 def box_score(prob: np.ndarray, quad: np.ndarray) -> float:
-    """Mean probability inside ``quad`` (in probability-map pixels)."""
+    """Mean probability inside the polygon ``quad`` (in probability-map pixels)."""
     h, w = prob.shape
     x0 = int(np.clip(np.floor(quad[:, 0].min()), 0, w - 1))
     x1 = int(np.clip(np.ceil(quad[:, 0].max()), 0, w - 1))
@@ -307,7 +308,13 @@ def boxes_from_probability(
             continue
         score = box_score(prob, quad)
         if score < settings.box_thresh:
-            continue
+            # A line with a ragged edge (a drop cap's foot, a fuzzy underside
+            # on a page turned back from a tilt) has a rectangle holding much
+            # background; inside its own outline it is surely text. Specks and
+            # leader dots score middling there too, so the outline must be sure.
+            score = box_score(prob, contour.reshape(-1, 2).astype(np.float32))
+            if score < settings.outline_thresh:
+                continue
         grown = unclip(quad, settings.unclip_ratio)
         if grown is None:
             continue
