@@ -67,12 +67,17 @@ class DetectorSettings:
     # pass's lines instead re-cut lines that read well, e.g. an invoice's
     # amount on a photographed page). Scan noise, rules and dots do not
     # count: noise stays below the ink level, rules are wider than glyphs,
-    # dots (leaders, specks) are lower.
+    # dots (leaders, specks) are lower. A first-pass line lying for at least
+    # ``within_finer`` of its area inside a line the finer pass adds was a
+    # piece of that line (faint small print found in fragments): it goes, or
+    # its words would be read twice.
     missed_marks: int = 40
+    within_finer: float = 0.6
     missed_mark_min: float = 0.25
     missed_mark_lines: float = 1.2
     thresh: float = 0.3
     box_thresh: float = 0.5
+    outline_thresh: float = 0.8  # a region below box_thresh kept if its outline's mean reaches this
     unclip_ratio: float = 1.5
     min_size: float = 2.0
     max_candidates: int = 3000
@@ -167,7 +172,8 @@ class TextDetector:
             return lines
         # The lines found already stay as they were; the finer input only adds those it finds elsewhere.
         finer = boxes_from_probability(self.probability_map(gray, s.max_side_small), gray.shape[:2], s)
-        return lines + _outside(finer, lines, gray.shape[:2])
+        added = _outside(finer, lines, gray.shape[:2])
+        return [d for d in lines if not _within(d, added, s.within_finer)] + added
 
     def _large_print(self, gray: np.ndarray, resized: np.ndarray, ink: np.ndarray) -> list[DetectedLine] | None:
         """Lines found at a smaller input when the print is large; None: use the normal input."""
@@ -206,6 +212,18 @@ def _outside(new: list[DetectedLine], old: list[DetectedLine], shape: tuple[int,
         if area and np.count_nonzero(mask & taken[y0 : y0 + mask.shape[0], x0 : x0 + mask.shape[1]]) < 0.5 * area:
             out.append(d)
     return out
+
+
+def _within(line: DetectedLine, others: list[DetectedLine], share: float) -> bool:
+    """Whether at least ``share`` of ``line``'s area lies inside one of ``others``."""
+    area = abs(cv2.contourArea(line.quad))
+    if area <= 0:
+        return False
+    for d in others:
+        common, _ = cv2.intersectConvexConvex(line.quad.astype(np.float32), d.quad.astype(np.float32))
+        if common >= share * area:
+            return True
+    return False
 
 
 def missed_marks(ink: np.ndarray, lines: list[DetectedLine], scale: float, line_px: float,
@@ -248,7 +266,7 @@ def mark_height(ink: np.ndarray) -> float:
 
 
 def box_score(prob: np.ndarray, quad: np.ndarray) -> float:
-    """Mean probability inside ``quad`` (in probability-map pixels)."""
+    """Mean probability inside the polygon ``quad`` (in probability-map pixels)."""
     h, w = prob.shape
     x0 = int(np.clip(np.floor(quad[:, 0].min()), 0, w - 1))
     x1 = int(np.clip(np.ceil(quad[:, 0].max()), 0, w - 1))
@@ -290,7 +308,13 @@ def boxes_from_probability(
             continue
         score = box_score(prob, quad)
         if score < settings.box_thresh:
-            continue
+            # A line with a ragged edge (a drop cap's foot, a fuzzy underside
+            # on a page turned back from a tilt) has a rectangle holding much
+            # background; inside its own outline it is surely text. Specks and
+            # leader dots score middling there too, so the outline must be sure.
+            score = box_score(prob, contour.reshape(-1, 2).astype(np.float32))
+            if score < settings.outline_thresh:
+                continue
         grown = unclip(quad, settings.unclip_ratio)
         if grown is None:
             continue
