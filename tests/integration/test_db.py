@@ -107,6 +107,24 @@ def test_concurrent_finalizers_have_one_winner_and_one_outbox_row(pg):
         assert s.scalar(select(func.count()).select_from(Page).where(Page.job_id == job_id)) == 4
 
 
+def _second_waits_on_first(pg, first, held, second, second_done, go):
+    """Run ``first`` until it holds its lock (``held``), then ``second``; once ``second`` has finished or is
+    waiting on a lock, let ``first`` go on (``go``), and wait for both."""
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    assert held.wait(20)
+    threads.append(threading.Thread(target=second))
+    threads[1].start()
+    with pg.engine.connect() as watch:
+        for _ in range(200):
+            if second_done.is_set() or watch.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
+                break
+            time.sleep(0.05)
+    go.set()
+    for t in threads:
+        t.join(30)
+
+
 def test_a_group_submit_into_a_batch_never_deadlocks_with_a_finalizer_of_a_job_holding_its_key(pg):
     """A finalizer updates its job's row, then locks the job's batch; a group submit locks the batch, then
     inserts its keys. When one of those keys is the finalizing job's, the submit must not wait on the
@@ -143,21 +161,8 @@ def test_a_group_submit_into_a_batch_never_deadlocks_with_a_finalizer_of_a_job_h
         finally:
             submitted.set()
 
-    threads = [threading.Thread(target=finalizer)]
-    threads[0].start()
-    assert held.wait(20)
-    threads.append(threading.Thread(target=submit))
-    threads[1].start()
     # Let the finalizer go for the batch once the submit has finished or is waiting on a lock.
-    with pg.engine.connect() as watch:
-        for _ in range(200):
-            waiting = watch.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar()
-            if submitted.is_set() or waiting:
-                break
-            time.sleep(0.05)
-    go.set()
-    for t in threads:
-        t.join(30)
+    _second_waits_on_first(pg, finalizer, held, submit, submitted, go)
     assert errors == []
     (a, a_created), (b, b_created) = results["jobs"]
     assert (a.id, a_created) == (first.id, False) and b_created
@@ -191,19 +196,7 @@ def test_deleting_a_job_waits_for_a_worker_settling_its_page_instead_of_deadlock
         finally:
             deleted.set()
 
-    threads = [threading.Thread(target=worker)]
-    threads[0].start()
-    assert held.wait(20)
-    threads.append(threading.Thread(target=delete_it))
-    threads[1].start()
-    with pg.engine.connect() as watch:  # the delete is waiting on a lock (or, wrongly, done without waiting)
-        for _ in range(200):
-            if deleted.is_set() or watch.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar():
-                break
-            time.sleep(0.05)
-    go.set()
-    for t in threads:
-        t.join(30)
+    _second_waits_on_first(pg, worker, held, delete_it, deleted, go)
     assert errors == []
     with pg.session() as s:
         assert s.get(Job, job_id) is None
