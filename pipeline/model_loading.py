@@ -45,8 +45,7 @@ def load_models(models_dir: Path, threads: int, detector: DetectorSettings,
     names = [DETECTOR, RECOGNIZER, CHARSET]
     second_recognizer = None
     if second:
-        # No arena: it runs on a few lines of a page, and its buffers grow with the widest of them.
-        second_session = OnnxSession(_resolve(SECOND_RECOGNIZER, models_dir), threads=threads, arena=False)
+        second_session = OnnxSession(_resolve(SECOND_RECOGNIZER, models_dir), threads=threads)
         second_charset = load_charset(second_session, _resolve(SECOND_CHARSET, models_dir))
         second_recognizer = TextRecognizer(second_session, CtcDecoder(second_charset), recognizer)
         names += [SECOND_RECOGNIZER, SECOND_CHARSET]
