@@ -144,10 +144,12 @@ def read_raw_files() -> tuple[dict, list[RawFile]]:
         parts = request.files.getlist("file")
         if not parts:
             raise MissingFile("send at least one multipart part named `file`")
-        repeated = sorted(k for k in request.form if len(request.form.getlist(k)) > 1)
+        # A part with no name (Werkzeug keys it None) can be no option: it is left out.
+        form = {k: request.form.getlist(k) for k in request.form if k is not None}
+        repeated = sorted(k for k, values in form.items() if len(values) > 1)
         if repeated:  # each option is one value; which of several was meant is not ours to guess
             raise InvalidOption(f"{repeated[0]} is given more than once", details={"field": repeated[0]})
-        return request.form.to_dict(), [RawFile(p.filename, p.read()) for p in parts]
+        return {k: values[0] for k, values in form.items()}, [RawFile(p.filename, p.read()) for p in parts]
     raise InvalidContent("send multipart/form-data with `file` parts, or application/json with `files`")
 
 

@@ -138,6 +138,21 @@ def test_missing_file_and_bad_json(client, app):
     assert counts(app) == (0, 0, 0)
 
 
+def test_a_multipart_part_without_a_name_is_no_option(client, app, png):
+    def body(*fields):
+        parts = [b'Content-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n' + png,
+                 b"Content-Disposition: form-data\r\n\r\nnameless", b"Content-Disposition: form-data\r\n\r\nagain"]
+        parts += [f'Content-Disposition: form-data; name="{k}"\r\n\r\n{v}'.encode() for k, v in fields]
+        return b"".join(b"--B0undary\r\n" + part + b"\r\n" for part in parts) + b"--B0undary--\r\n"
+
+    def post(data):
+        return client.post("/v1/jobs", data=data, content_type="multipart/form-data; boundary=B0undary")
+
+    assert post(body(("mode", "auto"))).status_code == 202
+    # Beside a repeated option (Werkzeug keys nameless parts None: sorting the repeated names was a 500).
+    assert_envelope(post(body(("mode", "auto"), ("mode", "ocr"))), 400, "invalid_option")
+
+
 def test_framework_errors_use_the_envelope(client, app, tmp_path):
     assert_envelope(client.get("/v1/nothing-here"), 404, "not_found")
     assert_envelope(client.put("/v1/jobs"), 405, "method_not_allowed")
