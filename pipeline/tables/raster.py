@@ -8,6 +8,7 @@ as read.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from statistics import median
 
 import cv2
@@ -16,6 +17,7 @@ import numpy as np
 from pipeline.result import Line
 from pipeline.tables.find import tables_from
 from pipeline.tables.model import Table, Token
+from pipeline.tables.reread import split_stacked
 from pipeline.tables.ruled import Segment
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
@@ -111,9 +113,24 @@ def _box_back(box: list[float], inv: np.ndarray) -> list[float]:
     return [float(pts[0].min()), float(pts[1].min()), float(pts[0].max()), float(pts[1].max())]
 
 
-def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int) -> list[Table]:
+class _Level:
+    """The page turned level in page pixels (the tokens' frame), made once and only when a re-read needs it."""
+
+    def __init__(self, gray: np.ndarray, m: np.ndarray | None):
+        self.gray, self.m, self.page = gray, m, None
+
+    def __call__(self) -> np.ndarray:
+        if self.page is None:
+            self.page = self.gray if self.m is None else cv2.warpAffine(
+                self.gray, self.m, (self.gray.shape[1], self.gray.shape[0]), flags=cv2.INTER_LINEAR,
+                borderMode=cv2.BORDER_REPLICATE)
+        return self.page
+
+
+def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Callable | None = None) -> list[Table]:
     """The tables of a scanned page: ``gray`` is the page as read, ``lines`` its OCR lines (boxes in
-    that image's pixels)."""
+    that image's pixels). With ``read`` (the line recognizer: crops in, decoded lines out), a stack of
+    short items boxed as one word is cut at the rows beside it and read again (``reread``)."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_RGB2GRAY)
     # Rules are found at about 150 DPI: the image operations, most of the added time per page, cost
@@ -153,6 +170,9 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int) -> list[Tab
     m = cv2.getRotationMatrix2D((gray.shape[1] / 2, gray.shape[0] / 2), tilt, 1.0)  # the same turn in page pixels
     if abs(tilt) >= 0.05:
         tokens = [_moved(t, m) for t in tokens]
+    levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
+    if read is not None:
+        tokens = split_stacked(tokens, levelled, read)
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi)
     if abs(tilt) < 0.05:
         return tables
