@@ -17,7 +17,7 @@ import numpy as np
 from pipeline.result import Line
 from pipeline.tables.find import tables_from
 from pipeline.tables.model import Table, Token
-from pipeline.tables.reread import split_stacked
+from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
@@ -130,7 +130,8 @@ class _Level:
 def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Callable | None = None) -> list[Table]:
     """The tables of a scanned page: ``gray`` is the page as read, ``lines`` its OCR lines (boxes in
     that image's pixels). With ``read`` (the line recognizer: crops in, decoded lines out), a stack of
-    short items boxed as one word is cut at the rows beside it and read again (``reread``)."""
+    short items boxed as one word is cut at the rows beside it and read again, and a short first item
+    the detector missed is read from the ink where the lines above or below have one (``reread``)."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_RGB2GRAY)
     # Rules are found at about 150 DPI: the image operations, most of the added time per page, cost
@@ -173,6 +174,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
     if read is not None:
         tokens = split_stacked(tokens, levelled, read)
+        tokens = missed_items(tokens, levelled, read, dpi)
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi)
     if abs(tilt) < 0.05:
         return tables
