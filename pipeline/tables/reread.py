@@ -31,15 +31,7 @@ def _clean(text: str) -> str:
     return text.strip().strip("|｜丨").strip()
 
 
-def _crop(level: np.ndarray, x0: float, y0: float, x1: float, y1: float) -> np.ndarray | None:
-    ix0, iy0 = max(0, int(round(x0))), max(0, int(round(y0)))
-    ix1, iy1 = min(level.shape[1], int(round(x1))), min(level.shape[0], int(round(y1)))
-    if ix1 - ix0 < 4 or iy1 - iy0 < 4:
-        return None
-    return level[iy0:iy1, ix0:ix1]
-
-
-def split_stacked(tokens: list[Token], level: Callable[[], np.ndarray], read: Callable) -> list[Token]:
+def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], read: Callable) -> list[Token]:
     """Each tall token with two or more rows of text beside it replaced by one token per row, read
     from its piece of the page; a piece read as nothing is left out."""
     if len(tokens) < 4:
@@ -63,7 +55,7 @@ def split_stacked(tokens: list[Token], level: Callable[[], np.ndarray], read: Ca
         crops, bands = [], []
         for y0, y1 in rows:
             pad = PAD_HEIGHTS * (y1 - y0)
-            crop = _crop(level(), t.box[0] - pad, y0, t.box[2] + pad, y1)
+            crop = level(t.box[0] - pad, y0, t.box[2] + pad, y1)
             if crop is not None:
                 crops.append(crop)
                 bands.append((y0, y1))
@@ -97,7 +89,7 @@ def _ink(crop: np.ndarray, least: int) -> tuple[int, int, int, int] | None:
             max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes))
 
 
-def missed_items(tokens: list[Token], level: Callable[[], np.ndarray], read: Callable, dpi: float) -> list[Token]:
+def missed_items(tokens: list[Token], level: Callable[..., np.ndarray | None], read: Callable, dpi: float) -> list[Token]:
     """Short first items the detector did not box (a "2" under a "1"), read where the line above or
     below has a short item of its own, set apart by a gutter, and this line has ink but no word."""
     if len(tokens) < 4:
@@ -120,15 +112,16 @@ def missed_items(tokens: list[Token], level: Callable[[], np.ndarray], read: Cal
             if any(t.box[0] < x1 and x0 < t.box[2] and min(y1, t.box[3]) - max(y0, t.box[1]) > 0.25 * h
                    for t in tokens + added):
                 break
-            crop = _crop(level(), x0, y0, x1, y1)
+            crop = level(x0, y0, x1, y1)
             ink = _ink(crop, least) if crop is not None else None
             if ink is None:
                 break
             pad = PAD_HEIGHTS * (y1 - y0)
-            piece = _crop(level(), max(x0, x0 + ink[0] - pad), y0, min(x1, x0 + ink[2] + pad), y1)
+            ox = max(0.0, x0)  # the crop's left edge on the page
+            piece = level(max(x0, ox + ink[0] - pad), y0, min(x1, ox + ink[2] + pad), y1)
             d = read([piece])[0] if piece is not None else None
             if d is not None and _clean(d.text):
-                tok = Token(_clean(d.text), (x0 + ink[0], y0, x0 + ink[2], y1), d.confidence)
+                tok = Token(_clean(d.text), (ox + ink[0], y0, ox + ink[2], y1), d.confidence)
                 added.append(tok)
                 firsts[i] = tok
             break
