@@ -1,0 +1,138 @@
+"""Scans: short items in a table's column that the OCR boxed wrong, read again row by row.
+
+- Numbers one under the other ("21" … "26", set 11 pt apart) are detected
+  as one tall box and read as one mark ("I", "T"): the table step got one
+  token for several rows. Such a box is cut at the rows read beside it and
+  each piece read on its own.
+- A lone digit or mark ("2" under "1") the detector did not box at all: its
+  row was glued to the row above as a wrapped cell. Where the line above or
+  below has a short first item set apart by a gutter, the ink at that place
+  on this line is read.
+Crops come from the page turned level (the tokens' frame), a row's height
+tall and padded left and right as the page's line crops are.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+
+from pipeline.tables.aligned import GUTTER
+from pipeline.tables.model import Token
+from pipeline.tables.words import line_height, text_lines
+
+TALL = 2.0  # a token this many line heights tall beside two or more rows is a stack of items
+MIN_INK_INCH = 0.02  # ink smaller than this each way is a speck, not a mark
+PAD_HEIGHTS = 0.3  # a crop reaches this many line heights beyond the ink left and right (as the page's crops)
+
+
+def _clean(text: str) -> str:
+    return text.strip().strip("|｜丨").strip()
+
+
+def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], read: Callable) -> list[Token]:
+    """Each tall token with two or more rows of text beside it replaced by one token per row, read
+    from its piece of the page; a piece read as nothing is left out."""
+    if len(tokens) < 4:
+        return tokens
+    h = line_height(tokens)
+    tall = [t for t in tokens if t.height > TALL * h]
+    if not tall:
+        return tokens
+    out = [t for t in tokens if t not in tall]
+    for t in tall:
+        beside = [u for u in out if t.box[1] <= u.cy <= t.box[3] and u.height < 1.5 * h
+                  and (u.box[0] >= t.box[2] or u.box[2] <= t.box[0])]
+        rows = [(min(u.box[1] for u in r), max(u.box[3] for u in r)) for r in text_lines(beside)]
+        # a row that has its own word where the tall box stands (a header above the stack) keeps it
+        rows = [(y0, y1) for y0, y1 in rows if not any(
+            u.box[0] < t.box[2] and t.box[0] < u.box[2] and min(y1, u.box[3]) - max(y0, u.box[1]) > 0.5 * u.height
+            for u in out)]
+        if len(rows) < 2:
+            out.append(t)
+            continue
+        crops, bands = [], []
+        for y0, y1 in rows:
+            pad = PAD_HEIGHTS * (y1 - y0)
+            crop = level(t.box[0] - pad, y0, t.box[2] + pad, y1)
+            if crop is not None:
+                crops.append(crop)
+                bands.append((y0, y1))
+        pieces = [Token(_clean(d.text), (t.box[0], y0, t.box[2], y1), d.confidence)
+                  for d, (y0, y1) in zip(read(crops), bands)]
+        out.extend(p for p in pieces if p.text)
+    return out
+
+
+def _ink(crop: np.ndarray, least: int) -> tuple[int, int, int, int] | None:
+    """The box of the crop's ink (darker than its paper by a third of the contrast, in pieces at
+    least ``least`` px across and not across the crop), None for blank paper, specks or rules."""
+    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
+    if paper - dark < 60:
+        return None
+    ink = (crop < paper - (paper - dark) / 3).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    ch = crop.shape[0]
+    boxes = []
+    for x, y, w, hgt, _ in stats[1:n]:
+        if max(w, hgt) < least:
+            continue  # a speck
+        if w > 3 * hgt and w > 0.5 * ch or hgt > 0.9 * ch and w < least:
+            continue  # a rule: a row rule under the text, a column rule
+        if (y == 0 or y + hgt == ch) and hgt < 0.5 * ch:
+            continue  # the edge of a letter of the line above or below
+        boxes.append((x, y, w, hgt))
+    if not boxes:
+        return None
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes))
+
+
+def missed_items(tokens: list[Token], level: Callable[..., np.ndarray | None], read: Callable, dpi: float) -> list[Token]:
+    """Short first items the detector did not box (a "2" under a "1"), read where the line above or
+    below has a short item of its own, set apart by a gutter, and this line has ink but no word."""
+    if len(tokens) < 4:
+        return tokens
+    h = line_height(tokens)
+    rows = text_lines(tokens)
+    firsts: list[Token | None] = [_short_first(r, h) for r in rows]
+    least = max(3, int(MIN_INK_INCH * dpi))
+    added: list[Token] = []
+    # down the page, then up: each item found is a neighbour the next line may lean on
+    for i in [*range(len(rows)), *range(len(rows) - 1, -1, -1)]:
+        row = rows[i]
+        y0, y1 = min(t.box[1] for t in row), max(t.box[3] for t in row)
+        for j in (i - 1, i + 1):
+            f = firsts[j] if 0 <= j < len(rows) else None
+            # the neighbour's item is a line away and left of this line's words, by a gutter
+            if f is None or abs(f.cy - (y0 + y1) / 2) > 1.8 * h or f.box[2] + GUTTER * h > row[0].box[0]:
+                continue
+            x0, x1 = f.box[0] - h, min(f.box[2] + h, row[0].box[0] - 0.3 * h)
+            if any(t.box[0] < x1 and x0 < t.box[2] and min(y1, t.box[3]) - max(y0, t.box[1]) > 0.25 * h
+                   for t in tokens + added):
+                break
+            crop = level(x0, y0, x1, y1)
+            ink = _ink(crop, least) if crop is not None else None
+            if ink is None:
+                break
+            pad = PAD_HEIGHTS * (y1 - y0)
+            ox = max(0.0, x0)  # the crop's left edge on the page
+            piece = level(max(x0, ox + ink[0] - pad), y0, min(x1, ox + ink[2] + pad), y1)
+            d = read([piece])[0] if piece is not None else None
+            if d is not None and _clean(d.text):
+                tok = Token(_clean(d.text), (ox + ink[0], y0, ox + ink[2], y1), d.confidence)
+                added.append(tok)
+                firsts[i] = tok
+            break
+    return tokens + added
+
+
+def _short_first(row: list[Token], h: float) -> Token | None:
+    """The line's first word when it is a short item set apart from the rest by a gutter."""
+    first = row[0]
+    if first.box[2] - first.box[0] > 4 * h:
+        return None
+    if len(row) > 1 and row[1].box[0] - first.box[2] < GUTTER * h:
+        return None
+    return first
