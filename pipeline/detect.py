@@ -70,7 +70,10 @@ class DetectorSettings:
     # dots (leaders, specks) are lower. A first-pass line lying for at least
     # ``within_finer`` of its area inside a line the finer pass adds was a
     # piece of that line (faint small print found in fragments): it goes, or
-    # its words would be read twice.
+    # its words would be read twice. So do first-pass pieces that one finer
+    # line joins (two or more such pieces inside it): a heading's number cut
+    # from its title on a re-levelled page was read twice where the title's
+    # widened box took in the number's last stroke.
     missed_marks: int = 40
     within_finer: float = 0.6
     missed_mark_min: float = 0.25
@@ -170,10 +173,10 @@ class TextDetector:
             return boxes_from_probability(self.probability_map(gray, side), gray.shape[:2], s)
         if missed_marks(ink, lines, scale, line_px, s) < s.missed_marks:
             return lines
-        # The lines found already stay as they were; the finer input only adds those it finds elsewhere.
+        # The lines found already stay as they were; the finer input adds those it finds elsewhere, and lines
+        # joining first-pass pieces of one row (merge_finer).
         finer = boxes_from_probability(self.probability_map(gray, s.max_side_small), gray.shape[:2], s)
-        added = _outside(finer, lines, gray.shape[:2])
-        return [d for d in lines if not _within(d, added, s.within_finer)] + added
+        return merge_finer(lines, finer, gray.shape[:2], s.within_finer)
 
     def _large_print(self, gray: np.ndarray, resized: np.ndarray, ink: np.ndarray) -> list[DetectedLine] | None:
         """Lines found at a smaller input when the print is large; None: use the normal input."""
@@ -211,6 +214,36 @@ def _outside(new: list[DetectedLine], old: list[DetectedLine], shape: tuple[int,
         area = int(np.count_nonzero(mask))
         if area and np.count_nonzero(mask & taken[y0 : y0 + mask.shape[0], x0 : x0 + mask.shape[1]]) < 0.5 * area:
             out.append(d)
+    return out
+
+
+def merge_finer(lines: list[DetectedLine], finer: list[DetectedLine], shape: tuple[int, int],
+                share: float) -> list[DetectedLine]:
+    """A re-detected page's lines: the first pass's, plus the finer pass's lines found off them or joining
+    pieces of one row, less the first-pass pieces lying (``share`` of their area) inside what is added."""
+    added = _outside(finer, lines, shape)
+    added += _joining([f for f in finer if not any(f is a for a in added)], lines, share)
+    return [d for d in lines if not _within(d, added, share)] + added
+
+
+def _joining(finer: list[DetectedLine], lines: list[DetectedLine], share: float) -> list[DetectedLine]:
+    """The lines of ``finer`` that join two or more of ``lines`` side by side: each piece has ``share`` of its
+    area inside the finer line and at least ``share`` of its height (stacked pieces, such as a column of page
+    numbers that the finer pass took as one box, are not a row)."""
+    if not lines:
+        return []
+    spans = np.array([np.r_[d.quad.min(axis=0), d.quad.max(axis=0)] for d in lines])
+    out = []
+    for f in finer:
+        (x0, y0), (x1, y1) = f.quad.min(axis=0), f.quad.max(axis=0)
+        width, height = quad_size(f.quad)
+        if width <= height:
+            continue
+        near = (spans[:, 0] < x1) & (spans[:, 2] > x0) & (spans[:, 1] < y1) & (spans[:, 3] > y0)
+        pieces = [i for i in np.flatnonzero(near)
+                  if quad_size(lines[i].quad)[1] >= share * height and _within(lines[i], [f], share)]
+        if len(pieces) >= 2:
+            out.append(f)
     return out
 
 

@@ -1,0 +1,33 @@
+"""A re-detected page (the finer 1600-px pass) keeps its first-pass lines, except pieces of one row that a finer
+line joins: a heading's number found apart from its title was read twice, the title's widened box taking in the
+number's last stroke (a table of contents tilted 2°: `6` then `3 The Table Menu`). Boxes as the detector gave
+them on such a page; a column of page numbers that the finer pass boxed as one is not a row."""
+import numpy as np
+
+from pipeline.detect import DetectedLine, merge_finer
+
+
+def _line(x0, y0, x1, y1) -> DetectedLine:
+    return DetectedLine(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32), 0.9)
+
+
+def _kept(first: list[DetectedLine], finer: list[DetectedLine]) -> list[DetectedLine]:
+    return merge_finer(first, finer, (2339, 1654), 0.6)
+
+
+def test_a_number_and_its_title_joined_by_the_finer_pass_become_one_line():
+    number, title, page_no = _line(221, 1500, 250, 1530), _line(256, 1497, 476, 1540), _line(1373, 1540, 1412, 1572)
+    whole = _line(222, 1499, 476, 1540)
+    kept = _kept([number, title, page_no], [whole, _line(1375, 1541, 1413, 1572)])
+    assert [d.quad.tolist() for d in kept] == [page_no.quad.tolist(), whole.quad.tolist()]
+
+
+def test_stacked_page_numbers_in_one_finer_box_stay_apart():
+    numbers = [_line(1400, 300 + 40 * k, 1450, 330 + 40 * k) for k in range(3)]
+    kept = _kept(numbers, [_line(1395, 295, 1455, 415)])
+    assert kept == numbers
+
+
+def test_a_finer_line_over_one_piece_changes_nothing():
+    first = [_line(256, 1497, 476, 1540), _line(1373, 1540, 1412, 1572)]
+    assert _kept(first, [_line(250, 1495, 480, 1542)]) == first
