@@ -16,6 +16,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+# The body's edge: where at least this share of its full lines start, within this many box heights.
+EDGE_SHARE = 0.2
+EDGE_SPREAD = 0.5
+
 
 def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Callable, out: list[list[int]]) -> bool:
     """If ``idx`` is a body with margin notes beside it, append its regions to ``out`` in reading order
@@ -163,10 +167,22 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
 
 
 def left_edge(boxes: np.ndarray) -> float | None:
-    """The left edge of the body's full lines (those at least half as wide as all the text), if two or more."""
+    """The left edge of the body's full lines (those at least half as wide as all the text), if two or more:
+    the leftmost place where a fifth of them start together. Not their median start: where most paragraphs
+    are one or two lines, their indented first lines are half the full lines; nor their leftmost: notes
+    joined to their entry's first line start further left, each where its note does (set flush right)."""
     widths = boxes[:, 2] - boxes[:, 0]
     full = widths >= 0.5 * (boxes[:, 2].max() - boxes[:, 0].min())
-    return float(np.median(boxes[full, 0])) if full.sum() >= 2 else None
+    if full.sum() < 2:
+        return None
+    starts = np.sort(boxes[full, 0])
+    reach = EDGE_SPREAD * float(np.median(boxes[:, 3] - boxes[:, 1]))
+    need = max(2, int(np.ceil(EDGE_SHARE * len(starts))))
+    for x in starts:
+        together = starts[(starts >= x) & (starts <= x + reach)]
+        if len(together) >= need:
+            return float(np.median(together))
+    return float(np.median(starts))
 
 
 def has_left_notes(boxes: np.ndarray, line_h: float, s) -> bool:
