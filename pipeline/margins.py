@@ -92,7 +92,9 @@ def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
 
 def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: bool = False) -> bool:
     """Notes: at least two, in a column much narrower than the body, their lines words long but much shorter than the
-    body's and, on the left, in smaller type (a definition list's terms are set in the body's type); on the right,
+    body's and, on the left, in smaller type (a definition list's terms are set in the body's type), or in boxes
+    at most as tall as the body's but few beside a long body (a small Latin type's boxes beside CJK lines stand
+    as tall as theirs; a definition list has a term at every entry); on the right,
     side headings may be in the body's type, but they stand beside a few places of a long body (a table's last
     column has a cell on every row)."""
     if len(notes) < 2 or len(body) < 4:
@@ -108,7 +110,8 @@ def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: boo
         return False
     if right:
         return len(body) >= s.min_body_per_note * len(notes)
-    return bool(np.median(notes[:, 3] - notes[:, 1]) <= s.max_margin_type * np.median(body[:, 3] - body[:, 1]))
+    type_ratio = np.median(notes[:, 3] - notes[:, 1]) / np.median(body[:, 3] - body[:, 1])
+    return bool(type_ratio <= s.max_margin_type or (type_ratio <= 1.0 and len(body) >= s.min_body_per_tall_note * len(notes)))
 
 
 def _ink_median(widths: np.ndarray) -> float:

@@ -1,11 +1,12 @@
 """Margin notes beside bodies that the margin rule (``pipeline/margins.py``) used to miss, read after their
 entry as on a manual's options pages (ctex): a body whose paragraphs mostly start indented, so the median
-start of its full lines is the indent, not its edge."""
+start of its full lines is the indent, not its edge; and notes in a small Latin type whose boxes stand as
+tall as the Chinese body's, a few beside a long body."""
 import numpy as np
 import pytest
 
 from pipeline import Engine, EngineConfig
-from tests.factories import EN_TEXT, _pil_font, cer, degrade, render_text_image
+from tests.factories import EN_TEXT, ZH_TEXT, _pil_font, cer, degrade, render_text_image
 from tests.unit.test_page_order import SCAN, justified, paste, position, read
 
 BODY_X, NOTE_GAP = 440, 56
@@ -51,4 +52,32 @@ def test_notes_beside_indented_paragraphs_are_read_after_their_entry(engine):
     assert cer("\n".join(truth), r.text) <= 0.03
     where = [position(r.text, piece) for notes, body in INDENTED for piece in
              (body[0][:20], body[-1][-20:], notes[0], notes[-1])]
+    assert 0 <= where[0] and where == sorted(where), where
+
+
+# A section's body, one line a paragraph, and where its notes stand: (notes, first body line beside them).
+SECTION = ZH_TEXT[:18]
+SPARSE = [(["fontset", "zhmap"], 0), (["scheme", "nopunct"], 9)]
+# Latin mono beside CJK at one size: the notes' boxes stand about as tall as the body's; a note's lines set closer.
+NOTE_SIZE, BODY_SIZE, PITCH, NOTE_PITCH = 36, 36, 52, 40
+
+
+def sparse_notes_page() -> np.ndarray:
+    """Option names and dates in mono type beside a Chinese body set at the same pitch (as ctex sets
+    them): the detector's boxes of the notes' Latin letters stand nearly as tall as the body's."""
+    page = np.full((1200, 1654), 255, np.uint8)
+    for notes, line in SPARSE:
+        put_notes(page, notes, 60 + line * PITCH, NOTE_SIZE, NOTE_PITCH)
+    paste(page, render_text_image(SECTION, font="cjk-serif", size_px=BODY_SIZE, width=1200, margin=0,
+                                  line_gap=PITCH / BODY_SIZE), BODY_X, 60)
+    return page
+
+
+def test_few_notes_in_a_small_latin_type_beside_a_chinese_body_are_read_after_their_entry(engine):
+    r = read(engine, degrade(sparse_notes_page(), **SCAN))
+    (notes_a, a), (notes_b, b) = SPARSE
+    truth = [*SECTION[a:b], *notes_a, *SECTION[b:], *notes_b]
+    assert cer("\n".join(truth), r.text) <= 0.03
+    where = [position(r.text, piece) for piece in
+             (SECTION[a][:8], SECTION[b - 1][-8:], *notes_a, SECTION[b][:8], SECTION[-1][-8:], *notes_b)]
     assert 0 <= where[0] and where == sorted(where), where
