@@ -111,7 +111,8 @@ def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: boo
     if right:
         return len(body) >= s.min_body_per_note * len(notes)
     type_ratio = np.median(notes[:, 3] - notes[:, 1]) / np.median(body[:, 3] - body[:, 1])
-    return bool(type_ratio <= s.max_margin_type or (type_ratio <= 1.0 and len(body) >= s.min_body_per_tall_note * len(notes)))
+    return bool(type_ratio <= s.max_margin_type
+                or (type_ratio <= 1.0 and len(body) >= s.min_body_per_tall_note * len(notes)))
 
 
 def _ink_median(widths: np.ndarray) -> float:
