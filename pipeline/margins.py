@@ -157,11 +157,14 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
     cand = body[(centre >= top - 0.25 * line_h)]
     cand = cand[np.argsort(boxes[cand, 1], kind="stable")]
     entry: list[int] = []
+    full = 0.5 * (boxes[body, 2].max() - boxes[body, 0].min())
+    prose = False
     for i in cand:
-        if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h
-                      or boxes[i, 0] < edge - line_h):
+        gap = boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h if entry else False
+        if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or (gap and prose) or boxes[i, 0] < edge - line_h):
             break
         entry.append(int(i))
+        prose = prose or boxes[i, 2] - boxes[i, 0] >= full
     if not entry:
         above = body[boxes[body, 1] < top]
         return int(max(above, key=rank.__getitem__)) if len(above) else -1
