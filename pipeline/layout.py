@@ -85,6 +85,9 @@ class LayoutSettings:
     max_margin_width: float = 0.3
     max_margin_line: float = 0.25
     max_margin_type: float = 0.9
+    # Notes in boxes as tall as the body's (a mono type's short glyphs beside CJK) pass when few and far
+    # between: at least this many body lines a note (a definition list has a term at every entry).
+    min_body_per_tall_note: float = 4.0
     # Share of the boxes that may cross its gutter: notes the detector joined to their entry's first line.
     max_margin_spanning: float = 0.25
     # How far (line heights) a note's box may reach past the body's left edge (boxes are padded).

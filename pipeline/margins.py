@@ -16,6 +16,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+# The body's edge: where at least this share of its full lines start, within this many box heights.
+EDGE_SHARE = 0.2
+EDGE_SPREAD = 0.5
+
 
 def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Callable, out: list[list[int]]) -> bool:
     """If ``idx`` is a body with margin notes beside it, append its regions to ``out`` in reading order
@@ -88,7 +92,9 @@ def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
 
 def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: bool = False) -> bool:
     """Notes: at least two, in a column much narrower than the body, their lines words long but much shorter than the
-    body's and, on the left, in smaller type (a definition list's terms are set in the body's type); on the right,
+    body's and, on the left, in smaller type (a definition list's terms are set in the body's type), or in boxes
+    at most as tall as the body's but few beside a long body (a small Latin type's boxes beside CJK lines stand
+    as tall as theirs; a definition list has a term at every entry); on the right,
     side headings may be in the body's type, but they stand beside a few places of a long body (a table's last
     column has a cell on every row)."""
     if len(notes) < 2 or len(body) < 4:
@@ -104,7 +110,9 @@ def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: boo
         return False
     if right:
         return len(body) >= s.min_body_per_note * len(notes)
-    return bool(np.median(notes[:, 3] - notes[:, 1]) <= s.max_margin_type * np.median(body[:, 3] - body[:, 1]))
+    type_ratio = np.median(notes[:, 3] - notes[:, 1]) / np.median(body[:, 3] - body[:, 1])
+    return bool(type_ratio <= s.max_margin_type
+                or (type_ratio <= 1.0 and len(body) >= s.min_body_per_tall_note * len(notes)))
 
 
 def _ink_median(widths: np.ndarray) -> float:
@@ -149,11 +157,14 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
     cand = body[(centre >= top - 0.25 * line_h)]
     cand = cand[np.argsort(boxes[cand, 1], kind="stable")]
     entry: list[int] = []
+    full = 0.5 * (boxes[body, 2].max() - boxes[body, 0].min())
+    prose = False
     for i in cand:
-        if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h
-                      or boxes[i, 0] < edge - line_h):
+        gap = boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h if entry else False
+        if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or (gap and prose) or boxes[i, 0] < edge - line_h):
             break
         entry.append(int(i))
+        prose = prose or boxes[i, 2] - boxes[i, 0] >= full
     if not entry:
         above = body[boxes[body, 1] < top]
         return int(max(above, key=rank.__getitem__)) if len(above) else -1
@@ -163,10 +174,22 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
 
 
 def left_edge(boxes: np.ndarray) -> float | None:
-    """The left edge of the body's full lines (those at least half as wide as all the text), if two or more."""
+    """The left edge of the body's full lines (those at least half as wide as all the text), if two or more:
+    the leftmost place where a fifth of them start together. Not their median start: where most paragraphs
+    are one or two lines, their indented first lines are half the full lines; nor their leftmost: notes
+    joined to their entry's first line start further left, each where its note does (set flush right)."""
     widths = boxes[:, 2] - boxes[:, 0]
     full = widths >= 0.5 * (boxes[:, 2].max() - boxes[:, 0].min())
-    return float(np.median(boxes[full, 0])) if full.sum() >= 2 else None
+    if full.sum() < 2:
+        return None
+    starts = np.sort(boxes[full, 0])
+    reach = EDGE_SPREAD * float(np.median(boxes[:, 3] - boxes[:, 1]))
+    need = max(2, int(np.ceil(EDGE_SHARE * len(starts))))
+    for x in starts:
+        together = starts[(starts >= x) & (starts <= x + reach)]
+        if len(together) >= need:
+            return float(np.median(together))
+    return float(np.median(starts))
 
 
 def has_left_notes(boxes: np.ndarray, line_h: float, s) -> bool:
