@@ -55,7 +55,8 @@ class DecodedLine:
 
 
 class CtcDecoder:
-    def __init__(self, charset: list[str], blank_margin: float = 0.1, min_rescued: float = 0.3):
+    def __init__(self, charset: list[str], blank_margin: float = 0.1, min_rescued: float = 0.3,
+                 split_blank: float = 0.5, min_split: float = 0.1):
         # Class 0 is the CTC blank; PP-OCR appends the space as the last class.
         self.classes = ["", *charset, " "]
         # A thin glyph (an opening quote, a dot) can lose its only time step
@@ -63,6 +64,12 @@ class CtcDecoder:
         # ``blank_margin`` of the blank and at least ``min_rescued`` itself.
         self.blank_margin = blank_margin
         self.min_rescued = min_rescued
+        # A glyph the model cannot name (the LaTeX logo's small raised A: ∆ 0.25, A 0.16, Δ 0.07
+        # against a blank of 0.28) spreads its weight over look-alikes, so no class beats the blank
+        # and the glyph is dropped. A step whose blank is under ``split_blank`` is mostly glyph: it
+        # keeps its likeliest glyph when that reaches ``min_split``.
+        self.split_blank = split_blank
+        self.min_split = min_split
         self._index = {c: i for i, c in enumerate(self.classes) if c}
 
     @property
@@ -128,7 +135,8 @@ class CtcDecoder:
         return out
 
     def _rescue_from_blank(self, probs: np.ndarray, best: np.ndarray) -> np.ndarray:
-        """Blank steps whose runner-up glyph nearly won, when no neighbour already emits it.
+        """Blank steps whose runner-up glyph nearly won, or that are mostly glyph though no one glyph
+        beats the blank, when no neighbour already emits it.
 
         Only a glyph absent from both neighbouring steps is rescued, so a
         blank between two equal letters (the ``ll`` of ``all``) stays blank.
@@ -139,13 +147,15 @@ class CtcDecoder:
         # blank is weak enough can have one that qualifies. The second argmax over every class, on
         # those steps alone, was the costliest part of decoding when taken on every step.
         blank = probs[:, 0]
-        limit = min(1.0 - self.min_rescued, (1.0 + self.blank_margin) / 2) + _SOFTMAX_SLACK
+        limit = max(min(1.0 - self.min_rescued, (1.0 + self.blank_margin) / 2), self.split_blank) + _SOFTMAX_SLACK
         rows = np.flatnonzero((best == 0) & (blank <= limit))
         if rows.size == 0:
             return best
         second = probs[rows, 1:].argmax(axis=1) + 1
         p2 = probs[rows, second]
         close = (p2 >= self.min_rescued) & (blank[rows] - p2 <= self.blank_margin)
+        # Weight split among look-alikes; the space is no glyph (word gaps are placed from the image).
+        close |= (blank[rows] < self.split_blank) & (p2 >= self.min_split) & (second != len(self.classes) - 1)
         padded = np.concatenate(([-1], best, [-1]))
         rescue = close & (padded[rows] != second) & (padded[rows + 2] != second)
         out = best.copy()

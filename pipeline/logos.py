@@ -4,9 +4,10 @@ The TeX logo lowers its E below the line: the recognizer reads it as g, p,
 y, ę or F (``TgX``, ``MacTpX``), none of which spells a word with T and X,
 so such a T?X is mended to TEX. The LaTeX logo raises a small A between L
 and T as well; the recognizer reads the raised A and the L as one glyph or
-drops one, giving ``ATEX``, ``LTEX``, ``IATEX``, ``ÉTEX``, ``ETEX``, ``øTEX`` or
-``∆TEX`` for ``LATEX``. Those are mended only as a whole word or after an
-engine prefix (pdfLATEX): the plain TeX logo (``TEX``) stays, and so does
+drops one, giving ``ATEX``, ``LTEX``, ``IATEX``, ``ÉTEX``, ``ETEX``, ``øTEX``,
+``∆TEX``, ``BTEX``, ``ITEX``, ``lTEX``, ``NTEX``, ``LøTEX`` or ``IETEX`` for
+``LATEX``. Those are mended only as a whole word or after an engine prefix
+(pdfLATEX): the plain TeX logo (``TEX``) stays, and so does
 ε-TeX, which is printed with its ε and a hyphen (``ε-TEX``, ``e-TEX``).
 """
 from __future__ import annotations
@@ -19,7 +20,9 @@ T = TypeVar("T")
 
 _LOWERED_E = re.compile(r"T([gpyęF])X")
 _MISREAD_LATEX = re.compile(
-    r"(?<![A-Za-z-])((?:pdf|Lua|Xe|up|p)?)(ATEX|LTEX|IATEX|1ATEX|ÉTEX|ÈTEX|ETEX|øTEX|ØTEX|∆TEX|L∆TEX)(?![a-z])")
+    r"(?<![A-Za-z-])((?:pdf|Lua|Xe|up|p)?)(ATEX|LTEX|IATEX|1ATEX|ÉTEX|ÈTEX|ETEX|øTEX|ØTEX|∆TEX|L∆TEX"
+    # The L and its raised A read as one glyph, or as two where the A is some other mark.
+    r"|[lIBNW8ß]TEX|L[øØ∆Δ]TEX|I[E8N/]TEX)(?![a-z])")
 
 
 def mend_logos(chars: list[T]) -> list[T]:

@@ -12,7 +12,8 @@ between letters, so spaced-out monospace code stays as printed. No space
 goes between two CJK characters (Chinese has no word spaces); between a
 Chinese character and a Latin letter or digit one goes where the page set
 the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
-runs them together, as plain word processors do, leaves no such gap).
+runs them together, as plain word processors do, leaves no such gap), and
+so does one after a list bullet that stands apart from a Chinese item.
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from pipeline.punctuation import is_ideograph, is_cjk
 # a wide cell, and its gap looks like a word gap.
 _NO_SPACE_BEFORE = set(".,;:!?)]}’”—…")
 _NO_SPACE_AFTER = set("([{‘“")
+# List bullets: a label set apart from the item's first word, Chinese or not.
+_BULLETS = set("•●▪■")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ def add_missing_spaces(
     insert_after = set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
-        if _ideograph_beside_latin(a.char, b.char) or _ideograph_beside_ascii_mark(a.char, b.char):
+        if _ideograph_beside_latin(a.char, b.char) or _ideograph_beside_ascii_mark(a.char, b.char) \
+                or (a.char in _BULLETS and is_ideograph(b.char)):
             if g >= (s.cjk_digit_gap if a.char.isdigit() or b.char.isdigit() else s.cjk_latin_gap):
                 insert_after.add(i)
             continue

@@ -95,3 +95,13 @@ def test_list_bullets_and_middle_dots_in_chinese_text(engine, scan):
     lines = [line for line in _read(engine, img).split("\n") if line]
     assert [line[0] for line in lines[:2]] == ["•", "•"]
     assert "萨缪尔·贝克特" in lines[2]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_list_bullet_stands_apart_from_its_chinese_item(engine, scan):
+    # LaTeX sets the label half an em before the item; no word space was ever placed before a Chinese character.
+    img = _typeset(BULLET_LINES[:2], space=0.5)
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    lines = [line for line in _read(engine, img).split("\n") if line]
+    assert lines == BULLET_LINES[:2]
