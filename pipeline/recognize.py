@@ -32,11 +32,11 @@ class RecognizerSettings:
     # Beyond this the line is still read whole (the model is fully
     # convolutional along x), only capped to bound memory.
     max_width: int = 4800
-    # Wider inputs (after resizing) are run in pieces this wide, overlapping by ``piece_overlap``, and their
-    # outputs joined: the network's buffers grow with the input's width, and the widest line of a job set a
-    # worker's peak memory. None: always whole. Multiples of 8 (one CTC step is 8 px of input).
-    piece_width: int | None = 2400
-    piece_overlap: int = 256
+    # After reading an input wider than this (after resizing), the ONNX arena frees what it no longer uses:
+    # an arena never shrinks by itself, so the widest line of a job (the larger recognizer takes ~31 MB per
+    # 1,000 px) set a worker's memory for the rest of its life. Wider inputs are rare (8 of the corpus's
+    # 4,845 crops): freeing after every line would cost CPU to allocate again. None: never.
+    release_above: int | None = 2000
     # Margin added around each detected box before cropping, in box
     # heights: detector boxes end tight on the last glyph and lose a final
     # period or comma without it (0.3 took clean English pages from 0.9 %
@@ -70,24 +70,6 @@ class TextRecognizer:
         interp = cv2.INTER_AREA if h > s.height else cv2.INTER_LINEAR
         return cv2.resize(crop, (new_w, s.height), interpolation=interp)
 
-    def _run(self, x: np.ndarray) -> np.ndarray:
-        """The network's output for ``x``, in overlapping pieces when wider than ``piece_width``: each piece's
-        steps are kept up to half the overlap from its inner edges."""
-        piece, overlap = self.settings.piece_width, self.settings.piece_overlap
-        width = x.shape[3]
-        if piece is None or width <= piece:
-            return self.session.run(x)
-        parts, done, start = [], 0, 0  # done: steps of the output filled so far
-        while True:
-            end = min(width, start + piece)
-            out = self.session.run(np.ascontiguousarray(x[:, :, :, start:end]))
-            keep = width // 8 if end >= width else (end - overlap // 2) // 8
-            parts.append(out[:, done - start // 8 : keep - start // 8])
-            done = keep
-            if end >= width:
-                return np.concatenate(parts, axis=1)
-            start = end - overlap
-
     def __call__(self, crops: list[np.ndarray]) -> list[DecodedLine]:
         if not crops:
             return []
@@ -113,7 +95,7 @@ class TextRecognizer:
             for k, j in enumerate(batch):
                 img = resized[j].astype(np.float32) / 127.5 - 1.0
                 x[k, :, :, : img.shape[1]] = img
-            probs = self._run(x)
+            probs = self.session.run(x, release=s.release_above is not None and width > s.release_above)
             steps_total = probs.shape[1]
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
