@@ -62,16 +62,10 @@ class OnnxSession:
         self.output_names = [o.name for o in self._session.get_outputs()]
         self.output_shape = self._session.get_outputs()[0].shape
         self.metadata = dict(self._session.get_modelmeta().custom_metadata_map)
-        # After a run on an unusually large input, the arena hands back the memory that run took (ORT's arena
-        # shrinkage); otherwise it would keep it for the rest of the process.
-        self._releasing = ort.RunOptions()
-        self._releasing.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
-    def run(self, batch: np.ndarray, release: bool = False) -> np.ndarray:
-        """The first output for ``batch``; with ``release``, the arena's unused memory is freed after the run."""
+    def run(self, batch: np.ndarray) -> np.ndarray:
         try:
-            return self._session.run(self.output_names, {self.input_name: batch},
-                                     self._releasing if release else None)[0]
+            return self._session.run(self.output_names, {self.input_name: batch})[0]
         except Exception as exc:
             raise InferenceError(
                 f"{self.path.name} failed on input {tuple(batch.shape)}: {exc}",

@@ -32,11 +32,6 @@ class RecognizerSettings:
     # Beyond this the line is still read whole (the model is fully
     # convolutional along x), only capped to bound memory.
     max_width: int = 4800
-    # After reading an input wider than this (after resizing), the ONNX arena frees what it no longer uses:
-    # an arena never shrinks by itself, so the widest line of a job (the larger recognizer takes ~31 MB per
-    # 1,000 px) set a worker's memory for the rest of its life. Wider inputs are rare (8 of the corpus's
-    # 4,845 crops): freeing after every line would cost CPU to allocate again. None: never.
-    release_above: int | None = 2000
     # Margin added around each detected box before cropping, in box
     # heights: detector boxes end tight on the last glyph and lose a final
     # period or comma without it (0.3 took clean English pages from 0.9 %
@@ -95,7 +90,7 @@ class TextRecognizer:
             for k, j in enumerate(batch):
                 img = resized[j].astype(np.float32) / 127.5 - 1.0
                 x[k, :, :, : img.shape[1]] = img
-            probs = self.session.run(x, release=s.release_above is not None and width > s.release_above)
+            probs = self.session.run(x)
             steps_total = probs.shape[1]
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
