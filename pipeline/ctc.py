@@ -9,7 +9,6 @@ boxes along the line.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 
@@ -44,13 +43,11 @@ class DecodedLine:
     chars: tuple[DecodedChar, ...]
     steps: int  # time steps in the (unpadded) sequence
 
-    # Cached: a line is asked for its text and confidence many times between recognition and layout, and
-    # it never changes (frozen; changed lines are new objects).
-    @cached_property
+    @property
     def text(self) -> str:
         return "".join(c.char for c in self.chars)
 
-    @cached_property
+    @property
     def confidence(self) -> float:
         if not self.chars:
             return 0.0
@@ -81,18 +78,18 @@ class CtcDecoder:
         best = probs.argmax(axis=1)
         best = self._rescue_from_blank(probs, best)
         best_p = probs[np.arange(len(best)), best]
-        n = len(best)
         chars: list[DecodedChar] = []
-        if n:
-            # Runs of one class, found with numpy: a Python loop over every step cost more than the rest
-            # of decoding. A run's confidence is its best step: CTC spreads one character over several
-            # steps with falling edges.
-            starts = np.flatnonzero(np.concatenate(([True], best[1:] != best[:-1])))
-            ends = np.append(starts[1:], n)
-            peaks = np.maximum.reduceat(best_p, starts)
-            for i in np.flatnonzero(best[starts] != 0).tolist():
-                chars.append(DecodedChar(self.classes[int(best[starts[i]])], float(peaks[i]), int(starts[i]),
-                                         int(ends[i])))
+        t, n = 0, len(best)
+        while t < n:
+            cls = int(best[t])
+            end = t + 1
+            while end < n and best[end] == cls:
+                end += 1
+            if cls != 0:
+                # A run's confidence is its best step: CTC spreads one
+                # character over several steps with falling edges.
+                chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
+            t = end
         chars = self._typewriter_look_alikes(chars, probs)
         return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
 
