@@ -70,11 +70,15 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = Engine(EngineConfig(threads=1))
     meter = CpuMeter()
-    for part, obj in (("det", engine.detector), ("rec", engine.recognizer)):
-        obj.session.run = meter.wrap(f"{part}_net", obj.session.run)
-    # __call__ is looked up on the class, so the classes are wrapped (this process only).
+    for part, obj in (("det", engine.detector), ("rec", engine.recognizer), ("so", engine.second_recognizer)):
+        if obj is not None:
+            obj.session.run = meter.wrap(f"{part}_net", obj.session.run)
+    # __call__ is looked up on the class, so the classes are wrapped (this process only); the second
+    # opinion's recognizer is of the same class and is counted apart.
     rec_cls = type(engine.recognizer)
-    rec_cls.__call__ = meter.wrap("rec_all", rec_cls.__call__)
+    rec_call = rec_cls.__call__
+    by_model = {"rec_all": meter.wrap("rec_all", rec_call), "so_all": meter.wrap("so_all", rec_call)}
+    rec_cls.__call__ = lambda self, crops: by_model["so_all" if self is engine.second_recognizer else "rec_all"](self, crops)
     det_cls = type(engine.detector)
     det_cls.__call__ = meter.wrap("det_all", det_cls.__call__)
 
@@ -91,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         row = {"page": page["id"], "lang": page["lang"], "total": total, **parts}
         rows.append(row)
         print(f"{page['id']:32s} total {total:.3f}  det {parts.get('det_net', 0):.3f}/{parts.get('det_all', 0):.3f}"
-              f"  rec {parts.get('rec_net', 0):.3f}/{parts.get('rec_all', 0):.3f}", flush=True)
+              f"  rec {parts.get('rec_net', 0):.3f}/{parts.get('rec_all', 0):.3f}"
+              f"  second {parts.get('so_net', 0):.3f}/{parts.get('so_all', 0):.3f}", flush=True)
 
     def med(key):
         return statistics.median(r.get(key, 0.0) for r in rows)
@@ -103,13 +108,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{n} pages; CPU s per page (median / mean)")
     summary = {}
     for key, label in (("total", "page"), ("det_net", "detector network"), ("det_all", "detection incl. post-processing"),
-                       ("rec_net", "recognizer network"), ("rec_all", "recognition incl. resize+decode+spacing")):
+                       ("rec_net", "recognizer network"), ("rec_all", "recognition incl. resize+decode+spacing"),
+                       ("so_net", "second opinion network"), ("so_all", "second opinion incl. resize+decode")):
         summary[key] = (med(key), mean(key))
         print(f"  {label:42s} {med(key):.3f} / {mean(key):.3f}  ({100 * mean(key) / mean('total'):.0f} % of mean)")
-    rest = mean("total") - mean("det_all") - mean("rec_all")
+    rest = mean("total") - mean("det_all") - mean("rec_all") - mean("so_all")
     print(f"  {'other (render, preprocess, crop, layout)':42s}   –   / {rest:.3f}  ({100 * rest / mean('total'):.0f} %)")
     if args.ort_profile:
-        for part, obj in (("det", engine.detector), ("rec", engine.recognizer)):
+        for part, obj in (("det", engine.detector), ("rec", engine.recognizer), ("so", engine.second_recognizer)):
+            if obj is None:
+                continue
             path = obj.session._session.end_profiling()
             print(f"\n{part}: per-operator time from {path}")
             ops: dict[str, float] = collections.defaultdict(float)

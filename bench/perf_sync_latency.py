@@ -1,6 +1,6 @@
 """One 800×600 image through ``POST /v1/ocr``: latency and CPU per request, checkouts side by side.
 
-    .venv/bin/python -m bench.perf_sync_latency [--runs 31] [--before /work/main] [--scan]
+    .venv/bin/python -m bench.perf_sync_latency [--runs 31] [--before /work/main] [--scan] [--port 5830]
 
 Starts the API as ``make run`` does (gunicorn, one process, 8 threads, the embedded
 default on SQLite, one ONNX thread) from this checkout and, with ``--before DIR``,
@@ -50,9 +50,9 @@ def image(scan: bool) -> bytes:
 
 
 class Api:
-    def __init__(self, name: str, root: Path, stack: ServiceStack):
+    def __init__(self, name: str, root: Path, stack: ServiceStack, port: int | None = None):
         self.name, self.root = name, root
-        port = free_port()
+        port = port or free_port()
         from dataclasses import replace
 
         cmd = commands(replace(stack.settings, api_port=port))["api"]
@@ -86,12 +86,14 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=31)
     parser.add_argument("--before", type=Path, default=None, help="another docpipe checkout to run beside this one")
     parser.add_argument("--scan", action="store_true", help="degrade the image (tilt, noise) like a scan")
+    parser.add_argument("--port", type=int, default=None,
+                        help="the APIs listen on this port and the next (default: free ports the system picks)")
     args = parser.parse_args(argv)
     png = image(args.scan)
     roots = ([("before", args.before.resolve())] if args.before else []) + [("this", ROOT)]
     with tempfile.TemporaryDirectory() as tmp, ServiceStack.start(Path(tmp), backend="sqlite_sqla",
                                                                   DOCPIPE_OCR_THREADS=1) as stack:
-        apis = [Api(name, root, stack) for name, root in roots]
+        apis = [Api(name, root, stack, args.port and args.port + k) for k, (name, root) in enumerate(roots)]
         for api in apis:
             api.call(png)  # builds the API's engine: not counted
         for k in range(args.runs):
