@@ -33,6 +33,10 @@ class SecondOpinionSettings:
     # page's own recognition per line. A guard on a page's cost, not a saving: a tighter budget saved CPU
     # on dense code pages only by reading them worse. None: no limit.
     budget: float | None = 0.30
+    # Lines wider than this many CTC steps (8 px each at the recognizers' 48-px height) are not read again:
+    # the larger network's buffers grow with its input's width and stay in the process's arena, so one very
+    # wide line set a worker's peak memory; such lines (a few in thousands) keep the first reading.
+    widest: int | None = 300
 
     @classmethod
     def at(cls, below: float | None) -> "SecondOpinionSettings":
@@ -57,7 +61,8 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
 def unsure_within_budget(decoded: list[DecodedLine], settings: SecondOpinionSettings) -> list[int]:
     """Indices of the lines to read again, in page order: those under the threshold; with a budget, the
     least sure first, each one only if its width still fits."""
-    unsure = [i for i, line in enumerate(decoded) if line.confidence < settings.below]
+    unsure = [i for i, line in enumerate(decoded)
+              if line.confidence < settings.below and (settings.widest is None or line.steps <= settings.widest)]
     if settings.budget is None:
         return unsure
     # A few-line image costs little whatever is read again: the budget is for full pages.

@@ -55,12 +55,13 @@ def test_the_engine_loads_and_reports_the_larger_model_only_when_asked(checked):
 def test_a_budget_reads_again_the_least_sure_lines_that_fit_in_it(checked):
     # Widths 200, 800, 200, 800 steps (2,000 in all, a page); a budget of 0.25 holds 500 steps.
     lines = [_line("a" * 200, 0.6), _line("b" * 800, 0.3), _line("c" * 200, 0.8), _line("d" * 800, 0.95)]
-    settings = SecondOpinionSettings(below=0.9, budget=0.25)
+    settings = SecondOpinionSettings(below=0.9, budget=0.25, widest=None)
     assert SecondOpinionSettings(below=0.9).budget is not None  # the engine's default has one
     # The least sure line (b, 800 steps) does not fit; a and c do, and d is sure enough anyway.
     out = reread_unsure(lines, _crops(4), checked.second_recognizer, settings)
     assert [line.text == LINE for line in out] == [True, False, True, False]
-    unlimited = reread_unsure(lines, _crops(4), checked.second_recognizer, SecondOpinionSettings(below=0.9, budget=None))
+    unlimited = reread_unsure(lines, _crops(4), checked.second_recognizer,
+                              SecondOpinionSettings(below=0.9, budget=None, widest=None))
     assert [line.text == LINE for line in unlimited] == [True, True, True, False]
 
 
@@ -69,3 +70,15 @@ def test_a_few_lines_are_read_again_whatever_the_budget(checked):
     [out] = reread_unsure([_line("Invoice 2026-0O99 was pald on 4 Dccember.", 0.5)], _crops(1),
                           checked.second_recognizer, SecondOpinionSettings(below=0.9, budget=0.05))
     assert out.text == LINE
+
+
+def test_a_very_wide_line_keeps_its_first_reading(checked):
+    # The larger network's memory grows with its input's width: lines over ``widest`` steps are not read again.
+    wide, narrow = _line("w" * 320, 0.3), _line("n" * 280, 0.5)
+    assert SecondOpinionSettings().widest is not None  # the engine's default has a limit
+    out = reread_unsure([wide, narrow], _crops(2), checked.second_recognizer,
+                        SecondOpinionSettings(below=0.9, budget=None, widest=300))
+    assert out[0] is wide and out[1].text == LINE
+    unlimited = reread_unsure([wide, narrow], _crops(2), checked.second_recognizer,
+                              SecondOpinionSettings(below=0.9, budget=None, widest=None))
+    assert [line.text for line in unlimited] == [LINE, LINE]
