@@ -185,6 +185,17 @@ def render_pages(pdf: bytes, dpi: int = 200) -> list[np.ndarray]:
         return out
 
 
+def unruled_rows_pdf(rows: list[tuple[str, ...]], xs: tuple[float, ...], pitch: float, top: float = 300) -> bytes:
+    """One A4 page with ``rows`` set at 10 pt in Times, cell k of each row at x = ``xs[k]``, rows ``pitch``
+    points apart, no rules (a texinfo @multitable, say)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for r, row in enumerate(rows):
+        for x, text in zip(xs, row):
+            page.insert_text((x, top + r * pitch), text, fontname="tiro", fontsize=10)
+    return doc.tobytes()
+
+
 EN_WORDS = ("North", "South", "Budget", "Actual", "Revenue", "Cost", "Units", "Price", "Total", "Region",
             "Office", "Paper", "Toner", "Laptop", "Desk", "Chair", "Cable", "Monitor", "Service", "Support")
 ZH_WORDS = ("北京", "上海", "广州", "深圳", "收入", "成本", "数量", "单价", "合计", "地区", "办公用品",

@@ -5,13 +5,12 @@ table step reads the ink left of such a line where the lines above or below have
 (pipeline/tables/reread.py)."""
 from __future__ import annotations
 
-import pymupdf
 import pytest
 
 from bench.scan import scan_like
 from pipeline import Engine, EngineConfig, Options
 from tests.factories import encode_png
-from tests.table_factories import render_pages
+from tests.table_factories import render_pages, unruled_rows_pdf
 
 DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 ROWS = [("n", '"short"', '"long"')] + [(str(i + 1), d[:3], d) for i, d in enumerate(DAYS)]
@@ -24,12 +23,7 @@ def engine():
 
 def _page() -> bytes:
     """10 pt type, rows 13 pt apart, the digits a third of an inch left of the names."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    for r, row in enumerate(ROWS):
-        for x, text in zip((110, 145, 195), row):
-            page.insert_text((x, 300 + r * 13), text, fontname="tiro", fontsize=10)
-    return doc.tobytes()
+    return unruled_rows_pdf(ROWS, (110, 145, 195), 13)
 
 
 @pytest.mark.parametrize("seed", [2, 5])

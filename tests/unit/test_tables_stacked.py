@@ -4,13 +4,12 @@ and the table step got one token for seven rows. The table step cuts such a box 
 and reads each piece (pipeline/tables/reread.py)."""
 from __future__ import annotations
 
-import pymupdf
 import pytest
 
 from bench.scan import scan_like
 from pipeline import Engine, EngineConfig, Options
 from tests.factories import encode_png
-from tests.table_factories import render_pages
+from tests.table_factories import render_pages, unruled_rows_pdf
 
 ROWS = [("Code", "Format", "Example")] + [(str(20 + i), f, e) for i, (f, e) in enumerate([
     ("dd/mm/yy", "07/09/00"), ("mmm.dd,yyyy HH:MM:SS", "Sep.07,2000 15:38:08"), ("mmm.dd,yyyy", "Sep.07,2000"),
@@ -25,12 +24,7 @@ def engine():
 
 def _page() -> bytes:
     """10 pt type, rows 11 pt apart, as texinfo sets a @multitable."""
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    for r, row in enumerate(ROWS):
-        for x, text in zip((90, 140, 300), row):
-            page.insert_text((x, 300 + r * 11), text, fontname="tiro", fontsize=10)
-    return doc.tobytes()
+    return unruled_rows_pdf(ROWS, (90, 140, 300), 11)
 
 
 @pytest.mark.parametrize("seed", [1, 3, 4, 6])
