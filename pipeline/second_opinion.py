@@ -11,11 +11,11 @@ switches it off.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from pipeline.ctc import DecodedLine
+from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.recognize import TextRecognizer
 
 
@@ -33,9 +33,10 @@ class SecondOpinionSettings:
     # page's own recognition per line. A guard on a page's cost, not a saving: a tighter budget saved CPU
     # on dense code pages only by reading them worse. None: no limit.
     budget: float | None = 0.30
-    # Lines wider than this many CTC steps (8 px each at the recognizers' 48-px height) are not read again:
-    # the larger network's buffers grow with its input's width and stay in the process's arena, so one very
-    # wide line set a worker's peak memory; such lines (a few in thousands) keep the first reading.
+    # The widest input, in CTC steps (8 px each at the recognizers' 48-px height), the larger network reads at
+    # once: its buffers grow with the input's width and stay in the process's arena, so one very wide line set
+    # a worker's peak memory. A wider line is read in pieces cut at its word spaces (as the first reading
+    # placed them: a cut through ink or at a blank end changes the text), or keeps its first reading.
     widest: int | None = 300
 
     @classmethod
@@ -52,17 +53,73 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     if not unsure:
         return decoded
     out = list(decoded)
-    for i, again in zip(unsure, recognizer(crops_of(unsure))):
-        if not settings.only_if_surer or again.confidence > out[i].confidence:
+    for i, again in zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of(unsure), settings.widest)):
+        if again is not None and (not settings.only_if_surer or again.confidence > out[i].confidence):
             out[i] = again
     return out
+
+
+def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops: list[np.ndarray],
+          widest: int | None) -> list[DecodedLine | None]:
+    """Each crop read by ``recognizer``: whole, or in pieces at its word spaces when wider than ``widest``
+    steps (None where it has no such cut)."""
+    cuts = [_cuts(first, widest) for first in firsts]
+    pieces, owners = [], []
+    for k, (first, crop, at) in enumerate(zip(firsts, crops, cuts)):
+        if at is None:
+            continue
+        if not at:
+            pieces.append(crop)
+            owners.append(k)
+            continue
+        px = crop.shape[1] / first.steps
+        bounds = [0, *at, first.steps]
+        pieces += [crop[:, round(a * px):round(b * px)] for a, b in zip(bounds, bounds[1:])]
+        owners += [k] * (len(bounds) - 1)
+    reads = recognizer(pieces)
+    out: list[DecodedLine | None] = [None] * len(firsts)
+    for k, at in enumerate(cuts):
+        if at is not None:
+            mine = [r for r, o in zip(reads, owners) if o == k]
+            out[k] = mine[0] if not at else _joined(mine, [0, *at], firsts[k].steps)
+    return out
+
+
+def _cuts(first: DecodedLine, widest: int | None) -> list[int] | None:
+    """Steps at which to cut a line into pieces of at most ``widest`` steps, each cut in the middle of a word
+    space of the first reading; [] when the line fits whole, None when its spaces do not allow it."""
+    if widest is None or first.steps <= widest:
+        return []
+    spaces = [(c.start + c.end) // 2 for c in first.chars if c.char == " "]
+    cuts, start = [], 0
+    while first.steps - start > widest:
+        reach = [s for s in spaces if start < s <= start + widest]
+        if not reach:
+            return None
+        start = max(reach)
+        cuts.append(start)
+    return cuts
+
+
+def _joined(reads: list[DecodedLine], starts: list[int], steps: int) -> DecodedLine:
+    """Pieces' readings as one line: their characters moved to the line's steps, one space between pieces."""
+    chars: list[DecodedChar] = []
+    for read, start in zip(reads, starts):
+        inner = [c for c in read.chars]
+        while inner and inner[0].char == " ":
+            inner.pop(0)
+        while inner and inner[-1].char == " ":
+            inner.pop()
+        if chars and inner:
+            chars.append(DecodedChar(" ", min(chars[-1].confidence, inner[0].confidence), start, start + 1))
+        chars += [replace(c, start=c.start + start, end=c.end + start) for c in inner]
+    return DecodedLine(tuple(chars), steps)
 
 
 def unsure_within_budget(decoded: list[DecodedLine], settings: SecondOpinionSettings) -> list[int]:
     """Indices of the lines to read again, in page order: those under the threshold; with a budget, the
     least sure first, each one only if its width still fits."""
-    unsure = [i for i, line in enumerate(decoded)
-              if line.confidence < settings.below and (settings.widest is None or line.steps <= settings.widest)]
+    unsure = [i for i, line in enumerate(decoded) if line.confidence < settings.below]
     if settings.budget is None:
         return unsure
     # A few-line image costs little whatever is read again: the budget is for full pages.

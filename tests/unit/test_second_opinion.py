@@ -72,10 +72,21 @@ def test_a_few_lines_are_read_again_whatever_the_budget(checked):
     assert out.text == LINE
 
 
-def test_a_very_wide_line_keeps_its_first_reading(checked):
-    # The larger network's memory grows with its input's width: lines over ``widest`` steps are not read again.
-    wide, narrow = _line("w" * 320, 0.3), _line("n" * 280, 0.5)
+def test_a_line_wider_than_the_larger_network_reads_at_once_is_read_in_pieces_at_its_spaces(checked):
+    # The larger network's memory grows with its input's width: wider lines are cut at the first reading's spaces.
+    crop = render_text_image([LINE], width=900, height=60, margin=10, size_px=30)
+    [first] = checked.recognizer([crop])
+    assert first.text == LINE and first.steps > 60
+    settings = SecondOpinionSettings(below=1.01, budget=None, widest=first.steps // 2)
+    [again] = reread_unsure([first], lambda indices: [crop] * len(indices), checked.second_recognizer, settings)
+    assert again is not first and again.text == LINE
+    assert [c.start for c in again.chars] == sorted(c.start for c in again.chars)  # pieces placed along the line
+    assert again.steps == first.steps
     assert SecondOpinionSettings().widest is not None  # the engine's default has a limit
+
+
+def test_a_wide_line_without_spaces_to_cut_at_keeps_its_first_reading(checked):
+    wide, narrow = _line("w" * 320, 0.3), _line("n" * 280, 0.5)
     out = reread_unsure([wide, narrow], _crops(2), checked.second_recognizer,
                         SecondOpinionSettings(below=0.9, budget=None, widest=300))
     assert out[0] is wide and out[1].text == LINE
