@@ -27,9 +27,9 @@ def engine():
     return Engine(EngineConfig(threads=1))
 
 
-def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3) -> np.ndarray:
+def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool = False) -> np.ndarray:
     """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
-    interword space: 1/3 em)."""
+    interword space: 1/3 em); with ``scan``, degraded as a scan."""
     cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
     img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
     draw = ImageDraw.Draw(img)
@@ -39,7 +39,8 @@ def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3) -> np.ndarr
             font = latin if ch.isascii() or ch == "•" else cjk  # LaTeX's itemize bullet is not the CJK font's
             draw.text((x, y), ch, font=font, fill=0)
             x += size * space if ch == " " else font.getlength(ch)
-    return np.asarray(img)
+    page = np.asarray(img)
+    return degrade(page, blur=0.8, noise=8, jpeg_quality=60, seed=1) if scan else page
 
 
 def _read(engine, img: np.ndarray) -> str:
@@ -48,9 +49,7 @@ def _read(engine, img: np.ndarray) -> str:
 
 @pytest.mark.parametrize("scan", [False, True])
 def test_ascii_commas_and_semicolons_in_chinese_text_stay_ascii(engine, scan):
-    img = _typeset(ASCII_LINES)
-    if scan:
-        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    img = _typeset(ASCII_LINES, scan=scan)
     text = _read(engine, img)
     assert "，" not in text and "；" not in text
     assert text.count(",") == 5 and text.count(";") == 1
@@ -71,9 +70,7 @@ BRACKET_LINES = [
 @pytest.mark.parametrize("scan", [False, True])
 def test_ascii_brackets_with_cjk_glue_stay_ascii(engine, scan):
     # xeCJK glues Chinese to an ASCII bracket with an interword space; the recognizer reads no space there.
-    img = _typeset(BRACKET_LINES)
-    if scan:
-        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    img = _typeset(BRACKET_LINES, scan=scan)
     text = _read(engine, img)
     assert "（" not in text and "）" not in text
     assert text.count("(") == 2 and text.count(")") == 2
@@ -89,9 +86,7 @@ BULLET_LINES = [
 @pytest.mark.parametrize("scan", [False, True])
 def test_list_bullets_and_middle_dots_in_chinese_text(engine, scan):
     # The bullet is a dot a third of an em across, the middle dot of a name a seventh.
-    img = _typeset(BULLET_LINES)
-    if scan:
-        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    img = _typeset(BULLET_LINES, scan=scan)
     lines = [line for line in _read(engine, img).split("\n") if line]
     assert [line[0] for line in lines[:2]] == ["•", "•"]
     assert "萨缪尔·贝克特" in lines[2]
@@ -100,8 +95,6 @@ def test_list_bullets_and_middle_dots_in_chinese_text(engine, scan):
 @pytest.mark.parametrize("scan", [False, True])
 def test_a_list_bullet_stands_apart_from_its_chinese_item(engine, scan):
     # LaTeX sets the label half an em before the item; no word space was ever placed before a Chinese character.
-    img = _typeset(BULLET_LINES[:2], space=0.5)
-    if scan:
-        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    img = _typeset(BULLET_LINES[:2], space=0.5, scan=scan)
     lines = [line for line in _read(engine, img).split("\n") if line]
     assert lines == BULLET_LINES[:2]
