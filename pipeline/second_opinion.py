@@ -64,24 +64,23 @@ def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops: list[np.
     """Each crop read by ``recognizer``: whole, or in pieces at its word spaces when wider than ``widest``
     steps (None where it has no such cut)."""
     cuts = [_cuts(first, widest) for first in firsts]
-    pieces, owners = [], []
-    for k, (first, crop, at) in enumerate(zip(firsts, crops, cuts)):
-        if at is None:
-            continue
-        if not at:
+    pieces = []
+    for first, crop, at in zip(firsts, crops, cuts):
+        if at:
+            px = crop.shape[1] / first.steps
+            bounds = [0, *at, first.steps]
+            pieces += [crop[:, round(a * px):round(b * px)] for a, b in zip(bounds, bounds[1:])]
+        elif at is not None:
             pieces.append(crop)
-            owners.append(k)
-            continue
-        px = crop.shape[1] / first.steps
-        bounds = [0, *at, first.steps]
-        pieces += [crop[:, round(a * px):round(b * px)] for a, b in zip(bounds, bounds[1:])]
-        owners += [k] * (len(bounds) - 1)
-    reads = recognizer(pieces)
-    out: list[DecodedLine | None] = [None] * len(firsts)
-    for k, at in enumerate(cuts):
-        if at is not None:
-            mine = [r for r, o in zip(reads, owners) if o == k]
-            out[k] = mine[0] if not at else _joined(mine, [0, *at], firsts[k].steps)
+    reads = iter(recognizer(pieces))  # in the order the pieces were laid out: line by line, left to right
+    out: list[DecodedLine | None] = []
+    for first, at in zip(firsts, cuts):
+        if at is None:
+            out.append(None)
+        elif not at:
+            out.append(next(reads))
+        else:
+            out.append(_joined([next(reads) for _ in range(len(at) + 1)], [0, *at], first.steps))
     return out
 
 
@@ -105,7 +104,7 @@ def _joined(reads: list[DecodedLine], starts: list[int], steps: int) -> DecodedL
     """Pieces' readings as one line: their characters moved to the line's steps, one space between pieces."""
     chars: list[DecodedChar] = []
     for read, start in zip(reads, starts):
-        inner = [c for c in read.chars]
+        inner = list(read.chars)
         while inner and inner[0].char == " ":
             inner.pop(0)
         while inner and inner[-1].char == " ":
