@@ -28,17 +28,24 @@ FOOTER = [
 ]
 
 
-def _page_with_small_footer() -> np.ndarray:
-    """An A4 page at 200 DPI: body text at 12 pt, then five footer lines at 4 pt, scanned."""
+def body_page() -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """An A4 page at 200 DPI (pale paper) with eight paragraphs of ``BODY`` at 12 pt, down to y = 1,496 px."""
     img = Image.new("L", (1654, 2339), 250)
     draw = ImageDraw.Draw(img)
-    body, small = _pil_font("serif", 34), _pil_font("serif", 11)
+    body = _pil_font("serif", 34)
     y = 200
     for _ in range(8):
         for line in BODY:
             draw.text((150, y), line, font=body, fill=20)
             y += 44
         y += 30
+    return img, draw
+
+
+def _page_with_small_footer() -> np.ndarray:
+    """An A4 page at 200 DPI: body text at 12 pt, then five footer lines at 4 pt, scanned."""
+    img, draw = body_page()
+    small = _pil_font("serif", 11)
     for i, line in enumerate(FOOTER):
         draw.text((120, 2050 + i * 13), line, font=small, fill=20)
     return degrade(np.asarray(img), blur=0.8, noise=8, jpeg_quality=60, seed=2)

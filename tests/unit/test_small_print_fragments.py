@@ -3,11 +3,10 @@ of the line missed) is read once: the finer pass finds the whole line, and the f
 piece of it goes (``DetectorSettings.within_finer``), or the lead-in would be read twice."""
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
 from pipeline.engine import Engine, EngineConfig
 from tests.factories import _pil_font, cer, degrade, encode_png
-from tests.unit.test_reading_mixed_print import BODY
+from tests.unit.test_reading_mixed_print import body_page
 
 CREDITS = [
     ("After R. J. Bull,", "Accounting in Business, Butterworths, second edition, 1972, page 191."),
@@ -18,15 +17,8 @@ CREDITS = [
 
 def _page_with_faint_credits() -> np.ndarray:
     """Body text at 12 pt; below it, four groups of credit lines: a dark 5-pt lead-in, then grey 4-pt text."""
-    img = Image.new("L", (1654, 2339), 250)
-    draw = ImageDraw.Draw(img)
-    body, small, lead = _pil_font("serif", 34), _pil_font("serif", 11), _pil_font("serif", 13)
-    y = 200
-    for _ in range(8):
-        for line in BODY:
-            draw.text((150, y), line, font=body, fill=20)
-            y += 44
-        y += 30
+    img, draw = body_page()
+    small, lead = _pil_font("serif", 11), _pil_font("serif", 13)
     for k in range(4):
         for i, (head, rest) in enumerate(CREDITS):
             top = 1700 + k * 120 + i * 20
