@@ -185,6 +185,18 @@ def render_pages(pdf: bytes, dpi: int = 200) -> list[np.ndarray]:
         return out
 
 
+def draw_row_rules(page: pymupdf.Page, x0: float, xm: float, x1: float, top: float, pitch: float, rows: int,
+                   *, width: float, grey: float = 0.0) -> None:
+    """A rule from ``x0`` to ``x1`` above, between and under ``rows`` rows ``pitch`` points apart, one column
+    rule at ``xm``, no frame at the sides."""
+    shape = page.new_shape()
+    for r in range(rows + 1):
+        shape.draw_line((x0, top + r * pitch), (x1, top + r * pitch))
+    shape.draw_line((xm, top), (xm, top + rows * pitch))
+    shape.finish(color=(grey, grey, grey), width=width)
+    shape.commit()
+
+
 def unruled_rows_pdf(rows: list[tuple[str, ...]], xs: tuple[float, ...], pitch: float, top: float = 300) -> bytes:
     """One A4 page with ``rows`` set at 10 pt in Times, cell k of each row at x = ``xs[k]``, rows ``pitch``
     points apart, no rules (a texinfo @multitable, say)."""

@@ -9,7 +9,7 @@ import pytest
 from bench.scan import scan_like
 from pipeline import Engine, EngineConfig, Options
 from tests.factories import encode_png
-from tests.table_factories import render_pages
+from tests.table_factories import draw_row_rules, render_pages
 
 ROWS = [("Command", "Description"), ("csh", "The C shell (optional)"), ("ed", "The ed editor (optional)"),
         ("tar", "The tar archiving utility (optional)"), ("cpio", "The cpio archiving utility (optional)"),
@@ -26,12 +26,7 @@ def _page(width: float) -> bytes:
     doc = pymupdf.open()
     page = doc.new_page(width=612, height=792)
     x0, xm, x1, top, h = 120.0, 330.0, 540.0, 445.6, 16.5
-    shape = page.new_shape()
-    for r in range(len(ROWS) + 1):
-        shape.draw_line((x0, top + r * h), (x1, top + r * h))
-    shape.draw_line((xm, top), (xm, top + len(ROWS) * h))
-    shape.finish(color=(0, 0, 0), width=width)
-    shape.commit()
+    draw_row_rules(page, x0, xm, x1, top, h, len(ROWS), width=width)
     for r, (a, b) in enumerate(ROWS):
         page.insert_text((x0 + 4, top + r * h + 12), a, fontname="tibo", fontsize=10)
         page.insert_text((xm + 4, top + r * h + 12), b, fontname="tibo" if r == 0 else "tiro", fontsize=10)

@@ -12,7 +12,7 @@ import pytest
 from bench.scan import scan_like
 from pipeline import Engine, EngineConfig, Options
 from tests.factories import encode_png
-from tests.table_factories import render_pages
+from tests.table_factories import draw_row_rules, render_pages
 
 ROWS = [("配置文件", "功能"), ("/etc/nologin", "通过（可选）模块限制用户登录"),
         ("/etc/securetty", "通过模块限制根用户访问终端"), ("/etc/security/access.conf", "通过（访问）模块设置访问限制"),
@@ -31,12 +31,7 @@ def _page(grey: float) -> bytes:
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     x0, xm, x1, top, h = 60.0, 230.0, 540.0, 300.0, 13.0
-    shape = page.new_shape()
-    for r in range(len(ROWS) + 1):
-        shape.draw_line((x0, top + r * h), (x1, top + r * h))
-    shape.draw_line((xm, top), (xm, top + len(ROWS) * h))
-    shape.finish(color=(grey, grey, grey), width=0.4)
-    shape.commit()
+    draw_row_rules(page, x0, xm, x1, top, h, len(ROWS), width=0.4, grey=grey)
     for r, (a, b) in enumerate(ROWS):
         y = top + r * h + 11.2
         page.insert_text((x0 + 3, y), a, fontname="china-s" if r == 0 else "cour", fontsize=10)
