@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from statistics import median
 
 import cv2
 import numpy as np
@@ -67,13 +66,24 @@ def _tilt_from_rules(h_mask: np.ndarray, dpi: float) -> float | None:
 
 
 def _tilt_from_lines(lines: list[Line]) -> float:
+    """The lines' slant, the median over their length: a short line's box (one word in a table's first
+    column) slants by a few pixels of padding over its width, steeply and either way, and in a table
+    such lines can be half of all, so counted one apiece they tilted the level page by degrees."""
     slopes = []
     for line in lines:
         if line.polygon and len(line.polygon) == 4:
             (x0, y0), (x1, y1) = line.polygon[0], line.polygon[1]
             if x1 - x0 > 1:
-                slopes.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
-    return median(slopes) if slopes else 0.0
+                slopes.append((math.degrees(math.atan2(y1 - y0, x1 - x0)), x1 - x0))
+    if not slopes:
+        return 0.0
+    slopes.sort()
+    half, run = sum(w for _, w in slopes) / 2, 0.0
+    for angle, w in slopes:
+        run += w
+        if run >= half:
+            return angle
+    return slopes[-1][0]
 
 
 def _segments(mask: np.ndarray, dpi: int, horizontal: bool, scale: float) -> list[Segment]:
