@@ -23,6 +23,7 @@ MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights 
 WORD_SPACES = 2.0  # words closer than this many of the page's usual word spaces are one phrase
 BULLETS = {"•", "·", "◦", "▪", "‣", "–", "-", "*", "●", "○", "■", "□"}
 PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
+TIGHT = 1.15  # a one-piece line after a run's rows continues it when set no farther from it than this many row pitches
 
 
 def _pieces(line: list[Token]) -> list[list[Token]]:
@@ -55,8 +56,7 @@ def _runs(lines: list[list[Token]]) -> list[list[int]]:
                 cur.append(i)
                 continue
             lead = _extent(line)[1] - prev[3]
-            rows_lead = [_extent(b)[1] - _extent(a)[3] for a, b in zip((lines[k] for k in cur), (lines[k] for k in cur[1:]))]
-            if near and lead < 0.6 * line_height(line) and (not rows_lead or lead <= 1.5 * median(rows_lead)):
+            if near and lead < 0.6 * line_height(line) and _as_close_as_rows(lines, cur, line):
                 cur.append(i)  # a tight line after the last row, no farther from it than rows are apart: its wrapped cell
                 continue
             runs.append(cur)
@@ -66,6 +66,19 @@ def _runs(lines: list[list[Token]]) -> list[list[int]]:
     if cur:
         runs.append(cur)
     return [r for r in runs if sum(len(pieces[i]) >= 2 for i in r) >= 2]
+
+
+def _as_close_as_rows(lines: list[list[Token]], cur: list[int], line: list[Token]) -> bool:
+    """``line`` lies no farther below the run's last line than the run's lines lie from each other."""
+    if len(cur) < 2:
+        return True
+    leads = [_extent(lines[b])[1] - _extent(lines[a])[3] for a, b in zip(cur, cur[1:])]
+    if median(leads) > 0:
+        return _extent(line)[1] - _extent(lines[cur[-1]])[3] <= 1.5 * median(leads)
+    # The rows' boxes touch or overlap (a scan's OCR line boxes are padded): their leads are jitter
+    # around zero, and a share of them is no slack. Centre to centre, the lines are as far apart as set.
+    pitches = [_centre(lines[b]) - _centre(lines[a]) for a, b in zip(cur, cur[1:])]
+    return _centre(line) - _centre(lines[cur[-1]]) <= TIGHT * median(pitches)
 
 
 def _columns(lines: list[list[Token]]) -> list[float]:
