@@ -241,16 +241,28 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
     free = [(i, t) for i, t in enumerate(tokens) if i not in taken and t.text.strip()]
     if not free:
         return []
-    index = {id(t): {i} for i, t in free}
-    lines = _phrases(text_lines([t for _, t in free]), index)
+    index = {id(t): i for i, t in free}
+    joins: dict[int, list[Token]] = {}  # a phrase's words, by the phrase's id
+    lines = _phrases(text_lines([t for _, t in free]), joins)
     out = []
     for run in _runs(lines):
-        for table, words in _tables_in([lines[i] for i in run]):
-            out.append((table, set().union(*(index[id(t)] for t in words))))
+        for table, words in _tables_in([lines[i] for i in run], joins):
+            out.append((table, {index[id(w)] for t in words for w in joins.get(id(t), [t])}))
     return out
 
 
-def _phrases(lines: list[list[Token]], index: dict[int, set[int]]) -> list[list[Token]]:
+def _join(words: list[Token], joins: dict[int, list[Token]]) -> Token:
+    """The words as one token (a phrase), its words kept in ``joins``."""
+    if len(words) == 1:
+        return words[0]
+    chars = sum(len(w.text) for w in words)
+    conf = sum(w.confidence * len(w.text) for w in words) / max(1, chars)
+    tok = Token(join_words(words), _extent(words), conf)
+    joins[id(tok)] = words
+    return tok
+
+
+def _phrases(lines: list[list[Token]], joins: dict[int, list[Token]]) -> list[list[Token]]:
     """Words set no farther apart than the page's word spaces allow joined into one token.
 
     OCR word boxes are narrower than the ink, so on a scan a justified line's word spaces
@@ -265,18 +277,43 @@ def _phrases(lines: list[list[Token]], index: dict[int, set[int]]) -> list[list[
     space = WORD_SPACES * float(np.median(gaps))
     out = []
     for line in lines:
-        merged = [line[0]]
+        groups = [[line[0]]]
         for tok in line[1:]:
-            prev = merged[-1]
-            if tok.box[0] - prev.box[2] <= space:
-                chars = len(prev.text) + len(tok.text)
-                conf = (prev.confidence * len(prev.text) + tok.confidence * len(tok.text)) / chars
-                joined = Token(join_words([prev, tok]), _extent([prev, tok]), conf)
-                index[id(joined)] = index[id(prev)] | index[id(tok)]
-                merged[-1] = joined
+            if tok.box[0] - groups[-1][-1].box[2] <= space:
+                groups[-1].append(tok)
             else:
-                merged.append(tok)
-        out.append(merged)
+                groups.append([tok])
+        out.append([_join(g, joins) for g in groups])
+    return out
+
+
+def _split_at_column_starts(rlines: list[list[Token]], xs: list[float],
+                            joins: dict[int, list[Token]]) -> list[list[Token]]:
+    """Phrases that run over column boundaries cut before the words that start where those columns'
+    cells start. Cells set a single space apart (a row of "default" under columns of numbers) are
+    joined as one phrase by the page's word spaces, and the row was taken for text across the table.
+    Only a phrase over two boundaries or more, each at such a word: a sentence's words rarely line up so."""
+    starts: dict[int, list[float]] = {}
+    for line in rlines:
+        if len(pieces := _pieces(line)) >= 2:
+            for p in pieces:
+                starts.setdefault(int(np.searchsorted(xs, p[0].box[0], side="right")) - 1, []).append(p[0].box[0])
+    edge = {c: median(v) for c, v in starts.items() if 1 <= c < len(xs) - 1 and len(v) >= 2}
+    out = []
+    for line in rlines:
+        tol = 0.25 * line_height(line)  # a word box's start moves by a few pixels on a scan
+        new: list[Token] = []
+        for tok in line:
+            words = joins.get(id(tok), [tok])
+            crossed = [c for c in range(1, len(xs) - 1) if tok.box[0] < xs[c] < tok.box[2]]
+            cuts = [next((k for k in range(1, len(words)) if c in edge and abs(words[k].box[0] - edge[c]) <= tol), None)
+                    for c in crossed]
+            if len(crossed) < 2 or None in cuts:
+                new.append(tok)
+                continue
+            bounds = [0] + sorted(set(cuts)) + [len(words)]
+            new += [_join(words[a:b], joins) for a, b in zip(bounds, bounds[1:])]
+        out.append(new)
     return out
 
 
@@ -314,14 +351,14 @@ def _centre(line: list[Token]) -> float:
     return (e[1] + e[3]) / 2
 
 
-def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
+def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
     if sum(len(_pieces(line)) >= 2 for line in rlines) < 2:
         return []
     gaps = _wide_gaps(rlines)
     if gaps and depth < 8:
         out = []
         for a, b in zip([0] + gaps, gaps + [len(rlines)]):
-            out += _tables_in(rlines[a:b], depth + 1)
+            out += _tables_in(rlines[a:b], joins, depth + 1)
         return out
     xs = _columns(rlines)
     if len(xs) < 3:
@@ -332,18 +369,21 @@ def _tables_in(rlines: list[list[Token]], depth: int = 0) -> list[tuple[Table, l
         singles = [k for k, line in enumerate(rlines) if len(_pieces(line)) < 2]
         out = []
         for a, b in zip([-1] + singles, singles + [len(rlines)]) if singles else ():
-            out += _tables_in(rlines[a + 1:b], depth + 1)
+            out += _tables_in(rlines[a + 1:b], joins, depth + 1)
         # A justified line of prose just above or below a table can have one word space as wide as
         # a gutter: it counts as a row candidate, and its pieces cover the table's gutter.
         for edge, trimmed in ((rlines[-1], rlines[:-1]), (rlines[0], rlines[1:])) if not out and len(rlines) >= 3 else ():
-            if len(_pieces(edge)) >= 2 and (out := _tables_in(trimmed, depth + 1)):
+            if len(_pieces(edge)) >= 2 and (out := _tables_in(trimmed, joins, depth + 1)):
                 break
         return out
+    split = _split_at_column_starts(rlines, xs, joins)
+    if split != rlines and len(again := _columns(split)) >= 3:
+        rlines, xs = split, again  # the cut row's cells now have their own gutters to keep clear
     cuts = _breaks(rlines, xs)
     if cuts and depth < 8:
         out = []
         for a, b in zip([-1] + cuts, cuts + [len(rlines)]):
-            out += _tables_in(rlines[a + 1:b], depth + 1)
+            out += _tables_in(rlines[a + 1:b], joins, depth + 1)
         return out
     rows = _rows(rlines, xs)
     if len(rows) < 2:
