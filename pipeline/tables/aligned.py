@@ -23,7 +23,7 @@ MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights 
 WORD_SPACES = 2.0  # words closer than this many of the page's usual word spaces are one phrase
 BULLETS = {"•", "·", "◦", "▪", "‣", "–", "-", "*", "●", "○", "■", "□"}
 PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
-TIGHT = 1.15  # a one-piece line after a run's rows continues it when set no farther from it than this many row pitches
+TIGHT = 1.15  # a one-piece line after a run's rows continues it when set no farther from it than this many line pitches
 
 
 def _pieces(line: list[Token]) -> list[list[Token]]:
@@ -76,9 +76,12 @@ def _as_close_as_rows(lines: list[list[Token]], cur: list[int], line: list[Token
     if median(leads) > 0:
         return _extent(line)[1] - _extent(lines[cur[-1]])[3] <= 1.5 * median(leads)
     # The rows' boxes touch or overlap (a scan's OCR line boxes are padded): their leads are jitter
-    # around zero, and a share of them is no slack. Centre to centre, the lines are as far apart as set.
-    pitches = [_centre(lines[b]) - _centre(lines[a]) for a, b in zip(cur, cur[1:])]
-    return _centre(line) - _centre(lines[cur[-1]]) <= TIGHT * median(pitches)
+    # around zero, and a share of them is no slack. Centre to centre, the lines are as far apart as set;
+    # a cell's wrapped line is set at the text's line pitch, the run's closest (a heading or a paragraph
+    # break in the run sets lines farther apart, and prose after a heading would join). The lower
+    # quartile, not the least: one box set off by a few pixels is not the pitch.
+    pitches = sorted(_centre(lines[b]) - _centre(lines[a]) for a, b in zip(cur, cur[1:]))
+    return _centre(line) - _centre(lines[cur[-1]]) <= TIGHT * pitches[len(pitches) // 4]
 
 
 def _columns(lines: list[list[Token]]) -> list[float]:
