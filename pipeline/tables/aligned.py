@@ -22,6 +22,7 @@ GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
 WORD_SPACES = 2.0  # words closer than this many of the page's usual word spaces are one phrase
 BULLETS = {"•", "·", "◦", "▪", "‣", "–", "-", "*", "●", "○", "■", "□"}
+HEADING = 20  # a column heading is at most this wide (CJK characters count double)
 PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
 TIGHT = 1.15  # a one-piece line after a run's rows continues it when set no farther from it than this many line pitches
 
@@ -232,12 +233,19 @@ def _looks_like_prose(table: Table) -> bool:
         return True
     if table.cols != 2 or table.rows < 3:
         return False
+
+    def width(text: str) -> int:
+        return sum(2 if is_cjk(ch) else 1 for ch in text)
+
+    long = []
     for col in range(2):
-        widths = [sum(2 if is_cjk(ch) else 1 for ch in c.text)
-                  for c in table.cells if c.col == col and c.text]
-        if widths and sum(widths) / len(widths) > 30:
-            return True
-    return False
+        widths = [width(c.text) for c in table.cells if c.col == col and c.text]
+        long.append(bool(widths) and sum(widths) / len(widths) > 30)
+    # Short headings over a column of short items and one of long ones head a table (Octave's
+    # "Function  Characteristics"): a definition list, numbered clauses and prose begin with an item.
+    heads = [c.text for c in table.cells if c.row == 0]
+    headed = len(heads) == 2 and all(0 < width(h) <= HEADING for h in heads)
+    return any(long) and (all(long) or not headed)
 
 
 def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, set[int]]]:
