@@ -52,7 +52,9 @@ class LoneMarkSettings:
     # A page with more candidates than this has a figure or a pattern, not a list's marks.
     max_marks: int = 40
     # Read alone, these are as likely a speck or a leader's dot as a mark, and carry little if they are one.
-    dots: str = ".,·'`‘’:;"
+    dots: str = ".,·'`‘’:;…⋯"
+    # Pieces under this many line heights each way, and not long one way (a hyphen), are dots.
+    dot: float = 0.25
 
 
 def add_lone_marks(work: PageWork, decoded: list[DecodedLine], read, dpi: float, pad: tuple[float, float],
@@ -82,8 +84,8 @@ def find_lone_marks(gray: np.ndarray, quads: list[np.ndarray], dpi: float,
     for group in _groups(pieces, line_h * s.join):
         x0, y0 = group[:, 0].min(), group[:, 1].min()
         x1, y1 = (group[:, 0] + group[:, 2]).max(), (group[:, 1] + group[:, 3]).max()
-        if x1 - x0 > s.max_width * line_h:
-            continue
+        if x1 - x0 > s.max_width * line_h or all(_is_dot(p, s.dot * line_h) for p in group):
+            continue  # too wide for a mark, or dots only (a leader's, an ellipsis)
         mark = _on_row(rows, quads, (x0, y0, x1, y1), line_h * s.gap)
         if mark is not None:
             marks.append(mark)
@@ -103,6 +105,11 @@ def read_marks(crops: list[np.ndarray], read, beside: list[str],
             c.confidence >= settings.min_confidence for c in d.chars if not c.char.isspace())
         out.append(d if sure else None)
     return out
+
+
+def _is_dot(piece: np.ndarray, least: float) -> bool:
+    w, h = float(piece[2]), float(piece[3])
+    return max(w, h) < least and max(w, h) < 2 * min(w, h)
 
 
 def _is_row(quad: np.ndarray) -> bool:
