@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
-from pipeline.punctuation import is_cjk
 from pipeline.recognize import TextRecognizer
 
 
@@ -39,8 +38,6 @@ class SecondOpinionSettings:
     # a worker's peak memory. A wider line is read in pieces cut at its word spaces (as the first reading
     # placed them: a cut through ink or at a blank end changes the text), or keeps its first reading.
     widest: int | None = 300
-    # A page whose first reading has at most this share of CJK characters is read as Latin (see reread_unsure).
-    latin_page: float = 0.02
 
     @classmethod
     def at(cls, below: float | None) -> "SecondOpinionSettings":
@@ -56,26 +53,10 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     if not unsure:
         return decoded
     out = list(decoded)
-    latin = _latin_page(decoded, settings.latin_page)
     for i, again in zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of(unsure), settings.widest)):
-        if again is None or settings.only_if_surer and again.confidence <= out[i].confidence:
-            continue
-        # The larger model's charset holds far more CJK: read alone, "=", "<" or "x" come out 二, 八, 十.
-        # On a page read as Latin, a line the first reading had without CJK keeps none.
-        if latin and _has_cjk(again.text) and not _has_cjk(out[i].text):
-            continue
-        out[i] = again
+        if again is not None and (not settings.only_if_surer or again.confidence > out[i].confidence):
+            out[i] = again
     return out
-
-
-def _has_cjk(text: str) -> bool:
-    return any(is_cjk(c) for c in text)
-
-
-def _latin_page(decoded: list[DecodedLine], most: float) -> bool:
-    """Whether at most ``most`` of the first reading's characters are CJK."""
-    chars = [c.char for line in decoded for c in line.chars if not c.char.isspace()]
-    return bool(chars) and sum(map(is_cjk, chars)) <= most * len(chars)
 
 
 def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops: list[np.ndarray],
