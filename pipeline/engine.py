@@ -23,6 +23,7 @@ from pipeline.blocks import ink_styles, page_blocks
 from pipeline.detect import DetectorSettings
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings
+from pipeline.lone_marks import add_lone_marks
 from pipeline.model_loading import load_models
 from pipeline.options import Limits, Options
 from pipeline.page_punctuation import page_punctuation
@@ -107,6 +108,8 @@ class Engine:
         if self.second_recognizer is not None:
             decoded = reread_unsure(decoded, lambda indices: line_crops(work, indices), self.second_recognizer,
                                     cfg.second_opinion)
+        # After the second opinion: marks are read by the better recognizer at once, and only once.
+        decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         decoded = page_punctuation(decoded)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
