@@ -258,3 +258,16 @@ def test_a_line_whose_last_mark_pokes_into_a_narrow_gutter_is_no_heading():
     boxes = right + middle + left
     got = [boxes[i] for i in order(boxes)]
     assert got == left + middle + right
+
+
+def test_a_right_hand_line_reaching_back_into_a_narrow_gutter_is_no_heading():
+    """An index in two columns set close: each left entry (name, leaders, page numbers) ends at the gutter,
+    and one right-hand entry (cut from a box the detector ran across the gutter, then padded) starts a little
+    left of where the others do, beside the left entry level with it. A heading across the columns has no
+    line beside it."""
+    left = lines(100, 795, 150, 12, h=34, step=34)
+    right = lines(810, 1460, 150, 12, h=34, step=34)
+    right[5][0] = 772
+    boxes = right + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == left + right
