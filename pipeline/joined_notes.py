@@ -43,6 +43,7 @@ def split_joined_notes(gray: np.ndarray, boxes: list[list[float]], quads: list[n
 
 def _split_left(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndarray],
                 decoded: list[DecodedLine], settings: LayoutSettings):
+    """Notes in the left margin cut off the first line of their entry."""
     if len(boxes) < 6:
         return boxes, quads, decoded
     arr = np.asarray(boxes, dtype=np.float64)
@@ -61,13 +62,7 @@ def _split_left(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndarr
         if gap is None:
             continue
         cut = sum(gap) / 2
-        pieces = _pieces(quads[i], decoded[i], cut)
-        if not (pieces[0][1].chars and pieces[1][1].chars):
-            continue
-        out_q[i:i + 1] = [q for q, _ in pieces]
-        out_d[i:i + 1] = [d for _, d in pieces]
-        xc, (y0, y1) = x0 + cut * (x1 - x0), _note_rows(crop, cut, arr[i, 1], arr[i, 3])
-        out_b[i:i + 1] = [[x0, y0, xc, y1], [xc, arr[i, 1], x1, arr[i, 3]]]
+        _cut((out_b, out_q, out_d), i, cut, _note_rows(crop, cut, arr[i, 1], arr[i, 3]), (arr[i, 1], arr[i, 3]))
     return out_b, out_q, out_d
 
 
@@ -102,16 +97,23 @@ def _split_right(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndar
         return boxes, quads, decoded
     out_b, out_q, out_d = list(boxes), list(quads), list(decoded)
     for i in sorted(column, reverse=True):
-        cut = sum(gaps[i]) / 2
-        pieces = _pieces(quads[i], decoded[i], cut)
-        if not (pieces[0][1].chars and pieces[1][1].chars):
-            continue
-        out_q[i:i + 1] = [q for q, _ in pieces]
-        out_d[i:i + 1] = [d for _, d in pieces]
-        x0, y0, x1, y1 = arr[i]
-        xc = x0 + cut * (x1 - x0)
-        out_b[i:i + 1] = [[x0, y0, xc, y1], [xc, y0, x1, y1]]
+        _cut((out_b, out_q, out_d), i, sum(gaps[i]) / 2, (arr[i, 1], arr[i, 3]), (arr[i, 1], arr[i, 3]))
     return out_b, out_q, out_d
+
+
+def _cut(out: tuple[list, list, list], i: int, cut: float, left_rows: tuple[float, float],
+         right_rows: tuple[float, float]) -> None:
+    """Line ``i`` of ``out`` (boxes, quads, lines) replaced by its pieces left and right of ``cut`` (a fraction
+    of its width), the pieces' boxes spanning these rows; unless a piece holds no character."""
+    boxes, quads, lines = out
+    pieces = _pieces(quads[i], lines[i], cut)
+    if not (pieces[0][1].chars and pieces[1][1].chars):
+        return
+    quads[i:i + 1] = [q for q, _ in pieces]
+    lines[i:i + 1] = [d for _, d in pieces]
+    x0, x1 = boxes[i][0], boxes[i][2]
+    xc = x0 + cut * (x1 - x0)
+    boxes[i:i + 1] = [[x0, left_rows[0], xc, left_rows[1]], [xc, right_rows[0], x1, right_rows[1]]]
 
 
 def _gap_at(crop: np.ndarray, edge: float, line: float, before: float, after: float) -> tuple[float, float] | None:
