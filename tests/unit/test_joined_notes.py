@@ -72,3 +72,19 @@ def test_side_headings_joined_to_their_paragraphs_first_line_are_read_before_it(
     assert cer("\n".join(line for heading, body in SIDE for line in [*heading, body]), r.text) <= 0.03
     where = [position(r.text, piece) for heading, body in SIDE for piece in (heading[0], heading[-1], body[:20])]
     assert 0 <= where[0] and where == sorted(where), where
+
+
+LISTING = ["\\documentclass{article}", "\\begin{document}", "\\typeout{First without an underfull \\hbox}",
+           *["tatata tatata tatata tatata tatata"] * 3, "\\sloppy", "\\typeout{Then with a long underfull \\hbox}",
+           *["tatata tatata tatata tatata tatata"] * 3,
+           "\\typeout{Last with \\string\\sloppy and an underfull \\string\\hbox}", "\\end{document}"]
+
+
+def test_a_listings_lines_running_on_past_the_others_are_not_cut_as_side_headings(engine):
+    """In a monospaced listing two lines run on past the others, each with a space at the same column just
+    past their edge and a short word after it, below a short line: a column of side headings, but for the
+    longer line reaching on there. No note stands where a line runs on: every line reads whole, in order."""
+    img = render_text_image(LISTING, font="mono", size_px=24, width=1654, margin=150, line_gap=1.25)
+    got = [line for line in read(engine, degrade(img, **SCAN)).text.splitlines() if line.strip()]
+    assert len(got) == len(LISTING), got
+    assert cer("\n".join(LISTING), "\n".join(got)) <= 0.02
