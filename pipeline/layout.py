@@ -182,15 +182,14 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
 
 def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, start: float, end: float):
     b = boxes[idx]
-    # A line's last mark (a comma, a hyphen hung into a narrow gutter) reaching just past it is no heading;
-    # nor is a right-hand line whose box the detector grew back into a gutter narrower than its padding.
+    # A line's last mark (a comma, a hyphen hung into a narrow gutter) reaching just past it is no heading.
     poke = s.max_poke * line_h
     left = idx[(b[:, 2] <= end) | ((b[:, 2] <= end + poke) & (b[:, 0] < start - poke))]
     right = idx[b[:, 0] >= start]
     left = left[~np.isin(left, right)]
     spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
-    # Nor is a box reaching back into a narrow gutter only by the detector's growth, beside a left-hand
-    # line level with it: a heading across the columns has none there.
+    # Nor is a right-hand line whose box reaches back into a narrow gutter (cut from a box the detector ran
+    # across it, then padded) beside a left-hand line level with it: a heading across the columns has none.
     beside = _pokes_back(spanning, left, boxes, start - poke)
     right, spanning = np.concatenate([right, spanning[beside]]), spanning[~beside]
     if len(left) < 2 or len(right) < 2:

@@ -141,15 +141,19 @@ def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[li
 
 
 def _level_with(i: int, body: np.ndarray, boxes: np.ndarray) -> bool:
+    return bool(len(_level_lines(i, body, boxes)))
+
+
+def _level_lines(i: int, body: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """The lines of ``body`` level with box ``i``."""
     overlap = np.minimum(boxes[i, 3], boxes[body, 3]) - np.maximum(boxes[i, 1], boxes[body, 1])
-    return bool((overlap >= 0.5 * np.minimum(boxes[i, 3] - boxes[i, 1], boxes[body, 3] - boxes[body, 1])).any())
+    return body[overlap >= 0.5 * np.minimum(boxes[i, 3] - boxes[i, 1], boxes[body, 3] - boxes[body, 1])]
 
 
 def _opens_paragraph(note: int, body: np.ndarray, boxes: np.ndarray, line_h: float, s) -> bool:
     """Whether the body line level with ``note`` starts a paragraph: indented from the body's left edge,
     or below a short line (a paragraph's last, a heading) or a gap between blocks."""
-    overlap = np.minimum(boxes[note, 3], boxes[body, 3]) - np.maximum(boxes[note, 1], boxes[body, 1])
-    level = body[overlap >= 0.5 * np.minimum(boxes[note, 3] - boxes[note, 1], boxes[body, 3] - boxes[body, 1])]
+    level = _level_lines(note, body, boxes)
     edge = left_edge(boxes[body])
     if not len(level) or edge is None:
         return False

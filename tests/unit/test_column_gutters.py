@@ -33,9 +33,9 @@ def render_index(size_px: int = 26, gutter: float = 0.8, width: int = 1654, marg
     img = Image.new("L", (width, 2 * margin + step * len(LEFT)), 255)
     draw = ImageDraw.Draw(img)
     if head:
-        small = _pil_font("sans", size_px * 5 // 6)
-        draw.text((margin, margin - 4 * step), head[0], font=small, fill=0)
-        draw.text((width - margin - draw.textlength(head[1], font=small), margin - 4 * step), head[1], font=small, fill=0)
+        small, top = _pil_font("sans", size_px * 5 // 6), margin - 4 * step
+        draw.text((margin, top), head[0], font=small, fill=0)
+        draw.text((width - margin - draw.textlength(head[1], font=small), top), head[1], font=small, fill=0)
     for k, column in enumerate((LEFT, RIGHT)):
         x0 = margin + k * (col_w + int(gutter * size_px))
         for i, (name, pages) in enumerate(column):
