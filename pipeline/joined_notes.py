@@ -6,6 +6,9 @@ Read as one line, the note lands inside its entry instead of after it (``pipelin
 Such a line starts in the margin and runs on into the body: on a page whose other notes stand
 apart, it is cut at its widest gap free of ink near the body's left edge (the gutter between note and
 body, wider than the gaps between glyphs), each character going with the side its step is on.
+A proposal's side headings stand in the right margin a little past the body's justified edge, and
+lines running on past that edge are cut there the same way, when their notes start level with each
+other (a column of notes).
 """
 from __future__ import annotations
 
@@ -19,16 +22,28 @@ from pipeline.margins import has_left_notes, left_edge
 # The cut is looked for this many line heights left of the body's edge and right of it ...
 LEFT_REACH = 2.0
 RIGHT_REACH = 0.5
+# (mirrored for notes on the right) ...
 # ... in a gap free of ink at least this many line heights wide (between two CJK glyphs is less) ...
 MIN_GAP = 0.25
 # ... where ink is this many grey levels darker than the paper.
 INK_LEVEL = 40
+# Lines ending this many line heights past the body's right edge may hold a note; the notes' starts,
+# within this many line heights of their median, make a column.
+NOTE_PAST_EDGE = 1.0
+NOTE_ALIGN = 0.5
 
 
 def split_joined_notes(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndarray],
                        decoded: list[DecodedLine], settings: LayoutSettings):
     """``(boxes, quads, decoded)`` with each note joined to its entry's line cut off it (``quads`` in
     ``gray``'s pixels, ``boxes`` the same lines upright)."""
+    boxes, quads, decoded = _split_left(gray, boxes, quads, decoded, settings)
+    return _split_right(gray, boxes, quads, decoded, settings)
+
+
+def _split_left(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndarray],
+                decoded: list[DecodedLine], settings: LayoutSettings):
+    """Notes in the left margin cut off the first line of their entry."""
     if len(boxes) < 6:
         return boxes, quads, decoded
     arr = np.asarray(boxes, dtype=np.float64)
@@ -43,22 +58,68 @@ def split_joined_notes(gray: np.ndarray, boxes: list[list[float]], quads: list[n
     for i in joined[::-1]:
         x0, x1 = arr[i, 0], arr[i, 2]
         crop = crop_quad(gray, quads[i])
-        cut = _gap_at(crop, (edge - x0) / (x1 - x0), line_h / (x1 - x0))
-        if cut is None:
+        gap = _gap_at(crop, (edge - x0) / (x1 - x0), line_h / (x1 - x0), LEFT_REACH, RIGHT_REACH)
+        if gap is None:
             continue
-        pieces = _pieces(quads[i], decoded[i], cut)
-        if not (pieces[0][1].chars and pieces[1][1].chars):
-            continue
-        out_q[i:i + 1] = [q for q, _ in pieces]
-        out_d[i:i + 1] = [d for _, d in pieces]
-        xc, (y0, y1) = x0 + cut * (x1 - x0), _note_rows(crop, cut, arr[i, 1], arr[i, 3])
-        out_b[i:i + 1] = [[x0, y0, xc, y1], [xc, arr[i, 1], x1, arr[i, 3]]]
+        cut = sum(gap) / 2
+        _cut((out_b, out_q, out_d), i, cut, _note_rows(crop, cut, arr[i, 1], arr[i, 3]), (arr[i, 1], arr[i, 3]))
     return out_b, out_q, out_d
 
 
-def _gap_at(crop: np.ndarray, edge: float, line: float) -> float | None:
-    """The middle (a fraction of the crop's width) of the widest ink-free run of columns of the crop's
-    middle rows within reach of ``edge`` (fractions of its width, as is ``line``, one line height)."""
+def _split_right(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndarray],
+                 decoded: list[DecodedLine], settings: LayoutSettings):
+    """Side headings set in the right margin a word space or two past the body's justified edge (a
+    proposal's), taken by the detector into the line beside them, cut off at the edge; only where two or
+    more such notes start level with each other, a column of notes (not ragged lines running on)."""
+    if len(boxes) < 6:
+        return boxes, quads, decoded
+    arr = np.asarray(boxes, dtype=np.float64)
+    work, line_h = layout_boxes(arr, settings)
+    edge = left_edge(work[:, [2, 1, 0, 3]] * [-1, 1, -1, 1])  # the body's right edge, mirrored
+    if edge is None:
+        return boxes, quads, decoded
+    edge = -edge
+    joined = np.flatnonzero((work[:, 2] > edge + NOTE_PAST_EDGE * line_h) & (work[:, 0] < edge - 2 * line_h))
+    gaps: dict[int, tuple[float, float]] = {}
+    for i in joined:
+        x0, x1 = arr[i, 0], arr[i, 2]
+        gap = _gap_at(crop_quad(gray, quads[i]), (edge - x0) / (x1 - x0), line_h / (x1 - x0), RIGHT_REACH, LEFT_REACH)
+        if gap is not None:
+            gaps[int(i)] = gap
+    starts = {i: arr[i, 0] + hi * (arr[i, 2] - arr[i, 0]) for i, (_, hi) in gaps.items()}
+    if not starts:
+        return boxes, quads, decoded
+    middle = float(np.median(list(starts.values())))
+    column = [i for i, x in starts.items() if abs(x - middle) <= NOTE_ALIGN * line_h]
+    # The margin holds no other line reaching into the notes' column (a listing's long line runs on there).
+    others = np.setdiff1d(np.arange(len(arr)), column)
+    if len(column) < 2 or (len(others) and work[others, 2].max() > middle - NOTE_ALIGN * line_h):
+        return boxes, quads, decoded
+    out_b, out_q, out_d = list(boxes), list(quads), list(decoded)
+    for i in sorted(column, reverse=True):
+        _cut((out_b, out_q, out_d), i, sum(gaps[i]) / 2, (arr[i, 1], arr[i, 3]), (arr[i, 1], arr[i, 3]))
+    return out_b, out_q, out_d
+
+
+def _cut(out: tuple[list, list, list], i: int, cut: float, left_rows: tuple[float, float],
+         right_rows: tuple[float, float]) -> None:
+    """Line ``i`` of ``out`` (boxes, quads, lines) replaced by its pieces left and right of ``cut`` (a fraction
+    of its width), the pieces' boxes spanning these rows; unless a piece holds no character."""
+    boxes, quads, lines = out
+    pieces = _pieces(quads[i], lines[i], cut)
+    if not (pieces[0][1].chars and pieces[1][1].chars):
+        return
+    quads[i:i + 1] = [q for q, _ in pieces]
+    lines[i:i + 1] = [d for _, d in pieces]
+    x0, x1 = boxes[i][0], boxes[i][2]
+    xc = x0 + cut * (x1 - x0)
+    boxes[i:i + 1] = [[x0, left_rows[0], xc, left_rows[1]], [xc, right_rows[0], x1, right_rows[1]]]
+
+
+def _gap_at(crop: np.ndarray, edge: float, line: float, before: float, after: float) -> tuple[float, float] | None:
+    """The widest ink-free run of columns of the crop's middle rows (fractions of its width) whose middle lies
+    from ``before`` line heights left of ``edge`` to ``after`` right of it (``edge`` and ``line``, one line
+    height, fractions of the crop's width too)."""
     h, w = crop.shape
     core = crop[h // 4: h - h // 4].astype(np.int16)
     paper = np.percentile(core, 90)
@@ -69,11 +130,11 @@ def _gap_at(crop: np.ndarray, edge: float, line: float) -> float | None:
     best = None
     for a, b in zip(cols[:-1], cols[1:]):
         lo, hi = (a + 1) / w, b / w
-        if hi - lo < MIN_GAP * line or not edge - LEFT_REACH * line <= (lo + hi) / 2 <= edge + RIGHT_REACH * line:
+        if hi - lo < MIN_GAP * line or not edge - before * line <= (lo + hi) / 2 <= edge + after * line:
             continue
         if best is None or hi - lo > best[1] - best[0]:
             best = (lo, hi)
-    return None if best is None else (best[0] + best[1]) / 2
+    return best
 
 
 def _note_rows(crop: np.ndarray, cut: float, top: float, bottom: float) -> tuple[float, float]:

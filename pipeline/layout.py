@@ -71,6 +71,8 @@ class LayoutSettings:
     max_gutter_tries: int = 3
     # Share of a box's height its sides were padded with for recognition.
     pad_x: float = RecognizerSettings.pad_x
+    # A running head above the columns, broken at their gutter, stands in boxes at most this many line heights tall.
+    max_head_lines: float = 1.5
     # Vertical gap (in line heights) that starts a new block within a column.
     block_gap: float = 1.2
     # Side-by-side blocks (code and its output) need a clean gutter this many
@@ -186,6 +188,10 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
     right = idx[b[:, 0] >= start]
     left = left[~np.isin(left, right)]
     spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
+    # Nor is a right-hand line whose box reaches back into a narrow gutter (cut from a box the detector ran
+    # across it, then padded) beside a left-hand line level with it: a heading across the columns has none.
+    beside = _pokes_back(spanning, left, boxes, start - poke)
+    right, spanning = np.concatenate([right, spanning[beside]]), spanning[~beside]
     if len(left) < 2 or len(right) < 2:
         return None
     gutter = end - start
@@ -200,6 +206,18 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
     if not (_column_side(left, boxes, line_h, s, gutter) and _column_side(right, boxes, line_h, s, gutter)):
         return None
     return left, right, spanning
+
+
+def _pokes_back(spanning: np.ndarray, left: np.ndarray, boxes: np.ndarray, least: float) -> np.ndarray:
+    """Which of ``spanning`` start right of ``least`` and stand level with a box of ``left`` reaching past
+    their start (bool)."""
+    if not len(spanning) or not len(left):
+        return np.zeros(len(spanning), dtype=bool)
+    a, b = boxes[spanning], boxes[left]
+    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+    shorter = np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+    level = (overlap >= 0.5 * shorter) & (b[None, :, 2] > a[:, None, 0])
+    return (a[:, 0] >= least) & level.any(axis=1)
 
 
 def _flush_rows(boxes: np.ndarray, line_h: float, s: LayoutSettings) -> bool:
@@ -270,6 +288,26 @@ def _band_apart(idx: np.ndarray, columns, boxes: np.ndarray, line_h: float, s: L
     return True
 
 
+def _head_apart(idx: np.ndarray, columns, boxes: np.ndarray, line_h: float, s: LayoutSettings,
+                out: list[list[int]]) -> bool:
+    """Read the region's top row first when it stands a block gap above the rest and has pieces on both
+    sides of the gutter: a running head and its page number, one row above both columns, not the first
+    lines of each."""
+    left, right, _ = columns
+    b = boxes[idx]
+    gaps = intervals_gaps(b[:, 1], b[:, 3])
+    if not gaps or gaps[0][1] - gaps[0][0] < s.block_gap * line_h:
+        return False
+    head = idx[b[:, 3] <= gaps[0][0]]
+    if not (np.isin(head, left).any() and np.isin(head, right).any()) or len(row_extents(boxes[head])) > 1:
+        return False
+    if (boxes[head, 3] - boxes[head, 1]).max() > s.max_head_lines * line_h:  # a logo or a figure, no running head
+        return False
+    _xy_cut(head, boxes, line_h, s, out)
+    _xy_cut(idx[b[:, 1] >= gaps[0][1]], boxes, line_h, s, out)
+    return True
+
+
 def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, out: list[list[int]]) -> None:
     """Append the regions of ``idx`` to ``out`` in reading order; each region is a column piece."""
     if len(idx) == 1:
@@ -278,7 +316,8 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     if margin_apart(idx, boxes, line_h, s, lambda part, o: _xy_cut(part, boxes, line_h, s, o), out):
         return
     columns = _find_columns(idx, boxes, line_h, s)
-    if columns is not None and _band_apart(idx, columns, boxes, line_h, s, out):
+    if columns is not None and (_head_apart(idx, columns, boxes, line_h, s, out)
+                                or _band_apart(idx, columns, boxes, line_h, s, out)):
         return
     if columns is not None:
         left, right, spanning = columns

@@ -19,6 +19,10 @@ import numpy as np
 # The body's edge: where at least this share of its full lines start, within this many box heights.
 EDGE_SHARE = 0.2
 EDGE_SPREAD = 0.5
+# A paragraph's first line starts this many line heights in from the body's edge, or follows a line
+# ending this many short of the body's right edge.
+PARAGRAPH_INDENT = 0.5
+PARAGRAPH_SHORT = 2.0
 
 
 def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Callable, out: list[list[int]]) -> bool:
@@ -37,9 +41,11 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
         return False
     if right:
         # A one-line note on the right is a reference at the end of its line (a book's page reference),
-        # read with that line's row; side headings run to two lines or more.
-        body = np.sort(np.concatenate([body, [c[0] for c in clusters if len(c) == 1]])).astype(body.dtype)
-        clusters = [c for c in clusters if len(c) > 1]
+        # read with that line's row; side headings run to two lines or more, or stand beside the first line
+        # of a paragraph.
+        refs = [c[0] for c in clusters if len(c) == 1 and not _opens_paragraph(c[0], body, boxes, line_h, s)]
+        body = np.sort(np.concatenate([body, refs])).astype(body.dtype)
+        clusters = [c for c in clusters if c[0] not in refs]
         if not clusters:
             return False
     regions: list[list[int]] = []
@@ -135,8 +141,31 @@ def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[li
 
 
 def _level_with(i: int, body: np.ndarray, boxes: np.ndarray) -> bool:
+    return bool(len(_level_lines(i, body, boxes)))
+
+
+def _level_lines(i: int, body: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """The lines of ``body`` level with box ``i``."""
     overlap = np.minimum(boxes[i, 3], boxes[body, 3]) - np.maximum(boxes[i, 1], boxes[body, 1])
-    return bool((overlap >= 0.5 * np.minimum(boxes[i, 3] - boxes[i, 1], boxes[body, 3] - boxes[body, 1])).any())
+    return body[overlap >= 0.5 * np.minimum(boxes[i, 3] - boxes[i, 1], boxes[body, 3] - boxes[body, 1])]
+
+
+def _opens_paragraph(note: int, body: np.ndarray, boxes: np.ndarray, line_h: float, s) -> bool:
+    """Whether the body line level with ``note`` starts a paragraph: indented from the body's left edge,
+    or below a short line (a paragraph's last, a heading) or a gap between blocks."""
+    level = _level_lines(note, body, boxes)
+    edge = left_edge(boxes[body])
+    if not len(level) or edge is None:
+        return False
+    line = level[np.argmin(boxes[level, 0])]
+    if boxes[line, 0] >= edge + PARAGRAPH_INDENT * line_h:
+        return True
+    above = body[(boxes[body, 3] <= boxes[line, 1] + 0.25 * line_h) & (boxes[body, 2] > boxes[line, 0])]
+    if not len(above):
+        return True
+    prev = above[np.argmax(boxes[above, 3])]
+    short = boxes[prev, 2] <= boxes[body, 2].max() - PARAGRAPH_SHORT * line_h
+    return bool(short or boxes[line, 1] - boxes[prev, 3] > s.block_gap * line_h)
 
 
 def _level_line(cluster: list[int], body: np.ndarray, boxes: np.ndarray, line_h: float, rank: dict[int, int]) -> int:

@@ -258,3 +258,33 @@ def test_a_line_whose_last_mark_pokes_into_a_narrow_gutter_is_no_heading():
     boxes = right + middle + left
     got = [boxes[i] for i in order(boxes)]
     assert got == left + middle + right
+
+
+def test_a_right_hand_line_reaching_back_into_a_narrow_gutter_is_no_heading():
+    """An index in two columns set close: each left entry (name, leaders, page numbers) ends at the gutter,
+    and one right-hand entry (cut from a box the detector ran across the gutter, then padded) starts a little
+    left of where the others do, beside the left entry level with it. A heading across the columns has no
+    line beside it."""
+    left = lines(100, 795, 150, 12, h=34, step=34)
+    right = lines(810, 1460, 150, 12, h=34, step=34)
+    right[5][0] = 772
+    boxes = right + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == left + right
+
+
+def test_one_line_side_heading_beside_a_paragraphs_first_line_is_read_before_it():
+    """Two one-line notes in the right margin: one beside a paragraph's indented first line is its side
+    heading, read before it; one beside a line inside a paragraph is a reference, read at that line's end."""
+    body = []
+    for p in range(3):
+        para = lines(100, 1000, 100 + p * 200, 4, h=34, step=44)
+        para[0][0] = 160  # indented first line
+        para[-1][2] = 600  # short last line
+        body += para
+    heading = [1030, 300, 1200, 334]  # level with the second paragraph's first line (body[4])
+    reference = [1030, 588, 1200, 622]  # level with the third paragraph's third line (body[10])
+    boxes = body + [heading, reference]
+    got = order(boxes)
+    assert got.index(12) == got.index(4) - 1
+    assert got.index(13) == got.index(10) + 1
