@@ -17,6 +17,7 @@ so does one after a list bullet that stands apart from a Chinese item.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -45,11 +46,17 @@ class SpacingSettings:
     sure_gap: float = 0.6
     # ... and at least this many times the line's median gap between letters.
     over_median: float = 2.5
-    # Gap between a Chinese character and a Latin letter that is a space; a
-    # digit needs more, for a tabular 1 sits in a cell with wide margins.
-    # xeCJK's quarter em shrinks below 0.32 of the ink height on scans (blur
-    # bleeds into it); glyphs set without a gap stay well under 0.25.
-    cjk_latin_gap: float = 0.25
+    # Gap between a Chinese character and a Latin letter that is a space, in
+    # ems of the line (the pitch of its Chinese characters; the ink height
+    # where it has too few); an ASCII mark or a bullet needs more, a digit
+    # more still, for a bracket, an asterisk or a CJK font's proportional 1
+    # keeps side bearings as wide as a tight gap. xeCJK's quarter em shrinks
+    # on scans (blur bleeds into it); glyphs set without a gap keep only their
+    # side bearings. The em, not the ink height: a tall glyph (a raised
+    # footnote mark, a TeX logo's lowered E) or a rule under the line swells
+    # a line's ink band.
+    cjk_latin_gap: float = 0.24
+    cjk_mark_gap: float = 0.27
     cjk_digit_gap: float = 0.3
 
 
@@ -75,13 +82,14 @@ def add_missing_spaces(
     widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
     gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
     median = float(np.median([g for _, g in gaps]))
+    em, _ = line_em(chars, centres, height)
     s = settings
     insert_after = set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
-        if _ideograph_beside_latin(a.char, b.char) or _ideograph_beside_ascii_mark(a.char, b.char) \
-                or (a.char in _BULLETS and is_ideograph(b.char)):
-            if g >= (s.cjk_digit_gap if a.char.isdigit() or b.char.isdigit() else s.cjk_latin_gap):
+        beside = _beside_chinese(chars, i, g * height / em, s)
+        if beside is not None:
+            if beside:
                 insert_after.add(i)
             continue
         if is_cjk(a.char) or is_cjk(b.char) or g < s.over_median * median:
@@ -90,8 +98,7 @@ def add_missing_spaces(
             continue
         if a.char in "’'" and i > 0 and chars[i - 1].char.isalpha() and _contraction_follows(chars, i + 1):
             continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
-        space_p = float(probs[a.end : b.start, space_class].max()) if b.start > a.end else 0.0
-        if g >= s.sure_gap or (g >= s.gap and space_p >= s.min_space_prob):
+        if g >= s.sure_gap or (g >= s.gap and _space_prob(probs, a, b, space_class) >= s.min_space_prob):
             insert_after.add(i)
     if not insert_after:
         return line
@@ -105,11 +112,45 @@ def add_missing_spaces(
     return DecodedLine(tuple(out), line.steps)
 
 
-def _ideograph_beside_latin(a: str, b: str) -> bool:
-    def latin(c: str) -> bool:
-        return c.isascii() and c.isalnum()
+def _space_prob(probs: np.ndarray, a: DecodedChar, b: DecodedChar, space_class: int) -> float:
+    """The space class's highest probability in the steps between two characters."""
+    return float(probs[a.end : b.start, space_class].max()) if b.start > a.end else 0.0
 
-    return (is_ideograph(a) and latin(b)) or (latin(a) and is_ideograph(b))
+
+def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: SpacingSettings) -> bool | None:
+    """Whether a space goes after ``chars[i]`` by the rules for text beside Chinese characters;
+    None where they do not apply."""
+    a, b = chars[i].char, chars[i + 1].char
+    if _ideograph_beside_latin(a, b) or _ideograph_beside_ascii_mark(a, b) or (a in _BULLETS and is_ideograph(b)):
+        if _letter(a) or _letter(b):
+            return gap_em >= s.cjk_latin_gap
+        return gap_em >= (s.cjk_digit_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)
+    return None
+
+
+def line_em(chars: Sequence[DecodedChar], centres: Sequence[float], height: int) -> tuple[float, bool]:
+    """The line's em: the mean pitch of its neighbouring Chinese characters (set solid, one em
+    apart) (True), else about its ink height (False)."""
+    pitches = np.array([centres[i + 1] - centres[i] for i in range(len(chars) - 1)
+                        if is_ideograph(chars[i].char) and is_ideograph(chars[i + 1].char)], dtype=float)
+    if len(pitches) < 2:
+        return 1.1 * height, False
+    # The mean, for centres fall on the model's time steps; but not over a wide gap, such as the quad
+    # between a heading's number and its title (第 2 节  简明教程).
+    return float(pitches[pitches <= 1.5 * np.median(pitches)].mean()), True
+
+
+def _letter(c: str) -> bool:
+    """A letter of any alphabet (André, ε-TeX), not a Chinese character."""
+    return c.isalpha() and not is_cjk(c)
+
+
+def _latin(c: str) -> bool:
+    return _letter(c) or (c.isascii() and c.isdigit())  # not ¹: a footnote mark
+
+
+def _ideograph_beside_latin(a: str, b: str) -> bool:
+    return (is_ideograph(a) and _latin(b)) or (_latin(a) and is_ideograph(b))
 
 
 def _ideograph_beside_ascii_mark(a: str, b: str) -> bool:

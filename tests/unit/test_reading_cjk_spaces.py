@@ -1,0 +1,55 @@
+"""Spaces beside Chinese text as printed, decided from the gaps the page leaves (pipeline/spacing.py).
+
+Lines are typeset as a TeX engine with xeCJK sets them (tests/mixed_print.py): Chinese from a CJK
+font, Latin from a Latin one, a quarter em of glue between the two and interword spaces shrunk as a
+justified line shrinks them. Read by the real recognizer, with its own spaces taken out and the
+space class capped where the test is of the repair; end to end through the engine elsewhere.
+"""
+import numpy as np
+import pytest
+
+from pipeline.engine import Engine, EngineConfig
+from pipeline.spacing import add_missing_spaces
+from tests.factories import degrade, encode_png
+from tests.mixed_print import typeset
+from tests.unit.test_reading_spaces import _unsure_of_spaces
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def _repair(recognizer, img: np.ndarray, cap: float) -> tuple[str, str]:
+    """What the model reads on the line in ``img``, and that reading with its spaces taken out,
+    the space class capped at ``cap``, and the spaces put back from the image."""
+    ys, xs = np.nonzero(img < 128)
+    pad = (ys.max() - ys.min()) // 3
+    crop = recognizer._resize(img[max(0, ys.min() - 4) : ys.max() + 5, max(0, xs.min() - pad) : xs.max() + pad])
+    probs = recognizer.session.run(np.repeat((crop.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1))[0]
+    line = recognizer.decoder.decode(probs)
+    bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap)
+    return line.text, add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1).text
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_the_chinese_em_measures_the_glue_when_the_ink_band_is_taller(engine, scan):
+    # A rule under the line's start (a margin note's, a link's underline) makes the line's ink band
+    # taller than its glyphs; the quarter em of glue is still a quarter of the Chinese pitch.
+    glued = "新版本宏包中，参考\u2005zhmetrics\u2005宏包，这和选项\u2005zhmap\u2005的取值有关，需要安装\u2005CJK\u2005字体"
+    for text, want in [(glued, glued.replace("\u2005", " ")), (glued.replace("\u2005", ""), glued.replace("\u2005", ""))]:
+        img = typeset([text]).copy()
+        ys, xs = np.nonzero(img < 128)
+        y = int(ys.max() + 0.3 * 32)
+        img[y : y + 2, xs.min() : xs.min() + 3 * 32] = 0
+        if scan:
+            img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+        read, fixed = _repair(engine.recognizer, img, cap=0.0)
+        assert read.replace(" ", "") == want.replace(" ", "")
+        assert fixed == want
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_name_with_an_accent_stands_apart_from_chinese(engine, scan):
+    text = "但 André 很清楚他要画的是什么，André 的朋友"
+    assert list(engine.process(encode_png(typeset([text], space=0.25, scan=scan))))[0].text == text
