@@ -121,7 +121,11 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: Spac
     """Whether a space goes after ``chars[i]`` by the rules for text beside Chinese characters;
     None where they do not apply."""
     a, b = chars[i].char, chars[i + 1].char
-    if _ideograph_beside_latin(a, b) or _ideograph_beside_ascii_mark(a, b) or (a in _BULLETS and is_ideograph(b)):
+    if _ideograph_beside_latin(a, b) or _ideograph_beside_ascii_mark(a, b) or (a in _BULLETS and is_ideograph(b)) \
+            or (a in ",;" and i > 0 and is_ideograph(chars[i - 1].char) and b.isascii() and b.isdigit()):
+        # The last: an ASCII comma right after Chinese, then a number (an index's 层, 7 布尔类型, 18),
+        # which the model rarely gives a space (1,000). Not a colon, nor before a letter: a full-width
+        # colon read as ASCII leaves as wide a blank, and before a letter the model's space does.
         if _letter(a) or _letter(b):
             return gap_em >= s.cjk_latin_gap
         return gap_em >= (s.cjk_digit_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)

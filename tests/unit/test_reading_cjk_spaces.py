@@ -5,6 +5,8 @@ font, Latin from a Latin one, a quarter em of glue between the two and interword
 justified line shrinks them. Read by the real recognizer, with its own spaces taken out and the
 space class capped where the test is of the repair; end to end through the engine elsewhere.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -53,3 +55,16 @@ def test_the_chinese_em_measures_the_glue_when_the_ink_band_is_taller(engine, sc
 def test_a_name_with_an_accent_stands_apart_from_chinese(engine, scan):
     text = "但 André 很清楚他要画的是什么，André 的朋友"
     assert list(engine.process(encode_png(typeset([text], space=0.25, scan=scan))))[0].text == text
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_an_ascii_comma_after_chinese_keeps_the_word_space_after_it(engine, scan):
+    # An index set with ASCII commas: the page number after each stands a word space apart. Whether
+    # a comma is read full-width is pipeline/punct_widths.py's concern; a digit never touches one.
+    index = "层, 7 布尔类型, 18 帧, 45 幅角, 19 序对, 1 引号, 21 引用, 55 映射"
+    text = list(engine.process(encode_png(typeset([index], scan=scan))))[0].text
+    assert re.sub("[,，] ?", ", ", text) == index
+    assert not re.search(r",\d", text)
+    # Set tight, the number stays against its comma.
+    tight = "出版社,2013 年和出版社,2017 年"
+    assert list(engine.process(encode_png(typeset([tight], scan=scan))))[0].text == tight
