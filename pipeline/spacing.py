@@ -58,6 +58,12 @@ class SpacingSettings:
     cjk_latin_gap: float = 0.24
     cjk_mark_gap: float = 0.27
     cjk_digit_gap: float = 0.3
+    # Between two Latin words on a line with Chinese, a word space is this wide
+    # (em) and the model gives it this much: the model is less sure of spaces
+    # there, and the line's median gap, swelled by Chinese glyphs, does not
+    # show its letter gaps (monospace code gets almost no space probability).
+    mixed_word_gap: float = 0.24
+    mixed_space_prob: float = 0.02
 
 
 def add_missing_spaces(
@@ -82,7 +88,7 @@ def add_missing_spaces(
     widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
     gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
     median = float(np.median([g for _, g in gaps]))
-    em, _ = line_em(chars, centres, height)
+    em, pitched = line_em(chars, centres, height)
     s = settings
     insert_after = set()
     for i, g in gaps:
@@ -92,7 +98,13 @@ def add_missing_spaces(
             if beside:
                 insert_after.add(i)
             continue
-        if is_cjk(a.char) or is_cjk(b.char) or g < s.over_median * median:
+        if is_cjk(a.char) or is_cjk(b.char):
+            continue
+        if pitched and a.char.isalnum() and b.char.isalnum() and g * height / em >= s.mixed_word_gap \
+                and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob:
+            insert_after.add(i)
+            continue
+        if g < s.over_median * median:
             continue
         if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (a.char in ".—" and not b.char.isalnum()):
             continue

@@ -68,3 +68,16 @@ def test_an_ascii_comma_after_chinese_keeps_the_word_space_after_it(engine, scan
     # Set tight, the number stays against its comma.
     tight = "出版社,2013 年和出版社,2017 年"
     assert list(engine.process(encode_png(typeset([tight], scan=scan))))[0].text == tight
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_latin_words_on_a_chinese_line_keep_their_shrunk_word_space(engine, scan):
+    # A justified line shrinks TeX's interword space toward a quarter em; the model gives it a few
+    # per cent, and the Chinese glyphs' wide gaps hide what the line's letters usually leave.
+    text = "本地安装 TeX Live 或 Mac OS 的用户和 Office Word 的用户，安装 TeX Live 时使用 Adobe Reader 打开"
+    read, fixed = _repair(engine.recognizer, typeset([text], space=0.25, scan=scan), cap=0.03)
+    assert read.replace(" ", "") == text.replace(" ", "")
+    assert fixed == text
+    # Run together, the same words stay together.
+    tight = text.replace(" ", "")
+    assert " " not in _repair(engine.recognizer, typeset([tight], scan=scan), cap=0.03)[1]
