@@ -13,7 +13,11 @@ goes between two CJK characters (Chinese has no word spaces); between a
 Chinese character and a Latin letter or digit one goes where the page set
 the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
 runs them together, as plain word processors do, leaves no such gap), and
-so does one after a list bullet that stands apart from a Chinese item.
+so does one after a list bullet that stands apart from a Chinese item, or
+before a number after an ASCII comma set right after Chinese. Gaps beside
+Chinese, and between Latin words on a line with Chinese, are measured in the
+line's em (the pitch of its Chinese characters). Rules across the crop (a
+table's) and slivers of the lines above and below are no part of the ink.
 """
 from __future__ import annotations
 
@@ -190,15 +194,41 @@ def _contraction_follows(chars: tuple[DecodedChar, ...], start: int) -> bool:
 
 
 def ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
-    """Which columns hold ink (Otsu on the crop), and the height of the ink band."""
+    """Which columns hold ink (Otsu on the crop), and the height of the ink band; rules left out."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    rows = np.nonzero(ink.sum(axis=1) > 0.02 * ink.shape[1])[0]
+    ink = _without_rules(ink, 3 * ink.shape[0])
+    cover = ink.sum(axis=1) / ink.shape[1]
+    rows = np.nonzero(cover > 0.02)[0]
     if len(rows) == 0:
         return np.zeros(ink.shape[1], dtype=bool), 0
+    # The line's own rows: the inkiest stretch between blank rows (a descender's sparse rows are not
+    # blank), not a sliver of the line above or below it.
+    inked = np.flatnonzero(cover > 0.005)
+    stretches = np.split(inked, np.flatnonzero(np.diff(inked) > 2) + 1)
+    own = max(stretches, key=lambda r: int(ink[r[0] : r[-1] + 1].sum()))
+    mine = rows[(rows >= own[0]) & (rows <= own[-1])]
+    rows = mine if len(mine) else rows
     band = ink[rows[0] : rows[-1] + 1]
     # Two pixels, not one: a speck of scan noise should not close a gap.
     return band.sum(axis=0) >= 2, int(rows[-1] - rows[0] + 1)
+
+
+def _without_rules(ink: np.ndarray, longest: int) -> np.ndarray:
+    """``ink`` without its horizontal runs of at least ``longest`` pixels: a rule crossing the crop (a
+    table's, above or below a cell's text) would close every gap, and no glyph's stroke is that long.
+    Runs are taken over two rows at once, so a rule drawn a little aslant stays one run."""
+    pair = ink | np.vstack([ink[1:], np.zeros((1, ink.shape[1]), ink.dtype)])
+    d = np.diff(np.pad(pair, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    rows, starts = np.nonzero(d == 1)
+    ends = np.nonzero(d == -1)[1]  # row-major order: each run's end pairs with its start
+    long = ends - starts >= longest
+    if not long.any():
+        return ink
+    out = ink.copy()
+    for row, a, b in zip(rows[long], starts[long], ends[long]):
+        out[row : row + 2, a:b] = 0
+    return out
 
 
 def _blank_runs(columns: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:

@@ -81,3 +81,37 @@ def test_latin_words_on_a_chinese_line_keep_their_shrunk_word_space(engine, scan
     # Run together, the same words stay together.
     tight = text.replace(" ", "")
     assert " " not in _repair(engine.recognizer, typeset([tight], scan=scan), cap=0.03)[1]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_table_rule_over_the_line_does_not_close_its_gaps(engine, scan):
+    # A cell's text set close under the table's rule: the rule crosses every gap of the crop, a
+    # little aslant as a scan draws it.
+    glued = "部分\u2005root\u2005权限的程序，GNU\u2005项目的\u2005Emacs\u2005编辑器"
+    img = typeset([glued]).copy()
+    ys, xs = np.nonzero(img < 128)
+    for x in range(xs.min() - 60, xs.max() + 60):
+        y = ys.min() - 4 + (x - xs.min()) // 400
+        img[y : y + 2, x] = 0
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    read, fixed = _repair(engine.recognizer, img, cap=0.0)
+    assert read.replace(" ", "") == glued.replace("\u2005", "")
+    assert fixed == glued.replace("\u2005", " ")
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_the_tails_of_the_line_above_do_not_close_the_gaps(engine, scan):
+    # A crop cut high takes in the tips of the descenders of the line above, a few rows over this one.
+    glued = "部分\u2005root\u2005权限的程序，可以使用\u2005Emacs\u2005编辑器和\u2005GNU\u2005工具"
+    img = typeset([glued]).copy()
+    above = typeset(["gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy"])
+    last = np.flatnonzero((above < 128).any(axis=1)).max()
+    ys, xs = np.nonzero(img < 128)
+    tips = (slice(ys.min() - 8, ys.min() - 4), slice(xs.min(), xs.max()))
+    img[tips] = np.minimum(img[tips], above[last - 3 : last + 1, xs.min() : xs.max()])
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    read, fixed = _repair(engine.recognizer, img, cap=0.0)
+    assert read.replace(" ", "") == glued.replace("\u2005", "")
+    assert fixed == glued.replace("\u2005", " ")
