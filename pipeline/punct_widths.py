@@ -36,7 +36,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.punctuation import is_cjk, is_ideograph
-from pipeline.spacing import ink_columns
+from pipeline.spacing import ink_columns, line_em
 
 _HALF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"}
 _FULL = {v: k for k, v in _HALF.items()}
@@ -79,7 +79,7 @@ def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSetti
         return line
     scale = crop.shape[1] / line.steps
     centres = [(c.start + c.end) / 2 * scale for c in chars]
-    em, pitched = _em(chars, centres, height)
+    em, pitched = line_em(chars, centres, height)
     ink = np.flatnonzero(columns)
     full: dict[int, bool | None] = {}  # brackets beside Chinese: full-width or not; None: undecided
     for i in marks:
@@ -190,14 +190,6 @@ def _neighbour(chars: list[DecodedChar], i: int, step: int) -> str:
     while 0 <= j < len(chars) and chars[j].char == " ":
         j += step
     return chars[j].char if 0 <= j < len(chars) else ""
-
-
-def _em(chars: list[DecodedChar], centres: list[float], height: int) -> tuple[float, bool]:
-    """The line's em: the mean pitch of its neighbouring Chinese characters (True), else about its
-    ink height (False)."""
-    pitches = [centres[i + 1] - centres[i] for i in range(len(chars) - 1)
-               if is_ideograph(chars[i].char) and is_ideograph(chars[i + 1].char)]
-    return (float(np.mean(pitches)), True) if len(pitches) >= 2 else (1.1 * height, False)
 
 
 def _dot(ch: str, runs: np.ndarray, x: float, em: float, s: WidthSettings) -> str:

@@ -13,10 +13,15 @@ goes between two CJK characters (Chinese has no word spaces); between a
 Chinese character and a Latin letter or digit one goes where the page set
 the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
 runs them together, as plain word processors do, leaves no such gap), and
-so does one after a list bullet that stands apart from a Chinese item.
+so does one after a list bullet that stands apart from a Chinese item, or
+before a number after an ASCII comma set right after Chinese. Gaps beside
+Chinese, and between Latin words on a line with Chinese, are measured in the
+line's em (the pitch of its Chinese characters). Rules across the crop (a
+table's) and slivers of the lines above and below are no part of the ink.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -45,12 +50,24 @@ class SpacingSettings:
     sure_gap: float = 0.6
     # ... and at least this many times the line's median gap between letters.
     over_median: float = 2.5
-    # Gap between a Chinese character and a Latin letter that is a space; a
-    # digit needs more, for a tabular 1 sits in a cell with wide margins.
-    # xeCJK's quarter em shrinks below 0.32 of the ink height on scans (blur
-    # bleeds into it); glyphs set without a gap stay well under 0.25.
-    cjk_latin_gap: float = 0.25
+    # Gap between a Chinese character and a Latin letter that is a space, in
+    # ems of the line (the pitch of its Chinese characters; the ink height
+    # where it has too few); an ASCII mark or a bullet needs more, a digit
+    # more still, for a bracket, an asterisk or a CJK font's proportional 1
+    # keeps side bearings as wide as a tight gap. xeCJK's quarter em shrinks
+    # on scans (blur bleeds into it); glyphs set without a gap keep only their
+    # side bearings. The em, not the ink height: a tall glyph (a raised
+    # footnote mark, a TeX logo's lowered E) or a rule under the line swells
+    # a line's ink band.
+    cjk_latin_gap: float = 0.24
+    cjk_mark_gap: float = 0.27
     cjk_digit_gap: float = 0.3
+    # Between two Latin words on a line with Chinese, a word space is this wide
+    # (em) and the model gives it this much: the model is less sure of spaces
+    # there, and the line's median gap, swelled by Chinese glyphs, does not
+    # show its letter gaps (monospace code gets almost no space probability).
+    mixed_word_gap: float = 0.24
+    mixed_space_prob: float = 0.02
 
 
 def add_missing_spaces(
@@ -75,23 +92,29 @@ def add_missing_spaces(
     widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
     gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
     median = float(np.median([g for _, g in gaps]))
+    em, pitched = line_em(chars, centres, height)
     s = settings
     insert_after = set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
-        if _ideograph_beside_latin(a.char, b.char) or _ideograph_beside_ascii_mark(a.char, b.char) \
-                or (a.char in _BULLETS and is_ideograph(b.char)):
-            if g >= (s.cjk_digit_gap if a.char.isdigit() or b.char.isdigit() else s.cjk_latin_gap):
+        beside = _beside_chinese(chars, i, g * height / em, s)
+        if beside is not None:
+            if beside:
                 insert_after.add(i)
             continue
-        if is_cjk(a.char) or is_cjk(b.char) or g < s.over_median * median:
+        if is_cjk(a.char) or is_cjk(b.char):
+            continue
+        if pitched and a.char.isalnum() and b.char.isalnum() and g * height / em >= s.mixed_word_gap \
+                and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob:
+            insert_after.add(i)
+            continue
+        if g < s.over_median * median:
             continue
         if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (a.char in ".—" and not b.char.isalnum()):
             continue
         if a.char in "’'" and i > 0 and chars[i - 1].char.isalpha() and _contraction_follows(chars, i + 1):
             continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
-        space_p = float(probs[a.end : b.start, space_class].max()) if b.start > a.end else 0.0
-        if g >= s.sure_gap or (g >= s.gap and space_p >= s.min_space_prob):
+        if g >= s.sure_gap or (g >= s.gap and _space_prob(probs, a, b, space_class) >= s.min_space_prob):
             insert_after.add(i)
     if not insert_after:
         return line
@@ -105,11 +128,49 @@ def add_missing_spaces(
     return DecodedLine(tuple(out), line.steps)
 
 
-def _ideograph_beside_latin(a: str, b: str) -> bool:
-    def latin(c: str) -> bool:
-        return c.isascii() and c.isalnum()
+def _space_prob(probs: np.ndarray, a: DecodedChar, b: DecodedChar, space_class: int) -> float:
+    """The space class's highest probability in the steps between two characters."""
+    return float(probs[a.end : b.start, space_class].max()) if b.start > a.end else 0.0
 
-    return (is_ideograph(a) and latin(b)) or (latin(a) and is_ideograph(b))
+
+def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: SpacingSettings) -> bool | None:
+    """Whether a space goes after ``chars[i]`` by the rules for text beside Chinese characters;
+    None where they do not apply."""
+    a, b = chars[i].char, chars[i + 1].char
+    if _ideograph_beside_latin(a, b) or _ideograph_beside_ascii_mark(a, b) or (a in _BULLETS and is_ideograph(b)) \
+            or (a in ",;" and i > 0 and is_ideograph(chars[i - 1].char) and b.isascii() and b.isdigit()):
+        # The last: an ASCII comma right after Chinese, then a number (an index's 层, 7 布尔类型, 18),
+        # which the model rarely gives a space (1,000). Not a colon, nor before a letter: a full-width
+        # colon read as ASCII leaves as wide a blank, and before a letter the model's space does.
+        if _letter(a) or _letter(b):
+            return gap_em >= s.cjk_latin_gap
+        return gap_em >= (s.cjk_digit_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)
+    return None
+
+
+def line_em(chars: Sequence[DecodedChar], centres: Sequence[float], height: int) -> tuple[float, bool]:
+    """The line's em: the mean pitch of its neighbouring Chinese characters (set solid, one em
+    apart) (True), else about its ink height (False)."""
+    pitches = np.array([centres[i + 1] - centres[i] for i in range(len(chars) - 1)
+                        if is_ideograph(chars[i].char) and is_ideograph(chars[i + 1].char)], dtype=float)
+    if len(pitches) < 2:
+        return 1.1 * height, False
+    # The mean, for centres fall on the model's time steps; but not over a wide gap, such as the quad
+    # between a heading's number and its title (第 2 节  简明教程).
+    return float(pitches[pitches <= 1.5 * np.median(pitches)].mean()), True
+
+
+def _letter(c: str) -> bool:
+    """A letter of any alphabet (André, ε-TeX), not a Chinese character."""
+    return c.isalpha() and not is_cjk(c)
+
+
+def _latin(c: str) -> bool:
+    return _letter(c) or (c.isascii() and c.isdigit())  # not ¹: a footnote mark
+
+
+def _ideograph_beside_latin(a: str, b: str) -> bool:
+    return (is_ideograph(a) and _latin(b)) or (_latin(a) and is_ideograph(b))
 
 
 def _ideograph_beside_ascii_mark(a: str, b: str) -> bool:
@@ -133,15 +194,41 @@ def _contraction_follows(chars: tuple[DecodedChar, ...], start: int) -> bool:
 
 
 def ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
-    """Which columns hold ink (Otsu on the crop), and the height of the ink band."""
+    """Which columns hold ink (Otsu on the crop), and the height of the ink band; rules left out."""
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    rows = np.nonzero(ink.sum(axis=1) > 0.02 * ink.shape[1])[0]
+    ink = _without_rules(ink, 3 * ink.shape[0])
+    cover = ink.sum(axis=1) / ink.shape[1]
+    rows = np.nonzero(cover > 0.02)[0]
     if len(rows) == 0:
         return np.zeros(ink.shape[1], dtype=bool), 0
+    # The line's own rows: the inkiest stretch between blank rows (a descender's sparse rows are not
+    # blank), not a sliver of the line above or below it.
+    inked = np.flatnonzero(cover > 0.005)
+    stretches = np.split(inked, np.flatnonzero(np.diff(inked) > 2) + 1)
+    own = max(stretches, key=lambda r: int(ink[r[0] : r[-1] + 1].sum()))
+    mine = rows[(rows >= own[0]) & (rows <= own[-1])]
+    rows = mine if len(mine) else rows
     band = ink[rows[0] : rows[-1] + 1]
     # Two pixels, not one: a speck of scan noise should not close a gap.
     return band.sum(axis=0) >= 2, int(rows[-1] - rows[0] + 1)
+
+
+def _without_rules(ink: np.ndarray, longest: int) -> np.ndarray:
+    """``ink`` without its horizontal runs of at least ``longest`` pixels: a rule crossing the crop (a
+    table's, above or below a cell's text) would close every gap, and no glyph's stroke is that long.
+    Runs are taken over two rows at once, so a rule drawn a little aslant stays one run."""
+    pair = ink | np.vstack([ink[1:], np.zeros((1, ink.shape[1]), ink.dtype)])
+    d = np.diff(np.pad(pair, ((0, 0), (1, 1))).astype(np.int8), axis=1)
+    rows, starts = np.nonzero(d == 1)
+    ends = np.nonzero(d == -1)[1]  # row-major order: each run's end pairs with its start
+    long = ends - starts >= longest
+    if not long.any():
+        return ink
+    out = ink.copy()
+    for row, a, b in zip(rows[long], starts[long], ends[long]):
+        out[row : row + 2, a:b] = 0
+    return out
 
 
 def _blank_runs(columns: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:

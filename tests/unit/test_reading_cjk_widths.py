@@ -9,10 +9,10 @@ CJK font, ASCII marks and the spaces from a Latin one), read by the real engine.
 """
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import _pil_font, degrade, encode_png
+from tests.factories import encode_png
+from tests.mixed_print import typeset as _typeset
 
 ASCII_LINES = [
     "由于翻译水平与专业知识有限, 文档中有一些词汇和语句翻译的并不好, 如果您有更好的翻译",
@@ -25,22 +25,6 @@ FULL_LINES = [line.replace(", ", "，").replace("; ", "；") for line in ASCII_L
 @pytest.fixture(scope="module")
 def engine():
     return Engine(EngineConfig(threads=1))
-
-
-def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool = False) -> np.ndarray:
-    """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
-    interword space: 1/3 em); with ``scan``, degraded as a scan."""
-    cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
-    img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
-    draw = ImageDraw.Draw(img)
-    for row, line in enumerate(lines):
-        x, y = 40.0, 40 + 60 * row
-        for ch in line:
-            font = latin if ch.isascii() or ch == "•" else cjk  # LaTeX's itemize bullet is not the CJK font's
-            draw.text((x, y), ch, font=font, fill=0)
-            x += size * space if ch == " " else font.getlength(ch)
-    page = np.asarray(img)
-    return degrade(page, blur=0.8, noise=8, jpeg_quality=60, seed=1) if scan else page
 
 
 def _read(engine, img: np.ndarray) -> str:

@@ -1,0 +1,32 @@
+"""Chinese and Latin set on one line as a TeX engine sets them: Chinese glyphs from a CJK font,
+ASCII from a Latin one, each space a given width (the engines' glue), so the gaps in the image
+are the printed ones and not the single font's that ``render_text_image`` draws."""
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from pipeline.punctuation import is_cjk
+from tests.factories import _pil_font, degrade
+
+
+def typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool = False,
+            quarter: str = "\u2005") -> np.ndarray:
+    """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
+    interword space: 1/3 em), ``quarter`` (U+2005, four-per-em space) a quarter em (xeCJK's glue
+    between Chinese and Latin); with ``scan``, degraded as a scan."""
+    cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
+    img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
+    draw = ImageDraw.Draw(img)
+    for row, line in enumerate(lines):
+        x, y = 40.0, 40 + 60 * row
+        for ch in line:
+            if ch in (" ", quarter):
+                x += size * (space if ch == " " else 0.25)
+                continue
+            # LaTeX's itemize bullet is not the CJK font's, nor is a letter of any alphabet (André)
+            font = latin if ch.isascii() or ch == "•" or (ch.isalpha() and not is_cjk(ch)) else cjk
+            draw.text((x, y), ch, font=font, fill=0)
+            x += font.getlength(ch)
+    page = np.asarray(img)
+    return degrade(page, blur=0.8, noise=8, jpeg_quality=60, seed=1) if scan else page

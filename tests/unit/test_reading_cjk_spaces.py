@@ -1,0 +1,117 @@
+"""Spaces beside Chinese text as printed, decided from the gaps the page leaves (pipeline/spacing.py).
+
+Lines are typeset as a TeX engine with xeCJK sets them (tests/mixed_print.py): Chinese from a CJK
+font, Latin from a Latin one, a quarter em of glue between the two and interword spaces shrunk as a
+justified line shrinks them. Read by the real recognizer, with its own spaces taken out and the
+space class capped where the test is of the repair; end to end through the engine elsewhere.
+"""
+import re
+
+import numpy as np
+import pytest
+
+from pipeline.engine import Engine, EngineConfig
+from pipeline.spacing import add_missing_spaces
+from tests.factories import degrade, encode_png
+from tests.mixed_print import typeset
+from tests.unit.test_reading_spaces import _unsure_of_spaces
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def _repair(recognizer, img: np.ndarray, cap: float) -> tuple[str, str]:
+    """What the model reads on the line in ``img``, and that reading with its spaces taken out,
+    the space class capped at ``cap``, and the spaces put back from the image."""
+    ys, xs = np.nonzero(img < 128)
+    pad = (ys.max() - ys.min()) // 3
+    crop = recognizer._resize(img[max(0, ys.min() - 4) : ys.max() + 5, max(0, xs.min() - pad) : xs.max() + pad])
+    probs = recognizer.session.run(np.repeat((crop.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1))[0]
+    line = recognizer.decoder.decode(probs)
+    bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap)
+    return line.text, add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1).text
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_the_chinese_em_measures_the_glue_when_the_ink_band_is_taller(engine, scan):
+    # A rule under the line's start (a margin note's, a link's underline) makes the line's ink band
+    # taller than its glyphs; the quarter em of glue is still a quarter of the Chinese pitch.
+    glued = "新版本宏包中，参考\u2005zhmetrics\u2005宏包，这和选项\u2005zhmap\u2005的取值有关，需要安装\u2005CJK\u2005字体"
+    for text, want in [(glued, glued.replace("\u2005", " ")), (glued.replace("\u2005", ""), glued.replace("\u2005", ""))]:
+        img = typeset([text]).copy()
+        ys, xs = np.nonzero(img < 128)
+        y = int(ys.max() + 0.3 * 32)
+        img[y : y + 2, xs.min() : xs.min() + 3 * 32] = 0
+        if scan:
+            img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+        read, fixed = _repair(engine.recognizer, img, cap=0.0)
+        assert read.replace(" ", "") == want.replace(" ", "")
+        assert fixed == want
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_name_with_an_accent_stands_apart_from_chinese(engine, scan):
+    text = "但 André 很清楚他要画的是什么，André 的朋友"
+    assert list(engine.process(encode_png(typeset([text], space=0.25, scan=scan))))[0].text == text
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_an_ascii_comma_after_chinese_keeps_the_word_space_after_it(engine, scan):
+    # An index set with ASCII commas: the page number after each stands a word space apart. Whether
+    # a comma is read full-width is pipeline/punct_widths.py's concern; a digit never touches one.
+    index = "层, 7 布尔类型, 18 帧, 45 幅角, 19 序对, 1 引号, 21 引用, 55 映射"
+    text = list(engine.process(encode_png(typeset([index], scan=scan))))[0].text
+    assert re.sub("[,，] ?", ", ", text) == index
+    assert not re.search(r",\d", text)
+    # Set tight, the number stays against its comma.
+    tight = "出版社,2013 年和出版社,2017 年"
+    assert list(engine.process(encode_png(typeset([tight], scan=scan))))[0].text == tight
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_latin_words_on_a_chinese_line_keep_their_shrunk_word_space(engine, scan):
+    # A justified line shrinks TeX's interword space toward a quarter em; the model gives it a few
+    # per cent, and the Chinese glyphs' wide gaps hide what the line's letters usually leave.
+    text = "本地安装 TeX Live 或 Mac OS 的用户和 Office Word 的用户，安装 TeX Live 时使用 Adobe Reader 打开"
+    read, fixed = _repair(engine.recognizer, typeset([text], space=0.25, scan=scan), cap=0.03)
+    assert read.replace(" ", "") == text.replace(" ", "")
+    assert fixed == text
+    # Run together, the same words stay together.
+    tight = text.replace(" ", "")
+    assert " " not in _repair(engine.recognizer, typeset([tight], scan=scan), cap=0.03)[1]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_table_rule_over_the_line_does_not_close_its_gaps(engine, scan):
+    # A cell's text set close under the table's rule: the rule crosses every gap of the crop, a
+    # little aslant as a scan draws it.
+    glued = "部分\u2005root\u2005权限的程序，GNU\u2005项目的\u2005Emacs\u2005编辑器"
+    img = typeset([glued]).copy()
+    ys, xs = np.nonzero(img < 128)
+    for x in range(xs.min() - 60, xs.max() + 60):
+        y = ys.min() - 4 + (x - xs.min()) // 400
+        img[y : y + 2, x] = 0
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    read, fixed = _repair(engine.recognizer, img, cap=0.0)
+    assert read.replace(" ", "") == glued.replace("\u2005", "")
+    assert fixed == glued.replace("\u2005", " ")
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_the_tails_of_the_line_above_do_not_close_the_gaps(engine, scan):
+    # A crop cut high takes in the tips of the descenders of the line above, a few rows over this one.
+    glued = "部分\u2005root\u2005权限的程序，可以使用\u2005Emacs\u2005编辑器和\u2005GNU\u2005工具"
+    img = typeset([glued]).copy()
+    above = typeset(["gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy gjpqy"])
+    last = np.flatnonzero((above < 128).any(axis=1)).max()
+    ys, xs = np.nonzero(img < 128)
+    tips = (slice(ys.min() - 8, ys.min() - 4), slice(xs.min(), xs.max()))
+    img[tips] = np.minimum(img[tips], above[last - 3 : last + 1, xs.min() : xs.max()])
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=1)
+    read, fixed = _repair(engine.recognizer, img, cap=0.0)
+    assert read.replace(" ", "") == glued.replace("\u2005", "")
+    assert fixed == glued.replace("\u2005", " ")
