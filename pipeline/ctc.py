@@ -76,6 +76,11 @@ class CtcDecoder:
         self._index = {c: i for i, c in enumerate(self.classes) if c}
 
     @property
+    def index(self) -> dict[str, int]:
+        """Each glyph's class."""
+        return self._index
+
+    @property
     def num_classes(self) -> int:
         return len(self.classes)
 

@@ -74,7 +74,7 @@ def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSetti
     if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
         return line
     columns, height = ink_columns(crop)
-    runs = _ink_runs(columns)
+    runs = ink_runs(columns)
     if height == 0 or not len(runs):
         return line
     scale = crop.shape[1] / line.steps
@@ -201,18 +201,18 @@ def _em(chars: list[DecodedChar], centres: list[float], height: int) -> tuple[fl
 
 
 def _dot(ch: str, runs: np.ndarray, x: float, em: float, s: WidthSettings) -> str:
-    start, end = _run_at(runs, x)
+    start, end = run_at(runs, x)
     bullet = (end - start) / em >= s.bullet
     return ch if (ch == "•") == bullet else _DOTS[ch]
 
 
-def _ink_runs(columns: np.ndarray) -> np.ndarray:
+def ink_runs(columns: np.ndarray) -> np.ndarray:
     """(start, end) of each run of ink columns."""
     d = np.diff(np.concatenate(([0], columns.astype(np.int8), [0])))
     return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1)
 
 
-def _run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
+def run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
     """The ink run holding column ``x``, or the nearest one."""
     inside = (runs[:, 0] <= x) & (x < runs[:, 1])
     if inside.any():
@@ -225,7 +225,7 @@ def _run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
 
 def _gaps(runs: np.ndarray, ink: np.ndarray, x: float) -> tuple[float, float]:
     """Blank columns before and after the ink run of the mark centred near ``x`` (nan at the crop's edge)."""
-    start, end = _run_at(runs, x)
+    start, end = run_at(runs, x)
     left, right = ink[ink < start], ink[ink >= end]
     before = float(start - left[-1] - 1) if len(left) else float("nan")
     after = float(right[0] - end) if len(right) else float("nan")
