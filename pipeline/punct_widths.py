@@ -13,8 +13,9 @@ chosen on real scanned pages (bench/RESULTS.md).
   mark and blank as ``，``. The gaps alone are not proof (some fonts set a few
   full-width commas so), so a line records what each separator looks like
   and the page turns them to ASCII where most of its separators look so
-  (``page_separator_widths``). One read ASCII that does not look so is
-  full-width when an em cell follows it or it sits tight between two
+  (``page_separator_widths``), with those that look so more loosely (a
+  justified line stretches its spaces). One read ASCII that does not look so
+  is full-width when an em cell follows it or it sits tight between two
   Chinese characters.
 - A full-width bracket keeps a side bearing on its inner side (about 0.3 em
   to the text it encloses), or (in fonts that set it at the inner edge of its
@@ -44,6 +45,7 @@ _SEPARATORS = set(",:;，：；")
 _BRACKETS = set("()（）")
 _OPENING = set("(（")
 _DOTS = {"·": "•", "•": "·"}
+_ASCII_LOOKS = ("ascii", "near")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ class WidthSettings:
     # Separator hugging the glyph before it, then a word space: ASCII, where most of the page's look so.
     hug: float = 0.15
     word_space: tuple[float, float] = (0.4, 0.6)
+    # Looser, as the ASCII ones of a page vary (a justified line stretches its word spaces): not counted
+    # in the page's vote, but turned ASCII with the others where the page sets them so.
+    near_hug: float = 0.21
+    near_space: tuple[float, float] = (0.36, 0.65)
     # Separator read ASCII, but followed by most of an em cell: full-width.
     cell_after: float = 0.65
     cell_before: float = 0.2
@@ -109,12 +115,12 @@ def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSetti
 
 def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
     """Where most of the page's measured separators hug the glyph before them and a word space
-    follows, those read full-width are ASCII (and the space is put in)."""
+    follows, those read full-width that look so, if more loosely, are ASCII (and the space is put in)."""
     widths = [c.width for d in decoded for c in d.chars if c.width]
     ascii_n = widths.count("ascii")
     if not ascii_n or 2 * ascii_n <= len(widths):
         return decoded
-    return [_ascii_separators(d) if any(c.width == "ascii" and c.char in _HALF for c in d.chars) else d
+    return [_ascii_separators(d) if any(c.width in _ASCII_LOOKS and c.char in _HALF for c in d.chars) else d
             for d in decoded]
 
 
@@ -122,7 +128,7 @@ def _ascii_separators(line: DecodedLine) -> DecodedLine:
     out: list[DecodedChar] = []
     chars = line.chars
     for i, c in enumerate(chars):
-        if c.width != "ascii" or c.char not in _HALF:
+        if c.width not in _ASCII_LOOKS or c.char not in _HALF:
             out.append(c)
             continue
         out.append(replace(c, char=_HALF[c.char]))
@@ -133,15 +139,16 @@ def _ascii_separators(line: DecodedLine) -> DecodedLine:
 
 def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
                between: bool) -> tuple[str, str]:
-    """The separator as printed, and what its place looks like: "ascii", "full" or "" (not measured)."""
+    """The separator as printed, and what its place looks like: "ascii", "near", "full" or "" (not measured)."""
     # Beside another full-width mark the page compresses both; an unmeasured side tells nothing.
     if prev in _HALF or nxt in _HALF or np.isnan(after):
         return ch, ""
     if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
         return ch, "ascii"
+    look = "near" if before < s.near_hug and s.near_space[0] <= after < s.near_space[1] else "full"
     if ch not in _HALF and (between or (after >= s.cell_after and before >= s.cell_before)):
-        return _FULL[ch], "full"
-    return ch, "full"
+        return _FULL[ch], look
+    return ch, look
 
 
 def _bracket(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,

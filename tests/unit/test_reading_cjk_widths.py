@@ -55,6 +55,14 @@ def test_ascii_commas_and_semicolons_in_chinese_text_stay_ascii(engine, scan):
     assert text.count(",") == 5 and text.count(";") == 1
 
 
+@pytest.mark.parametrize("space,scan", [(0.5, False), (0.45, True)])
+def test_ascii_commas_before_a_stretched_space_stay_ascii_where_the_page_sets_them_so(engine, space, scan):
+    # A justified line stretches its word spaces: the blank after its commas nears a full-width cell's.
+    stretched = ["所有的软件包, 集合和方案都可以列出, 并且会显示它们的版本"]
+    img = np.vstack([_typeset(ASCII_LINES, scan=scan), _typeset(stretched, space=space, scan=scan)])
+    assert _read(engine, img).split("\n")[-1] == stretched[0]
+
+
 def test_fullwidth_commas_in_the_same_print_stay_fullwidth(engine):
     text = _read(engine, _typeset(FULL_LINES))
     assert "," not in text and ";" not in text
