@@ -15,8 +15,8 @@ chosen on real scanned pages (bench/RESULTS.md).
   and the page turns them to ASCII where most of its separators look so
   (``page_separator_widths``), with those that look so more loosely (a
   justified line stretches its spaces). One read ASCII that does not look so
-  is full-width when an em cell follows it or it sits tight between two
-  Chinese characters.
+  is full-width when an em cell follows it, it sits tight between two
+  Chinese characters, or it ends the line a side bearing after an ideograph.
 - A full-width bracket keeps a side bearing on its inner side (about 0.3 em
   to the text it encloses), or (in fonts that set it at the inner edge of its
   cell) leaves the blank outside; an ASCII one touches its text and keeps
@@ -140,8 +140,14 @@ def _ascii_separators(line: DecodedLine) -> DecodedLine:
 def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
                between: bool) -> tuple[str, str]:
     """The separator as printed, and what its place looks like: "ascii", "near", "full" or "" (not measured)."""
-    # Beside another full-width mark the page compresses both; an unmeasured side tells nothing.
-    if prev in _HALF or nxt in _HALF or np.isnan(after):
+    # Beside another full-width mark the page compresses both.
+    if prev in _HALF or nxt in _HALF:
+        return ch, ""
+    if np.isnan(after):
+        # At the line's end only the room before it tells: a full-width mark keeps a side bearing from
+        # the ideograph before it, an ASCII one hugs it.
+        if ch not in _HALF and is_ideograph(prev) and before >= s.cell_before:
+            return _FULL[ch], ""
         return ch, ""
     if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
         return ch, "ascii"

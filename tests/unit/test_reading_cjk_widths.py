@@ -63,6 +63,15 @@ def test_ascii_commas_before_a_stretched_space_stay_ascii_where_the_page_sets_th
     assert _read(engine, img).split("\n")[-1] == stretched[0]
 
 
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_colon_ending_a_line_is_fullwidth_or_ascii_as_printed(engine, scan):
+    # Nothing follows it to measure: a full-width colon keeps a side bearing from the ideograph before it.
+    full = ["如果需要手动安装，可使用安装包：", "可通过以下命令直接克隆代码仓库：", "本文的最基本用法如下："]
+    ascii_ = ["使用方法:", "软件包的特有选项:"]
+    assert _read(engine, _typeset(full, scan=scan)).split("\n") == full
+    assert _read(engine, _typeset(ascii_, scan=scan)).split("\n") == ascii_
+
+
 def test_fullwidth_commas_in_the_same_print_stay_fullwidth(engine):
     text = _read(engine, _typeset(FULL_LINES))
     assert "," not in text and ";" not in text
