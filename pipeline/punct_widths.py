@@ -46,6 +46,7 @@ _BRACKETS = set("()（）")
 _OPENING = set("(（")
 _DOTS = {"·": "•", "•": "·"}
 _ASCII_LOOKS = ("ascii", "near")
+_DASHES = set("-一")
 
 
 @dataclass(frozen=True)
@@ -70,13 +71,17 @@ class WidthSettings:
     wide_outer: float = 0.6
     # A dot at least this wide (em) is a bullet, a narrower one a middle dot.
     bullet: float = 0.22
+    # A dash whose ink spans this much of an em, longer than a hyphen and shorter than an em dash, is an
+    # en dash.
+    en_dash: tuple[float, float] = (0.42, 0.75)
 
 
 def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSettings = WidthSettings()) -> DecodedLine:
     """``line`` with its separators and brackets beside Chinese text full-width or ASCII as ``crop``
     shows them; each measured separator is marked with what its place looks like."""
     chars = list(line.chars)
-    marks = [i for i, c in enumerate(chars) if c.char in _SEPARATORS or c.char in _BRACKETS or c.char in _DOTS]
+    marks = [i for i, c in enumerate(chars)
+             if c.char in _SEPARATORS or c.char in _BRACKETS or c.char in _DOTS or c.char in _DASHES]
     if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
         return line
     columns, height = ink_columns(crop)
@@ -92,6 +97,10 @@ def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSetti
         if chars[i].char in _DOTS:
             if pitched:
                 chars[i] = replace(chars[i], char=_dot(chars[i].char, runs, centres[i], em, settings))
+            continue
+        if chars[i].char in _DASHES:
+            if pitched:
+                chars[i] = replace(chars[i], char=_dash(chars, i, runs, centres, em, settings))
             continue
         prev, nxt = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
         if not (is_cjk(prev) or is_cjk(nxt)):
@@ -217,6 +226,23 @@ def _dot(ch: str, runs: np.ndarray, x: float, em: float, s: WidthSettings) -> st
     start, end = run_at(runs, x)
     bullet = (end - start) / em >= s.bullet
     return ch if (ch == "•") == bullet else _DOTS[ch]
+
+
+def _dash(chars: list[DecodedChar], i: int, runs: np.ndarray, centres: list[float], em: float,
+          s: WidthSettings) -> str:
+    """The dash as its length shows it: the recognizer reads an en dash that opens a line or follows a
+    space (a list label, a parenthetic dash) as a hyphen, or as the ideograph 一 where no Chinese
+    character stands beside it. One glued to the glyph before it (a word's or a hyphenation's hyphen),
+    or whose ink touches a neighbour's, is not measured."""
+    ch = chars[i].char
+    if ch == "一" and (is_ideograph(_neighbour(chars, i, -1)) or is_ideograph(_neighbour(chars, i, 1))):
+        return ch
+    if i > 0 and chars[i - 1].char != " ":
+        return ch
+    start, end = run_at(runs, centres[i])
+    if sum(start <= x < end for c, x in zip(chars, centres) if c.char != " ") > 1:
+        return ch
+    return "–" if s.en_dash[0] <= (end - start) / em < s.en_dash[1] else ch
 
 
 def ink_runs(columns: np.ndarray) -> np.ndarray:

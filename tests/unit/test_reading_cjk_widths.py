@@ -36,7 +36,7 @@ def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool 
     for row, line in enumerate(lines):
         x, y = 40.0, 40 + 60 * row
         for ch in line:
-            font = latin if ch.isascii() or ch == "•" else cjk  # LaTeX's itemize bullet is not the CJK font's
+            font = latin if ch.isascii() or ch in "•–" else cjk  # LaTeX's list labels are not the CJK font's
             draw.text((x, y), ch, font=font, fill=0)
             x += size * space if ch == " " else font.getlength(ch)
     page = np.asarray(img)
@@ -98,15 +98,23 @@ BULLET_LINES = [
     "• 执行安装脚本，所有文件都会复制到目录中",
     "爱尔兰作家萨缪尔·贝克特写过一部剧本",
 ]
+DASH_LINES = [
+    "– ctexbook，提供中文排版的通用框架。",
+    "– amsmath，对数学排版功能进行了扩展。",
+    "宏包 unicode-math 负责处理数学字体。",
+]
 
 
 @pytest.mark.parametrize("scan", [False, True])
-def test_list_bullets_and_middle_dots_in_chinese_text(engine, scan):
-    # The bullet is a dot a third of an em across, the middle dot of a name a seventh.
-    img = _typeset(BULLET_LINES, scan=scan)
+def test_list_labels_and_middle_dots_in_chinese_text(engine, scan):
+    # The bullet is a dot a third of an em across, the middle dot of a name a seventh; an en dash label,
+    # which the recognizer reads as a hyphen, twice a hyphen's length.
+    img = _typeset(BULLET_LINES + DASH_LINES, scan=scan)
     lines = [line for line in _read(engine, img).split("\n") if line]
     assert [line[0] for line in lines[:2]] == ["•", "•"]
     assert "萨缪尔·贝克特" in lines[2]
+    assert [line[:2] for line in lines[3:5]] == ["– ", "– "]
+    assert "unicode-math" in lines[5]
 
 
 @pytest.mark.parametrize("scan", [False, True])
@@ -115,3 +123,4 @@ def test_a_list_bullet_stands_apart_from_its_chinese_item(engine, scan):
     img = _typeset(BULLET_LINES[:2], space=0.5, scan=scan)
     lines = [line for line in _read(engine, img).split("\n") if line]
     assert lines == BULLET_LINES[:2]
+
