@@ -61,6 +61,9 @@ class WidthSettings:
     # Separator read ASCII, but followed by most of an em cell: full-width.
     cell_after: float = 0.65
     cell_before: float = 0.2
+    # ... or, before an ideograph, by less than a word space yet more than a glyph's side bearing: a
+    # full-width cell the page compresses.
+    compressed_cell: tuple[float, float] = (0.2, 0.36)
     # Bracket read ASCII with this much room on its inner side: full-width; read full-width and
     # touching its text: ASCII; tighter than this against a Chinese character outside: full-width.
     inner_full: float = 0.24
@@ -161,7 +164,8 @@ def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: Wid
     if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
         return ch, "ascii"
     look = "near" if before < s.near_hug and s.near_space[0] <= after < s.near_space[1] else "full"
-    if ch not in _HALF and (between or (after >= s.cell_after and before >= s.cell_before)):
+    compressed = is_ideograph(nxt) and s.compressed_cell[0] <= after < s.compressed_cell[1]
+    if ch not in _HALF and (between or compressed or (after >= s.cell_after and before >= s.cell_before)):
         return _FULL[ch], look
     return ch, look
 

@@ -27,9 +27,11 @@ def engine():
     return Engine(EngineConfig(threads=1))
 
 
-def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool = False) -> np.ndarray:
+def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool = False,
+             squeeze: str = "") -> np.ndarray:
     """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
-    interword space: 1/3 em); with ``scan``, degraded as a scan."""
+    interword space: 1/3 em), the marks in ``squeeze`` in half their cell (a page that compresses
+    punctuation); with ``scan``, degraded as a scan."""
     cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
     img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
     draw = ImageDraw.Draw(img)
@@ -38,7 +40,7 @@ def _typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool 
         for ch in line:
             font = latin if ch.isascii() or ch in "•–" else cjk  # LaTeX's list labels are not the CJK font's
             draw.text((x, y), ch, font=font, fill=0)
-            x += size * space if ch == " " else font.getlength(ch)
+            x += size * space if ch == " " else font.getlength(ch) / (2 if ch in squeeze else 1)
     page = np.asarray(img)
     return degrade(page, blur=0.8, noise=8, jpeg_quality=60, seed=1) if scan else page
 
@@ -124,3 +126,9 @@ def test_a_list_bullet_stands_apart_from_its_chinese_item(engine, scan):
     lines = [line for line in _read(engine, img).split("\n") if line]
     assert lines == BULLET_LINES[:2]
 
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_compressed_fullwidth_comma_after_a_latin_word_stays_fullwidth(engine, scan):
+    # The page sets the comma in half its cell: less blank after it than a word space, more than none.
+    lines = ["宏包 ctexbook，提供中文排版的通用框架。", "宏包 amsmath，对数学排版进行了扩展。", "宏包 xcolor，提供彩色支持。"]
+    assert _read(engine, _typeset(lines, scan=scan, squeeze="，")).split("\n") == lines
