@@ -16,7 +16,9 @@ chosen on real scanned pages (bench/RESULTS.md).
   (``page_separator_widths``), with those that look so more loosely (a
   justified line stretches its spaces). One read ASCII that does not look so
   is full-width when an em cell follows it, it sits tight between two
-  Chinese characters, or it ends the line a side bearing after an ideograph.
+  Chinese characters, a compressed cell (less than a word space, more than a
+  side bearing) leads to an ideograph, or it ends the line a side bearing
+  after an ideograph.
 - A full-width bracket keeps a side bearing on its inner side (about 0.3 em
   to the text it encloses), or (in fonts that set it at the inner edge of its
   cell) leaves the blank outside; an ASCII one touches its text and keeps
@@ -28,6 +30,8 @@ chosen on real scanned pages (bench/RESULTS.md).
 - A bullet ``•`` is a dot about a third of an em across, a middle dot ``·``
   (as in 萨缪尔·贝克特) about a seventh; the recognizer reads list bullets
   as ``·``. Judged only on lines whose em the Chinese pitch gives.
+- An en dash (a list label) is twice a hyphen's length; the recognizer reads
+  it as ``-`` (or ``一``). Judged the same way (``_dash``).
 """
 from __future__ import annotations
 
