@@ -68,13 +68,14 @@ def angle_brackets(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index
 
 def _pairs(chars) -> list[tuple[int, int]]:
     """(opening, closing) positions of the bracket pairs, innermost first. A ``<`` or ``>`` with a
-    space on each side is a sign, not a bracket."""
+    space on each side, or before a digit or ``=`` (``<2GiB``, ``>=``), is a sign, not a bracket."""
     text = [c.char for c in chars]
     stack: list[int] = []
     out = []
     for i, ch in enumerate(text):
-        spaced = 0 < i < len(text) - 1 and text[i - 1] == " " and text[i + 1] == " "
-        if ch in "<>" and spaced:
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        spaced = 0 < i and text[i - 1] == " " and nxt == " "
+        if ch in "<>" and (spaced or nxt.isdigit() or nxt == "="):
             continue
         if ch in "".join(_OPEN.values()):
             stack.append(i)

@@ -131,11 +131,12 @@ class CtcDecoder:
                 if need is None:
                     continue
                 wanted = _LOOK_ALIKES[c.char]
-                # A run spelling a doubled lower-case letter (the 11 of fi11) is one shape repeated: it reads
-                # as letters when any of it weighs the letter enough. Else each digit is judged alone.
-                letter, weight = max((self._letter_weight(chars[j], _LOOK_ALIKES[text[j]], probs)
-                                      for j in _digit_run(text, i)), key=lambda lw: lw[1])
-                if not letter.islower():
+                # A run of one digit spelling a doubled lower-case letter (the 11 of fi11) is one shape
+                # repeated: it reads as letters when any of it weighs the letter enough. Else (fo01 for foo1)
+                # each digit is judged alone.
+                run = _digit_run(text, i)
+                letter, weight = max((self._letter_weight(chars[j], wanted, probs) for j in run), key=lambda lw: lw[1])
+                if not letter.islower() or any(text[j] != c.char for j in run):
                     weight = self._letter_weight(c, wanted, probs)[1]
                 enough = weight >= need
             elif c.char == "|" and nxt not in " |":

@@ -4,6 +4,8 @@ Lines rendered from known text in the CJK fonts, read by the real engine.
 """
 import pytest
 
+from pipeline.angle_brackets import _pairs
+from pipeline.ctc import DecodedChar
 from pipeline.engine import Engine, EngineConfig
 from tests.factories import degrade, encode_png, render_text_image
 
@@ -29,3 +31,9 @@ def test_angle_brackets_beside_chinese(engine, font, size, scan):
     for word in ["〈宽度〉", "〈高度〉", "〈中文标题〉", "〈姓名〉", "《红楼梦》", "〈数字〉", "（封一）", "（封三）"]:
         assert word in text
     assert "<" in text  # a less-than sign stays one
+
+
+def test_a_less_than_sign_is_no_bracket():
+    # `(<2GiB)`: the parenthesis pairs with its own kind across the sign; so across a spaced one.
+    for text, pair in [("硬盘(<2GiB)上", (2, 8)), ("如(a < b)时", (1, 7)), ("值(x<=1)时", (1, 6))]:
+        assert _pairs([DecodedChar(ch, 1.0, i, i + 1) for i, ch in enumerate(text)]) == [pair]

@@ -109,3 +109,15 @@ def test_a_one_after_an_l_is_the_doubled_l_on_a_trace_of_weight():
     # Without any l weight the digit stays; after another letter a trace is still not enough.
     assert _decode_word("pol1 ", {3: (0.999, 0.0)}) == "pol1"
     assert _decode_word("boo1 ", {3: (0.99, 0.01)}) == "boo1"
+
+
+def test_a_run_of_different_digits_is_judged_digit_by_digit():
+    # `fo01` for `foo1`: the 0 weighs o, the 1 only a trace of l (a variable's index stays).
+    dec = CtcDecoder([*CHARSET, "0", "O"])
+    rows = [{"b": 1.0}, {BLANK: 1.0}, {"o": 1.0}, {BLANK: 1.0}, {"0": 0.7, "o": 0.3}, {BLANK: 1.0},
+            {"1": 0.98, "l": 0.02}, {BLANK: 1.0}, {" ": 1.0}]
+    probs = np.zeros((len(rows), dec.num_classes), dtype=np.float32)
+    for t, row in enumerate(rows):
+        for k, p in row.items():
+            probs[t, k if isinstance(k, int) else dec.classes.index(k)] = p
+    assert dec.decode(probs).text == "boo1"
