@@ -22,6 +22,9 @@ _LOOK_ALIKES = {"1": "liI", "0": "oO", "5": "sS"}
 _MIN_LOOK_ALIKE_WEIGHT = 0.01
 # At a word's edge a digit can be meant (var1, 1cm): the letter needs this much weight.
 _MIN_EDGE_WEIGHT = 0.05
+# A 1 right after an l is the second l of a doubled one (fill, all): typewriter fonts draw the two
+# alike, yet the model leans to the digit for the second, so a trace of l weight is enough.
+_MIN_DOUBLED_WEIGHT = 0.005
 _SOFTMAX_SLACK = 1e-3  # float32 softmax rows sum to 1 only to about 1e-6
 # Units a number is glued to: 1cm, 10pt, 1st.
 _UNITS = {"pt", "em", "ex", "cm", "mm", "in", "pc", "bp", "px", "dd", "cc", "sp", "st", "nd", "rd", "th"}
@@ -34,7 +37,8 @@ class DecodedChar:
     start: int  # first time step (inclusive)
     end: int  # last time step (exclusive)
     # A separator's width as its place on the line shows it (pipeline/punct_widths.py): "ascii" when it
-    # hugs the glyph before it and a word space follows, "full" when measured otherwise, "" unmeasured.
+    # hugs the glyph before it and a word space follows, "near" when it looks so more loosely, "full" when
+    # measured otherwise, "" unmeasured.
     width: str = ""
 
 
@@ -73,6 +77,11 @@ class CtcDecoder:
         self._index = {c: i for i, c in enumerate(self.classes) if c}
 
     @property
+    def index(self) -> dict[str, int]:
+        """Each glyph's class."""
+        return self._index
+
+    @property
     def num_classes(self) -> int:
         return len(self.classes)
 
@@ -109,8 +118,9 @@ class CtcDecoder:
         becomes the letters it resembles; so does one at the edge of a word of
         lower-case letters (``globa1``, ``1atex``, ``per1``), where a digit is
         rarer but does occur (``var1``, ``1cm``), so the letter needs more
-        weight there and a dimension's unit keeps its digit. A ``|`` glued to
-        the character after it becomes ``\\``.
+        weight there and a dimension's unit keeps its digit. A 1 right after
+        an l (``Smal1``, ``overful1``) is the l doubled on a trace of weight.
+        A ``|`` glued to the character after it becomes ``\\``.
         """
         out = list(chars)
         text = [c.char for c in chars]
@@ -121,18 +131,32 @@ class CtcDecoder:
                 if need is None:
                     continue
                 wanted = _LOOK_ALIKES[c.char]
+                # A run of one digit spelling a doubled lower-case letter (the 11 of fi11) is one shape
+                # repeated: it reads as letters when any of it weighs the letter enough. Else (fo01 for foo1)
+                # each digit is judged alone.
+                run = _digit_run(text, i)
+                letter, weight = max((self._letter_weight(chars[j], wanted, probs) for j in run), key=lambda lw: lw[1])
+                if not letter.islower() or any(text[j] != c.char for j in run):
+                    weight = self._letter_weight(c, wanted, probs)[1]
+                enough = weight >= need
             elif c.char == "|" and nxt not in " |":
                 wanted, need = "\\", _MIN_LOOK_ALIKE_WEIGHT
+                enough = self._letter_weight(c, wanted, probs)[1] >= need
             else:
                 continue
-            letters = [self._index[k] for k in wanted if k in self._index]
-            if not letters:
-                continue
-            seg = probs[c.start : c.end, letters].max(axis=0)
-            best = int(seg.argmax())
-            if seg[best] >= need:
-                out[i] = DecodedChar(self.classes[letters[best]], float(seg[best]), c.start, c.end)
+            letter, weight = self._letter_weight(c, wanted, probs)
+            if enough and letter:
+                out[i] = DecodedChar(letter, weight, c.start, c.end)
         return out
+
+    def _letter_weight(self, c: DecodedChar, wanted: str, probs: np.ndarray) -> tuple[str, float]:
+        """The likeliest of ``wanted`` over ``c``'s steps and its weight ("" when none is a class)."""
+        letters = [self._index[k] for k in wanted if k in self._index]
+        if not letters:
+            return "", 0.0
+        seg = probs[c.start : c.end, letters].max(axis=0)
+        best = int(seg.argmax())
+        return self.classes[letters[best]], float(seg[best])
 
     def _rescue_from_blank(self, probs: np.ndarray, best: np.ndarray) -> np.ndarray:
         """Blank steps whose runner-up glyph nearly won, or that are mostly glyph though no one glyph
@@ -170,23 +194,31 @@ def _look_alike_weight(text: list[str], i: int) -> float | None:
     of lower-case letters, or at the edge of one at least two letters long.
     Lower-case only: upper-case codes (WC2B, A1B, ASC11) mix digits in on purpose.
     """
+    run = _digit_run(text, i)
+    a, b = run.start, run.stop
+    prev = text[a - 1] if a > 0 else " "
+    nxt = text[b] if b < len(text) else " "
+    doubled = prev == "l" and all(text[j] == "1" for j in run)
+    if prev.islower() and nxt.islower():
+        return _MIN_DOUBLED_WEIGHT if doubled else _MIN_LOOK_ALIKE_WEIGHT
+    before = _lower_run(text[:a][::-1])
+    after = _lower_run(text[b:])
+    if len(before) >= 2 and not nxt.isalnum():
+        return _MIN_DOUBLED_WEIGHT if doubled else _MIN_EDGE_WEIGHT
+    if len(after) >= 2 and not prev.isalnum() and after not in _UNITS:
+        return _MIN_EDGE_WEIGHT
+    return None
+
+
+def _digit_run(text: list[str], i: int) -> range:
+    """Positions of the run of look-alike digits holding ``i``."""
     a = i
     while a > 0 and text[a - 1] in _LOOK_ALIKES:
         a -= 1
     b = i + 1
     while b < len(text) and text[b] in _LOOK_ALIKES:
         b += 1
-    prev = text[a - 1] if a > 0 else " "
-    nxt = text[b] if b < len(text) else " "
-    if prev.islower() and nxt.islower():
-        return _MIN_LOOK_ALIKE_WEIGHT
-    before = _lower_run(text[:a][::-1])
-    after = _lower_run(text[b:])
-    if len(before) >= 2 and not nxt.isalnum():
-        return _MIN_EDGE_WEIGHT
-    if len(after) >= 2 and not prev.isalnum() and after not in _UNITS:
-        return _MIN_EDGE_WEIGHT
-    return None
+    return range(a, b)
 
 
 def _lower_run(chars: list[str]) -> str:

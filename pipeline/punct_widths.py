@@ -13,9 +13,12 @@ chosen on real scanned pages (bench/RESULTS.md).
   mark and blank as ``，``. The gaps alone are not proof (some fonts set a few
   full-width commas so), so a line records what each separator looks like
   and the page turns them to ASCII where most of its separators look so
-  (``page_separator_widths``). One read ASCII that does not look so is
-  full-width when an em cell follows it or it sits tight between two
-  Chinese characters.
+  (``page_separator_widths``), with those that look so more loosely (a
+  justified line stretches its spaces). One read ASCII that does not look so
+  is full-width when an em cell follows it, it sits tight between two
+  Chinese characters, a compressed cell (less than a word space, more than a
+  side bearing) leads to an ideograph, or it ends the line a side bearing
+  after an ideograph.
 - A full-width bracket keeps a side bearing on its inner side (about 0.3 em
   to the text it encloses), or (in fonts that set it at the inner edge of its
   cell) leaves the blank outside; an ASCII one touches its text and keeps
@@ -27,6 +30,8 @@ chosen on real scanned pages (bench/RESULTS.md).
 - A bullet ``•`` is a dot about a third of an em across, a middle dot ``·``
   (as in 萨缪尔·贝克特) about a seventh; the recognizer reads list bullets
   as ``·``. Judged only on lines whose em the Chinese pitch gives.
+- An en dash (a list label) is twice a hyphen's length; the recognizer reads
+  it as ``-`` (or ``一``). Judged the same way (``_dash``).
 """
 from __future__ import annotations
 
@@ -44,6 +49,8 @@ _SEPARATORS = set(",:;，：；")
 _BRACKETS = set("()（）")
 _OPENING = set("(（")
 _DOTS = {"·": "•", "•": "·"}
+_ASCII_LOOKS = ("ascii", "near")
+_DASHES = set("-一")
 
 
 @dataclass(frozen=True)
@@ -51,9 +58,16 @@ class WidthSettings:
     # Separator hugging the glyph before it, then a word space: ASCII, where most of the page's look so.
     hug: float = 0.15
     word_space: tuple[float, float] = (0.4, 0.6)
+    # Looser, as the ASCII ones of a page vary (a justified line stretches its word spaces): not counted
+    # in the page's vote, but turned ASCII with the others where the page sets them so.
+    near_hug: float = 0.21
+    near_space: tuple[float, float] = (0.36, 0.65)
     # Separator read ASCII, but followed by most of an em cell: full-width.
     cell_after: float = 0.65
     cell_before: float = 0.2
+    # ... or, before an ideograph, by less than a word space yet more than a glyph's side bearing: a
+    # full-width cell the page compresses.
+    compressed_cell: tuple[float, float] = (0.2, 0.36)
     # Bracket read ASCII with this much room on its inner side: full-width; read full-width and
     # touching its text: ASCII; tighter than this against a Chinese character outside: full-width.
     inner_full: float = 0.24
@@ -64,17 +78,21 @@ class WidthSettings:
     wide_outer: float = 0.6
     # A dot at least this wide (em) is a bullet, a narrower one a middle dot.
     bullet: float = 0.22
+    # A dash whose ink spans this much of an em, longer than a hyphen and shorter than an em dash, is an
+    # en dash.
+    en_dash: tuple[float, float] = (0.42, 0.75)
 
 
 def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSettings = WidthSettings()) -> DecodedLine:
     """``line`` with its separators and brackets beside Chinese text full-width or ASCII as ``crop``
     shows them; each measured separator is marked with what its place looks like."""
     chars = list(line.chars)
-    marks = [i for i, c in enumerate(chars) if c.char in _SEPARATORS or c.char in _BRACKETS or c.char in _DOTS]
+    marks = [i for i, c in enumerate(chars)
+             if c.char in _SEPARATORS or c.char in _BRACKETS or c.char in _DOTS or c.char in _DASHES]
     if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
         return line
     columns, height = ink_columns(crop)
-    runs = _ink_runs(columns)
+    runs = ink_runs(columns)
     if height == 0 or not len(runs):
         return line
     scale = crop.shape[1] / line.steps
@@ -86,6 +104,10 @@ def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSetti
         if chars[i].char in _DOTS:
             if pitched:
                 chars[i] = replace(chars[i], char=_dot(chars[i].char, runs, centres[i], em, settings))
+            continue
+        if chars[i].char in _DASHES:
+            if pitched:
+                chars[i] = replace(chars[i], char=_dash(chars, i, runs, centres, em, settings))
             continue
         prev, nxt = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
         if not (is_cjk(prev) or is_cjk(nxt)):
@@ -109,12 +131,12 @@ def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSetti
 
 def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
     """Where most of the page's measured separators hug the glyph before them and a word space
-    follows, those read full-width are ASCII (and the space is put in)."""
+    follows, those read full-width that look so, if more loosely, are ASCII (and the space is put in)."""
     widths = [c.width for d in decoded for c in d.chars if c.width]
     ascii_n = widths.count("ascii")
     if not ascii_n or 2 * ascii_n <= len(widths):
         return decoded
-    return [_ascii_separators(d) if any(c.width == "ascii" and c.char in _HALF for c in d.chars) else d
+    return [_ascii_separators(d) if any(c.width in _ASCII_LOOKS and c.char in _HALF for c in d.chars) else d
             for d in decoded]
 
 
@@ -122,7 +144,7 @@ def _ascii_separators(line: DecodedLine) -> DecodedLine:
     out: list[DecodedChar] = []
     chars = line.chars
     for i, c in enumerate(chars):
-        if c.width != "ascii" or c.char not in _HALF:
+        if c.width not in _ASCII_LOOKS or c.char not in _HALF:
             out.append(c)
             continue
         out.append(replace(c, char=_HALF[c.char]))
@@ -133,15 +155,23 @@ def _ascii_separators(line: DecodedLine) -> DecodedLine:
 
 def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
                between: bool) -> tuple[str, str]:
-    """The separator as printed, and what its place looks like: "ascii", "full" or "" (not measured)."""
-    # Beside another full-width mark the page compresses both; an unmeasured side tells nothing.
-    if prev in _HALF or nxt in _HALF or np.isnan(after):
+    """The separator as printed, and what its place looks like: "ascii", "near", "full" or "" (not measured)."""
+    # Beside another full-width mark the page compresses both.
+    if prev in _HALF or nxt in _HALF:
+        return ch, ""
+    if np.isnan(after):
+        # At the line's end only the room before it tells: a full-width mark keeps a side bearing from
+        # the ideograph before it, an ASCII one hugs it.
+        if ch not in _HALF and is_ideograph(prev) and before >= s.cell_before:
+            return _FULL[ch], ""
         return ch, ""
     if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
         return ch, "ascii"
-    if ch not in _HALF and (between or (after >= s.cell_after and before >= s.cell_before)):
-        return _FULL[ch], "full"
-    return ch, "full"
+    look = "near" if before < s.near_hug and s.near_space[0] <= after < s.near_space[1] else "full"
+    compressed = is_ideograph(nxt) and s.compressed_cell[0] <= after < s.compressed_cell[1]
+    if ch not in _HALF and (between or compressed or (after >= s.cell_after and before >= s.cell_before)):
+        return _FULL[ch], look
+    return ch, look
 
 
 def _bracket(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
@@ -193,18 +223,35 @@ def _neighbour(chars: list[DecodedChar], i: int, step: int) -> str:
 
 
 def _dot(ch: str, runs: np.ndarray, x: float, em: float, s: WidthSettings) -> str:
-    start, end = _run_at(runs, x)
+    start, end = run_at(runs, x)
     bullet = (end - start) / em >= s.bullet
     return ch if (ch == "•") == bullet else _DOTS[ch]
 
 
-def _ink_runs(columns: np.ndarray) -> np.ndarray:
+def _dash(chars: list[DecodedChar], i: int, runs: np.ndarray, centres: list[float], em: float,
+          s: WidthSettings) -> str:
+    """The dash as its length shows it: the recognizer reads an en dash that opens a line or follows a
+    space (a list label, a parenthetic dash) as a hyphen, or as the ideograph 一 where no Chinese
+    character stands beside it. One glued to the glyph before it (a word's or a hyphenation's hyphen),
+    or whose ink touches a neighbour's, is not measured."""
+    ch = chars[i].char
+    if ch == "一" and (is_ideograph(_neighbour(chars, i, -1)) or is_ideograph(_neighbour(chars, i, 1))):
+        return ch
+    if i > 0 and chars[i - 1].char != " ":
+        return ch
+    start, end = run_at(runs, centres[i])
+    if sum(start <= x < end for c, x in zip(chars, centres) if c.char != " ") > 1:
+        return ch
+    return "–" if s.en_dash[0] <= (end - start) / em < s.en_dash[1] else ch
+
+
+def ink_runs(columns: np.ndarray) -> np.ndarray:
     """(start, end) of each run of ink columns."""
     d = np.diff(np.concatenate(([0], columns.astype(np.int8), [0])))
     return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1)
 
 
-def _run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
+def run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
     """The ink run holding column ``x``, or the nearest one."""
     inside = (runs[:, 0] <= x) & (x < runs[:, 1])
     if inside.any():
@@ -217,7 +264,7 @@ def _run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
 
 def _gaps(runs: np.ndarray, ink: np.ndarray, x: float) -> tuple[float, float]:
     """Blank columns before and after the ink run of the mark centred near ``x`` (nan at the crop's edge)."""
-    start, end = _run_at(runs, x)
+    start, end = run_at(runs, x)
     left, right = ink[ink < start], ink[ink >= end]
     before = float(start - left[-1] - 1) if len(left) else float("nan")
     after = float(right[0] - end) if len(right) else float("nan")

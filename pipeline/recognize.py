@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.angle_brackets import angle_brackets
 from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.onnx_session import OnnxSession
 from pipeline.punct_widths import punctuation_widths
@@ -96,7 +97,8 @@ class TextRecognizer:
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
                 line = self.decoder.decode(probs[k], steps)
                 crop = resized[j]
-                # Widths first: a mark found to be ASCII may then take a space after it.
+                # Brackets' shapes, then widths: a mark found to be ASCII may then take a space after it.
+                line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
                 line = punctuation_widths(line, crop)
                 results[j] = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
         return results  # type: ignore[return-value]

@@ -11,10 +11,11 @@ from tests.factories import _pil_font, degrade
 
 
 def typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool = False,
-            quarter: str = "\u2005") -> np.ndarray:
+            quarter: str = "\u2005", squeeze: str = "") -> np.ndarray:
     """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
     interword space: 1/3 em), ``quarter`` (U+2005, four-per-em space) a quarter em (xeCJK's glue
-    between Chinese and Latin); with ``scan``, degraded as a scan."""
+    between Chinese and Latin), the marks in ``squeeze`` in half their cell (a page that compresses
+    punctuation); with ``scan``, degraded as a scan."""
     cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
     img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
     draw = ImageDraw.Draw(img)
@@ -24,9 +25,9 @@ def typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool =
             if ch in (" ", quarter):
                 x += size * (space if ch == " " else 0.25)
                 continue
-            # LaTeX's itemize bullet is not the CJK font's, nor is a letter of any alphabet (André)
-            font = latin if ch.isascii() or ch == "•" or (ch.isalpha() and not is_cjk(ch)) else cjk
+            # LaTeX's list labels are not the CJK font's, nor is a letter of any alphabet (André)
+            font = latin if ch.isascii() or ch in "•–" or (ch.isalpha() and not is_cjk(ch)) else cjk
             draw.text((x, y), ch, font=font, fill=0)
-            x += font.getlength(ch)
+            x += font.getlength(ch) / (2 if ch in squeeze else 1)
     page = np.asarray(img)
     return degrade(page, blur=0.8, noise=8, jpeg_quality=60, seed=1) if scan else page

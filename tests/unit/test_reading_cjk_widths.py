@@ -39,6 +39,23 @@ def test_ascii_commas_and_semicolons_in_chinese_text_stay_ascii(engine, scan):
     assert text.count(",") == 5 and text.count(";") == 1
 
 
+@pytest.mark.parametrize("space,scan", [(0.5, False), (0.45, True)])
+def test_ascii_commas_before_a_stretched_space_stay_ascii_where_the_page_sets_them_so(engine, space, scan):
+    # A justified line stretches its word spaces: the blank after its commas nears a full-width cell's.
+    stretched = ["所有的软件包, 集合和方案都可以列出, 并且会显示它们的版本"]
+    img = np.vstack([_typeset(ASCII_LINES, scan=scan), _typeset(stretched, space=space, scan=scan)])
+    assert _read(engine, img).split("\n")[-1] == stretched[0]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_colon_ending_a_line_is_fullwidth_or_ascii_as_printed(engine, scan):
+    # Nothing follows it to measure: a full-width colon keeps a side bearing from the ideograph before it.
+    full = ["如果需要手动安装，可使用安装包：", "可通过以下命令直接克隆代码仓库：", "本文的最基本用法如下："]
+    ascii_ = ["使用方法:", "软件包的特有选项:"]
+    assert _read(engine, _typeset(full, scan=scan)).split("\n") == full
+    assert _read(engine, _typeset(ascii_, scan=scan)).split("\n") == ascii_
+
+
 def test_fullwidth_commas_in_the_same_print_stay_fullwidth(engine):
     text = _read(engine, _typeset(FULL_LINES))
     assert "," not in text and ";" not in text
@@ -65,15 +82,23 @@ BULLET_LINES = [
     "• 执行安装脚本，所有文件都会复制到目录中",
     "爱尔兰作家萨缪尔·贝克特写过一部剧本",
 ]
+DASH_LINES = [
+    "– ctexbook，提供中文排版的通用框架。",
+    "– amsmath，对数学排版功能进行了扩展。",
+    "宏包 unicode-math 负责处理数学字体。",
+]
 
 
 @pytest.mark.parametrize("scan", [False, True])
-def test_list_bullets_and_middle_dots_in_chinese_text(engine, scan):
-    # The bullet is a dot a third of an em across, the middle dot of a name a seventh.
-    img = _typeset(BULLET_LINES, scan=scan)
+def test_list_labels_and_middle_dots_in_chinese_text(engine, scan):
+    # The bullet is a dot a third of an em across, the middle dot of a name a seventh; an en dash label,
+    # which the recognizer reads as a hyphen, twice a hyphen's length.
+    img = _typeset(BULLET_LINES + DASH_LINES, scan=scan)
     lines = [line for line in _read(engine, img).split("\n") if line]
     assert [line[0] for line in lines[:2]] == ["•", "•"]
     assert "萨缪尔·贝克特" in lines[2]
+    assert [line[:2] for line in lines[3:5]] == ["– ", "– "]
+    assert "unicode-math" in lines[5]
 
 
 @pytest.mark.parametrize("scan", [False, True])
@@ -82,3 +107,10 @@ def test_a_list_bullet_stands_apart_from_its_chinese_item(engine, scan):
     img = _typeset(BULLET_LINES[:2], space=0.5, scan=scan)
     lines = [line for line in _read(engine, img).split("\n") if line]
     assert lines == BULLET_LINES[:2]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_compressed_fullwidth_comma_after_a_latin_word_stays_fullwidth(engine, scan):
+    # The page sets the comma in half its cell: less blank after it than a word space, more than none.
+    lines = ["宏包 ctexbook，提供中文排版的通用框架。", "宏包 amsmath，对数学排版进行了扩展。", "宏包 xcolor，提供彩色支持。"]
+    assert _read(engine, _typeset(lines, scan=scan, squeeze="，")).split("\n") == lines

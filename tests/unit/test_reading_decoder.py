@@ -95,3 +95,29 @@ def test_a_one_at_the_edge_of_a_lower_case_word_reads_as_l_when_the_model_weighs
     # Nor after a single letter (z1, v1.2), nor before a dimension's unit (1pt).
     assert _decode_word("s1 ", {1: (0.7, 0.3)}) == "s1"
     assert _decode_word(" 1pt", {1: (0.7, 0.3)}, [*CHARSET, "t"]) == "1pt"
+
+
+def test_a_run_of_ones_reads_as_letters_when_one_of_them_weighs_the_letter():
+    # `\hrulefi11` in a typewriter font: the first 1 has a quarter of l weight, the second a trace.
+    assert _decode_word("bi11 ", {2: (0.735, 0.264), 3: (0.983, 0.017)}) == "bill"
+
+
+def test_a_one_after_an_l_is_the_doubled_l_on_a_trace_of_weight():
+    # `Smal1`, `overful1`: the model reads the second l of a pair as the digit, with under 5 % on l.
+    assert _decode_word("sbal1 ", {4: (0.994, 0.006)}) == "sball"
+    assert _decode_word("pal1s", {3: (0.992, 0.008)}) == "palls"
+    # Without any l weight the digit stays; after another letter a trace is still not enough.
+    assert _decode_word("pol1 ", {3: (0.999, 0.0)}) == "pol1"
+    assert _decode_word("boo1 ", {3: (0.99, 0.01)}) == "boo1"
+
+
+def test_a_run_of_different_digits_is_judged_digit_by_digit():
+    # `fo01` for `foo1`: the 0 weighs o, the 1 only a trace of l (a variable's index stays).
+    dec = CtcDecoder([*CHARSET, "0", "O"])
+    rows = [{"b": 1.0}, {BLANK: 1.0}, {"o": 1.0}, {BLANK: 1.0}, {"0": 0.7, "o": 0.3}, {BLANK: 1.0},
+            {"1": 0.98, "l": 0.02}, {BLANK: 1.0}, {" ": 1.0}]
+    probs = np.zeros((len(rows), dec.num_classes), dtype=np.float32)
+    for t, row in enumerate(rows):
+        for k, p in row.items():
+            probs[t, k if isinstance(k, int) else dec.classes.index(k)] = p
+    assert dec.decode(probs).text == "boo1"
