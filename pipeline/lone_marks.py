@@ -10,8 +10,9 @@ A mark is a group of ink pieces outside every line's box, glyph-sized, on
 the row of a line beside it (its middle between that line's top and bottom
 edges, the edges followed past the line's end so a tilted row stays a row)
 and set apart from it by at least a gap. Its box is that row's height, so
-its crop has the scale of the row's own line crops; it is read with the
-page's recognizer and kept only when it reads as a few sure characters.
+its crop has the scale of the row's own line crops; it is read by the
+larger recognizer where the engine has one (the page's own reads a lone
+mark less surely) and kept only when it reads as a few sure characters.
 Scan noise stays under the ink level or the size floor; rules and frames
 are longer than glyphs; figures' marks are off every line's row.
 """
@@ -23,9 +24,9 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
-from pipeline.punctuation import is_cjk
 from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, quad_size
 from pipeline.page_work import PageWork
+from pipeline.punctuation import is_cjk
 
 # Read alone, a stroke is as much a CJK character as a Latin mark; beside Latin text it is the mark.
 _LATIN = {"一": "-", "二": "=", "十": "+"}
@@ -49,7 +50,7 @@ class LoneMarkSettings:
     # Kept when read as at most this many characters, each at least this sure.
     max_chars: int = 3
     min_confidence: float = 0.7
-    # A page with more candidates than this has a figure or a pattern, not a list's marks.
+    # A page with more marks than this has a figure or a pattern, not a list's marks: none is read.
     max_marks: int = 40
     # Read alone, these are as likely a speck or a leader's dot as a mark, and carry little if they are one.
     dots: str = ".,·'`‘’:;…⋯"
