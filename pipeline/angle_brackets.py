@@ -26,8 +26,9 @@ from pipeline.punctuation import is_ideograph
 _OPEN = {"angle": "〈《<", "round": "(（"}
 _CLOSE = {"angle": "〉》>", "round": ")）"}
 _SINGLE, _DOUBLE = "〈〉", "《》"
-# Rows crossing ink at least twice, as a share of the bracket's rows: a double bracket.
-_DOUBLE_ROWS = 0.25
+# Rows crossing ink at least twice, as a share of the bracket's rows: a double bracket. A single one's thin
+# stroke, broken up where a turned page was resampled, crosses twice in up to a quarter of its rows.
+_DOUBLE_ROWS = 0.4
 
 
 def angle_brackets(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
