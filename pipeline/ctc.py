@@ -131,20 +131,22 @@ class CtcDecoder:
                 if need is None:
                     continue
                 wanted = _LOOK_ALIKES[c.char]
+                own = self._letter_weight(c, wanted, probs)
                 # A run of one digit spelling a doubled lower-case letter (the 11 of fi11) is one shape
                 # repeated: it reads as letters when any of it weighs the letter enough. Else (fo01 for foo1)
                 # each digit is judged alone.
                 run = _digit_run(text, i)
-                letter, weight = max((self._letter_weight(chars[j], wanted, probs) for j in run), key=lambda lw: lw[1])
+                letter, weight = max((own if j == i else self._letter_weight(chars[j], wanted, probs) for j in run),
+                                     key=lambda lw: lw[1])
                 if not letter.islower() or any(text[j] != c.char for j in run):
-                    weight = self._letter_weight(c, wanted, probs)[1]
+                    weight = own[1]
                 enough = weight >= need
             elif c.char == "|" and nxt not in " |":
-                wanted, need = "\\", _MIN_LOOK_ALIKE_WEIGHT
-                enough = self._letter_weight(c, wanted, probs)[1] >= need
+                own = self._letter_weight(c, "\\", probs)
+                enough = own[1] >= _MIN_LOOK_ALIKE_WEIGHT
             else:
                 continue
-            letter, weight = self._letter_weight(c, wanted, probs)
+            letter, weight = own
             if enough and letter:
                 out[i] = DecodedChar(letter, weight, c.start, c.end)
         return out
