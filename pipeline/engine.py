@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -105,12 +106,12 @@ class Engine:
         pad = (cfg.recognizer.pad_x, cfg.recognizer.pad_y)
         detect_upright(work, self.detector, self.recognizer, cfg.fix_orientation, pad, clock)
         decoded = recognize_upright(work, self.detector, self.recognizer, cfg.fix_orientation, pad, clock)
+        crops = partial(line_crops, work)  # the lines' images as they were read
         if self.second_recognizer is not None:
-            decoded = reread_unsure(decoded, lambda indices: line_crops(work, indices), self.second_recognizer,
-                                    cfg.second_opinion)
+            decoded = reread_unsure(decoded, crops, self.second_recognizer, cfg.second_opinion)
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
-        decoded = page_punctuation(decoded)
+        decoded = page_punctuation(decoded, crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         clock.lap("layout")

@@ -70,6 +70,7 @@ _FONTS = {
     "sans": ("fonts-dejavu-core", "DejaVuSans.ttf", 0),
     "serif": ("fonts-liberation", "LiberationSerif-Regular.ttf", 0),
     "mono": ("fonts-liberation", "LiberationMono-Regular.ttf", 0),
+    "serif-italic": ("fonts-liberation", "LiberationSerif-Italic.ttf", 0),
     "cjk": ("fonts-noto-cjk", "NotoSansCJK-Regular.ttc", 2),  # face 2 = Noto Sans CJK SC
     "cjk-serif": ("fonts-noto-cjk", "NotoSerifCJK-Regular.ttc", 2),
 }
