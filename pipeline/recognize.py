@@ -15,6 +15,7 @@ import numpy as np
 from pipeline.angle_brackets import angle_brackets
 from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.onnx_session import OnnxSession
+from pipeline.opening_quotes import restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
 from pipeline.spacing import SpacingSettings, add_missing_spaces
 
@@ -95,8 +96,9 @@ class TextRecognizer:
             steps_total = probs.shape[1]
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
-                line = self.decoder.decode(probs[k], steps)
                 crop = resized[j]
+                line = self.decoder.decode(probs[k], steps)
+                line = restore_opening_quotes(line, crop, probs[k][:steps], self.decoder.index)
                 # Brackets' shapes, then widths: a mark found to be ASCII may then take a space after it.
                 line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
                 line = punctuation_widths(line, crop)
