@@ -17,6 +17,7 @@ from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.onnx_session import OnnxSession
 from pipeline.opening_quotes import restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
+from pipeline.small_caps import lower_small_caps
 from pipeline.spacing import SpacingSettings, add_missing_spaces
 
 
@@ -102,5 +103,7 @@ class TextRecognizer:
                 # Brackets' shapes, then widths: a mark found to be ASCII may then take a space after it.
                 line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
                 line = punctuation_widths(line, crop)
-                results[j] = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
+                line = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
+                # After the spaces: a small cap is told within its word.
+                results[j] = lower_small_caps(line, crop)
         return results  # type: ignore[return-value]
