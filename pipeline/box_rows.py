@@ -88,3 +88,31 @@ def density(boxes: np.ndarray) -> float:
     span = boxes[:, 3].max() - boxes[:, 1].min()
     gaps = intervals_gaps(boxes[:, 1], boxes[:, 3])
     return 1.0 - sum(g1 - g0 for g0, g1 in gaps) / max(span, 1e-6)
+
+
+def centred_beside_pairs(a: np.ndarray, other: np.ndarray, line_h: float, near: float = 0.25,
+                         alone: float = 1.75) -> np.ndarray:
+    """Which lines of ``a`` stand centred beside two consecutive lines of ``other`` (bool): a table's
+    one-line cell set in the middle of its row, beside a cell wrapped over two lines. The pair must
+    have no line of ``a`` level with either of its lines, and the line must stand alone on its side,
+    its nearest neighbour at least ``alone`` times the pair's pitch away (a cell as tall as the pair);
+    lines of a listing beside its output, each block at its own pitch, stand closer."""
+    out = np.zeros(len(a), dtype=bool)
+    if len(other) < 2 or not len(a):
+        return out
+    ca, co = (a[:, 1] + a[:, 3]) / 2, (other[:, 1] + other[:, 3]) / 2
+    order = np.argsort(co, kind="stable")
+    own_gap = np.full(len(a), np.inf)
+    if len(a) > 1:
+        d = np.abs(ca[:, None] - ca[None, :])
+        np.fill_diagonal(d, np.inf)
+        own_gap = d.min(axis=1)
+    lone = ~(np.abs(co[:, None] - ca[None, :]) < near * line_h).any(axis=1)  # lines of other with no level partner
+    for i, j in zip(order, order[1:]):
+        pitch = co[j] - co[i]
+        # The pair: one line right below the other, in one cell (they overlap across), neither level with ``a``.
+        if not (0 < pitch <= 1.5 * line_h and lone[i] and lone[j]
+                and min(other[i, 2], other[j, 2]) > max(other[i, 0], other[j, 0])):
+            continue
+        out |= (np.abs(ca - (co[i] + co[j]) / 2) < near * line_h) & (own_gap >= alone * pitch)
+    return out

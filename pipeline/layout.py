@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pipeline.box_rows import (density, ink_median, intervals_gaps, level_both, level_share, pieces_per_row,
-                               row_extents, shares_row)
+from pipeline.box_rows import (centred_beside_pairs, density, ink_median, intervals_gaps, level_both, level_share,
+                               pieces_per_row, row_extents, shares_row)
 from pipeline.margins import margin_apart
 from pipeline.recognize import RecognizerSettings
 
@@ -258,8 +258,11 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     centre = (b[:, 1] + b[:, 3]) / 2
     level = np.abs(centre[is_left][:, None] - centre[~is_left][None, :]) < 0.25 * line_h
     # In a table every cell of the side with fewer lines (the one-line cells
-    # beside wrapped ones) sits level with a line across the gutter.
-    if max(level.any(axis=1).mean(), level.any(axis=0).mean()) >= s.max_aligned:
+    # beside wrapped ones) sits level with a line across the gutter, or centred on a wrapped cell beside it.
+    left, right = b[is_left], b[~is_left]
+    left_level = level.any(axis=1) | centred_beside_pairs(left, right, line_h)
+    right_level = level.any(axis=0) | centred_beside_pairs(right, left, line_h)
+    if max(left_level.mean(), right_level.mean()) >= s.max_aligned:
         return None
     return idx[is_left], idx[~is_left]
 

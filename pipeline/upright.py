@@ -18,6 +18,7 @@ from pipeline.gutters import cut_at_gutters
 from pipeline.linecrop import crowded, line_rows
 from pipeline.page_work import PageWork, StageClock
 from pipeline.recognize import TextRecognizer
+from pipeline.stacked_rows import split_stacked
 
 # Upside-down check: only pages whose lines read this badly are tried flipped.
 FLIP_CHECK_BELOW = 0.85
@@ -78,7 +79,7 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
         # at 45°, its crop read "3" for "13"); it takes the page's.
         work.quads = [q if _elongated(q) else quad_at_angle(q, work.skew) for q in work.quads]
     if not work.vertical:
-        work.quads = cut_at_gutters(work.gray, work.quads, 0.0 if work.deskewed else work.skew)
+        work.quads = cut_at_gutters(work.gray, split_stacked(work.gray, work.quads), 0.0 if work.deskewed else work.skew)
     work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
                               pad[0], pad[1], work.gray.shape) for q in work.quads]
 
