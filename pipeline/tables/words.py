@@ -55,8 +55,24 @@ def join_words(words: list[Token]) -> str:
 
 
 def cell_text(tokens: list[Token]) -> str:
-    """A cell's words, line by line; wrapped lines join like words do."""
-    return join_words([Token(join_words(line), line[0].box) for line in text_lines(tokens)])
+    """A cell's words, line by line; wrapped lines join like words do, but a line broken after a hyphen
+    inside a name (``fonts-crosextra-`` / ``caladea``, ``non-`` / ``free``) joins the next without a space."""
+    out = ""
+    for line in text_lines(tokens):
+        text = join_words(line)
+        if out and not _broken_at_hyphen(out, text) and not (is_cjk(out[-1]) and is_cjk(text[:1])):
+            out += " "
+        out += text
+    return out
+
+
+def _broken_at_hyphen(before: str, after: str) -> bool:
+    """``before`` ends in a hyphen right after a Latin letter or digit and ``after`` goes on with one:
+    a compound or a name a narrow column broke at its hyphen (a hyphen standing apart is a dash)."""
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalnum()
+
+    return len(before) >= 2 and before[-1] == "-" and latin(before[-2]) and latin(after[:1])
 
 
 def cell_confidence(tokens: list[Token]) -> float:
