@@ -6,7 +6,8 @@ the two shapes are the same, only their size differs. The line's other letters s
 its small letters without ascenders (a e m n r u) is the x-height, that of its capitals, digits and
 ascenders the tall height. The letter takes the case whose height its own ink reaches where its word allows
 it: a capital before small letters may be small, a small letter opening a word or among capitals may be a
-capital (``PostScript``'s S and small capitals are left as read).
+capital (``PostScript``'s S and small capitals are left as read); and only where the model gives that case
+some weight too, for a glyph's measured top can mislead (a V's open top, a neighbour's edge in its share).
 """
 from __future__ import annotations
 
