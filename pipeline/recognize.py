@@ -14,6 +14,7 @@ import numpy as np
 
 from pipeline.angle_brackets import angle_brackets
 from pipeline.ctc import CtcDecoder, DecodedLine
+from pipeline.letter_case import letter_case
 from pipeline.math_angles import math_angle_brackets
 from pipeline.onnx_session import OnnxSession
 from pipeline.opening_quotes import restore_opening_quotes
@@ -105,6 +106,7 @@ class TextRecognizer:
                 line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
                 line = math_angle_brackets(line, crop)
                 line = punctuation_widths(line, crop)
+                line = letter_case(line, crop, probs[k][:steps], self.decoder.index)
                 line = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
                 # After the spaces: a small cap is told within its word.
                 results[j] = lower_small_caps(line, crop)

@@ -165,7 +165,7 @@ def main() -> None:
         args.json.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n")
     if args.cells:
         from collections import Counter
-        for kind in ("generated", "published"):
+        for kind in dict.fromkeys(r["set"] for r in rows):
             ms = [(r["id"], m) for r in rows if r["set"] == kind for m in r.get("cell_misses", [])]
             print(kind, "cell misses by kind:", Counter(m[0] for _, m in ms).most_common())
             if args.cells == kind:

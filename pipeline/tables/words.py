@@ -55,8 +55,29 @@ def join_words(words: list[Token]) -> str:
 
 
 def cell_text(tokens: list[Token]) -> str:
-    """A cell's words, line by line; wrapped lines join like words do."""
-    return join_words([Token(join_words(line), line[0].box) for line in text_lines(tokens)])
+    """A cell's words, line by line; wrapped lines join like words do, but a name a narrow column broke
+    after one of its hyphens (``fonts-crosextra-`` / ``caladea``) joins the next line without a space."""
+    out = ""
+    for line in text_lines(tokens):
+        text = join_words(line)
+        if out and not _name_broken_at_hyphen(out, text) and not (is_cjk(out[-1]) and is_cjk(text[:1])):
+            out += " "
+        out += text
+    return out
+
+
+def _name_broken_at_hyphen(before: str, after: str) -> bool:
+    """``before`` ends in a hyphen after a Latin letter or digit, the word it ends already holds a hyphen,
+    slash, dot, underscore or digit (a package, file or option name, set whole in its source), and ``after``
+    goes on with a letter or digit. A prose compound broken at its hyphen is left spaced: its source may
+    hold a space there (Octave's ``ambient- strength`` headings)."""
+    word = before.split()[-1] if before.split() else ""
+    return len(word) >= 2 and word[-1] == "-" and _latin(word[-2]) and _latin(after[:1]) \
+        and any(ch in "-/._" or ch.isdigit() for ch in word[:-1])
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def cell_confidence(tokens: list[Token]) -> float:

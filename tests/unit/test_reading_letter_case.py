@@ -1,0 +1,26 @@
+"""Letters whose capital is the small one drawn larger (c o s v w x z) at the start of a lower-case word in a
+typewriter face: the recognizer read some as capitals (``Xwayland``, ``Swatch``, ``W3m``). Their height
+against the line's small letters and capitals decides; capitalised words of the same letters stay capitals."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline import Engine, EngineConfig, Options
+from tests.factories import degrade, encode_png, render_text_image
+
+LINES = ["ssmtp swatch xwayland passwd", "fonts-croscore uswsusp sysvinit", "ps -efH w3m zsh ox coz",
+         "Swatch Xorg Sox Wine Cvs Zoo Over"]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+@pytest.mark.parametrize("size,seed", [(22, 1), (22, 2), (26, 1)])
+def test_same_shaped_letters_take_the_case_their_height_shows(engine, size, seed):
+    img = degrade(render_text_image(LINES, font="mono", size_px=size), blur=0.9, noise=8, jpeg_quality=60, seed=seed)
+    page = next(engine.process(encode_png(img), Options()))
+    words = [w for line in page.lines for w in line.text.split()]
+    for word in ("swatch", "xwayland", "w3m", "Swatch", "Sox", "Cvs", "Zoo"):
+        assert word in words, (word, [line.text for line in page.lines])
