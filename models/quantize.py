@@ -1,14 +1,13 @@
-"""The recognizer in INT8, derived from the pinned float model.
+"""A recognizer with chosen layers in INT8, derived at set-up from the pinned float model.
 
 Static quantization (QDQ, per-channel INT8 weights, UINT8 activations) of
 the named nodes only; the rest of the network stays in float. Activation
 ranges come from a calibration file (ONNX Runtime's calibration-cache JSON,
 written by ``bench.perf_quant calibrate``), so deriving needs no images and
-gives the same bytes each time with the pinned onnx/onnxruntime: a file
-that set-up could make and check against a sha256 in the manifest. Not used
-by the engine: on the corpus the INT8 text was worse than the bar allows
-(bench/PERF_RESULTS.md); ``bench.perf_quant`` uses it for the experiments.
-Needs ``onnx`` (requirements-dev).
+gives the same bytes each time with the pinned onnx/onnxruntime: the file
+``models.setup`` makes is checked against its sha256 in the manifest like
+the extracted ones. Which nodes, and why, in bench/PERF_RESULTS.md.
+Needs ``onnx`` (requirements.txt: only set-up imports this module).
 """
 from __future__ import annotations
 
@@ -34,7 +33,60 @@ def prepare(src: Path, dst: Path) -> Path:
         onnx.save(version_converter.convert_version(onnx.load(str(src)), OPSET), str(upgraded))
         # Symbolic shape inference needs sympy and is only for transformer graphs.
         quant_pre_process(str(upgraded), str(dst), skip_symbolic_shape=True)
+    model = onnx.load(str(dst))
+    if fuse_gelu(model):
+        onnx.save(model, str(dst))
     return dst
+
+
+def fuse_gelu(model) -> int:
+    """Replace each exported Gelu (x * (erf(x / sqrt 2) + 1) * 0.5) by one ``com.microsoft`` Gelu node.
+
+    ORT fuses the pattern itself in a float model, but in a QDQ model it gives each
+    consumer of x its own DequantizeLinear, so the pattern no longer matches and
+    the five element-wise ops run one by one (slower than the INT8 convs gain).
+    Returns how many were replaced.
+    """
+    import onnx
+    from onnx import numpy_helper
+
+    graph = model.graph
+    consts = {i.name: numpy_helper.to_array(i) for i in graph.initializer if not i.dims}
+    consumers: dict[str, list] = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+
+    def only(name, op):
+        nodes = consumers.get(name, [])
+        return nodes[0] if len(nodes) == 1 and nodes[0].op_type == op else None
+
+    def const(name, value):
+        return name in consts and abs(float(consts[name]) - value) < 1e-6
+
+    drop, fused = set(), []
+    for div in graph.node:
+        if div.op_type != "Div" or not const(div.input[1], 2 ** 0.5):
+            continue
+        x = div.input[0]
+        erf = only(div.output[0], "Erf")
+        add = erf and only(erf.output[0], "Add")
+        mul = add and only(add.output[0], "Mul")
+        half = mul and only(mul.output[0], "Mul")
+        if not (half and const(add.input[1], 1.0) and x in mul.input and const(half.input[1], 0.5)):
+            continue
+        drop.update(id(n) for n in (div, erf, add, mul, half))
+        fused.append((div, onnx.helper.make_node("Gelu", [x], [half.output[0]], name=f"Gelu.{len(fused)}",
+                                                 domain="com.microsoft")))
+    if not fused:
+        return 0
+    at = {id(div): gelu for div, gelu in fused}
+    nodes = [at.get(id(n), n) for n in graph.node if id(n) not in drop or id(n) in at]
+    del graph.node[:]
+    graph.node.extend(nodes)
+    if not any(o.domain == "com.microsoft" for o in model.opset_import):
+        model.opset_import.append(onnx.helper.make_opsetid("com.microsoft", 1))
+    return len(fused)
 
 
 def quantize(src: Path, dst: Path, calibration: Path, nodes: list[str]) -> Path:
