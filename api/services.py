@@ -48,6 +48,7 @@ class Services:
                         # Answers within the request, with the fast recognizer alone: the larger one would cost
                         # every API process its memory (each must stay under 600 MB) and every answer its time.
                         second_opinion=SecondOpinionSettings(below=0),
+                        recognizer_model=self.settings.recognizer_model,
                     ))
         return self._engine
 

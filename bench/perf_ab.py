@@ -30,8 +30,11 @@ def parse_variant(spec: str):
     config = EngineConfig(threads=1)
     for change in filter(None, changes.split(",")):
         path, _, raw = change.partition("=")
-        part, field = path.split(".")
         value = json.loads(raw)
+        if "." not in path:  # a field of EngineConfig itself: ``recognizer_model="..."``
+            config = dataclasses.replace(config, **{path: value})
+            continue
+        part, field = path.split(".")
         config = dataclasses.replace(config, **{part: dataclasses.replace(getattr(config, part), **{field: value})})
     return name, config
 

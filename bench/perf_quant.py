@@ -10,7 +10,7 @@ comparisons the odd-numbered ones, so no crop is both. Ranges are computed
 here (not by ORT's calibrators, whose histograms fail on crops of different
 widths): per tensor the min/max, or a percentile of |x| on each side
 (``p99.99``), over every crop at its own width, and written as ORT's
-calibration-cache JSON that ``bench.quantize`` reads. ``compare`` prints,
+calibration-cache JSON that ``models.quantize`` reads. ``compare`` prints,
 per node set, CPU seconds on the test crops (each crop through every variant
 in turn), the ratio to float, how many lines decode (greedy) to the float
 model's text, and the character edit rate against the float text. Node sets:
@@ -35,7 +35,7 @@ import onnx
 import onnxruntime as ort
 
 from bench.real_accuracy import load_corpus
-from bench import quantize
+from models import quantize
 from models import registry
 
 REC = "ppocrv6_tiny_rec"
@@ -92,11 +92,13 @@ def _all_outputs(prepared: Path, dst: Path) -> list[str]:
     return names
 
 
-def calibrate(crops: list[np.ndarray], out: Path, method: str) -> None:
+def calibrate(crops: list[np.ndarray], out: Path, method: str, model: Path | None = None,
+              inputs: list[np.ndarray] | None = None) -> None:
+    """Ranges of every tensor of ``model`` (the recognizer) over ``inputs`` (the crops as its tensors)."""
     from onnxruntime.quantization.calibrate import CalibrationMethod, TensorData, TensorsData, save_tensors_data
 
     with tempfile.TemporaryDirectory() as tmp:
-        prepared = quantize.prepare(registry.resolve(REC), Path(tmp) / "prepared.onnx")
+        prepared = quantize.prepare(model or registry.resolve(REC), Path(tmp) / "prepared.onnx")
         names = _all_outputs(prepared, Path(tmp) / "augmented.onnx")
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = 1
@@ -108,8 +110,7 @@ def calibrate(crops: list[np.ndarray], out: Path, method: str) -> None:
     values: dict[str, list[np.ndarray]] = {n: [] for n in fetch}
     pct = float(method[1:]) if method.startswith("p") else None
     rng = np.random.default_rng(0)
-    for crop in crops:
-        x = tensor(crop)
+    for x in inputs if inputs is not None else map(tensor, crops):
         for name, y in zip(fetch, sess.run(fetch, {"x": x})):
             if y.dtype != np.float32:
                 continue
@@ -127,9 +128,13 @@ def calibrate(crops: list[np.ndarray], out: Path, method: str) -> None:
             v = np.concatenate(values[name])
             a, b = float(np.percentile(v, 100 - pct)), float(np.percentile(v, pct))
         ranges[name] = TensorData(lowest=np.array(min(a, 0.0), np.float32), highest=np.array(max(b, 0.0), np.float32))
-    ranges["x"] = TensorData(lowest=np.array(-1.0, np.float32), highest=np.array(1.0, np.float32))
+    if inputs is None:
+        ranges["x"] = TensorData(lowest=np.array(-1.0, np.float32), highest=np.array(1.0, np.float32))
+    else:
+        ranges["x"] = TensorData(lowest=np.array(min(float(x.min()) for x in inputs), np.float32),
+                                 highest=np.array(max(float(x.max()) for x in inputs), np.float32))
     save_tensors_data(TensorsData(CalibrationMethod.MinMax, ranges), out)
-    print(f"{len(ranges)} tensor ranges from {len(crops)} crops -> {out}")
+    print(f"{len(ranges)} tensor ranges from {len(inputs if inputs is not None else crops)} inputs -> {out}")
 
 
 def node_set(spec: str, prepared: Path) -> list[str] | None:
@@ -197,20 +202,31 @@ def compare(crops: list[np.ndarray], specs: list[str], calibration: Path | None)
 
     cpu = dict.fromkeys(specs, 0.0)
     texts: dict[str, list[str]] = {s: [] for s in specs}
+    # Against the first set's CTC outputs, per time step: KL divergence and whether the argmax agrees.
+    kl = dict.fromkeys(specs, 0.0)
+    agree = dict.fromkeys(specs, 0)
+    steps = 0
     for k, crop in enumerate(crops):
         x = tensor(crop)
+        outs = {}
         for spec in (specs if k % 2 == 0 else specs[::-1]):
             t0 = time.process_time()
-            y = runners[spec].run(None, {"x": x})[0]
+            outs[spec] = runners[spec].run(None, {"x": x})[0][0]
             cpu[spec] += time.process_time() - t0
-            texts[spec].append(greedy(y[0]))
+            texts[spec].append(greedy(outs[spec]))
+        ref = outs[specs[0]]
+        steps += ref.shape[0]
+        for spec, y in outs.items():
+            kl[spec] += float(np.sum(ref * (np.log(ref + 1e-9) - np.log(y + 1e-9))))
+            agree[spec] += int(np.sum(ref.argmax(-1) == y.argmax(-1)))
     first = specs[0]
     chars = sum(len(t) for t in texts[first])
     for spec in specs:
         same = sum(a == b for a, b in zip(texts[spec], texts[first]))
         edits = sum(_edits(a, b) for a, b in zip(texts[spec], texts[first]) if a != b)
         print(f"{spec[:40]:40s} {cpu[spec]:7.2f} CPU s  ratio {cpu[spec] / cpu[first]:.3f}  "
-              f"same {same}/{len(crops)}  edits vs first {100 * edits / max(1, chars):.3f} %", flush=True)
+              f"same {same}/{len(crops)}  edits vs first {100 * edits / max(1, chars):.3f} %  "
+              f"KL/step {kl[spec] / steps:.5f}  steps differing {100 * (1 - agree[spec] / steps):.3f} %", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

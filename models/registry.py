@@ -34,8 +34,8 @@ class ModelSpec:
     task: str
     file: str
     sha256: str
-    wheel: str
-    member: str
+    wheel: str | None
+    member: str | None
     input_shape: tuple | None = None
     color_order: str | None = None
     scale: float | None = None
@@ -43,6 +43,9 @@ class ModelSpec:
     std: tuple[float, ...] | None = None
     charset: str | None = None
     num_classes: int | None = None
+    # A file made at set-up from another model of the manifest (models/quantize.py), not extracted.
+    derived_from: str | None = None
+    derive: dict | None = None
 
 
 @lru_cache(maxsize=1)
@@ -60,8 +63,8 @@ def spec(name: str) -> ModelSpec:
         task=entry["task"],
         file=entry["file"],
         sha256=entry["sha256"],
-        wheel=entry["wheel"],
-        member=entry["member"],
+        wheel=entry.get("wheel"),
+        member=entry.get("member"),
         input_shape=tuple(entry["input_shape"]) if "input_shape" in entry else None,
         color_order=entry.get("color_order"),
         scale=entry.get("scale"),
@@ -69,6 +72,8 @@ def spec(name: str) -> ModelSpec:
         std=tuple(entry["std"]) if "std" in entry else None,
         charset=entry.get("charset"),
         num_classes=entry.get("num_classes"),
+        derived_from=entry.get("derived_from"),
+        derive=entry.get("derive"),
     )
 
 

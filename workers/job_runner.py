@@ -94,6 +94,7 @@ class JobRunner:
             self._engine = Engine(EngineConfig(
                 models_dir=self.settings.models_dir, threads=self.settings.ocr_threads,
                 second_opinion=SecondOpinionSettings.at(self.settings.second_opinion_below),
+                recognizer_model=self.settings.recognizer_model,
             ))
         return self._engine
 

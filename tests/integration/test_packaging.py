@@ -80,6 +80,7 @@ def test_the_wheels_hold_the_code_and_data_and_nothing_else(wheels):
     for needed in ["settings.py", "run_local.py", "docpipe_commands.py", "api/__init__.py", "api/static/web.js",
                    "api/templates/web/index.html", "db/migrations/env.py", "db/migrations/script.py.mako",
                    "db/migrations/versions/0001_initial_tables.py", "models/manifest.json", "models/setup.py",
+                   "models/calibration/ppocrv6_tiny_rec_int8.json",
                    "pipeline/export/alto.py", "workers/celery_app.py", "webhooks/tasks.py",
                    "pipeline/invoice/extract.py"]:
         assert needed in names, needed

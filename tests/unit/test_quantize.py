@@ -1,10 +1,10 @@
-"""bench.quantize: the recognizer's INT8 form from the float model and a calibration file,
+"""models.quantize: the recognizer's INT8 form from the float model and a calibration file,
 the same bytes each time, and only the named convolutions in INT8."""
 import numpy as np
 import onnx
 import pytest
 
-from bench import quantize
+from models import quantize
 from models import registry
 from models.registry import sha256_of
 

