@@ -9,27 +9,21 @@ above the line's middle at the quote's place, in the crop the recognizer read, s
 """
 from __future__ import annotations
 
-from typing import Literal
-
 import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
 
-Look = Literal["curly", "straight"]
 _QUOTES = "'\"‘’“”"
 _HEIGHT = 48  # the recognizer's line height: the glyphs measured as it saw them
-# Opening minus closing centre of mass, in glyph heights. On the corpus's lines with quote pairs:
-# straight pairs -0.05..+0.03, curly +0.065..+0.26 (two curly exceptions at +0.01, +0.02).
-_CURLY_MIN = 0.06
-_STRAIGHT_MAX = 0.035
 _MIN_TALL = 5  # pixels at the line height above
 _REACH = 8
 
 
-def quote_look(line: DecodedLine, crop: np.ndarray) -> Look | None:
-    """Whether ``line``'s quote pairs (in ``crop``, the image it was read from) are printed curly or
-    straight; None where it has no measurable pair or the shapes are not clear either way."""
+def quote_lift(line: DecodedLine, crop: np.ndarray) -> float | None:
+    """How much lower the opening quotes of ``line``'s pairs (in ``crop``, the image it was read from)
+    carry their ink than the closing ones, in glyph heights: about 0 for straight quotes, 0.06 and
+    more for curly ones; None where the line has no measurable pair."""
     chars = line.chars
     if sum(c.char in _QUOTES for c in chars) < 2 or not crop.size:
         return None
@@ -60,10 +54,7 @@ def quote_look(line: DecodedLine, crop: np.ndarray) -> Look | None:
             side.append(centre)
     if not opening or not closing:
         return None
-    lift = float(np.mean(opening) - np.mean(closing))
-    if lift >= _CURLY_MIN:
-        return "curly"
-    return "straight" if abs(lift) <= _STRAIGHT_MAX else None
+    return float(np.mean(opening) - np.mean(closing))
 
 
 def _centre_of_mass(labels: np.ndarray, stats: np.ndarray, count: int, x: float) -> float | None:
