@@ -17,6 +17,7 @@ from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.onnx_session import OnnxSession
 from pipeline.punct_widths import punctuation_widths
 from pipeline.spacing import SpacingSettings, add_missing_spaces
+from pipeline.visible_space import visible_spaces
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,6 @@ class TextRecognizer:
                 crop = resized[j]
                 # Brackets' shapes, then widths: a mark found to be ASCII may then take a space after it.
                 line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
-                line = punctuation_widths(line, crop)
+                line = punctuation_widths(visible_spaces(line, crop), crop)
                 results[j] = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
         return results  # type: ignore[return-value]
