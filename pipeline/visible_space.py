@@ -23,6 +23,9 @@ _X_HEIGHT = set("acemnorsvwxz")
 # (measured: the mark 0.39-0.56 and +0.2-+0.35 in cmtt on scans; a ``u`` -0.2-0.13 and about 0).
 _LOW_TOP = 0.3
 _BELOW_BASE = 0.05
+# The mark is about as wide as the x-height (a speck beside a letter is not it).
+_WIDE = 0.5
+_NEAREST = 6
 
 
 def visible_spaces(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
@@ -33,32 +36,49 @@ def visible_spaces(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     scale = crop.shape[1] / max(1, line.steps)
-    centres = [(c.start + c.end) / 2 * scale for c in chars]
-    letters = [_rows(ink, centres, i) for i, c in enumerate(chars) if c.char in _X_HEIGHT]
-    letters = [r for r in letters if r is not None]
-    if len(letters) < 2:
-        return line
-    top, base = np.median([r[0] for r in letters]), np.median([r[1] for r in letters])
-    x_height = base - top + 1
-    if x_height < 4:
-        return line
+    # Cells run halfway to the next glyph on either side: a space read beside the mark has no ink of its own.
+    centres = [(c.start + c.end) / 2 * scale if c.char != " " else None for c in chars]
+    letters = [(centres[i], r) for i, c in enumerate(chars) if c.char in _X_HEIGHT
+               for r in [_piece(ink, centres, i)] if r is not None]
     for i, c in enumerate(chars):
-        rows = _rows(ink, centres, i) if c.char == "u" else None
-        if rows and rows[0] - top >= _LOW_TOP * x_height and rows[1] - base >= _BELOW_BASE * x_height:
+        piece = _piece(ink, centres, i) if c.char == "u" else None
+        # The letters nearest it: a line's baseline drifts along a skewed or stepped crop.
+        if piece is None:
+            continue
+        near = sorted(letters, key=lambda p: abs(p[0] - centres[i]))[:_NEAREST]
+        if len(near) < 2:
+            continue
+        top, base = np.median([r[0] for _, r in near]), np.median([r[1] for _, r in near])
+        x_height = base - top + 1
+        # ... and lower than a glyph beside it (a letter's or a bracket's): a u among broken letters is not.
+        beside = [_piece(ink, centres, j) for j in (i - 1, i + 1) if 0 <= j < len(chars)]
+        if (x_height >= 4 and piece[2] >= _WIDE * x_height and piece[0] - top >= _LOW_TOP * x_height
+                and piece[1] - base >= _BELOW_BASE * x_height
+                and any(b is not None and piece[0] - b[0] >= _LOW_TOP * x_height for b in beside)):
             chars[i] = replace(c, char=MARK)
     return DecodedLine(tuple(chars), line.steps) if tuple(chars) != line.chars else line
 
 
-def _rows(ink: np.ndarray, centres: list[float], i: int) -> tuple[int, int] | None:
-    """First and last ink row of glyph ``i``: of the connected piece of ink nearest its centre within its
-    cell (halfway to the glyphs on either side), so a neighbour's ink is not counted."""
+def _piece(ink: np.ndarray, centres: list[float | None], i: int) -> tuple[int, int, int] | None:
+    """First and last ink row, and width, of glyph ``i``: of the connected piece of ink nearest its centre
+    within its cell (halfway to the glyphs on either side), so a neighbour's ink is not counted, nor a
+    rule's or a neighbouring line's that the crop's edge cuts."""
     x = centres[i]
-    lo = int(round((centres[i - 1] + x) / 2)) if i else 0
-    hi = int(round((centres[i + 1] + x) / 2)) if i + 1 < len(centres) else ink.shape[1]
+    if x is None:
+        return None
+    before = [c for c in centres[:i] if c is not None]
+    after = [c for c in centres[i + 1 :] if c is not None]
+    lo = int(round((before[-1] + x) / 2)) if before else 0
+    hi = int(round((after[0] + x) / 2)) if after else ink.shape[1]
     count, _, stats, middles = cv2.connectedComponentsWithStats(np.ascontiguousarray(ink[:, lo:hi]), connectivity=8)
-    pieces = [k for k in range(1, count) if stats[k, cv2.CC_STAT_AREA] >= 3]
+    left, top, width, height, area = (stats[:, k] for k in range(5))
+    # A thin bar across the whole cell is a rule's or a frame's; ink cut by the crop's top, or a sliver at its
+    # bottom, a neighbouring line's (a mark hanging low may reach the bottom: it is a glyph's height).
+    rows = ink.shape[0]
+    bar = (left == 0) & (left + width == hi - lo) & (height < 0.2 * rows)
+    sliver = (top + height == rows) & (height < 0.25 * rows)
+    pieces = [k for k in range(1, count) if area[k] >= 3 and top[k] > 0 and not bar[k] and not sliver[k]]
     if not pieces:
         return None
     k = min(pieces, key=lambda k: abs(middles[k][0] + lo - x))
-    top = int(stats[k, cv2.CC_STAT_TOP])
-    return top, top + int(stats[k, cv2.CC_STAT_HEIGHT]) - 1
+    return int(top[k]), int(top[k] + height[k]) - 1, int(width[k])
