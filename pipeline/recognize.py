@@ -14,6 +14,7 @@ import numpy as np
 
 from pipeline.angle_brackets import angle_brackets
 from pipeline.ctc import CtcDecoder, DecodedLine
+from pipeline.latex_logo import restore_latex_heads
 from pipeline.onnx_session import OnnxSession
 from pipeline.punct_widths import punctuation_widths
 from pipeline.spacing import SpacingSettings, add_missing_spaces
@@ -100,6 +101,6 @@ class TextRecognizer:
                 crop = resized[j]
                 # Brackets' shapes, then widths: a mark found to be ASCII may then take a space after it.
                 line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
-                line = punctuation_widths(visible_spaces(line, crop), crop)
+                line = punctuation_widths(restore_latex_heads(visible_spaces(line, crop), crop), crop)
                 results[j] = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
         return results  # type: ignore[return-value]
