@@ -1,8 +1,10 @@
-"""The LaTeX logo's L and raised A put back where the recognizer read only the TEX after them.
+"""The TeX and LaTeX logos' shifted letters read from their ink where the text alone cannot tell.
 
-``pipeline/logos.py`` mends the logo's misread letters from the text alone; a TEX with nothing read
-before it is the plain TeX logo as far as the text shows. The LaTeX logo kerns its small raised A under
-the T's arm and into the L, and the recognizer may read neither: the ink is still there, before the T.
+``pipeline/logos.py`` mends the logos' misread letters from the text alone; but a TEX with nothing read
+before it is the plain TeX logo as far as the text shows, and ``TeX`` is also how plain text spells it.
+The LaTeX logo kerns its small raised A under the T's arm and into the L, and the recognizer may read
+neither: the ink is still there, before the T. The TeX logo's E hangs below the baseline; read as ``e``
+or not read, it is still there, lower than the T and the X.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.logos import mend_logos
 from pipeline.punct_widths import ink_runs, run_at
 from pipeline.spacing import ink_columns
 
@@ -22,6 +25,9 @@ from pipeline.spacing import ink_columns
 _T_HALF = 0.45
 _HEAD_WIDTH = 0.3
 _HEAD_HEIGHT = 0.7
+# The TeX logo lowers its E by half an ex, about a third of a capital's height: ink between the T and the
+# X this far below the X's baseline (in capital heights) is that E.
+_LOWERED = 0.15
 
 
 def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
@@ -62,3 +68,35 @@ def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
             head = [replace(chars[i], char=ch, start=start, end=max(start + 1, chars[i].start)) for ch in "LA"]
             chars[i:i] = head
     return DecodedLine(tuple(chars), line.steps) if len(chars) != len(line.chars) else line
+
+
+def lowered_e(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
+    """``line`` with the TeX logo's lowered E read as printed: a ``TeX`` whose e hangs below the X's
+    baseline is TEX, and a ``TX`` with lowered ink between its letters has lost that E. A word set in
+    plain letters (TeX Live) keeps its e on the baseline."""
+    text = line.text
+    if "TeX" not in text and "TX" not in text:
+        return line
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    scale = crop.shape[1] / max(1, line.steps)
+    chars = list(line.chars)
+    for m in reversed(list(re.finditer("TeX|TX", text))):
+        i, k = m.start(), m.end() - 1
+        t, x = ((chars[j].start + chars[j].end) / 2 * scale for j in (i, k))
+        # The X's right half reaches from the cap height to the baseline and holds no E.
+        half = np.flatnonzero(ink[:, int(x) : int(x + (x - t) / 3) + 1].any(axis=1))
+        if not len(half):
+            continue
+        cap, base = half[-1] - half[0] + 1, half[-1]
+        between = np.flatnonzero(ink[:, int(t + 0.15 * cap) : max(int(t + 0.15 * cap), int(x - 0.15 * cap))].any(axis=1))
+        if not len(between) or between[-1] - base < _LOWERED * cap:
+            continue
+        if k - i == 2:
+            chars[i + 1] = replace(chars[i + 1], char="E")
+        else:
+            middle = (chars[i].end + chars[k].start) // 2
+            chars.insert(k, replace(chars[i], char="E", start=middle, end=max(middle + 1, chars[k].start)))
+    if tuple(chars) == line.chars:
+        return line
+    return DecodedLine(tuple(mend_logos(chars)), line.steps)  # a TEX now spelled may complete a LaTeX logo

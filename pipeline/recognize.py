@@ -14,7 +14,7 @@ import numpy as np
 
 from pipeline.angle_brackets import angle_brackets
 from pipeline.ctc import CtcDecoder, DecodedLine
-from pipeline.latex_logo import restore_latex_heads
+from pipeline.latex_logo import lowered_e, restore_latex_heads
 from pipeline.onnx_session import OnnxSession
 from pipeline.punct_widths import punctuation_widths
 from pipeline.spacing import SpacingSettings, add_missing_spaces
@@ -99,8 +99,10 @@ class TextRecognizer:
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
                 line = self.decoder.decode(probs[k], steps)
                 crop = resized[j]
-                # Brackets' shapes, then widths: a mark found to be ASCII may then take a space after it.
+                # Shapes the model's classes miss (brackets, ␣, logos' shifted letters), then widths: a mark
+                # found to be ASCII may then take a space after it.
                 line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
-                line = punctuation_widths(restore_latex_heads(visible_spaces(line, crop), crop), crop)
+                line = restore_latex_heads(lowered_e(visible_spaces(line, crop), crop), crop)
+                line = punctuation_widths(line, crop)
                 results[j] = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
         return results  # type: ignore[return-value]
