@@ -17,6 +17,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.logos import mend_logos
 from pipeline.punct_widths import ink_runs, run_at
+from pipeline.punctuation import is_ideograph
 from pipeline.spacing import ink_columns
 
 # Unread ink before a TEX, in heights of the TEX (from the T's top to the lowered E's foot): up to this far
@@ -41,7 +42,7 @@ def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         return line
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    columns, _ = ink_columns(crop)  # the line's own band: no rule or neighbouring line's sliver
+    columns, height = ink_columns(crop)  # the line's own band: no rule or neighbouring line's sliver
     runs = ink_runs(columns)
     if not len(runs):
         return line
@@ -57,7 +58,10 @@ def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         prev = next((k for k in range(i - 1, -1, -1) if chars[k].char != " "), None)
         lo = 0
         if prev is not None:
-            lo = run_at(runs, (chars[prev].start + chars[prev].end) / 2 * scale)[1]
+            centre = (chars[prev].start + chars[prev].end) / 2 * scale
+            lo = run_at(runs, centre)[1]
+            if is_ideograph(chars[prev].char):  # its strokes may stand apart (到's 刂): half its em is its own
+                lo = max(lo, int(centre + height / 2))
         hi = int(t - _T_HALF * cap)
         if lo >= hi:
             continue
