@@ -93,7 +93,8 @@ def lowered_e(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         if not len(half):
             continue
         cap, base = half[-1] - half[0] + 1, half[-1]
-        between = np.flatnonzero(ink[:, int(t + 0.15 * cap) : max(int(t + 0.15 * cap), int(x - 0.15 * cap))].any(axis=1))
+        left = int(t + 0.15 * cap)
+        between = np.flatnonzero(ink[:, left : max(left, int(x - 0.15 * cap))].any(axis=1))
         if not len(between) or between[-1] - base < _LOWERED * cap:
             continue
         if k - i == 2:

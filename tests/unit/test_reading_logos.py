@@ -101,3 +101,10 @@ def test_l_and_raised_a_read_as_other_marks_are_mended():
         "The LATEX Companion, upLATEX, LATEX and LATEX; most LATEX users; all LATEX tags"
     # Other logos and names ending in TEX keep their letters.
     assert _mend("CTEX, PCTEX, MiKTEX, BibTEX, MacTEX, VTEX and OzTEX") == "CTEX, PCTEX, MiKTEX, BibTEX, MacTEX, VTEX and OzTEX"
+
+
+def test_mirrored_e_of_the_xetex_logos_is_mended():
+    # XeTeX's mirrored E reads as q or g, the XeLaTeX logo's L and A as one or two other glyphs.
+    assert _mend("使用 XgETEX、XqlATEX 或 Xg∆TeX 编译，新增了 XqTEX 引擎") == (
+        "使用 XƎLATEX、XƎLATEX 或 XƎLATEX 编译，新增了 XƎTEX 引擎")
+    assert _mend("the Xg word TEX; Xqt TEX") == "the Xg word TEX; Xqt TEX"
