@@ -18,7 +18,6 @@ from pipeline.ctc import DecodedLine
 from pipeline.logos import mend_logos
 from pipeline.punct_widths import ink_runs, run_at
 from pipeline.punctuation import is_ideograph
-from pipeline.spacing import ink_columns
 
 # Unread ink before a TEX, in heights of the TEX (from the T's top to the lowered E's foot): up to this far
 # left of the T's centre (the T's own half is less, the CTC step placing it a little off), at least this
@@ -38,23 +37,25 @@ def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
     neither and give the plain TeX logo, TEX. The two letters' ink is still there, before the T, as wide as a
     capital and as tall: a TEX with that much ink between it and the glyph read before it spells LATEX."""
     text = line.text
-    if "TEX" not in text:
+    # A capital read right before the T (LATEX, CTEX, MiKTEX) leaves nothing unread.
+    found = [m.start() for m in re.finditer("TEX", text) if not (m.start() and text[m.start() - 1].isupper())]
+    if not found:
         return line
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    columns, height = ink_columns(crop)  # the line's own band: no rule or neighbouring line's sliver
-    runs = ink_runs(columns)
-    if not len(runs):
-        return line
     scale = crop.shape[1] / max(1, line.steps)
     chars = list(line.chars)
-    for m in reversed(list(re.finditer("TEX", text))):
-        i = m.start()
+    for i in reversed(found):
         t, x = ((chars[k].start + chars[k].end) / 2 * scale for k in (i, i + 2))
         logo = np.flatnonzero(ink[:, int(t) : int(x) + 1].any(axis=1))
         if not len(logo):
             continue
         cap = logo[-1] - logo[0] + 1  # the logo's height, its lowered E's depth with it
+        # Ink in the logo's rows only: not a rule's or a neighbouring line's above or below it.
+        band = ink[logo[0] : logo[-1] + 1]
+        columns = band.sum(axis=0) >= 2
+        runs = ink_runs(columns)
+        height = cap / 0.9  # the em, about (a capital 0.68 em, the E lowered 0.22 em)
         prev = next((k for k in range(i - 1, -1, -1) if chars[k].char != " "), None)
         lo = 0
         if prev is not None:
@@ -65,7 +66,7 @@ def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         hi = int(t - _T_HALF * cap)
         if lo >= hi:
             continue
-        unread = ink[:, lo:hi][:, columns[lo:hi]]
+        unread = band[:, lo:hi][:, columns[lo:hi]]
         rows = np.flatnonzero(unread.any(axis=1))
         if unread.shape[1] >= _HEAD_WIDTH * cap and len(rows) and rows[-1] - rows[0] + 1 >= _HEAD_HEIGHT * cap:
             start = int((lo + np.argmax(columns[lo:hi])) / scale)

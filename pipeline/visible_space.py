@@ -26,6 +26,8 @@ _BELOW_BASE = 0.05
 # The mark is about as wide as the x-height (a speck beside a letter is not it).
 _WIDE = 0.5
 _NEAREST = 6
+# The least x-height a line's crop shows, as a share of its height (for a first check in pixels).
+_LEAST_X_HEIGHT = 0.25
 
 
 def visible_spaces(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
@@ -38,23 +40,37 @@ def visible_spaces(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
     scale = crop.shape[1] / max(1, line.steps)
     # Cells run halfway to the next glyph on either side: a space read beside the mark has no ink of its own.
     centres = [(c.start + c.end) / 2 * scale if c.char != " " else None for c in chars]
-    letters = [(centres[i], r) for i, c in enumerate(chars) if c.char in _X_HEIGHT
-               for r in [_piece(ink, centres, i)] if r is not None]
+    pieces: dict[int, tuple[int, int, int] | None] = {}
+
+    def piece(j: int) -> tuple[int, int, int] | None:
+        if j not in pieces:
+            pieces[j] = _piece(ink, centres, j)
+        return pieces[j]
+
+    letters = [j for j, c in enumerate(chars) if c.char in _X_HEIGHT]
     for i, c in enumerate(chars):
-        piece = _piece(ink, centres, i) if c.char == "u" else None
-        # The letters nearest it: a line's baseline drifts along a skewed or stepped crop.
-        if piece is None:
+        mark = piece(i) if c.char == "u" else None
+        if mark is None:
             continue
-        near = sorted(letters, key=lambda p: abs(p[0] - centres[i]))[:_NEAREST]
+        # Lower than a glyph beside it (a letter's or a bracket's): a u among its like is not the mark.
+        # Checked first, in pixels, as most u's fail it: their x-height neighbours' tops are theirs.
+        beside = [b for j in (i - 1, i + 1) if 0 <= j < len(chars) for b in [piece(j)] if b is not None]
+        if not any(mark[0] - b[0] >= _LOW_TOP * _LEAST_X_HEIGHT * ink.shape[0] for b in beside):
+            continue
+        # The letters nearest it: a line's baseline drifts along a skewed or stepped crop.
+        near = []
+        for j in sorted(letters, key=lambda j: abs(centres[j] - centres[i])):
+            if len(near) == _NEAREST:
+                break
+            if piece(j) is not None:
+                near.append(piece(j))
         if len(near) < 2:
             continue
-        top, base = np.median([r[0] for _, r in near]), np.median([r[1] for _, r in near])
+        top, base = np.median([r[0] for r in near]), np.median([r[1] for r in near])
         x_height = base - top + 1
-        # ... and lower than a glyph beside it (a letter's or a bracket's): a u among broken letters is not.
-        beside = [_piece(ink, centres, j) for j in (i - 1, i + 1) if 0 <= j < len(chars)]
-        if (x_height >= 4 and piece[2] >= _WIDE * x_height and piece[0] - top >= _LOW_TOP * x_height
-                and piece[1] - base >= _BELOW_BASE * x_height
-                and any(b is not None and piece[0] - b[0] >= _LOW_TOP * x_height for b in beside)):
+        if (x_height >= 4 and mark[2] >= _WIDE * x_height and mark[0] - top >= _LOW_TOP * x_height
+                and mark[1] - base >= _BELOW_BASE * x_height
+                and any(mark[0] - b[0] >= _LOW_TOP * x_height for b in beside)):
             chars[i] = replace(c, char=MARK)
     return DecodedLine(tuple(chars), line.steps) if tuple(chars) != line.chars else line
 
