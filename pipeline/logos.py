@@ -5,9 +5,9 @@ y, ę or F (``TgX``, ``MacTpX``), none of which spells a word with T and X,
 so such a T?X is mended to TEX. The LaTeX logo raises a small A between L
 and T as well; the recognizer reads the raised A and the L as one glyph or
 drops one, giving ``ATEX``, ``LTEX``, ``IATEX``, ``ÉTEX``, ``ETEX``, ``øTEX``,
-``∆TEX``, ``BTEX``, ``ITEX``, ``lTEX``, ``NTEX``, ``LøTEX`` or ``IETEX`` for
-``LATEX``. Those are mended only as a whole word or after an engine prefix
-(pdfLATEX): the plain TeX logo (``TEX``) stays, and so does
+``∆TEX``, ``BTEX``, ``ITEX``, ``lTEX``, ``lATEX``, ``NTEX``, ``STEX``, ``LøTEX`` or
+``IETEX`` for ``LATEX``. Those are mended only as a whole word or after an engine prefix
+(pdfLATEX, AMS-LATEX): the plain TeX logo (``TEX``) stays, and so does
 ε-TeX, which is printed with its ε and a hyphen (``ε-TEX``, ``e-TEX``).
 The XeTeX and XeLaTeX logos mirror their first E: the recognizer reads it as
 q or g (``XqTEX``, ``XgETEX``, ``XqlATEX``, ``Xg∆TeX``), a pair no word
@@ -25,9 +25,9 @@ T = TypeVar("T")
 _LOWERED_E = re.compile(r"T([gpyęF])X")
 _MIRRORED_E = re.compile(r"(?<![A-Za-z])X[qg](\S{0,2}?)T[Ee]X")
 _MISREAD_LATEX = re.compile(
-    r"(?<![A-Za-z-])((?:pdf|Lua|Xe|up|p)?)(ATEX|LTEX|IATEX|1ATEX|ÉTEX|ÈTEX|ETEX|øTEX|ØTEX|∆TEX|L∆TEX"
+    r"(?<![A-Za-z-])((?:pdf|Lua|Xe|up|p|AMS-)?)(ATEX|LTEX|IATEX|lATEX|1ATEX|ÉTEX|ÈTEX|ETEX|øTEX|ØTEX|∆TEX|L∆TEX"
     # The L and its raised A read as one glyph, or as two where the A is some other mark.
-    r"|[lIBNW8ß]TEX|L[øØ∆Δ]TEX|I[E8N/]TEX)(?![a-z])")
+    r"|[lIBNSW8ß]TEX|L[øØ∆Δ]TEX|I[E8N/]TEX)(?![a-z])")
 
 
 def mend_logos(chars: list[T]) -> list[T]:

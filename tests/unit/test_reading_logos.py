@@ -50,6 +50,7 @@ def test_misread_spellings_mended_only_as_a_word():
 def test_raised_a_read_into_the_l_is_mended():
     # L with the small A above its arm reads as E (or ø, ∆): ETEX for LATEX, never a word of its own.
     assert _mend("use ETEX, pdfETEX or øTEX3") == "use LATEX, pdfLATEX or LATEX3"
+    assert _mend("LualATEX, LuaSTEX 和 AMS-IATEX 套件") == "LuaLATEX, LuaLATEX 和 AMS-LATEX 套件"
 
 
 def test_the_lowered_e_of_the_tex_logo_is_mended():
