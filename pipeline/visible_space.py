@@ -62,15 +62,21 @@ def visible_spaces(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         for j in sorted(letters, key=lambda j: abs(centres[j] - centres[i])):
             if len(near) == _NEAREST:
                 break
-            if piece(j) is not None:
-                near.append(piece(j))
+            letter = piece(j)
+            # A letter's own height, not a sliver of a rule or frame its cell holds.
+            if letter is not None and letter[1] - letter[0] + 1 >= _LEAST_X_HEIGHT * ink.shape[0]:
+                near.append(letter)
         if len(near) < 2:
             continue
         top, base = np.median([r[0] for r in near]), np.median([r[1] for r in near])
         x_height = base - top + 1
+        # A small letter right beside it whose top is as low stands on the same line: a u of a word set
+        # lower (a stepped crop), not the mark.
+        level = [piece(j) for j in (i - 1, i + 1) if 0 <= j < len(chars) and chars[j].char in _X_HEIGHT]
         if (x_height >= 4 and mark[2] >= _WIDE * x_height and mark[0] - top >= _LOW_TOP * x_height
                 and mark[1] - base >= _BELOW_BASE * x_height
-                and any(mark[0] - b[0] >= _LOW_TOP * x_height for b in beside)):
+                and any(mark[0] - b[0] >= _LOW_TOP * x_height for b in beside)
+                and not any(b is not None and mark[0] - b[0] < _LOW_TOP * x_height for b in level)):
             chars[i] = replace(c, char=MARK)
     return DecodedLine(tuple(chars), line.steps) if tuple(chars) != line.chars else line
 
