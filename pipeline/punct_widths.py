@@ -111,6 +111,11 @@ def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSetti
             continue
         prev, nxt = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
         if not (is_cjk(prev) or is_cjk(nxt)):
+            # Between Latin text on a Chinese line (sp.；ii.), only a whole em cell after it tells.
+            if pitched and chars[i].char in _HALF.values() and chars[i].char in _SEPARATORS:
+                before, after = (g / em for g in _gaps(runs, ink, centres[i]))
+                if before >= settings.cell_before and after >= settings.cell_after:
+                    chars[i] = replace(chars[i], char=_FULL[chars[i].char])
             continue
         before, after = (g / em for g in _gaps(runs, ink, centres[i]))
         if chars[i].char in _SEPARATORS:

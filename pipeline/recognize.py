@@ -14,6 +14,7 @@ import numpy as np
 
 from pipeline.angle_brackets import angle_brackets
 from pipeline.ctc import CtcDecoder, DecodedLine
+from pipeline.latex_logo import lowered_e, restore_latex_heads
 from pipeline.letter_case import letter_case
 from pipeline.math_angles import math_angle_brackets
 from pipeline.onnx_session import OnnxSession
@@ -21,6 +22,7 @@ from pipeline.opening_quotes import restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
 from pipeline.small_caps import lower_small_caps
 from pipeline.spacing import SpacingSettings, add_missing_spaces
+from pipeline.visible_space import visible_spaces
 
 
 @dataclass(frozen=True)
@@ -102,9 +104,11 @@ class TextRecognizer:
                 crop = resized[j]
                 line = self.decoder.decode(probs[k], steps)
                 line = restore_opening_quotes(line, crop, probs[k][:steps], self.decoder.index)
-                # Brackets' shapes, then widths: a mark found to be ASCII may then take a space after it.
+                # Shapes the model's classes miss (brackets, ⟨⟩, ␣, logos' shifted letters), then widths: a
+                # mark found to be ASCII may then take a space after it.
                 line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
                 line = math_angle_brackets(line, crop)
+                line = restore_latex_heads(lowered_e(visible_spaces(line, crop), crop), crop)
                 line = punctuation_widths(line, crop)
                 line = letter_case(line, crop, probs[k][:steps], self.decoder.index)
                 line = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)

@@ -50,6 +50,7 @@ def test_misread_spellings_mended_only_as_a_word():
 def test_raised_a_read_into_the_l_is_mended():
     # L with the small A above its arm reads as E (or ø, ∆): ETEX for LATEX, never a word of its own.
     assert _mend("use ETEX, pdfETEX or øTEX3") == "use LATEX, pdfLATEX or LATEX3"
+    assert _mend("LualATEX, LuaSTEX 和 AMS-IATEX 套件") == "LuaLATEX, LuaLATEX 和 AMS-LATEX 套件"
 
 
 def test_the_lowered_e_of_the_tex_logo_is_mended():
@@ -101,3 +102,10 @@ def test_l_and_raised_a_read_as_other_marks_are_mended():
         "The LATEX Companion, upLATEX, LATEX and LATEX; most LATEX users; all LATEX tags"
     # Other logos and names ending in TEX keep their letters.
     assert _mend("CTEX, PCTEX, MiKTEX, BibTEX, MacTEX, VTEX and OzTEX") == "CTEX, PCTEX, MiKTEX, BibTEX, MacTEX, VTEX and OzTEX"
+
+
+def test_mirrored_e_of_the_xetex_logos_is_mended():
+    # XeTeX's mirrored E reads as q or g, the XeLaTeX logo's L and A as one or two other glyphs.
+    assert _mend("使用 XgETEX、XqlATEX 或 Xg∆TeX 编译，新增了 XqTEX 引擎") == (
+        "使用 XƎLATEX、XƎLATEX 或 XƎLATEX 编译，新增了 XƎTEX 引擎")
+    assert _mend("the Xg word TEX; Xqt TEX") == "the Xg word TEX; Xqt TEX"

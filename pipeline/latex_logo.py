@@ -1,0 +1,108 @@
+"""The TeX and LaTeX logos' shifted letters read from their ink where the text alone cannot tell.
+
+``pipeline/logos.py`` mends the logos' misread letters from the text alone; but a TEX with nothing read
+before it is the plain TeX logo as far as the text shows, and ``TeX`` is also how plain text spells it.
+The LaTeX logo kerns its small raised A under the T's arm and into the L, and the recognizer may read
+neither: the ink is still there, before the T. The TeX logo's E hangs below the baseline; read as ``e``
+or not read, it is still there, lower than the T and the X.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from pipeline.ctc import DecodedLine
+from pipeline.logos import mend_logos
+from pipeline.punct_widths import ink_runs, run_at
+from pipeline.punctuation import is_ideograph
+
+# Unread ink before a TEX, in heights of the TEX (from the T's top to the lowered E's foot): up to this far
+# left of the T's centre (the T's own half is less, the CTC step placing it a little off), at least this
+# wide and tall (an L and a small A; a dropped bracket is narrower, a quote lower).
+_T_HALF = 0.45
+_HEAD_WIDTH = 0.3
+_HEAD_HEIGHT = 0.7
+# The TeX logo lowers its E by half an ex, about a third of a capital's height: ink between the T and the
+# X this far below the X's baseline (in capital heights) is that E.
+_LOWERED = 0.15
+
+
+def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
+    """``line`` with the L and raised A put back before a TEX whose ink shows them unread.
+
+    The LaTeX logo's small raised A is kerned under the T's arm and into the L: the recognizer may read
+    neither and give the plain TeX logo, TEX. The two letters' ink is still there, before the T, as wide as a
+    capital and as tall: a TEX with that much ink between it and the glyph read before it spells LATEX."""
+    text = line.text
+    # A capital read right before the T (LATEX, CTEX, MiKTEX) leaves nothing unread.
+    found = [m.start() for m in re.finditer("TEX", text) if not (m.start() and text[m.start() - 1].isupper())]
+    if not found:
+        return line
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    scale = crop.shape[1] / max(1, line.steps)
+    chars = list(line.chars)
+    for i in reversed(found):
+        t, x = ((chars[k].start + chars[k].end) / 2 * scale for k in (i, i + 2))
+        logo = np.flatnonzero(ink[:, int(t) : int(x) + 1].any(axis=1))
+        if not len(logo):
+            continue
+        cap = logo[-1] - logo[0] + 1  # the logo's height, its lowered E's depth with it
+        # Ink in the logo's rows only: not a rule's or a neighbouring line's above or below it.
+        band = ink[logo[0] : logo[-1] + 1]
+        columns = band.sum(axis=0) >= 2
+        runs = ink_runs(columns)
+        height = cap / 0.9  # the em, about (a capital 0.68 em, the E lowered 0.22 em)
+        prev = next((k for k in range(i - 1, -1, -1) if chars[k].char != " "), None)
+        lo = 0
+        if prev is not None:
+            centre = (chars[prev].start + chars[prev].end) / 2 * scale
+            lo = run_at(runs, centre)[1]
+            if is_ideograph(chars[prev].char):  # its strokes may stand apart (到's 刂): half its em is its own
+                lo = max(lo, int(centre + height / 2))
+        hi = int(t - _T_HALF * cap)
+        if lo >= hi:
+            continue
+        unread = band[:, lo:hi][:, columns[lo:hi]]
+        rows = np.flatnonzero(unread.any(axis=1))
+        if unread.shape[1] >= _HEAD_WIDTH * cap and len(rows) and rows[-1] - rows[0] + 1 >= _HEAD_HEIGHT * cap:
+            start = int((lo + np.argmax(columns[lo:hi])) / scale)
+            head = [replace(chars[i], char=ch, start=start, end=max(start + 1, chars[i].start)) for ch in "LA"]
+            chars[i:i] = head
+    return DecodedLine(tuple(chars), line.steps) if len(chars) != len(line.chars) else line
+
+
+def lowered_e(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
+    """``line`` with the TeX logo's lowered E read as printed: a ``TeX`` whose e hangs below the X's
+    baseline is TEX, and a ``TX`` with lowered ink between its letters has lost that E. A word set in
+    plain letters (TeX Live) keeps its e on the baseline."""
+    text = line.text
+    if "TeX" not in text and "TX" not in text:
+        return line
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    scale = crop.shape[1] / max(1, line.steps)
+    chars = list(line.chars)
+    for m in reversed(list(re.finditer("TeX|TX", text))):
+        i, k = m.start(), m.end() - 1
+        t, x = ((chars[j].start + chars[j].end) / 2 * scale for j in (i, k))
+        # The X's right half reaches from the cap height to the baseline and holds no E.
+        half = np.flatnonzero(ink[:, int(x) : int(x + (x - t) / 3) + 1].any(axis=1))
+        if not len(half):
+            continue
+        cap, base = half[-1] - half[0] + 1, half[-1]
+        left = int(t + 0.15 * cap)
+        between = np.flatnonzero(ink[:, left : max(left, int(x - 0.15 * cap))].any(axis=1))
+        if not len(between) or between[-1] - base < _LOWERED * cap:
+            continue
+        if k - i == 2:
+            chars[i + 1] = replace(chars[i + 1], char="E")
+        else:
+            middle = (chars[i].end + chars[k].start) // 2
+            chars.insert(k, replace(chars[i], char="E", start=middle, end=max(middle + 1, chars[k].start)))
+    if tuple(chars) == line.chars:
+        return line
+    return DecodedLine(tuple(mend_logos(chars)), line.steps)  # a TEX now spelled may complete a LaTeX logo

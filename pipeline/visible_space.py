@@ -1,0 +1,106 @@
+"""The visible-space mark ``␣`` (U+2423), which manuals print where a space must be typed, told from the ``u``
+it is read as.
+
+The mark is in neither recognizer's character set; the nearest shape they know is ``u``. It is not a letter's
+height, though: a ``⊔`` whose arms reach about half the x-height and whose bar hangs below the baseline,
+while a ``u`` stands between the baseline and the x-height like the other small letters beside it. So a ``u``
+whose ink starts well below the line's x-height and ends below its baseline is the mark.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import cv2
+import numpy as np
+
+from pipeline.ctc import DecodedLine
+
+MARK = "\u2423"
+# Small letters without ascender or descender: their ink spans the x-height (``u`` itself is left out, as
+# it is what is being judged).
+_X_HEIGHT = set("acemnorsvwxz")
+# Where the glyph's ink starts, below the x-height line, and ends, below the baseline, in x-heights
+# (measured: the mark 0.39-0.56 and +0.2-+0.35 in cmtt on scans; a ``u`` -0.2-0.13 and about 0).
+_LOW_TOP = 0.3
+_BELOW_BASE = 0.05
+# The mark is about as wide as the x-height (a speck beside a letter is not it).
+_WIDE = 0.5
+_NEAREST = 6
+# The least x-height a line's crop shows, as a share of its height (for a first check in pixels).
+_LEAST_X_HEIGHT = 0.25
+
+
+def visible_spaces(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
+    """``line`` with each ``u`` that ``crop`` shows set low, as the visible-space mark is, written ``␣``."""
+    chars = list(line.chars)
+    if not any(c.char == "u" for c in chars):
+        return line
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    scale = crop.shape[1] / max(1, line.steps)
+    # Cells run halfway to the next glyph on either side: a space read beside the mark has no ink of its own.
+    centres = [(c.start + c.end) / 2 * scale if c.char != " " else None for c in chars]
+    pieces: dict[int, tuple[int, int, int] | None] = {}
+
+    def piece(j: int) -> tuple[int, int, int] | None:
+        if j not in pieces:
+            pieces[j] = _piece(ink, centres, j)
+        return pieces[j]
+
+    letters = [j for j, c in enumerate(chars) if c.char in _X_HEIGHT]
+    for i, c in enumerate(chars):
+        mark = piece(i) if c.char == "u" else None
+        if mark is None:
+            continue
+        # Lower than a glyph beside it (a letter's or a bracket's): a u among its like is not the mark.
+        # Checked first, in pixels, as most u's fail it: their x-height neighbours' tops are theirs.
+        beside = [b for j in (i - 1, i + 1) if 0 <= j < len(chars) for b in [piece(j)] if b is not None]
+        if not any(mark[0] - b[0] >= _LOW_TOP * _LEAST_X_HEIGHT * ink.shape[0] for b in beside):
+            continue
+        # The letters nearest it: a line's baseline drifts along a skewed or stepped crop.
+        near = []
+        for j in sorted(letters, key=lambda j: abs(centres[j] - centres[i])):
+            if len(near) == _NEAREST:
+                break
+            letter = piece(j)
+            # A letter's own height, not a sliver of a rule or frame its cell holds.
+            if letter is not None and letter[1] - letter[0] + 1 >= _LEAST_X_HEIGHT * ink.shape[0]:
+                near.append(letter)
+        if len(near) < 2:
+            continue
+        top, base = np.median([r[0] for r in near]), np.median([r[1] for r in near])
+        x_height = base - top + 1
+        # A small letter right beside it whose top is as low stands on the same line: a u of a word set
+        # lower (a stepped crop), not the mark.
+        level = [piece(j) for j in (i - 1, i + 1) if 0 <= j < len(chars) and chars[j].char in _X_HEIGHT]
+        if (x_height >= 4 and mark[2] >= _WIDE * x_height and mark[0] - top >= _LOW_TOP * x_height
+                and mark[1] - base >= _BELOW_BASE * x_height
+                and any(mark[0] - b[0] >= _LOW_TOP * x_height for b in beside)
+                and not any(b is not None and mark[0] - b[0] < _LOW_TOP * x_height for b in level)):
+            chars[i] = replace(c, char=MARK)
+    return DecodedLine(tuple(chars), line.steps) if tuple(chars) != line.chars else line
+
+
+def _piece(ink: np.ndarray, centres: list[float | None], i: int) -> tuple[int, int, int] | None:
+    """First and last ink row, and width, of glyph ``i``: of the connected piece of ink nearest its centre
+    within its cell (halfway to the glyphs on either side), so a neighbour's ink is not counted, nor a
+    rule's or a neighbouring line's that the crop's edge cuts."""
+    x = centres[i]
+    if x is None:
+        return None
+    before = [c for c in centres[:i] if c is not None]
+    after = [c for c in centres[i + 1 :] if c is not None]
+    lo = int(round((before[-1] + x) / 2)) if before else 0
+    hi = int(round((after[0] + x) / 2)) if after else ink.shape[1]
+    count, _, stats, middles = cv2.connectedComponentsWithStats(np.ascontiguousarray(ink[:, lo:hi]), connectivity=8)
+    left, top, width, height, area = (stats[:, k] for k in range(5))
+    # A thin bar across the whole cell is a rule's or a frame's; ink cut by the crop's top, or a sliver at its
+    # bottom, a neighbouring line's (a mark hanging low may reach the bottom: it is a glyph's height).
+    rows = ink.shape[0]
+    bar = (left == 0) & (left + width == hi - lo) & (height < 0.2 * rows)
+    sliver = (top + height == rows) & (height < 0.25 * rows)
+    pieces = [k for k in range(1, count) if area[k] >= 3 and top[k] > 0 and not bar[k] and not sliver[k]]
+    if not pieces:
+        return None
+    k = min(pieces, key=lambda k: abs(middles[k][0] + lo - x))
+    return int(top[k]), int(top[k] + height[k]) - 1, int(width[k])
