@@ -165,6 +165,17 @@ def render_text_image(
     return np.asarray(img, dtype=np.uint8).copy()
 
 
+def render_line_crop(text: str, font: str, size_px: int = 30, scan: bool = False) -> np.ndarray:
+    """One line of ``text`` cut tight (12 px of paper at the sides, 8 above and below), as the
+    recognizer gets a detected line; ``scan`` degrades it like a scanned page."""
+    face = _pil_font(font, size_px)
+    left, top, right, bottom = face.getbbox(text)
+    img = Image.new("L", (right + 24, bottom - top + 16), 255)
+    ImageDraw.Draw(img).text((12, 8 - top), text, font=face, fill=0)
+    arr = np.asarray(img)
+    return degrade(arr, blur=0.8, noise=8, jpeg_quality=60, seed=3) if scan else arr
+
+
 def render_columns_image(
     columns: list[list[str]],
     *,

@@ -6,8 +6,7 @@ import pytest
 from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
 from pipeline.opening_quotes import restore_opening_quotes
-from tests.factories import cer, encode_png, render_text_image
-from tests.unit.test_reading_quote_shapes import _line
+from tests.factories import cer, encode_png, render_line_crop as _line, render_text_image
 
 QUOTED = "‘kleenstar’ and ‘Henning’ and ‘Max’ said"
 

@@ -9,13 +9,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
 from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
 from pipeline.page_punctuation import page_punctuation
 from pipeline.quote_shapes import quote_lift
-from tests.factories import _pil_font, degrade, encode_png, render_text_image
+from tests.factories import encode_png, render_line_crop as _line, render_text_image
 
 # The recognizer often loses an opening quote to the word space before it (its time step is the
 # space's), so a curly line is measured on the pairs it keeps; this one keeps a pair in both faces.
@@ -26,15 +25,6 @@ STRAIGHT = "A section \"Entitled XYZ\" means a named subunit, 'such' as"
 @pytest.fixture(scope="module")
 def engine():
     return Engine(EngineConfig(threads=1))
-
-
-def _line(text: str, font: str, size_px: int = 30, scan: bool = False) -> np.ndarray:
-    face = _pil_font(font, size_px)
-    left, top, right, bottom = face.getbbox(text)
-    img = Image.new("L", (right + 24, bottom - top + 16), 255)
-    ImageDraw.Draw(img).text((12, 8 - top), text, font=face, fill=0)
-    arr = np.asarray(img)
-    return degrade(arr, blur=0.8, noise=8, jpeg_quality=60, seed=3) if scan else arr
 
 
 def _read_straight(engine, crop: np.ndarray) -> DecodedLine:
