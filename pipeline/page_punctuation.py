@@ -26,18 +26,21 @@ def page_punctuation(decoded: list[DecodedLine], crops: Crops | None = None) -> 
     quoted = [i for i, d in enumerate(decoded) if any(q in d.text for q in "'\"")]
     if not quoted:
         return decoded
-    lifts = [quote_lift(decoded[i], crop) for i, crop in zip(quoted, crops(quoted))] if crops else []
-    lifts = [lift for lift in lifts if lift is not None]
+    measured = {i: quote_lift(decoded[i], crop) for i, crop in zip(quoted, crops(quoted))} if crops else {}
+    lifts = [lift for lift in measured.values() if lift is not None]
+    text = "\n".join(d.text for d in decoded)
+    read_curly = any(q in text for q in "“”‘") or any(
+        ch == "’" and not (text[k - 1 : k].isalpha() and text[k + 1 : k + 2].isalpha()) for k, ch in enumerate(text))
+    # The page's pairs together decide (one pair misjudged on a tilted scan does not turn a page);
+    # lines without a pair to measure follow them, or a quote read curly (not an apostrophe: the
+    # FDL prints ’ in Document’s and straight double quotes), as prose quoted curly beside code
+    # quoted straight does; with nothing measured, any curly reading decides, as before.
     if lifts:
-        # The page's pairs together: one pair misjudged (small print, a tilted scan) does not turn
-        # the page; a printed page keeps one style.
-        curly_page = float(np.mean(lifts)) >= _CURLY_LIFT
+        curly = float(np.mean(lifts)) >= _CURLY_LIFT
+        chosen = [i for i in quoted if curly or (measured.get(i) is None and read_curly)]
     else:
-        text = "\n".join(d.text for d in decoded)
-        curly_page = any(q in text for q in "“”‘’")
-    if not curly_page:
-        return decoded
+        chosen = quoted if any(q in text for q in "“”‘’") else []
     out = list(decoded)
-    for i in quoted:
+    for i in chosen:
         out[i] = DecodedLine(tuple(curly_quotes(list(decoded[i].chars))), decoded[i].steps)
     return out
