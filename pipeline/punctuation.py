@@ -121,8 +121,11 @@ def normalize_punctuation(chars: list[T]) -> list[T]:
     return [c if f == c.char else replace(c, char=f) for f, c in zip(fixed, chars)]  # type: ignore[attr-defined]
 
 
-def curly_quotes(chars: list[T]) -> list[T]:
-    """Page-level pass: the page prints curly quotes, so this line's straight ones are misreads."""
+def curly_quotes(chars: list[T], kinds: str = "'\"") -> list[T]:
+    """Page-level pass: the page prints curly quotes, so this line's straight ones are misreads;
+    ``kinds``: which of single (``'``) and double (``"``) quotes (a page may set one kind curly and
+    the other straight)."""
     text = [c.char for c in chars]  # type: ignore[attr-defined]
-    fixed = _typographic_quotes(text, force=True)
+    fixed = _double_quotes(text, True) if '"' in kinds else text
+    fixed = _single_quotes(fixed) if "'" in kinds else fixed
     return [c if f == c.char else replace(c, char=f) for f, c in zip(fixed, chars)]  # type: ignore[attr-defined]

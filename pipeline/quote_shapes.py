@@ -14,18 +14,20 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 
-_QUOTES = "'\"‘’“”"
+SINGLE, DOUBLE = "'‘’", '"“”'
+_QUOTES = SINGLE + DOUBLE
 _HEIGHT = 48  # the recognizer's line height: the glyphs measured as it saw them
 _MIN_TALL = 5  # pixels at the line height above
 _REACH = 8
 
 
-def quote_lift(line: DecodedLine, crop: np.ndarray) -> float | None:
+def quote_lift(line: DecodedLine, crop: np.ndarray, kind: str = _QUOTES) -> float | None:
     """How much lower the opening quotes of ``line``'s pairs (in ``crop``, the image it was read from)
     carry their ink than the closing ones, in glyph heights: about 0 for straight quotes, 0.06 and
-    more for curly ones; None where the line has no measurable pair."""
+    more for curly ones; None where the line has no measurable pair. ``kind``: the quote marks
+    measured (single ones, double ones, or both)."""
     chars = line.chars
-    if sum(c.char in _QUOTES for c in chars) < 2 or not crop.size:
+    if sum(c.char in kind for c in chars) < 2 or not crop.size:
         return None
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     scale_y = _HEIGHT / max(1, gray.shape[0])
@@ -37,7 +39,7 @@ def quote_lift(line: DecodedLine, crop: np.ndarray) -> float | None:
     opening: list[float] = []
     closing: list[float] = []
     for i, c in enumerate(chars):
-        if c.char not in _QUOTES:
+        if c.char not in kind:
             continue
         before = chars[i - 1].char if i else " "
         after = chars[i + 1].char if i + 1 < len(chars) else " "
