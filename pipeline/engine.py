@@ -49,7 +49,7 @@ class EngineConfig:
     layout: LayoutSettings = field(default_factory=LayoutSettings)
     second_opinion: SecondOpinionSettings = field(default_factory=SecondOpinionSettings)
     # The first recognizer's file, by its manifest name (models/manifest.json). "ppocrv6_tiny_rec_int8"
-    # (its last two stages' convs in INT8) costs ~9 % less CPU per page for slightly worse text
+    # (its last two stages' convs in INT8) costs less CPU per page for slightly worse text
     # (bench/PERF_RESULTS.md), so the float model stays the default.
     recognizer_model: str = RECOGNIZER
     # Page-level orientation (90/180/270) correction; cheap unless a page reads badly.

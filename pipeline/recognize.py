@@ -12,17 +12,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from pipeline.angle_brackets import angle_brackets
 from pipeline.ctc import CtcDecoder, DecodedLine
-from pipeline.latex_logo import lowered_e, restore_latex_heads
-from pipeline.letter_case import letter_case
-from pipeline.math_angles import math_angle_brackets
+from pipeline.line_mending import mend_line
 from pipeline.onnx_session import OnnxSession
-from pipeline.opening_quotes import restore_opening_quotes
-from pipeline.punct_widths import punctuation_widths
-from pipeline.small_caps import lower_small_caps
-from pipeline.spacing import SpacingSettings, add_missing_spaces
-from pipeline.visible_space import visible_spaces
+from pipeline.spacing import SpacingSettings
 
 
 @dataclass(frozen=True)
@@ -101,17 +94,7 @@ class TextRecognizer:
             steps_total = probs.shape[1]
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
-                crop = resized[j]
                 line = self.decoder.decode(probs[k], steps)
-                line = restore_opening_quotes(line, crop, probs[k][:steps], self.decoder.index)
-                # Shapes the model's classes miss (brackets, ⟨⟩, ␣, logos' shifted letters), then widths: a
-                # mark found to be ASCII may then take a space after it.
-                line = angle_brackets(line, crop, probs[k][:steps], self.decoder.index)
-                line = math_angle_brackets(line, crop)
-                line = restore_latex_heads(lowered_e(visible_spaces(line, crop), crop), crop)
-                line = punctuation_widths(line, crop)
-                line = letter_case(line, crop, probs[k][:steps], self.decoder.index)
-                line = add_missing_spaces(line, crop, probs[k][:steps], self.decoder.num_classes - 1, s.spacing)
-                # After the spaces: a small cap is told within its word.
-                results[j] = lower_small_caps(line, crop)
+                results[j] = mend_line(line, resized[j], probs[k][:steps], self.decoder.index,
+                                       self.decoder.num_classes - 1, s.spacing)
         return results  # type: ignore[return-value]
