@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.punct_widths import component_at
 from pipeline.punctuation import is_ideograph
 
 _OPEN, _CLOSE = "(（〈", ")）〉"
@@ -75,12 +76,9 @@ def _pairs(text: list[str]) -> list[tuple[int, int]]:
 def _fits(labels: np.ndarray, stats: np.ndarray, height: int, x: float, closing: bool) -> tuple[float, float, float] | None:
     """Mean squared residual of the glyph's outer edge against a V, a parabola and a brace's cusp in
     the distance from its middle row; None where no bracket-shaped glyph stands there."""
-    x = int(x)
-    band = labels[:, max(0, x - _REACH) : x + _REACH + 1]
-    found, counts = np.unique(band[band > 0], return_counts=True)
-    if not len(found):
+    k = component_at(labels, int(x), _REACH)
+    if not k:
         return None
-    k = int(found[np.argmax(counts)])
     left, top, w, h = (int(v) for v in stats[k, :4])
     if h < _MIN_TALL * height or w > _MAX_WIDE * height or h < 8:
         return None

@@ -274,3 +274,11 @@ def _gaps(runs: np.ndarray, ink: np.ndarray, x: float) -> tuple[float, float]:
     before = float(start - left[-1] - 1) if len(left) else float("nan")
     after = float(right[0] - end) if len(right) else float("nan")
     return before, after
+
+
+def component_at(labels: np.ndarray, x: int, reach: int) -> int:
+    """The ink component (label from ``cv2.connectedComponents``) that fills most of the columns
+    ``x - reach`` … ``x + reach``: the glyph a character's time steps point at; 0 where no ink is."""
+    band = labels[:, max(0, x - reach) : x + reach + 1]
+    found, counts = np.unique(band[band > 0], return_counts=True)
+    return int(found[np.argmax(counts)]) if len(found) else 0

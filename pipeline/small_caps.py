@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.punct_widths import component_at
 from pipeline.punctuation import is_ideograph
 
 _SHORT = set("acemnorsuvwxz")
@@ -71,11 +72,10 @@ def lower_small_caps(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         set tight join their neighbours, and a capital may touch the small cap after it)."""
         if i not in boxes:
             x = int((chars[i].start + chars[i].end) / 2 * scale) - x0
-            band = labels[:, max(0, x - _REACH) : x + _REACH + 1]
-            found, counts = np.unique(band[band > 0], return_counts=True)
+            k = component_at(labels, x, _REACH)
             boxes[i] = None
-            if len(found):
-                rows = np.flatnonzero((labels[:, max(0, x - half) : x + half + 1] == found[np.argmax(counts)]).any(axis=1))
+            if k:
+                rows = np.flatnonzero((labels[:, max(0, x - half) : x + half + 1] == k).any(axis=1))
                 boxes[i] = (int(rows[0]), int(rows[-1]) + 1)
         return boxes[i]
 
