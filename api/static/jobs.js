@@ -209,6 +209,19 @@
     return true;
   }
 
+  // The job's counts and its page list come from two requests; a page can end between them.
+  // Never show fewer pages done than the pages already shown as read.
+  function pageCounts(entry) {
+    const p = (entry.job && entry.job.progress) || {};
+    let done = 0;
+    let failed = 0;
+    for (const page of entry.pages.values()) {
+      if (page.status === "succeeded") done += 1;
+      else if (page.status === "failed") failed += 1;
+    }
+    return { done: Math.max(p.pages_done || 0, done), failed: Math.max(p.pages_failed || 0, failed) };
+  }
+
   function progressWords(entry) {
     const p = (entry.job && entry.job.progress) || {};
     const note = typeof entry.note === "function" ? entry.note() : entry.note;
@@ -217,8 +230,9 @@
     }
     if (entry.state === "waiting") return t("file.waiting_slot", { size: formatBytes(entry.size) });
     if (entry.job && p.pages_total) {
-      let words = t("file.pages_read", { done: p.pages_done || 0, total: p.pages_total, n: p.pages_total });
-      if (p.pages_failed) words += t("file.pages_failed", { count: p.pages_failed });
+      const c = pageCounts(entry);
+      let words = t("file.pages_read", { done: c.done, total: p.pages_total, n: p.pages_total });
+      if (c.failed) words += t("file.pages_failed", { count: c.failed });
       if (entry.job.confidence != null && TERMINAL.has(entry.state)) {
         words += t("file.confidence", { value: percent(entry.job.confidence) });
       }
@@ -241,8 +255,9 @@
     } else if (entry.state === "waiting" || (entry.job && !p.pages_total && !TERMINAL.has(entry.state))) {
       bar.removeAttribute("value");
     } else if (entry.job && p.pages_total) {
+      const c = pageCounts(entry);
       bar.max = p.pages_total;
-      bar.value = (p.pages_done || 0) + (p.pages_failed || 0);
+      bar.value = c.done + c.failed;
     } else {
       bar.max = 1;
       bar.value = entry.state === "error" || entry.state === "gone" ? 0 : 1;
