@@ -4,7 +4,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline import preprocess, vertical
+from pipeline import leaders, preprocess, vertical
 from pipeline.ctc import DecodedLine, split_words
 from pipeline.geometry import interpolate_on_quad, quad_to_box
 from pipeline.joined_notes import split_joined_notes
@@ -31,8 +31,16 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     else:
         boxes, quads, decoded = split_joined_notes(work.gray, boxes, quads, decoded, settings)
     lines: list[Line] = []
+    lines_order: list = []
+    prev = None
     for item in reading_order(boxes, settings):
         quad, dec = quads[item.index], decoded[item.index]
+        if prev is not None and prev.block == item.block and not work.vertical:
+            # The row's ink so far ends where its furthest piece ends (a stray piece may lie within another).
+            row = [quad_to_box(quads[o.index]) for o in lines_order if o.block == item.block]
+            lines += _leader_between(work, row, quad, decoded[prev.index], dec, item.block)
+        prev = item
+        lines_order.append(item)
         page_quad = preprocess.transform(quad, to_page)
         words = [
             Word(text=t, confidence=round(c, 4), box=_rounded(quad_to_box(preprocess.transform(
@@ -51,6 +59,30 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
             )
         )
     return lines
+
+
+def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray, left_dec: DecodedLine,
+                    right_dec: DecodedLine, block: int) -> list[Line]:
+    """The dots of a leader lost between two pieces of a row that print one (a table of contents'
+    entry and its page), as a line of their own: the row then reads whole. ``before``: the boxes
+    of the block's pieces read so far, the last one's (``left_dec``) among them."""
+    if not (left_dec.text.endswith(". .") or right_dec.text.startswith(". .")):
+        return []
+    r = quad_to_box(right)
+    row = [b for b in before if min(b[3], r[3]) - max(b[1], r[1]) > 0.5 * min(b[3] - b[1], r[3] - r[1]) and b[0] < r[0]]
+    if not row:
+        return []
+    left = max(row, key=lambda b: b[2])
+    left = [min(b[0] for b in row), left[1], left[2], left[3]]
+    dots = leaders.lost_between(work.gray, left, r)
+    if not dots:
+        return []
+    confidence = round((left_dec.confidence + right_dec.confidence) / 2, 4)
+    page = [quad_to_box(preprocess.transform(np.array([[a, b], [c, b], [c, d], [a, d]]), work.to_page))
+            for a, b, c, d in dots]
+    words = [Word(text=".", confidence=confidence, box=_rounded(box)) for box in page]
+    box = [min(b[0] for b in page), min(b[1] for b in page), max(b[2] for b in page), max(b[3] for b in page)]
+    return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(box), words=words, block=block)]
 
 
 def _rounded(box: list[float]) -> list[float]:

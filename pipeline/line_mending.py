@@ -3,7 +3,7 @@
 The model reads shapes into its character set; some printed marks are not in it (⟨ ⟩, ␣), some it
 cannot tell apart (‘ from ', a small cap from a capital, ( from 〈), and some it loses to the blank
 or the word space (an opening quote, a logo's raised A). Each step below measures the line's crop
-(the grey 48-px image the model read) where the text calls for it, in this order: marks first,
+(the grey 48-px image the model read) where the text calls for it, in this order: dot leaders and marks first,
 then the widths of punctuation (a mark found to be ASCII may then take a space after it), letter
 case, the spaces, and last the small caps, which are told within a word.
 """
@@ -14,6 +14,7 @@ import numpy as np
 from pipeline.angle_brackets import angle_brackets
 from pipeline.ctc import DecodedLine
 from pipeline.latex_logo import lowered_e, restore_latex_heads
+from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
 from pipeline.math_angles import math_angle_brackets
 from pipeline.opening_quotes import restore_opening_quotes
@@ -27,6 +28,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
               space_class: int, spacing: SpacingSettings) -> DecodedLine:
     """``line`` as decoded from ``probs`` (its class weights per step; ``index``: class of each
     character, ``space_class``: the space's), mended from ``crop``."""
+    line = mend_leaders(line, crop)
     line = restore_opening_quotes(line, crop, probs, index)
     line = angle_brackets(line, crop, probs, index)
     line = math_angle_brackets(line, crop)

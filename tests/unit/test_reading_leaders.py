@@ -1,0 +1,98 @@
+"""Dot leaders come out as their dots, whatever the recognizer made of them (pipeline/leaders.py).
+
+Crops and pages are rendered here; the mending step is given readings of the kind seen on scanned
+indexes (a leader read as ``RRRR`` or ``*。。``), and whole pages are read by the real engine.
+"""
+import re
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.engine import Engine, EngineConfig
+from pipeline.leaders import leader_runs, mend_leaders
+from tests.factories import _pil_font, degrade, encode_png, render_line_crop, render_text_image
+
+STRIDE = 4  # crop columns per time step, as the recognizer's
+
+
+def _crop(text: str, scan: bool) -> np.ndarray:
+    """``text`` rendered and scaled to 48 px high, as the recognizer reads a detected line."""
+    crop = render_line_crop(text, "serif", size_px=40, scan=scan)
+    return cv2.resize(crop, (round(crop.shape[1] * 48 / crop.shape[0]), 48), interpolation=cv2.INTER_AREA)
+
+
+def _as_read(pieces: list[tuple[str, str]], crop: np.ndarray) -> DecodedLine:
+    """A reading of ``crop`` (``_crop``): each (printed, read) piece's reading spread evenly over the
+    columns where the printed text stands; what is read otherwise than printed, unsurely."""
+    face = _pil_font("serif", 40)
+    zoom = 48 / (face.getbbox("".join(p for p, _ in pieces))[3] - face.getbbox("".join(p for p, _ in pieces))[1] + 16)
+    chars, x = [], 12.0 * zoom
+    for printed, read in pieces:
+        width = face.getlength(printed) * zoom
+        for k, ch in enumerate(read):
+            start = int((x + width * k / len(read)) / STRIDE)
+            end = max(start + 1, int((x + width * (k + 1) / len(read)) / STRIDE))
+            chars.append(DecodedChar(ch, 0.97 if read == printed else 0.2, start, end))
+        x += width
+    return DecodedLine(tuple(chars), crop.shape[1] // STRIDE)
+
+
+def _dots_between(text: str, before: str, after: str) -> str:
+    match = re.fullmatch(re.escape(before) + r"(.*?)" + re.escape(after), text)
+    assert match, text
+    return match.group(1)
+
+
+@pytest.mark.parametrize("scan", [False, True])
+@pytest.mark.parametrize("junk", ["RRRR。", "*。。.", "9..........", ". .. ..."])
+def test_leader_read_as_its_dots(scan, junk):
+    leader = " ." * 14 + " "
+    crop = _crop("selected (option)" + leader + "7, 13, 35", scan)
+    line = _as_read([("selected (option)", "selected (option)"), (leader, junk), ("7, 13, 35", "7, 13, 35")], crop)
+    text = mend_leaders(line, crop).text
+    between = _dots_between(text, "selected (option)", "7, 13, 35")
+    assert between == " " + " ".join(["."] * 14) + " "
+
+
+def test_leader_alone_in_its_box():
+    # The detector sometimes draws a box round the leader only; its crop has no letters.
+    crop = _crop(". " * 9 + ".", scan=True)
+    line = _as_read([(". " * 9 + ".", "RRRR.")], crop)
+    assert mend_leaders(line, crop).text.split() == ["."] * 10
+
+
+@pytest.mark.parametrize("text", [
+    "and so on... as before",          # an ellipsis: three dots, close together
+    "see e.g. i.e. a.b.c.d.e.f here",  # periods between letters
+    "version 1.2.3.4.5.6 of it",       # periods between digits
+    "a list: x, y, z; and w.",         # colons, commas and a full stop
+])
+def test_other_dots_left_as_read(text):
+    crop = _crop(text, scan=True)
+    assert leader_runs(crop) == []
+    line = _as_read([(text, text)], crop)
+    assert mend_leaders(line, crop).text == text
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def test_index_page_read_with_whole_leaders(engine):
+    entries = [("\\SetExpansion", 17, "13"), ("\\SetExtraKerning", 12, "17, 33"), ("shapepar (package)", 14, "31"),
+               ("\\SetTracking", 10, "15, 23, 24, 33"), ("stix2 (package)", 16, "21"), ("tempora (package)", 15, "21")]
+    lines = [name + " ." * dots + "  " + pages for name, dots, pages in entries]
+    img = degrade(render_text_image(lines, font="serif", size_px=30, width=1400, margin=120),
+                  blur=0.8, noise=8, jpeg_quality=60, seed=4)
+    rows = list(engine.process(encode_png(img)))[0].text.splitlines()
+    assert len(rows) == len(entries)
+    for row, (name, dots, pages) in zip(rows, entries):
+        between = _dots_between(row, name, pages)
+        # Dots one space apart, as a text layer spells a leader; none of the dot pairs read as ``…`` or ``。``.
+        assert re.fullmatch(r"( \.)+ ", between), row
+        # Every printed dot, those the detector left between two pieces of the row too (give or take the one
+        # a box's edge cuts).
+        assert abs(between.count(".") - dots) <= 1, row
