@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
 from pipeline.punctuation import is_ideograph
 
@@ -31,15 +31,16 @@ _ANGLE = 0.9
 _NOT_BRACE = 4.0
 
 
-def math_angle_brackets(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
-    """``line`` with the bracket pairs that ``crop`` (the grey image the model read) shows angled."""
+def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
+    """``line`` with the bracket pairs that ``line_ink`` (of the grey image the model read) shows angled."""
     chars = line.chars
     pairs = _pairs([c.char for c in chars])
     if not pairs or line.steps < 1:
         return line
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    scale = crop.shape[1] / line.steps
+    ink = line_ink.ink
+    _, labels, stats, _ = line_ink.pieces
+    height, width = line_ink.shape
+    scale = width / line.steps
     out = list(chars)
     latin = not any(is_ideograph(c.char) for c in chars)
     for i, j in pairs:
@@ -48,7 +49,7 @@ def math_angle_brackets(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         if not read_angled:
             if chars[i].char == "〈" or chars[j].char == "〉":
                 continue  # beside Chinese: pipeline/angle_brackets.py's to judge
-            fits = [_fits(labels, stats, crop.shape[0], (chars[k].start + chars[k].end) / 2 * scale, k == j)
+            fits = [_fits(labels, stats, height, (chars[k].start + chars[k].end) / 2 * scale, k == j)
                     for k in (i, j)]
             if None in fits:
                 continue
