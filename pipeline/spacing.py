@@ -94,10 +94,11 @@ def add_missing_spaces(
     median = float(np.median([g for _, g in gaps]))
     em, pitched = line_em(chars, centres, height)
     s = settings
+    chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
     insert_after = set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
-        beside = _beside_chinese(chars, i, g * height / em, s)
+        beside = _beside_chinese(chars, i, g * height / em, s) if chinese else None
         if beside is not None:
             if beside:
                 insert_after.add(i)
