@@ -84,12 +84,13 @@ def _fits(labels: np.ndarray, stats: np.ndarray, height: int, x: float, closing:
     if h < _MIN_TALL * height or w > _MAX_WIDE * height or h < 8:
         return None
     glyph = labels[top : top + h, left : left + w] == k
-    rows = [np.flatnonzero(r) for r in glyph]
-    edge = np.array([w - 1 - r[-1] if closing else r[0] for r in rows if len(r)], dtype=np.float64)
+    glyph = glyph[glyph.any(axis=1)]
+    # The outer edge: each row's first ink column from the bracket's open side.
+    edge = (glyph[:, ::-1] if closing else glyph).argmax(axis=1).astype(np.float64)
     y = np.linspace(-1.0, 1.0, len(edge))
     residuals = []
     for shape in (np.abs(y), y * y, np.maximum(0.0, 1.0 - np.abs(y) / _CUSP)):
-        design = np.c_[np.ones_like(y), shape]
+        design = np.column_stack((np.ones_like(y), shape))
         coef = np.linalg.lstsq(design, edge, rcond=None)[0]
         residuals.append(float(np.mean((design @ coef - edge) ** 2)))
     return residuals[0], residuals[1], residuals[2]
