@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.line_ink import LineInk
 from pipeline.punct_widths import ink_runs, run_at
 from pipeline.punctuation import is_ideograph
 
@@ -31,8 +31,8 @@ _SINGLE, _DOUBLE = "〈〉", "《》"
 _DOUBLE_ROWS = 0.4
 
 
-def angle_brackets(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
-    """``line`` with brackets that ``probs`` (the line's class weights per step) and ``crop`` show angled
+def angle_brackets(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
+    """``line`` with brackets that ``probs`` (the line's class weights per step) and ``line_ink`` show angled
     written 〈〉 or 《》 (beside Chinese text) or left as read."""
     chars = list(line.chars)
     if not any(is_ideograph(c.char) for c in chars) or not all(k in index for k in "〈〉《》()（）<>"):
@@ -40,10 +40,9 @@ def angle_brackets(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index
     pairs = _pairs(chars)
     if not pairs:
         return line
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = line_ink.ink
     runs = ink_runs(ink.sum(axis=0) >= 2)
-    scale = crop.shape[1] / max(1, line.steps)
+    scale = line_ink.shape[1] / max(1, line.steps)
     centres = [(c.start + c.end) / 2 * scale for c in chars if c.char != " "]
     marked = [(c.start + c.end) / 2 * scale for c in chars]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.line_ink import LineInk
 from pipeline.logos import mend_logos
 from pipeline.punct_widths import ink_runs, run_at
 from pipeline.punctuation import is_ideograph
@@ -30,7 +30,7 @@ _HEAD_HEIGHT = 0.7
 _LOWERED = 0.15
 
 
-def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
+def restore_latex_heads(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with the L and raised A put back before a TEX whose ink shows them unread.
 
     The LaTeX logo's small raised A is kerned under the T's arm and into the L: the recognizer may read
@@ -41,9 +41,8 @@ def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
     found = [m.start() for m in re.finditer("TEX", text) if not (m.start() and text[m.start() - 1].isupper())]
     if not found:
         return line
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    scale = crop.shape[1] / max(1, line.steps)
+    ink = line_ink.ink
+    scale = line_ink.shape[1] / max(1, line.steps)
     chars = list(line.chars)
     for i in reversed(found):
         t, x = ((chars[k].start + chars[k].end) / 2 * scale for k in (i, i + 2))
@@ -75,16 +74,15 @@ def restore_latex_heads(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
     return DecodedLine(tuple(chars), line.steps) if len(chars) != len(line.chars) else line
 
 
-def lowered_e(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
+def lowered_e(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with the TeX logo's lowered E read as printed: a ``TeX`` whose e hangs below the X's
     baseline is TEX, and a ``TX`` with lowered ink between its letters has lost that E. A word set in
     plain letters (TeX Live) keeps its e on the baseline."""
     text = line.text
     if "TeX" not in text and "TX" not in text:
         return line
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    scale = crop.shape[1] / max(1, line.steps)
+    ink = line_ink.ink
+    scale = line_ink.shape[1] / max(1, line.steps)
     chars = list(line.chars)
     for m in reversed(list(re.finditer("TeX|TX", text))):
         i, k = m.start(), m.end() - 1

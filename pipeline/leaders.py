@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.line_ink import LineInk
 
 # The line's text must hold this many dot-like readings before its ink is looked at: a leader is
 # always read with some dots among its noise.
@@ -59,18 +60,18 @@ class LeaderSettings:
     skipped: int = 3
 
 
-def mend_leaders(line: DecodedLine, crop: np.ndarray, settings: LeaderSettings = LeaderSettings()) -> DecodedLine:
-    """``line`` with what was read over each dot leader that ``crop`` shows replaced by its dots."""
+def mend_leaders(line: DecodedLine, ink: LineInk, settings: LeaderSettings = LeaderSettings()) -> DecodedLine:
+    """``line`` with what was read over each dot leader that its crop (``ink``) shows replaced by its dots."""
     dots_read = sum(c.char in _DOT_LIKE for c in line.chars)
     # A leader read as noise (``RRRR.``) keeps a dot or two, among unsure characters.
     unsure = dots_read and any(c.confidence < _UNSURE for c in line.chars)
     if not line.steps or (dots_read < _DOTS_READ and not unsure):
         return line
-    runs = leader_runs(crop, settings)
+    runs = leader_runs(ink, settings)
     if not runs:
         return line
     chars = list(line.chars)
-    scale = crop.shape[1] / line.steps
+    scale = ink.shape[1] / line.steps
     spans = [(r.centres[0] - r.step / 2, r.centres[-1] + r.step / 2) for r in runs]
     within = [any(lo <= (c.start + c.end) / 2 * scale < hi for lo, hi in spans) for c in chars]
     if not any(within):
@@ -89,12 +90,10 @@ def mend_leaders(line: DecodedLine, crop: np.ndarray, settings: LeaderSettings =
     return replace(line, chars=tuple(chars))
 
 
-def leader_runs(crop: np.ndarray, settings: LeaderSettings = LeaderSettings()) -> list[Leader]:
-    """Each dot leader on ``crop``, left to right."""
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    height = gray.shape[0]
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+def leader_runs(ink: LineInk, settings: LeaderSettings = LeaderSettings()) -> list[Leader]:
+    """Each dot leader on a line's crop (``ink``), left to right."""
+    height = ink.shape[0]
+    n, _, stats, centroids = ink.pieces
     if n < settings.least + 1:
         return []
     x, y, w, h, area = (stats[1:, k] for k in range(5))
@@ -214,7 +213,7 @@ def lost_between(gray: np.ndarray, left: list[float], right: list[float], settin
     zoom = 48 / row.shape[0]
     crop = cv2.resize(row, (max(1, round(row.shape[1] * zoom)), 48), interpolation=cv2.INTER_AREA)
     out = []
-    for run in leader_runs(crop, settings):
+    for run in leader_runs(LineInk(crop), settings):
         half = (run.bottom - run.top) / 2 / zoom
         for c in run.centres:
             x = x0 + c / zoom

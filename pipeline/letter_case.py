@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.line_ink import LineInk
 
 _SAME_SHAPE = set("cosvwxzCOSVWXZ")
 _SMALL = set("aemnru")
@@ -28,8 +29,8 @@ _MIN_SPREAD = 0.06
 _MIN_WEIGHT = 0.1
 
 
-def letter_case(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
-    """``line`` with each same-shaped letter in the case its height on ``crop`` (the image read) shows, where
+def letter_case(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
+    """``line`` with each same-shaped letter in the case its height on ``line_ink`` (of the image read) shows, where
     ``probs`` (the line's class weights per step) give that case some weight too."""
     chars = line.chars
 
@@ -41,9 +42,9 @@ def letter_case(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: d
             and other_weight(c) >= _MIN_WEIGHT]
     if not todo:
         return line
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    glyphs = _glyph_ink(gray, line)
-    scale = crop.shape[1] / max(1, line.steps)
+    glyphs = _glyph_ink(line_ink, line)
+    height, width = line_ink.shape
+    scale = width / max(1, line.steps)
     centres = [(c.start + c.end) / 2 * scale for c in chars]
     tops: dict[int, float | None] = {}
 
@@ -58,16 +59,16 @@ def letter_case(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: d
             if (c.char in _SMALL or c.char in _TALL) and (t := top(i)) is not None]
     if len(refs) < 3 or all(r[2] for r in refs) or not any(r[2] for r in refs):
         return line
-    a = np.array([[1.0, x / crop.shape[0], float(tall)] for x, _, tall in refs])
+    a = np.array([[1.0, x / height, float(tall)] for x, _, tall in refs])
     (base, slope, rise), *_ = np.linalg.lstsq(a, np.array([t for _, t, _ in refs]), rcond=None)
-    if -rise < _MIN_SPREAD * crop.shape[0]:
+    if -rise < _MIN_SPREAD * height:
         return line
     out = list(chars)
     for i in todo:
         t = top(i)
         if t is None:
             continue
-        small_top = base + slope * centres[i] / crop.shape[0]
+        small_top = base + slope * centres[i] / height
         upper = abs(t - (small_top + rise)) < abs(t - small_top)
         if upper == _wanted(chars, i):
             out[i] = replace(chars[i], char=chars[i].char.upper() if upper else chars[i].char.lower())
@@ -90,13 +91,13 @@ def _wanted(chars, i: int) -> bool | None:
     return None
 
 
-def _glyph_ink(gray: np.ndarray, line: DecodedLine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _glyph_ink(line_ink: LineInk, line: DecodedLine) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The crop's ink pieces without specks and rules (pieces at least a fifth of the crop tall and at most
     four letters' pitch wide): the label image, the pieces' stats and the kept ink."""
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    pitch = gray.shape[1] / max(1, len(line.chars))
-    keep = (stats[:, cv2.CC_STAT_HEIGHT] >= 0.2 * gray.shape[0]) & (stats[:, cv2.CC_STAT_WIDTH] <= 4 * pitch)
+    n, labels, stats, _ = line_ink.pieces
+    height, width = line_ink.shape
+    pitch = width / max(1, len(line.chars))
+    keep = (stats[:, cv2.CC_STAT_HEIGHT] >= 0.2 * height) & (stats[:, cv2.CC_STAT_WIDTH] <= 4 * pitch)
     keep[0] = False
     return labels, stats, keep[labels]
 

@@ -3,9 +3,10 @@
 The model reads shapes into its character set; some printed marks are not in it (⟨ ⟩, ␣), some it
 cannot tell apart (‘ from ', a small cap from a capital, ( from 〈), and some it loses to the blank
 or the word space (an opening quote, a logo's raised A). Each step below measures the line's crop
-(the grey 48-px image the model read) where the text calls for it, in this order: dot leaders and marks first,
-then the widths of punctuation (a mark found to be ASCII may then take a space after it), letter
-case, the spaces, and last the small caps, which are told within a word.
+(the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
+where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a mark
+found to be ASCII may then take a space after it), letter case, the spaces, and last the small
+caps, which are told within a word.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pipeline.ctc import DecodedLine
 from pipeline.latex_logo import lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
+from pipeline.line_ink import LineInk
 from pipeline.math_angles import math_angle_brackets
 from pipeline.opening_quotes import restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
@@ -28,12 +30,13 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
               space_class: int, spacing: SpacingSettings) -> DecodedLine:
     """``line`` as decoded from ``probs`` (its class weights per step; ``index``: class of each
     character, ``space_class``: the space's), mended from ``crop``."""
-    line = mend_leaders(line, crop)
-    line = restore_opening_quotes(line, crop, probs, index)
-    line = angle_brackets(line, crop, probs, index)
-    line = math_angle_brackets(line, crop)
-    line = restore_latex_heads(lowered_e(visible_spaces(line, crop), crop), crop)
-    line = punctuation_widths(line, crop)
-    line = letter_case(line, crop, probs, index)
-    line = add_missing_spaces(line, crop, probs, space_class, spacing)
-    return lower_small_caps(line, crop)
+    ink = LineInk(crop)  # thresholded and labelled once, by the first step that needs it
+    line = mend_leaders(line, ink)
+    line = restore_opening_quotes(line, ink, probs, index)
+    line = angle_brackets(line, ink, probs, index)
+    line = math_angle_brackets(line, ink)
+    line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
+    line = punctuation_widths(line, ink)
+    line = letter_case(line, ink, probs, index)
+    line = add_missing_spaces(line, ink, probs, space_class, spacing)
+    return lower_small_caps(line, ink)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
 from pipeline.punctuation import is_ideograph
 
@@ -31,15 +31,16 @@ _ANGLE = 0.9
 _NOT_BRACE = 4.0
 
 
-def math_angle_brackets(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
-    """``line`` with the bracket pairs that ``crop`` (the grey image the model read) shows angled."""
+def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
+    """``line`` with the bracket pairs that ``line_ink`` (of the grey image the model read) shows angled."""
     chars = line.chars
     pairs = _pairs([c.char for c in chars])
     if not pairs or line.steps < 1:
         return line
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    scale = crop.shape[1] / line.steps
+    ink = line_ink.ink
+    _, labels, stats, _ = line_ink.pieces
+    height, width = line_ink.shape
+    scale = width / line.steps
     out = list(chars)
     latin = not any(is_ideograph(c.char) for c in chars)
     for i, j in pairs:
@@ -48,7 +49,7 @@ def math_angle_brackets(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         if not read_angled:
             if chars[i].char == "〈" or chars[j].char == "〉":
                 continue  # beside Chinese: pipeline/angle_brackets.py's to judge
-            fits = [_fits(labels, stats, crop.shape[0], (chars[k].start + chars[k].end) / 2 * scale, k == j)
+            fits = [_fits(labels, stats, height, (chars[k].start + chars[k].end) / 2 * scale, k == j)
                     for k in (i, j)]
             if None in fits:
                 continue
@@ -83,12 +84,13 @@ def _fits(labels: np.ndarray, stats: np.ndarray, height: int, x: float, closing:
     if h < _MIN_TALL * height or w > _MAX_WIDE * height or h < 8:
         return None
     glyph = labels[top : top + h, left : left + w] == k
-    rows = [np.flatnonzero(r) for r in glyph]
-    edge = np.array([w - 1 - r[-1] if closing else r[0] for r in rows if len(r)], dtype=np.float64)
+    glyph = glyph[glyph.any(axis=1)]
+    # The outer edge: each row's first ink column from the bracket's open side.
+    edge = (glyph[:, ::-1] if closing else glyph).argmax(axis=1).astype(np.float64)
     y = np.linspace(-1.0, 1.0, len(edge))
     residuals = []
     for shape in (np.abs(y), y * y, np.maximum(0.0, 1.0 - np.abs(y) / _CUSP)):
-        design = np.c_[np.ones_like(y), shape]
+        design = np.column_stack((np.ones_like(y), shape))
         coef = np.linalg.lstsq(design, edge, rcond=None)[0]
         residuals.append(float(np.mean((design @ coef - edge) ** 2)))
     return residuals[0], residuals[1], residuals[2]

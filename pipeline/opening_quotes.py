@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.line_ink import LineInk
 
 # In pixels of the 48-px crop the recognizer read.
 _QUOTES = "'‘\"“"
@@ -26,9 +27,9 @@ _MAX_BEFORE_WORD = 48  # from the mark's right edge to the centre of the next ch
 _MAX_GAP = 14  # from the mark's right edge to the word's first ink
 
 
-def restore_opening_quotes(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
+def restore_opening_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
     """``line`` with a ``'`` or ``"`` before each word whose opening quote was read as (part of) the
-    word space before it, as ``crop`` (the grey image the model read) shows; ``probs`` are the
+    word space before it, as ``line_ink`` (of the grey image the model read) shows; ``probs`` are the
     line's class weights per step."""
     chars = line.chars
     quotes = [index[q] for q in _QUOTES if q in index]
@@ -41,10 +42,10 @@ def restore_opening_quotes(line: DecodedLine, crop: np.ndarray, probs: np.ndarra
              and probs[chars[i - 1].start if i else 0 : c.end + 1, quotes].max() >= _MIN_WEIGHT}
     if not words:
         return line
-    height, width = crop.shape[:2]
+    height, width = line_ink.shape
     scale = width / line.steps
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    ink = line_ink.ink
+    count, _, stats, _ = line_ink.pieces
     tops, widths, heights = stats[1:, cv2.CC_STAT_TOP], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     # A quote hangs from the ascender line (capitals and tall letters), not lower: specks and dots do.
     tall = heights >= 0.4 * height

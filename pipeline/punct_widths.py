@@ -41,7 +41,8 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.punctuation import is_cjk, is_ideograph
-from pipeline.spacing import ink_columns, line_em
+from pipeline.line_ink import LineInk
+from pipeline.spacing import line_em
 
 _HALF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"}
 _FULL = {v: k for k, v in _HALF.items()}
@@ -83,19 +84,19 @@ class WidthSettings:
     en_dash: tuple[float, float] = (0.42, 0.75)
 
 
-def punctuation_widths(line: DecodedLine, crop: np.ndarray, settings: WidthSettings = WidthSettings()) -> DecodedLine:
-    """``line`` with its separators and brackets beside Chinese text full-width or ASCII as ``crop``
-    shows them; each measured separator is marked with what its place looks like."""
+def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSettings = WidthSettings()) -> DecodedLine:
+    """``line`` with its separators and brackets beside Chinese text full-width or ASCII as ``line_ink`` (the
+    crop the model read) shows them; each measured separator is marked with what its place looks like."""
     chars = list(line.chars)
     marks = [i for i, c in enumerate(chars)
              if c.char in _SEPARATORS or c.char in _BRACKETS or c.char in _DOTS or c.char in _DASHES]
     if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
         return line
-    columns, height = ink_columns(crop)
+    columns, height = line_ink.columns
     runs = ink_runs(columns)
     if height == 0 or not len(runs):
         return line
-    scale = crop.shape[1] / line.steps
+    scale = line_ink.shape[1] / line.steps
     centres = [(c.start + c.end) / 2 * scale for c in chars]
     em, pitched = line_em(chars, centres, height)
     ink = np.flatnonzero(columns)

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
 from pipeline.punctuation import is_ideograph
 
@@ -30,8 +31,8 @@ _GUIDES = 5  # of each kind, the nearest
 _SMALL = 0.45
 
 
-def lower_small_caps(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
-    """``line`` with capitals that ``crop`` (the grey image the model read) shows as small caps in
+def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
+    """``line`` with capitals that ``line_ink`` (of the grey image the model read) shows as small caps in
     lower case."""
     chars = line.chars
     text = line.text
@@ -56,13 +57,13 @@ def lower_small_caps(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
             guides[i] = (short, tall)
     if not guides:
         return line
-    scale = crop.shape[1] / line.steps
-    half = int(_GLYPH * crop.shape[0])
+    scale = line_ink.shape[1] / line.steps
+    half = int(_GLYPH * line_ink.shape[0])
     # Only the stretch of the line that holds the glyphs to measure.
     needed = [j for i, (short, tall) in guides.items() for j in (i, *short, *tall)]
     x0 = max(0, int(min(chars[j].start for j in needed) * scale) - 2 * half)
     x1 = int(max(chars[j].end for j in needed) * scale) + 2 * half
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = line_ink.ink
     _, labels = cv2.connectedComponents(np.ascontiguousarray(ink[:, x0:x1]), connectivity=8)
     boxes: dict[int, tuple[int, int] | None] = {}
 

@@ -24,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.line_ink import LineInk
 from pipeline.punctuation import is_ideograph, is_cjk
 
 # No space is added before closing punctuation or after an opening one, nor
@@ -71,20 +71,20 @@ class SpacingSettings:
 
 
 def add_missing_spaces(
-    line: DecodedLine, crop: np.ndarray, probs: np.ndarray, space_class: int,
+    line: DecodedLine, line_ink: LineInk, probs: np.ndarray, space_class: int,
     settings: SpacingSettings = SpacingSettings(),
 ) -> DecodedLine:
-    """``line`` with a space between characters whose ink gap in ``crop`` is a word gap.
+    """``line`` with a space between characters whose ink gap is a word gap.
 
-    ``crop`` is the grey image the model read, ``probs`` its (steps, classes) output.
+    ``line_ink`` is that of the grey image the model read, ``probs`` its (steps, classes) output.
     """
     chars = line.chars
     if len(chars) < 2 or line.steps < 1:
         return line
-    columns, height = ink_columns(crop)
+    columns, height = line_ink.columns
     if height == 0:
         return line
-    scale = crop.shape[1] / line.steps
+    scale = line_ink.shape[1] / line.steps
     left = [i for i in range(len(chars) - 1) if chars[i].char != " " and chars[i + 1].char != " "]
     if not left:
         return line
@@ -94,10 +94,11 @@ def add_missing_spaces(
     median = float(np.median([g for _, g in gaps]))
     em, pitched = line_em(chars, centres, height)
     s = settings
+    chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
     insert_after = set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
-        beside = _beside_chinese(chars, i, g * height / em, s)
+        beside = _beside_chinese(chars, i, g * height / em, s) if chinese else None
         if beside is not None:
             if beside:
                 insert_after.add(i)
@@ -191,44 +192,6 @@ def _contraction_follows(chars: tuple[DecodedChar, ...], start: int) -> bool:
     while end < len(chars) and chars[end].char.isalpha():
         end += 1
     return "".join(c.char for c in chars[start:end]) in _CONTRACTIONS
-
-
-def ink_columns(crop: np.ndarray) -> tuple[np.ndarray, int]:
-    """Which columns hold ink (Otsu on the crop), and the height of the ink band; rules left out."""
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    ink = _without_rules(ink, 3 * ink.shape[0])
-    cover = ink.sum(axis=1) / ink.shape[1]
-    rows = np.nonzero(cover > 0.02)[0]
-    if len(rows) == 0:
-        return np.zeros(ink.shape[1], dtype=bool), 0
-    # The line's own rows: the inkiest stretch between blank rows (a descender's sparse rows are not
-    # blank), not a sliver of the line above or below it.
-    inked = np.flatnonzero(cover > 0.005)
-    stretches = np.split(inked, np.flatnonzero(np.diff(inked) > 2) + 1)
-    own = max(stretches, key=lambda r: int(ink[r[0] : r[-1] + 1].sum()))
-    mine = rows[(rows >= own[0]) & (rows <= own[-1])]
-    rows = mine if len(mine) else rows
-    band = ink[rows[0] : rows[-1] + 1]
-    # Two pixels, not one: a speck of scan noise should not close a gap.
-    return band.sum(axis=0) >= 2, int(rows[-1] - rows[0] + 1)
-
-
-def _without_rules(ink: np.ndarray, longest: int) -> np.ndarray:
-    """``ink`` without its horizontal runs of at least ``longest`` pixels: a rule crossing the crop (a
-    table's, above or below a cell's text) would close every gap, and no glyph's stroke is that long.
-    Runs are taken over two rows at once, so a rule drawn a little aslant stays one run."""
-    pair = ink | np.vstack([ink[1:], np.zeros((1, ink.shape[1]), ink.dtype)])
-    d = np.diff(np.pad(pair, ((0, 0), (1, 1))).astype(np.int8), axis=1)
-    rows, starts = np.nonzero(d == 1)
-    ends = np.nonzero(d == -1)[1]  # row-major order: each run's end pairs with its start
-    long = ends - starts >= longest
-    if not long.any():
-        return ink
-    out = ink.copy()
-    for row, a, b in zip(rows[long], starts[long], ends[long]):
-        out[row : row + 2, a:b] = 0
-    return out
 
 
 def _blank_runs(columns: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> np.ndarray:

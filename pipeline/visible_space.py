@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.line_ink import LineInk
 
 MARK = "\u2423"
 # Small letters without ascender or descender: their ink spans the x-height (``u`` itself is left out, as
@@ -30,14 +31,14 @@ _NEAREST = 6
 _LEAST_X_HEIGHT = 0.25
 
 
-def visible_spaces(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
-    """``line`` with each ``u`` that ``crop`` shows set low, as the visible-space mark is, written ``␣``."""
+def visible_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
+    """``line`` with each ``u`` that ``line_ink`` (of the crop the model read) shows set low, as the
+    visible-space mark is, written ``␣``."""
     chars = list(line.chars)
     if not any(c.char == "u" for c in chars):
         return line
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    scale = crop.shape[1] / max(1, line.steps)
+    ink = line_ink.ink
+    scale = line_ink.shape[1] / max(1, line.steps)
     # Cells run halfway to the next glyph on either side: a space read beside the mark has no ink of its own.
     centres = [(c.start + c.end) / 2 * scale if c.char != " " else None for c in chars]
     pieces: dict[int, tuple[int, int, int] | None] = {}

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
+from pipeline.line_ink import LineInk
 from pipeline.spacing import add_missing_spaces
 from tests.factories import degrade, encode_png
 from tests.mixed_print import typeset
@@ -31,7 +32,7 @@ def _repair(recognizer, img: np.ndarray, cap: float) -> tuple[str, str]:
     probs = recognizer.session.run(np.repeat((crop.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1))[0]
     line = recognizer.decoder.decode(probs)
     bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap)
-    return line.text, add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1).text
+    return line.text, add_missing_spaces(bare, LineInk(crop), unsure, recognizer.decoder.num_classes - 1).text
 
 
 @pytest.mark.parametrize("scan", [False, True])

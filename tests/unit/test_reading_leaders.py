@@ -12,6 +12,7 @@ import pytest
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.engine import Engine, EngineConfig
 from pipeline.leaders import leader_runs, mend_leaders
+from pipeline.line_ink import LineInk
 from tests.factories import _pil_font, degrade, encode_png, render_line_crop, render_text_image
 
 STRIDE = 4  # crop columns per time step, as the recognizer's
@@ -51,7 +52,7 @@ def test_leader_read_as_its_dots(scan, junk):
     leader = " ." * 14 + " "
     crop = _crop("selected (option)" + leader + "7, 13, 35", scan)
     line = _as_read([("selected (option)", "selected (option)"), (leader, junk), ("7, 13, 35", "7, 13, 35")], crop)
-    text = mend_leaders(line, crop).text
+    text = mend_leaders(line, LineInk(crop)).text
     between = _dots_between(text, "selected (option)", "7, 13, 35")
     assert between == " " + " ".join(["."] * 14) + " "
 
@@ -60,7 +61,7 @@ def test_leader_alone_in_its_box():
     # The detector sometimes draws a box round the leader only; its crop has no letters.
     crop = _crop(". " * 9 + ".", scan=True)
     line = _as_read([(". " * 9 + ".", "RRRR.")], crop)
-    assert mend_leaders(line, crop).text.split() == ["."] * 10
+    assert mend_leaders(line, LineInk(crop)).text.split() == ["."] * 10
 
 
 @pytest.mark.parametrize("text", [
@@ -71,9 +72,9 @@ def test_leader_alone_in_its_box():
 ])
 def test_other_dots_left_as_read(text):
     crop = _crop(text, scan=True)
-    assert leader_runs(crop) == []
+    assert leader_runs(LineInk(crop)) == []
     line = _as_read([(text, text)], crop)
-    assert mend_leaders(line, crop).text == text
+    assert mend_leaders(line, LineInk(crop)).text == text
 
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ import pytest
 
 from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
+from pipeline.line_ink import LineInk
 from pipeline.opening_quotes import restore_opening_quotes
 from tests.factories import cer, encode_png, render_line_crop as _line, render_text_image
 
@@ -39,7 +40,7 @@ def test_the_decoder_alone_loses_them(engine):
     probs = r.session.run(np.repeat((x.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1))
     bare = r.decoder.decode(probs[0], probs.shape[1])
     assert _straight(bare.text).count("'") < 6
-    mended = restore_opening_quotes(bare, x, probs[0], r.decoder.index)
+    mended = restore_opening_quotes(bare, LineInk(x), probs[0], r.decoder.index)
     assert _straight(mended.text).count("'") == 6
 
 

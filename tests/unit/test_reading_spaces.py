@@ -14,6 +14,7 @@ import pytest
 
 from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
+from pipeline.line_ink import LineInk
 from pipeline.spacing import add_missing_spaces
 from tests.factories import degrade, encode_png, render_text_image
 
@@ -52,7 +53,7 @@ def test_dropped_wide_word_gaps_come_back_where_printed(recognizer, font, scan):
     crop, probs, line = _read(recognizer, text, font, scan=scan)
     assert "".join(line.text.split()) == "".join(text.split())  # the model reads the characters right
     bare, unsure = _unsure_of_spaces(recognizer, line, probs)
-    fixed = add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1)
+    fixed = add_missing_spaces(bare, LineInk(crop), unsure, recognizer.decoder.num_classes - 1)
     assert fixed.text.split() == text.split()
 
 
@@ -61,7 +62,7 @@ def test_model_own_output_gets_the_word_gap_it_missed(recognizer):
     text = "   ".join("Oh dear! Something went wrong".split())
     crop, probs, line = _read(recognizer, text, "serif", scan=True)
     assert line.text.split() != text.split()
-    fixed = add_missing_spaces(line, crop, probs, recognizer.decoder.num_classes - 1)
+    fixed = add_missing_spaces(line, LineInk(crop), probs, recognizer.decoder.num_classes - 1)
     assert fixed.text.split() == text.split()
 
 
@@ -69,7 +70,7 @@ def test_stretched_justified_line_keeps_every_word_apart(recognizer):
     text = "as    the    library    is    loaded    by    inspecting    the    result"
     crop, probs, line = _read(recognizer, text, "serif", scan=True)
     bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap=0.0)
-    fixed = add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1)
+    fixed = add_missing_spaces(bare, LineInk(crop), unsure, recognizer.decoder.num_classes - 1)
     assert fixed.text.split() == text.split()
 
 
@@ -78,13 +79,13 @@ def test_no_space_inserted_inside_words_or_monospace_code(recognizer):
                        ("illuminating millimetre communism", "serif"),
                        ("itemize{1,2,3}fi;if(l)", "mono")]:
         crop, probs, line = _read(recognizer, text, font)
-        assert add_missing_spaces(line, crop, probs, recognizer.decoder.num_classes - 1).text == line.text
+        assert add_missing_spaces(line, LineInk(crop), probs, recognizer.decoder.num_classes - 1).text == line.text
 
 
 def test_no_space_between_chinese_characters(recognizer):
     text = "第三条 合同总金额为人民币伍拾万元整，含增值税。"
     crop, probs, line = _read(recognizer, text.replace(" ", "        "), "cjk")
-    fixed = add_missing_spaces(line, crop, probs, recognizer.decoder.num_classes - 1)
+    fixed = add_missing_spaces(line, LineInk(crop), probs, recognizer.decoder.num_classes - 1)
     assert fixed.text == text.replace(" ", "")
 
 
@@ -93,7 +94,7 @@ def test_blank_crop_is_left_alone(recognizer):
     probs = np.zeros((25, recognizer.decoder.num_classes), np.float32)
     probs[:, 0] = 1.0
     line = recognizer.decoder.decode(probs)
-    assert add_missing_spaces(line, crop, probs, recognizer.decoder.num_classes - 1) == line
+    assert add_missing_spaces(line, LineInk(crop), probs, recognizer.decoder.num_classes - 1) == line
     assert cv2.countNonZero(255 - crop) == 0
 
 
@@ -103,12 +104,12 @@ def test_space_between_chinese_and_latin_only_where_the_page_leaves_a_gap(recogn
     spaced = "采用  LATEX3  风格的键值设置，编译方式为  pdf  和  XeTEX  两种"
     crop, probs, line = _read(recognizer, spaced, font)
     bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap=0.0)
-    fixed = add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1)
+    fixed = add_missing_spaces(bare, LineInk(crop), unsure, recognizer.decoder.num_classes - 1)
     assert fixed.text.split() == spaced.split()
     # Run together as a word processor sets it: no space is added.
     tight = "签订日期为2024年3月15日，共计12个月，采用LATEX3和XeTEX两种"
     crop, probs, line = _read(recognizer, tight, font)
-    assert " " not in add_missing_spaces(line, crop, probs, recognizer.decoder.num_classes - 1).text
+    assert " " not in add_missing_spaces(line, LineInk(crop), probs, recognizer.decoder.num_classes - 1).text
 
 
 @pytest.mark.parametrize("line", ["这个选项 -halt-on-error 很有用"])
@@ -128,5 +129,5 @@ def test_a_quarter_em_between_chinese_and_latin_is_a_space(recognizer, font, sca
     spaced = "采用\u2005LATEX3\u2005风格的键值设置，编译方式为\u2005pdf\u2005和\u2005XeTEX\u2005两种，共\u200512\u2005个月"
     crop, probs, line = _read(recognizer, spaced, font, scan=scan)
     bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap=0.0)
-    fixed = add_missing_spaces(bare, crop, unsure, recognizer.decoder.num_classes - 1)
+    fixed = add_missing_spaces(bare, LineInk(crop), unsure, recognizer.decoder.num_classes - 1)
     assert fixed.text == spaced.replace("\u2005", " ")

@@ -1,0 +1,79 @@
+"""One line's ink as the mending steps measure it: the crop the recognizer read, made binary once.
+
+Several steps of pipeline/line_mending.py look at the same 48-px crop: its Otsu ink, the ink's
+connected pieces, or which columns hold the line's own ink. Each is computed here on first use
+and kept for the line's later steps (most lines need none of them: each step asks only once its
+text calls for it), so no line is thresholded or labelled twice.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+import cv2
+import numpy as np
+
+
+class LineInk:
+    """The grey crop a line was read from, and what its ink shows, each computed once."""
+
+    def __init__(self, crop: np.ndarray):
+        self.gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.gray.shape[:2]
+
+    @cached_property
+    def ink(self) -> np.ndarray:
+        """1 where the crop is darker than its Otsu threshold, else 0 (uint8). Shared: never write to it."""
+        return cv2.threshold(self.gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+
+    @cached_property
+    def pieces(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """``cv2.connectedComponentsWithStats`` of the ink (8-connected): count, labels, stats, centroids."""
+        return cv2.connectedComponentsWithStats(self.ink, connectivity=8)
+
+    @cached_property
+    def columns(self) -> tuple[np.ndarray, int]:
+        """Which columns hold the line's own ink, and the height of its ink band (rules and slivers of
+        the neighbouring lines left out)."""
+        return ink_columns(self.ink)
+
+
+def ink_columns(ink: np.ndarray) -> tuple[np.ndarray, int]:
+    """Which columns of the binary ``ink`` hold ink, and the height of the ink band; rules left out."""
+    ink = _without_rules(ink, 3 * ink.shape[0])
+    cover = ink.sum(axis=1) / ink.shape[1]
+    rows = np.nonzero(cover > 0.02)[0]
+    if len(rows) == 0:
+        return np.zeros(ink.shape[1], dtype=bool), 0
+    # The line's own rows: the inkiest stretch between blank rows (a descender's sparse rows are not
+    # blank), not a sliver of the line above or below it.
+    inked = np.flatnonzero(cover > 0.005)
+    stretches = np.split(inked, np.flatnonzero(np.diff(inked) > 2) + 1)
+    own = max(stretches, key=lambda r: int(ink[r[0] : r[-1] + 1].sum()))
+    mine = rows[(rows >= own[0]) & (rows <= own[-1])]
+    rows = mine if len(mine) else rows
+    band = ink[rows[0] : rows[-1] + 1]
+    # Two pixels, not one: a speck of scan noise should not close a gap.
+    return band.sum(axis=0) >= 2, int(rows[-1] - rows[0] + 1)
+
+
+def _without_rules(ink: np.ndarray, longest: int) -> np.ndarray:
+    """``ink`` without its horizontal runs of at least ``longest`` pixels: a rule crossing the crop (a
+    table's, above or below a cell's text) would close every gap, and no glyph's stroke is that long.
+    Runs are taken over two rows at once, so a rule drawn a little aslant stays one run."""
+    if ink.shape[1] < longest:
+        return ink
+    pair = ink | np.vstack([ink[1:], np.zeros((1, ink.shape[1]), ink.dtype)])
+    # Eroding along the row (the kernel anchored at its left end, nothing beyond the crop's edge)
+    # leaves the columns where a long run starts; dilating back (anchored at its right end) gives the
+    # runs whole. Two passes of OpenCV, where finding each run in numpy cost twice as much CPU.
+    along = np.ones((1, longest), np.uint8)
+    starts = cv2.erode(pair, along, anchor=(0, 0), borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    if not starts.any():
+        return ink
+    runs = cv2.dilate(starts, along, anchor=(longest - 1, 0), borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    gone = runs.copy()
+    gone[1:] |= runs[:-1]  # a run found over rows r and r + 1 goes from both
+    return np.where(gone > 0, 0, ink).astype(ink.dtype)
