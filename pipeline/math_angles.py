@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.faint_glyphs import faint_glyph
 from pipeline.punct_widths import component_at
 from pipeline.punctuation import is_ideograph
 
@@ -48,7 +49,7 @@ def math_angle_brackets(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         if not read_angled:
             if chars[i].char == "〈" or chars[j].char == "〉":
                 continue  # beside Chinese: pipeline/angle_brackets.py's to judge
-            fits = [_fits(labels, stats, crop.shape[0], (chars[k].start + chars[k].end) / 2 * scale, k == j)
+            fits = [_fits(labels, stats, crop, (chars[k].start + chars[k].end) / 2 * scale, k == j)
                     for k in (i, j)]
             if None in fits:
                 continue
@@ -73,16 +74,21 @@ def _pairs(text: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _fits(labels: np.ndarray, stats: np.ndarray, height: int, x: float, closing: bool) -> tuple[float, float, float] | None:
+def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, x: float, closing: bool) -> tuple[float, float, float] | None:
     """Mean squared residual of the glyph's outer edge against a V, a parabola and a brace's cusp in
     the distance from its middle row; None where no bracket-shaped glyph stands there."""
+    height = crop.shape[0]
     k = component_at(labels, int(x), _REACH)
-    if not k:
-        return None
-    left, top, w, h = (int(v) for v in stats[k, :4])
+    if k and stats[k, 3] >= _MIN_TALL * height:
+        left, top, w, h = (int(v) for v in stats[k, :4])
+        glyph = labels[top : top + h, left : left + w] == k
+    else:
+        glyph = faint_glyph(crop, x, _REACH)  # lighter than the line's threshold: a thin face's bracket
+        if glyph is None:
+            return None
+        h, w = glyph.shape
     if h < _MIN_TALL * height or w > _MAX_WIDE * height or h < 8:
         return None
-    glyph = labels[top : top + h, left : left + w] == k
     rows = [np.flatnonzero(r) for r in glyph]
     edge = np.array([w - 1 - r[-1] if closing else r[0] for r in rows if len(r)], dtype=np.float64)
     y = np.linspace(-1.0, 1.0, len(edge))
