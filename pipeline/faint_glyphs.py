@@ -19,9 +19,11 @@ _PAPER = 90  # percentile
 _MIN_CONTRAST = 20
 
 
-def faint_glyph(crop: np.ndarray, x: float, reach: int) -> np.ndarray | None:
+def faint_glyph(crop: np.ndarray, x: float, reach: int, level: float) -> np.ndarray | None:
     """The ink (a boolean array over its bounding box) of the mark whose columns ``x ± reach`` the
-    recognizer read in ``crop``, thresholded on its own; None where nothing darker than paper is there."""
+    recognizer read in ``crop``, thresholded on its own; None where nothing darker than paper is there,
+    or where what is found is mostly darker than the line's threshold ``level`` (glyphs of the line's
+    own ink, run together by the lower threshold)."""
     height = crop.shape[0]
     lo = max(0, int(x - _WINDOW * height))
     window = cv2.GaussianBlur(crop[:, lo : int(x + _WINDOW * height) + 1], (3, 3), 0).astype(np.float32)
@@ -38,4 +40,7 @@ def faint_glyph(crop: np.ndarray, x: float, reach: int) -> np.ndarray | None:
     if not k:
         return None
     left, top, w, h = (int(v) for v in stats[k, :4])
-    return labels[top : top + h, left : left + w] == k
+    glyph = labels[top : top + h, left : left + w] == k
+    if np.median(crop[top : top + h, lo + left : lo + left + w][glyph]) <= level:
+        return None
+    return glyph

@@ -25,6 +25,7 @@ _REACH = 2  # pixels beside a character's time steps where its ink may lie
 # A bracket's ink spans most of the line's height and is narrow.
 _MIN_TALL = 0.4
 _MAX_WIDE = 0.4
+_TOUCHING = 0.25  # a bracket's share of the columns of ink it shares with a letter, in line heights
 _CUSP = 0.3  # a brace's point, in half heights: its edge stands still above and below it
 # On the corpus's pairs: angle brackets V/arc 0.45-0.85 and cusp/V 4.6-15; braces read as
 # parentheses 0.78-1.0 and 1.9-3.2; parentheses 1.3-5.
@@ -38,7 +39,7 @@ def math_angle_brackets(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
     pairs = _pairs([c.char for c in chars])
     if not pairs or line.steps < 1:
         return line
-    _, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    level, ink = cv2.threshold(crop, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     scale = crop.shape[1] / line.steps
     out = list(chars)
@@ -49,7 +50,7 @@ def math_angle_brackets(line: DecodedLine, crop: np.ndarray) -> DecodedLine:
         if not read_angled:
             if chars[i].char == "〈" or chars[j].char == "〉":
                 continue  # beside Chinese: pipeline/angle_brackets.py's to judge
-            fits = [_fits(labels, stats, crop, (chars[k].start + chars[k].end) / 2 * scale, k == j)
+            fits = [_fits(labels, stats, crop, level, (chars[k].start + chars[k].end) / 2 * scale, k == j)
                     for k in (i, j)]
             if None in fits:
                 continue
@@ -74,7 +75,8 @@ def _pairs(text: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, x: float, closing: bool) -> tuple[float, float, float] | None:
+def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float, x: float,
+          closing: bool) -> tuple[float, float, float] | None:
     """Mean squared residual of the glyph's outer edge against a V, a parabola and a brace's cusp in
     the distance from its middle row; None where no bracket-shaped glyph stands there."""
     height = crop.shape[0]
@@ -82,8 +84,17 @@ def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, x: float, clo
     if k and stats[k, 3] >= _MIN_TALL * height:
         left, top, w, h = (int(v) for v in stats[k, :4])
         glyph = labels[top : top + h, left : left + w] == k
+        if w > _MAX_WIDE * height:
+            # Touching the letter it encloses (an italic argument): the bracket's side of the ink.
+            keep = int(_TOUCHING * height)
+            if (x - left if not closing else left + w - x) > keep:
+                return None
+            glyph = glyph[:, :keep] if not closing else glyph[:, w - keep :]
+            glyph = glyph[glyph.any(axis=1)]
+            h, w = glyph.shape
     else:
-        glyph = faint_glyph(crop, x, _REACH)  # lighter than the line's threshold: a thin face's bracket
+        # Nothing tall where the model read a bracket: one lighter than the line's threshold ``level``.
+        glyph = faint_glyph(crop, x, _REACH, level)
         if glyph is None:
             return None
         h, w = glyph.shape

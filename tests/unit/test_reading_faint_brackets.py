@@ -49,4 +49,4 @@ def test_light_angle_brackets_beside_dark_text(engine, grey, size, scan):
 def test_no_glyph_on_blank_paper():
     paper = np.full((48, 200), 230, np.uint8)
     paper[:, 150:] = 0  # dark ink elsewhere in the line does not make the paper a glyph
-    assert faint_glyph(paper, 60.0, 2) is None
+    assert faint_glyph(paper, 60.0, 2, 115.0) is None
