@@ -28,7 +28,7 @@ _POINT, _ARMS, _ARMS_SPLIT = 0.2, (0.25, 0.6), 0.42  # in half heights from the 
 # stand upright: their outer edge moves little against the jut between their inner and outer halves,
 # where an angle bracket's and a parenthesis's edge keep moving away from the middle (on the corpus:
 # parentheses jut up to 0.19 of their width, braces from 0.18; the arms' move is at most a quarter of
-# the jut on nine braces in ten, at least a quarter on all angle brackets but two).
+# the jut on nine braces in ten, and on one angle bracket in ten, never on both of a pair).
 _JUT = 0.18
 _JUT_PX = 1.5
 _UPRIGHT = 0.25
