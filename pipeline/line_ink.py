@@ -24,9 +24,18 @@ class LineInk:
         return self.gray.shape[:2]
 
     @cached_property
+    def _otsu(self) -> tuple[float, np.ndarray]:
+        return cv2.threshold(self.gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+
+    @property
+    def level(self) -> float:
+        """The crop's Otsu threshold (grey level): ink is darker than this."""
+        return float(self._otsu[0])
+
+    @property
     def ink(self) -> np.ndarray:
         """1 where the crop is darker than its Otsu threshold, else 0 (uint8). Shared: never write to it."""
-        return cv2.threshold(self.gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+        return self._otsu[1]
 
     @cached_property
     def pieces(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:

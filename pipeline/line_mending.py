@@ -1,7 +1,7 @@
 """A decoded line mended from the ink the recognizer read: what its classes cannot say.
 
 The model reads shapes into its character set; some printed marks are not in it (⟨ ⟩, ␣), some it
-cannot tell apart (‘ from ', a small cap from a capital, ( from 〈), and some it loses to the blank
+cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {), and some it loses to the blank
 or the word space (an opening quote, a logo's raised A). Each step below measures the line's crop
 (the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
 where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a mark
@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.angle_brackets import angle_brackets
+from pipeline.brace_shapes import braces_from_shapes
 from pipeline.ctc import DecodedLine
 from pipeline.latex_logo import lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
@@ -35,6 +36,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = restore_opening_quotes(line, ink, probs, index)
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
+    line = braces_from_shapes(line, ink)
     line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
     line = punctuation_widths(line, ink)
     line = letter_case(line, ink, probs, index)

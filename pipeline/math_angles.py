@@ -15,6 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.faint_glyphs import faint_glyph
 from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
 from pipeline.punctuation import is_ideograph
@@ -24,6 +25,7 @@ _REACH = 2  # pixels beside a character's time steps where its ink may lie
 # A bracket's ink spans most of the line's height and is narrow.
 _MIN_TALL = 0.4
 _MAX_WIDE = 0.4
+_TOUCHING = 0.25  # a bracket's share of the columns of ink it shares with a letter, in line heights
 _CUSP = 0.3  # a brace's point, in half heights: its edge stands still above and below it
 # On the corpus's pairs: angle brackets V/arc 0.45-0.85 and cusp/V 4.6-15; braces read as
 # parentheses 0.78-1.0 and 1.9-3.2; parentheses 1.3-5.
@@ -37,10 +39,8 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     pairs = _pairs([c.char for c in chars])
     if not pairs or line.steps < 1:
         return line
-    ink = line_ink.ink
     _, labels, stats, _ = line_ink.pieces
-    height, width = line_ink.shape
-    scale = width / line.steps
+    scale = line_ink.shape[1] / line.steps
     out = list(chars)
     latin = not any(is_ideograph(c.char) for c in chars)
     for i, j in pairs:
@@ -49,7 +49,7 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
         if not read_angled:
             if chars[i].char == "〈" or chars[j].char == "〉":
                 continue  # beside Chinese: pipeline/angle_brackets.py's to judge
-            fits = [_fits(labels, stats, height, (chars[k].start + chars[k].end) / 2 * scale, k == j)
+            fits = [_fits(labels, stats, line_ink.gray, line_ink.level, (chars[k].start + chars[k].end) / 2 * scale, k == j)
                     for k in (i, j)]
             if None in fits:
                 continue
@@ -74,16 +74,31 @@ def _pairs(text: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _fits(labels: np.ndarray, stats: np.ndarray, height: int, x: float, closing: bool) -> tuple[float, float, float] | None:
+def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float, x: float,
+          closing: bool) -> tuple[float, float, float] | None:
     """Mean squared residual of the glyph's outer edge against a V, a parabola and a brace's cusp in
     the distance from its middle row; None where no bracket-shaped glyph stands there."""
+    height = crop.shape[0]
     k = component_at(labels, int(x), _REACH)
-    if not k:
-        return None
-    left, top, w, h = (int(v) for v in stats[k, :4])
+    if k and stats[k, 3] >= _MIN_TALL * height:
+        left, top, w, h = (int(v) for v in stats[k, :4])
+        glyph = labels[top : top + h, left : left + w] == k
+        if w > _MAX_WIDE * height:
+            # Touching the letter it encloses (an italic argument): the bracket's side of the ink.
+            keep = int(_TOUCHING * height)
+            if (x - left if not closing else left + w - x) > keep:
+                return None
+            glyph = glyph[:, :keep] if not closing else glyph[:, w - keep :]
+            glyph = glyph[glyph.any(axis=1)]
+            h, w = glyph.shape
+    else:
+        # Nothing tall where the model read a bracket: one lighter than the line's threshold ``level``.
+        glyph = faint_glyph(crop, x, _REACH, level)
+        if glyph is None:
+            return None
+        h, w = glyph.shape
     if h < _MIN_TALL * height or w > _MAX_WIDE * height or h < 8:
         return None
-    glyph = labels[top : top + h, left : left + w] == k
     glyph = glyph[glyph.any(axis=1)]
     # The outer edge: each row's first ink column from the bracket's open side.
     edge = (glyph[:, ::-1] if closing else glyph).argmax(axis=1).astype(np.float64)
