@@ -4,10 +4,12 @@ At 200 DPI a serif face's capital I (serifs on both sides at the top) and its di
 left) differ by a pixel or two, and the recognizer's weights for the two overlap; a typewriter face's l
 and 1 likewise. A page prints each many times in one face, and many of them are read where the line
 decides them: a 1 beside digits (``10``, ``2051``), an I beside capitals (``ID``, ``UI``), an l beside
-small letters (``file``). Those readings give the page's own pictures of its 1, I and l; a look-alike
-read where the line does not decide it (``I:226``, ``Table 1``, a lone ``l``) takes the glyph whose
-picture its ink is nearer, only when the page shows enough of both of the same size, its sure ones are
-told apart by the same comparison, and the margin is clear.
+small letters (``file``). Those readings give the page's own pictures of its 1, I and l (a few measures
+of the glyph's ink: its width, the serif ink beside its stem at top and foot). A look-alike read where
+its line does not decide it (``I:226``, ``Table 1``, a lone ``l``) becomes the look-alike the model
+weighs next when its picture is clearly nearer that glyph's pictures than its reading's: only where the
+page shows enough of both at its size, tells its own sure ones apart by the same comparison, and the
+line allows it (a letter is not made a digit beside letters, nor a digit a letter beside digits).
 """
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
-from pipeline.punct_widths import component_at
 
 Crops = Callable[[list[int]], list[np.ndarray]]
 
@@ -27,8 +28,11 @@ LOOK_ALIKES = "1Il"
 _SURE = 0.9
 # … or this sure where the line does not decide it.
 _SURE_OPEN = 0.5
-# Pictures wanted of each of the two glyphs before an open reading is judged between them.
+# Pictures wanted of each of the two glyphs before an open reading is judged between them; of the glyph it
+# was read as, more: a page whose few sure 1s are set in another face (a heading's, a footer's) than its
+# text's 1s would otherwise turn those into the text's Is.
 _MIN_EXEMPLARS = 3
+_MIN_OWN = 6
 # Measures closer than this are not told apart (shares of the glyph's height or of its stem's width).
 _MIN_SPREAD = 0.02
 # Pictures are compared only with those of glyphs about as tall (the same face and size: headings and
@@ -51,18 +55,17 @@ class _Glyph:
     decided: bool  # the line decides the reading (a 1 beside digits …)
     weight: float  # the reading's weight
     second: str  # the look-alike the model weighs next
+    allowed: str  # the look-alikes it may be changed to
     height: int
-    picture: np.ndarray  # unit vector, mean removed
+    picture: np.ndarray  # the glyph's measures (_picture)
 
 
 def page_glyphs(decoded: list[DecodedLine], crops: Crops | None) -> list[DecodedLine]:
     """``decoded`` with each look-alike read where its line does not decide it made the glyph the page's
     sure readings show its ink to be; unchanged where the page lacks the pictures to tell."""
-    if crops is None:
-        return decoded
+    if crops is None or not any(_open(d.chars, k) for d in decoded for k in range(len(d.chars))):
+        return decoded  # nothing to decide: the crops are not cut again
     wanted = [i for i, d in enumerate(decoded) if any(c in LOOK_ALIKES for c in d.text)]
-    if not wanted:
-        return decoded
     glyphs = [g for i, crop in zip(wanted, crops(wanted)) for g in _line_glyphs(i, decoded[i], crop)]
     open_ = [g for g in glyphs if not g.decided]
     sure = _exemplars(glyphs)
@@ -98,20 +101,17 @@ def _exemplars(glyphs: list[_Glyph]) -> list[_Glyph]:
 
 
 def _nearer(g: _Glyph, sure: list[_Glyph]) -> str | None:
-    """The look-alike whose sure pictures ``g``'s is clearly nearer than its reading's, where the page's
-    print tells the two apart; of two such (an I and an l, both unlike the page's 1), the clearly nearer
-    one where the print tells those apart too; else None."""
-    by_char = {ch: np.array([s.picture for s in sure if s.char == ch]) for ch in LOOK_ALIKES}
-    by_char = {ch: group for ch, group in by_char.items() if len(group) >= _MIN_EXEMPLARS}
-    if g.char not in by_char:
+    """The look-alike the model weighs next on ``g`` when ``g``'s picture is clearly nearer that glyph's
+    sure pictures than its reading's, where the page's print tells the two apart; else None. The model's
+    choice is asked for because a page may lack the right glyph's pictures: an I unlike the page's 1s is
+    nearer its l's than its 1s when the page shows no I."""
+    if g.second not in g.allowed or not g.second:
         return None
-    found = [ch for ch in by_char if ch != g.char and _clearly_nearer(g.picture, by_char[ch], by_char[g.char])]
-    if len(found) == 2 and not _clearly_nearer(g.picture, by_char[found[0]], by_char[found[1]]):
-        found.reverse()
-        if not _clearly_nearer(g.picture, by_char[found[0]], by_char[found[1]]):
-            # Unlike the reading, alike each other on this page: the model's next choice, if it is one.
-            return g.second if g.second in found else None
-    return found[0] if found else None
+    mine = np.array([s.picture for s in sure if s.char == g.char])
+    other = np.array([s.picture for s in sure if s.char == g.second])
+    if len(mine) < _MIN_OWN or len(other) < _MIN_EXEMPLARS:
+        return None
+    return g.second if _clearly_nearer(g.picture, other, mine) else None
 
 
 def _clearly_nearer(p: np.ndarray, group: np.ndarray, other: np.ndarray) -> bool:
@@ -150,38 +150,39 @@ def _line_glyphs(index: int, line: DecodedLine, crop: np.ndarray) -> list[_Glyph
     if not spots:
         return []
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    scale = gray.shape[1] / max(1, line.steps)
+    pieces = _pieces(gray, line)
     out = []
     for k in spots:
-        piece = _piece(chars, k, labels, stats, scale)
-        if piece is None:
-            continue
-        label, (x, y, w, h) = piece
-        picture = _picture(gray, (x, y, w, h))
         decided = _decided(chars, k)
-        if picture is None or (decided and chars[k].confidence < _SURE):
+        if k not in pieces or (decided and chars[k].confidence < _SURE):
             continue
-        out.append(_Glyph(index, k, chars[k].char, decided, chars[k].confidence, chars[k].second, h, picture))
+        picture = _picture(gray, pieces[k])
+        if picture is not None:
+            out.append(_Glyph(index, k, chars[k].char, decided, chars[k].confidence, chars[k].second,
+                              _allowed(chars, k), pieces[k][3], picture))
     return out
 
 
-def _piece(chars: tuple[DecodedChar, ...], k: int, labels: np.ndarray, stats: np.ndarray,
-           scale: float) -> tuple[int, tuple[int, int, int, int]] | None:
-    """The label and box of the ink piece the character's steps point at, when it is the glyph alone: within the
-    character's share of the line (not run into a neighbour) and at least a third of the crop tall."""
-    c = chars[k]
-    centre = (c.start + c.end) / 2 * scale
-    label = component_at(labels, int(centre), max(1, int(round(scale / 2))))
-    if not label:
-        return None
-    x, y, w, h = (int(v) for v in stats[label, :4])
-    left = centre - ((chars[k - 1].start + chars[k - 1].end) / 2 * scale if k > 0 else centre - 2 * w)
-    right = ((chars[k + 1].start + chars[k + 1].end) / 2 * scale if k + 1 < len(chars) else centre + 2 * w) - centre
-    if x < centre - 0.75 * left or x + w > centre + 0.75 * right or h < labels.shape[0] / 3 or h < 8:
-        return None
-    return label, (x, y, w, h)
+def _pieces(gray: np.ndarray, line: DecodedLine) -> dict[int, tuple[int, int, int, int]]:
+    """The box of each character's ink piece, where the piece and the character are each other's nearest
+    (by their centres along the line: a character's steps lag its glyph by up to half a glyph, so the
+    piece under them may be the next one) and the piece is one narrow glyph at least a third of the
+    crop tall (not two run together)."""
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats = stats[1:]
+    h = stats[:, cv2.CC_STAT_HEIGHT]
+    tall = stats[(h >= max(8, gray.shape[0] / 3)) & (stats[:, cv2.CC_STAT_WIDTH] <= 0.8 * h)]
+    ks = [k for k, c in enumerate(line.chars) if c.char != " "]
+    if not len(tall) or not ks:
+        return {}
+    scale = gray.shape[1] / max(1, line.steps)
+    at = np.array([(line.chars[k].start + line.chars[k].end) / 2 * scale for k in ks])
+    centres = tall[:, cv2.CC_STAT_LEFT] + tall[:, cv2.CC_STAT_WIDTH] / 2
+    gap = np.abs(centres[:, None] - at[None, :])
+    piece_of = gap.argmin(axis=0)
+    char_of = gap.argmin(axis=1)
+    return {k: tuple(int(v) for v in tall[piece_of[j], :4]) for j, k in enumerate(ks) if char_of[piece_of[j]] == j}
 
 
 def _picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
@@ -207,11 +208,38 @@ def _picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | N
                      (stem - (x - x0) - w / 2) / h], np.float32)
 
 
-def _decided(chars: tuple[DecodedChar, ...], k: int) -> bool:
-    """Whether the line decides the reading at ``k``: a 1 beside a digit, an I beside a capital, an l beside
-    a small letter."""
+def _open(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """Whether the look-alike at ``k`` may be changed: its line does not decide it and allows the model's
+    next choice."""
     c = chars[k]
-    prev = chars[k - 1].char if k > 0 else " "
-    nxt = chars[k + 1].char if k + 1 < len(chars) else " "
+    return c.char in LOOK_ALIKES and bool(c.second) and not _decided(chars, k) and c.second in _allowed(chars, k)
+
+
+def _decided(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """Whether the line decides the reading at ``k``: a 1 beside a digit (or one past a point or comma:
+    ``4.1.4``, ``1,000``), an I beside a capital, an l beside a small letter."""
+    c = chars[k]
+    prev, nxt = _beside(chars, k)
+    if c.char == "1":
+        prev = _char(chars, k - 2) if prev and prev in ".," else prev
+        nxt = _char(chars, k + 2) if nxt and nxt in ".," else nxt
     beside = {"1": str.isdigit, "I": str.isupper, "l": str.islower}[c.char]
-    return (beside(prev) and prev not in LOOK_ALIKES) or (beside(nxt) and nxt not in LOOK_ALIKES)
+    return any(beside(ch) and ch not in LOOK_ALIKES for ch in (prev, nxt) if ch)
+
+
+def _allowed(chars: tuple[DecodedChar, ...], k: int) -> str:
+    """What the look-alike at ``k`` may be made: a digit for a letter, a letter for a digit (I and l are told
+    apart by other means: the recognizer's weights, small letters beside); no digit beside a letter of
+    its word (``If`` is no ``1f``), no letter beside a digit."""
+    near = "".join(_beside(chars, k))
+    if chars[k].char != "1":
+        return "" if any(ch.isalpha() and ch not in LOOK_ALIKES for ch in near) else "1"
+    return "" if any(ch.isdigit() and ch not in LOOK_ALIKES for ch in near) else "Il"
+
+
+def _beside(chars: tuple[DecodedChar, ...], k: int) -> tuple[str, str]:
+    return _char(chars, k - 1), _char(chars, k + 1)
+
+
+def _char(chars: tuple[DecodedChar, ...], k: int) -> str:
+    return chars[k].char if 0 <= k < len(chars) else ""
