@@ -8,7 +8,7 @@ boxes along the line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -25,7 +25,8 @@ _MIN_EDGE_WEIGHT = 0.05
 # A 1 right after an l is the second l of a doubled one (fill, all): typewriter fonts draw the two
 # alike, yet the model leans to the digit for the second, so a trace of l weight is enough.
 _MIN_DOUBLED_WEIGHT = 0.005
-_SOFTMAX_SLACK = 1e-3  # float32 softmax rows sum to 1 only to about 1e-6
+_SOFTMAX_SLACK = 1e-3
+_SECOND_OF = {"1": "Il", "I": "1l", "l": "1I"}  # float32 softmax rows sum to 1 only to about 1e-6
 # Units a number is glued to: 1cm, 10pt, 1st.
 _UNITS = {"pt", "em", "ex", "cm", "mm", "in", "pc", "bp", "px", "dd", "cc", "sp", "st", "nd", "rd", "th"}
 
@@ -40,6 +41,9 @@ class DecodedChar:
     # hugs the glyph before it and a word space follows, "near" when it looks so more loosely, "full" when
     # measured otherwise, "" unmeasured.
     width: str = ""
+    # For a 1, I or l: which other of the three the model weighs most on its steps ("" unweighed). A page
+    # that prints the glyph unlike its 1s but its I and l alike leaves the choice to it (pipeline/page_glyphs.py).
+    second: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,7 @@ class CtcDecoder:
                 # character over several steps with falling edges.
                 chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
             t = end
-        chars = self._typewriter_look_alikes(chars, probs)
+        chars = self._second_look_alikes(self._typewriter_look_alikes(chars, probs), probs)
         return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
 
     def _typewriter_look_alikes(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
@@ -149,6 +153,16 @@ class CtcDecoder:
             letter, weight = own
             if enough and letter:
                 out[i] = DecodedChar(letter, weight, c.start, c.end)
+        return out
+
+    def _second_look_alikes(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
+        """Each 1, I or l with the other of the three its steps weigh most."""
+        out = list(chars)
+        for i, c in enumerate(chars):
+            if c.char in _SECOND_OF:
+                letter, weight = self._letter_weight(c, _SECOND_OF[c.char], probs)
+                if weight > 0:
+                    out[i] = replace(c, second=letter)
         return out
 
     def _letter_weight(self, c: DecodedChar, wanted: str, probs: np.ndarray) -> tuple[str, float]:

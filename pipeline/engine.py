@@ -27,6 +27,7 @@ from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
 from pipeline.model_loading import RECOGNIZER, load_models
 from pipeline.options import Limits, Options
+from pipeline.page_glyphs import page_glyphs
 from pipeline.page_punctuation import page_punctuation
 from pipeline.page_text import page_confidence, page_text
 from pipeline.page_work import PageWork, StageClock, idle_timings
@@ -115,7 +116,7 @@ class Engine:
             decoded = reread_unsure(decoded, crops, self.second_recognizer, cfg.second_opinion)
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
-        decoded = page_punctuation(decoded, crops)
+        decoded = page_glyphs(page_punctuation(decoded, crops), crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         clock.lap("layout")
