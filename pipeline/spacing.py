@@ -13,10 +13,11 @@ goes between two CJK characters (Chinese has no word spaces); between a
 Chinese character and a Latin letter or digit one goes where the page set
 the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
 runs them together, as plain word processors do, leaves no such gap), and
-so does one after a list bullet that stands apart from a Chinese item, or
-before a number after an ASCII comma set right after Chinese. Gaps beside
-Chinese, and between Latin words on a line with Chinese, are measured in the
-line's em (the pitch of its Chinese characters). Rules across the crop (a
+so does one after a list bullet that stands apart from a Chinese item,
+outside a placeholder's angle brackets (可在 〈宽度〉 处), or before a number
+after an ASCII comma set right after Chinese. Gaps beside Chinese, and
+between Latin words (or a word and an operator: Win + R) on a line with
+Chinese, are measured in the line's em (the pitch of its Chinese characters). Rules across the crop (a
 table's) and slivers of the lines above and below are no part of the ink.
 """
 from __future__ import annotations
@@ -37,6 +38,13 @@ _NO_SPACE_BEFORE = set(".,;:!?)]}’”—…")
 _NO_SPACE_AFTER = set("([{‘“")
 # List bullets: a label set apart from the item's first word, Chinese or not.
 _BULLETS = set("•●▪■")
+# Angle brackets around a placeholder (〈宽度〉, ⟨name⟩): a math font's, not a CJK cell, so xeCJK sets
+# its glue outside them; the model reads them as the CJK ones (NFC makes U+2329 one too).
+_ANGLE_OPENING = set("〈⟨")
+_ANGLE_CLOSING = set("〉⟩")
+# Binary operators in Latin text on a Chinese line (Win + R, backend = bibtex): their spaces, like a
+# word's, get little of the model's space class there.
+_OPERATORS = set("+=&")
 
 
 @dataclass(frozen=True)
@@ -68,6 +76,9 @@ class SpacingSettings:
     # show its letter gaps (monospace code gets almost no space probability).
     mixed_word_gap: float = 0.24
     mixed_space_prob: float = 0.02
+    # An ASCII comma between Chinese and a number (an index's 构造函数, 57): the word space after it
+    # is this wide (em), a justified line's shrunk one too; a tight number (出版社,2013) leaves less.
+    mixed_comma_gap: float = 0.26
 
 
 def add_missing_spaces(
@@ -102,10 +113,9 @@ def add_missing_spaces(
             if beside:
                 insert_after.add(i)
             continue
-        if is_cjk(a.char) or is_cjk(b.char):
+        if _chinese(a.char) or _chinese(b.char):
             continue
-        if pitched and a.char.isalnum() and b.char.isalnum() and g * height / em >= s.mixed_word_gap \
-                and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob:
+        if pitched and _mixed_space(a.char, b.char, g * height / em, _space_prob(probs, a, b, space_class), s):
             insert_after.add(i)
             continue
         if g < s.over_median * median:
@@ -137,6 +147,8 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: Spac
     """Whether a space goes after ``chars[i]`` by the rules for text beside Chinese characters;
     None where they do not apply."""
     a, b = chars[i].char, chars[i + 1].char
+    if (is_ideograph(a) and b in _ANGLE_OPENING) or (a in _ANGLE_CLOSING and is_ideograph(b)):
+        return gap_em >= s.cjk_latin_gap
     if _ideograph_beside_latin(a, b) or _ideograph_beside_ascii_mark(a, b) or (a in _BULLETS and is_ideograph(b)) \
             or (a in ",;" and i > 0 and is_ideograph(chars[i - 1].char) and b.isascii() and b.isdigit()):
         # The last: an ASCII comma right after Chinese, then a number (an index's 层, 7 布尔类型, 18),
@@ -144,8 +156,24 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: Spac
         # colon read as ASCII leaves as wide a blank, and before a letter the model's space does.
         if _letter(a) or _letter(b):
             return gap_em >= s.cjk_latin_gap
+        if a == ",":
+            return gap_em >= s.mixed_comma_gap
         return gap_em >= (s.cjk_digit_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)
     return None
+
+
+def _chinese(c: str) -> bool:
+    """A Chinese character or full-width mark, but not an angle bracket (see ``_ANGLE_OPENING``)."""
+    return is_cjk(c) and c not in _ANGLE_OPENING and c not in _ANGLE_CLOSING
+
+
+def _mixed_space(a: str, b: str, gap_em: float, space_prob: float, s: SpacingSettings) -> bool:
+    """Whether a gap between Latin words, or a word and an operator, on a line with Chinese is a
+    space. Not after a comma between Latin words: a full-width comma read as ASCII (fontset=adobe，
+    nofonts) leaves as wide a blank."""
+    if a.isalnum() and b.isalnum():
+        return gap_em >= s.mixed_word_gap and space_prob >= s.mixed_space_prob
+    return ((a in _OPERATORS and b.isalnum()) or (a.isalnum() and b in _OPERATORS)) and gap_em >= s.mixed_word_gap
 
 
 def line_em(chars: Sequence[DecodedChar], centres: Sequence[float], height: int) -> tuple[float, bool]:
