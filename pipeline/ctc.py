@@ -37,8 +37,8 @@ class DecodedChar:
     start: int  # first time step (inclusive)
     end: int  # last time step (exclusive)
     # A separator's width as its place on the line shows it (pipeline/punct_widths.py): "ascii" when it
-    # hugs the glyph before it and a word space follows, "near" when it looks so more loosely, "full" when
-    # measured otherwise, "" unmeasured.
+    # hugs the glyph before it and a word space follows, "near" when it looks so more loosely, "cell" when
+    # most of an em cell follows it, "full" when measured otherwise, "" unmeasured.
     width: str = ""
 
 
