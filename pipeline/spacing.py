@@ -58,18 +58,18 @@ class SpacingSettings:
     sure_gap: float = 0.6
     # ... and at least this many times the line's median gap between letters.
     over_median: float = 2.5
-    # Gap between a Chinese character and a Latin letter that is a space, in
-    # ems of the line (the pitch of its Chinese characters; the ink height
-    # where it has too few); an ASCII mark or a bullet needs more, a digit
-    # more still, for a bracket, an asterisk or a CJK font's proportional 1
-    # keeps side bearings as wide as a tight gap. xeCJK's quarter em shrinks
-    # on scans (blur bleeds into it); glyphs set without a gap keep only their
-    # side bearings. The em, not the ink height: a tall glyph (a raised
-    # footnote mark, a TeX logo's lowered E) or a rule under the line swells
-    # a line's ink band.
+    # Gap between a Chinese character and a Latin letter or a digit that is a
+    # space, in ems of the line (the pitch of its Chinese characters; the ink
+    # height where it has too few); an ASCII mark or a bullet needs more, a 1
+    # more still, for a bracket, an asterisk or a 1 (narrow in a figure-wide
+    # cell, or a CJK font's proportional one) keeps side bearings as wide as a
+    # tight gap. xeCJK's quarter em shrinks on scans (blur bleeds into it);
+    # glyphs set without a gap keep only their side bearings. The em, not the
+    # ink height: a tall glyph (a raised footnote mark, a TeX logo's lowered E)
+    # or a rule under the line swells a line's ink band.
     cjk_latin_gap: float = 0.24
     cjk_mark_gap: float = 0.27
-    cjk_digit_gap: float = 0.3
+    cjk_digit_gap: float = 0.3  # beside a 1
     # Between two Latin words on a line with Chinese, a word space is this wide
     # (em) and the model gives it this much: the model is less sure of spaces
     # there, and the line's median gap, swelled by Chinese glyphs, does not
@@ -158,7 +158,9 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: Spac
             return gap_em >= s.cjk_latin_gap
         if a == ",":
             return gap_em >= s.mixed_comma_gap
-        return gap_em >= (s.cjk_digit_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)
+        if "1" in (a, b):
+            return gap_em >= s.cjk_digit_gap
+        return gap_em >= (s.cjk_latin_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)
     return None
 
 

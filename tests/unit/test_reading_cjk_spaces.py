@@ -158,3 +158,13 @@ def test_a_number_after_an_ascii_comma_in_an_index_keeps_a_shrunk_word_space(eng
             assert " " not in re.sub(r"\d \w", "", fixed.replace(", ", ""))  # no space but these
             kept += fixed.count(", ")
     assert kept >= 27  # of 30
+
+
+@pytest.mark.parametrize("space,scan", [(0.16, False), (0.16, True), (0.2, False), (0.2, True)])
+def test_numbers_beside_chinese_keep_the_glue_as_it_shrinks(engine, space, scan):
+    # xeCJK's glue around a number, shrunk on a tight line and by the scan's blur: a digit other than
+    # 1 has side bearings no wider than a letter's. Set tight, numbers stay against their Chinese.
+    text = "在 2009 年发布第 2 版，到了 20 世纪 90 年代，共 56 章和 34 节"
+    assert _repair(engine.recognizer, typeset([text], space=space, scan=scan), cap=0.0)[1] == text
+    tight = "在2009年发布第2版，到了20世纪90年代，共56章和34节，见第1章和第11节"
+    assert _repair(engine.recognizer, typeset([tight], scan=scan), cap=0.0)[1] == tight
