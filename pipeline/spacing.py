@@ -149,6 +149,8 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: Spac
     a, b = chars[i].char, chars[i + 1].char
     if (is_ideograph(a) and b in _ANGLE_OPENING) or (a in _ANGLE_CLOSING and is_ideograph(b)):
         return gap_em >= s.cjk_latin_gap
+    if is_ideograph(a) and b == "." and i + 2 < len(chars) and _letter(chars[i + 2].char):
+        return gap_em >= s.cjk_mark_gap  # a file's extension (映射到 .ttf 文件), not a sentence's end
     if _ideograph_beside_latin(a, b) or _ideograph_beside_ascii_mark(a, b) or (a in _BULLETS and is_ideograph(b)) \
             or (a in ",;" and i > 0 and is_ideograph(chars[i - 1].char) and b.isascii() and b.isdigit()):
         # The last: an ASCII comma right after Chinese, then a number (an index's 层, 7 布尔类型, 18),

@@ -168,3 +168,12 @@ def test_numbers_beside_chinese_keep_the_glue_as_it_shrinks(engine, space, scan)
     assert _repair(engine.recognizer, typeset([text], space=space, scan=scan), cap=0.0)[1] == text
     tight = "在2009年发布第2版，到了20世纪90年代，共56章和34节，见第1章和第11节"
     assert _repair(engine.recognizer, typeset([tight], scan=scan), cap=0.0)[1] == tight
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_file_extension_after_chinese_keeps_the_glue_before_its_dot(engine, scan):
+    # 映射到 .ttf 文件: the dot starts a name, xeCJK's glue stands before it; set tight, it stays so.
+    glued = "把命令映射到\u2005.ttf\u2005文件，字库到\u2005.otf\u2005的映射"
+    assert _repair(engine.recognizer, typeset([glued], scan=scan), cap=0.0)[1] == glued.replace("\u2005", " ")
+    tight = "只需要.tfm\u2005文件，或者.otf\u2005文件"
+    assert _repair(engine.recognizer, typeset([tight], scan=scan), cap=0.0)[1] == tight.replace("\u2005", " ")
