@@ -17,8 +17,9 @@ so does one after a list bullet that stands apart from a Chinese item,
 outside a placeholder's angle brackets (可在 〈宽度〉 处), or before a number
 after an ASCII comma set right after Chinese. Gaps beside Chinese, and
 between Latin words (or a word and an operator: Win + R) on a line with
-Chinese, are measured in the line's em (the pitch of its Chinese characters). Rules across the crop (a
-table's) and slivers of the lines above and below are no part of the ink.
+Chinese, are measured in the line's em (the pitch of its Chinese
+characters). Rules across the crop (a table's) and slivers of the lines
+above and below are no part of the ink.
 """
 from __future__ import annotations
 
@@ -115,7 +116,10 @@ def add_missing_spaces(
             continue
         if _chinese(a.char) or _chinese(b.char):
             continue
-        if pitched and _mixed_space(a.char, b.char, g * height / em, _space_prob(probs, a, b, space_class), s):
+        if pitched and g * height / em >= s.mixed_word_gap and (_beside_operator(a.char, b.char) or (
+                a.char.isalnum() and b.char.isalnum() and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob)):
+            # Not after a comma between Latin words: a full-width comma read as ASCII (fontset=adobe，nofonts)
+            # leaves as wide a blank.
             insert_after.add(i)
             continue
         if g < s.over_median * median:
@@ -171,13 +175,8 @@ def _chinese(c: str) -> bool:
     return is_cjk(c) and c not in _ANGLE_OPENING and c not in _ANGLE_CLOSING
 
 
-def _mixed_space(a: str, b: str, gap_em: float, space_prob: float, s: SpacingSettings) -> bool:
-    """Whether a gap between Latin words, or a word and an operator, on a line with Chinese is a
-    space. Not after a comma between Latin words: a full-width comma read as ASCII (fontset=adobe，
-    nofonts) leaves as wide a blank."""
-    if a.isalnum() and b.isalnum():
-        return gap_em >= s.mixed_word_gap and space_prob >= s.mixed_space_prob
-    return ((a in _OPERATORS and b.isalnum()) or (a.isalnum() and b in _OPERATORS)) and gap_em >= s.mixed_word_gap
+def _beside_operator(a: str, b: str) -> bool:
+    return (a in _OPERATORS and b.isalnum()) or (a.isalnum() and b in _OPERATORS)
 
 
 def line_em(chars: Sequence[DecodedChar], centres: Sequence[float], height: int) -> tuple[float, bool]:
