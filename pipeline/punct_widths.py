@@ -137,20 +137,29 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
 
 def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
     """Where most of the page's measured separators hug the glyph before them and a word space
-    follows, those read full-width that look so, if more loosely, are ASCII (and the space is put in)."""
+    follows, those read full-width that look so, if more loosely, are ASCII (and the space is put in).
+    Where fewer do, but every other one is followed by a whole em cell (the page compresses no
+    full-width mark, so none can look so), those that look so strictly are ASCII: a translator's
+    ASCII commas among the typesetter's full-width ones (impatient-zh)."""
     widths = [c.width for d in decoded for c in d.chars if c.width]
     ascii_n = widths.count("ascii")
-    if not ascii_n or 2 * ascii_n <= len(widths):
+    if not ascii_n:
         return decoded
-    return [_ascii_separators(d) if any(c.width in _ASCII_LOOKS and c.char in _HALF for c in d.chars) else d
+    if 2 * ascii_n > len(widths):
+        looks = _ASCII_LOOKS
+    elif all(w in ("ascii", "cell") for w in widths):
+        looks = ("ascii",)
+    else:
+        return decoded
+    return [_ascii_separators(d, looks) if any(c.width in looks and c.char in _HALF for c in d.chars) else d
             for d in decoded]
 
 
-def _ascii_separators(line: DecodedLine) -> DecodedLine:
+def _ascii_separators(line: DecodedLine, looks: tuple[str, ...]) -> DecodedLine:
     out: list[DecodedChar] = []
     chars = line.chars
     for i, c in enumerate(chars):
-        if c.width not in _ASCII_LOOKS or c.char not in _HALF:
+        if c.width not in looks or c.char not in _HALF:
             out.append(c)
             continue
         out.append(replace(c, char=_HALF[c.char]))
@@ -173,7 +182,8 @@ def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: Wid
         return ch, ""
     if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
         return ch, "ascii"
-    look = "near" if before < s.near_hug and s.near_space[0] <= after < s.near_space[1] else "full"
+    look = "near" if before < s.near_hug and s.near_space[0] <= after < s.near_space[1] else \
+        "cell" if after >= s.cell_after else "full"
     compressed = is_ideograph(nxt) and s.compressed_cell[0] <= after < s.compressed_cell[1]
     if ch not in _HALF and (between or compressed or (after >= s.cell_after and before >= s.cell_before)):
         return _FULL[ch], look

@@ -13,11 +13,13 @@ goes between two CJK characters (Chinese has no word spaces); between a
 Chinese character and a Latin letter or digit one goes where the page set
 the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
 runs them together, as plain word processors do, leaves no such gap), and
-so does one after a list bullet that stands apart from a Chinese item, or
-before a number after an ASCII comma set right after Chinese. Gaps beside
-Chinese, and between Latin words on a line with Chinese, are measured in the
-line's em (the pitch of its Chinese characters). Rules across the crop (a
-table's) and slivers of the lines above and below are no part of the ink.
+so does one after a list bullet that stands apart from a Chinese item,
+outside a placeholder's angle brackets (可在 〈宽度〉 处), or before a number
+after an ASCII comma set right after Chinese. Gaps beside Chinese, and
+between Latin words (or a word and an operator: Win + R) on a line with
+Chinese, are measured in the line's em (the pitch of its Chinese
+characters). Rules across the crop (a table's) and slivers of the lines
+above and below are no part of the ink.
 """
 from __future__ import annotations
 
@@ -37,6 +39,13 @@ _NO_SPACE_BEFORE = set(".,;:!?)]}’”—…")
 _NO_SPACE_AFTER = set("([{‘“")
 # List bullets: a label set apart from the item's first word, Chinese or not.
 _BULLETS = set("•●▪■")
+# Angle brackets around a placeholder (〈宽度〉, ⟨name⟩): a math font's, not a CJK cell, so xeCJK sets
+# its glue outside them; the model reads them as the CJK ones (NFC makes U+2329 one too).
+_ANGLE_OPENING = set("〈⟨")
+_ANGLE_CLOSING = set("〉⟩")
+# Binary operators in Latin text on a Chinese line (Win + R, backend = bibtex): their spaces, like a
+# word's, get little of the model's space class there.
+_OPERATORS = set("+=&")
 
 
 @dataclass(frozen=True)
@@ -50,24 +59,27 @@ class SpacingSettings:
     sure_gap: float = 0.6
     # ... and at least this many times the line's median gap between letters.
     over_median: float = 2.5
-    # Gap between a Chinese character and a Latin letter that is a space, in
-    # ems of the line (the pitch of its Chinese characters; the ink height
-    # where it has too few); an ASCII mark or a bullet needs more, a digit
-    # more still, for a bracket, an asterisk or a CJK font's proportional 1
-    # keeps side bearings as wide as a tight gap. xeCJK's quarter em shrinks
-    # on scans (blur bleeds into it); glyphs set without a gap keep only their
-    # side bearings. The em, not the ink height: a tall glyph (a raised
-    # footnote mark, a TeX logo's lowered E) or a rule under the line swells
-    # a line's ink band.
+    # Gap between a Chinese character and a Latin letter or a digit that is a
+    # space, in ems of the line (the pitch of its Chinese characters; the ink
+    # height where it has too few); an ASCII mark or a bullet needs more, a 1
+    # more still, for a bracket, an asterisk or a 1 (narrow in a figure-wide
+    # cell, or a CJK font's proportional one) keeps side bearings as wide as a
+    # tight gap. xeCJK's quarter em shrinks on scans (blur bleeds into it);
+    # glyphs set without a gap keep only their side bearings. The em, not the
+    # ink height: a tall glyph (a raised footnote mark, a TeX logo's lowered E)
+    # or a rule under the line swells a line's ink band.
     cjk_latin_gap: float = 0.24
     cjk_mark_gap: float = 0.27
-    cjk_digit_gap: float = 0.3
+    cjk_digit_gap: float = 0.3  # beside a 1
     # Between two Latin words on a line with Chinese, a word space is this wide
     # (em) and the model gives it this much: the model is less sure of spaces
     # there, and the line's median gap, swelled by Chinese glyphs, does not
     # show its letter gaps (monospace code gets almost no space probability).
     mixed_word_gap: float = 0.24
     mixed_space_prob: float = 0.02
+    # An ASCII comma between Chinese and a number (an index's 构造函数, 57): the word space after it
+    # is this wide (em), a justified line's shrunk one too; a tight number (出版社,2013) leaves less.
+    mixed_comma_gap: float = 0.26
 
 
 def add_missing_spaces(
@@ -103,10 +115,12 @@ def add_missing_spaces(
             if beside:
                 insert_after.add(i)
             continue
-        if is_cjk(a.char) or is_cjk(b.char):
+        if _chinese(a.char) or _chinese(b.char):
             continue
-        if pitched and a.char.isalnum() and b.char.isalnum() and g * height / em >= s.mixed_word_gap \
-                and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob:
+        if pitched and g * height / em >= s.mixed_word_gap and (_beside_operator(a.char, b.char) or (
+                a.char.isalnum() and b.char.isalnum() and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob)):
+            # Not after a comma between Latin words: a full-width comma read as ASCII (fontset=adobe，nofonts)
+            # leaves as wide a blank.
             insert_after.add(i)
             continue
         if g < s.over_median * median:
@@ -138,6 +152,10 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: Spac
     """Whether a space goes after ``chars[i]`` by the rules for text beside Chinese characters;
     None where they do not apply."""
     a, b = chars[i].char, chars[i + 1].char
+    if (is_ideograph(a) and b in _ANGLE_OPENING) or (a in _ANGLE_CLOSING and is_ideograph(b)):
+        return gap_em >= s.cjk_latin_gap
+    if is_ideograph(a) and b == "." and i + 2 < len(chars) and _letter(chars[i + 2].char):
+        return gap_em >= s.cjk_mark_gap  # a file's extension (映射到 .ttf 文件), not a sentence's end
     if _ideograph_beside_latin(a, b) or _ideograph_beside_ascii_mark(a, b) or (a in _BULLETS and is_ideograph(b)) \
             or (a in ",;" and i > 0 and is_ideograph(chars[i - 1].char) and b.isascii() and b.isdigit()):
         # The last: an ASCII comma right after Chinese, then a number (an index's 层, 7 布尔类型, 18),
@@ -145,8 +163,21 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: Spac
         # colon read as ASCII leaves as wide a blank, and before a letter the model's space does.
         if _letter(a) or _letter(b):
             return gap_em >= s.cjk_latin_gap
-        return gap_em >= (s.cjk_digit_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)
+        if a == ",":
+            return gap_em >= s.mixed_comma_gap
+        if "1" in (a, b):
+            return gap_em >= s.cjk_digit_gap
+        return gap_em >= (s.cjk_latin_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)
     return None
+
+
+def _chinese(c: str) -> bool:
+    """A Chinese character or full-width mark, but not an angle bracket (see ``_ANGLE_OPENING``)."""
+    return is_cjk(c) and c not in _ANGLE_OPENING and c not in _ANGLE_CLOSING
+
+
+def _beside_operator(a: str, b: str) -> bool:
+    return (a in _OPERATORS and b.isalnum()) or (a.isalnum() and b in _OPERATORS)
 
 
 def line_em(chars: Sequence[DecodedChar], centres: Sequence[float], height: int) -> tuple[float, bool]:

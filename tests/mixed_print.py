@@ -13,10 +13,10 @@ from tests.factories import _pil_font, degrade
 def typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool = False,
             quarter: str = "\u2005", squeeze: str = "") -> np.ndarray:
     """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
-    interword space: 1/3 em), ``quarter`` (U+2005, four-per-em space) a quarter em (xeCJK's glue
+    interword space: 1/3 em), ``⟨⟩`` as a math font's, ``quarter`` (U+2005, four-per-em space) a quarter em (xeCJK's glue
     between Chinese and Latin), the marks in ``squeeze`` in half their cell (a page that compresses
     punctuation); with ``scan``, degraded as a scan."""
-    cjk, latin = _pil_font("cjk-serif", size), _pil_font("serif", size)
+    cjk, latin, sans = _pil_font("cjk-serif", size), _pil_font("serif", size), _pil_font("sans", size)
     img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
     draw = ImageDraw.Draw(img)
     for row, line in enumerate(lines):
@@ -27,6 +27,8 @@ def typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool =
                 continue
             # LaTeX's list labels are not the CJK font's, nor is a letter of any alphabet (André)
             font = latin if ch.isascii() or ch in "•–" or (ch.isalpha() and not is_cjk(ch)) else cjk
+            if ch in "⟨⟩":
+                font = sans  # a math font's angle brackets (the Latin font has none), not the CJK cells
             draw.text((x, y), ch, font=font, fill=0)
             x += font.getlength(ch) / (2 if ch in squeeze else 1)
     page = np.asarray(img)

@@ -114,3 +114,12 @@ def test_a_compressed_fullwidth_comma_after_a_latin_word_stays_fullwidth(engine,
     # The page sets the comma in half its cell: less blank after it than a word space, more than none.
     lines = ["宏包 ctexbook，提供中文排版的通用框架。", "宏包 amsmath，对数学排版进行了扩展。", "宏包 xcolor，提供彩色支持。"]
     assert _read(engine, _typeset(lines, scan=scan, squeeze="，")).split("\n") == lines
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_few_ascii_commas_on_a_page_of_whole_fullwidth_cells_stay_ascii(engine, scan):
+    # A translated book: the translator's ASCII commas (词汇, 本书) among the typesetter's full-width
+    # ones, none of which the page compresses; the ASCII ones are the fewer.
+    translated = ["这些命令根据功能分门别类, 而不是按字典顺序, 所以你可以使用目录"]
+    img = np.vstack([_typeset(FULL_LINES, scan=scan), _typeset(translated, scan=scan)])
+    assert [line for line in _read(engine, img).split("\n") if line] == FULL_LINES + translated
