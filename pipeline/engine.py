@@ -25,7 +25,7 @@ from pipeline.detect import DetectorSettings
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
-from pipeline.model_loading import RECOGNIZER, load_models
+from pipeline.model_loading import RECOGNIZER, SECOND_RECOGNIZER, load_models
 from pipeline.options import Limits, Options
 from pipeline.page_glyphs import page_glyphs
 from pipeline.page_punctuation import page_punctuation
@@ -53,6 +53,8 @@ class EngineConfig:
     # (its last two stages' convs in INT8) costs less CPU per page for slightly worse text
     # (bench/PERF_RESULTS.md), so the float model stays the default.
     recognizer_model: str = RECOGNIZER
+    # The second opinion's recognizer file, by its manifest name.
+    second_recognizer_model: str = SECOND_RECOGNIZER
     # Page-level orientation (90/180/270) correction; cheap unless a page reads badly.
     fix_orientation: bool = True
     # CLAHE on low-contrast pages. Off: on faded scans it did not lower CER
@@ -75,7 +77,8 @@ class Engine:
         # uses more cores than it was given.
         cv2.setNumThreads(config.threads)
         models = load_models(Path(config.models_dir), config.threads, config.detector, config.recognizer,
-                             second=config.second_opinion.below > 0, recognizer_model=config.recognizer_model)
+                             second=config.second_opinion.below > 0, recognizer_model=config.recognizer_model,
+                             second_model=config.second_recognizer_model)
         self.detector = models.detector
         self.recognizer = models.recognizer
         self.second_recognizer = models.second

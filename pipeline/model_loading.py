@@ -17,10 +17,12 @@ from pipeline.onnx_session import OnnxSession
 from pipeline.recognize import RecognizerSettings, TextRecognizer
 
 DETECTOR = "ppocrv6_tiny_det"
-RECOGNIZER = "ppocrv6_tiny_rec"
+# The recognizers as derived at set-up with their class projection as one Gemm (models/gemm_projection.py):
+# the same probabilities as the pinned files for less CPU. The pinned files keep their names.
+RECOGNIZER = "ppocrv6_tiny_rec_gemm"
 CHARSET = "ppocrv6_tiny_dict"
 # The larger recognizer of the same family, for a second opinion on unsure lines (pipeline/second_opinion.py).
-SECOND_RECOGNIZER = "ppocrv6_small_rec"
+SECOND_RECOGNIZER = "ppocrv6_small_rec_gemm"
 SECOND_CHARSET = "ppocrv6_dict"
 
 
@@ -34,10 +36,10 @@ class LoadedModels:
 
 def load_models(models_dir: Path, threads: int, detector: DetectorSettings,
                 recognizer: RecognizerSettings, second: bool = False,
-                recognizer_model: str = RECOGNIZER) -> LoadedModels:
+                recognizer_model: str = RECOGNIZER, second_model: str = SECOND_RECOGNIZER) -> LoadedModels:
     """The detector and recognizer; with ``second``, the larger recognizer too (loaded only then: it is
-    most of the memory a worker would hold for models). ``recognizer_model`` names the first recognizer's
-    file in the manifest: the float model or one derived from it (models/quantize.py)."""
+    most of the memory a worker would hold for models). ``recognizer_model`` and ``second_model`` name the
+    recognizers' files in the manifest: a pinned model or one derived from it at set-up."""
     det_path = _resolve(DETECTOR, models_dir)
     rec_path = _resolve(recognizer_model, models_dir)
     charset_path = _resolve(CHARSET, models_dir)
@@ -47,10 +49,10 @@ def load_models(models_dir: Path, threads: int, detector: DetectorSettings,
     names = [DETECTOR, recognizer_model, CHARSET]
     second_recognizer = None
     if second:
-        second_session = OnnxSession(_resolve(SECOND_RECOGNIZER, models_dir), threads=threads)
+        second_session = OnnxSession(_resolve(second_model, models_dir), threads=threads)
         second_charset = load_charset(second_session, _resolve(SECOND_CHARSET, models_dir))
         second_recognizer = TextRecognizer(second_session, CtcDecoder(second_charset), recognizer)
-        names += [SECOND_RECOGNIZER, SECOND_CHARSET]
+        names += [second_model, SECOND_CHARSET]
     return LoadedModels(
         detector=TextDetector(det_session, detector),
         recognizer=TextRecognizer(rec_session, CtcDecoder(charset), recognizer),

