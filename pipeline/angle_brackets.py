@@ -21,7 +21,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
 from pipeline.punct_widths import ink_runs, run_at
-from pipeline.punctuation import is_ideograph
+from pipeline.punctuation import bracket_pairs, is_ideograph
 
 _OPEN = {"angle": "〈《<", "round": "(（"}
 _CLOSE = {"angle": "〉》>", "round": ")）"}
@@ -67,21 +67,17 @@ def angle_brackets(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, inde
 
 
 def _pairs(chars) -> list[tuple[int, int]]:
-    """(opening, closing) positions of the bracket pairs, innermost first. A ``<`` or ``>`` with a
-    space on each side, or before a digit or ``=`` (``<2GiB``, ``>=``), is a sign, not a bracket."""
-    text = [c.char for c in chars]
-    stack: list[int] = []
-    out = []
-    for i, ch in enumerate(text):
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        spaced = 0 < i and text[i - 1] == " " and nxt == " "
-        if ch in "<>" and (spaced or nxt.isdigit() or nxt == "="):
-            continue
-        if ch in "".join(_OPEN.values()):
-            stack.append(i)
-        elif ch in "".join(_CLOSE.values()) and stack:
-            out.append((stack.pop(), i))
-    return out
+    """(opening, closing) positions of the bracket pairs, innermost first."""
+    return bracket_pairs([c.char for c in chars], "".join(_OPEN.values()), "".join(_CLOSE.values()), _sign)
+
+
+def _sign(text: list[str], i: int) -> bool:
+    """A ``<`` or ``>`` with a space on each side, or before a digit or ``=`` (``<2GiB``, ``>=``), is a
+    sign, not a bracket."""
+    if text[i] not in "<>":
+        return False
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    return (0 < i and text[i - 1] == " " and nxt == " ") or nxt.isdigit() or nxt == "="
 
 
 def _double(ink: np.ndarray, runs: np.ndarray, centres: list[float], *marks: float) -> bool | None:

@@ -16,6 +16,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
+from pipeline.punctuation import bracket_pairs
 
 _OPEN, _CLOSE = "({", ")}"
 _BRACE = {"(": "{", ")": "}"}
@@ -49,7 +50,7 @@ def braces_from_shapes(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
         if c.char in "()":
             juts[i] = _point(labels, stats, line_ink.shape[0], (c.start + c.end) / 2 * scale, c.char == ")")
     braces = {i for i, jut in juts.items() if jut is not None and jut >= _LONE_JUT}
-    for i, j in _pairs([c.char for c in chars]):
+    for i, j in bracket_pairs([c.char for c in chars], _OPEN, _CLOSE):
         # A pair read half brace is a brace pair unless its other half is shaped round; a pair read
         # as parentheses needs both halves pointed.
         shapes = [None if juts[k] is None else juts[k] >= _JUT for k in (i, j) if k in juts]
@@ -62,16 +63,6 @@ def braces_from_shapes(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     out = [replace(c, char=_BRACE[c.char]) if i in braces else c for i, c in enumerate(chars)]
     return DecodedLine(tuple(out), line.steps)
 
-
-def _pairs(text: list[str]) -> list[tuple[int, int]]:
-    stack: list[int] = []
-    out = []
-    for i, ch in enumerate(text):
-        if ch in _OPEN:
-            stack.append(i)
-        elif ch in _CLOSE and stack:
-            out.append((stack.pop(), i))
-    return out
 
 
 def _point(labels: np.ndarray, stats: np.ndarray, height: int, x: float, closing: bool) -> float | None:

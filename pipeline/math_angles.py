@@ -18,7 +18,7 @@ from pipeline.ctc import DecodedLine
 from pipeline.faint_glyphs import faint_glyph
 from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
-from pipeline.punctuation import is_ideograph
+from pipeline.punctuation import bracket_pairs, is_ideograph
 
 _OPEN, _CLOSE = "(（〈", ")）〉"
 _REACH = 2  # pixels beside a character's time steps where its ink may lie
@@ -36,7 +36,7 @@ _NOT_BRACE = 4.0
 def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with the bracket pairs that ``line_ink`` (of the grey image the model read) shows angled."""
     chars = line.chars
-    pairs = _pairs([c.char for c in chars])
+    pairs = bracket_pairs([c.char for c in chars], _OPEN, _CLOSE)
     if not pairs or line.steps < 1:
         return line
     _, labels, stats, _ = line_ink.pieces
@@ -62,16 +62,6 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
         out[j] = replace(chars[j], char="⟩")
     return DecodedLine(tuple(out), line.steps) if out != list(chars) else line
 
-
-def _pairs(text: list[str]) -> list[tuple[int, int]]:
-    stack: list[int] = []
-    out = []
-    for i, ch in enumerate(text):
-        if ch in _OPEN:
-            stack.append(i)
-        elif ch in _CLOSE and stack:
-            out.append((stack.pop(), i))
-    return out
 
 
 def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float, x: float,

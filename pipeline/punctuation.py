@@ -8,6 +8,7 @@ line's characters, one-for-one, so character positions stay valid.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
@@ -25,6 +26,23 @@ def is_cjk(ch: str) -> bool:
 
 def is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def bracket_pairs(text: list[str], opening: str, closing: str,
+                  skip: Callable[[list[str], int], bool] | None = None) -> list[tuple[int, int]]:
+    """(opening, closing) positions of the pairs of these brackets in ``text``, innermost first: each
+    closing one with the nearest opening one still open before it. ``skip(text, i)`` leaves out a mark
+    that is no bracket where it stands (a ``<`` before a digit)."""
+    stack: list[int] = []
+    out = []
+    for i, ch in enumerate(text):
+        if skip is not None and skip(text, i):
+            continue
+        if ch in opening:
+            stack.append(i)
+        elif ch in closing and stack:
+            out.append((stack.pop(), i))
+    return out
 
 
 def _typographic_quotes(text: list[str], force: bool = False) -> list[str]:
