@@ -35,7 +35,8 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     prev = None
     for item in reading_order(boxes, settings):
         quad, dec = quads[item.index], decoded[item.index]
-        if prev is not None and prev.block == item.block and not work.vertical:
+        if (prev is not None and prev.block == item.block and not work.vertical
+                and (decoded[prev.index].text.endswith(". .") or dec.text.startswith(". ."))):
             # The row's ink so far ends where its furthest piece ends (a stray piece may lie within another).
             row = [quad_to_box(quads[o.index]) for o in lines_order if o.block == item.block]
             lines += _leader_between(work, row, quad, decoded[prev.index], dec, item.block)
@@ -64,10 +65,9 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
 def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray, left_dec: DecodedLine,
                     right_dec: DecodedLine, block: int) -> list[Line]:
     """The dots of a leader lost between two pieces of a row that print one (a table of contents'
-    entry and its page), as a line of their own: the row then reads whole. ``before``: the boxes
-    of the block's pieces read so far, the last one's (``left_dec``) among them."""
-    if not (left_dec.text.endswith(". .") or right_dec.text.startswith(". .")):
-        return []
+    entry and its page; ``left_dec`` ends with a leader or ``right_dec`` starts with one), as a line
+    of their own: the row then reads whole. ``before``: the boxes of the block's pieces read so far,
+    the last one's (``left_dec``) among them."""
     r = quad_to_box(right)
     row = [b for b in before if min(b[3], r[3]) - max(b[1], r[1]) > 0.5 * min(b[3] - b[1], r[3] - r[1]) and b[0] < r[0]]
     if not row:
