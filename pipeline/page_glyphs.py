@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.line_ink import LineInk
 
 Crops = Callable[[list[int]], list[np.ndarray]]
 
@@ -149,8 +150,9 @@ def _line_glyphs(index: int, line: DecodedLine, crop: np.ndarray) -> list[_Glyph
     spots = [k for k, c in enumerate(chars) if c.char in LOOK_ALIKES]
     if not spots:
         return []
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    pieces = _pieces(gray, line)
+    ink = LineInk(crop)
+    gray = ink.gray
+    pieces = _pieces(ink, line)
     out = []
     for k in spots:
         decided = _decided(chars, k)
@@ -163,14 +165,13 @@ def _line_glyphs(index: int, line: DecodedLine, crop: np.ndarray) -> list[_Glyph
     return out
 
 
-def _pieces(gray: np.ndarray, line: DecodedLine) -> dict[int, tuple[int, int, int, int]]:
+def _pieces(ink: LineInk, line: DecodedLine) -> dict[int, tuple[int, int, int, int]]:
     """The box of each character's ink piece, where the piece and the character are each other's nearest
     (by their centres along the line: a character's steps lag its glyph by up to half a glyph, so the
     piece under them may be the next one) and the piece is one narrow glyph at least a third of the
     crop tall (not two run together)."""
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    stats = stats[1:]
+    gray = ink.gray
+    stats = ink.pieces[2][1:]
     h = stats[:, cv2.CC_STAT_HEIGHT]
     tall = stats[(h >= max(8, gray.shape[0] / 3)) & (stats[:, cv2.CC_STAT_WIDTH] <= 0.8 * h)]
     ks = [k for k, c in enumerate(line.chars) if c.char != " "]
