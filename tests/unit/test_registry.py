@@ -99,3 +99,28 @@ def test_a_second_opinion_without_its_model_file_fails_at_start(model_copy):
     with pytest.raises(ModelError) as info:
         Engine(EngineConfig(models_dir=model_copy))  # on by default
     assert info.value.code == "model_unavailable" and "ppocrv6_small_rec_gemm" in info.value.message
+
+
+def test_the_onnx_that_derives_files_is_the_one_pinned_everywhere():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    wanted = registry.manifest()["derived_with"]["onnx"]
+    requirements = (root / "requirements.txt").read_text().splitlines()
+    assert any(line.split("#")[0].strip() == f"onnx=={wanted}" for line in requirements)
+    assert f'"onnx=={wanted}"' in (root / "pyproject.toml").read_text()
+    import onnx
+
+    assert onnx.__version__ == wanted  # the environment the tests run in derived models/files
+
+
+def test_setup_refuses_to_derive_with_another_onnx(model_copy, monkeypatch):
+    import onnx
+
+    from models import setup
+
+    # another onnx would write other bytes: the check must stop before deriving, and say why
+    monkeypatch.setattr(onnx, "__version__", "1.17.0")
+    with pytest.raises(setup.SetupError, match=r"onnx 1\.17\.0.*onnx==1\.23\.2"):
+        setup.derive(["ppocrv6_small_rec_gemm"], model_copy)
+    assert not list(model_copy.glob("ppocrv6_small_rec_gemm*"))
