@@ -98,3 +98,13 @@ def test_a_dot_keeps_its_space_before_a_bracket(engine, scan):
     _check(engine, text, before=".", checked=1, scan=scan)
     code = "路径\u2005draw(z0..z1..(0,1)..(1,1)--cycle)；的写法"
     _check(engine, code, before=".", checked=4, scan=scan, latin_face="mono")
+
+
+@pytest.mark.parametrize("face", ["serif", "mono"])
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_number_keeps_its_shrunk_space_before_its_unit(engine, scan, face):
+    # A justified line shrinks the space in 7.5 cm to about a quarter em, and the model gives it none;
+    # code sets 5cm solid.
+    text = "第二列限宽\u20057.5 cm，两列均为左对齐，把图形放缩到\u20054 cm\u2005高，使用\u2005size(5cm,0)\u2005表示"
+    fixed = _repair(engine.recognizer, typeset([text], space=0.25, scan=scan, latin_face=face))[1]
+    assert "7.5 cm" in fixed and "4 cm" in fixed and "(5cm," in fixed
