@@ -16,8 +16,8 @@ runs them together, as plain word processors do, leaves no such gap), and
 so does one after a list bullet that stands apart from a Chinese item,
 outside a placeholder's angle brackets (可在 〈宽度〉 处), before a number
 after an ASCII comma set right after Chinese, and beside a full-width
-separator where the glue stands beyond the mark's own cell (TEX ：, 论坛：
-http). After a dot, a bracket or symbol that a sure gap sets apart starts a
+separator after Latin text where glue stands before the mark (TEX ：,
+.pk ，). After a dot, a bracket or symbol that a sure gap sets apart starts a
 new item (a list label's 12. ⟨纬度⟩). Gaps beside Chinese, and
 between Latin words (or a word and an operator: Win + R) on a line with
 Chinese, are measured in the line's em (the pitch of its Chinese
@@ -50,7 +50,7 @@ _ANGLE_CLOSING = set("〉⟩")
 # word's, get little of the model's space class there.
 _OPERATORS = set("+=&")
 # Full-width separators: the mark sits at the left of its em cell, so the ink gap before it is the
-# glyphs' side bearings unless glue was set there; after it, the cell's blank is not a space.
+# glyphs' side bearings unless glue was set there.
 _CJK_SEPARATORS = set("。，、：；")
 
 
@@ -86,15 +86,12 @@ class SpacingSettings:
     # An ASCII comma between Chinese and a number (an index's 构造函数, 57): the word space after it
     # is this wide (em), a justified line's shrunk one too; a tight number (出版社,2013) leaves less.
     mixed_comma_gap: float = 0.26
-    # A digit before a letter there: set solid, side bearings leave at most 0.14 em (size(5cm,0)); a
+    # A digit before a letter on a line with Chinese: set solid, side bearings leave at most 0.14 em (size(5cm,0)); a
     # word space, shrunk, 0.24 or more (7.5 cm).
     mixed_unit_gap: float = 0.2
     # Latin text (or its closing bracket) before a full-width separator: side bearings leave at most
     # about 0.3 em, xeCJK's glue before the mark 0.36 em or more (TEX：, .pk，, (9)。).
     latin_cjk_mark_gap: float = 0.34
-    # A full-width separator before Latin text: the blank rest of its cell reaches about 0.78 em, with
-    # the glue after it 0.9 or more (论坛： http://).
-    cjk_mark_latin_gap: float = 0.85
     # What a proportional face leaves between its letters at most (em); more is a monospace face's.
     letter_gap: float = 0.08
 
@@ -135,8 +132,9 @@ def add_missing_spaces(
             continue
         if _chinese(a.char) or _chinese(b.char):
             continue
-        if pitched and a.char.isascii() and a.char.isdigit() and _letter(b.char) and g * height / em >= s.mixed_unit_gap:
-            insert_after.add(i)  # a number and its unit (7.5 cm), which the model rarely spaces
+        if pitched and a.char.isascii() and a.char.isdigit() and _letter(b.char):
+            if g * height / em >= s.mixed_unit_gap:
+                insert_after.add(i)  # a number and its unit (7.5 cm), which the model rarely spaces
             continue
         if pitched and g * height / em >= s.mixed_word_gap and (_beside_operator(a.char, b.char) or (
                 a.char.isalnum() and b.char.isalnum() and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob)):
@@ -194,8 +192,6 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, ems: dict[int, float],
     if b in _CJK_SEPARATORS and (_latin(a) or a in ")]"):
         # A monospace face's side bearings (a URL's, code's) widen the gap as they do its letters'.
         return gap_em - max(0.0, _run_gap(chars, i, ems) - s.letter_gap) >= s.latin_cjk_mark_gap
-    if a in _CJK_SEPARATORS and _latin(b):
-        return gap_em >= s.cjk_mark_latin_gap
     return None
 
 
