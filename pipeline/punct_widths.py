@@ -18,7 +18,9 @@ chosen on real scanned pages (bench/RESULTS.md).
   is full-width when an em cell follows it, it sits tight between two
   Chinese characters, a compressed cell (less than a word space, more than a
   side bearing) leads to an ideograph, or it ends the line a side bearing
-  after an ideograph.
+  after an ideograph. Between Latin text, one read full-width without an em
+  cell after it is ASCII (code's size(5cm,0)); a monospace face's word space
+  is a cell wide, so code's ``x, y`` cannot be told so.
 - A full-width bracket keeps a side bearing on its inner side (about 0.3 em
   to the text it encloses), or (in fonts that set it at the inner edge of its
   cell) leaves the blank outside; an ASCII one touches its text and keeps
@@ -112,11 +114,14 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             continue
         prev, nxt = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
         if not (is_cjk(prev) or is_cjk(nxt)):
-            # Between Latin text on a Chinese line (sp.；ii.), only a whole em cell after it tells.
-            if pitched and chars[i].char in _HALF.values() and chars[i].char in _SEPARATORS:
+            # Between Latin text on a Chinese line (sp.；ii.), only a whole em cell after it tells: one
+            # read full-width without it is code's or a list's ASCII mark (size(5cm,0), etex, latex).
+            if pitched and chars[i].char in _SEPARATORS:
                 before, after = (g / em for g in _gaps(runs, ink, centres[i]))
-                if before >= settings.cell_before and after >= settings.cell_after:
+                if chars[i].char in _HALF.values() and before >= settings.cell_before and after >= settings.cell_after:
                     chars[i] = replace(chars[i], char=_FULL[chars[i].char])
+                elif chars[i].char in _HALF and after < settings.cell_after:
+                    chars[i] = replace(chars[i], char=_HALF[chars[i].char])
             continue
         before, after = (g / em for g in _gaps(runs, ink, centres[i]))
         if chars[i].char in _SEPARATORS:

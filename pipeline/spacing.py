@@ -14,8 +14,11 @@ Chinese character and a Latin letter or digit one goes where the page set
 the usual quarter-em gap (xeCJK and most Chinese typesetting do; text that
 runs them together, as plain word processors do, leaves no such gap), and
 so does one after a list bullet that stands apart from a Chinese item,
-outside a placeholder's angle brackets (可在 〈宽度〉 处), or before a number
-after an ASCII comma set right after Chinese. Gaps beside Chinese, and
+outside a placeholder's angle brackets (可在 〈宽度〉 处), before a number
+after an ASCII comma set right after Chinese, and beside a full-width
+separator after Latin text where glue stands before the mark (TEX ：,
+.pk ，). After a dot, a bracket or symbol that a sure gap sets apart starts a
+new item (a list label's 12. ⟨纬度⟩). Gaps beside Chinese, and
 between Latin words (or a word and an operator: Win + R) on a line with
 Chinese, are measured in the line's em (the pitch of its Chinese
 characters). Rules across the crop (a table's) and slivers of the lines
@@ -46,6 +49,9 @@ _ANGLE_CLOSING = set("〉⟩")
 # Binary operators in Latin text on a Chinese line (Win + R, backend = bibtex): their spaces, like a
 # word's, get little of the model's space class there.
 _OPERATORS = set("+=&")
+# Full-width separators: the mark sits at the left of its em cell, so the ink gap before it is the
+# glyphs' side bearings unless glue was set there.
+_CJK_SEPARATORS = set("。，、：；")
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,17 @@ class SpacingSettings:
     # An ASCII comma between Chinese and a number (an index's 构造函数, 57): the word space after it
     # is this wide (em), a justified line's shrunk one too; a tight number (出版社,2013) leaves less.
     mixed_comma_gap: float = 0.26
+    # A digit before a letter on a line with Chinese: set solid, side bearings leave at most 0.14 em (size(5cm,0)); a
+    # word space, shrunk, 0.24 or more (7.5 cm).
+    mixed_unit_gap: float = 0.2
+    # Latin text (or its closing bracket) before a full-width separator: side bearings leave at most
+    # about 0.3 em, xeCJK's glue before the mark 0.36 em or more (TEX：, .pk，, (9)。).
+    latin_cjk_mark_gap: float = 0.34
+    # What a proportional face leaves between its letters at most (em); more is a monospace face's.
+    letter_gap: float = 0.08
+    # Blank after a full-width separator set at the left of its cell, before the next glyph: 0.53 em or
+    # more on the corpus; a centred one leaves about 0.45, as much as it leaves before it.
+    cell_blank: float = 0.5
 
 
 def add_missing_spaces(
@@ -108,14 +125,19 @@ def add_missing_spaces(
     s = settings
     chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
     insert_after = set()
+    ems = {i: g * height / em for i, g in gaps}
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
-        beside = _beside_chinese(chars, i, g * height / em, s) if chinese else None
+        beside = _beside_chinese(chars, i, ems, s) if chinese else None
         if beside is not None:
             if beside:
                 insert_after.add(i)
             continue
         if _chinese(a.char) or _chinese(b.char):
+            continue
+        if pitched and a.char.isascii() and a.char.isdigit() and _letter(b.char):
+            if g * height / em >= s.mixed_unit_gap:
+                insert_after.add(i)  # a number and its unit (7.5 cm), which the model rarely spaces
             continue
         if pitched and g * height / em >= s.mixed_word_gap and (_beside_operator(a.char, b.char) or (
                 a.char.isalnum() and b.char.isalnum() and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob)):
@@ -125,7 +147,8 @@ def add_missing_spaces(
             continue
         if g < s.over_median * median:
             continue
-        if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (a.char in ".—" and not b.char.isalnum()):
+        if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (
+                a.char in ".—" and not b.char.isalnum() and not _opens_after_dot(a.char, b.char, g, s)):
             continue
         if a.char in "’'" and i > 0 and chars[i - 1].char.isalpha() and _contraction_follows(chars, i + 1):
             continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
@@ -148,10 +171,11 @@ def _space_prob(probs: np.ndarray, a: DecodedChar, b: DecodedChar, space_class: 
     return float(probs[a.end : b.start, space_class].max()) if b.start > a.end else 0.0
 
 
-def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: SpacingSettings) -> bool | None:
-    """Whether a space goes after ``chars[i]`` by the rules for text beside Chinese characters;
-    None where they do not apply."""
+def _beside_chinese(chars: Sequence[DecodedChar], i: int, ems: dict[int, float], s: SpacingSettings) -> bool | None:
+    """Whether a space goes after ``chars[i]`` by the rules for text beside Chinese characters
+    (``ems``: the gap after each character, in ems); None where they do not apply."""
     a, b = chars[i].char, chars[i + 1].char
+    gap_em = ems[i]
     if (is_ideograph(a) and b in _ANGLE_OPENING) or (a in _ANGLE_CLOSING and is_ideograph(b)):
         return gap_em >= s.cjk_latin_gap
     if is_ideograph(a) and b == "." and i + 2 < len(chars) and _letter(chars[i + 2].char):
@@ -168,7 +192,30 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, gap_em: float, s: Spac
         if "1" in (a, b):
             return gap_em >= s.cjk_digit_gap
         return gap_em >= (s.cjk_latin_gap if a.isdigit() or b.isdigit() else s.cjk_mark_gap)
+    if b in _CJK_SEPARATORS and (_latin(a) or a in ")]"):
+        # Only a mark at the left of its cell (the rest of the cell blank after it): a font that centres
+        # it (表3：各, in Noto Sans CJK) leaves as wide a bearing before it. A monospace face's side
+        # bearings (a URL's, code's) widen the gap as they do its letters'.
+        return ems.get(i + 1, 0.0) >= s.cell_blank and \
+            gap_em - max(0.0, _run_gap(chars, i, ems) - s.letter_gap) >= s.latin_cjk_mark_gap
     return None
+
+
+def _run_gap(chars: Sequence[DecodedChar], i: int, ems: dict[int, float]) -> float:
+    """The median gap (em) between the ASCII characters set solid up to ``chars[i]`` (at most six
+    pairs back); 0 where none stands before it."""
+    found = []
+    j = i - 1
+    while j >= 0 and len(found) < 6 and j in ems and chars[j].char.isascii() and chars[j + 1].char.isascii():
+        found.append(ems[j])
+        j -= 1
+    return float(np.median(found)) if found else 0.0
+
+
+def _opens_after_dot(a: str, b: str, gap: float, s: SpacingSettings) -> bool:
+    """A mark that starts something after a dot with a sure gap between (a list label's 12. ⟨纬度⟩,
+    a sentence's end before (默认…)): code's dot in its monospace cell never leaves as much."""
+    return a == "." and gap >= s.sure_gap and b not in "._'\"" and not b.isspace()
 
 
 def _chinese(c: str) -> bool:

@@ -7,6 +7,8 @@ xeCJK's interword glue between them and the Chinese text, which a rule by
 context alone made full-width. Lines typeset glyph by glyph (Chinese from a
 CJK font, ASCII marks and the spaces from a Latin one), read by the real engine.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -123,3 +125,19 @@ def test_a_few_ascii_commas_on_a_page_of_whole_fullwidth_cells_stay_ascii(engine
     translated = ["这些命令根据功能分门别类, 而不是按字典顺序, 所以你可以使用目录"]
     img = np.vstack([_typeset(FULL_LINES, scan=scan), _typeset(translated, scan=scan)])
     assert [line for line in _read(engine, img).split("\n") if line] == FULL_LINES + translated
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_commas_in_code_between_latin_text_stay_ascii(engine, scan):
+    # Code in a monospace face on a Chinese line: its commas leave less than a full-width cell after
+    # them, yet the recognizer reads some as ，.
+    line = "它带有一个参数\u2005(0,0)--(3cm,4cm)\u2005，参数外面的\u2005size(5cm,0)\u2005表示代码中"
+    text = _read(engine, _typeset([line], scan=scan, latin_face="mono"))
+    inside = re.findall(r"[(（]([^)）]*)[)）]", text)
+    assert len(inside) == 3 and not any("，" in x for x in inside)
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_fullwidth_comma_between_latin_words_keeps_its_cell(engine, scan):
+    line = "打印机，说到页面描述语言\u2005Page Description Language，PDL\u2005是一种语言"
+    assert "Language，PDL" in _read(engine, _typeset([line], scan=scan))
