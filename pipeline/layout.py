@@ -17,7 +17,8 @@ gap, and finally a row is split into cells at its vertical gaps; lines
 with no gap between them at all (small print) are read in rows. Tables therefore read row by row (their
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
-longer than the other. Margin notes (a narrow column of short lines in
+longer than the other, unless both columns break level, group by group,
+into balanced bands (an index's letters: ``pipeline/bands.py``). Margin notes (a narrow column of short lines in
 smaller type left of the body, or side headings right of it) are taken out
 first and read after the entry they stand beside, or before the line they
 start level with (``pipeline/margins.py``). Boxes must be upright
