@@ -17,7 +17,8 @@ gap, and finally a row is split into cells at its vertical gaps; lines
 with no gap between them at all (small print) are read in rows. Tables therefore read row by row (their
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
-longer than the other. Margin notes (a narrow column of short lines in
+longer than the other, unless both columns break level, group by group,
+into balanced bands (an index's letters: ``pipeline/bands.py``). Margin notes (a narrow column of short lines in
 smaller type left of the body, or side headings right of it) are taken out
 first and read after the entry they stand beside, or before the line they
 start level with (``pipeline/margins.py``). Boxes must be upright
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.bands import shared_breaks
 from pipeline.box_rows import (centred_beside_pairs, density, ink_median, intervals_gaps, level_both, level_share,
                                pieces_per_row, row_extents, shares_row)
 from pipeline.margins import margin_apart
@@ -210,13 +212,14 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
 
 def _pokes_back(spanning: np.ndarray, left: np.ndarray, boxes: np.ndarray, least: float) -> np.ndarray:
     """Which of ``spanning`` start right of ``least`` and stand level with a box of ``left`` reaching past
-    their start (bool)."""
+    their start or past ``least`` (bool): a left-hand line ending just short of the right-hand one (an
+    index's page number beside the next column's entry) leaves no room for a heading across both."""
     if not len(spanning) or not len(left):
         return np.zeros(len(spanning), dtype=bool)
     a, b = boxes[spanning], boxes[left]
     overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
     shorter = np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
-    level = (overlap >= 0.5 * shorter) & (b[None, :, 2] > a[:, None, 0])
+    level = (overlap >= 0.5 * shorter) & (b[None, :, 2] > np.minimum(a[:, None, 0], least))
     return (a[:, 0] >= least) & level.any(axis=1)
 
 
@@ -324,6 +327,17 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
         return
     if columns is not None:
         left, right, spanning = columns
+        cuts = shared_breaks(idx, left, right, boxes, line_h)
+        # Balanced groups stacked down two columns (an index's letters): each band left column first. Not
+        # across three or more: a reference card's sections, the same lengths by chance, stand level.
+        if cuts and _find_columns(left, boxes, line_h, s) is None and _find_columns(right, boxes, line_h, s) is None:
+            for lo, hi in zip([-np.inf, *cuts], [*cuts, np.inf]):
+                band = [part[(boxes[part, 1] + boxes[part, 3] >= 2 * lo) & (boxes[part, 1] + boxes[part, 3] < 2 * hi)]
+                        for part in (left, right, spanning)]
+                for part in ([np.concatenate(band)] if len(band[2]) else band[:2]):
+                    if len(part):
+                        _xy_cut(part, boxes, line_h, s, out)
+            return
         # Boxes spanning the gutter (titles, wide headings) cut the page into
         # bands; each band is read left column first, then right.
         cuts = sorted(spanning, key=lambda i: boxes[i, 1])

@@ -92,8 +92,21 @@ def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
         notes = (b[:, 2] <= edge + s.margin_reach * line_h) & (b[:, 0] < edge - 2 * line_h)
         crossing = (b[:, 0] < edge - line_h) & ~notes
         if crossing.sum() <= s.max_margin_spanning * len(idx) and _is_margin(b[notes], b[~notes & ~crossing], line_h, s, right):
+            notes |= _note_tails(b, notes, edge, line_h, s)
             return idx[~notes], idx[notes], edge, right
     return None
+
+
+def _note_tails(b: np.ndarray, notes: np.ndarray, edge: float, line_h: float, s) -> np.ndarray:
+    """Short last lines of notes (a character or two: too narrow to reach past the body's edge as a note
+    must): boxes wholly in the margin, on the line below a note and flush with it on the side facing the body."""
+    tails = np.zeros(len(b), dtype=bool)
+    for i in np.flatnonzero(~notes & (b[:, 2] <= edge + s.margin_reach * line_h) & (b[:, 0] < edge)):
+        gap = b[i, 1] - b[notes, 3]
+        above = notes.nonzero()[0][(gap >= -0.25 * line_h) & (gap < s.margin_cluster_gap * line_h)
+                                   & (np.abs(b[notes, 2] - b[i, 2]) <= 0.5 * line_h)]
+        tails[i] = len(above) > 0
+    return tails
 
 
 def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: bool = False) -> bool:
