@@ -1,4 +1,5 @@
-"""Opening quotes the recognizer lost to the word space before them, put back from the ink.
+"""Quotes the recognizer lost, put back from the ink: opening ones to the word space before them,
+closing ones to the comma under them (``restore_closing_quotes``).
 
 An opening quote sits at the start of a word, in the time steps the model spends on the word space,
 and the space class takes them: ``‘kleenstar’`` comes out ``kleenstar’``. The quote's ink is still
@@ -22,8 +23,13 @@ _CLOSING = "'’\"”"
 _LOW = ",. "  # marks at the baseline: a comma or point under a closing quote
 _AFTER = ",.;:)"  # what may follow a closing quote (not ? or !: their hook stands above the line's middle)
 _MIN_WEIGHT = 0.001  # of the quote classes, between the space and the letter
+# … and between a word's last letter and what follows it: a lost closing quote's steps are the comma's,
+# and the model gives the quote a clear share of them; a scan's broken-off stroke beside a
+# letter (a C's beak) gets a trace.
+_MIN_CLOSING_WEIGHT = 0.01
 _MIN_TALL = 6  # taller than an i's dot
 _TOP_SLACK = 4  # from the line's ascender line, where a quote's top sits
+_ASCENDERS = 20  # percentile of the tall pieces' tops taken as the ascender line
 _REACH = 3  # a character's time steps may sit this far beside its ink
 _PAIR_GAP = 6  # the two ticks of a double quote
 _MAX_BEFORE_WORD = 48  # from the mark's right edge to the centre of the next character's steps
@@ -131,7 +137,7 @@ def restore_closing_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
         if ink[top + h + 2 : int(0.6 * height), left : left + w].any(axis=0).mean() > 0.2:
             continue
         stop = chars[prev + 1].end + 1 if prev + 1 < len(chars) else line.steps
-        if probs[chars[prev].start : stop, quotes].max() < _MIN_WEIGHT:
+        if probs[chars[prev].start : stop, quotes].max() < _MIN_CLOSING_WEIGHT:
             continue
         if prev in added:  # the second tick of a double quote
             first, right = added[prev]
@@ -156,10 +162,13 @@ def _high_marks(line_ink: LineInk) -> list[tuple[int, int, int, int]]:
     stats = line_ink.pieces[2]
     tops, widths, heights = stats[1:, cv2.CC_STAT_TOP], stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     # A quote hangs from the ascender line (capitals and tall letters), not lower: specks and dots do.
-    tall = heights >= 0.4 * height
+    # Small letters reach 0.4 of a loosely cut line too, and on a line of mostly small letters the
+    # median top is theirs; the tall letters are a fifth of them or more. Pieces cut by the crop's top
+    # are the line above.
+    tall = (heights >= 0.4 * height) & (tops > 0)
     if not tall.any():
         return []
-    ascender = float(np.median(tops[tall]))
+    ascender = float(np.percentile(tops[tall], _ASCENDERS))
     # Above the line's middle, smaller than half the line, taller than a dot, taller than wide
     # (not a dash), not cut by the crop's top edge (a descender of the line above).
     sized = ((tops > 0) & (tops + heights < 0.55 * height) & (heights >= _MIN_TALL) & (heights < 0.45 * height)

@@ -47,10 +47,11 @@ def test_a_closing_quote_over_a_comma_comes_back(engine, font, size, scan):
 @pytest.mark.parametrize("font", ["serif", "serif-italic", "sans"])
 @pytest.mark.parametrize("scan", [False, True])
 def test_no_quote_where_none_is_printed(engine, font, scan):
-    # i's and j's dots, accents, apostrophes read already, capitals and a comma after a tall letter.
+    # i's and j's dots, accents, apostrophes read already, capitals (C's beak) before a comma.
     for text in ["Its inner workings, if odd, are simple; fix it, Jill, then quit.",
                  "café, naïve, résumé, déjà vu, and piñata, all fine",
-                 "don't, can't, it's 'quoted', the 1990's."]:
+                 "don't, can't, it's 'quoted', the 1990's.",
+                 "Web2C, GCC, ABC, SVG; the JPG, Fig, PDF."]:
         [line] = engine.recognizer([_line(text, font, 30, scan)])
         bare = _bare(engine, _line(text, font, 30, scan))[0]
         assert _straight(line.text).count("'") <= _straight(bare.text).count("'"), (bare.text, line.text)
