@@ -96,11 +96,18 @@ def restore_closing_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
     ``line_ink`` shows: a quote hangs above the comma or point that follows it (``‘uli’,``), and the
     model reads the comma at those steps and the quote not at all. Such a mark, right after a word's
     last letter or digit, with nothing after it but a space, punctuation or the line's end, no
-    character but a low mark read at its place, and some weight for a quote class around it, is
+    character but a low mark read at its place, and a clear share of weight for a quote class there, is
     written back after the word (made curly or left straight by the page, as the opening ones)."""
     chars = line.chars
     quotes = [index[q] for q in _CLOSING if q in index]
-    if line.steps < 1 or not quotes or not any(_word_end(chars, i) for i in range(len(chars))):
+    if line.steps < 1 or not quotes:
+        return line
+    # Word ends where the model gave a quote a clear share between the last letter and what follows
+    # (asked first: it costs no look at the ink, and most lines have none).
+    weight = probs[:, quotes].max(axis=1)
+    ends = {i for i in range(len(chars)) if _word_end(chars, i) and weight[
+        chars[i].start : chars[i + 1].end + 1 if i + 1 < len(chars) else line.steps].max() >= _MIN_CLOSING_WEIGHT}
+    if not ends:
         return line
     height, width = line_ink.shape
     scale = width / line.steps
@@ -124,7 +131,7 @@ def restore_closing_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
         # The word it closes: that letter, or the last character left of the mark.
         prev = near[0] if near else next((i for i in range(len(chars) - 1, -1, -1)
                                           if centres[i] < left and chars[i].char not in _LOW), None)
-        if prev is None or not _word_end(chars, prev) or left - centres[prev] > _MAX_BEFORE_WORD:
+        if prev not in ends or left - centres[prev] > _MAX_BEFORE_WORD:
             continue
         # A quote read after the word space is this mark, its steps lagging past it.
         after = next((c.char for c in chars[prev + 1 :] if c.char != " "), "")
@@ -135,9 +142,6 @@ def restore_closing_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
             continue
         # Nothing under it down to the line's middle: an i's dot or an accent has its letter there.
         if ink[top + h + 2 : int(0.6 * height), left : left + w].any(axis=0).mean() > 0.2:
-            continue
-        stop = chars[prev + 1].end + 1 if prev + 1 < len(chars) else line.steps
-        if probs[chars[prev].start : stop, quotes].max() < _MIN_CLOSING_WEIGHT:
             continue
         if prev in added:  # the second tick of a double quote
             first, right = added[prev]
