@@ -20,7 +20,7 @@ from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
 from pipeline.line_ink import LineInk
 from pipeline.math_angles import math_angle_brackets
-from pipeline.opening_quotes import restore_opening_quotes
+from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
 from pipeline.small_caps import lower_small_caps
 from pipeline.spacing import SpacingSettings, add_missing_spaces
@@ -34,6 +34,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     ink = LineInk(crop)  # thresholded and labelled once, by the first step that needs it
     line = mend_leaders(line, ink)
     line = restore_opening_quotes(line, ink, probs, index)
+    line = restore_closing_quotes(line, ink, probs, index)
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
     line = braces_from_shapes(line, ink)

@@ -97,7 +97,8 @@ def _double_quotes(text: list[str], force: bool = False) -> list[str]:
 def _single_quotes(text: list[str]) -> list[str]:
     """An apostrophe inside or at the end of a word is ’ (don’t, authors’),
     a quote before a word that follows a space or bracket is ‘. A straight
-    quote after a digit (a foot or minute mark) stays."""
+    quote after a digit (a foot or minute mark) stays, unless it closes a
+    quote its word opens (‘user11126')."""
     out = list(text)
     for i, ch in enumerate(text):
         if ch not in "'‘’":
@@ -105,12 +106,23 @@ def _single_quotes(text: list[str]) -> list[str]:
         prev = text[i - 1] if i > 0 else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
         if ch == "'" and prev.isdigit():
+            if _opened(text, i):
+                out[i] = "’"
             continue
         if prev.isalpha() or (prev in ".,!?" and not nxt.isalnum()):
             out[i] = "’"
         elif nxt.isalnum() and (prev.isspace() or prev in "([{“\"—–-"):
             out[i] = "‘"
     return out
+
+
+def _opened(text: list[str], i: int) -> bool:
+    """Whether the word ending before ``i`` begins with a single quote (after a space, a bracket or the
+    line's start) and holds no other."""
+    k = i - 1
+    while k >= 0 and not text[k].isspace() and text[k] not in "'‘’([{":
+        k -= 1
+    return k >= 0 and text[k] in "'‘" and (k == 0 or text[k - 1].isspace() or text[k - 1] in "([{")
 
 
 def _dashes(text: list[str]) -> list[str]:

@@ -90,6 +90,9 @@ def test_page_rules_follow_the_page_evidence():
     # A string glued to code punctuation stays straight although the page prints curly quotes.
     assert _page("称作“time”。", 'usepackage("amsmath"); label("$\\omega$",(0,0));')[1] == \
         'usepackage("amsmath"); label("$\\omega$",(0,0));'
+    # A quote after a digit closes the quote its word opens; a foot mark opens none.
+    assert _page("Robertson, ‘user11126', ‘Daniel’, ‘Wil89', a 6' wall, height 5' 10") == \
+        ["Robertson, ‘user11126’, ‘Daniel’, ‘Wil89’, a 6' wall, height 5' 10"]
     # No curly quote anywhere: straight quotes are what the page prints.
     assert _page("plain 'ASCII' stays", 'and "this" too') == ["plain 'ASCII' stays", 'and "this" too']
 
