@@ -18,7 +18,8 @@ with no gap between them at all (small print) are read in rows. Tables therefore
 cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
 longer than the other, unless both columns break level, group by group,
-into balanced bands (an index's letters: ``pipeline/bands.py``). Margin notes (a narrow column of short lines in
+into balanced bands (an index's letters: ``pipeline/bands.py``). A running head above
+the columns is read first (``pipeline/heads.py``). Margin notes (a narrow column of short lines in
 smaller type left of the body, or side headings right of it) are taken out
 first and read after the entry they stand beside, or before the line they
 start level with (``pipeline/margins.py``). Boxes must be upright
@@ -34,6 +35,7 @@ import numpy as np
 from pipeline.bands import shared_breaks
 from pipeline.box_rows import (centred_beside_pairs, density, ink_median, intervals_gaps, level_both, level_share,
                                pieces_per_row, row_extents, shares_row)
+from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.recognize import RecognizerSettings
 
@@ -294,26 +296,6 @@ def _band_apart(idx: np.ndarray, columns, boxes: np.ndarray, line_h: float, s: L
     return True
 
 
-def _head_apart(idx: np.ndarray, columns, boxes: np.ndarray, line_h: float, s: LayoutSettings,
-                out: list[list[int]]) -> bool:
-    """Read the region's top row first when it stands a block gap above the rest and has pieces on both
-    sides of the gutter: a running head and its page number, one row above both columns, not the first
-    lines of each."""
-    left, right, _ = columns
-    b = boxes[idx]
-    gaps = intervals_gaps(b[:, 1], b[:, 3])
-    if not gaps or gaps[0][1] - gaps[0][0] < s.block_gap * line_h:
-        return False
-    head = idx[b[:, 3] <= gaps[0][0]]
-    if not (np.isin(head, left).any() and np.isin(head, right).any()) or len(row_extents(boxes[head])) > 1:
-        return False
-    if (boxes[head, 3] - boxes[head, 1]).max() > s.max_head_lines * line_h:  # a logo or a figure, no running head
-        return False
-    _xy_cut(head, boxes, line_h, s, out)
-    _xy_cut(idx[b[:, 1] >= gaps[0][1]], boxes, line_h, s, out)
-    return True
-
-
 def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings, out: list[list[int]]) -> None:
     """Append the regions of ``idx`` to ``out`` in reading order; each region is a column piece."""
     if len(idx) == 1:
@@ -322,7 +304,8 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     if margin_apart(idx, boxes, line_h, s, lambda part, o: _xy_cut(part, boxes, line_h, s, o), out):
         return
     columns = _find_columns(idx, boxes, line_h, s)
-    if columns is not None and (_head_apart(idx, columns, boxes, line_h, s, out)
+    read = lambda part, o: _xy_cut(part, boxes, line_h, s, o)  # noqa: E731
+    if columns is not None and (head_apart(idx, columns, boxes, line_h, s, read, out)
                                 or _band_apart(idx, columns, boxes, line_h, s, out)):
         return
     if columns is not None:

@@ -23,17 +23,17 @@ RIGHT = [("shrink (option)", "7, 14, 35"), ("simplecv (class)", "25"), ("soul (p
 
 
 def render_index(size_px: int = 26, gutter: float = 0.8, width: int = 1654, margin: int = 300,
-                 head: tuple[str, str] | None = None) -> np.ndarray:
+                 head: tuple[str, str] | None = None, head_rows: float = 4.0) -> np.ndarray:
     """Two columns of index entries, each ``name .... pages`` with the pages set flush right, the
     columns ``gutter`` line heights apart; under a running head (its title flush left, the page number
-    flush right) when ``head`` is given."""
+    flush right) ``head_rows`` rows above them when ``head`` is given."""
     font = _pil_font("sans", size_px)
     col_w = (width - 2 * margin - int(gutter * size_px)) // 2
     step = int(size_px * 1.25)
     img = Image.new("L", (width, 2 * margin + step * len(LEFT)), 255)
     draw = ImageDraw.Draw(img)
     if head:
-        small, top = _pil_font("sans", size_px * 5 // 6), margin - 4 * step
+        small, top = _pil_font("sans", size_px * 5 // 6), margin - int(head_rows * step)
         draw.text((margin, top), head[0], font=small, fill=0)
         draw.text((width - margin - draw.textlength(head[1], font=small), top), head[1], font=small, fill=0)
     for k, column in enumerate((LEFT, RIGHT)):
@@ -82,10 +82,12 @@ def test_index_columns_a_gutter_apart_read_column_by_column(engine, skew):
     assert cer(truth, text) <= 0.03
 
 
-def test_running_head_above_index_columns_is_read_first(engine):
+@pytest.mark.parametrize("head_rows", [4.0, 1.75])
+def test_running_head_above_index_columns_is_read_first(engine, head_rows):
     """The head's title and page number stand above the two columns, one at each side of their gutter:
-    one row, read before the columns, not the first line of each."""
-    r = read(engine, degrade(render_index(head=("INDEX", "37")), **SCAN))
+    one row, read before the columns, not the first line of each; also when it stands less than a gap
+    between blocks above them (``pipeline/heads.py``)."""
+    r = read(engine, degrade(render_index(head=("INDEX", "37"), head_rows=head_rows), **SCAN))
     first = r.text.splitlines()[0]
     assert squeezed(first) == "INDEX37", r.text
     text = squeezed(r.text)

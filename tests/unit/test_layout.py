@@ -288,3 +288,24 @@ def test_one_line_side_heading_beside_a_paragraphs_first_line_is_read_before_it(
     got = order(boxes)
     assert got.index(12) == got.index(4) - 1
     assert got.index(13) == got.index(10) + 1
+
+
+def test_a_running_head_a_line_above_two_columns_is_read_first():
+    """A page number flush left and a title flush right, a line's space above two columns (less than the
+    gap between blocks): one row read before the columns, not the first line of each."""
+    left, right = lines(100, 780, 160, 10, h=34, step=40), lines(840, 1520, 160, 10, h=34, step=40)
+    head = [[100, 100, 160, 130], [1420, 100, 1520, 130]]
+    boxes = right + left + head
+    got = [boxes[i] for i in order(boxes)]
+    assert got == head + left + right
+
+
+def test_headings_level_atop_two_columns_are_read_with_their_columns():
+    """Each column opens with a heading, the two level by chance and a little apart from their text: no
+    running head, each is read with its column: the right one, long enough to reach its column's end,
+    starts where its column's lines do, as a head's flush-right piece does not."""
+    left, right = lines(100, 780, 160, 10, h=34, step=40), lines(840, 1520, 160, 10, h=34, step=40)
+    left, right = [[100, 100, 400, 130], *left], [[840, 100, 1500, 130], *right]
+    boxes = right + left
+    got = [boxes[i] for i in order(boxes)]
+    assert got == left + right
