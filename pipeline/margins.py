@@ -23,6 +23,8 @@ EDGE_SPREAD = 0.5
 # ending this many short of the body's right edge.
 PARAGRAPH_INDENT = 0.5
 PARAGRAPH_SHORT = 2.0
+# A page footer (a page number) is at most this many line heights wide.
+FOOTER_WIDTH = 4.0
 
 
 def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Callable, out: list[list[int]]) -> bool:
@@ -200,10 +202,12 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
     cand = cand[np.argsort(boxes[cand, 1], kind="stable")]
     entry: list[int] = []
     full = 0.5 * (boxes[body, 2].max() - boxes[body, 0].min())
+    footer = _footer(body, boxes, line_h)
     prose = False
     for i in cand:
         gap = boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h if entry else False
-        if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or (gap and prose) or boxes[i, 0] < edge - line_h):
+        if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or (gap and prose) or boxes[i, 0] < edge - line_h
+                      or i == footer):
             break
         entry.append(int(i))
         prose = prose or boxes[i, 2] - boxes[i, 0] >= full
@@ -213,6 +217,18 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
     return max(entry, key=rank.__getitem__)
 
 
+
+def _footer(body: np.ndarray, boxes: np.ndarray, line_h: float) -> int:
+    """The body's last line when it is a page footer (-1 if not): alone in its row below all the rest,
+    a few characters wide, centred on the body's lines. An entry of short lines would run on into it
+    (no paragraph's full line before the gap to end it)."""
+    last = body[np.argmax(boxes[body, 1])]
+    rest = body[body != last]
+    if not len(rest) or boxes[last, 1] < boxes[rest, 3].max():
+        return -1
+    centre = (boxes[body, 0].min() + boxes[body, 2].max()) / 2
+    short = boxes[last, 2] - boxes[last, 0] <= FOOTER_WIDTH * line_h
+    return int(last) if short and abs((boxes[last, 0] + boxes[last, 2]) / 2 - centre) <= line_h else -1
 
 
 def left_edge(boxes: np.ndarray) -> float | None:

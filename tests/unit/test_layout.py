@@ -290,6 +290,31 @@ def test_one_line_side_heading_beside_a_paragraphs_first_line_is_read_before_it(
     assert got.index(13) == got.index(10) + 1
 
 
+def entries_with_notes_and_footer():
+    """A manual's option list: each entry a code line and its description, its name in the left margin in
+    smaller type, the last entry's lines short; the page number centred under the body, a line below."""
+    boxes, notes = [], []
+    for k in range(4):
+        y = 100 + k * 180
+        notes.append(len(boxes))
+        boxes.append([150, y + 2, 400, y + 26])
+        boxes += lines(440, 700, y, 1, h=34)
+        boxes += lines(430, 1500, y + 50, 2 if k < 3 else 1, h=34, step=44)
+        if k == 3:
+            boxes[-1][2] = 650
+    footer = len(boxes)
+    boxes.append([945, boxes[-1][3] + 36, 995, boxes[-1][3] + 70])
+    return boxes, notes, footer
+
+
+def test_the_last_notes_entry_ends_before_the_page_number():
+    boxes, notes, footer = entries_with_notes_and_footer()
+    got = order(boxes)
+    assert got[-2:] == [notes[-1], footer]
+    for k in range(3):  # every note after its entry's last line, before the next entry
+        assert got.index(notes[k]) == got.index(notes[k + 1] + 1) - 1
+
+
 def test_a_running_head_a_line_above_two_columns_is_read_first():
     """A page number flush left and a title flush right, a line's space above two columns (less than the
     gap between blocks): one row read before the columns, not the first line of each."""
