@@ -36,7 +36,8 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     for item in reading_order(boxes, settings):
         quad, dec = quads[item.index], decoded[item.index]
         if (prev is not None and prev.block == item.block and not work.vertical
-                and (decoded[prev.index].text.endswith(". .") or dec.text.startswith(". ."))):
+                and leaders.may_border(decoded[prev.index].text, dec.text)
+                and _beside(boxes[prev.index], boxes[item.index])):
             # The row's ink so far ends where its furthest piece ends (a stray piece may lie within another).
             row = [quad_to_box(quads[o.index]) for o in lines_order if o.block == item.block]
             lines += _leader_between(work, row, quad, decoded[prev.index], dec, item.block)
@@ -83,6 +84,12 @@ def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray
     words = [Word(text=".", confidence=confidence, box=_rounded(box)) for box in page]
     box = [min(b[0] for b in page), min(b[1] for b in page), max(b[2] for b in page), max(b[3] for b in page)]
     return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(box), words=words, block=block)]
+
+
+def _beside(left: list[float], right: list[float]) -> bool:
+    """``right`` starts right of ``left``'s start, on the same row (half the lower one's height shared)."""
+    shared = min(left[3], right[3]) - max(left[1], right[1])
+    return left[0] < right[0] and shared > 0.5 * min(left[3] - left[1], right[3] - right[1])
 
 
 def _rounded(box: list[float]) -> list[float]:
