@@ -75,10 +75,12 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
         work.quads = [d.quad for d in detector(work.gray)]
         clock.lap("detect")
     if not work.vertical:
-        # A short box's own angle is noise (a page number's came out at 45°, its crop read "3" for
-        # "13"; on a page levelled from 5°, "17" read "ム"): it takes the angle the page is read at.
         angle = 0.0 if work.deskewed else work.skew
-        work.quads = [q if _elongated(q) else quad_at_angle(q, angle) for q in work.quads]
+        if work.deskewed or abs(work.skew) >= preprocess.REFINE_FROM:
+            # Read tilted or levelled: a short box's own angle is noise (a page number's came out at 45°,
+            # its crop read "3" for "13"; levelled from 5°, "17" read "ム"): it takes the page's. (On a page
+            # read level too, an index's short entries then moved its columns' reading order.)
+            work.quads = [q if _elongated(q) else quad_at_angle(q, angle) for q in work.quads]
         work.quads = cut_at_gutters(work.gray, split_stacked(work.gray, work.quads), angle)
     work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
                               pad[0], pad[1], work.gray.shape) for q in work.quads]

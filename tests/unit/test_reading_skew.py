@@ -86,13 +86,12 @@ def test_short_pieces_on_a_page_read_tilted_take_the_page_angle(engine, skew):
     assert rows_of(read(engine, page).text) == ["".join(" ".join(row).split()) for row in rows]
 
 
-@pytest.mark.parametrize("skew", [5.0, -5.0, 0.6])
-def test_short_pieces_take_the_angle_a_page_is_read_at(engine, skew):
-    """On a page levelled from a tilt, or read level, too: a page number's box at 45° read `17` as `ム`."""
+@pytest.mark.parametrize("skew", [5.0, -5.0])
+def test_short_pieces_on_a_levelled_page_are_level(engine, skew):
+    """On a page levelled from a tilt too: a page number's box at 45° read `17` as `ム`."""
     rows = [[f"{i}.{j}", f"Section title {i * 7 + j}", str(10 + i * 3 + j)] for i in range(1, 5) for j in range(4)]
     page = degrade(turn_page(render_table_image(rows, grid=False, size_px=24), 0, skew), **SCAN)
     work = PageWork(gray=page, quads=[], to_page=np.eye(3))
     detect_upright(work, engine.detector, engine.recognizer, True, (0.3, 0.0), StageClock())
-    angle = 0.0 if work.deskewed else work.skew
     short = [q for q in work.quads if quad_size(q)[0] < preprocess.MIN_ELONGATION * quad_size(q)[1]]
-    assert len(short) >= 16 and all(abs(quad_angle(q) - angle) < 0.05 for q in short)
+    assert work.deskewed and len(short) >= 16 and all(abs(quad_angle(q)) < 0.05 for q in short)
