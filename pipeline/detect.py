@@ -217,8 +217,10 @@ def _outside(new: list[DetectedLine], old: list[DetectedLine], shape: tuple[int,
     return out
 
 
-# A finer line holding one first-pass line replaces it when it reaches this share of its height past it.
+# A finer line holding one first-pass line replaces it when it reaches this share of its height past it:
+# a mark, not a run of words (small print's finer box took in a word run and read it worse).
 WIDER_BY = 0.5
+WIDER_AT_MOST = 2.0
 
 
 def merge_finer(lines: list[DetectedLine], finer: list[DetectedLine], shape: tuple[int, int],
@@ -255,9 +257,9 @@ def _joining(finer: list[DetectedLine], lines: list[DetectedLine], share: float)
 
 def _widening(finer: list[DetectedLine], lines: list[DetectedLine], share: float) -> list[DetectedLine]:
     """The lines of ``finer`` that hold one of ``lines`` (as ``_joining`` asks), touch no other, and reach past
-    its start or end by at least ``WIDER_BY`` of their height: a mark the first pass left out of the line (a
-    heading's number set a wide space before its title, lost on a page levelled from 5°). A finer box is
-    otherwise about as wide as the first pass's."""
+    its start or end by ``WIDER_BY`` to ``WIDER_AT_MOST`` of their height: a mark the first pass left out of
+    the line (a heading's number set a wide space before its title, lost on a page levelled from 5°). A
+    finer box is otherwise about as wide as the first pass's."""
     if not lines:
         return []
     spans = np.array([np.r_[d.quad.min(axis=0), d.quad.max(axis=0)] for d in lines])
@@ -271,7 +273,7 @@ def _widening(finer: list[DetectedLine], lines: list[DetectedLine], share: float
         if len(near) != 1 or quad_size(lines[near[0]].quad)[1] < share * height or not _within(lines[near[0]], [f], share):
             continue
         a, _, b, _ = spans[near[0]]
-        if max(a - x0, x1 - b) >= WIDER_BY * height:
+        if WIDER_BY * height <= max(a - x0, x1 - b) <= WIDER_AT_MOST * height:
             out.append(f)
     return out
 

@@ -44,3 +44,9 @@ def test_a_finer_line_taking_in_a_number_left_out_replaces_the_title():
 def test_a_finer_line_reaching_into_another_line_widens_nothing():
     first = [_line(321, 1820, 547, 1854), _line(250, 1822, 300, 1852)]
     assert _kept(first, [_line(290, 1821, 546, 1852)]) == first
+
+
+def test_a_finer_line_reaching_a_word_run_further_widens_nothing():
+    # Small print (24 px): the finer box took in 120 px more of the row, and read it worse.
+    first = [_line(140, 2251, 283, 2276)]
+    assert _kept(first, [_line(136, 2253, 403, 2276)]) == first
