@@ -86,6 +86,15 @@ def test_short_pieces_on_a_page_read_tilted_take_the_page_angle(engine, skew):
     assert rows_of(read(engine, page).text) == ["".join(" ".join(row).split()) for row in rows]
 
 
+@pytest.mark.parametrize("skew", [0.0, 2.0])
+def test_pieces_of_a_row_stay_one_row_on_a_page_read_upside_down(engine, skew):
+    """Turned back 180°, the lines go to the page as it came, a row's next piece left of it in its pixels."""
+    page = degrade(render_table_image(CONTENTS, grid=False, size_px=26), **SCAN)
+    turned = read(engine, turn_page(page, 2, skew))
+    assert turned.preprocessing["rotation"] == 180
+    assert rows_of(turned.text) == ["".join(" ".join(row).split()) for row in CONTENTS]
+
+
 @pytest.mark.parametrize("skew", [5.0, -5.0])
 def test_short_pieces_on_a_levelled_page_are_level(engine, skew):
     """On a page levelled from a tilt too: a page number's box at 45° read `17` as `ム`."""
