@@ -49,14 +49,13 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
                 interpolate_on_quad(quad, a, b), to_page))))
             for t, c, a, b in split_words(dec)
         ]
-        axis_aligned = abs(page_quad[0, 1] - page_quad[1, 1]) < 1 and abs(page_quad[0, 0] - page_quad[3, 0]) < 1
         lines.append(
             Line(
                 text=dec.text,
                 confidence=round(dec.confidence, 4),
                 box=_rounded(quad_to_box(page_quad)),
                 words=words,
-                polygon=None if axis_aligned else [[round(float(x), 1), round(float(y), 1)] for x, y in page_quad],
+                polygon=_polygon(page_quad),
                 block=item.block,
             )
         )
@@ -82,8 +81,19 @@ def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray
     page = [quad_to_box(preprocess.transform(np.array([[a, b], [c, b], [c, d], [a, d]]), work.to_page))
             for a, b, c, d in dots]
     words = [Word(text=".", confidence=confidence, box=_rounded(box)) for box in page]
-    box = [min(b[0] for b in page), min(b[1] for b in page), max(b[2] for b in page), max(b[3] for b in page)]
-    return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(box), words=words, block=block)]
+    # The row's slant kept as the other lines keep theirs: on a page read tilted, or levelled from a tilt,
+    # the page's text judges rows along it (a bounding box alone stood as tall as the slope).
+    a, b, c, d = min(x[0] for x in dots), min(x[1] for x in dots), max(x[2] for x in dots), max(x[3] for x in dots)
+    page_quad = preprocess.transform(np.array([[a, b], [c, b], [c, d], [a, d]]), work.to_page)
+    return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(quad_to_box(page_quad)),
+                 words=words, polygon=_polygon(page_quad), block=block)]
+
+
+def _polygon(page_quad: np.ndarray) -> list[list[float]] | None:
+    """A line's quad in page pixels, None where it is an upright rectangle (its box says it all)."""
+    if abs(page_quad[0, 1] - page_quad[1, 1]) < 1 and abs(page_quad[0, 0] - page_quad[3, 0]) < 1:
+        return None
+    return [[round(float(x), 1), round(float(y), 1)] for x, y in page_quad]
 
 
 def _beside(left: list[float], right: list[float]) -> bool:

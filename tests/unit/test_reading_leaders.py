@@ -15,6 +15,7 @@ from pipeline.engine import Engine, EngineConfig
 from pipeline.leaders import leader_runs, mend_leaders
 from pipeline.layout import LayoutSettings
 from pipeline.line_ink import LineInk
+from pipeline.page_text import page_text
 from pipeline.page_work import PageWork
 from tests.factories import _pil_font, degrade, encode_png, render_line_crop, render_text_image
 
@@ -135,3 +136,26 @@ def test_leader_between_pieces_that_keep_only_its_end_dots(scan, kept):
     between = _dots_between(row, title, page)
     assert re.fullmatch(r"[ .]+", between), row
     assert abs(between.count(".") - dots) <= 1, row
+
+
+@pytest.mark.parametrize("turn", [5.0, -5.0, 180.0, 175.0])
+def test_row_with_a_found_leader_reads_as_one_row_on_a_page_read_turned(turn):
+    # The page was levelled (or turned upside down) to be read: the lines go back to the page as it came,
+    # sloping or upside down, and the page's text still keeps the entry, its leader and its page on one row.
+    title, dots, page, size, margin = "4.4 Insert/Formula", 30, "13", 30, 120
+    text = title + " ." * dots + "  " + page
+    img = render_text_image([text], font="serif", size_px=size, width=1400, margin=margin)
+    face = _pil_font("serif", size)
+    _, top, _, bottom = face.getbbox(text)
+    y0, y1 = margin + top - 4, margin + bottom + 4
+    x_left = margin + face.getlength(title + " .") + 3
+    x_right = margin + face.getlength(title + " ." * dots + "  ") - 3
+    quads = [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+             for x0, x1 in ((margin - 4, x_left), (x_right, margin + face.getlength(text) + 4))]
+    to_page = np.vstack([cv2.getRotationMatrix2D((700, 150), turn, 1.0), [0, 0, 1]])
+    work = PageWork(gray=img, quads=quads, to_page=to_page, rotation=180 if abs(turn) > 90 else 0,
+                    deskewed=abs(turn) not in (0.0, 180.0))
+    lines = assemble_lines(work, [_read_as(title + " ."), _read_as(page)], LayoutSettings())
+    assert len(lines) == 3
+    row = page_text(lines, work.rotation)
+    assert "\n" not in row and abs(_dots_between(row, title, page).count(".") - dots) <= 1, row
