@@ -81,10 +81,12 @@ def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray
     page = [quad_to_box(preprocess.transform(np.array([[a, b], [c, b], [c, d], [a, d]]), work.to_page))
             for a, b, c, d in dots]
     words = [Word(text=".", confidence=confidence, box=_rounded(box)) for box in page]
-    # The row's slant kept as the other lines keep theirs: on a page read tilted, or levelled from a tilt,
-    # the page's text judges rows along it (a bounding box alone stood as tall as the slope).
-    a, b, c, d = min(x[0] for x in dots), min(x[1] for x in dots), max(x[2] for x in dots), max(x[3] for x in dots)
-    page_quad = preprocess.transform(np.array([[a, b], [c, b], [c, d], [a, d]]), work.to_page)
+    # The line spans its row, from the left piece's band to the right one's, and keeps its slant as a
+    # polygon as the other lines do: the page's text judges rows by their boxes (the dots' own box, as
+    # tall as a dot, missed a page number set higher on a tilted scan; its bounding box on a page levelled
+    # from 5° stood as tall as the slope).
+    a, c = min(x[0] for x in dots), max(x[2] for x in dots)
+    page_quad = preprocess.transform(np.array([[a, left[1]], [c, r[1]], [c, r[3]], [a, left[3]]]), work.to_page)
     return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(quad_to_box(page_quad)),
                  words=words, polygon=_polygon(page_quad), block=block)]
 
