@@ -75,7 +75,7 @@ def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray
     left = max(row, key=lambda b: b[2])
     left = [min(b[0] for b in row), left[1], left[2], left[3]]
     dots = leaders.lost_between(work.gray, left, r)
-    if not dots:
+    if len(dots) < 2:  # a lone dot between two pieces may be a leader's last one left out, or a full stop
         return []
     confidence = round((left_dec.confidence + right_dec.confidence) / 2, 4)
     page = [quad_to_box(preprocess.transform(np.array([[a, b], [c, b], [c, d], [a, d]]), work.to_page))
@@ -85,7 +85,8 @@ def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray
     # polygon as the other lines do: the page's text judges rows by their boxes (the dots' own box, as
     # tall as a dot, missed a page number set higher on a tilted scan; its bounding box on a page levelled
     # from 5° stood as tall as the slope).
-    a, c = min(x[0] for x in dots), max(x[2] for x in dots)
+    # Across the gap it fills: a few dots' width under the row's height would pass for a column of vertical text.
+    a, c = min(left[2], min(x[0] for x in dots)), max(r[0], max(x[2] for x in dots))
     page_quad = preprocess.transform(np.array([[a, left[1]], [c, r[1]], [c, r[3]], [a, left[3]]]), work.to_page)
     return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(quad_to_box(page_quad)),
                  words=words, polygon=_polygon(page_quad), block=block)]
