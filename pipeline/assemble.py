@@ -36,7 +36,8 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     for item in reading_order(boxes, settings):
         quad, dec = quads[item.index], decoded[item.index]
         if (prev is not None and prev.block == item.block and not work.vertical
-                and (decoded[prev.index].text.endswith(". .") or dec.text.startswith(". ."))):
+                and leaders.may_border(decoded[prev.index].text, dec.text)
+                and _beside(boxes[prev.index], boxes[item.index])):
             # The row's ink so far ends where its furthest piece ends (a stray piece may lie within another).
             row = [quad_to_box(quads[o.index]) for o in lines_order if o.block == item.block]
             lines += _leader_between(work, row, quad, decoded[prev.index], dec, item.block)
@@ -48,14 +49,13 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
                 interpolate_on_quad(quad, a, b), to_page))))
             for t, c, a, b in split_words(dec)
         ]
-        axis_aligned = abs(page_quad[0, 1] - page_quad[1, 1]) < 1 and abs(page_quad[0, 0] - page_quad[3, 0]) < 1
         lines.append(
             Line(
                 text=dec.text,
                 confidence=round(dec.confidence, 4),
                 box=_rounded(quad_to_box(page_quad)),
                 words=words,
-                polygon=None if axis_aligned else [[round(float(x), 1), round(float(y), 1)] for x, y in page_quad],
+                polygon=_polygon(page_quad),
                 block=item.block,
             )
         )
@@ -75,14 +75,34 @@ def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray
     left = max(row, key=lambda b: b[2])
     left = [min(b[0] for b in row), left[1], left[2], left[3]]
     dots = leaders.lost_between(work.gray, left, r)
-    if not dots:
+    if len(dots) < 2:  # a lone dot between two pieces may be a leader's last one left out, or a full stop
         return []
     confidence = round((left_dec.confidence + right_dec.confidence) / 2, 4)
     page = [quad_to_box(preprocess.transform(np.array([[a, b], [c, b], [c, d], [a, d]]), work.to_page))
             for a, b, c, d in dots]
     words = [Word(text=".", confidence=confidence, box=_rounded(box)) for box in page]
-    box = [min(b[0] for b in page), min(b[1] for b in page), max(b[2] for b in page), max(b[3] for b in page)]
-    return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(box), words=words, block=block)]
+    # The line spans its row, from the left piece's band to the right one's, and keeps its slant as a
+    # polygon as the other lines do: the page's text judges rows by their boxes (the dots' own box, as
+    # tall as a dot, missed a page number set higher on a tilted scan; its bounding box on a page levelled
+    # from 5° stood as tall as the slope).
+    # Across the gap it fills: a few dots' width under the row's height would pass for a column of vertical text.
+    a, c = min(left[2], min(x[0] for x in dots)), max(r[0], max(x[2] for x in dots))
+    page_quad = preprocess.transform(np.array([[a, left[1]], [c, r[1]], [c, r[3]], [a, left[3]]]), work.to_page)
+    return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(quad_to_box(page_quad)),
+                 words=words, polygon=_polygon(page_quad), block=block)]
+
+
+def _polygon(page_quad: np.ndarray) -> list[list[float]] | None:
+    """A line's quad in page pixels, None where it is an upright rectangle (its box says it all)."""
+    if abs(page_quad[0, 1] - page_quad[1, 1]) < 1 and abs(page_quad[0, 0] - page_quad[3, 0]) < 1:
+        return None
+    return [[round(float(x), 1), round(float(y), 1)] for x, y in page_quad]
+
+
+def _beside(left: list[float], right: list[float]) -> bool:
+    """``right`` starts right of ``left``'s start, on the same row (half the lower one's height shared)."""
+    shared = min(left[3], right[3]) - max(left[1], right[1])
+    return left[0] < right[0] and shared > 0.5 * min(left[3] - left[1], right[3] - right[1])
 
 
 def _rounded(box: list[float]) -> list[float]:

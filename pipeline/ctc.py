@@ -8,7 +8,7 @@ boxes along the line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -50,6 +50,9 @@ class DecodedChar:
 class DecodedLine:
     chars: tuple[DecodedChar, ...]
     steps: int  # time steps in the (unpadded) sequence
+    # The characters' confidences as decoded, before the line was mended from its ink (None: not mended,
+    # or not kept): what the model itself made of the crop, for judging which way up a page reads.
+    read: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:

@@ -134,7 +134,7 @@ class Engine:
             height=int(h),
             dpi=rendered.dpi,
             source="ocr",
-            text=text_with_tables(lines, tables, page_text),
+            text=text_with_tables(lines, tables, lambda run: page_text(run, work.rotation)),
             confidence=page_confidence(lines),
             lines=lines,
             timings={**clock.result(time.perf_counter() - t0), **extra},

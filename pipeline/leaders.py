@@ -200,6 +200,15 @@ def _space(near: DecodedChar, confidence: float) -> DecodedChar:
     return DecodedChar(" ", confidence, near.start, near.start)
 
 
+def may_border(left_text: str, right_text: str) -> bool:
+    """Whether two pieces of a row may have a leader between them: the left one's text ends with a dot or
+    the right one's starts with one. The detector often keeps only a leader's first or last dot or two
+    in the entry's box (``Title .`` or ``Title..``, more so on a page levelled from a tilt), so one
+    dot-like reading is enough; the ink then decides (``lost_between``)."""
+    left_text, right_text = left_text.rstrip(), right_text.lstrip()
+    return bool(left_text) and left_text[-1] in _DOT_LIKE or bool(right_text) and right_text[0] in _DOT_LIKE
+
+
 def lost_between(gray: np.ndarray, left: list[float], right: list[float], settings: LeaderSettings = LeaderSettings()
                  ) -> list[list[float]]:
     """The boxes of a leader's dots that fall between two pieces of one row (boxes ``left`` and ``right``

@@ -13,13 +13,15 @@ COLUMN_ELONGATION = 3.0
 SLANT_MIN = 0.5
 
 
-def page_text(lines: list[Line]) -> str:
+def page_text(lines: list[Line], rotation: int = 0) -> str:
     """The page as text: a blank line between blocks, a newline between
     lines, and a space between pieces of one visual row (table cells, or a
-    line the detector split at a wide gap), so a table row reads as a row."""
+    line the detector split at a wide gap), so a table row reads as a row.
+    ``rotation``: the quarter turns (counter-clockwise degrees) the engine made
+    to read the page upright; rows are judged upright."""
     out: list[str] = []
     prev: Line | None = None
-    boxes = _level_boxes(lines)
+    boxes = _level_boxes(lines, rotation)
     for i, line in enumerate(lines):
         if prev is not None:
             if line.block != prev.block:
@@ -48,11 +50,14 @@ def _same_row(a: list[float], b: list[float]) -> bool:
     return overlap > 0.5 * min(a[3] - a[1], b[3] - b[1]) and b[0] >= a[2] - 0.5 * (a[3] - a[1])
 
 
-def _level_boxes(lines: list[Line]) -> list[list[float]]:
+def _level_boxes(lines: list[Line], rotation: int = 0) -> list[list[float]]:
     """Each line's box measured along the page's slant: on a tilted page two
     pieces of one row sit at different heights in page pixels (a page number
-    far right of its entry, 28 px lower at 2°), and would read as two rows."""
-    angle = _slant(lines)
+    far right of its entry, 28 px lower at 2°), and would read as two rows.
+    On a page read turned 180° a row's next piece lies left of it in page
+    pixels: its lines keep no polygon (their boxes are level), so they take
+    the page's turn."""
+    angle = _slant(lines, rotation)
     if abs(angle) < SLANT_MIN:
         return [list(line.box) for line in lines]
     a = math.radians(angle)
@@ -67,12 +72,15 @@ def _level_boxes(lines: list[Line]) -> list[list[float]]:
     return out
 
 
-def _slant(lines: list[Line]) -> float:
-    """Median angle (degrees) of the long lines' polygons, weighted by length; 0 when level."""
+def _slant(lines: list[Line], rotation: int = 0) -> float:
+    """Median angle (degrees) of the long lines' polygons, weighted by length; a line without one runs
+    level, the way the page was turned (180° on a page read upside down)."""
+    level = float((-rotation + 180) % 360 - 180)  # as quad_angle measures it, in (-180, 180]
+    level = 180.0 if level == -180.0 else level
     angles, weights = [], []
     for line in lines:
         if line.polygon is None:
-            angles.append(0.0)
+            angles.append(level)
             weights.append(line.box[2] - line.box[0])
             continue
         w, h = quad_size(np.asarray(line.polygon, dtype=np.float32))

@@ -7,7 +7,7 @@ order. The default is one line per run (see ``RecognizerSettings``).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -65,7 +65,9 @@ class TextRecognizer:
         interp = cv2.INTER_AREA if h > s.height else cv2.INTER_LINEAR
         return cv2.resize(crop, (new_w, s.height), interpolation=interp)
 
-    def __call__(self, crops: list[np.ndarray]) -> list[DecodedLine]:
+    def __call__(self, crops: list[np.ndarray], mend: bool = True) -> list[DecodedLine]:
+        """Each crop's line, mended from its ink (``mend``; the decoder's confidences kept in ``read``)
+        or as decoded."""
         if not crops:
             return []
         s = self.settings
@@ -95,6 +97,9 @@ class TextRecognizer:
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
                 line = self.decoder.decode(probs[k], steps)
-                results[j] = mend_line(line, resized[j], probs[k][:steps], self.decoder.index,
-                                       self.decoder.num_classes - 1, s.spacing)
+                if mend:
+                    line = replace(mend_line(line, resized[j], probs[k][:steps], self.decoder.index,
+                                             self.decoder.num_classes - 1, s.spacing),
+                                   read=tuple(c.confidence for c in line.chars))
+                results[j] = line
         return results  # type: ignore[return-value]

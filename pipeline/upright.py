@@ -74,12 +74,14 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
         clock.lap("preprocess")
         work.quads = [d.quad for d in detector(work.gray)]
         clock.lap("detect")
-    elif abs(work.skew) >= preprocess.REFINE_FROM:
-        # Read tilted: a short box's own angle is noise (a page number's came out
-        # at 45°, its crop read "3" for "13"); it takes the page's.
-        work.quads = [q if _elongated(q) else quad_at_angle(q, work.skew) for q in work.quads]
     if not work.vertical:
-        work.quads = cut_at_gutters(work.gray, split_stacked(work.gray, work.quads), 0.0 if work.deskewed else work.skew)
+        angle = 0.0 if work.deskewed else work.skew
+        if work.deskewed or abs(work.skew) >= preprocess.REFINE_FROM:
+            # Read tilted or levelled: a short box's own angle is noise (a page number's came out at 45°,
+            # its crop read "3" for "13"; levelled from 5°, "17" read "ム"): it takes the page's. (On a page
+            # read level too, an index's short entries then moved its columns' reading order.)
+            work.quads = [q if _elongated(q) else quad_at_angle(q, angle) for q in work.quads]
+        work.quads = cut_at_gutters(work.gray, split_stacked(work.gray, work.quads), angle)
     work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
                               pad[0], pad[1], work.gray.shape) for q in work.quads]
 
@@ -111,9 +113,12 @@ def recognize_upright(work: PageWork, detector: TextDetector, recognizer: TextRe
     quads, tight = work.quads, crowded(work.quads)
     sample = sorted(range(len(quads)), key=lambda i: -quad_size(quads[i])[0])[:FLIP_SAMPLE]
     first = recognizer([_crop(work, quads[i], tight[i]) for i in sample])
-    if fix_orientation and not work.vertical and first and _mean_conf(first) < FLIP_CHECK_BELOW:
-        flipped = recognizer([np.ascontiguousarray(crop_quad(work.gray, quads[i])[::-1, ::-1]) for i in sample])
-        if _mean_conf(flipped) >= _mean_conf(first) + FLIP_MARGIN:
+    # Judged on the model's own readings both ways: mending sets some confidences from the ink (a
+    # leader's dots take its words'), and an upside-down crop need not be mended to be judged.
+    if fix_orientation and not work.vertical and first and _read_conf(first) < FLIP_CHECK_BELOW:
+        flipped = recognizer([np.ascontiguousarray(crop_quad(work.gray, quads[i])[::-1, ::-1]) for i in sample],
+                             mend=False)
+        if _read_conf(flipped) >= _read_conf(first) + FLIP_MARGIN:
             # Boxes found upside down, merely mapped, split and join lines
             # differently (columns read interleaved): detect them again upright.
             work.turn(180)
@@ -145,6 +150,12 @@ def _crop(work: PageWork, quad: np.ndarray, tight: bool) -> np.ndarray:
     # A small line's box reaching into its neighbours' lines is cut to its own line's rows.
     crop = crop_quad(work.gray, quad)
     return line_rows(crop) if tight and crop.shape[0] < SMALL_PRINT_PX else crop
+
+
+def _read_conf(decoded: list[DecodedLine]) -> float:
+    """Mean confidence of the characters as the model read them, before mending."""
+    confs = [c for d in decoded for c in (d.read if d.read is not None else (ch.confidence for ch in d.chars))]
+    return sum(confs) / len(confs) if confs else 0.0
 
 
 def _mean_conf(decoded: list[DecodedLine]) -> float:

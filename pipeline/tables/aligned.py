@@ -192,7 +192,10 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
             first_empty = 0 not in cols and (len(cols) < 2 or all(_wrapped(line, lines[i - 1], xs, right, c) for c in cols)) \
                 and not _fits_above(line, lines[i - 1], xs, right)
             sparse = len(cols) * 2 <= ncols and lead < 0.75 * row_lead
-            if first_empty or sparse:
+            # Or at most half the cells, each going on from the line above (a justified first cell's last
+            # word on a line of its own): set at the rows' own pitch, as a table without leading sets it.
+            wrapped = len(cols) * 2 <= ncols and all(_wrapped(line, lines[i - 1], xs, right, c) for c in cols)
+            if first_empty or sparse or wrapped:
                 rows[-1].append(line)
                 continue
         rows.append([line])
@@ -328,6 +331,37 @@ def _split_at_column_starts(rlines: list[list[Token]], xs: list[float],
     return out
 
 
+def _cut_at_cell_starts(rlines: list[list[Token]], joins: dict[int, list[Token]]) -> list[list[Token]]:
+    """A row's phrase that runs into the next cell, cut before the word that starts where that cell starts.
+
+    A justified cell spreads its words as wide as the gap to the next cell (``at  least  one  is  not
+    "qz"``), so the page's word spaces join them, and the phrase covers the gutter that every other row
+    leaves free: the two columns were taken for one. Only in a line that is a row already (two pieces or
+    more), at a word that starts where pieces of two other lines start, after a stripe no other line's
+    piece covers."""
+    pieces = [_pieces(line) for line in rlines]
+    spans = [[(_extent(p)[0], _extent(p)[2]) for p in ps] for ps in pieces]
+    out = []
+    for k, line in enumerate(rlines):
+        if len(pieces[k]) < 2:
+            out.append(line)
+            continue
+        tol = 0.25 * line_height(line)  # a word box's start moves by a few pixels on a scan
+        others = [s for j, ss in enumerate(spans) if j != k and len(ss) >= 2 for s in ss]
+        new: list[Token] = []
+        for tok in line:
+            words, cut = joins.get(id(tok), [tok]), 0
+            for i in range(1, len(words)):
+                a, b = words[i - 1].box[2], words[i].box[0]
+                aligned = sum(abs(s - b) <= tol for s, _ in others)
+                if aligned >= 2 and not any(s < b - tol and e > a for s, e in others):
+                    new.append(_join(words[cut:i], joins))
+                    cut = i
+            new.append(tok if cut == 0 else _join(words[cut:], joins))
+        out.append(new)
+    return out
+
+
 def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
     """Lines that cannot belong to the table the run's columns describe: text running across most
     column boundaries (a sentence between two tables), or a label left of every column (a term
@@ -371,6 +405,7 @@ def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: 
         for a, b in zip([0] + gaps, gaps + [len(rlines)]):
             out += _tables_in(rlines[a:b], joins, depth + 1)
         return out
+    rlines = _cut_at_cell_starts(rlines, joins)
     xs = _columns(rlines)
     if len(xs) < 3:
         # No gutter runs down the whole run (prose, lists and tables one under another): the

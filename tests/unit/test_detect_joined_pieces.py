@@ -31,3 +31,22 @@ def test_stacked_page_numbers_in_one_finer_box_stay_apart():
 def test_a_finer_line_over_one_piece_changes_nothing():
     first = [_line(256, 1497, 476, 1540), _line(1373, 1540, 1412, 1572)]
     assert _kept(first, [_line(250, 1495, 480, 1542)]) == first
+
+
+def test_a_finer_line_taking_in_a_number_left_out_replaces_the_title():
+    # A page levelled from 5°: the first pass boxed `The Tools Menu` without its `7`, the finer pass whole.
+    title, page_no = _line(321, 1820, 547, 1854), _line(1435, 1820, 1496, 1851)
+    whole = _line(294, 1821, 546, 1852)
+    kept = _kept([title, page_no], [whole, _line(1436, 1821, 1495, 1851)])
+    assert [d.quad.tolist() for d in kept] == [page_no.quad.tolist(), whole.quad.tolist()]
+
+
+def test_a_finer_line_reaching_into_another_line_widens_nothing():
+    first = [_line(321, 1820, 547, 1854), _line(250, 1822, 300, 1852)]
+    assert _kept(first, [_line(290, 1821, 546, 1852)]) == first
+
+
+def test_a_finer_line_reaching_a_word_run_further_widens_nothing():
+    # Small print (24 px): the finer box took in 120 px more of the row, and read it worse.
+    first = [_line(140, 2251, 283, 2276)]
+    assert _kept(first, [_line(136, 2253, 403, 2276)]) == first

@@ -9,10 +9,14 @@ import cv2
 import numpy as np
 import pytest
 
+from pipeline.assemble import assemble_lines
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.engine import Engine, EngineConfig
 from pipeline.leaders import leader_runs, mend_leaders
+from pipeline.layout import LayoutSettings
 from pipeline.line_ink import LineInk
+from pipeline.page_text import page_text
+from pipeline.page_work import PageWork
 from tests.factories import _pil_font, degrade, encode_png, render_line_crop, render_text_image
 
 STRIDE = 4  # crop columns per time step, as the recognizer's
@@ -97,3 +101,88 @@ def test_index_page_read_with_whole_leaders(engine):
         # Every printed dot, those the detector left between two pieces of the row too (give or take the one
         # a box's edge cuts).
         assert abs(between.count(".") - dots) <= 1, row
+
+
+def _read_as(text: str) -> DecodedLine:
+    return DecodedLine(tuple(DecodedChar(ch, 0.97, 2 * k, 2 * k + 1) for k, ch in enumerate(text)), 2 * len(text))
+
+
+@pytest.mark.parametrize("scan", [False, True])
+@pytest.mark.parametrize("kept", ["left one", "left two", "right one"])
+def test_leader_between_pieces_that_keep_only_its_end_dots(scan, kept):
+    # The detector kept a leader's first dot or two in the entry's box, or its last one in the page
+    # number's (as on a table of contents levelled from a tilt); the dots it left out are found in the ink.
+    title, dots, page, size, margin = "4.4 Insert/Formula", 30, "13", 30, 120
+    text = title + " ." * dots + "  " + page
+    img = render_text_image([text], font="serif", size_px=size, width=1400, margin=margin)
+    if scan:
+        img = degrade(img, blur=0.8, noise=8, jpeg_quality=60, seed=2)
+    face = _pil_font("serif", size)
+    _, top, _, bottom = face.getbbox(text)
+    y0, y1 = margin + top - 4, margin + bottom + 4
+    left_dots = {"left one": 1, "left two": 2, "right one": 0}[kept]
+    left_text = title + " ." * left_dots
+    right_text = (". " if kept == "right one" else "") + page
+    right_from = title + " ." * (dots - (kept == "right one")) + (" " if kept == "right one" else "  ")
+    x_left = margin + face.getlength(left_text) + 3
+    x_right = margin + face.getlength(right_from) - 3
+    quads = [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+             for x0, x1 in ((margin - 4, x_left), (x_right, margin + face.getlength(text) + 4))]
+    work = PageWork(gray=img, quads=quads, to_page=np.eye(3))
+    # Two dots close together are read as ``..``.
+    read_left = title + " .." if left_dots == 2 else left_text
+    lines = assemble_lines(work, [_read_as(read_left), _read_as(right_text)], LayoutSettings())
+    row = " ".join(line.text for line in lines)
+    between = _dots_between(row, title, page)
+    assert re.fullmatch(r"[ .]+", between), row
+    assert abs(between.count(".") - dots) <= 1, row
+
+
+@pytest.mark.parametrize("turn", [5.0, -5.0, 180.0, 175.0])
+def test_row_with_a_found_leader_reads_as_one_row_on_a_page_read_turned(turn):
+    # The page was levelled (or turned upside down) to be read: the lines go back to the page as it came,
+    # sloping or upside down, and the page's text still keeps the entry, its leader and its page on one row.
+    title, dots, page, size, margin = "4.4 Insert/Formula", 30, "13", 30, 120
+    text = title + " ." * dots + "  " + page
+    img = render_text_image([text], font="serif", size_px=size, width=1400, margin=margin)
+    face = _pil_font("serif", size)
+    _, top, _, bottom = face.getbbox(text)
+    y0, y1 = margin + top - 4, margin + bottom + 4
+    x_left = margin + face.getlength(title + " .") + 3
+    x_right = margin + face.getlength(title + " ." * dots + "  ") - 3
+    quads = [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+             for x0, x1 in ((margin - 4, x_left), (x_right, margin + face.getlength(text) + 4))]
+    to_page = np.vstack([cv2.getRotationMatrix2D((700, 150), turn, 1.0), [0, 0, 1]])
+    work = PageWork(gray=img, quads=quads, to_page=to_page, rotation=180 if abs(turn) > 90 else 0,
+                    deskewed=abs(turn) not in (0.0, 180.0))
+    lines = assemble_lines(work, [_read_as(title + " ."), _read_as(page)], LayoutSettings())
+    assert len(lines) == 3
+    row = page_text(lines, work.rotation)
+    assert "\n" not in row and abs(_dots_between(row, title, page).count(".") - dots) <= 1, row
+
+
+@pytest.mark.parametrize("tilt", [1.2, -1.2])
+def test_row_with_a_found_leader_reads_as_one_row_on_a_page_read_as_tilted(tilt):
+    # A scan tilted a degree is read as it is, each piece in its upright box: the page number sits higher
+    # or lower than the leader's dots, which alone spanned a dot's height and broke the row before it.
+    title, dots, page, size, margin = "4.4 Insert/Formula", 30, "13", 30, 120
+    text = title + " ." * dots + "  " + page
+    flat = render_text_image([text], font="serif", size_px=size, width=1400, margin=margin)
+    face = _pil_font("serif", size)
+    _, top, _, bottom = face.getbbox(text)
+    y0, y1 = margin + top - 4, margin + bottom + 4
+    x_left = margin + face.getlength(title + " .") + 3
+    x_right = margin + face.getlength(title + " ." * dots + "  ") - 3
+    m = cv2.getRotationMatrix2D((margin, y1), tilt, 1.0)
+    img = cv2.warpAffine(flat, m, (flat.shape[1], flat.shape[0]), borderValue=255)
+    quads = []
+    for x0, x1 in ((margin - 4, x_left), (x_right, margin + face.getlength(text) + 4)):
+        pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64) @ m[:, :2].T + m[:, 2]
+        (a, b), (c, d) = pts.min(axis=0), pts.max(axis=0)
+        quads.append(np.array([[a, b], [c, b], [c, d], [a, d]], dtype=np.float32))
+    work = PageWork(gray=img, quads=quads, to_page=np.eye(3))
+    lines = assemble_lines(work, [_read_as(title + " ."), _read_as(page)], LayoutSettings())
+    assert len(lines) == 3
+    row = page_text(lines)
+    # (Dots far along the slope from the entry's letters lie off their baseline and are not yet found.)
+    assert "\n" not in row and re.fullmatch(r"( \.){5,} ", _dots_between(row, title, page)), row

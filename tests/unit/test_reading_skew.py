@@ -84,3 +84,23 @@ def test_short_pieces_on_a_page_read_tilted_take_the_page_angle(engine, skew):
     short = [q for q in work.quads if quad_size(q)[0] < preprocess.MIN_ELONGATION * quad_size(q)[1]]
     assert len(short) >= 16 and all(abs(quad_angle(q) - work.skew) < 0.05 for q in short)
     assert rows_of(read(engine, page).text) == ["".join(" ".join(row).split()) for row in rows]
+
+
+@pytest.mark.parametrize("skew", [0.0, 2.0])
+def test_pieces_of_a_row_stay_one_row_on_a_page_read_upside_down(engine, skew):
+    """Turned back 180°, the lines go to the page as it came, a row's next piece left of it in its pixels."""
+    page = degrade(render_table_image(CONTENTS, grid=False, size_px=26), **SCAN)
+    turned = read(engine, turn_page(page, 2, skew))
+    assert turned.preprocessing["rotation"] == 180
+    assert rows_of(turned.text) == ["".join(" ".join(row).split()) for row in CONTENTS]
+
+
+@pytest.mark.parametrize("skew", [5.0, -5.0])
+def test_short_pieces_on_a_levelled_page_are_level(engine, skew):
+    """On a page levelled from a tilt too: a page number's box at 45° read `17` as `ム`."""
+    rows = [[f"{i}.{j}", f"Section title {i * 7 + j}", str(10 + i * 3 + j)] for i in range(1, 5) for j in range(4)]
+    page = degrade(turn_page(render_table_image(rows, grid=False, size_px=24), 0, skew), **SCAN)
+    work = PageWork(gray=page, quads=[], to_page=np.eye(3))
+    detect_upright(work, engine.detector, engine.recognizer, True, (0.3, 0.0), StageClock())
+    short = [q for q in work.quads if quad_size(q)[0] < preprocess.MIN_ELONGATION * quad_size(q)[1]]
+    assert work.deskewed and len(short) >= 16 and all(abs(quad_angle(q)) < 0.05 for q in short)
