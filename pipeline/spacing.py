@@ -92,6 +92,9 @@ class SpacingSettings:
     # Latin text (or its closing bracket) before a full-width separator: side bearings leave at most
     # about 0.3 em, xeCJK's glue before the mark 0.36 em or more (TEX：, .pk，, (9)。).
     latin_cjk_mark_gap: float = 0.34
+    # ... and glue is never this wide: a gap of 0.9 em before a mark with half a cell blank after it is a
+    # centred mark's cell (Noto Sans CJK's 表3：各 in a scanned table's caption), not glue.
+    latin_cjk_mark_gap_max: float = 0.7
     # What a proportional face leaves between its letters at most (em); more is a monospace face's.
     letter_gap: float = 0.08
     # Blank after a full-width separator set at the left of its cell, before the next glyph: 0.53 em or
@@ -196,8 +199,8 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, ems: dict[int, float],
         # Only a mark at the left of its cell (the rest of the cell blank after it): a font that centres
         # it (表3：各, in Noto Sans CJK) leaves as wide a bearing before it. A monospace face's side
         # bearings (a URL's, code's) widen the gap as they do its letters'.
-        return ems.get(i + 1, 0.0) >= s.cell_blank and \
-            gap_em - max(0.0, _run_gap(chars, i, ems) - s.letter_gap) >= s.latin_cjk_mark_gap
+        glue = gap_em - max(0.0, _run_gap(chars, i, ems) - s.letter_gap)
+        return ems.get(i + 1, 0.0) >= s.cell_blank and s.latin_cjk_mark_gap <= glue <= s.latin_cjk_mark_gap_max
     return None
 
 
