@@ -234,22 +234,27 @@ def merge_finer(lines: list[DetectedLine], finer: list[DetectedLine], shape: tup
     return [d for d in lines if not _within(d, added, share)] + added
 
 
+def _overlapping(finer: list[DetectedLine], lines: list[DetectedLine]):
+    """Each line of ``finer`` wider than tall, with its height, the indices of ``lines`` whose boxes overlap
+    its box, and the boxes of ``lines`` (x0, y0, x1, y1)."""
+    if not lines:
+        return
+    spans = np.array([np.r_[d.quad.min(axis=0), d.quad.max(axis=0)] for d in lines])
+    for f in finer:
+        (x0, y0), (x1, y1) = f.quad.min(axis=0), f.quad.max(axis=0)
+        width, height = quad_size(f.quad)
+        if width > height:
+            near = (spans[:, 0] < x1) & (spans[:, 2] > x0) & (spans[:, 1] < y1) & (spans[:, 3] > y0)
+            yield f, height, np.flatnonzero(near), spans
+
+
 def _joining(finer: list[DetectedLine], lines: list[DetectedLine], share: float) -> list[DetectedLine]:
     """The lines of ``finer`` that join two or more of ``lines`` side by side: each piece has ``share`` of its
     area inside the finer line and at least ``share`` of its height (stacked pieces, such as a column of page
     numbers that the finer pass took as one box, are not a row)."""
-    if not lines:
-        return []
-    spans = np.array([np.r_[d.quad.min(axis=0), d.quad.max(axis=0)] for d in lines])
     out = []
-    for f in finer:
-        (x0, y0), (x1, y1) = f.quad.min(axis=0), f.quad.max(axis=0)
-        width, height = quad_size(f.quad)
-        if width <= height:
-            continue
-        near = (spans[:, 0] < x1) & (spans[:, 2] > x0) & (spans[:, 1] < y1) & (spans[:, 3] > y0)
-        pieces = [i for i in np.flatnonzero(near)
-                  if quad_size(lines[i].quad)[1] >= share * height and _within(lines[i], [f], share)]
+    for f, height, near, _ in _overlapping(finer, lines):
+        pieces = [i for i in near if quad_size(lines[i].quad)[1] >= share * height and _within(lines[i], [f], share)]
         if len(pieces) >= 2:
             out.append(f)
     return out
@@ -260,18 +265,11 @@ def _widening(finer: list[DetectedLine], lines: list[DetectedLine], share: float
     its start or end by ``WIDER_BY`` to ``WIDER_AT_MOST`` of their height: a mark the first pass left out of
     the line (a heading's number set a wide space before its title, lost on a page levelled from 5°). A
     finer box is otherwise about as wide as the first pass's."""
-    if not lines:
-        return []
-    spans = np.array([np.r_[d.quad.min(axis=0), d.quad.max(axis=0)] for d in lines])
     out = []
-    for f in finer:
-        (x0, y0), (x1, y1) = f.quad.min(axis=0), f.quad.max(axis=0)
-        width, height = quad_size(f.quad)
-        if width <= height:
-            continue
-        near = np.flatnonzero((spans[:, 0] < x1) & (spans[:, 2] > x0) & (spans[:, 1] < y1) & (spans[:, 3] > y0))
+    for f, height, near, spans in _overlapping(finer, lines):
         if len(near) != 1 or quad_size(lines[near[0]].quad)[1] < share * height or not _within(lines[near[0]], [f], share):
             continue
+        (x0, _), (x1, _) = f.quad.min(axis=0), f.quad.max(axis=0)
         a, _, b, _ = spans[near[0]]
         if WIDER_BY * height <= max(a - x0, x1 - b) <= WIDER_AT_MOST * height:
             out.append(f)

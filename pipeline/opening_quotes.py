@@ -74,21 +74,8 @@ def restore_opening_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
         ahead = np.flatnonzero(columns[left + w + 1 : left + w + 1 + _MAX_GAP])
         if not len(ahead):
             continue
-        if nxt in added:  # the second tick of a double quote
-            first, right = added[nxt]
-            if left - right <= _PAIR_GAP:
-                added[nxt] = (replace(first, char='"'), left + w)
-            continue
-        step = int((left + w / 2) / scale)
-        added[nxt] = (DecodedChar("'", 0.5, step, step + 1), left + w)
-    if not added:
-        return line
-    out: list[DecodedChar] = []
-    for i, c in enumerate(chars):
-        if i in added:
-            out.append(added[i][0])
-        out.append(c)
-    return DecodedLine(tuple(out), line.steps)
+        _tick(added, nxt, left, w, scale)
+    return _with_marks(line, added, before=True)
 
 
 def restore_closing_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
@@ -143,19 +130,32 @@ def restore_closing_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
         # Nothing under it down to the line's middle: an i's dot or an accent has its letter there.
         if ink[top + h + 2 : int(0.6 * height), left : left + w].any(axis=0).mean() > 0.2:
             continue
-        if prev in added:  # the second tick of a double quote
-            first, right = added[prev]
-            if left - right <= _PAIR_GAP:
-                added[prev] = (replace(first, char='"'), left + w)
-            continue
-        step = int((left + w / 2) / scale)
-        added[prev] = (DecodedChar("'", 0.5, step, step + 1), left + w)
+        _tick(added, prev, left, w, scale)
+    return _with_marks(line, added, before=False)
+
+
+def _tick(added: dict[int, tuple[DecodedChar, float]], at: int, left: int, w: int, scale: float) -> None:
+    """Note a quote's mark (``left``, width ``w``) beside character ``at``; a second tick right after the
+    first there makes it a double quote."""
+    if at in added:
+        first, right = added[at]
+        if left - right <= _PAIR_GAP:
+            added[at] = (replace(first, char='"'), left + w)
+        return
+    step = int((left + w / 2) / scale)
+    added[at] = (DecodedChar("'", 0.5, step, step + 1), left + w)
+
+
+def _with_marks(line: DecodedLine, added: dict[int, tuple[DecodedChar, float]], before: bool) -> DecodedLine:
+    """``line`` with each noted quote set before (opening) or after (closing) its character."""
     if not added:
         return line
     out: list[DecodedChar] = []
-    for i, c in enumerate(chars):
+    for i, c in enumerate(line.chars):
+        if before and i in added:
+            out.append(added[i][0])
         out.append(c)
-        if i in added:
+        if not before and i in added:
             out.append(added[i][0])
     return DecodedLine(tuple(out), line.steps)
 
