@@ -18,7 +18,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from pipeline.tables.aligned import GUTTER
+from pipeline.tables.phrases import GUTTER
 from pipeline.tables.model import Token
 from pipeline.tables.words import line_height, text_lines
 
