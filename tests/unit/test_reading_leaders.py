@@ -138,20 +138,29 @@ def test_leader_between_pieces_that_keep_only_its_end_dots(scan, kept):
     assert abs(between.count(".") - dots) <= 1, row
 
 
+# An index row: its entry, a leader of 30 dots and its page number, rendered, and the row's two pieces as the
+# detector leaves them (the entry with its first dot, and the page number), each (x0, y0, x1, y1).
+ROW_TITLE, ROW_DOTS, ROW_PAGE, ROW_SIZE, ROW_MARGIN = "4.4 Insert/Formula", 30, "13", 30, 120
+
+
+def _leader_row() -> tuple[np.ndarray, list[tuple[float, float, float, float]]]:
+    text = ROW_TITLE + " ." * ROW_DOTS + "  " + ROW_PAGE
+    img = render_text_image([text], font="serif", size_px=ROW_SIZE, width=1400, margin=ROW_MARGIN)
+    face = _pil_font("serif", ROW_SIZE)
+    _, top, _, bottom = face.getbbox(text)
+    y0, y1 = ROW_MARGIN + top - 4, ROW_MARGIN + bottom + 4
+    x_left = ROW_MARGIN + face.getlength(ROW_TITLE + " .") + 3
+    x_right = ROW_MARGIN + face.getlength(ROW_TITLE + " ." * ROW_DOTS + "  ") - 3
+    return img, [(ROW_MARGIN - 4, y0, x_left, y1), (x_right, y0, ROW_MARGIN + face.getlength(text) + 4, y1)]
+
+
 @pytest.mark.parametrize("turn", [5.0, -5.0, 180.0, 175.0])
 def test_row_with_a_found_leader_reads_as_one_row_on_a_page_read_turned(turn):
     # The page was levelled (or turned upside down) to be read: the lines go back to the page as it came,
     # sloping or upside down, and the page's text still keeps the entry, its leader and its page on one row.
-    title, dots, page, size, margin = "4.4 Insert/Formula", 30, "13", 30, 120
-    text = title + " ." * dots + "  " + page
-    img = render_text_image([text], font="serif", size_px=size, width=1400, margin=margin)
-    face = _pil_font("serif", size)
-    _, top, _, bottom = face.getbbox(text)
-    y0, y1 = margin + top - 4, margin + bottom + 4
-    x_left = margin + face.getlength(title + " .") + 3
-    x_right = margin + face.getlength(title + " ." * dots + "  ") - 3
-    quads = [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
-             for x0, x1 in ((margin - 4, x_left), (x_right, margin + face.getlength(text) + 4))]
+    title, dots, page = ROW_TITLE, ROW_DOTS, ROW_PAGE
+    img, pieces = _leader_row()
+    quads = [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32) for x0, y0, x1, y1 in pieces]
     to_page = np.vstack([cv2.getRotationMatrix2D((700, 150), turn, 1.0), [0, 0, 1]])
     work = PageWork(gray=img, quads=quads, to_page=to_page, rotation=180 if abs(turn) > 90 else 0,
                     deskewed=abs(turn) not in (0.0, 180.0))
@@ -165,18 +174,12 @@ def test_row_with_a_found_leader_reads_as_one_row_on_a_page_read_turned(turn):
 def test_row_with_a_found_leader_reads_as_one_row_on_a_page_read_as_tilted(tilt):
     # A scan tilted a degree is read as it is, each piece in its upright box: the page number sits higher
     # or lower than the leader's dots, which alone spanned a dot's height and broke the row before it.
-    title, dots, page, size, margin = "4.4 Insert/Formula", 30, "13", 30, 120
-    text = title + " ." * dots + "  " + page
-    flat = render_text_image([text], font="serif", size_px=size, width=1400, margin=margin)
-    face = _pil_font("serif", size)
-    _, top, _, bottom = face.getbbox(text)
-    y0, y1 = margin + top - 4, margin + bottom + 4
-    x_left = margin + face.getlength(title + " .") + 3
-    x_right = margin + face.getlength(title + " ." * dots + "  ") - 3
-    m = cv2.getRotationMatrix2D((margin, y1), tilt, 1.0)
+    title, page = ROW_TITLE, ROW_PAGE
+    flat, pieces = _leader_row()
+    m = cv2.getRotationMatrix2D((ROW_MARGIN, pieces[0][3]), tilt, 1.0)
     img = cv2.warpAffine(flat, m, (flat.shape[1], flat.shape[0]), borderValue=255)
     quads = []
-    for x0, x1 in ((margin - 4, x_left), (x_right, margin + face.getlength(text) + 4)):
+    for x0, y0, x1, y1 in pieces:
         pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64) @ m[:, :2].T + m[:, 2]
         (a, b), (c, d) = pts.min(axis=0), pts.max(axis=0)
         quads.append(np.array([[a, b], [c, b], [c, d], [a, d]], dtype=np.float32))
