@@ -33,10 +33,11 @@ _CUSP = 0.3  # a brace's point, in half heights: its edge stands still above and
 _ANGLE = 0.9
 _NOT_BRACE = 4.0
 # One glyph of the pair alone, where its partner is not measured or is blurred into its neighbours (a
-# grey placeholder ⟨标本份数⟩ on a scan): this near a V and this far from a cusp. Of the corpus's
-# parenthesis glyphs none fit the V better than 0.98 of the arc, angle brackets' down to 0.16; braces
-# read as parentheses (\end{document}) down to 0.71, but with a cusp at most 5 times the V's residual,
-# angle brackets' mostly 6.7 or more. A partner this much nearer an arc keeps the pair parentheses.
+# grey placeholder ⟨标本份数⟩ on a scan): this near a V and this far from a cusp. The corpus's angle
+# brackets fit the V down to 0.16 of the arc, its parentheses down to 0.67 but then with a cusp about as
+# near (at most 1.5 times the V's residual) and a partner clearly an arc; braces read as parentheses
+# (\end{document}) down to 0.71, with a cusp at most 5 times the V's, angle brackets' mostly 6.7 or more.
+# A partner this much nearer an arc keeps the pair parentheses.
 _ANGLE_ONE = 0.8
 _NOT_BRACE_ONE = 6.0
 _ARC_PARTNER = 1.5
