@@ -19,6 +19,7 @@ from pipeline.latex_logo import lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
 from pipeline.line_ink import LineInk
+from pipeline.comma_spaces import list_comma_spaces
 from pipeline.math_angles import math_angle_brackets
 from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
@@ -39,7 +40,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = math_angle_brackets(line, ink)
     line = braces_from_shapes(line, ink)
     line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
-    line = punctuation_widths(line, ink)
+    line = list_comma_spaces(punctuation_widths(line, ink), ink)
     line = letter_case(line, ink, probs, index)
     line = add_missing_spaces(line, ink, probs, space_class, spacing)
     return lower_small_caps(line, ink)

@@ -4,7 +4,8 @@
 differ: an angle bracket is two straight strokes meeting at a point, a parenthesis an arc. Along
 the glyph's height, the outer edge of an angle bracket moves in a straight line from the tip (a V
 in the distance from the middle), a parenthesis's edge along a curve (a parabola). A pair whose two
-glyphs fit the V better than the curve is written ⟨ ⟩, also around Chinese text: documents set
+glyphs fit the V better than the curve is written ⟨ ⟩ (or where one glyph alone clearly does and
+the other, run into its neighbours on a scan, is no clear arc), also around Chinese text: documents set
 both ⟨属级部分⟩ and the CJK 〈说明〉 so, and pipeline/angle_brackets.py has already written 〈 〉 where
 the model's weights show a CJK bracket.
 """
@@ -31,6 +32,15 @@ _CUSP = 0.3  # a brace's point, in half heights: its edge stands still above and
 # parentheses 0.78-1.0 and 1.9-3.2; parentheses 1.3-5.
 _ANGLE = 0.9
 _NOT_BRACE = 4.0
+# One glyph of the pair alone, where its partner is not measured or is blurred into its neighbours (a
+# grey placeholder ⟨标本份数⟩ on a scan): this near a V and this far from a cusp. The corpus's angle
+# brackets fit the V down to 0.16 of the arc, its parentheses down to 0.67 but then with a cusp about as
+# near (at most 1.5 times the V's residual) and a partner clearly an arc; braces read as parentheses
+# (\end{document}) down to 0.71, with a cusp at most 5 times the V's, angle brackets' mostly 6.7 or more.
+# A partner this much nearer an arc keeps the pair parentheses.
+_ANGLE_ONE = 0.8
+_NOT_BRACE_ONE = 6.0
+_ARC_PARTNER = 1.5
 
 
 def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
@@ -51,17 +61,27 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
                 continue  # beside Chinese: pipeline/angle_brackets.py's to judge
             fits = [_fits(labels, stats, line_ink.gray, line_ink.level, (chars[k].start + chars[k].end) / 2 * scale, k == j)
                     for k in (i, j)]
-            if None in fits:
-                continue
-            straight, curved, cusp = (sum(f[n] for f in fits) for n in range(3))  # type: ignore[index]
-            # Clearly nearer a V than an arc, and not a brace (whose edge stands still but at its point,
-            # fitting the V and the arc about alike and the cusp far better than an angle bracket does).
-            if straight >= _ANGLE * curved or cusp <= _NOT_BRACE * straight:
-                continue
+            if not _one_angled(fits):
+                if None in fits:
+                    continue
+                straight, curved, cusp = (sum(f[n] for f in fits) for n in range(3))  # type: ignore[index]
+                # Clearly nearer a V than an arc, and not a brace (whose edge stands still but at its point,
+                # fitting the V and the arc about alike and the cusp far better than an angle bracket does).
+                if straight >= _ANGLE * curved or cusp <= _NOT_BRACE * straight:
+                    continue
         out[i] = replace(chars[i], char="⟨")
         out[j] = replace(chars[j], char="⟩")
     return DecodedLine(tuple(out), line.steps) if out != list(chars) else line
 
+
+
+def _one_angled(fits: list[tuple[float, float, float] | None]) -> bool:
+    """Whether one glyph of the pair is clearly an angle bracket's and its partner clearly no arc."""
+    def angled(f):
+        return f is not None and f[0] <= _ANGLE_ONE * f[1] and f[2] >= _NOT_BRACE_ONE * f[0]
+    def arc(f):
+        return f is not None and f[0] >= _ARC_PARTNER * f[1]
+    return any(angled(f) and not arc(g) for f, g in (fits, fits[::-1]))
 
 
 def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float, x: float,

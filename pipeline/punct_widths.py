@@ -18,9 +18,11 @@ chosen on real scanned pages (bench/RESULTS.md).
   is full-width when an em cell follows it, it sits tight between two
   Chinese characters, a compressed cell (less than a word space, more than a
   side bearing) leads to an ideograph, or it ends the line a side bearing
-  after an ideograph. Between Latin text, one read full-width without an em
-  cell after it is ASCII (code's size(5cm,0)); a monospace face's word space
-  is a cell wide, so code's ``x, y`` cannot be told so.
+  after an ideograph. Between Latin text the blank on both sides of the ink
+  tells: a full-width mark sits in a cell about an em wide (at its left, or
+  centred as some fonts set ：；), an ASCII one in a narrower one (code's
+  size(5cm,0)); a monospace face's word space is a cell wide, so code's
+  ``x, y`` cannot be told so.
 - A full-width bracket keeps a side bearing on its inner side (about 0.3 em
   to the text it encloses), or (in fonts that set it at the inner edge of its
   cell) leaves the blank outside; an ASCII one touches its text and keeps
@@ -68,6 +70,10 @@ class WidthSettings:
     # Separator read ASCII, but followed by most of an em cell: full-width.
     cell_after: float = 0.65
     cell_before: float = 0.2
+    # Between Latin text, blank before and after a mark's ink together at least this (em): the mark sits in
+    # a full-width cell. On the corpus ASCII ones leave at most 0.69 (code's http:), full-width ones 0.81
+    # or more; rendered in Noto Sans CJK (centred marks too) 0.86 or more, a monospace face's 0.70 at most.
+    latin_cell: float = 0.78
     # ... or, before an ideograph, by less than a word space yet more than a glyph's side bearing: a
     # full-width cell the page compresses.
     compressed_cell: tuple[float, float] = (0.2, 0.36)
@@ -118,10 +124,7 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             # read full-width without it is code's or a list's ASCII mark (size(5cm,0), etex, latex).
             if pitched and chars[i].char in _SEPARATORS:
                 before, after = (g / em for g in _gaps(runs, ink, centres[i]))
-                if chars[i].char in _HALF.values() and before >= settings.cell_before and after >= settings.cell_after:
-                    chars[i] = replace(chars[i], char=_FULL[chars[i].char])
-                elif chars[i].char in _HALF and after < settings.cell_after:
-                    chars[i] = replace(chars[i], char=_HALF[chars[i].char])
+                chars[i] = replace(chars[i], char=_latin_separator(chars[i].char, before, after, settings))
             continue
         before, after = (g / em for g in _gaps(runs, ink, centres[i]))
         if chars[i].char in _SEPARATORS:
@@ -193,6 +196,22 @@ def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: Wid
     if ch not in _HALF and (between or compressed or (after >= s.cell_after and before >= s.cell_before)):
         return _FULL[ch], look
     return ch, look
+
+
+def _latin_separator(ch: str, before: float, after: float, s: WidthSettings) -> str:
+    """A separator between Latin text as the blank around its ink shows it: full-width where its ink sits
+    in a cell about an em wide, at its left (most of the cell after it) or in its middle (fonts that
+    centre ：；，, a mark compressed before a bracket), ASCII where the cell is narrower. One read
+    ASCII must also keep a side bearing from the glyph before it (an ASCII one hugs that glyph, and a
+    wide space may follow it: CTAN:␣systems). At the line's end nothing after it tells: as read."""
+    if np.isnan(after):
+        return ch
+    cell = after >= s.cell_after or (before >= s.hug and before + after >= s.latin_cell)
+    if ch in _HALF.values() and cell and before >= s.cell_before:
+        return _FULL[ch]
+    if ch in _HALF and not cell:
+        return _HALF[ch]
+    return ch
 
 
 def _bracket(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,

@@ -73,6 +73,7 @@ _FONTS = {
     "serif-italic": ("fonts-liberation", "LiberationSerif-Italic.ttf", 0),
     "cjk": ("fonts-noto-cjk", "NotoSansCJK-Regular.ttc", 2),  # face 2 = Noto Sans CJK SC
     "cjk-serif": ("fonts-noto-cjk", "NotoSerifCJK-Regular.ttc", 2),
+    "cjk-tc": ("fonts-noto-cjk", "NotoSansCJK-Regular.ttc", 3),  # Noto Sans CJK TC: ，：； centred in the cell
 }
 
 A4_INCHES = (8.27, 11.69)

@@ -11,12 +11,14 @@ from tests.factories import _pil_font, degrade
 
 
 def typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool = False,
-            quarter: str = "\u2005", squeeze: str = "", latin_face: str = "serif") -> np.ndarray:
+            quarter: str = "\u2005", squeeze: str = "", latin_face: str = "serif",
+            cjk_face: str = "cjk-serif") -> np.ndarray:
     """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
     interword space: 1/3 em), ``⟨⟩`` as a math font's, ``quarter`` (U+2005, four-per-em space) a quarter em (xeCJK's glue
     between Chinese and Latin), the marks in ``squeeze`` in half their cell (a page that compresses
-    punctuation), ASCII in ``latin_face`` (``mono``: code, a URL); with ``scan``, degraded as a scan."""
-    cjk, latin, sans = _pil_font("cjk-serif", size), _pil_font(latin_face, size), _pil_font("sans", size)
+    punctuation), ASCII in ``latin_face`` (``mono``: code, a URL), Chinese in ``cjk_face`` (``cjk-tc``: a face
+    that centres ，：； in their cells); with ``scan``, degraded as a scan."""
+    cjk, latin, sans = _pil_font(cjk_face, size), _pil_font(latin_face, size), _pil_font("sans", size)
     img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
     draw = ImageDraw.Draw(img)
     for row, line in enumerate(lines):
