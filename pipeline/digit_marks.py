@@ -1,12 +1,12 @@
-"""A point or a comma between digits, told from its ink: a comma's tail reaches below the digits.
+"""A comma between digits read as a point, told from its ink: a comma's tail reaches below the digits.
 
 The recognizer reads a small sans-serif comma between digits (``5,391``) as a point about as often
 as not: at a table's print size the two differ only in the comma's short tail. The tail is there in
 the crop it read, so each mark between two digits is measured as the ink piece under its steps,
 against the digits beside it: how far its lowest ink reaches below their baseline, and how tall it
-stands for its width. A mark that hangs clearly below the baseline and is taller than wide is a
-comma; one that sits on the baseline and is about as tall as wide is a point. Anything between is
-left as read.
+stands for its width. A point that hangs clearly below the baseline and is taller than wide is made
+a comma; anything else is left as read. Not the other way: no point was seen read as a comma, and a
+Times comma in ``(0,0)`` (asymptote manual p.14) measured as a point would have been made one.
 """
 from __future__ import annotations
 
@@ -19,10 +19,9 @@ from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
 
 Crops = Callable[[list[int]], list[np.ndarray]]
-_MARKS = ".,"
-# The margins between the two kinds' measures (see _mark): a mark must fall clearly on one side.
+_MARKS = "."
+# A comma must fall clearly past the points' measures (see _mark).
 _COMMA_DROP, _COMMA_TALL = 0.07, 1.15
-_POINT_DROP, _POINT_TALL = 0.03, 1.35
 
 
 def mark_shape(line: DecodedLine, ink: LineInk, k: int) -> tuple[float, float] | None:
@@ -77,8 +76,8 @@ def _piece_at(stats: np.ndarray, count: int, crop_h: int, x: float, reach: float
 
 
 def digit_marks(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
-    """The lines with each point or comma between two digits made the mark its ink shows (``crops``
-    gives the images the lines were read from, by index); a mark not measured clearly stays as read."""
+    """The lines with each point between two digits made a comma where its ink shows one (``crops``
+    gives the images the lines were read from, by index)."""
     at = [i for i, d in enumerate(decoded) if any(_between_digits(d, k) for k in range(len(d.chars)))]
     out = list(decoded)
     for i, crop in zip(at, crops(at)):
@@ -99,16 +98,12 @@ def digit_marks(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
 
 
 def _mark(drop: float, tall: float) -> str:
-    """The mark these measures show, or "" when they are not clear. Measured on scanned table cells at
+    """"," when these measures show a comma, else "". Measured on scanned table cells at
     200 DPI (Helvetica, Noto Sans and Times digits, 20-22 px high in the crop): points reach at most
     0.024 of a digit's height below the baseline and stand 0.75-1.33 times as tall as wide; commas
     reach 0.05-0.22 below it and stand 1.0-2.3 times as tall (the faintest Times tails, 0.05 and
     1.0, are left as read)."""
-    if drop >= _COMMA_DROP and tall >= _COMMA_TALL:
-        return ","
-    if drop <= _POINT_DROP and tall <= _POINT_TALL:
-        return "."
-    return ""
+    return "," if drop >= _COMMA_DROP and tall >= _COMMA_TALL else ""
 
 
 def _between_digits(line: DecodedLine, k: int) -> bool:
