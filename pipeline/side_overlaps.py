@@ -5,7 +5,7 @@ close (``3,913`` beside ``3187.13`` on a tilted generated scan), and the recogni
 of the line's height each side) then takes that glyph in whole: the line reads ``3,913 3`` and the
 next cell's 3 is read twice. Where two boxes of one row overlap side by side, the ink in the overlap
 shows where one text ends and the other begins: both boxes are cut at the middle of the widest blank
-run of columns there. Boxes whose overlap holds no blank as wide as a word space (one line
+run of columns there. Boxes whose overlap holds no blank as wide as a letter space or two (one line
 found as two pieces, text running on through the overlap) are left as they are.
 """
 from __future__ import annotations
@@ -13,9 +13,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-# The blank run must be at least this many line heights wide: a word space or more (letters stand
-# under 0.15 apart; between two cells the blank is a line height or more).
-MIN_BLANK = 0.25
+# The blank run must be at least this many line heights wide (letters stand ~0.05 apart, words ~0.25).
+MIN_BLANK = 0.12
 # Only boxes this near level are cut (the cut moves their ends straight across).
 MAX_SLOPE = 0.1
 
