@@ -18,7 +18,6 @@ from pipeline.gutters import cut_at_gutters
 from pipeline.linecrop import crowded, line_rows
 from pipeline.page_work import PageWork, StageClock
 from pipeline.recognize import TextRecognizer
-from pipeline.side_overlaps import part_side_overlaps
 from pipeline.stacked_rows import split_stacked
 
 # Upside-down check: only pages whose lines read this badly are tried flipped.
@@ -85,9 +84,6 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
         work.quads = cut_at_gutters(work.gray, split_stacked(work.gray, work.quads), angle)
     work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
                               pad[0], pad[1], work.gray.shape) for q in work.quads]
-    if not work.vertical:
-        # The margins added may reach into the next box's first glyph: boxes side by side part at the blank.
-        work.quads = part_side_overlaps(work.gray, work.quads)
 
 
 def _elongated(quad: np.ndarray) -> bool:
