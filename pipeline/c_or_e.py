@@ -1,4 +1,4 @@
-"""A c or an e the model was split between, told from the glyph's ink: an e's bar closes its right side.
+"""An e the model also weighed as c, told from the glyph's ink: an e's bar closes its right side.
 
 In a small bold serif header (``Description`` in the FHS tables, Times bold at 10 pt scanned at 200 DPI)
 the model reads the c as an e with a sixth to a third of its weight on c, and the bar that makes an e
@@ -52,7 +52,8 @@ def c_or_e_shape(glyph: np.ndarray) -> str:
     counter, else "" (left as read: an e read as c was not seen, so no rule makes one).
     Measured on the FHS headers' bold Times (13-14 px high): the misread c's have no ink in the right
     two fifths of rows 40-65 % and ink in under half the columns of rows 40-60 %; the e's bar fills
-    most columns there (an e whose bar lies higher still closes its eye). A bold c's ball terminal hangs to about a third of its height, above these rows."""
+    most columns there (an e whose bar lies higher still closes its eye). A bold c's ball terminal
+    hangs to about a third of its height, above these rows."""
     ph, pw = glyph.shape
     middle = glyph[int(ph * 0.4) : int(ph * 0.65) + 1]
     right = middle[:, int(pw * 0.6) :].any(axis=1).mean()  # rows with ink in the right part
@@ -68,8 +69,8 @@ def _encloses(glyph: np.ndarray) -> bool:
 
 
 def c_or_e(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
-    """The lines with each e the model also weighed as c made a c where its ink shows one (``crops`` gives the images the
-    lines were read from, by index)."""
+    """The lines with each e the model also weighed as c made a c where its ink shows one (``crops``
+    gives the images the lines were read from, by index)."""
     at = [i for i, d in enumerate(decoded) if any(_split(c) for c in d.chars)]
     out = list(decoded)
     for i, crop in zip(at, crops(at)):

@@ -58,7 +58,10 @@ def mark_shape(line: DecodedLine, ink: LineInk, k: int) -> tuple[float, float] |
     return (y + ph - base) / height, ph / max(1, pw)
 
 
-def _piece_at(stats: np.ndarray, count: int, crop_h: int, x: float, reach: float, tall: bool, below: float = 0.0) -> int | None:
+def _piece_at(stats: np.ndarray, count: int, crop_h: int, x: float, reach: float, tall: bool,
+              below: float = 0.0) -> int | None:
+    """The ink piece nearest ``x`` within ``reach``: a tall one (a digit: half the tallest glyph's height
+    or more) or a small one (under ``below`` pixels high)."""
     best, dist = None, reach
     # A rule crossing the crop (a table's column rule beside a cell) is no glyph: it spans the crop.
     glyphs = [p for p in range(1, count) if stats[p, 3] < crop_h - 2]

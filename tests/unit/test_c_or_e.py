@@ -10,8 +10,9 @@ from pipeline import Engine, EngineConfig, Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 
-ROWS = [("Directory", "Description"), ("bin", "Essential command binaries"), ("boot", "Static files of the boot loader"),
-        ("dev", "Device files"), ("etc", "Host-specific system configuration"), ("lib", "Essential shared libraries")]
+ROWS = [("Directory", "Description"), ("bin", "Essential command binaries"),
+        ("boot", "Static files of the boot loader"), ("dev", "Device files"),
+        ("etc", "Host-specific system configuration"), ("lib", "Essential shared libraries")]
 
 
 def _page() -> bytes:
