@@ -26,7 +26,11 @@ _MIN_EDGE_WEIGHT = 0.05
 # alike, yet the model leans to the digit for the second, so a trace of l weight is enough.
 _MIN_DOUBLED_WEIGHT = 0.005
 _SOFTMAX_SLACK = 1e-3
-_SECOND_OF = {"1": "Il", "I": "1l", "l": "1I"}  # float32 softmax rows sum to 1 only to about 1e-6
+_SECOND_OF = {"1": "Il", "I": "1l", "l": "1I", "e": "c", ".": ","}  # float32 softmax rows sum to 1 only to about 1e-6
+# An e keeps c as its second only when the model was split between them (pipeline/c_or_e.py); a point
+# keeps the comma when the model gave it some weight: 0.024-0.48 on commas read as points between digits
+# in the generated table scans, at most 0.012 on points (real and generated scans).
+_SECOND_MIN = {"e": 0.1, ".": 0.02}
 # Units a number is glued to: 1cm, 10pt, 1st.
 _UNITS = {"pt", "em", "ex", "cm", "mm", "in", "pc", "bp", "px", "dd", "cc", "sp", "st", "nd", "rd", "th"}
 
@@ -43,6 +47,8 @@ class DecodedChar:
     width: str = ""
     # For a 1, I or l: which other of the three the model weighs most on its steps ("" unweighed). A page
     # that prints the glyph unlike its 1s but its I and l alike leaves the choice to it (pipeline/page_glyphs.py).
+    # For an e: c, when the model weighed it more than 0.1 (its ink decides: pipeline/c_or_e.py); for a
+    # point: a comma, weighed more than 0.02 (pipeline/digit_marks.py).
     second: str = ""
 
 
@@ -159,12 +165,13 @@ class CtcDecoder:
         return out
 
     def _second_look_alikes(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
-        """Each 1, I or l with the other of the three its steps weigh most."""
+        """Each 1, I or l with the other of the three its steps weigh most; an e with c, a point with a
+        comma, where its steps weigh that more than ``_SECOND_MIN``."""
         out = list(chars)
         for i, c in enumerate(chars):
             if c.char in _SECOND_OF:
                 letter, weight = self._letter_weight(c, _SECOND_OF[c.char], probs)
-                if weight > 0:
+                if weight > _SECOND_MIN.get(c.char, 0.0):
                     out[i] = replace(c, second=letter)
         return out
 

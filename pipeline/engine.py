@@ -21,7 +21,9 @@ from models import registry
 from pipeline import preprocess
 from pipeline.assemble import assemble_lines
 from pipeline.blocks import ink_styles, page_blocks
+from pipeline.c_or_e import c_or_e
 from pipeline.detect import DetectorSettings
+from pipeline.digit_marks import digit_marks
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
@@ -119,7 +121,7 @@ class Engine:
             decoded = reread_unsure(decoded, crops, self.second_recognizer, cfg.second_opinion)
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
-        decoded = page_glyphs(page_punctuation(decoded, crops), crops)
+        decoded = c_or_e(digit_marks(page_glyphs(page_punctuation(decoded, crops), crops), crops), crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         clock.lap("layout")
