@@ -26,6 +26,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, quad_size
 from pipeline.page_work import PageWork
+from pipeline.shaded_ground import ground_contrast
 from pipeline.punctuation import is_cjk
 
 # Read alone, a stroke is as much a CJK character as a Latin mark; beside Latin text it is the mark.
@@ -128,7 +129,8 @@ def _outside_pieces(gray: np.ndarray, quads: list[np.ndarray], line_h: float, dp
                        interpolation=cv2.INTER_AREA)
     k = max(3, int(s.paper_lines * line_h * f) | 1)
     paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    contrast = cv2.subtract(paper, small)
+    # Judged as on the paper: faint or grey marks in a shaded cell stand out less by the ground's shade.
+    contrast = ground_contrast(small, cv2.subtract(paper, small), line_h * f)
     ink = (contrast > s.ink_level).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     x, y, w, h = (stats[:, i] / f for i in range(4))
@@ -176,7 +178,10 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...], ga
         d = qx0 - x1 if qx0 >= x1 else x0 - qx1
         if d < gap:
             continue
-        top, bottom = _edge_y(q[0], q[1], cx), _edge_y(q[3], q[2], cx)
+        # A short line's box tilts by a pixel or two more than its row: followed no further than its own
+        # width past its end, so that tilt does not carry a table row's far cells off the row.
+        ex = min(max(cx, qx0 - (qx1 - qx0)), qx1 + (qx1 - qx0))
+        top, bottom = _edge_y(q[0], q[1], ex), _edge_y(q[3], q[2], ex)
         if not top < cy < bottom or not (top <= y0 and y1 <= bottom):
             continue
         if best_d is None or d < best_d:
