@@ -24,6 +24,7 @@ from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quot
 from pipeline.punct_widths import punctuation_widths
 from pipeline.small_caps import lower_small_caps
 from pipeline.spacing import SpacingSettings, add_missing_spaces
+from pipeline.triangles import pointing_triangles
 from pipeline.visible_space import visible_spaces
 
 
@@ -37,7 +38,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = restore_closing_quotes(line, ink, probs, index)
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
-    line = braces_from_shapes(line, ink)
+    line = pointing_triangles(braces_from_shapes(line, ink), ink)
     line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
     line = punctuation_widths(line, ink)
     line = letter_case(line, ink, probs, index)
