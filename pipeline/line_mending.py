@@ -18,6 +18,7 @@ from pipeline.ctc import DecodedLine
 from pipeline.latex_logo import lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
+from pipeline.ligatures import ligature_letters
 from pipeline.line_ink import LineInk
 from pipeline.math_angles import math_angle_brackets
 from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
@@ -41,6 +42,6 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = pointing_triangles(braces_from_shapes(line, ink), ink)
     line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
     line = punctuation_widths(line, ink)
-    line = letter_case(line, ink, probs, index)
+    line = ligature_letters(letter_case(line, ink, probs, index), probs, index)
     line = add_missing_spaces(line, ink, probs, space_class, spacing)
     return lower_small_caps(line, ink)
