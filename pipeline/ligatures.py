@@ -27,8 +27,10 @@ def ligature_letters(line: DecodedLine, probs: np.ndarray, index: dict[str, int]
     read before another letter put back after that f."""
     chars = line.chars
     text = line.text
+    # Before a small letter only: a capital's steps carry weight of its own look-alikes (pdfLATEX's L
+    # gives l), and no ligature joins an f to a capital.
     spots = [i for i in range(len(chars) - 1) if text[i] == "f" and text[i + 1].isascii()
-             and text[i + 1].isalpha() and text[i + 1] not in "if"]
+             and text[i + 1].islower() and text[i + 1] not in "if"]
     if not spots or any(ch not in index for ch in _LOST):
         return line
     out = list(chars)

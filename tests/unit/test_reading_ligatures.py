@@ -10,7 +10,7 @@ from tests.factories import render_line_crop
 
 LIGATURES = "write the history to a \ufb01le if no \ufb01le argument, to de\ufb01ne the \ufb01eld more \ufb02exibly"
 WORDS = ["file", "file", "define", "field", "flexibly"]  # the ligatures' words, in order
-PLAIN = "the fine print of a flat file feels fluffy after a few fresh frogs of Africa"
+PLAIN = "the fine print of a flat file feels fluffy after a few fresh frogs of Africa in pdfLaTeX"
 GRID = [(font, size, scan) for font in ("serif", "serif-italic", "sans") for size in (20, 26) for scan in (False, True)]
 
 
