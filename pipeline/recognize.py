@@ -15,6 +15,7 @@ import numpy as np
 from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.line_mending import mend_line
 from pipeline.onnx_session import OnnxSession
+from pipeline.smoothed_small_print import reread_smoothed
 from pipeline.spacing import SpacingSettings
 
 
@@ -67,7 +68,10 @@ class TextRecognizer:
 
     def __call__(self, crops: list[np.ndarray], mend: bool = True) -> list[DecodedLine]:
         """Each crop's line, mended from its ink (``mend``; the decoder's confidences kept in ``read``)
-        or as decoded."""
+        or as decoded; small noisy print read again smoothed where that reads surer."""
+        return reread_smoothed(lambda again: self._read(again, mend), crops, self._read(crops, mend))
+
+    def _read(self, crops: list[np.ndarray], mend: bool) -> list[DecodedLine]:
         if not crops:
             return []
         s = self.settings
