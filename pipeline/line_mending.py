@@ -15,6 +15,7 @@ import numpy as np
 from pipeline.angle_brackets import angle_brackets
 from pipeline.brace_shapes import braces_from_shapes
 from pipeline.ctc import DecodedLine
+from pipeline.digit_dashes import digit_dashes
 from pipeline.latex_logo import lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
@@ -41,7 +42,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = math_angle_brackets(line, ink)
     line = pointing_triangles(braces_from_shapes(line, ink), ink)
     line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
-    line = punctuation_widths(line, ink)
+    line = digit_dashes(punctuation_widths(line, ink), ink)
     line = ligature_letters(letter_case(line, ink, probs, index), probs, index)
     line = add_missing_spaces(line, ink, probs, space_class, spacing)
     return lower_small_caps(line, ink)
