@@ -1,12 +1,12 @@
 """A decoded line mended from the ink the recognizer read: what its classes cannot say.
 
-The model reads shapes into its character set; some printed marks are not in it (⟨ ⟩, ␣), some it
-cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {), and some it loses to the blank
-or the word space (an opening quote, a logo's raised A). Each step below measures the line's crop
+The model reads shapes into its character set; some printed marks are not in it (⟨ ⟩, ␣, ▷), some it
+cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {, - from – between digits), and
+some it loses to the blank or the word space (an opening quote, a logo's raised A, a ligature's i). Each step below measures the line's crop
 (the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
 where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a mark
-found to be ASCII may then take a space after it), letter case, the spaces, and last the small
-caps, which are told within a word.
+found to be ASCII may then take a space after it) and dashes, letter case and ligatures' letters, the spaces,
+and last the small caps, which are told within a word.
 """
 from __future__ import annotations
 
