@@ -40,6 +40,10 @@ def digit_dashes(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
         digits = digits[: next((n for n, k in enumerate(digits) if k != i - 1 - n), len(digits))]
         after = [k for k in range(i + 1, min(len(text), i + 5)) if text[k].isdigit()]
         after = after[: next((n for n, k in enumerate(after) if k != i + 1 + n), len(after))]
+        # Numbers standing alone: a digit run inside a word (ISO-8859, its O read 0) is no number.
+        edges = (min(digits) - 1, max(after) + 1)
+        if any(0 <= k < len(text) and text[k].isalpha() for k in edges):
+            continue
         found = [at(k) for k in digits + after]
         # Each must be ink of its own: a dash touching a digit, or digits run together, are not measured.
         if dash in found or len(set(found)) < len(found):
