@@ -35,5 +35,5 @@ def test_number_ranges_get_their_en_dashes(engine):
 @pytest.mark.parametrize("font,size,scan", GRID)
 def test_hyphens_between_digits_stay(engine, font, size, scan):
     text = _read(engine, font, size, scan)
-    hyphens = text.split(";")[-1].split(" and ")[0]  # ISO-8859-1, 02111-1307 (a digit may be misread)
+    hyphens = text[text.index("8859") - 2 : text.index("1307")]  # "O-8859-1, 02111-" (a digit may be misread)
     assert hyphens.count("-") == 3 and "\u2013" not in hyphens, text
