@@ -6,11 +6,14 @@ first (a Gaussian of one page pixel), the noise goes and the strokes stay; but s
 small as the noise: a point, a comma's tail, a leader's dots, a digit's counter (0 read 8). So the
 smoothed crop's reading replaces the plain one only where the model is surer of it and it reads the same
 marks and digits (every character that is not a letter, in the same order): it is taken for its letters,
-never for its punctuation or its numbers (on the zh corpus a date's 2017-08-10 came out 2817-88-18).
+never for its punctuation or its numbers (on the zh corpus a date's 2017-08-10 came out 2817-88-18). The
+mending steps measure the plain crop's ink, not the smoothed one's: smoothing rounds the tops that tell a
+small letter from its capital (a typewriter face's s, x, w).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -24,19 +27,32 @@ SIGMA = 1.0  # page pixels
 UNSURE = 0.97
 
 
-def reread_smoothed(read: Callable[[list[np.ndarray]], list[DecodedLine]], crops: list[np.ndarray],
-                    lines: list[DecodedLine]) -> list[DecodedLine]:
+def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray]], list[DecodedLine]],
+                    crops: list[np.ndarray], lines: list[DecodedLine]) -> list[DecodedLine]:
     """``lines`` (read from ``crops``) with each small, unsure line's reading replaced by ``read`` of its
-    smoothed crop where that one is surer and reads the same marks."""
+    smoothed crop (mended from its plain one, the second argument) where that one is surer and reads the
+    same marks."""
     again = [i for i, (c, d) in enumerate(zip(crops, lines)) if 0 < c.shape[0] < SMALL_PX and c.shape[1] > 0
              and _confidence(d) < UNSURE]
     if not again:
         return lines
     out = list(lines)
-    for i, smoothed in zip(again, read([cv2.GaussianBlur(crops[i], (0, 0), SIGMA) for i in again])):
+    smoothed_crops = [cv2.GaussianBlur(crops[i], (0, 0), SIGMA) for i in again]
+    for i, smoothed in zip(again, read(smoothed_crops, [crops[i] for i in again])):
         if _confidence(smoothed) > _confidence(out[i]) and _marks(smoothed) == _marks(out[i]):
-            out[i] = smoothed
+            out[i] = _plain_case(smoothed, out[i])
     return out
+
+
+def _plain_case(smoothed: DecodedLine, plain: DecodedLine) -> DecodedLine:
+    """``smoothed`` with the plain reading's case wherever the two read the same letter: smoothing rounds
+    the tops that tell a small letter from its capital (a typewriter face's s, x, w), in the model's
+    reading as in the mending steps' measure."""
+    if len(smoothed.chars) != len(plain.chars):
+        return smoothed
+    chars = tuple(replace(c, char=p.char) if c.char != p.char and c.char.lower() == p.char.lower() else c
+                  for c, p in zip(smoothed.chars, plain.chars))
+    return DecodedLine(chars, smoothed.steps, read=smoothed.read)
 
 
 def _confidence(line: DecodedLine) -> float:
