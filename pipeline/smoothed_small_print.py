@@ -5,8 +5,9 @@ with it into blotches as wide as a thin stroke: the model then reads n as m, t a
 first (a Gaussian of one page pixel), the noise goes and the strokes stay; but so may go what is as
 small as the noise: a point, a comma's tail, a leader's dots, a digit's counter (0 read 8). So the
 smoothed crop's reading replaces the plain one only where the model is surer of it and it reads the same
-marks and digits (every character that is not a letter, in the same order): it is taken for its letters,
-never for its punctuation or its numbers (on the zh corpus a date's 2017-08-10 came out 2817-88-18). The
+marks, digits and spaces (every character that is not a letter, in the same order): it is taken for its
+letters, never for its punctuation, numbers or spaces (on the zh corpus a date's 2017-08-10 came out
+2817-88-18; octave-refcard-p002's operators `T 1= y` lost their spaces). The
 mending steps measure the plain crop's ink, not the smoothed one's: smoothing rounds the tops that tell a
 small letter from its capital (a typewriter face's s, x, w).
 """
@@ -62,4 +63,4 @@ def _confidence(line: DecodedLine) -> float:
 
 
 def _marks(line: DecodedLine) -> list[str]:
-    return [ch for ch in line.text if not ch.isalpha() and not ch.isspace()]
+    return [ch for ch in line.text if not ch.isalpha()]
