@@ -1,12 +1,12 @@
 """A decoded line mended from the ink the recognizer read: what its classes cannot say.
 
-The model reads shapes into its character set; some printed marks are not in it (⟨ ⟩, ␣), some it
-cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {), and some it loses to the blank
-or the word space (an opening quote, a logo's raised A). Each step below measures the line's crop
+The model reads shapes into its character set; some printed marks are not in it (⟨ ⟩, ␣, ▷), some it
+cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {, - from – between digits), and
+some it loses to the blank or the word space (an opening quote, a logo's raised A, a ligature's i). Each step below measures the line's crop
 (the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
 where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a mark
-found to be ASCII may then take a space after it), letter case, the spaces, and last the small
-caps, which are told within a word.
+found to be ASCII may then take a space after it) and dashes, letter case and ligatures' letters, the spaces,
+and last the small caps, which are told within a word.
 """
 from __future__ import annotations
 
@@ -14,17 +14,20 @@ import numpy as np
 
 from pipeline.angle_brackets import angle_brackets
 from pipeline.brace_shapes import braces_from_shapes
+from pipeline.comma_spaces import list_comma_spaces
 from pipeline.ctc import DecodedLine
+from pipeline.digit_dashes import digit_dashes
 from pipeline.latex_logo import lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
+from pipeline.ligatures import ligature_letters
 from pipeline.line_ink import LineInk
-from pipeline.comma_spaces import list_comma_spaces
 from pipeline.math_angles import math_angle_brackets
 from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
 from pipeline.small_caps import lower_small_caps
 from pipeline.spacing import SpacingSettings, add_missing_spaces
+from pipeline.triangles import pointing_triangles
 from pipeline.visible_space import visible_spaces
 
 
@@ -38,9 +41,9 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = restore_closing_quotes(line, ink, probs, index)
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
-    line = braces_from_shapes(line, ink)
+    line = pointing_triangles(braces_from_shapes(line, ink), ink)
     line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
-    line = list_comma_spaces(punctuation_widths(line, ink), ink)
-    line = letter_case(line, ink, probs, index)
+    line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
+    line = ligature_letters(letter_case(line, ink, probs, index), probs, index)
     line = add_missing_spaces(line, ink, probs, space_class, spacing)
     return lower_small_caps(line, ink)

@@ -15,6 +15,7 @@ import numpy as np
 from pipeline.ctc import CtcDecoder, DecodedLine
 from pipeline.line_mending import mend_line
 from pipeline.onnx_session import OnnxSession
+from pipeline.smoothed_small_print import reread_smoothed
 from pipeline.spacing import SpacingSettings
 
 
@@ -67,11 +68,16 @@ class TextRecognizer:
 
     def __call__(self, crops: list[np.ndarray], mend: bool = True) -> list[DecodedLine]:
         """Each crop's line, mended from its ink (``mend``; the decoder's confidences kept in ``read``)
-        or as decoded."""
+        or as decoded; small noisy print read again smoothed where that reads surer."""
+        return reread_smoothed(lambda smoothed, plain: self._read(smoothed, mend, plain), crops, self._read(crops, mend))
+
+    def _read(self, crops: list[np.ndarray], mend: bool, ink_from: list[np.ndarray] | None = None) -> list[DecodedLine]:
+        """Each crop's line; mended from the ink of ``ink_from`` (the same lines' crops, unsmoothed) if given."""
         if not crops:
             return []
         s = self.settings
         resized = [self._resize(c) for c in crops]
+        inked = [self._resize(c) for c in ink_from] if ink_from is not None else resized
         order = sorted(range(len(resized)), key=lambda i: resized[i].shape[1])
         results: list[DecodedLine | None] = [None] * len(crops)
         i = 0
@@ -98,7 +104,7 @@ class TextRecognizer:
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
                 line = self.decoder.decode(probs[k], steps)
                 if mend:
-                    line = replace(mend_line(line, resized[j], probs[k][:steps], self.decoder.index,
+                    line = replace(mend_line(line, inked[j], probs[k][:steps], self.decoder.index,
                                              self.decoder.num_classes - 1, s.spacing),
                                    read=tuple(c.confidence for c in line.chars))
                 results[j] = line
