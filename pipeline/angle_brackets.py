@@ -19,8 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.ctc import DecodedLine
-from pipeline.line_ink import LineInk
-from pipeline.punct_widths import ink_runs, run_at
+from pipeline.line_ink import LineInk, ink_runs, run_at
 from pipeline.punctuation import bracket_pairs, is_ideograph
 
 _OPEN = {"angle": "〈《<", "round": "(（"}

@@ -16,8 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
-from pipeline.line_ink import LineInk
-from pipeline.punct_widths import ink_runs, run_at
+from pipeline.line_ink import LineInk, run_at
 from pipeline.punctuation import is_ideograph
 from pipeline.spacing import line_em
 
@@ -38,11 +37,10 @@ def list_comma_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
         return line
     columns, height = line_ink.columns
-    runs = ink_runs(columns)
+    runs = line_ink.runs
     if height == 0 or not len(runs):
         return line
-    scale = line_ink.shape[1] / line.steps
-    centres = [(c.start + c.end) / 2 * scale for c in chars]
+    centres = line_ink.centres(chars, line.steps)
     em, _ = line_em(chars, centres, height)
     ink = np.flatnonzero(columns)
     spaced = set()

@@ -12,8 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.ctc import DecodedLine
-from pipeline.line_ink import LineInk
-from pipeline.punct_widths import ink_runs, run_at
+from pipeline.line_ink import LineInk, run_at
 
 # The dash's ink over the wider of its two digits': a hyphen's is 0.5-0.7, an en dash's 0.9 and more.
 _EN_DASH = 0.82
@@ -27,12 +26,12 @@ def digit_dashes(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     if not spots or line.steps < 1:
         return line
     columns, height = line_ink.columns
-    runs = ink_runs(columns)
+    runs = line_ink.runs
     if height == 0 or not len(runs):
         return line
-    scale = line_ink.shape[1] / line.steps
     chars = list(line.chars)
-    at = lambda k: run_at(runs, (chars[k].start + chars[k].end) / 2 * scale)  # noqa: E731
+    centres = line_ink.centres(chars, line.steps)
+    at = lambda k: run_at(runs, centres[k])  # noqa: E731
     for i in spots:
         dash = at(i)
         # The numbers' digits on both sides (a 1 is narrower than the others: the widest is the measure).

@@ -14,9 +14,8 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.ctc import DecodedLine
-from pipeline.line_ink import LineInk
+from pipeline.line_ink import LineInk, ink_runs, run_at
 from pipeline.logos import mend_logos
-from pipeline.punct_widths import ink_runs, run_at
 from pipeline.punctuation import is_ideograph
 
 # Unread ink before a TEX, in heights of the TEX (from the T's top to the lowered E's foot): up to this far

@@ -48,6 +48,33 @@ class LineInk:
         the neighbouring lines left out)."""
         return ink_columns(self.ink)
 
+    @cached_property
+    def runs(self) -> np.ndarray:
+        """(start, end) of each run of the line's own ink columns (``columns``)."""
+        return ink_runs(self.columns[0])
+
+    def centres(self, chars, steps: int) -> list[float]:
+        """Each character's centre in the crop's columns, from its time steps (``steps`` in the line)."""
+        scale = self.shape[1] / steps
+        return [(c.start + c.end) / 2 * scale for c in chars]
+
+
+def ink_runs(columns: np.ndarray) -> np.ndarray:
+    """(start, end) of each run of ink columns."""
+    d = np.diff(np.concatenate(([0], columns.astype(np.int8), [0])))
+    return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1)
+
+
+def run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
+    """The ink run holding column ``x``, or the nearest one."""
+    inside = (runs[:, 0] <= x) & (x < runs[:, 1])
+    if inside.any():
+        start, end = runs[int(np.argmax(inside))]
+    else:
+        dist = np.minimum(np.abs(runs[:, 0] - x), np.abs(runs[:, 1] - 1 - x))
+        start, end = runs[int(np.argmin(dist))]
+    return int(start), int(end)
+
 
 def ink_columns(ink: np.ndarray) -> tuple[np.ndarray, int]:
     """Which columns of the binary ``ink`` hold ink, and the height of the ink band; rules left out."""

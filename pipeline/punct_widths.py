@@ -45,7 +45,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.punctuation import is_cjk, is_ideograph
-from pipeline.line_ink import LineInk
+from pipeline.line_ink import LineInk, run_at
 from pipeline.spacing import line_em
 
 _HALF = {"，": ",", "：": ":", "；": ";", "（": "(", "）": ")"}
@@ -101,11 +101,10 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
     if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
         return line
     columns, height = line_ink.columns
-    runs = ink_runs(columns)
+    runs = line_ink.runs
     if height == 0 or not len(runs):
         return line
-    scale = line_ink.shape[1] / line.steps
-    centres = [(c.start + c.end) / 2 * scale for c in chars]
+    centres = line_ink.centres(chars, line.steps)
     em, pitched = line_em(chars, centres, height)
     ink = np.flatnonzero(columns)
     full: dict[int, bool | None] = {}  # brackets beside Chinese: full-width or not; None: undecided
@@ -283,23 +282,6 @@ def _dash(chars: list[DecodedChar], i: int, runs: np.ndarray, centres: list[floa
     if sum(start <= x < end for c, x in zip(chars, centres) if c.char != " ") > 1:
         return ch
     return "–" if s.en_dash[0] <= (end - start) / em < s.en_dash[1] else ch
-
-
-def ink_runs(columns: np.ndarray) -> np.ndarray:
-    """(start, end) of each run of ink columns."""
-    d = np.diff(np.concatenate(([0], columns.astype(np.int8), [0])))
-    return np.stack([np.flatnonzero(d == 1), np.flatnonzero(d == -1)], axis=1)
-
-
-def run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
-    """The ink run holding column ``x``, or the nearest one."""
-    inside = (runs[:, 0] <= x) & (x < runs[:, 1])
-    if inside.any():
-        start, end = runs[int(np.argmax(inside))]
-    else:
-        dist = np.minimum(np.abs(runs[:, 0] - x), np.abs(runs[:, 1] - 1 - x))
-        start, end = runs[int(np.argmin(dist))]
-    return int(start), int(end)
 
 
 def _gaps(runs: np.ndarray, ink: np.ndarray, x: float) -> tuple[float, float]:

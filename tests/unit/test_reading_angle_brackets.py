@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline.angle_brackets import _double, _pairs
-from pipeline.punct_widths import ink_runs
+from pipeline.line_ink import ink_runs
 from pipeline.ctc import DecodedChar
 from pipeline.engine import Engine, EngineConfig
 from tests.factories import degrade, encode_png, render_text_image
