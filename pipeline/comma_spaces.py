@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk, run_at
 from pipeline.punctuation import is_ideograph
-from pipeline.spacing import line_em
+from pipeline.spacing import line_em, spaces_after
 
 WORD_SPACE = (0.36, 0.65)
 HUG = 0.21
@@ -50,15 +50,7 @@ def list_comma_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
         if len(left) and len(right) and (start - left[-1] - 1) / em < HUG \
                 and WORD_SPACE[0] <= (right[0] - end) / em < WORD_SPACE[1]:
             spaced.add(i)
-    if not spaced:
-        return line
-    out: list[DecodedChar] = []
-    for i, c in enumerate(chars):
-        out.append(c)
-        if i in spaced:
-            out.append(DecodedChar(" ", min(c.confidence, chars[i + 1].confidence), c.end,
-                                   max(c.end, chars[i + 1].start)))
-    return DecodedLine(tuple(out), line.steps, line.read)
+    return spaces_after(line, spaced)
 
 
 def _latin_end(ch: str) -> bool:

@@ -157,16 +157,22 @@ def add_missing_spaces(
             continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
         if g >= s.sure_gap or (g >= s.gap and _space_prob(probs, a, b, space_class) >= s.min_space_prob):
             insert_after.add(i)
-    if not insert_after:
+    return spaces_after(line, insert_after)
+
+
+def spaces_after(line: DecodedLine, after: set[int]) -> DecodedLine:
+    """``line`` with a space after each character whose index is in ``after`` (never the last), as sure as
+    the less sure of its two neighbours, on the steps between them."""
+    if not after:
         return line
+    chars = line.chars
     out: list[DecodedChar] = []
     for i, c in enumerate(chars):
         out.append(c)
-        if i in insert_after:
+        if i in after:
             nxt = chars[i + 1]
-            conf = min(c.confidence, nxt.confidence)
-            out.append(DecodedChar(" ", conf, c.end, max(c.end, nxt.start)))
-    return DecodedLine(tuple(out), line.steps)
+            out.append(DecodedChar(" ", min(c.confidence, nxt.confidence), c.end, max(c.end, nxt.start)))
+    return DecodedLine(tuple(out), line.steps, line.read)
 
 
 def _space_prob(probs: np.ndarray, a: DecodedChar, b: DecodedChar, space_class: int) -> float:
