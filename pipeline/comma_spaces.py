@@ -13,12 +13,10 @@ may sit in the blank after it.
 """
 from __future__ import annotations
 
-import numpy as np
-
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk, run_at
-from pipeline.punctuation import is_ideograph
-from pipeline.spacing import line_em, spaces_after
+from pipeline.punct_widths import chinese_line_ink
+from pipeline.spacing import spaces_after
 
 WORD_SPACE = (0.36, 0.65)
 HUG = 0.21
@@ -34,15 +32,10 @@ def list_comma_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     chars = line.chars
     marks = [i for i in range(1, len(chars) - 1) if chars[i].char in _MARKS
              and _latin_end(chars[i - 1].char) and _latin_start(chars[i + 1].char)]
-    if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
+    measured = chinese_line_ink(line, line_ink) if marks else None
+    if measured is None:
         return line
-    columns, height = line_ink.columns
-    runs = line_ink.runs
-    if height == 0 or not len(runs):
-        return line
-    centres = line_ink.centres(chars, line.steps)
-    em, _ = line_em(chars, centres, height)
-    ink = np.flatnonzero(columns)
+    runs, centres, em, _, ink = measured
     spaced = set()
     for i in marks:
         start, end = run_at(runs, centres[i])

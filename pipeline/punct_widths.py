@@ -40,6 +40,7 @@ chosen on real scanned pages (bench/RESULTS.md).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -92,21 +93,38 @@ class WidthSettings:
     en_dash: tuple[float, float] = (0.42, 0.75)
 
 
+class ChineseLineInk(NamedTuple):
+    runs: np.ndarray  # (start, end) of each run of the line's ink columns
+    centres: list[float]  # each character's centre in the crop's columns
+    em: float
+    pitched: bool  # whether the em was found from the Chinese characters' pitch (pipeline/spacing.line_em)
+    ink: np.ndarray  # the inked columns
+
+
+def chinese_line_ink(line: DecodedLine, line_ink: LineInk) -> ChineseLineInk | None:
+    """What the width and spacing steps measure on a line that holds Chinese; None on a line without Chinese
+    or without ink of its own."""
+    if line.steps < 1 or not any(is_ideograph(c.char) for c in line.chars):
+        return None
+    columns, height = line_ink.columns
+    runs = line_ink.runs
+    if height == 0 or not len(runs):
+        return None
+    centres = line_ink.centres(line.chars, line.steps)
+    em, pitched = line_em(line.chars, centres, height)
+    return ChineseLineInk(runs, centres, em, pitched, np.flatnonzero(columns))
+
+
 def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSettings = WidthSettings()) -> DecodedLine:
     """``line`` with its separators and brackets beside Chinese text full-width or ASCII as ``line_ink`` (the
     crop the model read) shows them; each measured separator is marked with what its place looks like."""
     chars = list(line.chars)
     marks = [i for i, c in enumerate(chars)
              if c.char in _SEPARATORS or c.char in _BRACKETS or c.char in _DOTS or c.char in _DASHES]
-    if not marks or line.steps < 1 or not any(is_ideograph(c.char) for c in chars):
+    measured = chinese_line_ink(line, line_ink) if marks else None
+    if measured is None:
         return line
-    columns, height = line_ink.columns
-    runs = line_ink.runs
-    if height == 0 or not len(runs):
-        return line
-    centres = line_ink.centres(chars, line.steps)
-    em, pitched = line_em(chars, centres, height)
-    ink = np.flatnonzero(columns)
+    runs, centres, em, pitched, ink = measured
     full: dict[int, bool | None] = {}  # brackets beside Chinese: full-width or not; None: undecided
     for i in marks:
         if chars[i].char in _DOTS:
