@@ -59,10 +59,10 @@ def _one_page(pdf: bytes, page_no: int) -> bytes:
         return dst.tobytes()
 
 
-def _real(cache: Path):
+def _real(cache: Path, sets: tuple[str, ...] = ("published", "held-out")):
     """Published tables: one case per (page, table), the page cut out as its own PDF."""
     pages: dict[tuple[str, int], bytes] = {}
-    for doc, pdf, page_no, truth in realdocs.cases(cache):
+    for doc, pdf, page_no, truth in realdocs.cases(cache, held_out="held-out" in sets):
         key = (doc["id"], page_no)
         if key not in pages:
             pages[key] = _one_page(pdf, page_no)
@@ -89,7 +89,7 @@ def run(first: int, seeds: int, out: Path, sets: tuple[str, ...] = SETS, cache: 
     scans: dict[str, list[tuple[dict, Path, Grid]]] = {"en": [], "zh": []}
     inputs = list(_generated(first, seeds)) if "generated" in sets else []
     if "published" in sets or "held-out" in sets:
-        inputs += [x for x in _real(cache or out / "cache") if x[0]["set"] in sets]
+        inputs += [x for x in _real(cache or out / "cache", sets) if x[0]["set"] in sets]
     for meta, pdf, truth in inputs:
         # text layer: docpipe and its peers on the same page
         with pymupdf.open(stream=pdf, filetype="pdf") as doc:
@@ -140,7 +140,7 @@ def summarize(rows: list[dict]) -> dict:
             if "ocr_seconds" in rs[0]:
                 entry["share_of_ocr_time"] = sum(r["seconds"] for r in rs) / sum(r["ocr_seconds"] for r in rs)
             groups = (("rules", RULES), ("shape", SHAPES), ("lang", ("en", "zh"))) if rs[0]["set"] == "generated" \
-                else (("document", sorted({r["document"] for r in rs})),)
+                else (("lang", ("en", "zh")), ("document", sorted({r["document"] for r in rs})))
             for key, values in groups:
                 for v in values:
                     sub = [r for r in rs if r[key] == v]

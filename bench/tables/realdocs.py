@@ -1,4 +1,5 @@
-"""Published tables: pinned Debian documents, truth from the HTML rendering of the same source.
+"""Published tables: pinned Debian documents, truth from the HTML rendering of the same source
+(or, for documents with no HTML, from their own text layer: textlayer_truth.py).
 
 ``fetch`` brings each package listed in documents.json (``apt-get
 download PKG=VER`` into a cache, ``dpkg-deb -x``) and checks every file's
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import pymupdf
 
+from bench.tables import textlayer_truth
 from bench.tables.metrics import Grid, grid_from_cells, norm
 
 MANIFEST = Path(__file__).with_name("documents.json")
@@ -133,12 +135,20 @@ def html_tables(html: str, skip_classed: bool = False, only_class: str | None = 
     return out
 
 
-def cases(cache: Path):
-    """(document, PDF bytes, 0-based page number, truth Grid) for every table found whole on one page."""
+def cases(cache: Path, held_out: bool = True):
+    """(document, PDF bytes, 0-based page number, truth Grid) for every table found whole on one page.
+
+    ``held_out=False`` leaves the held-out documents alone: not fetched, not read."""
     manifest = json.loads(MANIFEST.read_text())
     for doc in manifest["documents"]:
+        if doc.get("held_out") and not held_out:
+            continue
         root = fetch(doc, cache)
         pdf = _pdf_bytes(root, doc)
+        if doc.get("truth") == "text layer":
+            for page_no, grid in textlayer_truth.grids(doc["id"]):
+                yield doc, pdf, page_no, grid
+            continue
         # one HTML file, or a glob of them (a texinfo manual is one file per node), read in name order
         html = b"".join(p.read_bytes() for p in sorted(root.glob(doc["html"])))
         if hashlib.sha256(html).hexdigest() != doc["html_sha256"]:

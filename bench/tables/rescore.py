@@ -31,7 +31,7 @@ def build(first: int, seeds: int, out: Path, cache: Path, sets: tuple[str, ...])
     out.mkdir(parents=True, exist_ok=True)
     engine = Engine(EngineConfig(threads=1))
     inputs = list(_generated(first, seeds)) if "generated" in sets else []
-    inputs += [x for x in _real(cache) if x[0]["set"] in sets]
+    inputs += [x for x in _real(cache, sets) if x[0]["set"] in sets]
     for i, (meta, pdf, truth) in enumerate(inputs):
         # the bench writes 4 text-layer rows per input before its scan row: same seed as the bench's
         img, _ = scan_like(render_pages(pdf, 200)[0], meta["seed"] * 31 + 5 * i + 4)
@@ -116,7 +116,7 @@ def text_layer(first: int, seeds: int, cache: Path, sets: tuple[str, ...]) -> li
     import pymupdf
     from pipeline.tables import find_pdf_tables
     inputs = list(_generated(first, seeds)) if "generated" in sets else []
-    inputs += [x for x in _real(cache) if x[0]["set"] in sets]
+    inputs += [x for x in _real(cache, sets) if x[0]["set"] in sets]
     rows = []
     for i, (meta, pdf, truth) in enumerate(inputs):
         with pymupdf.open(stream=pdf, filetype="pdf") as doc:
