@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from pipeline.result import Line
+from pipeline.tables.cjk_gutters import split_at_gutters
 from pipeline.tables.find import tables_from
 from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
@@ -188,6 +189,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     if abs(tilt) >= 0.05:
         tokens = [_moved(t, m) for t in tokens]
     levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
+    tokens = split_at_gutters(tokens, levelled)
     if read is not None:
         tokens = split_stacked(tokens, levelled, read)
         tokens = missed_items(tokens, levelled, read, dpi)

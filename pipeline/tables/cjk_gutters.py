@@ -1,0 +1,82 @@
+"""Scans: a line of Chinese that the OCR read as one word across a table's columns, cut at its gutters.
+
+Chinese is set with no spaces, so a table's header row (`文档类选项   正文基础行距   脚注基础行距`)
+comes from the detector as one line and from the recognizer as one word: the table step then has one
+token where the row has three cells, and the header is lost. Where the token's ink leaves blank stripes
+wider than a gutter, the token is cut there, and its characters are shared out by the pieces' widths:
+Chinese characters and full-width marks all stand on the same pitch, so a piece holds as many
+characters as its width takes pitches. Only tokens all of such characters are cut, and only where
+every piece's share comes out within a third of a character of a whole number.
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import numpy as np
+
+from pipeline.tables.model import Token
+from pipeline.tables.words import is_cjk
+
+GAP_EMS = 0.8  # a blank stripe this many character heights wide is a gutter (between characters: ~0.1)
+SIDE_BEARING_EMS = 0.1  # the blank a character leaves beside its ink, on the pitch
+SLACK = 0.3  # a piece's share may miss a whole number of characters by this much
+CLOSING = "，。、；：？！）」』】〉》”’"  # full-width marks whose ink sits left, their blank right
+
+
+def split_at_gutters(tokens: list[Token], level: Callable[..., np.ndarray | None]) -> list[Token]:
+    out = []
+    for t in tokens:
+        pieces = _pieces(t, level) if len(t.text) >= 2 and all(is_cjk(ch) for ch in t.text) else None
+        out.extend(pieces or [t])
+    return out
+
+
+def _pieces(t: Token, level: Callable[..., np.ndarray | None]) -> list[Token] | None:
+    # a word's box is placed from the recognizer's steps and may end inside its first or last character:
+    # the crop reaches half a height further each way, and keeps the ink that reaches into the box
+    reach = 0.5 * t.height
+    crop = level(t.box[0] - reach, t.box[1], t.box[2] + reach, t.box[3])
+    if crop is None or crop.size == 0:
+        return None
+    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
+    if paper - dark < 60:
+        return None
+    ink = crop < paper - (paper - dark) / 3
+    # the text is the tallest band of inked rows: a table's rules above and below, or the next line's
+    # ascenders, are bands of their own past a blank row
+    band, y = (0, 0), 0
+    for inked, group in itertools.groupby(ink.any(axis=1)):
+        n = len(list(group))
+        if inked and n > band[1] - band[0]:
+            band = (y, y + n)
+        y += n
+    em = float(band[1] - band[0])
+    cols = np.flatnonzero(ink[band[0]:band[1]].any(axis=0))
+    if em < 4 or cols.size == 0:
+        return None
+    # ink runs across the token, split where the blank between two inked columns is a gutter
+    runs, start = [], cols[0]
+    for a, b in zip(cols[:-1], cols[1:]):
+        if b - a - 1 >= GAP_EMS * em:
+            runs.append((start, a + 1))
+            start = b
+    runs.append((start, cols[-1] + 1))
+    x0 = float(max(0, round(t.box[0] - reach)))  # the crop's left edge on the page
+    runs = [(a, b) for a, b in runs if x0 + b > t.box[0] and x0 + a < t.box[2]]
+    if len(runs) < 2:
+        return None
+    bearing = SIDE_BEARING_EMS * em
+    pitch = sum(b - a + bearing for a, b in runs) / len(t.text)
+    shares = [(b - a + bearing) / pitch for a, b in runs]
+    counts = [round(s) for s in shares]
+    if sum(counts) != len(t.text) or min(counts) < 1 or any(abs(s - c) > SLACK for s, c in zip(shares, counts)):
+        return None
+    ends = [sum(counts[:k + 1]) - 1 for k in range(len(counts) - 1)]
+    if any(t.text[e] in CLOSING for e in ends):
+        return None  # the blank is a full-width mark's own (`这种形式，比如`), not a gutter
+    out, k = [], 0
+    for (a, b), n in zip(runs, counts):
+        out.append(Token(t.text[k:k + n], (x0 + a, t.box[1], x0 + b, t.box[3]), t.confidence))
+        k += n
+    return out

@@ -1,0 +1,56 @@
+"""A Chinese table without rules (TeX for the Impatient's table of font parameters: 数值, 意义): on a
+scan the detector boxes the header `数值  意义` as one line, the recognizer reads it as one word with
+no space, and the table step had one token where the row has two cells, so the header row was lost.
+The table step cuts such a token at the blank stripes in its ink (pipeline/tables/cjk_gutters.py)."""
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from bench.scan import scan_like
+from pipeline import Engine, EngineConfig, Options
+from tests.factories import encode_png
+from tests.table_factories import render_pages
+
+ROWS = [("数值", "意义"), ("1", "字体每点的倾斜程度"), ("2", "词间距"), ("3", "词间伸长长度"), ("4", "词间收缩长度"),
+        ("5", "字符的高度"), ("6", "字符的宽度"), ("7", "额外空白长度")]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def _page() -> bytes:
+    """10 pt type, rows 17 pt apart; the header's second word a character's width after the first, over
+    the second column; the digits under the first word (as the book sets them)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for r, (a, b) in enumerate(ROWS):
+        y = 300 + r * 17
+        page.insert_text((183 if r == 0 else 190, y), a, fontname="china-s" if r == 0 else "helv", fontsize=10)
+        page.insert_text((213, y), b, fontname="china-s", fontsize=10)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 5, 6])
+def test_header_of_chinese_words_keeps_its_cells(engine, seed):
+    img, params = scan_like(render_pages(_page())[0], seed)
+    page = next(engine.process(encode_png(img), Options(tables=True)))
+    found = [t for t in page.tables if t.cols == 2]
+    assert [(t.rows, t.cols) for t in found] == [(len(ROWS), 2)], (params, [t.texts() for t in page.tables])
+    assert found[0].texts()[0] == ["数值", "意义"], found[0].texts()
+
+
+def test_a_mark_and_its_own_blank_are_not_cut(engine):
+    """`这种形式，比如`: the full-width comma's ink sits left in its box, the blank after it is no gutter."""
+    from pipeline.tables.cjk_gutters import split_at_gutters
+    from pipeline.tables.model import Token
+    import numpy as np
+    from tests.factories import render_text_image
+    img = render_text_image(["这种形式，比如"], width=400, height=60, margin=10, size_px=30)
+    gray = np.asarray(img if getattr(img, "ndim", 3) == 2 else img.mean(axis=2)).astype(np.uint8)
+    ys, xs = np.nonzero(gray < 128)
+    tok = Token("这种形式，比如", (float(xs.min()), float(ys.min() - 4), float(xs.max() + 1), float(ys.max() + 4)))
+    assert [t.text for t in split_at_gutters([tok], lambda x0, y0, x1, y1: gray[max(0, round(y0)):round(y1),
+                                                                            max(0, round(x0)):round(x1)])] == ["这种形式，比如"]
