@@ -12,7 +12,7 @@ from statistics import median
 import numpy as np
 
 from pipeline.tables.model import Token
-from pipeline.tables.words import join_words, line_height
+from pipeline.tables.words import is_cjk, join_words, line_height
 
 GUTTER = 0.6  # a gap this many line heights wide separates columns (word spaces are ~0.25)
 WORD_SPACES = 2.0  # words closer than this many of the page's usual word spaces are one phrase
@@ -64,7 +64,9 @@ def phrases(lines: list[list[Token]], joins: dict[int, list[Token]]) -> list[lis
     for line in lines:
         groups = [[line[0]]]
         for tok in line[1:]:
-            if tok.box[0] - groups[-1][-1].box[2] <= space:
+            # Chinese is set without word spaces: a blank between two Chinese words is no word space
+            # (a header cut at its gutters, pipeline/tables/cjk_gutters.py, keeps its cells)
+            if tok.box[0] - groups[-1][-1].box[2] <= space and not (is_cjk(groups[-1][-1].text[-1]) and is_cjk(tok.text[0])):
                 groups[-1].append(tok)
             else:
                 groups.append([tok])
