@@ -54,3 +54,37 @@ def test_a_mark_and_its_own_blank_are_not_cut(engine):
     tok = Token("这种形式，比如", (float(xs.min()), float(ys.min() - 4), float(xs.max() + 1), float(ys.max() + 4)))
     assert [t.text for t in split_at_gutters([tok], lambda x0, y0, x1, y1: gray[max(0, round(y0)):round(y1),
                                                                             max(0, round(x0)):round(x1)])] == ["这种形式，比如"]
+
+
+
+# zhlineskip p4 as the table step got it on a scan: the header's pieces as cjk_gutters cuts them, the rows'
+# words, and the page's prose, whose OCR word boxes leave gaps of about 19 px (twice that is 38 px, more
+# than the header's 36 px gutters)
+HEADER = [("文档类选项", (550, 392, 691, 446)), ("正文基础行距", (727, 392, 898, 446)), ("脚注基础行距", (934, 392, 1106, 446))]
+BODY = [("zihao=5", (549, 462, 646, 499)), ("1.2", (728, 460, 762, 501)), ("1.2", (941, 460, 970, 503)),
+        ("zihao=-4", (552, 502, 656, 543)), ("1.2", (729, 504, 763, 545)), ("1.2", (941, 501, 971, 544)),
+        ("10pt", (553, 548, 600, 590)), ("12/10", (733, 547, 799, 587)), ("9.5/8", (940, 545, 1002, 592)),
+        ("11pt", (544, 589, 608, 637)), ("13.6/10.95", (730, 591, 860, 633)), ("11/9", (939, 594, 992, 633)),
+        ("12pt", (551, 638, 603, 678)), ("14.5/12", (731, 640, 822, 676)), ("12/10", (941, 637, 1008, 677))]
+
+
+def _prose(top: float) -> list:
+    from pipeline.tables.model import Token
+    out = []
+    for k in range(4):
+        x = 280.0
+        for w in ("bodytextleadingratio", "real", "sets", "the", "leading", "of", "body", "text"):
+            out.append(Token(w, (x, top + 48 * k, x + 18 * len(w), top + 48 * k + 40), 0.99))
+            x += 18 * len(w) + 19
+    return out
+
+
+def test_a_header_cut_at_its_gutters_is_not_joined_again_by_word_spaces():
+    """Chinese has no word spaces: two Chinese words on a line are never joined as one phrase, however wide
+    the page's (OCR-measured) word spaces are."""
+    from pipeline.tables.aligned import aligned_tables
+    from pipeline.tables.model import Token
+    tokens = [Token(t, b, 0.99) for t, b in HEADER + BODY] + _prose(760)
+    found = [t for t, _ in aligned_tables(tokens, set()) if t.cols == 3]
+    assert [t.rows for t in found] == [6], [t.texts() for t in found]
+    assert found[0].texts()[0] == [t for t, _ in HEADER]
