@@ -1,6 +1,7 @@
 """Blocks side by side, each centred on its own axis (``pipeline/centred_blocks.py``): a title page's two
 authors, name under role, are read one block after the other, though their rows stand level; a table's
-columns of text set flush left, and centred blocks of unequal line counts, are still read row by row."""
+columns of text set flush left, its centred cells of a word or two, and centred blocks of unequal line counts,
+are still read row by row."""
 import numpy as np
 import pytest
 
@@ -10,7 +11,7 @@ from tests.factories import _pil_font, cer, degrade, render_text_image
 from tests.unit.test_page_order import SCAN, paste, position, read
 
 TITLE = "A short guide to typesetting tables"
-AUTHORS = [["Original Dutch edition", "by Anna Vos"], ["English translation", "by Peter Lindqvist-Berg"]]
+AUTHORS = [["The original Dutch edition", "by Anna Verhoeven"], ["Translation into English", "by Peter Lindqvist"]]
 DATE = "March 3, 2011"
 BODY = ["Tables are set in rows and columns, and the reader takes them row by row.",
         "This guide shows how the rules and the spacing between them are chosen."]
@@ -58,10 +59,12 @@ def blocks(starts: list[list[int]], widths: list[list[int]], pitch: int = 44) ->
 
 
 @pytest.mark.parametrize("starts, widths, by_block", [
-    # Centred on their axes (x centres 420 and 1020): block by block.
-    ([[300, 340], [880, 940]], [[240, 160], [280, 160]], True),
+    # Centred on their axes (x centres 450 and 1050), names and affiliations: block by block.
+    ([[300, 350], [880, 940]], [[300, 200], [340, 220]], True),
     # Flush left, a table's columns of text (keys and descriptions): row by row.
-    ([[300, 300], [880, 880]], [[240, 160], [280, 160]], False),
+    ([[300, 300], [880, 880]], [[300, 200], [340, 220]], False),
+    # Centred, but cells of a word or two (a table's centred columns): row by row.
+    ([[330, 350], [930, 950]], [[140, 100], [160, 120]], False),
 ])
 def test_centred_blocks_against_flush_left_table_columns(starts, widths, by_block):
     boxes = blocks(starts, widths)
@@ -71,7 +74,7 @@ def test_centred_blocks_against_flush_left_table_columns(starts, widths, by_bloc
 
 def test_centred_blocks_of_unequal_line_counts_read_row_by_row():
     # Three centred lines beside two, level: a table's wrapped cell beside another, not two title blocks.
-    boxes = [[300, 300, 540, 334], [340, 344, 500, 378], [320, 388, 520, 422],
-             [880, 300, 1160, 334], [940, 344, 1100, 378]]
+    boxes = [[300, 300, 600, 334], [350, 344, 550, 378], [320, 388, 580, 422],
+             [880, 300, 1220, 334], [940, 344, 1160, 378]]
     got = [o.index for o in reading_order(boxes)]
     assert got == [0, 3, 1, 4, 2]
