@@ -5,7 +5,8 @@ Read column by column, such a page interleaves the groups (the right column's T 
 left column's U and V). What marks it on the page: both columns break, with more space than their own
 line pitch, at the same heights, and a white line runs across the region there. Two columns of prose
 rarely break together (a heading or a display in each, level by chance); that is why several such
-shared breaks are asked for, not one.
+shared breaks are asked for, not one. A group of one entry stands on the left alone, below the rows of the
+group above it, whose right column ended a row earlier: it is a band of its own (``_left_tails``).
 """
 from __future__ import annotations
 
@@ -64,7 +65,26 @@ def shared_breaks(idx: np.ndarray, left: np.ndarray, right: np.ndarray, boxes: n
                 cuts.append(cut)
     if len(cuts) < MIN_SHARED_BREAKS or not _balanced(sorted(cuts), boxes[left], boxes[right], line_h):
         return []
-    return sorted(cuts)
+    return sorted(cuts + _left_tails(sorted(cuts), ours, b, boxes[right]))
+
+
+def _left_tails(cuts: list[float], ours: list[tuple[float, float]], region: np.ndarray,
+                right: np.ndarray) -> list[float]:
+    """Further cuts at the left side's breaks below the right side's last row of their band: a group of
+    one entry stands alone on the left, level with nothing (the right column's rows of the group above
+    end higher), and is read after that group's right column, not before it."""
+    edges = [-np.inf, *cuts, np.inf]
+    centres = (right[:, 1] + right[:, 3]) / 2
+    tails = []
+    for a0, a1 in ours:
+        cut = (a0 + a1) / 2
+        if any(a0 <= c <= a1 for c in cuts):  # a break shared with the right side: cut already
+            continue
+        k = int(np.searchsorted(cuts, cut))
+        beside = right[(centres >= edges[k]) & (centres < edges[k + 1])]
+        if len(beside) and beside[:, 3].max() <= a0 and not ((region[:, 1] < cut) & (region[:, 3] > cut)).any():
+            tails.append(cut)
+    return tails
 
 
 def _balanced(cuts: list[float], left: np.ndarray, right: np.ndarray, line_h: float) -> bool:

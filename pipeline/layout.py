@@ -11,7 +11,8 @@ cut the columns into bands, each read left column first. Boxes crossing
 it that have lines level beside them (a display and its note above the
 columns) are no heading: the region is then cut at its widest horizontal
 gap first. Blocks beside
-each other whose lines do not line up (a listing and its output) are read
+each other whose lines do not line up (a listing and its output), or that
+are each centred on their own axis (a title page's authors), are read
 one after the other. Otherwise the region is cut at its widest horizontal
 gap, and finally a row is split into cells at its vertical gaps; lines
 with no gap between them at all (small print) are read in rows. Tables therefore read row by row (their
@@ -35,6 +36,7 @@ import numpy as np
 from pipeline.bands import shared_breaks
 from pipeline.box_rows import (centred_beside_pairs, density, ink_median, intervals_gaps, level_both, level_share,
                                pieces_per_row, row_extents, shares_row)
+from pipeline.centred_blocks import centred_blocks
 from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.recognize import RecognizerSettings
@@ -245,7 +247,8 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
 
     Needs a gutter no box crosses, and rows that do not line up across it:
     a table's cells sit level with each other, the lines of two separate
-    blocks (a listing and its output, each with its own pitch) mostly not.
+    blocks (a listing and its output, each with its own pitch) mostly not,
+    unless each block is centred on its own axis (``pipeline/centred_blocks.py``).
     """
     b = boxes[idx]
     gaps = [g for g in intervals_gaps(b[:, 0], b[:, 2]) if g[1] - g[0] >= s.min_block_gutter * line_h]
@@ -267,7 +270,7 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     left, right = b[is_left], b[~is_left]
     left_level = level.any(axis=1) | centred_beside_pairs(left, right, line_h)
     right_level = level.any(axis=0) | centred_beside_pairs(right, left, line_h)
-    if max(left_level.mean(), right_level.mean()) >= s.max_aligned:
+    if max(left_level.mean(), right_level.mean()) >= s.max_aligned and not centred_blocks(left, right, line_h):
         return None
     return idx[is_left], idx[~is_left]
 
