@@ -15,6 +15,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk, run_at
+from pipeline.punctuation import is_ideograph
 
 # Glyphs a proportional face sets in well under half its letters' pitch.
 _NARROW = set("il.,:;!|'I")
@@ -31,9 +32,8 @@ _EVEN_MARK = 0.2
 _MIN_PAIRS, _MIN_NARROW = 2, 2
 # Centres across a space this many cells apart or more: a blank cell between them. On the English
 # corpus, glyphs set solid stand 0.93-1.10 cells apart, across a true space 1.49-2.2 (a Courier L sits
-# left in its cell), a typewriter word before a roman one 1.36 (``testing should``), a roman comma and
-# thin space between typewriter words 1.24 (``tlshell, tlcockpit``, a space the later steps put).
-_BLANK_CELL = 1.2
+# left in its cell), and a typewriter word before a roman one 1.36 (``testing should``).
+_BLANK_CELL = 1.25
 # Glyphs measured on each side of a space.
 _REACH = 6
 
@@ -45,12 +45,16 @@ def monospace_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     spaces = [s for s in range(1, len(chars) - 1) if chars[s].char == " "]
     if not spaces or line.steps < 1 or not len(line_ink.runs):
         return line
+    # On a line holding Chinese, the space after a comma between Latin words is pipeline/comma_spaces.py's,
+    # measured in the line's em: a roman comma and thin space between typewriter words (``tlshell,
+    # tlcockpit``) stand as close as a monospace comma and the next glyph.
+    chinese = any(is_ideograph(c.char) for c in chars)
     changed = True
     while changed:  # a space dropped joins two words, which may show the next one's cells
         changed = False
         for s in range(1, len(chars) - 1):
             if chars[s].char == " " and chars[s - 1].char != " " and chars[s + 1].char != " " \
-                    and _within_cell(chars, s, line_ink, line.steps):
+                    and not (chinese and chars[s - 1].char in ",;:") and _within_cell(chars, s, line_ink, line.steps):
                 del chars[s]
                 changed = True
                 break
