@@ -11,10 +11,12 @@ sets closer. Glyphs whose ink touches are not measured.
 """
 from __future__ import annotations
 
+from statistics import median
+
 import numpy as np
 
 from pipeline.ctc import DecodedLine
-from pipeline.line_ink import LineInk, run_at
+from pipeline.line_ink import LineInk
 from pipeline.punctuation import is_ideograph
 
 # Glyphs a proportional face sets in well under half its letters' pitch.
@@ -42,71 +44,77 @@ def monospace_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` without each space that stands inside monospace words and fills no blank cell of
     ``line_ink`` (the crop the model read)."""
     chars = list(line.chars)
-    spaces = [s for s in range(1, len(chars) - 1) if chars[s].char == " "]
-    if not spaces or line.steps < 1 or not len(line_ink.runs):
+    if line.steps < 1 or not any(c.char == " " for c in chars[1:-1]) or not len(line_ink.runs):
         return line
     # On a line holding Chinese, the space after a comma between Latin words is pipeline/comma_spaces.py's,
     # measured in the line's em: a roman comma and thin space between typewriter words (``tlshell,
     # tlcockpit``) stand as close as a monospace comma and the next glyph.
     chinese = any(is_ideograph(c.char) for c in chars)
-    changed = True
-    while changed:  # a space dropped joins two words, which may show the next one's cells
-        changed = False
-        for s in range(1, len(chars) - 1):
-            if chars[s].char == " " and chars[s - 1].char != " " and chars[s + 1].char != " " \
-                    and not (chinese and chars[s - 1].char in ",;:") and _within_cell(chars, s, line_ink, line.steps):
-                del chars[s]
-                changed = True
-                break
+    ink = _ink_centres(chars, line_ink, line.steps)
+    text = [c.char for c in chars]
+    s = 1
+    while s < len(chars) - 1:
+        if text[s] == " " and text[s - 1] != " " and text[s + 1] != " " \
+                and not (chinese and text[s - 1] in ",;:") and _within_cell(text, ink, s):
+            del chars[s], text[s], ink[s]
+            s = max(1, s - _REACH)  # the joined words may show an earlier space's cells
+        else:
+            s += 1
     if len(chars) == len(line.chars):
         return line
     return DecodedLine(tuple(chars), line.steps, line.read)
 
 
-def _within_cell(chars: list, s: int, line_ink: LineInk, steps: int) -> bool:
-    """Whether the space at ``s`` stands between monospace words and their glyphs' ink centres across it
-    are less than a blank cell apart."""
+def _within_cell(text: list[str], ink: list, s: int) -> bool:
+    """Whether the space at ``s`` stands between monospace words and their glyphs' ink centres (``ink``,
+    None where unknown) across it are less than a blank cell apart."""
+    if ink[s - 1] is None or ink[s + 1] is None:
+        return False
     a = s - 1
-    while a > max(0, s - _REACH) and chars[a - 1].char != " ":
+    while a > max(0, s - _REACH) and text[a - 1] != " ":
         a -= 1
     b = s + 2
-    while b < min(len(chars), s + 1 + _REACH) and chars[b].char != " ":
+    while b < min(len(text), s + 1 + _REACH) and text[b] != " ":
         b += 1
-    ink = _ink_centres(chars, a, b, line_ink, steps)
-    if s - 1 not in ink or s + 1 not in ink:
+    pairs = [(i, i + 1) for i in range(a, b - 1) if i != s - 1 and i != s and ink[i] is not None
+             and ink[i + 1] is not None and not (text[i].isdigit() and text[i + 1].isdigit())]
+    if sum(j < s for _, j in pairs) < _MIN_PAIRS or sum(i > s for i, _ in pairs) < _MIN_PAIRS \
+            or sum(text[i] in _NARROW or text[j] in _NARROW for i, j in pairs) < _MIN_NARROW:
         return False
-    pairs = [(i, i + 1) for i in range(a, b - 1) if i != s - 1 and i != s and i in ink and i + 1 in ink
-             and not (chars[i].char.isdigit() and chars[i + 1].char.isdigit())]
-    if min(sum(j < s for _, j in pairs), sum(i > s for i, _ in pairs)) < _MIN_PAIRS:
+    pitch = median(ink[j] - ink[i] for i, j in pairs)
+    if pitch <= 0:
         return False
-    gaps = np.array([ink[j] - ink[i] for i, j in pairs])
-    pitch = float(np.median(gaps))
-    allowed = np.array([_EVEN if chars[i].char.isalnum() and chars[j].char.isalnum() else _EVEN_MARK
-                        for i, j in pairs])
-    if pitch <= 0 or (np.abs(gaps / pitch - 1) > allowed).any():
-        return False
-    narrow = [i for i, j in pairs if chars[i].char in _NARROW or chars[j].char in _NARROW]
-    if len(narrow) < _MIN_NARROW:
-        return False
+    for i, j in pairs:
+        allowed = _EVEN if text[i].isalnum() and text[j].isalnum() else _EVEN_MARK
+        if abs((ink[j] - ink[i]) / pitch - 1) > allowed:
+            return False
     return (ink[s + 1] - ink[s - 1]) / pitch < _BLANK_CELL
 
 
-def _ink_centres(chars: list, a: int, b: int, line_ink: LineInk, steps: int) -> dict[int, float]:
-    """The centre of each glyph's own ink run among ``chars[a:b]``, by index; a glyph whose ink touches its
-    neighbour's, or lies off its steps, has none."""
+def _ink_centres(chars: list, line_ink: LineInk, steps: int) -> list[float | None]:
+    """The centre of each glyph's own run of ink columns, None for a space and for a glyph whose ink
+    touches its neighbour's or lies off its steps."""
     runs = line_ink.runs
-    places = np.array(line_ink.centres(chars[a:b], steps))
-    found = [run_at(runs, x) for x in places]
-    # The model fires a few pixels after a glyph's ink: its usual lag on these words is taken off first.
-    lag = [x - (st + en) / 2 for x, (st, en) in zip(places, found) if st <= x < en]
-    if lag:
-        places = places - float(np.median(lag))
-        found = [run_at(runs, x) for x in places]
-    ink = {}
-    for k, (x, (start, end)) in enumerate(zip(places, found)):
-        if chars[a + k].char != " " and start - 3 <= x <= end + 3:
-            ink[a + k] = (start + end) / 2
-    for k in range(a, b - 1):  # two glyphs on one run: their ink touches
-        if k in ink and k + 1 in ink and ink[k] == ink[k + 1]:
-            del ink[k], ink[k + 1]
-    return ink
+    places = np.array(line_ink.centres(chars, steps))
+    found = _nearest_runs(runs, places)
+    middle = runs[found].mean(axis=1)
+    inside = (runs[found, 0] <= places) & (places < runs[found, 1])
+    if inside.any():  # the model fires a few pixels after a glyph's ink: its usual lag is taken off first
+        places = places - float(np.median(places[inside] - middle[inside]))
+        found = _nearest_runs(runs, places)
+        middle = runs[found].mean(axis=1)
+    own = (runs[found, 0] - 3 <= places) & (places <= runs[found, 1] + 3)
+    own &= np.array([c.char != " " for c in chars])
+    touching = own[:-1] & own[1:] & (found[:-1] == found[1:])  # two glyphs on one run
+    own[:-1] &= ~touching
+    own[1:] &= ~touching
+    return [float(x) if o else None for x, o in zip(middle, own)]
+
+
+def _nearest_runs(runs: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Index of the run of ``runs`` (start, end) holding each of ``x``, or the nearest one."""
+    left = np.clip(np.searchsorted(runs[:, 0], x, side="right") - 1, 0, len(runs) - 1)
+    right = np.minimum(left + 1, len(runs) - 1)
+    to_left = np.maximum(0, x - (runs[left, 1] - 1))
+    to_right = np.maximum(0, runs[right, 0] - x)
+    return np.where(to_right < to_left, right, left)
