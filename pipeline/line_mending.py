@@ -4,9 +4,9 @@ The model reads shapes into its character set; some printed marks are not in it 
 cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {, - from – between digits), and
 some it loses to the blank or the word space (an opening quote, a logo's raised A, a ligature's i). Each step below measures the line's crop
 (the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
-where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a mark
-found to be ASCII may then take a space after it) and dashes, letter case and ligatures' letters, the spaces,
-and last the small caps, which are told within a word.
+where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a
+mark found to be ASCII may then take a space after it) and dashes, letter case and ligatures' letters, the
+spaces (less those a monospace line's cells rule out), and last the small caps, which are told within a word.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from pipeline.letter_case import letter_case
 from pipeline.ligatures import ligature_letters
 from pipeline.line_ink import LineInk
 from pipeline.math_angles import math_angle_brackets
+from pipeline.monospace_spaces import monospace_spaces
 from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
 from pipeline.small_caps import lower_small_caps
@@ -45,5 +46,5 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(line, ink, probs, index), probs, index)
-    line = add_missing_spaces(line, ink, probs, space_class, spacing)
+    line = monospace_spaces(add_missing_spaces(line, ink, probs, space_class, spacing), ink)
     return lower_small_caps(line, ink)

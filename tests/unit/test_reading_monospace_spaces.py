@@ -1,0 +1,47 @@
+"""Spaces inside typewriter code kept only where a whole cell is blank (pipeline/monospace_spaces.py).
+Lines rendered from known text in a monospace and in proportional faces, read by the real recognizer
+with its mending steps: the blank beside a point, comma or brace in its wide cell is no word space,
+and the true spaces of code and of prose stay."""
+import cv2
+import pytest
+
+from pipeline.engine import Engine, EngineConfig
+from tests.factories import render_line_crop
+
+# The model reads a space after the commas or before the brace in each (``{gz, bz2, xz}``).
+SOLID_CODE = ["the .orig.tar.{gz,bz2,xz} file", "tar.{gz,bz2,xz} and .orig.tar.gz"]
+SPACED_CODE = ["foo.bar.baz(i, j, k)", "real arctime(path p, real L);", "import os.path, sys.argv"]
+PROSE = ["testing should be fine, but it is not.", "the tar.gz file, in the list, is his.",
+         "This way, testing should be done in time."]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def _read(engine, text: str, font: str, size: int, scan: bool) -> str:
+    raw = render_line_crop(text, font, size, scan)
+    h, w = raw.shape
+    crop = cv2.resize(raw, (round(w * 48 / h), 48), interpolation=cv2.INTER_AREA if h > 48 else cv2.INTER_LINEAR)
+    [line] = engine.recognizer([crop])
+    return line.text
+
+
+@pytest.mark.parametrize("text", SOLID_CODE)
+@pytest.mark.parametrize("size,scan", [(24, False), (28, False), (28, True), (32, False)])
+def test_no_space_beside_narrow_glyphs_in_code(engine, text, size, scan):
+    assert _read(engine, text, "mono", size, scan).replace("tar,", "tar.") == text
+
+
+@pytest.mark.parametrize("text", SPACED_CODE)
+@pytest.mark.parametrize("size,scan", [(24, False), (28, True), (32, False)])
+def test_spaces_of_code_stay(engine, text, size, scan):
+    assert _read(engine, text, "mono", size, scan).count(" ") == text.count(" ")
+
+
+@pytest.mark.parametrize("text", PROSE)
+@pytest.mark.parametrize("font", ["serif", "sans", "mono"])
+@pytest.mark.parametrize("size,scan", [(24, False), (30, True)])
+def test_spaces_of_prose_stay(engine, text, font, size, scan):
+    assert _read(engine, text, font, size, scan).count(" ") == text.count(" ")
