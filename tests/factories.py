@@ -177,6 +177,13 @@ def render_line_crop(text: str, font: str, size_px: int = 30, scan: bool = False
     return degrade(arr, blur=0.8, noise=8, jpeg_quality=60, seed=3) if scan else arr
 
 
+def recognizer_crop(text: str, font: str, size_px: int = 30, scan: bool = False) -> np.ndarray:
+    """``render_line_crop``'s line resized to the recognizer's 48 px high, as the engine hands it over."""
+    raw = render_line_crop(text, font, size_px, scan)
+    h, w = raw.shape
+    return cv2.resize(raw, (round(w * 48 / h), 48), interpolation=cv2.INTER_AREA if h > 48 else cv2.INTER_LINEAR)
+
+
 def render_columns_image(
     columns: list[list[str]],
     *,

@@ -4,7 +4,6 @@ recognizer, and their braces then written as parentheses, as the recognizer ofte
 typewriter face; the shapes must bring them back, and leave real parentheses alone."""
 from dataclasses import replace
 
-import cv2
 import numpy as np
 import pytest
 
@@ -12,7 +11,7 @@ from pipeline.brace_shapes import braces_from_shapes
 from pipeline.line_ink import LineInk
 from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import render_line_crop
+from tests.factories import recognizer_crop
 
 BRACES = "\\setlength{\\parindent}{0pt} and \\TeX{} here"
 PARENTHESES = "a call f(x) and (in parentheses) stay (so)"
@@ -26,9 +25,7 @@ def engine():
 
 def _read(engine, text: str, font: str, size: int, scan: bool) -> tuple[DecodedLine, np.ndarray]:
     """The line as the recognizer reads it, and the 48-px crop it read (the one the mending steps get)."""
-    raw = render_line_crop(text, font, size, scan)
-    h, w = raw.shape
-    crop = cv2.resize(raw, (round(w * 48 / h), 48), interpolation=cv2.INTER_AREA if h > 48 else cv2.INTER_LINEAR)
+    crop = recognizer_crop(text, font, size, scan)
     [line] = engine.recognizer([crop])
     return line, crop
 

@@ -2,11 +2,10 @@
 (pipeline/ligatures.py); plain f's before other letters get nothing added. Lines are rendered from
 known text in real fonts (the ligatures as their own glyphs, as a typeset PDF draws them), clean and
 scanned, and read by the real engine."""
-import cv2
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import render_line_crop
+from tests.factories import recognizer_crop
 
 LIGATURES = "write the history to a \ufb01le if no \ufb01le argument, to de\ufb01ne the \ufb01eld more \ufb02exibly"
 WORDS = ["file", "file", "define", "field", "flexibly"]  # the ligatures' words, in order
@@ -20,9 +19,7 @@ def engine():
 
 
 def _read(engine, text: str, font: str, size: int, scan: bool) -> str:
-    raw = render_line_crop(text, font, size, scan)
-    h, w = raw.shape
-    crop = cv2.resize(raw, (round(w * 48 / h), 48), interpolation=cv2.INTER_AREA if h > 48 else cv2.INTER_LINEAR)
+    crop = recognizer_crop(text, font, size, scan)
     [line] = engine.recognizer([crop])
     return line.text
 

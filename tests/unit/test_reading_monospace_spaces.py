@@ -2,11 +2,10 @@
 Lines rendered from known text in a monospace and in proportional faces, read by the real recognizer
 with its mending steps: the blank beside a point, comma or brace in its wide cell is no word space,
 and the true spaces of code and of prose stay."""
-import cv2
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import render_line_crop
+from tests.factories import recognizer_crop
 
 # The model reads a space after the commas or before the brace in each (``{gz, bz2, xz}``).
 SOLID_CODE = ["the .orig.tar.{gz,bz2,xz} file", "tar.{gz,bz2,xz} and .orig.tar.gz"]
@@ -21,9 +20,7 @@ def engine():
 
 
 def _read(engine, text: str, font: str, size: int, scan: bool) -> str:
-    raw = render_line_crop(text, font, size, scan)
-    h, w = raw.shape
-    crop = cv2.resize(raw, (round(w * 48 / h), 48), interpolation=cv2.INTER_AREA if h > 48 else cv2.INTER_LINEAR)
+    crop = recognizer_crop(text, font, size, scan)
     [line] = engine.recognizer([crop])
     return line.text
 
