@@ -11,7 +11,7 @@ from pipeline.joined_notes import split_joined_notes
 from pipeline.layout import LayoutSettings, reading_order
 from pipeline.page_work import PageWork
 from pipeline.result import Line, Word
-from pipeline.sharp_ink import layout_line_scale
+from pipeline.sharp_ink import for_sharp_ink
 
 
 def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutSettings) -> list[Line]:
@@ -34,9 +34,9 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     lines: list[Line] = []
     lines_order: list = []
     prev = None
-    # Vertical text's layout is measured in column widths, not line heights.
-    scale = 1.0 if work.vertical else layout_line_scale(work.gray)
-    for item in reading_order(boxes, settings, scale):
+    if not work.vertical:  # vertical text's columns are measured in column widths
+        settings = for_sharp_ink(settings, work.gray)
+    for item in reading_order(boxes, settings):
         quad, dec = quads[item.index], decoded[item.index]
         if (prev is not None and prev.block == item.block and not work.vertical
                 and leaders.may_border(decoded[prev.index].text, dec.text)

@@ -402,15 +402,12 @@ def layout_boxes(arr: np.ndarray, settings: LayoutSettings) -> tuple[np.ndarray,
     return work, line_h
 
 
-def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSettings(),
-                  line_scale: float = 1.0) -> list[Ordered]:
-    """Order upright ``[x0, y0, x1, y1]`` boxes for reading; assign block numbers. The line height
-    measured on the boxes is scaled by ``line_scale`` (on sharp ink: ``pipeline/sharp_ink.py``)."""
+def reading_order(boxes: list[list[float]], settings: LayoutSettings = LayoutSettings()) -> list[Ordered]:
+    """Order upright ``[x0, y0, x1, y1]`` boxes for reading; assign block numbers."""
     if not boxes:
         return []
     arr = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     work, line_h = layout_boxes(arr, settings)
-    line_h *= line_scale
     regions: list[list[int]] = []
     _xy_cut(np.arange(len(arr)), work, line_h, settings, regions)
 
