@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from db.session import Database
 from tests.service_stack import create_postgres_database, drop_postgres_database
-from tests.unit.test_batch_migration import _migrate
+from tests.migrations import migrate
 
 pytestmark = [pytest.mark.integration]
 
@@ -22,13 +22,13 @@ def test_0006_sets_lz4_on_page_results_and_round_trips():
     name = f"dp_mig6_{uuid.uuid4().hex[:8]}"
     db = Database(create_postgres_database(name))
     try:
-        _migrate(db, "0005")
+        migrate(db, "0005")
         with db.engine.connect() as conn:
             assert conn.execute(COMPRESSION).scalar() in ("", "\x00", None)  # the server's default (pglz)
-        _migrate(db, "0006")
+        migrate(db, "0006")
         with db.engine.connect() as conn:
             assert conn.execute(COMPRESSION).scalar() == "l"
-        _migrate(db, "0005", down=True)
+        migrate(db, "0005", down=True)
         with db.engine.connect() as conn:
             assert conn.execute(COMPRESSION).scalar() == "p"
     finally:

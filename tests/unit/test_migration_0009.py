@@ -6,13 +6,13 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from db.session import Database
-from tests.unit.test_batch_migration import NOW, _migrate
+from tests.migrations import NOW, migrate, seed_tenant
 
 
 def check_0009_round_trip(db: Database) -> None:
-    _migrate(db, "0007")
+    migrate(db, "0007")
     with db.engine.begin() as conn:
-        conn.execute(text(f"INSERT INTO tenants (id, name, created_at) VALUES ('t', 'acme', '{NOW}')"))
+        seed_tenant(conn)
         conn.execute(text(
             "INSERT INTO jobs (id, tenant_id, status, mode, priority, dpi, pages_total, created_at, updated_at)"
             " VALUES ('old', 't', 'succeeded', 'auto', 'bulk', 200, 1, :now, :now)"), {"now": NOW})
@@ -20,17 +20,17 @@ def check_0009_round_trip(db: Database) -> None:
             "INSERT INTO documents (id, job_id, position, filename, sha256, size, kind, page_count, pages_selected,"
             " blob_key, status, created_at) VALUES ('d', 'old', 0, 'a.pdf', :sha, 1, 'pdf', 1, 1, 'k', 'succeeded', :now)"),
             {"sha": "0" * 64, "now": NOW})
-    _migrate(db, "0009")
+    migrate(db, "0009")
     with db.engine.begin() as conn:
         assert conn.execute(text("SELECT tables FROM jobs WHERE id = 'old'")).scalar() in (False, 0)
         conn.execute(text(
             "INSERT INTO jobs (id, tenant_id, status, mode, priority, dpi, pages_total, created_at, updated_at, tables)"
             " VALUES ('new', 't', 'queued', 'auto', 'bulk', 200, 1, :now, :now, :yes)"), {"now": NOW, "yes": True})
         assert conn.execute(text("SELECT tables FROM jobs WHERE id = 'new'")).scalar() in (True, 1)
-    _migrate(db, "0007", down=True)
+    migrate(db, "0007", down=True)
     with db.engine.begin() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 1
-    _migrate(db, "head")
+    migrate(db, "head")
     with db.engine.begin() as conn:
         assert conn.execute(text("SELECT count(*) FROM documents")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM jobs WHERE tables")).scalar() == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import inspect
 
 from db.session import Database
-from tests.unit.test_batch_migration import _migrate
+from tests.migrations import migrate
 
 
 def _indexes(db) -> set[str]:
@@ -14,11 +14,11 @@ def _indexes(db) -> set[str]:
 def test_0011_indexes_blob_key_and_round_trips(tmp_path):
     db = Database(f"sqlite:///{tmp_path / 'old.db'}")
     try:
-        _migrate(db, "0010")
+        migrate(db, "0010")
         assert "ix_documents_blob_key" not in _indexes(db)
-        _migrate(db, "0011")
+        migrate(db, "0011")
         assert "ix_documents_blob_key" in _indexes(db)
-        _migrate(db, "0010", down=True)
+        migrate(db, "0010", down=True)
         assert "ix_documents_blob_key" not in _indexes(db)
     finally:
         db.dispose()

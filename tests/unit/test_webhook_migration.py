@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 
 from db.session import Database
-from tests.unit.test_batch_migration import NOW, _migrate
+from tests.migrations import NOW, migrate
 
 
 def _events(db: Database) -> dict:
@@ -15,7 +15,7 @@ def _events(db: Database) -> dict:
 
 
 def check_0007_round_trip(db: Database) -> None:
-    _migrate(db, "0006")
+    migrate(db, "0006")
     with db.engine.begin() as conn:
         for event_id in ("sent", "waiting"):
             conn.execute(text(
@@ -28,16 +28,16 @@ def check_0007_round_trip(db: Database) -> None:
             f"'sent', 'j-sent:job.succeeded', 'callback', 'https://erp.example/cb', 'job.succeeded', '{{}}', "
             f"'delivered', 1, '{NOW}', '{NOW}')"))
 
-    _migrate(db, "0007")
+    migrate(db, "0007")
     events = _events(db)
     assert str(events["sent"]).startswith(NOW[:10]) and events["waiting"] is None
     assert "ix_webhook_events_dispatched_at" in {i["name"] for i in inspect(db.engine).get_indexes("webhook_events")}
 
-    _migrate(db, "0006", down=True)
+    migrate(db, "0006", down=True)
     with db.engine.connect() as conn:
         assert "dispatched_at" not in {c["name"] for c in inspect(conn).get_columns("webhook_events")}
         assert conn.execute(text("SELECT count(*) FROM webhook_events")).scalar() == 2
-    _migrate(db, "head")
+    migrate(db, "head")
     assert set(_events(db)) == {"sent", "waiting"}
 
 
