@@ -129,7 +129,8 @@ def cut_at_cell_starts(rlines: list[list[Token]], joins: dict[int, list[Token]])
             for i in range(1, len(words)):
                 a, b = words[i - 1].box[2], words[i].box[0]
                 aligned = sum(abs(s - b) <= tol for s, _ in others)
-                if aligned >= 2 and not any(s < b - tol and e > a + tol for s, e in others):
+                across = sum(s < b - tol and e > a + tol for s, e in others)
+                if aligned >= 2 and 2 * across <= aligned:
                     new.append(join_phrase(words[cut:i], joins))
                     cut = i
             new.append(tok if cut == 0 else join_phrase(words[cut:], joins))

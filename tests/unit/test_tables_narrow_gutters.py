@@ -80,14 +80,14 @@ WORDS = [("multido", (442, 880, 534, 924)), ("循环语句", (610, 880, 706, 924
          ("极坐标", (958, 978, 1027, 1026))]
 
 
-def _prose(top: float) -> list:
+def _prose(top: float, gap: float = 25) -> list:
     from pipeline.tables.model import Token
     out = []
     for k in range(6):
         x = 280.0
         for w in ("首先要引入", "PSTricks", "宏包。PSTricks", "中缺省长度单位是", "1cm，我们也"):
             out.append(Token(w, (x, top + 48 * k, x + 24 * len(w), top + 48 * k + 44), 0.99))
-            x += 24 * len(w) + 25
+            x += 24 * len(w) + gap
     return out
 
 
@@ -96,3 +96,23 @@ def test_a_row_all_one_phrase_is_cut_where_the_other_rows_cells_start():
     from pipeline.tables.model import Token
     tokens = [Token(t, b, 0.99) for t, b in WORDS] + _prose(1100)
     assert [t.texts() for t, _ in aligned_tables(tokens, set())] == [[list(r) for r in ROWS]]
+
+
+# CTeX's manual p26 as the table step got it on a scan: a caption centred over the table covers its gutters,
+# and the last row's first two cells, 35 px apart, were one phrase (the page's OCR word gaps about 19 px)
+CAPTIONED = [("该选项的默认设置见表", (435, 738, 701, 782)), ("24。", (723, 744, 764, 780)),
+             ("表", (694, 810, 702, 852)), ("24", (722, 810, 743, 852)), ("appendix/number", (783, 807, 1005, 855)),
+             ("选项的默认设置", (1031, 808, 1211, 855)),
+             ("文档类", (717, 879, 776, 929)), ("影响命令", (884, 882, 968, 923)), ("默认值", (1022, 884, 1075, 924)),
+             ("article", (708, 936, 770, 974)), ("\\section", (879, 938, 973, 972)), ("\\Alph{section}", (1016, 933, 1195, 975)),
+             ("book,", (710, 968, 768, 1013)), ("report", (779, 971, 844, 1017)), ("\\chapter", (879, 979, 974, 1006)),
+             ("\\Alph{chapter}", (1015, 972, 1190, 1011))]
+
+
+def test_a_caption_over_the_table_does_not_hide_its_gutters():
+    from pipeline.tables.aligned import aligned_tables
+    from pipeline.tables.model import Token
+    tokens = [Token(t, b, 0.99) for t, b in CAPTIONED] + _prose(1100, gap=19)
+    found = [t.texts() for t, _ in aligned_tables(tokens, set())]
+    assert [["文档类", "影响命令", "默认值"], ["article", "\\section", "\\Alph{section}"],
+            ["book, report", "\\chapter", "\\Alph{chapter}"]] in found, found
