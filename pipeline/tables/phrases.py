@@ -110,8 +110,9 @@ def cut_at_cell_starts(rlines: list[list[Token]], joins: dict[int, list[Token]])
     A justified cell spreads its words as wide as the gap to the next cell (``at  least  one  is  not
     "qz"``), so the page's word spaces join them, and the phrase covers the gutter that every other row
     leaves free: the two columns were taken for one. Only in a line whose words fall into two pieces or
-    more, at a word that starts where pieces of two other lines start, after a stripe no other line's
-    piece covers."""
+    more, at a word that starts where pieces of two other lines start, after a stripe that other lines'
+    pieces cross at most half as often as they start after it (a caption centred over the table crosses
+    every gutter)."""
     # The lines' pieces from their words, not their phrases: where a table's gutters are narrower than
     # twice the page's word space, every row's cells are joined alike and the phrases hide the gutters.
     spans = [[(extent(p)[0], extent(p)[2]) for p in line_pieces([w for t in line for w in joins.get(id(t), [t])])]
