@@ -259,6 +259,10 @@ def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
         if k not in out and len(line_pieces(rlines[k])) < 2 and (any(a < x < b for x in xs[1:-1])
                                                                  or _starts_in_gutter(rlines, k, xs)):
             out.append(k)
+    # the prose after an indented table, at the text's margin: its wide CJK-Latin gaps make it look
+    # like a row (a header at the top may start left of its column when centred over short cells)
+    if (last := len(rlines) - 1) not in out and _starts_in_gutter(rlines, last, xs):
+        out.append(last)
     return sorted(out)
 
 

@@ -2,7 +2,8 @@
 column (the Asymptote manual's table of Boolean operators: `==  等于`). It fills no cell but the second
 column's, so it crossed no column boundary and was taken for a header row with its first cell empty.
 It starts in the gutter before that column, left of every cell in it by more than a gutter: no cell of
-the table starts there (pipeline/tables/aligned.py, ``_breaks``)."""
+the table starts there (pipeline/tables/aligned.py, ``_breaks``). So does the paragraph after an indented
+table, at the text's margin."""
 from __future__ import annotations
 
 # The Asymptote manual (zh) p64 as the table step got it on a scan: the paragraph's last line (its code
@@ -26,3 +27,32 @@ def test_the_sentence_over_the_table_is_no_header_row():
     found = [t.texts() for t, _ in aligned_tables([Token(t, b, 0.99) for t, b in TOKENS], set())]
     ops = [t for t, _ in TOKENS[5::2]]
     assert [[r[0] for r in texts] for texts in found if len(texts[0]) == 2] == [ops], found
+
+
+# TeX for the Impatient (zh) p28 as the table step got it on a scan (to a tenth of a pixel: the line after the table
+# was taken as a row at these positions, not at whole pixels): an indented table of terms, then the
+# paragraph after it at the text's margin, its CJK-Latin gaps as wide as gutters (each line in pieces)
+TERMS = [('体标明它的类型：', (311.6, 254.5, 509.0, 281.5)), ('⟨argument⟩', (424.7, 288.1, 553.4, 324.9)),
+         ('单个记号或者放在花括号中的—一些文本', (593.7, 284.2, 1042.8, 325.9)), ('⟨charcode⟩', (426.0, 328.7, 546.8, 361.4)),
+         ('字符码，即在', (595.9, 326.5, 739.0, 361.3)), ('0', (766.0, 327.2, 772.0, 360.1)),
+         ('到', (793.5, 327.1, 799.4, 360.0)), ('255', (826.4, 326.8, 859.8, 360.0)),
+         ('之间的整数', (881.4, 326.0, 997.1, 360.4)), ('⟨dimen⟩', (426.0, 367.0, 513.6, 401.7)),
+         ('尺寸，即长度', (597.6, 367.3, 739.2, 400.0)), ('⟨glue⟩', (424.0, 407.4, 489.8, 442.1)),
+         ('粘连（有可选的伸展值和收缩值）', (601.0, 405.2, 991.7, 441.8)), ('⟨number⟩', (425.1, 446.1, 531.8, 478.9)),
+         ('可带符号的整型值（整数）', (596.9, 443.3, 905.0, 478.0)), ('⟨register⟩', (424.4, 480.4, 531.9, 519.5)),
+         ('寄存器编号，在', (598.1, 482.1, 773.6, 515.8)), ('0', (789.8, 483.2, 795.5, 516.0)),
+         ('到', (817.2, 483.3, 828.3, 516.1)), ('255', (850.1, 483.5, 883.1, 516.4)),
+         ('之间', (910.3, 483.9, 943.4, 516.8)), ('所有这些术语会在第', (313.6, 535.3, 550.7, 570.8)),
+         ('4', (572.4, 536.6, 578.3, 569.5)), ('章中进行详述.', (605.4, 535.7, 771.0, 570.4)),
+         ('除了这些以外，我们会使用一些', (798.1, 534.6, 1167.4, 571.5)), ('不言自明的或者在后文进行讲述的术语，比如', (313.1, 572.2, 852.0, 611.0)),
+         ('⟨token', (879.1, 574.8, 945.4, 608.3)), ('list⟩.', (961.5, 574.9, 1016.8, 608.3)),
+         ('有些命令有', (1043.9, 574.4, 1165.2, 608.6)), ('自已独特的格式，比如需要括孤或者特定的字词.', (309.3, 610.5, 883.3, 649.7)),
+         ('它们会使用和命令标题', (910.5, 612.2, 1170.2, 647.9)), ('相同的黑体标出.', (313.1, 657.4, 507.6, 684.4))]
+
+
+def test_the_paragraph_after_an_indented_table_is_no_row():
+    from pipeline.tables.aligned import aligned_tables
+    from pipeline.tables.model import Token
+    found = [t.texts() for t, _ in aligned_tables([Token(t, b, 0.99) for t, b in TERMS], set())]
+    assert [[r[0] for r in texts] for texts in found] == [["⟨argument⟩", "⟨charcode⟩", "⟨dimen⟩", "⟨glue⟩",
+                                                            "⟨number⟩", "⟨register⟩"]], found
