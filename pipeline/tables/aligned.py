@@ -250,8 +250,9 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
 
 def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
     """Lines that cannot belong to the table the run's columns describe: text running across most
-    column boundaries (a sentence between two tables), or a label left of every column (a term
-    with its own table of values below it)."""
+    column boundaries (a sentence between two tables), a label left of every column (a term
+    with its own table of values below it), or a line at the run's edge that starts in the gutter
+    before its column (the sentence before an indented table, the paragraph after it)."""
     left = min(line[0].box[0] for line in rlines if len(line_pieces(line)) >= 2)
     out = [k for k, line in enumerate(rlines) if _crosses(line, xs) or extent(line)[2] <= left]
     for k in (0, len(rlines) - 1):  # the sentence leading into the table, or the one after it
