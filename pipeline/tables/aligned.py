@@ -15,7 +15,7 @@ from statistics import median
 import numpy as np
 
 from pipeline.tables.model import Table, Token
-from pipeline.tables.phrases import cut_at_cell_starts, extent, line_pieces, phrases, split_at_column_starts
+from pipeline.tables.phrases import GUTTER, cut_at_cell_starts, extent, line_pieces, phrases, split_at_column_starts
 from pipeline.tables.structure import build_table
 from pipeline.tables.words import is_cjk, line_height, text_lines
 
@@ -250,15 +250,32 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
 
 def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
     """Lines that cannot belong to the table the run's columns describe: text running across most
-    column boundaries (a sentence between two tables), or a label left of every column (a term
-    with its own table of values below it)."""
+    column boundaries (a sentence between two tables), a label left of every column (a term
+    with its own table of values below it), or a line at the run's edge that starts in the gutter
+    before its column (the sentence before an indented table, the paragraph after it)."""
     left = min(line[0].box[0] for line in rlines if len(line_pieces(line)) >= 2)
     out = [k for k, line in enumerate(rlines) if _crosses(line, xs) or extent(line)[2] <= left]
     for k in (0, len(rlines) - 1):  # the sentence leading into the table, or the one after it
         a, _, b, _ = extent(rlines[k])
-        if k not in out and len(line_pieces(rlines[k])) < 2 and any(a < x < b for x in xs[1:-1]):
+        if k not in out and len(line_pieces(rlines[k])) < 2 and (any(a < x < b for x in xs[1:-1])
+                                                                 or _starts_in_gutter(rlines, k, xs)):
             out.append(k)
+    # the prose after an indented table, at the text's margin: its wide CJK-Latin gaps make it look
+    # like a row (a header at the top may start left of its column when centred over short cells)
+    if (last := len(rlines) - 1) not in out and _starts_in_gutter(rlines, last, xs):
+        out.append(last)
     return sorted(out)
+
+
+def _starts_in_gutter(rlines: list[list[Token]], k: int, xs: list[float]) -> bool:
+    """Line ``k`` starts left of every other line's text in its column by more than a gutter: in the
+    gutter before that column (a sentence at the paragraph's indent over a narrow first column), where
+    no cell of the table starts."""
+    a = extent(rlines[k])[0]
+    col = int(np.searchsorted(xs, a, side="right")) - 1
+    starts = [extent(p)[0] for j, line in enumerate(rlines) if j != k for p in line_pieces(line)
+              if int(np.searchsorted(xs, extent(p)[0], side="right")) - 1 == col]
+    return bool(starts) and a < min(starts) - GUTTER * line_height(rlines[k])
 
 
 def _wide_gaps(rlines: list[list[Token]]) -> list[int]:

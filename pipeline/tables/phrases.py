@@ -109,17 +109,20 @@ def cut_at_cell_starts(rlines: list[list[Token]], joins: dict[int, list[Token]])
 
     A justified cell spreads its words as wide as the gap to the next cell (``at  least  one  is  not
     "qz"``), so the page's word spaces join them, and the phrase covers the gutter that every other row
-    leaves free: the two columns were taken for one. Only in a line that is a row already (two pieces or
-    more), at a word that starts where pieces of two other lines start, after a stripe no other line's
-    piece covers."""
-    pieces = [line_pieces(line) for line in rlines]
-    spans = [[(extent(p)[0], extent(p)[2]) for p in ps] for ps in pieces]
+    leaves free: the two columns were taken for one. Only in a line whose words fall into two pieces or
+    more, at a word that starts where pieces of two other lines start, after a stripe that other lines'
+    pieces cross at most half as often as they start after it (a caption centred over the table crosses
+    every gutter)."""
+    # The lines' pieces from their words, not their phrases: where a table's gutters are narrower than
+    # twice the page's word space, every row's cells are joined alike and the phrases hide the gutters.
+    spans = [[(extent(p)[0], extent(p)[2]) for p in line_pieces([w for t in line for w in joins.get(id(t), [t])])]
+             for line in rlines]
     out = []
     for k, line in enumerate(rlines):
-        if len(pieces[k]) < 2:
+        if len(spans[k]) < 2:
             out.append(line)
             continue
-        tol = 0.25 * line_height(line)  # a word box's start moves by a few pixels on a scan
+        tol = 0.25 * line_height(line)  # a word box's start and end move by a few pixels on a scan
         others = [s for j, ss in enumerate(spans) if j != k and len(ss) >= 2 for s in ss]
         new: list[Token] = []
         for tok in line:
@@ -127,7 +130,8 @@ def cut_at_cell_starts(rlines: list[list[Token]], joins: dict[int, list[Token]])
             for i in range(1, len(words)):
                 a, b = words[i - 1].box[2], words[i].box[0]
                 aligned = sum(abs(s - b) <= tol for s, _ in others)
-                if aligned >= 2 and not any(s < b - tol and e > a for s, e in others):
+                across = sum(s < b - tol and e > a + tol for s, e in others)
+                if aligned >= 2 and 2 * across <= aligned:
                     new.append(join_phrase(words[cut:i], joins))
                     cut = i
             new.append(tok if cut == 0 else join_phrase(words[cut:], joins))
