@@ -28,10 +28,7 @@ invisible text, ``pdfa`` for the archival PDF built on it); ``document`` holds w
 """
 from __future__ import annotations
 
-import io
 import json
-import re
-import zipfile
 from collections.abc import Callable, Iterable
 
 from pipeline.export.alto import alto_document
@@ -46,6 +43,7 @@ from pipeline.export.hocr import hocr_document
 from pipeline.export.markdown import markdown_documents
 from pipeline.export.pdfa import pdfa_document
 from pipeline.export.searchable_pdf import pdf_document
+from pipeline.export.zipped import safe_base_name, zip_bytes
 
 __all__ = [
     "FORMATS",
@@ -73,7 +71,6 @@ ZIP_MEDIA_TYPE = "application/zip"
 NEEDS_SOURCE = frozenset({"pdf", "pdfa"})
 JSON_SCHEMA = "docpipe.export.v1"
 FORM_FEED = "\f"
-_UNSAFE_ENTRY = re.compile(r"[^\w.\- ]+", re.UNICODE)
 
 
 def join_page_texts(texts: Iterable[str]) -> bytes:
@@ -123,20 +120,12 @@ _ONE_PER_FILE: dict[str, tuple[str, Callable[[ExportDocument], bytes]]] = {
 
 
 def _zip_entry_name(index: int, doc: ExportDocument, suffix: str) -> str:
-    """``<n>-<filename><suffix>``: numbered so equal filenames never collide,
-    stripped of path parts so an entry cannot escape the folder it is
-    unpacked into."""
-    base = doc.filename.replace("\\", "/").rsplit("/", 1)[-1]
-    base = _UNSAFE_ENTRY.sub("_", base).strip(" .") or "document"
-    return f"{index:04d}-{base}{suffix}"
+    """``<n>-<filename><suffix>``: numbered so equal filenames never collide."""
+    return f"{index:04d}-{safe_base_name(doc.filename)}{suffix}"
 
 
 def _zip_per_document(documents: list[ExportDocument], suffix: str, render) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for index, doc in enumerate(documents, start=1):
-            zf.writestr(_zip_entry_name(index, doc, suffix), render(doc))
-    return buf.getvalue()
+    return zip_bytes((_zip_entry_name(i, doc, suffix), render(doc)) for i, doc in enumerate(documents, start=1))
 
 
 def _check_format(fmt: str) -> None:

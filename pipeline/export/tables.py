@@ -16,10 +16,10 @@ import html
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass
 
 from pipeline.export.document import SOFTWARE_NAME, ExportDocument, UnknownFormatError
+from pipeline.export.zipped import safe_base_name, zip_bytes
 from pipeline.tables.join import join_numbered_pages
 from pipeline.tables.model import Table
 from pipeline.tables.render import to_csv, to_html
@@ -32,7 +32,6 @@ TABLE_FORMATS: dict[str, str] = {
 }
 FILE_EXTENSIONS = {"json": "tables.json", "csv": "tables.csv.zip", "xlsx": "tables.xlsx", "html": "tables.html"}
 JSON_SCHEMA = "docpipe.tables.v1"
-_UNSAFE_NAME = re.compile(r"[^\w.\- ]+", re.UNICODE)
 # XML 1.0 refuses these, so openpyxl does; text layers carry them now and then.
 _NOT_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_NAME_MAX = 31  # Excel's limit
@@ -93,22 +92,14 @@ def _pages_label(pages: list[int]) -> str:
     return str(pages[0]) if len(pages) == 1 else f"{pages[0]}-{pages[-1]}"
 
 
-def _base_name(doc: ExportDocument) -> str:
-    base = doc.filename.replace("\\", "/").rsplit("/", 1)[-1]
-    return _UNSAFE_NAME.sub("_", base).strip(" .") or "document"
-
-
 def _csv_zip(documents: list[ExportDocument], tables: list[list[DocumentTable]]) -> bytes:
     """``<n>-<filename>/table-<k>-page-<p>.csv`` per table: numbered so equal filenames never collide,
     path parts stripped so no entry escapes the folder it is unpacked into. UTF-8 with a byte-order
     mark: spreadsheet programs read a CSV without one in the local code page, garbling Chinese."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for d, (doc, found) in enumerate(zip(documents, tables), start=1):
-            for t in found:
-                name = f"{d:04d}-{_base_name(doc)}/table-{t.index:03d}-page-{_pages_label(t.pages)}.csv"
-                zf.writestr(name, to_csv(t.table).encode("utf-8-sig"))
-    return buf.getvalue()
+    return zip_bytes(
+        (f"{d:04d}-{safe_base_name(doc.filename)}/table-{t.index:03d}-page-{_pages_label(t.pages)}.csv",
+         to_csv(t.table).encode("utf-8-sig"))
+        for d, (doc, found) in enumerate(zip(documents, tables), start=1) for t in found)
 
 
 def _sheet_title(t: DocumentTable, several: bool) -> str:
