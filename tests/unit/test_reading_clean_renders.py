@@ -47,7 +47,7 @@ def card(size_px: int = 18, pitch: int = 25, described_at: int = 330, prose_at: 
                          ids=["18px", "28px"])
 def test_reference_card_keys_read_with_their_descriptions_on_a_clean_render(engine, page):
     # At 28 px the keys' column is 11.6 of the clean render's line heights wide (its boxes are barely taller
-    # than an em) but 12.5 ems: read as a column of its own by line heights, as part of the card by ems.
+    # than an em) but 12.4 ems: read as a column of its own by line heights, as part of the card by ems.
     r = read(engine, card(**page))
     truth = "\n".join([f"{k} {w}" for k, w in KEYS] + PROSE)
     assert cer(truth, r.text) <= 0.05, r.text
