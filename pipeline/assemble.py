@@ -11,7 +11,7 @@ from pipeline.joined_notes import split_joined_notes
 from pipeline.layout import LayoutSettings, reading_order
 from pipeline.page_work import PageWork
 from pipeline.result import Line, Word
-from pipeline.sharp_ink import for_sharp_ink
+from pipeline.type_size import for_type_size
 
 
 def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutSettings) -> list[Line]:
@@ -35,7 +35,7 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     lines_order: list = []
     prev = None
     if not work.vertical:  # vertical text's columns are measured in column widths
-        settings = for_sharp_ink(settings, work.gray)
+        settings = for_type_size(settings, boxes, [d.text for d in decoded])
     for item in reading_order(boxes, settings):
         quad, dec = quads[item.index], decoded[item.index]
         if (prev is not None and prev.block == item.block and not work.vertical

@@ -54,6 +54,9 @@ class LayoutSettings:
     max_poke: float = 0.5
     # Each column side must be at least this many line heights wide ...
     min_column_width: float = 10.0
+    # ... where the lines' text gives the type's em, this many ems instead (``pipeline/type_size.py``:
+    # the scans' boxes are a median 1.3 ems tall, so the line heights' figure in ems).
+    min_column_ems: float = 13.0
     # ... and its lines must fill this share of it (median), as prose does.
     min_fill: float = 0.55
     # ... or most of the text of its lines that have their row to themselves (not a table's cells, nor
