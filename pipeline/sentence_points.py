@@ -3,8 +3,8 @@
 At the end of a sentence in a scanned serif text (``\\hangafter. If``) the recognizer sometimes reads the
 point as a comma, often with a third to a half of its weight on the point. The crop it read shows which:
 the point is a round dot resting on the baseline of the word before it, the comma's tail reaches below
-it. So a comma the model also weighed as a point (``DecodedChar.second``, kept by ``ctc``) that ends a
-word is measured as the ink piece under its steps, against the letters before it, and made a point
+it. So a comma the model also weighed as a point (``DecodedChar.second``, kept by ``ctc``) before a
+capitalised word is measured as the ink piece under its steps, against the letters before it, and made a point
 where it neither hangs below their baseline nor stands taller than wide. A comma run into its letter
 (one piece) or not found alone is left as read.
 """
@@ -20,10 +20,10 @@ from pipeline.line_ink import LineInk
 
 Crops = Callable[[list[int]], list[np.ndarray]]
 # A point's lowest ink lies at most this far below the letters' baseline (in their median height), and
-# it stands at most this many times as tall as wide. On six English scans (crops as read, 32-42 px):
-# points read as points reach 0.08 below at most, commas the model also weighed as points 0.11 or more,
-# commas 1.2-3.0 times as tall as wide, points 1.0-1.7.
-_POINT_DROP, _POINT_TALL = 0.095, 1.7
+# it stands at most this many times as tall as wide. On ten English scans (crops as read, 32-42 px):
+# points read as points reach 0.083 below at most, commas before a capital that the model also weighed
+# as points 0.10 or more; commas stand 1.2-3.0 times as tall as wide, points 1.0-1.7.
+_POINT_DROP, _POINT_TALL = 0.09, 1.7
 # Letters measured before the mark.
 _LETTERS = 4
 
@@ -74,8 +74,8 @@ def _is_point(drop: float, tall: float) -> bool:
 
 
 def sentence_points(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
-    """The lines with each word-ending comma the model also weighed as a point made a point where its
-    ink shows one (``crops`` gives the images the lines were read from, by index)."""
+    """The lines with each comma before a capitalised word that the model also weighed as a point made a
+    point where its ink shows one (``crops`` gives the images the lines were read from, by index)."""
     at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]
     out = list(decoded)
     for i, crop in zip(at, crops(at)):
@@ -93,7 +93,19 @@ def sentence_points(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLin
 
 
 def _candidate(line: DecodedLine, k: int) -> bool:
-    """A comma after a letter, ending its word, that the model also weighed as a point."""
+    """A comma after a Latin letter, before a space and a capitalised word, that the model also weighed as
+    a point. Only there: on dark or small print (l2tabu p.20, a reference list in 7-pt type) the model
+    weighs points on many commas and their tails merge into the letters, so a measure that calls them
+    points is wrong as often as right before a small letter; a sentence starts with a capital. Not before
+    an initial (``Goossens, M.``): a name in a reference list, not a new sentence."""
     chars = line.chars
-    return (0 < k and chars[k].char == "," and chars[k].second == "." and chars[k - 1].char.isalpha()
-            and (k == len(chars) - 1 or chars[k + 1].char == " "))
+    if not (0 < k < len(chars) - 2 and chars[k].char == "," and chars[k].second == "."):
+        return False
+    before, after = chars[k - 1].char, chars[k + 2].char
+    initial = k + 3 < len(chars) and chars[k + 3].char == "."
+    return (_latin_letter(before) and chars[k + 1].char == " " and after.isupper() and _latin_letter(after)
+            and not initial)
+
+
+def _latin_letter(ch: str) -> bool:
+    return ch.isalpha() and ord(ch) < 0x250
