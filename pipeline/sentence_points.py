@@ -1,7 +1,7 @@
 """A full stop read as a comma, told from its ink: a comma's tail hangs below the baseline, a point sits on it.
 
 At the end of a sentence in a scanned serif text (``\\hangafter. If``) the recognizer sometimes reads the
-point as a comma, often with a third to a half of its weight on the point. The crop it read shows which:
+point as a comma, with a quarter to a half of its weight on the point. The crop it read shows which:
 the point is a round dot resting on the baseline of the word before it, the comma's tail reaches below
 it. So a comma the model also weighed as a point (``DecodedChar.second``, kept by ``ctc``) before a
 capitalised word is measured as the ink piece under its steps, against the letters before it, and made a point
