@@ -20,9 +20,10 @@ from pipeline.line_ink import LineInk
 
 Crops = Callable[[list[int]], list[np.ndarray]]
 # A point's lowest ink lies at most this far below the letters' baseline (in their median height), and
-# it stands at most this many times as tall as wide. On ten English scans (crops as read, 32-42 px):
-# points read as points reach 0.083 below at most, commas before a capital that the model also weighed
-# as points 0.10 or more; commas stand 1.2-3.0 times as tall as wide, points 1.0-1.7.
+# it stands at most this many times as tall as wide. On six English scans in 10-pt type (crops as read,
+# 32-42 px): points read as points reach 0.083 below at most, commas before a capital that the model
+# also weighed as points 0.10 or more; commas stand 1.2-3.0 times as tall as wide, points 1.0-1.7. In
+# 7-pt references (latex-brochure p.3) points reach 0.11: such a point read as a comma stays one.
 _POINT_DROP, _POINT_TALL = 0.09, 1.7
 # Letters measured before the mark.
 _LETTERS = 4
