@@ -26,11 +26,14 @@ _MIN_EDGE_WEIGHT = 0.05
 # alike, yet the model leans to the digit for the second, so a trace of l weight is enough.
 _MIN_DOUBLED_WEIGHT = 0.005
 _SOFTMAX_SLACK = 1e-3
-_SECOND_OF = {"1": "Il", "I": "1l", "l": "1I", "e": "c", ".": ","}  # float32 softmax rows sum to 1 only to about 1e-6
+_SECOND_OF = {"1": "Il", "I": "1l", "l": "1I", "e": "c", ".": ",", ",": "."}  # float32 softmax rows sum to 1 only to about 1e-6
 # An e keeps c as its second only when the model was split between them (pipeline/c_or_e.py); a point
 # keeps the comma when the model gave it some weight: 0.024-0.48 on commas read as points between digits
-# in the generated table scans, at most 0.012 on points (real and generated scans).
-_SECOND_MIN = {"e": 0.1, ".": 0.02}
+# in the generated table scans, at most 0.012 on points (real and generated scans). A comma keeps the
+# point, as an e its c, only when the model was split between them (pipeline/sentence_points.py): the
+# points misread as commas on the English scans weigh 0.25-0.49 (one 0.02), a 6-pt comma whose ink
+# measured as a point at most 0.014.
+_SECOND_MIN = {"e": 0.1, ".": 0.02, ",": 0.1}
 # Units a number is glued to: 1cm, 10pt, 1st.
 _UNITS = {"pt", "em", "ex", "cm", "mm", "in", "pc", "bp", "px", "dd", "cc", "sp", "st", "nd", "rd", "th"}
 

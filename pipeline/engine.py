@@ -36,6 +36,7 @@ from pipeline.page_work import PageWork, StageClock, idle_timings
 from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
 from pipeline.second_opinion import SecondOpinionSettings, reread_unsure
+from pipeline.sentence_points import sentence_points
 from pipeline.result import NO_TEXT_LAYER, PageResult
 from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
@@ -122,6 +123,7 @@ class Engine:
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         decoded = c_or_e(digit_marks(page_glyphs(page_punctuation(decoded, crops), crops), crops), crops)
+        decoded = sentence_points(decoded, crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         clock.lap("layout")

@@ -1,0 +1,112 @@
+"""A full stop read as a comma, told from its ink: a comma's tail hangs below the baseline, a point sits on it.
+
+At the end of a sentence in a scanned serif text (``\\hangafter. If``) the recognizer sometimes reads the
+point as a comma, with a quarter to a half of its weight on the point. The crop it read shows which:
+the point is a round dot resting on the baseline of the word before it, the comma's tail reaches below
+it. So a comma the model also weighed as a point (``DecodedChar.second``, kept by ``ctc``) before a
+capitalised word is measured as the ink piece under its steps, against the letters before it, and made a point
+where it neither hangs below their baseline nor stands taller than wide. A comma run into its letter
+(one piece) or not found alone is left as read.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import numpy as np
+
+from pipeline.ctc import DecodedLine
+from pipeline.line_ink import LineInk
+
+Crops = Callable[[list[int]], list[np.ndarray]]
+# A point's lowest ink lies at most this far below the letters' baseline (in their median height), and
+# it stands at most this many times as tall as wide. On six English scans in 10-pt type (crops as read,
+# 32-42 px): points read as points reach 0.083 below at most, commas before a capital that the model
+# also weighed as points 0.10 or more; commas stand 1.2-3.0 times as tall as wide, points 1.0-1.7. In
+# 7-pt references (latex-brochure p.3) points reach 0.11: such a point read as a comma stays one.
+_POINT_DROP, _POINT_TALL = 0.09, 1.7
+# Letters measured before the mark.
+_LETTERS = 4
+
+
+def mark_measure(line: DecodedLine, ink: LineInk, k: int) -> tuple[float, float] | None:
+    """(drop, tallness) of the mark at ``k``: how far its lowest ink lies below the baseline of the
+    letters before it, in their median height, and its height over its width. None where the mark or
+    its letters cannot be found as pieces of their own."""
+    count, _, stats, _ = ink.pieces
+    h, w = ink.shape
+    step = w / max(1, line.steps)
+    mark = line.chars[k]
+    centre = (mark.start + mark.end) / 2 * step
+    glyphs = [p for p in range(1, count) if stats[p, 3] < h - 2 and stats[p, 4] >= 3]
+    if not glyphs:
+        return None
+    band = float(max(stats[p, 3] for p in glyphs))
+    if band < 12:
+        return None
+    # The mark: the small piece nearest its steps' centre (the model fires on or just after its ink).
+    small = [p for p in glyphs if stats[p, 3] < band * 0.5 and abs(stats[p, 0] + stats[p, 2] / 2 - centre) <= 1.5 * step]
+    if not small:
+        return None
+    m = min(small, key=lambda p: abs(stats[p, 0] + stats[p, 2] / 2 - centre))
+    mx, my, mw, mh = (int(v) for v in stats[m, :4])
+    # The letters: the tall pieces ending left of the mark, nearest first, up to the word space before them.
+    before = sorted((p for p in glyphs if stats[p, 3] >= band * 0.4 and stats[p, 0] + stats[p, 2] <= mx + 1),
+                    key=lambda p: -(stats[p, 0] + stats[p, 2]))[:_LETTERS]
+    if len(before) < 2 or mx - (stats[before[0], 0] + stats[before[0], 2]) > band * 0.5:
+        return None
+    base = float(np.median([stats[p, 1] + stats[p, 3] for p in before]))
+    height = float(np.median([stats[p, 3] for p in before]))
+    # It must sit low: its top below the letters' middle (not a quote or a speck above).
+    if my < base - height * 0.5:
+        return None
+    # A comma's thin tail is often lighter than Otsu's level and breaks off its head: the mark reaches
+    # down as far as its columns hold ink at half that contrast, row after row.
+    loose = ink.gray[my:, max(0, mx - 1) : mx + mw + 1] < (ink.level + float(np.median(ink.gray))) / 2
+    rows = loose.any(axis=1)
+    reach = int(np.argmin(rows)) if not rows.all() else len(rows)
+    bottom = my + max(mh, reach)
+    return (bottom - base) / height, (bottom - my) / max(1, mw)
+
+
+def _is_point(drop: float, tall: float) -> bool:
+    """Whether these measures show a point rather than a comma (see ``_POINT_DROP``)."""
+    return drop <= _POINT_DROP and tall <= _POINT_TALL
+
+
+def sentence_points(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
+    """The lines with each comma before a capitalised word that the model also weighed as a point made a
+    point where its ink shows one (``crops`` gives the images the lines were read from, by index)."""
+    at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]
+    out = list(decoded)
+    for i, crop in zip(at, crops(at)):
+        ink = LineInk(crop)
+        chars = list(decoded[i].chars)
+        for k, c in enumerate(chars):
+            if not _candidate(decoded[i], k):
+                continue
+            shape = mark_measure(decoded[i], ink, k)
+            if shape is not None and _is_point(*shape):
+                chars[k] = replace(c, char=".", second=",")
+        if chars != list(decoded[i].chars):
+            out[i] = replace(decoded[i], chars=tuple(chars))
+    return out
+
+
+def _candidate(line: DecodedLine, k: int) -> bool:
+    """A comma after a Latin letter, before a space and a capitalised word, that the model also weighed as
+    a point. Only there: on dark or small print (l2tabu p.20, a reference list in 7-pt type) the model
+    weighs points on many commas and their tails merge into the letters, so a measure that calls them
+    points is wrong as often as right before a small letter; a sentence starts with a capital. Not before
+    an initial (``Goossens, M.``): a name in a reference list, not a new sentence."""
+    chars = line.chars
+    if not (0 < k < len(chars) - 2 and chars[k].char == "," and chars[k].second == "."):
+        return False
+    before, after = chars[k - 1].char, chars[k + 2].char
+    initial = k + 3 < len(chars) and chars[k + 3].char == "."
+    return (_latin_letter(before) and chars[k + 1].char == " " and after.isupper() and _latin_letter(after)
+            and not initial)
+
+
+def _latin_letter(ch: str) -> bool:
+    return ch.isalpha() and ord(ch) < 0x250
