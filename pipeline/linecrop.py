@@ -23,6 +23,10 @@ BELOW = 0.4
 # A row belongs to the band while its ink is at least this share of the densest row's.
 BAND_SHARE = 0.5
 MIN_ROWS = 8
+# A small line at least this many of its heights long is cut even with room around it: the detector
+# grows blurred print's box well past its ink, and the enlarged glyphs then fill too little of the
+# recognizer's height. Shorter crops (an operator, a key) may hold too few glyphs to show a band.
+LONG_LINE = 15
 
 
 def line_rows(crop: np.ndarray) -> np.ndarray:
