@@ -7,9 +7,10 @@ sees small glyphs between strips of its neighbours' ink and reads
 n as m, h as b, e as c. The line's x-height band (the rows of densest
 ink around the middle) tells where the line's own glyphs are; the crop
 keeps that band and a margin in proportion to it for ascenders and
-descenders, and never grows. Only boxes that reach into a neighbour are
-cut (``crowded``): on lines set with room between them the full crop
-read as well or better.
+descenders, and never grows. Boxes that reach into a neighbour are cut
+(``crowded``), and long small lines with room around them too
+(``LONG_LINE``): the detector grows blurred print's box well past its ink.
+Short crops set with room keep their box.
 """
 from __future__ import annotations
 
