@@ -28,10 +28,14 @@ MIN_ROWS = 8
 # grows blurred print's box well past its ink, and the enlarged glyphs then fill too little of the
 # recognizer's height. Shorter crops (an operator, a key) may hold too few glyphs to show a band.
 LONG_LINE = 15
+# With room around the line nothing is gained by cutting into glyphs: rows still this share of the
+# band's ink (a bracket's ends, an i's dot, capitals) are kept, with a row of paper beyond them.
+GLYPH_SHARE = 0.15
 
 
-def line_rows(crop: np.ndarray) -> np.ndarray:
-    """``crop`` without the rows outside its line's band and margins."""
+def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
+    """``crop`` without the rows outside its line's band and margins; with ``room`` (no neighbour's
+    ink in the crop), glyphs reaching past the margins keep their rows."""
     h = crop.shape[0]
     if h < MIN_ROWS:
         return crop
@@ -55,6 +59,13 @@ def line_rows(crop: np.ndarray) -> np.ndarray:
     band = bottom - top + 1
     y0 = max(0, int(round(top - ABOVE * band)))
     y1 = min(h, int(round(bottom + 1 + BELOW * band)))
+    if room:
+        inked = GLYPH_SHARE * peak
+        while top > 0 and ink[top - 1] >= inked:
+            top -= 1
+        while bottom < h - 1 and ink[bottom + 1] >= inked:
+            bottom += 1
+        y0, y1 = min(y0, max(0, top - 1)), max(y1, min(h, bottom + 2))
     return crop[y0:y1]
 
 

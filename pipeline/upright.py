@@ -150,7 +150,11 @@ def _crop(work: PageWork, quad: np.ndarray, tight: bool) -> np.ndarray:
     # A small line's box reaching into its neighbours' lines, or a long one's, is cut to its own line's rows.
     crop = crop_quad(work.gray, quad)
     h, w = crop.shape[:2]
-    return line_rows(crop) if h < SMALL_PRINT_PX and (tight or w >= LONG_LINE * h) else crop
+    if h >= SMALL_PRINT_PX:
+        return crop
+    if tight:
+        return line_rows(crop)
+    return line_rows(crop, room=True) if w >= LONG_LINE * h else crop
 
 
 def _read_conf(decoded: list[DecodedLine]) -> float:
