@@ -59,3 +59,31 @@ def test_a_short_small_crop_keeps_its_box():
     crops = line_crops(work, [0, 1])
     # An operator or a key holds too few glyphs to show a band of rows: its box is read whole.
     assert [c.shape[0] for c in crops] == [round(q[:, 1].max() - q[:, 1].min()) for q in work.quads]
+
+
+def test_a_roomy_line_keeps_the_rows_of_glyphs_past_its_band():
+    # Brackets and capitals reach past the band's margins; with no neighbour to cut away, their rows stay.
+    from pipeline.linecrop import line_rows
+
+    face = _pil_font("sans", 12)
+    text = "if (condition) if-body [elseif (condition) elseif-body] endif; [else else-body] endif"
+    left, top, right, bottom = face.getbbox(text)
+    img = Image.new("L", (right + 20, bottom - top + 14), 255)
+    ImageDraw.Draw(img).text((10, 7 - top), text, font=face, fill=0)
+    crop = np.asarray(img)
+    inked = np.flatnonzero((crop < 160).any(axis=1))
+    kept = line_rows(crop, room=True)
+    assert kept.shape[0] < crop.shape[0]
+    assert kept.shape[0] >= inked[-1] - inked[0] + 1
+
+
+def test_a_roomy_crop_its_glyphs_mostly_fill_is_kept_whole():
+    from pipeline.linecrop import line_rows
+
+    face = _pil_font("sans", 12)
+    text = "if (condition) if-body [elseif (condition) elseif-body] endif; [else else-body] endif"
+    left, top, right, bottom = face.getbbox(text)
+    img = Image.new("L", (right + 20, bottom - top + 4), 255)
+    ImageDraw.Draw(img).text((10, 2 - top), text, font=face, fill=0)
+    crop = np.asarray(img)
+    assert line_rows(crop, room=True).shape == crop.shape
