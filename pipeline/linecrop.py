@@ -34,7 +34,7 @@ LONG_LINE = 15
 GLYPH_PERCENTILE = 99.5
 GLYPH_SHARE = 0.5
 # ...and the roomy line is cut only where that removes a quarter of its rows: a smaller cut enlarges
-# the glyphs little and only rescales them (a URL's final point read as a comma, zhlipsum-p001).
+# the glyphs little and only rescales them (a URL's final point read as a comma).
 ROOMY_KEEP = 0.75
 
 
