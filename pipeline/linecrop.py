@@ -7,9 +7,10 @@ sees small glyphs between strips of its neighbours' ink and reads
 n as m, h as b, e as c. The line's x-height band (the rows of densest
 ink around the middle) tells where the line's own glyphs are; the crop
 keeps that band and a margin in proportion to it for ascenders and
-descenders, and never grows. Only boxes that reach into a neighbour are
-cut (``crowded``): on lines set with room between them the full crop
-read as well or better.
+descenders, and never grows. Boxes that reach into a neighbour are cut
+(``crowded``), and long small lines with room around them too
+(``LONG_LINE``): the detector grows blurred print's box well past its ink.
+Short crops set with room keep their box.
 """
 from __future__ import annotations
 
@@ -23,17 +24,32 @@ BELOW = 0.4
 # A row belongs to the band while its ink is at least this share of the densest row's.
 BAND_SHARE = 0.5
 MIN_ROWS = 8
+# A small line at least this many of its heights long is cut even with room around it: the detector
+# grows blurred print's box well past its ink, and the enlarged glyphs then fill too little of the
+# recognizer's height. Shorter crops (an operator, a key) may hold too few glyphs to show a band.
+LONG_LINE = 15
+# With room around the line nothing is gained by cutting into glyphs: rows whose darkest pixels
+# (this percentile) are at least GLYPH_SHARE as dark as the band's keep their rows (a bracket's ends,
+# an i's dot: too few pixels to move a row's mean), with a row of paper beyond them.
+GLYPH_PERCENTILE = 99.5
+GLYPH_SHARE = 0.5
+# ...and the roomy line is cut only where that removes a quarter of its rows: a smaller cut enlarges
+# the glyphs little and only rescales them (a URL's final point read as a comma).
+ROOMY_KEEP = 0.75
 
 
-def line_rows(crop: np.ndarray) -> np.ndarray:
-    """``crop`` without the rows outside its line's band and margins."""
+def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
+    """``crop`` without the rows outside its line's band and margins; with ``room`` (no neighbour's
+    ink in the crop), glyphs reaching past the margins keep their rows, and a crop its glyphs
+    mostly fill is kept whole."""
     h = crop.shape[0]
     if h < MIN_ROWS:
         return crop
     g = crop.astype(np.float32)
     # Ink per row against this crop's paper; the quietest rows are the floor
     # (scan noise and grey paper leave every row a little ink).
-    ink = np.clip(np.percentile(g, 90) - g, 0, None).mean(axis=1)
+    dark = np.clip(np.percentile(g, 90) - g, 0, None)
+    ink = dark.mean(axis=1)
     ink -= np.percentile(ink, 10)
     lo, hi = h // 4, h - h // 4
     core = lo + int(np.argmax(ink[lo:hi]))
@@ -50,6 +66,16 @@ def line_rows(crop: np.ndarray) -> np.ndarray:
     band = bottom - top + 1
     y0 = max(0, int(round(top - ABOVE * band)))
     y1 = min(h, int(round(bottom + 1 + BELOW * band)))
+    if room:
+        strong = np.percentile(dark, GLYPH_PERCENTILE, axis=1)
+        inked = GLYPH_SHARE * np.median(strong[top : bottom + 1])
+        while top > 0 and strong[top - 1] >= inked:
+            top -= 1
+        while bottom < h - 1 and strong[bottom + 1] >= inked:
+            bottom += 1
+        y0, y1 = min(y0, max(0, top - 1)), max(y1, min(h, bottom + 2))
+        if y1 - y0 > ROOMY_KEEP * h:
+            return crop
     return crop[y0:y1]
 
 

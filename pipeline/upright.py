@@ -15,7 +15,7 @@ from pipeline.ctc import DecodedLine
 from pipeline.detect import TextDetector
 from pipeline.geometry import crop_quad, expand_quad, quad_at_angle, quad_size
 from pipeline.gutters import cut_at_gutters
-from pipeline.linecrop import crowded, line_rows
+from pipeline.linecrop import LONG_LINE, crowded, line_rows
 from pipeline.page_work import PageWork, StageClock
 from pipeline.recognize import TextRecognizer
 from pipeline.stacked_rows import split_stacked
@@ -147,9 +147,14 @@ def line_crops(work: PageWork, indices: list[int]) -> list[np.ndarray]:
 def _crop(work: PageWork, quad: np.ndarray, tight: bool) -> np.ndarray:
     if work.vertical and vertical.is_column(quad):
         return vertical.column_as_line(vertical.column_crop(work.gray, quad))
-    # A small line's box reaching into its neighbours' lines is cut to its own line's rows.
+    # A small line's box reaching into its neighbours' lines, or a long one's, is cut to its own line's rows.
     crop = crop_quad(work.gray, quad)
-    return line_rows(crop) if tight and crop.shape[0] < SMALL_PRINT_PX else crop
+    h, w = crop.shape[:2]
+    if h >= SMALL_PRINT_PX:
+        return crop
+    if tight:
+        return line_rows(crop)
+    return line_rows(crop, room=True) if w >= LONG_LINE * h else crop
 
 
 def _read_conf(decoded: list[DecodedLine]) -> float:
