@@ -10,7 +10,6 @@ into a neighbour), and only an e read so is made a c.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import cv2
@@ -18,8 +17,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
-
-Crops = Callable[[list[int]], list[np.ndarray]]
+from pipeline.page_rereads import Crops, reread_chars
 
 
 def glyph_ink(line: DecodedLine, ink: LineInk, k: int) -> np.ndarray | None:
@@ -71,21 +69,14 @@ def _encloses(glyph: np.ndarray) -> bool:
 def c_or_e(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """The lines with each e the model also weighed as c made a c where its ink shows one (``crops``
     gives the images the lines were read from, by index)."""
-    at = [i for i, d in enumerate(decoded) if any(_split(c) for c in d.chars)]
-    out = list(decoded)
-    for i, crop in zip(at, crops(at)):
-        ink = LineInk(crop)
-        chars = list(decoded[i].chars)
-        for k, c in enumerate(chars):
-            if not _split(c):
-                continue
-            glyph = glyph_ink(decoded[i], ink, k)
-            letter = c_or_e_shape(glyph) if glyph is not None else ""
-            if letter and letter != c.char:
-                chars[k] = replace(c, char=letter, second=c.char)
-        if chars != list(decoded[i].chars):
-            out[i] = replace(decoded[i], chars=tuple(chars))
-    return out
+    return reread_chars(decoded, crops, lambda line, k: _split(line.chars[k]), _c_from_ink)
+
+
+def _c_from_ink(line: DecodedLine, ink: LineInk, k: int):
+    c = line.chars[k]
+    glyph = glyph_ink(line, ink, k)
+    letter = c_or_e_shape(glyph) if glyph is not None else ""
+    return replace(c, char=letter, second=c.char) if letter and letter != c.char else None
 
 
 def _split(c) -> bool:

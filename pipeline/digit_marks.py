@@ -12,15 +12,14 @@ in ``(0,0)`` (asymptote manual p.14) measured as a point would have been made on
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.page_rereads import Crops, reread_chars
 
-Crops = Callable[[list[int]], list[np.ndarray]]
 _MARKS = "."
 # A comma must fall clearly past the points' measures (see _mark).
 _COMMA_DROP, _COMMA_TALL = 0.07, 1.15
@@ -83,23 +82,14 @@ def _piece_at(stats: np.ndarray, count: int, crop_h: int, x: float, reach: float
 def digit_marks(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """The lines with each point between two digits made a comma where its ink shows one (``crops``
     gives the images the lines were read from, by index)."""
-    at = [i for i, d in enumerate(decoded) if any(_between_digits(d, k) for k in range(len(d.chars)))]
-    out = list(decoded)
-    for i, crop in zip(at, crops(at)):
-        ink = LineInk(crop)
-        chars = list(decoded[i].chars)
-        for k, c in enumerate(chars):
-            if not _between_digits(decoded[i], k):
-                continue
-            shape = mark_shape(decoded[i], ink, k)
-            if shape is None:
-                continue
-            mark = _mark(*shape)
-            if mark and mark != c.char:
-                chars[k] = replace(c, char=mark)
-        if chars != list(decoded[i].chars):
-            out[i] = replace(decoded[i], chars=tuple(chars))
-    return out
+    return reread_chars(decoded, crops, _between_digits, _mark_from_ink)
+
+
+def _mark_from_ink(line: DecodedLine, ink: LineInk, k: int):
+    c = line.chars[k]
+    shape = mark_shape(line, ink, k)
+    mark = _mark(*shape) if shape is not None else ""
+    return replace(c, char=mark) if mark and mark != c.char else None
 
 
 def _mark(drop: float, tall: float) -> str:

@@ -13,7 +13,6 @@ line allows it (a letter is not made a digit beside letters, nor a digit a lette
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
@@ -21,8 +20,8 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.page_rereads import Crops
 
-Crops = Callable[[list[int]], list[np.ndarray]]
 
 LOOK_ALIKES = "1Il"
 # A reading taken as the page's picture of its glyph must be this sure (its best step's weight).

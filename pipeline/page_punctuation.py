@@ -1,16 +1,15 @@
 """Punctuation decided per page, from what the page's lines show."""
 from __future__ import annotations
 
-from collections.abc import Callable
 
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.page_rereads import Crops
 from pipeline.punct_widths import page_separator_widths
 from pipeline.punctuation import curly_quotes
 from pipeline.quote_shapes import DOUBLE, SINGLE, quote_lift
 
-Crops = Callable[[list[int]], list[np.ndarray]]
 # Opening minus closing quotes' centre of mass (quote_lift), over the corpus's 58 lines with a pair:
 # straight -0.05..+0.03, curly +0.065..+0.26 (two curly lines at +0.01 and +0.02); a single straight
 # pair in a degraded monospace line measured +0.046. The page's median must reach the curly range.

@@ -10,15 +10,14 @@ where it neither hangs below their baseline nor stands taller than wide. A comma
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.page_rereads import Crops, reread_chars
 
-Crops = Callable[[list[int]], list[np.ndarray]]
 # A point's lowest ink lies at most this far below the letters' baseline (in their median height), and
 # it stands at most this many times as tall as wide. On six English scans in 10-pt type (crops as read,
 # 32-42 px): points read as points reach 0.083 below at most, commas before a capital that the model
@@ -77,20 +76,12 @@ def _is_point(drop: float, tall: float) -> bool:
 def sentence_points(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """The lines with each comma before a capitalised word that the model also weighed as a point made a
     point where its ink shows one (``crops`` gives the images the lines were read from, by index)."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]
-    out = list(decoded)
-    for i, crop in zip(at, crops(at)):
-        ink = LineInk(crop)
-        chars = list(decoded[i].chars)
-        for k, c in enumerate(chars):
-            if not _candidate(decoded[i], k):
-                continue
-            shape = mark_measure(decoded[i], ink, k)
-            if shape is not None and _is_point(*shape):
-                chars[k] = replace(c, char=".", second=",")
-        if chars != list(decoded[i].chars):
-            out[i] = replace(decoded[i], chars=tuple(chars))
-    return out
+    return reread_chars(decoded, crops, _candidate, _point_from_ink)
+
+
+def _point_from_ink(line: DecodedLine, ink: LineInk, k: int):
+    shape = mark_measure(line, ink, k)
+    return replace(line.chars[k], char=".", second=",") if shape is not None and _is_point(*shape) else None
 
 
 def _candidate(line: DecodedLine, k: int) -> bool:
