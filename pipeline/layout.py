@@ -20,7 +20,7 @@ cells are narrow or short, so their gutters are not taken as columns),
 while two-column text reads column by column even when one column runs
 longer than the other, unless both columns break level, group by group,
 into balanced bands (an index's letters: ``pipeline/bands.py``). A running head above
-the columns is read first (``pipeline/heads.py``). Margin notes (a narrow column of short lines in
+the columns is read first (``pipeline/heads.py``), as is a masthead (``pipeline/mastheads.py``). Margin notes (a narrow column of short lines in
 smaller type left of the body, or side headings right of it) are taken out
 first and read after the entry they stand beside, or before the line they
 start level with (``pipeline/margins.py``). Boxes must be upright
@@ -36,9 +36,11 @@ import numpy as np
 from pipeline.bands import shared_breaks
 from pipeline.box_rows import (centred_beside_pairs, density, ink_median, intervals_gaps, level_both, level_share,
                                pieces_per_row, row_extents, shares_row)
+from pipeline.captions import caption_beside
 from pipeline.centred_blocks import centred_blocks
 from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
+from pipeline.mastheads import masthead_apart
 from pipeline.recognize import RecognizerSettings
 
 
@@ -82,6 +84,10 @@ class LayoutSettings:
     pad_x: float = RecognizerSettings.pad_x
     # A running head above the columns, broken at their gutter, stands in boxes at most this many line heights tall.
     max_head_lines: float = 1.5
+    # A masthead above the columns (``pipeline/mastheads.py``): clear of them by this many line heights, its
+    # boxes a median this many times as tall as the region's.
+    min_masthead_gap: float = 2.5
+    min_masthead_type: float = 1.3
     # Vertical gap (in line heights) that starts a new block within a column.
     block_gap: float = 1.2
     # Side-by-side blocks (code and its output) need a clean gutter this many
@@ -91,6 +97,10 @@ class LayoutSettings:
     max_aligned: float = 0.8
     # Median line width (line heights) of a block that can stand on its own.
     min_block_line: float = 2.0
+    # A caption beside a block (``pipeline/captions.py``): the block at least this many lines, the caption's
+    # type at most this share of the block's line height.
+    min_caption_block: int = 3
+    max_caption_type: float = 1.0
     # Margin notes (``pipeline/margins.py``): their column at most this share of the body's width, their
     # lines' text-weighted width at most this share of the body's, their type at most this share of its height.
     max_margin_width: float = 0.3
@@ -311,7 +321,9 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
         return
     columns = _find_columns(idx, boxes, line_h, s)
     read = lambda part, o: _xy_cut(part, boxes, line_h, s, o)  # noqa: E731
+    split = lambda part: _find_columns(part, boxes, line_h, s)  # noqa: E731
     if columns is not None and (head_apart(idx, columns, boxes, line_h, s, read, out)
+                                or masthead_apart(idx, columns, boxes, line_h, s, split, read, out)
                                 or _band_apart(idx, columns, boxes, line_h, s, out)):
         return
     if columns is not None:
@@ -342,7 +354,7 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
                 out.append([int(c)])
             lo = hi
         return
-    blocks = _side_by_side(idx, boxes, line_h, s)
+    blocks = _side_by_side(idx, boxes, line_h, s) or caption_beside(idx, boxes, line_h, s)
     if blocks is not None:
         for block in blocks:
             _xy_cut(block, boxes, line_h, s, out)
