@@ -7,7 +7,8 @@ The gutter between them may be narrower than side-by-side blocks need (``pipelin
 ``min_block_gutter``): the picture above the caption leaves the block's other lines nothing beside
 them. It is told from a table's label beside a wrapped cell by its place (level with the block's
 last line, below all the others: a label stands level with its cell's first line or centred on it),
-its smaller type and its width (a sentence, not a tick label or a page number).
+its type, no larger than the block's, and its width (a sentence, as wide as the block's lines give or
+take, not a key of a reference card, a tick label or a page number).
 """
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ def caption_beside(idx: np.ndarray, boxes: np.ndarray, line_h: float, s) -> tupl
             if lone.sum() != 1 or (~lone).sum() < s.min_caption_block:
                 continue
             cap, block = b[lone][0], b[~lone]
-            if cap[2] - cap[0] < s.min_block_line * line_h:
+            widths = block[:, 2] - block[:, 0]
+            if cap[2] - cap[0] < max(s.min_block_line * line_h, s.min_caption_width * float(np.median(widths))):
                 continue
             if cap[3] - cap[1] > s.max_caption_type * float(np.median(heights[~lone])):
                 continue

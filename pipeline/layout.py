@@ -98,9 +98,10 @@ class LayoutSettings:
     # Median line width (line heights) of a block that can stand on its own.
     min_block_line: float = 2.0
     # A caption beside a block (``pipeline/captions.py``): the block at least this many lines, the caption's
-    # type at most this share of the block's line height.
+    # type at most this share of the block's line height, its width at least this share of the block's lines'.
     min_caption_block: int = 3
     max_caption_type: float = 1.0
+    min_caption_width: float = 0.6
     # Margin notes (``pipeline/margins.py``): their column at most this share of the body's width, their
     # lines' text-weighted width at most this share of the body's, their type at most this share of its height.
     max_margin_width: float = 0.3

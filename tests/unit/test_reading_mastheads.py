@@ -88,3 +88,20 @@ def test_caption_under_a_picture_read_apart_from_the_quotation_beside_it(engine,
     assert 0 <= where[0] and where == sorted(where), (where, r.text)
     caption_block = {ln.block for ln in r.lines if "press" in ln.text}
     assert caption_block.isdisjoint({ln.block for ln in r.lines if "Archivist" in ln.text})
+
+
+@pytest.mark.parametrize("first", [(20, 390, 340, 410), (280, 390, 340, 410), (20, 312, 340, 332)],
+                         ids=["caption", "short key", "level with the first line"])
+def test_only_a_wide_line_level_with_the_block_end_is_a_caption(first):
+    # A quotation's four lines (20 px a line height) beside a line: a caption under a picture when as wide as
+    # a sentence and level with the quotation's last line; a reference card's short key, or a line level
+    # with the quotation's first line (a table's label), is no caption.
+    from pipeline.captions import caption_beside
+    from pipeline.layout import LayoutSettings
+
+    boxes = np.array([first, *[(360, 312 + 26 * k, 700, 332 + 26 * k) for k in range(4)]], dtype=float)
+    split = caption_beside(np.arange(5), boxes, 20.0, LayoutSettings())
+    if first[1] == 390 and first[0] == 20:
+        assert split is not None and list(split[0]) == [0]
+    else:
+        assert split is None
