@@ -289,10 +289,13 @@ def _ends_clause(text: list[str], i: int) -> bool:
     while start > 0 and text[start - 1] != " ":
         start -= 1
     word = "".join(text[start:i]).rstrip(_CLOSERS).lstrip(_OPENERS)
+    # The next word's letters, up to a mark or a space: a digit after them makes it code (int2str).
     end = i + 2
-    while end < len(text) and text[end] != " ":
+    while end < len(text) and text[end].isalpha():
         end += 1
-    after = "".join(text[i + 2 : end]).rstrip(",.;:)")
+    after = "".join(text[i + 2 : end])
+    if end < len(text) and text[end].isdigit():
+        return False
     latin = all(ch.isalpha() and ord(ch) < 0x250 for ch in word + after)
     return latin and after.islower() and (len(word) >= 4 or (len(word) >= 2 and word.isupper()))
 

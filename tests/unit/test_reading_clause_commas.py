@@ -77,6 +77,7 @@ def _probs(text: str, comma_on_points: float) -> np.ndarray:
 @pytest.mark.parametrize("text,read", [
     ("the copy. with the", "the copy, with the"),  # a clause: the comma weighed
     ("the DTD. and the", "the DTD, and the"),  # an acronym
+    ("the document. below,refers", "the document, below,refers"),  # a mark after the next word
     ("the copy. The next", "the copy. The next"),  # a sentence starts with a capital
     ("the files etc. and", "the files etc. and"),  # an abbreviation's short word
     ("the e.g. the", "the e.g. the"),
