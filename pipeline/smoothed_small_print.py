@@ -27,6 +27,8 @@ SMALL_PX = 30
 SIGMA = 1.0  # page pixels
 # Only lines the model read below this mean confidence are read again (sure ones gain nothing).
 UNSURE = 0.97
+# The two readings' marks are compared with a comma taken for a point.
+_ONE_MARK = str.maketrans(",", ".")
 
 
 def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray]], list[DecodedLine]],
@@ -70,9 +72,6 @@ def _plain_marks(smoothed: DecodedLine, plain: DecodedLine) -> DecodedLine:
     marks = iter(ch for ch in plain.text if not ch.isalpha())
     chars = tuple(c if c.char.isalpha() else replace(c, char=next(marks)) for c in smoothed.chars)
     return replace(smoothed, chars=chars) if chars != smoothed.chars else smoothed
-
-
-_ONE_MARK = str.maketrans(",", ".")
 
 
 def _marks(line: DecodedLine, table: dict | None = None) -> list[str]:
