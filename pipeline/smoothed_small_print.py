@@ -5,8 +5,9 @@ with it into blotches as wide as a thin stroke: the model then reads n as m, t a
 first (a Gaussian of one page pixel), the noise goes and the strokes stay; but so may go what is as
 small as the noise: a point, a comma's tail, a leader's dots, a digit's counter (0 read 8). So the
 smoothed crop's reading replaces the plain one only where the model is surer of it and it reads the same
-marks, digits and spaces (every character that is not a letter, in the same order): it is taken for its
-letters, never for its punctuation, numbers or spaces (on the zh corpus a date's 2017-08-10 came out
+marks, digits and spaces (every character that is not a letter, in the same order; a point and a comma
+count alike, and the plain reading's is kept): it is taken for its letters, never for its punctuation,
+numbers or spaces (on the zh corpus a date's 2017-08-10 came out
 2817-88-18; octave-refcard-p002's operators `T 1= y` lost their spaces). The
 mending steps measure the plain crop's ink, not the smoothed one's: smoothing rounds the tops that tell a
 small letter from its capital (a typewriter face's s, x, w).
@@ -26,6 +27,8 @@ SMALL_PX = 30
 SIGMA = 1.0  # page pixels
 # Only lines the model read below this mean confidence are read again (sure ones gain nothing).
 UNSURE = 0.97
+# The two readings' marks are compared with a comma taken for a point.
+_ONE_MARK = str.maketrans(",", ".")
 
 
 def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray]], list[DecodedLine]],
@@ -40,8 +43,8 @@ def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray]], list[De
     out = list(lines)
     smoothed_crops = [cv2.GaussianBlur(crops[i], (0, 0), SIGMA) for i in again]
     for i, smoothed in zip(again, read(smoothed_crops, [crops[i] for i in again])):
-        if _confidence(smoothed) > _confidence(out[i]) and _marks(smoothed) == _marks(out[i]):
-            out[i] = _plain_case(smoothed, out[i])
+        if _confidence(smoothed) > _confidence(out[i]) and _marks(smoothed, _ONE_MARK) == _marks(out[i], _ONE_MARK):
+            out[i] = _plain_case(_plain_marks(smoothed, out[i]), out[i])
     return out
 
 
@@ -62,5 +65,15 @@ def _confidence(line: DecodedLine) -> float:
     return sum(read) / len(read) if read else 0.0
 
 
-def _marks(line: DecodedLine) -> list[str]:
-    return [ch for ch in line.text if not ch.isalpha()]
+def _plain_marks(smoothed: DecodedLine, plain: DecodedLine) -> DecodedLine:
+    """``smoothed`` with the plain reading's marks, one for one in order: a point and a comma count as one mark
+    in the comparison (the decoder may make either reading's point a comma from the model's weights,
+    pipeline/ctc.py), and the plain crop keeps the comma's tail that smoothing blurs."""
+    marks = iter(ch for ch in plain.text if not ch.isalpha())
+    chars = tuple(c if c.char.isalpha() else replace(c, char=next(marks)) for c in smoothed.chars)
+    return replace(smoothed, chars=chars) if chars != smoothed.chars else smoothed
+
+
+def _marks(line: DecodedLine, table: dict | None = None) -> list[str]:
+    text = line.text.translate(table) if table else line.text
+    return [ch for ch in text if not ch.isalpha()]

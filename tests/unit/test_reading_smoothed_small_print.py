@@ -54,3 +54,21 @@ def test_the_marks_are_the_plain_readings(engine, font, size):
         marks = [[ch for ch in line.text if not ch.isalnum() and not ch.isspace()]
                  for line in (engine.recognizer._read([crop], True)[0], engine.recognizer([crop])[0])]
         assert marks[0] == marks[1], marks
+
+
+def _line(text: str, conf: float) -> "DecodedLine":
+    from pipeline.ctc import DecodedChar, DecodedLine
+    chars = tuple(DecodedChar(ch, conf, 2 * k, 2 * k + 1) for k, ch in enumerate(text))
+    return DecodedLine(chars, 2 * len(text), read=tuple(conf for _ in text))
+
+
+def test_a_point_read_as_a_comma_does_not_refuse_the_smoothed_letters():
+    """The decoder makes a point a comma where the model weighed one (pipeline/ctc.py): on one reading of
+    the two and not the other, the smoothed reading's surer letters are still taken, with the plain marks."""
+    from pipeline.smoothed_small_print import reread_smoothed
+
+    crop = np.full((16, 200), 200, np.uint8)
+    plain = _line("of mmarkup, has been arranged to thwart", 0.8)
+    smoothed = _line("of markup. has been arranged to thwart", 0.95)
+    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0]
+    assert out.text == "of markup, has been arranged to thwart"
