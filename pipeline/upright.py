@@ -12,7 +12,7 @@ import numpy as np
 
 from pipeline import preprocess, vertical
 from pipeline.ctc import DecodedLine
-from pipeline.detect import TextDetector
+from pipeline.detect import TextDetector, drop_nested
 from pipeline.geometry import crop_quad, expand_quad, quad_at_angle, quad_size
 from pipeline.gutters import cut_at_gutters
 from pipeline.linecrop import LONG_LINE, crowded, line_rows
@@ -84,6 +84,8 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
         work.quads = cut_at_gutters(work.gray, split_stacked(work.gray, work.quads), angle)
     work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
                               pad[0], pad[1], work.gray.shape) for q in work.quads]
+    if not work.vertical:
+        work.quads = drop_nested(work.quads)
 
 
 def _elongated(quad: np.ndarray) -> bool:
