@@ -53,7 +53,8 @@ def detect_upright(work: PageWork, detector: TextDetector, recognizer: TextRecog
 
 
 def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clock: StageClock) -> None:
-    """Re-detect on a de-skewed image when the lines slope too much; pad the boxes for cropping."""
+    """Re-detect on a de-skewed image when the lines slope too much; pad the boxes for cropping (less those lying
+    inside a taller line's crop, whose ink that line reads)."""
     work.skew = 0.0 if work.vertical else preprocess.skew_angle(work.quads)
     redetect = False
     if abs(work.skew) > 45:
