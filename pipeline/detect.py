@@ -387,3 +387,30 @@ def boxes_from_probability(
         quad[:, 1] = np.clip(quad[:, 1] * sy, 0, ih)
         lines.append(DetectedLine(quad=quad, score=score))
     return lines
+
+
+# A box lying for at least NESTED_SHARE of its area inside a line's crop at least 1 / NESTED_HEIGHT times as
+# tall is a speck's or a fragment's: the line's crop reads whatever ink it holds, and read alone it only
+# adds characters that are not on the page (paper noise in a blurred page's indent read "20", "Nse").
+NESTED_SHARE = 0.8
+NESTED_HEIGHT = 0.5
+
+
+def drop_nested(quads: list[np.ndarray]) -> list[np.ndarray]:
+    """``quads`` (the lines' crop quads) less those lying inside a line's crop at least twice as tall."""
+    if len(quads) < 2:
+        return quads
+    heights = [quad_size(q)[1] for q in quads]
+    spans = np.array([np.r_[q.min(axis=0), q.max(axis=0)] for q in quads])
+    keep = []
+    for i, q in enumerate(quads):
+        area = abs(cv2.contourArea(q))
+        x0, y0, x1, y1 = spans[i]
+        near = np.flatnonzero((spans[:, 0] < x1) & (spans[:, 2] > x0) & (spans[:, 1] < y1) & (spans[:, 3] > y0))
+        inside = area > 0 and any(
+            j != i and heights[i] <= NESTED_HEIGHT * heights[j]
+            and cv2.intersectConvexConvex(q.astype(np.float32), quads[j].astype(np.float32))[0] >= NESTED_SHARE * area
+            for j in near)
+        if not inside:
+            keep.append(q)
+    return keep

@@ -12,7 +12,7 @@ import numpy as np
 
 from pipeline import preprocess, vertical
 from pipeline.ctc import DecodedLine
-from pipeline.detect import TextDetector
+from pipeline.detect import TextDetector, drop_nested
 from pipeline.geometry import crop_quad, expand_quad, quad_at_angle, quad_size
 from pipeline.gutters import cut_at_gutters
 from pipeline.linecrop import LONG_LINE, crowded, line_rows
@@ -53,7 +53,8 @@ def detect_upright(work: PageWork, detector: TextDetector, recognizer: TextRecog
 
 
 def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clock: StageClock) -> None:
-    """Re-detect on a de-skewed image when the lines slope too much; pad the boxes for cropping."""
+    """Re-detect on a de-skewed image when the lines slope too much; pad the boxes for cropping (less those lying
+    inside a taller line's crop, whose ink that line reads)."""
     work.skew = 0.0 if work.vertical else preprocess.skew_angle(work.quads)
     redetect = False
     if abs(work.skew) > 45:
@@ -84,6 +85,8 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
         work.quads = cut_at_gutters(work.gray, split_stacked(work.gray, work.quads), angle)
     work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
                               pad[0], pad[1], work.gray.shape) for q in work.quads]
+    if not work.vertical:
+        work.quads = drop_nested(work.quads)
 
 
 def _elongated(quad: np.ndarray) -> bool:
