@@ -18,6 +18,7 @@ from pipeline.tables.cjk_gutters import split_at_gutters
 from pipeline.tables.find import tables_from
 from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
+from pipeline.tables.slivers import drop_slivers
 from pipeline.tables.ruled import Segment
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
@@ -103,12 +104,14 @@ def _segments(mask: np.ndarray, dpi: int, horizontal: bool, scale: float) -> lis
 def _tokens(lines: list[Line]) -> list[Token]:
     out = []
     for line in lines:
+        toks = []
         for w in line.words or [line]:
             # A bar at a word's edge in a ruled table is the rule beside it, read as a character.
             text = w.text.strip().strip("|｜丨")
             if text:
-                out.append(Token(text, tuple(w.box), w.confidence))
-    return out
+                toks.append(Token(text, tuple(w.box), w.confidence))
+        out.append(toks)
+    return drop_slivers(out)
 
 
 def _moved(tok: Token, m: np.ndarray) -> Token:
