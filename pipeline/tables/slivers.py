@@ -4,9 +4,9 @@ Cells set close together are cut by the detector into lines that meet at the nex
 the line of the cell before (or a line of its own) takes in a sliver of that glyph's ink, and the
 recognizer reads the sliver as a character: `2` beside `2,969`, `中` beside `中文拼音输入法`, `月` (the
 left half of `用`) beside `用于`. The table step then put the character into a cell twice (`2,969 2`,
-`中中文拼音输入法`). Such a token is one character in a box far narrower than a character, touching the
-start of a word of another line that begins with that character (or, for Chinese, with any Chinese
-character: a Chinese sliver is never a whole character, whose box is about as wide as it is tall).
+`中中文拼音输入法`, `3 列出…`). Such a token is one character in a box far narrower than a character,
+touching the start of a word of another line that begins with that character, or with a Chinese character
+(whose box is about as wide as it is tall: a sliver of it is read as anything, `月` for `用`, `3` for `列`).
 """
 from __future__ import annotations
 
@@ -32,10 +32,11 @@ def _sliver(t: Token) -> bool:
 
 
 def _read_again(s: Token, t: Token) -> bool:
-    """``s`` is a sliver of ``t``'s first glyph: on ``t``'s line, at its start, its first character's kind."""
+    """``s`` is a sliver of ``t``'s first glyph: on ``t``'s line, at its start, read as that glyph or beside a
+    Chinese one."""
     if _sliver(t) or min(s.box[3], t.box[3]) - max(s.box[1], t.box[1]) < 0.5 * min(s.height, t.height):
         return False
     tol = TOUCH * t.height
     if not (t.box[0] - tol <= s.box[2] and s.box[0] <= t.box[0] + tol):
         return False
-    return t.text[0] == s.text or is_cjk(s.text) and is_cjk(t.text[0])
+    return t.text[0] == s.text or is_cjk(t.text[0])

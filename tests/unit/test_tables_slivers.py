@@ -103,6 +103,10 @@ def test_only_a_sliver_at_the_start_of_another_lines_word_is_left_out():
     line = [Token("2,969", (367, 748, 429, 782)), Token("3", (469, 748, 480, 782))]  # 3 the sliver
     nxt = [Token("3455.40", (471, 738, 560, 782))]
     assert [t.text for t in drop_slivers([line, nxt])] == ["2,969", "3455.40"]
+    # a Chinese glyph's left edge read as another character (`3` for the edge of `列`)
+    cmd = [Token("insta11", (300, 752, 400, 787)), Token("3", (818, 752, 825, 787))]
+    assert [t.text for t in drop_slivers([cmd, [Token("列出软件包的文件", (828, 743, 1015, 789))]])] == \
+        ["insta11", "列出软件包的文件"]
     # a narrow mark of its own: another character, or another line's word starting farther on
     comma = [Token("a", (300, 748, 320, 782)), Token(",", (322, 760, 328, 786))]
     far = [Token(",b", (345, 748, 380, 782))]
