@@ -107,6 +107,11 @@ def test_only_a_sliver_at_the_start_of_another_lines_word_is_left_out():
     cmd = [Token("insta11", (300, 752, 400, 787)), Token("3", (818, 752, 825, 787))]
     assert [t.text for t in drop_slivers([cmd, [Token("列出软件包的文件", (828, 743, 1015, 789))]])] == \
         ["insta11", "列出软件包的文件"]
+    # the last glyph's edge, read by the line after it
+    assert [t.text for t in drop_slivers([[Token("2270", (563, 678, 612, 716))], [Token("0", (613, 675, 622, 716))]])] \
+        == ["2270"]
+    cp = [Token("p", (253, 674, 260, 709)), Token("-a", (282, 675, 305, 710))]
+    assert [t.text for t in drop_slivers([[Token("cp", (233, 681, 252, 710))], cp])] == ["cp", "-a"]
     # a narrow mark of its own: another character, or another line's word starting farther on
     comma = [Token("a", (300, 748, 320, 782)), Token(",", (322, 760, 328, 786))]
     far = [Token(",b", (345, 748, 380, 782))]
