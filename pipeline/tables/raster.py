@@ -19,8 +19,8 @@ from pipeline.tables.find import tables_from
 from pipeline.tables.model import Table, Token
 from pipeline.tables.ones import ones_read_again
 from pipeline.tables.reread import missed_items, split_stacked
-from pipeline.tables.slivers import drop_slivers
 from pipeline.tables.ruled import Segment
+from pipeline.tables.slivers import drop_slivers
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
 MAX_RULE_WIDTH_INCH = 0.03  # and at most this thick (a filled bar or a photo is not a rule)

@@ -16,11 +16,11 @@ from pipeline.tables.model import Token
 from pipeline.tables.words import is_cjk
 
 SLIVER = 0.35  # a box at most this many of its heights wide holds no whole character but a narrow one
-TOUCH = 0.2  # the sliver ends within this many of the word's heights of the word's start
+TOUCH = 0.2  # the sliver meets the word's start (or end) within this many of the word's heights
 
 
 def drop_slivers(lines: list[list[Token]]) -> list[Token]:
-    """The tokens of every line, less the slivers read again from the next word of another line."""
+    """The tokens of every line, less the slivers of another line's word read again."""
     flat = [(k, t) for k, line in enumerate(lines) for t in line]
     dropped: set[int] = set()
     for k, s in flat:
