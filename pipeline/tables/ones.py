@@ -1,13 +1,13 @@
 """Scans: an `l` (or `I`) read as `1` in a name, read again by the larger recognizer.
 
 In a scanned typewriter face the page's recognizer reads many an `l` as `1`: `uti1-1inux`,
-`/var/1og/sys1og`, `sources.1ist`, and a serif `I` too (`V:241, 1:266`). A reference manual's table
-is mostly such names, one to a cell, and a cell with one wrong letter is a cell missed. The larger
-recognizer (the page's second opinion) reads most of them right, but it reads again only the lines the
-first was unsure of, and these are read with confidence. So each word with a `1` beside a Latin letter
-(or before a colon) is read again from its piece of the page, and only the `1`s the larger recognizer reads as `l` or `I`
-change, where both readings are alike in length and every other character: any other difference (a
-point for a comma, a lost space) leaves the word as it was read.
+`/var/1og/sys1og`, `sources.1ist`, and a serif `I` too (`V:241, 1:266`). A reference manual's table is
+mostly such names, one to a cell, and a cell with one wrong letter is a cell missed. The larger recognizer
+(the page's second opinion) reads most of them right, but it reads again only the lines the first was unsure
+of, and these are read with confidence. So each word with a `1` beside a Latin letter (or before a colon) is
+read again from its piece of the page, and only the `1`s the larger recognizer reads as `l` or `I` change,
+where both readings are alike in length and every other character: any other difference (a point for a
+comma, a lost space) leaves the word as it was read.
 """
 from __future__ import annotations
 
