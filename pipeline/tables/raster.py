@@ -15,9 +15,9 @@ import numpy as np
 
 from pipeline.result import Line
 from pipeline.tables.cjk_gutters import split_at_gutters
+from pipeline.tables.confusions import confusions_read_again
 from pipeline.tables.find import tables_from
 from pipeline.tables.model import Table, Token
-from pipeline.tables.ones import ones_read_again
 from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
 from pipeline.tables.slivers import drop_slivers
@@ -154,7 +154,8 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     that image's pixels). With ``read`` (the line recognizer: crops in, decoded lines out), a stack of
     short items boxed as one word is cut at the rows beside it and read again, and a short first item
     the detector missed is read from the ink where the lines above or below have one (``reread``).
-    With ``read_closer`` (the larger recognizer), words with a `1` beside a letter are read again (``ones``)."""
+    With ``read_closer`` (the larger recognizer), names with a character often confused (`1` for `l`) are
+    read again (``confusions``)."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_RGB2GRAY)
     # Rules are found at about 150 DPI: the image operations, most of the added time per page, cost
@@ -197,7 +198,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
     tokens = split_at_gutters(tokens, levelled)
     if read_closer is not None:
-        tokens = ones_read_again(tokens, levelled, read_closer)
+        tokens = confusions_read_again(tokens, levelled, read_closer)
     if read is not None:
         tokens = split_stacked(tokens, levelled, read)
         tokens = missed_items(tokens, levelled, read, dpi)
