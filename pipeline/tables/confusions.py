@@ -19,9 +19,9 @@ import numpy as np
 
 from pipeline.tables.model import Token
 
-# a 1 beside a letter or before a colon (`I:266`); a path whose first slash or a segment's, or whose last, is
-# an l or a 7; a multiplication sign among Latin letters and digits (`×86_64` for `x86_64`)
-SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|1:|^[l7][^/\s]*/|/[l7]|/\S*l$|×[0-9A-Za-z_]")
+# a 1 beside a letter or before a colon (`I:266`); a path that starts with an l or a 7, or ends with an l
+# (only there is a slash taken for them); a multiplication sign among Latin letters and digits (`×86_64`)
+SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|1:|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]")
 CONFUSED = {("1", "l"), ("1", "I"), ("×", "x")}  # (as first read, as it is), anywhere in the word
 CONFUSED_AT_ENDS = {("l", "/"), ("7", "/")}  # only as the word's first or last character
 PAD_HEIGHTS = 0.3  # the crop reaches this many of the word's heights beyond its box left and right
