@@ -57,7 +57,8 @@ def _measure(engine: Engine, data: bytes, dpi: int) -> tuple[float, float, int]:
             tables, added = _cpu(lambda: find_pdf_tables(pdf_page, page.dpi))
         else:
             image = render_page(doc, 1, page.dpi).image  # the worker has it already: not counted
-            tables, added = _cpu(lambda: find_image_tables(image, page.lines, page.dpi, engine.recognizer))
+            tables, added = _cpu(lambda: find_image_tables(image, page.lines, page.dpi, engine.recognizer,
+                                                               engine.second_recognizer))
         _, reading = _cpu(lambda: text_with_tables(page.lines, tables, page_text))
     return base, added + reading, len(tables)
 

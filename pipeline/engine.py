@@ -128,7 +128,8 @@ class Engine:
         lines = assemble_lines(work, decoded, cfg.layout)
         clock.lap("layout")
         t_tables = time.perf_counter()
-        tables = find_image_tables(rendered.image, lines, rendered.dpi, self.recognizer) if options.tables else []
+        tables = find_image_tables(rendered.image, lines, rendered.dpi, self.recognizer,
+                                   self.second_recognizer) if options.tables else []
         extra = {"tables": round(time.perf_counter() - t_tables, 4)} if options.tables else {}
 
         h, w = rendered.image.shape

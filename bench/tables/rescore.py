@@ -83,13 +83,14 @@ def cell_misses(truth: Grid, found: Grid, slack: int = 2) -> list[tuple[str, str
 def score(out: Path, show: str | None) -> list[dict]:
     rows = []
     # the recognizer too, as the engine hands it over: the table step reads some pieces of the page again
-    recognizer = Engine(EngineConfig(threads=1)).recognizer
+    engine = Engine(EngineConfig(threads=1))
     for pkl in sorted(out.glob("*.pkl")):
         item = pickle.loads(pkl.read_bytes())
         with open_document((out / (pkl.stem + ".png")).read_bytes()) as doc:
             rendered = render_page(doc, doc.select(None)[0], 200)
         t0 = time.process_time()
-        tables = find_image_tables(rendered.image, item["lines"], rendered.dpi, recognizer)
+        tables = find_image_tables(rendered.image, item["lines"], rendered.dpi, engine.recognizer,
+                                   engine.second_recognizer)
         secs = time.process_time() - t0
         meta = item["meta"]
         best = _best(item["truth"], [_grid(t) for t in tables])

@@ -15,10 +15,12 @@ import numpy as np
 
 from pipeline.result import Line
 from pipeline.tables.cjk_gutters import split_at_gutters
+from pipeline.tables.confusions import confusions_read_again
 from pipeline.tables.find import tables_from
 from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
+from pipeline.tables.slivers import drop_slivers
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
 MAX_RULE_WIDTH_INCH = 0.03  # and at most this thick (a filled bar or a photo is not a rule)
@@ -103,12 +105,14 @@ def _segments(mask: np.ndarray, dpi: int, horizontal: bool, scale: float) -> lis
 def _tokens(lines: list[Line]) -> list[Token]:
     out = []
     for line in lines:
+        toks = []
         for w in line.words or [line]:
             # A bar at a word's edge in a ruled table is the rule beside it, read as a character.
             text = w.text.strip().strip("|｜丨")
             if text:
-                out.append(Token(text, tuple(w.box), w.confidence))
-    return out
+                toks.append(Token(text, tuple(w.box), w.confidence))
+        out.append(toks)
+    return drop_slivers(out)
 
 
 def _moved(tok: Token, m: np.ndarray) -> Token:
@@ -144,11 +148,14 @@ class _Level:
                               borderMode=cv2.BORDER_REPLICATE)
 
 
-def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Callable | None = None) -> list[Table]:
+def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Callable | None = None,
+                      read_closer: Callable | None = None) -> list[Table]:
     """The tables of a scanned page: ``gray`` is the page as read, ``lines`` its OCR lines (boxes in
     that image's pixels). With ``read`` (the line recognizer: crops in, decoded lines out), a stack of
     short items boxed as one word is cut at the rows beside it and read again, and a short first item
-    the detector missed is read from the ink where the lines above or below have one (``reread``)."""
+    the detector missed is read from the ink where the lines above or below have one (``reread``).
+    With ``read_closer`` (the larger recognizer), names with a character often confused (`1` for `l`) are
+    read again (``confusions``)."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_RGB2GRAY)
     # Rules are found at about 150 DPI: the image operations, most of the added time per page, cost
@@ -190,6 +197,8 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
         tokens = [_moved(t, m) for t in tokens]
     levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
     tokens = split_at_gutters(tokens, levelled)
+    if read_closer is not None:
+        tokens = confusions_read_again(tokens, levelled, read_closer)
     if read is not None:
         tokens = split_stacked(tokens, levelled, read)
         tokens = missed_items(tokens, levelled, read, dpi)

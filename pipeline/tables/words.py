@@ -1,6 +1,7 @@
 """Words into text lines, and a cell's words into its text."""
 from __future__ import annotations
 
+import unicodedata
 from statistics import median
 
 from pipeline.tables.model import Token
@@ -8,6 +9,15 @@ from pipeline.tables.model import Token
 
 def is_cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def _spaced(before: str, after: str) -> bool:
+    """A space between two words: none between CJK characters, and none beside a full-width mark
+    (``numbers、super``, ``（开发用）``), which carries its own blank; the OCR splits words there."""
+    a, b = before[-1:], after[:1]
+    if is_cjk(a) and is_cjk(b):
+        return False
+    return not any(is_cjk(ch) and unicodedata.category(ch).startswith("P") for ch in (a, b))
 
 
 def text_lines(tokens: list[Token]) -> list[list[Token]]:
@@ -45,10 +55,11 @@ def _core_span(line: list[Token]) -> list[float]:
 
 
 def join_words(words: list[Token]) -> str:
-    """Words of one line left to right: a space between them, none between two CJK characters."""
+    """Words of one line left to right: a space between them, none between two CJK characters or beside
+    a full-width mark."""
     out = ""
     for w in words:
-        if out and not (is_cjk(out[-1]) and is_cjk(w.text[:1])):
+        if out and _spaced(out, w.text):
             out += " "
         out += w.text
     return out
@@ -60,7 +71,7 @@ def cell_text(tokens: list[Token]) -> str:
     out = ""
     for line in text_lines(tokens):
         text = join_words(line)
-        if out and not _name_broken_at_hyphen(out, text) and not (is_cjk(out[-1]) and is_cjk(text[:1])):
+        if out and not _name_broken_at_hyphen(out, text) and _spaced(out, text):
             out += " "
         out += text
     return out
