@@ -44,6 +44,7 @@ from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.mastheads import masthead_apart
 from pipeline.recognize import RecognizerSettings
+from pipeline.wrapped_cells import wrapped_cells
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,12 @@ class LayoutSettings:
     min_caption_block: int = 3
     max_caption_type: float = 1.0
     min_caption_width: float = 0.6
+    # Cells whose text wraps (``pipeline/wrapped_cells.py``): at most this many lines, this many line heights apart,
+    # the shorter cell's lines at least this share of the line pitch off the longer's, at most this many line heights away.
+    max_cell_lines: int = 4
+    max_cell_gap: float = 0.5
+    min_cell_offset: float = 0.3
+    max_cell_gutter: float = 2.0
     # Margin notes (``pipeline/margins.py``): their column at most this share of the body's width, their
     # lines' text-weighted width at most this share of the body's, their type at most this share of its height.
     max_margin_width: float = 0.3
@@ -357,7 +364,8 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
                 out.append([int(c)])
             lo = hi
         return
-    blocks = _side_by_side(idx, boxes, line_h, s) or caption_beside(idx, boxes, line_h, s)
+    blocks = wrapped_cells(idx, boxes, line_h, s) or _side_by_side(idx, boxes, line_h, s) \
+        or caption_beside(idx, boxes, line_h, s)
     if blocks is not None:
         for block in blocks:
             _xy_cut(block, boxes, line_h, s, out)

@@ -1,0 +1,105 @@
+"""Cells side by side whose text wraps: a table's header cells over two or three lines, two addresses
+in a panel. A person reads each cell whole, then the next; read by rows, line 1 of every cell would
+come before line 2 of the first.
+
+A cell is a short stack of lines, one under the other at the line pitch, apart from its neighbours
+across x. A true table's rows set close also stack into such columns; they are told apart by their
+lines, which stand level one for one across every gutter, each column as many lines as the next.
+Cells of one table row wrap to different counts, or are centred on each other, so some lines stand
+between the lines beside them; and blocks set so close that their lines' ragged ends reach past
+each other's starts (an address panel) leave no gutter a table would have. Lines running across
+several cells (a heading above, a line the detector ran across the gap below) are read before or
+after the cells.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _overlap_x(a: np.ndarray, b: np.ndarray) -> float:
+    """Horizontal overlap of two boxes as a share of the narrower."""
+    inter = min(a[2], b[2]) - max(a[0], b[0])
+    return inter / max(min(a[2] - a[0], b[2] - b[0]), 1e-6)
+
+
+def _columns(b: np.ndarray) -> tuple[list[list[int]], np.ndarray] | None:
+    """Boxes grouped by horizontal overlap into columns, left to right, and which boxes run across
+    two columns that do not overlap each other; None when nothing stands side by side."""
+    n = len(b)
+    over = np.array([[i != j and _overlap_x(b[i], b[j]) >= 0.5 for j in range(n)] for i in range(n)])
+    apart = np.array([[b[j, 0] >= b[i, 2] or b[i, 0] >= b[j, 2] for j in range(n)] for i in range(n)])
+    across = np.array([bool((apart[np.ix_(over[i], over[i])]).any()) for i in range(n)])
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        for j in range(n):
+            if over[i, j] and not across[i] and not across[j]:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in np.flatnonzero(~across):
+        groups.setdefault(find(int(i)), []).append(int(i))
+    cols = sorted(groups.values(), key=lambda g: float(b[g, 0].min()))
+    return (cols, across) if len(cols) >= 2 else None
+
+
+def _stack(b: np.ndarray, line_h: float, max_lines: int, max_gap: float) -> np.ndarray | None:
+    """The column's boxes top to bottom when they are one line under the other at the line pitch, or None."""
+    order = np.argsort(b[:, 1], kind="stable")
+    if len(order) > max_lines:
+        return None
+    for p, q in zip(order, order[1:]):
+        shorter = min(b[p, 3] - b[p, 1], b[q, 3] - b[q, 1])
+        if b[p, 3] - b[q, 1] >= 0.5 * shorter or b[q, 1] - b[p, 3] > max_gap * line_h:
+            return None
+    return order
+
+
+def _cells(b: np.ndarray, stacks: list[np.ndarray], line_h: float, s) -> bool:
+    """Whether neighbouring columns are cells read whole: every line of the column with fewer lines
+    (two at least) stands about half a line off the nearest line beside it (cells centred on each
+    other), where a table's rows stand level."""
+    for p, q in zip(stacks, stacks[1:]):
+        # Cells of one row stand close; a table of contents' page numbers, set high, stand far off.
+        if min(len(p), len(q)) < 2 or b[q, 0].min() - b[p, 2].max() > s.max_cell_gutter * line_h:
+            continue
+        few, many = (p, q) if len(p) <= len(q) else (q, p)
+        centre_few, centre_many = (b[few, 1] + b[few, 3]) / 2, (b[many, 1] + b[many, 3]) / 2
+        pitch = float(np.median(np.diff(np.sort(centre_many))))
+        off = np.abs(centre_few[:, None] - centre_many[None, :]).min(axis=1) / max(pitch, 1e-6)
+        if (off >= s.min_cell_offset).all():
+            return True
+    return False
+
+
+def wrapped_cells(idx: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[np.ndarray] | None:
+    """``idx`` as parts read one after the other (lines across the cells above, each cell, lines
+    across them below) when it is a row of cells of which one at least wraps, or None."""
+    if len(idx) < 3:
+        return None
+    b = boxes[idx]
+    found = _columns(b)
+    if found is None:
+        return None
+    cols, across = found
+    stacks = []
+    for col in cols:
+        order = _stack(b[col], line_h, s.max_cell_lines, s.max_cell_gap)
+        if order is None:
+            return None
+        stacks.append(np.asarray(col)[order])
+    if not _cells(b, stacks, line_h, s):
+        return None
+    cells = np.concatenate(stacks)
+    top, bottom = b[cells, 1].min(), b[cells, 3].max()
+    centre = (b[:, 1] + b[:, 3]) / 2
+    above, below = across & (centre < top), across & (centre > bottom)
+    if (above | below).sum() != across.sum():
+        return None  # a line across the cells between their lines: no row of cells
+    parts = [idx[above], *[idx[st] for st in stacks], idx[below]]
+    return [p for p in parts if len(p)]
