@@ -16,35 +16,26 @@ from __future__ import annotations
 import numpy as np
 
 
-def _overlap_x(a: np.ndarray, b: np.ndarray) -> float:
-    """Horizontal overlap of two boxes as a share of the narrower."""
-    inter = min(a[2], b[2]) - max(a[0], b[0])
-    return inter / max(min(a[2] - a[0], b[2] - b[0]), 1e-6)
-
-
-def _columns(b: np.ndarray) -> tuple[list[list[int]], np.ndarray] | None:
-    """Boxes grouped by horizontal overlap into columns, left to right, and which boxes run across
-    two columns that do not overlap each other; None when nothing stands side by side."""
+def _columns(b: np.ndarray) -> tuple[list[np.ndarray], np.ndarray] | None:
+    """Boxes grouped by horizontal overlap (half the narrower box) into columns, left to right, and which
+    boxes run across two boxes that do not overlap each other; None when nothing stands side by side."""
     n = len(b)
-    over = np.array([[i != j and _overlap_x(b[i], b[j]) >= 0.5 for j in range(n)] for i in range(n)])
-    apart = np.array([[b[j, 0] >= b[i, 2] or b[i, 0] >= b[j, 2] for j in range(n)] for i in range(n)])
-    across = np.array([bool((apart[np.ix_(over[i], over[i])]).any()) for i in range(n)])
-    parent = list(range(n))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(n):
-        for j in range(n):
-            if over[i, j] and not across[i] and not across[j]:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for i in np.flatnonzero(~across):
-        groups.setdefault(find(int(i)), []).append(int(i))
-    cols = sorted(groups.values(), key=lambda g: float(b[g, 0].min()))
+    inter = np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0])
+    widths = b[:, 2] - b[:, 0]
+    over = inter >= 0.5 * np.maximum(np.minimum(widths[:, None], widths[None, :]), 1e-6)
+    np.fill_diagonal(over, False)
+    apart = inter <= 0
+    # Across: overlapping two boxes that stand apart from each other.
+    across = (((over.astype(np.float64) @ apart.astype(np.float64)) > 0) & over).any(axis=1)
+    adj = over & ~across[:, None] & ~across[None, :]
+    label = np.arange(n)
+    while True:  # connected columns: each box takes the least label among its neighbours, until none changes
+        new = np.minimum(label, np.where(adj, label[None, :], n).min(axis=1))
+        if (new == label).all():
+            break
+        label = new
+    cols = [np.flatnonzero((label == k) & ~across) for k in np.unique(label[~across])]
+    cols.sort(key=lambda g: float(b[g, 0].min()))
     return (cols, across) if len(cols) >= 2 else None
 
 
@@ -92,7 +83,7 @@ def wrapped_cells(idx: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[
         order = _stack(b[col], line_h, s.max_cell_lines, s.max_cell_gap)
         if order is None:
             return None
-        stacks.append(np.asarray(col)[order])
+        stacks.append(col[order])
     if not _cells(b, stacks, line_h, s):
         return None
     cells = np.concatenate(stacks)
