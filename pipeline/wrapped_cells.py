@@ -1,19 +1,31 @@
-"""Cells side by side whose text wraps: a table's header cells over two or three lines, two addresses
-in a panel. A person reads each cell whole, then the next; read by rows, line 1 of every cell would
-come before line 2 of the first.
+"""Cells side by side whose text wraps: a table's header cells over two or three lines. A person reads each
+cell whole, then the next; read by rows, line 1 of every cell would come before line 2 of the first.
 
-A cell is a short stack of lines, one under the other at the line pitch, apart from its neighbours
-across x. A true table's rows set close also stack into such columns; they are told apart by their
-lines, which stand level one for one across every gutter, each column as many lines as the next.
-Cells of one table row wrap to different counts, or are centred on each other, so some lines stand
-between the lines beside them; and blocks set so close that their lines' ragged ends reach past
-each other's starts (an address panel) leave no gutter a table would have. Lines running across
-several cells (a heading above, a line the detector ran across the gap below) are read before or
-after the cells.
+A cell is a short stack of lines, one under the other at the line pitch, close beside its neighbours.
+A true table's rows set close also stack into such columns, as do a reference card's keys beside their
+descriptions and a contents page's titles beside their page numbers; they are told apart by their lines,
+which stand level with the lines beside them. Cells of one row wrapped to different counts are centred
+on each other (or on the row), so the shorter cell's lines stand about half a line off the longer's.
+Level stacks are left to be read by rows, even where they are cells (two addresses side by side in a
+panel): from the boxes alone nothing tells them from keys and descriptions. Lines running across several
+cells (a heading above, a line the detector ran across the gap below) are read before or after them.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+
+@dataclass(frozen=True)
+class CellSettings:
+    # A cell holds at most this many lines, at most this many line heights apart ...
+    max_lines: int = 4
+    max_gap: float = 0.5
+    # ... its neighbour at most this many line heights away, and the shorter cell's lines stand at least
+    # this share of the line pitch off the longer's.
+    max_gutter: float = 2.0
+    min_offset: float = 0.3
 
 
 def _columns(b: np.ndarray) -> tuple[list[np.ndarray], np.ndarray] | None:
@@ -51,24 +63,24 @@ def _stack(b: np.ndarray, line_h: float, max_lines: int, max_gap: float) -> np.n
     return order
 
 
-def _cells(b: np.ndarray, stacks: list[np.ndarray], line_h: float, s) -> bool:
+def _cells(b: np.ndarray, stacks: list[np.ndarray], line_h: float, s: CellSettings) -> bool:
     """Whether neighbouring columns are cells read whole: every line of the column with fewer lines
     (two at least) stands about half a line off the nearest line beside it (cells centred on each
     other), where a table's rows stand level."""
     for p, q in zip(stacks, stacks[1:]):
         # Cells of one row stand close; a table of contents' page numbers, set high, stand far off.
-        if min(len(p), len(q)) < 2 or b[q, 0].min() - b[p, 2].max() > s.max_cell_gutter * line_h:
+        if min(len(p), len(q)) < 2 or b[q, 0].min() - b[p, 2].max() > s.max_gutter * line_h:
             continue
         few, many = (p, q) if len(p) <= len(q) else (q, p)
         centre_few, centre_many = (b[few, 1] + b[few, 3]) / 2, (b[many, 1] + b[many, 3]) / 2
         pitch = float(np.median(np.diff(np.sort(centre_many))))
         off = np.abs(centre_few[:, None] - centre_many[None, :]).min(axis=1) / max(pitch, 1e-6)
-        if (off >= s.min_cell_offset).all():
+        if (off >= s.min_offset).all():
             return True
     return False
 
 
-def wrapped_cells(idx: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[np.ndarray] | None:
+def wrapped_cells(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: CellSettings) -> list[np.ndarray] | None:
     """``idx`` as parts read one after the other (lines across the cells above, each cell, lines
     across them below) when it is a row of cells of which one at least wraps, or None."""
     if len(idx) < 3:
@@ -80,7 +92,7 @@ def wrapped_cells(idx: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[
     cols, across = found
     stacks = []
     for col in cols:
-        order = _stack(b[col], line_h, s.max_cell_lines, s.max_cell_gap)
+        order = _stack(b[col], line_h, s.max_lines, s.max_gap)
         if order is None:
             return None
         stacks.append(col[order])

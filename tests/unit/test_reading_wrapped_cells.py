@@ -60,13 +60,12 @@ def test_only_close_cells_half_a_line_off_read_whole(offset, gutter, cells):
     # Two columns (30 px line pitch, 26 px lines): one of three lines, one of two lines `offset` px lower.
     # Cells centred on each other are read whole; lines level one for one are a table's rows (its second
     # column one row short), and lines far off (a table of contents' page numbers, set high) are rows too.
-    from pipeline.layout import LayoutSettings
-    from pipeline.wrapped_cells import wrapped_cells
+    from pipeline.wrapped_cells import CellSettings, wrapped_cells
 
     left = [(100, 100 + 30 * k, 220, 126 + 30 * k) for k in range(3)]
     right = [(220 + gutter, 100 + offset + 30 * k, 340 + gutter, 126 + offset + 30 * k) for k in range(2)]
     boxes = np.array([*left, *right], dtype=float)
-    parts = wrapped_cells(np.arange(5), boxes, 26.0, LayoutSettings())
+    parts = wrapped_cells(np.arange(5), boxes, 26.0, CellSettings())
     if cells:
         assert parts is not None and [list(p) for p in parts] == [[0, 1, 2], [3, 4]]
     else:
