@@ -22,7 +22,8 @@ longer than the other, unless both columns break level, group by group,
 into balanced bands (an index's letters: ``pipeline/bands.py``). A running head above
 the columns is read first (``pipeline/heads.py``), as is a masthead (a title beside a logo:
 ``pipeline/mastheads.py``); a caption beside a block is read as a block of its own
-(``pipeline/captions.py``). Margin notes (a narrow column of short lines in
+(``pipeline/captions.py``), a table row's wrapped cells each whole
+(``pipeline/wrapped_cells.py``). Margin notes (a narrow column of short lines in
 smaller type left of the body, or side headings right of it) are taken out
 first and read after the entry they stand beside, or before the line they
 start level with (``pipeline/margins.py``). Boxes must be upright
@@ -44,6 +45,7 @@ from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.mastheads import masthead_apart
 from pipeline.recognize import RecognizerSettings
+from pipeline.wrapped_cells import CellSettings, wrapped_cells
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ class LayoutSettings:
     min_caption_block: int = 3
     max_caption_type: float = 1.0
     min_caption_width: float = 0.6
+    # A table row's cells whose text wraps, read each whole (``pipeline/wrapped_cells.py``).
+    cells: CellSettings = CellSettings()
     # Margin notes (``pipeline/margins.py``): their column at most this share of the body's width, their
     # lines' text-weighted width at most this share of the body's, their type at most this share of its height.
     max_margin_width: float = 0.3
@@ -357,7 +361,8 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
                 out.append([int(c)])
             lo = hi
         return
-    blocks = _side_by_side(idx, boxes, line_h, s) or caption_beside(idx, boxes, line_h, s)
+    blocks = wrapped_cells(idx, boxes, line_h, s.cells) or _side_by_side(idx, boxes, line_h, s) \
+        or caption_beside(idx, boxes, line_h, s)
     if blocks is not None:
         for block in blocks:
             _xy_cut(block, boxes, line_h, s, out)
