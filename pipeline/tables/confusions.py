@@ -2,7 +2,7 @@
 by the larger recognizer.
 
 In a scanned typewriter face the page's recognizer reads many an `l` as `1` (`uti1-1inux`, `/var/1og/sys1og`,
-`sources.1ist`), a serif `I` too (`V:241, 1:266`), and a path's first slash as `l` or `7` (`letc/fstab`,
+`sources.1ist`), and a path's first slash as `l` or `7` (`letc/fstab`,
 `7lib/`), its last as `l` (`/usr/share/docl`). A reference manual's table is mostly such names, one to a cell,
 and a cell with one wrong character is a cell missed. The larger recognizer (the page's second opinion) reads
 most of them right, but it reads again only the lines the first was unsure of, and these are read with
@@ -19,9 +19,10 @@ import numpy as np
 
 from pipeline.tables.model import Token
 
-# a 1 beside a letter or before a colon (`I:266`); a path that starts with an l or a 7, or ends with an l
-# (only there is a slash taken for them); a multiplication sign among Latin letters and digits (`×86_64`)
-SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|1:|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]")
+# a 1 beside a letter (not before a colon: the larger recognizer reads a serif `I:` as `1:` too, so reading
+# it again only costs); a path that starts with an l or a 7, or ends with an l (only there is a slash taken
+# for them); a multiplication sign among Latin letters and digits (`×86_64`)
+SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]")
 CONFUSED = {("1", "l"), ("1", "I"), ("×", "x")}  # (as first read, as it is), anywhere in the word
 CONFUSED_AT_ENDS = {("l", "/"), ("7", "/")}  # only as the word's first or last character
 PAD_HEIGHTS = 0.3  # the crop reaches this many of the word's heights beyond its box left and right
