@@ -13,6 +13,7 @@ import pytest
 from bench.scan import scan_like
 from pipeline import Engine, EngineConfig, Options
 from pipeline.ctc import CtcDecoder
+from tests.ctc_steps import steps
 from tests.factories import encode_png, render_text_image
 
 _WORDS = ["Ireland", "Italy", "Inc", "Import", "Indentation", "Index", "Invariant", "Irish", "In", "If", "It", "Insert"]
@@ -44,18 +45,7 @@ DEC = CtcDecoder([*"abcdefhiklmnoprstuwACIST/:\\", "1"])
 
 def _probs(text: str, i_on_ls: float) -> np.ndarray:
     """A step per character (a blank between), each l weighing the I ``i_on_ls``."""
-    n, space = DEC.num_classes, DEC.num_classes - 1
-    rows = []
-    for ch in text:
-        row = np.full(n, 1e-4, dtype=np.float32)
-        if ch == "l":
-            row[DEC.index["l"]], row[DEC.index["I"]] = 0.9 - i_on_ls, i_on_ls
-        else:
-            row[space if ch == " " else DEC.index[ch]] = 0.9
-        blank = np.full(n, 1e-4, dtype=np.float32)
-        blank[0] = 0.9
-        rows += [row, blank]
-    return np.stack(rows)
+    return steps(DEC, text, "l", "I", i_on_ls)
 
 
 @pytest.mark.parametrize("text,read", [

@@ -14,6 +14,7 @@ import pytest
 from bench.scan import scan_like
 from pipeline import Engine, EngineConfig, Options
 from pipeline.ctc import CtcDecoder
+from tests.ctc_steps import steps
 from tests.factories import encode_png, render_text_image
 
 _WORDS = "the document license manual freedom copy work section version notice program software modify author reader page".split()
@@ -60,18 +61,7 @@ DEC = CtcDecoder(CHARSET)
 
 def _probs(text: str, comma_on_points: float) -> np.ndarray:
     """A step per character (a blank between), each point weighing the comma ``comma_on_points``."""
-    n, space = DEC.num_classes, DEC.num_classes - 1
-    rows = []
-    for ch in text:
-        row = np.full(n, 1e-4, dtype=np.float32)
-        if ch == ".":
-            row[DEC.index["."]], row[DEC.index[","]] = 0.9 - comma_on_points, comma_on_points
-        else:
-            row[space if ch == " " else DEC.index[ch]] = 0.9
-        blank = np.full(n, 1e-4, dtype=np.float32)
-        blank[0] = 0.9
-        rows += [row, blank]
-    return np.stack(rows)
+    return steps(DEC, text, ".", ",", comma_on_points)
 
 
 @pytest.mark.parametrize("text,read", [
