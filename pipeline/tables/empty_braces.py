@@ -10,6 +10,7 @@ glyphs, one of them pointed past any parenthesis, is rewritten.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import cv2
@@ -18,9 +19,11 @@ import numpy as np
 from pipeline.brace_shapes import _LONE_JUT, _point
 from pipeline.tables.model import Token
 
-READ_AS = {"0", "O", "o", "()", "(}", "{)", "0)", "(0", "{}"}  # what a `{}` pair was read as
+# what a `{}` pair was read as: one round character, or two where one is a bracket (`O}`, `()`)
+READ_AS = re.compile(r"[0Oo]|[({][)}0Oo]|[0Oo][)}]")
 PAD_HEIGHTS = 0.5  # the crop reaches this many of the word's heights beyond its box left and right: a word
 # box from the recognizer's time steps is one character wide, narrower than the pair's ink
+INK_SHARE = 1 / 3  # ink is darker than the paper by this share of the crop's contrast
 MIN_PIECE = 0.25  # ink pieces smaller than this share of the word's height (each way) are specks
 
 
@@ -28,7 +31,7 @@ def empty_braces(tokens: list[Token], level: Callable[..., np.ndarray | None]) -
     """``tokens`` with each word read as a round character, whose ink is a pair of braces, written `{}`."""
     out = list(tokens)
     for k, t in enumerate(tokens):
-        if t.text not in READ_AS or t.text == "{}":
+        if not READ_AS.fullmatch(t.text) or t.text == "{}":
             continue
         pad = PAD_HEIGHTS * t.height
         crop = level(t.box[0] - pad, t.box[1], t.box[2] + pad, t.box[3])
@@ -41,7 +44,7 @@ def _is_brace_pair(crop: np.ndarray) -> bool:
     paper, dark = float(np.percentile(crop, 95)), float(crop.min())
     if paper - dark < 60:
         return False
-    ink = (crop < paper - (paper - dark) / 3).astype(np.uint8)
+    ink = (crop < paper - INK_SHARE * (paper - dark)).astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     height = crop.shape[0]
     pieces = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) >= MIN_PIECE * height]
@@ -52,7 +55,9 @@ def _is_brace_pair(crop: np.ndarray) -> bool:
         return False  # side by side, not one inside the other (the ring of an `O` with a speck)
     # only the two pieces: a speck touching neither must not be taken for a glyph
     only = np.where(np.isin(labels, (left, right)), labels, 0)
-    juts = [_point(only, stats, height, stats[k, 0] + stats[k, 2] / 2, k == right) for k in (left, right)]
+    # the glyphs' own height for the line's: a word's box may stand well above and below its ink
+    tall = int(max(stats[left, 3], stats[right, 3]))
+    juts = [_point(only, stats, tall, stats[k, 0] + stats[k, 2] / 2, k == right) for k in (left, right)]
     # both bracket-shaped, one pointed past any parenthesis (the scan blurs the other's point at times,
     # as the page's check finds of a lone brace)
     return None not in juts and max(juts) >= _LONE_JUT
