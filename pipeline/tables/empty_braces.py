@@ -55,8 +55,9 @@ def _is_brace_pair(crop: np.ndarray) -> bool:
         return False  # side by side, not one inside the other (the ring of an `O` with a speck)
     # only the two pieces: a speck touching neither must not be taken for a glyph
     only = np.where(np.isin(labels, (left, right)), labels, 0)
-    # the glyphs' own height for the line's: a word's box may stand well above and below its ink
-    tall = int(max(stats[left, 3], stats[right, 3]))
+    # the line's height from the word's box, but at most twice the glyphs' own: a word's box may stand
+    # well above and below its ink, and a brace is then too short and wide for the bracket shape
+    tall = min(height, 2 * int(max(stats[left, 3], stats[right, 3])))
     juts = [_point(only, stats, tall, stats[k, 0] + stats[k, 2] / 2, k == right) for k in (left, right)]
     # both bracket-shaped, one pointed past any parenthesis (the scan blurs the other's point at times,
     # as the page's check finds of a lone brace)
