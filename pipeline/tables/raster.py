@@ -18,6 +18,7 @@ from pipeline.tables.cjk_gutters import split_at_gutters
 from pipeline.tables.confusions import confusions_read_again
 from pipeline.tables.empty_braces import empty_braces
 from pipeline.tables.find import tables_from
+from pipeline.tables.middle_dots import middle_dots
 from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
@@ -197,7 +198,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     if abs(tilt) >= 0.05:
         tokens = [_moved(t, m) for t in tokens]
     levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
-    tokens = empty_braces(split_at_gutters(tokens, levelled), levelled)
+    tokens = middle_dots(empty_braces(split_at_gutters(tokens, levelled), levelled), levelled)
     if read_closer is not None:
         tokens = confusions_read_again(tokens, levelled, read_closer)
     if read is not None:
