@@ -1,10 +1,12 @@
-"""A 1 whose ink is a bare upright bar read as the letter it is (l or I).
+"""A 1 whose ink is a bare upright bar, on a page whose 1s show a flag, read as the letter it is (l or I).
 
 In sans-serif type the small l (and the capital I) is a plain bar; the recognizer reads one before a digit or in
-code (``12tabu`` for ``l2tabu``) as a 1 with nearly all its weight. Every common face draws its 1 with a flag at
-the top left (most also with a foot): at 200 DPI even a Times 1 in 9-pt body text keeps ink beside its stem
-there. So a 1 in a word of Latin letters whose glyph is a narrow bar with no ink left of its stem at its top or
-foot is no digit: it becomes an I where the word is in capitals, else an l. Only where the glyph is found alone and tall enough to show a flag.
+code (``12tabu`` for ``l2tabu``) as a 1 with nearly all its weight. Most faces draw their 1 with a flag at the top
+left (a Times 1 in 9-pt body text keeps ink beside its stem there at 200 DPI), but not all do: a small sans 1 on a
+scan can be a bar too. So a 1 in a word of Latin letters whose glyph is a narrow bar, with no ink left of its stem
+at its top or foot, becomes a letter only where the page's own 1s of its size, read among digits, show clearly
+more ink at the top left: an I where the word is in capitals, else an l. Only glyphs found alone and tall
+enough to show a flag are judged; the page's 1s are cut and measured only once a bar is found.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pipeline.page_glyphs import glyph_picture
 from pipeline.page_rereads import Crops
 
 # A bar is at most this wide for its height; the ink left of its stem, at its top and at its foot, at most
-# this share of the stem's own (glyph_picture's measures). A Times 1 keeps about twice that at its top.
+# this share of the stem's own (glyph_picture's measures).
 _MAX_WIDTH = 0.23
 _MAX_FLAG = 0.1
 _MAX_FOOT = 0.1
@@ -149,7 +151,7 @@ def _alone(ink: LineInk, box: tuple[int, int, int, int], own: int) -> np.ndarray
 
 def _letter(chars: tuple[DecodedChar, ...], k: int) -> str:
     """I in a word of capitals (``P1D``), else l."""
-    letters = [ch for ch in _word(chars, k) if ch.isalpha()]
+    letters = [ch for ch in _word(chars, k) if ch.isascii() and ch.isalpha()]
     return "I" if all(ch.isupper() for ch in letters) else "l"
 
 
