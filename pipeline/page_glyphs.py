@@ -57,7 +57,7 @@ class _Glyph:
     second: str  # the look-alike the model weighs next
     allowed: str  # the look-alikes it may be changed to
     height: int
-    picture: np.ndarray  # the glyph's measures (_picture)
+    picture: np.ndarray  # the glyph's measures (glyph_picture)
 
 
 def page_glyphs(decoded: list[DecodedLine], crops: Crops | None) -> list[DecodedLine]:
@@ -151,20 +151,20 @@ def _line_glyphs(index: int, line: DecodedLine, crop: np.ndarray) -> list[_Glyph
         return []
     ink = LineInk(crop)
     gray = ink.gray
-    pieces = _pieces(ink, line)
+    pieces = glyph_boxes(ink, line)
     out = []
     for k in spots:
         decided = _decided(chars, k)
         if k not in pieces or (decided and chars[k].confidence < _SURE):
             continue
-        picture = _picture(gray, pieces[k])
+        picture = glyph_picture(gray, pieces[k])
         if picture is not None:
             out.append(_Glyph(index, k, chars[k].char, decided, chars[k].confidence, chars[k].second,
                               _allowed(chars, k), pieces[k][3], picture))
     return out
 
 
-def _pieces(ink: LineInk, line: DecodedLine) -> dict[int, tuple[int, int, int, int]]:
+def glyph_boxes(ink: LineInk, line: DecodedLine) -> dict[int, tuple[int, int, int, int]]:
     """The box of each character's ink piece, where the piece and the character are each other's nearest
     (by their centres along the line: a character's steps lag its glyph by up to half a glyph, so the
     piece under them may be the next one) and the piece is one narrow glyph at least a third of the
@@ -185,7 +185,7 @@ def _pieces(ink: LineInk, line: DecodedLine) -> dict[int, tuple[int, int, int, i
     return {k: tuple(int(v) for v in tall[piece_of[j], :4]) for j, k in enumerate(ks) if char_of[piece_of[j]] == j}
 
 
-def _picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
+def glyph_picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
     """What tells the look-alikes apart, in the glyph's own units: its width to its height, and the ink
     beside its stem in its top and bottom fifths, left and right (a 1's flag and wide foot, an I's
     serifs both sides, an l's left serif alone), each over the stem's width."""
