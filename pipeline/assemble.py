@@ -10,6 +10,7 @@ from pipeline.geometry import interpolate_on_quad, quad_to_box
 from pipeline.joined_notes import split_joined_notes
 from pipeline.layout import LayoutSettings, reading_order
 from pipeline.page_work import PageWork
+from pipeline.read_extents import read_extents
 from pipeline.result import Line, Word
 from pipeline.type_size import for_type_size
 
@@ -36,7 +37,9 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
     prev = None
     if not work.vertical:  # vertical text's columns are measured in column widths
         settings = for_type_size(settings, boxes, [d.text for d in decoded])
-    for item in reading_order(boxes, settings):
+    # Cut back to their text for the layout only: the lines keep their boxes.
+    ordering = boxes if work.vertical else read_extents(boxes, decoded, settings.pad_x, settings.min_unread)
+    for item in reading_order(ordering, settings):
         quad, dec = quads[item.index], decoded[item.index]
         if (prev is not None and prev.block == item.block and not work.vertical
                 and leaders.may_border(decoded[prev.index].text, dec.text)

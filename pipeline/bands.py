@@ -53,7 +53,10 @@ def shared_breaks(idx: np.ndarray, left: np.ndarray, right: np.ndarray, boxes: n
     with no box of the region crossing (there it is cut), and the bands are balanced."""
     ours, theirs = _breaks(boxes[left], line_h), _breaks(boxes[right], line_h)
     shared = np.array([[min(a1, b1) > max(a0, b0) for b0, b1 in theirs] for a0, a1 in ours], dtype=bool)
-    if not shared.size or not (shared.any(axis=1).all() and shared.any(axis=0).all()):
+    # Below the right column's last row the left one may go on alone, group after group (the last letters'
+    # entries, too few to be balanced over both): its breaks there are the tails' (``_left_tails``).
+    alone = np.array([a0 >= boxes[right, 3].max() for a0, _ in ours], dtype=bool)
+    if not shared.size or not ((shared.any(axis=1) | alone).all() and shared.any(axis=0).all()):
         return []
     b = boxes[idx]
     cuts: list[float] = []

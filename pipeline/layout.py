@@ -1,34 +1,26 @@
 """Reading order: lines → blocks, top to bottom, column by column.
 
-A recursive XY-cut over the line boxes. A region is first split at a
-vertical gutter that few boxes cross, when both sides look like text
-columns: wide, and filled by their lines (prose) or by their rows (a
-reference card's keys and descriptions, an index's entries; see
-``_looks_like_column``; a column may hold a table or a figure's labels,
-as long as most of the text of its lines standing alone on their rows is
-in full lines); the boxes crossing it (titles, headings)
-cut the columns into bands, each read left column first. Boxes crossing
-it that have lines level beside them (a display and its note above the
-columns) are no heading: the region is then cut at its widest horizontal
-gap first. Blocks beside
-each other whose lines do not line up (a listing and its output), or that
-are each centred on their own axis (a title page's authors), are read
-one after the other. Otherwise the region is cut at its widest horizontal
-gap, and finally a row is split into cells at its vertical gaps; lines
-with no gap between them at all (small print) are read in rows. Tables therefore read row by row (their
-cells are narrow or short, so their gutters are not taken as columns),
-while two-column text reads column by column even when one column runs
-longer than the other, unless both columns break level, group by group,
-into balanced bands (an index's letters: ``pipeline/bands.py``). A running head above
-the columns is read first (``pipeline/heads.py``), as is a masthead (a title beside a logo:
-``pipeline/mastheads.py``); a caption beside a block is read as a block of its own
-(``pipeline/captions.py``), a table row's wrapped cells each whole
-(``pipeline/wrapped_cells.py``). Margin notes (a narrow column of short lines in
-smaller type left of the body, or side headings right of it) are taken out
-first and read after the entry they stand beside, or before the line they
-start level with (``pipeline/margins.py``). Boxes must be upright
-(de-skewed) for this; boxes the detector joined across a gutter are cut
-before (``pipeline/gutters.py``).
+A recursive XY-cut over the line boxes. A region is first split at a vertical gutter that few boxes cross,
+when both sides look like text columns: wide, and filled by their lines (prose) or by their rows (a
+reference card's keys and descriptions, an index's entries; see ``_looks_like_column``; a column may hold a
+table or a figure's labels, as long as most of the text of its lines standing alone on their rows is in full
+lines); the boxes crossing it (titles, headings) cut the columns into bands, each read left column first.
+Boxes crossing it that have lines level beside them (a display and its note above the columns) are no
+heading: the region is then cut at its widest horizontal gap first. Blocks beside each other whose lines do
+not line up (a listing and its output), or that are each centred on their own axis (a title page's
+authors), are read one after the other. Otherwise the region is cut at its widest horizontal gap, and
+finally a row is split into cells at its vertical gaps; lines with no gap between them at all (small print)
+are read in rows. Tables therefore read row by row (their cells are narrow or short, so their gutters are
+not taken as columns), while two-column text reads column by column even when one column runs longer than
+the other, unless both columns break level, group by group, into balanced bands (an index's letters:
+``pipeline/bands.py``). A running head above the columns is read first (``pipeline/heads.py``), as is a
+masthead (a title beside a logo: ``pipeline/mastheads.py``); a caption beside a block is read as a block of
+its own (``pipeline/captions.py``), a table row's wrapped cells each whole (``pipeline/wrapped_cells.py``).
+Margin notes (a narrow column of short lines in smaller type left of the body, or side headings right of
+it) are taken out first and read after the entry they stand beside, or before the line they start level
+with (``pipeline/margins.py``). Boxes must be upright (de-skewed) for this; boxes the detector joined across
+a gutter are cut before (``pipeline/gutters.py``), boxes reaching far past their text cut back to it
+(``pipeline/read_extents.py``).
 """
 from __future__ import annotations
 
@@ -86,6 +78,8 @@ class LayoutSettings:
     max_gutter_tries: int = 3
     # Share of a box's height its sides were padded with for recognition.
     pad_x: float = RecognizerSettings.pad_x
+    # A box side with more than this many line heights unread is cut back to its text (``pipeline/read_extents.py``).
+    min_unread: float = 0.3
     # A running head above the columns, broken at their gutter, stands in boxes at most this many line heights tall.
     max_head_lines: float = 1.5
     # A masthead above the columns (``pipeline/mastheads.py``): clear of them by this many line heights, its
