@@ -32,6 +32,7 @@ from pipeline.model_loading import RECOGNIZER, SECOND_RECOGNIZER, load_models
 from pipeline.options import Limits, Options
 from pipeline.page_glyphs import page_glyphs
 from pipeline.page_punctuation import page_punctuation
+from pipeline.page_slivers import drop_page_slivers
 from pipeline.page_text import page_confidence, page_text
 from pipeline.page_work import PageWork, StageClock, idle_timings
 from pipeline.recognize import RecognizerSettings
@@ -127,6 +128,8 @@ class Engine:
         decoded = sentence_points(decoded, crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
+        if not work.vertical and not work.rotation:  # a sliver's side is told on the upright page
+            lines = drop_page_slivers(lines)
         clock.lap("layout")
         t_tables = time.perf_counter()
         tables = find_image_tables(rendered.image, lines, rendered.dpi, self.recognizer,

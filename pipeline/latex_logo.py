@@ -27,6 +27,11 @@ _HEAD_HEIGHT = 0.7
 # The TeX logo lowers its E by half an ex, about a third of a capital's height: ink between the T and the
 # X this far below the X's baseline (in capital heights) is that E.
 _LOWERED = 0.15
+# A T read by no character before the logo's lowered E and its X: its unread ink before the E, in the X's
+# rows, at least this wide and tall (in capital heights), ending this far left of the E's centre.
+_T_WIDTH = 0.3
+_T_HEIGHT = 0.7
+_E_HALF = 0.4
 
 
 def restore_latex_heads(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
@@ -103,3 +108,45 @@ def lowered_e(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     if tuple(chars) == line.chars:
         return line
     return DecodedLine(tuple(mend_logos(chars)), line.steps)  # a TEX now spelled may complete a LaTeX logo
+
+
+def lost_t(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
+    """``line`` with the TeX logo's T put back where only its E and X were read (``EX``): the T's arm
+    overhangs the kerned E, and the recognizer may take the two for one E. An EX standing as a word, whose
+    E hangs below the X's baseline and which has a capital's height of unread ink before it, is the logo."""
+    text = line.text
+    found = [m.start() for m in re.finditer(r"(?<![A-Za-z])EX(?![A-Za-z])", text)]
+    if not found:
+        return line
+    ink = line_ink.ink
+    scale = line_ink.shape[1] / max(1, line.steps)
+    chars = list(line.chars)
+    for i in reversed(found):
+        e, x = ((chars[k].start + chars[k].end) / 2 * scale for k in (i, i + 1))
+        half = np.flatnonzero(ink[:, int(x) : int(x + max(1.0, x - e) / 2) + 1].any(axis=1))
+        if not len(half):
+            continue
+        top, base = int(half[0]), int(half[-1])
+        cap = base - top + 1
+        lowered = np.flatnonzero(ink[:, max(0, int(e - 0.15 * cap)) : int(e + 0.15 * cap) + 1].any(axis=1))
+        if not len(lowered) or lowered[-1] - base < _LOWERED * cap:
+            continue  # an E on the baseline: letters, not the logo
+        columns = ink[top : base + 1].sum(axis=0) >= 2  # the X's rows: the T stands level with it
+        runs = ink_runs(columns)
+        prev = next((k for k in range(i - 1, -1, -1) if chars[k].char != " "), None)
+        lo = 0
+        if prev is not None and len(runs):
+            centre = (chars[prev].start + chars[prev].end) / 2 * scale
+            lo = run_at(runs, centre)[1]
+            if is_ideograph(chars[prev].char):
+                lo = max(lo, int(centre + cap / 1.4))  # half an ideograph's em (the cap about 0.7 em)
+        hi = int(e - _E_HALF * cap)
+        if lo >= hi:
+            continue
+        unread = ink[top : base + 1, lo:hi][:, columns[lo:hi]]
+        rows = np.flatnonzero(unread.any(axis=1))
+        if unread.shape[1] >= _T_WIDTH * cap and len(rows) and rows[0] <= 0.15 * cap and \
+                rows[-1] - rows[0] + 1 >= _T_HEIGHT * cap:
+            start = int((lo + np.argmax(columns[lo:hi])) / scale)
+            chars.insert(i, replace(chars[i], char="T", start=start, end=max(start + 1, chars[i].start)))
+    return DecodedLine(tuple(chars), line.steps) if len(chars) != len(line.chars) else line

@@ -17,7 +17,7 @@ from pipeline.brace_shapes import braces_from_shapes
 from pipeline.comma_spaces import list_comma_spaces
 from pipeline.ctc import DecodedLine
 from pipeline.digit_dashes import digit_dashes
-from pipeline.latex_logo import lowered_e, restore_latex_heads
+from pipeline.latex_logo import lost_t, lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
 from pipeline.ligatures import ligature_letters
@@ -43,7 +43,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
     line = pointing_triangles(braces_from_shapes(line, ink), ink)
-    line = restore_latex_heads(lowered_e(visible_spaces(line, ink), ink), ink)
+    line = restore_latex_heads(lost_t(lowered_e(visible_spaces(line, ink), ink), ink), ink)
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(line, ink, probs, index), probs, index)
     line = monospace_spaces(add_missing_spaces(line, ink, probs, space_class, spacing), ink)
