@@ -21,6 +21,7 @@ from pipeline.render import fitting_dpi
 from pipeline.result import NO_TEXT_LAYER, Line, PageResult, Word
 from pipeline.tables import find_pdf_tables
 from pipeline.tables.reading import text_with_tables
+from pipeline.text_accents import attach_accents, has_accents
 
 MIN_CHARS = 8
 MAX_BAD_SHARE = 0.1
@@ -105,9 +106,15 @@ def extract_styled_lines(page: pymupdf.Page, dpi: int) -> tuple[list[Line], list
     flags = pymupdf.TEXTFLAGS_TEXT
     raw_lines = []
     styles = []
-    for block_no, block in enumerate(page.get_text("dict", flags=flags)["blocks"]):
+    blocks = page.get_text("dict", flags=flags)["blocks"]
+    accented = any(has_accents(span["text"]) for b in blocks for line in b.get("lines", []) for span in line["spans"])
+    if accented:  # rare (TeX's \accent); the same extraction with each glyph's box tells which letter an accent is on
+        blocks = page.get_text("rawdict", flags=flags)["blocks"]
+        for span in (span for b in blocks for line in b.get("lines", []) for span in line["spans"]):
+            span["text"] = "".join(c["c"] for c in span["chars"])
+    for block_no, block in enumerate(blocks):
         for line in block.get("lines", []):
-            text = "".join(span["text"] for span in line["spans"]).strip()
+            text = (_accented_text(line) if accented else "".join(span["text"] for span in line["spans"])).strip()
             if text:
                 raw_lines.append((block_no, text, tuple(line["bbox"])))
                 styles.append(_style(line["spans"], dpi))
@@ -119,6 +126,8 @@ def extract_styled_lines(page: pymupdf.Page, dpi: int) -> tuple[list[Line], list
     last = 0
     for x0, y0, x1, y1, text, *_ in page.get_text("words", flags=flags):
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if accented and has_accents(text):
+            text = "".join(attach_accents([(ch, x0, x1) for ch, x0, x1 in _glyphs_in(blocks, (x0, y0, x1, y1))]))
         for k in ([last] + order) if raw_lines else ():
             lx0, ly0, lx1, ly1 = raw_lines[k][2]
             if lx0 <= cx < lx1 and ly0 <= cy < ly1:  # MuPDF's point-in-rect rule
@@ -130,6 +139,20 @@ def extract_styled_lines(page: pymupdf.Page, dpi: int) -> tuple[list[Line], list
         for k, (block_no, text, rect) in enumerate(raw_lines)
     ]
     return lines, styles
+
+
+def _accented_text(line: dict) -> str:
+    """A rawdict line's text with its spacing accents on the letters they are drawn over."""
+    chars = [(c["c"], c["bbox"][0], c["bbox"][2]) for span in line["spans"] for c in span["chars"]]
+    return "".join(attach_accents(chars))
+
+
+def _glyphs_in(blocks: list[dict], box: tuple[float, float, float, float]) -> list[tuple[str, float, float]]:
+    """(char, x0, x1) of the rawdict glyphs whose centre lies in ``box`` (one word), in text order."""
+    x0, y0, x1, y1 = box
+    return [(c["c"], c["bbox"][0], c["bbox"][2]) for b in blocks for line in b.get("lines", []) for span in line["spans"]
+            for c in span["chars"] if x0 <= (c["bbox"][0] + c["bbox"][2]) / 2 <= x1
+            and y0 <= (c["bbox"][1] + c["bbox"][3]) / 2 <= y1 and not c["c"].isspace()]
 
 
 _BOLD_FLAG = 16  # PyMuPDF span flag

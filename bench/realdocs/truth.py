@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
+from pipeline.text_accents import attach_accents, has_accents
+
 # Text extraction: ligatures expanded by MuPDF (ﬁ → fi), text outside the page's
 # box (clipped away when printed) left out; glyph boxes are advance boxes (origin
 # to origin + advance), which is what the word-gap rule measures.
@@ -178,6 +180,9 @@ def _make_line(raw: dict) -> Line:
     # Glyphs the text layer does not name are left out of the truth and whitened
     # in the image (``masked``), so image and truth keep agreeing.
     kept = [c for c in raw["chars"] if not c[4]]
+    if has_accents("".join(c[0] for c in kept)):  # an accent drawn over its letter is that letter's (verb˜u: verbũ)
+        texts = attach_accents([(c[0], c[1][0], c[1][2]) for c in kept])
+        kept = [(t, *c[1:]) for t, c in zip(texts, kept) if t]
     text = _spaced(kept).translate(_FOLD_TABLE)
     text = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     visible = [c for c in raw["chars"] if not c[0].isspace()]
