@@ -21,6 +21,7 @@ from models import registry
 from pipeline import preprocess
 from pipeline.assemble import assemble_lines
 from pipeline.bar_ones import bar_ones
+from pipeline.typewriter_ls import typewriter_ls
 from pipeline.blocks import ink_styles, page_blocks
 from pipeline.c_or_e import c_or_e
 from pipeline.detect import DetectorSettings
@@ -124,7 +125,7 @@ class Engine:
             decoded = reread_unsure(decoded, crops, self.second_recognizer, cfg.second_opinion)
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
-        decoded = c_or_e(digit_marks(bar_ones(page_glyphs(page_punctuation(decoded, crops), crops), crops), crops), crops)
+        decoded = c_or_e(digit_marks(typewriter_ls(bar_ones(page_glyphs(page_punctuation(decoded, crops), crops), crops), crops), crops), crops)
         decoded = sentence_points(decoded, crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)

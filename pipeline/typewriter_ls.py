@@ -1,0 +1,116 @@
+"""A typewriter l read as a 1 (``1atex``, ``underfu11`` in scanned code), told by the page's own sure ls and 1s.
+
+In a typewriter face the l and the 1 both have a foot serif both sides and ink at the top left (the l's serif,
+the 1's flag), and the recognizer reads one for the other with nearly all its weight. A page prints many ls in
+the same face and size, read surely beside small letters in words without digits, and some 1s read surely in
+numbers. A 1 (with an l the model's next choice) in a word of letters becomes an l where its glyph's picture
+(page_glyphs' measures and its height) is clearly nearer the page's sure ls of its size and width than its sure
+1s; where the page shows too few sure 1s, where it lies among the sure ls as closely as they lie among
+themselves. The reverse (an l read for a 1) is judged the first way only, and only where the l was read
+unsurely. Only suspect glyphs' lines, and a bounded number of lines with sure ones, are cut.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.line_ink import LineInk
+from pipeline.page_glyphs import _clearly_nearer, _distance, _spread, glyph_boxes, glyph_picture
+from pipeline.page_rereads import Crops
+
+# A reading this sure (its best step's weight) shows the page's print of its glyph; an l read less surely
+# may be a 1.
+_SURE = 0.9
+# Sure glyphs compared are about as tall (this share of the height) and as wide (width to height within this).
+_SIZE_SLACK = 0.12
+_WIDTH_SLACK = 0.15
+# Sure ls and 1s wanted to compare the two; sure ls wanted to judge by the ls alone.
+_MIN_L = 4
+_MIN_ONE = 2
+_MIN_L_ALONE = 3
+# Lines with sure glyphs measured at most (besides the suspects' own).
+_MAX_LINES = 40
+# How far (in spreads) from the sure ls' mean a 1 may lie at most to be judged among them.
+_NEAR = 4.0
+# … and at most this many times the middle sure l's distance from the others.
+_TYPICAL = 1.5
+
+
+def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
+    """``decoded`` with each 1 in a word of letters whose ink the page's sure ls and 1s show to be an l made
+    an l (and each unsure l shown to be a 1 made a 1)."""
+    suspects = [i for i, d in enumerate(decoded) if any(_suspect(d.chars, k) for k in range(len(d.chars)))]
+    if not suspects:
+        return decoded
+    sure = [i for i, d in enumerate(decoded)
+            if i not in suspects and any(_sure(d.chars, k) for k in range(len(d.chars)))][:_MAX_LINES]
+    lines = sorted(set(suspects) | set(sure))
+    glyphs = []  # (line, position, reading, suspect, sure, picture with the glyph's height appended)
+    for i, crop in zip(lines, crops(lines)):
+        ink = LineInk(crop)
+        chars = decoded[i].chars
+        for k, box in glyph_boxes(ink, decoded[i]).items():
+            odd, known = _suspect(chars, k), _sure(chars, k)
+            picture = glyph_picture(ink.gray, box) if odd or known else None
+            if picture is not None:
+                glyphs.append((i, k, chars[k].char, odd, known, np.append(picture, box[3])))
+    out = list(decoded)
+    for i, k, char, odd, _, p in glyphs:
+        if not odd:
+            continue
+        like = [g for g in glyphs if g[4] and (g[0], g[1]) != (i, k) and abs(g[5][-1] - p[-1]) <= _SIZE_SLACK * p[-1]
+                and abs(g[5][0] - p[0]) <= _WIDTH_SLACK]
+        ls = np.array([g[5] for g in like if g[2] == "l"])
+        ones = np.array([g[5] for g in like if g[2] == "1"])
+        if char == "1":
+            flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and _clearly_nearer(p, ls, ones)) or (
+                len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls))
+        else:
+            flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and _clearly_nearer(p, ones, ls)
+        if flip:
+            chars = list(out[i].chars)
+            chars[k] = replace(chars[k], char="l" if char == "1" else "1")
+            out[i] = replace(out[i], chars=tuple(chars))
+    return out
+
+
+def _among(p: np.ndarray, group: np.ndarray) -> bool:
+    """Whether ``p`` lies as near the group's mean as its members do (each left out): no farther than the
+    farthest, nor than a share beyond the middle one (a tight group's outlier does not widen it), and near."""
+    spread = _spread([group])
+    own = [_distance(group[j], np.delete(group, j, axis=0), spread) for j in range(len(group))]
+    return _distance(p, group, spread) <= min(max(own), _TYPICAL * float(np.median(own)), _NEAR)
+
+
+def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """A 1 the model weighs next as an l, or an l read unsurely that it weighs next as a 1, in a word of letters."""
+    c = chars[k]
+    if (c.char, c.second) not in (("1", "l"), ("l", "1")) or (c.char == "l" and c.confidence >= _SURE):
+        return False
+    return any(ch.isascii() and ch.isalpha() and ch not in "lI" for ch in _word(chars, k))
+
+
+def _sure(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """A 1 read surely beside a digit in a number, or an l read surely beside a small letter in a word without
+    digits (``htm12latex``'s ls and 1s may be either)."""
+    c = chars[k]
+    if c.char not in "l1" or c.confidence < _SURE:
+        return False
+    word = _word(chars, k)
+    if c.char == "1":
+        pure, beside = word.isdigit(), str.isdigit
+    else:
+        pure, beside = not any(ch.isdigit() for ch in word), str.islower
+    near = [chars[j].char for j in (k - 1, k + 1) if 0 <= j < len(chars)]
+    return pure and any(beside(ch) and ch not in "1Il" for ch in near)
+
+
+def _word(chars: tuple[DecodedChar, ...], k: int) -> str:
+    a, b = k, k + 1
+    while a > 0 and chars[a - 1].char.isalnum():
+        a -= 1
+    while b < len(chars) and chars[b].char.isalnum():
+        b += 1
+    return "".join(c.char for c in chars[a:b])

@@ -1,0 +1,57 @@
+"""A typewriter l read as a 1 (``1atex``, ``underfu11`` on scanned code) is read back as an l where its ink lies
+among the page's own sure ls of its size (read beside small letters in words without digits), and a real 1 in a
+word (``var1``, ``type1cm``) stays a 1. Lines are rendered in a monospace face, degraded like a scan and read by
+the recognizer; the misreading is made by swapping the l's reading for a 1 (the l kept as the model's next choice)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from pipeline import Engine, EngineConfig
+from pipeline.ctc import DecodedLine
+from pipeline.typewriter_ls import typewriter_ls
+from tests.factories import degrade, render_line_crop
+
+# Lines whose ls are the page's sure ones (beside small letters, no digits in their words).
+PLAIN = ["the file list and all tools", "called local or global help", "sloppy lines fill the label"]
+CODE = ["latex underfull"]
+ONES = ["var1 type1cm"]
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    return Engine(EngineConfig(threads=1)).recognizer
+
+
+def _read(recognizer, lines: list[str], size: int, seed: int):
+    crops = [degrade(render_line_crop(t, "mono", size), blur=0.8, noise=6, jpeg_quality=70, seed=seed + k)
+             for k, t in enumerate(lines)]
+    return recognizer(crops), crops
+
+
+def _swap(line: DecodedLine, truth: str, old: str, new: str) -> DecodedLine:
+    """The line with each ``old`` of the truth read as ``new``, the other of l and 1 the model's next choice."""
+    chars = [replace(c, char=new, second="l" if new == "1" else "1") if t == old else c for c, t in zip(line.chars, truth)]
+    return DecodedLine(tuple(chars), line.steps)
+
+
+@pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
+def test_a_typewriter_l_read_as_a_one_is_read_back_as_an_l(recognizer, size, seed):
+    decoded, crops = _read(recognizer, PLAIN + CODE, size, seed)
+    assert [len(d.text) for d in decoded] == [len(t) for t in PLAIN + CODE], "the recognizer must read the lines whole"
+    misread = decoded[: len(PLAIN)] + [_swap(decoded[-1], CODE[0], "l", "1")]
+    assert misread[-1].text == "1atex underfu11"
+    mended = typewriter_ls(misread, lambda idx: [crops[i] for i in idx])
+    assert mended[-1].text == CODE[0]
+
+
+@pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
+def test_a_typewriter_one_in_a_word_stays_a_one(recognizer, size, seed):
+    decoded, crops = _read(recognizer, PLAIN + ONES, size, seed)
+    assert [len(d.text) for d in decoded] == [len(t) for t in PLAIN + ONES]
+    # Each 1 read as a 1 with an l the model's next choice (as on the scans).
+    ones = decoded[: len(PLAIN)] + [_swap(decoded[-1], ONES[0], "1", "1")]
+    assert ones[-1].text == ONES[0]
+    mended = typewriter_ls(ones, lambda idx: [crops[i] for i in idx])
+    assert mended[-1].text == ONES[0]
