@@ -32,10 +32,12 @@ def ink_shape_agrees(crop: np.ndarray, char: str) -> bool:
         return False
     x, y, w, h = (int(v) for v in stats[big, :4])
     own = labels[y : y + h, x : x + w] == big
+    # A bar fills its box; a caret or an accent as wide and low is a chevron, most of its box bare.
+    filled = own.mean() >= 0.75
     if shape == "flat":
-        return w >= 2.5 * h and h <= 0.25 * crop.shape[0]
+        return w >= 2.5 * h and h <= 0.25 * crop.shape[0] and filled
     if shape == "tall":
-        return h >= 3 * w and h >= 0.4 * crop.shape[0]
+        return h >= 3 * w and h >= 0.4 * crop.shape[0] and filled
     if shape == "cross":
         if not (0.6 <= w / max(h, 1) <= 1.6) or min(w, h) < 5:
             return False
