@@ -29,6 +29,7 @@ from pipeline.digit_marks import digit_marks
 from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
+from pipeline.ellipsis_commas import ellipsis_commas
 from pipeline.model_loading import RECOGNIZER, SECOND_RECOGNIZER, load_models
 from pipeline.options import Limits, Options
 from pipeline.page_glyphs import page_glyphs
@@ -125,8 +126,10 @@ class Engine:
             decoded = reread_unsure(decoded, crops, self.second_recognizer, cfg.second_opinion)
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
-        decoded = c_or_e(digit_marks(typewriter_ls(bar_ones(page_glyphs(page_punctuation(decoded, crops), crops), crops), crops), crops), crops)
-        decoded = sentence_points(decoded, crops)
+        # Page-level checks of what the lines read, each from the lines' own ink, in this order.
+        for check in (page_punctuation, page_glyphs, bar_ones, typewriter_ls, digit_marks, c_or_e, sentence_points,
+                      ellipsis_commas):
+            decoded = check(decoded, crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         if not work.vertical and not work.rotation:  # a sliver's side is told on the upright page

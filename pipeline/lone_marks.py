@@ -25,6 +25,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, quad_size
+from pipeline.mark_shapes import ink_shape_agrees
 from pipeline.page_work import PageWork
 from pipeline.shaded_ground import ground_contrast
 from pipeline.punctuation import is_cjk
@@ -53,6 +54,8 @@ class LoneMarkSettings:
     # Kept when read as at most this many characters, each at least this sure.
     max_chars: int = 3
     min_confidence: float = 0.7
+    # A single operator read less surely, down to this, is kept when its ink has that operator's shape.
+    shaped_confidence: float = 0.5
     # A page with more marks than this has a figure or a pattern, not a list's marks: none is read.
     max_marks: int = 40
     # Read alone, these are as likely a speck or a leader's dot as a mark, and carry little if they are one.
@@ -101,12 +104,14 @@ def read_marks(crops: list[np.ndarray], read, beside: list[str],
     """Each mark's reading, or None where it does not read as a few sure characters. ``beside``: the
     text of the line on each mark's row; beside Latin text a lone stroke is a dash, not 一."""
     out: list[DecodedLine | None] = []
-    for d, line in zip(read(crops) if crops else [], beside):
+    for d, line, crop in zip(read(crops) if crops else [], beside, crops):
         if not any(is_cjk(c) for c in line):
             d = DecodedLine(tuple(replace(c, char=_LATIN.get(c.char, c.char)) for c in d.chars), d.steps)
         text = d.text.strip()
-        sure = bool(text.strip(settings.dots)) and len(text) <= settings.max_chars and all(
-            c.confidence >= settings.min_confidence for c in d.chars if not c.char.isspace())
+        least = min((c.confidence for c in d.chars if not c.char.isspace()), default=0.0)
+        if len(text) == 1 and settings.shaped_confidence <= least < settings.min_confidence and ink_shape_agrees(crop, text):
+            least = settings.min_confidence
+        sure = bool(text.strip(settings.dots)) and len(text) <= settings.max_chars and least >= settings.min_confidence
         out.append(d if sure else None)
     return out
 

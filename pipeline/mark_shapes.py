@@ -1,0 +1,57 @@
+"""Whether a lone mark's ink has the shape of the operator it was read as.
+
+Read alone, without a word around it, an operator mark (a minus, a bar, a slash, a plus) comes out
+less sure than the same mark inside a line: the recognizer has no context to lean on. Where the
+reading is unsure but the ink measured on the crop is that mark's shape (a minus a flat bar, a
+bar a tall one, a slash a diagonal, a plus a cross), the two agree and the reading is kept. A
+reading whose ink has another shape (a caret read as a plus) is still left out.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# Characters told by their ink here, as their shape's name.
+SHAPED = {"-": "flat", "|": "tall", "/": "rising", "\\": "falling", "+": "cross"}
+
+
+def ink_shape_agrees(crop: np.ndarray, char: str) -> bool:
+    """True when the crop's ink is one piece of the shape ``char`` has (see ``SHAPED``)."""
+    shape = SHAPED.get(char)
+    if shape is None or crop.size == 0:
+        return False
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return False
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = 1 + int(np.argmax(areas))
+    # One mark: any other piece is a speck next to it (noise kept by the threshold).
+    if (areas >= 0.25 * areas.max()).sum() > 1:
+        return False
+    x, y, w, h = (int(v) for v in stats[big, :4])
+    own = labels[y : y + h, x : x + w] == big
+    # A bar fills its box; a caret or an accent as wide and low is a chevron, most of its box bare.
+    filled = own.mean() >= 0.75
+    if shape == "flat":
+        return w >= 2.5 * h and h <= 0.25 * crop.shape[0] and filled
+    if shape == "tall":
+        return h >= 3 * w and h >= 0.4 * crop.shape[0] and filled
+    if shape == "cross":
+        if not (0.6 <= w / max(h, 1) <= 1.6) or min(w, h) < 5:
+            return False
+        mid_col, mid_row = own[:, w // 2], own[h // 2, :]
+        corners = [own[: h // 4, : w // 4], own[: h // 4, w - w // 4 :], own[h - h // 4 :, : w // 4],
+                   own[h - h // 4 :, w - w // 4 :]]
+        return mid_col.mean() > 0.7 and mid_row.mean() > 0.7 and all(c.mean() < 0.15 for c in corners)
+    # A diagonal: ink at two opposite corners' quarters, the other two bare.
+    if h < 1.3 * w or h < 0.4 * crop.shape[0]:
+        return False
+    q = max(1, h // 4)
+    top, bottom = own[:q], own[h - q :]
+    cols = np.arange(w)
+    top_x = (top.sum(axis=0) * cols).sum() / max(top.sum(), 1) / max(w - 1, 1)
+    bottom_x = (bottom.sum(axis=0) * cols).sum() / max(bottom.sum(), 1) / max(w - 1, 1)
+    lean = top_x - bottom_x
+    return lean > 0.3 if shape == "rising" else lean < -0.3
