@@ -111,23 +111,25 @@ def _nearer(g: _Glyph, sure: list[_Glyph]) -> str | None:
     other = np.array([s.picture for s in sure if s.char == g.second])
     if len(mine) < _MIN_OWN or len(other) < _MIN_EXEMPLARS:
         return None
-    return g.second if _clearly_nearer(g.picture, other, mine) else None
+    return g.second if clearly_nearer(g.picture, other, mine) else None
 
 
-def _clearly_nearer(p: np.ndarray, group: np.ndarray, other: np.ndarray) -> bool:
-    spread = _spread([group, other])
-    near = _distance(p, group, spread)
-    return near <= _NEAR and _distance(p, other, spread) - near >= _MARGIN and _told_apart(group, other, spread)
+def clearly_nearer(p: np.ndarray, group: np.ndarray, other: np.ndarray) -> bool:
+    """Whether the picture ``p`` lies near ``group`` and clearly nearer it than ``other``, two groups the page
+    tells apart (shared with ``typewriter_ls``)."""
+    spread = picture_spread([group, other])
+    near = picture_distance(p, group, spread)
+    return near <= _NEAR and picture_distance(p, other, spread) - near >= _MARGIN and _told_apart(group, other, spread)
 
 
-def _spread(groups: list[np.ndarray]) -> np.ndarray:
+def picture_spread(groups: list[np.ndarray]) -> np.ndarray:
     """Each measure's spread within the groups (pooled), floored so a measure every glyph shares does not
     count for a hair's difference."""
     within = np.concatenate([g - g.mean(axis=0) for g in groups])
     return np.maximum(np.sqrt((within**2).mean(axis=0)), _MIN_SPREAD)
 
 
-def _distance(p: np.ndarray, group: np.ndarray, spread: np.ndarray) -> float:
+def picture_distance(p: np.ndarray, group: np.ndarray, spread: np.ndarray) -> float:
     """How far ``p`` lies from the group's mean picture, in spreads."""
     return float(np.linalg.norm((p - group.mean(axis=0)) / spread))
 
@@ -139,7 +141,7 @@ def _told_apart(a: np.ndarray, b: np.ndarray, spread: np.ndarray) -> bool:
     for mine, other in ((a, b), (b, a)):
         for k in range(len(mine)):
             rest = np.delete(mine, k, axis=0)
-            right += _distance(mine[k], rest, spread) < _distance(mine[k], other, spread)
+            right += picture_distance(mine[k], rest, spread) < picture_distance(mine[k], other, spread)
             total += 1
     return right >= _SELF_CHECK * total
 

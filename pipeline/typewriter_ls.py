@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_glyphs import _clearly_nearer, _distance, _spread, glyph_boxes, glyph_picture
+from pipeline.page_glyphs import clearly_nearer, glyph_boxes, glyph_picture, picture_distance, picture_spread
 from pipeline.page_rereads import Crops
 
 # A reading this sure (its best step's weight) shows the page's print of its glyph; an l read less surely
@@ -65,10 +65,10 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
         ls = np.array([g[5] for g in like if g[2] == "l"])
         ones = np.array([g[5] for g in like if g[2] == "1"])
         if char == "1":
-            flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and _clearly_nearer(p, ls, ones)) or (
+            flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ls, ones)) or (
                 len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls))
         else:
-            flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and _clearly_nearer(p, ones, ls)
+            flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ones, ls)
         if flip:
             chars = list(out[i].chars)
             chars[k] = replace(chars[k], char="l" if char == "1" else "1")
@@ -79,9 +79,9 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
 def _among(p: np.ndarray, group: np.ndarray) -> bool:
     """Whether ``p`` lies as near the group's mean as its members do (each left out): no farther than the
     farthest, nor than a share beyond the middle one (a tight group's outlier does not widen it), and near."""
-    spread = _spread([group])
-    own = [_distance(group[j], np.delete(group, j, axis=0), spread) for j in range(len(group))]
-    return _distance(p, group, spread) <= min(max(own), _TYPICAL * float(np.median(own)), _NEAR)
+    spread = picture_spread([group])
+    own = [picture_distance(group[j], np.delete(group, j, axis=0), spread) for j in range(len(group))]
+    return picture_distance(p, group, spread) <= min(max(own), _TYPICAL * float(np.median(own)), _NEAR)
 
 
 def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
