@@ -1,5 +1,6 @@
-"""Line boxes cut back to their read text for the reading order (``pipeline/read_extents.py``), and an
-index's last letter groups standing alone on the left below the right column (``pipeline/bands.py``).
+"""Line boxes cut back to their read text for the reading order (``pipeline/read_extents.py``); an index's
+last letter groups alone on the left below the right column are tested with the other bands
+(``tests/unit/test_reading_bands.py``).
 
 A box reaching far past its text (room the recognizer read nothing in) is cut back to the text, keeping the
 recognizer's padding and half a glyph; a box that fits its text, CJK or Latin, is left as it is."""
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
-from pipeline.layout import LayoutSettings, reading_order
+from pipeline.layout import LayoutSettings
 from pipeline.read_extents import read_extents
 from tests.factories import recognizer_crop
 
@@ -50,19 +51,3 @@ def test_box_fitting_its_text_is_left_as_it_is(engine, text, font):
     [line] = engine.recognizer([crop])
     h, w = crop.shape
     assert read_extents([[0, 0, w, h]], [line], S.pad_x, S.min_unread) == [[0, 0, w, h]]
-
-
-def test_last_groups_alone_on_the_left_below_the_right_column_read_group_by_group():
-    # Letter groups of 7, 5 and 5 rows balanced over two columns, then two groups of one row each, alone on
-    # the left below the right column's last row (an index's Y and Z): still group by group, each group's
-    # left rows first, the lone groups last.
-    boxes, truth, y = [], [], 100
-    for size in (7, 5, 5, 1, 1):
-        k = (size + 1) // 2
-        for x0, n in ((100, k), (760, size - k)):
-            for r in range(n):
-                truth.append(len(boxes))
-                boxes.append([x0, y + r * 34, x0 + 560, y + r * 34 + 26])
-        y += k * 34 + 14
-    got = [o.index for o in reading_order(boxes[::-1])]
-    assert [len(boxes) - 1 - i for i in got] == truth

@@ -96,10 +96,13 @@ def test_prose_columns_breaking_level_now_and_then_read_column_by_column():
     assert got == list(range(len(boxes)))
 
 
-def test_balanced_groups_of_boxes_read_group_by_group():
-    # Groups of 5, 3 and 4 rows balanced over two columns; every break of each column is a break of both.
+@pytest.mark.parametrize("sizes", [(5, 3, 4), (7, 5, 5, 1, 1)])
+def test_balanced_groups_of_boxes_read_group_by_group(sizes):
+    # Groups of rows balanced over two columns; every break of each column is a break of both. (7, 5, 5, 1, 1):
+    # the last two groups, one row each, stand alone on the left below the right column's last row (an index's
+    # Y and Z), and are still read group by group, after the others.
     boxes, truth, y = [], [], 100
-    for size in (5, 3, 4):
+    for size in sizes:
         k = (size + 1) // 2
         for x0, n in ((100, k), (760, size - k)):
             for r in range(n):
