@@ -8,6 +8,7 @@ their ground truth exactly.
 """
 from __future__ import annotations
 
+import itertools
 import random
 from dataclasses import dataclass, field
 
@@ -70,6 +71,20 @@ def _width(text: str, size: float) -> float:
     if name not in _FONTS:
         _FONTS[name] = pymupdf.Font(name)
     return _FONTS[name].text_length(text, size)
+
+
+def put_mixed(page: pymupdf.Page | None, x: float, y: float, text: str, latin: str = "cour", size: float = 10) -> float:
+    """Write ``text`` at (x, y), its Chinese runs in PyMuPDF's china-s and the rest in ``latin`` (a base-14 name);
+    the width it takes. With ``page`` None, only the width."""
+    x0 = x
+    for cjk, run in itertools.groupby(text, key=_cjk):
+        run, name = "".join(run), "china-s" if cjk else latin
+        if page is not None:
+            page.insert_text((x, y), run, fontname=name, fontsize=size)
+        if name not in _FONTS:
+            _FONTS[name] = pymupdf.Font(name)
+        x += _FONTS[name].text_length(run, size)
+    return x - x0
 
 
 def _layout(spec: TableSpec, x0: float, y0: float):

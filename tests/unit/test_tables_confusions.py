@@ -4,7 +4,6 @@ the second opinion never sees those lines. pipeline/tables/confusions.py reads s
 recognizer and takes its `l`s and slashes."""
 from __future__ import annotations
 
-import itertools
 
 import pymupdf
 import pytest
@@ -13,9 +12,8 @@ from bench.scan import scan_like
 from pipeline import Engine, EngineConfig, Options
 from pipeline.tables.confusions import _confusions_changed
 from tests.factories import encode_png
-from tests.table_factories import render_pages
+from tests.table_factories import put_mixed as _put, render_pages
 
-FONTS = {name: pymupdf.Font(name) for name in ("china-s", "cour", "tiro")}
 ROWS = [("文件", "功能", "软件包"), ("/var/log/syslog", "系统日志", "rsyslog"), ("/etc/fstab", "文件系统表", "util-linux"),
         ("/etc/apt/sources.list", "显示 APT 源", "apt"), ("/usr/share/doc/", "文档", "debconf-utils"),
         ("/etc/default/grub", "引导设置", "locales"), ("/dev/null", "空设备", "ibus-libpinyin")]
@@ -25,15 +23,6 @@ ROWS = [("文件", "功能", "软件包"), ("/var/log/syslog", "系统日志", "
 def engine():
     return Engine(EngineConfig(threads=1))
 
-
-def _put(page, x: float, y: float, text: str, latin: str = "cour", size: float = 10) -> float:
-    x0 = x
-    for cjk, run in itertools.groupby(text, key=lambda ch: "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"):
-        run, name = "".join(run), "china-s" if cjk else latin
-        if page is not None:
-            page.insert_text((x, y), run, fontname=name, fontsize=size)
-        x += FONTS[name].text_length(run, size)
-    return x - x0
 
 
 def _pdf() -> bytes:

@@ -3,7 +3,6 @@ the recognizer reads the pair as one round glyph, `0` or `O`. pipeline/tables/em
 bracket-shaped glyphs from a ring by their ink."""
 from __future__ import annotations
 
-import itertools
 
 import cv2
 import numpy as np
@@ -15,9 +14,8 @@ from pipeline import Engine, EngineConfig, Options
 from pipeline.tables.empty_braces import empty_braces
 from pipeline.tables.model import Token
 from tests.factories import encode_png
-from tests.table_factories import render_pages
+from tests.table_factories import put_mixed as _put, render_pages
 
-FONTS = {name: pymupdf.Font(name) for name in ("china-s", "cour", "tiro")}
 ROWS = [("标题名", "scheme = chinese", "scheme = plain"), ("part (article)", "{}", "\\huge\\bfseries"),
         ("part (beamer)", "同右", "\\centering"), ("part", "{}", "\\Huge\\bfseries"),
         ("chapter", "{}", "\\Huge\\bfseries"), ("section", "同右", "{}"), ("subsection", "同右", "{}"),
@@ -29,15 +27,6 @@ SEEDS = (0, 2, 3, 7, 8)  # scans where every pair comes out right (on others a f
 def engine():
     return Engine(EngineConfig(threads=1))
 
-
-def _put(page, x: float, y: float, text: str, latin: str, size: float = 10) -> float:
-    x0 = x
-    for cjk, run in itertools.groupby(text, key=lambda ch: "\u3000" <= ch <= "\u9fff"):
-        run, name = "".join(run), "china-s" if cjk else latin
-        if page is not None:
-            page.insert_text((x, y), run, fontname=name, fontsize=size)
-        x += FONTS[name].text_length(run, size)
-    return x - x0
 
 
 def _pdf() -> bytes:
