@@ -41,17 +41,26 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
     # (a definition list set in a smaller type) is read where it stands.
     if np.mean([_level_with(c[0], body, boxes) for c in clusters]) < s.min_level_notes:
         return False
+    ends: dict[int, list[int]] = {}
     if right:
         # A one-line note on the right is a reference at the end of its line (a book's page reference),
         # read with that line's row; side headings run to two lines or more, or stand beside the first line
         # of a paragraph.
         refs = [c[0] for c in clusters if len(c) == 1 and not _opens_paragraph(c[0], body, boxes, line_h, s)]
-        body = np.sort(np.concatenate([body, refs])).astype(body.dtype)
         clusters = [c for c in clusters if c[0] not in refs]
-        if not clusters:
+        # Put after the line it ends, not read again with the body: cut into paragraphs, the body's parts
+        # would judge a reference beside a part's first line a side heading, read before its line.
+        for r in refs:
+            line = _row_end(r, body, boxes)
+            if line is None:
+                body = np.sort(np.append(body, r)).astype(body.dtype)
+            else:
+                ends.setdefault(line, []).append(r)
+        if not clusters and not ends:
             return False
     regions: list[list[int]] = []
     read(body, regions)
+    regions = [[j for i in region for j in (i, *ends.get(i, ()))] for region in regions]
     order = [i for region in regions for i in region]
     rank = {i: k for k, i in enumerate(order)}
     after: dict[int, list[list[int]]] = {}
@@ -181,6 +190,13 @@ def _opens_paragraph(note: int, body: np.ndarray, boxes: np.ndarray, line_h: flo
     prev = above[np.argmax(boxes[above, 3])]
     short = boxes[prev, 2] <= boxes[body, 2].max() - PARAGRAPH_SHORT * line_h
     return bool(short or boxes[line, 1] - boxes[prev, 3] > s.block_gap * line_h)
+
+
+def _row_end(note: int, body: np.ndarray, boxes: np.ndarray) -> int | None:
+    """The body line level with ``note`` that ends nearest left of it: the note ends that line's row."""
+    level = _level_lines(note, body, boxes)
+    level = level[boxes[level, 2] <= boxes[note, 0]]
+    return int(level[np.argmax(boxes[level, 2])]) if len(level) else None
 
 
 def _level_line(cluster: list[int], body: np.ndarray, boxes: np.ndarray, line_h: float, rank: dict[int, int]) -> int:
