@@ -254,7 +254,7 @@ def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
     with its own table of values below it), or a line at the run's edge that starts in the gutter
     before its column (the sentence before an indented table, the paragraph after it)."""
     left = min(line[0].box[0] for line in rlines if len(line_pieces(line)) >= 2)
-    out = [k for k, line in enumerate(rlines) if _crosses(line, xs) or extent(line)[2] <= left]
+    out = [k for k, line in enumerate(rlines) if _crosses(line, xs) or extent(line)[2] <= left or _lead_in(line)]
     for k in (0, len(rlines) - 1):  # the sentence leading into the table, or the one after it
         a, _, b, _ = extent(rlines[k])
         if k not in out and len(line_pieces(rlines[k])) < 2 and (any(a < x < b for x in xs[1:-1])
@@ -265,6 +265,13 @@ def _breaks(rlines: list[list[Token]], xs: list[float]) -> list[int]:
     if (last := len(rlines) - 1) not in out and _starts_in_gutter(rlines, last, xs):
         out.append(last)
     return sorted(out)
+
+
+def _lead_in(line: list[Token]) -> bool:
+    """A line of one short piece ending in a colon (``结果:``, ``Example:``) introduces what follows it:
+    the code above it and the table below are two things, not one table's rows."""
+    text = " ".join(t.text for t in line).strip()
+    return len(line_pieces(line)) == 1 and text[-1:] in ":：" and len(text) <= HEADING
 
 
 def _starts_in_gutter(rlines: list[list[Token]], k: int, xs: list[float]) -> bool:

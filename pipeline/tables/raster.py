@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from pipeline.result import Line
+from pipeline.tables.cell_separators import cell_end_separators
 from pipeline.tables.cjk_gutters import split_at_gutters
 from pipeline.tables.confusions import confusions_read_again
 from pipeline.tables.empty_braces import empty_braces
@@ -199,6 +200,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
         tokens = [_moved(t, m) for t in tokens]
     levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
     tokens = middle_dots(empty_braces(split_at_gutters(tokens, levelled), levelled), levelled)
+    tokens = cell_end_separators(tokens, lines)
     if read_closer is not None:
         tokens = confusions_read_again(tokens, levelled, read_closer)
     if read is not None:

@@ -17,7 +17,16 @@ def _spaced(before: str, after: str) -> bool:
     a, b = before[-1:], after[:1]
     if is_cjk(a) and is_cjk(b):
         return False
+    if _closes(before, after):
+        return False
     return not any(is_cjk(ch) and unicodedata.category(ch).startswith("P") for ch in (a, b))
+
+
+def _closes(before: str, after: str) -> bool:
+    """``after`` is a lone quote closing the quote ``before`` opens (`'tokens` `'`): a typewriter face's
+    quote stands a cell's blank from the letter before it, and the OCR splits the word there."""
+    word = before.split()[-1] if before.split() else ""
+    return len(after) == 1 and after in "'\"" and len(word) >= 2 and word[0] == after and after not in word[1:]
 
 
 def text_lines(tokens: list[Token]) -> list[list[Token]]:
