@@ -27,10 +27,10 @@ _CJK_WIDE = 0.26
 # A bracket's ink found alone: narrower than this is a faint glyph the threshold lost (a grey ⟨ on a
 # scan), wider is one run into its neighbour.
 _MEASURABLE = (0.1, 0.5)
-# The steps' centre at most this far (em) from the bracket's ink.
-_NEAR = 0.25
 # ... and at least this share of the line's ink height (not a speck).
 _TALL = 0.6
+# The steps' centre at most this far (em) from the bracket's ink.
+_NEAR = 0.25
 
 
 def page_angle_widths(decoded: list[DecodedLine], crops: Crops | None = None) -> list[DecodedLine]:
