@@ -20,6 +20,7 @@ import numpy as np
 from models import registry
 from pipeline import preprocess
 from pipeline.assemble import assemble_lines
+from pipeline.angle_widths import page_angle_widths
 from pipeline.bar_ones import bar_ones
 from pipeline.typewriter_ls import typewriter_ls
 from pipeline.blocks import ink_styles, page_blocks
@@ -127,7 +128,7 @@ class Engine:
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         # Page-level checks of what the lines read, each from the lines' own ink, in this order.
-        for check in (page_punctuation, page_glyphs, bar_ones, typewriter_ls, digit_marks, c_or_e, sentence_points,
+        for check in (page_punctuation, page_angle_widths, page_glyphs, bar_ones, typewriter_ls, digit_marks, c_or_e, sentence_points,
                       ellipsis_commas):
             decoded = check(decoded, crops)
         clock.lap("recognize")
