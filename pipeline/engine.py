@@ -128,8 +128,8 @@ class Engine:
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         # Page-level checks of what the lines read, each from the lines' own ink, in this order.
-        for check in (page_punctuation, page_angle_widths, page_glyphs, bar_ones, typewriter_ls, digit_marks, c_or_e, sentence_points,
-                      ellipsis_commas):
+        for check in (page_punctuation, page_angle_widths, page_glyphs, bar_ones, typewriter_ls, digit_marks, c_or_e,
+                      sentence_points, ellipsis_commas):
             decoded = check(decoded, crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
