@@ -24,9 +24,11 @@ _CURLY = "’"
 # read, 30-40 px lines): sure commas lean 0.13-0.31 in Computer Modern and Times, -0.39 in memoir's
 # face, -0.08 and 0.04 in two sans faces; curly apostrophes lean within 0.1 of their page's commas
 # but for a few lone ones in a footer's bold sans (0.01-0.13); Times' straight apostrophes
-# -0.05..+0.05. A page's commas must lean at least _LEANING, an upright apostrophe at most _UPRIGHT.
+# -0.05..+0.05. A page's commas must lean at least _LEANING, an upright apostrophe at most _UPRIGHT and
+# at most _SHARE of the commas' lean (a clean render's footer ’ measured 0.05 beside commas at 0.17).
 _LEANING = 0.15
 _UPRIGHT = 0.05
+_SHARE = 0.25
 # Sure commas measured before the page's slant is trusted, and upright apostrophes wanted on a page.
 _MIN_COMMAS = 5
 _MIN_UPRIGHT = 2
@@ -54,9 +56,10 @@ def straight_quotes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLin
                     commas.append(s)
             elif _apostrophe(line, k):
                 quotes[(i, k)] = mark_slant(line, ink, k, high=True)
-    if len(commas) < _MIN_COMMAS or abs(float(np.median(commas))) < _LEANING:
+    lean = abs(float(np.median(commas))) if len(commas) >= _MIN_COMMAS else 0.0
+    if lean < _LEANING:
         return decoded
-    upright = [at for at, s in quotes.items() if s is not None and abs(s) <= _UPRIGHT]
+    upright = [at for at, s in quotes.items() if s is not None and abs(s) <= min(_UPRIGHT, _SHARE * lean)]
     if len(upright) < _MIN_UPRIGHT or 2 * len(upright) < len(quotes):
         return decoded
     out = list(decoded)
