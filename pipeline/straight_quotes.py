@@ -43,7 +43,8 @@ def straight_quotes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLin
     quoted = [i for i, d in enumerate(decoded) if any(_apostrophe(d, k) for k in range(len(d.chars)))]
     if sum(_apostrophe(decoded[i], k) for i in quoted for k in range(len(decoded[i].chars))) < _MIN_UPRIGHT:
         return decoded
-    with_commas = [i for i, d in enumerate(decoded) if i not in quoted and any(_sure_comma(d, k) for k in range(len(d.chars)))]
+    with_commas = [i for i, d in enumerate(decoded)
+                   if i not in quoted and any(_sure_comma(d, k) for k in range(len(d.chars)))]
     at = quoted + with_commas[: max(0, _COMMA_LINES - len(quoted))]
     commas: list[float] = []
     quotes: dict[tuple[int, int], float | None] = {}
@@ -59,7 +60,7 @@ def straight_quotes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLin
     lean = abs(float(np.median(commas))) if len(commas) >= _MIN_COMMAS else 0.0
     if lean < _LEANING:
         return decoded
-    upright = [at for at, s in quotes.items() if s is not None and abs(s) <= min(_UPRIGHT, _SHARE * lean)]
+    upright = [place for place, s in quotes.items() if s is not None and abs(s) <= min(_UPRIGHT, _SHARE * lean)]
     if len(upright) < _MIN_UPRIGHT or 2 * len(upright) < len(quotes):
         return decoded
     out = list(decoded)
@@ -92,7 +93,8 @@ def mark_slant(line: DecodedLine, ink: LineInk, k: int, high: bool) -> float | N
     if ph < 4:  # too few rows to lean
         return None
     # Darkness above the Otsu level, on the piece's own pixels only (a neighbour's ink in the box is not it).
-    weight = np.clip(ink.level + 1 - ink.gray[y : y + ph, x : x + pw].astype(float), 0, None) * (labels[y : y + ph, x : x + pw] == p)
+    own = labels[y : y + ph, x : x + pw] == p
+    weight = np.clip(ink.level + 1 - ink.gray[y : y + ph, x : x + pw].astype(float), 0, None) * own
     total = weight.sum()
     if total <= 0:
         return None
