@@ -42,6 +42,7 @@ from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
 from pipeline.second_opinion import SecondOpinionSettings, reread_unsure
 from pipeline.sentence_points import sentence_points
+from pipeline.straight_quotes import straight_quotes
 from pipeline.result import NO_TEXT_LAYER, PageResult
 from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
@@ -128,8 +129,8 @@ class Engine:
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         # Page-level checks of what the lines read, each from the lines' own ink, in this order.
-        for check in (page_punctuation, page_angle_widths, page_glyphs, bar_ones, typewriter_ls, digit_marks, c_or_e,
-                      sentence_points, ellipsis_commas):
+        for check in (page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
+                      digit_marks, c_or_e, sentence_points, ellipsis_commas):
             decoded = check(decoded, crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)

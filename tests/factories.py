@@ -69,6 +69,7 @@ ZH_TEXT: list[str] = [
 _FONTS = {
     "sans": ("fonts-dejavu-core", "DejaVuSans.ttf", 0),
     "serif": ("fonts-liberation", "LiberationSerif-Regular.ttf", 0),
+    "dejavu-serif": ("fonts-dejavu-core", "DejaVuSerif.ttf", 0),  # its comma leans, its ' stands upright
     "mono": ("fonts-liberation", "LiberationMono-Regular.ttf", 0),
     "serif-italic": ("fonts-liberation", "LiberationSerif-Italic.ttf", 0),
     "cjk": ("fonts-noto-cjk", "NotoSansCJK-Regular.ttc", 2),  # face 2 = Noto Sans CJK SC
