@@ -36,7 +36,7 @@ _HOLLOW = 0.05
 def pointing_triangles(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with each D standing alone (between spaces or the line's ends), and each ▶, that
     ``line_ink`` (the grey image the model read) shows as a right-pointing triangle written ▷ (outlined)
-    or ▶ (solid); and with a triangle set before its first word and read as nothing put first."""
+    or ▶ (solid); and with an outlined triangle set before its first word and read as nothing put first."""
     line = _unread_lead(line, line_ink)
     chars = line.chars
     text = line.text
@@ -56,8 +56,8 @@ def pointing_triangles(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
 
 
 def _unread_lead(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
-    """``line`` with a triangle standing before its first read character, unread (the model gave its
-    steps to the blank), put first with a space after it. Only a line whose first character is read
+    """``line`` with an outlined triangle standing before its first read character, unread (the model gave
+    its steps to the blank), put first with a space after it. Only a line whose first character is read
     later than the crop's padding puts it there is looked at."""
     chars = line.chars
     if not chars or chars[0].start < _LEAD_STEPS or line.steps < 1:
@@ -72,7 +72,7 @@ def _unread_lead(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     k = min(before, key=lambda k: stats[k, 0])
     x = stats[k, 0] + stats[k, 2] / 2
     shape = _triangle(labels, stats, x)
-    if not shape:
+    if shape != "▷":  # ▶ is in the model's set and read where it stands; a solid wedge before a line is a sliver
         return line
     at = max(0, int(x / scale))
     lead = (replace(chars[0], char=shape, start=at, end=at + 1),
