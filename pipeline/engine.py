@@ -31,6 +31,7 @@ from pipeline.ingest import Document, open_document
 from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
 from pipeline.ellipsis_commas import ellipsis_commas
+from pipeline.faint_citations import faint_citations
 from pipeline.model_loading import RECOGNIZER, SECOND_RECOGNIZER, load_models
 from pipeline.options import Limits, Options
 from pipeline.page_glyphs import page_glyphs
@@ -128,6 +129,8 @@ class Engine:
             decoded = reread_unsure(decoded, crops, self.second_recognizer, cfg.second_opinion)
         # After the second opinion: marks are read by the better recognizer at once, and only once.
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
+        # Text lighter than its line between brackets read empty (a coloured citation), read again stretched.
+        decoded = faint_citations(decoded, crops, self.second_recognizer or self.recognizer)
         # Page-level checks of what the lines read, each from the lines' own ink, in this order.
         for check in (page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
                       digit_marks, c_or_e, sentence_points, ellipsis_commas):

@@ -25,6 +25,10 @@ _MIN_PX = 6  # a glyph this tall at the line's 48 px, at least, to be measured
 _NARROWED = 0.55
 # The left side stands upright: the first columns span most of the height.
 _UPRIGHT = 0.8
+# A line's first character read this many steps in, or later (the crop's padding is about two): something
+# before it may be unread; a piece of ink ending this many line heights before those steps is before it.
+_LEAD_STEPS = 5
+_LEAD_GAP = 0.15
 # An outline encloses paper: at least this share of the triangle's area (half its box); a solid one none.
 _HOLLOW = 0.05
 
@@ -32,7 +36,8 @@ _HOLLOW = 0.05
 def pointing_triangles(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with each D standing alone (between spaces or the line's ends), and each ▶, that
     ``line_ink`` (the grey image the model read) shows as a right-pointing triangle written ▷ (outlined)
-    or ▶ (solid)."""
+    or ▶ (solid); and with an outlined triangle set before its first word and read as nothing put first."""
+    line = _unread_lead(line, line_ink)
     chars = line.chars
     text = line.text
     # ▶ is in the set: an outlined triangle read as the solid one is checked too.
@@ -48,6 +53,31 @@ def pointing_triangles(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
         if shape:
             out[i] = replace(chars[i], char=shape)
     return line if out == list(chars) else DecodedLine(tuple(out), line.steps)
+
+
+def _unread_lead(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
+    """``line`` with an outlined triangle standing before its first read character, unread (the model gave
+    its steps to the blank), put first with a space after it. Only a line whose first character is read
+    later than the crop's padding puts it there is looked at."""
+    chars = line.chars
+    if not chars or chars[0].start < _LEAD_STEPS or line.steps < 1:
+        return line
+    _, labels, stats, _ = line_ink.pieces
+    scale = line_ink.shape[1] / line.steps
+    # The first piece of ink, ending at least a space before the first read character's steps begin.
+    before = [k for k in range(1, len(stats)) if stats[k, 0] + stats[k, 2] < chars[0].start * scale - _LEAD_GAP * line_ink.shape[0]
+              and stats[k, 3] >= _MIN_PX]
+    if not before:
+        return line
+    k = min(before, key=lambda k: stats[k, 0])
+    x = stats[k, 0] + stats[k, 2] / 2
+    shape = _triangle(labels, stats, x)
+    if shape != "▷":  # ▶ is in the model's set and read where it stands; a solid wedge before a line is a sliver
+        return line
+    at = max(0, int(x / scale))
+    lead = (replace(chars[0], char=shape, start=at, end=at + 1),
+            replace(chars[0], char=" ", start=at + 1, end=max(at + 2, chars[0].start)))
+    return DecodedLine(lead + chars, line.steps)
 
 
 def _triangle(labels: np.ndarray, stats: np.ndarray, x: float) -> str | None:

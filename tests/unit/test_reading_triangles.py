@@ -18,18 +18,24 @@ def engine():
     return Engine(EngineConfig(threads=1))
 
 
-def _marked_line(font: str, size: int, solid: bool, scan: bool) -> np.ndarray:
-    """The words after a right-pointing triangle, as a detected line's crop."""
+def _marked_line(font: str, size: int, solid: bool, scan: bool, side: float = 0.55, stroke: int | None = None,
+                 gap: float = 0.4, mark: str = "triangle") -> np.ndarray:
+    """The words after a right-pointing triangle (``side`` and ``gap`` in ems, ``stroke`` px; or a ring,
+    ``mark="ring"``), as a detected line's crop."""
     face = _pil_font(font, size)
     left, top, right, bottom = face.getbbox(WORDS)
-    side = round(0.55 * size)  # a little taller than the x-height, as cmsy's triangle
-    img = Image.new("L", (right + side + 40, bottom - top + 16), 255)
+    side = round(side * size)  # a little taller than the x-height, as cmsy's triangle
+    img = Image.new("L", (right + side + 60, bottom - top + 16), 255)
     draw = ImageDraw.Draw(img)
     base = 8 - top + face.getmetrics()[0]  # the baseline's row
     x0 = 12
-    corners = [(x0, base - side), (x0 + round(0.85 * side), base - side / 2), (x0, base)]
-    draw.polygon(corners, fill=0 if solid else None, outline=0, width=max(2, size // 12))
-    draw.text((x0 + side + round(0.4 * size), 8 - top), WORDS, font=face, fill=0)
+    width = stroke or max(2, size // 12)
+    if mark == "ring":
+        draw.ellipse([(x0, base - side), (x0 + side, base)], outline=0, width=width)
+    else:
+        corners = [(x0, base - side), (x0 + round(0.85 * side), base - side / 2), (x0, base)]
+        draw.polygon(corners, fill=0 if solid else None, outline=0, width=width)
+    draw.text((x0 + side + round(gap * size), 8 - top), WORDS, font=face, fill=0)
     arr = np.asarray(img)
     return degrade(arr, blur=0.8, noise=8, jpeg_quality=60, seed=3) if scan else arr
 
@@ -57,3 +63,18 @@ def test_outlined_triangles_are_written_as_outlined(engine, font, size, scan):
 def test_a_letter_d_standing_alone_stays(engine, font, scan):
     text = _read(engine, render_line_crop("D Day, see Appendix D and D flat", font, 30, scan))
     assert text.count("D") == 4 and not any(m in text for m in "▷▶"), text
+
+
+@pytest.mark.parametrize("font", ["serif", "sans"])
+@pytest.mark.parametrize("size", [26, 30])
+def test_a_thin_triangle_read_as_nothing_is_put_first(engine, font, size):
+    """A thin outline set well before the words (gentle's clean render): the model reads nothing there;
+    the triangle's ink, before the first read character, is put first."""
+    text = _read(engine, _marked_line(font, size, False, False, side=0.4, stroke=1, gap=0.6))
+    assert text.startswith("▷ Exercise 4.1"), text
+
+
+@pytest.mark.parametrize("font", ["serif", "sans"])
+def test_other_unread_marks_before_the_words_are_no_triangle(engine, font):
+    text = _read(engine, _marked_line(font, 30, False, False, side=0.4, stroke=1, gap=0.6, mark="ring"))
+    assert not any(m in text for m in "▷▶") and "Exercise 4.1" in text, text
