@@ -36,6 +36,7 @@ from pipeline.centred_blocks import centred_blocks
 from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.mastheads import masthead_apart
+from pipeline.panels import panel_blocks
 from pipeline.recognize import RecognizerSettings
 from pipeline.wrapped_cells import CellSettings, wrapped_cells
 
@@ -356,7 +357,7 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
             lo = hi
         return
     blocks = wrapped_cells(idx, boxes, line_h, s.cells) or _side_by_side(idx, boxes, line_h, s) \
-        or caption_beside(idx, boxes, line_h, s)
+        or panel_blocks(idx, boxes) or caption_beside(idx, boxes, line_h, s)
     if blocks is not None:
         for block in blocks:
             _xy_cut(block, boxes, line_h, s, out)

@@ -1,0 +1,120 @@
+"""Two blocks of text side by side in a panel (two addresses), read one after the other.
+
+Two addresses set beside each other stand level line for line, like a two-column table's rows, so the
+reading order would take them row by row (``Silmaril Consultants UCC Computer Centre``). What tells
+them from a table or a reference card is their shape: each side is a block whose left edge lines up
+over three rows or more and whose every line runs most of the way to its block's right edge (prose
+set ragged), both blocks several type heights wide, a gap between them, and rows following each
+other at the pitch of their type. A table's column holds cells of unequal widths (a short figure
+beside a long one, a header cell), a reference card's keys are short and ragged; a run of rows
+whose lines do not all fill their sides is no panel as a whole. The measures here are in the panel's
+own type height (its boxes' median height, as the reading order sees them: shrunk by a share of the
+line height, so a small type's are 0.7 of its boxes): panels are set in small print.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# A panel is at least this many rows ...
+MIN_ROWS = 3
+# ... its blocks' left edges lining up within this many of their type heights ...
+ALIGN = 0.5
+# ... set apart by a gap at least this many type heights wide (the boxes cut back by their padding) and at
+# most this many (wider is a table's gutter, or another column) ...
+MIN_GAP = 0.2
+MAX_GAP = 3.0
+# ... each block at least this many type heights wide (a reference card's keys are narrower) ...
+MIN_BLOCK = 5.0
+# ... every line of each block at least this share of its block's width (ragged prose, no table cells) ...
+MIN_FILL = 0.6
+# ... and its rows following each other at most this many type heights apart (centre to centre).
+MAX_PITCH = 1.6
+# Boxes level with each other count as one row when at most this many type heights apart: a row of the
+# panel has two boxes, and the page's other column, farther off, is no part of it.
+NEAR = 3.0
+
+
+@dataclass(frozen=True)
+class Panel:
+    left: np.ndarray  # indices of the left block's lines, top to bottom
+    right: np.ndarray
+    height: float  # the panel's type height: its boxes' median height
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.concatenate([self.left, self.right])
+
+
+def level_matrix(b: np.ndarray) -> np.ndarray:
+    """Which boxes stand level with which (overlapping by half the shorter's height) and near (``NEAR``),
+    itself excluded."""
+    overlap = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
+    h = b[:, 3] - b[:, 1]
+    shorter = np.minimum(h[:, None], h[None, :])
+    apart = np.maximum(b[:, None, 0], b[None, :, 0]) - np.minimum(b[:, None, 2], b[None, :, 2])
+    level = (overlap >= 0.5 * shorter) & (apart <= NEAR * shorter)
+    np.fill_diagonal(level, False)
+    return level
+
+
+def find_panels(b: np.ndarray, min_rows: int = MIN_ROWS) -> list[Panel]:
+    """The panels of at least ``min_rows`` rows among upright boxes ``b`` (``[x0, y0, x1, y1]``, cut back to
+    their text), top to bottom."""
+    if len(b) < 2 * min_rows:
+        return []
+    level = level_matrix(b)
+    alone = level.sum(axis=1) == 1
+    pairs = [(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(level)))
+             if alone[i] and alone[j]]
+    pairs = [(i, j) if b[i, 0] < b[j, 0] else (j, i) for i, j in pairs]
+    pairs = sorted((p for p in pairs if b[p[0], 2] < b[p[1], 0]), key=lambda p: b[p[0], 1])
+    panels, run = [], []
+    for p in pairs:
+        if run and not _follows(b, run[-1], p, run):
+            panels += _panel(b, run, min_rows)
+            run = []
+        run.append(p)
+    return panels + _panel(b, run, min_rows)
+
+
+def _follows(b: np.ndarray, prev: tuple[int, int], p: tuple[int, int], run: list[tuple[int, int]]) -> bool:
+    """Whether row ``p`` continues the run ending with row ``prev``: next below it, its edges lined up."""
+    h = float(np.median(b[[i for q in [*run, p] for i in q], 3] - b[[i for q in [*run, p] for i in q], 1]))
+    pitch = (b[p[0], 1] + b[p[0], 3] - b[prev[0], 1] - b[prev[0], 3]) / 2
+    return (0 < pitch <= MAX_PITCH * h and abs(b[p[0], 0] - b[run[0][0], 0]) <= ALIGN * h
+            and abs(b[p[1], 0] - b[run[0][1], 0]) <= ALIGN * h)
+
+
+def _panel(b: np.ndarray, run: list[tuple[int, int]], min_rows: int) -> list[Panel]:
+    """The run of rows as a panel, if its blocks have a panel's shape (a list of one, or none)."""
+    if len(run) < min_rows:
+        return []
+    left, right = np.array([p[0] for p in run]), np.array([p[1] for p in run])
+    h = float(np.median(np.r_[b[left, 3] - b[left, 1], b[right, 3] - b[right, 1]]))
+    if not MIN_GAP * h <= b[right, 0].min() - b[left, 2].max() <= MAX_GAP * h:
+        return []
+    for side in (left, right):
+        width = b[side, 2].max() - b[side, 0].min()
+        if width < MIN_BLOCK * h or ((b[side, 2] - b[side, 0]) < MIN_FILL * width).any():
+            return []
+    return [Panel(left, right, h)]
+
+
+def panel_blocks(idx: np.ndarray, boxes: np.ndarray) -> list[np.ndarray] | None:
+    """``idx`` as (above, left block, right block, below) read in that order, empty parts left out, when it holds
+    a panel and every other box of it stands wholly above or below the panel; else None."""
+    panels = find_panels(boxes[idx])
+    if not panels:
+        return None
+    panel = panels[0]
+    rows = idx[panel.rows]
+    top, bottom = boxes[rows, 1].min(), boxes[rows, 3].max()
+    rest = idx[~np.isin(idx, rows)]
+    centre = (boxes[rest, 1] + boxes[rest, 3]) / 2
+    above, below = rest[centre < top], rest[centre > bottom]
+    if len(above) + len(below) < len(rest):
+        return None  # a box level with the panel's rows: a wider table, or a column beside it
+    parts = [above, idx[panel.left], idx[panel.right], below]
+    return [p for p in parts if len(p)]
