@@ -1,80 +1,135 @@
 """A panel's rows the detector joined across its two blocks, cut at the blocks' gap before reading order.
 
-Two addresses side by side (``pipeline/panels.py``) stand a word space or two apart, and the detector
-often runs a row of both into one box (``http://silmaril.ie http://epu.ucc.ie/latex/``): no reading
-order can then read the left block before the right one. Such a line stands next to the panel's rows,
-starts at the left block's edge and runs on past the right block's; it is cut at the gap free of ink
-that ends at the right block's edge, wider than the line's word spaces there, each character going
-with the side its step is on. The cut is kept only when the pieces then make a panel with the other rows.
+Two addresses side by side (``pipeline/panels.py``) stand only a word space or two apart, and the detector
+often runs a row of both, or every row, into one box (``http://silmaril.ie http://epu.ucc.ie/latex/``): no
+reading order can then read the left block before the right one. Such rows follow each other at their
+type's pitch, start at one left edge, and each has a gap free of ink, wider than its word spaces, ending
+at the same place in every row: the right block's left edge (where the detector did part a row, its right
+piece starts there). Each joined row is cut in that gap, each character going with the side its step is
+on; the cuts are kept only when the pieces then make a panel, filled blocks and all, with their rows.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from pipeline.geometry import crop_quad
-from pipeline.joined_notes import cut_line, ink_gap_at
+from pipeline.joined_notes import INK_LEVEL, cut_line
 from pipeline.layout import LayoutSettings, layout_boxes
-from pipeline.panels import ALIGN, MAX_PITCH, MIN_ROWS, find_panels, level_matrix
+from pipeline.panels import ALIGN, MAX_GAP, MAX_PITCH, MIN_ROWS, Panel, find_panels, level_matrix, neighbours, row_pairs
 from pipeline.read_extents import read_extents
 
-# The gap is looked for this many type heights left of the right block's edge and right of it.
-BEFORE = 1.5
-AFTER = 0.5
+# A joined row's gap between the blocks is at least this many type heights wide (a word space is a
+# third of one) and this many times as wide as the row's next widest gap.
+MIN_GAP = 0.6
+WIDER = 1.5
 
 
 def split_panel_rows(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndarray], decoded: list,
                      settings: LayoutSettings):
     """``(boxes, quads, decoded)`` with each line joined across a panel's two blocks cut in two (``quads`` in
     ``gray``'s pixels, ``boxes`` the same lines upright)."""
-    if len(boxes) < 2 * MIN_ROWS - 1:
+    if len(boxes) < MIN_ROWS:
+        return boxes, quads, decoded
+    work = _text_boxes(boxes, decoded, settings)
+    level = level_matrix(work)
+    heights = work[:, 3] - work[:, 1]
+    # Alone on its row: no level box within the widest gap a panel's blocks leave.
+    left, right = neighbours(work, level)
+    room = MAX_GAP * heights
+    overlapping = (level & (work[None, :, 0] <= work[:, None, 2]) & (work[None, :, 2] >= work[:, None, 0])).any(axis=1)
+    alone = ~overlapping & ((left < 0) | (work[:, 0] - work[left, 2] > room)) \
+        & ((right < 0) | (work[right, 0] - work[:, 2] > room))
+    # Each row's possible right-block edges: a joined line's wide gaps, a parted row's right piece.
+    edges: dict[int, list[tuple[float, float | None]]] = {}
+    for k in np.flatnonzero(alone & (work[:, 2] - work[:, 0] > 4 * MIN_GAP * heights)):
+        edges[int(k)] = _wide_gaps(gray, boxes[k], quads[k], float(heights[k]))
+    partners: set[int] = set()
+    for i, j in row_pairs(work, level):  # (a joined row's pair may be another column's line: it keeps its gaps)
+        edges[i] = [*edges.get(i, []), (float(work[j, 0]), None)]
+        partners.add(j)
+    cuts: dict[int, float] = {}
+    for chain, edge in _chains(work, edges, partners):
+        cuts.update({k: f for k in chain for x, f in edges[k] if f is not None and abs(x - edge) <= ALIGN * _h(work, chain)})
+    if not cuts:
         return boxes, quads, decoded
     out = (list(boxes), list(quads), list(decoded))
-    tried: set[int] = set()
-    while True:
-        work = _text_boxes(*out, settings)
-        level = level_matrix(work)
-        joined = [(k, panel) for panel in find_panels(work, min_rows=MIN_ROWS - 1)
-                  for k in _joined_beside(work, level, panel) if k not in tried]
-        if not joined:
-            return out
-        k, panel = joined[0]
-        tried.add(k)
-        cut = _cut_at(gray, out[0][k], out[1][k], float(np.median(work[panel.right, 0])), panel.height)
-        if cut is None:
-            continue
-        trial = tuple(list(part) for part in out)
-        cut_line(trial, k, cut, (out[0][k][1], out[0][k][3]), (out[0][k][1], out[0][k][3]))
-        if len(trial[0]) == len(out[0]):
-            continue  # a piece would hold no character
-        pieces = [k, k + 1]
-        work = _text_boxes(*trial, settings)
-        if any(np.isin(pieces, p.rows).all() for p in find_panels(work)):
-            out = trial
-            tried = {t + (t > k) for t in tried}
+    for k in sorted(cuts, reverse=True):  # from the end: the indices before stay
+        cut_line(out, k, cuts[k], (boxes[k][1], boxes[k][3]), (boxes[k][1], boxes[k][3]))
+    # Kept where every cut line's pieces stand in a panel.
+    pieces = [k + n for n, k in enumerate(sorted(cuts))]
+    panels = find_panels(_text_boxes(out[0], out[2], settings))
+    kept = {k for k, p in zip(sorted(cuts), pieces) if _in_panel(panels, p)}
+    if kept == set(cuts):
+        return out
+    if not kept:
+        return boxes, quads, decoded
+    out = (list(boxes), list(quads), list(decoded))
+    for k in sorted(kept, reverse=True):
+        cut_line(out, k, cuts[k], (boxes[k][1], boxes[k][3]), (boxes[k][1], boxes[k][3]))
+    return out
 
 
-def _text_boxes(boxes, quads, decoded, settings: LayoutSettings) -> np.ndarray:
+def _text_boxes(boxes: list[list[float]], decoded: list, settings: LayoutSettings) -> np.ndarray:
     """The boxes as the reading order sees them: cut back to their read text, then by their padding."""
     text = read_extents(boxes, decoded, settings.pad_x, settings.min_unread)
     return layout_boxes(np.asarray(text, dtype=np.float64), settings)[0]
 
 
-def _joined_beside(b: np.ndarray, level: np.ndarray, panel) -> list[int]:
-    """Lines alone on their row next above or below the panel's rows that start at its left block's edge and
-    run on past its right block's."""
-    h = panel.height
-    left_x0, right_x0 = float(np.median(b[panel.left, 0])), float(np.median(b[panel.right, 0]))
-    centre = (b[:, 1] + b[:, 3]) / 2
-    top, bottom = centre[panel.left].min(), centre[panel.left].max()
-    near = ((top - MAX_PITCH * h <= centre) & (centre < top)) | ((bottom < centre) & (centre <= bottom + MAX_PITCH * h))
-    fits = (np.abs(b[:, 0] - left_x0) <= ALIGN * h) & (b[:, 2] > right_x0 + 2 * h)
-    return [int(k) for k in np.flatnonzero(near & fits & ~level.any(axis=1))]
+def _in_panel(panels: list[Panel], left_piece: int) -> bool:
+    return any(left_piece in p.left and left_piece + 1 in p.right for p in panels)
 
 
-def _cut_at(gray: np.ndarray, box: list[float], quad: np.ndarray, edge: float, h: float) -> float | None:
-    """Where (a fraction of the box's width) the line's gap ending at ``edge`` lies, or None."""
-    x0, x1 = box[0], box[2]
-    gap = ink_gap_at(crop_quad(gray, quad), (edge - x0) / (x1 - x0), h / (x1 - x0), BEFORE, AFTER)
-    if gap is None or abs(x0 + gap[1] * (x1 - x0) - edge) > ALIGN * h:
-        return None
-    return sum(gap) / 2
+def _h(work: np.ndarray, rows: list[int]) -> float:
+    return float(np.median(work[rows, 3] - work[rows, 1]))
+
+
+def _chains(work: np.ndarray, edges: dict[int, list[tuple[float, float | None]]], partners: set[int]):
+    """Runs of at least ``MIN_ROWS`` rows, each next below the one before at their type's pitch, starting at
+    one left edge and each with a possible edge at one place, holding a joined row: (rows, edge) pairs."""
+    centre = (work[:, 1] + work[:, 3]) / 2
+    order = sorted(edges, key=lambda k: centre[k])
+    used: set[int] = set()
+    for first in order:
+        if first in used:
+            continue
+        for edge, _ in edges[first]:
+            chain = [first]
+            while True:
+                h = _h(work, chain)
+                last = chain[-1]
+                # The lines just below, overlapping the run's extent (a parted row's right pieces aside): one,
+                # with a possible edge.
+                below = np.flatnonzero((centre > centre[last]) & (centre <= centre[last] + MAX_PITCH * h)
+                                       & (work[:, 0] < work[last, 2]) & (work[:, 2] > work[last, 0]))
+                below = [int(k) for k in below if int(k) not in partners]
+                if len(below) != 1 or below[0] not in edges:
+                    break
+                nxt = int(below[0])
+                if abs(work[nxt, 0] - work[first, 0]) > ALIGN * h or \
+                        not any(abs(x - edge) <= ALIGN * h for x, _ in edges[nxt]):
+                    break
+                chain.append(nxt)
+            if len(chain) >= MIN_ROWS and any(f is not None for k in chain for _, f in edges[k]):
+                used.update(chain)
+                yield chain, edge
+                break
+
+
+def _wide_gaps(gray: np.ndarray, box: list[float], quad: np.ndarray, h: float) -> list[tuple[float, float]]:
+    """A line's gaps free of ink at least ``MIN_GAP`` type heights wide and ``WIDER`` times its other gaps:
+    (where the gap ends on the page, the gap's middle as a fraction of the line's width)."""
+    crop = crop_quad(gray, quad)
+    ch, cw = crop.shape
+    core = crop[ch // 4: ch - ch // 4].astype(np.int16)
+    ink = np.flatnonzero((np.percentile(core, 90) - core > INK_LEVEL).any(axis=0))
+    if len(ink) < 2:
+        return []
+    scale = (box[2] - box[0]) / cw  # page pixels a crop column
+    widths = np.diff(ink) * scale
+    order = np.argsort(widths)[::-1]
+    wide = [j for j in order if widths[j] >= MIN_GAP * h]
+    if not wide:
+        return []
+    others = widths[order[len(wide)]] if len(wide) < len(widths) else 0.0
+    return [(box[0] + ink[j + 1] * scale, (ink[j] + ink[j + 1] + 1) / 2 / cw)
+            for j in wide if widths[j] >= WIDER * others]

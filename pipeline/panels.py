@@ -30,10 +30,7 @@ MIN_BLOCK = 5.0
 # ... every line of each block at least this share of its block's width (ragged prose, no table cells) ...
 MIN_FILL = 0.6
 # ... and its rows following each other at most this many type heights apart (centre to centre).
-MAX_PITCH = 1.6
-# Boxes level with each other count as one row when at most this many type heights apart: a row of the
-# panel has two boxes, and the page's other column, farther off, is no part of it.
-NEAR = 3.0
+MAX_PITCH = 2.2
 
 
 @dataclass(frozen=True)
@@ -48,15 +45,31 @@ class Panel:
 
 
 def level_matrix(b: np.ndarray) -> np.ndarray:
-    """Which boxes stand level with which (overlapping by half the shorter's height) and near (``NEAR``),
-    itself excluded."""
+    """Which boxes stand level with which (overlapping by half the shorter's height), itself excluded."""
     overlap = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
     h = b[:, 3] - b[:, 1]
-    shorter = np.minimum(h[:, None], h[None, :])
-    apart = np.maximum(b[:, None, 0], b[None, :, 0]) - np.minimum(b[:, None, 2], b[None, :, 2])
-    level = (overlap >= 0.5 * shorter) & (apart <= NEAR * shorter)
+    level = overlap >= 0.5 * np.minimum(h[:, None], h[None, :])
     np.fill_diagonal(level, False)
     return level
+
+
+def neighbours(b: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each box's nearest level box wholly left of it and wholly right of it (-1: none)."""
+    right_of = level & (b[None, :, 0] > b[:, None, 2])
+    left_of = level & (b[None, :, 2] < b[:, None, 0])
+    nearest_right = np.where(right_of, b[None, :, 0], np.inf).argmin(axis=1)
+    nearest_left = np.where(left_of, b[None, :, 2], -np.inf).argmax(axis=1)
+    return np.where(left_of.any(axis=1), nearest_left, -1), np.where(right_of.any(axis=1), nearest_right, -1)
+
+
+def row_pairs(b: np.ndarray, level: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs of boxes on a row, each the other's nearest (a left piece, a right piece), neither overlapping
+    another level box. Further boxes may stand level beside the pair (the page's other column; the region
+    the reading order gives ``panel_blocks`` must hold none)."""
+    left, right = neighbours(b, level)
+    overlapping = (level & (b[None, :, 0] <= b[:, None, 2]) & (b[None, :, 2] >= b[:, None, 0])).any(axis=1)
+    return [(int(i), int(j)) for i, j in enumerate(right)
+            if j >= 0 and left[j] == i and not overlapping[i] and not overlapping[j]]
 
 
 def find_panels(b: np.ndarray, min_rows: int = MIN_ROWS) -> list[Panel]:
@@ -64,19 +77,16 @@ def find_panels(b: np.ndarray, min_rows: int = MIN_ROWS) -> list[Panel]:
     their text), top to bottom."""
     if len(b) < 2 * min_rows:
         return []
-    level = level_matrix(b)
-    alone = level.sum(axis=1) == 1
-    pairs = [(int(i), int(j)) for i, j in zip(*np.nonzero(np.triu(level)))
-             if alone[i] and alone[j]]
-    pairs = [(i, j) if b[i, 0] < b[j, 0] else (j, i) for i, j in pairs]
-    pairs = sorted((p for p in pairs if b[p[0], 2] < b[p[1], 0]), key=lambda p: b[p[0], 1])
-    panels, run = [], []
+    pairs = sorted(row_pairs(b, level_matrix(b)), key=lambda p: b[p[0], 1])
+    # Each row joins the run it continues (rows of other columns beside a panel make runs of their own).
+    runs: list[list[tuple[int, int]]] = []
     for p in pairs:
-        if run and not _follows(b, run[-1], p, run):
-            panels += _panel(b, run, min_rows)
-            run = []
-        run.append(p)
-    return panels + _panel(b, run, min_rows)
+        run = next((r for r in runs if _follows(b, r[-1], p, r)), None)
+        if run is None:
+            runs.append([p])
+        else:
+            run.append(p)
+    return [panel for run in runs for panel in _panel(b, run, min_rows)]
 
 
 def _follows(b: np.ndarray, prev: tuple[int, int], p: tuple[int, int], run: list[tuple[int, int]]) -> bool:
