@@ -83,7 +83,8 @@ def _split_right(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndar
     gaps: dict[int, tuple[float, float]] = {}
     for i in joined:
         x0, x1 = arr[i, 0], arr[i, 2]
-        gap = ink_gap_at(crop_quad(gray, quads[i]), (edge - x0) / (x1 - x0), line_h / (x1 - x0), RIGHT_REACH, LEFT_REACH)
+        gap = ink_gap_at(crop_quad(gray, quads[i]), (edge - x0) / (x1 - x0), line_h / (x1 - x0), RIGHT_REACH,
+                         LEFT_REACH)
         if gap is not None:
             gaps[int(i)] = gap
     starts = {i: arr[i, 0] + hi * (arr[i, 2] - arr[i, 0]) for i, (_, hi) in gaps.items()}

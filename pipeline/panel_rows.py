@@ -49,7 +49,8 @@ def split_panel_rows(gray: np.ndarray, boxes: list[list[float]], quads: list[np.
         partners.add(j)
     cuts: dict[int, float] = {}
     for chain, edge in _chains(work, edges, partners):
-        cuts.update({k: f for k in chain for x, f in edges[k] if f is not None and abs(x - edge) <= ALIGN * _h(work, chain)})
+        near = ALIGN * _h(work, chain)
+        cuts.update({k: f for k in chain for x, f in edges[k] if f is not None and abs(x - edge) <= near})
     if not cuts:
         return boxes, quads, decoded
     out = (list(boxes), list(quads), list(decoded))
