@@ -39,18 +39,23 @@ def split_panel_rows(gray: np.ndarray, boxes: list[list[float]], quads: list[np.
     overlapping = (level & (work[None, :, 0] <= work[:, None, 2]) & (work[None, :, 2] >= work[:, None, 0])).any(axis=1)
     alone = ~overlapping & ((left < 0) | (work[:, 0] - work[left, 2] > room)) \
         & ((right < 0) | (work[right, 0] - work[:, 2] > room))
-    # Each row's possible right-block edges: a joined line's wide gaps, a parted row's right piece.
-    edges: dict[int, list[tuple[float, float | None]]] = {}
-    for k in np.flatnonzero(alone & (work[:, 2] - work[:, 0] > 4 * MIN_GAP * heights)):
-        edges[int(k)] = _wide_gaps(gray, boxes[k], quads[k], float(heights[k]))
-    partners: set[int] = set()
-    for i, j in row_pairs(work, level):  # (a joined row's pair may be another column's line: it keeps its gaps)
-        edges[i] = [*edges.get(i, []), (float(work[j, 0]), None)]
-        partners.add(j)
+    # Each row's possible right-block edges: a parted row's right piece, a joined line's wide gaps (measured
+    # only for lines a run of rows reaches).
+    pairs = {i: j for i, j in row_pairs(work, level)}
+    measured: dict[int, list[tuple[float, float | None]]] = {}
+
+    def edges(k: int) -> list[tuple[float, float | None]]:
+        if k not in measured:
+            wide = _wide_gaps(gray, boxes[k], quads[k], float(heights[k])) \
+                if alone[k] and work[k, 2] - work[k, 0] > 4 * MIN_GAP * heights[k] else []
+            # (a joined row's pair may be another column's line: it keeps its gaps)
+            measured[k] = wide + ([(float(work[pairs[k], 0]), None)] if k in pairs else [])
+        return measured[k]
+
     cuts: dict[int, float] = {}
-    for chain, edge in _chains(work, edges, partners):
+    for chain, edge in _chains(work, pairs, edges):
         near = ALIGN * _h(work, chain)
-        cuts.update({k: f for k in chain for x, f in edges[k] if f is not None and abs(x - edge) <= near})
+        cuts.update({k: f for k in chain for x, f in edges(k) if f is not None and abs(x - edge) <= near})
     if not cuts:
         return boxes, quads, decoded
     out = (list(boxes), list(quads), list(decoded))
@@ -84,36 +89,36 @@ def _h(work: np.ndarray, rows: list[int]) -> float:
     return float(np.median(work[rows, 3] - work[rows, 1]))
 
 
-def _chains(work: np.ndarray, edges: dict[int, list[tuple[float, float | None]]], partners: set[int]):
-    """Runs of at least ``MIN_ROWS`` rows, each next below the one before at their type's pitch, starting at
-    one left edge and each with a possible edge at one place, holding a joined row: (rows, edge) pairs."""
+def _chains(work: np.ndarray, pairs: dict[int, int], edges):
+    """Runs of at least ``MIN_ROWS`` rows through a row the detector parted, each next to the one before at
+    their type's pitch, starting at one left edge and each with a possible edge (``edges(k)``) at the parted
+    row's gap, holding a joined row: (rows, edge) pairs."""
     centre = (work[:, 1] + work[:, 3]) / 2
-    order = sorted(edges, key=lambda k: centre[k])
+    partners = set(pairs.values())
     used: set[int] = set()
-    for first in order:
+    for first in sorted(pairs, key=lambda k: centre[k]):
         if first in used:
             continue
-        for edge, _ in edges[first]:
-            chain = [first]
+        edge = float(work[pairs[first], 0])
+        chain = [first]
+        for step in (1, -1):  # down, then up
+            last = first
             while True:
                 h = _h(work, chain)
-                last = chain[-1]
-                # The lines just below, overlapping the run's extent (a parted row's right pieces aside): one,
-                # with a possible edge.
-                below = np.flatnonzero((centre > centre[last]) & (centre <= centre[last] + MAX_PITCH * h)
-                                       & (work[:, 0] < work[last, 2]) & (work[:, 2] > work[last, 0]))
-                below = [int(k) for k in below if int(k) not in partners]
-                if len(below) != 1 or below[0] not in edges:
+                # The lines just below (above), overlapping the run's extent (a parted row's right pieces
+                # aside): one, starting at the run's edge, with a possible edge where the run's is.
+                reach = step * (centre - centre[last])
+                beside = (work[:, 0] < work[last, 2]) & (work[:, 2] > work[last, 0])
+                nxt = [int(k) for k in np.flatnonzero((reach > 0) & (reach <= MAX_PITCH * h) & beside)
+                       if int(k) not in partners]
+                if len(nxt) != 1 or abs(work[nxt[0], 0] - work[first, 0]) > ALIGN * h or \
+                        not any(abs(x - edge) <= ALIGN * h for x, _ in edges(nxt[0])):
                     break
-                nxt = int(below[0])
-                if abs(work[nxt, 0] - work[first, 0]) > ALIGN * h or \
-                        not any(abs(x - edge) <= ALIGN * h for x, _ in edges[nxt]):
-                    break
-                chain.append(nxt)
-            if len(chain) >= MIN_ROWS and any(f is not None for k in chain for _, f in edges[k]):
-                used.update(chain)
-                yield chain, edge
-                break
+                last = nxt[0]
+                chain = [*chain, last] if step > 0 else [last, *chain]
+        if len(chain) >= MIN_ROWS and any(f is not None for k in chain for _, f in edges(k)):
+            used.update(chain)
+            yield chain, edge
 
 
 def _wide_gaps(gray: np.ndarray, box: list[float], quad: np.ndarray, h: float) -> list[tuple[float, float]]:

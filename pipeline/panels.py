@@ -7,7 +7,9 @@ over three rows or more and whose every line runs most of the way to its block's
 set ragged), both blocks several type heights wide, a gap between them, and rows following each
 other at the pitch of their type. A table's column holds cells of unequal widths (a short figure
 beside a long one, a header cell), a reference card's keys are short and ragged; a run of rows
-whose lines do not all fill their sides is no panel as a whole. The measures here are in the panel's
+whose lines do not all fill their sides is no panel as a whole. And a panel's right block starts at an
+edge of its own: where other lines of the page in its type start there too, it is a column of a table or
+of a reference card whose other sections share the tab stop. The measures here are in the panel's
 own type height (its boxes' median height, as the reading order sees them: shrunk by a share of the
 line height, so a small type's are 0.7 of its boxes): panels are set in small print.
 """
@@ -31,6 +33,8 @@ MIN_BLOCK = 5.0
 MIN_FILL = 0.6
 # ... and its rows following each other at most this many type heights apart (centre to centre).
 MAX_PITCH = 2.2
+# Lines whose boxes are at most this many times as tall or as short as the panel's are in its type.
+SAME_TYPE = 1.4
 
 
 @dataclass(frozen=True)
@@ -72,21 +76,40 @@ def row_pairs(b: np.ndarray, level: np.ndarray) -> list[tuple[int, int]]:
             if j >= 0 and left[j] == i and not overlapping[i] and not overlapping[j]]
 
 
-def find_panels(b: np.ndarray, min_rows: int = MIN_ROWS) -> list[Panel]:
-    """The panels of at least ``min_rows`` rows among upright boxes ``b`` (``[x0, y0, x1, y1]``, cut back to
-    their text), top to bottom."""
-    if len(b) < 2 * min_rows:
+def find_panels(b: np.ndarray, region: np.ndarray | None = None) -> list[Panel]:
+    """The panels among upright boxes ``b`` (``[x0, y0, x1, y1]``, cut back to their text; those of ``region``
+    only, indices into ``b``), top to bottom, as indices into ``b``."""
+    idx = np.arange(len(b)) if region is None else np.asarray(region)
+    if len(idx) < 2 * MIN_ROWS:
         return []
-    pairs = sorted(row_pairs(b, level_matrix(b)), key=lambda p: b[p[0], 1])
+    sub = b[idx]
+    pairs = sorted(row_pairs(sub, level_matrix(sub)), key=lambda p: sub[p[0], 1])
     # Each row joins the run it continues (rows of other columns beside a panel make runs of their own).
     runs: list[list[tuple[int, int]]] = []
+    reach = MAX_PITCH * float((sub[:, 3] - sub[:, 1]).max())
+    first_open = 0  # runs before it ended too far above to go on
     for p in pairs:
-        run = next((r for r in runs if _follows(b, r[-1], p, r)), None)
+        while first_open < len(runs) and sub[p[0], 1] - sub[runs[first_open][-1][0], 1] > reach:
+            first_open += 1
+        run = next((r for r in runs[first_open:] if _follows(sub, r[-1], p, r)), None)
         if run is None:
             runs.append([p])
         else:
             run.append(p)
-    return [panel for run in runs for panel in _panel(b, run, min_rows)]
+    panels = [Panel(idx[p.left], idx[p.right], p.height) for run in runs for p in _panel(sub, run)]
+    return [p for p in panels if _own_edge(b, p)]
+
+
+def _own_edge(b: np.ndarray, panel: Panel) -> bool:
+    """No line of the page outside the panel, in its type, starts where its right block does: a table's
+    or a reference card's column of descriptions starts at a tab stop other sections of it share."""
+    h = panel.height
+    edge = float(np.median(b[panel.right, 0]))
+    heights = b[:, 3] - b[:, 1]
+    others = np.ones(len(b), dtype=bool)
+    others[panel.rows] = False
+    same = others & (np.abs(b[:, 0] - edge) <= ALIGN * h) & (heights >= h / SAME_TYPE) & (heights <= h * SAME_TYPE)
+    return not same.any()
 
 
 def _follows(b: np.ndarray, prev: tuple[int, int], p: tuple[int, int], run: list[tuple[int, int]]) -> bool:
@@ -97,9 +120,9 @@ def _follows(b: np.ndarray, prev: tuple[int, int], p: tuple[int, int], run: list
             and abs(b[p[1], 0] - b[run[0][1], 0]) <= ALIGN * h)
 
 
-def _panel(b: np.ndarray, run: list[tuple[int, int]], min_rows: int) -> list[Panel]:
+def _panel(b: np.ndarray, run: list[tuple[int, int]]) -> list[Panel]:
     """The run of rows as a panel, if its blocks have a panel's shape (a list of one, or none)."""
-    if len(run) < min_rows:
+    if len(run) < MIN_ROWS:
         return []
     left, right = np.array([p[0] for p in run]), np.array([p[1] for p in run])
     h = float(np.median(np.r_[b[left, 3] - b[left, 1], b[right, 3] - b[right, 1]]))
@@ -115,16 +138,16 @@ def _panel(b: np.ndarray, run: list[tuple[int, int]], min_rows: int) -> list[Pan
 def panel_blocks(idx: np.ndarray, boxes: np.ndarray) -> list[np.ndarray] | None:
     """``idx`` as (above, left block, right block, below) read in that order, empty parts left out, when it holds
     a panel and every other box of it stands wholly above or below the panel; else None."""
-    panels = find_panels(boxes[idx])
+    panels = find_panels(boxes, idx)
     if not panels:
         return None
     panel = panels[0]
-    rows = idx[panel.rows]
+    rows = panel.rows
     top, bottom = boxes[rows, 1].min(), boxes[rows, 3].max()
     rest = idx[~np.isin(idx, rows)]
     centre = (boxes[rest, 1] + boxes[rest, 3]) / 2
     above, below = rest[centre < top], rest[centre > bottom]
     if len(above) + len(below) < len(rest):
         return None  # a box level with the panel's rows: a wider table, or a column beside it
-    parts = [above, idx[panel.left], idx[panel.right], below]
+    parts = [above, panel.left, panel.right, below]
     return [p for p in parts if len(p)]
