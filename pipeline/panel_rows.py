@@ -4,9 +4,11 @@ Two addresses side by side (``pipeline/panels.py``) stand only a word space or t
 often runs a row of both, or every row, into one box (``http://silmaril.ie http://epu.ucc.ie/latex/``): no
 reading order can then read the left block before the right one. Such rows follow each other at their
 type's pitch, start at one left edge, and each has a gap free of ink, wider than its word spaces, ending
-at the same place in every row: the right block's left edge (where the detector did part a row, its right
-piece starts there). Each joined row is cut in that gap, each character going with the side its step is
-on; the cuts are kept only when the pieces then make a panel, filled blocks and all, with their rows.
+at the same place in every row: the right block's left edge, where the right piece of a row the detector
+did part starts (runs are grown from such a row only: a listing's spaces line up in a typewriter face,
+row after row, and parted rows tell the blocks' gap from them). Each joined row is cut in that gap, each
+character going with the side its step is on; the cuts are kept only when the pieces then make a panel,
+filled blocks and all, with their rows.
 """
 from __future__ import annotations
 
