@@ -8,6 +8,7 @@ from pipeline import leaders, preprocess, vertical
 from pipeline.ctc import DecodedLine, split_words
 from pipeline.geometry import interpolate_on_quad, quad_to_box
 from pipeline.joined_notes import split_joined_notes
+from pipeline.panel_rows import split_panel_rows
 from pipeline.layout import LayoutSettings, reading_order
 from pipeline.page_work import PageWork
 from pipeline.read_extents import read_extents
@@ -32,6 +33,7 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
         boxes = [vertical.upright_box(b, w) for b in boxes]
     else:
         boxes, quads, decoded = split_joined_notes(work.gray, boxes, quads, decoded, settings)
+        boxes, quads, decoded = split_panel_rows(work.gray, boxes, quads, decoded, settings)
     lines: list[Line] = []
     lines_order: list = []
     prev = None

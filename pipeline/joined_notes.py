@@ -58,11 +58,11 @@ def _split_left(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndarr
     for i in joined[::-1]:
         x0, x1 = arr[i, 0], arr[i, 2]
         crop = crop_quad(gray, quads[i])
-        gap = _gap_at(crop, (edge - x0) / (x1 - x0), line_h / (x1 - x0), LEFT_REACH, RIGHT_REACH)
+        gap = ink_gap_at(crop, (edge - x0) / (x1 - x0), line_h / (x1 - x0), LEFT_REACH, RIGHT_REACH)
         if gap is None:
             continue
         cut = sum(gap) / 2
-        _cut((out_b, out_q, out_d), i, cut, _note_rows(crop, cut, arr[i, 1], arr[i, 3]), (arr[i, 1], arr[i, 3]))
+        cut_line((out_b, out_q, out_d), i, cut, _note_rows(crop, cut, arr[i, 1], arr[i, 3]), (arr[i, 1], arr[i, 3]))
     return out_b, out_q, out_d
 
 
@@ -83,7 +83,8 @@ def _split_right(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndar
     gaps: dict[int, tuple[float, float]] = {}
     for i in joined:
         x0, x1 = arr[i, 0], arr[i, 2]
-        gap = _gap_at(crop_quad(gray, quads[i]), (edge - x0) / (x1 - x0), line_h / (x1 - x0), RIGHT_REACH, LEFT_REACH)
+        gap = ink_gap_at(crop_quad(gray, quads[i]), (edge - x0) / (x1 - x0), line_h / (x1 - x0), RIGHT_REACH,
+                         LEFT_REACH)
         if gap is not None:
             gaps[int(i)] = gap
     starts = {i: arr[i, 0] + hi * (arr[i, 2] - arr[i, 0]) for i, (_, hi) in gaps.items()}
@@ -97,11 +98,11 @@ def _split_right(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndar
         return boxes, quads, decoded
     out_b, out_q, out_d = list(boxes), list(quads), list(decoded)
     for i in sorted(column, reverse=True):
-        _cut((out_b, out_q, out_d), i, sum(gaps[i]) / 2, (arr[i, 1], arr[i, 3]), (arr[i, 1], arr[i, 3]))
+        cut_line((out_b, out_q, out_d), i, sum(gaps[i]) / 2, (arr[i, 1], arr[i, 3]), (arr[i, 1], arr[i, 3]))
     return out_b, out_q, out_d
 
 
-def _cut(out: tuple[list, list, list], i: int, cut: float, left_rows: tuple[float, float],
+def cut_line(out: tuple[list, list, list], i: int, cut: float, left_rows: tuple[float, float],
          right_rows: tuple[float, float]) -> None:
     """Line ``i`` of ``out`` (boxes, quads, lines) replaced by its pieces left and right of ``cut`` (a fraction
     of its width), the pieces' boxes spanning these rows; unless a piece holds no character."""
@@ -116,7 +117,7 @@ def _cut(out: tuple[list, list, list], i: int, cut: float, left_rows: tuple[floa
     boxes[i:i + 1] = [[x0, left_rows[0], xc, left_rows[1]], [xc, right_rows[0], x1, right_rows[1]]]
 
 
-def _gap_at(crop: np.ndarray, edge: float, line: float, before: float, after: float) -> tuple[float, float] | None:
+def ink_gap_at(crop: np.ndarray, edge: float, line: float, before: float, after: float) -> tuple[float, float] | None:
     """The widest ink-free run of columns of the crop's middle rows (fractions of its width) whose middle lies
     from ``before`` line heights left of ``edge`` to ``after`` right of it (``edge`` and ``line``, one line
     height, fractions of the crop's width too)."""

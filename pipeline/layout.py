@@ -15,7 +15,9 @@ not taken as columns), while two-column text reads column by column even when on
 the other, unless both columns break level, group by group, into balanced bands (an index's letters:
 ``pipeline/bands.py``). A running head above the columns is read first (``pipeline/heads.py``), as is a
 masthead (a title beside a logo: ``pipeline/mastheads.py``); a caption beside a block is read as a block of
-its own (``pipeline/captions.py``), a table row's wrapped cells each whole (``pipeline/wrapped_cells.py``).
+its own (``pipeline/captions.py``), a table row's wrapped cells each whole (``pipeline/wrapped_cells.py``),
+two blocks of lines that fill them side by side in a panel (two addresses, level line for line) each whole,
+left first (``pipeline/panels.py``).
 Margin notes (a narrow column of short lines in smaller type left of the body, or side headings right of
 it) are taken out first and read after the entry they stand beside, or before the line they start level
 with (``pipeline/margins.py``). Boxes must be upright (de-skewed) for this; boxes the detector joined across
@@ -36,6 +38,7 @@ from pipeline.centred_blocks import centred_blocks
 from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.mastheads import masthead_apart
+from pipeline.panels import panel_blocks
 from pipeline.recognize import RecognizerSettings
 from pipeline.wrapped_cells import CellSettings, wrapped_cells
 
@@ -356,7 +359,7 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
             lo = hi
         return
     blocks = wrapped_cells(idx, boxes, line_h, s.cells) or _side_by_side(idx, boxes, line_h, s) \
-        or caption_beside(idx, boxes, line_h, s)
+        or panel_blocks(idx, boxes) or caption_beside(idx, boxes, line_h, s)
     if blocks is not None:
         for block in blocks:
             _xy_cut(block, boxes, line_h, s, out)
