@@ -53,6 +53,25 @@ class LineInk:
         """(start, end) of each run of the line's own ink columns (``columns``)."""
         return ink_runs(self.columns[0])
 
+    def glyph_pieces(self) -> tuple[list[int], float]:
+        """The ink pieces that can be glyphs (not a piece as tall as the crop: a rule or frame; not a speck
+        under 3 px), and the tallest one's height (the line's ink band)."""
+        count, _, stats, _ = self.pieces
+        h = self.shape[0]
+        glyphs = [p for p in range(1, count) if stats[p, 3] < h - 2 and stats[p, 4] >= 3]
+        return glyphs, float(max((stats[p, 3] for p in glyphs), default=0))
+
+    def mark_piece(self, glyphs: list[int], below: float, start: int, end: int, steps: int, keep=None) -> int | None:
+        """Of ``glyphs``, the piece under ``below`` px tall nearest the centre of time steps ``start``..``end``
+        (of ``steps`` in the line), within 1.5 steps of it (the model fires on or just after a mark's ink);
+        ``keep(piece)`` narrows the choice. None where there is none."""
+        stats = self.pieces[2]
+        step = self.shape[1] / max(1, steps)
+        centre = (start + end) / 2 * step
+        near = [p for p in glyphs if stats[p, 3] < below and abs(stats[p, 0] + stats[p, 2] / 2 - centre) <= 1.5 * step
+                and (keep is None or keep(p))]
+        return min(near, key=lambda p: abs(stats[p, 0] + stats[p, 2] / 2 - centre)) if near else None
+
     def centres(self, chars, steps: int) -> list[float]:
         """Each character's centre in the crop's columns, from its time steps (``steps`` in the line)."""
         scale = self.shape[1] / steps

@@ -32,22 +32,14 @@ def mark_measure(line: DecodedLine, ink: LineInk, k: int) -> tuple[float, float]
     """(drop, tallness) of the mark at ``k``: how far its lowest ink lies below the baseline of the
     letters before it, in their median height, and its height over its width. None where the mark or
     its letters cannot be found as pieces of their own."""
-    count, _, stats, _ = ink.pieces
-    h, w = ink.shape
-    step = w / max(1, line.steps)
+    stats = ink.pieces[2]
+    glyphs, band = ink.glyph_pieces()
+    if not glyphs or band < 12:
+        return None
     mark = line.chars[k]
-    centre = (mark.start + mark.end) / 2 * step
-    glyphs = [p for p in range(1, count) if stats[p, 3] < h - 2 and stats[p, 4] >= 3]
-    if not glyphs:
+    m = ink.mark_piece(glyphs, band * 0.5, mark.start, mark.end, line.steps)
+    if m is None:
         return None
-    band = float(max(stats[p, 3] for p in glyphs))
-    if band < 12:
-        return None
-    # The mark: the small piece nearest its steps' centre (the model fires on or just after its ink).
-    small = [p for p in glyphs if stats[p, 3] < band * 0.5 and abs(stats[p, 0] + stats[p, 2] / 2 - centre) <= 1.5 * step]
-    if not small:
-        return None
-    m = min(small, key=lambda p: abs(stats[p, 0] + stats[p, 2] / 2 - centre))
     mx, my, mw, mh = (int(v) for v in stats[m, :4])
     # The letters: the tall pieces ending left of the mark, nearest first, up to the word space before them.
     before = sorted((p for p in glyphs if stats[p, 3] >= band * 0.4 and stats[p, 0] + stats[p, 2] <= mx + 1),

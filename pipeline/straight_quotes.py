@@ -75,20 +75,16 @@ def mark_slant(line: DecodedLine, ink: LineInk, k: int, high: bool) -> float | N
     """How far the ink piece of the small mark at ``k`` leans: columns per row of its darkness-weighted
     ink (positive: its foot lies right of its head). ``high``: the mark sits in the line's upper part
     (an apostrophe), else in its lower part (a comma). None where no such piece lies under its steps."""
-    count, labels, stats, _ = ink.pieces
-    h, w = ink.shape
-    step = w / max(1, line.steps)
-    mark = line.chars[k]
-    centre = (mark.start + mark.end) / 2 * step
-    glyphs = [p for p in range(1, count) if stats[p, 3] < h - 2 and stats[p, 4] >= 3]
+    _, labels, stats, _ = ink.pieces
+    h = ink.shape[0]
+    glyphs, band = ink.glyph_pieces()
     if not glyphs:
         return None
-    band = float(max(stats[p, 3] for p in glyphs))
-    small = [p for p in glyphs if stats[p, 3] < 0.6 * band and abs(stats[p, 0] + stats[p, 2] / 2 - centre) <= 1.5 * step
-             and ((stats[p, 1] + stats[p, 3] < 0.6 * h) if high else (stats[p, 1] > 0.45 * h))]
-    if not small:
+    mark = line.chars[k]
+    p = ink.mark_piece(glyphs, 0.6 * band, mark.start, mark.end, line.steps,
+                       keep=lambda p: (stats[p, 1] + stats[p, 3] < 0.6 * h) if high else (stats[p, 1] > 0.45 * h))
+    if p is None:
         return None
-    p = min(small, key=lambda p: abs(stats[p, 0] + stats[p, 2] / 2 - centre))
     x, y, pw, ph = (int(v) for v in stats[p, :4])
     if ph < 4:  # too few rows to lean
         return None
