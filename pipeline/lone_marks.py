@@ -25,13 +25,15 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, quad_size
-from pipeline.mark_shapes import ink_shape_agrees
+from pipeline.mark_shapes import ink_shape_agrees, raised_mark
 from pipeline.page_work import PageWork
 from pipeline.shaded_ground import ground_contrast
 from pipeline.punctuation import is_cjk
 
 # Read alone, a stroke is as much a CJK character as a Latin mark; beside Latin text it is the mark.
 _LATIN = {"一": "-", "二": "=", "十": "+"}
+# How far (row heights) a mark's ink may stand above its row's box top.
+_RAISED = 0.15
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,10 @@ def read_marks(crops: list[np.ndarray], read, beside: list[str],
         if len(text) == 1 and settings.shaped_confidence <= least < settings.min_confidence and ink_shape_agrees(crop, text):
             least = settings.min_confidence
         sure = bool(text.strip(settings.dots)) and len(text) <= settings.max_chars and least >= settings.min_confidence
+        # A caret or a quote at its row's top, read as a dash or a comma however surely: its ink tells.
+        raised = raised_mark(crop, text) if len(text) == 1 else None
+        if raised is not None:
+            d, sure = DecodedLine(tuple(replace(c, char=raised) for c in d.chars if not c.char.isspace()), d.steps), True
         out.append(d if sure else None)
     return out
 
@@ -189,7 +195,9 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...], ga
         # width past its end, so that tilt does not carry a table row's far cells off the row.
         ex = min(max(cx, qx0 - (qx1 - qx0)), qx1 + (qx1 - qx0))
         top, bottom = _edge_y(q[0], q[1], ex), _edge_y(q[3], q[2], ex)
-        if not top < cy < bottom or not (top <= y0 and y1 <= bottom):
+        # The box ends on the line's tallest ink; a raised mark (a caret, a quote) at the cap height stands
+        # up to a pixel or two above it, and the half-size pieces are rounded to two pixels.
+        if not top < cy < bottom or not (top - _RAISED * (bottom - top) <= y0 and y1 <= bottom):
             continue
         if best_d is None or d < best_d:
             best, best_d = i, d
