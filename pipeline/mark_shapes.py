@@ -54,18 +54,18 @@ _COMMAS = ",，、"
 
 def raised_mark(crop: np.ndarray, read_as: str) -> str | None:
     """``"^"`` or ``"’"`` when the crop (a row's height) holds one mark at the row's top with that shape:
-    a caret two strokes meeting at a top point, a quote a short stroke, thicker at its head, that the
-    recognizer read as a comma. None otherwise."""
+    a caret two strokes meeting at a top point (whatever it was read as: no letter's ink ends this high),
+    a quote a short stroke, thicker at its head, that the recognizer read as a comma. None otherwise."""
     piece = _one_piece(crop)
-    if piece is None or read_as.isalnum():
+    if piece is None:
         return None
     own, (x, y, w, h) = piece
     rows = crop.shape[0]
     if y > 0.25 * rows:
         return None
-    # A caret: wide and low at the top, its two feet inked and the ground between them bare, its point
-    # (the top row's ink) in the middle, the corners above its feet bare.
-    if y + h <= 0.4 * rows and w >= 1.2 * h and h >= 3:
+    # A caret: ending above the row's middle (a Λ or an A stands on the baseline), its two feet inked and
+    # the ground between them bare, its point (the top row's ink) in the middle, the corners above its feet bare.
+    if y + h <= 0.55 * rows and w >= 0.9 * h and h >= 3:
         third = max(1, w // 3)
         bottom, top = own[-1], own[0]
         if bottom[:third].any() and bottom[w - third :].any() and not bottom[third : w - third].any() \
