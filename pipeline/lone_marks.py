@@ -12,7 +12,9 @@ edges, the edges followed past the line's end so a tilted row stays a row)
 and set apart from it by at least a gap. Its box is that row's height, so
 its crop has the scale of the row's own line crops; it is read by the
 larger recognizer where the engine has one (the page's own reads a lone
-mark less surely) and kept only when it reads as a few sure characters.
+mark less surely) and kept only when it reads as a few sure characters, or
+when its ink is a caret or a quote at its row's top (mark_shapes), which
+read alone come out as a dash or a comma.
 Scan noise stays under the ink level or the size floor; rules and frames
 are longer than glyphs; figures' marks are off every line's row.
 """
