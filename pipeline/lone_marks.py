@@ -197,9 +197,11 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...], ga
         # width past its end, so that tilt does not carry a table row's far cells off the row.
         ex = min(max(cx, qx0 - (qx1 - qx0)), qx1 + (qx1 - qx0))
         top, bottom = _edge_y(q[0], q[1], ex), _edge_y(q[3], q[2], ex)
-        # The box ends on the line's tallest ink; a raised mark (a caret, a quote) at the cap height stands
-        # up to a pixel or two above it, and the half-size pieces are rounded to two pixels.
-        if not top < cy < bottom or not (top - _RAISED * (bottom - top) <= y0 and y1 <= bottom):
+        # The box ends on the line's tallest ink; a raised mark (a caret, a quote: ending above the row's middle)
+        # stands up to a pixel or two above it, and the half-size pieces are rounded to two pixels. A figure's
+        # digits, as tall as the row's, do not.
+        raised = y1 <= (top + bottom) / 2 and top - _RAISED * (bottom - top) <= y0
+        if not top < cy < bottom or not ((top <= y0 or raised) and y1 <= bottom):
             continue
         if best_d is None or d < best_d:
             best, best_d = i, d
