@@ -12,7 +12,9 @@ edges, the edges followed past the line's end so a tilted row stays a row)
 and set apart from it by at least a gap. Its box is that row's height, so
 its crop has the scale of the row's own line crops; it is read by the
 larger recognizer where the engine has one (the page's own reads a lone
-mark less surely) and kept only when it reads as a few sure characters.
+mark less surely) and kept only when it reads as a few sure characters, or
+when its ink is a caret or a quote at its row's top (mark_shapes), which
+read alone come out as a dash or a comma.
 Scan noise stays under the ink level or the size floor; rules and frames
 are longer than glyphs; figures' marks are off every line's row.
 """
@@ -25,13 +27,15 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, quad_size
-from pipeline.mark_shapes import ink_shape_agrees
+from pipeline.mark_shapes import ink_shape_agrees, raised_mark
 from pipeline.page_work import PageWork
 from pipeline.shaded_ground import ground_contrast
 from pipeline.punctuation import is_cjk
 
 # Read alone, a stroke is as much a CJK character as a Latin mark; beside Latin text it is the mark.
 _LATIN = {"一": "-", "二": "=", "十": "+"}
+# How far (row heights) a mark's ink may stand above its row's box top.
+_RAISED = 0.15
 
 
 @dataclass(frozen=True)
@@ -70,17 +74,18 @@ def add_lone_marks(work: PageWork, decoded: list[DecodedLine], read, dpi: float,
     if work.vertical:
         return decoded
     found = find_lone_marks(work.gray, work.quads, dpi, settings)
-    quads = [expand_quad(q, pad[0], pad[1], work.gray.shape) for q, _ in found]
-    readings = read_marks([crop_quad(work.gray, q) for q in quads], read, [decoded[i].text for _, i in found], settings)
+    quads = [expand_quad(q, pad[0], pad[1], work.gray.shape) for q, _, _ in found]
+    readings = read_marks([crop_quad(work.gray, q) for q in quads], read, [decoded[i].text for _, i, _ in found], settings,
+                          [above for _, _, above in found])
     kept = [(q, d) for q, d in zip(quads, readings) if d is not None]
     work.quads = [*work.quads, *(q for q, _ in kept)]
     return [*decoded, *(d for _, d in kept)]
 
 
 def find_lone_marks(gray: np.ndarray, quads: list[np.ndarray], dpi: float,
-                    settings: LoneMarkSettings = LoneMarkSettings()) -> list[tuple[np.ndarray, int]]:
+                    settings: LoneMarkSettings = LoneMarkSettings()) -> list[tuple[np.ndarray, int, bool]]:
     """Quads (TL, TR, BR, BL) of the marks beside lines that no quad covers, each a row's height tall,
-    with the index in ``quads`` of the line whose row it is on."""
+    with the index in ``quads`` of the line whose row it is on and whether its ink stands above that row's box."""
     rows = [i for i, q in enumerate(quads) if _is_row(q)]
     if not rows:
         return []
@@ -100,11 +105,13 @@ def find_lone_marks(gray: np.ndarray, quads: list[np.ndarray], dpi: float,
 
 
 def read_marks(crops: list[np.ndarray], read, beside: list[str],
-               settings: LoneMarkSettings = LoneMarkSettings()) -> list[DecodedLine | None]:
+               settings: LoneMarkSettings = LoneMarkSettings(), above: list[bool] | None = None) -> list[DecodedLine | None]:
     """Each mark's reading, or None where it does not read as a few sure characters. ``beside``: the
-    text of the line on each mark's row; beside Latin text a lone stroke is a dash, not 一."""
+    text of the line on each mark's row; beside Latin text a lone stroke is a dash, not 一. ``above``: the
+    marks standing above their row's box, kept only as the raised marks their ink shows (a figure's label
+    there is no text of the row)."""
     out: list[DecodedLine | None] = []
-    for d, line, crop in zip(read(crops) if crops else [], beside, crops):
+    for d, line, crop, high in zip(read(crops) if crops else [], beside, crops, above or [False] * len(crops)):
         if not any(is_cjk(c) for c in line):
             d = DecodedLine(tuple(replace(c, char=_LATIN.get(c.char, c.char)) for c in d.chars), d.steps)
         text = d.text.strip()
@@ -112,6 +119,12 @@ def read_marks(crops: list[np.ndarray], read, beside: list[str],
         if len(text) == 1 and settings.shaped_confidence <= least < settings.min_confidence and ink_shape_agrees(crop, text):
             least = settings.min_confidence
         sure = bool(text.strip(settings.dots)) and len(text) <= settings.max_chars and least >= settings.min_confidence
+        # A caret or a quote at its row's top, read as a dash or a comma however surely: its ink tells.
+        raised = raised_mark(crop, text) if len(text) == 1 else None
+        if raised is not None:
+            d, sure = DecodedLine(tuple(replace(c, char=raised) for c in d.chars if not c.char.isspace()), d.steps), True
+        elif high:
+            sure = False
         out.append(d if sure else None)
     return out
 
@@ -173,12 +186,13 @@ def _groups(pieces: np.ndarray, join: float) -> list[np.ndarray]:
     return [np.array(g) for g in groups]
 
 
-def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...], gap: float) -> tuple[np.ndarray, int] | None:
+def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...],
+            gap: float) -> tuple[np.ndarray, int, bool] | None:
     """The mark's quad on the row of the nearest line beside it (a gap away, no box near it), with that
-    line's index; None when there is none."""
+    line's index and whether the mark's top stands above the line's box; None when there is none."""
     x0, y0, x1, y1 = box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    best, best_d = None, None
+    best, best_d, best_above = None, None, False
     for i in rows:
         q = quads[i]
         qx0, qx1 = float(q[:, 0].min()), float(q[:, 0].max())
@@ -189,10 +203,14 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...], ga
         # width past its end, so that tilt does not carry a table row's far cells off the row.
         ex = min(max(cx, qx0 - (qx1 - qx0)), qx1 + (qx1 - qx0))
         top, bottom = _edge_y(q[0], q[1], ex), _edge_y(q[3], q[2], ex)
-        if not top < cy < bottom or not (top <= y0 and y1 <= bottom):
+        # The box ends on the line's tallest ink; a raised mark (a caret, a quote: ending above the row's middle)
+        # stands up to a pixel or two above it, and the half-size pieces are rounded to two pixels. A figure's
+        # digits, as tall as the row's, do not.
+        raised = y1 <= (top + bottom) / 2 and top - _RAISED * (bottom - top) <= y0
+        if not top < cy < bottom or not ((top <= y0 or raised) and y1 <= bottom):
             continue
         if best_d is None or d < best_d:
-            best, best_d = i, d
+            best, best_d, best_above = i, d, y0 < top
     if best is None:
         return None
     q = quads[best]
@@ -206,7 +224,7 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...], ga
         qx1, qy1 = q.max(axis=0)
         if qx0 < x1 + gap and qx1 > x0 - gap and qy0 < core1 and qy1 > core0:
             return None
-    return quad, best
+    return quad, best, best_above
 
 
 def _edge_y(a: np.ndarray, b: np.ndarray, x: float) -> float:

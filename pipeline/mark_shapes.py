@@ -18,20 +18,10 @@ SHAPED = {"-": "flat", "|": "tall", "/": "rising", "\\": "falling", "+": "cross"
 def ink_shape_agrees(crop: np.ndarray, char: str) -> bool:
     """True when the crop's ink is one piece of the shape ``char`` has (see ``SHAPED``)."""
     shape = SHAPED.get(char)
-    if shape is None or crop.size == 0:
+    piece = _one_piece(crop) if shape is not None else None
+    if piece is None:
         return False
-    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
-    if n < 2:
-        return False
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    big = 1 + int(np.argmax(areas))
-    # One mark: any other piece is a speck next to it (noise kept by the threshold).
-    if (areas >= 0.25 * areas.max()).sum() > 1:
-        return False
-    x, y, w, h = (int(v) for v in stats[big, :4])
-    own = labels[y : y + h, x : x + w] == big
+    own, (x, y, w, h) = piece
     # A bar fills its box; a caret or an accent as wide and low is a chevron, most of its box bare.
     filled = own.mean() >= 0.75
     if shape == "flat":
@@ -55,3 +45,52 @@ def ink_shape_agrees(crop: np.ndarray, char: str) -> bool:
     bottom_x = (bottom.sum(axis=0) * cols).sum() / max(bottom.sum(), 1) / max(w - 1, 1)
     lean = top_x - bottom_x
     return lean > 0.3 if shape == "rising" else lean < -0.3
+
+
+# Read alone, a raised quote comes out as the comma it looks like, and a caret as a dash or a quote:
+# the crop is its row's height, so where the ink stands on the row tells them apart.
+_COMMAS = ",，、"
+
+
+def raised_mark(crop: np.ndarray, read_as: str) -> str | None:
+    """``"^"`` or ``"’"`` when the crop (a row's height) holds one mark at the row's top with that shape:
+    a caret two strokes meeting at a top point (whatever it was read as: no letter's ink ends this high),
+    a quote a short stroke, thicker at its head, that the recognizer read as a comma. None otherwise."""
+    piece = _one_piece(crop)
+    if piece is None:
+        return None
+    own, (x, y, w, h) = piece
+    rows = crop.shape[0]
+    if y > 0.25 * rows:
+        return None
+    # A caret: ending above the row's middle (a Λ or an A stands on the baseline), its two feet inked and
+    # the ground between them bare, its point (the top row's ink) in the middle, the corners above its feet bare.
+    if y + h <= 0.55 * rows and w >= 0.9 * h and h >= 3:
+        third = max(1, w // 3)
+        bottom, top = own[-1], own[0]
+        if bottom[:third].any() and bottom[w - third :].any() and not bottom[third : w - third].any() \
+                and not top[: w // 4].any() and not top[w - w // 4 :].any():
+            return "^"
+    # A quote: a stroke taller than wide in the row's upper half, more ink in its head than its tail.
+    if read_as in _COMMAS and y + h <= 0.5 * rows and h >= 1.5 * w and h >= 4:
+        head, tail = own[: h // 2].sum(), own[h - h // 2 :].sum()
+        if head >= tail:
+            return "’"
+    return None
+
+
+def _one_piece(crop: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]] | None:
+    """The crop's one ink piece (its mask and box), any other piece a speck beside it; None if none."""
+    if crop.size == 0:
+        return None
+    gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if n < 2:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    big = 1 + int(np.argmax(areas))
+    if (areas >= 0.25 * areas.max()).sum() > 1:
+        return None
+    x, y, w, h = (int(v) for v in stats[big, :4])
+    return labels[y : y + h, x : x + w] == big, (x, y, w, h)
