@@ -15,7 +15,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.ctc import DecodedChar, DecodedLine, word_at
 from pipeline.line_ink import LineInk
 from pipeline.page_glyphs import glyph_picture
 from pipeline.page_rereads import Crops
@@ -71,7 +71,7 @@ def _candidate(line: DecodedLine, k: int) -> bool:
     c = line.chars[k]
     if c.char != "1" or c.second not in ("l", "I"):
         return False
-    word = _word(line.chars, k)
+    word = word_at(line.chars, k)
     return sum(ch.isascii() and ch.isalpha() for ch in word) >= _MIN_LETTERS
 
 
@@ -151,14 +151,5 @@ def _alone(ink: LineInk, box: tuple[int, int, int, int], own: int) -> np.ndarray
 
 def _letter(chars: tuple[DecodedChar, ...], k: int) -> str:
     """I in a word of capitals (``P1D``), else l."""
-    letters = [ch for ch in _word(chars, k) if ch.isascii() and ch.isalpha()]
+    letters = [ch for ch in word_at(chars, k) if ch.isascii() and ch.isalpha()]
     return "I" if all(ch.isupper() for ch in letters) else "l"
-
-
-def _word(chars: tuple[DecodedChar, ...], k: int) -> str:
-    a, b = k, k + 1
-    while a > 0 and chars[a - 1].char.isalnum():
-        a -= 1
-    while b < len(chars) and chars[b].char.isalnum():
-        b += 1
-    return "".join(c.char for c in chars[a:b])

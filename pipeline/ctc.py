@@ -85,6 +85,16 @@ class DecodedLine:
         return float(np.mean([c.confidence for c in self.chars]))
 
 
+def word_at(chars: tuple[DecodedChar, ...], k: int) -> str:
+    """The run of letters and digits the character at ``k`` stands in (with it, whatever it is)."""
+    a, b = k, k + 1
+    while a > 0 and chars[a - 1].char.isalnum():
+        a -= 1
+    while b < len(chars) and chars[b].char.isalnum():
+        b += 1
+    return "".join(c.char for c in chars[a:b])
+
+
 class CtcDecoder:
     def __init__(self, charset: list[str], blank_margin: float = 0.1, min_rescued: float = 0.3,
                  split_blank: float = 0.5, min_split: float = 0.1):

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.ctc import DecodedChar, DecodedLine, word_at
 from pipeline.line_ink import LineInk
 from pipeline.page_glyphs import clearly_nearer, glyph_boxes, glyph_picture, picture_distance, picture_spread
 from pipeline.page_rereads import Crops
@@ -89,7 +89,7 @@ def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
     c = chars[k]
     if (c.char, c.second) not in (("1", "l"), ("l", "1")) or (c.char == "l" and c.confidence >= _SURE):
         return False
-    return any(ch.isascii() and ch.isalpha() and ch not in "lI" for ch in _word(chars, k))
+    return any(ch.isascii() and ch.isalpha() and ch not in "lI" for ch in word_at(chars, k))
 
 
 def _sure(chars: tuple[DecodedChar, ...], k: int) -> bool:
@@ -98,19 +98,10 @@ def _sure(chars: tuple[DecodedChar, ...], k: int) -> bool:
     c = chars[k]
     if c.char not in "l1" or c.confidence < _SURE:
         return False
-    word = _word(chars, k)
+    word = word_at(chars, k)
     if c.char == "1":
         pure, beside = word.isdigit(), str.isdigit
     else:
         pure, beside = not any(ch.isdigit() for ch in word), str.islower
     near = [chars[j].char for j in (k - 1, k + 1) if 0 <= j < len(chars)]
     return pure and any(beside(ch) and ch not in "1Il" for ch in near)
-
-
-def _word(chars: tuple[DecodedChar, ...], k: int) -> str:
-    a, b = k, k + 1
-    while a > 0 and chars[a - 1].char.isalnum():
-        a -= 1
-    while b < len(chars) and chars[b].char.isalnum():
-        b += 1
-    return "".join(c.char for c in chars[a:b])
