@@ -23,6 +23,8 @@ EDGE_SPREAD = 0.5
 # ending this many short of the body's right edge.
 PARAGRAPH_INDENT = 0.5
 PARAGRAPH_SHORT = 2.0
+# ... but at most this many (further in, a line is a display or a quotation, not a paragraph's first).
+MAX_INDENT = 4.0
 # A page footer (a page number) is at most this many line heights wide.
 FOOTER_WIDTH = 4.0
 
@@ -219,11 +221,12 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
     entry: list[int] = []
     full = 0.5 * (boxes[body, 2].max() - boxes[body, 0].min())
     footer = _footer(body, boxes, line_h)
+    right = boxes[body, 2].max()
     prose = False
     for i in cand:
         gap = boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h if entry else False
         if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or (gap and prose) or boxes[i, 0] < edge - line_h
-                      or i == footer):
+                      or i == footer or _next_paragraph(i, entry[-1], edge, right, full, boxes, line_h)):
             break
         entry.append(int(i))
         prose = prose or boxes[i, 2] - boxes[i, 0] >= full
@@ -232,6 +235,16 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
         return int(max(above, key=rank.__getitem__)) if len(above) else -1
     return max(entry, key=rank.__getitem__)
 
+
+
+def _next_paragraph(line: int, prev: int, edge: float, right: float, full: float, boxes: np.ndarray,
+                    line_h: float) -> bool:
+    """Whether ``line`` starts a new paragraph of prose after ``prev`` without a gap: indented from the body's
+    edge, running on to a full line, below a line ending short. TeX sets a margin note after the paragraph
+    it is called in, so a note's entry ends there, not at the next gap (paragraphs set without one)."""
+    indented = edge + PARAGRAPH_INDENT * line_h <= boxes[line, 0] <= edge + MAX_INDENT * line_h
+    return bool(indented and boxes[line, 2] - boxes[line, 0] >= full
+                and boxes[prev, 2] <= right - PARAGRAPH_SHORT * line_h)
 
 
 def _footer(body: np.ndarray, boxes: np.ndarray, line_h: float) -> int:
