@@ -25,6 +25,8 @@ PARAGRAPH_INDENT = 0.5
 PARAGRAPH_SHORT = 2.0
 # ... but at most this many (further in, a line is a display or a quotation, not a paragraph's first).
 MAX_INDENT = 4.0
+# Paragraphs set solid follow at most this many times the body's line pitch (centre to centre).
+SOLID_PITCH = 1.1
 # A page footer (a page number) is at most this many line heights wide.
 FOOTER_WIDTH = 4.0
 
@@ -222,11 +224,16 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
     full = 0.5 * (boxes[body, 2].max() - boxes[body, 0].min())
     footer = _footer(body, boxes, line_h)
     right = boxes[body, 2].max()
+    pitch = _line_pitch(body, boxes, edge, right, line_h)
     prose = False
     for i in cand:
         gap = boxes[i, 1] - boxes[entry[-1], 3] > s.block_gap * line_h if entry else False
+        # A note beside a listing (short lines, not prose) names it; its entry is the listing and the
+        # paragraph describing it.
+        listing = bool(entry) and boxes[entry[0], 2] - boxes[entry[0], 0] < full
         if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or (gap and prose) or boxes[i, 0] < edge - line_h
-                      or i == footer or _next_paragraph(i, entry[-1], edge, right, full, boxes, line_h)):
+                      or i == footer
+                      or (listing and prose and _next_paragraph(i, entry[-1], edge, right, full, pitch, boxes, line_h))):
             break
         entry.append(int(i))
         prose = prose or boxes[i, 2] - boxes[i, 0] >= full
@@ -236,15 +243,29 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
     return max(entry, key=rank.__getitem__)
 
 
-
-def _next_paragraph(line: int, prev: int, edge: float, right: float, full: float, boxes: np.ndarray,
-                    line_h: float) -> bool:
-    """Whether ``line`` starts a new paragraph of prose after ``prev`` without a gap: indented from the body's
-    edge, running on to a full line, below a line ending short. TeX sets a margin note after the paragraph
-    it is called in, so a note's entry ends there, not at the next gap (paragraphs set without one)."""
+def _next_paragraph(line: int, prev: int, edge: float, right: float, full: float, pitch: float,
+                    boxes: np.ndarray, line_h: float) -> bool:
+    """Whether ``line`` starts a paragraph of prose set solid after ``prev``: indented from the body's edge,
+    running on to a full line, below a line ending short, at the body's line pitch. Below a listing's
+    description, such a paragraph is the body's, read after the note (fduthesis sets the note after the
+    description's first paragraph); paragraphs set apart by space run an entry on (ctex's options, a note
+    read after them all)."""
     indented = edge + PARAGRAPH_INDENT * line_h <= boxes[line, 0] <= edge + MAX_INDENT * line_h
-    return bool(indented and boxes[line, 2] - boxes[line, 0] >= full
+    solid = (boxes[line, 1] + boxes[line, 3] - boxes[prev, 1] - boxes[prev, 3]) / 2 <= SOLID_PITCH * pitch
+    return bool(indented and solid and boxes[line, 2] - boxes[line, 0] >= full
                 and boxes[prev, 2] <= right - PARAGRAPH_SHORT * line_h)
+
+
+def _line_pitch(body: np.ndarray, boxes: np.ndarray, edge: float, right: float, line_h: float) -> float:
+    """The body's pitch inside a paragraph: the median distance between the centres of a full line and the
+    line below it starting at the edge (its paragraph's next), not across paragraphs nor between a listing's
+    lines in a smaller type."""
+    order = body[np.argsort(boxes[body, 1] + boxes[body, 3], kind="stable")]
+    above, below = order[:-1], order[1:]
+    steps = (boxes[below, 1] + boxes[below, 3] - boxes[above, 1] - boxes[above, 3]) / 2
+    on = ((boxes[above, 2] >= right - PARAGRAPH_SHORT * line_h) & (boxes[below, 0] < edge + PARAGRAPH_INDENT * line_h)
+          & (steps >= 0.5 * line_h) & (steps <= 2.5 * line_h))
+    return float(np.median(steps[on])) if on.any() else 0.0
 
 
 def _footer(body: np.ndarray, boxes: np.ndarray, line_h: float) -> int:
