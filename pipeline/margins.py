@@ -6,9 +6,9 @@ the right is read at the end of its line's row.
 
 Read with the body row by row, each note would be cut into the lines beside it. A note's entry is the
 body text from the line level with the note's top down to the next note, a gap between paragraphs,
-or a line reaching into the margin (a note the detector joined to its entry's first line starts the
-next entry). Documents set such notes after the entry in their text (fduthesis, ctex), so they are
-read after its last line.
+a line reaching into the margin (a note the detector joined to its entry's first line starts the
+next entry), or, below a listing's description, a paragraph marked by its indent alone. Documents set
+such notes after the entry in their text (fduthesis, ctex), so they are read after its last line.
 """
 from __future__ import annotations
 
@@ -232,8 +232,8 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
         # paragraph describing it.
         listing = bool(entry) and boxes[entry[0], 2] - boxes[entry[0], 0] < full
         if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or (gap and prose) or boxes[i, 0] < edge - line_h
-                      or i == footer
-                      or (listing and prose and _next_paragraph(i, entry[-1], edge, right, full, pitch, boxes, line_h))):
+                      or i == footer or (listing and prose
+                                         and _next_paragraph(i, entry[-1], edge, right, full, pitch, boxes, line_h))):
             break
         entry.append(int(i))
         prose = prose or boxes[i, 2] - boxes[i, 0] >= full
