@@ -153,9 +153,14 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             want, width = _separator(chars[i].char, prev, nxt, before, after, settings, between)
             chars[i] = replace(chars[i], char=want, width=width)
         else:
-            outside = i - 1 if chars[i].char in _OPENING else i + 1
+            opening = chars[i].char in _OPENING
+            outside = i - 1 if opening else i + 1
             adjacent = 0 <= outside < len(chars) and chars[outside].char != " "
             full[i] = _bracket(chars[i].char, prev, nxt, before, after, settings, adjacent)
+            # Touching Chinese text outside: what a page that compresses its full-width marks shows
+            # (pipeline/compressed_marks.py decides with the page).
+            if adjacent and is_cjk(prev if opening else nxt) and (before if opening else after) < settings.tight_outer:
+                chars[i] = replace(chars[i], width="tight")
     for i, f in _pairs_alike(chars, full).items():
         if f is None:
             continue
@@ -171,7 +176,7 @@ def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
     Where fewer do, but every other one is followed by a whole em cell (the page compresses no
     full-width mark, so none can look so), those that look so strictly are ASCII: a translator's
     ASCII commas among the typesetter's full-width ones (impatient-zh)."""
-    widths = [c.width for d in decoded for c in d.chars if c.width]
+    widths = [c.width for d in decoded for c in d.chars if c.width and c.char in _SEPARATORS]
     ascii_n = widths.count("ascii")
     if not ascii_n:
         return decoded
@@ -201,8 +206,13 @@ def _ascii_separators(line: DecodedLine, looks: tuple[str, ...]) -> DecodedLine:
 
 def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
                between: bool) -> tuple[str, str]:
-    """The separator as printed, and what its place looks like: "ascii", "near", "full" or "" (not measured)."""
-    # Beside another full-width mark the page compresses both.
+    """The separator as printed, and what its place looks like: "ascii", "near", "cell", "half", "full" or ""
+    (not measured)."""
+    # Beside another full-width mark the page compresses both; but after a full-width closing bracket
+    # the bracket's blank stands before the mark, and only a word space after it before Latin text or
+    # digits tells an ASCII one (an index's 切割（slice）, 77), as loosely as "near".
+    if prev == "）" and not is_cjk(nxt) and not np.isnan(after) and s.near_space[0] <= after < s.near_space[1]:
+        return ch, "near"
     if prev in _HALF or nxt in _HALF:
         return ch, ""
     if np.isnan(after):
@@ -213,9 +223,10 @@ def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: Wid
         return ch, ""
     if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
         return ch, "ascii"
+    compressed = s.compressed_cell[0] <= after < s.compressed_cell[1]
     look = "near" if before < s.near_hug and s.near_space[0] <= after < s.near_space[1] else \
-        "cell" if after >= s.cell_after else "full"
-    compressed = is_ideograph(nxt) and s.compressed_cell[0] <= after < s.compressed_cell[1]
+        "cell" if after >= s.cell_after else "half" if compressed else "full"
+    compressed = compressed and is_ideograph(nxt)
     if ch not in _HALF and (between or compressed or (after >= s.cell_after and before >= s.cell_before)):
         return _FULL[ch], look
     return ch, look
