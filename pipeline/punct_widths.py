@@ -145,7 +145,10 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             # read full-width without it is code's or a list's ASCII mark (size(5cm,0), etex, latex).
             if pitched and chars[i].char in _SEPARATORS:
                 before, after = (g / em for g in _gaps(runs, ink, centres[i]))
-                chars[i] = replace(chars[i], char=_latin_separator(chars[i].char, before, after, settings))
+                if prev == ")" and _after_full_bracket(before, after, settings):
+                    chars[i] = replace(chars[i], width="near")  # read ) for ）: its blank is no side bearing
+                else:
+                    chars[i] = replace(chars[i], char=_latin_separator(chars[i].char, before, after, settings))
             continue
         before, after = (g / em for g in _gaps(runs, ink, centres[i]))
         if chars[i].char in _SEPARATORS:
@@ -211,7 +214,7 @@ def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: Wid
     # Beside another full-width mark the page compresses both; but after a full-width closing bracket
     # the bracket's blank stands before the mark, and only a word space after it before Latin text or
     # digits tells an ASCII one (an index's 切割（slice）, 77), as loosely as "near".
-    if prev == "）" and not is_cjk(nxt) and not np.isnan(after) and s.near_space[0] <= after < s.near_space[1]:
+    if prev == "）" and not is_cjk(nxt) and _after_full_bracket(before, after, s):
         return ch, "near"
     if prev in _HALF or nxt in _HALF:
         return ch, ""
@@ -230,6 +233,12 @@ def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: Wid
     if ch not in _HALF and (between or compressed or (after >= s.cell_after and before >= s.cell_before)):
         return _FULL[ch], look
     return ch, look
+
+
+def _after_full_bracket(before: float, after: float, s: WidthSettings) -> bool:
+    """Whether a separator after a closing bracket's blank (more than a side bearing) is followed by a
+    word space: an ASCII one, as loosely as "near"."""
+    return before >= s.cell_before and not np.isnan(after) and s.near_space[0] <= after < s.near_space[1]
 
 
 def _latin_separator(ch: str, before: float, after: float, s: WidthSettings) -> str:
