@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from pipeline.ctc import DecodedLine
+from pipeline.punct_widths import neighbour
 from pipeline.punctuation import bracket_pairs, is_ideograph
 
 _FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
@@ -44,10 +45,10 @@ def _full_width(line: DecodedLine) -> DecodedLine:
     text = [c.char for c in chars]
     full = set()
     for i, c in enumerate(chars):
-        if c.char in ",:;" and c.width == "half" and is_ideograph(_neighbour(text, i, -1)):
+        if c.char in ",:;" and c.width == "half" and is_ideograph(neighbour(chars, i, -1)):
             full.add(i)
         elif c.char in "()":
-            inside = _neighbour(text, i, 1 if c.char == "(" else -1)
+            inside = neighbour(chars, i, 1 if c.char == "(" else -1)
             if is_ideograph(inside) or c.width == "tight":
                 full.add(i)
     pairs = bracket_pairs(text, "(（", ")）")
@@ -68,9 +69,3 @@ def _full_width(line: DecodedLine) -> DecodedLine:
         out.append(replace(c, char=_FULL[c.char]) if i in full else c)
     return DecodedLine(tuple(out), line.steps)
 
-
-def _neighbour(text: list[str], i: int, step: int) -> str:
-    j = i + step
-    while 0 <= j < len(text) and text[j] == " ":
-        j += step
-    return text[j] if 0 <= j < len(text) else ""

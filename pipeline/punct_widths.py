@@ -139,7 +139,7 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             if pitched:
                 chars[i] = replace(chars[i], char=_dash(chars, i, runs, centres, em, settings))
             continue
-        prev, nxt = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
+        prev, nxt = neighbour(chars, i, -1), neighbour(chars, i, 1)
         if not (is_cjk(prev) or is_cjk(nxt)):
             # Between Latin text on a Chinese line (sp.；ii.), only a whole em cell after it tells: one
             # read full-width without it is code's or a list's ASCII mark (size(5cm,0), etex, latex).
@@ -298,7 +298,7 @@ def _pairs_alike(chars: list[DecodedChar], full: dict[int, bool | None]) -> dict
     return out
 
 
-def _neighbour(chars: list[DecodedChar], i: int, step: int) -> str:
+def neighbour(chars: list[DecodedChar], i: int, step: int) -> str:
     j = i + step
     while 0 <= j < len(chars) and chars[j].char == " ":
         j += step
@@ -318,7 +318,7 @@ def _dash(chars: list[DecodedChar], i: int, runs: np.ndarray, centres: list[floa
     character stands beside it. One glued to the glyph before it (a word's or a hyphenation's hyphen),
     or whose ink touches a neighbour's, is not measured."""
     ch = chars[i].char
-    if ch == "一" and (is_ideograph(_neighbour(chars, i, -1)) or is_ideograph(_neighbour(chars, i, 1))):
+    if ch == "一" and (is_ideograph(neighbour(chars, i, -1)) or is_ideograph(neighbour(chars, i, 1))):
         return ch
     if i > 0 and chars[i - 1].char != " ":
         return ch
