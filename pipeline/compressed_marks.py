@@ -7,8 +7,8 @@ page shows is that it compresses: most of the separators read full-width between
 less than a word space after them ("half") rather than an em cell. On such a page a mark read ASCII
 is full-width where its neighbours make it part of the Chinese text:
 
-- a separator after an ideograph that keeps no word space after it (an ASCII one in Chinese text
-  hugs the ideograph and a word space follows: 潮流; 同 stays);
+- a separator after an ideograph that keeps more than a side bearing from it and less than a word
+  space after it (an ASCII one in Chinese text hugs the ideograph: 潮流; 同 and 出版社, 2017 stay);
 - a bracket with an ideograph inside it, or touching Chinese text outside it (such a page puts a
   quarter em of glue between an ideograph and Latin text or an ASCII mark, so 使用 (pdf)LaTeX's ASCII
   bracket stands apart); the two of a pair alike, and a bracket touching a full-width one.
@@ -34,7 +34,7 @@ def compressed_marks(decoded: list[DecodedLine]) -> list[DecodedLine]:
     """``decoded`` with the ASCII marks of Chinese text full-width, where the page compresses its
     full-width marks (the separators' looks recorded by pipeline/punct_widths.py show it)."""
     looks = [c.width for d in decoded for c in d.chars if c.width and c.char in _SEPARATORS]
-    half = looks.count("half")
+    half = looks.count("half") + looks.count("half-apart")
     if half < _MIN_HALF or half <= looks.count("cell") or half <= looks.count("ascii") + looks.count("near"):
         return decoded
     return [_full_width(d) if any(is_ideograph(c.char) for c in d.chars) else d for d in decoded]
@@ -45,7 +45,7 @@ def _full_width(line: DecodedLine) -> DecodedLine:
     text = [c.char for c in chars]
     full = set()
     for i, c in enumerate(chars):
-        if c.char in ",:;" and c.width == "half" and is_ideograph(neighbour(chars, i, -1)):
+        if c.char in ",:;" and c.width == "half-apart" and is_ideograph(neighbour(chars, i, -1)):
             full.add(i)
         elif c.char in "()":
             inside = neighbour(chars, i, 1 if c.char == "(" else -1)

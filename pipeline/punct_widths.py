@@ -209,8 +209,8 @@ def _ascii_separators(line: DecodedLine, looks: tuple[str, ...]) -> DecodedLine:
 
 def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
                between: bool) -> tuple[str, str]:
-    """The separator as printed, and what its place looks like: "ascii", "near", "cell", "half", "full" or ""
-    (not measured)."""
+    """The separator as printed, and what its place looks like: "ascii", "near", "cell", "half" (or
+    "half-apart", more than a side bearing from the glyph before it), "full" or "" (not measured)."""
     # Beside another full-width mark the page compresses both; but after a full-width closing bracket
     # the bracket's blank stands before the mark, and only a word space after it before Latin text or
     # digits tells an ASCII one (an index's 切割（slice）, 77), as loosely as "near".
@@ -228,7 +228,7 @@ def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: Wid
         return ch, "ascii"
     compressed = s.compressed_cell[0] <= after < s.compressed_cell[1]
     look = "near" if before < s.near_hug and s.near_space[0] <= after < s.near_space[1] else \
-        "cell" if after >= s.cell_after else "half" if compressed else "full"
+        "cell" if after >= s.cell_after else ("half" if before < s.hug else "half-apart") if compressed else "full"
     compressed = compressed and is_ideograph(nxt)
     if ch not in _HALF and (between or compressed or (after >= s.cell_after and before >= s.cell_before)):
         return _FULL[ch], look
