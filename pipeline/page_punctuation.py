@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.compressed_marks import compressed_marks
 from pipeline.ctc import DecodedLine
 from pipeline.page_rereads import Crops
 from pipeline.punct_widths import page_separator_widths
@@ -17,11 +18,11 @@ _CURLY_LIFT = 0.06
 
 
 def page_punctuation(decoded: list[DecodedLine], crops: Crops | None = None) -> list[DecodedLine]:
-    """Separators the page sets ASCII made so; then quotes, each kind (single, double) of which a
+    """Separators the page sets ASCII made so, or marks it sets full-width but compressed; then quotes, each kind (single, double) of which a
     page prints all curly or all straight. ``crops`` gives the images the lines were read from (by index), so that the shapes of
     the lines' quote pairs (``quote_lift``) decide; without them, or with no pair to measure, the
     readings do."""
-    decoded = page_separator_widths(decoded)
+    decoded = compressed_marks(page_separator_widths(decoded))
     out = list(decoded)
     for straight, kind in (("'", SINGLE), ('"', DOUBLE)):
         for i in _curled(out, straight, kind, crops):

@@ -139,13 +139,16 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             if pitched:
                 chars[i] = replace(chars[i], char=_dash(chars, i, runs, centres, em, settings))
             continue
-        prev, nxt = _neighbour(chars, i, -1), _neighbour(chars, i, 1)
+        prev, nxt = neighbour(chars, i, -1), neighbour(chars, i, 1)
         if not (is_cjk(prev) or is_cjk(nxt)):
             # Between Latin text on a Chinese line (sp.；ii.), only a whole em cell after it tells: one
             # read full-width without it is code's or a list's ASCII mark (size(5cm,0), etex, latex).
             if pitched and chars[i].char in _SEPARATORS:
                 before, after = (g / em for g in _gaps(runs, ink, centres[i]))
-                chars[i] = replace(chars[i], char=_latin_separator(chars[i].char, before, after, settings))
+                if prev == ")" and _after_full_bracket(before, after, settings):
+                    chars[i] = replace(chars[i], width="near")  # read ) for ）: its blank is no side bearing
+                else:
+                    chars[i] = replace(chars[i], char=_latin_separator(chars[i].char, before, after, settings))
             continue
         before, after = (g / em for g in _gaps(runs, ink, centres[i]))
         if chars[i].char in _SEPARATORS:
@@ -153,9 +156,14 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             want, width = _separator(chars[i].char, prev, nxt, before, after, settings, between)
             chars[i] = replace(chars[i], char=want, width=width)
         else:
-            outside = i - 1 if chars[i].char in _OPENING else i + 1
+            opening = chars[i].char in _OPENING
+            outside = i - 1 if opening else i + 1
             adjacent = 0 <= outside < len(chars) and chars[outside].char != " "
             full[i] = _bracket(chars[i].char, prev, nxt, before, after, settings, adjacent)
+            # Touching Chinese text outside: what a page that compresses its full-width marks shows
+            # (pipeline/compressed_marks.py decides with the page).
+            if adjacent and is_cjk(prev if opening else nxt) and (before if opening else after) < settings.tight_outer:
+                chars[i] = replace(chars[i], width="tight")
     for i, f in _pairs_alike(chars, full).items():
         if f is None:
             continue
@@ -171,7 +179,7 @@ def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
     Where fewer do, but every other one is followed by a whole em cell (the page compresses no
     full-width mark, so none can look so), those that look so strictly are ASCII: a translator's
     ASCII commas among the typesetter's full-width ones (impatient-zh)."""
-    widths = [c.width for d in decoded for c in d.chars if c.width]
+    widths = [c.width for d in decoded for c in d.chars if c.width and c.char in _SEPARATORS]
     ascii_n = widths.count("ascii")
     if not ascii_n:
         return decoded
@@ -201,8 +209,13 @@ def _ascii_separators(line: DecodedLine, looks: tuple[str, ...]) -> DecodedLine:
 
 def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: WidthSettings,
                between: bool) -> tuple[str, str]:
-    """The separator as printed, and what its place looks like: "ascii", "near", "full" or "" (not measured)."""
-    # Beside another full-width mark the page compresses both.
+    """The separator as printed, and what its place looks like: "ascii", "near", "cell", "half" (or
+    "half-apart", more than a side bearing from the glyph before it), "full" or "" (not measured)."""
+    # Beside another full-width mark the page compresses both; but after a full-width closing bracket
+    # the bracket's blank stands before the mark, and only a word space after it before Latin text or
+    # digits tells an ASCII one (an index's 切割（slice）, 77), as loosely as "near".
+    if prev == "）" and not is_cjk(nxt) and _after_full_bracket(before, after, s):
+        return ch, "near"
     if prev in _HALF or nxt in _HALF:
         return ch, ""
     if np.isnan(after):
@@ -213,12 +226,19 @@ def _separator(ch: str, prev: str, nxt: str, before: float, after: float, s: Wid
         return ch, ""
     if before < s.hug and s.word_space[0] <= after < s.word_space[1]:
         return ch, "ascii"
+    compressed = s.compressed_cell[0] <= after < s.compressed_cell[1]
     look = "near" if before < s.near_hug and s.near_space[0] <= after < s.near_space[1] else \
-        "cell" if after >= s.cell_after else "full"
-    compressed = is_ideograph(nxt) and s.compressed_cell[0] <= after < s.compressed_cell[1]
+        "cell" if after >= s.cell_after else ("half" if before < s.hug else "half-apart") if compressed else "full"
+    compressed = compressed and is_ideograph(nxt)
     if ch not in _HALF and (between or compressed or (after >= s.cell_after and before >= s.cell_before)):
         return _FULL[ch], look
     return ch, look
+
+
+def _after_full_bracket(before: float, after: float, s: WidthSettings) -> bool:
+    """Whether a separator after a closing bracket's blank (more than a side bearing) is followed by a
+    word space: an ASCII one, as loosely as "near"."""
+    return before >= s.cell_before and not np.isnan(after) and s.near_space[0] <= after < s.near_space[1]
 
 
 def _latin_separator(ch: str, before: float, after: float, s: WidthSettings) -> str:
@@ -278,7 +298,7 @@ def _pairs_alike(chars: list[DecodedChar], full: dict[int, bool | None]) -> dict
     return out
 
 
-def _neighbour(chars: list[DecodedChar], i: int, step: int) -> str:
+def neighbour(chars: list[DecodedChar], i: int, step: int) -> str:
     j = i + step
     while 0 <= j < len(chars) and chars[j].char == " ":
         j += step
@@ -298,7 +318,7 @@ def _dash(chars: list[DecodedChar], i: int, runs: np.ndarray, centres: list[floa
     character stands beside it. One glued to the glyph before it (a word's or a hyphenation's hyphen),
     or whose ink touches a neighbour's, is not measured."""
     ch = chars[i].char
-    if ch == "一" and (is_ideograph(_neighbour(chars, i, -1)) or is_ideograph(_neighbour(chars, i, 1))):
+    if ch == "一" and (is_ideograph(neighbour(chars, i, -1)) or is_ideograph(neighbour(chars, i, 1))):
         return ch
     if i > 0 and chars[i - 1].char != " ":
         return ch

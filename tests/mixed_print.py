@@ -16,7 +16,7 @@ def typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool =
     """Chinese in Noto Serif CJK, ASCII marks in Liberation Serif and spaces of ``space`` em (TeX's
     interword space: 1/3 em), ``⟨⟩`` as a math font's, ``quarter`` (U+2005, four-per-em space) a quarter em (xeCJK's glue
     between Chinese and Latin), the marks in ``squeeze`` in half their cell (a page that compresses
-    punctuation), ASCII in ``latin_face`` (``mono``: code, a URL), Chinese in ``cjk_face`` (``cjk-tc``: a face
+    punctuation: the blank after a mark's ink, an opening bracket's before it, halved), ASCII in ``latin_face`` (``mono``: code, a URL), Chinese in ``cjk_face`` (``cjk-tc``: a face
     that centres ，：； in their cells); with ``scan``, degraded as a scan."""
     cjk, latin, sans = _pil_font(cjk_face, size), _pil_font(latin_face, size), _pil_font("sans", size)
     img = Image.new("L", (1500, 80 + 60 * len(lines)), 255)
@@ -31,7 +31,9 @@ def typeset(lines: list[str], size: int = 32, space: float = 1 / 3, scan: bool =
             font = latin if ch.isascii() or ch in "•–" or (ch.isalpha() and not is_cjk(ch)) else cjk
             if ch in "⟨⟩":
                 font = sans  # a math font's angle brackets (the Latin font has none), not the CJK cells
-            draw.text((x, y), ch, font=font, fill=0)
-            x += font.getlength(ch) / (2 if ch in squeeze else 1)
+            advance = font.getlength(ch) / (2 if ch in squeeze else 1)
+            # A compressed opening bracket loses the blank before its ink, at the left of its cell.
+            draw.text((x - advance if ch in squeeze and ch in "（「《" else x, y), ch, font=font, fill=0)
+            x += advance
     page = np.asarray(img)
     return degrade(page, blur=0.8, noise=8, jpeg_quality=60, seed=1) if scan else page
