@@ -16,6 +16,7 @@ import pyclipper
 
 from pipeline.onnx_session import OnnxSession
 from pipeline.geometry import min_area_quad, quad_size
+from pipeline.merged_rows import joined_pairs, rows_apart
 
 
 @dataclass(frozen=True)
@@ -172,11 +173,22 @@ class TextDetector:
                 side = s.max_side_small
             return boxes_from_probability(self.probability_map(gray, side), gray.shape[:2], s)
         if missed_marks(ink, lines, scale, line_px, s) < s.missed_marks:
-            return lines
+            return self._rows_apart(gray, lines)
         # The lines found already stay as they were; the finer input adds those it finds elsewhere, and lines
         # joining first-pass pieces of one row (merge_finer).
         finer = boxes_from_probability(self.probability_map(gray, s.max_side_small), gray.shape[:2], s)
         return merge_finer(lines, finer, gray.shape[:2], s.within_finer)
+
+    def _rows_apart(self, gray: np.ndarray, lines: list[DetectedLine]) -> list[DetectedLine]:
+        """``lines`` with two rows of small print joined at the lower one's start (``merged_rows``) replaced
+        by the lines the finer input finds inside them."""
+        pairs = joined_pairs([d.quad for d in lines])
+        if not pairs:
+            return lines
+        finer = boxes_from_probability(self.probability_map(gray, self.settings.max_side_small), gray.shape[:2],
+                                       self.settings)
+        gone, taken = rows_apart([d.quad for d in lines], pairs, [d.quad for d in finer])
+        return [d for i, d in enumerate(lines) if i not in gone] + [finer[k] for k in taken]
 
     def _large_print(self, gray: np.ndarray, resized: np.ndarray, ink: np.ndarray) -> list[DetectedLine] | None:
         """Lines found at a smaller input when the print is large; None: use the normal input."""
