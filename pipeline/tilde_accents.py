@@ -47,7 +47,9 @@ def _tilde_form(char: str, charset: dict[str, int]) -> str | None:
 
 def tilde_accents(line: DecodedLine, line_ink: LineInk, charset: dict[str, int]) -> DecodedLine:
     """``line`` with each accented letter whose accent's ink is a tilde's spelled with the tilde."""
-    forms = {k: _tilde_form(c.char, charset) for k, c in enumerate(line.chars)}
+    if line.text.isascii():
+        return line
+    forms = {k: _tilde_form(c.char, charset) for k, c in enumerate(line.chars) if not c.char.isascii()}
     forms = {k: f for k, f in forms.items() if f}
     if not forms:
         return line
