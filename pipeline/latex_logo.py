@@ -176,11 +176,13 @@ def lowered_e_below_box(decoded: list[DecodedLine], deeper: Callable[[list[int]]
 
 def _own_ink(crop: np.ndarray, box_height: float) -> np.ndarray:
     """``crop`` with every ink piece that does not reach the middle half of its first ``box_height`` rows
-    painted paper."""
+    painted paper (the crop's own paper grey: white on a grey scan would be darker paper's opposite, and
+    the threshold would then take the paper for ink)."""
     ink = LineInk(crop)
     count, labels, stats, _ = ink.pieces
     lo, hi = int(box_height * 0.25), int(box_height * 0.75)
     top, bottom = stats[:, 1], stats[:, 1] + stats[:, 3]
     keep = (top <= hi) & (bottom > lo)
     keep[0] = True  # the paper
-    return np.where(keep[labels], crop, np.uint8(255)).astype(np.uint8)
+    paper = np.uint8(np.median(crop))
+    return np.where(keep[labels], crop, paper).astype(np.uint8)
