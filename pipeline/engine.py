@@ -32,6 +32,7 @@ from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
 from pipeline.ellipsis_commas import ellipsis_commas
 from pipeline.faint_citations import faint_citations
+from pipeline.latex_logo import DEEPER, lowered_e_below_box
 from pipeline.model_loading import RECOGNIZER, SECOND_RECOGNIZER, load_models
 from pipeline.options import Limits, Options
 from pipeline.page_glyphs import page_glyphs
@@ -48,7 +49,7 @@ from pipeline.result import NO_TEXT_LAYER, PageResult
 from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
 from pipeline.textlayer import read_text_layer
-from pipeline.upright import detect_upright, line_crops, recognize_upright
+from pipeline.upright import deeper_crops, detect_upright, line_crops, recognize_upright
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,8 @@ class Engine:
         for check in (page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
                       digit_marks, c_or_e, sentence_points, ellipsis_commas):
             decoded = check(decoded, crops)
+        if not work.vertical:  # a TeX logo's E hanging out of its line's box
+            decoded = lowered_e_below_box(decoded, partial(deeper_crops, work, below=DEEPER))
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         if not work.vertical and not work.rotation:  # a sliver's side is told on the upright page

@@ -9,6 +9,7 @@ or not read, it is still there, lower than the T and the X.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -32,6 +33,9 @@ _LOWERED = 0.15
 _T_WIDTH = 0.3
 _T_HEIGHT = 0.7
 _E_HALF = 0.4
+# How far below a line's box its lowered E may reach, in box heights (the E hangs 0.22 em below the
+# baseline; a box around ideographs or lower-case letters ends about 0.1 em below it).
+DEEPER = 0.35
 
 
 def restore_latex_heads(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
@@ -150,3 +154,35 @@ def lost_t(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
             start = int((lo + np.argmax(columns[lo:hi])) / scale)
             chars.insert(i, replace(chars[i], char="T", start=start, end=max(start + 1, chars[i].start)))
     return DecodedLine(tuple(chars), line.steps) if len(chars) != len(line.chars) else line
+
+
+def lowered_e_below_box(decoded: list[DecodedLine], deeper: Callable[[list[int]], list[np.ndarray]]
+                        ) -> list[DecodedLine]:
+    """``decoded`` with the TeX logo's E read where the line's box cut it off: the detector draws the box
+    around the line's other letters, and the E, lowered by half an ex, can hang out of it (``CTX`` read for
+    CTEX). Lines reading ``TX`` or ``TeX`` are looked at again in ``deeper`` crops (the same columns, the
+    box's lower edge moved down by ``DEEPER`` of its height), keeping only ink that reaches into the box's
+    middle rows: the next line's tops are not the E."""
+    found = [i for i, d in enumerate(decoded) if "TX" in d.text or "TeX" in d.text]
+    if not found:
+        return decoded
+    out = list(decoded)
+    for i, crop in zip(found, deeper(found)):
+        mended = lowered_e(decoded[i], LineInk(_own_ink(crop, crop.shape[0] / (1 + DEEPER))))
+        if mended is not decoded[i]:
+            out[i] = mended
+    return out
+
+
+def _own_ink(crop: np.ndarray, box_height: float) -> np.ndarray:
+    """``crop`` with every ink piece that does not reach the middle half of its first ``box_height`` rows
+    painted paper (the crop's own paper grey: white on a grey scan would be darker paper's opposite, and
+    the threshold would then take the paper for ink)."""
+    ink = LineInk(crop)
+    count, labels, stats, _ = ink.pieces
+    lo, hi = int(box_height * 0.25), int(box_height * 0.75)
+    top, bottom = stats[:, 1], stats[:, 1] + stats[:, 3]
+    keep = (top <= hi) & (bottom > lo)
+    keep[0] = True  # the paper
+    paper = np.uint8(np.median(crop))
+    return np.where(keep[labels], crop, paper).astype(np.uint8)

@@ -5,8 +5,8 @@ cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {, - fr
 some it loses to the blank or the word space (an opening quote, a logo's raised A, a ligature's i). Each step below measures the line's crop
 (the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
 where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a
-mark found to be ASCII may then take a space after it) and dashes, letter case and ligatures' letters, the
-spaces (less those a monospace line's cells rule out), and last the small caps, which are told within a word.
+mark found to be ASCII may then take a space after it) and dashes, tildes read as other accents, letter case
+and ligatures' letters, the spaces (less those a monospace line's cells rule out), and last the small caps, which are told within a word.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quot
 from pipeline.punct_widths import punctuation_widths
 from pipeline.small_caps import lower_small_caps
 from pipeline.spacing import SpacingSettings, add_missing_spaces
+from pipeline.tilde_accents import tilde_accents
 from pipeline.triangles import pointing_triangles
 from pipeline.visible_space import visible_spaces
 
@@ -45,6 +46,6 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = pointing_triangles(braces_from_shapes(line, ink), ink)
     line = restore_latex_heads(lost_t(lowered_e(visible_spaces(line, ink), ink), ink), ink)
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
-    line = ligature_letters(letter_case(line, ink, probs, index), probs, index)
+    line = ligature_letters(letter_case(tilde_accents(line, ink, index), ink, probs, index), probs, index)
     line = monospace_spaces(add_missing_spaces(line, ink, probs, space_class, spacing), ink)
     return lower_small_caps(line, ink)
