@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from pipeline.result import Line
-from pipeline.tables.bars import bars_and_bangs
+from pipeline.tables.bangs import bangs
 from pipeline.tables.cell_separators import cell_end_separators
 from pipeline.tables.cjk_gutters import split_at_gutters
 from pipeline.tables.confusions import confusions_read_again
@@ -209,7 +209,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
         tokens = split_stacked(tokens, levelled, read)
         tokens = missed_items(tokens, levelled, read, dpi)
     # after the reading again: a mark alone is what the detector misses, and its first reading too
-    tokens = bars_and_bangs(tokens, levelled)
+    tokens = bangs(tokens, levelled)
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi,
                          read_empty)

@@ -1,6 +1,6 @@
 """An operator table scanned: marks alone in a typewriter face (`||`, `|`, `!`), their meaning beside them.
-The recognizer reads a lone bar as `1` (`||` as `11`) and a lone `!` as `1`; pipeline/tables/bars.py tells
-them by their ink (a bare bar, a bar over a dot). Courier's own 1s, with their flag and foot, stay 1s."""
+The recognizer reads a lone `!` as `1` at times; pipeline/tables/bangs.py tells it by its ink (a stroke over
+a dot). 1s in Courier, Helvetica and Times stay 1s."""
 from __future__ import annotations
 
 import re
@@ -48,17 +48,12 @@ def _cells(engine, rows, seed, font="cour"):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_bars_and_bangs_not_read_as_ones(engine, seed):
+def test_bang_not_read_as_one(engine, seed):
     got, params = _cells(engine, ROWS, seed)
-    assert len(got) == len(ROWS), params
-    # The recognizer reads some of these marks as other things again (`十`, `二` for a bar): the ink check
-    # judges only what was read as 1s, and each of those must come out as set.
-    marks = [(g, r[0]) for g, r in zip(got, ROWS) if r[0] in ("||", "|", "!")]
-    assert all(g == want or not re.fullmatch("1+", g) for g, want in marks), (marks, params)
-    assert any(g == want for g, want in marks), (marks, params)
+    assert len(got) == len(ROWS) and got[ROWS.index(("!", "not"))] == "!", (got, params)
 
 
 @pytest.mark.parametrize("seed,font", [(0, "cour"), (1, "cour"), (0, "helv"), (0, "tiro")])
 def test_ones_stay_ones(engine, seed, font):
     got, params = _cells(engine, ONES, seed, font)
-    assert not any("|" in g or "!" in g for g in got) and any(re.fullmatch("1+", g) for g in got), (got, params)
+    assert not any("!" in g for g in got) and any(re.fullmatch("1+", g) for g in got), (got, params)
