@@ -1,15 +1,18 @@
 """One page's tables from its rules and words, whatever kind of page they came from."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pipeline.tables.aligned import aligned_tables
 from pipeline.tables.model import Table, Token
 from pipeline.tables.ruled import Segment, ruled_tables
 
 
-def tables_from(tokens: list[Token], h: list[Segment], v: list[Segment], dpi: int) -> list[Table]:
+def tables_from(tokens: list[Token], h: list[Segment], v: list[Segment], dpi: int,
+                read_empty: Callable[[list[tuple[float, float, float, float]]], list[Token]] | None = None) -> list[Table]:
     """Ruled tables first; the words they do not hold may still line up into tables of their own."""
     tol = 2.0 * dpi / 72  # two points: rules drawn cell by cell rarely miss each other by more
-    found = ruled_tables(h, v, tokens, tol)
+    found = ruled_tables(h, v, tokens, tol, read_empty)
     taken: set[int] = set().union(*(ids for _, ids in found)) if found else set()
     found += aligned_tables(tokens, taken)
     return sorted((t for t, _ in found), key=lambda t: (t.box[1], t.box[0]))

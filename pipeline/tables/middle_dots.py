@@ -18,7 +18,7 @@ import numpy as np
 from pipeline.tables.model import Token
 from pipeline.tables.words import text_lines
 
-DOTS = re.compile(r"[.,。，·…:]{2,}")  # what a middle-dot ellipsis was read as
+DOTS = re.compile(r"[.,。，·…:]+")  # what a middle-dot ellipsis was read as (a lone `.` too: the ink counts its dots)
 BODY = 0.3  # a row of ink belongs to the letters' body where it holds this share of the busiest row's ink
 LOW = 0.8  # a middle dot's centre is above this share of the body's height (a period's is near its foot)
 MIN_DOTS = 2

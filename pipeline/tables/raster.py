@@ -14,10 +14,12 @@ import cv2
 import numpy as np
 
 from pipeline.result import Line
+from pipeline.tables.bangs import bangs
 from pipeline.tables.cell_separators import cell_end_separators
 from pipeline.tables.cjk_gutters import split_at_gutters
 from pipeline.tables.confusions import confusions_read_again
 from pipeline.tables.empty_braces import empty_braces
+from pipeline.tables.empty_cells import empty_cell_reader
 from pipeline.tables.find import tables_from
 from pipeline.tables.middle_dots import middle_dots
 from pipeline.tables.model import Table, Token
@@ -206,7 +208,11 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     if read is not None:
         tokens = split_stacked(tokens, levelled, read)
         tokens = missed_items(tokens, levelled, read, dpi)
-    tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi)
+    # after the reading again: a mark alone is what the detector misses, and its first reading too
+    tokens = bangs(tokens, levelled)
+    read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
+    tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi,
+                         read_empty)
     if abs(tilt) < 0.05:
         return tables
     inv = cv2.invertAffineTransform(m)

@@ -9,6 +9,7 @@ column rules) needs its rows from the text.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.tables.model import Table, Token
@@ -141,8 +142,26 @@ def _text_rows(tokens: list[Token], xs: list[float], ys: list[float]) -> list[tu
     return cuts if total and crowded > total / 2 else []
 
 
-def ruled_tables(h: list[Segment], v: list[Segment], tokens: list[Token], tol: float) -> list[tuple[Table, set[int]]]:
-    """Tables framed by rules, each with the indices of the tokens it holds."""
+def _enclosed_empty(xs: list[float], ys: list[float], words: list[Token], split_right: Callable[[int, int], bool],
+                    split_below: Callable[[int, int], bool]) -> list[tuple[float, float, float, float]]:
+    """The boxes of the grid positions ruled on all four sides (a cell of one position) that no word reaches into."""
+    out = []
+    for r in range(len(ys) - 1):
+        for c in range(len(xs) - 1):
+            if not ((c == 0 or split_right(r, c - 1)) and (c == len(xs) - 2 or split_right(r, c))
+                    and (r == 0 or split_below(r - 1, c)) and (r == len(ys) - 2 or split_below(r, c))):
+                continue
+            box = (xs[c], ys[r], xs[c + 1], ys[r + 1])
+            if not any(t.box[0] < box[2] and box[0] < t.box[2] and t.box[1] < box[3] and box[1] < t.box[3] for t in words):
+                out.append(box)
+    return out
+
+
+def ruled_tables(h: list[Segment], v: list[Segment], tokens: list[Token], tol: float,
+                 read_empty: Callable[[list[tuple[float, float, float, float]]], list[Token]] | None = None
+                 ) -> list[tuple[Table, set[int]]]:
+    """Tables framed by rules, each with the indices of the tokens it holds. With ``read_empty`` (scans), the
+    ink of a cell that holds no word is read (``pipeline/tables/empty_cells.py``)."""
     h, v = merge_segments(h, tol), merge_segments(v, tol)
     out = []
     for fh, fv in _frames(h, v, tol):
@@ -167,6 +186,8 @@ def ruled_tables(h: list[Segment], v: list[Segment], tokens: list[Token], tol: f
         def split_below(r: int, c: int) -> bool:
             return _coverage(fh, ys[r + 1], xs[c], xs[c + 1], tol) >= 0.5
 
+        if read_empty is not None:
+            words += read_empty(_enclosed_empty(xs, ys, words, split_right, split_below))
         table = build_table(xs, ys, words, split_right, split_below)
         if table is None or len(table.cells) < 2:
             continue  # a box drawn around text: the aligned path may still find a table in it
