@@ -7,6 +7,12 @@ crop again and its reading is taken. The larger model runs only on those lines, 
 proportion to what it is unsure of, up to a budget (a share of the page's line width). The default threshold
 and budget, and their cost and gain on real pages: ``bench/second_opinion.py`` and bench/RESULTS.md; ``below`` 0
 switches it off.
+
+Small print (a crop the first recognizer enlarges at least 1.6 times, ``smoothed_small_print.SMALL_PX``) is read
+again under a higher threshold, ``small_below``: blurred and enlarged, its glyphs lose the thin strokes that tell r
+from n and a comma from a point, and the small network misreads them at confidences the large one does not (no
+resampling, sharpening or smoothing of the crop brought the small network near the large one's reading of such
+lines: bench/RESULTS.md). Its lines may use a budget of their own on top of the page's.
 """
 from __future__ import annotations
 
@@ -17,6 +23,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.recognize import TextRecognizer
+from pipeline.smoothed_small_print import SMALL_PX
 
 
 MIN_BUDGET_STEPS = 400  # CTC steps: a few lines of text
@@ -38,6 +45,10 @@ class SecondOpinionSettings:
     # a worker's peak memory. A wider line is read in pieces cut at its word spaces (as the first reading
     # placed them: a cut through ink or at a blank end changes the text), or keeps its first reading.
     widest: int | None = 300
+    # Small print is read again below this confidence (0: as other lines), within its own share of the page's
+    # line width beyond ``budget`` (None: no limit).
+    small_below: float = 0.97
+    small_budget: float | None = 0.50
 
     @classmethod
     def at(cls, below: float | None) -> "SecondOpinionSettings":
@@ -50,6 +61,7 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     """``decoded`` with each unsure line's reading replaced by the larger recognizer's where that one is kept;
     ``crops_of(indices)`` gives those lines' crops as the first recognizer saw them."""
     unsure = unsure_within_budget(decoded, settings)
+    unsure = sorted(unsure + _small_unsure(decoded, unsure, crops_of, settings))
     if not unsure:
         return decoded
     out = list(decoded)
@@ -115,6 +127,29 @@ def _joined(reads: list[DecodedLine], starts: list[int], steps: int) -> DecodedL
     return DecodedLine(tuple(chars), steps)
 
 
+def _small_unsure(decoded: list[DecodedLine], taken: list[int], crops_of: Callable[[list[int]], list[np.ndarray]],
+                  settings: SecondOpinionSettings) -> list[int]:
+    """Indices of the small-print lines, not in ``taken``, under ``small_below``: the least sure first while their
+    width fits ``small_budget``."""
+    maybe = [i for i, line in enumerate(decoded) if line.confidence < settings.small_below and i not in set(taken)]
+    if not maybe:
+        return []
+    small = [i for i, crop in zip(maybe, crops_of(maybe)) if 0 < crop.shape[0] < SMALL_PX]
+    if settings.small_budget is None:
+        return small
+    return _within(small, decoded, settings.small_budget * sum(line.steps for line in decoded))
+
+
+def _within(indices: list[int], decoded: list[DecodedLine], allowed: float) -> list[int]:
+    """Of ``indices``, the least sure lines first, each one only if its width still fits ``allowed`` steps."""
+    picked, spent = [], 0
+    for i in sorted(indices, key=lambda i: decoded[i].confidence):
+        if spent + decoded[i].steps <= allowed:
+            picked.append(i)
+            spent += decoded[i].steps
+    return sorted(picked)
+
+
 def unsure_within_budget(decoded: list[DecodedLine], settings: SecondOpinionSettings) -> list[int]:
     """Indices of the lines to read again, in page order: those under the threshold; with a budget, the
     least sure first, each one only if its width still fits."""
@@ -122,10 +157,4 @@ def unsure_within_budget(decoded: list[DecodedLine], settings: SecondOpinionSett
     if settings.budget is None:
         return unsure
     # A few-line image costs little whatever is read again: the budget is for full pages.
-    allowed = max(settings.budget * sum(line.steps for line in decoded), MIN_BUDGET_STEPS)
-    picked, spent = [], 0
-    for i in sorted(unsure, key=lambda i: decoded[i].confidence):
-        if spent + decoded[i].steps <= allowed:
-            picked.append(i)
-            spent += decoded[i].steps
-    return sorted(picked)
+    return _within(unsure, decoded, max(settings.budget * sum(line.steps for line in decoded), MIN_BUDGET_STEPS))
