@@ -61,12 +61,15 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     """``decoded`` with each unsure line's reading replaced by the larger recognizer's where that one is kept;
     ``crops_of(indices)`` gives those lines' crops as the first recognizer saw them."""
     unsure = unsure_within_budget(decoded, settings)
-    unsure = sorted(unsure + _small_unsure(decoded, unsure, crops_of, settings))
+    # Small print the first reading was fairly sure of keeps that reading unless the second is surer still.
+    fairly_sure = set(_small_unsure(decoded, unsure, crops_of, settings))
+    unsure = sorted([*unsure, *fairly_sure])
     if not unsure:
         return decoded
     out = list(decoded)
     for i, again in zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of(unsure), settings.widest)):
-        if again is not None and (not settings.only_if_surer or again.confidence > out[i].confidence):
+        surer_needed = settings.only_if_surer or i in fairly_sure
+        if again is not None and (not surer_needed or again.confidence > out[i].confidence):
             out[i] = again
     return out
 
