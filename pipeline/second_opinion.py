@@ -8,7 +8,8 @@ proportion to what it is unsure of, up to a budget (a share of the page's line w
 and budget, and their cost and gain on real pages: ``bench/second_opinion.py`` and bench/RESULTS.md; ``below`` 0
 switches it off.
 
-Small print (a crop the first recognizer enlarges at least 1.6 times, ``smoothed_small_print.SMALL_PX``) is read
+Small print (a line without CJK that the first recognizer enlarges at least 1.6 times,
+``smoothed_small_print.SMALL_PX``) is read
 again under a higher threshold, ``small_below``: blurred and enlarged, its glyphs lose the thin strokes that tell r
 from n and a comma from a point, and the small network misreads them at confidences the large one does not (no
 resampling, sharpening or smoothing of the crop brought the small network near the large one's reading of such
@@ -22,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.punctuation import is_cjk
 from pipeline.recognize import TextRecognizer
 from pipeline.smoothed_small_print import SMALL_PX
 
@@ -135,6 +137,10 @@ def _small_unsure(decoded: list[DecodedLine], taken: list[int], crops_of: Callab
     """Indices of the small-print lines, not in ``taken``, under ``small_below``: the least sure first while their
     width fits ``small_budget``."""
     maybe = [i for i, line in enumerate(decoded) if line.confidence < settings.small_below and i not in set(taken)]
+    if not maybe:
+        return []
+    # SMALL_PX is a Latin line's height: a CJK glyph fills its line, and at that height it is body text.
+    maybe = [i for i in maybe if not any(is_cjk(c.char) for c in decoded[i].chars)]
     if not maybe:
         return []
     small = [i for i, crop in zip(maybe, crops_of(maybe)) if 0 < crop.shape[0] < SMALL_PX]
