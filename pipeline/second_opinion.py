@@ -8,8 +8,8 @@ proportion to what it is unsure of, up to a budget (a share of the page's line w
 and budget, and their cost and gain on real pages: ``bench/second_opinion.py`` and bench/RESULTS.md; ``below`` 0
 switches it off.
 
-Small print (a line without CJK that the first recognizer enlarges at least 1.6 times,
-``smoothed_small_print.SMALL_PX``) is read
+Blurred small print (a line without CJK that the first recognizer enlarges at least 1.6 times,
+``smoothed_small_print.SMALL_PX``, and whose edges are soft) is read
 again under a higher threshold, ``small_below``: blurred and enlarged, its glyphs lose the thin strokes that tell r
 from n and a comma from a point, and the small network misreads them at confidences the large one does not (no
 resampling, sharpening or smoothing of the crop brought the small network near the large one's reading of such
@@ -25,7 +25,7 @@ import numpy as np
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.punctuation import is_cjk
 from pipeline.recognize import TextRecognizer
-from pipeline.smoothed_small_print import SMALL_PX
+from pipeline.smoothed_small_print import SMALL_PX, soft_edges
 
 
 MIN_BUDGET_STEPS = 400  # CTC steps: a few lines of text
@@ -47,7 +47,7 @@ class SecondOpinionSettings:
     # a worker's peak memory. A wider line is read in pieces cut at its word spaces (as the first reading
     # placed them: a cut through ink or at a blank end changes the text), or keeps its first reading.
     widest: int | None = 300
-    # Small print is read again below this confidence (0: as other lines), within its own share of the page's
+    # Blurred small print is read again below this confidence (0: as other lines), within its own share of the page's
     # line width beyond ``budget`` (None: no limit).
     small_below: float = 0.97
     small_budget: float | None = 0.50
@@ -134,7 +134,7 @@ def _joined(reads: list[DecodedLine], starts: list[int], steps: int) -> DecodedL
 
 def _small_unsure(decoded: list[DecodedLine], taken: list[int], crops_of: Callable[[list[int]], list[np.ndarray]],
                   settings: SecondOpinionSettings) -> list[int]:
-    """Indices of the small-print lines, not in ``taken``, under ``small_below``: the least sure first while their
+    """Indices of the blurred small-print lines, not in ``taken``, under ``small_below``: the least sure first while their
     width fits ``small_budget``."""
     maybe = [i for i, line in enumerate(decoded) if line.confidence < settings.small_below and i not in set(taken)]
     if not maybe:
@@ -143,7 +143,7 @@ def _small_unsure(decoded: list[DecodedLine], taken: list[int], crops_of: Callab
     maybe = [i for i in maybe if not any(is_cjk(c.char) for c in decoded[i].chars)]
     if not maybe:
         return []
-    small = [i for i, crop in zip(maybe, crops_of(maybe)) if 0 < crop.shape[0] < SMALL_PX]
+    small = [i for i, crop in zip(maybe, crops_of(maybe)) if 0 < crop.shape[0] < SMALL_PX and soft_edges(crop)]
     if settings.small_budget is None:
         return small
     return _within(small, decoded, settings.small_budget * sum(line.steps for line in decoded))

@@ -51,3 +51,14 @@ def test_blurred_small_print_reads_its_words(engine):
     # Measured: main misread 53 of the 248 words (CER 4.6 %: `retumed`, `jourmal`, `partmers`, `fonms`); 31 (3.3 %).
     assert _misread(truth, text) <= 40, (params, text)
     assert cer(truth, text) < 0.04, (params, text)
+
+
+def test_soft_edges_tell_blurred_print_from_a_sharp_render():
+    from pipeline.smoothed_small_print import soft_edges
+    from tests.factories import degrade, render_line_crop
+
+    for font in ("serif", "sans"):
+        sharp = render_line_crop("the normal corner of every form, in order", font, 19)
+        assert not soft_edges(sharp)
+        assert not soft_edges(degrade(sharp, noise=8, jpeg_quality=70, seed=1))  # noise alone is no blur
+        assert soft_edges(degrade(sharp, blur=1.0, noise=8, jpeg_quality=70, seed=1))
