@@ -72,16 +72,17 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     for i, again in zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of(unsure), settings.widest)):
         surer_needed = settings.only_if_surer or i in fairly_sure
         if again is not None and (not surer_needed or again.confidence > out[i].confidence) \
-                and (i not in fairly_sure or _digits_and_spaces(again) == _digits_and_spaces(out[i])):
+                and (i not in fairly_sure or _numbers(again) == _numbers(out[i])):
             out[i] = again
     return out
 
 
-def _digits_and_spaces(line: DecodedLine) -> tuple[str, int]:
-    """A reading's digits in order and its word spaces: a fairly sure first reading of small print is taken
-    for them (the larger network read an index entry's `All` as `A1l` and lost the spaces of `15, 23, 33`);
-    the second one is wanted for its letters and marks."""
-    return "".join(ch for ch in line.text if ch.isdigit()), len(line.text.split())
+def _numbers(line: DecodedLine) -> tuple[str, ...]:
+    """A reading's numbers, word by word (the digits of each word holding any): a fairly sure first reading of
+    small print is taken for them (the larger network read an index entry's `All` as `A1l` and `15, 23, 33` as
+    `15,23,33`); the second one is wanted for its letters and marks."""
+    return tuple("".join(ch for ch in word if ch.isdigit()) for word in line.text.split()
+                 if any(ch.isdigit() for ch in word))
 
 
 def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops: list[np.ndarray],
