@@ -63,7 +63,8 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     """``decoded`` with each unsure line's reading replaced by the larger recognizer's where that one is kept;
     ``crops_of(indices)`` gives those lines' crops as the first recognizer saw them."""
     unsure = unsure_within_budget(decoded, settings)
-    # Small print the first reading was fairly sure of keeps that reading unless the second is surer still.
+    # Small print the first reading was fairly sure of keeps that reading unless the second is surer still and
+    # reads other text (the same text read again would move the steps the page's glyph checks measure).
     fairly_sure = set(_small_unsure(decoded, unsure, crops_of, settings))
     unsure = sorted([*unsure, *fairly_sure])
     if not unsure:
@@ -72,7 +73,7 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     for i, again in zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of(unsure), settings.widest)):
         surer_needed = settings.only_if_surer or i in fairly_sure
         if again is not None and (not surer_needed or again.confidence > out[i].confidence) \
-                and (i not in fairly_sure or _numbers(again) == _numbers(out[i])):
+                and (i not in fairly_sure or (again.text != out[i].text and _numbers(again) == _numbers(out[i]))):
             out[i] = again
     return out
 
