@@ -7,6 +7,13 @@ crop again and its reading is taken. The larger model runs only on those lines, 
 proportion to what it is unsure of, up to a budget (a share of the page's line width). The default threshold
 and budget, and their cost and gain on real pages: ``bench/second_opinion.py`` and bench/RESULTS.md; ``below`` 0
 switches it off.
+
+Blurred small print (a line without CJK that the first recognizer enlarges at least 1.6 times,
+``smoothed_small_print.SMALL_PX``, and whose edges are soft) is read
+again under a higher threshold, ``small_below``: blurred and enlarged, its glyphs lose the thin strokes that tell r
+from n and a comma from a point, and the small network misreads them at confidences the large one does not (no
+resampling, sharpening or smoothing of the crop brought the small network near the large one's reading of such
+lines: bench/RESULTS.md). Its lines may use a budget of their own on top of the page's.
 """
 from __future__ import annotations
 
@@ -16,7 +23,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.punctuation import is_cjk
 from pipeline.recognize import TextRecognizer
+from pipeline.smoothed_small_print import SMALL_PX, soft_edges
 
 
 MIN_BUDGET_STEPS = 400  # CTC steps: a few lines of text
@@ -38,6 +47,10 @@ class SecondOpinionSettings:
     # a worker's peak memory. A wider line is read in pieces cut at its word spaces (as the first reading
     # placed them: a cut through ink or at a blank end changes the text), or keeps its first reading.
     widest: int | None = 300
+    # Blurred small print is read again below this confidence (0: as other lines), within its own share of the page's
+    # line width beyond ``budget`` (None: no limit).
+    small_below: float = 0.97
+    small_budget: float | None = 0.50
 
     @classmethod
     def at(cls, below: float | None) -> "SecondOpinionSettings":
@@ -50,13 +63,27 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     """``decoded`` with each unsure line's reading replaced by the larger recognizer's where that one is kept;
     ``crops_of(indices)`` gives those lines' crops as the first recognizer saw them."""
     unsure = unsure_within_budget(decoded, settings)
+    # Small print the first reading was fairly sure of keeps that reading unless the second is surer still and
+    # reads other text (the same text read again would move the steps the page's glyph checks measure).
+    fairly_sure = set(_small_unsure(decoded, unsure, crops_of, settings))
+    unsure = sorted([*unsure, *fairly_sure])
     if not unsure:
         return decoded
     out = list(decoded)
     for i, again in zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of(unsure), settings.widest)):
-        if again is not None and (not settings.only_if_surer or again.confidence > out[i].confidence):
+        surer_needed = settings.only_if_surer or i in fairly_sure
+        if again is not None and (not surer_needed or again.confidence > out[i].confidence) \
+                and (i not in fairly_sure or (again.text != out[i].text and _numbers(again) == _numbers(out[i]))):
             out[i] = again
     return out
+
+
+def _numbers(line: DecodedLine) -> tuple[str, ...]:
+    """A reading's numbers, word by word (the digits of each word holding any): a fairly sure first reading of
+    small print is taken for them (the larger network read an index entry's `All` as `A1l` and `15, 23, 33` as
+    `15,23,33`); the second one is wanted for its letters and marks."""
+    return tuple("".join(ch for ch in word if ch.isdigit()) for word in line.text.split()
+                 if any(ch.isdigit() for ch in word))
 
 
 def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops: list[np.ndarray],
@@ -115,6 +142,33 @@ def _joined(reads: list[DecodedLine], starts: list[int], steps: int) -> DecodedL
     return DecodedLine(tuple(chars), steps)
 
 
+def _small_unsure(decoded: list[DecodedLine], taken: list[int], crops_of: Callable[[list[int]], list[np.ndarray]],
+                  settings: SecondOpinionSettings) -> list[int]:
+    """Indices of the blurred small-print lines, not in ``taken``, under ``small_below``: the least sure first while their
+    width fits ``small_budget``."""
+    maybe = [i for i, line in enumerate(decoded) if line.confidence < settings.small_below and i not in set(taken)]
+    if not maybe:
+        return []
+    # SMALL_PX is a Latin line's height: a CJK glyph fills its line, and at that height it is body text.
+    maybe = [i for i in maybe if not any(is_cjk(c.char) for c in decoded[i].chars)]
+    if not maybe:
+        return []
+    small = [i for i, crop in zip(maybe, crops_of(maybe)) if 0 < crop.shape[0] < SMALL_PX and soft_edges(crop)]
+    if settings.small_budget is None:
+        return small
+    return _within(small, decoded, settings.small_budget * sum(line.steps for line in decoded))
+
+
+def _within(indices: list[int], decoded: list[DecodedLine], allowed: float) -> list[int]:
+    """Of ``indices``, the least sure lines first, each one only if its width still fits ``allowed`` steps."""
+    picked, spent = [], 0
+    for i in sorted(indices, key=lambda i: decoded[i].confidence):
+        if spent + decoded[i].steps <= allowed:
+            picked.append(i)
+            spent += decoded[i].steps
+    return sorted(picked)
+
+
 def unsure_within_budget(decoded: list[DecodedLine], settings: SecondOpinionSettings) -> list[int]:
     """Indices of the lines to read again, in page order: those under the threshold; with a budget, the
     least sure first, each one only if its width still fits."""
@@ -122,10 +176,4 @@ def unsure_within_budget(decoded: list[DecodedLine], settings: SecondOpinionSett
     if settings.budget is None:
         return unsure
     # A few-line image costs little whatever is read again: the budget is for full pages.
-    allowed = max(settings.budget * sum(line.steps for line in decoded), MIN_BUDGET_STEPS)
-    picked, spent = [], 0
-    for i in sorted(unsure, key=lambda i: decoded[i].confidence):
-        if spent + decoded[i].steps <= allowed:
-            picked.append(i)
-            spent += decoded[i].steps
-    return sorted(picked)
+    return _within(unsure, decoded, max(settings.budget * sum(line.steps for line in decoded), MIN_BUDGET_STEPS))

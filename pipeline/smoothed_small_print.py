@@ -27,6 +27,11 @@ SMALL_PX = 30
 SIGMA = 1.0  # page pixels
 # Only lines the model read below this mean confidence are read again (sure ones gain nothing).
 UNSURE = 0.97
+# A crop's edges are soft (blurred print, as a scan's) when its steepest edges (this percentile of the
+# gradient) climb less than this share of its ink's contrast per pixel: a sharp render's edges take about a
+# pixel (0.5 with the Sobel's spread), a Gaussian blur of one pixel's sigma brings them to about 0.37.
+EDGE_PERCENTILE = 99
+SOFT_EDGES = 0.45
 # The two readings' marks are compared with a comma taken for a point.
 _ONE_MARK = str.maketrans(",", ".")
 
@@ -77,3 +82,14 @@ def _plain_marks(smoothed: DecodedLine, plain: DecodedLine) -> DecodedLine:
 def _marks(line: DecodedLine, table: dict | None = None) -> list[str]:
     text = line.text.translate(table) if table else line.text
     return [ch for ch in text if not ch.isalpha()]
+
+
+def soft_edges(crop: np.ndarray) -> bool:
+    """Whether the print in ``crop`` is blurred: its steepest edges rise slowly for its ink's contrast."""
+    g = crop.astype(np.float32)
+    contrast = float(np.percentile(g, 90) - np.percentile(g, 2))
+    if contrast <= 0:
+        return False
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3) / 8
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3) / 8
+    return float(np.percentile(np.hypot(gx, gy), EDGE_PERCENTILE)) < SOFT_EDGES * contrast
