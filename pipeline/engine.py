@@ -39,6 +39,7 @@ from pipeline.page_punctuation import page_punctuation
 from pipeline.page_slivers import drop_page_slivers
 from pipeline.page_text import page_confidence, page_text
 from pipeline.page_work import PageWork, StageClock, idle_timings
+from pipeline.raised_digits import plain_digits
 from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
 from pipeline.second_opinion import SecondOpinionSettings, reread_unsure
@@ -131,9 +132,9 @@ class Engine:
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         # Text lighter than its line between brackets read empty (a coloured citation), read again stretched.
         decoded = faint_citations(decoded, crops, self.second_recognizer or self.recognizer)
-        # Page-level checks of what the lines read, each from the lines' own ink, in this order.
+        # Page-level checks of what the lines read (most from the lines' own ink), in this order.
         for check in (page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
-                      digit_marks, c_or_e, sentence_points, ellipsis_commas):
+                      digit_marks, c_or_e, sentence_points, ellipsis_commas, plain_digits):
             decoded = check(decoded, crops)
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
