@@ -28,6 +28,7 @@ from pipeline.c_or_e import c_or_e
 from pipeline.detect import DetectorSettings
 from pipeline.digit_marks import digit_marks
 from pipeline.ingest import Document, open_document
+from pipeline.latin_pages import latin_look_alikes
 from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
 from pipeline.ellipsis_commas import ellipsis_commas
@@ -133,7 +134,7 @@ class Engine:
         # Text lighter than its line between brackets read empty (a coloured citation), read again stretched.
         decoded = faint_citations(decoded, crops, self.second_recognizer or self.recognizer)
         # Page-level checks of what the lines read (most from the lines' own ink), in this order.
-        for check in (page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
+        for check in (latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
                       digit_marks, c_or_e, sentence_points, ellipsis_commas, plain_digits):
             decoded = check(decoded, crops)
         clock.lap("recognize")
