@@ -231,16 +231,19 @@ class CtcDecoder:
         mark with the likeliest glyph of no CJK block, where its steps weigh that more than
         ``_SECOND_NOT_CJK`` (pipeline/latin_pages.py)."""
         out = list(chars)
+        not_cjk = None
         for i, c in enumerate(chars):
             if c.char in _SECOND_OF:
                 letter, weight = self._letter_weight(c, _SECOND_OF[c.char], probs)
                 if weight > _SECOND_MIN.get(c.char, 0.0):
                     out[i] = replace(c, second=letter)
             elif _is_cjk(c.char):
-                seg = probs[c.start : c.end, self._not_cjk].max(axis=0)
-                best = int(seg.argmax())
-                if seg[best] > _SECOND_NOT_CJK:
-                    out[i] = replace(c, second=self.classes[self._not_cjk[best]])
+                if not_cjk is None:  # once per line: each step's likeliest glyph of no CJK block, and its weight
+                    sub = probs[:, self._not_cjk]
+                    not_cjk = (sub.argmax(axis=1), sub.max(axis=1))
+                t = c.start + int(not_cjk[1][c.start : c.end].argmax())
+                if not_cjk[1][t] > _SECOND_NOT_CJK:
+                    out[i] = replace(c, second=self.classes[self._not_cjk[not_cjk[0][t]]])
         return out
 
     def _letter_weight(self, c: DecodedChar, wanted: str, probs: np.ndarray) -> tuple[str, float]:
