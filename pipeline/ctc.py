@@ -237,7 +237,8 @@ class CtcDecoder:
                 letter, weight = self._letter_weight(c, _SECOND_OF[c.char], probs)
                 if weight > _SECOND_MIN.get(c.char, 0.0):
                     out[i] = replace(c, second=letter)
-            elif _is_cjk(c.char):
+            elif _is_cjk(c.char) and not any(0 <= j < len(chars) and _is_cjk(chars[j].char) for j in (i - 1, i + 1)):
+                # Only a lone one (a look-alike among Latin glyphs): a Chinese line's characters cost nothing.
                 if not_cjk is None:  # once per line: each step's likeliest glyph of no CJK block, and its weight
                     sub = probs[:, self._not_cjk]
                     not_cjk = (sub.argmax(axis=1), sub.max(axis=1))
