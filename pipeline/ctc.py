@@ -34,6 +34,10 @@ _SECOND_OF = {"1": "Il", "I": "1l", "l": "1I", "e": "c", ".": ",", ",": "."}  # 
 # points misread as commas on the English scans weigh 0.25-0.49 (one 0.02), a 6-pt comma whose ink
 # measured as a point at most 0.014.
 _SECOND_MIN = {"e": 0.1, ".": 0.02, ",": 0.1}
+# A Chinese character keeps the likeliest glyph of no CJK block (an operator card's ``+`` read 十, its ``,``
+# read ，) when its steps weigh that more than this: on a page of Latin text it is what was printed
+# (pipeline/latin_pages.py). A clearly printed Chinese character leaves other glyphs next to nothing.
+_SECOND_NOT_CJK = 0.1
 # A point between clauses is a comma where the model gave the comma this much weight: on the English scans
 # the commas read as points before a small letter weigh 0.04-0.49 (one 0.034), the points read right there
 # at most 0.03 (``sense. It`` with its I lost), most under 0.025.
@@ -64,7 +68,8 @@ class DecodedChar:
     # For a 1, I or l: which other of the three the model weighs most on its steps ("" unweighed). A page
     # that prints the glyph unlike its 1s but its I and l alike leaves the choice to it (pipeline/page_glyphs.py).
     # For an e: c, when the model weighed it more than 0.1 (its ink decides: pipeline/c_or_e.py); for a
-    # point: a comma, weighed more than 0.02 (pipeline/digit_marks.py).
+    # point: a comma, weighed more than 0.02 (pipeline/digit_marks.py); for a Chinese character or full-width
+    # mark: the likeliest glyph of no CJK block, weighed more than 0.1 (pipeline/latin_pages.py).
     second: str = ""
 
 
@@ -114,6 +119,8 @@ class CtcDecoder:
         self.split_blank = split_blank
         self.min_split = min_split
         self._index = {c: i for i, c in enumerate(self.classes) if c}
+        # The glyphs of no CJK block, the space left out: a Chinese character's second (_second_look_alikes).
+        self._not_cjk = np.array([i for i, c in enumerate(self.classes) if c.strip() and not _is_cjk(c)])
 
     @property
     def index(self) -> dict[str, int]:
@@ -222,13 +229,24 @@ class CtcDecoder:
 
     def _second_look_alikes(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
         """Each 1, I or l with the other of the three its steps weigh most; an e with c, a point with a
-        comma, where its steps weigh that more than ``_SECOND_MIN``."""
+        comma, where its steps weigh that more than ``_SECOND_MIN``; a Chinese character or full-width
+        mark with the likeliest glyph of no CJK block, where its steps weigh that more than
+        ``_SECOND_NOT_CJK`` (pipeline/latin_pages.py)."""
         out = list(chars)
+        not_cjk = None
         for i, c in enumerate(chars):
             if c.char in _SECOND_OF:
                 letter, weight = self._letter_weight(c, _SECOND_OF[c.char], probs)
                 if weight > _SECOND_MIN.get(c.char, 0.0):
                     out[i] = replace(c, second=letter)
+            elif _is_cjk(c.char) and not any(0 <= j < len(chars) and _is_cjk(chars[j].char) for j in (i - 1, i + 1)):
+                # Only a lone one (a look-alike among Latin glyphs): a Chinese line's characters cost nothing.
+                if not_cjk is None:  # once per line: each step's likeliest glyph of no CJK block, and its weight
+                    sub = probs[:, self._not_cjk]
+                    not_cjk = (sub.argmax(axis=1), sub.max(axis=1))
+                t = c.start + int(not_cjk[1][c.start : c.end].argmax())
+                if not_cjk[1][t] > _SECOND_NOT_CJK:
+                    out[i] = replace(c, second=self.classes[self._not_cjk[not_cjk[0][t]]])
         return out
 
     def _letter_weight(self, c: DecodedChar, wanted: str, probs: np.ndarray) -> tuple[str, float]:

@@ -28,6 +28,7 @@ from pipeline.c_or_e import c_or_e
 from pipeline.detect import DetectorSettings
 from pipeline.digit_marks import digit_marks
 from pipeline.ingest import Document, open_document
+from pipeline.latin_pages import latin_look_alikes
 from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
 from pipeline.ellipsis_commas import ellipsis_commas
@@ -40,6 +41,7 @@ from pipeline.page_punctuation import page_punctuation
 from pipeline.page_slivers import drop_page_slivers
 from pipeline.page_text import page_confidence, page_text
 from pipeline.page_work import PageWork, StageClock, idle_timings
+from pipeline.raised_digits import plain_digits
 from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
 from pipeline.second_opinion import SecondOpinionSettings, reread_unsure
@@ -132,9 +134,9 @@ class Engine:
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         # Text lighter than its line between brackets read empty (a coloured citation), read again stretched.
         decoded = faint_citations(decoded, crops, self.second_recognizer or self.recognizer)
-        # Page-level checks of what the lines read, each from the lines' own ink, in this order.
-        for check in (page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
-                      digit_marks, c_or_e, sentence_points, ellipsis_commas):
+        # Page-level checks of what the lines read (most from the lines' own ink), in this order.
+        for check in (latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
+                      digit_marks, c_or_e, sentence_points, ellipsis_commas, plain_digits):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box
             decoded = lowered_e_below_box(decoded, partial(deeper_crops, work, below=DEEPER))

@@ -1,0 +1,50 @@
+"""On a page of Latin text, an operator the recognizer reads as the Chinese character of its shape (``+`` as
+十) comes out as the glyph the model weighed next, the operator printed."""
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from pipeline.engine import Engine, EngineConfig
+from pipeline.punctuation import is_cjk
+from tests.factories import _pil_font, encode_png
+
+# An operator card: operators in a sans face, what they do in a serif one.
+ITEMS = [("who, whos", "list current variables"), ("sparse (...)", "create a sparse matrix"),
+         ("; ,", "statement separators"), ("+ -", "addition and subtraction"),
+         ("* / \\ .* ./ .\\", "multiplication and division"), ("M-t", "transpose words at the point"),
+         ("=", "assignment, groups left to right"), ("< <= == >= > !=", "relational operators"),
+         ("+ x", "unary plus (a no-op)")]
+
+
+def _page(size: int) -> np.ndarray:
+    img = Image.new("L", (1654, 200 + 2 * size * len(ITEMS)), 255)
+    draw = ImageDraw.Draw(img)
+    for i, (ops, what) in enumerate(ITEMS):
+        y = 100 + 2 * size * i
+        draw.text((200, y), ops, font=_pil_font("sans", size), fill=0)
+        draw.text((520, y), what, font=_pil_font("serif", size), fill=0)
+    return np.asarray(img)
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+@pytest.mark.parametrize("size", [18, 22])
+def test_operators_read_as_chinese_look_alikes_come_out_latin(engine, size):
+    text = list(engine.process(encode_png(_page(size))))[0].text
+    row = next(r for r in text.splitlines() if "addition" in r)
+    assert " ".join(row.split()).startswith("+ - addition"), row
+    assert "十" not in text, text
+
+
+def test_a_chinese_page_keeps_its_characters(engine):
+    lines = ["十一月二十三日", "八个人一起去", "十 - 一"]
+    img = Image.new("L", (1654, 400), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((200, 100 + 60 * i), line, font=_pil_font("cjk", 28), fill=0)
+    text = list(engine.process(encode_png(np.asarray(img))))[0].text
+    assert sum(is_cjk(ch) for ch in text) >= 12, text
+    assert "十一月" in text and "八个人" in text, text
