@@ -146,7 +146,8 @@ def _small_unsure(decoded: list[DecodedLine], taken: list[int], crops_of: Callab
                   settings: SecondOpinionSettings) -> list[int]:
     """Indices of the blurred small-print lines, not in ``taken``, under ``small_below``: the least sure first while their
     width fits ``small_budget``."""
-    maybe = [i for i, line in enumerate(decoded) if line.confidence < settings.small_below and i not in set(taken)]
+    taken_set = set(taken)
+    maybe = [i for i, line in enumerate(decoded) if line.confidence < settings.small_below and i not in taken_set]
     if not maybe:
         return []
     # SMALL_PX is a Latin line's height: a CJK glyph fills its line, and at that height it is body text.
