@@ -15,7 +15,7 @@ import numpy as np
 import pyclipper
 
 from pipeline.onnx_session import OnnxSession
-from pipeline.geometry import min_area_quad, quad_size
+from pipeline.geometry import lies_inside, min_area_quad, quad_size
 from pipeline.merged_rows import joined_pairs, rows_apart
 
 
@@ -290,14 +290,7 @@ def _widening(finer: list[DetectedLine], lines: list[DetectedLine], share: float
 
 def _within(line: DetectedLine, others: list[DetectedLine], share: float) -> bool:
     """Whether at least ``share`` of ``line``'s area lies inside one of ``others``."""
-    area = abs(cv2.contourArea(line.quad))
-    if area <= 0:
-        return False
-    for d in others:
-        common, _ = cv2.intersectConvexConvex(line.quad.astype(np.float32), d.quad.astype(np.float32))
-        if common >= share * area:
-            return True
-    return False
+    return lies_inside(line.quad, [d.quad for d in others], share)
 
 
 def missed_marks(ink: np.ndarray, lines: list[DetectedLine], scale: float, line_px: float,

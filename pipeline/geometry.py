@@ -102,3 +102,10 @@ def expand_quad(quad: np.ndarray, pad_x: float, pad_y: float, shape: tuple[int, 
     out[:, 0] = out[:, 0].clip(0, shape[1])
     out[:, 1] = out[:, 1].clip(0, shape[0])
     return out
+
+
+def lies_inside(quad: np.ndarray, others: list[np.ndarray], share: float) -> bool:
+    """Whether at least ``share`` of ``quad``'s area lies inside one of ``others``."""
+    area = abs(cv2.contourArea(quad.astype(np.float32)))
+    return area > 0 and any(
+        cv2.intersectConvexConvex(quad.astype(np.float32), o.astype(np.float32))[0] >= share * area for o in others)

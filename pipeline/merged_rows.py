@@ -15,7 +15,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.geometry import quad_size
+from pipeline.geometry import lies_inside, quad_size
 
 # The upper box holds at least this share of the lower box's area ...
 HELD = 0.3
@@ -54,14 +54,8 @@ def rows_apart(quads: list[np.ndarray], pairs: set[int], finer: list[np.ndarray]
     of the lower row boxed on its own); unless the finer pass finds a line inside each of them, nothing changes
     (a row it did not find would be lost with the box that held it)."""
     joined = [quads[i] for i in sorted(pairs)]
-    taken = [k for k, f in enumerate(finer) if _inside(f, joined, INSIDE)]
-    if not all(any(_inside(finer[k], [q], INSIDE) for k in taken) for q in joined):
+    taken = [k for k, f in enumerate(finer) if lies_inside(f, joined, INSIDE)]
+    if not all(any(lies_inside(finer[k], [q], INSIDE) for k in taken) for q in joined):
         return [], []
-    gone = [i for i, q in enumerate(quads) if i in pairs or _inside(q, [finer[k] for k in taken], PIECE)]
+    gone = [i for i, q in enumerate(quads) if i in pairs or lies_inside(q, [finer[k] for k in taken], PIECE)]
     return gone, taken
-
-
-def _inside(quad: np.ndarray, others: list[np.ndarray], share: float) -> bool:
-    area = abs(cv2.contourArea(quad.astype(np.float32)))
-    return area > 0 and any(
-        cv2.intersectConvexConvex(quad.astype(np.float32), o.astype(np.float32))[0] >= share * area for o in others)
