@@ -27,12 +27,16 @@ from tests.factories import encode_png
 from tests.table_factories import render_pages
 
 
-def build(first: int, seeds: int, out: Path, cache: Path, sets: tuple[str, ...]) -> None:
+def build(first: int, seeds: int, out: Path, cache: Path, sets: tuple[str, ...], docs: set[str] | None = None) -> None:
+    """``docs`` builds only those documents' tables, numbered as in the whole set (same names, same seeds),
+    so two builds split by document can be scored as one directory; a table already built is kept."""
     out.mkdir(parents=True, exist_ok=True)
     engine = Engine(EngineConfig(threads=1))
     inputs = list(_generated(first, seeds)) if "generated" in sets else []
     inputs += [x for x in _real(cache, sets) if x[0]["set"] in sets]
     for i, (meta, pdf, truth) in enumerate(inputs):
+        if docs and meta.get("document") not in docs or (out / f"{i:03d}.pkl").exists():
+            continue
         # the bench writes 4 text-layer rows per input before its scan row: same seed as the bench's
         img, _ = scan_like(render_pages(pdf, 200)[0], meta["seed"] * 31 + 5 * i + 4)
         png = out / f"{i:03d}.png"
@@ -162,12 +166,14 @@ def main() -> None:
     p.add_argument("--seeds", type=int, default=2)
     p.add_argument("--first", type=int, default=100)
     p.add_argument("--sets", default="generated,published")
+    p.add_argument("--docs", default=None, help="build: only these documents (ids, comma-separated)")
     p.add_argument("--show", default=None, help="print the missed tables of this set")
     p.add_argument("--cells", default=None, help="list the cell misses of this set (counts for both)")
     p.add_argument("--json", type=Path, default=None, help="write the per-table rows here")
     args = p.parse_args()
     if args.what == "build":
-        build(args.first, args.seeds, args.out, args.cache, tuple(args.sets.split(",")))
+        build(args.first, args.seeds, args.out, args.cache, tuple(args.sets.split(",")),
+              set(args.docs.split(",")) if args.docs else None)
         return
     rows = score(args.out, args.show) if args.what == "score" else \
         text_layer(args.first, args.seeds, args.cache, tuple(args.sets.split(",")))
