@@ -42,6 +42,9 @@ PICKS = {
     # exam-zh-doc p6's table starts two rows above what the text-layer step found
     "nanicolle-doc-zh": [(5, 4, 9)],
     "maint-guide-zh-cn": [(62, 3, 3), (62, 9, 4)],
+    # caption's option tables (booktabs), font sizes set in their own size, the option index, old and new commands
+    "caption": [(9, 6, 2), (10, 10, 2), (29, 8, 2), (29, 8, 2), (30, 8, 2), (30, 8, 2), (31, 8, 2), (44, 40, 3),
+                (45, 28, 2), (54, 22, 2), (56, 4, 2), (62, 5, 2)],
 }
 
 
@@ -106,11 +109,14 @@ def make(cache: Path) -> None:
         pdf = realdocs._pdf_bytes(realdocs.fetch(doc, cache), doc)
         out[doc["id"]] = []
         with pymupdf.open(stream=pdf, filetype="pdf") as pdoc:
+            taken = set()  # two tables of one shape on a page are two picks
             for page, rows, cols in PICKS[doc["id"]]:
                 words = page_words(pdoc[page - 1], 200)
                 for t in find_pdf_tables(pdoc[page - 1], 200):
                     cells = [[norm(c.text) if c else "" for c in row] for row in t.grid()]
-                    if (t.rows, t.cols) == (rows, cols) and gutter_rows(words, t.box) == cells:
+                    if (t.rows, t.cols) == (rows, cols) and (page, tuple(t.box)) not in taken \
+                            and gutter_rows(words, t.box) == cells:
+                        taken.add((page, tuple(t.box)))
                         frags = _fragments(pdoc[page - 1])
                         cells = [[_cell_text(frags, c.box) if c else "" for c in row] for row in t.grid()]
                         out[doc["id"]].append({"page": page, "cells": cells})
