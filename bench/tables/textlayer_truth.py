@@ -45,6 +45,9 @@ PICKS = {
     # caption's option tables (booktabs), font sizes set in their own size, the option index, old and new commands
     "caption": [(9, 6, 2), (10, 10, 2), (29, 8, 2), (29, 8, 2), (30, 8, 2), (30, 8, 2), (31, 8, 2), (44, 40, 3),
                 (45, 28, 2), (54, 22, 2), (56, 4, 2), (62, 5, 2)],
+    # xeCJK p26's ruled table of closing punctuation (code point, glyph); the rest are its code and option lists
+    "xeCJK": [(26, 7, 14)],
+    "CJKpunct": [(1, 6, 2)],
 }
 
 
