@@ -178,11 +178,34 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
             # Or at most half the cells, each going on from the line above (a justified first cell's last
             # word on a line of its own): set at the rows' own pitch, as a table without leading sets it.
             wrapped = len(cols) * 2 <= ncols and all(_wrapped(line, lines[i - 1], xs, right, c) for c in cols)
-            if first_empty or sparse or wrapped:
+            if first_empty or sparse or wrapped or _goes_on(line, lines[i - 1], lines, xs):
                 rows[-1].append(line)
                 continue
         rows.append([line])
     return rows
+
+
+OPEN_ENDS = (",", "，", "、")  # a cell's line ending in one of these goes on below
+
+
+def _goes_on(line: list[Token], above: list[Token], lines: list[list[Token]], xs: list[float]) -> bool:
+    """The line continues the cells above it although its first word would have fitted there (a cell
+    broken by hand, ``NaN, NA, Inf, -Inf`` / ``when …``), as the text tells: a cell above, in a column the
+    line goes on in, ends in a comma (a list going on); or the line leaves empty a column that every
+    other line of the table fills, and fills only columns the line above fills (a row's cells are all
+    filled, a hand-broken cell's second line has nothing beside it)."""
+    cols, up = _cols_of(line, xs), _cols_of(above, xs)
+    if not cols or not cols <= up:
+        return False
+    for c in cols:
+        last = [t for t in above if _cols_of([t], xs) == {c}]
+        if last and max(last, key=lambda t: t.box[2]).text.endswith(OPEN_ENDS):
+            return True
+    if len(lines) < 5:
+        return False
+    empty = set(range(len(xs) - 1)) - cols
+    return bool(empty) and all(sum(c not in _cols_of(other, xs) for other in lines) <= max(1, len(lines) // 10)
+                               for c in empty)
 
 
 def _fits_above(line: list[Token], above: list[Token], xs: list[float], right: list[float]) -> bool:
