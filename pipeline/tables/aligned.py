@@ -10,6 +10,7 @@ than rows are) is a wrapped cell, not a new row.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from statistics import median
 
 import numpy as np
@@ -21,6 +22,7 @@ from pipeline.tables.words import is_cjk, line_height, text_lines
 
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
 BULLETS = {"•", "·", "◦", "▪", "‣", "–", "-", "*", "●", "○", "■", "□"}
+Box = tuple[float, float, float, float]
 HEADING = 20  # a column heading is at most this wide (CJK characters count double)
 PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
 TIGHT = 1.15  # a one-piece line after a run's rows continues it when set no farther from it than this many line pitches
@@ -156,7 +158,7 @@ def _crosses(line: list[Token], xs: list[float]) -> bool:
     return bool(inner) and crossed * 2 > len(inner)
 
 
-def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
+def _rows(lines: list[list[Token]], xs: list[float], blank: Callable[[Box], bool] | None = None) -> list[list[list[Token]]]:
     """Lines grouped into table rows (a row is its first line and the wrapped lines below it)."""
     ncols = len(xs) - 1
     filled = [len(_cols_of(line, xs)) for line in lines]
@@ -178,7 +180,7 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
             # Or at most half the cells, each going on from the line above (a justified first cell's last
             # word on a line of its own): set at the rows' own pitch, as a table without leading sets it.
             wrapped = len(cols) * 2 <= ncols and all(_wrapped(line, lines[i - 1], xs, right, c) for c in cols)
-            if first_empty or sparse or wrapped or _goes_on(line, lines[i - 1], lines, xs):
+            if first_empty or sparse or wrapped or _goes_on(line, lines[i - 1], lines, xs, blank):
                 rows[-1].append(line)
                 continue
         rows.append([line])
@@ -188,24 +190,34 @@ def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
 OPEN_ENDS = (",", "，", "、")  # a cell's line ending in one of these goes on below
 
 
-def _goes_on(line: list[Token], above: list[Token], lines: list[list[Token]], xs: list[float]) -> bool:
+def _goes_on(line: list[Token], above: list[Token], lines: list[list[Token]], xs: list[float],
+             blank: Callable[[Box], bool] | None) -> bool:
     """The line continues the cells above it although its first word would have fitted there (a cell
     broken by hand, ``NaN, NA, Inf, -Inf`` / ``when …``), as the text tells: a cell above, in a column the
-    line goes on in, ends in a comma (a list going on); or the line leaves empty a column that every
-    other line of the table fills, and fills only columns the line above fills (a row's cells are all
-    filled, a hand-broken cell's second line has nothing beside it)."""
+    line goes on in, ends in a comma where that column's lines do not (tlmgr's options all end in one:
+    there it is the cells' own text); or the line leaves empty a column that every other line of the
+    table fills, its paper there blank (``blank``: the recognizer may have missed a word), and fills
+    only columns the line above fills (a hand-broken cell's second line has nothing beside it)."""
     cols, up = _cols_of(line, xs), _cols_of(above, xs)
     if not cols or not cols <= up:
         return False
     for c in cols:
-        last = [t for t in above if _cols_of([t], xs) == {c}]
-        if last and max(last, key=lambda t: t.box[2]).text.endswith(OPEN_ENDS):
+        ends = [_last_in(other, xs, c).endswith(OPEN_ENDS) for other in lines]
+        if _last_in(above, xs, c).endswith(OPEN_ENDS) and sum(ends) == 1:
             return True
-    if len(lines) < 5:
+    if blank is None or len(lines) < 5:
         return False
-    empty = set(range(len(xs) - 1)) - cols
-    return bool(empty) and all(sum(c not in _cols_of(other, xs) for other in lines) <= max(1, len(lines) // 10)
-                               for c in empty)
+    empty = sorted(set(range(len(xs) - 1)) - cols)
+    if not empty or any(sum(c not in _cols_of(other, xs) for other in lines) > max(1, len(lines) // 10) for c in empty):
+        return False
+    y0, y1 = min(t.box[1] for t in line), max(t.box[3] for t in line)
+    return all(blank((xs[c], y0, xs[c + 1], y1)) for c in empty)
+
+
+def _last_in(line: list[Token], xs: list[float], c: int) -> str:
+    """The text of the line's last word in column ``c`` ('' for none)."""
+    mine = [t for t in line if _cols_of([t], xs) == {c}]
+    return max(mine, key=lambda t: t.box[2]).text if mine else ""
 
 
 def _fits_above(line: list[Token], above: list[Token], xs: list[float], right: list[float]) -> bool:
@@ -257,7 +269,10 @@ def _looks_like_prose(table: Table) -> bool:
     return any(long) and (all(long) or not headed)
 
 
-def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, set[int]]]:
+def aligned_tables(tokens: list[Token], taken: set[int],
+                   blank: Callable[[Box], bool] | None = None) -> list[tuple[Table, set[int]]]:
+    """``blank(box)``: no ink in that box of the page (scans); without it a line is never taken for
+    a cell's continuation because of the column it leaves empty."""
     free = [(i, t) for i, t in enumerate(tokens) if i not in taken and t.text.strip()]
     if not free:
         return []
@@ -266,7 +281,7 @@ def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, se
     lines = phrases(text_lines([t for _, t in free]), joins)
     out = []
     for run in _runs(lines):
-        for table, words in _tables_in([lines[i] for i in run], joins):
+        for table, words in _tables_in([lines[i] for i in run], joins, blank=blank):
             out.append((table, {index[id(w)] for t in words for w in joins.get(id(t), [t])}))
     return out
 
@@ -329,14 +344,15 @@ def _centre(line: list[Token]) -> float:
     return (e[1] + e[3]) / 2
 
 
-def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
+def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: int = 0,
+               blank: Callable[[Box], bool] | None = None) -> list[tuple[Table, list[Token]]]:
     if sum(len(line_pieces(line)) >= 2 for line in rlines) < 2:
         return []
     gaps = _wide_gaps(rlines)
     if gaps and depth < 8:
         out = []
         for a, b in zip([0] + gaps, gaps + [len(rlines)]):
-            out += _tables_in(rlines[a:b], joins, depth + 1)
+            out += _tables_in(rlines[a:b], joins, depth + 1, blank)
         return out
     rlines = cut_at_cell_starts(rlines, joins)
     xs = _columns(rlines)
@@ -348,11 +364,11 @@ def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: 
         singles = [k for k, line in enumerate(rlines) if len(line_pieces(line)) < 2]
         out = []
         for a, b in zip([-1] + singles, singles + [len(rlines)]) if singles else ():
-            out += _tables_in(rlines[a + 1:b], joins, depth + 1)
+            out += _tables_in(rlines[a + 1:b], joins, depth + 1, blank)
         # A justified line of prose just above or below a table can have one word space as wide as
         # a gutter: it counts as a row candidate, and its pieces cover the table's gutter.
         for edge, trimmed in ((rlines[-1], rlines[:-1]), (rlines[0], rlines[1:])) if not out and len(rlines) >= 3 else ():
-            if len(line_pieces(edge)) >= 2 and (out := _tables_in(trimmed, joins, depth + 1)):
+            if len(line_pieces(edge)) >= 2 and (out := _tables_in(trimmed, joins, depth + 1, blank)):
                 break
         return out
     split = split_at_column_starts(rlines, xs, joins)
@@ -362,9 +378,9 @@ def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: 
     if cuts and depth < 8:
         out = []
         for a, b in zip([-1] + cuts, cuts + [len(rlines)]):
-            out += _tables_in(rlines[a + 1:b], joins, depth + 1)
+            out += _tables_in(rlines[a + 1:b], joins, depth + 1, blank)
         return out
-    rows = _rows(rlines, xs)
+    rows = _rows(rlines, xs, blank)
     if len(rows) < 2:
         return []
     ys = [min(t.box[1] for t in rows[0][0]) - 1]
