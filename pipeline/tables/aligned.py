@@ -10,7 +10,6 @@ than rows are) is a wrapped cell, not a new row.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from statistics import median
 
 import numpy as np
@@ -22,7 +21,6 @@ from pipeline.tables.words import is_cjk, line_height, text_lines
 
 MAX_LEAD = 2.2  # a run of rows breaks at a vertical gap this many line heights tall
 BULLETS = {"•", "·", "◦", "▪", "‣", "–", "-", "*", "●", "○", "■", "□"}
-Box = tuple[float, float, float, float]
 HEADING = 20  # a column heading is at most this wide (CJK characters count double)
 PITCH_JUMP = 1.6  # ... and where lines lie this many times farther apart than its rows usually do
 TIGHT = 1.15  # a one-piece line after a run's rows continues it when set no farther from it than this many line pitches
@@ -158,7 +156,7 @@ def _crosses(line: list[Token], xs: list[float]) -> bool:
     return bool(inner) and crossed * 2 > len(inner)
 
 
-def _rows(lines: list[list[Token]], xs: list[float], blank: Callable[[Box], bool] | None = None) -> list[list[list[Token]]]:
+def _rows(lines: list[list[Token]], xs: list[float]) -> list[list[list[Token]]]:
     """Lines grouped into table rows (a row is its first line and the wrapped lines below it)."""
     ncols = len(xs) - 1
     filled = [len(_cols_of(line, xs)) for line in lines]
@@ -180,7 +178,7 @@ def _rows(lines: list[list[Token]], xs: list[float], blank: Callable[[Box], bool
             # Or at most half the cells, each going on from the line above (a justified first cell's last
             # word on a line of its own): set at the rows' own pitch, as a table without leading sets it.
             wrapped = len(cols) * 2 <= ncols and all(_wrapped(line, lines[i - 1], xs, right, c) for c in cols)
-            if first_empty or sparse or wrapped or _goes_on(line, lines[i - 1], lines, xs, blank):
+            if first_empty or sparse or wrapped or _goes_on(line, lines[i - 1], lines, xs):
                 rows[-1].append(line)
                 continue
         rows.append([line])
@@ -190,28 +188,18 @@ def _rows(lines: list[list[Token]], xs: list[float], blank: Callable[[Box], bool
 OPEN_ENDS = (",", "，", "、")  # a cell's line ending in one of these goes on below
 
 
-def _goes_on(line: list[Token], above: list[Token], lines: list[list[Token]], xs: list[float],
-             blank: Callable[[Box], bool] | None) -> bool:
+def _goes_on(line: list[Token], above: list[Token], lines: list[list[Token]], xs: list[float]) -> bool:
     """The line continues the cells above it although its first word would have fitted there (a cell
-    broken by hand, ``NaN, NA, Inf, -Inf`` / ``when …``), as the text tells: a cell above, in a column the
-    line goes on in, ends in a comma where that column's lines do not (tlmgr's options all end in one:
-    there it is the cells' own text); or the line leaves empty a column that every other line of the
-    table fills, its paper there blank (``blank``: the recognizer may have missed a word), and fills
-    only columns the line above fills (a hand-broken cell's second line has nothing beside it)."""
-    cols, up = _cols_of(line, xs), _cols_of(above, xs)
-    if not cols or not cols <= up:
+    broken by hand, ``"NaN", "NaN", "Infinity",`` / ``"-Infinity"``): a cell above, in a column the line
+    goes on in, ends in a comma where that column's other lines do not (tlmgr's options all end in one:
+    there it is the cells' own text)."""
+    cols = _cols_of(line, xs)
+    if not cols or not cols <= _cols_of(above, xs):
         return False
     for c in cols:
-        ends = [_last_in(other, xs, c).endswith(OPEN_ENDS) for other in lines]
-        if _last_in(above, xs, c).endswith(OPEN_ENDS) and sum(ends) == 1:
+        if _last_in(above, xs, c).endswith(OPEN_ENDS) and sum(_last_in(o, xs, c).endswith(OPEN_ENDS) for o in lines) == 1:
             return True
-    if blank is None or len(lines) < 5:
-        return False
-    empty = sorted(set(range(len(xs) - 1)) - cols)
-    if not empty or any(sum(c not in _cols_of(other, xs) for other in lines) > max(1, len(lines) // 10) for c in empty):
-        return False
-    y0, y1 = min(t.box[1] for t in line), max(t.box[3] for t in line)
-    return all(blank((xs[c], y0, xs[c + 1], y1)) for c in empty)
+    return False
 
 
 def _last_in(line: list[Token], xs: list[float], c: int) -> str:
@@ -269,10 +257,7 @@ def _looks_like_prose(table: Table) -> bool:
     return any(long) and (all(long) or not headed)
 
 
-def aligned_tables(tokens: list[Token], taken: set[int],
-                   blank: Callable[[Box], bool] | None = None) -> list[tuple[Table, set[int]]]:
-    """``blank(box)``: no ink in that box of the page (scans); without it a line is never taken for
-    a cell's continuation because of the column it leaves empty."""
+def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, set[int]]]:
     free = [(i, t) for i, t in enumerate(tokens) if i not in taken and t.text.strip()]
     if not free:
         return []
@@ -281,7 +266,7 @@ def aligned_tables(tokens: list[Token], taken: set[int],
     lines = phrases(text_lines([t for _, t in free]), joins)
     out = []
     for run in _runs(lines):
-        for table, words in _tables_in([lines[i] for i in run], joins, blank=blank):
+        for table, words in _tables_in([lines[i] for i in run], joins):
             out.append((table, {index[id(w)] for t in words for w in joins.get(id(t), [t])}))
     return out
 
@@ -344,15 +329,14 @@ def _centre(line: list[Token]) -> float:
     return (e[1] + e[3]) / 2
 
 
-def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: int = 0,
-               blank: Callable[[Box], bool] | None = None) -> list[tuple[Table, list[Token]]]:
+def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: int = 0) -> list[tuple[Table, list[Token]]]:
     if sum(len(line_pieces(line)) >= 2 for line in rlines) < 2:
         return []
     gaps = _wide_gaps(rlines)
     if gaps and depth < 8:
         out = []
         for a, b in zip([0] + gaps, gaps + [len(rlines)]):
-            out += _tables_in(rlines[a:b], joins, depth + 1, blank)
+            out += _tables_in(rlines[a:b], joins, depth + 1)
         return out
     rlines = cut_at_cell_starts(rlines, joins)
     xs = _columns(rlines)
@@ -364,11 +348,11 @@ def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: 
         singles = [k for k, line in enumerate(rlines) if len(line_pieces(line)) < 2]
         out = []
         for a, b in zip([-1] + singles, singles + [len(rlines)]) if singles else ():
-            out += _tables_in(rlines[a + 1:b], joins, depth + 1, blank)
+            out += _tables_in(rlines[a + 1:b], joins, depth + 1)
         # A justified line of prose just above or below a table can have one word space as wide as
         # a gutter: it counts as a row candidate, and its pieces cover the table's gutter.
         for edge, trimmed in ((rlines[-1], rlines[:-1]), (rlines[0], rlines[1:])) if not out and len(rlines) >= 3 else ():
-            if len(line_pieces(edge)) >= 2 and (out := _tables_in(trimmed, joins, depth + 1, blank)):
+            if len(line_pieces(edge)) >= 2 and (out := _tables_in(trimmed, joins, depth + 1)):
                 break
         return out
     split = split_at_column_starts(rlines, xs, joins)
@@ -378,9 +362,9 @@ def _tables_in(rlines: list[list[Token]], joins: dict[int, list[Token]], depth: 
     if cuts and depth < 8:
         out = []
         for a, b in zip([-1] + cuts, cuts + [len(rlines)]):
-            out += _tables_in(rlines[a + 1:b], joins, depth + 1, blank)
+            out += _tables_in(rlines[a + 1:b], joins, depth + 1)
         return out
-    rows = _rows(rlines, xs, blank)
+    rows = _rows(rlines, xs)
     if len(rows) < 2:
         return []
     ys = [min(t.box[1] for t in rows[0][0]) - 1]

@@ -9,12 +9,10 @@ from pipeline.tables.ruled import Segment, ruled_tables
 
 
 def tables_from(tokens: list[Token], h: list[Segment], v: list[Segment], dpi: int,
-                read_empty: Callable[[list[tuple[float, float, float, float]]], list[Token]] | None = None,
-                blank: Callable[[tuple[float, float, float, float]], bool] | None = None) -> list[Table]:
-    """Ruled tables first; the words they do not hold may still line up into tables of their own.
-    ``blank(box)`` says a box of the page holds no ink (scans: a word the recognizer missed is not a gap)."""
+                read_empty: Callable[[list[tuple[float, float, float, float]]], list[Token]] | None = None) -> list[Table]:
+    """Ruled tables first; the words they do not hold may still line up into tables of their own."""
     tol = 2.0 * dpi / 72  # two points: rules drawn cell by cell rarely miss each other by more
     found = ruled_tables(h, v, tokens, tol, read_empty)
     taken: set[int] = set().union(*(ids for _, ids in found)) if found else set()
-    found += aligned_tables(tokens, taken, blank)
+    found += aligned_tables(tokens, taken)
     return sorted((t for t, _ in found), key=lambda t: (t.box[1], t.box[0]))

@@ -23,7 +23,7 @@ from pipeline.tables.empty_cells import empty_cell_reader
 from pipeline.tables.find import tables_from
 from pipeline.tables.middle_dots import middle_dots
 from pipeline.tables.model import Table, Token
-from pipeline.tables.reread import blank_paper, missed_items, split_stacked
+from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
 from pipeline.tables.slivers import drop_slivers
 
@@ -212,7 +212,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     tokens = bangs(tokens, levelled)
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi,
-                         read_empty, blank_paper(levelled, dpi))
+                         read_empty)
     if abs(tilt) < 0.05:
         return tables
     inv = cv2.invertAffineTransform(m)

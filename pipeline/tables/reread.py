@@ -136,15 +136,3 @@ def _short_first(row: list[Token], h: float) -> Token | None:
     if len(row) > 1 and row[1].box[0] - first.box[2] < GUTTER * h:
         return None
     return first
-
-
-def blank_paper(level: Callable[..., np.ndarray | None], dpi: float) -> Callable[[tuple[float, float, float, float]], bool]:
-    """Whether a box of the levelled page holds no mark: specks, rules and the edges of the lines above
-    and below aside (``_ink``)."""
-    least = max(3, int(MIN_INK_INCH * dpi))
-
-    def blank(box: tuple[float, float, float, float]) -> bool:
-        crop = level(*box)
-        return crop is None or _ink(crop, least) is None
-
-    return blank
