@@ -240,16 +240,18 @@ def _looks_like_prose(table: Table) -> bool:
     bullets alone is a list's markers, however few its items."""
     if table.cols >= 2 and all(c.text in BULLETS for c in table.cells if c.col == 0 and c.text):
         return True
-    if table.cols != 2 or table.rows < 3:
+    if table.cols < 2 or table.rows < 3:
         return False
 
     def width(text: str) -> int:
         return sum(2 if is_cjk(ch) else 1 for ch in text)
 
     long = []
-    for col in range(2):
+    for col in range(table.cols):
         widths = [width(c.text) for c in table.cells if c.col == col and c.text]
         long.append(bool(widths) and sum(widths) / len(widths) > 30)
+    if table.cols > 2:
+        return all(long)  # a page set in three columns or more, each line of each a row's cell
     # Short headings over a column of short items and one of long ones head a table (Octave's
     # "Function  Characteristics"): a definition list, numbered clauses and prose begin with an item.
     heads = [c.text for c in table.cells if c.row == 0]
