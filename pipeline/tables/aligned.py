@@ -197,9 +197,15 @@ def _goes_on(line: list[Token], above: list[Token], lines: list[list[Token]], xs
     if not cols or not cols <= _cols_of(above, xs):
         return False
     for c in cols:
-        if _last_in(above, xs, c).endswith(OPEN_ENDS) and sum(_last_in(o, xs, c).endswith(OPEN_ENDS) for o in lines) == 1:
+        if _open(_last_in(above, xs, c)) and sum(_open(_last_in(o, xs, c)) for o in lines) == 1:
             return True
     return False
+
+
+def _open(word: str) -> bool:
+    """The word goes on to a next item: it ends in a comma after a word of its own (a cell that is a
+    comma alone, as in a table of marks, is the mark)."""
+    return len(word) >= 2 and word.endswith(OPEN_ENDS) and (word[-2].isalnum() or word[-2] in "\"')”’")
 
 
 def _last_in(line: list[Token], xs: list[float], c: int) -> str:
