@@ -21,6 +21,7 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.line_ink import LineInk
 from pipeline.page_glyphs import picture_distance, picture_spread
 from pipeline.page_rereads import Crops
 
@@ -29,7 +30,7 @@ _SURE = 0.95
 # Sure marks wanted of each kind, of about the candidate's size (x-heights within this share).
 _MIN_EACH = 4
 _SIZE_SLACK = 0.2
-# Lines with sure marks measured at most (besides the candidates' own).
+# Lines with sure marks measured at most (the candidates' own lines besides).
 _MAX_LINES = 40
 # The small letters nearest the mark whose columns give the baseline and x-height: at most this many,
 # at least this many; letters with no ascender, descender or dot.
@@ -41,11 +42,10 @@ _MIN_CONTRAST = 20.0
 # Mark columns: ink in the lower part of the x-band at least this share of the crop's dark ink, and in
 # its upper part at most this share (or this share of the lower ink: scan noise).
 _LOW_INK, _HIGH_INK, _HIGH_SHARE = 0.3, 0.12, 0.4
-# Ink under this share of the crop's dark ink, over the paper's own noise (its mean and spread in the
-# quietest share of the crop's columns, in percent), is left out of the mark's profile.
+# Ink under this share of the crop's dark ink, over the paper's own noise (its mean in the quietest share
+# of the crop's columns, in percent), is left out of the mark's profile.
 _NOISE = 0.1
 _QUIET = 20
-_SPREADS = 0.0
 # The mark's top and bottom: where its row profile falls under this share of its peak.
 _EDGE = 0.3
 _CLOSERS = "\"”’')"
@@ -60,16 +60,17 @@ def point_commas(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     wanted = [i for i, d in enumerate(decoded) if any(_candidate(d.chars, k) for k in range(len(d.chars)))]
     if not wanted:
         return decoded
-    sure = [i for i, d in enumerate(decoded)
-            if i not in wanted and any(_sure(d.chars, k) for k in range(len(d.chars)))][:_MAX_LINES]
+    # The first lines with sure marks, whichever lines hold candidates (so the page's pictures do not hang on them).
+    sure = [i for i, d in enumerate(decoded) if any(_sure(d.chars, k) for k in range(len(d.chars)))][:_MAX_LINES]
     lines = sorted(set(wanted) | set(sure))
     marks = []  # (line, position, kind: "?" candidate / "," / ".", measures, x-height)
     for i, crop in zip(lines, crops(lines)):
         chars = decoded[i].chars
+        ink = line_ink(crop)
         for k in range(len(chars)):
             kind = "?" if _candidate(chars, k) else _sure(chars, k)
-            if kind:
-                shape = mark_shape(crop, decoded[i], k)
+            if kind and ink is not None:
+                shape = mark_shape(ink, decoded[i], k)
                 if shape is not None:
                     marks.append((i, k, kind, shape[0], shape[1]))
     out = list(decoded)
@@ -110,14 +111,16 @@ def _hangs_like_commas(p: np.ndarray, commas: np.ndarray, points: np.ndarray) ->
 
 
 def _candidate(chars: tuple[DecodedChar, ...], k: int) -> bool:
-    """A point the model also weighed as a comma, after a letter, digit or closing mark, before a word space and
-    a word (before a small letter the decoder has decided it already)."""
+    """A point the model also weighed as a comma, after a letter (not an initial), digit or closing mark, before a
+    word space and a word (before a small letter the decoder has decided it already)."""
     c = chars[k]
     if c.char != "." or c.second != "," or not 0 < k < len(chars) - 2:
         return False
     before = chars[k - 1].char
-    return ((before.isalnum() and ord(before) < 0x250) or before in _CLOSERS) and chars[k + 1].char == " " \
-        and chars[k + 2].char != " "
+    # Not after a lone capital: an initial or a list's label (``M. Goossens``, ``B. List``).
+    initial = before.isupper() and (k == 1 or not chars[k - 2].char.isalnum())
+    return ((before.isalnum() and ord(before) < 0x250) or before in _CLOSERS) and not initial \
+        and chars[k + 1].char == " " and chars[k + 2].char != " "
 
 
 def _sure(chars: tuple[DecodedChar, ...], k: int) -> str:
@@ -137,17 +140,23 @@ def _small(ch: str) -> bool:
     return ch.islower() and ord(ch) < 0x250
 
 
-def mark_shape(crop: np.ndarray, line: DecodedLine, k: int) -> tuple[np.ndarray, float] | None:
+def line_ink(crop: np.ndarray) -> np.ndarray | None:
+    """The crop's ink over its paper, in shares of its dark ink (None where it holds no clear ink)."""
+    gray = LineInk(crop).gray
+    # Percentiles from the grey levels' histogram: a crop's sort costs more than the rest of its measures.
+    counts = np.cumsum(np.bincount(gray.ravel(), minlength=256))
+    paper = float(np.searchsorted(counts, 0.9 * counts[-1]))
+    dark = paper - float(np.searchsorted(counts, 0.01 * counts[-1]))
+    if dark < _MIN_CONTRAST:
+        return None
+    return np.clip(paper - gray.astype(np.float32), 0, None) / dark
+
+
+def mark_shape(ink: np.ndarray, line: DecodedLine, k: int) -> tuple[np.ndarray, float] | None:
     """(measures, x-height in px) of the low mark read at ``k``: the share of its ink below the baseline, how
     far below the baseline its ink ends and its height (both in x-heights). None where the letters about
     it or its own columns are not found."""
-    gray = crop.astype(np.float32)
-    height, width = gray.shape
-    ink = np.clip(float(np.percentile(gray, 90)) - gray, 0, None)
-    dark = float(np.percentile(ink, 99))
-    if dark < _MIN_CONTRAST:
-        return None
-    ink /= dark
+    height, width = ink.shape
     chars = line.chars
     step = width / max(1, line.steps)
     prev = next((j for j in range(k - 1, -1, -1) if chars[j].char != " "), None)
@@ -177,7 +186,7 @@ def mark_shape(crop: np.ndarray, line: DecodedLine, k: int) -> tuple[np.ndarray,
     # under the baseline must not count as a tail.
     across = ink[top:base].mean(axis=0)
     paper = ink[:, across <= np.percentile(across, _QUIET)]
-    floor = paper.mean(axis=1) + _SPREADS * paper.std(axis=1)
+    floor = paper.mean(axis=1)
     region = ink[y0:y1, max(0, run[0] - 1) : min(width, run[-1] + 2)] - floor[y0:y1, None]
     profile = np.where(region >= _NOISE, region, 0).sum(axis=1)
     if profile.max() <= 0:
