@@ -40,6 +40,7 @@ from pipeline.page_glyphs import page_glyphs
 from pipeline.page_punctuation import page_punctuation
 from pipeline.page_slivers import drop_page_slivers
 from pipeline.page_text import page_confidence, page_text
+from pipeline.point_commas import point_commas
 from pipeline.page_work import PageWork, StageClock, idle_timings
 from pipeline.raised_digits import plain_digits
 from pipeline.recognize import RecognizerSettings
@@ -134,9 +135,10 @@ class Engine:
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         # Text lighter than its line between brackets read empty (a coloured citation), read again stretched.
         decoded = faint_citations(decoded, crops, self.second_recognizer or self.recognizer)
-        # Page-level checks of what the lines read (most from the lines' own ink), in this order.
+        # Page-level checks of what the lines read (most from the lines' own ink), in this order. point_commas
+        # comes after sentence_points: the commas it writes keep a point as their second, which sentence_points judges.
         for check in (latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
-                      digit_marks, c_or_e, sentence_points, ellipsis_commas, plain_digits):
+                      digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box
             decoded = lowered_e_below_box(decoded, partial(deeper_crops, work, below=DEEPER))
