@@ -28,8 +28,11 @@ MIN_ROWS = 8
 # a table cell) one stroke can outweigh the x-height: the bar of + or ==, the foot of a 2. A band thinner
 # than MIN_BAND of the crop is then that stroke's rows, and cut to them the glyphs lose their tops and
 # bottoms (x + y read 0 中 5J); such a crop is read as it stands. A long line's many glyphs even strokes out.
+# Crops under STROKE_ROWS hold too few rows to tell a stroke from an x-height: a speck's crop, cut, reads
+# nothing, and read whole it reads as letters.
 MIN_BAND = 0.25
 FEW_GLYPHS = 8
+STROKE_ROWS = 2 * MIN_ROWS
 # A small line at least this many of its heights long is cut even with room around it: the detector
 # grows blurred print's box well past its ink, and the enlarged glyphs then fill too little of the
 # recognizer's height. Shorter crops (an operator, a key) may hold too few glyphs to show a band.
@@ -70,7 +73,7 @@ def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
     while bottom < h - 1 and ink[bottom + 1] >= floor:
         bottom += 1
     band = bottom - top + 1
-    if not room and band < MIN_BAND * h and crop.shape[1] < FEW_GLYPHS * h:
+    if not room and h >= STROKE_ROWS and band < MIN_BAND * h and crop.shape[1] < FEW_GLYPHS * h:
         return crop
     y0 = max(0, int(round(top - ABOVE * band)))
     y1 = min(h, int(round(bottom + 1 + BELOW * band)))
