@@ -96,15 +96,19 @@ def _elongated(quad: np.ndarray) -> bool:
     return h > 0 and w / h >= preprocess.MIN_ELONGATION
 
 
-# A short box turned this close to 45° from the page: the detector's rectangle around a roughly square blob
-# (a page number, a chart's letter) can stand at any angle, and read at 45° its glyphs come out as others
-# (a contents page's 34 read 安, a table's 4 read A). On a page read level it takes the page's angle too.
+# A box at most SQUARE times as long as high, turned within DIAGONAL_WITHIN of 45° from the page: the
+# detector's rectangle around a roughly square blob (a page number, a chart's letter) can stand at any
+# angle, and read at 45° its glyphs come out as others (a contents page's 34 read 安, a table's 4 read A).
+# On a page read level it takes the page's angle too. Longer pieces keep theirs: a slanting stroke of a
+# figure's curve, turned level, took in a point beside it and read D.
+SQUARE = 2.0
 DIAGONAL_WITHIN = 10.0
 
 
 def _diagonal(quad: np.ndarray, angle: float) -> bool:
+    w, h = quad_size(quad)
     turned = abs((quad_angle(quad) - angle + 90.0) % 180.0 - 90.0)
-    return not _elongated(quad) and abs(turned - 45.0) <= DIAGONAL_WITHIN
+    return 0 < w <= SQUARE * h and abs(turned - 45.0) <= DIAGONAL_WITHIN
 
 
 def reads_vertically(gray: np.ndarray, quads: list[np.ndarray], recognizer: TextRecognizer) -> bool:
