@@ -67,3 +67,17 @@ def test_a_number_boxed_a_little_turned_keeps_its_box(engine):
     work, numbers = _contents_page(8.0)
     _level(work, engine.detector, (0.0, 0.0), StageClock())
     assert all(abs(quad_angle(work.quads[i]) - 8.0) < 0.5 for i in numbers)
+
+
+def test_a_slanting_stroke_longer_than_square_keeps_its_box(engine):
+    # Guard: a figure's slanting stroke found as a piece 2.8 times as long as high at 45° is not a square
+    # blob; turned level it would take in what lies beside it.
+    work, _ = _contents_page(0.0)
+    a = math.radians(45.0)
+    u, v = np.array([math.cos(a), -math.sin(a)]), np.array([math.sin(a), math.cos(a)])
+    c, half_w, half_h = np.array([400.0, 120.0]), 28.0, 10.0
+    piece = np.array([c - half_w * u - half_h * v, c + half_w * u - half_h * v, c + half_w * u + half_h * v,
+                      c - half_w * u + half_h * v], dtype=np.float32)
+    work.quads.append(piece)
+    _level(work, engine.detector, (0.0, 0.0), StageClock())
+    assert any(abs(quad_angle(q) - 45.0) < 0.5 for q in work.quads)
