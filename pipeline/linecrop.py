@@ -24,6 +24,15 @@ BELOW = 0.4
 # A row belongs to the band while its ink is at least this share of the densest row's.
 BAND_SHARE = 0.5
 MIN_ROWS = 8
+# In a crowded crop of a few glyphs (shorter than FEW_GLYPHS of its heights: an operator, a list's number,
+# a table cell) one stroke can outweigh the x-height: the bar of + or ==, the foot of a 2. A band thinner
+# than MIN_BAND of the crop is then that stroke's rows, and cut to them the glyphs lose their tops and
+# bottoms (x + y read 0 中 5J); such a crop is read as it stands. A long line's many glyphs even strokes out.
+# Crops under STROKE_ROWS hold too few rows to tell a stroke from an x-height: a speck's crop, cut, reads
+# nothing, and read whole it reads as letters.
+MIN_BAND = 0.25
+FEW_GLYPHS = 8
+STROKE_ROWS = 2 * MIN_ROWS
 # A small line at least this many of its heights long is cut even with room around it: the detector
 # grows blurred print's box well past its ink, and the enlarged glyphs then fill too little of the
 # recognizer's height. Shorter crops (an operator, a key) may hold too few glyphs to show a band.
@@ -41,7 +50,7 @@ ROOMY_KEEP = 0.75
 def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
     """``crop`` without the rows outside its line's band and margins; with ``room`` (no neighbour's
     ink in the crop), glyphs reaching past the margins keep their rows, and a crop its glyphs
-    mostly fill is kept whole."""
+    mostly fill is kept whole; so is a crowded crop of a few glyphs whose band is one stroke's."""
     h = crop.shape[0]
     if h < MIN_ROWS:
         return crop
@@ -64,6 +73,8 @@ def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
     while bottom < h - 1 and ink[bottom + 1] >= floor:
         bottom += 1
     band = bottom - top + 1
+    if not room and h >= STROKE_ROWS and band < MIN_BAND * h and crop.shape[1] < FEW_GLYPHS * h:
+        return crop
     y0 = max(0, int(round(top - ABOVE * band)))
     y1 = min(h, int(round(bottom + 1 + BELOW * band)))
     if room:

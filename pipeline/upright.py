@@ -13,7 +13,7 @@ import numpy as np
 from pipeline import preprocess, vertical
 from pipeline.ctc import DecodedLine
 from pipeline.detect import TextDetector, drop_nested
-from pipeline.geometry import crop_quad, expand_quad, quad_at_angle, quad_size
+from pipeline.geometry import crop_quad, expand_quad, quad_angle, quad_at_angle, quad_size
 from pipeline.gutters import cut_at_gutters
 from pipeline.linecrop import LONG_LINE, crowded, line_rows
 from pipeline.page_work import PageWork, StageClock
@@ -82,6 +82,8 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
             # its crop read "3" for "13"; levelled from 5°, "17" read "ム"): it takes the page's. (On a page
             # read level too, an index's short entries then moved its columns' reading order.)
             work.quads = [q if _elongated(q) else quad_at_angle(q, angle) for q in work.quads]
+        else:
+            work.quads = [quad_at_angle(q, angle) if _diagonal(q, angle) else q for q in work.quads]
         work.quads = cut_at_gutters(work.gray, split_stacked(work.gray, work.quads), angle)
     work.quads = [expand_quad(vertical.column_quad(q) if work.vertical and vertical.is_column(q) else q,
                               pad[0], pad[1], work.gray.shape) for q in work.quads]
@@ -92,6 +94,21 @@ def _level(work: PageWork, detector: TextDetector, pad: tuple[float, float], clo
 def _elongated(quad: np.ndarray) -> bool:
     w, h = quad_size(quad)
     return h > 0 and w / h >= preprocess.MIN_ELONGATION
+
+
+# A box at most SQUARE times as long as high, turned within DIAGONAL_WITHIN of 45° from the page: the
+# detector's rectangle around a roughly square blob (a page number, a chart's letter) can stand at any
+# angle, and read at 45° its glyphs come out as others (a contents page's 34 read 安, a table's 4 read A).
+# On a page read level it takes the page's angle too. Longer pieces keep theirs: a slanting stroke of a
+# figure's curve, turned level, took in a point beside it and read D.
+SQUARE = 2.0
+DIAGONAL_WITHIN = 10.0
+
+
+def _diagonal(quad: np.ndarray, angle: float) -> bool:
+    w, h = quad_size(quad)
+    turned = abs((quad_angle(quad) - angle + 90.0) % 180.0 - 90.0)
+    return 0 < w <= SQUARE * h and abs(turned - 45.0) <= DIAGONAL_WITHIN
 
 
 def reads_vertically(gray: np.ndarray, quads: list[np.ndarray], recognizer: TextRecognizer) -> bool:
