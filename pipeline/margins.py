@@ -29,7 +29,7 @@ MAX_INDENT = 4.0
 SOLID_PITCH = 1.1
 # A page footer (a page number) is at most this many line heights wide.
 FOOTER_WIDTH = 4.0
-# Lines of one note follow each other at most this many times the body's pitch (centre to centre): boxes
+# Lines of one note follow each other at most this many times the body's pitch and the notes' (centre to centre): boxes
 # tell it poorly, a clean render's boxes hug their glyphs (a gap of 0.6 of their height at the body's
 # pitch) where a scan's blur grows them (gaps of a few pixels).
 NOTE_PITCH = 1.1
@@ -199,9 +199,10 @@ def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s, body_pitch
     out: list[list[int]] = []
     bottom = -np.inf
     centre = (boxes[:, 1] + boxes[:, 3]) / 2
+    # The notes' own pitch as well: a note's second line may stand a body line's pitch above the next note.
+    reach = NOTE_PITCH * min(body_pitch, median_step(boxes[notes], line_h))
     for i in notes[np.argsort(boxes[notes, 1], kind="stable")]:
-        if out and (boxes[i, 1] - bottom < s.margin_cluster_gap * line_h
-                    or centre[i] - centre[out[-1][-1]] <= NOTE_PITCH * body_pitch):
+        if out and (boxes[i, 1] - bottom < s.margin_cluster_gap * line_h or centre[i] - centre[out[-1][-1]] <= reach):
             out[-1].append(int(i))
         else:
             out.append([int(i)])
