@@ -29,9 +29,8 @@ MAX_INDENT = 4.0
 SOLID_PITCH = 1.1
 # A page footer (a page number) is at most this many line heights wide.
 FOOTER_WIDTH = 4.0
-# Lines of one note follow each other at most this many times the body's pitch and the notes' (centre to centre): boxes
-# tell it poorly, a clean render's boxes hug their glyphs (a gap of 0.6 of their height at the body's
-# pitch) where a scan's blur grows them (gaps of a few pixels).
+# Lines of one note follow each other at most this many times the body's pitch and the notes' (centre to
+# centre). Box heights tell it poorly: a clean render's boxes hug their glyphs, a scan's blur grows them.
 NOTE_PITCH = 1.1
 # Notes whose own lines are at most this share of the body's pitch apart, at least twice, are set in a
 # smaller type whatever their boxes' heights (a mono type's ascenders beside CJK).
@@ -47,7 +46,7 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
     if split is None:
         return False
     body, notes, edge, right = split
-    clusters = _clusters(notes, boxes, line_h, s, median_step(boxes[body], line_h))
+    clusters = _clusters(notes, boxes, line_h, s, _median_step(boxes[body], line_h))
     # A note starts level with a line of its entry; a term on a line of its own above its description
     # (a definition list set in a smaller type) is read where it stands.
     if np.mean([_level_with(c[0], body, boxes) for c in clusters]) < s.min_level_notes:
@@ -113,8 +112,7 @@ def _find_margin(idx: np.ndarray, boxes: np.ndarray, line_h: float, s):
             return None
         notes = (b[:, 2] <= edge + s.margin_reach * line_h) & (b[:, 0] < edge - 2 * line_h)
         crossing = (b[:, 0] < edge - line_h) & ~notes
-        if crossing.sum() <= s.max_margin_spanning * len(idx) and _is_margin(b[notes], b[~notes & ~crossing], line_h, s,
-                                                                             right):
+        if crossing.sum() <= s.max_margin_spanning * len(idx) and _is_margin(b[notes], b[~notes & ~crossing], line_h, s, right):
             notes |= _note_tails(b, notes, edge, line_h, s)
             return idx[~notes], idx[notes], edge, right
     return None
@@ -162,7 +160,7 @@ def _closer_set(notes: np.ndarray, body: np.ndarray, line_h: float) -> bool:
     """Whether the notes' lines follow each other closer than the body's (a smaller type); a definition list's
     terms of one line each give no steps, terms of two lines step at the body's pitch."""
     steps = _steps(notes, line_h)
-    body_pitch = median_step(body, line_h)
+    body_pitch = _median_step(body, line_h)
     return bool(len(steps) >= 2 and body_pitch and np.median(steps) <= SMALLER_PITCH * body_pitch)
 
 
@@ -181,7 +179,7 @@ def _steps(boxes: np.ndarray, line_h: float) -> np.ndarray:
     return np.asarray(out)
 
 
-def median_step(boxes: np.ndarray, line_h: float) -> float:
+def _median_step(boxes: np.ndarray, line_h: float) -> float:
     """The lines' median step (centre to centre) to the line below them; 0 when none follows within reach."""
     steps = _steps(boxes, line_h)
     return float(np.median(steps)) if len(steps) else 0.0
@@ -200,7 +198,7 @@ def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s, body_pitch
     bottom = -np.inf
     centre = (boxes[:, 1] + boxes[:, 3]) / 2
     # The notes' own pitch as well: a note's second line may stand a body line's pitch above the next note.
-    reach = NOTE_PITCH * min(body_pitch, median_step(boxes[notes], line_h))
+    reach = NOTE_PITCH * min(body_pitch, _median_step(boxes[notes], line_h))
     for i in notes[np.argsort(boxes[notes, 1], kind="stable")]:
         if out and (boxes[i, 1] - bottom < s.margin_cluster_gap * line_h or centre[i] - centre[out[-1][-1]] <= reach):
             out[-1].append(int(i))
@@ -353,5 +351,5 @@ def has_left_notes(boxes: np.ndarray, line_h: float, s) -> bool:
     if split is None or split[3]:
         return False
     body, notes = split[0], split[1]
-    clusters = _clusters(notes, boxes, line_h, s, median_step(boxes[body], line_h))
+    clusters = _clusters(notes, boxes, line_h, s, _median_step(boxes[body], line_h))
     return bool(np.mean([_level_with(c[0], body, boxes) for c in clusters]) >= s.min_level_notes)
