@@ -29,6 +29,12 @@ MAX_INDENT = 4.0
 SOLID_PITCH = 1.1
 # A page footer (a page number) is at most this many line heights wide.
 FOOTER_WIDTH = 4.0
+# Lines of one note follow each other at most this many times the body's pitch and the notes' (centre to
+# centre). Box heights tell it poorly: a clean render's boxes hug their glyphs, a scan's blur grows them.
+NOTE_PITCH = 1.1
+# Notes whose own lines are at most this share of the body's pitch apart, at least twice, are set in a
+# smaller type whatever their boxes' heights (a mono type's ascenders beside CJK).
+SMALLER_PITCH = 0.85
 
 
 def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Callable, out: list[list[int]]) -> bool:
@@ -40,7 +46,7 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
     if split is None:
         return False
     body, notes, edge, right = split
-    clusters = _clusters(notes, boxes, line_h, s)
+    clusters = _clusters(notes, boxes, line_h, s, _median_step(boxes[body], line_h))
     # A note starts level with a line of its entry; a term on a line of its own above its description
     # (a definition list set in a smaller type) is read where it stands.
     if np.mean([_level_with(c[0], body, boxes) for c in clusters]) < s.min_level_notes:
@@ -146,7 +152,37 @@ def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: boo
         return len(body) >= s.min_body_per_note * len(notes)
     type_ratio = np.median(notes[:, 3] - notes[:, 1]) / np.median(body[:, 3] - body[:, 1])
     return bool(type_ratio <= s.max_margin_type
-                or (type_ratio <= 1.0 and len(body) >= s.min_body_per_tall_note * len(notes)))
+                or (type_ratio <= 1.0 and len(body) >= s.min_body_per_tall_note * len(notes))
+                or _closer_set(notes, body, line_h))
+
+
+def _closer_set(notes: np.ndarray, body: np.ndarray, line_h: float) -> bool:
+    """Whether the notes' lines follow each other closer than the body's (a smaller type); a definition list's
+    terms of one line each give no steps, terms of two lines step at the body's pitch."""
+    steps = _steps(notes, line_h)
+    body_pitch = _median_step(body, line_h)
+    return bool(len(steps) >= 2 and body_pitch and np.median(steps) <= SMALLER_PITCH * body_pitch)
+
+
+def _steps(boxes: np.ndarray, line_h: float) -> np.ndarray:
+    """Centre-to-centre steps from each line to the next below it that it overlaps across, within two line
+    heights (a paragraph's or a note's next line; not the next paragraph after a gap, most often)."""
+    order = np.argsort(boxes[:, 1] + boxes[:, 3], kind="stable")
+    b = boxes[order]
+    centre = (b[:, 1] + b[:, 3]) / 2
+    out = []
+    for k in range(len(b) - 1):
+        below = np.flatnonzero((centre[k + 1:] - centre[k] >= 0.5 * line_h)
+                               & (np.minimum(b[k + 1:, 2], b[k, 2]) > np.maximum(b[k + 1:, 0], b[k, 0])))
+        if len(below) and centre[k + 1 + below[0]] - centre[k] <= 2.0 * line_h:
+            out.append(centre[k + 1 + below[0]] - centre[k])
+    return np.asarray(out)
+
+
+def _median_step(boxes: np.ndarray, line_h: float) -> float:
+    """The lines' median step (centre to centre) to the line below them; 0 when none follows within reach."""
+    steps = _steps(boxes, line_h)
+    return float(np.median(steps)) if len(steps) else 0.0
 
 
 def _ink_median(widths: np.ndarray) -> float:
@@ -155,12 +191,16 @@ def _ink_median(widths: np.ndarray) -> float:
     return float(order[np.searchsorted(cum, cum[-1] / 2)])
 
 
-def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[list[int]]:
-    """Notes top to bottom, those following each other closely (a name and its date) as one."""
+def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s, body_pitch: float) -> list[list[int]]:
+    """Notes top to bottom, those following each other closely (a name and its date; a side heading's next
+    line, at the body's pitch) as one."""
     out: list[list[int]] = []
     bottom = -np.inf
+    centre = (boxes[:, 1] + boxes[:, 3]) / 2
+    # The notes' own pitch as well: a note's second line may stand a body line's pitch above the next note.
+    reach = NOTE_PITCH * min(body_pitch, _median_step(boxes[notes], line_h))
     for i in notes[np.argsort(boxes[notes, 1], kind="stable")]:
-        if out and boxes[i, 1] - bottom < s.margin_cluster_gap * line_h:
+        if out and (boxes[i, 1] - bottom < s.margin_cluster_gap * line_h or centre[i] - centre[out[-1][-1]] <= reach):
             out[-1].append(int(i))
         else:
             out.append([int(i)])
@@ -217,6 +257,9 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
     top = boxes[cluster, 1].min()
     below = notes[boxes[notes, 1] > boxes[cluster, 3].max()]
     stop = boxes[below, 1].min() if len(below) else np.inf
+    # A line level with the next note starts its entry: its middle below the note's top, or its bottom below
+    # the note's middle (a note's short box sits on the line's baseline).
+    stop_middle = ((boxes[below, 1] + boxes[below, 3]) / 2).min() if len(below) else np.inf
     centre = (boxes[body, 1] + boxes[body, 3]) / 2
     cand = body[(centre >= top - 0.25 * line_h)]
     cand = cand[np.argsort(boxes[cand, 1], kind="stable")]
@@ -231,7 +274,8 @@ def _entry_end(cluster: list[int], body: np.ndarray, notes: np.ndarray, edge: fl
         # A note beside a listing (short lines, not prose) names it; its entry is the listing and the
         # paragraph describing it.
         listing = bool(entry) and boxes[entry[0], 2] - boxes[entry[0], 0] < full
-        if entry and ((boxes[i, 1] + boxes[i, 3]) / 2 >= stop or (gap and prose) or boxes[i, 0] < edge - line_h
+        level = (boxes[i, 1] + boxes[i, 3]) / 2 >= stop or boxes[i, 3] >= stop_middle
+        if entry and (level or (gap and prose) or boxes[i, 0] < edge - line_h
                       or i == footer or (listing and prose
                                          and _next_paragraph(i, entry[-1], edge, right, full, pitch, boxes, line_h))):
             break
@@ -307,5 +351,5 @@ def has_left_notes(boxes: np.ndarray, line_h: float, s) -> bool:
     if split is None or split[3]:
         return False
     body, notes = split[0], split[1]
-    return bool(np.mean([_level_with(c[0], body, boxes) for c in _clusters(notes, boxes, line_h, s)])
-                >= s.min_level_notes)
+    clusters = _clusters(notes, boxes, line_h, s, _median_step(boxes[body], line_h))
+    return bool(np.mean([_level_with(c[0], body, boxes) for c in clusters]) >= s.min_level_notes)
