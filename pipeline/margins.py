@@ -27,6 +27,8 @@ PARAGRAPH_SHORT = 2.0
 MAX_INDENT = 4.0
 # Paragraphs set solid follow at most this many times the body's line pitch (centre to centre).
 SOLID_PITCH = 1.1
+# Notes line under line at most this many times the body's pitch apart (centre to centre) are one.
+NOTE_PITCH = 1.15
 # A page footer (a page number) is at most this many line heights wide.
 FOOTER_WIDTH = 4.0
 
@@ -40,7 +42,7 @@ def margin_apart(idx: np.ndarray, boxes: np.ndarray, line_h: float, s, read: Cal
     if split is None:
         return False
     body, notes, edge, right = split
-    clusters = _clusters(notes, boxes, line_h, s)
+    clusters = _clusters(notes, boxes, line_h, s, body)
     # A note starts level with a line of its entry; a term on a line of its own above its description
     # (a definition list set in a smaller type) is read where it stands.
     if np.mean([_level_with(c[0], body, boxes) for c in clusters]) < s.min_level_notes:
@@ -155,17 +157,29 @@ def _ink_median(widths: np.ndarray) -> float:
     return float(order[np.searchsorted(cum, cum[-1] / 2)])
 
 
-def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s) -> list[list[int]]:
-    """Notes top to bottom, those following each other closely (a name and its date) as one."""
+def _clusters(notes: np.ndarray, boxes: np.ndarray, line_h: float, s, body: np.ndarray) -> list[list[int]]:
+    """Notes top to bottom, those following each other closely (a name and its date) or line under line at
+    the body's pitch (a side heading's lines: on a sharp render the boxes hug the ink, the gap between them
+    wider in box heights than on a scan) as one."""
     out: list[list[int]] = []
     bottom = -np.inf
+    pitch = _body_pitch(body, boxes, line_h)
     for i in notes[np.argsort(boxes[notes, 1], kind="stable")]:
-        if out and boxes[i, 1] - bottom < s.margin_cluster_gap * line_h:
+        step = (boxes[i, 1] + boxes[i, 3] - boxes[out[-1][-1], 1] - boxes[out[-1][-1], 3]) / 2 if out else np.inf
+        if out and (boxes[i, 1] - bottom < s.margin_cluster_gap * line_h or step <= NOTE_PITCH * pitch):
             out[-1].append(int(i))
         else:
             out.append([int(i)])
         bottom = max(bottom, boxes[i, 3]) if len(out[-1]) > 1 else boxes[i, 3]
     return out
+
+
+def _body_pitch(body: np.ndarray, boxes: np.ndarray, line_h: float) -> float:
+    """The median distance between the centres of the body's lines and the lines below them, line under line."""
+    centre = np.sort(boxes[body, 1] + boxes[body, 3]) / 2
+    steps = np.diff(centre)
+    steps = steps[(steps >= 0.5 * line_h) & (steps <= 2.5 * line_h)]
+    return float(np.median(steps)) if len(steps) else 0.0
 
 
 def _level_with(i: int, body: np.ndarray, boxes: np.ndarray) -> bool:
@@ -307,5 +321,5 @@ def has_left_notes(boxes: np.ndarray, line_h: float, s) -> bool:
     if split is None or split[3]:
         return False
     body, notes = split[0], split[1]
-    return bool(np.mean([_level_with(c[0], body, boxes) for c in _clusters(notes, boxes, line_h, s)])
+    return bool(np.mean([_level_with(c[0], body, boxes) for c in _clusters(notes, boxes, line_h, s, body)])
                 >= s.min_level_notes)
