@@ -22,6 +22,7 @@ def gutter_ends(left: np.ndarray, right: np.ndarray, spanning: np.ndarray, boxes
 
 
 def _apart(left: np.ndarray, right: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+    """Which of ``left`` and ``right`` (concatenated, in that order) stand so (bool)."""
     sides = np.concatenate([left, right])
     out = np.zeros(len(sides), dtype=bool)
     b = boxes[sides]
