@@ -35,6 +35,7 @@ from pipeline.box_rows import (centred_beside_pairs, density, ink_median, interv
                                pieces_per_row, row_extents, shares_row)
 from pipeline.captions import caption_beside
 from pipeline.centred_blocks import centred_blocks
+from pipeline.gutter_ends import gutter_ends
 from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.mastheads import masthead_apart
@@ -215,6 +216,7 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
     # across it, then padded) beside a left-hand line level with it: a heading across the columns has none.
     beside = _pokes_back(spanning, left, boxes, start - poke)
     right, spanning = np.concatenate([right, spanning[beside]]), spanning[~beside]
+    left, right, spanning = gutter_ends(left, right, spanning, boxes)  # a page number centred under the columns
     if len(left) < 2 or len(right) < 2:
         return None
     gutter = end - start
