@@ -22,6 +22,7 @@ from pipeline import preprocess
 from pipeline.assemble import assemble_lines
 from pipeline.angle_widths import page_angle_widths
 from pipeline.bar_ones import bar_ones
+from pipeline.bar_pipes import bar_pipes
 from pipeline.typewriter_ls import typewriter_ls
 from pipeline.blocks import ink_styles, page_blocks
 from pipeline.c_or_e import c_or_e
@@ -137,8 +138,9 @@ class Engine:
         decoded = faint_citations(decoded, crops, self.second_recognizer or self.recognizer)
         # Page-level checks of what the lines read (most from the lines' own ink), in this order. point_commas
         # comes after sentence_points: the commas it writes keep a point as their second, which sentence_points judges.
+        # bar_pipes after the l/I/1 checks: a bar read as any of them is told by its ink whatever they made it.
         for check in (latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
-                      digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits):
+                      bar_pipes, digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box
             decoded = lowered_e_below_box(decoded, partial(deeper_crops, work, below=DEEPER))
