@@ -61,6 +61,9 @@ _DASHES = set("-一")
 # hug their glyph strictly (sharp clean renders leave a wider side bearing): at least this many measured,
 # this share of them. On the corpus: pages of ASCII commas 0.88-0.97, pages of full-width ones 0.6 at most.
 _LOOSE_PAGE = (5, 0.8)
+# A page of full-width separators set in em cells shows ASCII ones typed in its Chinese text (a
+# translator's) where at least this many look ASCII strictly after an ideograph.
+_TYPED_MIN = 2
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,8 @@ def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
     loosely, are ASCII (and the space is put in).
     Where fewer do, but every other one is followed by a whole em cell (the page compresses no
     full-width mark, so none can look so), those that look so strictly are ASCII: a translator's
-    ASCII commas among the typesetter's full-width ones (impatient-zh)."""
+    ASCII commas among the typesetter's full-width ones (impatient-zh); with those that look so
+    loosely where some look ASCII strictly after an ideograph (``_TYPED_MIN``)."""
     widths = [c.width for d in decoded for c in d.chars if c.width and c.char in _SEPARATORS]
     ascii_n = widths.count("ascii")
     if not ascii_n:
@@ -188,10 +192,21 @@ def page_separator_widths(decoded: list[DecodedLine]) -> list[DecodedLine]:
         looks = _ASCII_LOOKS
     elif all(w in ("ascii", "cell") for w in widths):
         looks = ("ascii",)
+    elif all(w in ("ascii", "near", "cell") for w in widths) and _typed_in_chinese(decoded) >= _TYPED_MIN:
+        # Those ASCII ones typed in the Chinese text: a few of them keep a little more than a side bearing
+        # from the ideograph (looking only "near"), as a full-width page's near ones (an em cell squeezed by
+        # justification) do, but there only a caption's "表 2:" looks ASCII strictly.
+        looks = _ASCII_LOOKS
     else:
         return decoded
     return [_ascii_separators(d, looks) if any(c.width in looks and c.char in _HALF for c in d.chars) else d
             for d in decoded]
+
+
+def _typed_in_chinese(decoded: list[DecodedLine]) -> int:
+    """How many separators look ASCII strictly after an ideograph (not after a digit or a Latin word)."""
+    return sum(c.width == "ascii" and is_ideograph(neighbour(d.chars, i, -1))
+               for d in decoded for i, c in enumerate(d.chars) if c.char in _SEPARATORS)
 
 
 def _ascii_separators(line: DecodedLine, looks: tuple[str, ...]) -> DecodedLine:
