@@ -141,8 +141,8 @@ class Engine:
                       digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
-            decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM),
-                                       self.second_recognizer or self.recognizer)
+            decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,
+                                       *[r for r in (self.second_recognizer,) if r is not None])
             decoded = lowered_e_below_box(decoded, partial(deeper_crops, work, below=DEEPER))
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)

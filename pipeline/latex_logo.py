@@ -199,18 +199,22 @@ def _own_ink(crop: np.ndarray, box_height: float) -> np.ndarray:
 
 
 def logos_cut_by_box(decoded: list[DecodedLine], roomier: Callable[[list[int]], list[np.ndarray]],
-                     read: Callable[[list[np.ndarray]], Sequence[DecodedLine]]) -> list[DecodedLine]:
+                     *reads: Callable[[list[np.ndarray]], Sequence[DecodedLine]]) -> list[DecodedLine]:
     """``decoded`` with TeX logos read again where the line's box cut them: a box hugging the glyphs (a
     clean render) leaves the lowered E's foot outside it, and the recognizer then takes the X for an
-    ideograph or the T and E for an F. Lines reading like that are read again (``read``) in ``roomier``
-    crops, with room above and below the box; only the differences that spell a TEX where the line read
-    such a cut logo are taken, the rest of the line stays as first read."""
-    found = [i for i, d in enumerate(decoded) if _CUT_LOGO.search(d.text)]
-    if not found:
-        return decoded
+    ideograph or the T and E for an F. Lines reading like that are read again in ``roomier`` crops, with
+    room above and below the box, by each of ``reads`` in turn (the cheaper first) while some still read
+    no logo there; only the differences that spell a TEX where the line read such a cut logo are taken,
+    the rest of the line stays as first read."""
     out = list(decoded)
-    for i, again in zip(found, read(roomier(found))):
-        out[i] = _logos_from(decoded[i], DecodedLine(tuple(mend_logos(list(again.chars))), again.steps))
+    found = [i for i, d in enumerate(decoded) if _CUT_LOGO.search(d.text)]
+    crops = dict(zip(found, roomier(found))) if found else {}
+    for read in reads:
+        if not found:
+            break
+        for i, again in zip(found, read([crops[i] for i in found])):
+            out[i] = _logos_from(decoded[i], DecodedLine(tuple(mend_logos(list(again.chars))), again.steps))
+        found = [i for i in found if out[i] is decoded[i]]
     return out
 
 
