@@ -34,7 +34,7 @@ from pipeline.layout import LayoutSettings
 from pipeline.lone_marks import add_lone_marks
 from pipeline.ellipsis_commas import ellipsis_commas
 from pipeline.faint_citations import faint_citations
-from pipeline.latex_logo import DEEPER, lowered_e_below_box
+from pipeline.latex_logo import DEEPER, ROOM, logos_cut_by_box, lowered_e_below_box
 from pipeline.model_loading import RECOGNIZER, SECOND_RECOGNIZER, load_models
 from pipeline.options import Limits, Options
 from pipeline.page_glyphs import page_glyphs
@@ -142,7 +142,9 @@ class Engine:
         for check in (latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
                       bar_pipes, digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits):
             decoded = check(decoded, crops)
-        if not work.vertical:  # a TeX logo's E hanging out of its line's box
+        if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
+            decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,
+                                       *[r for r in (self.second_recognizer,) if r is not None])
             decoded = lowered_e_below_box(decoded, partial(deeper_crops, work, below=DEEPER))
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)

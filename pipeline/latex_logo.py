@@ -9,8 +9,9 @@ or not read, it is still there, lower than the T and the X.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -36,6 +37,15 @@ _E_HALF = 0.4
 # How far below a line's box its lowered E may reach, in box heights (the E hangs 0.22 em below the
 # baseline; a box around ideographs or lower-case letters ends about 0.1 em below it).
 DEEPER = 0.35
+# Room added above and below a line's box, in box heights, when a logo it cut is read again: on a clean
+# render the box hugs the glyphs, and the lowered E's foot (the raised A's top) lies outside it.
+ROOM = 0.1
+# What a TeX logo reads as when its E's foot is cut off: the X taken for an ideograph (TE义, CT赵, TF区), the
+# T and the E for one letter (FX, EX), the E for another capital (TPX) or lost after a word (MikEX), the
+# X lost (TE).
+_CUT_LOGO = re.compile(r"T[EF]?[\u3400-\u4dbf\u4e00-\u9fff]|(?<![A-Za-z])[EF]X(?![A-Za-z])|T[A-DF-Z]X"
+                       r"|[a-z]EX(?![A-Za-z])|(?<![A-Za-z])TE(?![A-Za-z])")
+_LOGO = re.compile("TEX")
 
 
 def restore_latex_heads(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
@@ -186,3 +196,43 @@ def _own_ink(crop: np.ndarray, box_height: float) -> np.ndarray:
     keep[0] = True  # the paper
     paper = np.uint8(np.median(crop))
     return np.where(keep[labels], crop, paper).astype(np.uint8)
+
+
+def logos_cut_by_box(decoded: list[DecodedLine], roomier: Callable[[list[int]], list[np.ndarray]],
+                     *reads: Callable[[list[np.ndarray]], Sequence[DecodedLine]]) -> list[DecodedLine]:
+    """``decoded`` with TeX logos read again where the line's box cut them: a box hugging the glyphs (a
+    clean render) leaves the lowered E's foot outside it, and the recognizer then takes the X for an
+    ideograph or the T and E for an F. Lines reading like that are read again in ``roomier`` crops, with
+    room above and below the box, by each of ``reads`` in turn (the cheaper first) while some still read
+    no logo there; only the differences that spell a TEX where the line read such a cut logo are taken,
+    the rest of the line stays as first read."""
+    out = list(decoded)
+    found = [i for i, d in enumerate(decoded) if _CUT_LOGO.search(d.text)]
+    crops = dict(zip(found, roomier(found))) if found else {}
+    for read in reads:
+        if not found:
+            break
+        for i, again in zip(found, read([crops[i] for i in found])):
+            out[i] = _logos_from(decoded[i], DecodedLine(tuple(mend_logos(list(again.chars))), again.steps))
+        found = [i for i in found if out[i] is decoded[i]]
+    return out
+
+
+def _logos_from(line: DecodedLine, again: DecodedLine) -> DecodedLine:
+    """``line`` with those of ``again``'s differences from it that put a TEX where it read a cut logo."""
+    cut = [m.span() for m in _CUT_LOGO.finditer(line.text)]
+    logos = [m.span() for m in _LOGO.finditer(again.text)]
+    scale = line.steps / max(1, again.steps)  # the same columns, read at another height
+    chars = list(line.chars)
+    ops = SequenceMatcher(None, line.text, again.text, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in reversed(ops):
+        if tag == "equal" or not _touches(i1, i2, cut) or not _touches(j1, j2, logos):
+            continue
+        chars[i1:i2] = [replace(c, start=int(c.start * scale), end=max(int(c.start * scale) + 1, int(c.end * scale)))
+                        for c in again.chars[j1:j2]]
+    return line if chars == list(line.chars) else replace(line, chars=tuple(chars))
+
+
+def _touches(lo: int, hi: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether characters ``lo:hi`` overlap one of ``spans`` (an empty run: lies within or at its ends)."""
+    return any(a < hi and lo < b if hi > lo else a <= lo <= b for a, b in spans)

@@ -164,15 +164,15 @@ def line_crops(work: PageWork, indices: list[int]) -> list[np.ndarray]:
     return [_crop(work, work.quads[i], tight[i]) for i in indices]
 
 
-def deeper_crops(work: PageWork, indices: list[int], below: float) -> list[np.ndarray]:
-    """These lines' boxes cut out whole, their lower edge moved down by ``below`` box heights: the same
-    columns as they were read in, and room for a letter set lower than the line (the TeX logo's E) that
-    the detector's box cut off. Upright lines only."""
+def deeper_crops(work: PageWork, indices: list[int], below: float, above: float = 0.0) -> list[np.ndarray]:
+    """These lines' boxes cut out whole, their lower edge moved down by ``below`` box heights (the upper one
+    up by ``above``): the same columns as they were read in, and room for a letter set lower than the line
+    (the TeX logo's E) that the detector's box cut off. Upright lines only."""
     out = []
     for i in indices:
         q = np.asarray(work.quads[i], dtype=np.float32)
-        down = (q[3] - q[0]) * below
-        grown = np.array([q[0], q[1], q[2] + down, q[3] + down], dtype=np.float32)
+        down, up = (q[3] - q[0]) * below, (q[3] - q[0]) * above
+        grown = np.array([q[0] - up, q[1] - up, q[2] + down, q[3] + down], dtype=np.float32)
         grown[:, 1] = grown[:, 1].clip(0, work.gray.shape[0])
         out.append(crop_quad(work.gray, grown))
     return out
