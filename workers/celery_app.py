@@ -9,7 +9,7 @@ from celery import Celery
 from kombu import Queue
 
 from webhooks.tasks import DISPATCH_INTERVAL, DISPATCH_WEBHOOKS
-from workers import sqla_broker
+from workers import redis_broker, sqla_broker
 from workers.queues import OCR_PAGE, SWEEP, WEBHOOKS, queue_names
 
 
@@ -29,6 +29,8 @@ def _transport_options(settings) -> dict:
 def create_celery(settings) -> Celery:
     if settings.broker_url.startswith("sqla+"):
         sqla_broker.install()  # polled every 0.1 s, not every second
+    elif settings.broker_url.startswith(("redis://", "rediss://")):
+        redis_broker.install()  # survives Redis going away while a task is acknowledged
     app = Celery("docpipe", broker=settings.broker_url, include=["workers.tasks", "webhooks.tasks"])
     app.conf.update(
         # JSON only: a message can never make a worker unpickle code.
