@@ -42,6 +42,8 @@ PICKS = {
     # exam-zh-doc p6's table starts two rows above what the text-layer step found
     "nanicolle-doc-zh": [(5, 4, 9)],
     "maint-guide-zh-cn": [(62, 3, 3), (62, 9, 4)],
+    # the same two multiarch tables in traditional Chinese (p39's man-section table is split by the text-layer step)
+    "maint-guide-zh-tw": [(62, 3, 3), (62, 9, 4)],
     # caption's option tables (booktabs), font sizes set in their own size, the option index, old and new commands
     "caption": [(9, 6, 2), (10, 10, 2), (29, 8, 2), (29, 8, 2), (30, 8, 2), (30, 8, 2), (31, 8, 2), (44, 40, 3),
                 (45, 28, 2), (54, 22, 2), (56, 4, 2), (62, 5, 2)],
