@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -154,7 +155,8 @@ def cases(cache: Path, held_out: bool = True):
         if hashlib.sha256(html).hexdigest() != doc["html_sha256"]:
             raise FetchError(f"{doc['html']}: sha256 differs from the manifest")
         with pymupdf.open(stream=pdf, filetype="pdf") as pdoc:
-            pages = ["".join(norm(p.get_text()).split()) for p in pdoc]
+            spaced = [norm(p.get_text()) for p in pdoc]
+        pages = ["".join(text.split()) for text in spaced]
         for grid in html_tables(html.decode("utf-8", "replace"), doc.get("skip_classed_tables", False),
                                 doc.get("table_class")):
             texts = ["".join(c[0].split()) for row in grid for c in row if c and c[0]]
@@ -162,4 +164,25 @@ def cases(cache: Path, held_out: bool = True):
                 continue
             hits = [k for k, text in enumerate(pages) if all(t in text for t in texts)]
             if len(hits) == 1:
+                if doc.get("cjk_spaces") == "text layer":
+                    grid = [[(_cjk_spaced(c[0], spaced[hits[0]]), *c[1:]) if c else c for c in row] for row in grid]
                 yield doc, pdf, hits[0], grid
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def _cjk_spaced(text: str, page: str) -> str:
+    """The cell's spaces beside Chinese as the PDF sets them: DocBook's HTML indents inline markup
+    (``<strong>/usr/include/</strong>`` then ``<em>软件包名</em>`` on the next line), which a browser shows
+    as a space, where the PDF set the two flush. Each space between a Chinese character and another is
+    kept or dropped as the page's text has it, when the page holds the cell once that way."""
+    parts = re.split(r"(?<=[\u3000-\u9fff\uff00-\uffef]) | (?=[\u3000-\u9fff\uff00-\uffef])", text)
+    if len(parts) < 2:
+        return text
+    found = list(re.finditer("( ?)".join(re.escape(p) for p in parts), page))
+    if len({m.group(0) for m in found}) != 1:
+        return text
+    m = found[0]
+    return "".join(p + (m.group(k + 1) if k < len(parts) - 1 else "") for k, p in enumerate(parts))
