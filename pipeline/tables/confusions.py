@@ -9,11 +9,16 @@ most of them right, but it reads again only the lines the first was unsure of, a
 confidence. So each suspect word is read again from its piece of the page, and only the characters the larger
 recognizer reads as the one they are confused with change, where both readings are alike in length and every
 other character: any other difference (a point for a comma, a lost space) leaves the word as it was read.
+
+A path in a bold serif face loses thin glyphs on a scan instead: its first slash (`lib/x86_64-linux-gnu/`), an
+`l` after a slash (`/usr/ib/pkgconfig/`); and `i386` comes out `1386`. So every path is read again too, and
+the larger recognizer may also put back a slash at the path's start or an `l` after a slash, nothing else.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -22,9 +27,11 @@ from pipeline.tables.model import Token
 # a 1 beside a letter (not before a colon: the larger recognizer reads a serif `I:` as `1:` too, so reading
 # it again only costs); a path that starts with an l or a 7, or ends with an l (only there is a slash taken
 # for them); a multiplication sign among Latin letters and digits (`×86_64`)
-SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]")
+# for `i386`, a 1 and three digits as a word; any path (a slash beside a letter or digit)
+SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|^1\d{3}$|\w/|/\w")
 CONFUSED = {("1", "l"), ("1", "I"), ("×", "x")}  # (as first read, as it is), anywhere in the word
 CONFUSED_AT_ENDS = {("l", "/"), ("7", "/")}  # only as the word's first or last character
+CONFUSED_AT_START = {("1", "i")}  # only as the word's first character, before a digit (`i386`, `i686`)
 PAD_HEIGHTS = 0.3  # the crop reaches this many of the word's heights beyond its box left and right
 
 
@@ -52,9 +59,30 @@ def confusions_read_again(tokens: list[Token], level: Callable[..., np.ndarray |
 
 def _confusions_changed(first: str, again: str) -> str:
     if len(again) != len(first):
+        return _dropped_put_back(first, again)
+    if not all(_confused(first, k, b) for k, b in enumerate(again)):
         return first
-    last = len(first) - 1
-    if any(a != b and (a, b) not in CONFUSED and not ((a, b) in CONFUSED_AT_ENDS and k in (0, last))
-           for k, (a, b) in enumerate(zip(first, again))):
+    return again
+
+
+def _confused(first: str, k: int, b: str) -> bool:
+    """``first``'s character at ``k`` may be ``b`` misread."""
+    a = first[k]
+    return a == b or (a, b) in CONFUSED or (a, b) in CONFUSED_AT_ENDS and k in (0, len(first) - 1) \
+        or (a, b) in CONFUSED_AT_START and k == 0 and first[1:2].isdigit()
+
+
+def _dropped_put_back(first: str, again: str) -> str:
+    """``again`` where it only puts back a path's first slash or an `l` after a slash, besides confused
+    characters; else ``first``. A slash anywhere else is not taken: the larger recognizer reads a serif `l`
+    after a slash as one (`linker//oader`)."""
+    if "/" not in first or len(again) <= len(first):
         return first
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, first, again, autojunk=False).get_opcodes():
+        if op == "insert" and not (again[j1:j2] == "/" and i1 == 0 or again[j1:j2] == "l" and first[i1 - 1:i1] == "/"):
+            return first
+        if op == "replace" and (i2 - i1 != j2 - j1 or not all(_confused(first, i1 + m, again[j1 + m]) for m in range(i2 - i1))):
+            return first
+        if op == "delete":
+            return first
     return again
