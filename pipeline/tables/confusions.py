@@ -23,12 +23,16 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from pipeline.tables.model import Token
+from pipeline.tables.phrases import GUTTER
 
 # a 1 beside a letter (not before a colon: the larger recognizer reads a serif `I:` as `1:` too, so reading
 # it again only costs); a path that starts with an l or a 7, or ends with an l (only there is a slash taken
 # for them); a multiplication sign among Latin letters and digits (`×86_64`)
-# for `i386`, a 1 and three digits as a word; any path (a slash beside a letter or digit)
-SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|^1\d{3}$|\w/|/\w")
+# for `i386`, a 1 and three digits as a word
+SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|^1\d{3}$")
+# any path (a slash beside a letter or digit), where it stands apart as a table's cell: read again on every
+# page, the paths of prose cost the larger recognizer as much again as the rest of the table step
+PATH = re.compile(r"\w/|/\w")
 CONFUSED = {("1", "l"), ("1", "I"), ("×", "x")}  # (as first read, as it is), anywhere in the word
 CONFUSED_AT_ENDS = {("l", "/"), ("7", "/")}  # only as the word's first or last character
 CONFUSED_AT_START = {("1", "i")}  # only as the word's first character, before a digit (`i386`, `i686`)
@@ -40,7 +44,7 @@ def confusions_read_again(tokens: list[Token], level: Callable[..., np.ndarray |
     recognizer) reads them so."""
     crops, which = [], []
     for k, t in enumerate(tokens):
-        if not SUSPECT.search(t.text):
+        if not SUSPECT.search(t.text) and not (PATH.search(t.text) and _apart(t, tokens)):
             continue
         pad = PAD_HEIGHTS * t.height
         crop = level(t.box[0] - pad, t.box[1], t.box[2] + pad, t.box[3])
@@ -55,6 +59,13 @@ def confusions_read_again(tokens: list[Token], level: Callable[..., np.ndarray |
         if text != tokens[k].text:
             out[k] = Token(text, tokens[k].box, tokens[k].confidence)
     return out
+
+
+def _apart(t: Token, tokens: list[Token]) -> bool:
+    """No word on ``t``'s line nearer than a gutter."""
+    gap = GUTTER * t.height
+    return not any(u is not t and min(t.box[3], u.box[3]) - max(t.box[1], u.box[1]) > 0.5 * min(t.height, u.height)
+                   and u.box[0] - gap < t.box[2] and t.box[0] < u.box[2] + gap for u in tokens)
 
 
 def _confusions_changed(first: str, again: str) -> str:
