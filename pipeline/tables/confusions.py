@@ -28,14 +28,14 @@ from pipeline.tables.phrases import GUTTER
 # a 1 beside a letter (not before a colon: the larger recognizer reads a serif `I:` as `1:` too, so reading
 # it again only costs); a path that starts with an l or a 7, or ends with an l (only there is a slash taken
 # for them); a multiplication sign among Latin letters and digits (`×86_64`)
-# for `i386`, a 1 and three digits as a word
-SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|^1\d{3}$")
+# for `i386`, a 1 and three digits as a word or after a hyphen (`libc6-i386`)
+SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|(?:^|-)1\d{3}(?!\d)")
 # any path (a slash beside a letter or digit), where it stands apart as a table's cell: read again on every
 # page, the paths of prose cost the larger recognizer as much again as the rest of the table step
 PATH = re.compile(r"\w/|/\w")
 CONFUSED = {("1", "l"), ("1", "I"), ("×", "x")}  # (as first read, as it is), anywhere in the word
 CONFUSED_AT_ENDS = {("l", "/"), ("7", "/")}  # only as the word's first or last character
-CONFUSED_AT_START = {("1", "i")}  # only as the word's first character, before a digit (`i386`, `i686`)
+CONFUSED_AT_START = {("1", "i")}  # only as a word's or hyphenated part's first character, before a digit
 PAD_HEIGHTS = 0.3  # the crop reaches this many of the word's heights beyond its box left and right
 
 
@@ -80,18 +80,20 @@ def _confused(first: str, k: int, b: str) -> bool:
     """``first``'s character at ``k`` may be ``b`` misread."""
     a = first[k]
     return a == b or (a, b) in CONFUSED or (a, b) in CONFUSED_AT_ENDS and k in (0, len(first) - 1) \
-        or (a, b) in CONFUSED_AT_START and k == 0 and first[1:2].isdigit()
+        or (a, b) in CONFUSED_AT_START and (k == 0 or first[k - 1] == "-") and first[k + 1:k + 2].isdigit()
 
 
 def _dropped_put_back(first: str, again: str) -> str:
-    """``again`` where it only puts back a path's first slash or an `l` after a slash, besides confused
-    characters; else ``first``. A slash anywhere else is not taken: the larger recognizer reads a serif `l`
-    after a slash as one (`linker//oader`)."""
+    """``again`` where it only puts back a path's first slash or an `l` after a slash, or reads as both the
+    one letter a path starts with (`Mib/`, `Aib/` for `/lib/`), besides confused characters; else ``first``. A
+    slash anywhere else is not taken: the larger recognizer reads a serif `l` after a slash as one (`linker//oader`)."""
     if "/" not in first or len(again) <= len(first):
         return first
     for op, i1, i2, j1, j2 in SequenceMatcher(None, first, again, autojunk=False).get_opcodes():
         if op == "insert" and not (again[j1:j2] == "/" and i1 == 0 or again[j1:j2] == "l" and first[i1 - 1:i1] == "/"):
             return first
+        if op == "replace" and i1 == 0 and i2 == 1 and again[j1:j2] == "/l" and first[0].isalpha():
+            continue
         if op == "replace" and (i2 - i1 != j2 - j1 or not all(_confused(first, i1 + m, again[j1 + m]) for m in range(i2 - i1))):
             return first
         if op == "delete":
