@@ -30,9 +30,10 @@ from pipeline.tables.phrases import GUTTER
 # for them); a multiplication sign among Latin letters and digits (`×86_64`)
 # for `i386`, a 1 and three digits as a word or after a hyphen (`libc6-i386`)
 SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|(?:^|-)1\d{3}(?!\d)")
-# any path (a slash beside a letter or digit), where it stands apart as a table's cell: read again on every
-# page, the paths of prose cost the larger recognizer as much again as the rest of the table step
-PATH = re.compile(r"\w/|/\w")
+# a path (a slash and a name, or a name and a slash, first), where it stands apart as a table's cell: read again
+# on every page, the paths of prose cost the larger recognizer as much again as the rest of the table step; not
+# a URL (`https:` first: long crops, and no slash of theirs was seen lost) nor a fraction (`12/10`)
+PATH = re.compile(r"^/\w|^[A-Za-z][\w.+-]*/")
 CONFUSED = {("1", "l"), ("1", "I"), ("×", "x")}  # (as first read, as it is), anywhere in the word
 CONFUSED_AT_ENDS = {("l", "/"), ("7", "/")}  # only as the word's first or last character
 CONFUSED_AT_START = {("1", "i")}  # only as a word's or hyphenated part's first character, before a digit
