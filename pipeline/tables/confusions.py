@@ -11,8 +11,9 @@ recognizer reads as the one they are confused with change, where both readings a
 other character: any other difference (a point for a comma, a lost space) leaves the word as it was read.
 
 A path in a bold serif face loses thin glyphs on a scan instead: its first slash (`lib/x86_64-linux-gnu/`), an
-`l` after a slash (`/usr/ib/pkgconfig/`); and `i386` comes out `1386`. So every path is read again too, and
-the larger recognizer may also put back a slash at the path's start or an `l` after a slash, nothing else.
+`l` after a slash (`/usr/ib/pkgconfig/`), or its `/l` comes out one letter (`Mib/`); and `i386` comes out `1386`.
+So every path that stands apart as a cell is read again too, and the larger recognizer may also put back a slash
+at the path's start, an `l` after a slash or the `/l` of one letter, nothing else.
 """
 from __future__ import annotations
 
