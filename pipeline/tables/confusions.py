@@ -29,8 +29,9 @@ from pipeline.tables.phrases import GUTTER
 # a 1 beside a letter (not before a colon: the larger recognizer reads a serif `I:` as `1:` too, so reading
 # it again only costs); a path that starts with an l or a 7, or ends with an l (only there is a slash taken
 # for them); a multiplication sign among Latin letters and digits (`×86_64`)
-# for `i386`, a 1 and three digits as a word or after a hyphen (`libc6-i386`)
-SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|(?:^|-)1\d{3}(?!\d)")
+# for the x86 names `i386` to `i686`, `1386` to `1686` as a word or after a hyphen (`libc6-i386`), not a number's
+# start (`1386.5`: a table of numbers would be read again whole)
+SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|(?:^|-)1[3-6]86(?![\d.,])")
 # a path (a slash and a name, or a name and a slash, first), where it stands apart as a table's cell: read again
 # on every page, the paths of prose cost the larger recognizer as much again as the rest of the table step; not
 # a URL (`https:` first: long crops, and no slash of theirs was seen lost) nor a fraction (`12/10`)
