@@ -26,3 +26,23 @@ def test_visible_space_mark_is_read_as_printed(engine, size, scan):
         assert word in first
     assert first.count("u") == 0
     assert second == LINES[1]  # every u of a line of small letters stays a u
+
+
+# DejaVu Serif draws the mark with a short left arm and a long bar: read as an ``L``, as TeX's typewriter mark
+# is on scans (and as a ``∪`` by the second recognizer). Told by the same heights as a ``u``; a real capital L
+# reaches the cap height and a real cup stands on the baseline, so both stay.
+SERIF_LINES = [
+    "v. ␣aff.␣name; vi. ␣aff.␣word; vii. ␣cf.␣name; viii. ␣cf.␣word;",
+    "i. ␣subsp.␣name; ii. ␣var.␣name; iii. ␣cf.␣name; iv. ␣'name'.",
+    "Large Lakes lie in Lund, and the union A ∪ B of the sets too.",
+]
+
+
+@pytest.mark.parametrize("size", [26, 34])
+def test_visible_space_read_as_a_capital_in_a_serif_face(engine, size):
+    img = render_text_image(SERIF_LINES, font="dejavu-serif", size_px=size)
+    first, second, third = list(engine.process(encode_png(img)))[0].text.splitlines()
+    for word in ("␣subsp.", "␣var.␣name", "␣cf.", "␣’name’"):
+        assert word in second, second
+    assert "L" not in second, second
+    assert third == SERIF_LINES[2]  # real capitals and a real cup stay as printed
