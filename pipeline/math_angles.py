@@ -69,8 +69,8 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
                 if not _angled(fits[1]):
                     continue
             elif not _one_angled(fits):
-                if None in fits:
-                    continue
+                if None in fits or any(_arc(f) for f in fits):
+                    continue  # one glyph clearly an arc: a misjudged partner cannot outweigh it
                 straight, curved, cusp = (sum(f[n] for f in fits) for n in range(3))  # type: ignore[index]
                 # Clearly nearer a V than an arc, and not a brace (whose edge stands still but at its point,
                 # fitting the V and the arc about alike and the cusp far better than an angle bracket does).
@@ -84,9 +84,12 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
 
 def _one_angled(fits: list[tuple[float, float, float] | None]) -> bool:
     """Whether one glyph of the pair is clearly an angle bracket's and its partner clearly no arc."""
-    def arc(f):
-        return f is not None and f[0] >= _ARC_PARTNER * f[1]
-    return any(_angled(f) and not arc(g) for f, g in (fits, fits[::-1]))
+    return any(_angled(f) and not _arc(g) for f, g in (fits, fits[::-1]))
+
+
+def _arc(f: tuple[float, float, float] | None) -> bool:
+    """Whether one glyph's fits show it clearly nearer an arc than a V."""
+    return f is not None and f[0] >= _ARC_PARTNER * f[1]
 
 
 def _angled(f: tuple[float, float, float] | None) -> bool:
@@ -153,12 +156,13 @@ def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float,
     edge = (glyph[:, ::-1] if closing else glyph).argmax(axis=1).astype(np.float64)
     y = np.linspace(-1.0, 1.0, len(edge))
     # The point is not always at the ink's middle row: a bracket reaching below the line's crop is cut there
-    # (math brackets are taller than the text), so each shape is fitted with its point anywhere near the middle.
-    residuals = [np.inf, np.inf, np.inf]
-    for mid in _POINTS:
-        d = y - mid
-        for n, shape in enumerate((np.abs(d), d * d, np.maximum(0.0, 1.0 - np.abs(d) / _CUSP))):
-            design = np.column_stack((np.ones_like(y), shape))
-            coef = np.linalg.lstsq(design, edge, rcond=None)[0]
-            residuals[n] = min(residuals[n], float(np.mean((design @ coef - edge) ** 2)))
-    return residuals[0], residuals[1], residuals[2]
+    # (math brackets are taller than the text), so the V and the arc are fitted with their point anywhere near
+    # the middle. A brace's cusp stays at the middle: a brace is never cut (it is no taller than the text).
+    def residual(shape: np.ndarray) -> float:
+        design = np.column_stack((np.ones_like(y), shape))
+        coef = np.linalg.lstsq(design, edge, rcond=None)[0]
+        return float(np.mean((design @ coef - edge) ** 2))
+
+    straight = min(residual(np.abs(y - mid)) for mid in _POINTS)
+    curved = min(residual((y - mid) ** 2) for mid in _POINTS)
+    return straight, curved, residual(np.maximum(0.0, 1.0 - np.abs(y) / _CUSP))

@@ -97,6 +97,8 @@ def _piece(ink: np.ndarray, centres: list[float | None], i: int) -> tuple[int, i
     after = [c for c in centres[i + 1 :] if c is not None]
     lo = int(round((before[-1] + x) / 2)) if before else 0
     hi = int(round((after[0] + x) / 2)) if after else ink.shape[1]
+    if hi <= lo:  # two characters on one time step: no cell (OpenCV's labelling crashes on an empty one)
+        return None
     count, _, stats, middles = cv2.connectedComponentsWithStats(np.ascontiguousarray(ink[:, lo:hi]), connectivity=8)
     left, top, width, height, area = (stats[:, k] for k in range(5))
     # A thin bar across the whole cell is a rule's or a frame's; ink cut by the crop's top, or a sliver at its
