@@ -46,3 +46,19 @@ def test_visible_space_read_as_a_capital_in_a_serif_face(engine, size):
         assert word in second, second
     assert "L" not in second, second
     assert third == SERIF_LINES[2]  # real capitals and a real cup stay as printed
+
+
+def test_a_mark_sharing_its_time_step_has_no_cell():
+    # Two characters decoded on one step (a mark and the letter the model put beside it) leave the second no
+    # cell of its own: it is skipped, not labelled (OpenCV crashed on the empty slice), and the line stays.
+    from pipeline.ctc import DecodedChar, DecodedLine
+    from pipeline.line_ink import LineInk
+    from pipeline.visible_space import visible_spaces
+    from tests.factories import recognizer_crop
+
+    crop = recognizer_crop("Lo a Lu", "dejavu-serif")
+    steps = crop.shape[1] // 8
+    chars = (DecodedChar("L", 0.9, 2, 3), DecodedChar("o", 0.9, 5, 6), DecodedChar("a", 0.9, 9, 10),
+             DecodedChar("u", 0.9, 9, 10), DecodedChar("L", 0.9, 9, 10), DecodedChar("u", 0.9, 14, 15))
+    line = DecodedLine(chars, steps)
+    assert visible_spaces(line, LineInk(crop)).text == line.text
