@@ -23,11 +23,14 @@ from pipeline.punctuation import bracket_pairs, is_ideograph
 
 _OPEN, _CLOSE = "(（〈", ")）〉"
 _REACH = 2  # pixels beside a character's time steps where its ink may lie
+_LAG = 0.25  # how far before its time steps a bracket's ink may end, in line heights
 # A bracket's ink spans most of the line's height and is narrow.
 _MIN_TALL = 0.4
 _MAX_WIDE = 0.4
 _TOUCHING = 0.25  # a bracket's share of the columns of ink it shares with a letter, in line heights
 _CUSP = 0.3  # a brace's point, in half heights: its edge stands still above and below it
+# Where the point may lie, in half heights from the ink's middle row (below it: the ink's foot cut by the crop).
+_POINTS = np.linspace(-0.3, 0.3, 7)
 # On the corpus's pairs: angle brackets V/arc 0.45-0.85 and cusp/V 4.6-15; braces read as
 # parentheses 0.78-1.0 and 1.9-3.2; parentheses 1.3-5.
 _ANGLE = 0.9
@@ -46,7 +49,7 @@ _ARC_PARTNER = 1.5
 def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with the bracket pairs that ``line_ink`` (of the grey image the model read) shows angled."""
     chars = line.chars
-    pairs = bracket_pairs([c.char for c in chars], _OPEN, _CLOSE)
+    pairs = bracket_pairs([c.char for c in chars], _OPEN + "<", _CLOSE, _not_opening)
     if not pairs or line.steps < 1:
         return line
     _, labels, stats, _ = line_ink.pieces
@@ -61,9 +64,13 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
                 continue  # beside Chinese: pipeline/angle_brackets.py's to judge
             fits = [_fits(labels, stats, line_ink.gray, line_ink.level, (chars[k].start + chars[k].end) / 2 * scale, k == j)
                     for k in (i, j)]
-            if not _one_angled(fits):
-                if None in fits:
+            if chars[i].char == "<":
+                # The opening read as a less-than sign: taken only where the closing alone is clearly angled.
+                if not _angled(fits[1]):
                     continue
+            elif not _one_angled(fits):
+                if None in fits or any(_arc(f) for f in fits):
+                    continue  # one glyph clearly an arc: a misjudged partner cannot outweigh it
                 straight, curved, cusp = (sum(f[n] for f in fits) for n in range(3))  # type: ignore[index]
                 # Clearly nearer a V than an arc, and not a brace (whose edge stands still but at its point,
                 # fitting the V and the arc about alike and the cusp far better than an angle bracket does).
@@ -77,11 +84,42 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
 
 def _one_angled(fits: list[tuple[float, float, float] | None]) -> bool:
     """Whether one glyph of the pair is clearly an angle bracket's and its partner clearly no arc."""
-    def angled(f):
-        return f is not None and f[0] <= _ANGLE_ONE * f[1] and f[2] >= _NOT_BRACE_ONE * f[0]
-    def arc(f):
-        return f is not None and f[0] >= _ARC_PARTNER * f[1]
-    return any(angled(f) and not arc(g) for f, g in (fits, fits[::-1]))
+    return any(_angled(f) and not _arc(g) for f, g in (fits, fits[::-1]))
+
+
+def _arc(f: tuple[float, float, float] | None) -> bool:
+    """Whether one glyph's fits show it clearly nearer an arc than a V."""
+    return f is not None and f[0] >= _ARC_PARTNER * f[1]
+
+
+def _angled(f: tuple[float, float, float] | None) -> bool:
+    """Whether one glyph's fits show it clearly an angle bracket."""
+    return f is not None and f[0] <= _ANGLE_ONE * f[1] and f[2] >= _NOT_BRACE_ONE * f[0]
+
+
+def _not_opening(text: list[str], i: int) -> bool:
+    """A ``<`` is no opening bracket unless it stands before a word, not after one (``a<b``, ``< 2``, ``<=``)."""
+    if text[i] != "<":
+        return False
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    before = text[i - 1] if i > 0 else " "
+    return not (nxt.isalpha() or is_ideograph(nxt)) or before.isalnum()
+
+
+def _just_before(labels: np.ndarray, stats: np.ndarray, x: float, height: int) -> np.ndarray | None:
+    """The ink of the tall, narrow piece that ends within ``_LAG`` line heights before column ``x``, no other
+    piece between them; None where there is none."""
+    ends = stats[:, 0] + stats[:, 2]
+    near = [k for k in range(1, len(stats)) if x - _LAG * height <= ends[k] <= x + _REACH
+            and stats[k, 3] >= _MIN_TALL * height and stats[k, 2] <= _MAX_WIDE * height]
+    if not near:
+        return None
+    k = max(near, key=lambda k: ends[k])
+    middles = stats[1:, 0] + stats[1:, 2] / 2
+    if np.any((middles > ends[k]) & (middles < x) & (stats[1:, 4] >= 3)):
+        return None
+    left, top, w, h = (int(v) for v in stats[k, :4])
+    return labels[top : top + h, left : left + w] == k
 
 
 def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float, x: float,
@@ -102,8 +140,12 @@ def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float,
             glyph = glyph[glyph.any(axis=1)]
             h, w = glyph.shape
     else:
-        # Nothing tall where the model read a bracket: one lighter than the line's threshold ``level``.
+        # Nothing tall where the model read a bracket: one lighter than the line's threshold ``level``, or
+        # one just before (the model fires a few pixels after a narrow mark: on the gap after it, or on
+        # the small letter it encloses).
         glyph = faint_glyph(crop, x, _REACH, level)
+        if glyph is None:
+            glyph = _just_before(labels, stats, x, height)
         if glyph is None:
             return None
         h, w = glyph.shape
@@ -113,9 +155,14 @@ def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float,
     # The outer edge: each row's first ink column from the bracket's open side.
     edge = (glyph[:, ::-1] if closing else glyph).argmax(axis=1).astype(np.float64)
     y = np.linspace(-1.0, 1.0, len(edge))
-    residuals = []
-    for shape in (np.abs(y), y * y, np.maximum(0.0, 1.0 - np.abs(y) / _CUSP)):
+    # The point is not always at the ink's middle row: a bracket reaching below the line's crop is cut there
+    # (math brackets are taller than the text), so the V and the arc are fitted with their point anywhere near
+    # the middle. A brace's cusp stays at the middle: a brace is never cut (it is no taller than the text).
+    def residual(shape: np.ndarray) -> float:
         design = np.column_stack((np.ones_like(y), shape))
         coef = np.linalg.lstsq(design, edge, rcond=None)[0]
-        residuals.append(float(np.mean((design @ coef - edge) ** 2)))
-    return residuals[0], residuals[1], residuals[2]
+        return float(np.mean((design @ coef - edge) ** 2))
+
+    straight = min(residual(np.abs(y - mid)) for mid in _POINTS)
+    curved = min(residual((y - mid) ** 2) for mid in _POINTS)
+    return straight, curved, residual(np.maximum(0.0, 1.0 - np.abs(y) / _CUSP))

@@ -1,5 +1,5 @@
 """The visible-space mark ``␣`` (U+2423), which manuals print where a space must be typed, told from the ``u``
-it is read as.
+(or ``∪``, or ``L``) it is read as.
 
 The mark is in neither recognizer's character set; the nearest shape they know is ``u``. It is not a letter's
 height, though: a ``⊔`` whose arms reach about half the x-height and whose bar hangs below the baseline,
@@ -29,13 +29,17 @@ _WIDE = 0.5
 _NEAREST = 6
 # The least x-height a line's crop shows, as a share of its height (for a first check in pixels).
 _LEAST_X_HEIGHT = 0.25
+# What the recognizers read the mark as: a ``u``, or, in a serif face, the set union ``∪`` or an ``L`` (its
+# foot and left arm); a real cup stands on the baseline as tall as a small letter or more, an ``L`` reaches the
+# cap height, so the heights below tell each from the mark as they tell a ``u``.
+_READ_AS = "u\u222aL"
 
 
 def visible_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with each ``u`` that ``line_ink`` (of the crop the model read) shows set low, as the
     visible-space mark is, written ``␣``."""
     chars = list(line.chars)
-    if not any(c.char == "u" for c in chars):
+    if not any(c.char in _READ_AS for c in chars):
         return line
     ink = line_ink.ink
     scale = line_ink.shape[1] / max(1, line.steps)
@@ -50,7 +54,7 @@ def visible_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
 
     letters = [j for j, c in enumerate(chars) if c.char in _X_HEIGHT]
     for i, c in enumerate(chars):
-        mark = piece(i) if c.char == "u" else None
+        mark = piece(i) if c.char in _READ_AS else None
         if mark is None:
             continue
         # Lower than a glyph beside it (a letter's or a bracket's): a u among its like is not the mark.
@@ -93,6 +97,8 @@ def _piece(ink: np.ndarray, centres: list[float | None], i: int) -> tuple[int, i
     after = [c for c in centres[i + 1 :] if c is not None]
     lo = int(round((before[-1] + x) / 2)) if before else 0
     hi = int(round((after[0] + x) / 2)) if after else ink.shape[1]
+    if hi <= lo:  # two characters on one time step: no cell (OpenCV's labelling crashes on an empty one)
+        return None
     count, _, stats, middles = cv2.connectedComponentsWithStats(np.ascontiguousarray(ink[:, lo:hi]), connectivity=8)
     left, top, width, height, area = (stats[:, k] for k in range(5))
     # A thin bar across the whole cell is a rule's or a frame's; ink cut by the crop's top, or a sliver at its

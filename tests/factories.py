@@ -178,6 +178,24 @@ def render_line_crop(text: str, font: str, size_px: int = 30, scan: bool = False
     return degrade(arr, blur=0.8, noise=8, jpeg_quality=60, seed=3) if scan else arr
 
 
+def render_mixed_line(parts: list[tuple[str, str]], size_px: int = 30, cut_below: float = 0.0) -> np.ndarray:
+    """One line of ``(text, font)`` runs set on one baseline, cut tight like ``render_line_crop``'s (6 px of
+    paper above, 7 below). ``cut_below``: that share of the ink reaching below the baseline is cut off with
+    the crop's bottom, as a detector's box cuts marks that hang lower than the text (math brackets)."""
+    faces = [_pil_font(font, size_px) for _, font in parts]
+    width = int(sum(face.getlength(text) for (text, _), face in zip(parts, faces))) + 24
+    base = int(size_px * 1.1)
+    img = Image.new("L", (width, int(size_px * 1.6)), 255)
+    draw, x = ImageDraw.Draw(img), 12.0
+    for (text, _), face in zip(parts, faces):
+        draw.text((x, base), text, font=face, fill=0, anchor="ls")
+        x += face.getlength(text)
+    arr = np.asarray(img)
+    rows = np.flatnonzero((arr < 128).any(axis=1))
+    bottom = int(base + (rows[-1] - base) * (1 - cut_below)) + 1 if cut_below else rows[-1] + 7
+    return arr[max(0, rows[0] - 6) : bottom].copy()
+
+
 def recognizer_crop(text: str, font: str, size_px: int = 30, scan: bool = False) -> np.ndarray:
     """``render_line_crop``'s line resized to the recognizer's 48 px high, as the engine hands it over."""
     raw = render_line_crop(text, font, size_px, scan)

@@ -26,3 +26,39 @@ def test_visible_space_mark_is_read_as_printed(engine, size, scan):
         assert word in first
     assert first.count("u") == 0
     assert second == LINES[1]  # every u of a line of small letters stays a u
+
+
+# DejaVu Serif draws the mark with a short left arm and a long bar: read as an ``L``, as TeX's typewriter mark
+# is on scans (and as a ``∪`` by the second recognizer). Told by the same heights as a ``u``; a real capital L
+# reaches the cap height and a real cup stands on the baseline, so both stay.
+SERIF_LINES = [
+    "v. ␣aff.␣name; vi. ␣aff.␣word; vii. ␣cf.␣name; viii. ␣cf.␣word;",
+    "i. ␣subsp.␣name; ii. ␣var.␣name; iii. ␣cf.␣name; iv. ␣'name'.",
+    "Large Lakes lie in Lund, and the union A ∪ B of the sets too.",
+]
+
+
+@pytest.mark.parametrize("size", [26, 34])
+def test_visible_space_read_as_a_capital_in_a_serif_face(engine, size):
+    img = render_text_image(SERIF_LINES, font="dejavu-serif", size_px=size)
+    first, second, third = list(engine.process(encode_png(img)))[0].text.splitlines()
+    for word in ("␣subsp.", "␣var.␣name", "␣cf.", "␣’name’"):
+        assert word in second, second
+    assert "L" not in second, second
+    assert third == SERIF_LINES[2]  # real capitals and a real cup stay as printed
+
+
+def test_a_mark_sharing_its_time_step_has_no_cell():
+    # Two characters decoded on one step (a mark and the letter the model put beside it) leave the second no
+    # cell of its own: it is skipped, not labelled (OpenCV crashed on the empty slice), and the line stays.
+    from pipeline.ctc import DecodedChar, DecodedLine
+    from pipeline.line_ink import LineInk
+    from pipeline.visible_space import visible_spaces
+    from tests.factories import recognizer_crop
+
+    crop = recognizer_crop("Lo a Lu", "dejavu-serif")
+    steps = crop.shape[1] // 8
+    chars = (DecodedChar("L", 0.9, 2, 3), DecodedChar("o", 0.9, 5, 6), DecodedChar("a", 0.9, 9, 10),
+             DecodedChar("u", 0.9, 9, 10), DecodedChar("L", 0.9, 9, 10), DecodedChar("u", 0.9, 14, 15))
+    line = DecodedLine(chars, steps)
+    assert visible_spaces(line, LineInk(crop)).text == line.text
