@@ -94,16 +94,12 @@ def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
 
 
 def _alone(chars: tuple[DecodedChar, ...], k: int) -> bool:
-    """Whether the glyph at ``k`` stands as a word of its own among Latin glyphs, outside any number or numbering
-    (``real l``, ``fraction l of``, ``C-l``; not ``1.5``, ``1, 2``, ``-1``, ``= 1``, ``is 1.``, ``3.1.1``, ``图 1``,
-    a line's leading ``1``): either glyph may be meant there, and only its ink tells."""
+    """Whether the glyph at ``k`` stands as a word of its own outside any number or numbering (``real l``,
+    ``fraction l of``, ``C-l``; not ``1.5``, ``1, 2``, ``-1``, ``= 1``, ``is 1.``, a line's leading ``1``):
+    either glyph may be meant there, and only its ink tells."""
     before = [c.char for c in chars[:k] if c.char != " "]
     after = [c.char for c in chars[k + 1 :] if c.char != " "]
     if not before or before[-1].isdigit() or before[-1] in "+=<>−–" or (after and (after[0].isdigit() or after[0] == ".")):
-        return False
-    # Among Latin glyphs only (``图 1``, ``见表 1。`` are numbers), and not a number's last part (``3.1.1``).
-    if not before[-1].isascii() or (after and not after[0].isascii()) or (before[-1] in ".," and len(before) > 1
-                                                                        and before[-2].isdigit()):
         return False
     # A minus sign is a hyphen only glued to a letter before it (``C-l``, not ``or -1``).
     return before[-1] != "-" or (k > 1 and chars[k - 1].char == "-" and chars[k - 2].char.isalpha())
