@@ -89,20 +89,7 @@ def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
     c = chars[k]
     if (c.char, c.second) not in (("1", "l"), ("l", "1")) or (c.char == "l" and c.confidence >= _SURE):
         return False
-    word = word_at(chars, k)
-    return any(ch.isascii() and ch.isalpha() and ch not in "lI" for ch in word) or (word == c.char and _alone(chars, k))
-
-
-def _alone(chars: tuple[DecodedChar, ...], k: int) -> bool:
-    """Whether the glyph at ``k`` stands as a word of its own outside any number or numbering (``real l``,
-    ``fraction l of``, ``C-l``; not ``1.5``, ``1, 2``, ``-1``, ``= 1``, ``is 1.``, a line's leading ``1``):
-    either glyph may be meant there, and only its ink tells."""
-    before = [c.char for c in chars[:k] if c.char != " "]
-    after = [c.char for c in chars[k + 1 :] if c.char != " "]
-    if not before or before[-1].isdigit() or before[-1] in "+=<>−–" or (after and (after[0].isdigit() or after[0] == ".")):
-        return False
-    # A minus sign is a hyphen only glued to a letter before it (``C-l``, not ``or -1``).
-    return before[-1] != "-" or (k > 1 and chars[k - 1].char == "-" and chars[k - 2].char.isalpha())
+    return any(ch.isascii() and ch.isalpha() and ch not in "lI" for ch in word_at(chars, k))
 
 
 def _sure(chars: tuple[DecodedChar, ...], k: int) -> bool:

@@ -55,29 +55,3 @@ def test_a_typewriter_one_in_a_word_stays_a_one(recognizer, size, seed):
     assert ones[-1].text == ONES[0]
     mended = typewriter_ls(ones, lambda idx: [crops[i] for i in idx])
     assert mended[-1].text == ONES[0]
-
-
-# A typewriter l standing alone (a variable, a key): the recognizer reads it a 1 (``real 1``, ``ctrl-1``), and only
-# its ink tells. Real 1s standing alone in a number's place (after a minus or an equals sign, before a point) stay.
-LONE = "real l, ctrl-l"
-LONE_ONES = "x = 1 or -1 is 1. and"
-
-
-@pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
-def test_a_lone_typewriter_l_read_as_a_one_is_read_back_as_an_l(recognizer, size, seed):
-    decoded, crops = _read(recognizer, PLAIN + [LONE], size, seed)
-    assert [len(d.text) for d in decoded] == [len(t) for t in PLAIN + [LONE]], "the recognizer must read the lines whole"
-    assert "1" in decoded[-1].text, "the recognizer reads a lone l a 1 here"
-    mended = typewriter_ls(decoded, lambda idx: [crops[i] for i in idx])
-    assert mended[-1].text == LONE
-
-
-@pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
-def test_a_lone_typewriter_one_in_a_number_s_place_stays_a_one(recognizer, size, seed):
-    decoded, crops = _read(recognizer, PLAIN + [LONE_ONES], size, seed)
-    assert [d.text for d in decoded][-1] == LONE_ONES
-    # Each 1 read with an l the model's next choice (as on the scans).
-    chars = [replace(c, second="l") if c.char == "1" else c for c in decoded[-1].chars]
-    ones = decoded[:-1] + [DecodedLine(tuple(chars), decoded[-1].steps)]
-    mended = typewriter_ls(ones, lambda idx: [crops[i] for i in idx])
-    assert mended[-1].text == LONE_ONES
