@@ -38,6 +38,13 @@ _SECOND_MIN = {"e": 0.1, ".": 0.02, ",": 0.1}
 # read ，) when its steps weigh that more than this: on a page of Latin text it is what was printed
 # (pipeline/latin_pages.py). A clearly printed Chinese character leaves other glyphs next to nothing.
 _SECOND_NOT_CJK = 0.1
+# A Greek letter keeps the likeliest Latin letter when its steps weigh that more than this (an italic a read α
+# in ``det(α)``: the a weighs 0.12-0.47; ρ for p, ε for E likewise), or more than the smaller weight where it
+# stands between two Latin letters (``Langμage``: u 0.04), where no word has a Greek letter. A clearly printed
+# σ or LATEX's 2ε leaves the Latin look-alike at most 0.04 (one 2ε on a scan 0.39: pipeline/latin_pages.py
+# keeps a Greek letter after a digit).
+_SECOND_LATIN = 0.1
+_SECOND_LATIN_IN_WORD = 0.01
 # A point between clauses is a comma where the model gave the comma this much weight: on the English scans
 # the commas read as points before a small letter weigh 0.04-0.49 (one 0.034), the points read right there
 # at most 0.03 (``sense. It`` with its I lost), most under 0.025.
@@ -69,7 +76,8 @@ class DecodedChar:
     # that prints the glyph unlike its 1s but its I and l alike leaves the choice to it (pipeline/page_glyphs.py).
     # For an e: c, when the model weighed it more than 0.1 (its ink decides: pipeline/c_or_e.py); for a
     # point: a comma, weighed more than 0.02 (pipeline/digit_marks.py); for a Chinese character or full-width
-    # mark: the likeliest glyph of no CJK block, weighed more than 0.1 (pipeline/latin_pages.py).
+    # mark: the likeliest glyph of no CJK block, weighed more than 0.1; for a Greek letter: the likeliest
+    # Latin letter, weighed more than 0.1, or 0.01 between Latin letters (pipeline/latin_pages.py).
     second: str = ""
 
 
@@ -231,11 +239,17 @@ class CtcDecoder:
         """Each 1, I or l with the other of the three its steps weigh most; an e with c, a point with a
         comma, where its steps weigh that more than ``_SECOND_MIN``; a Chinese character or full-width
         mark with the likeliest glyph of no CJK block, where its steps weigh that more than
-        ``_SECOND_NOT_CJK`` (pipeline/latin_pages.py)."""
+        ``_SECOND_NOT_CJK``; a Greek letter with the likeliest Latin letter, where its steps weigh that more
+        than ``_SECOND_LATIN`` (less between Latin letters) (pipeline/latin_pages.py)."""
         out = list(chars)
         not_cjk = None
         for i, c in enumerate(chars):
-            if c.char in _SECOND_OF:
+            if _is_greek(c.char):
+                letter, weight = self._letter_weight(c, _LATIN_LETTERS, probs)
+                inside = all(0 <= j < len(chars) and _is_latin(chars[j].char) for j in (i - 1, i + 1))
+                if weight > (_SECOND_LATIN_IN_WORD if inside else _SECOND_LATIN):
+                    out[i] = replace(c, second=letter)
+            elif c.char in _SECOND_OF:
                 letter, weight = self._letter_weight(c, _SECOND_OF[c.char], probs)
                 if weight > _SECOND_MIN.get(c.char, 0.0):
                     out[i] = replace(c, second=letter)
@@ -285,6 +299,17 @@ class CtcDecoder:
         out = best.copy()
         out[rows[rescue]] = second[rescue]
         return out
+
+
+_LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _is_greek(ch: str) -> bool:
+    return "\u0370" <= ch <= "\u03ff"
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
 
 
 def _look_alike_weight(text: list[str], i: int) -> float | None:

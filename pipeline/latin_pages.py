@@ -1,4 +1,4 @@
-"""Chinese look-alikes on a page of Latin text written as the glyphs the model weighed next.
+"""Chinese and Greek look-alikes on a page of Latin text written as the glyphs the model weighed next.
 
 The recognizer reads Chinese and Latin alike, and a glyph it is unsure of can come out as a Chinese
 character or full-width mark of much the same shape: an operator card's ``+`` as 十, ``-`` as 一,
@@ -7,6 +7,10 @@ small share of what it reads), such a character standing alone among Latin glyph
 and the model's likeliest glyph of no CJK block (``DecodedChar.second``, kept by ``ctc`` only when it
 weighed enough) is what was printed. A Chinese page, a Chinese word quoted on a Latin page (two
 characters side by side) and a character printed clearly (the model weighs nothing else) keep theirs.
+
+Greek likewise: an italic a in code (``det(a)``) reads as α, a u as μ, a p as ρ, with much of the weight on
+the Latin letter. Where Greek letters are a small share of the page's letters, one not beside another (a
+Greek word) that keeps a Latin second becomes it; one after a digit stays (LATEX 2ε's ε is printed so).
 """
 from __future__ import annotations
 
@@ -19,6 +23,8 @@ from pipeline.punctuation import is_cjk
 # A page is Latin while Chinese characters are at most this share of its non-space characters (the
 # corpus's Chinese pages hold at least 35 %).
 _MAX_CJK_SHARE = 0.03
+# … and Latin while Greek letters are at most this share of its letters.
+_MAX_GREEK_SHARE = 0.03
 
 
 def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) -> list[DecodedLine]:
@@ -28,14 +34,27 @@ def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) ->
     glyphs = sum(not ch.isspace() for ch in text)
     if not glyphs or sum(is_cjk(ch) for ch in text) > _MAX_CJK_SHARE * glyphs:
         return decoded
+    letters = sum(ch.isalpha() for ch in text)
+    few_greek = sum(_is_greek(ch) for ch in text) <= _MAX_GREEK_SHARE * letters
     out = []
     for line in decoded:
         chars = line.chars
-        fixed = tuple(replace(c, char=c.second) if is_cjk(c.char) and c.second and not _beside_cjk(chars, k) else c
-                      for k, c in enumerate(chars))
+        fixed = tuple(replace(c, char=c.second) if c.second and (
+            (is_cjk(c.char) and not _beside(chars, k, is_cjk)) or (few_greek and _is_greek(c.char) and _lone_greek(chars, k)))
+            else c for k, c in enumerate(chars))
         out.append(line if fixed == chars else replace(line, chars=fixed))
     return out
 
 
-def _beside_cjk(chars, k: int) -> bool:
-    return any(0 <= j < len(chars) and is_cjk(chars[j].char) for j in (k - 1, k + 1))
+def _beside(chars, k: int, which) -> bool:
+    return any(0 <= j < len(chars) and which(chars[j].char) for j in (k - 1, k + 1))
+
+
+def _is_greek(ch: str) -> bool:
+    return "\u0370" <= ch <= "\u03ff"
+
+
+def _lone_greek(chars, k: int) -> bool:
+    """A Greek letter beside no other and not after a digit (``2ε``, ``2 ε``)."""
+    prev = next((c.char for c in reversed(chars[:k]) if c.char != " "), "")
+    return not _beside(chars, k, _is_greek) and not prev.isdigit()
