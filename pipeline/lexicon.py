@@ -38,8 +38,12 @@ class Lexicon:
         return known
 
 
+# Abbreviations the list lacks that running text uses without their point (``fonts, etc),``).
+_ABBREVIATIONS = ("etc", "ibid", "approx", "resp", "viz", "misc", "eqn", "eqns", "vol", "pp", "eds", "dept")
+
+
 @lru_cache(maxsize=1)
 def english() -> Lexicon:
     """The English word list (read on first use, then shared by the process)."""
     data = files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
-    return Lexicon(json.loads(gzip.decompress(data)))
+    return Lexicon([*json.loads(gzip.decompress(data)), *_ABBREVIATIONS])

@@ -10,7 +10,8 @@ not support stays as read, as do proper names, identifiers and code whose steps 
 
 Left alone: words the lexicon knows; words with digits, all-capital or mixed-case words (acronyms,
 ``pdfTeX``), words of code (touching a backslash, brace, underscore, an inner point or slash: TeX
-commands, URLs, identifiers), lines that look like code or hold Chinese.
+commands, URLs, identifiers), lines that look like code or hold Chinese; words of typewriter type, told by their glyphs' even cells
+(pipeline/monospace_spaces.py).
 """
 from __future__ import annotations
 
@@ -20,14 +21,20 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.lexicon import english
+from pipeline.line_ink import LineInk
+from pipeline.monospace_spaces import monospace_words
 from pipeline.punctuation import is_cjk
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # A replacement's CTC probability over the word's steps may be at most this far below the word as read
 # (natural log): a letter the steps gave part of their weight, not one they hardly saw.
 _MAX_DROP = 2.0
-# Words of fewer letters are left alone: too many short non-words are abbreviations and names.
+# Words of fewer letters are left alone, and none is taken: too many short non-words are abbreviations
+# and names, and short words spell each other with a letter more or less.
 _MIN_LETTERS = 3
+# A replacement may be longer or shorter than the word as read by a letter in this many, one at least: a
+# blurred letter's steps go to the blank easily, so dropping letters costs the search little.
+_LETTERS_PER_CHANGE = 6
 # Letters a step weighs under this take no part in the search.
 _MIN_STEP_WEIGHT = 1e-3
 _BEAM = 12
@@ -40,9 +47,10 @@ _OPENERS = "([\"'“‘"
 _CLOSERS = ".,;:!?)]\"'”’"
 
 
-def lexicon_words(line: DecodedLine, probs: np.ndarray, index: dict[str, int], space_class: int) -> DecodedLine:
+def lexicon_words(line: DecodedLine, ink: LineInk, probs: np.ndarray, index: dict[str, int],
+                  space_class: int) -> DecodedLine:
     """``line`` with each qualifying non-word replaced by the English word its steps in ``probs``
-    (``index``: class of each character) support."""
+    (``index``: class of each character) support; words set in typewriter type (``ink``, the line's crop) kept."""
     chars = line.chars
     text = "".join(c.char for c in chars)
     if not chars or any(is_cjk(ch) for ch in text) or sum(ch in _CODE_MARKS for ch in text) >= _CODE_LINE:
@@ -52,9 +60,12 @@ def lexicon_words(line: DecodedLine, probs: np.ndarray, index: dict[str, int], s
     if not spots:
         return line
     steps = _Steps(probs, index, space_class)
+    typewriter = monospace_words(line, ink)
     out = list(chars)
     for a, b in reversed(spots):
         word = text[a:b]
+        if typewriter(*_token(text, a, b)):
+            continue
         lo = max(chars[a].start - _PAD, chars[a - 1].end if a > 0 else 0, 0)
         hi = min(chars[b - 1].end + _PAD, chars[b].start if b < len(chars) else len(probs))
         lo, hi = min(lo, chars[a].start), max(hi, chars[b - 1].end)
@@ -64,6 +75,15 @@ def lexicon_words(line: DecodedLine, probs: np.ndarray, index: dict[str, int], s
         new = found.capitalize() if word[0].isupper() else found
         out[a:b] = steps.placed(new, found, lo, hi)
     return DecodedLine(tuple(out), line.steps, line.read)
+
+
+def _token(text: str, a: int, b: int) -> tuple[int, int]:
+    """The space-separated token holding ``a:b``."""
+    while a > 0 and text[a - 1] != " ":
+        a -= 1
+    while b < len(text) and text[b] != " ":
+        b += 1
+    return a, b
 
 
 def _word_spans(text: str):
@@ -196,7 +216,10 @@ def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon) -> str | N
         return None
     read = max(steps.log_prob(word, lo, hi), steps.greedy(lo, hi))
     best, best_lp = None, -np.inf
+    change = max(1, len(word) // _LETTERS_PER_CHANGE)
     for cand in found:
+        if len(cand) < _MIN_LETTERS or abs(len(cand) - len(word)) > change:
+            continue
         lp = steps.log_prob(cand, lo, hi)
         if lp > best_lp:
             best, best_lp = cand, lp

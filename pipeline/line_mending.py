@@ -49,4 +49,4 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(tilde_accents(line, ink, index), ink, probs, index), probs, index)
     line = monospace_spaces(add_missing_spaces(line, ink, probs, space_class, spacing), ink)
-    return lexicon_words(lower_small_caps(line, ink), probs, index, space_class)
+    return lexicon_words(lower_small_caps(line, ink), ink, probs, index, space_class)
