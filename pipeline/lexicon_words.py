@@ -73,7 +73,11 @@ def lexicon_words(line: DecodedLine, ink: LineInk, probs: np.ndarray, index: dic
         if found is None:
             continue
         new = found.capitalize() if word[0].isupper() else found
-        out[a:b] = steps.placed(new, found, lo, hi)
+        # The word keeps the confidence it was read with: the line stays as unsure as it was, so the larger
+        # recognizer reads it again where it would have (pipeline/second_opinion.py), and no glyph of it
+        # counts as a sure print of its letter in the page's glyph checks.
+        read = float(np.mean([c.confidence for c in chars[a:b]]))
+        out[a:b] = [replace(c, confidence=read) for c in steps.placed(new, found, lo, hi)]
     return DecodedLine(tuple(out), line.steps, line.read)
 
 
@@ -158,7 +162,8 @@ class _Steps:
         return float(np.log(np.maximum(best, 1e-30)).sum())
 
     def placed(self, word: str, lower: str, lo: int, hi: int) -> list[DecodedChar]:
-        """``word``'s characters on the steps its best alignment in ``lo:hi`` gives them (Viterbi)."""
+        """``word``'s characters on the steps its best alignment in ``lo:hi`` gives them (Viterbi), each with its
+        letter's best weight there."""
         ext = _extended(lower)
         n = len(ext)
         emit = np.log(np.maximum(self._emissions(ext, lo, hi), 1e-30))
