@@ -20,6 +20,7 @@ from pipeline.digit_dashes import digit_dashes
 from pipeline.latex_logo import lost_t, lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
+from pipeline.lexicon_words import lexicon_words
 from pipeline.ligatures import ligature_letters
 from pipeline.line_ink import LineInk
 from pipeline.math_angles import math_angle_brackets
@@ -48,4 +49,4 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(tilde_accents(line, ink, index), ink, probs, index), probs, index)
     line = monospace_spaces(add_missing_spaces(line, ink, probs, space_class, spacing), ink)
-    return lower_small_caps(line, ink)
+    return lexicon_words(lower_small_caps(line, ink), ink, probs, index, space_class)

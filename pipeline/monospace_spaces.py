@@ -38,6 +38,9 @@ _MIN_PAIRS, _MIN_NARROW = 2, 2
 _BLANK_CELL = 1.25
 # Glyphs measured on each side of a space.
 _REACH = 6
+# A word is told typewriter from this many measured pairs of its glyphs, one holding a glyph of these.
+_MIN_WORD_PAIRS = 3
+_UNEVEN = _NARROW | set("mwMW")
 
 
 def monospace_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
@@ -63,6 +66,27 @@ def monospace_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     if len(chars) == len(line.chars):
         return line
     return DecodedLine(tuple(chars), line.steps, line.read)
+
+
+def monospace_words(line: DecodedLine, line_ink: LineInk):
+    """A test of ``line``'s words: ``(a, b)`` -> whether the glyphs at ``a:b`` stand evenly spaced in cells
+    of one width although they hold a narrow or a wide glyph (``i l . ,``, ``m w``), which a proportional face
+    sets closer or wider: a word of typewriter type. Unmeasured (glyphs touching, as in a blurred scan): no."""
+    ink: list | None = None
+    text = [c.char for c in line.chars]
+
+    def test(a: int, b: int) -> bool:
+        nonlocal ink
+        if ink is None:
+            ink = _ink_centres(list(line.chars), line_ink, line.steps) if line.steps >= 1 and len(line_ink.runs) \
+                else [None] * len(text)
+        pairs = [(i, i + 1) for i in range(a, b - 1) if ink[i] is not None and ink[i + 1] is not None]
+        if len(pairs) < _MIN_WORD_PAIRS or not any(text[i] in _UNEVEN or text[j] in _UNEVEN for i, j in pairs):
+            return False
+        pitch = median(ink[j] - ink[i] for i, j in pairs)
+        return pitch > 0 and all(abs((ink[j] - ink[i]) / pitch - 1) <= _EVEN for i, j in pairs)
+
+    return test
 
 
 def _within_cell(text: list[str], ink: list, s: int) -> bool:

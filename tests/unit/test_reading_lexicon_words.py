@@ -1,0 +1,70 @@
+"""A Latin word read as no English word in blurred print (``Moderm``, ``aftermoon``) becomes the English word
+the recognizer's own steps support (pipeline/lexicon_words.py); words it reads surely stay as read, English
+or not (names, identifiers, a non-word printed on purpose), as do words of typewriter type and code.
+Lines are rendered from known text, blurred, and read by the real engine; the decisions on the model's
+steps are also shown on steps written by hand."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from pipeline.engine import Engine, EngineConfig
+from tests.factories import degrade, recognizer_crop, render_line_crop
+
+MODERN = "Modern libraries provide a number of ways to measure the quality of printed documents."
+PARTY = "Whether or not the weather improves, the garden party will go ahead on Saturday afternoon."
+MUSEUM = "The museum opens its doors to the public every morning except on national holidays."
+COMMITTEE = "The committee agreed that the proposal should be reviewed again before the next meeting."
+CHAPTER = "Beginning with the second chapter, the author describes how the machine was assembled."
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def _blurred(text: str, size: int, blur: float) -> np.ndarray:
+    img = degrade(render_line_crop(text, "sans", size), blur=blur, noise=6, jpeg_quality=70, seed=1)
+    h, w = img.shape
+    return cv2.resize(img, (round(w * 48 / h), 48), interpolation=cv2.INTER_LINEAR)
+
+
+def _read(engine, crop: np.ndarray) -> str:
+    [line] = engine.recognizer([crop])
+    return line.text.strip()
+
+
+# Without the lexicon the engine reads these Moderm, aftermoon, morming, commitee, assermbled.
+@pytest.mark.parametrize("text,size,blur", [
+    (MODERN, 15, 1.3), (PARTY, 15, 1.0), (MUSEUM, 15, 1.0), (COMMITTEE, 17, 1.6), (CHAPTER, 17, 1.6),
+])
+def test_blurred_misread_words_become_the_english_words_their_steps_support(engine, text, size, blur):
+    assert _read(engine, _blurred(text, size, blur)) == text
+
+
+@pytest.mark.parametrize("text,font,scan", [
+    ("Professor Hogholm met Sommerfeld in Wuppertal.", "serif", False),  # names
+    ("Call fminsearch or quadgk with the options.", "sans", True),  # identifiers in running text
+    ("The word wbether is printed wrong on purpose.", "serif", True),  # a non-word read right
+    ("set wbether and freedons to zero", "mono", True),  # typewriter type
+    ("Use \\begimers and \\moderm here.", "sans", False),  # TeX commands
+])
+def test_words_read_surely_or_of_code_stay_as_read(engine, text, font, scan):
+    assert _read(engine, recognizer_crop(text, font, 24, scan)) == text
+
+
+def test_an_english_word_the_steps_hardly_support_is_not_taken():
+    # Steps written by hand: the b of "wbether" weighs the h 0.3 (a blurred h) or 1e-4 (a printed b).
+    from pipeline.ctc import CtcDecoder
+    from pipeline.lexicon_words import lexicon_words
+    from pipeline.line_ink import LineInk
+    from tests.ctc_steps import steps
+
+    dec = CtcDecoder(list("abehrtwnosiW"))
+    blank_crop = LineInk(np.full((48, 400), 255, np.uint8))
+    for weight, read in ((0.3, "whether or not"), (1e-4, "wbether or not")):
+        probs = steps(dec, "wbether or not", "b", "h", weight)
+        line = dec.decode(probs)
+        fixed = lexicon_words(line, blank_crop, probs, dec.index, dec.num_classes - 1)
+        assert fixed.text == read
