@@ -42,7 +42,7 @@ from pipeline.margins import margin_apart
 from pipeline.mastheads import masthead_apart
 from pipeline.panels import panel_blocks
 from pipeline.recognize import RecognizerSettings
-from pipeline.wrapped_cells import CellSettings, wrapped_cells
+from pipeline.wrapped_cells import CellSettings, cell_tail_up, wrapped_cells
 
 
 @dataclass(frozen=True)
@@ -372,8 +372,9 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     if ygaps:
         start, end = max(ygaps, key=lambda g: g[1] - g[0])
         cut = (start + end) / 2
-        _xy_cut(idx[b[:, 3] <= cut], boxes, line_h, s, out)
-        _xy_cut(idx[b[:, 1] >= cut], boxes, line_h, s, out)
+        upper, lower = cell_tail_up(idx[b[:, 3] <= cut], idx[b[:, 1] >= cut], boxes, line_h, s.cells)
+        _xy_cut(upper, boxes, line_h, s, out)
+        _xy_cut(lower, boxes, line_h, s, out)
         return
     xgaps = intervals_gaps(b[:, 0], b[:, 2])
     if xgaps:
