@@ -360,3 +360,50 @@ def column_table_pdf(head: tuple[str, ...] | None, rows: list[tuple[str, ...]], 
     data = doc.tobytes()
     doc.close()
     return data
+
+
+def wrapped_header_pdf() -> bytes:
+    """A page in two columns whose left one holds a small table with a two-row header: two groups
+    (``Method of quantiles``, ``Kemsley's method``) over a row of ``5% 10% 5% 10%``, and a last column's
+    heading wrapped over three lines (``Total no.`` / ``samples`` / ``available``) centred on both rows."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    left, fs = 56, 10.0
+
+    def put(x0: float, x1: float, y: float, text: str) -> None:  # centred between x0 and x1
+        w = pymupdf.get_text_length(text, fontname="tiro", fontsize=fs)
+        page.insert_text(((x0 + x1 - w) / 2, y), text, fontname="tiro", fontsize=fs)
+
+    y = 80.0
+    for line in wrap_to(COLUMN_PROSE[0], 226):
+        page.insert_text((left, y), line, fontname="tiro", fontsize=fs)
+        y += 13
+    right = 80.0
+    for line in wrap_to(COLUMN_PROSE[2], 226):
+        page.insert_text((313, right), line, fontname="tiro", fontsize=fs)
+        right += 13
+    t = y + 16
+    xs = [left, left + 50, left + 84, left + 118, left + 152, left + 186, left + 226]
+    put(xs[1], xs[3], t, "Method of")
+    put(xs[1], xs[3], t + 11, "quantiles")
+    put(xs[3], xs[5], t, "Kemsley's")
+    put(xs[3], xs[5], t + 11, "method")
+    for k, text in enumerate(("Total no.", "samples", "available")):
+        put(xs[5], xs[6], t + 5 + 11 * k, text)
+    for k, text in enumerate(("5%", "10%", "5%", "10%")):
+        put(xs[1 + k], xs[2 + k], t + 33, text)
+    y = t + 52
+    for row in WRAPPED_HEADER_ROWS:
+        for k, text in enumerate(row):
+            put(xs[k], xs[k + 1], y, text)
+        y += 13
+    y += 12
+    for line in wrap_to(COLUMN_PROSE[1], 226):
+        page.insert_text((left, y), line, fontname="tiro", fontsize=fs)
+        y += 13
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+WRAPPED_HEADER_ROWS = [("0.2-0.4", "2", "1", "1", "4", "20"), ("0.5-0.7", "6", "3", "9", "7", "22")]

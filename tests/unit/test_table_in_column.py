@@ -11,7 +11,8 @@ import pytest
 
 from pipeline import Engine, EngineConfig, Options, PageResult
 from tests.factories import cer, degrade, encode_png
-from tests.table_factories import COLUMN_PROSE, column_table_pdf, render_pages, wrap_to
+from tests.table_factories import (COLUMN_PROSE, WRAPPED_HEADER_ROWS, column_table_pdf, render_pages, wrap_to,
+                                  wrapped_header_pdf)
 from tests.unit.test_page_order import SCAN, position
 
 HEAD = ("Range", "Low", "High", "Total")
@@ -41,6 +42,7 @@ def rows_in_order(text: str, rows: list[tuple[str, ...]]) -> bool:
     flat = "".join(text.split())
     for row in rows:
         for cell in row:
+            cell = "".join(cell.split())
             if cell:
                 k = flat.find(cell, start)
                 if k < 0:
@@ -106,3 +108,12 @@ def test_full_width_table_with_every_cell_filled(engine, pitch):
     # Without the table step the detector misses the last column's figures here, on main as on this branch.
     text = read(engine, page).text
     assert rows_in_order(text, [row[:3] for row in FULL]), text
+
+
+def test_header_cell_wrapped_over_two_rows_is_read_whole(engine):
+    """A last column's heading wrapped over both header rows (``Total no.`` / ``samples`` / ``available``)
+    is read whole, before the second row beside its last line (``5% 10% 5% 10%``); it was cut from its last
+    line at the header's widest gap, and ``available`` came after that row (``pipeline/wrapped_cells.py``)."""
+    text = read(engine, scan(wrapped_header_pdf())).text
+    header = ("Method of", "quantiles", "Kemsley", "method", "Total no.", "samples", "available", "5% 10% 5% 10%")
+    assert rows_in_order(text, [header, *WRAPPED_HEADER_ROWS]), text
