@@ -111,8 +111,8 @@ def wrapped_cells(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: CellSett
 def cell_tail_up(upper: np.ndarray, lower: np.ndarray, boxes: np.ndarray, line_h: float,
                  s: CellSettings) -> tuple[np.ndarray, np.ndarray]:
     """A region cut at its widest horizontal gap into ``upper`` and ``lower``: the last line of a cell
-    wrapped over two rows of a table's header (``Total no. of`` / ``samples`` / ``available`` beside a row
-    of ``5% 10%``) falls below the cut and would be read after the row beside it. Such a line (the top of
+    wrapped over two rows of a table's header (a last column's ``Total`` / ``number of`` / ``cases`` beside
+    a second row of ``min max``) falls below the cut and would be read after the row beside it. Such a line (the top of
     ``lower``) stands under a line of ``upper`` at the line pitch, overlapping it across, with none under it
     (its cell ends there), level with no line of ``lower`` but close beside a line of it centred about half
     a line lower: it goes with ``upper``. A table of contents' page numbers, set high, stand far from

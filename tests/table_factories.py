@@ -364,8 +364,8 @@ def column_table_pdf(head: tuple[str, ...] | None, rows: list[tuple[str, ...]], 
 
 def wrapped_header_pdf() -> bytes:
     """A page in two columns whose left one holds a small table with a two-row header: two groups
-    (``Method of quantiles``, ``Kemsley's method``) over a row of ``5% 10% 5% 10%``, and a last column's
-    heading wrapped over three lines (``Total no.`` / ``samples`` / ``available``) centred on both rows."""
+    (``Spring survey``, ``Autumn survey``) over a row of ``low high low high``, and a last column's heading
+    wrapped over three lines (``Forms`` / ``sent to`` / ``offices``) centred on both rows."""
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     left, fs = 56, 10.0
@@ -384,13 +384,13 @@ def wrapped_header_pdf() -> bytes:
         right += 13
     t = y + 16
     xs = [left, left + 50, left + 84, left + 118, left + 152, left + 186, left + 226]
-    put(xs[1], xs[3], t, "Method of")
-    put(xs[1], xs[3], t + 11, "quantiles")
-    put(xs[3], xs[5], t, "Kemsley's")
-    put(xs[3], xs[5], t + 11, "method")
-    for k, text in enumerate(("Total no.", "samples", "available")):
+    put(xs[1], xs[3], t, "Spring")
+    put(xs[1], xs[3], t + 11, "survey")
+    put(xs[3], xs[5], t, "Autumn")
+    put(xs[3], xs[5], t + 11, "survey")
+    for k, text in enumerate(("Forms", "sent to", "offices")):
         put(xs[5], xs[6], t + 5 + 11 * k, text)
-    for k, text in enumerate(("5%", "10%", "5%", "10%")):
+    for k, text in enumerate(("low", "high", "low", "high")):
         put(xs[1 + k], xs[2 + k], t + 33, text)
     y = t + 52
     for row in WRAPPED_HEADER_ROWS:
