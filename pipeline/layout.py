@@ -31,17 +31,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.bands import shared_breaks
-from pipeline.box_rows import (centred_beside_pairs, density, ink_median, intervals_gaps, level_both, level_share,
-                               pieces_per_row, row_extents, shares_row)
+from pipeline.box_rows import (centred_beside_pairs, density, ink_median, intervals_gaps, level_share, pieces_per_row,
+                               row_extents, shares_row)
 from pipeline.captions import caption_beside
 from pipeline.centred_blocks import centred_blocks
+from pipeline.close_rows import rows_set_close
 from pipeline.gutter_ends import gutter_ends
 from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.mastheads import masthead_apart
 from pipeline.panels import panel_blocks
 from pipeline.recognize import RecognizerSettings
-from pipeline.wrapped_cells import CellSettings, wrapped_cells
+from pipeline.wrapped_cells import CellSettings, cell_tail_up, wrapped_cells
 
 
 @dataclass(frozen=True)
@@ -371,20 +372,20 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     if ygaps:
         start, end = max(ygaps, key=lambda g: g[1] - g[0])
         cut = (start + end) / 2
-        _xy_cut(idx[b[:, 3] <= cut], boxes, line_h, s, out)
-        _xy_cut(idx[b[:, 1] >= cut], boxes, line_h, s, out)
+        upper, lower = cell_tail_up(idx[b[:, 3] <= cut], idx[b[:, 1] >= cut], boxes, line_h, s.cells)
+        _xy_cut(upper, boxes, line_h, s, out)
+        _xy_cut(lower, boxes, line_h, s, out)
         return
     xgaps = intervals_gaps(b[:, 0], b[:, 2])
     if xgaps:
         # A row of separate cells (one may hold several lines): each cell
-        # left to right, its own lines top to bottom; unless every line of
-        # each cell stands level with one beside it: a table's rows set close.
+        # left to right, its own lines top to bottom; unless they are a
+        # table's rows set close (``pipeline/close_rows.py``).
         edges = [-np.inf, *[(g0 + g1) / 2 for g0, g1 in xgaps], np.inf]
         centre = (b[:, 0] + b[:, 2]) / 2
         cells = [idx[(centre >= lo) & (centre < hi)] for lo, hi in zip(edges, edges[1:])]
         cells = [c for c in cells if len(c)]
-        if max(len(c) for c in cells) < 2 or not all(
-                level_both(boxes[c], boxes[d]) >= s.max_aligned for c, d in zip(cells, cells[1:])):
+        if not rows_set_close(cells, boxes, s.max_aligned):
             for cell in cells:
                 _xy_cut(cell, boxes, line_h, s, out)
             return

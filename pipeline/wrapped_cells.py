@@ -106,3 +106,41 @@ def wrapped_cells(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: CellSett
         return None  # a line across the cells between their lines: no row of cells
     parts = [idx[above], *[idx[st] for st in stacks], idx[below]]
     return [p for p in parts if len(p)]
+
+
+def cell_tail_up(upper: np.ndarray, lower: np.ndarray, boxes: np.ndarray, line_h: float,
+                 s: CellSettings) -> tuple[np.ndarray, np.ndarray]:
+    """A region cut at its widest horizontal gap into ``upper`` and ``lower``: the last line of a cell
+    wrapped over two rows of a table's header (a last column's ``Total`` / ``number of`` / ``cases`` beside
+    a second row of ``min max``) falls below the cut and would be read after the row beside it. Such a line (the top of
+    ``lower``) stands under a line of ``upper`` at the line pitch, overlapping it across, with none under it
+    (its cell ends there), level with no line of ``lower`` but close beside a line of it centred about half
+    a line lower: it goes with ``upper``. A table of contents' page numbers, set high, stand far from
+    their entries; a cell's first line beside a one-line cell centred on it has its next line under it."""
+    if len(upper) == 0 or len(lower) < 2:
+        return upper, lower
+    u, d = boxes[upper], boxes[lower]
+
+    def pairs(a: np.ndarray, b: np.ndarray):
+        over_y = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+        shorter_y = np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+        over_x = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0])
+        narrower = np.minimum((a[:, 2] - a[:, 0])[:, None], (b[:, 2] - b[:, 0])[None, :])
+        return over_y >= 0.5 * shorter_y, over_x, over_x >= 0.5 * narrower
+
+    level, over_x, across = pairs(d, d)
+    np.fill_diagonal(level, False)
+    centre = (d[:, 1] + d[:, 3]) / 2
+    lower_by = centre[None, :] - centre[:, None]
+    beside = (-over_x <= s.max_gutter * line_h) & (over_x <= 0) & (lower_by >= s.min_offset * line_h) & (lower_by <= line_h)
+    gap_down = d[None, :, 1] - d[:, None, 3]
+    below = across & (gap_down >= -0.5 * line_h) & (gap_down <= s.max_gap * line_h)
+    np.fill_diagonal(below, False)
+    continued = below.any(axis=1)
+    _, _, across_up = pairs(d, u)
+    gap_up = d[:, None, 1] - u[None, :, 3]
+    under = (across_up & (gap_up <= s.max_gap * line_h)).any(axis=1)
+    tail = ~level.any(axis=1) & beside.any(axis=1) & under & ~continued & (d[:, 1] <= d[:, 1].min() + 0.5 * line_h)
+    if not tail.any() or tail.all():
+        return upper, lower
+    return np.concatenate([upper, lower[tail]]), lower[~tail]

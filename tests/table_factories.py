@@ -280,3 +280,130 @@ def random_table(seed: int, *, lang: str = "en", rules: str = "grid", spans: boo
              if lang == "en" else ["以上数据未经审计，年度复核后可能调整，请以正式报告为准。"])
     return TableSpec(rows=header + nbody, cols=ncols, cells=cells, header_rows=header, rules=rules,
                      title=title, after=after)
+
+
+COLUMN_PROSE = (
+    ("The committee met twice in the spring to review the survey results and agreed that the sampling "
+     "method should be kept for the next round of the study, with two changes to the forms sent out "
+     "to the regional offices before the summer break."),
+    ("Each office returned its forms within three weeks and the figures were checked against the "
+     "registers held at the central archive before they were entered, so that no sample was counted "
+     "twice and none was left out of the totals shown in the table."),
+    ("Later chapters describe how the samples were drawn from the registers, how the forms were "
+     "designed and tested with a small group of offices, and how the answers were coded for the "
+     "analysis. The methods follow the guidance published by the statistical office and the choices "
+     "made where that guidance left room are explained in full, with the reasons for each, so that "
+     "another team could repeat the study and compare its results with ours without having to guess "
+     "at any step of the work described here."),
+)
+
+
+def wrap_to(text: str, width: float, fontsize: float = 10.0, font: str = "tiro") -> list[str]:
+    """``text`` broken into lines at most ``width`` points wide in ``font``."""
+    lines, cur = [], ""
+    for word in text.split():
+        joined = f"{cur} {word}".strip()
+        if cur and pymupdf.get_text_length(joined, fontname=font, fontsize=fontsize) > width:
+            lines.append(cur)
+            cur = word
+        else:
+            cur = joined
+    return [*lines, cur] if cur else lines
+
+
+def column_table_pdf(head: tuple[str, ...] | None, rows: list[tuple[str, ...]], *, full_width: bool = False,
+                     pitch: float = 12.0) -> bytes:
+    """An A4 page set in two columns of prose (10 pt Times, 13 pt leading), with a small table inside the
+    left one between two paragraphs: a header row ruled off, body rows ``pitch`` points apart (12: as
+    close as text lines), column rules and a frame; an empty string leaves a cell empty. ``head`` None:
+    no table (a plain two-column page). ``full_width``: the table and both paragraphs span the page."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    left, right, width, fs, lead = 56, 313, 226, 10.0, 13.0
+    span = 483 if full_width else width
+    y = 80.0
+    for line in wrap_to(COLUMN_PROSE[0], span):
+        page.insert_text((left, y), line, fontname="tiro", fontsize=fs)
+        y += lead
+    if head is not None:
+        y += 14
+        ncols = len(head)
+        first = 70 if not full_width else 150
+        xs = [left, left + first] + [left + first + (span - first) * (k + 1) / (ncols - 1) for k in range(ncols - 1)]
+        top = y - fs - 3
+        for k, text in enumerate(head):
+            page.insert_text((xs[k] + 6, y), text, fontname="tiro", fontsize=fs)
+        y += 6
+        shape = page.new_shape()
+        shape.draw_line((xs[0], y), (xs[-1], y))
+        y += lead
+        for row in rows:
+            for k, text in enumerate(row):
+                if text:
+                    page.insert_text((xs[k] + 6, y), text, fontname="tiro", fontsize=fs)
+            y += pitch
+        bottom = y - pitch + 5
+        shape.draw_rect(pymupdf.Rect(xs[0], top, xs[-1], bottom))
+        for x in xs[1:-1]:
+            shape.draw_line((x, top), (x, bottom))
+        shape.finish(color=(0, 0, 0), width=0.6)
+        shape.commit()
+        y = bottom + 20
+    for line in wrap_to(COLUMN_PROSE[1], span):
+        page.insert_text((left, y), line, fontname="tiro", fontsize=fs)
+        y += lead
+    if not full_width:
+        y = 80.0
+        for line in wrap_to(COLUMN_PROSE[2], width):
+            page.insert_text((right, y), line, fontname="tiro", fontsize=fs)
+            y += lead
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def wrapped_header_pdf() -> bytes:
+    """A page in two columns whose left one holds a small table with a two-row header: two groups
+    (``Spring survey``, ``Autumn survey``) over a row of ``low high low high``, and a last column's heading
+    wrapped over three lines (``Forms`` / ``sent to`` / ``offices``) centred on both rows."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    left, fs = 56, 10.0
+
+    def put(x0: float, x1: float, y: float, text: str) -> None:  # centred between x0 and x1
+        w = pymupdf.get_text_length(text, fontname="tiro", fontsize=fs)
+        page.insert_text(((x0 + x1 - w) / 2, y), text, fontname="tiro", fontsize=fs)
+
+    y = 80.0
+    for line in wrap_to(COLUMN_PROSE[0], 226):
+        page.insert_text((left, y), line, fontname="tiro", fontsize=fs)
+        y += 13
+    right = 80.0
+    for line in wrap_to(COLUMN_PROSE[2], 226):
+        page.insert_text((313, right), line, fontname="tiro", fontsize=fs)
+        right += 13
+    t = y + 16
+    xs = [left, left + 50, left + 84, left + 118, left + 152, left + 186, left + 226]
+    put(xs[1], xs[3], t, "Spring")
+    put(xs[1], xs[3], t + 11, "survey")
+    put(xs[3], xs[5], t, "Autumn")
+    put(xs[3], xs[5], t + 11, "survey")
+    for k, text in enumerate(("Forms", "sent to", "offices")):
+        put(xs[5], xs[6], t + 5 + 11 * k, text)
+    for k, text in enumerate(("low", "high", "low", "high")):
+        put(xs[1 + k], xs[2 + k], t + 33, text)
+    y = t + 52
+    for row in WRAPPED_HEADER_ROWS:
+        for k, text in enumerate(row):
+            put(xs[k], xs[k + 1], y, text)
+        y += 13
+    y += 12
+    for line in wrap_to(COLUMN_PROSE[1], 226):
+        page.insert_text((left, y), line, fontname="tiro", fontsize=fs)
+        y += 13
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+WRAPPED_HEADER_ROWS = [("0.2-0.4", "2", "1", "1", "4", "20"), ("0.5-0.7", "6", "3", "9", "7", "22")]

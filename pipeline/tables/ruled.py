@@ -129,17 +129,29 @@ def _text_rows(tokens: list[Token], xs: list[float], ys: list[float]) -> list[tu
     cuts: list[tuple[int, float]] = []
     crowded = total = 0
     for r, toks in by_band.items():
-        starts = []
+        starts, centres = [], []
         for line in text_lines(toks):
             cols = {c for (_, c) in locate(line, xs, ys)}
             if len(cols) >= 2:
                 starts.append(min(t.box[1] for t in line))
+                centres.append((min(t.cy for t in line), max(t.cy for t in line)))
         total += len(starts)
         if len(starts) >= 2:
             crowded += len(starts)
             gap = line_height(toks) * 0.3
-            cuts.extend((r, y - gap) for y in starts[1:])
+            cuts.extend((r, _cut(y - gap, above[1], below[0]))
+                        for y, above, below in zip(starts[1:], centres, centres[1:]))
     return cuts if total and crowded > total / 2 else []
+
+
+def _cut(y: float, above: float, below: float) -> float:
+    """A row boundary at ``y``, moved between the rows' words where it is not: words go to the row holding
+    their centre, and in rows set as close as text lines the next row's tallest box (a figure's, padded)
+    starts so high that ``y`` falls among the centres of the row above, or above them. ``above``: the
+    lowest centre of the row above; ``below``: the highest of the next."""
+    if above < y < below or above >= below:
+        return y
+    return (above + below) / 2
 
 
 def _enclosed_empty(xs: list[float], ys: list[float], words: list[Token], split_right: Callable[[int, int], bool],
