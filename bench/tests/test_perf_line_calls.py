@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from bench.perf_line_calls import blank_margins, trimmed
-from tests.factories import render_line_crop
+from tests.line_crops import render_line_crop
 
 
 @pytest.mark.parametrize("extra", [0, 20, 57])

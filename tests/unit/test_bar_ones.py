@@ -12,7 +12,8 @@ import pytest
 from pipeline import Engine, EngineConfig
 from pipeline.bar_ones import bar_ones
 from pipeline.ctc import DecodedLine
-from tests.factories import degrade, render_line_crop
+from tests.factories import degrade
+from tests.line_crops import render_line_crop
 
 BARS = ["the file is lost, a help line", "LINUX and HTML, PID and XI"]
 ONES = ["x11 and sha1sum, P1D and sum1", "v1beta and the s1mple R1X"]

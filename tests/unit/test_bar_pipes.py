@@ -11,7 +11,8 @@ import pytest
 from pipeline import Engine, EngineConfig
 from pipeline.bar_pipes import bar_pipes
 from pipeline.ctc import DecodedLine
-from tests.factories import degrade, render_line_crop
+from tests.factories import degrade
+from tests.line_crops import render_line_crop
 
 BARS = "zhmap = true|false|auto"
 LOOK_ALIKES = "fill all null Idle 1st"

@@ -12,7 +12,7 @@ from models import gemm_projection, registry, setup
 from pipeline.engine import Engine, EngineConfig
 from pipeline.onnx_session import OnnxSession
 from pipeline.second_opinion import SecondOpinionSettings
-from tests.factories import render_line_crop
+from tests.line_crops import render_line_crop
 
 PAIRS = {"ppocrv6_tiny_rec_gemm": "ppocrv6_tiny_rec", "ppocrv6_small_rec_gemm": "ppocrv6_small_rec"}
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from pipeline.line_ink import LineInk, _without_rules
-from tests.factories import render_line_crop
+from tests.line_crops import render_line_crop
 
 
 def _rules_gone_row_by_row(ink: np.ndarray, longest: int) -> np.ndarray:

@@ -11,7 +11,8 @@ import pytest
 from pipeline import Engine, EngineConfig
 from pipeline.ctc import DecodedLine
 from pipeline.page_glyphs import page_glyphs
-from tests.factories import degrade, render_line_crop
+from tests.factories import degrade
+from tests.line_crops import render_line_crop
 
 DIGITS = ["Release 2051 of 1660 pages, 1482 in 1990", "Volume 13 has 271 notes, 1914 to 1918"]
 CAPITALS = ["The GUI and CLI use ID, UID and IP", "AIX, IBM, FIFO, MIDI and VIM"]

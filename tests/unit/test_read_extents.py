@@ -10,7 +10,7 @@ import pytest
 from pipeline.engine import Engine, EngineConfig
 from pipeline.layout import LayoutSettings
 from pipeline.read_extents import read_extents
-from tests.factories import recognizer_crop
+from tests.line_crops import recognizer_crop
 
 S = LayoutSettings()
 

@@ -55,7 +55,8 @@ def test_blurred_small_print_reads_its_words(engine):
 
 def test_soft_edges_tell_blurred_print_from_a_sharp_render():
     from pipeline.smoothed_small_print import soft_edges
-    from tests.factories import degrade, render_line_crop
+    from tests.factories import degrade
+    from tests.line_crops import render_line_crop
 
     for font in ("serif", "sans"):
         sharp = render_line_crop("the normal corner of every form, in order", font, 19)

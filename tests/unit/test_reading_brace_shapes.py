@@ -11,7 +11,7 @@ from pipeline.brace_shapes import braces_from_shapes
 from pipeline.line_ink import LineInk
 from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import recognizer_crop
+from tests.line_crops import recognizer_crop
 
 BRACES = "\\setlength{\\parindent}{0pt} and \\TeX{} here"
 PARENTHESES = "a call f(x) and (in parentheses) stay (so)"

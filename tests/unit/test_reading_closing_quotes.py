@@ -7,7 +7,7 @@ import pytest
 from pipeline.engine import Engine, EngineConfig
 from pipeline.line_ink import LineInk
 from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
-from tests.factories import render_line_crop as _line
+from tests.line_crops import render_line_crop as _line
 
 NAMES = "‘tnull’, ‘azur’, ‘Safron’, ‘frafl’, Joel"
 # Where the recognizer alone reads the last or first name's closing quote not at all (checked below).

@@ -17,7 +17,8 @@ from pipeline.layout import LayoutSettings
 from pipeline.line_ink import LineInk
 from pipeline.page_text import page_text
 from pipeline.page_work import PageWork
-from tests.factories import _pil_font, degrade, encode_png, render_line_crop, render_text_image
+from tests.factories import _pil_font, degrade, encode_png, render_text_image
+from tests.line_crops import render_line_crop
 
 STRIDE = 4  # crop columns per time step, as the recognizer's
 

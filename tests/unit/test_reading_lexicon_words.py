@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import degrade, recognizer_crop, render_line_crop
+from tests.factories import degrade
+from tests.line_crops import recognizer_crop, render_line_crop
 
 MODERN = "Modern libraries provide a number of ways to measure the quality of printed documents."
 PARTY = "Whether or not the weather improves, the garden party will go ahead on Saturday afternoon."

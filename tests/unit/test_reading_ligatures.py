@@ -5,7 +5,7 @@ scanned, and read by the real engine."""
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import recognizer_crop
+from tests.line_crops import recognizer_crop
 
 LIGATURES = "write the history to a \ufb01le if no \ufb01le argument, to de\ufb01ne the \ufb01eld more \ufb02exibly"
 WORDS = ["file", "file", "define", "field", "flexibly"]  # the ligatures' words, in order

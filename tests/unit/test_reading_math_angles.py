@@ -5,7 +5,8 @@ import cv2
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import encode_png, degrade, render_mixed_line, render_text_image
+from tests.factories import encode_png, degrade, render_text_image
+from tests.line_crops import render_mixed_line
 
 LINES = [
     "The optional argument ⟨trim⟩ goes in parentheses (if at all) after it.",

@@ -5,7 +5,7 @@ and the true spaces of code and of prose stay."""
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import recognizer_crop
+from tests.line_crops import recognizer_crop
 
 # The model reads a space after the commas or before the brace in each (``{gz, bz2, xz}``).
 SOLID_CODE = ["the .orig.tar.{gz,bz2,xz} file", "tar.{gz,bz2,xz} and .orig.tar.gz"]

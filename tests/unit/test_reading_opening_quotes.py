@@ -7,7 +7,8 @@ from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
 from pipeline.line_ink import LineInk
 from pipeline.opening_quotes import restore_opening_quotes
-from tests.factories import cer, encode_png, render_line_crop as _line, render_text_image
+from tests.factories import cer, encode_png, render_text_image
+from tests.line_crops import render_line_crop as _line
 
 QUOTED = "‘kleenstar’ and ‘Henning’ and ‘Max’ said"
 

@@ -14,7 +14,8 @@ from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
 from pipeline.page_punctuation import page_punctuation
 from pipeline.quote_shapes import quote_lift
-from tests.factories import encode_png, render_line_crop as _line, render_text_image
+from tests.factories import encode_png, render_text_image
+from tests.line_crops import render_line_crop as _line
 
 # The recognizer often loses an opening quote to the word space before it (its time step is the
 # space's), so a curly line is measured on the pairs it keeps; this one keeps a pair in both faces.

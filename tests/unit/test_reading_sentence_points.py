@@ -13,7 +13,8 @@ import pytest
 from bench.scan import scan_like
 from pipeline import Engine, EngineConfig, Options
 from pipeline.sentence_points import sentence_points
-from tests.factories import encode_png, recognizer_crop, render_text_image
+from tests.factories import encode_png, render_text_image
+from tests.line_crops import recognizer_crop
 
 _WORDS = "the left margin hand paper rule line table index value program style reading developers description".split()
 _CAPS = "If On You First As Remember The When This Each".split()

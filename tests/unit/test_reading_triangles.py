@@ -8,7 +8,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import _pil_font, degrade, render_line_crop
+from tests.factories import _pil_font, degrade
+from tests.line_crops import render_line_crop
 
 WORDS = "Exercise 4.1 Change the dimensions of one paragraph"
 

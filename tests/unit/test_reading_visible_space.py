@@ -54,7 +54,7 @@ def test_a_mark_sharing_its_time_step_has_no_cell():
     from pipeline.ctc import DecodedChar, DecodedLine
     from pipeline.line_ink import LineInk
     from pipeline.visible_space import visible_spaces
-    from tests.factories import recognizer_crop
+    from tests.line_crops import recognizer_crop
 
     crop = recognizer_crop("Lo a Lu", "dejavu-serif")
     steps = crop.shape[1] // 8

@@ -3,7 +3,7 @@ knows better there; letters printed with those accents keep them."""
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import recognizer_crop
+from tests.line_crops import recognizer_crop
 
 TILDES = "In principio erat verbũ, apud deũ; lux hominũ"
 OTHERS = "Müller über Würde, où est-il? côté, hâte, Noël"

@@ -11,7 +11,8 @@ import pytest
 from pipeline import Engine, EngineConfig
 from pipeline.ctc import DecodedLine
 from pipeline.typewriter_ls import typewriter_ls
-from tests.factories import degrade, render_line_crop
+from tests.factories import degrade
+from tests.line_crops import render_line_crop
 
 # Lines whose ls are the page's sure ones (beside small letters, no digits in their words).
 PLAIN = ["the file list and all tools", "called local or global help", "sloppy lines fill the label"]
