@@ -22,8 +22,24 @@ def redis_url(tmp_path):
     server.stop()
 
 
-def _message_then_close(url: str, transport):
+@pytest.fixture()
+def torn_down():
     """A message received on a channel, then the connection torn down the way Celery does it."""
+    made = []
+
+    def make(url: str, transport):
+        conn, channel, message = _message_then_close(url, transport)
+        made.append((conn, channel))
+        return conn, message
+
+    yield make
+    for conn, channel in made:
+        # Give the channel its link back so its own close (and Kombu's exit-time finalizer) can run.
+        channel.connection.client = conn
+        channel.close()
+
+
+def _message_then_close(url: str, transport):
     conn = Connection(url, transport=transport)
     queue = Queue("q", Exchange("q", type="direct"), routing_key="q")
     with conn.Producer() as producer:
@@ -35,18 +51,18 @@ def _message_then_close(url: str, transport):
     # that), the channel's pools are already dropped, and the transport's link to the connection is cleared.
     channel._disconnect_pools()
     conn._do_close_transport()
-    return conn, message
+    return conn, channel, message
 
 
-def test_kombus_own_transport_fails_there_unrecoverably(redis_url):
+def test_kombus_own_transport_fails_there_unrecoverably(redis_url, torn_down):
     # The race itself, so this test notices when Kombu fixes it (then redis_broker can go).
-    conn, message = _message_then_close(redis_url, kombu_redis.Transport)
+    conn, message = torn_down(redis_url, kombu_redis.Transport)
     with pytest.raises(AttributeError):
         message.ack_log_error(logging.getLogger("test"), conn.connection_errors)
 
 
-def test_docpipes_transport_turns_it_into_a_connection_error(redis_url, caplog):
-    conn, message = _message_then_close(redis_url, redis_broker.Transport)
+def test_docpipes_transport_turns_it_into_a_connection_error(redis_url, torn_down, caplog):
+    conn, message = torn_down(redis_url, redis_broker.Transport)
     with caplog.at_level(logging.CRITICAL):
         message.ack_log_error(logging.getLogger("test"), conn.connection_errors)  # Celery's own call: must not raise
     assert "Couldn't ack" in caplog.text and "connection was closed" in caplog.text
