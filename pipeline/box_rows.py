@@ -58,28 +58,29 @@ def ink_median(widths: np.ndarray) -> float:
     return float(order[np.searchsorted(cum, cum[-1] / 2)])
 
 
+def level_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Which lines of ``a`` stand level with which of ``b`` (rows, columns): they share half the shorter's height."""
+    # Overlap, not centres: a table of contents sets its page numbers higher.
+    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
+    return overlap >= 0.5 * np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+
+
 def shares_row(boxes: np.ndarray) -> np.ndarray:
     """Whether each box stands level with another (cells of one table row, a figure's labels)."""
-    overlap = np.minimum(boxes[:, None, 3], boxes[None, :, 3]) - np.maximum(boxes[:, None, 1], boxes[None, :, 1])
-    heights = boxes[:, 3] - boxes[:, 1]
-    level = overlap >= 0.5 * np.minimum(heights[:, None], heights[None, :])
+    level = level_pairs(boxes, boxes)
     np.fill_diagonal(level, False)
     return level.any(axis=1)
 
 
 def level_share(a: np.ndarray, b: np.ndarray, line_h: float) -> float:
     """The larger share, on either side, of lines level with a line on the other side."""
-    # Overlap, not centres: a table of contents sets its page numbers higher.
-    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
-    shorter = np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
-    level = overlap >= 0.5 * shorter
+    level = level_pairs(a, b)
     return float(max(level.any(axis=1).mean(), level.any(axis=0).mean()))
 
 
 def level_both(a: np.ndarray, b: np.ndarray) -> float:
     """The smaller share, on either side, of lines level with a line on the other side."""
-    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
-    level = overlap >= 0.5 * np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+    level = level_pairs(a, b)
     return float(min(level.any(axis=1).mean(), level.any(axis=0).mean()))
 
 

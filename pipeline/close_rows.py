@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.box_rows import level_both
+from pipeline.box_rows import level_both, level_pairs
 
 
 def _level_with(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Which lines of ``a`` stand level with a line of ``b`` (half the shorter's height shared)."""
-    overlap = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
-    level = overlap >= 0.5 * np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
-    return level.any(axis=1)
+    """Which lines of ``a`` stand level with a line of ``b``."""
+    return level_pairs(a, b).any(axis=1)
 
 
 def rows_set_close(cells: list[np.ndarray], boxes: np.ndarray, max_aligned: float) -> bool:

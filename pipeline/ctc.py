@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from pipeline.punctuation import is_cjk as _is_cjk
+from pipeline.punctuation import is_greek as _is_greek
 from pipeline.logos import mend_logos
 from pipeline.punctuation import normalize_punctuation
 
@@ -302,10 +303,6 @@ class CtcDecoder:
 
 
 _LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _is_greek(ch: str) -> bool:
-    return "\u0370" <= ch <= "\u03ff"
 
 
 def _is_latin(ch: str) -> bool:

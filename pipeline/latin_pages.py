@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from pipeline.ctc import DecodedLine
 from pipeline.page_rereads import Crops
-from pipeline.punctuation import is_cjk
+from pipeline.punctuation import is_cjk, is_greek
 
 # A page is Latin while Chinese characters are at most this share of its non-space characters (the
 # corpus's Chinese pages hold at least 35 %).
@@ -35,12 +35,12 @@ def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) ->
     if not glyphs or sum(is_cjk(ch) for ch in text) > _MAX_CJK_SHARE * glyphs:
         return decoded
     letters = sum(ch.isalpha() for ch in text)
-    few_greek = sum(_is_greek(ch) for ch in text) <= _MAX_GREEK_SHARE * letters
+    few_greek = sum(is_greek(ch) for ch in text) <= _MAX_GREEK_SHARE * letters
     out = []
     for line in decoded:
         chars = line.chars
         fixed = tuple(replace(c, char=c.second) if c.second and (
-            (is_cjk(c.char) and not _beside(chars, k, is_cjk)) or (few_greek and _is_greek(c.char) and _lone_greek(chars, k)))
+            (is_cjk(c.char) and not _beside(chars, k, is_cjk)) or (few_greek and is_greek(c.char) and _lone_greek(chars, k)))
             else c for k, c in enumerate(chars))
         out.append(line if fixed == chars else replace(line, chars=fixed))
     return out
@@ -50,11 +50,7 @@ def _beside(chars, k: int, which) -> bool:
     return any(0 <= j < len(chars) and which(chars[j].char) for j in (k - 1, k + 1))
 
 
-def _is_greek(ch: str) -> bool:
-    return "\u0370" <= ch <= "\u03ff"
-
-
 def _lone_greek(chars, k: int) -> bool:
     """A Greek letter beside no other and not after a digit (``2ε``, ``2 ε``)."""
     prev = next((c.char for c in reversed(chars[:k]) if c.char != " "), "")
-    return not _beside(chars, k, _is_greek) and not prev.isdigit()
+    return not _beside(chars, k, is_greek) and not prev.isdigit()

@@ -24,6 +24,10 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+def is_greek(ch: str) -> bool:
+    return "\u0370" <= ch <= "\u03ff"
+
+
 def is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.box_rows import level_pairs
+
 
 @dataclass(frozen=True)
 class CellSettings:
@@ -121,23 +123,23 @@ def cell_tail_up(upper: np.ndarray, lower: np.ndarray, boxes: np.ndarray, line_h
         return upper, lower
     u, d = boxes[upper], boxes[lower]
 
-    def pairs(a: np.ndarray, b: np.ndarray):
-        over_y = np.minimum(a[:, None, 3], b[None, :, 3]) - np.maximum(a[:, None, 1], b[None, :, 1])
-        shorter_y = np.minimum((a[:, 3] - a[:, 1])[:, None], (b[:, 3] - b[:, 1])[None, :])
+    def across(a: np.ndarray, b: np.ndarray):
+        """How far each pair overlaps across, and whether by half the narrower's width."""
         over_x = np.minimum(a[:, None, 2], b[None, :, 2]) - np.maximum(a[:, None, 0], b[None, :, 0])
         narrower = np.minimum((a[:, 2] - a[:, 0])[:, None], (b[:, 2] - b[:, 0])[None, :])
-        return over_y >= 0.5 * shorter_y, over_x, over_x >= 0.5 * narrower
+        return over_x, over_x >= 0.5 * narrower
 
-    level, over_x, across = pairs(d, d)
+    level = level_pairs(d, d)
     np.fill_diagonal(level, False)
+    over_x, stacked = across(d, d)
     centre = (d[:, 1] + d[:, 3]) / 2
     lower_by = centre[None, :] - centre[:, None]
     beside = (-over_x <= s.max_gutter * line_h) & (over_x <= 0) & (lower_by >= s.min_offset * line_h) & (lower_by <= line_h)
     gap_down = d[None, :, 1] - d[:, None, 3]
-    below = across & (gap_down >= -0.5 * line_h) & (gap_down <= s.max_gap * line_h)
+    below = stacked & (gap_down >= -0.5 * line_h) & (gap_down <= s.max_gap * line_h)
     np.fill_diagonal(below, False)
     continued = below.any(axis=1)
-    _, _, across_up = pairs(d, u)
+    _, across_up = across(d, u)
     gap_up = d[:, None, 1] - u[None, :, 3]
     under = (across_up & (gap_up <= s.max_gap * line_h)).any(axis=1)
     tail = ~level.any(axis=1) & beside.any(axis=1) & under & ~continued & (d[:, 1] <= d[:, 1].min() + 0.5 * line_h)
