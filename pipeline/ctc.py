@@ -14,6 +14,7 @@ import numpy as np
 
 from pipeline.punctuation import is_cjk as _is_cjk
 from pipeline.punctuation import is_greek as _is_greek
+from pipeline.date_digits import date_digits
 from pipeline.logos import mend_logos
 from pipeline.punctuation import normalize_punctuation
 
@@ -162,7 +163,7 @@ class CtcDecoder:
                 chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
             t = end
         chars = self._capital_is(self._clause_commas(self._typewriter_look_alikes(chars, probs), probs), probs)
-        chars = self._second_look_alikes(chars, probs)
+        chars = self._second_look_alikes(date_digits(chars, probs, self._index), probs)
         return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
 
     def _typewriter_look_alikes(self, chars: list[DecodedChar], probs: np.ndarray) -> list[DecodedChar]:
