@@ -1,10 +1,9 @@
 """An equals sign read where one bar is printed: a blurred hyphen or minus, told from its ink.
 
 On a soft scan a hyphen's bar swells to two or three rows, and between operators (``++ --``, ``(-- x)``)
-the recognizer reads some of them as ``=``, unsure (0.49-0.72 on the English scans; printed equals signs
-there 0.97-1.0, one alone on its line 0.62). The crop it read shows the difference: an equals sign is two
-bars with paper or a paler row between them, as tall as a third of the x-height at least; a hyphen is one
-bar. So an unsure ``=`` whose ink, in the columns of its steps, is a single run of rows at most
+the recognizer reads some of them as ``=``, unsure where a printed equals sign is read surely. The crop it
+read shows the difference: an equals sign is two bars with paper or a paler row between them; a hyphen is
+one bar. So an unsure ``=`` whose ink, in the columns of its steps, is a single run of rows at most
 ``_ONE_BAR`` tall (rows at half its peak ink or more) becomes ``-``.
 """
 from __future__ import annotations
@@ -17,7 +16,8 @@ from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
 from pipeline.page_rereads import Crops, reread_chars
 
-# An = read this surely is left as read (see above).
+# An = read this surely is left as read: on the English scans the misread bars weigh 0.49-0.76, printed
+# equals signs 0.97-1.0 (one alone on its line 0.62, two bars of 8 rows).
 _UNSURE = 0.9
 # One bar: at most this many rows at half the mark's peak or more, in one run (a sharp equals sign's two
 # thin bars leave a paler row between them; a blurred one's span five rows or more on 13-30 px crops).
