@@ -21,6 +21,7 @@ from models import registry
 from pipeline import preprocess
 from pipeline.assemble import assemble_lines
 from pipeline.angle_widths import page_angle_widths
+from pipeline.bar_equals import bar_equals
 from pipeline.bar_ones import bar_ones
 from pipeline.bar_pipes import bar_pipes
 from pipeline.typewriter_ls import typewriter_ls
@@ -142,7 +143,7 @@ class Engine:
         # bar_pipes after the l/I/1 checks: a bar read as any of them is told by its ink whatever they made it.
         # same_brackets last: it counts the angle brackets the lines' ink showed.
         for check in (latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
-                      bar_pipes, digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits,
+                      bar_pipes, bar_equals, digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits,
                       same_brackets):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink

@@ -48,10 +48,13 @@ _NOISE = 0.1
 _QUIET = 20
 # The mark's top and bottom: where its row profile falls under this share of its peak.
 _EDGE = 0.3
-_CLOSERS = "\"”’')"
+_CLOSERS, _OPENERS = "\"”’')", "\"“‘'("
 # How far (in spreads) from the sure commas' mean the mark may lie, how much nearer them than the points it
 # must be, and the share of the page's sure points that must lie nearer their own kind.
 _NEAR, _MARGIN, _SELF_CHECK = 4.0, 2.0, 0.9
+# Before a small letter's word, after a word of this many letters (no abbreviation), a sentence does not
+# start: the text itself leans to the comma, so its ink need only lie nearer the commas than the points.
+_CLAUSE_MARGIN, _CLAUSE_WORD = 0.0, 4
 
 
 def point_commas(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
@@ -82,21 +85,22 @@ def point_commas(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
         points = np.array([m[3] for m in alike if m[2] == "."])
         if len(commas) < _MIN_EACH or len(points) < _MIN_EACH:
             continue
-        if _nearer_commas(p, commas, points) and _hangs_like_commas(p, commas, points):
+        margin = _CLAUSE_MARGIN if _before_clause(out[i].chars, k) else _MARGIN
+        if _nearer_commas(p, commas, points, margin) and _hangs_like_commas(p, commas, points):
             chars = list(out[i].chars)
             chars[k] = replace(chars[k], char=",", second=".")
             out[i] = replace(out[i], chars=tuple(chars))
     return out
 
 
-def _nearer_commas(p: np.ndarray, commas: np.ndarray, points: np.ndarray) -> bool:
+def _nearer_commas(p: np.ndarray, commas: np.ndarray, points: np.ndarray, margin: float) -> bool:
     """Whether the mark lies near the page's sure commas and clearly nearer them than its sure points, on a page
     whose sure points lie nearer their own kind (each left out) than the commas: the points' print is told
     from the commas'. Not the other way: blur leaves some commas looking like points (kept as read), and
     that must not stop a page from telling its comma-like points."""
     spread = picture_spread([commas, points])
     near = picture_distance(p, commas, spread)
-    if near > _NEAR or picture_distance(p, points, spread) - near < _MARGIN:
+    if near > _NEAR or picture_distance(p, points, spread) - near < margin:
         return False
     own = sum(picture_distance(points[j], np.delete(points, j, axis=0), spread) < picture_distance(points[j], commas, spread)
               for j in range(len(points)))
@@ -112,15 +116,28 @@ def _hangs_like_commas(p: np.ndarray, commas: np.ndarray, points: np.ndarray) ->
 
 def _candidate(chars: tuple[DecodedChar, ...], k: int) -> bool:
     """A point the model also weighed as a comma, after a letter (not an initial), digit or closing mark, before a
-    word space and a word (before a small letter the decoder has decided it already)."""
+    word space and a word, or at the line's end (a clause goes on on the next line as often as a sentence)."""
     c = chars[k]
-    if c.char != "." or c.second != "," or not 0 < k < len(chars) - 2:
+    if c.char != "." or c.second != "," or k == 0:
         return False
     before = chars[k - 1].char
     # Not after a lone capital: an initial or a list's label (``M. Goossens``, ``B. List``).
     initial = before.isupper() and (k == 1 or not chars[k - 2].char.isalnum())
-    return ((before.isalnum() and ord(before) < 0x250) or before in _CLOSERS) and not initial \
-        and chars[k + 1].char == " " and chars[k + 2].char != " "
+    ends = k == len(chars) - 1 or (k < len(chars) - 2 and chars[k + 1].char == " " and chars[k + 2].char != " ")
+    return ((before.isalnum() and ord(before) < 0x250) or before in _CLOSERS) and not initial and ends
+
+
+def _before_clause(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """Whether the point at ``k`` ends a word of ``_CLAUSE_WORD`` letters or more (quotes aside) and a small
+    letter's word follows it: there a sentence's point is rare (the decoder makes such a point a comma
+    where the model weighed the comma enough, ``ctc._clause_commas``; this is the rest)."""
+    if not (k + 2 < len(chars) and _small(chars[k + 2].char)):
+        return False
+    start = k
+    while start > 0 and chars[start - 1].char != " ":
+        start -= 1
+    word = "".join(c.char for c in chars[start:k]).rstrip(_CLOSERS).lstrip(_OPENERS)
+    return len(word) >= _CLAUSE_WORD and all(_small(ch) or ch.isupper() and ord(ch) < 0x250 for ch in word)
 
 
 def _sure(chars: tuple[DecodedChar, ...], k: int) -> str:

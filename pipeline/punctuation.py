@@ -113,11 +113,30 @@ def _single_quotes(text: list[str]) -> list[str]:
             if _opened(text, i):
                 out[i] = "’"
             continue
+        if ch == "'" and prev in _CLOSING_MARKS:
+            # After a closing mark: the quote its word opens (‘500*'), or a suffix's apostrophe (⟨n⟩'th, }'s).
+            if _opened(text, i) or _suffix_after(text, i):
+                out[i] = "’"
+            continue
         if prev.isalpha() or (prev in ".,!?" and not nxt.isalnum()):
             out[i] = "’"
         elif nxt.isalnum() and (prev.isspace() or prev in "([{“\"—–-"):
             out[i] = "‘"
     return out
+
+
+# Marks a quoted word or a name in brackets may end with before its closing quote or apostrophe.
+_CLOSING_MARKS = "*)]}>⟩"
+# What follows an apostrophe after a bracket or a symbol: a possessive's or an ordinal's ending.
+_SUFFIXES = ("s", "th", "st", "nd", "rd", "d")
+
+
+def _suffix_after(text: list[str], i: int) -> bool:
+    """Whether the letters after ``i`` make a possessive's or an ordinal's ending, a word's end after them."""
+    end = i + 1
+    while end < len(text) and text[end].isalpha():
+        end += 1
+    return "".join(text[i + 1 : end]) in _SUFFIXES
 
 
 def _opened(text: list[str], i: int) -> bool:

@@ -20,7 +20,7 @@ from dataclasses import replace
 import cv2
 import numpy as np
 
-from pipeline.ctc import DecodedLine
+from pipeline.ctc import DecodedChar, DecodedLine
 
 # Crops under this height (page pixels) are enlarged at least 1.6 times to 48 px.
 SMALL_PX = 30
@@ -34,6 +34,7 @@ EDGE_PERCENTILE = 99
 SOFT_EDGES = 0.45
 # The two readings' marks are compared with a comma taken for a point.
 _ONE_MARK = str.maketrans(",", ".")
+_OTHER_MARK = {".": ",", ",": "."}
 
 
 def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray]], list[DecodedLine]],
@@ -74,9 +75,21 @@ def _plain_marks(smoothed: DecodedLine, plain: DecodedLine) -> DecodedLine:
     """``smoothed`` with the plain reading's marks, one for one in order: a point and a comma count as one mark
     in the comparison (the decoder may make either reading's point a comma from the model's weights,
     pipeline/ctc.py), and the plain crop keeps the comma's tail that smoothing blurs."""
-    marks = iter(ch for ch in plain.text if not ch.isalpha())
-    chars = tuple(c if c.char.isalpha() else replace(c, char=next(marks)) for c in smoothed.chars)
+    marks = iter(p for p in plain.chars if not p.char.isalpha())
+    chars = tuple(c if c.char.isalpha() else _plain_mark(c, next(marks)) for c in smoothed.chars)
     return replace(smoothed, chars=chars) if chars != smoothed.chars else smoothed
+
+
+def _plain_mark(smoothed: DecodedChar, plain: DecodedChar) -> DecodedChar:
+    """The plain reading's mark with the weights it carries (``second``: the comma a point's steps weighed),
+    where the smoothed reading put its own: a second kept from the other mark would name the mark itself
+    (a point holding a point), and the ink checks of points and commas look only at marks the model doubted.
+    Where the two readings differ (a point and a comma), the model weighed both: the other is the second."""
+    if plain.char == smoothed.char:
+        return replace(smoothed, second=plain.second or smoothed.second)
+    if plain.char in _OTHER_MARK and smoothed.char == _OTHER_MARK[plain.char]:
+        return replace(smoothed, char=plain.char, second=smoothed.char)
+    return replace(smoothed, char=plain.char, second=plain.second)
 
 
 def _marks(line: DecodedLine, table: dict | None = None) -> list[str]:

@@ -93,6 +93,9 @@ def test_page_rules_follow_the_page_evidence():
     # A quote after a digit closes the quote its word opens; a foot mark opens none.
     assert _page("Robertson, ‘user11126', ‘Daniel’, ‘Wil89', a 6' wall, height 5' 10") == \
         ["Robertson, ‘user11126’, ‘Daniel’, ‘Wil89’, a 6' wall, height 5' 10"]
+    # After a closing mark: the quote its word opens, a suffix's apostrophe; a prime after a bracket stays.
+    assert _page("an asterisk means ‘500*'; here", "that of the ⟨n⟩'th \\thanks", "Too many }'s. Here’s f(x)' and") == \
+        ["an asterisk means ‘500*’; here", "that of the ⟨n⟩’th \\thanks", "Too many }’s. Here’s f(x)' and"]
     # No curly quote anywhere: straight quotes are what the page prints.
     assert _page("plain 'ASCII' stays", 'and "this" too') == ["plain 'ASCII' stays", 'and "this" too']
 
