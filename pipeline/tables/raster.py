@@ -26,6 +26,7 @@ from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
 from pipeline.tables.slivers import drop_slivers
+from pipeline.tables.unsure_han import unsure_han_read_again
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
 MAX_RULE_WIDTH_INCH = 0.03  # and at most this thick (a filled bar or a photo is not a rule)
@@ -213,6 +214,8 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi,
                          read_empty)
+    if read_closer is not None:
+        unsure_han_read_again(tables, tokens, levelled, read_closer)
     if abs(tilt) < 0.05:
         return tables
     inv = cv2.invertAffineTransform(m)
