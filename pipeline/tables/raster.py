@@ -161,7 +161,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     short items boxed as one word is cut at the rows beside it and read again, and a short first item
     the detector missed is read from the ink where the lines above or below have one (``reread``).
     With ``read_closer`` (the larger recognizer), names with a character often confused (`1` for `l`) are
-    read again (``confusions``)."""
+    read again (``confusions``), and so are the found tables' Chinese words read with little confidence (``unsure_han``)."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_RGB2GRAY)
     # Rules are found at about 150 DPI: the image operations, most of the added time per page, cost
