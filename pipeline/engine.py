@@ -54,6 +54,7 @@ from pipeline.straight_quotes import straight_quotes
 from pipeline.result import NO_TEXT_LAYER, PageResult
 from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
+from pipeline.traditional_script import traditional_script
 from pipeline.textlayer import read_text_layer
 from pipeline.upright import deeper_crops, detect_upright, line_crops, recognize_upright
 
@@ -141,10 +142,11 @@ class Engine:
         # Page-level checks of what the lines read (most from the lines' own ink), in this order. point_commas
         # comes after sentence_points: the commas it writes keep a point as their second, which sentence_points judges.
         # bar_pipes after the l/I/1 checks: a bar read as any of them is told by its ink whatever they made it.
+        # traditional_script first: a page's script is judged on its Chinese as read, before marks are changed.
         # same_brackets last: it counts the angle brackets the lines' ink showed.
-        for check in (latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs, bar_ones, typewriter_ls,
-                      bar_pipes, bar_equals, digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits,
-                      same_brackets):
+        for check in (traditional_script, latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs,
+                      bar_ones, typewriter_ls, bar_pipes, bar_equals, digit_marks, c_or_e, sentence_points, point_commas,
+                      ellipsis_commas, plain_digits, same_brackets):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
             decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,
