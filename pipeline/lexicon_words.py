@@ -79,7 +79,10 @@ def lexicon_words(line: DecodedLine, ink: LineInk, probs: np.ndarray, index: dic
         lo = max(chars[a].start - _PAD, chars[a - 1].end if a > 0 else 0, 0)
         hi = min(chars[b - 1].end + _PAD, chars[b].start if b < len(chars) else len(probs))
         lo, hi = min(lo, chars[a].start), max(hi, chars[b - 1].end)
-        found = _replacement(word.lower(), steps, lo, hi, lexicon)
+        # A line's first word in lower case may be the tail of a word broken at the line before (``cluding``):
+        # it gets no wider margin.
+        tail = word[0].islower() and not any(ch.isalnum() for ch in text[:a])
+        found = _replacement(word.lower(), steps, lo, hi, lexicon, long_margin=not tail)
         if found is None:
             continue
         new = found.capitalize() if word[0].isupper() else found
@@ -232,8 +235,9 @@ def _skips(ext: list[int]) -> np.ndarray:
     return np.array([i >= 2 and ext[i] >= 0 and ext[i] != ext[i - 2] for i in range(len(ext))])
 
 
-def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon) -> str | None:
-    """The English word the steps ``lo:hi`` support about as well as ``word``, or None."""
+def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon, long_margin: bool = True) -> str | None:
+    """The English word the steps ``lo:hi`` support about as well as ``word``, or None; ``long_margin``:
+    whether a long word may drop more."""
     if hi - lo < len(word):
         return None
     found = _search(steps, lo, hi, lexicon)
@@ -251,7 +255,7 @@ def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon) -> str | N
     # A long word may lose more: its steps hold more letters read right to pin it, provided no other
     # English word comes near.
     runner_lp = scored[1][0] if len(scored) > 1 else -np.inf
-    if (len(word) >= _LONG_WORD and best_lp >= read - min(_MAX_LONG_DROP, _DROP_PER_LETTER * len(word))
+    if (long_margin and len(word) >= _LONG_WORD and best_lp >= read - min(_MAX_LONG_DROP, _DROP_PER_LETTER * len(word))
             and best_lp - runner_lp >= _LONG_MARGIN):
         return best
     return None
