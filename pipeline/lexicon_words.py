@@ -255,7 +255,9 @@ def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon, long_margi
     # A long word may lose more: its steps hold more letters read right to pin it, provided no other
     # English word comes near.
     runner_lp = scored[1][0] if len(scored) > 1 else -np.inf
-    if (long_margin and len(word) >= _LONG_WORD and best_lp >= read - min(_MAX_LONG_DROP, _DROP_PER_LETTER * len(word))
+    # At five letters a letter more or less is a fifth of the word (``Partl`` → Part): only one of equal length.
+    long_enough = len(word) > _LONG_WORD or (len(word) == _LONG_WORD and len(best) == len(word))
+    if (long_margin and long_enough and best_lp >= read - min(_MAX_LONG_DROP, _DROP_PER_LETTER * len(word))
             and best_lp - runner_lp >= _LONG_MARGIN):
         return best
     return None
