@@ -5,10 +5,12 @@ while its steps still give the right letters some weight. A word of the letters 
 (pipeline/lexicon.py) does not know is searched again on its own steps: a CTC prefix beam search whose
 prefixes must stay prefixes of English words finds the likeliest English words those steps spell; the
 best one replaces the word only where its CTC probability (over all its alignments, the letters' two
-cases summed) is not far below the word as read. Spelling alone never picks a word: one the steps do
+cases summed) is not far below the word as read (a long word, with no rival English word near, may
+lose more). Spelling alone never picks a word: one the steps do
 not support stays as read, as do proper names, identifiers and code whose steps spell them surely.
 
-Left alone: words the lexicon knows; words with digits, all-capital or mixed-case words (acronyms,
+A word with one digit blurred print reads for a letter (``option8``, ``a8suming``) is searched too.
+Left alone: words the lexicon knows; other words with digits, all-capital or mixed-case words (acronyms,
 ``pdfTeX``), words of code (touching a backslash, brace, underscore, an inner point or slash: TeX
 commands, URLs, identifiers), lines that look like code or hold Chinese; words of typewriter type, told by their glyphs' even cells
 (pipeline/monospace_spaces.py).
