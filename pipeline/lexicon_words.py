@@ -5,10 +5,12 @@ while its steps still give the right letters some weight. A word of the letters 
 (pipeline/lexicon.py) does not know is searched again on its own steps: a CTC prefix beam search whose
 prefixes must stay prefixes of English words finds the likeliest English words those steps spell; the
 best one replaces the word only where its CTC probability (over all its alignments, the letters' two
-cases summed) is not far below the word as read. Spelling alone never picks a word: one the steps do
+cases summed) is not far below the word as read (a long word, with no rival English word near, may
+lose more). Spelling alone never picks a word: one the steps do
 not support stays as read, as do proper names, identifiers and code whose steps spell them surely.
 
-Left alone: words the lexicon knows; words with digits, all-capital or mixed-case words (acronyms,
+A word with one digit blurred print reads for a letter (``option8``, ``a8suming``) is searched too.
+Left alone: words the lexicon knows; other words with digits, all-capital or mixed-case words (acronyms,
 ``pdfTeX``), words of code (touching a backslash, brace, underscore, an inner point or slash: TeX
 commands, URLs, identifiers), lines that look like code or hold Chinese; words of typewriter type, told by their glyphs' even cells
 (pipeline/monospace_spaces.py).
@@ -26,9 +28,19 @@ from pipeline.monospace_spaces import monospace_words
 from pipeline.punctuation import is_cjk
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# Digits blurred print reads for a letter (s, l, o): a word of letters with one of them in it (``option8``,
+# ``a8suming``, ``underfu1l``) is searched like a non-word. The digit's own weight counts for the word as read.
+_LOOK_ALIKES = "810"
+_COLUMNS = _LETTERS + _LOOK_ALIKES
 # A replacement's CTC probability over the word's steps may be at most this far below the word as read
 # (natural log): a letter the steps gave part of their weight, not one they hardly saw.
 _MAX_DROP = 2.0
+# From this many letters a word may drop this much per letter, up to the cap, where the next English word
+# the steps spell is at least _LONG_MARGIN below (``freedons`` → freedoms, not ``preceeding`` → preceding).
+_LONG_WORD = 5
+_DROP_PER_LETTER = 0.6
+_MAX_LONG_DROP = 4.5
+_LONG_MARGIN = 3.0
 # Words of fewer letters are left alone, and none is taken: too many short non-words are abbreviations
 # and names, and short words spell each other with a letter more or less.
 _MIN_LETTERS = 3
@@ -69,7 +81,10 @@ def lexicon_words(line: DecodedLine, ink: LineInk, probs: np.ndarray, index: dic
         lo = max(chars[a].start - _PAD, chars[a - 1].end if a > 0 else 0, 0)
         hi = min(chars[b - 1].end + _PAD, chars[b].start if b < len(chars) else len(probs))
         lo, hi = min(lo, chars[a].start), max(hi, chars[b - 1].end)
-        found = _replacement(word.lower(), steps, lo, hi, lexicon)
+        # A line's first word in lower case may be the tail of a word broken at the line before (``cluding``):
+        # it gets no wider margin.
+        tail = word[0].islower() and not any(ch.isalnum() for ch in text[:a])
+        found = _replacement(word.lower(), steps, lo, hi, lexicon, long_margin=not tail)
         if found is None:
             continue
         new = found.capitalize() if word[0].isupper() else found
@@ -106,12 +121,22 @@ def _word_spans(text: str):
         if not core or any(ch in _CODE_MARKS for ch in token):
             continue
         parts = core.split("-")
-        if not all(p.isascii() and p.isalpha() for p in parts):
+        if not all(p.isascii() and (p.isalpha() or _look_alike_word(p)) for p in parts):
             continue
         a = core_a
         for p in parts:
             yield a, a + len(p)
             a += len(p) + 1
+
+
+def _look_alike_word(part: str) -> bool:
+    """Letters with one digit a blurred letter is read as; a 1 or 0 ends no such word (``var1``, ``user1``:
+    numbered names), nor starts one."""
+    digits = [i for i, ch in enumerate(part) if not ch.isalpha()]
+    if len(digits) != 1 or len(part) - 1 < _MIN_LETTERS:
+        return False
+    i = digits[0]
+    return part[i] in _LOOK_ALIKES and (part[i] == "8" or 0 < i < len(part) - 1)
 
 
 def _qualifies(word: str) -> bool:
@@ -124,9 +149,9 @@ class _Steps:
 
     def __init__(self, probs: np.ndarray, index: dict[str, int], space_class: int):
         probs = probs.astype(np.float64)
-        cols = np.zeros((len(probs), len(_LETTERS)))
-        for k, ch in enumerate(_LETTERS):
-            for c in (ch, ch.upper()):
+        cols = np.zeros((len(probs), len(_COLUMNS)))
+        for k, ch in enumerate(_COLUMNS):
+            for c in {ch, ch.upper()}:
                 if c in index:
                     cols[:, k] += probs[:, index[c]]
         self.letters = cols
@@ -158,7 +183,7 @@ class _Steps:
 
     def greedy(self, lo: int, hi: int) -> float:
         """The log probability of the steps' best path, letters and blank only."""
-        best = np.maximum(self.letters[lo:hi].max(axis=1), self.blank[lo:hi])
+        best = np.maximum(self.letters[lo:hi, :len(_LETTERS)].max(axis=1), self.blank[lo:hi])
         return float(np.log(np.maximum(best, 1e-30)).sum())
 
     def placed(self, word: str, lower: str, lo: int, hi: int) -> list[DecodedChar]:
@@ -190,7 +215,7 @@ class _Steps:
         for k, ch in enumerate(word):
             ts = [t for t, s in enumerate(path) if s == 2 * k + 1]
             start, end = lo + ts[0], lo + ts[-1] + 1
-            weight = float(self.letters[start:end, _LETTERS.index(lower[k])].max())
+            weight = float(self.letters[start:end, _COLUMNS.index(lower[k])].max())
             out.append(DecodedChar(ch, weight, start, end))
         return out
 
@@ -203,7 +228,7 @@ def _extended(word: str) -> list[int]:
     """The CTC label sequence: blank (-1), each letter's column, blank."""
     ext = [-1]
     for ch in word:
-        ext += [_LETTERS.index(ch), -1]
+        ext += [_COLUMNS.index(ch), -1]
     return ext
 
 
@@ -212,32 +237,39 @@ def _skips(ext: list[int]) -> np.ndarray:
     return np.array([i >= 2 and ext[i] >= 0 and ext[i] != ext[i - 2] for i in range(len(ext))])
 
 
-def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon) -> str | None:
-    """The English word the steps ``lo:hi`` support about as well as ``word``, or None."""
+def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon, long_margin: bool = True) -> str | None:
+    """The English word the steps ``lo:hi`` support about as well as ``word``, or None; ``long_margin``:
+    whether a long word may drop more."""
     if hi - lo < len(word):
         return None
     found = _search(steps, lo, hi, lexicon)
     if not found:
         return None
     read = max(steps.log_prob(word, lo, hi), steps.greedy(lo, hi))
-    best, best_lp = None, -np.inf
     change = max(1, len(word) // _LETTERS_PER_CHANGE)
-    for cand in found:
-        if len(cand) < _MIN_LETTERS or abs(len(cand) - len(word)) > change:
-            continue
-        lp = steps.log_prob(cand, lo, hi)
-        if lp > best_lp:
-            best, best_lp = cand, lp
-    if best is None or best == word or best_lp < read - _MAX_DROP:
+    scored = sorted(((steps.log_prob(cand, lo, hi), cand) for cand in found
+                     if len(cand) >= _MIN_LETTERS and abs(len(cand) - len(word)) <= change), key=lambda x: -x[0])
+    if not scored or scored[0][1] == word:
         return None
-    return best
+    best_lp, best = scored[0]
+    if best_lp >= read - _MAX_DROP:
+        return best
+    # A long word may lose more: its steps hold more letters read right to pin it, provided no other
+    # English word comes near.
+    runner_lp = scored[1][0] if len(scored) > 1 else -np.inf
+    # At five letters a letter more or less is a fifth of the word (``Partl`` → Part): only one of equal length.
+    long_enough = len(word) > _LONG_WORD or (len(word) == _LONG_WORD and len(best) == len(word))
+    if (long_margin and long_enough and best_lp >= read - min(_MAX_LONG_DROP, _DROP_PER_LETTER * len(word))
+            and best_lp - runner_lp >= _LONG_MARGIN):
+        return best
+    return None
 
 
 def _search(steps: _Steps, lo: int, hi: int, lexicon) -> list[str]:
     """English words the steps ``lo:hi`` spell, by a CTC prefix beam search held to the lexicon's prefixes."""
     beams: dict[str, tuple[float, float]] = {"": (1.0, 0.0)}  # prefix: (ends in blank, ends in its letter)
     for t in range(lo, hi):
-        row = steps.letters[t]
+        row = steps.letters[t, :len(_LETTERS)]
         live = [(int(k), float(row[k])) for k in np.flatnonzero(row >= _MIN_STEP_WEIGHT)]
         blank = float(steps.blank[t])
         new: dict[str, list[float]] = {}

@@ -41,8 +41,9 @@ def test_small_noisy_print_reads_better(engine):
                 crop = _dark_scan(text, font, size, seed)
                 plain += cer(text, engine.recognizer._read([crop], True)[0].text)
                 smoothed += cer(text, engine.recognizer([crop])[0].text)
-    # Measured: 0.249 -> 0.223 (sum of the six settings' mean CERs); the serif at 14-16 px gains most.
-    assert smoothed < 0.95 * plain, (plain, smoothed)
+    # The serif at 14-16 px gains most. The lexicon step (pipeline/lexicon_words.py) mends both readings, the
+    # plain one a little more (words smoothing also puts right), so the smoothed reading's lead is smaller than it was.
+    assert smoothed < 0.97 * plain, (plain, smoothed)
 
 
 @pytest.mark.parametrize("font", ["serif", "sans"])
