@@ -65,6 +65,12 @@ class SpacingSettings:
     sure_gap: float = 0.6
     # ... and at least this many times the line's median gap between letters.
     over_median: float = 2.5
+    # A segment with fewer gaps than this (``x + y`` beside its description) has no usual letter gap:
+    # its median is a word gap, so beside a letter or digit the letter gap is taken as at most
+    # ``letter_gap_cap`` (ink heights; letters stand 0.1-0.2 apart). Not between two marks: a segment
+    # of marks alone (``--``, ``.^``) has a band of ink too thin to measure a gap by.
+    min_median_gaps: int = 4
+    letter_gap_cap: float = 0.2
     # Gap between a Chinese character and a Latin letter or a digit that is a
     # space, in ems of the line (the pitch of its Chinese characters; the ink
     # height where it has too few); an ASCII mark or a bullet needs more, a 1
@@ -124,6 +130,7 @@ def add_missing_spaces(
     widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
     gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
     median = float(np.median([g for _, g in gaps]))
+    few = len(gaps) < settings.min_median_gaps
     em, pitched = line_em(chars, centres, height)
     s = settings
     chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
@@ -148,7 +155,8 @@ def add_missing_spaces(
             # leaves as wide a blank.
             insert_after.add(i)
             continue
-        if g < s.over_median * median:
+        letter_gap = min(median, s.letter_gap_cap) if few and (a.char.isalnum() or b.char.isalnum()) else median
+        if g < s.over_median * letter_gap:
             continue
         if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (
                 a.char in ".—" and not b.char.isalnum() and not _opens_after_dot(a.char, b.char, g, s)):
