@@ -68,7 +68,8 @@ class SpacingSettings:
     # A segment with fewer gaps than this (``x + y`` beside its description) has no usual letter gap:
     # its median is a word gap, so beside a letter or digit the letter gap is taken as at most
     # ``letter_gap_cap`` (ink heights; letters stand 0.1-0.2 apart). Not between two marks: a segment
-    # of marks alone (``--``, ``.^``) has a band of ink too thin to measure a gap by.
+    # of marks alone (``--``, ``.^``) has a band of ink too thin to measure a gap by; nor in a segment of two
+    # glyphs, too little to tell a word gap from a narrow glyph's monospace cell (``!=`` read ``1=``).
     min_median_gaps: int = 4
     letter_gap_cap: float = 0.2
     # Gap between a Chinese character and a Latin letter or a digit that is a
@@ -130,7 +131,7 @@ def add_missing_spaces(
     widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
     gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
     median = float(np.median([g for _, g in gaps]))
-    few = len(gaps) < settings.min_median_gaps
+    few = 2 <= len(gaps) < settings.min_median_gaps
     em, pitched = line_em(chars, centres, height)
     s = settings
     chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
