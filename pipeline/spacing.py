@@ -135,7 +135,7 @@ def add_missing_spaces(
     em, pitched = line_em(chars, centres, height)
     s = settings
     chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
-    insert_after = set()
+    insert_after, surer = set(), set()
     ems = {i: g * height / em for i, g in gaps}
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
@@ -159,6 +159,7 @@ def add_missing_spaces(
         letter_gap = min(median, s.letter_gap_cap) if few and (a.char.isalnum() or b.char.isalnum()) else median
         if g < s.over_median * letter_gap:
             continue
+        capped = g < s.over_median * median
         if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (
                 a.char in ".—" and not b.char.isalnum() and not _opens_after_dot(a.char, b.char, g, s)):
             continue
@@ -166,12 +167,16 @@ def add_missing_spaces(
             continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
         if g >= s.sure_gap or (g >= s.gap and _space_prob(probs, a, b, space_class) >= s.min_space_prob):
             insert_after.add(i)
-    return spaces_after(line, insert_after)
+            if capped:
+                surer.add(i)
+    return spaces_after(line, insert_after, surer)
 
 
-def spaces_after(line: DecodedLine, after: set[int]) -> DecodedLine:
+def spaces_after(line: DecodedLine, after: set[int], surer: set[int] = frozenset()) -> DecodedLine:
     """``line`` with a space after each character whose index is in ``after`` (never the last), as sure as
-    the less sure of its two neighbours, on the steps between them."""
+    the less sure of its two neighbours (the surer, after an index in ``surer``), on the steps between them.
+    A short segment's spaces are as sure as its glyphs: two spaces as unsure as its least sure glyph would drag
+    its mean confidence under the second reading's threshold, and a larger recognizer reads x == y as ∑== y."""
     if not after:
         return line
     chars = line.chars
@@ -180,7 +185,8 @@ def spaces_after(line: DecodedLine, after: set[int]) -> DecodedLine:
         out.append(c)
         if i in after:
             nxt = chars[i + 1]
-            out.append(DecodedChar(" ", min(c.confidence, nxt.confidence), c.end, max(c.end, nxt.start)))
+            sure = (max if i in surer else min)(c.confidence, nxt.confidence)
+            out.append(DecodedChar(" ", sure, c.end, max(c.end, nxt.start)))
     return DecodedLine(tuple(out), line.steps, line.read)
 
 
