@@ -174,9 +174,9 @@ def add_missing_spaces(
 
 def spaces_after(line: DecodedLine, after: set[int], surer: set[int] = frozenset()) -> DecodedLine:
     """``line`` with a space after each character whose index is in ``after`` (never the last), as sure as
-    the less sure of its two neighbours (the surer, after an index in ``surer``), on the steps between them.
-    A short segment's spaces are as sure as its glyphs: two spaces as unsure as its least sure glyph would drag
-    its mean confidence under the second reading's threshold, and a larger recognizer reads x == y as ∑== y."""
+    the less sure of its two neighbours (after an index in ``surer``: as the line's mean), on the steps between
+    them. A short segment's spaces leave its mean confidence as the model read it: two spaces as unsure as its
+    least sure glyph would send it to the second reading (a larger recognizer reads x == y as ∑== y)."""
     if not after:
         return line
     chars = line.chars
@@ -185,7 +185,7 @@ def spaces_after(line: DecodedLine, after: set[int], surer: set[int] = frozenset
         out.append(c)
         if i in after:
             nxt = chars[i + 1]
-            sure = (max if i in surer else min)(c.confidence, nxt.confidence)
+            sure = line.confidence if i in surer else min(c.confidence, nxt.confidence)
             out.append(DecodedChar(" ", sure, c.end, max(c.end, nxt.start)))
     return DecodedLine(tuple(out), line.steps, line.read)
 
