@@ -94,12 +94,7 @@ def _within_cell(text: list[str], ink: list, s: int) -> bool:
     None where unknown) across it are less than a blank cell apart."""
     if ink[s - 1] is None or ink[s + 1] is None:
         return False
-    a = s - 1
-    while a > max(0, s - _REACH) and text[a - 1] != " ":
-        a -= 1
-    b = s + 2
-    while b < min(len(text), s + 1 + _REACH) and text[b] != " ":
-        b += 1
+    a, b = _word_start(text, s - 1, max(0, s - _REACH)), _word_end(text, s + 1, min(len(text), s + 1 + _REACH))
     pairs = [(i, i + 1) for i in range(a, b - 1) if i != s - 1 and i != s and ink[i] is not None
              and ink[i + 1] is not None and not (text[i].isdigit() and text[i + 1].isdigit())]
     if sum(j < s for _, j in pairs) < _MIN_PAIRS or sum(i > s for i, _ in pairs) < _MIN_PAIRS \
@@ -113,6 +108,30 @@ def _within_cell(text: list[str], ink: list, s: int) -> bool:
         if abs((ink[j] - ink[i]) / pitch - 1) > allowed:
             return False
     return (ink[s + 1] - ink[s - 1]) / pitch < _BLANK_CELL
+
+
+def _word_start(text: list[str], a: int, low: int) -> int:
+    """Start of the word ending at ``a``; past a glyph standing alone between spaces (``.orig . tar``),
+    the start of the word before it too: a lone glyph has no pair of its own to measure."""
+    while True:
+        end = a
+        while a > low and text[a - 1] != " ":
+            a -= 1
+        if a < end or a - 2 < low:
+            return a
+        a -= 2
+
+
+def _word_end(text: list[str], b: int, high: int) -> int:
+    """End (exclusive) of the word starting at ``b``, likewise past lone glyphs."""
+    while True:
+        start = b
+        b += 1
+        while b < high and text[b] != " ":
+            b += 1
+        if b > start + 1 or b + 1 >= high:
+            return b
+        b += 1
 
 
 def _ink_centres(chars: list, line_ink: LineInk, steps: int) -> list[float | None]:

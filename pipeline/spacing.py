@@ -65,6 +65,13 @@ class SpacingSettings:
     sure_gap: float = 0.6
     # ... and at least this many times the line's median gap between letters.
     over_median: float = 2.5
+    # A segment with fewer gaps than this (``x + y`` beside its description) has no usual letter gap:
+    # its median is a word gap, so beside a letter or digit the letter gap is taken as at most
+    # ``letter_gap_cap`` (ink heights; letters stand 0.1-0.2 apart). Not between two marks: a segment
+    # of marks alone (``--``, ``.^``) has a band of ink too thin to measure a gap by; nor in a segment of two
+    # glyphs, too little to tell a word gap from a narrow glyph's monospace cell (``!=`` read ``1=``).
+    min_median_gaps: int = 4
+    letter_gap_cap: float = 0.2
     # Gap between a Chinese character and a Latin letter or a digit that is a
     # space, in ems of the line (the pitch of its Chinese characters; the ink
     # height where it has too few); an ASCII mark or a bullet needs more, a 1
@@ -124,10 +131,11 @@ def add_missing_spaces(
     widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
     gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
     median = float(np.median([g for _, g in gaps]))
+    few = 2 <= len(gaps) < settings.min_median_gaps
     em, pitched = line_em(chars, centres, height)
     s = settings
     chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
-    insert_after = set()
+    insert_after, surer = set(), set()
     ems = {i: g * height / em for i, g in gaps}
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
@@ -148,8 +156,10 @@ def add_missing_spaces(
             # leaves as wide a blank.
             insert_after.add(i)
             continue
-        if g < s.over_median * median:
+        letter_gap = min(median, s.letter_gap_cap) if few and (a.char.isalnum() or b.char.isalnum()) else median
+        if g < s.over_median * letter_gap:
             continue
+        capped = g < s.over_median * median
         if b.char in _NO_SPACE_BEFORE or a.char in _NO_SPACE_AFTER or (
                 a.char in ".—" and not b.char.isalnum() and not _opens_after_dot(a.char, b.char, g, s)):
             continue
@@ -157,12 +167,16 @@ def add_missing_spaces(
             continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
         if g >= s.sure_gap or (g >= s.gap and _space_prob(probs, a, b, space_class) >= s.min_space_prob):
             insert_after.add(i)
-    return spaces_after(line, insert_after)
+            if capped:
+                surer.add(i)
+    return spaces_after(line, insert_after, surer)
 
 
-def spaces_after(line: DecodedLine, after: set[int]) -> DecodedLine:
+def spaces_after(line: DecodedLine, after: set[int], surer: set[int] = frozenset()) -> DecodedLine:
     """``line`` with a space after each character whose index is in ``after`` (never the last), as sure as
-    the less sure of its two neighbours, on the steps between them."""
+    the less sure of its two neighbours (after an index in ``surer``: as the line's mean), on the steps between
+    them. A short segment's spaces leave its mean confidence as the model read it: two spaces as unsure as its
+    least sure glyph would send it to the second reading (a larger recognizer reads x == y as ∑== y)."""
     if not after:
         return line
     chars = line.chars
@@ -171,7 +185,8 @@ def spaces_after(line: DecodedLine, after: set[int]) -> DecodedLine:
         out.append(c)
         if i in after:
             nxt = chars[i + 1]
-            out.append(DecodedChar(" ", min(c.confidence, nxt.confidence), c.end, max(c.end, nxt.start)))
+            sure = line.confidence if i in surer else min(c.confidence, nxt.confidence)
+            out.append(DecodedChar(" ", sure, c.end, max(c.end, nxt.start)))
     return DecodedLine(tuple(out), line.steps, line.read)
 
 

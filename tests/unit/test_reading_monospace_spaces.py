@@ -4,7 +4,11 @@ with its mending steps: the blank beside a point, comma or brace in its wide cel
 and the true spaces of code and of prose stay."""
 import pytest
 
+from pipeline.ctc import DecodedLine
 from pipeline.engine import Engine, EngineConfig
+from pipeline.line_ink import LineInk
+from pipeline.monospace_spaces import monospace_spaces
+from pipeline.spacing import spaces_after
 from tests.line_crops import recognizer_crop
 
 # The model reads a space after the commas or before the brace in each (``{gz, bz2, xz}``).
@@ -42,3 +46,30 @@ def test_spaces_of_code_stay(engine, text, size, scan):
 @pytest.mark.parametrize("size,scan", [(24, False), (30, True)])
 def test_spaces_of_prose_stay(engine, text, font, size, scan):
     assert _read(engine, text, font, size, scan).count(" ") == text.count(" ")
+
+
+# The model sets a glyph apart on both sides, as on a real page (main read ``.orig . tar . {gz , bz2 , xz}``): the
+# glyph stands alone between spaces, and its cells are measured from the words past it. The spaces beside the
+# points go; those beside the commas, measured from words without a narrow glyph, may stay.
+LONE_GLYPHS = [("upload a new .orig.tar.{gz,bz2,xz} for the", "upload a new .orig . tar . {gz , bz2 , xz} for the")]
+
+
+@pytest.mark.parametrize("text,as_read", LONE_GLYPHS)
+@pytest.mark.parametrize("size,scan", [(24, False), (28, False), (28, True), (32, False)])
+def test_no_space_beside_a_glyph_set_apart_in_code(engine, text, as_read, size, scan):
+    crop = recognizer_crop(text, "mono", size, scan)
+    [line] = engine.recognizer([crop], mend=False)
+    # The model's own spaces taken out, it reads the line right ...
+    solid = DecodedLine(tuple(c for c in line.chars if c.char != " "), line.steps, line.read)
+    assert solid.text == text.replace(" ", "")
+    # ... and is given the spaces it set on the real page.
+    after, i = set(), -1
+    for c in as_read:
+        if c == " ":
+            after.add(i)
+        else:
+            i += 1
+    spaced = spaces_after(solid, after)
+    assert spaced.text == as_read
+    mended = monospace_spaces(spaced, LineInk(crop)).text
+    assert ".orig.tar.{gz" in mended and mended.replace(" ", "") == text.replace(" ", "")

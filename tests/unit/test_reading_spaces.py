@@ -17,6 +17,7 @@ from pipeline.engine import Engine, EngineConfig
 from pipeline.line_ink import LineInk
 from pipeline.spacing import add_missing_spaces
 from tests.factories import degrade, encode_png, render_text_image
+from tests.line_crops import recognizer_crop, render_mixed_line
 
 
 @pytest.fixture(scope="module")
@@ -131,3 +132,21 @@ def test_a_quarter_em_between_chinese_and_latin_is_a_space(recognizer, font, sca
     bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap=0.0)
     fixed = add_missing_spaces(bare, LineInk(crop), unsure, recognizer.decoder.num_classes - 1)
     assert fixed.text == spaced.replace("\u2005", " ")
+
+
+# An operator table's left column (``x + y`` beside its description, a segment of its own): three glyphs, two
+# word gaps and no letter gap to compare them with. Italic operands, a typewriter operator.
+@pytest.mark.parametrize("op", ["+", "*", "<", "&", "^", "=="])
+@pytest.mark.parametrize("size", [24, 30])
+def test_spaces_of_a_short_segment_without_letter_gaps(recognizer, op, size):
+    raw = render_mixed_line([("x", "serif-italic"), (f" {op} ", "mono"), ("y", "serif-italic")], size)
+    crop = cv2.resize(raw, (round(raw.shape[1] * 48 / raw.shape[0]), 48), interpolation=cv2.INTER_AREA)
+    [line] = recognizer([crop])
+    assert line.text.lower() == f"x {op} y"  # the model reads the italic x as X
+
+
+@pytest.mark.parametrize("text", ["of", "Hi!", "(a)", "2.1"])
+@pytest.mark.parametrize("font", ["serif", "sans"])
+def test_no_space_inside_a_short_segment(recognizer, text, font):
+    [line] = recognizer([recognizer_crop(text, font, 30)])
+    assert line.text == text
