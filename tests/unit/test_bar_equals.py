@@ -24,12 +24,16 @@ def _as_unsure_equals(line, mark: str):
 _FACES = [("mono", 16), ("mono", 20), ("sans", 18), ("serif", 22)]
 
 
+def _read(engine, text: str, font: str, size: int, scan: bool):
+    """(the rendered crop, the recognizer's reading of it)."""
+    crop = render_line_crop(text, font, size, scan=scan)
+    return crop, engine.recognizer([crop])[0]
+
+
 @pytest.mark.parametrize(("font", "size"), _FACES)
 @pytest.mark.parametrize("scan", [False, True])
 def test_one_bar_read_equals_is_a_hyphen(engine, font, size, scan):
-    text = "x + y - z - (- x) w"
-    crop = render_line_crop(text, font, size, scan=scan)
-    line = engine.recognizer([crop])[0]
+    crop, line = _read(engine, "x + y - z - (- x) w", font, size, scan)
     assert line.text.count("-") >= 3, line.text  # the bars the test makes unsure, as read
     out = bar_equals([_as_unsure_equals(line, "-")], lambda idx: [crop for _ in idx])[0]
     # Measured: every bar put back but one on the blurred serif (its columns catch a neighbour's foot: 4 rows).
@@ -39,9 +43,7 @@ def test_one_bar_read_equals_is_a_hyphen(engine, font, size, scan):
 @pytest.mark.parametrize(("font", "size"), _FACES)
 @pytest.mark.parametrize("scan", [False, True])
 def test_an_unsure_equals_sign_stays(engine, font, size, scan):
-    text = "x == y != z <= w"
-    crop = render_line_crop(text, font, size, scan=scan)
-    line = engine.recognizer([crop])[0]
+    crop, line = _read(engine, "x == y != z <= w", font, size, scan)
     assert line.text.count("=") == 4, line.text
     unsure = _as_unsure_equals(line, "=")
     out = bar_equals([unsure], lambda idx: [crop for _ in idx])[0]
