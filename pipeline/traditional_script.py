@@ -50,12 +50,6 @@ def is_traditional(trad: int, simp: int) -> bool:
     return trad >= MIN_TRADITIONAL and trad >= MAJORITY * simp
 
 
-def written_traditional(text: str) -> str:
-    """``text`` with each simplified-only character in its traditional form."""
-    simplified, _ = _tables()
-    return "".join(simplified.get(c, c) for c in text)
-
-
 def traditional_script(decoded: list[DecodedLine], crops=None) -> list[DecodedLine]:
     """``decoded`` with its simplified-only characters written traditional when the page reads as
     traditional Chinese; else as it is."""

@@ -26,7 +26,6 @@ from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
 from pipeline.tables.slivers import drop_slivers
-from pipeline.tables.unsure_han import unsure_han_read_again
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
 MAX_RULE_WIDTH_INCH = 0.03  # and at most this thick (a filled bar or a photo is not a rule)
@@ -161,7 +160,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     short items boxed as one word is cut at the rows beside it and read again, and a short first item
     the detector missed is read from the ink where the lines above or below have one (``reread``).
     With ``read_closer`` (the larger recognizer), names with a character often confused (`1` for `l`) are
-    read again (``confusions``), and so are the found tables' Chinese words read with little confidence (``unsure_han``)."""
+    read again (``confusions``)."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_RGB2GRAY)
     # Rules are found at about 150 DPI: the image operations, most of the added time per page, cost
@@ -214,8 +213,6 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi,
                          read_empty)
-    if read_closer is not None:
-        unsure_han_read_again(tables, tokens, levelled, read_closer)
     if abs(tilt) < 0.05:
         return tables
     inv = cv2.invertAffineTransform(m)
