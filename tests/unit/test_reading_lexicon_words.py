@@ -103,3 +103,34 @@ def test_a_digit_read_for_a_letter_of_a_word(text, char, second, weight, read):
     probs = steps(dec, text, char, second, weight)
     line = dec.decode(probs)
     assert lexicon_words(line, blank_crop, probs, dec.index, dec.num_classes - 1).text == read
+
+
+def _split_steps(dec, text: str, char: str, weights: dict[str, float]) -> np.ndarray:
+    """Steps reading ``text``, a step per character and a blank after each, where ``char`` spreads its
+    weight over ``weights``."""
+    n, space = dec.num_classes, dec.num_classes - 1
+    rows = []
+    for ch in text:
+        row = np.full(n, 1e-4, dtype=np.float32)
+        for c, w in (weights.items() if ch == char else [(" " if ch == " " else ch, 0.9)]):
+            row[space if c == " " else dec.index[c]] = w
+        blank = np.full(n, 1e-4, dtype=np.float32)
+        blank[0] = 0.9
+        rows += [row, blank]
+    return np.stack(rows)
+
+
+@pytest.mark.parametrize("weights,read", [
+    ({"s": 0.5, "v": 0.22, "t": 0.18}, "a notice placed"),  # the steps barely tell novice from notice: the common word
+    ({"s": 0.5, "v": 0.38, "t": 0.02}, "a novice placed"),  # the steps choose the rare word: it stays chosen
+])
+def test_a_near_tie_of_english_words_goes_to_the_common_one(weights, read):
+    from pipeline.ctc import CtcDecoder
+    from pipeline.lexicon_words import lexicon_words
+    from pipeline.line_ink import LineInk
+
+    dec = CtcDecoder(list("acdeilnopstv"))
+    blank_crop = LineInk(np.full((48, 400), 255, np.uint8))
+    probs = _split_steps(dec, "a nosice placed", "s", weights)
+    line = dec.decode(probs)
+    assert lexicon_words(line, blank_crop, probs, dec.index, dec.num_classes - 1).text == read
