@@ -256,12 +256,13 @@ def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon, long_margi
                      if len(cand) >= _MIN_LETTERS and abs(len(cand) - len(word)) <= change), key=lambda x: -x[0])
     if not scored or scored[0][1] == word:
         return None
-    near = [(lp + _PRIOR * np.log(lexicon.count(cand)), lp, cand) for lp, cand in scored
-            if lp >= scored[0][0] - _NEAR]
-    prior, best_lp, best = max(near)
-    if best == word:
-        return None
-    if best_lp >= read - _MAX_DROP:
+    # The counts choose among the words the steps support well enough, never for one they do not (``Pable``:
+    # pubic within the drop, public past it).
+    short = [(lp, cand) for lp, cand in scored if lp >= read - _MAX_DROP]
+    pool = short or scored
+    prior, best_lp, best = max((lp + _PRIOR * np.log(lexicon.count(cand)), lp, cand) for lp, cand in pool
+                               if lp >= pool[0][0] - _NEAR)
+    if short:
         return best
     # A long word may lose more: its steps hold more letters read right to pin it, provided no other
     # English word comes near.
