@@ -6,7 +6,8 @@ while its steps still give the right letters some weight. A word of the letters 
 prefixes must stay prefixes of English words finds the likeliest English words those steps spell; the
 best one replaces the word only where its CTC probability (over all its alignments, the letters' two
 cases summed) is not far below the word as read (a long word, with no rival English word near, may
-lose more). Spelling alone never picks a word: one the steps do
+lose more). Where the steps barely tell two English words apart, the more common one (the word list's
+counts) is taken. Spelling alone never picks a word: one the steps do
 not support stays as read, as do proper names, identifiers and code whose steps spell them surely.
 
 A word with one digit blurred print reads for a letter (``option8``, ``a8suming``) is searched too.
