@@ -16,8 +16,9 @@ from importlib.resources import files
 
 
 class Lexicon:
-    def __init__(self, words):
+    def __init__(self, words, counts: dict[str, int] | None = None):
         self._words = sorted({w for w in words if w.isascii() and w.isalpha() and w.islower()})
+        self._counts = counts or {}
         self._set = frozenset(self._words)
         self._prefixes: dict[str, bool] = {}
 
@@ -26,6 +27,10 @@ class Lexicon:
 
     def __len__(self) -> int:
         return len(self._words)
+
+    def count(self, word: str) -> int:
+        """How often the list's sources use ``word`` (1 where it gives no count)."""
+        return max(1, self._counts.get(word, 1))
 
     def has_prefix(self, prefix: str) -> bool:
         """Whether some word starts with ``prefix``."""
@@ -46,4 +51,5 @@ _ABBREVIATIONS = ("etc", "ibid", "approx", "resp", "viz", "misc", "eqn", "eqns",
 def english() -> Lexicon:
     """The English word list (read on first use, then shared by the process)."""
     data = files("spellchecker").joinpath("resources", "en.json.gz").read_bytes()
-    return Lexicon([*json.loads(gzip.decompress(data)), *_ABBREVIATIONS])
+    counts = json.loads(gzip.decompress(data))
+    return Lexicon([*counts, *_ABBREVIATIONS], counts)

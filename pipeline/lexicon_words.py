@@ -6,7 +6,8 @@ while its steps still give the right letters some weight. A word of the letters 
 prefixes must stay prefixes of English words finds the likeliest English words those steps spell; the
 best one replaces the word only where its CTC probability (over all its alignments, the letters' two
 cases summed) is not far below the word as read (a long word, with no rival English word near, may
-lose more). Spelling alone never picks a word: one the steps do
+lose more). Where the steps barely tell two English words apart, the more common one (the word list's
+counts) is taken. Spelling alone never picks a word: one the steps do
 not support stays as read, as do proper names, identifiers and code whose steps spell them surely.
 
 A word with one digit blurred print reads for a letter (``option8``, ``a8suming``) is searched too.
@@ -39,8 +40,13 @@ _MAX_DROP = 2.0
 # the steps spell is at least _LONG_MARGIN below (``freedons`` → freedoms, not ``preceeding`` → preceding).
 _LONG_WORD = 5
 _DROP_PER_LETTER = 0.6
-_MAX_LONG_DROP = 4.5
+_MAX_LONG_DROP = 5.0
 _LONG_MARGIN = 3.0
+# Where the steps barely tell English words apart (within _NEAR of the best), the more common one is the
+# likelier print (``nonce``/notice): each such word's score gains _PRIOR per natural log of its count in the
+# list's sources; a long word's margin may be taken on these scores too.
+_NEAR = 1.5
+_PRIOR = 0.5
 # Words of fewer letters are left alone, and none is taken: too many short non-words are abbreviations
 # and names, and short words spell each other with a letter more or less.
 _MIN_LETTERS = 3
@@ -251,16 +257,24 @@ def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon, long_margi
                      if len(cand) >= _MIN_LETTERS and abs(len(cand) - len(word)) <= change), key=lambda x: -x[0])
     if not scored or scored[0][1] == word:
         return None
-    best_lp, best = scored[0]
-    if best_lp >= read - _MAX_DROP:
+    # The counts choose among the words the steps support well enough, never for one they do not (``Pable``:
+    # pubic within the drop, public past it).
+    short = [(lp, cand) for lp, cand in scored if lp >= read - _MAX_DROP]
+    pool = short or scored
+    prior, best_lp, best = max((lp + _PRIOR * np.log(lexicon.count(cand)), lp, cand) for lp, cand in pool
+                               if lp >= pool[0][0] - _NEAR)
+    if short:
         return best
     # A long word may lose more: its steps hold more letters read right to pin it, provided no other
     # English word comes near.
-    runner_lp = scored[1][0] if len(scored) > 1 else -np.inf
+    # On the steps alone or with the counts: a rare rival counts for less, a common one for no more.
+    rivals = [(lp, lp + _PRIOR * np.log(lexicon.count(cand))) for lp, cand in scored if cand != best]
+    margin = max(best_lp - max((r[0] for r in rivals), default=-np.inf),
+                 prior - max((r[1] for r in rivals), default=-np.inf))
     # At five letters a letter more or less is a fifth of the word (``Partl`` → Part): only one of equal length.
     long_enough = len(word) > _LONG_WORD or (len(word) == _LONG_WORD and len(best) == len(word))
     if (long_margin and long_enough and best_lp >= read - min(_MAX_LONG_DROP, _DROP_PER_LETTER * len(word))
-            and best_lp - runner_lp >= _LONG_MARGIN):
+            and margin >= _LONG_MARGIN):
         return best
     return None
 

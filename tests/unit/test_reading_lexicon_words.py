@@ -103,3 +103,51 @@ def test_a_digit_read_for_a_letter_of_a_word(text, char, second, weight, read):
     probs = steps(dec, text, char, second, weight)
     line = dec.decode(probs)
     assert lexicon_words(line, blank_crop, probs, dec.index, dec.num_classes - 1).text == read
+
+
+def _split_steps(dec, text: str, spread: dict[int, dict[str, float]]) -> np.ndarray:
+    """Steps reading ``text``, a step per character and a blank after each, where the character at each
+    position of ``spread`` spreads its weight over its characters (``""``: the blank)."""
+    n, space = dec.num_classes, dec.num_classes - 1
+    rows = []
+    for i, ch in enumerate(text):
+        row = np.full(n, 1e-4, dtype=np.float32)
+        for c, w in spread.get(i, {ch: 0.9}).items():
+            row[space if c == " " else 0 if c == "" else dec.index[c]] = w
+        blank = np.full(n, 1e-4, dtype=np.float32)
+        blank[0] = 0.9
+        rows += [row, blank]
+    return np.stack(rows)
+
+
+@pytest.mark.parametrize("weights,read", [
+    ({"s": 0.5, "v": 0.22, "t": 0.18}, "a notice placed"),  # the steps barely tell novice from notice: the common word
+    ({"s": 0.5, "v": 0.38, "t": 0.02}, "a novice placed"),  # the steps choose the rare word: it stays chosen
+])
+def test_a_near_tie_of_english_words_goes_to_the_common_one(weights, read):
+    from pipeline.ctc import CtcDecoder
+    from pipeline.lexicon_words import lexicon_words
+    from pipeline.line_ink import LineInk
+
+    dec = CtcDecoder(list("acdeilnopstv"))
+    blank_crop = LineInk(np.full((48, 400), 255, np.uint8))
+    probs = _split_steps(dec, "a nosice placed", {4: weights})
+    line = dec.decode(probs)
+    assert lexicon_words(line, blank_crop, probs, dec.index, dec.num_classes - 1).text == read
+
+
+@pytest.mark.parametrize("n_weight,gap,read", [
+    (0.05, 0.02, "the corporation here"),  # corporator, a rare word, comes within the margin: it counts for less
+    (1e-4, 1e-4, "the corporatior here"),  # neither the n nor a gap for the i seen: kept as read
+])
+def test_a_rare_rival_does_not_hold_back_a_long_word(n_weight, gap, read):
+    from pipeline.ctc import CtcDecoder
+    from pipeline.lexicon_words import lexicon_words
+    from pipeline.line_ink import LineInk
+
+    dec = CtcDecoder(list("acehinoprt"))
+    blank_crop = LineInk(np.full((48, 400), 255, np.uint8))
+    text = "the corporatior here"
+    probs = _split_steps(dec, text, {12: {"i": 0.9 - gap, "": gap}, 14: {"r": 0.9 - n_weight, "n": n_weight}})
+    line = dec.decode(probs)
+    assert lexicon_words(line, blank_crop, probs, dec.index, dec.num_classes - 1).text == read
