@@ -65,8 +65,11 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
         ls = np.array([g[5] for g in like if g[2] == "l"])
         ones = np.array([g[5] for g in like if g[2] == "1"])
         if char == "1":
+            # A glyph standing alone (``C-l``, ``real l``) is judged against both: a serif face's prose 1
+            # lies among its few ls of that width as closely as they lie among themselves.
+            alone = not _in_word(out[i].chars, k)
             flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ls, ones)) or (
-                len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls))
+                not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls))
         else:
             flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ones, ls)
         if flip:
@@ -89,7 +92,17 @@ def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
     c = chars[k]
     if (c.char, c.second) not in (("1", "l"), ("l", "1")) or (c.char == "l" and c.confidence >= _SURE):
         return False
+    return _in_word(chars, k) or _alone(chars, k)
+
+
+def _in_word(chars: tuple[DecodedChar, ...], k: int) -> bool:
     return any(ch.isascii() and ch.isalpha() and ch not in "lI" for ch in word_at(chars, k))
+
+
+def _alone(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """A glyph standing alone, not in a number (``1.5``, ``1,000``)."""
+    near = [chars[j].char for j in (k - 1, k + 1) if 0 <= j < len(chars)]
+    return word_at(chars, k) == chars[k].char and not any(ch in ".," for ch in near)
 
 
 def _sure(chars: tuple[DecodedChar, ...], k: int) -> bool:
