@@ -56,3 +56,31 @@ def test_a_typewriter_one_in_a_word_stays_a_one(recognizer, size, seed):
     assert ones[-1].text == ONES[0]
     mended = typewriter_ls(ones, lambda idx: [crops[i] for i in idx])
     assert mended[-1].text == ONES[0]
+
+
+# A lone l (``C-l``, ``real l``) has no letters beside it to decide it; the page's sure 1s (beside digits) are
+# needed to judge it, so a lone 1 is judged against both.
+NUMBERS = ["pages 10 to 21 of 2051 in 1999", "11 12 13 14 15 16 17 18 19"]
+LONE_L = ["press C-l to redraw, real l"]
+LONE_ONE = ["press C-1 to redraw, real 1"]
+
+
+@pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
+def test_a_lone_typewriter_l_read_as_a_one_is_read_back_as_an_l(recognizer, size, seed):
+    decoded, crops = _read(recognizer, PLAIN + NUMBERS + LONE_L, size, seed)
+    assert [len(d.text) for d in decoded] == [len(t) for t in PLAIN + NUMBERS + LONE_L]
+    misread = decoded[:-1] + [_swap(decoded[-1], LONE_L[0], "l", "1")]
+    assert misread[-1].text == "press C-1 to redraw, rea1 1"
+    # the l of ``real`` is read back as in a word; the lone one by the page's ls and 1s alike
+    mended = typewriter_ls(misread, lambda idx: [crops[i] for i in idx])
+    assert mended[-1].text == LONE_L[0]
+
+
+@pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
+def test_a_lone_typewriter_one_stays_a_one(recognizer, size, seed):
+    decoded, crops = _read(recognizer, PLAIN + NUMBERS + LONE_ONE, size, seed)
+    assert [len(d.text) for d in decoded] == [len(t) for t in PLAIN + NUMBERS + LONE_ONE]
+    ones = decoded[:-1] + [_swap(decoded[-1], LONE_ONE[0], "1", "1")]
+    assert ones[-1].text == LONE_ONE[0]
+    mended = typewriter_ls(ones, lambda idx: [crops[i] for i in idx])
+    assert mended[-1].text == LONE_ONE[0]
