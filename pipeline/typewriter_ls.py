@@ -30,6 +30,8 @@ _WIDTH_SLACK = 0.15
 _MIN_L = 4
 _MIN_ONE = 2
 _MIN_L_ALONE = 3
+# A lone glyph is judged by the ls alone only against those this near its width (to its height).
+_ALONE_WIDTH = 0.05
 # Lines with sure glyphs measured at most (besides the suspects' own).
 _MAX_LINES = 40
 # How far (in spreads) from the sure ls' mean a 1 may lie at most to be judged among them.
@@ -65,11 +67,13 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
         ls = np.array([g[5] for g in like if g[2] == "l"])
         ones = np.array([g[5] for g in like if g[2] == "1"])
         if char == "1":
-            # A glyph standing alone (``C-l``, ``real l``) is judged against both: a serif face's prose 1
-            # lies among its few ls of that width as closely as they lie among themselves.
+            # A glyph standing alone (``C-l``, ``real l``): a serif face's prose 1 (``page 1``) may lie among
+            # the page's few ls about its width as closely as they lie among themselves; judged by the ls
+            # alone only among those of its own width.
             alone = not _in_word(out[i].chars, k)
             flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ls, ones)) or (
-                not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls))
+                not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls)) or (
+                alone and len(ones) < _MIN_ONE and _alone_among(p, ls))
         else:
             flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ones, ls)
         if flip:
@@ -85,6 +89,15 @@ def _among(p: np.ndarray, group: np.ndarray) -> bool:
     spread = picture_spread([group])
     own = [picture_distance(group[j], np.delete(group, j, axis=0), spread) for j in range(len(group))]
     return picture_distance(p, group, spread) <= min(max(own), _TYPICAL * float(np.median(own)), _NEAR)
+
+
+def _alone_among(p: np.ndarray, ls: np.ndarray) -> bool:
+    """Whether a lone glyph lies among the page's sure ls of its own width (a prose 1 is narrower than a
+    typewriter l and wider than a serif l)."""
+    if not len(ls):
+        return False
+    own = ls[np.abs(ls[:, 0] - p[0]) <= _ALONE_WIDTH]
+    return len(own) >= _MIN_L and _among(p, own)
 
 
 def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
