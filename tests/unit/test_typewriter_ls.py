@@ -84,3 +84,34 @@ def test_a_lone_typewriter_one_stays_a_one(recognizer, size, seed):
     assert ones[-1].text == LONE_ONE[0]
     mended = typewriter_ls(ones, lambda idx: [crops[i] for i in idx])
     assert mended[-1].text == LONE_ONE[0]
+
+
+def _read_fonts(recognizer, lines: list[tuple[str, str]], size: int, seed: int):
+    crops = [degrade(render_line_crop(t, font, size), blur=0.8, noise=6, jpeg_quality=70, seed=seed + k)
+             for k, (t, font) in enumerate(lines)]
+    return recognizer(crops), crops
+
+
+@pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
+def test_a_lone_typewriter_l_is_read_back_by_the_ls_alone(recognizer, size, seed):
+    # No sure 1s on the page: the lone glyph is judged among the sure ls of its own width.
+    lone = "hit b and then l to go on"
+    lines = [(t, "mono") for t in PLAIN + [lone]]
+    decoded, crops = _read_fonts(recognizer, lines, size, seed)
+    assert [len(d.text) for d in decoded] == [len(t) for t, _ in lines]
+    misread = decoded[:-1] + [_swap(decoded[-1], lone, "l", "1")]
+    mended = typewriter_ls(misread, lambda idx: [crops[i] for i in idx])
+    assert mended[-1].text == lone
+
+
+@pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
+def test_a_lone_serif_one_beside_typewriter_ls_stays_a_one(recognizer, size, seed):
+    # A prose 1 (``page 1``) on a page whose sure ls are a typewriter face's and a serif face's, no sure 1s.
+    prose = "see page 1 and rule 1 of it"
+    lines = [(t, "mono") for t in PLAIN] + [(t, "serif") for t in PLAIN] + [(prose, "serif")]
+    decoded, crops = _read_fonts(recognizer, lines, size, seed)
+    assert [len(d.text) for d in decoded] == [len(t) for t, _ in lines]
+    ones = decoded[:-1] + [_swap(decoded[-1], prose, "1", "1")]
+    assert ones[-1].text == prose
+    mended = typewriter_ls(ones, lambda idx: [crops[i] for i in idx])
+    assert mended[-1].text == prose
