@@ -69,11 +69,12 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
         if char == "1":
             # A glyph standing alone (``C-l``, ``real l``): a serif face's prose 1 (``page 1``) may lie among
             # the page's few ls about its width as closely as they lie among themselves; judged by the ls
-            # alone only among those of its own width.
+            # alone only among those of its own width, and only beside a mark (``C-l``, ``"l"``, ``r, l``):
+            # a lone glyph between two words of prose (``Table 1 shows``) is a 1 or an I far more often.
             alone = not _in_word(out[i].chars, k)
             flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ls, ones)) or (
                 not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls)) or (
-                alone and len(ones) < _MIN_ONE and _alone_among(p, ls))
+                alone and len(ones) < _MIN_ONE and _beside_mark(out[i].chars, k) and _alone_among(p, ls))
         else:
             flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ones, ls)
         if flip:
@@ -98,6 +99,17 @@ def _alone_among(p: np.ndarray, ls: np.ndarray) -> bool:
         return False
     own = ls[np.abs(ls[:, 0] - p[0]) <= _ALONE_WIDTH]
     return len(own) >= _MIN_L and _among(p, own)
+
+
+def _beside_mark(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """Whether the nearest character on either side of ``k`` (past a space) is a mark, not a letter or digit."""
+    sides = []
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(chars) and chars[j].char == " ":
+            j += step
+        sides.append(chars[j].char if 0 <= j < len(chars) else "")
+    return any(ch and not ch.isalnum() for ch in sides)
 
 
 def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
