@@ -74,7 +74,7 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
             alone = not _in_word(out[i].chars, k)
             flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ls, ones)) or (
                 not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls)) or (
-                alone and len(ones) < _MIN_ONE and _beside_mark(out[i].chars, k) and _alone_among(p, ls))
+                alone and len(ones) < _MIN_ONE and _alone_among(p, ls))
         else:
             flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ones, ls)
         if flip:
@@ -125,9 +125,11 @@ def _in_word(chars: tuple[DecodedChar, ...], k: int) -> bool:
 
 
 def _alone(chars: tuple[DecodedChar, ...], k: int) -> bool:
-    """A glyph standing alone, not in a number (``1.5``, ``1,000``)."""
-    near = [chars[j].char for j in (k - 1, k + 1) if 0 <= j < len(chars)]
-    return word_at(chars, k) == chars[k].char and not any(ch in ".," for ch in near)
+    """A glyph standing alone beside a mark, not in a number (``1.5``, ``1,000``); pages with none are not cut."""
+    def at(j: int) -> str:
+        return chars[j].char if 0 <= j < len(chars) else ""
+    number = any(at(k + s) in ".," and at(k + 2 * s).isdigit() for s in (-1, 1))
+    return word_at(chars, k) == chars[k].char and not number and _beside_mark(chars, k)
 
 
 def _sure(chars: tuple[DecodedChar, ...], k: int) -> bool:
