@@ -58,11 +58,11 @@ def test_a_typewriter_one_in_a_word_stays_a_one(recognizer, size, seed):
     assert mended[-1].text == ONES[0]
 
 
-# A lone l (``C-l``, ``real l``) has no letters beside it to decide it; the page's sure 1s (beside digits) are
+# A lone l beside a mark (``C-l``, ``real l)``) has no letters beside it to decide it; the page's sure 1s (beside digits) are
 # needed to judge it, so a lone 1 is judged against both.
 NUMBERS = ["pages 10 to 21 of 2051 in 1999", "11 12 13 14 15 16 17 18 19"]
-LONE_L = ["press C-l to redraw, real l"]
-LONE_ONE = ["press C-1 to redraw, real 1"]
+LONE_L = ["hit b and l, then f(real l)"]
+LONE_ONE = ["hit b and 1, then f(real 1)"]
 
 
 @pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
@@ -70,7 +70,7 @@ def test_a_lone_typewriter_l_read_as_a_one_is_read_back_as_an_l(recognizer, size
     decoded, crops = _read(recognizer, PLAIN + NUMBERS + LONE_L, size, seed)
     assert [len(d.text) for d in decoded] == [len(t) for t in PLAIN + NUMBERS + LONE_L]
     misread = decoded[:-1] + [_swap(decoded[-1], LONE_L[0], "l", "1")]
-    assert misread[-1].text == "press C-1 to redraw, rea1 1"
+    assert misread[-1].text == "hit b and 1, then f(rea1 1)"
     # the l of ``real`` is read back as in a word; the lone one by the page's ls and 1s alike
     mended = typewriter_ls(misread, lambda idx: [crops[i] for i in idx])
     assert mended[-1].text == LONE_L[0]
@@ -94,8 +94,8 @@ def _read_fonts(recognizer, lines: list[tuple[str, str]], size: int, seed: int):
 
 @pytest.mark.parametrize("size,seed", [(26, 1), (30, 2)])
 def test_a_lone_typewriter_l_is_read_back_by_the_ls_alone(recognizer, size, seed):
-    # No sure 1s on the page: the lone glyph is judged among the sure ls of its own width.
-    lone = "hit b and then l to go on"
+    # No sure 1s on the page: the lone glyph (a mark beside it) is judged among the sure ls of its own width.
+    lone = "hit b and l, then go on"
     lines = [(t, "mono") for t in PLAIN + [lone]]
     decoded, crops = _read_fonts(recognizer, lines, size, seed)
     assert [len(d.text) for d in decoded] == [len(t) for t, _ in lines]
