@@ -125,10 +125,12 @@ def _in_word(chars: tuple[DecodedChar, ...], k: int) -> bool:
 
 
 def _alone(chars: tuple[DecodedChar, ...], k: int) -> bool:
-    """A glyph standing alone beside a mark, not in a number (``1.5``, ``1,000``); pages with none are not cut."""
+    """A glyph standing alone beside a mark, not in a number (``1.5``, ``1,000``, ``1.``); pages with none are
+    not cut."""
     def at(j: int) -> str:
         return chars[j].char if 0 <= j < len(chars) else ""
-    number = any(at(k + s) in ".," and at(k + 2 * s).isdigit() for s in (-1, 1))
+    # a point after it numbers a list (``1. should``)
+    number = at(k + 1) == "." or any(at(k + s) in ".," and at(k + 2 * s).isdigit() for s in (-1, 1))
     return word_at(chars, k) == chars[k].char and not number and _beside_mark(chars, k)
 
 
