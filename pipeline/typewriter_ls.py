@@ -7,7 +7,10 @@ numbers. A 1 (with an l the model's next choice) in a word of letters becomes an
 (page_glyphs' measures and its height) is clearly nearer the page's sure ls of its size and width than its sure
 1s; where the page shows too few sure 1s, where it lies among the sure ls as closely as they lie among
 themselves. The reverse (an l read for a 1) is judged the first way only, and only where the l was read
-unsurely. Only suspect glyphs' lines, and a bounded number of lines with sure ones, are cut.
+unsurely. A 1 standing alone beside a mark (``C-l``, ``real l)``, ``r, l and``), which no letters beside it
+decide, is judged the first way, or among the page's sure ls of its own width only (a serif face's prose 1
+is narrower than a typewriter l). Only suspect glyphs' lines, and a bounded number of lines with sure ones,
+are cut.
 """
 from __future__ import annotations
 
