@@ -7,7 +7,10 @@ numbers. A 1 (with an l the model's next choice) in a word of letters becomes an
 (page_glyphs' measures and its height) is clearly nearer the page's sure ls of its size and width than its sure
 1s; where the page shows too few sure 1s, where it lies among the sure ls as closely as they lie among
 themselves. The reverse (an l read for a 1) is judged the first way only, and only where the l was read
-unsurely. Only suspect glyphs' lines, and a bounded number of lines with sure ones, are cut.
+unsurely. A 1 standing alone beside a mark (``C-l``, ``real l)``, ``r, l and``), which no letters beside it
+decide, is judged the first way, or among the page's sure ls of its own width only (a serif face's prose 1
+is narrower than a typewriter l). Only suspect glyphs' lines, and a bounded number of lines with sure ones,
+are cut.
 """
 from __future__ import annotations
 
@@ -30,6 +33,8 @@ _WIDTH_SLACK = 0.15
 _MIN_L = 4
 _MIN_ONE = 2
 _MIN_L_ALONE = 3
+# A lone glyph is judged by the ls alone only against those this near its width (to its height).
+_ALONE_WIDTH = 0.05
 # Lines with sure glyphs measured at most (besides the suspects' own).
 _MAX_LINES = 40
 # How far (in spreads) from the sure ls' mean a 1 may lie at most to be judged among them.
@@ -65,8 +70,14 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
         ls = np.array([g[5] for g in like if g[2] == "l"])
         ones = np.array([g[5] for g in like if g[2] == "1"])
         if char == "1":
+            # A glyph standing alone (``C-l``, ``real l``): a serif face's prose 1 (``page 1``) may lie among
+            # the page's few ls about its width as closely as they lie among themselves; judged by the ls
+            # alone only among those of its own width, and only beside a mark (``C-l``, ``"l"``, ``r, l``):
+            # a lone glyph between two words of prose (``Table 1 shows``) is a 1 or an I far more often.
+            alone = not _in_word(out[i].chars, k)
             flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ls, ones)) or (
-                len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls))
+                not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls)) or (
+                alone and len(ones) < _MIN_ONE and _alone_among(p, ls))
         else:
             flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ones, ls)
         if flip:
@@ -84,12 +95,46 @@ def _among(p: np.ndarray, group: np.ndarray) -> bool:
     return picture_distance(p, group, spread) <= min(max(own), _TYPICAL * float(np.median(own)), _NEAR)
 
 
+def _alone_among(p: np.ndarray, ls: np.ndarray) -> bool:
+    """Whether a lone glyph lies among the page's sure ls of its own width (a prose 1 is narrower than a
+    typewriter l and wider than a serif l)."""
+    if not len(ls):
+        return False
+    own = ls[np.abs(ls[:, 0] - p[0]) <= _ALONE_WIDTH]
+    return len(own) >= _MIN_L and _among(p, own)
+
+
+def _beside_mark(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """Whether the nearest character on either side of ``k`` (past a space) is a mark, not a letter or digit."""
+    sides = []
+    for step in (-1, 1):
+        j = k + step
+        while 0 <= j < len(chars) and chars[j].char == " ":
+            j += step
+        sides.append(chars[j].char if 0 <= j < len(chars) else "")
+    return any(ch and not ch.isalnum() for ch in sides)
+
+
 def _suspect(chars: tuple[DecodedChar, ...], k: int) -> bool:
     """A 1 the model weighs next as an l, or an l read unsurely that it weighs next as a 1, in a word of letters."""
     c = chars[k]
     if (c.char, c.second) not in (("1", "l"), ("l", "1")) or (c.char == "l" and c.confidence >= _SURE):
         return False
+    return _in_word(chars, k) or _alone(chars, k)
+
+
+def _in_word(chars: tuple[DecodedChar, ...], k: int) -> bool:
     return any(ch.isascii() and ch.isalpha() and ch not in "lI" for ch in word_at(chars, k))
+
+
+def _alone(chars: tuple[DecodedChar, ...], k: int) -> bool:
+    """A glyph standing alone beside a mark, not in a number (``1.5``, ``1,000``, ``1.``); pages with none are
+    not cut."""
+    def at(j: int) -> str:
+        return chars[j].char if 0 <= j < len(chars) else ""
+    # a point after it numbers a list (``1. should``)
+    number = at(k + 1) == "." or any(at(k + s) in ".," and at(k + 2 * s).isdigit() for s in (-1, 1))
+    return word_at(chars, k) == chars[k].char and not number and _beside_mark(chars, k)
 
 
 def _sure(chars: tuple[DecodedChar, ...], k: int) -> bool:
