@@ -18,8 +18,9 @@ from importlib.resources import files
 class Lexicon:
     def __init__(self, words, counts: dict[str, int] | None = None):
         self._words = sorted({w for w in words if w.isascii() and w.isalpha() and w.islower()})
-        self._counts = counts or {}
         self._set = frozenset(self._words)
+        # only the kept words': the search asks for no other
+        self._counts = {w: counts[w] for w in self._words if w in counts} if counts else {}
         self._prefixes: dict[str, bool] = {}
 
     def __contains__(self, word: str) -> bool:

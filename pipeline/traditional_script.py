@@ -15,6 +15,7 @@ from dataclasses import replace
 from functools import cache
 
 from pipeline.ctc import DecodedLine
+from pipeline.punctuation import is_ideograph
 
 MIN_TRADITIONAL = 4  # traditional-only characters a page needs before its script is judged traditional
 MAJORITY = 1.5  # and outnumber its simplified-only ones this many times (a simplified page has next to none)
@@ -54,13 +55,13 @@ def traditional_script(decoded: list[DecodedLine], crops=None) -> list[DecodedLi
     """``decoded`` with its simplified-only characters written traditional when the page reads as
     traditional Chinese; else as it is."""
     text = "".join(d.text for d in decoded)
-    if not any("\u3400" <= c <= "\u9fff" for c in text) or not is_traditional(*script_counts(text)):
+    if not any(is_ideograph(c) for c in text) or not is_traditional(*script_counts(text)):
         return decoded
     simplified, _ = _tables()
     out = []
     for d in decoded:
         if any(c.char in simplified for c in d.chars):
-            chars = tuple(replace(c, char=simplified[c.char]) if c.char in simplified else c for c in d.chars)
-            d = DecodedLine(chars, d.steps, d.read)
+            d = replace(d, chars=tuple(replace(c, char=simplified[c.char]) if c.char in simplified else c
+                                       for c in d.chars))
         out.append(d)
     return out
