@@ -8,6 +8,10 @@ the stream and sit on the same baseline, left to right, are joined into one
 visual line; everything else keeps the stream's order (TeX and most producers
 draw in reading order: column by column, a table row by row). What MuPDF and
 this module do with the pitfalls of text layers is written up in bench/README.md.
+
+One glyph the page prints is not in the text layer at all: an underscore that
+Texinfo and LaTeX (``\\_`` in fonts without one) draw as a short rule on the
+baseline. Such rules are read back from the page's drawings (``_add_drawn_underscores``).
 """
 from __future__ import annotations
 
@@ -107,8 +111,8 @@ def _fragments(page: pymupdf.Page) -> list[dict]:
                 rotated = True
             else:
                 rotated = False
-            # (char, box, math font?, monospace?, untrusted?, font size)
-            chars: list[tuple[str, tuple, bool, bool, bool, float]] = []
+            # (char, box, math font?, monospace?, untrusted?, font size, baseline)
+            chars: list[tuple[str, tuple, bool, bool, bool, float, float]] = []
             size = 0.0
             for span in line["spans"]:
                 if not _visible(span, page.rect):
@@ -116,8 +120,8 @@ def _fragments(page: pymupdf.Page) -> list[dict]:
                 size = max(size, span["size"])
                 math, mono = bool(MATH_FONT.search(span["font"])), bool(MONO_FONT.search(span["font"])) or bool(span["flags"] & 8)
                 bad_font = span["font"] in untrusted
-                chars.extend((c["c"], tuple(c["bbox"]), math, mono, bad_font or is_unreliable_char(c["c"]), span["size"])
-                             for c in span["chars"])
+                chars.extend((c["c"], tuple(c["bbox"]), math, mono, bad_font or is_unreliable_char(c["c"]), span["size"],
+                              c["origin"][1]) for c in span["chars"])
             if not chars or not "".join(c[0] for c in chars).strip():
                 continue
             boxes = [c[1] for c in chars if not c[0].isspace()]
@@ -165,7 +169,7 @@ def _spaced(chars: list[tuple]) -> str:
     """
     out: list[str] = []
     prev = None
-    for ch, box, _, _, _, size in chars:
+    for ch, box, _, _, _, size, _ in chars:
         if ch.isspace():
             continue
         # the smaller of the two sizes: a title beside a large logo keeps its own word gaps
@@ -206,9 +210,99 @@ def page_lines(page: pymupdf.Page) -> list[Line]:
             _join(merged[-1], frag)
         else:
             merged.append({**frag, "chars": list(frag["chars"])})
+    _add_drawn_underscores(merged, _short_rules(page))
     lines = [_make_line(m) for m in merged]
     _flag_overprint(lines)
     return [l for l in lines if l.text or l.masked]
+
+
+# An underscore drawn as a rule (Texinfo's and LaTeX's ``\_`` where the font has
+# none: about 0.3 em wide, 0.4 pt thick, sitting on the baseline, 0.06-0.07 em from
+# its neighbours). Limits in em of the neighbouring glyphs' size.
+RULE_WIDTH = (0.2, 0.6)
+RULE_THICKNESS = 0.12
+RULE_BELOW_BASELINE = (-0.2, 0.25)  # the rule's middle, from the baseline (down is positive)
+RULE_REACH = 0.25  # at most this far from the glyph before or after it
+RULE_OVERLAP = 0.05  # a rule reaching further into a glyph is an underline or a strike-through
+
+
+def _short_rules(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
+    """Horizontal rules drawn on the page as (x0, x1, middle y, thickness): a
+    stroked horizontal line, or a filled rectangle (or a path closing one)."""
+    out = []
+    for d in page.get_drawings():
+        if d.get("fill_opacity", 1) == 0 and d.get("stroke_opacity", 1) == 0:
+            continue
+        if "f" in d["type"]:
+            if all(item[0] in ("re", "qu", "l") for item in d["items"]):
+                r = d["rect"]
+                out.append((r.x0, r.x1, (r.y0 + r.y1) / 2, r.height + ((d.get("width") or 0) if "s" in d["type"] else 0)))
+        elif "s" in d["type"]:
+            for item in d["items"]:
+                if item[0] == "l" and abs(item[1].y - item[2].y) < 0.01:
+                    x0, x1 = sorted((item[1].x, item[2].x))
+                    out.append((x0, x1, item[1].y, d.get("width") or 1.0))
+    return _lone(out)
+
+
+def _lone(rules: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+    """The short rules that are not pieces of a longer line: an underline drawn
+    glyph by glyph (xeCJKfntef's ``\\uline``) comes as rules end to end. A rule
+    drawn twice in the same place counts once."""
+    rules = sorted(set((round(x0, 1), round(x1, 1), round(y, 1), t) for x0, x1, y, t in rules))
+    rows: dict[int, list[int]] = {}
+    for i, r in enumerate(rules):
+        rows.setdefault(round(r[2]), []).append(i)
+    lone = []
+    for i, (x0, x1, y, t) in enumerate(rules):
+        if not 0.5 <= x1 - x0 <= 30 or t > 3:
+            continue  # no underscore at any text size
+        near = [j for k in (-1, 0, 1) for j in rows.get(round(y) + k, ())]
+        if not any(j != i and abs(y - rules[j][2]) < 0.5 and rules[j][0] <= x1 + 0.5 and x0 <= rules[j][1] + 0.5
+                   for j in near):
+            lone.append((x0, x1, y, t))
+    return lone
+
+
+def _add_drawn_underscores(merged: list[dict], rules: list[tuple[float, float, float, float]]) -> None:
+    """Put an ``_`` into the line where a rule of an underscore's size and place
+    lies between two of its glyphs (or just before or after a word): on the
+    baseline, in the gap, touching no glyph. Underlines and strike-throughs
+    overlap the glyphs they mark; table and column rules are far wider."""
+    for x0, x1, y, thick in rules:
+        for line in merged:
+            if line["rotated"] or not line["bbox"][1] <= y <= line["bbox"][3] + 0.3 * line["size"]:
+                continue
+            glyphs = [(i, c) for i, c in enumerate(line["chars"]) if not c[0].isspace()]
+            if _place_underscore(line, glyphs, x0, x1, y, thick):
+                break
+
+
+def _place_underscore(line: dict, glyphs: list[tuple[int, tuple]], x0: float, x1: float, y: float, thick: float) -> bool:
+    before = [(i, c) for i, c in glyphs if c[1][2] <= x0 + RULE_OVERLAP * c[5]]
+    after = [(i, c) for i, c in glyphs if c[1][0] >= x1 - RULE_OVERLAP * c[5]]
+    if len(before) + len(after) != len(glyphs) or not glyphs:
+        return False  # the rule runs under or through a glyph
+    if before and after and before[-1][0] > after[0][0]:
+        return False  # not in the stream's left-to-right order here
+    near = []
+    if before and x0 - before[-1][1][1][2] <= RULE_REACH * before[-1][1][5]:
+        near.append(before[-1][1])
+    if after and after[0][1][1][0] - x1 <= RULE_REACH * after[0][1][5]:
+        near.append(after[0][1])
+    if not near:
+        return False
+    ref = near[0]
+    size, baseline = ref[5], ref[6]
+    if not (RULE_WIDTH[0] * size <= x1 - x0 <= RULE_WIDTH[1] * size and thick <= RULE_THICKNESS * size
+            and RULE_BELOW_BASELINE[0] * size <= y - baseline <= RULE_BELOW_BASELINE[1] * size):
+        return False
+    at = after[0][0] if after else len(line["chars"])
+    box = (x0, min(y - thick / 2, baseline - 0.1 * size), x1, max(y + thick / 2, baseline))
+    line["chars"].insert(at, ("_", box, ref[2], ref[3], False, size, baseline))
+    a = line["bbox"]
+    line["bbox"] = (min(a[0], box[0]), min(a[1], box[1]), max(a[2], box[2]), max(a[3], box[3]))
+    return True
 
 
 def _flag_overprint(lines: list[Line]) -> None:
