@@ -231,8 +231,9 @@ def _short_rules(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
     stroked horizontal line, or a filled rectangle (or a path closing one)."""
     out = []
     for d in page.get_drawings():
-        if d.get("fill_opacity", 1) == 0 and d.get("stroke_opacity", 1) == 0:
-            continue
+        paint = d.get("fill") if "f" in d["type"] else d.get("color")
+        if not paint or min(paint) >= 0.94:
+            continue  # white on the white page (or no paint): nothing printed
         if "f" in d["type"]:
             if all(item[0] in ("re", "qu", "l") for item in d["items"]):
                 r = d["rect"]
