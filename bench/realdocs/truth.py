@@ -248,8 +248,10 @@ def _short_rules(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
 
 def _lone(rules: list[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
     """The short rules that are not pieces of a longer line: an underline drawn
-    glyph by glyph (xeCJKfntef's ``\\uline``) comes as rules end to end. A rule
-    drawn twice in the same place counts once."""
+    glyph by glyph (xeCJKfntef's ``\\uline``) comes as rules end to end, a dashed
+    line in a figure as rules of one length a gap of about that length apart
+    (underscores either side of one letter are further apart: two kerns and the
+    letter). A rule drawn twice in the same place counts once."""
     rules = sorted(set((round(x0, 1), round(x1, 1), round(y, 1), t) for x0, x1, y, t in rules))
     rows: dict[int, list[int]] = {}
     for i, r in enumerate(rules):
@@ -258,10 +260,14 @@ def _lone(rules: list[tuple[float, float, float, float]]) -> list[tuple[float, f
     for i, (x0, x1, y, t) in enumerate(rules):
         if not 0.5 <= x1 - x0 <= 30 or t > 3:
             continue  # no underscore at any text size
-        near = [j for k in (-1, 0, 1) for j in rows.get(round(y) + k, ())]
-        if not any(j != i and abs(y - rules[j][2]) < 0.5 and rules[j][0] <= x1 + 0.5 and x0 <= rules[j][1] + 0.5
-                   for j in near):
-            lone.append((x0, x1, y, t))
+        near = [rules[j] for k in (-1, 0, 1) for j in rows.get(round(y) + k, ()) if j != i]
+        near = [b for b in near if abs(y - b[2]) < 0.5]
+        if any(b[0] <= x1 + 0.5 and x0 <= b[1] + 0.5 for b in near):
+            continue  # end to end
+        w = x1 - x0
+        if any(abs((b[1] - b[0]) - w) < 0.1 * w and max(b[0] - x1, x0 - b[1]) < 1.2 * w for b in near):
+            continue  # dashes
+        lone.append((x0, x1, y, t))
     return lone
 
 
@@ -291,8 +297,8 @@ def _place_underscore(line: dict, glyphs: list[tuple[int, tuple]], x0: float, x1
         near.append(before[-1][1])
     if after and after[0][1][1][0] - x1 <= RULE_REACH * after[0][1][5]:
         near.append(after[0][1])
-    if not near:
-        return False
+    if not near or any(c[2] for c in near):
+        return False  # nothing beside it, or a math glyph (a radical's bar sits on the radical's baseline)
     ref = near[0]
     size, baseline = ref[5], ref[6]
     if not (RULE_WIDTH[0] * size <= x1 - x0 <= RULE_WIDTH[1] * size and thick <= RULE_THICKNESS * size

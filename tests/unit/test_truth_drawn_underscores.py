@@ -47,6 +47,10 @@ def test_an_underscore_drawn_as_a_rule_is_in_the_truth(drawn):
     assert _texts(_page(parts, drawn)) == ["call _init with native_bytes and utf8_str; name_ only"]
 
 
+def test_underscores_either_side_of_a_narrow_letter():
+    assert _texts(_page(["a", RULE, "i", RULE, "b"])) == ["a_i_b"]
+
+
 def test_a_rule_drawn_twice_is_one_underscore():
     def again(page, spans):
         x = spans[0][1] + 0.07 * SIZE
@@ -81,7 +85,14 @@ def _dash_rule(page, spans):  # a rule at dash height in a word gap
     page.draw_line((x, BASELINE - 0.3 * SIZE), (x + 0.3 * SIZE, BASELINE - 0.3 * SIZE), width=0.4)
 
 
-@pytest.mark.parametrize("extra", [_underline, _strike, _table_rule, _glyph_by_glyph_underline, _dash_rule])
+def _dashed_line(page, spans):  # a figure's dashed line on the baseline, from the end of the last word on
+    x = spans[-1][1] + 0.05 * SIZE
+    while x < 400:
+        page.draw_line((x, BASELINE - 0.4), (x + 0.4 * SIZE, BASELINE - 0.4), width=0.8)
+        x += 0.8 * SIZE
+
+
+@pytest.mark.parametrize("extra", [_underline, _strike, _table_rule, _glyph_by_glyph_underline, _dash_rule, _dashed_line])
 def test_underlines_strikes_and_table_rules_stay_out(extra):
     page = _page(["a ", "linked", " word in a row"], extra=extra)
     assert _texts(page) == ["a linked word in a row"]
