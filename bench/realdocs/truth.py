@@ -152,6 +152,7 @@ def _join(line: dict, frag: dict) -> None:
 
 
 def _wide(ch: str) -> bool:
+    ch = ch[0]  # a letter with an accent attached that has no precomposed form is two code points
     o = ord(ch)
     return is_cjk(ch) or 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF
 

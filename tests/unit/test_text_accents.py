@@ -47,6 +47,11 @@ def test_bench_truth_puts_accents_on_their_letters():
     assert [l.text for l in lines] == ["N principio erat verbũ: Lübeck, soupçon, Thê Thành"]
 
 
+def test_bench_truth_spaces_a_letter_whose_accent_has_no_precomposed_form():
+    lines = page_lines(_accented_pdf_page([("Om", "\u02dc"), (" next", None)]))
+    assert [l.text for l in lines] == ["Om\u0303 next"]
+
+
 def test_an_accent_set_beside_letters_and_ascii_marks_stay_as_they_are():
     page = _accented_pdf_page([("the \u00a8 key, x^2 and a~b `q'", None)])
     assert [l.text for l in textlayer.extract_lines(page, 200)] == ["the \u00a8 key, x^2 and a~b `q'"]
