@@ -239,11 +239,11 @@ def _short_rules(page: pymupdf.Page) -> list[tuple[float, float, float, float]]:
             if all(item[0] in ("re", "qu", "l") for item in d["items"]):
                 r = d["rect"]
                 out.append((r.x0, r.x1, (r.y0 + r.y1) / 2, r.height + ((d.get("width") or 0) if "s" in d["type"] else 0)))
-        elif "s" in d["type"]:
+        elif "s" in d["type"] and all(item[0] == "l" and abs(item[1].y - item[2].y) < 0.01 for item in d["items"]):
+            # only horizontal lines: a path with curves or other strokes is a symbol drawn whole (exam-zh's ⊂ without a bar)
             for item in d["items"]:
-                if item[0] == "l" and abs(item[1].y - item[2].y) < 0.01:
-                    x0, x1 = sorted((item[1].x, item[2].x))
-                    out.append((x0, x1, item[1].y, d.get("width") or 1.0))
+                x0, x1 = sorted((item[1].x, item[2].x))
+                out.append((x0, x1, item[1].y, d.get("width") or 1.0))
     return _lone(out)
 
 

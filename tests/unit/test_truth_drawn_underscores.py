@@ -92,7 +92,18 @@ def _dashed_line(page, spans):  # a figure's dashed line on the baseline, from t
         x += 0.8 * SIZE
 
 
-@pytest.mark.parametrize("extra", [_underline, _strike, _table_rule, _glyph_by_glyph_underline, _dash_rule, _dashed_line])
+def _drawn_symbol(page, spans):  # a symbol drawn as one path (a ⊂ whose bottom stroke sits on the baseline) after a word
+    x = spans[-1][1] + 0.05 * SIZE
+    top, bottom = BASELINE - 0.5 * SIZE, BASELINE - 0.2
+    shape = page.new_shape()
+    shape.draw_bezier((x + 0.4 * SIZE, top), (x, top), (x, bottom), (x + 0.1 * SIZE, bottom))
+    shape.draw_line((x + 0.1 * SIZE, bottom), (x + 0.4 * SIZE, bottom))
+    shape.finish(width=0.4, color=(0, 0, 0))
+    shape.commit()
+
+
+@pytest.mark.parametrize("extra", [_underline, _strike, _table_rule, _glyph_by_glyph_underline, _dash_rule, _dashed_line,
+                                   _drawn_symbol])
 def test_underlines_strikes_and_table_rules_stay_out(extra):
     page = _page(["a ", "linked", " word in a row"], extra=extra)
     assert _texts(page) == ["a linked word in a row"]
