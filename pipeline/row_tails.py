@@ -37,5 +37,6 @@ def reach_unread(line: np.ndarray, piece: tuple[float, float], others: list[np.n
     if not area:
         return False
     covered = np.zeros(shape, dtype=np.uint8)
-    cv2.fillPoly(covered, [np.round(q - [x0, y0]).astype(np.int32) for q in others], 1)
+    for q in others:  # one polygon per call: fillPoly's even-odd rule leaves overlaps of one call's polygons empty
+        cv2.fillPoly(covered, [np.round(q - [x0, y0]).astype(np.int32)], 1)
     return int(np.count_nonzero(reach & covered)) < COVERED * area
