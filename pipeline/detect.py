@@ -17,6 +17,7 @@ import pyclipper
 from pipeline.onnx_session import OnnxSession
 from pipeline.geometry import lies_inside, min_area_quad, quad_size
 from pipeline.merged_rows import joined_pairs, rows_apart
+from pipeline.row_tails import reach_unread
 
 
 @dataclass(frozen=True)
@@ -242,7 +243,7 @@ def merge_finer(lines: list[DetectedLine], finer: list[DetectedLine], shape: tup
     (``share`` of their area) inside what is added."""
     added = _outside(finer, lines, shape)
     added += _joining([f for f in finer if not any(f is a for a in added)], lines, share)
-    added += _widening([f for f in finer if not any(f is a for a in added)], lines, share)
+    added += _widening([f for f in finer if not any(f is a for a in added)], lines, share, added)
     return [d for d in lines if not _within(d, added, share)] + added
 
 
@@ -272,19 +273,27 @@ def _joining(finer: list[DetectedLine], lines: list[DetectedLine], share: float)
     return out
 
 
-def _widening(finer: list[DetectedLine], lines: list[DetectedLine], share: float) -> list[DetectedLine]:
+def _widening(finer: list[DetectedLine], lines: list[DetectedLine], share: float,
+              added: list[DetectedLine]) -> list[DetectedLine]:
     """The lines of ``finer`` that hold one of ``lines`` (as ``_joining`` asks), touch no other, and reach past
     its start or end by ``WIDER_BY`` to ``WIDER_AT_MOST`` of their height: a mark the first pass left out of
     the line (a heading's number set a wide space before its title, lost on a page levelled from 5°). A
-    finer box is otherwise about as wide as the first pass's."""
+    finer box is otherwise about as wide as the first pass's. Further than that it reaches a run of words,
+    taken only where no other line's box covers it, of either pass (``added``: the finer lines taken already;
+    ``row_tails``: a small-print row's tail that the first pass left in no box)."""
     out = []
     for f, height, near, spans in _overlapping(finer, lines):
         if len(near) != 1 or quad_size(lines[near[0]].quad)[1] < share * height or not _within(lines[near[0]], [f], share):
             continue
         (x0, _), (x1, _) = f.quad.min(axis=0), f.quad.max(axis=0)
         a, _, b, _ = spans[near[0]]
-        if WIDER_BY * height <= max(a - x0, x1 - b) <= WIDER_AT_MOST * height:
+        reach = max(a - x0, x1 - b)
+        if WIDER_BY * height <= reach <= WIDER_AT_MOST * height:
             out.append(f)
+        elif reach > WIDER_AT_MOST * height:
+            others = [d.quad for k, d in enumerate(lines) if k != near[0]] + [g.quad for g in finer + added if g is not f]
+            if reach_unread(f.quad, (a, b), others, WIDER_AT_MOST * height):
+                out.append(f)
     return out
 
 

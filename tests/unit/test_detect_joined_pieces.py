@@ -46,7 +46,28 @@ def test_a_finer_line_reaching_into_another_line_widens_nothing():
     assert _kept(first, [_line(290, 1821, 546, 1852)]) == first
 
 
-def test_a_finer_line_reaching_a_word_run_further_widens_nothing():
-    # Small print (24 px): the finer box took in 120 px more of the row, and read it worse.
-    first = [_line(140, 2251, 283, 2276)]
-    assert _kept(first, [_line(136, 2253, 403, 2276)]) == first
+def _quad(*points) -> DetectedLine:
+    return DetectedLine(np.array(points, dtype=np.float32), 0.9)
+
+
+# A 6-pt colophon's three rows on a scan levelled to within 1° (each row's right end 31 px higher than its left), as the
+# detector boxed them: the first pass found only the start of the last row, `(http://www.latex-pro`, and the start of
+# the first; the finer pass each row whole. The last row is the shortest, its tail `ject.org/lppl/).` under the
+# second row's left end.
+PIECE = _quad([140, 2251], [283, 2251], [283, 2276], [140, 2276])
+FIRST_ROW_START = _quad([133, 2220], [330, 2217], [330, 2244], [133, 2247])
+LAST_ROW = _quad([136, 2256], [403, 2253], [403, 2273], [136, 2276])
+ROWS_ABOVE = [_quad([134, 2238], [1561, 2207], [1561, 2232], [135, 2263]),
+              _quad([136, 2221], [1561, 2191], [1561, 2215], [136, 2244])]
+
+
+def test_a_finer_line_reaching_a_word_run_no_box_covers_replaces_the_piece():
+    kept = _kept([PIECE, FIRST_ROW_START], [LAST_ROW, *ROWS_ABOVE])
+    assert sorted(d.quad.tolist() for d in kept) == sorted(d.quad.tolist() for d in [LAST_ROW, *ROWS_ABOVE])
+
+
+def test_a_finer_line_reaching_a_word_run_another_box_reads_widens_nothing():
+    # The finer pass boxed the tail apart as well, off every first-pass line: it is read there, not twice.
+    tail = _quad([292, 2250], [405, 2250], [405, 2277], [292, 2277])
+    kept = _kept([PIECE, FIRST_ROW_START], [LAST_ROW, tail, *ROWS_ABOVE])
+    assert sorted(d.quad.tolist() for d in kept) == sorted(d.quad.tolist() for d in [PIECE, tail, *ROWS_ABOVE])
