@@ -61,7 +61,7 @@ def _candidate(c) -> bool:
 
 def lean(ink: LineInk, piece: int) -> float | None:
     """How far ``piece``'s rows' centres move right per row going down, on its middle rows; None where it is no
-    thin stroke (a row wider than ``_MAX_ROW`` of its height) or too short to tell."""
+    one thin straight stroke (see ``_MAX_ROW``, ``_MAX_WANDER``; each middle row one run of ink) or too short to tell."""
     x, y, w, h = (int(v) for v in ink.pieces[2][piece, :4])
     if h < 6:
         return None
@@ -74,6 +74,9 @@ def lean(ink: LineInk, piece: int) -> float | None:
     middle = (rows >= 0.2 * h) & (rows <= 0.8 * h) & (widths > 0)
     if middle.sum() < 3:
         return None
+    starts = (np.diff(mask[middle].astype(np.int8), axis=1) == 1).sum(axis=1) + mask[middle, 0]
+    if starts.max() > 1:
+        return None  # a middle row in two runs: two glyphs touching (an l's foot on the s or i beside it)
     centres = (mask[middle] * np.arange(w)).sum(axis=1) / widths[middle]
     slope, at = np.polyfit(rows[middle], centres, 1)
     wander = float(np.sqrt(np.mean((centres - (slope * rows[middle] + at)) ** 2)))
