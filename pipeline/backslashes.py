@@ -35,7 +35,7 @@ _MAX_WANDER = 1.0
 
 def backslashes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each unsure 1, I, l or | whose ink is one stroke leaning back made a ``\\``."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(c) for c in d.chars)]
+    at = [i for i, d in enumerate(decoded) if any(_candidate(d.chars, k) for k in range(len(d.chars)))]
     if not at:
         return decoded
     out = list(decoded)
@@ -46,17 +46,21 @@ def backslashes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
         if not glyphs:
             continue
         chars = tuple(replace(c, char="\\", second=c.char)
-                      if _candidate(c) and _leans_back(ink, band, ink.mark_piece(
+                      if _candidate(line.chars, k) and _leans_back(ink, band, ink.mark_piece(
                           glyphs, ink.shape[0], c.start, c.end, line.steps)) else c
-                      for c in line.chars)
+                      for k, c in enumerate(line.chars))
         if chars != line.chars:
             out[i] = replace(line, chars=chars)  # ``read`` stays as decoded
     return out
 
 
-def _candidate(c) -> bool:
-    # A bar is measured however sure: bar_pipes writes one for a stroke reaching below the line, a backslash too.
-    return c.char == "|" or (c.char in _UPRIGHTS and c.confidence < _SURE)
+def _candidate(chars, k: int) -> bool:
+    """An upright read unsurely (a bar however sure: bar_pipes writes one for a backslash reaching below the line
+    too), not inside a word: an escape or command opens with its backslash, a letter stands on neither side."""
+    c = chars[k]
+    if c.char not in _UPRIGHTS or (c.char != "|" and c.confidence >= _SURE):
+        return False
+    return not all(0 <= j < len(chars) and chars[j].char.isalpha() for j in (k - 1, k + 1))
 
 
 def lean(ink: LineInk, piece: int) -> float | None:
