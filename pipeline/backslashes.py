@@ -4,8 +4,8 @@ told by its ink leaning back.
 In small typewriter print of escapes and TeX (``\\n``, ``\\\\``, ``\\-``) blurred on a scan, the recognizer reads a
 backslash as the upright stroke it nearly is. No 1, I, l or bar leans back (its top left of its foot): upright
 faces stand straight, italics lean forward, and a 1's flag sits at the top only. So such a reading whose ink is
-one thin stroke, nearly as tall as the line's letters, whose rows move right going down by at least ``_MIN_LEAN``
-of their height along the whole stroke, is a backslash. Lines without such a reading are not measured.
+one thin straight stroke, at least half as tall as the line's ink, whose rows move right going down by at least
+``_MIN_LEAN`` of a pixel per row, is a backslash. Lines without such a reading are not measured.
 """
 from __future__ import annotations
 
@@ -56,14 +56,14 @@ def backslashes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
 
 def _candidate(chars, k: int) -> bool:
     """An upright read unsurely (a bar however sure: bar_pipes writes one for a backslash reaching below the line
-    too), not inside a word: an escape or command opens with its backslash, a letter stands on neither side."""
+    too), not between two letters: an escape or a command opens with its backslash."""
     c = chars[k]
     if c.char not in _UPRIGHTS or (c.char != "|" and c.confidence >= _SURE):
         return False
     return not all(0 <= j < len(chars) and chars[j].char.isalpha() for j in (k - 1, k + 1))
 
 
-def lean(ink: LineInk, piece: int) -> float | None:
+def _lean(ink: LineInk, piece: int) -> float | None:
     """How far ``piece``'s rows' centres move right per row going down, on its middle rows; None where it is no
     one thin straight stroke (see ``_MAX_ROW``, ``_MAX_WANDER``; each middle row one run of ink) or too short to tell."""
     x, y, w, h = (int(v) for v in ink.pieces[2][piece, :4])
@@ -90,5 +90,5 @@ def lean(ink: LineInk, piece: int) -> float | None:
 def _leans_back(ink: LineInk, band: float, piece: int | None) -> bool:
     if piece is None or ink.pieces[2][piece, 3] < _MIN_TALL * band:
         return False
-    slope = lean(ink, piece)
+    slope = _lean(ink, piece)
     return slope is not None and slope >= _MIN_LEAN
