@@ -20,6 +20,7 @@ import numpy as np
 from models import registry
 from pipeline import preprocess
 from pipeline.assemble import assemble_lines
+from pipeline.backslashes import backslashes
 from pipeline.angle_widths import page_angle_widths
 from pipeline.bar_equals import bar_equals
 from pipeline.bar_ones import bar_ones
@@ -141,12 +142,13 @@ class Engine:
         decoded = faint_citations(decoded, crops, self.second_recognizer or self.recognizer)
         # Page-level checks of what the lines read (most from the lines' own ink), in this order. point_commas
         # comes after sentence_points: the commas it writes keep a point as their second, which sentence_points judges.
-        # bar_pipes after the l/I/1 checks: a bar read as any of them is told by its ink whatever they made it.
+        # bar_pipes after the l/I/1 checks: a bar read as any of them is told by its ink whatever they made it;
+        # backslashes after bar_pipes: a backslash leaning back is told from the bar it may have been made.
         # traditional_script first: a page's script is judged on its Chinese as read, before marks are changed.
         # same_brackets last: it counts the angle brackets the lines' ink showed.
         for check in (traditional_script, latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs,
-                      bar_ones, typewriter_ls, bar_pipes, bar_equals, digit_marks, c_or_e, sentence_points, point_commas,
-                      ellipsis_commas, plain_digits, same_brackets):
+                      bar_ones, typewriter_ls, bar_pipes, backslashes, bar_equals, digit_marks, c_or_e, sentence_points,
+                      point_commas, ellipsis_commas, plain_digits, same_brackets):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
             decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,

@@ -7,6 +7,9 @@ small share of what it reads), such a character standing alone among Latin glyph
 and the model's likeliest glyph of no CJK block (``DecodedChar.second``, kept by ``ctc`` only when it
 weighed enough) is what was printed. A Chinese page, a Chinese word quoted on a Latin page (two
 characters side by side) and a character printed clearly (the model weighs nothing else) keep theirs.
+A lone stroke character the model weighed nothing else for (small code print, an ``=`` alone in its own
+box read 三 or 二, a ``-`` read 一 by the second opinion) is the mark of its shape: on such a page no word
+is one bare Chinese numeral.
 
 Greek likewise: an italic a in code (``det(a)``) reads as α, a u as μ, a p as ρ, with much of the weight on
 the Latin letter. Where Greek letters are a small share of the page's letters, one not beside another (a
@@ -25,11 +28,14 @@ from pipeline.punctuation import is_cjk, is_greek
 _MAX_CJK_SHARE = 0.03
 # … and Latin while Greek letters are at most this share of its letters.
 _MAX_GREEK_SHARE = 0.03
+# Chinese characters drawn as bars alone, and the Latin mark of each shape.
+_STROKES = {"一": "-", "二": "=", "三": "=", "十": "+"}
 
 
 def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) -> list[DecodedLine]:
     """On a page of Latin text, the lines with each lone Chinese character or full-width mark that has a
-    second glyph written as that glyph (``crops`` unused: the page-level checks' common signature)."""
+    second glyph written as that glyph, and each lone stroke character without one as its mark (``crops`` unused:
+    the page-level checks' common signature)."""
     text = "".join(d.text for d in decoded)
     glyphs = sum(not ch.isspace() for ch in text)
     if not glyphs or sum(is_cjk(ch) for ch in text) > _MAX_CJK_SHARE * glyphs:
@@ -39,11 +45,20 @@ def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) ->
     out = []
     for line in decoded:
         chars = line.chars
-        fixed = tuple(replace(c, char=c.second) if c.second and (
-            (is_cjk(c.char) and not _beside(chars, k, is_cjk)) or (few_greek and is_greek(c.char) and _lone_greek(chars, k)))
-            else c for k, c in enumerate(chars))
+        fixed = tuple(_latin(chars, k, few_greek) for k in range(len(chars)))
         out.append(line if fixed == chars else replace(line, chars=fixed))
     return out
+
+
+def _latin(chars, k: int, few_greek: bool):
+    """The character at ``k`` as the Latin glyph it stands for, or as read."""
+    c = chars[k]
+    if is_cjk(c.char) and not _beside(chars, k, is_cjk):
+        mark = c.second or _STROKES.get(c.char, "")
+        return replace(c, char=mark) if mark else c
+    if c.second and few_greek and is_greek(c.char) and _lone_greek(chars, k):
+        return replace(c, char=c.second)
+    return c
 
 
 def _beside(chars, k: int, which) -> bool:
