@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.angle_brackets import angle_brackets
+from pipeline.bar_letters import bar_letters
 from pipeline.brace_shapes import braces_from_shapes
 from pipeline.comma_spaces import list_comma_spaces
 from pipeline.ctc import DecodedLine
@@ -46,7 +47,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = restore_closing_quotes(line, ink, probs, index)
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
-    line = pointing_triangles(unmatched_braces(braces_from_shapes(slanted_bars(line, ink), ink), ink), ink)
+    line = pointing_triangles(unmatched_braces(braces_from_shapes(bar_letters(slanted_bars(line, ink), ink, probs, index), ink), ink), ink)
     line = restore_latex_heads(lost_t(lowered_e(visible_spaces(line, ink), ink), ink), ink)
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(tilde_accents(line, ink, index), ink, probs, index), probs, index)

@@ -17,8 +17,10 @@ from pipeline.punct_widths import component_at
 
 _REACH = 2  # pixels beside a character's time steps where its ink may lie
 # Columns the stroke's middle moves right per row down: on the scans' listings backslashes (read `\`
-# or `|`) 0.42-0.50, bars -0.02-0.01.
-_SLANT = 0.25
+# or `|`) 0.42-0.50, bars -0.02-0.01; an l joined to the letter beside it by blur 0.32.
+_SLANT = 0.38
+# One stroke: nearly every row of it one run of ink (glyphs joined by blur show two or more).
+_ONE_RUN = 0.85
 # One glyph, not a bar joined to its neighbours: taller than wide, and tall enough to fit a line.
 _MAX_WIDE = 0.8
 _MIN_ROWS = 8
@@ -49,6 +51,9 @@ def _slant(labels: np.ndarray, stats: np.ndarray, x: float) -> float:
         return 0.0
     glyph = labels[top : top + h, left : left + w] == k
     rows = np.flatnonzero(glyph.any(axis=1))
+    runs = np.diff(glyph[rows].astype(np.int8), axis=1, prepend=0).clip(0).sum(axis=1)
+    if np.mean(runs == 1) < _ONE_RUN:
+        return 0.0
     cols = np.arange(w)
     middles = np.array([cols[glyph[r]].mean() for r in rows])
     return float(np.polyfit(rows, middles, 1)[0])
