@@ -19,6 +19,7 @@ _ON_BASELINE = set("abcdehikmnorstuvwxzABCDEFGHIKLMNOPRSTUVWXYZ")
 _MIN_ON_BASELINE = 3
 _NEAREST = 3  # letters each side that give the baseline
 _REACH = 1  # pixels beside a character's time steps
+_GAP = 4  # rows of paper within a glyph, between its strokes, under one time step's columns
 # The mark's foot may lie this share of the crop's height below the nearest letters' median foot (1.5 px
 # of 48): a bar reaches below the baseline by a tenth of the letters' height and more (``bar_pipes``).
 _FOOT = 0.03
@@ -64,8 +65,8 @@ def _in_word(text: str, i: int) -> bool:
 
 
 def _foot(ink: np.ndarray, x0: float, x1: float) -> int | None:
-    """The last row of the ink under columns ``x0``..``x1`` that runs on unbroken from the crop's middle
-    (the line's own ink, not a speck or the next line's ascender below it)."""
+    """The last row of the ink under columns ``x0``..``x1`` followed down from the crop's middle across
+    gaps of at most ``_GAP`` rows (an e's or s's strokes; not the next line's ascender below it)."""
     h = ink.shape[0]
     band = ink[:, max(0, int(x0) - _REACH) : int(np.ceil(x1)) + _REACH + 1]
     rows = band.sum(axis=1) > 0
@@ -74,6 +75,8 @@ def _foot(ink: np.ndarray, x0: float, x1: float) -> int | None:
     if not len(near):
         return None
     k = mid - 4 + int(near[0])
-    while k + 1 < h and rows[k + 1]:
-        k += 1
-    return k
+    while True:
+        below = np.flatnonzero(rows[k + 1 : k + 2 + _GAP])
+        if not len(below):
+            return k
+        k += 1 + int(below[-1])

@@ -17,8 +17,9 @@ from pipeline.punct_widths import component_at
 
 _REACH = 2  # pixels beside a character's time steps where its ink may lie
 # Columns the stroke's middle moves right per row down: on the scans' listings backslashes (read `\`
-# or `|`) 0.42-0.50, bars -0.02-0.01; an l joined to the letter beside it by blur 0.32.
-_SLANT = 0.38
+# or `|`) 0.42-0.50, bars -0.02-0.01; rendered backslashes 0.54 (Liberation Mono), 0.30 (DejaVu Sans),
+# 0.34 (Liberation Serif). An l joined to the letter beside it by blur slants too (0.32), but is no one stroke.
+_SLANT = 0.25
 # One stroke: nearly every row of it one run of ink (glyphs joined by blur show two or more).
 _ONE_RUN = 0.85
 # One glyph, not a bar joined to its neighbours: taller than wide, and tall enough to fit a line.
