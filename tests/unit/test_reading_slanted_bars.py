@@ -46,16 +46,29 @@ def test_a_backslash_read_as_a_bar_comes_back(engine, font, scan):
 
 @pytest.mark.parametrize("font", FONTS)
 @pytest.mark.parametrize("scan", [False, True])
-@pytest.mark.parametrize("text", ["7.3 Tools/Default Language", "6.2 Table/Rule Width", "4.14 Insert/Line"])
+@pytest.mark.parametrize("text", ["7.3 Tools/Default Language", "6.2 Table/Rule Width", "4.14 Insert/Line",
+                                  "7.2 Tools/Labels"])
 def test_an_l_or_i_read_as_a_bar_in_a_word_comes_back(engine, font, scan, text):
     from pipeline.bar_letters import bar_letters
 
     line, crop, probs = _read(engine, text, font, scan)
     assert line.text == text
-    misread = _as_bars(line, "lI")
-    assert "|" in misread.text
+    k = next(i for i, c in enumerate(line.chars) if c.char in "lI")
+    misread = DecodedLine(tuple(replace(c, char="|") if i == k else c for i, c in enumerate(line.chars)), line.steps)
     mended = bar_letters(misread, LineInk(crop), probs, engine.recognizer.decoder.index)
     assert mended.text == text
+
+
+@pytest.mark.parametrize("font", FONTS)
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_line_of_several_bars_keeps_them(engine, font, scan):
+    from pipeline.bar_letters import bar_letters
+
+    # Two ls read as bars make a line of alternatives: neither is judged.
+    line, crop, probs = _read(engine, "7.3 Tools/Default Language", font, scan)
+    misread = _as_bars(line, "l")
+    assert misread.text.count("|") == 2
+    assert bar_letters(misread, LineInk(crop), probs, engine.recognizer.decoder.index) is misread
 
 
 @pytest.mark.parametrize("scan", [False, True])
