@@ -4,7 +4,8 @@ The model reads shapes into its character set; some printed marks are not in it 
 cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {, - from – between digits), and
 some it loses to the blank or the word space (an opening quote, a logo's raised A, a ligature's i). Each step below measures the line's crop
 (the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
-where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a
+where the text calls for it, in this order: dot leaders and marks first (a bar told from a backslash by its slant and from an
+l by its foot before a lone brace's partner is looked for among the glyphs left), then the widths of punctuation (a
 mark found to be ASCII may then take a space after it) and dashes, tildes read as other accents, letter case
 and ligatures' letters, the spaces (less those a monospace line's cells rule out), and last the small caps, which are told within a word.
 """
