@@ -315,7 +315,7 @@ def _look_alike_weight(text: list[str], i: int) -> float | None:
 
     The digit's run (``11`` in ``Co11ect``) is judged as one: inside a word
     of lower-case letters, or at the edge of one at least two letters long.
-    Lower-case only: upper-case codes (WC2B, A1B, ASC11) mix digits in on purpose. After a digit
+    Lower-case only: upper-case codes (WC2B, A1B, ASC11) mix digits in on purpose. After a 2 or 4
     (``rtf21atex``) only where small letters come before that digit and three after it.
     """
     run = _digit_run(text, i)
@@ -331,18 +331,12 @@ def _look_alike_weight(text: list[str], i: int) -> float | None:
         return _MIN_DOUBLED_WEIGHT if doubled else _MIN_EDGE_WEIGHT
     if len(after) >= 2 and not prev.isalnum() and after not in _UNITS:
         return _MIN_EDGE_WEIGHT
-    # A program's name joining two words by a digit (rtf2latex, html2latex): the word after the digit is
-    # judged as at a word's edge, where the digit follows a word of small letters (a number's 21st stays).
-    if len(after) >= 3 and prev.isdigit() and after not in _UNITS and len(_lower_run(_number_start(text, a)[::-1])) >= 2:
+    # A program's name joining two words by a 2 or 4 (rtf2latex, html2latex: to, for): the word after the
+    # digit is judged as at a word's edge, where the lone digit follows a word of small letters (a file's
+    # tb91thanh, a number's 21st stay).
+    if len(after) >= 3 and prev in "24" and a >= 3 and len(_lower_run(text[: a - 1][::-1])) >= 2:
         return _MIN_EDGE_WEIGHT
     return None
-
-
-def _number_start(text: list[str], a: int) -> list[str]:
-    """``text`` up to the start of the run of digits ending before ``a``."""
-    while a > 0 and text[a - 1].isdigit():
-        a -= 1
-    return text[:a]
 
 
 def _ends_clause(text: list[str], i: int) -> bool:

@@ -131,3 +131,4 @@ def test_a_one_after_a_digit_joining_two_words_reads_as_l_when_the_model_weighs_
     assert _decode_word("rtf21atex", {4: (0.98, 0.02)}, charset) == "rtf21atex"
     assert _decode_word("tex21st ", {4: (0.7, 0.3)}, charset) == "tex21st"
     assert _decode_word("f21ast ", {2: (0.7, 0.3)}, charset) == "f21ast"
+    assert _decode_word("tb921aste", {4: (0.7, 0.3)}, [*charset, "9"]) == "tb921aste"  # a file's number
