@@ -1,6 +1,5 @@
-"""A backslash read as a vertical bar told by its slant, and an l or I read as a bar inside a word told by
-its foot on the baseline (pipeline/slanted_bars.py, pipeline/bar_letters.py). Lines rendered in real fonts
-and read by the real recognizer; the glyph then written ``|`` as a blurred scan gets it read. Real bars
+"""A backslash read as a vertical bar told by its slant (pipeline/slanted_bars.py). Lines rendered in real fonts
+and read by the real recognizer; the backslash then written ``|`` as a blurred scan gets it read. Real bars
 (``[on|off]``, read through the whole mending) stay bars on code with or without the steps."""
 from dataclasses import replace
 
@@ -44,33 +43,6 @@ def test_a_backslash_read_as_a_bar_comes_back(engine, font, scan):
     assert slanted_bars(_as_bars(line, "\\"), LineInk(crop)).text == line.text
 
 
-@pytest.mark.parametrize("font", FONTS)
-@pytest.mark.parametrize("scan", [False, True])
-@pytest.mark.parametrize("text", ["7.3 Tools/Default Language", "6.2 Table/Rule Width", "4.14 Insert/Line",
-                                  "7.2 Tools/Labels"])
-def test_an_l_or_i_read_as_a_bar_in_a_word_comes_back(engine, font, scan, text):
-    from pipeline.bar_letters import bar_letters
-
-    line, crop, probs = _read(engine, text, font, scan)
-    assert line.text == text
-    k = next(i for i, c in enumerate(line.chars) if c.char in "lI")
-    misread = DecodedLine(tuple(replace(c, char="|") if i == k else c for i, c in enumerate(line.chars)), line.steps)
-    mended = bar_letters(misread, LineInk(crop), probs, engine.recognizer.decoder.index)
-    assert mended.text == text
-
-
-@pytest.mark.parametrize("font", FONTS)
-@pytest.mark.parametrize("scan", [False, True])
-def test_a_line_of_several_bars_keeps_them(engine, font, scan):
-    from pipeline.bar_letters import bar_letters
-
-    # Two ls read as bars make a line of alternatives: neither is judged.
-    line, crop, probs = _read(engine, "7.3 Tools/Default Language", font, scan)
-    misread = _as_bars(line, "l")
-    assert misread.text.count("|") == 2
-    assert bar_letters(misread, LineInk(crop), probs, engine.recognizer.decoder.index) is misread
-
-
 @pytest.mark.parametrize("scan", [False, True])
 def test_a_real_bar_read_as_a_bar_stays(engine, scan):
     line, _, _ = _read(engine, "grid [on|off] set state", "sans", scan)
@@ -79,8 +51,7 @@ def test_a_real_bar_read_as_a_bar_stays(engine, scan):
 
 @pytest.mark.parametrize("font", FONTS)
 @pytest.mark.parametrize("scan", [False, True])
-def test_a_real_bar_is_neither_backslash_nor_letter(engine, font, scan):
-    from pipeline.bar_letters import bar_letters
+def test_a_real_bar_is_no_backslash(engine, font, scan):
     from pipeline.slanted_bars import slanted_bars
 
     line, crop, probs = _read(engine, "grid [on|off] set state", font, scan)
@@ -88,4 +59,3 @@ def test_a_real_bar_is_neither_backslash_nor_letter(engine, font, scan):
     bar = DecodedLine(tuple(replace(c, char="|") if i == k else c for i, c in enumerate(line.chars)), line.steps)
     ink = LineInk(crop)
     assert slanted_bars(bar, ink).text == bar.text
-    assert bar_letters(bar, ink, probs, engine.recognizer.decoder.index).text == bar.text
