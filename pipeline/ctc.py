@@ -315,7 +315,8 @@ def _look_alike_weight(text: list[str], i: int) -> float | None:
 
     The digit's run (``11`` in ``Co11ect``) is judged as one: inside a word
     of lower-case letters, or at the edge of one at least two letters long.
-    Lower-case only: upper-case codes (WC2B, A1B, ASC11) mix digits in on purpose.
+    Lower-case only: upper-case codes (WC2B, A1B, ASC11) mix digits in on purpose. After a 2 or 4
+    (``rtf21atex``) only where small letters come before that digit and three after it.
     """
     run = _digit_run(text, i)
     a, b = run.start, run.stop
@@ -329,6 +330,11 @@ def _look_alike_weight(text: list[str], i: int) -> float | None:
     if len(before) >= 2 and not nxt.isalnum():
         return _MIN_DOUBLED_WEIGHT if doubled else _MIN_EDGE_WEIGHT
     if len(after) >= 2 and not prev.isalnum() and after not in _UNITS:
+        return _MIN_EDGE_WEIGHT
+    # A program's name joining two words by a 2 or 4 (rtf2latex, html2latex: to, for): the word after the
+    # digit is judged as at a word's edge, where the lone digit follows a word of small letters (a file's
+    # tb91thanh, a number's 21st stay).
+    if len(after) >= 3 and prev in "24" and a >= 3 and len(_lower_run(text[: a - 1][::-1])) >= 2:
         return _MIN_EDGE_WEIGHT
     return None
 

@@ -4,7 +4,8 @@ The model reads shapes into its character set; some printed marks are not in it 
 cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {, - from – between digits), and
 some it loses to the blank or the word space (an opening quote, a logo's raised A, a ligature's i). Each step below measures the line's crop
 (the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
-where the text calls for it, in this order: dot leaders and marks first, then the widths of punctuation (a
+where the text calls for it, in this order: dot leaders and marks first (a bar told from a backslash by its slant before a lone
+brace's partner is looked for among the glyphs left), then the widths of punctuation (a
 mark found to be ASCII may then take a space after it) and dashes, tildes read as other accents, letter case
 and ligatures' letters, the spaces (less those a monospace line's cells rule out), and last the small caps, which are told within a word.
 """
@@ -27,10 +28,12 @@ from pipeline.math_angles import math_angle_brackets
 from pipeline.monospace_spaces import monospace_spaces
 from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
+from pipeline.slanted_bars import slanted_bars
 from pipeline.small_caps import lower_small_caps
 from pipeline.spacing import SpacingSettings, add_missing_spaces
 from pipeline.tilde_accents import tilde_accents
 from pipeline.triangles import pointing_triangles
+from pipeline.unmatched_braces import unmatched_braces
 from pipeline.visible_space import visible_spaces
 
 
@@ -44,7 +47,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = restore_closing_quotes(line, ink, probs, index)
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
-    line = pointing_triangles(braces_from_shapes(line, ink), ink)
+    line = pointing_triangles(unmatched_braces(braces_from_shapes(slanted_bars(line, ink), ink), ink), ink)
     line = restore_latex_heads(lost_t(lowered_e(visible_spaces(line, ink), ink), ink), ink)
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(tilde_accents(line, ink, index), ink, probs, index), probs, index)

@@ -121,3 +121,14 @@ def test_a_run_of_different_digits_is_judged_digit_by_digit():
         for k, p in row.items():
             probs[t, k if isinstance(k, int) else dec.classes.index(k)] = p
     assert dec.decode(probs).text == "boo1"
+
+
+def test_a_one_after_a_digit_joining_two_words_reads_as_l_when_the_model_weighs_l():
+    # `rtf21atex` for rtf2latex: the word after the digit is at a word's edge.
+    charset = [*CHARSET, *"rtfxe2"]
+    assert _decode_word("rtf21atex", {4: (0.8, 0.2)}, charset) == "rtf2latex"
+    # A trace of l weight is not enough; nor a number's ordinal or unit, nor after a lone letter.
+    assert _decode_word("rtf21atex", {4: (0.98, 0.02)}, charset) == "rtf21atex"
+    assert _decode_word("tex21st ", {4: (0.7, 0.3)}, charset) == "tex21st"
+    assert _decode_word("f21ast ", {2: (0.7, 0.3)}, charset) == "f21ast"
+    assert _decode_word("tb921aste", {4: (0.7, 0.3)}, [*charset, "9"]) == "tb921aste"  # a file's number
