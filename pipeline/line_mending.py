@@ -28,7 +28,6 @@ from pipeline.math_angles import math_angle_brackets
 from pipeline.monospace_spaces import monospace_spaces
 from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
 from pipeline.punct_widths import punctuation_widths
-from pipeline.slanted_bars import slanted_bars
 from pipeline.small_caps import lower_small_caps
 from pipeline.spacing import SpacingSettings, add_missing_spaces
 from pipeline.tilde_accents import tilde_accents
@@ -47,7 +46,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = restore_closing_quotes(line, ink, probs, index)
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
-    line = pointing_triangles(unmatched_braces(braces_from_shapes(slanted_bars(line, ink), ink), ink), ink)
+    line = pointing_triangles(unmatched_braces(braces_from_shapes(line, ink), ink), ink)
     line = restore_latex_heads(lost_t(lowered_e(visible_spaces(line, ink), ink), ink), ink)
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(tilde_accents(line, ink, index), ink, probs, index), probs, index)
