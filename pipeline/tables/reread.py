@@ -23,6 +23,12 @@ from pipeline.tables.model import Token
 from pipeline.tables.words import line_height, text_lines
 
 TALL = 2.0  # a token this many line heights tall beside two or more rows is a stack of items
+# Two items stacked span less than two line heights (a row's pitch is a glyph and its leading), and a box
+# over both is read as one odd glyph (`二` over `三` as `言`), unsure: as tall as this and read that unsure
+# is a stack too. A sure glyph this tall (a large bracket, a heading's letter) keeps its box.
+TALL_UNSURE, UNSURE = 1.6, 0.5
+HUG_INK = 0.25  # a row of a stack's crop is ink where it holds this share of its busiest row's (specks aside)
+HUG_PAD = 0.15  # a piece's crop reaches this share of its row's height above and below its ink
 MIN_INK_INCH = 0.02  # ink smaller than this each way is a speck, not a mark
 PAD_HEIGHTS = 0.3  # a crop reaches this many line heights beyond the ink left and right (as the page's crops)
 
@@ -37,7 +43,7 @@ def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], 
     if len(tokens) < 4:
         return tokens
     h = line_height(tokens)
-    tall = [t for t in tokens if t.height > TALL * h]
+    tall = [t for t in tokens if t.height > TALL * h or t.height > TALL_UNSURE * h and t.confidence < UNSURE]
     if not tall:
         return tokens
     out = [t for t in tokens if t not in tall]
@@ -52,6 +58,9 @@ def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], 
         if len(rows) < 2:
             out.append(t)
             continue
+        top = max(0.0, t.box[1])  # the stack's crop's top on the page
+        ink = _ink_rows(level(t.box[0], t.box[1], t.box[2], t.box[3]))
+        rows = _hugged(_cut_overlaps(rows, ink, top), ink, top)
         crops, bands = [], []
         for y0, y1 in rows:
             pad = PAD_HEIGHTS * (y1 - y0)
@@ -62,6 +71,52 @@ def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], 
         pieces = [Token(_clean(d.text), (t.box[0], y0, t.box[2], y1), d.confidence)
                   for d, (y0, y1) in zip(read(crops), bands)]
         out.extend(p for p in pieces if p.text)
+    return out
+
+
+def _ink_rows(crop: np.ndarray | None) -> np.ndarray | None:
+    """Per row of the crop, its ink (darker than the paper by a third of the contrast); None for blank paper."""
+    if crop is None:
+        return None
+    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
+    if paper - dark < 60:
+        return None
+    return (crop < paper - (paper - dark) / 3).sum(axis=1)
+
+
+def _cut_overlaps(rows: list[tuple[float, float]], ink: np.ndarray | None, top: float) -> list[tuple[float, float]]:
+    """The rows' bands, where two of them overlap (a tight pitch: boxes padded past the leading) cut at
+    the emptiest line of the stack's ink between them: a band reaching into the next item takes its top
+    stroke along (`二` with the top of the `三` under it read `三`). ``ink`` is per row from ``top`` on."""
+    out = [list(r) for r in rows]
+    for a, b in zip(out, out[1:]):
+        if a[1] <= b[0] or ink is None:
+            continue
+        lo, hi = max(0, int(b[0] - top)), min(len(ink), int(a[1] - top) + 1)
+        if hi <= lo:
+            continue
+        mid = (lo + hi - 1) / 2
+        # the emptiest line of the overlap, the one nearest its middle among equals
+        cut = top + min(range(lo, hi), key=lambda y: (ink[y], abs(y - mid)))
+        a[1], b[0] = cut, cut
+    return [(y0, y1) for y0, y1 in out if y1 > y0]
+
+
+def _hugged(rows: list[tuple[float, float]], ink: np.ndarray | None, top: float) -> list[tuple[float, float]]:
+    """Each band brought in to its ink and a little paper, as the detector boxes a line: with a glyph's
+    height of blank above or below, the recognizer reads a `二` as `三`."""
+    if ink is None:
+        return rows
+    least = HUG_INK * ink.max()
+    out = []
+    for y0, y1 in rows:
+        lo, hi = max(0, int(y0 - top)), min(len(ink), int(y1 - top) + 1)
+        dark = np.flatnonzero(ink[lo:hi] >= least) if hi > lo else []
+        if len(dark) == 0:
+            out.append((y0, y1))
+            continue
+        pad = HUG_PAD * (y1 - y0)
+        out.append((max(y0, top + lo + dark[0] - pad), min(y1, top + lo + dark[-1] + 1 + pad)))
     return out
 
 
