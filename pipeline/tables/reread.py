@@ -28,7 +28,7 @@ TALL = 2.0  # a token this many line heights tall beside two or more rows is a s
 # is a stack too. A sure glyph this tall (a large bracket, a heading's letter) keeps its box.
 TALL_UNSURE, UNSURE = 1.6, 0.5
 HUG_INK = 0.25  # a row of a stack's crop is ink where it holds this share of its busiest row's (specks aside)
-HUG_PAD = 0.15  # a piece's crop reaches this share of its row's height above and below its ink
+HUG_PAD = 0.2  # a piece's crop reaches this share of its ink's height beyond its ink each way
 MIN_INK_INCH = 0.02  # ink smaller than this each way is a speck, not a mark
 PAD_HEIGHTS = 0.3  # a crop reaches this many line heights beyond the ink left and right (as the page's crops)
 
@@ -59,14 +59,13 @@ def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], 
             out.append(t)
             continue
         top = max(0.0, t.box[1])  # the stack's crop's top on the page
-        ink = _ink_rows(level(t.box[0], t.box[1], t.box[2], t.box[3]))
-        rows = _hugged(_cut_overlaps(rows, ink, top), ink, top)
+        rows = _cut_overlaps(rows, _ink_rows(level(t.box[0], t.box[1], t.box[2], t.box[3])), top)
         crops, bands = [], []
         for y0, y1 in rows:
             pad = PAD_HEIGHTS * (y1 - y0)
             crop = level(t.box[0] - pad, y0, t.box[2] + pad, y1)
             if crop is not None:
-                crops.append(crop)
+                crops.append(_hugged(crop))
                 bands.append((y0, y1))
         pieces = [Token(_clean(d.text), (t.box[0], y0, t.box[2], y1), d.confidence)
                   for d, (y0, y1) in zip(read(crops), bands)]
@@ -102,22 +101,20 @@ def _cut_overlaps(rows: list[tuple[float, float]], ink: np.ndarray | None, top: 
     return [(y0, y1) for y0, y1 in out if y1 > y0]
 
 
-def _hugged(rows: list[tuple[float, float]], ink: np.ndarray | None, top: float) -> list[tuple[float, float]]:
-    """Each band brought in to its ink and a little paper, as the detector boxes a line: with a glyph's
-    height of blank above or below, the recognizer reads a `二` as `三`."""
-    if ink is None:
-        return rows
-    least = HUG_INK * ink.max()
-    out = []
-    for y0, y1 in rows:
-        lo, hi = max(0, int(y0 - top)), min(len(ink), int(y1 - top) + 1)
-        dark = np.flatnonzero(ink[lo:hi] >= least) if hi > lo else []
-        if len(dark) == 0:
-            out.append((y0, y1))
-            continue
-        pad = HUG_PAD * (y1 - y0)
-        out.append((max(y0, top + lo + dark[0] - pad), min(y1, top + lo + dark[-1] + 1 + pad)))
-    return out
+def _hugged(crop: np.ndarray) -> np.ndarray:
+    """The crop brought in to its ink and a little paper, as the detector boxes a glyph: with a glyph's
+    height of blank above or beside it, the recognizer reads a lone `二` as `三`."""
+    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
+    if paper - dark < 60:
+        return crop
+    ink = crop < paper - (paper - dark) / 3
+    per_row = ink.sum(axis=1)
+    rows = np.flatnonzero(per_row >= HUG_INK * per_row.max())
+    cols = np.flatnonzero(ink[rows[0]:rows[-1] + 1].any(axis=0))
+    pad = max(2, round(HUG_PAD * (rows[-1] + 1 - rows[0])))
+    y0, y1 = max(0, rows[0] - pad), min(crop.shape[0], rows[-1] + 1 + pad)
+    x0, x1 = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + 1 + pad)
+    return crop[y0:y1, x0:x1]
 
 
 def _ink(crop: np.ndarray, least: int) -> tuple[int, int, int, int] | None:
