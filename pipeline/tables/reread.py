@@ -3,7 +3,8 @@
 - Numbers one under the other ("21" … "26", set 11 pt apart) are detected
   as one tall box and read as one mark ("I", "T"): the table step got one
   token for several rows. Such a box is cut at the rows read beside it and
-  each piece read on its own.
+  each piece read on its own. Two items stacked make a box under two line
+  heights, read as one odd glyph (`二` over `三` as `言`), unsure: cut too.
 - A lone digit or mark ("2" under "1") the detector did not box at all: its
   row was glued to the row above as a wrapped cell. Where the line above or
   below has a short first item set apart by a gutter, the ink at that place
