@@ -10,7 +10,8 @@
   below has a short first item set apart by a gutter, the ink at that place
   on this line is read.
 Crops come from the page turned level (the tokens' frame), a row's height
-tall and padded left and right as the page's line crops are.
+tall and padded left and right as the page's line crops are; a stack's
+pieces are then brought in to their ink, as the detector boxes a glyph.
 """
 from __future__ import annotations
 
