@@ -26,6 +26,7 @@ from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
 from pipeline.tables.slivers import drop_slivers
+from pipeline.tables.url_hosts import url_hosts
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
 MAX_RULE_WIDTH_INCH = 0.03  # and at most this thick (a filled bar or a photo is not a rule)
@@ -202,7 +203,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
         tokens = [_moved(t, m) for t in tokens]
     levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
     tokens = middle_dots(empty_braces(split_at_gutters(tokens, levelled), levelled), levelled)
-    tokens = cell_end_separators(tokens, lines)
+    tokens = url_hosts(cell_end_separators(tokens, lines))
     if read_closer is not None:
         tokens = confusions_read_again(tokens, levelled, read_closer)
     if read is not None:

@@ -3,13 +3,15 @@
 - Numbers one under the other ("21" … "26", set 11 pt apart) are detected
   as one tall box and read as one mark ("I", "T"): the table step got one
   token for several rows. Such a box is cut at the rows read beside it and
-  each piece read on its own.
+  each piece read on its own. Two items stacked make a box under two line
+  heights, read as one odd glyph (`二` over `三` as `言`), unsure: cut too.
 - A lone digit or mark ("2" under "1") the detector did not box at all: its
   row was glued to the row above as a wrapped cell. Where the line above or
   below has a short first item set apart by a gutter, the ink at that place
   on this line is read.
 Crops come from the page turned level (the tokens' frame), a row's height
-tall and padded left and right as the page's line crops are.
+tall and padded left and right as the page's line crops are; a stack's
+pieces are then brought in to their ink, as the detector boxes a glyph.
 """
 from __future__ import annotations
 
@@ -23,6 +25,12 @@ from pipeline.tables.model import Token
 from pipeline.tables.words import line_height, text_lines
 
 TALL = 2.0  # a token this many line heights tall beside two or more rows is a stack of items
+# Two items stacked span less than two line heights (a row's pitch is a glyph and its leading), and a box
+# over both is read as one odd glyph (`二` over `三` as `言`), unsure: as tall as this and read that unsure
+# is a stack too. A sure glyph this tall (a large bracket, a heading's letter) keeps its box.
+TALL_UNSURE, UNSURE = 1.6, 0.5
+HUG_INK = 0.25  # a row of a stack's crop is ink where it holds this share of its busiest row's (specks aside)
+HUG_PAD = 0.2  # a piece's crop reaches this share of its ink's height beyond its ink each way
 MIN_INK_INCH = 0.02  # ink smaller than this each way is a speck, not a mark
 PAD_HEIGHTS = 0.3  # a crop reaches this many line heights beyond the ink left and right (as the page's crops)
 
@@ -37,7 +45,7 @@ def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], 
     if len(tokens) < 4:
         return tokens
     h = line_height(tokens)
-    tall = [t for t in tokens if t.height > TALL * h]
+    tall = [t for t in tokens if t.height > TALL * h or t.height > TALL_UNSURE * h and t.confidence < UNSURE]
     if not tall:
         return tokens
     out = [t for t in tokens if t not in tall]
@@ -52,17 +60,63 @@ def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], 
         if len(rows) < 2:
             out.append(t)
             continue
+        top = max(0.0, t.box[1])  # the stack's crop's top on the page
+        rows = _cut_overlaps(rows, _ink_rows(level(t.box[0], t.box[1], t.box[2], t.box[3])), top)
         crops, bands = [], []
         for y0, y1 in rows:
             pad = PAD_HEIGHTS * (y1 - y0)
             crop = level(t.box[0] - pad, y0, t.box[2] + pad, y1)
             if crop is not None:
-                crops.append(crop)
+                crops.append(_hugged(crop))
                 bands.append((y0, y1))
         pieces = [Token(_clean(d.text), (t.box[0], y0, t.box[2], y1), d.confidence)
                   for d, (y0, y1) in zip(read(crops), bands)]
         out.extend(p for p in pieces if p.text)
     return out
+
+
+def _ink_rows(crop: np.ndarray | None) -> np.ndarray | None:
+    """Per row of the crop, its ink (darker than the paper by a third of the contrast); None for blank paper."""
+    if crop is None:
+        return None
+    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
+    if paper - dark < 60:
+        return None
+    return (crop < paper - (paper - dark) / 3).sum(axis=1)
+
+
+def _cut_overlaps(rows: list[tuple[float, float]], ink: np.ndarray | None, top: float) -> list[tuple[float, float]]:
+    """The rows' bands, where two of them overlap (a tight pitch: boxes padded past the leading) cut at
+    the emptiest line of the stack's ink between them: a band reaching into the next item takes its top
+    stroke along (`二` with the top of the `三` under it read `三`). ``ink`` is per row from ``top`` on."""
+    out = [list(r) for r in rows]
+    for a, b in zip(out, out[1:]):
+        if a[1] <= b[0] or ink is None:
+            continue
+        lo, hi = max(0, int(b[0] - top)), min(len(ink), int(a[1] - top) + 1)
+        if hi <= lo:
+            continue
+        mid = (lo + hi - 1) / 2
+        # the emptiest line of the overlap, the one nearest its middle among equals
+        cut = top + min(range(lo, hi), key=lambda y: (ink[y], abs(y - mid)))
+        a[1], b[0] = cut, cut
+    return [(y0, y1) for y0, y1 in out if y1 > y0]
+
+
+def _hugged(crop: np.ndarray) -> np.ndarray:
+    """The crop brought in to its ink and a little paper, as the detector boxes a glyph: with a glyph's
+    height of blank above or beside it, the recognizer reads a lone `二` as `三`."""
+    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
+    if paper - dark < 60:
+        return crop
+    ink = crop < paper - (paper - dark) / 3
+    per_row = ink.sum(axis=1)
+    rows = np.flatnonzero(per_row >= HUG_INK * per_row.max())
+    cols = np.flatnonzero(ink[rows[0]:rows[-1] + 1].any(axis=0))
+    pad = max(2, round(HUG_PAD * (rows[-1] + 1 - rows[0])))
+    y0, y1 = max(0, rows[0] - pad), min(crop.shape[0], rows[-1] + 1 + pad)
+    x0, x1 = max(0, cols[0] - pad), min(crop.shape[1], cols[-1] + 1 + pad)
+    return crop[y0:y1, x0:x1]
 
 
 def _ink(crop: np.ndarray, least: int) -> tuple[int, int, int, int] | None:
