@@ -48,6 +48,7 @@ from pipeline.page_work import PageWork, StageClock, idle_timings
 from pipeline.raised_digits import plain_digits
 from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
+from pipeline.mixed_pairs import mixed_pairs
 from pipeline.same_brackets import same_brackets
 from pipeline.second_opinion import SecondOpinionSettings, reread_unsure
 from pipeline.sentence_points import sentence_points
@@ -145,10 +146,11 @@ class Engine:
         # bar_pipes after the l/I/1 checks: a bar read as any of them is told by its ink whatever they made it;
         # backslashes after bar_pipes: a backslash leaning back is told from the bar it may have been made.
         # traditional_script first: a page's script is judged on its Chinese as read, before marks are changed.
+        # mixed_pairs after the width checks: it settles the pairs they left half ASCII, half full-width.
         # same_brackets last: it counts the angle brackets the lines' ink showed.
         for check in (traditional_script, latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs,
                       bar_ones, typewriter_ls, bar_pipes, backslashes, bar_equals, digit_marks, c_or_e, sentence_points,
-                      point_commas, ellipsis_commas, plain_digits, same_brackets):
+                      point_commas, ellipsis_commas, plain_digits, mixed_pairs, same_brackets):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
             decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,

@@ -7,7 +7,8 @@ some it loses to the blank or the word space (an opening quote, a logo's raised 
 where the text calls for it, in this order: dot leaders and marks first (a bar told from a backslash by its slant before a lone
 brace's partner is looked for among the glyphs left), then the widths of punctuation (a
 mark found to be ASCII may then take a space after it) and dashes, tildes read as other accents, letter case
-and ligatures' letters, the spaces (less those a monospace line's cells rule out), and last the small caps, which are told within a word.
+and ligatures' letters, the spaces (less those a monospace line's cells rule out), the small caps, which are told within a word,
+and last the ellipses (counted by their dots; the model has no ⋯ and reads its dots on the axis as …).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pipeline.brace_shapes import braces_from_shapes
 from pipeline.comma_spaces import list_comma_spaces
 from pipeline.ctc import DecodedLine
 from pipeline.digit_dashes import digit_dashes
+from pipeline.ellipsis_dots import ellipsis_dots
 from pipeline.latex_logo import lost_t, lowered_e, restore_latex_heads
 from pipeline.leaders import mend_leaders
 from pipeline.letter_case import letter_case
@@ -51,4 +53,5 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(tilde_accents(line, ink, index), ink, probs, index), probs, index)
     line = monospace_spaces(add_missing_spaces(line, ink, probs, space_class, spacing), ink)
-    return lexicon_words(lower_small_caps(line, ink), ink, probs, index, space_class)
+    line = lexicon_words(lower_small_caps(line, ink), ink, probs, index, space_class)
+    return ellipsis_dots(line, ink)
