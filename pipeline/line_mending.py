@@ -4,7 +4,7 @@ The model reads shapes into its character set; some printed marks are not in it 
 cannot tell apart (‘ from ', a small cap from a capital, ( from 〈 or {, - from – between digits), and
 some it loses to the blank or the word space (an opening quote, a logo's raised A, a ligature's i). Each step below measures the line's crop
 (the grey 48-px image the model read; its ink made binary and labelled once, in pipeline/line_ink.py)
-where the text calls for it, in this order: dot leaders and marks first (a bar told from a backslash by its slant before a lone
+where the text calls for it, in this order: dot leaders and marks first (an l read as a bar told by its foot on the baseline before a lone
 brace's partner is looked for among the glyphs left), then the widths of punctuation (a
 mark found to be ASCII may then take a space after it) and dashes, tildes read as other accents, letter case
 and ligatures' letters, the spaces (less those a monospace line's cells rule out), the small caps, which are told within a word,
@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.angle_brackets import angle_brackets
+from pipeline.bar_letters import bar_letters
 from pipeline.brace_shapes import braces_from_shapes
 from pipeline.comma_spaces import list_comma_spaces
 from pipeline.ctc import DecodedLine
@@ -48,7 +49,7 @@ def mend_line(line: DecodedLine, crop: np.ndarray, probs: np.ndarray, index: dic
     line = restore_closing_quotes(line, ink, probs, index)
     line = angle_brackets(line, ink, probs, index)
     line = math_angle_brackets(line, ink)
-    line = pointing_triangles(unmatched_braces(braces_from_shapes(line, ink), ink), ink)
+    line = pointing_triangles(unmatched_braces(braces_from_shapes(bar_letters(line, ink, probs, index), ink), ink), ink)
     line = restore_latex_heads(lost_t(lowered_e(visible_spaces(line, ink), ink), ink), ink)
     line = list_comma_spaces(digit_dashes(punctuation_widths(line, ink), ink), ink)
     line = ligature_letters(letter_case(tilde_accents(line, ink, index), ink, probs, index), probs, index)
