@@ -25,11 +25,12 @@ _FOOT = 0.03
 
 
 def bar_letters(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: dict[str, int]) -> DecodedLine:
-    """``line`` with each ``|`` inside a word whose ink stands on the baseline written as an l or I."""
+    """``line`` with its one ``|``, where it stands inside a word and its ink on the baseline, written as an l or I."""
     text = "".join(c.char for c in line.chars)
     if "|" not in text or line.steps < 1:
         return line
-    spots = [i for i, ch in enumerate(text) if ch == "|" and _in_word(text, i)]
+    # A line of several bars lists alternatives (``⟨true|false|auto⟩``), where a bar may barely pass the baseline.
+    spots = [i for i, ch in enumerate(text) if ch == "|" and _in_word(text, i)] if text.count("|") == 1 else []
     if not spots:
         return line
     scale = line_ink.shape[1] / line.steps
@@ -45,7 +46,8 @@ def bar_letters(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: 
         foot = _foot(ink, c.start * scale, c.end * scale)
         if foot is None or len(before) + len(after) < _MIN_ON_BASELINE:
             continue
-        if foot - float(np.median(before + after)) > _FOOT * line_ink.shape[0]:
+        # On it within the margin, not above it either (the time steps' columns then missed a thin glyph's ink).
+        if abs(foot - float(np.median(before + after))) > _FOOT * line_ink.shape[0]:
             continue
         weights = {ch: float(probs[c.start : c.end + 1, index[ch]].max()) for ch in "lI" if ch in index}
         if weights:
