@@ -19,7 +19,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
 
-_SAME_SHAPE = set("cosvwxzCOSVWXZ")
+SAME_SHAPE = set("cosvwxzCOSVWXZ")
 _SMALL = set("aemnru")
 _TALL = set("bdfhklt0123456789ABDEFGHKLMNPRTUY")
 # The two heights must be this far apart, as a share of the crop's height, to tell them apart.
@@ -38,10 +38,36 @@ def letter_case(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: 
         k = index.get(c.char.swapcase())
         return float(probs[c.start : c.end, k].max()) if k is not None and c.end > c.start else 0.0
 
-    todo = [i for i, c in enumerate(chars) if c.char in _SAME_SHAPE and _wanted(chars, i) is not None
+    todo = [i for i, c in enumerate(chars) if c.char in SAME_SHAPE and _wanted(chars, i) is not None
             and other_weight(c) >= _MIN_WEIGHT]
     if not todo:
         return line
+    measure = _heights(line, line_ink)
+    if measure is None:
+        return line
+    out = list(chars)
+    for i in todo:
+        upper = measure(i)
+        if upper is not None and upper == _wanted(chars, i):
+            out[i] = replace(chars[i], char=chars[i].char.upper() if upper else chars[i].char.lower())
+    return DecodedLine(tuple(out), line.steps) if out != list(chars) else line
+
+
+def shows_capital(line: DecodedLine, line_ink: LineInk, i: int) -> bool | None:
+    """Whether the same-shaped letter at ``i`` reaches the capitals' height on ``line_ink`` (None: the line's
+    other letters do not show both heights, the letter has no ink, or it shows the case other than read
+    where its word does not allow that one, as ``letter_case`` leaves it)."""
+    measure = _heights(line, line_ink)
+    upper = measure(i) if measure is not None else None
+    if upper is None or upper == line.chars[i].char.isupper() or _wanted(line.chars, i) == upper:
+        return upper
+    return None
+
+
+def _heights(line: DecodedLine, line_ink: LineInk):
+    """A measure of whether the glyph at an index stands capital-high (None where it has no ink), or None
+    where the line does not show its small letters' and its tall glyphs' heights apart."""
+    chars = line.chars
     glyphs = _glyph_ink(line_ink, line)
     height, width = line_ink.shape
     scale = width / max(1, line.steps)
@@ -58,21 +84,20 @@ def letter_case(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: 
     refs = [(centres[i], t, c.char in _TALL) for i, c in enumerate(chars)
             if (c.char in _SMALL or c.char in _TALL) and (t := top(i)) is not None]
     if len(refs) < 3 or all(r[2] for r in refs) or not any(r[2] for r in refs):
-        return line
+        return None
     a = np.array([[1.0, x / height, float(tall)] for x, _, tall in refs])
     (base, slope, rise), *_ = np.linalg.lstsq(a, np.array([t for _, t, _ in refs]), rcond=None)
     if -rise < _MIN_SPREAD * height:
-        return line
-    out = list(chars)
-    for i in todo:
+        return None
+
+    def upper(i: int) -> bool | None:
         t = top(i)
         if t is None:
-            continue
+            return None
         small_top = base + slope * centres[i] / height
-        upper = abs(t - (small_top + rise)) < abs(t - small_top)
-        if upper == _wanted(chars, i):
-            out[i] = replace(chars[i], char=chars[i].char.upper() if upper else chars[i].char.lower())
-    return DecodedLine(tuple(out), line.steps) if out != list(chars) else line
+        return bool(abs(t - (small_top + rise)) < abs(t - small_top))
+
+    return upper
 
 
 def _wanted(chars, i: int) -> bool | None:

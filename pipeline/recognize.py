@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import CtcDecoder, DecodedLine
+from pipeline.line_ink import LineInk
 from pipeline.line_mending import mend_line
 from pipeline.onnx_session import OnnxSession
 from pipeline.smoothed_small_print import reread_smoothed
@@ -69,7 +70,8 @@ class TextRecognizer:
     def __call__(self, crops: list[np.ndarray], mend: bool = True) -> list[DecodedLine]:
         """Each crop's line, mended from its ink (``mend``; the decoder's confidences kept in ``read``)
         or as decoded; small noisy print read again smoothed where that reads surer."""
-        return reread_smoothed(lambda smoothed, plain: self._read(smoothed, mend, plain), crops, self._read(crops, mend))
+        return reread_smoothed(lambda smoothed, plain: self._read(smoothed, mend, plain), crops, self._read(crops, mend),
+                              lambda crop: LineInk(self._resize(crop)))
 
     def _read(self, crops: list[np.ndarray], mend: bool, ink_from: list[np.ndarray] | None = None) -> list[DecodedLine]:
         """Each crop's line; mended from the ink of ``ink_from`` (the same lines' crops, unsmoothed) if given."""
