@@ -107,3 +107,56 @@ def test_a_mark_read_otherwise_when_smoothed_is_doubted():
     out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0]
     point = out.chars[out.text.index(".")]
     assert out.text == "of markup. or absence of markup" and point.second == ","
+
+
+def _with_first(line: "DecodedLine", char: str, conf: float, rest: float | None = None) -> "DecodedLine":
+    """``line`` with its first letter read ``char`` at ``conf`` (the others at ``rest`` where given)."""
+    from dataclasses import replace
+
+    chars = (replace(line.chars[0], char=char, confidence=conf),) + tuple(
+        c if rest is None else replace(c, confidence=rest) for c in line.chars[1:])
+    return replace(line, chars=chars, read=tuple(c.confidence for c in chars))
+
+
+@pytest.mark.parametrize("font", ["mono", "sans"])
+@pytest.mark.parametrize("text,plain_first,smoothed_first", [
+    ("complete a command or variable name", ("C", 0.75), ("c", 0.92)),
+    ("swatch and the other tools", ("s", 0.66), ("S", 0.98)),
+])
+def test_a_letter_read_in_both_cases_takes_the_case_the_ink_shows(engine, font, text, plain_first, smoothed_first):
+    """octave-refcard-p001's `Complete` (plain) read `complete` smoothed, and a typewriter `swatch` read `Swatch`
+    smoothed: the same-shaped letter's height on the plain crop tells its case, whichever reading is surer."""
+    from pipeline.line_ink import LineInk
+    from pipeline.smoothed_small_print import reread_smoothed
+
+    crop = _dark_scan(text, font, 16, 1)
+    read = engine.recognizer._read([crop], True)[0]
+    assert read.text.startswith(text.split()[0]), read.text
+    # Both readings unsure enough to be compared, the smoothed one the surer.
+    plain, smoothed = _with_first(read, *plain_first, 0.9), _with_first(read, *smoothed_first, 0.95)
+    rec = engine.recognizer
+    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain],
+                          lambda c: LineInk(rec._resize(c)))[0]
+    assert out.text.startswith(text.split()[0]), out.text
+
+
+def test_a_much_surer_smoothed_case_stands_where_the_ink_cannot_tell():
+    # A blank crop shows no heights: the smoothed reading, much surer of the letter, keeps its case.
+    from pipeline.smoothed_small_print import reread_smoothed
+
+    crop = np.full((16, 200), 200, np.uint8)
+    plain = _with_first(_line("c-k kill to the end of the line", 0.9), "c", 0.63)
+    smoothed = _with_first(_line("C-k kill to the end of the line", 0.98), "C", 0.93)
+    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0]
+    assert out.text == "C-k kill to the end of the line"
+
+
+def test_a_plain_case_about_as_sure_stands():
+    # Guard (main and branch): C-p read 0.57 plain, c-p 0.62 smoothed keeps the plain capital.
+    from pipeline.smoothed_small_print import reread_smoothed
+
+    crop = np.full((16, 200), 200, np.uint8)
+    plain = _with_first(_line("C-p move up through the history list", 0.9), "C", 0.57)
+    smoothed = _with_first(_line("c-p move up through the history list", 0.95), "c", 0.62)
+    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0]
+    assert out.text == "C-p move up through the history list"

@@ -1,0 +1,70 @@
+"""An l or I read as a vertical bar inside a word told by its foot on the baseline (pipeline/bar_letters.py).
+Lines rendered in real fonts and read by the real recognizer; the letter then written ``|`` as a blurred
+scan gets it read. Real bars (``[on|off]``) and a line of alternatives' bars stay bars."""
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from pipeline.ctc import DecodedLine
+from pipeline.engine import Engine, EngineConfig
+from pipeline.line_ink import LineInk
+from tests.line_crops import recognizer_crop
+
+FONTS = ["mono", "sans", "serif"]
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return Engine(EngineConfig(threads=1))
+
+
+def _read(engine, text: str, font: str, scan: bool) -> tuple[DecodedLine, np.ndarray, np.ndarray]:
+    """The line as read (mended), its 48-px crop, and the model's class weights for each time step."""
+    rec = engine.recognizer
+    crop = recognizer_crop(text, font, 30, scan)
+    x = np.repeat((crop.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1)
+    probs = rec.session.run(x)[0]
+    [line] = rec([crop])
+    return line, crop, probs
+
+
+def _as_bars(line: DecodedLine, chars: str) -> DecodedLine:
+    return DecodedLine(tuple(replace(c, char="|") if c.char in chars else c for c in line.chars), line.steps)
+
+
+@pytest.mark.parametrize("font", FONTS)
+@pytest.mark.parametrize("scan", [False, True])
+nsert``) comes back in sans only: mono.s and serif.s I stand on serifs$|nsert``) comes back in sans only: mono's and serif's I stand on serifs
+# whose foot the step does not find; left.
+@pytest.mark.parametrize("text", ["7.3 Tools/Default Language", "6.2 Table/Rule Width", "7.2 Tools/Labels"])
+def test_an_l_or_i_read_as_a_bar_in_a_word_comes_back(engine, font, scan, text):
+    from pipeline.bar_letters import bar_letters
+
+    line, crop, probs = _read(engine, text, font, scan)
+    assert line.text == text
+    k = next(i for i, c in enumerate(line.chars) if c.char in "lI")
+    misread = DecodedLine(tuple(replace(c, char="|") if i == k else c for i, c in enumerate(line.chars)), line.steps)
+    assert bar_letters(misread, LineInk(crop), probs, engine.recognizer.decoder.index).text == text
+
+
+@pytest.mark.parametrize("font", FONTS)
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_line_of_several_bars_keeps_them(engine, font, scan):
+    from pipeline.bar_letters import bar_letters
+
+    # Two ls read as bars make a line of alternatives: neither is judged.
+    line, crop, probs = _read(engine, "7.3 Tools/Default Language", font, scan)
+    misread = _as_bars(line, "l")
+    assert misread.text.count("|") == 2
+    assert bar_letters(misread, LineInk(crop), probs, engine.recognizer.decoder.index) is misread
+
+
+@pytest.mark.parametrize("font", FONTS)
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_real_bar_read_as_a_bar_stays(engine, font, scan):
+    # Guard (with or without the step): where the whole mending reads a real bar between letters, it stays.
+    line, _, _ = _read(engine, "grid [on|off] set state", font, scan)
+    assert line.text in ("grid [on|off] set state", "grid [onloff] set state")  # the model reads mono's and serif's bar l
+    if font == "sans":
+        assert line.text == "grid [on|off] set state"
