@@ -35,8 +35,8 @@ def _as_bars(line: DecodedLine, chars: str) -> DecodedLine:
 
 @pytest.mark.parametrize("font", FONTS)
 @pytest.mark.parametrize("scan", [False, True])
-nsert``) comes back in sans only: mono.s and serif.s I stand on serifs$|nsert``) comes back in sans only: mono's and serif's I stand on serifs
-# whose foot the step does not find; left.
+# Not here: a word's I read as a bar (``|nsert``) comes back in sans only (mono's and serif's I stand on
+# serifs whose foot the step does not find).
 @pytest.mark.parametrize("text", ["7.3 Tools/Default Language", "6.2 Table/Rule Width", "7.2 Tools/Labels"])
 def test_an_l_or_i_read_as_a_bar_in_a_word_comes_back(engine, font, scan, text):
     from pipeline.bar_letters import bar_letters
