@@ -39,7 +39,7 @@ _FULL = 0.9
 
 def bar_pipes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each unsure l, I or 1 whose ink is a bare stroke reaching below its letters made a ``|``."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]
+    at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]  # a pair holds one
     if not at:
         return decoded
     out = list(decoded)
@@ -92,10 +92,11 @@ def _bar(line: DecodedLine, ink: LineInk, k: int) -> tuple[int | None, float | N
 
 
 def _pair_of_bars(line: DecodedLine, ink: LineInk, k: int) -> bool:
-    """Whether readings ``k`` and ``k + 1``, both unsure uprights with no letter or digit beside them, lie on
-    exactly two ink pieces, both bare strokes of the line's full ink height, top and foot level."""
+    """Whether readings ``k`` and ``k + 1``, uprights (one at least unsure: the ink decides, the second may read
+    surely on the first's strength) with no letter or digit beside them, lie on exactly two ink pieces, both bare
+    strokes of the line's full ink height, top and foot level."""
     chars = line.chars
-    if not (_candidate(line, k) and _candidate(line, k + 1)):
+    if not (chars[k].char in "lI1" and chars[k + 1].char in "lI1" and (_candidate(line, k) or _candidate(line, k + 1))):
         return False
     if any(0 <= j < len(chars) and chars[j].char.isalnum() for j in (k - 1, k + 2)):
         return False
