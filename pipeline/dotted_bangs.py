@@ -31,7 +31,7 @@ _MAX_GAP = 0.35
 
 def dotted_bangs(decoded: list[DecodedLine], deeper: Crops) -> list[DecodedLine]:
     """``decoded`` with each upright reading whose stroke has a point under it made a ``!``."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(c) for c in d.chars)]
+    at = [i for i, d in enumerate(decoded) if any(_candidate(d.chars, k) for k in range(len(d.chars)))]
     if not at:
         return decoded
     out = list(decoded)
@@ -41,15 +41,21 @@ def dotted_bangs(decoded: list[DecodedLine], deeper: Crops) -> list[DecodedLine]
         glyphs, band = ink.glyph_pieces()
         if not glyphs:
             continue
-        chars = tuple(replace(c, char="!", second=c.char) if _candidate(c) and _pointed(ink, glyphs, band, line, c) else c
-                      for c in line.chars)
+        chars = tuple(replace(c, char="!", second=c.char)
+                      if _candidate(line.chars, k) and _pointed(ink, glyphs, band, line, c) else c
+                      for k, c in enumerate(line.chars))
         if chars != line.chars:
             out[i] = replace(line, chars=chars)  # ``read`` stays as decoded
     return out
 
 
-def _candidate(c) -> bool:
-    return c.char in _UPRIGHTS and c.confidence < _SURE
+def _candidate(chars, k: int) -> bool:
+    """An upright read less than surely, not between two letters (a ``!`` ends a word; an l inside one may stand
+    over the next line's ink)."""
+    c = chars[k]
+    if c.char not in _UPRIGHTS or c.confidence >= _SURE:
+        return False
+    return not all(0 <= j < len(chars) and chars[j].char.isalpha() for j in (k - 1, k + 1))
 
 
 def _pointed(ink: LineInk, glyphs: list[int], band: float, line: DecodedLine, c) -> bool:
