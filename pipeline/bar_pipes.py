@@ -6,6 +6,10 @@ face reaches below the baseline, but a bar does (it spans ascender to descender)
 l, I or 1 read less than surely whose ink is one bare upright stroke, reaching clearly below the baseline of
 the letters about it, becomes a bar; where the reading beside it is already a bar on that same stroke (the
 stroke read twice: ``truel|false``), it is dropped. Lines without such a reading are not measured.
+
+A ``||`` with no letter on one side (``|| &&``, or boxed alone) gives no baseline; it is read ``11`` or ``ll``. Two
+such readings side by side, not beside a letter or digit, whose ink is exactly two bare strokes of the line's full
+ink height (a 1 or l has a flag or a foot, and a digit stands no taller than the letters), are a ``||``.
 """
 from __future__ import annotations
 
@@ -29,11 +33,13 @@ _MAX_WIDTH = 0.2
 _NEIGHBOURS = 3
 _MIN_LETTER = 0.35
 _MIN_DROP = 0.1
+# A pair's strokes: each at least this share of the line's ink band tall, within a pixel of each other's top and foot.
+_FULL = 0.9
 
 
 def bar_pipes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each unsure l, I or 1 whose ink is a bare stroke reaching below its letters made a ``|``."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]
+    at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]  # a pair holds one
     if not at:
         return decoded
     out = list(decoded)
@@ -50,6 +56,9 @@ def bar_pipes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
             twice = any(0 <= j < len(chars) and line.chars[j].char == "|" and _bar(line, ink, j)[0] == bar
                         for j in (k - 1, k + 1))
             chars[k] = None if twice else replace(chars[k], char="|", second=chars[k].char)
+        for k in range(len(chars) - 1):
+            if chars[k] is not None and chars[k + 1] is not None and _pair_of_bars(line, ink, k):
+                chars[k], chars[k + 1] = (replace(chars[j], char="|", second=chars[j].char) for j in (k, k + 1))
         out[i] = replace(line, chars=tuple(c for c in chars if c is not None))  # ``read`` stays as decoded
     return out
 
@@ -80,6 +89,29 @@ def _bar(line: DecodedLine, ink: LineInk, k: int) -> tuple[int | None, float | N
     base = float(np.median([stats[p, 1] + stats[p, 3] for p in about]))
     height = float(np.median([stats[p, 3] for p in about]))
     return bar, (y + h - base) / height
+
+
+def _pair_of_bars(line: DecodedLine, ink: LineInk, k: int) -> bool:
+    """Whether readings ``k`` and ``k + 1``, uprights (one at least unsure: the ink decides, the second may read
+    surely on the first's strength) with no letter or digit beside them, lie on exactly two ink pieces, both bare
+    strokes of the line's full ink height, top and foot level."""
+    chars = line.chars
+    if not (chars[k].char in "lI1" and chars[k + 1].char in "lI1" and (_candidate(line, k) or _candidate(line, k + 1))):
+        return False
+    if any(0 <= j < len(chars) and chars[j].char.isalnum() for j in (k - 1, k + 2)):
+        return False
+    glyphs, band = ink.glyph_pieces()
+    if not glyphs or band < 12:
+        return False
+    stats = ink.pieces[2]
+    step = ink.shape[1] / max(1, line.steps)
+    left = (chars[k].start + chars[k].end) / 2 * step - 1.5 * step
+    right = (chars[k + 1].start + chars[k + 1].end) / 2 * step + 1.5 * step
+    inside = [p for p in glyphs if stats[p, 0] + stats[p, 2] > left and stats[p, 0] < right]
+    if len(inside) != 2 or not all(stats[p, 3] >= _FULL * band and _is_bare(ink, p, band) for p in inside):
+        return False
+    a, b = (stats[p] for p in inside)
+    return abs(int(a[1]) - int(b[1])) <= 1 and abs(int(a[1] + a[3]) - int(b[1] + b[3])) <= 1
 
 
 def _is_bare(ink: LineInk, p: int, band: float) -> bool:

@@ -30,6 +30,7 @@ from pipeline.blocks import ink_styles, page_blocks
 from pipeline.c_or_e import c_or_e
 from pipeline.detect import DetectorSettings
 from pipeline.digit_marks import digit_marks
+from pipeline.dotted_bangs import dotted_bangs
 from pipeline.ingest import Document, open_document
 from pipeline.latin_pages import latin_look_alikes
 from pipeline.layout import LayoutSettings
@@ -156,6 +157,8 @@ class Engine:
             decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,
                                        *[r for r in (self.second_recognizer,) if r is not None])
             decoded = lowered_e_below_box(decoded, partial(deeper_crops, work, below=DEEPER))
+            # An exclamation mark whose point the box cut off: the point is looked for below the box.
+            decoded = dotted_bangs(decoded, partial(deeper_crops, work, below=DEEPER))
         clock.lap("recognize")
         lines = assemble_lines(work, decoded, cfg.layout)
         if not work.vertical and not work.rotation:  # a sliver's side is told on the upright page
