@@ -67,7 +67,8 @@ def _plain_case(smoothed: DecodedLine, plain: DecodedLine, ink: Callable[[], Lin
     the model's reading as in the mending steps' measure. A same-shaped letter takes the case its height on
     the plain crop's ink (``ink()``) shows; where that cannot be told (no tall glyph's top on the line, blur having
     joined them to their neighbours), the plain reading's case stands unless the smoothed reading is much
-    surer of the letter: an unsure plain reading's capital (``Complete``) is no better than its letters."""
+    surer of the letter: an unsure plain reading's capital (``Complete``) is no better than its letters.
+    Any other letter keeps the plain reading's case (``Illinois``: an I and an i differ in shape, not height)."""
     if len(smoothed.chars) != len(plain.chars):
         return smoothed
     differ = [i for i, (c, p) in enumerate(zip(smoothed.chars, plain.chars))
@@ -78,7 +79,10 @@ def _plain_case(smoothed: DecodedLine, plain: DecodedLine, ink: Callable[[], Lin
     measured = ink() if ink is not None and any(smoothed.chars[i].char in SAME_SHAPE for i in differ) else None
     for i in differ:
         c, p = smoothed.chars[i], plain.chars[i]
-        shown = shows_capital(plain, measured, i) if measured is not None and c.char in SAME_SHAPE else None
+        if c.char not in SAME_SHAPE:  # a capital of its own shape (I, A): the model saw it better on the sharper ink
+            chars[i] = replace(c, char=p.char)
+            continue
+        shown = shows_capital(plain, measured, i) if measured is not None else None
         if shown is not None:
             chars[i] = replace(c, char=c.char.upper() if shown else c.char.lower())
         elif c.confidence - p.confidence < SURER:
