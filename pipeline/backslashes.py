@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from pipeline.ctc import DecodedLine
+from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, reread_chars
 
 _UPRIGHTS = "1Il|"
 # A reading this sure is left as read: the backslashes misread on the English scans weigh 0.36-0.47, rendered
@@ -35,23 +35,15 @@ _MAX_WANDER = 1.0
 
 def backslashes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each unsure 1, I, l or | whose ink is one stroke leaning back made a ``\\``."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(d.chars, k) for k in range(len(d.chars)))]
-    if not at:
-        return decoded
-    out = list(decoded)
-    for i, crop in zip(at, crops(at)):
-        ink = LineInk(crop)
-        line = out[i]
-        glyphs, band = ink.glyph_pieces()
-        if not glyphs:
-            continue
-        chars = tuple(replace(c, char="\\", second=c.char)
-                      if _candidate(line.chars, k) and _leans_back(ink, band, ink.mark_piece(
-                          glyphs, ink.shape[0], c.start, c.end, line.steps)) else c
-                      for k, c in enumerate(line.chars))
-        if chars != line.chars:
-            out[i] = replace(line, chars=chars)  # ``read`` stays as decoded
-    return out
+    return reread_chars(decoded, crops, lambda line, k: _candidate(line.chars, k), _backslash)
+
+
+def _backslash(line: DecodedLine, ink: LineInk, k: int) -> DecodedChar | None:
+    glyphs, band = ink.glyph_pieces()
+    c = line.chars[k]
+    if glyphs and _leans_back(ink, band, ink.mark_piece(glyphs, ink.shape[0], c.start, c.end, line.steps)):
+        return replace(c, char="\\", second=c.char)
+    return None
 
 
 def _candidate(chars, k: int) -> bool:

@@ -13,9 +13,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from pipeline.ctc import DecodedLine
+from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, reread_chars
 
 _UPRIGHTS = "1Il|"
 # A reading this sure is left as read.
@@ -31,22 +31,13 @@ _MAX_GAP = 0.35
 
 def dotted_bangs(decoded: list[DecodedLine], deeper: Crops) -> list[DecodedLine]:
     """``decoded`` with each upright reading whose stroke has a point under it made a ``!``."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(d.chars, k) for k in range(len(d.chars)))]
-    if not at:
-        return decoded
-    out = list(decoded)
-    for i, crop in zip(at, deeper(at)):
-        ink = LineInk(crop)
-        line = out[i]
-        glyphs, band = ink.glyph_pieces()
-        if not glyphs:
-            continue
-        chars = tuple(replace(c, char="!", second=c.char)
-                      if _candidate(line.chars, k) and _pointed(ink, glyphs, band, line, c) else c
-                      for k, c in enumerate(line.chars))
-        if chars != line.chars:
-            out[i] = replace(line, chars=chars)  # ``read`` stays as decoded
-    return out
+    return reread_chars(decoded, deeper, lambda line, k: _candidate(line.chars, k), _bang)
+
+
+def _bang(line: DecodedLine, ink: LineInk, k: int) -> DecodedChar | None:
+    glyphs, band = ink.glyph_pieces()
+    c = line.chars[k]
+    return replace(c, char="!", second=c.char) if glyphs and _pointed(ink, glyphs, band, line, c) else None
 
 
 def _candidate(chars, k: int) -> bool:

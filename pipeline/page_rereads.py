@@ -1,4 +1,4 @@
-"""The loop the page-level character checks share (pipeline/c_or_e.py, digit_marks.py,
+"""The loop the page-level character checks share (pipeline/c_or_e.py, digit_marks.py, backslashes.py, dotted_bangs.py,
 sentence_points.py): find the lines holding a character the model was unsure of in a known way, ask
 the engine for only those lines' crops, and let each check decide that character from its ink.
 
