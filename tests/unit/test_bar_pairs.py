@@ -3,10 +3,10 @@ a scan, that the recognizer reads ``11`` comes back as ``||``: its ink is two ba
 height. Typewriter and sans 1s (a flag, a foot) stay as read. Pages of an operator table are rendered and read whole."""
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
 from pipeline.engine import Engine, EngineConfig
-from tests.factories import _pil_font, degrade, encode_png
+from tests.code_tables import code_table_page, row_with
+from tests.factories import encode_png
 
 # Operators in a typewriter face, what they are in a serif one set well apart (a box of their own).
 ITEMS = [("||", "or, evaluating the right side only if needed", "mono"), ("|| &&", "logical or and and", "mono"),
@@ -15,13 +15,7 @@ ITEMS = [("||", "or, evaluating the right side only if needed", "mono"), ("|| &&
 
 
 def _page(size: int) -> np.ndarray:
-    img = Image.new("L", (1654, 200 + 2 * size * len(ITEMS)), 255)
-    draw = ImageDraw.Draw(img)
-    for i, (code, what, face) in enumerate(ITEMS):
-        y = 100 + 2 * size * i
-        draw.text((200, y), code, font=_pil_font(face, size), fill=0)
-        draw.text((520, y), what, font=_pil_font("serif", size), fill=0)
-    return degrade(np.asarray(img), blur=0.8, noise=8, jpeg_quality=60, seed=3)
+    return code_table_page([(code, face, what, "serif") for code, what, face in ITEMS], size)
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +23,15 @@ def engine():
     return Engine(EngineConfig(threads=1))
 
 
-def _row(text: str, words: str) -> str:
-    return " ".join(next(r for r in text.splitlines() if words in r).split())
-
-
 @pytest.mark.parametrize("size", [16, 18])
 def test_bars_read_as_ones_with_no_letter_beside_come_back(engine, size):
     text = list(engine.process(encode_png(_page(size))))[0].text
-    assert _row(text, "evaluating").startswith("|| or,"), text
-    assert _row(text, "logical").startswith("|| &&"), text
+    assert row_with(text, "evaluating").startswith("|| or,"), text
+    assert row_with(text, "logical").startswith("|| &&"), text
 
 
 @pytest.mark.parametrize("size", [16, 18])
 def test_ones_stay(engine, size):
     text = list(engine.process(encode_png(_page(size))))[0].text
     for words in ("eleven, the", "eleven and", "number between", "eleven again", "once more"):
-        assert "|" not in _row(text, words), text
+        assert "|" not in row_with(text, words), text

@@ -5,10 +5,10 @@ page's pairs are split evenly, the pair stays as read.
 
 Lines are decoded by the real decoder from hand-built weights (one glyph per step, as in test_ctc); the page
 check then runs on them."""
-import numpy as np
 
 from pipeline.ctc import CtcDecoder
 from pipeline.mixed_pairs import mixed_pairs
+from tests.ctc_steps import sure_line
 
 TEXT = ["% 中文论文模板 (fduthesis） % 英文论文模板 (fduthesis-en)", "执行 add(pic.fit()）。", "使用 draw(p) 和 fill(q) 画出",
         "命令必须放在环境（如 table 和 figure)中", "正文（见第 3 节）的内容", "单纯形方法（simplex method)是一种"]
@@ -17,14 +17,7 @@ DEC = CtcDecoder(sorted({ch for line in TEXT + [ALONE] for ch in line} - {" "}))
 
 
 def _line(text: str):
-    n = DEC.num_classes
-    steps = []
-    for ch in text:
-        row, blank = np.zeros(n, np.float32), np.zeros(n, np.float32)
-        row[DEC.index[ch] if ch != " " else n - 1] = 1.0
-        blank[0] = 1.0
-        steps += [row, blank]
-    return DEC.decode(np.array(steps))
+    return sure_line(DEC, text)
 
 
 def test_mixed_pairs_take_the_width_page_and_place_agree_on():

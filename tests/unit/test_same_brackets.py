@@ -4,10 +4,10 @@ as often or more, or only so, stays round.
 
 Lines are decoded by the real decoder from hand-built weights (one glyph per step, as in test_ctc); the page
 check then runs on them."""
-import numpy as np
 
 from pipeline.ctc import CtcDecoder
 from pipeline.same_brackets import same_brackets
+from tests.ctc_steps import sure_line
 
 TEXT = ["i. sp.; iii. ⟨种加词⟩; iv. ×⟨种加词⟩;", "v. aff. (种加词); vi. aff. ×⟨种加词⟩;",
         "insert ⟨pre⟩ and (post) before", "By default (pre) and ⟨post⟩ are empty", "as set (see above) and (see above)",
@@ -16,14 +16,7 @@ DEC = CtcDecoder(sorted({ch for line in TEXT for ch in line} - {" "}))
 
 
 def _line(text: str):
-    n = DEC.num_classes
-    steps = []
-    for ch in text:
-        row, blank = np.zeros(n, np.float32), np.zeros(n, np.float32)
-        row[DEC.index[ch] if ch != " " else n - 1] = 1.0
-        blank[0] = 1.0
-        steps += [row, blank]
-    return DEC.decode(np.array(steps))
+    return sure_line(DEC, text)
 
 
 def test_round_terms_the_page_sets_angled_are_written_angled():
