@@ -15,7 +15,7 @@ import numpy as np
 import pyclipper
 
 from pipeline.onnx_session import OnnxSession
-from pipeline.geometry import lies_inside, min_area_quad, quad_size
+from pipeline.geometry import fill_quads, lies_inside, min_area_quad, quad_size
 from pipeline.merged_rows import joined_pairs, rows_apart
 from pipeline.row_tails import reach_unread
 
@@ -214,8 +214,7 @@ def _median_line_px(lines: list[DetectedLine], scale: float) -> float:
 
 def _outside(new: list[DetectedLine], old: list[DetectedLine], shape: tuple[int, int]) -> list[DetectedLine]:
     """The lines of ``new`` less than half of whose area lies on lines of ``old``."""
-    taken = np.zeros(shape, dtype=np.uint8)
-    cv2.fillPoly(taken, [d.quad.round().astype(np.int32) for d in old], 1)
+    taken = fill_quads(np.zeros(shape, dtype=np.uint8), [d.quad for d in old])
     out = []
     for d in new:
         pts = d.quad.round().astype(np.int32)
@@ -305,8 +304,7 @@ def _within(line: DetectedLine, others: list[DetectedLine], share: float) -> boo
 def missed_marks(ink: np.ndarray, lines: list[DetectedLine], scale: float, line_px: float,
                  settings: DetectorSettings) -> int:
     """How many glyph-sized ink marks (in ``ink``, the detector's input) lie outside every line found."""
-    covered = np.zeros(ink.shape, dtype=np.uint8)
-    cv2.fillPoly(covered, [(d.quad * scale).round().astype(np.int32) for d in lines], 1)
+    covered = fill_quads(np.zeros(ink.shape, dtype=np.uint8), [d.quad * scale for d in lines])
     # One pixel of slack: a box's edge may cut through a glyph's outermost pixels.
     covered = cv2.dilate(covered, np.ones((3, 3), np.uint8))
     outside = (ink & (covered == 0)).view(np.uint8)

@@ -109,3 +109,13 @@ def lies_inside(quad: np.ndarray, others: list[np.ndarray], share: float) -> boo
     area = abs(cv2.contourArea(quad.astype(np.float32)))
     return area > 0 and any(
         cv2.intersectConvexConvex(quad.astype(np.float32), o.astype(np.float32))[0] >= share * area for o in others)
+
+
+def fill_quads(mask: np.ndarray, quads, offset=(0, 0)) -> np.ndarray:
+    """Set to 1 every pixel of ``mask`` inside any of ``quads`` (shifted by ``-offset``), and return it.
+
+    One polygon per call: ``cv2.fillPoly`` given several polygons fills by the even-odd rule, which leaves
+    the overlap of two boxes empty, so a mark lying where two boxes overlap counted as outside both."""
+    for q in quads:
+        cv2.fillPoly(mask, [np.round(np.asarray(q) - offset).astype(np.int32)], 1)
+    return mask

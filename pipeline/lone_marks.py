@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
-from pipeline.geometry import crop_quad, expand_quad, interpolate_on_quad, quad_size
+from pipeline.geometry import crop_quad, expand_quad, fill_quads, interpolate_on_quad, quad_size
 from pipeline.mark_shapes import ink_shape_agrees, raised_mark
 from pipeline.page_work import PageWork
 from pipeline.shaded_ground import ground_contrast
@@ -159,8 +159,7 @@ def _outside_pieces(gray: np.ndarray, quads: list[np.ndarray], line_h: float, dp
     fits[0] = False
     if not fits.any():
         return np.zeros((0, 4), np.float32)
-    covered = np.zeros_like(ink)
-    cv2.fillPoly(covered, [(q * f).round().astype(np.int32) for q in quads], 1)
+    covered = fill_quads(np.zeros_like(ink), [q * f for q in quads])
     fits[np.unique(labels[(covered > 0) & (ink > 0)])] = False
     keep = []
     for i in np.flatnonzero(fits):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.geometry import fill_quads
+
 # The reach counts as read elsewhere when at least this share of its area lies inside other lines' boxes.
 COVERED = 0.5
 
@@ -36,7 +38,5 @@ def reach_unread(line: np.ndarray, piece: tuple[float, float], others: list[np.n
     area = int(np.count_nonzero(reach))
     if not area:
         return False
-    covered = np.zeros(shape, dtype=np.uint8)
-    for q in others:  # one polygon per call: fillPoly's even-odd rule leaves overlaps of one call's polygons empty
-        cv2.fillPoly(covered, [np.round(q - [x0, y0]).astype(np.int32)], 1)
+    covered = fill_quads(np.zeros(shape, dtype=np.uint8), others, (x0, y0))
     return int(np.count_nonzero(reach & covered)) < COVERED * area

@@ -4,7 +4,7 @@ number's last stroke (a table of contents tilted 2°: `6` then `3 The Table Menu
 them on such a page; a column of page numbers that the finer pass boxed as one is not a row."""
 import numpy as np
 
-from pipeline.detect import DetectedLine, merge_finer
+from pipeline.detect import DetectedLine, DetectorSettings, merge_finer, missed_marks
 
 
 def _line(x0, y0, x1, y1) -> DetectedLine:
@@ -71,3 +71,26 @@ def test_a_finer_line_reaching_a_word_run_another_box_reads_widens_nothing():
     tail = _quad([292, 2250], [405, 2250], [405, 2277], [292, 2277])
     kept = _kept([PIECE, FIRST_ROW_START], [LAST_ROW, tail, *ROWS_ABOVE])
     assert sorted(d.quad.tolist() for d in kept) == sorted(d.quad.tolist() for d in [PIECE, tail, *ROWS_ABOVE])
+
+
+def test_a_finer_line_where_two_first_pass_lines_overlap_is_not_new():
+    # Two first-pass boxes that overlap (a tilted row and its neighbour's end) cover the overlap once, not
+    # zero times: a finer line lying there was taken as outside every line and read a second time.
+    first = [_line(100, 100, 400, 140), _line(300, 110, 700, 150)]
+    assert _kept(first, [_line(310, 112, 390, 138)]) == first
+
+
+def test_a_finer_line_beside_the_first_pass_lines_is_added():
+    first = [_line(100, 100, 400, 140), _line(300, 110, 700, 150)]
+    beside = _line(100, 300, 400, 340)
+    assert _kept(first, [beside]) == first + [beside]
+
+
+def test_a_mark_where_two_lines_overlap_is_not_missed():
+    # The finer pass runs when many glyph-sized marks lie outside every line; marks inside the overlap of two
+    # lines' boxes are inside both.
+    ink = np.zeros((200, 400), dtype=bool)
+    ink[112:130, 310:318] = True
+    first = [_line(100, 100, 340, 140), _line(300, 105, 390, 145)]
+    assert missed_marks(ink, first, 1.0, 20.0, DetectorSettings()) == 0
+    assert missed_marks(ink, [], 1.0, 20.0, DetectorSettings()) == 1

@@ -6,6 +6,7 @@ import pytest
 from pipeline.geometry import (
     crop_quad,
     expand_quad,
+    fill_quads,
     interpolate_on_quad,
     min_area_quad,
     order_quad,
@@ -74,3 +75,19 @@ def test_quad_at_angle_encloses_the_quad_at_that_angle(angle):
     # Every corner of the original lies inside (or on) the new rectangle.
     poly = q.reshape(-1, 1, 2)
     assert all(cv2.pointPolygonTest(poly, (float(x), float(y)), True) >= -1e-3 for x, y in square)
+
+
+def test_fill_quads_fills_where_two_quads_overlap():
+    # cv2.fillPoly given both boxes at once leaves their overlap empty (even-odd); every pixel of either is inside.
+    a = np.array([[2, 2], [12, 2], [12, 12], [2, 12]], np.float32)
+    b = np.array([[6, 6], [16, 6], [16, 16], [6, 16]], np.float32)
+    mask = fill_quads(np.zeros((20, 20), np.uint8), [a, b])
+    assert mask[9, 9] == 1 and mask[4, 4] == 1 and mask[14, 14] == 1
+    assert mask[1, 1] == 0 and mask[4, 14] == 0
+    assert int(mask.sum()) == 11 * 11 * 2 - 7 * 7
+
+
+def test_fill_quads_shifts_by_the_offset():
+    a = np.array([[102, 52], [105, 52], [105, 55], [102, 55]], np.float32)
+    mask = fill_quads(np.zeros((10, 10), np.uint8), [a], (100, 50))
+    assert mask[2:6, 2:6].all() and int(mask.sum()) == 16
