@@ -15,7 +15,8 @@ A lone Chinese character or kana the model weighed nothing else for, on such a p
 that is made only of points, quotes and slanting strokes (the glyphs the recognizer merges into 八 or い: ``.\\``
 read 八, ``\\’`` read い): a small piece low in the group's ink is a point, one high a closing quote, a stroke leaning
 back a backslash, one leaning forward a slash. Ink of any other shape (an ``<`` or ``+`` read 八 or 士) is left as read.
-A lone full-width mark with no second is its ASCII form (``。`` in a row of leader dots).
+A lone full-width mark with no second is its ASCII form (``。`` in a row of leader dots). A ± the model weighed a
+Latin letter for (the x of ``x >= y`` in small code print) is that letter unless a rule runs under its ink.
 
 Greek likewise: an italic a in code (``det(a)``) reads as α, a u as μ, a p as ρ, with much of the weight on
 the Latin letter. Where Greek letters are a small share of the page's letters, one not beside another (a
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import replace
+
+import numpy as np
 
 from pipeline.backslashes import stroke_lean
 from pipeline.ctc import DecodedChar, DecodedLine
@@ -47,6 +50,9 @@ _POINT = 0.3
 _QUOTE = 0.5
 _EDGE = 0.35
 _MIN_LEAN = 0.3
+# A ± the model weighed a Latin letter for is that letter unless a row low in its ink is one run this share of its
+# width: the rule under its plus.
+_RULE = 0.6
 
 
 def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) -> list[DecodedLine]:
@@ -66,8 +72,13 @@ def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) ->
         out.append(line if fixed == chars else replace(line, chars=fixed))
     if crops is None:
         return out
-    lone = lambda line, k: is_cjk(line.chars[k].char) and not _beside(line.chars, k, is_cjk)
-    return [_split(line) for line in reread_chars(out, crops, lone, _marks_from_ink)]
+    return [_split(line) for line in reread_chars(out, crops, _from_ink, _marks_from_ink)]
+
+
+def _from_ink(line: DecodedLine, k: int) -> bool:
+    """A lone Chinese character or kana left as read, or a ± the model weighed a Latin letter for."""
+    c = line.chars[k]
+    return (is_cjk(c.char) and not _beside(line.chars, k, is_cjk)) or (c.char == "±" and c.second.isalpha())
 
 
 def _latin(chars, k: int, few_greek: bool):
@@ -113,10 +124,23 @@ def _marks_from_ink(line: DecodedLine, ink: LineInk, k: int) -> DecodedChar | No
         return None
     top = min(int(stats[p, 1]) for p in mine)
     height = max(int(stats[p, 1] + stats[p, 3]) for p in mine) - top
+    if line.chars[k].char == "±":
+        return None if any(_ruled_foot(ink, p) for p in mine) else replace(line.chars[k], char=line.chars[k].second)
     marks = [_mark(ink, p, top, height) for p in mine]
     if height < 8 or not all(marks):
         return None
     return replace(line.chars[k], char="".join(marks), second="")
+
+
+def _ruled_foot(ink: LineInk, p: int) -> bool:
+    """Whether a row in the lowest quarter of piece ``p`` is one run across most of its width: the rule under a
+    ±'s plus (an x stands on two feet)."""
+    x, y, w, h = (int(v) for v in ink.pieces[2][p, :4])
+    for row in ink.pieces[1][y + h - max(2, h // 4) : y + h, x : x + w] == p:
+        runs = int(np.count_nonzero(np.diff(row.astype(np.int8)) == 1)) + int(row[0])
+        if runs == 1 and int(row.sum()) >= _RULE * w:
+            return True
+    return False
 
 
 def _mark(ink: LineInk, p: int, top: int, height: int) -> str:

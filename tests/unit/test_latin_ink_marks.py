@@ -75,3 +75,31 @@ def test_chinese_beside_chinese_stays(recognizer):
 def test_a_lone_full_width_mark_with_no_second_is_its_ascii_form(recognizer, code, marks, wide):
     lines, crops = _page(recognizer, code, marks, wide, 26, 2)
     assert latin_look_alikes(lines)[-1].text.replace(" ", "") == code.replace(" ", "")
+
+
+def _plus_minus(recognizer, code: str, at: str, font: str, size: int, blur: float):
+    """The prose lines and ``code`` read, the glyph ``at`` read ± with an x weighed (as the scans show it); the crops."""
+    crops = [degrade(render_line_crop(t, font, size), blur=blur, noise=6, jpeg_quality=70, seed=2) for t in [*PROSE, code]]
+    lines = recognizer(crops)
+    glyphs = [k for k, c in enumerate(lines[-1].chars) if c.char != " "]
+    truth = code.replace(" ", "")
+    assert len(glyphs) == len(truth), f"the recognizer must read {code!r} whole, not {lines[-1].text!r}"
+    chars = list(lines[-1].chars)
+    k = glyphs[truth.index(at)]
+    chars[k] = replace(chars[k], char="±", second="x", confidence=0.35)
+    lines[-1] = DecodedLine(tuple(chars), lines[-1].steps)
+    return lines, lambda idx: [crops[i] for i in idx]
+
+
+@pytest.mark.parametrize("font", ["mono", "sans"])
+@pytest.mark.parametrize("size,blur", [(18, 1.0), (22, 0.8), (26, 0.8)])
+def test_an_x_read_plus_minus_is_read_back_where_no_rule_runs_under_it(recognizer, font, size, blur):
+    lines, crops = _plus_minus(recognizer, "x >= y", "x", font, size, blur)
+    assert latin_look_alikes(lines, crops)[-1].text.replace(" ", "") == "x>=y"
+
+
+@pytest.mark.parametrize("font", ["mono", "serif"])
+@pytest.mark.parametrize("size,blur", [(18, 1.0), (22, 0.8), (26, 0.8)])
+def test_a_plus_minus_stays_with_an_x_weighed(recognizer, font, size, blur):
+    lines, crops = _plus_minus(recognizer, "5 ± 2 mm", "±", font, size, blur)
+    assert "±" in latin_look_alikes(lines, crops)[-1].text
