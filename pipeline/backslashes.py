@@ -55,7 +55,7 @@ def _candidate(chars, k: int) -> bool:
     return not all(0 <= j < len(chars) and chars[j].char.isalpha() for j in (k - 1, k + 1))
 
 
-def _lean(ink: LineInk, piece: int) -> float | None:
+def stroke_lean(ink: LineInk, piece: int) -> float | None:
     """How far ``piece``'s rows' centres move right per row going down, on its middle rows; None where it is no
     one thin straight stroke (see ``_MAX_ROW``, ``_MAX_WANDER``; each middle row one run of ink) or too short to tell."""
     x, y, w, h = (int(v) for v in ink.pieces[2][piece, :4])
@@ -82,5 +82,5 @@ def _lean(ink: LineInk, piece: int) -> float | None:
 def _leans_back(ink: LineInk, band: float, piece: int | None) -> bool:
     if piece is None or ink.pieces[2][piece, 3] < _MIN_TALL * band:
         return False
-    slope = _lean(ink, piece)
+    slope = stroke_lean(ink, piece)
     return slope is not None and slope >= _MIN_LEAN

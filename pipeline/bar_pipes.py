@@ -5,7 +5,9 @@ letters as the letter it looks most like, with some of its weight on another loo
 face reaches below the baseline, but a bar does (it spans ascender to descender), and it has no serif. So an
 l, I or 1 read less than surely whose ink is one bare upright stroke, reaching clearly below the baseline of
 the letters about it, becomes a bar; where the reading beside it is already a bar on that same stroke (the
-stroke read twice: ``truel|false``), it is dropped. Lines without such a reading are not measured.
+stroke read twice: ``truel|false``), it is dropped. Lines without such a reading are not measured. The letters
+on one side are enough (``| &`` opening an operator list), and the baseline is their feet's upper median: a
+descender beside the bar (the y of ``x | y``) must not lower it.
 
 A ``||`` with no letter on one side (``|| &&``, or boxed alone) gives no baseline; it is read ``11`` or ``ll``. Two
 such readings side by side, not beside a letter or digit, whose ink is exactly two bare strokes of the line's full
@@ -23,8 +25,8 @@ from pipeline.page_rereads import Crops
 
 # A reading this sure is left as read (a bar read as a letter keeps weight on another look-alike).
 _SURE = 0.97
-# The bar: at least this share of the line's ink band tall, at most this wide for its height (or 3 px), and
-# as wide (within a pixel) in every row (no serif, no flag).
+# The bar: at least this share of the line's ink band tall, at most this wide for its height (or 4 px: a scan blurs
+# a small bar so wide), and as wide (within a pixel) in every row (no serif, no flag).
 _MIN_TALL = 0.6
 _MAX_WIDTH = 0.2
 # The letters about it (up to this many each side, at least this share of the band tall) give the baseline;
@@ -84,9 +86,11 @@ def _bar(line: DecodedLine, ink: LineInk, k: int) -> tuple[int | None, float | N
     left = sorted((p for p in letters if stats[p, 0] + stats[p, 2] <= x + 1), key=lambda p: -stats[p, 0])
     right = sorted((p for p in letters if stats[p, 0] >= x + w - 1), key=lambda p: stats[p, 0])
     about = left[:_NEIGHBOURS] + right[:_NEIGHBOURS]
-    if not left or not right:
+    if not about:
         return bar, None
-    base = float(np.median([stats[p, 1] + stats[p, 3] for p in about]))
+    # The feet's upper median: a descender (the y of ``x | y``) is the fewer, and must not pull the baseline down.
+    feet = sorted(int(stats[p, 1] + stats[p, 3]) for p in about)
+    base = float(feet[(len(feet) - 1) // 2])
     height = float(np.median([stats[p, 3] for p in about]))
     return bar, (y + h - base) / height
 
@@ -117,7 +121,7 @@ def _pair_of_bars(line: DecodedLine, ink: LineInk, k: int) -> bool:
 def _is_bare(ink: LineInk, p: int, band: float) -> bool:
     """Whether piece ``p`` is one tall upright stroke as wide in every row: no serif, flag or foot."""
     x, y, w, h = (int(v) for v in ink.pieces[2][p, :4])
-    if h < _MIN_TALL * band or w > max(3, _MAX_WIDTH * h):
+    if h < _MIN_TALL * band or w > max(4, _MAX_WIDTH * h):
         return False
     rows = (ink.pieces[1][y : y + h, x : x + w] == p).sum(axis=1)
     return int(rows.max()) - int(np.median(rows)) <= 1

@@ -79,7 +79,7 @@ class DecodedChar:
     # For an e: c, when the model weighed it more than 0.1 (its ink decides: pipeline/c_or_e.py); for a
     # point: a comma, weighed more than 0.02 (pipeline/digit_marks.py); for a Chinese character or full-width
     # mark: the likeliest glyph of no CJK block, weighed more than 0.1; for a Greek letter: the likeliest
-    # Latin letter, weighed more than 0.1, or 0.01 between Latin letters (pipeline/latin_pages.py).
+    # Latin letter, weighed more than 0.1, or 0.01 between Latin letters, and for a ± likewise (pipeline/latin_pages.py).
     second: str = ""
 
 
@@ -242,11 +242,11 @@ class CtcDecoder:
         comma, where its steps weigh that more than ``_SECOND_MIN``; a Chinese character or full-width
         mark with the likeliest glyph of no CJK block, where its steps weigh that more than
         ``_SECOND_NOT_CJK``; a Greek letter with the likeliest Latin letter, where its steps weigh that more
-        than ``_SECOND_LATIN`` (less between Latin letters) (pipeline/latin_pages.py)."""
+        than ``_SECOND_LATIN`` (less between Latin letters), a ± likewise (pipeline/latin_pages.py)."""
         out = list(chars)
         not_cjk = None
         for i, c in enumerate(chars):
-            if _is_greek(c.char):
+            if _is_greek(c.char) or c.char == "±":  # a ± too: the x of ``x >= y`` in small code print is read so
                 letter, weight = self._letter_weight(c, _LATIN_LETTERS, probs)
                 inside = all(0 <= j < len(chars) and _is_latin(chars[j].char) for j in (i - 1, i + 1))
                 if weight > (_SECOND_LATIN_IN_WORD if inside else _SECOND_LATIN):
