@@ -37,13 +37,13 @@ def lost_opening_quotes(tokens: list[Token], level: Callable[..., np.ndarray | N
     out = []
     for t in tokens:
         opener = _lost_opener(t.text)
-        # only a word that opens its cell (no word on its line a gutter or less before it): inside a line
-        # the page's own repair has the word space and the line's ascenders to go by
-        before = [u.box[2] for u in tokens if u is not t and u.box[0] < t.box[0]
-                  and min(t.box[3], u.box[3]) - max(t.box[1], u.box[1]) > 0.5 * min(t.height, u.height)]
-        if opener is not None and not any(t.box[0] - x < GUTTER * t.height for x in before):
-            crop = level(max([t.box[0] - REACH_LEFT * t.height, *before]), t.box[1], t.box[2] + PAD * t.height,
-                         t.box[3])
+        if opener is not None:
+            # only a word that opens its cell (no word on its line a gutter or less before it): inside a
+            # line the page's own repair has the word space and the line's ascenders to go by
+            before = [u.box[2] for u in tokens if u is not t and u.box[0] < t.box[0]
+                      and min(t.box[3], u.box[3]) - max(t.box[1], u.box[1]) > 0.5 * min(t.height, u.height)]
+            crop = None if any(t.box[0] - x < GUTTER * t.height for x in before) else \
+                level(max([t.box[0] - REACH_LEFT * t.height, *before]), t.box[1], t.box[2] + PAD * t.height, t.box[3])
             if crop is not None and _quoted_ink(crop):
                 t = Token(opener + t.text, t.box, t.confidence)
         out.append(t)
