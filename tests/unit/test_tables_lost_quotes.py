@@ -47,7 +47,7 @@ def _pdf(rows: list[tuple[str, str]], quoted: bool) -> bytes:
 
 
 def _first_column(engine, pdf: bytes, seed: int) -> list[str]:
-    img, params = scan_like(render_pages(pdf, 200)[0], seed)
+    img, _ = scan_like(render_pages(pdf, 200)[0], seed)
     page = next(engine.process(encode_png(img), Options(tables=True)))
     return [r[0].translate(STRAIGHT) for t in page.tables for r in t.texts()]
 
@@ -59,7 +59,7 @@ def test_quoted_codes_keep_their_opening_quote(engine, seed):
     want = {f"'{c}'" for c in LETTERS}
     # each letter's cell as set, but for one at most (a misread letter or a quote the scan broke)
     right = [x for x in got if x in want]
-    assert len(right) >= len(LETTERS) - 1 and f"'x'" in right, got
+    assert len(right) >= len(LETTERS) - 1 and "'x'" in right, got
     assert not [x for x in got if x.endswith("'") and not x.startswith("'")], got
 
 
