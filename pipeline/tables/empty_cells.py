@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from pipeline.tables.middle_dots import middle_dots
+from pipeline.tables.middle_dots import middle_dots_in_place
 from pipeline.tables.model import Token
 from pipeline.tables.reread import MIN_INK_INCH, PAD_HEIGHTS, _clean, _ink
 
@@ -48,7 +48,7 @@ def empty_cell_reader(tokens: list[Token], level: Callable[..., np.ndarray | Non
             return []
         # Dots first, by their ink (middle_dots: small pieces halfway up the row's letters): the recognizer
         # reads a lone row of middle dots as anything from `.` to `o.` or nothing at all.
-        dots = middle_dots(tokens + [Token("...", box) for _, box in found], level)[len(tokens):]
+        dots = middle_dots_in_place(tokens + [Token("...", box) for _, box in found], level)[len(tokens):]
         added = [t for t in dots if t.text != "..."]
         rest = [(p, box) for (p, box), t in zip(found, dots) if t.text == "..."]
         for d, (_, box) in zip(read([p for p, _ in rest]) if rest else [], rest):

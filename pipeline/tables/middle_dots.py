@@ -6,6 +6,10 @@ middle dot's halfway up them. So a word made only of dots and commas, on a line 
 as middle dots when every dot of its ink sits in the upper four fifths of the body of those words (their
 ink rows, sparse descenders and accents left out); the dots are written apart where their ink stands apart
 by more than a dot's width, as the text layer spaces them.
+
+The recognizer is unsure of dots it has not seen, and may read them as anything short (`6 3.`, `< 0 2`, split
+into words): so a run of short unsure words, none a letter, is taken as a candidate too, its words as one, and
+its ink decides as for dots read as dots. Dots are round: the ticks of ditto marks (`"`) hang as high.
 """
 from __future__ import annotations
 
@@ -24,29 +28,72 @@ LOW = 0.8  # a middle dot's centre is above this share of the body's height (a p
 MIN_DOTS = 2
 PAD = 0.25  # the crop reaches this share of the body's height above and below it
 BESIDE = 0.8  # and this share beside the word's box: a word box may hold only some of the dots (a gutter is wider)
+UNSURE = 0.5  # a word read with less confidence than this, short and without a letter, may be dots misread
+SHORT = 3  # characters, spaces aside
+ROUND = 2.0  # a dot is at most this much taller than wide or wider than tall
 
 
 def middle_dots(tokens: list[Token], level: Callable[..., np.ndarray | None]) -> list[Token]:
     """``tokens`` with each run of dots whose ink stands halfway up its line's letters written as middle dots."""
-    out = list(tokens)
+    return [t for t in middle_dots_in_place(tokens, level) if t is not None]
+
+
+def middle_dots_in_place(tokens: list[Token], level: Callable[..., np.ndarray | None]) -> list[Token | None]:
+    """As ``middle_dots``, each token at its place: a run of unsure words taken as dots is one token, at its
+    first word's place, and None at the others' (a word read as dots is never merged)."""
+    out: list[Token | None] = list(tokens)
     index = {id(t): k for k, t in enumerate(tokens)}
     for line in text_lines(tokens):
-        words = [t for t in line if not DOTS.fullmatch(t.text)]
-        runs = [t for t in line if DOTS.fullmatch(t.text)]
+        runs = _runs(line)
+        # the body from the line's sure words (an unsure run's ink may be dots), else from all but dots
+        words = [t for t in line if not DOTS.fullmatch(t.text) and not _unsure(t)] or \
+            [t for t in line if not DOTS.fullmatch(t.text)]
         if not runs or not words:
             continue
         body = _body(words, level)
         if body is None:
             continue
-        for t in runs:
-            text = _as_middle_dots(t, body, level)
+        for run in runs:
+            box = (min(t.box[0] for t in run), min(t.box[1] for t in run),
+                   max(t.box[2] for t in run), max(t.box[3] for t in run))
+            text = _as_middle_dots(box, body, level)
             if text:
-                out[index[id(t)]] = Token(text, t.box, t.confidence)
+                out[index[id(run[0])]] = Token(text, box, min(t.confidence for t in run))
+                for t in run[1:]:
+                    out[index[id(t)]] = None
     return out
 
 
+def _runs(line: list[Token]) -> list[list[Token]]:
+    """The line's candidates: a word read as dots alone, and a run of short unsure words without a letter, a
+    word space apart at most (a gutter parts two cells)."""
+    out: list[list[Token]] = []
+    run: list[Token] = []
+    for t in line:
+        if _unsure(t) and not DOTS.fullmatch(t.text):
+            if run and t.box[0] - run[-1].box[2] >= 0.5 * t.height:
+                out.append(run)
+                run = []
+            run.append(t)
+            continue
+        if run:
+            out.append(run)
+            run = []
+        if DOTS.fullmatch(t.text):
+            out.append([t])
+    if run:
+        out.append(run)
+    return out
+
+
+def _unsure(t: Token) -> bool:
+    text = t.text.replace(" ", "")
+    return t.confidence < UNSURE and len(text) <= SHORT and not any(ch.isalpha() for ch in text)
+
+
 def _ink(crop: np.ndarray) -> np.ndarray | None:
-    """The crop's ink as 0/1, rules (long flat pieces: a ruled table's row rules) left out."""
+    """The crop's ink as 0/1, rules (long flat pieces: a ruled table's row rules) left out, and hairlines one
+    pixel across: a column rule beside a narrow cell, broken into bits by the scan, is no dot and no glyph."""
     paper, dark = float(np.percentile(crop, 95)), float(crop.min())
     if paper - dark < 60:
         return None
@@ -54,7 +101,7 @@ def _ink(crop: np.ndarray) -> np.ndarray | None:
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     for k in range(1, n):
         w, h = stats[k, 2], stats[k, 3]
-        if w > 3 * h and w > 0.5 * crop.shape[1] or h > 3 * w and h > 0.8 * crop.shape[0]:
+        if w > 3 * h and w > 0.5 * crop.shape[1] or h > 3 * w and h > 0.8 * crop.shape[0] or min(w, h) <= 1:
             ink[labels == k] = 0
     return ink
 
@@ -76,7 +123,8 @@ def _body(words: list[Token], level: Callable[..., np.ndarray | None]) -> tuple[
     return y0 + float(dense[0]), y0 + float(dense[-1])
 
 
-def _as_middle_dots(t: Token, body: tuple[float, float], level: Callable[..., np.ndarray | None]) -> str | None:
+def _as_middle_dots(box: tuple[float, float, float, float], body: tuple[float, float],
+                    level: Callable[..., np.ndarray | None]) -> str | None:
     top, foot = body
     height = foot - top
     if height < 4:
@@ -84,7 +132,7 @@ def _as_middle_dots(t: Token, body: tuple[float, float], level: Callable[..., np
     # the body and a little above and below (not the rules of a ruled row), the word's box and a little beside
     pad = PAD * height
     y0 = top - pad
-    crop = level(t.box[0] - BESIDE * height, y0, t.box[2] + BESIDE * height, foot + pad)
+    crop = level(box[0] - BESIDE * height, y0, box[2] + BESIDE * height, foot + pad)
     ink = _ink(crop) if crop is not None else None
     if ink is None:
         return None
@@ -94,6 +142,9 @@ def _as_middle_dots(t: Token, body: tuple[float, float], level: Callable[..., np
     dots = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) >= 2]
     if len(dots) < MIN_DOTS or any(max(stats[k, 2], stats[k, 3]) > 0.45 * height for k in dots):
         return None
+    # round, whatever they were read as: the ticks of ditto marks (`"`) also hang halfway up the letters
+    if any(max(stats[k, 2], stats[k, 3]) > ROUND * min(stats[k, 2], stats[k, 3]) for k in dots):
+        return None
     if any((off + cents[k][1] - top) / height > LOW for k in dots):
         return None
     dots.sort(key=lambda k: stats[k, 0])
@@ -101,4 +152,5 @@ def _as_middle_dots(t: Token, body: tuple[float, float], level: Callable[..., np
     for a, b in zip(dots, dots[1:]):
         gap = stats[b, 0] - (stats[a, 0] + stats[a, 2])
         text += (" ·" if gap > max(stats[a, 2], stats[b, 2]) else "·")
-    return text
+    # two pieces a dot's width apart or closer are the ticks of a ditto mark (`"`), blurred round by the scan
+    return None if text == "··" else text

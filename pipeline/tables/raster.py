@@ -21,6 +21,7 @@ from pipeline.tables.confusions import confusions_read_again
 from pipeline.tables.empty_braces import empty_braces
 from pipeline.tables.empty_cells import empty_cell_reader
 from pipeline.tables.find import tables_from
+from pipeline.tables.lost_quotes import lost_opening_quotes
 from pipeline.tables.middle_dots import middle_dots
 from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
@@ -209,6 +210,8 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     if read is not None:
         tokens = split_stacked(tokens, levelled, read)
         tokens = missed_items(tokens, levelled, read, dpi)
+    # after the reading again too: a stack's pieces are read as cells, and lose their opening quotes as such
+    tokens = lost_opening_quotes(tokens, levelled)
     # after the reading again: a mark alone is what the detector misses, and its first reading too
     tokens = bangs(tokens, levelled)
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None

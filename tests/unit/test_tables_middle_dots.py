@@ -36,19 +36,20 @@ def _put(page, x: float, y: float, text: str, size: float = 11) -> float:
     return x - x0
 
 
-def _pdf(rows) -> bytes:
-    """A full grid, each cell's text centred."""
+def _pdf(rows, *, pad: float = 16, pitch: float = 19.0, baseline: float = 14, size: float = 11, rule: float = 0.6) -> bytes:
+    """A full grid, each cell's text centred, ``pad`` points wider than its column's widest text; its baseline
+    ``baseline`` points below the row's top rule."""
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
-    widths = [max(_put(None, 0, 0, r[c]) for r in rows) + 16 for c in range(len(rows[0]))]
-    shape, pitch = page.new_shape(), 19.0
+    widths = [max(_put(None, 0, 0, r[c], size) for r in rows) + pad for c in range(len(rows[0]))]
+    shape = page.new_shape()
     for k, row in enumerate(rows):
         x, y = 72.0, 150 + k * pitch
         for c, text in enumerate(row):
-            _put(page, x + (widths[c] - _put(None, 0, 0, text)) / 2, y + 14, text)
+            _put(page, x + (widths[c] - _put(None, 0, 0, text, size)) / 2, y + baseline, text, size)
             shape.draw_rect(pymupdf.Rect(x, y, x + widths[c], y + pitch))
             x += widths[c]
-    shape.finish(color=(0, 0, 0), width=0.6)
+    shape.finish(color=(0, 0, 0), width=rule)
     shape.commit()
     return doc.tobytes()
 
