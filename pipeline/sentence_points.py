@@ -90,10 +90,11 @@ def _point_from_ink(line: DecodedLine, ink: LineInk, k: int):
 def _candidate(line: DecodedLine, k: int) -> bool:
     """A comma after a Latin letter (and the word's closing quotes or brackets), before a space and a
     capitalised word, that the model also weighed as a point; or such a comma right after a letter and
-    before a closing bracket. Only there: on dark or small print (l2tabu p.20, a reference list in 7-pt type) the model
-    weighs points on many commas and their tails merge into the letters, so a measure that calls them
-    points is wrong as often as right before a small letter; a sentence starts with a capital. Not before
-    an initial (``Goossens, M.``): a name in a reference list, not a new sentence."""
+    before a closing bracket. Only there: on dark or small print (l2tabu p.20, a reference list in 7-pt
+    type) the model weighs points on many commas and their tails merge into the letters, so a measure
+    that calls them points is wrong as often as right before a small letter or at a line's end; a
+    sentence starts with a capital. Not before an initial (``Goossens, M.``): a name in a reference
+    list, not a new sentence."""
     chars = line.chars
     if not (0 < k < len(chars) - 1 and chars[k].char == "," and chars[k].second == "."):
         return False
