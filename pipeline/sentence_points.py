@@ -8,8 +8,8 @@ capitalised word is measured as the ink piece under its steps, against the lette
 where it neither hangs below their baseline nor stands taller than wide. A comma run into its letter
 (one piece) or not found alone is left as read. So too a comma after a word's closing quote or bracket
 before a capital (``“if”, In``) and one before a closing bracket (``etc,)``), where a clause rarely ends.
-A comma that opens a word (``several , aux files``) is a point by the text alone: no clause starts with
-a comma, while a file's extension starts with a point.
+A comma that opens a word after a word (``several , aux files``) is a point by the text alone: no clause
+starts with a comma, while a file's extension starts with a point.
 """
 from __future__ import annotations
 
@@ -119,11 +119,12 @@ def _letter_before(chars, k: int) -> int:
 
 
 def _opening_points(line: DecodedLine) -> DecodedLine:
-    """``line`` with each comma the model also weighed as a point that opens a word (after a space or at
-    the line's start, before small letters, a space between them or not) made a point."""
+    """``line`` with each comma the model also weighed as a point that opens a word (after a word and a
+    space, before small letters, a space between them or not) made a point. Not after a mark: after a
+    list's comma a comma alone is an entry of its own (an index's ``,``)."""
     chars = list(line.chars)
     for k, c in enumerate(chars):
-        if c.char != "," or c.second != "." or (k > 0 and chars[k - 1].char != " "):
+        if c.char != "," or c.second != "." or k < 2 or chars[k - 1].char != " " or not chars[k - 2].char.isalnum():
             continue
         start = k + 2 if k + 1 < len(chars) and chars[k + 1].char == " " else k + 1
         end = start

@@ -113,3 +113,12 @@ def test_a_comma_that_opens_a_word_is_a_point(engine, text, at, made_point):
     line, crop = _forced_comma(engine, text, at, True)
     out = sentence_points([line], lambda idx: [crop for _ in idx])[0]
     assert (out.chars[at].char == ".") == made_point, (text, out.text)
+
+
+def test_a_comma_entry_in_a_list_stays_a_comma(engine):
+    """An index lists the comma itself among its entries (``package, , xxxi, 73``): after the list's
+    comma a comma alone is an entry, not an extension's point."""
+    text = "the entries package, , xxxi, 73, 296"
+    line, crop = _forced_comma(engine, text, 21, True)
+    out = sentence_points([line], lambda idx: [crop for _ in idx])[0]
+    assert out.chars[21].char == ",", out.text
