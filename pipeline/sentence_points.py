@@ -6,7 +6,10 @@ the point is a round dot resting on the baseline of the word before it, the comm
 it. So a comma the model also weighed as a point (``DecodedChar.second``, kept by ``ctc``) before a
 capitalised word is measured as the ink piece under its steps, against the letters before it, and made a point
 where it neither hangs below their baseline nor stands taller than wide. A comma run into its letter
-(one piece) or not found alone is left as read.
+(one piece) or not found alone is left as read. So too a comma after a word's closing quote or bracket
+before a capital (``“if”, In``) and one before a closing bracket (``etc,)``), where a clause rarely ends.
+A comma that opens a word after a word (``several , aux files``) is a point by the text alone: no clause
+starts with a comma, while a file's extension starts with a point.
 """
 from __future__ import annotations
 
@@ -26,12 +29,19 @@ from pipeline.page_rereads import Crops, reread_chars
 _POINT_DROP, _POINT_TALL = 0.09, 1.7
 # Letters measured before the mark.
 _LETTERS = 4
+# The gap allowed between the letters and the mark, in the line's ink band: half of it, and this much
+# more for each closing quote or bracket between them.
+_GAP, _CLOSER_GAP = 0.5, 0.6
+_CLOSERS, _BRACKETS = "\"”’')]", ")]"
+# The word after a comma that opens one (an extension: aux, bib, tex) has this many small letters at least.
+_EXTENSION = 2
 
 
-def mark_measure(line: DecodedLine, ink: LineInk, k: int) -> tuple[float, float] | None:
+def mark_measure(line: DecodedLine, ink: LineInk, k: int, closers: int = 0) -> tuple[float, float] | None:
     """(drop, tallness) of the mark at ``k``: how far its lowest ink lies below the baseline of the
-    letters before it, in their median height, and its height over its width. None where the mark or
-    its letters cannot be found as pieces of their own."""
+    letters before it, in their median height, and its height over its width; ``closers`` closing quotes
+    or brackets stand between them. None where the mark or its letters cannot be found as pieces of
+    their own."""
     stats = ink.pieces[2]
     glyphs, band = ink.glyph_pieces()
     if not glyphs or band < 12:
@@ -44,7 +54,7 @@ def mark_measure(line: DecodedLine, ink: LineInk, k: int) -> tuple[float, float]
     # The letters: the tall pieces ending left of the mark, nearest first, up to the word space before them.
     before = sorted((p for p in glyphs if stats[p, 3] >= band * 0.4 and stats[p, 0] + stats[p, 2] <= mx + 1),
                     key=lambda p: -(stats[p, 0] + stats[p, 2]))[:_LETTERS]
-    if len(before) < 2 or mx - (stats[before[0], 0] + stats[before[0], 2]) > band * 0.5:
+    if len(before) < 2 or mx - (stats[before[0], 0] + stats[before[0], 2]) > band * (_GAP + _CLOSER_GAP * closers):
         return None
     base = float(np.median([stats[p, 1] + stats[p, 3] for p in before]))
     height = float(np.median([stats[p, 3] for p in before]))
@@ -67,28 +77,62 @@ def _is_point(drop: float, tall: float) -> bool:
 
 def sentence_points(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """The lines with each comma before a capitalised word that the model also weighed as a point made a
-    point where its ink shows one (``crops`` gives the images the lines were read from, by index)."""
-    return reread_chars(decoded, crops, _candidate, _point_from_ink)
+    point where its ink shows one (``crops`` gives the images the lines were read from, by index), and
+    each such comma that opens a word made a point."""
+    return reread_chars([_opening_points(d) for d in decoded], crops, _candidate, _point_from_ink)
 
 
 def _point_from_ink(line: DecodedLine, ink: LineInk, k: int):
-    shape = mark_measure(line, ink, k)
+    shape = mark_measure(line, ink, k, k - 1 - _letter_before(line.chars, k))
     return replace(line.chars[k], char=".", second=",") if shape is not None and _is_point(*shape) else None
 
 
 def _candidate(line: DecodedLine, k: int) -> bool:
-    """A comma after a Latin letter, before a space and a capitalised word, that the model also weighed as
-    a point. Only there: on dark or small print (l2tabu p.20, a reference list in 7-pt type) the model
-    weighs points on many commas and their tails merge into the letters, so a measure that calls them
-    points is wrong as often as right before a small letter; a sentence starts with a capital. Not before
-    an initial (``Goossens, M.``): a name in a reference list, not a new sentence."""
+    """A comma after a Latin letter (and the word's closing quotes or brackets), before a space and a
+    capitalised word, that the model also weighed as a point; or such a comma right after a letter and
+    before a closing bracket. Only there: on dark or small print (l2tabu p.20, a reference list in 7-pt
+    type) the model weighs points on many commas and their tails merge into the letters, so a measure
+    that calls them points is wrong as often as right before a small letter or at a line's end; a
+    sentence starts with a capital. Not before an initial (``Goossens, M.``): a name in a reference
+    list, not a new sentence."""
     chars = line.chars
-    if not (0 < k < len(chars) - 2 and chars[k].char == "," and chars[k].second == "."):
+    if not (0 < k < len(chars) - 1 and chars[k].char == "," and chars[k].second == "."):
         return False
-    before, after = chars[k - 1].char, chars[k + 2].char
+    j = _letter_before(chars, k)
+    if j < 0 or not _latin_letter(chars[j].char):
+        return False
+    if chars[k + 1].char in _BRACKETS:
+        return j == k - 1
+    if k + 2 >= len(chars):
+        return False
+    after = chars[k + 2].char
     initial = k + 3 < len(chars) and chars[k + 3].char == "."
-    return (_latin_letter(before) and chars[k + 1].char == " " and after.isupper() and _latin_letter(after)
-            and not initial)
+    return chars[k + 1].char == " " and after.isupper() and _latin_letter(after) and not initial
+
+
+def _letter_before(chars, k: int) -> int:
+    """The index of the character before ``k`` that is no closing quote or bracket (-1: none)."""
+    j = k - 1
+    while j >= 0 and chars[j].char in _CLOSERS:
+        j -= 1
+    return j
+
+
+def _opening_points(line: DecodedLine) -> DecodedLine:
+    """``line`` with each comma the model also weighed as a point that opens a word (after a word and a
+    space, before small letters, a space between them or not) made a point. Not after a mark: after a
+    list's comma a comma alone is an entry of its own (an index's ``,``)."""
+    chars = list(line.chars)
+    for k, c in enumerate(chars):
+        if c.char != "," or c.second != "." or k < 2 or chars[k - 1].char != " " or not chars[k - 2].char.isalnum():
+            continue
+        start = k + 2 if k + 1 < len(chars) and chars[k + 1].char == " " else k + 1
+        end = start
+        while end < len(chars) and _latin_letter(chars[end].char) and chars[end].char.islower():
+            end += 1
+        if end - start >= _EXTENSION and (end == len(chars) or not chars[end].char.isalnum()):
+            chars[k] = replace(c, char=".", second=",")
+    return line if tuple(chars) == line.chars else replace(line, chars=tuple(chars))
 
 
 def _latin_letter(ch: str) -> bool:

@@ -72,3 +72,53 @@ def test_only_the_point_is_changed(engine, scan):
         chars[k] = replace(chars[k], char=",", second=".")
         out = sentence_points([replace(line, chars=tuple(chars))], lambda idx: [crop for _ in idx])[0]
         assert (out.chars[k].char == ".") == made_point, (text, scan, out.text)
+
+
+def _forced_comma(engine, text: str, at: int, scan: bool):
+    """``text``'s line as the recognizer reads it, with the mark at ``at`` (read right) made a comma the
+    model also weighed as a point, and the crop it was read from."""
+    crop = recognizer_crop(text, "serif", 30, scan=scan)
+    line = engine.recognizer([crop])[0]
+    assert line.text[: at + 1].replace(",", ".") == text[: at + 1].replace(",", "."), line.text
+    chars = list(line.chars)
+    chars[at] = replace(chars[at], char=",", second=".")
+    return replace(line, chars=tuple(chars)), crop
+
+
+@pytest.mark.parametrize("scan", [False, True])
+@pytest.mark.parametrize(("text", "at", "made_point"), [
+    # After a word's closing quote, before a capital: told from the ink.
+    ("and is addressed as \"you\". You accept the terms", 25, True),
+    ("and is addressed as \"you\", You accept the terms", 25, False),
+    # Before a small letter the text leaves it a comma, whatever the ink.
+    ("and is addressed as \"you\". you accept the terms", 25, False),
+    # Before a closing bracket.
+    ("(some files dropped, missing dependencies, etc.). You", 46, True),
+    ("the pairs (one, two, three, four,) and so on", 32, False),
+])
+def test_commas_after_closing_marks(engine, text, at, made_point, scan):
+    line, crop = _forced_comma(engine, text, at, scan)
+    out = sentence_points([line], lambda idx: [crop for _ in idx])[0]
+    assert (out.chars[at].char == ".") == made_point, (text, scan, out.text)
+
+
+@pytest.mark.parametrize(("text", "at", "made_point"), [
+    ("to write several .aux files, each of them", 17, True),
+    ("the first .bib file and the second", 10, True),
+    # A lone letter after it, or a comma after a word: left as read.
+    ("the points x .y and z", 13, False),
+    ("the first list, and the second", 14, False),
+])
+def test_a_comma_that_opens_a_word_is_a_point(engine, text, at, made_point):
+    line, crop = _forced_comma(engine, text, at, True)
+    out = sentence_points([line], lambda idx: [crop for _ in idx])[0]
+    assert (out.chars[at].char == ".") == made_point, (text, out.text)
+
+
+def test_a_comma_entry_in_a_list_stays_a_comma(engine):
+    """An index lists the comma itself among its entries (``package, , xxxi, 73``): after the list's
+    comma a comma alone is an entry, not an extension's point."""
+    text = "the entries package, , xxxi, 73, 296"
+    line, crop = _forced_comma(engine, text, 21, True)
+    out = sentence_points([line], lambda idx: [crop for _ in idx])[0]
+    assert out.chars[21].char == ",", out.text
