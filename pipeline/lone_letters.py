@@ -8,7 +8,7 @@ column do, set in the same face and weight and blurred alike: a sure small lette
 stands the x-height tall, a sure ascender or capital of a shape of its own (``d``, ``h``, ``T``) the tall height.
 A lone same-shaped letter takes the case whose height its own ink shows, each glyph measured the same way (its
 largest ink piece in its own box), where it is clearly nearer one than the other. (The line beside a key, set in
-another face and weight, measured on the same rows, misled by a pixel or two: too much at 9 pt.)
+another face and weight, measured on the same rows, misled by a pixel or two: too much in small print.)
 """
 from __future__ import annotations
 
