@@ -34,6 +34,7 @@ from pipeline.dotted_bangs import dotted_bangs
 from pipeline.ingest import Document, open_document
 from pipeline.latin_pages import latin_look_alikes
 from pipeline.layout import LayoutSettings
+from pipeline.lone_letters import lone_letters
 from pipeline.lone_marks import add_lone_marks
 from pipeline.ellipsis_commas import ellipsis_commas
 from pipeline.faint_citations import faint_citations
@@ -142,6 +143,8 @@ class Engine:
         decoded = add_lone_marks(work, decoded, self.second_recognizer or self.recognizer, rendered.dpi, pad)
         # Text lighter than its line between brackets read empty (a coloured citation), read again stretched.
         decoded = faint_citations(decoded, crops, self.second_recognizer or self.recognizer)
+        # A letter boxed alone (a key) takes the case its height among the keys of its column shows.
+        decoded = lone_letters(decoded, work)
         # Page-level checks of what the lines read (most from the lines' own ink), in this order. point_commas
         # comes after sentence_points: the commas it writes keep a point as their second, which sentence_points judges.
         # bar_pipes after the l/I/1 checks: a bar read as any of them is told by its ink whatever they made it;
