@@ -34,8 +34,14 @@ from pipeline.punctuation import is_cjk
 
 # Read alone, a stroke is as much a CJK character as a Latin mark; beside Latin text it is the mark.
 _LATIN = {"一": "-", "二": "=", "十": "+"}
+# Upright strokes a lone slash is read as.
+_UPRIGHT = {"1", "l", "I", "|"}
 # How far (row heights) a mark's ink may stand above its row's box top.
 _RAISED = 0.15
+# How far (row heights) a stroke (a slash, a bar: taller than wide by this) may reach below its row's box
+# bottom: it descends past the baseline, and a row of letters without descenders has its box end near it.
+_LOWERED = 0.15
+_STROKE = 1.5
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,9 @@ def read_marks(crops: list[np.ndarray], read, beside: list[str],
         least = min((c.confidence for c in d.chars if not c.char.isspace()), default=0.0)
         if len(text) == 1 and settings.shaped_confidence <= least < settings.min_confidence and ink_shape_agrees(crop, text):
             least = settings.min_confidence
+        # A lone slash, its foot on the crop's edge, reads as the upright stroke of a 1 or an l: its ink leans.
+        if text in _UPRIGHT and ink_shape_agrees(crop, "/"):
+            d, text = DecodedLine(tuple(replace(c, char="/") for c in d.chars if not c.char.isspace()), d.steps), "/"
         sure = bool(text.strip(settings.dots)) and len(text) <= settings.max_chars and least >= settings.min_confidence
         # A caret or a quote at its row's top, read as a dash or a comma however surely: its ink tells.
         raised = raised_mark(crop, text) if len(text) == 1 else None
@@ -207,7 +216,8 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...],
         # stands up to a pixel or two above it, and the half-size pieces are rounded to two pixels. A figure's
         # digits, as tall as the row's, do not.
         raised = y1 <= (top + bottom) / 2 and top - _RAISED * (bottom - top) <= y0
-        if not top < cy < bottom or not ((top <= y0 or raised) and y1 <= bottom):
+        lowered = y1 - y0 >= _STROKE * (x1 - x0) and y1 <= bottom + _LOWERED * (bottom - top)
+        if not top < cy < bottom or not ((top <= y0 or raised) and (y1 <= bottom or lowered)):
             continue
         if best_d is None or d < best_d:
             best, best_d, best_above = i, d, y0 < top
@@ -216,6 +226,8 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...],
     q = quads[best]
     width = float(q[1, 0] - q[0, 0]) or 1.0
     quad = interpolate_on_quad(q, (x0 - q[0, 0]) / width, (x1 - q[0, 0]) / width)
+    # A stroke reaching below its row's box is read whole: its foot cut off, a slash reads as a 1.
+    quad[2:, 1] += max(0.0, y1 - float(quad[2:, 1].min()))
     # No box may reach near the mark on its row's middle (the mark would be that line's glyph).
     top, bottom = float(quad[:, 1].min()), float(quad[:, 1].max())
     core0, core1 = top + 0.25 * (bottom - top), bottom - 0.25 * (bottom - top)
