@@ -42,6 +42,8 @@ _RAISED = 0.15
 # bottom: it descends past the baseline, and a row of letters without descenders has its box end near it.
 _LOWERED = 0.15
 _STROKE = 1.5
+# Boxes narrower than this many of their heights are too short for their tilt to be the row's.
+_LEVEL_WIDTH = 6.0
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,9 @@ def read_marks(crops: list[np.ndarray], read, beside: list[str],
         if len(text) == 1 and settings.shaped_confidence <= least < settings.min_confidence and ink_shape_agrees(crop, text):
             least = settings.min_confidence
         # A lone slash, its foot on the crop's edge, reads as the upright stroke of a 1 or an l: its ink leans.
-        if text in _UPRIGHT and ink_shape_agrees(crop, "/"):
+        if text in _UPRIGHT and least >= settings.shaped_confidence and ink_shape_agrees(crop, "/"):
             d, text = DecodedLine(tuple(replace(c, char="/") for c in d.chars if not c.char.isspace()), d.steps), "/"
+            least = max(least, settings.min_confidence)
         sure = bool(text.strip(settings.dots)) and len(text) <= settings.max_chars and least >= settings.min_confidence
         # A caret or a quote at its row's top, read as a dash or a comma however surely: its ink tells.
         raised = raised_mark(crop, text) if len(text) == 1 else None
@@ -211,6 +214,10 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...],
         # A short line's box tilts by a pixel or two more than its row: followed no further than its own
         # width past its end, so that tilt does not carry a table row's far cells off the row.
         ex = min(max(cx, qx0 - (qx1 - qx0)), qx1 + (qx1 - qx0))
+        # A word's box a few heights wide is drawn tilted by a degree or three on a level row (its own ink's
+        # slant): its edges are followed level from its end nearest the mark.
+        if qx1 - qx0 < _LEVEL_WIDTH * quad_size(q)[1]:
+            ex = min(max(cx, qx0), qx1)
         top, bottom = _edge_y(q[0], q[1], ex), _edge_y(q[3], q[2], ex)
         # The box ends on the line's tallest ink; a raised mark (a caret, a quote: ending above the row's middle)
         # stands up to a pixel or two above it, and the half-size pieces are rounded to two pixels. A figure's
