@@ -34,8 +34,16 @@ from pipeline.punctuation import is_cjk
 
 # Read alone, a stroke is as much a CJK character as a Latin mark; beside Latin text it is the mark.
 _LATIN = {"一": "-", "二": "=", "十": "+"}
+# Upright strokes a lone slash is read as.
+_UPRIGHT = {"1", "l", "I", "|"}
 # How far (row heights) a mark's ink may stand above its row's box top.
 _RAISED = 0.15
+# How far (row heights) a stroke (a slash, a bar: taller than wide by this) may reach below its row's box
+# bottom: it descends past the baseline, and a row of letters without descenders has its box end near it.
+_LOWERED = 0.15
+_STROKE = 1.5
+# Boxes narrower than this many of their heights are too short for their tilt to be the row's.
+_LEVEL_WIDTH = 6.0
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,10 @@ def read_marks(crops: list[np.ndarray], read, beside: list[str],
         least = min((c.confidence for c in d.chars if not c.char.isspace()), default=0.0)
         if len(text) == 1 and settings.shaped_confidence <= least < settings.min_confidence and ink_shape_agrees(crop, text):
             least = settings.min_confidence
+        # A lone slash, its foot on the crop's edge, reads as the upright stroke of a 1 or an l: its ink leans.
+        if text in _UPRIGHT and least >= settings.shaped_confidence and ink_shape_agrees(crop, "/"):
+            d, text = DecodedLine(tuple(replace(c, char="/") for c in d.chars if not c.char.isspace()), d.steps), "/"
+            least = max(least, settings.min_confidence)
         sure = bool(text.strip(settings.dots)) and len(text) <= settings.max_chars and least >= settings.min_confidence
         # A caret or a quote at its row's top, read as a dash or a comma however surely: its ink tells.
         raised = raised_mark(crop, text) if len(text) == 1 else None
@@ -201,12 +213,17 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...],
         # A short line's box tilts by a pixel or two more than its row: followed no further than its own
         # width past its end, so that tilt does not carry a table row's far cells off the row.
         ex = min(max(cx, qx0 - (qx1 - qx0)), qx1 + (qx1 - qx0))
+        # A word's box a few heights wide is drawn tilted by a degree or three on a level row (its own ink's
+        # slant): its edges are followed level from its end nearest the mark.
+        if qx1 - qx0 < _LEVEL_WIDTH * quad_size(q)[1]:
+            ex = min(max(cx, qx0), qx1)
         top, bottom = _edge_y(q[0], q[1], ex), _edge_y(q[3], q[2], ex)
         # The box ends on the line's tallest ink; a raised mark (a caret, a quote: ending above the row's middle)
         # stands up to a pixel or two above it, and the half-size pieces are rounded to two pixels. A figure's
         # digits, as tall as the row's, do not.
         raised = y1 <= (top + bottom) / 2 and top - _RAISED * (bottom - top) <= y0
-        if not top < cy < bottom or not ((top <= y0 or raised) and y1 <= bottom):
+        lowered = y1 - y0 >= _STROKE * (x1 - x0) and y1 <= bottom + _LOWERED * (bottom - top)
+        if not top < cy < bottom or not ((top <= y0 or raised) and (y1 <= bottom or lowered)):
             continue
         if best_d is None or d < best_d:
             best, best_d, best_above = i, d, y0 < top
@@ -215,6 +232,8 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...],
     q = quads[best]
     width = float(q[1, 0] - q[0, 0]) or 1.0
     quad = interpolate_on_quad(q, (x0 - q[0, 0]) / width, (x1 - q[0, 0]) / width)
+    # A stroke reaching below its row's box is read whole: its foot cut off, a slash reads as a 1.
+    quad[2:, 1] += max(0.0, y1 - float(quad[2:, 1].min()))
     # No box may reach near the mark on its row's middle (the mark would be that line's glyph).
     top, bottom = float(quad[:, 1].min()), float(quad[:, 1].max())
     core0, core1 = top + 0.25 * (bottom - top), bottom - 0.25 * (bottom - top)

@@ -50,6 +50,13 @@ def ink_shape_agrees(crop: np.ndarray, char: str) -> bool:
 # Read alone, a raised quote comes out as the comma it looks like, and a caret as a dash or a quote:
 # the crop is its row's height, so where the ink stands on the row tells them apart.
 _COMMAS = ",，、"
+# A raised mark's top lies within this share of the crop's height from its top (a row's box reaches a little
+# above its capitals) ...
+_TOP = 0.25
+# ... or a caret's, lower, down to this share, when it ends higher (``_LOW_CARET_END``): a text font's small
+# caret (Computer Modern's) sits under the capitals' height.
+_LOW_CARET_TOP = 0.35
+_LOW_CARET_END = 0.45
 
 
 def raised_mark(crop: np.ndarray, read_as: str) -> str | None:
@@ -61,18 +68,21 @@ def raised_mark(crop: np.ndarray, read_as: str) -> str | None:
         return None
     own, (x, y, w, h) = piece
     rows = crop.shape[0]
-    if y > 0.25 * rows:
+    if y > _LOW_CARET_TOP * rows:
         return None
     # A caret: ending above the row's middle (a Λ or an A stands on the baseline), its two feet inked and
     # the ground between them bare, its point (the top row's ink) in the middle, the corners above its feet bare.
-    if y + h <= 0.55 * rows and w >= 0.9 * h and h >= 3:
+    end = 0.55 if y <= _TOP * rows else _LOW_CARET_END
+    if y + h <= end * rows and w >= 0.9 * h and h >= 3:
         third = max(1, w // 3)
         bottom, top = own[-1], own[0]
-        if bottom[:third].any() and bottom[w - third :].any() and not bottom[third : w - third].any() \
+        # A blurred scan fills the ground between a small caret's feet to a dome: a flat one still shows a gap.
+        bare = not bottom[third : w - third].all() if h <= 0.6 * w else not bottom[third : w - third].any()
+        if bottom[:third].any() and bottom[w - third :].any() and bare \
                 and not top[: w // 4].any() and not top[w - w // 4 :].any():
             return "^"
     # A quote: a stroke taller than wide in the row's upper half, more ink in its head than its tail.
-    if read_as in _COMMAS and y + h <= 0.5 * rows and h >= 1.5 * w and h >= 4:
+    if read_as in _COMMAS and y <= _TOP * rows and y + h <= 0.5 * rows and h >= 1.5 * w and h >= 4:
         head, tail = own[: h // 2].sum(), own[h - h // 2 :].sum()
         if head >= tail:
             return "’"
