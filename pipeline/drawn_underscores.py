@@ -31,14 +31,15 @@ _LOW, _HIGH = 0.25, 0.25
 _LOW_TOP, _BELOW, _ASCENT = 0.4, 0.3, 0.8
 # Ink fainter than this (a share of the crop's dark ink) is left out of the mark's shape: the blur's fringe.
 _FRINGE = 0.15
-# The rule: at least ``_WIDE`` of the x-height wide (and ``_MIN_PX``), its ink's spread along the line at least
-# ``_FLAT`` times its spread across it (a point's is about 1, the drawn rules on the English scans 2-8), its rows at
-# half its peak at most ``_THIN`` of the x-height, its ink's centre within ``_ABOVE`` of the x-height above the
-# baseline (a point's about 0.15, a hyphen's 0.5) and ``_UNDER`` under it.
-_WIDE, _MIN_PX = 0.4, 5
-_FLAT = 2.0
-_THIN = 0.35
-_ABOVE, _UNDER = 0.3, 0.3
+# The rule: at least ``_WIDE`` of the x-height wide (and ``_MIN_PX``), reaching to within a time step of where the
+# mark was read, its ink's spread along the line at least ``_FLAT`` times its spread across it (the points of the
+# English scans at most 1.25, their drawn rules 1.5-3.5), its rows at half its peak at most ``_THIN`` of the
+# x-height, its ink's centre at most ``_ABOVE`` of the x-height above the baseline (a point's about 0.15, the rules'
+# 0.1-0.2; a hyphen's 0.5, or 0.3-0.4 of a capital's height) and at most ``_UNDER`` under it.
+_WIDE, _MIN_PX = 0.5, 5
+_FLAT = 1.4
+_THIN = 0.45
+_ABOVE, _UNDER = 0.25, 0.3
 
 
 def drawn_underscores(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
@@ -83,8 +84,10 @@ def _is_rule(ink: np.ndarray, line: DecodedLine, k: int) -> bool:
         return False
     runs = np.split(found, np.flatnonzero(np.diff(found) > 1) + 1)
     run = min(runs, key=lambda r: abs(float(r.mean()) + lo - x))
-    # A run reaching a neighbour's middle is that glyph's own low ink (a C's or an e's bowl), not a mark between.
-    if len(run) < max(_MIN_PX, _WIDE * xh) or run[0] == 0 or run[-1] == hi - lo - 1:
+    # A run reaching a neighbour's middle is that glyph's own low ink (a C's or an e's bowl), not a mark between; one
+    # off where the mark was read, a letter's foot (a typewriter l's) beside a hyphen.
+    if (len(run) < max(_MIN_PX, _WIDE * xh) or run[0] == 0 or run[-1] == hi - lo - 1
+            or not lo + run[0] - step <= x <= lo + run[-1] + step):
         return False
     y0 = low_top - 1
     region = ink[y0 : min(height, base + max(1, round(0.5 * xh))), lo + run[0] : lo + run[-1] + 1]
