@@ -48,6 +48,7 @@ from pipeline.page_text import page_confidence, page_text
 from pipeline.point_commas import point_commas
 from pipeline.page_work import PageWork, StageClock, idle_timings
 from pipeline.raised_digits import plain_digits
+from pipeline.raised_tildes import raised_tildes
 from pipeline.recognize import RecognizerSettings
 from pipeline.render import render_page
 from pipeline.mixed_pairs import mixed_pairs
@@ -152,8 +153,8 @@ class Engine:
         # mixed_pairs after the width checks: it settles the pairs they left half ASCII, half full-width.
         # same_brackets last: it counts the angle brackets the lines' ink showed.
         for check in (traditional_script, latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs,
-                      bar_ones, typewriter_ls, bar_pipes, backslashes, bar_equals, drawn_underscores, digit_marks, c_or_e,
-                      sentence_points, point_commas, ellipsis_commas, plain_digits, mixed_pairs, same_brackets):
+                      bar_ones, typewriter_ls, bar_pipes, backslashes, bar_equals, drawn_underscores, raised_tildes, digit_marks,
+                      c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits, mixed_pairs, same_brackets):
             decoded = check(decoded, crops)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
             decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,
