@@ -6,10 +6,7 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
-from tests.factories import encode_png
-from tests.table_factories import render_pages
+from tests.scanned_rows import rows_page, scanned_reader
 
 # (left text, its face, right text, its face); ``~`` drawn raised.
 ROWS = [("history -w [file]", "cobo", "write history to file (~/.octave_hist if no", "cobo"),
@@ -37,30 +34,9 @@ def _put(page: pymupdf.Page, x: float, y: float, text: str, font: str, size: flo
         x += pymupdf.get_text_length(part, fontname=font, fontsize=size)
 
 
-def _page(size: float) -> bytes:
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    y = 100.0
-    for _ in range(REPEATS):
-        for left, left_face, right, right_face in ROWS:
-            _put(page, 60, y, left, left_face, size)
-            _put(page, 180, y, right, right_face, size)
-            y += 1.6 * size
-        y += 20
-    return doc.tobytes()
-
-
 @pytest.fixture(scope="module")
 def read():
-    """The page at a size, scanned with a seed, as read (each read once for both tests)."""
-    engine, texts = Engine(EngineConfig(threads=1)), {}
-
-    def text(size: float, seed: int) -> str:
-        if (size, seed) not in texts:
-            img, _ = scan_like(render_pages(_page(size))[0], seed)
-            texts[size, seed] = next(engine.process(encode_png(img), Options())).text
-        return texts[size, seed]
-    return text
+    return scanned_reader(lambda size: rows_page(ROWS, _put, size, REPEATS))
 
 
 # Main kept 1 and 3 of these 9 tildes (the rest read ``"``, or a ``-``).
