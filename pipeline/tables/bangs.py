@@ -14,6 +14,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
 
 ONES = re.compile(r"1+")
@@ -39,10 +40,10 @@ def bangs(tokens: list[Token], level: Callable[..., np.ndarray | None]) -> list[
 
 def _bangs(crop: np.ndarray) -> int:
     """How many `!` the crop's ink makes when it is strokes each over a dot and nothing else; 0 otherwise."""
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
-    if paper - dark < 60:
+    ink = crop_ink(crop)
+    if ink is None:
         return 0
-    ink = (crop < paper - (paper - dark) / 3).astype(np.uint8)
+    ink = ink.astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     pieces = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)]
     tallest = max((h for _, _, _, h in pieces), default=0)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
 from pipeline.tables.words import is_cjk
 
@@ -39,10 +40,9 @@ def _pieces(t: Token, level: Callable[..., np.ndarray | None]) -> list[Token] | 
     crop = level(t.box[0] - reach, t.box[1], t.box[2] + reach, t.box[3])
     if crop is None or crop.size == 0:
         return None
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
-    if paper - dark < 60:
+    ink = crop_ink(crop)
+    if ink is None:
         return None
-    ink = crop < paper - (paper - dark) / 3
     # the text is the tallest band of inked rows: a table's rules above and below, or the next line's
     # ascenders, are bands of their own past a blank row
     band, y = (0, 0), 0

@@ -17,13 +17,13 @@ import cv2
 import numpy as np
 
 from pipeline.brace_shapes import _LONE_JUT, _point
+from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
 
 # what a `{}` pair was read as: one round character, or two where one is a bracket (`O}`, `()`)
 READ_AS = re.compile(r"[0Oo]|[({][)}0Oo]|[0Oo][)}]")
 PAD_HEIGHTS = 0.5  # the crop reaches this many of the word's heights beyond its box left and right: a word
 # box from the recognizer's time steps is one character wide, narrower than the pair's ink
-INK_SHARE = 1 / 3  # ink is darker than the paper by this share of the crop's contrast
 MIN_PIECE = 0.25  # ink pieces smaller than this share of the word's height (each way) are specks
 
 
@@ -41,10 +41,10 @@ def empty_braces(tokens: list[Token], level: Callable[..., np.ndarray | None]) -
 
 
 def _is_brace_pair(crop: np.ndarray) -> bool:
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
-    if paper - dark < 60:
+    ink = crop_ink(crop)
+    if ink is None:
         return False
-    ink = (crop < paper - INK_SHARE * (paper - dark)).astype(np.uint8)
+    ink = ink.astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     height = crop.shape[0]
     pieces = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) >= MIN_PIECE * height]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
 from pipeline.tables.phrases import GUTTER
 
@@ -63,10 +64,10 @@ def _lost_opener(text: str) -> str | None:
 def _quoted_ink(crop: np.ndarray) -> bool:
     """Whether the crop's leftmost and rightmost ink pieces are both quote marks: small, hanging from the
     top of the word's ink at the same height, nothing under them."""
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
-    if paper - dark < 60:
+    ink = crop_ink(crop)
+    if ink is None:
         return False
-    ink = (crop < paper - (paper - dark) / 3).astype(np.uint8)
+    ink = ink.astype(np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     ch = crop.shape[0]
     # pieces: not specks, not cut by the crop's top or foot (the lines above and below) nor by its left edge

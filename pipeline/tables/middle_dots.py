@@ -19,6 +19,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
 from pipeline.tables.words import text_lines
 
@@ -94,10 +95,10 @@ def _unsure(t: Token) -> bool:
 def _ink(crop: np.ndarray) -> np.ndarray | None:
     """The crop's ink as 0/1, rules (long flat pieces: a ruled table's row rules) left out, and hairlines one
     pixel across: a column rule beside a narrow cell, broken into bits by the scan, is no dot and no glyph."""
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
-    if paper - dark < 60:
+    ink = crop_ink(crop)
+    if ink is None:
         return None
-    ink = (crop < paper - (paper - dark) / 3).astype(np.uint8)
+    ink = ink.astype(np.uint8)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     for k in range(1, n):
         w, h = stats[k, 2], stats[k, 3]

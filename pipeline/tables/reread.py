@@ -20,6 +20,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.phrases import GUTTER
 from pipeline.tables.model import Token
 from pipeline.tables.words import line_height, text_lines
@@ -79,10 +80,8 @@ def _ink_rows(crop: np.ndarray | None) -> np.ndarray | None:
     """Per row of the crop, its ink (darker than the paper by a third of the contrast); None for blank paper."""
     if crop is None:
         return None
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
-    if paper - dark < 60:
-        return None
-    return (crop < paper - (paper - dark) / 3).sum(axis=1)
+    ink = crop_ink(crop)
+    return None if ink is None else ink.sum(axis=1)
 
 
 def _cut_overlaps(rows: list[tuple[float, float]], ink: np.ndarray | None, top: float) -> list[tuple[float, float]]:
@@ -106,10 +105,9 @@ def _cut_overlaps(rows: list[tuple[float, float]], ink: np.ndarray | None, top: 
 def _hugged(crop: np.ndarray) -> np.ndarray:
     """The crop brought in to its ink and a little paper, as the detector boxes a glyph: with a glyph's
     height of blank above or beside it, the recognizer reads a lone `二` as `三`."""
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
-    if paper - dark < 60:
+    ink = crop_ink(crop)
+    if ink is None:
         return crop
-    ink = crop < paper - (paper - dark) / 3
     per_row = ink.sum(axis=1)
     rows = np.flatnonzero(per_row >= HUG_INK * per_row.max())
     cols = np.flatnonzero(ink[rows[0]:rows[-1] + 1].any(axis=0))
@@ -122,10 +120,10 @@ def _hugged(crop: np.ndarray) -> np.ndarray:
 def _ink(crop: np.ndarray, least: int) -> tuple[int, int, int, int] | None:
     """The box of the crop's ink (darker than its paper by a third of the contrast, in pieces at
     least ``least`` px across and not across the crop), None for blank paper, specks or rules."""
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
-    if paper - dark < 60:
+    ink = crop_ink(crop)
+    if ink is None:
         return None
-    ink = (crop < paper - (paper - dark) / 3).astype(np.uint8)
+    ink = ink.astype(np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     ch = crop.shape[0]
     boxes = []

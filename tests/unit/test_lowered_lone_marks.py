@@ -5,27 +5,18 @@ tells it. Marks that stay inside the row (a minus, a star) come out as before.""
 import cv2
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
 
 from pipeline.engine import Engine, EngineConfig
 from pipeline.lone_marks import find_lone_marks
-from tests.factories import _pil_font, degrade, encode_png
+from tests.factories import degrade, encode_png
+from tests.operator_rows import operator_page
 
 ITEMS = [("-", "subtraction of the second number"), ("/", "division of the two numbers"), ("^", "raised to the nth"),
          ("|", "or"), ("*", "multiplication of both numbers")]
 
 
 def _page(font: str, size: int) -> np.ndarray:
-    font = _pil_font(font, size)
-    img = Image.new("L", (1654, 120 + 2 * size * len(ITEMS) + 200), 255)
-    draw = ImageDraw.Draw(img)
-    draw.text((200, 100), "The arithmetic operators of the language are these:", font=font, fill=0)
-    for i, (mark, item) in enumerate(ITEMS):
-        y = 100 + 2 * size * (i + 1)
-        draw.text((230, y), mark, font=font, fill=0)
-        draw.text((420, y), item, font=font, fill=0)
-    draw.text((200, 100 + 2 * size * (len(ITEMS) + 1)), "Each of them works element by element.", font=font, fill=0)
-    return np.asarray(img)
+    return operator_page(ITEMS, font, size, "The arithmetic operators of the language are these:")
 
 
 @pytest.fixture(scope="module")

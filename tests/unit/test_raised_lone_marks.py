@@ -9,21 +9,13 @@ from PIL import Image, ImageDraw
 from pipeline.engine import Engine, EngineConfig
 from pipeline.mark_shapes import raised_mark
 from tests.factories import _pil_font, degrade, encode_png
+from tests.operator_rows import operator_page
 
 ITEMS = [("’", "transpose of the whole matrix"), ("+", "addition of the two arguments")]
 
 
 def _page(size: int) -> np.ndarray:
-    serif = _pil_font("serif", size)
-    img = Image.new("L", (1654, 120 + 2 * size * len(ITEMS) + 200), 255)
-    draw = ImageDraw.Draw(img)
-    draw.text((200, 100), "The operators of the language, with what they do:", font=serif, fill=0)
-    for i, (mark, item) in enumerate(ITEMS):
-        y = 100 + 2 * size * (i + 1)
-        draw.text((230, y), mark, font=serif, fill=0)
-        draw.text((420, y), item, font=serif, fill=0)
-    draw.text((200, 100 + 2 * size * (len(ITEMS) + 1)), "Each of them works element by element.", font=serif, fill=0)
-    return np.asarray(img)
+    return operator_page(ITEMS, "serif", size, "The operators of the language, with what they do:")
 
 
 @pytest.fixture(scope="module")
