@@ -5,6 +5,8 @@ of x-height; a document's text holds them lower case, and the recognizer reads t
 ``PosTSCRIPT``, ``DALY``. A capital inside a word whose ink stands on the baseline and reaches only
 the x-height line, where the capitals that start the line's words reach the cap line, is written
 lower case. A capital lowered below the baseline (the E of the TeX logo) is not a small cap.
+On a Chinese line the Latin words are told the same way, by the Latin letters' own guides: an ideograph
+is no letter of a word (a capital right after one starts a word) and gives no guide.
 """
 from __future__ import annotations
 
@@ -36,12 +38,13 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     lower case."""
     chars = line.chars
     text = line.text
-    # Not beside Chinese (Latin in another face on the line), not in TeX's logos (their text keeps
-    # the capitals: LaTeX's raised A, BibTeX's small BIB).
-    if line.steps < 1 or any(is_ideograph(ch) for ch in text):
+    # Not in TeX's logos (their text keeps the capitals: LaTeX's raised A, BibTeX's small BIB), which
+    # end at an ideograph (使用TeX排版).
+    if line.steps < 1:
         return line
-    logos = [range(m.start(), m.end()) for m in re.finditer(r"[^\W\d_]*te[xX][^\W\d_]*", text, re.IGNORECASE)]
-    inside = [i for i in range(1, len(chars)) if _capital(chars[i].char) and chars[i - 1].char.isalpha()
+    latin = "".join(" " if is_ideograph(ch) else ch for ch in text)
+    logos = [range(m.start(), m.end()) for m in re.finditer(r"[^\W\d_]*te[xX][^\W\d_]*", latin, re.IGNORECASE)]
+    inside = [i for i in range(1, len(chars)) if _capital(chars[i].char) and _letter(chars[i - 1].char)
               and not any(i in r for r in logos)]
     if not inside:
         return line
@@ -52,7 +55,7 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     for i in inside:
         near = sorted(range(max(0, i - _NEAR), min(len(chars), i + _NEAR + 1)), key=lambda j: abs(j - i))
         short = [j for j in near if chars[j].char in _SHORT][:_GUIDES]
-        tall = [j for j in near if _capital(chars[j].char) and (j == 0 or not chars[j - 1].char.isalpha())][:_GUIDES]
+        tall = [j for j in near if _capital(chars[j].char) and (j == 0 or not _letter(chars[j - 1].char))][:_GUIDES]
         if len(short) >= 3 and tall:
             guides[i] = (short, tall)
     if not guides:
@@ -102,3 +105,8 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
 
 def _capital(ch: str) -> bool:
     return ch.isascii() and ch.isupper()
+
+
+def _letter(ch: str) -> bool:
+    """A letter of a Latin word (an ideograph counts as a letter to ``str.isalpha``)."""
+    return ch.isalpha() and not is_ideograph(ch)
