@@ -104,8 +104,8 @@ def _heights(line: DecodedLine, line_ink: LineInk):
 
 def _wanted(chars, i: int) -> bool | None:
     """The case the letter at ``i`` may be changed to (True: capital), by its word's letters beside it:
-    a capital before a small letter may be small (digits skipped: ``W3m``); a small one opening a word, or
-    beside a capital and no small letter, may be a capital. None: neither."""
+    a capital before a small letter may be small (digits skipped: ``W3m``); a small one opening a word, beside
+    a capital and no small letter, or ending a word that opens with a capital, may be a capital. None: neither."""
     # A word opens after a space or an ideograph (Chinese sets Latin words in its text), not after a mark (o’clock).
     prev = chars[i - 1].char if i > 0 else " "
     prev = " " if is_ideograph(prev) else prev
