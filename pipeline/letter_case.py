@@ -5,8 +5,9 @@ capital (``Xwayland``, ``Swatch``, ``W3m``) or one inside a capitalised word as 
 the two shapes are the same, only their size differs. The line's other letters show both sizes: the top of
 its small letters without ascenders (a e m n r u) is the x-height, that of its capitals, digits and
 ascenders the tall height. The letter takes the case whose height its own ink reaches where its word allows
-it: a capital before small letters may be small, a small letter opening a word or among capitals may be a
-capital (``PostScript``'s S and small capitals are left as read); and only where the model gives that case
+it: a capital before small letters may be small, a small letter opening a word or among capitals, or ending a
+word that opens with a capital (``TeX``, ``LuaTeX``), may be a capital (``PostScript``'s S and small capitals
+are left as read); a Latin word in Chinese text opens after an ideograph; and only where the model gives that case
 some weight too, for a glyph's measured top can mislead (a V's open top, a neighbour's edge in its share).
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.punctuation import is_ideograph
 
 SAME_SHAPE = set("cosvwxzCOSVWXZ")
 _SMALL = set("aemnru")
@@ -102,17 +104,27 @@ def _heights(line: DecodedLine, line_ink: LineInk):
 
 def _wanted(chars, i: int) -> bool | None:
     """The case the letter at ``i`` may be changed to (True: capital), by its word's letters beside it:
-    a capital before a small letter may be small (digits skipped: ``W3m``); a small one opening a word, or
-    beside a capital and no small letter, may be a capital. None: neither."""
-    prev = chars[i - 1].char if i > 0 else " "  # a word opens after a space, not after a mark (o’clock)
+    a capital before a small letter may be small (digits skipped: ``W3m``); a small one opening a word, beside
+    a capital and no small letter, or ending a word that opens with a capital, may be a capital. None: neither."""
+    # A word opens after a space or an ideograph (Chinese sets Latin words in its text), not after a mark (o’clock).
+    prev = chars[i - 1].char if i > 0 else " "
+    prev = " " if is_ideograph(prev) else prev
     ch = chars[i].char
     after = next((c.char for c in chars[i + 1 :] if not c.char.isdigit()), " ")
     nxt = chars[i + 1].char if i + 1 < len(chars) else " "
     if ch.isupper() and after.islower() and not prev.isupper():
         return False
-    if ch.islower() and ((prev == " " and nxt.isalpha()) or
+    if ch.islower() and ((prev == " " and nxt.isalpha() and not is_ideograph(nxt)) or
                          ((prev.isupper() or nxt.isupper()) and not prev.islower() and not nxt.islower())):
         return True
+    # The last letter of a word that opens with a capital may be one (TeX, LuaTeX: a recognizer reading the
+    # word as no English one takes the X for the small x).
+    if ch.islower() and prev.islower() and not (nxt.isascii() and nxt.isalpha()):
+        start = i
+        while start > 0 and chars[start - 1].char.isascii() and chars[start - 1].char.isalpha():
+            start -= 1
+        if chars[start].char.isupper():
+            return True
     return None
 
 

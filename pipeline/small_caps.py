@@ -5,6 +5,9 @@ of x-height; a document's text holds them lower case, and the recognizer reads t
 ``PosTSCRIPT``, ``DALY``. A capital inside a word whose ink stands on the baseline and reaches only
 the x-height line, where the capitals that start the line's words reach the cap line, is written
 lower case. A capital lowered below the baseline (the E of the TeX logo) is not a small cap.
+On a Chinese line the Latin words are told the same way, each Latin run (between Chinese characters and
+marks) by its own letters' guides, as a run may be set in a face of its own (typewriter, a logo's); an
+ideograph is no letter of a word (a capital right after one starts a word).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
-from pipeline.punctuation import is_ideograph
+from pipeline.punctuation import is_cjk, is_ideograph
 
 _SHORT = set("acemnorsuvwxz")
 # In pixels of the 48-px crop the recognizer read.
@@ -29,6 +32,11 @@ _NEAR = 20  # characters either side whose glyphs may give the guides
 _GUIDES = 5  # of each kind, the nearest
 # A small cap's top lies nearer the x-height line than the cap line (about two thirds of the way).
 _SMALL = 0.45
+# On a Chinese line the crop is the ideographs' height, the Latin letters in it smaller and a pixel of
+# blur a larger share of their heights: a small cap there reaches the x-height line all but, and its run
+# gives fewer guides.
+_SMALL_MIXED = 0.7
+_SHORT_MIXED = 2
 
 
 def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
@@ -36,24 +44,28 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     lower case."""
     chars = line.chars
     text = line.text
-    # Not beside Chinese (Latin in another face on the line), not in TeX's logos (their text keeps
-    # the capitals: LaTeX's raised A, BibTeX's small BIB).
-    if line.steps < 1 or any(is_ideograph(ch) for ch in text):
+    # Not in TeX's logos (their text keeps the capitals: LaTeX's raised A, BibTeX's small BIB), which
+    # end at an ideograph (使用TeX排版).
+    if line.steps < 1:
         return line
-    logos = [range(m.start(), m.end()) for m in re.finditer(r"[^\W\d_]*te[xX][^\W\d_]*", text, re.IGNORECASE)]
-    inside = [i for i in range(1, len(chars)) if _capital(chars[i].char) and chars[i - 1].char.isalpha()
+    latin = "".join(" " if is_ideograph(ch) else ch for ch in text)
+    logos = [range(m.start(), m.end()) for m in re.finditer(r"[^\W\d_]*te[xX][^\W\d_]*", latin, re.IGNORECASE)]
+    inside = [i for i in range(1, len(chars)) if _capital(chars[i].char) and _letter(chars[i - 1].char)
               and not any(i in r for r in logos)]
     if not inside:
         return line
     # The line's guides near each glyph (a scanned line drifts a pixel or two along its length): the
     # nearest x-height letters, and the capitals that start words (ascenders rise above the cap line
     # in many faces). Chosen from the text first, so that only their glyphs are measured.
+    mixed = any(is_ideograph(ch) for ch in text)
+    run = np.cumsum([is_cjk(c.char) for c in chars])  # a Latin run's characters share a count
     guides = {}
     for i in inside:
-        near = sorted(range(max(0, i - _NEAR), min(len(chars), i + _NEAR + 1)), key=lambda j: abs(j - i))
+        near = sorted((j for j in range(max(0, i - _NEAR), min(len(chars), i + _NEAR + 1)) if run[j] == run[i]),
+                      key=lambda j: abs(j - i))
         short = [j for j in near if chars[j].char in _SHORT][:_GUIDES]
-        tall = [j for j in near if _capital(chars[j].char) and (j == 0 or not chars[j - 1].char.isalpha())][:_GUIDES]
-        if len(short) >= 3 and tall:
+        tall = [j for j in near if _capital(chars[j].char) and (j == 0 or not _letter(chars[j - 1].char))][:_GUIDES]
+        if len(short) >= (_SHORT_MIXED if mixed else 3) and tall:
             guides[i] = (short, tall)
     if not guides:
         return line
@@ -85,13 +97,13 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
         own = box(i)
         short = [b for b in map(box, short_at) if b]
         tall = [b for b in map(box, tall_at) if b]
-        if own is None or len(short) < 3 or not tall:
+        if own is None or len(short) < (_SHORT_MIXED if mixed else 3) or not tall:
             continue
         x_line, baseline = np.median([t for t, _ in short]), np.median([b for _, b in short])
         cap_line = np.median([t for t, _ in tall])
         top, bottom = own
         if (x_line - cap_line >= _MIN_SPLIT and abs(bottom - baseline) <= _BASE_SLACK
-                and top - cap_line > _SMALL * (x_line - cap_line)):
+                and top - cap_line > (_SMALL_MIXED if mixed else _SMALL) * (x_line - cap_line)):
             small.add(i)
     # One glyph measured small among capitals is more likely a misplaced measure (a colon's, a
     # neighbour's) than a small cap: small caps come in runs, or after letters read lower case.
@@ -102,3 +114,8 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
 
 def _capital(ch: str) -> bool:
     return ch.isascii() and ch.isupper()
+
+
+def _letter(ch: str) -> bool:
+    """A letter of a Latin word (an ideograph counts as a letter to ``str.isalpha``)."""
+    return ch.isalpha() and not is_ideograph(ch)
