@@ -86,7 +86,8 @@ def test_retention_policy_and_purge_delete_rows_and_files(tmp_path, backend, sto
 
         stack.start_beat()  # the sweeper applies each tenant's policy
         expired = [jobs["acme", "old"], jobs["brief", "old"]]
-        wait_until(lambda: all(not stored(stack, blobs, j)["job"] for j in expired), 60)
+        # The sweeper commits the rows' deletion, then deletes the files (db.retention.purge): wait for both.
+        wait_until(lambda: all(not stored(stack, blobs, j)["job"] and not blobs.exists(files[j]) for j in expired), 60)
         for job_id in expired:
             assert stored(stack, blobs, job_id) == GONE and not blobs.exists(files[job_id])
         for tl in [("acme", "new"), ("forever", "old"), ("forever", "new"), ("brief", "new")]:
