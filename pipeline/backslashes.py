@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.ctc import DecodedChar, DecodedLine, between
 from pipeline.line_ink import LineInk
 from pipeline.page_rereads import Crops, reread_chars
 
@@ -52,7 +52,7 @@ def _candidate(chars, k: int) -> bool:
     c = chars[k]
     if c.char not in _UPRIGHTS or (c.char != "|" and c.confidence >= _SURE):
         return False
-    return not all(0 <= j < len(chars) and chars[j].char.isalpha() for j in (k - 1, k + 1))
+    return not between(chars, k, str.isalpha)
 
 
 def stroke_lean(ink: LineInk, piece: int) -> float | None:

@@ -8,6 +8,7 @@ boxes along the line.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -110,6 +111,16 @@ def word_at(chars: tuple[DecodedChar, ...], k: int) -> str:
     while b < len(chars) and chars[b].char.isalnum():
         b += 1
     return "".join(c.char for c in chars[a:b])
+
+
+def beside(chars: tuple[DecodedChar, ...], k: int, which: Callable[[str], bool]) -> bool:
+    """Whether the character just before or just after ``k`` is ``which``."""
+    return any(0 <= j < len(chars) and which(chars[j].char) for j in (k - 1, k + 1))
+
+
+def between(chars: tuple[DecodedChar, ...], k: int, which: Callable[[str], bool]) -> bool:
+    """Whether the characters just before and just after ``k`` are both there and both ``which``."""
+    return all(0 <= j < len(chars) and which(chars[j].char) for j in (k - 1, k + 1))
 
 
 class CtcDecoder:
@@ -248,14 +259,14 @@ class CtcDecoder:
         for i, c in enumerate(chars):
             if _is_greek(c.char) or c.char == "±":  # a ± too: the x of ``x >= y`` in small code print is read so
                 letter, weight = self._letter_weight(c, _LATIN_LETTERS, probs)
-                inside = all(0 <= j < len(chars) and _is_latin(chars[j].char) for j in (i - 1, i + 1))
+                inside = between(chars, i, _is_latin)
                 if weight > (_SECOND_LATIN_IN_WORD if inside else _SECOND_LATIN):
                     out[i] = replace(c, second=letter)
             elif c.char in _SECOND_OF:
                 letter, weight = self._letter_weight(c, _SECOND_OF[c.char], probs)
                 if weight > _SECOND_MIN.get(c.char, 0.0):
                     out[i] = replace(c, second=letter)
-            elif _is_cjk(c.char) and not any(0 <= j < len(chars) and _is_cjk(chars[j].char) for j in (i - 1, i + 1)):
+            elif _is_cjk(c.char) and not beside(chars, i, _is_cjk):
                 # Only a lone one (a look-alike among Latin glyphs): a Chinese line's characters cost nothing.
                 if not_cjk is None:  # once per line: each step's likeliest glyph of no CJK block, and its weight
                     sub = probs[:, self._not_cjk]

@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.backslashes import stroke_lean
-from pipeline.ctc import DecodedChar, DecodedLine
+from pipeline.ctc import DecodedChar, DecodedLine, beside
 from pipeline.line_ink import LineInk
 from pipeline.page_rereads import Crops, reread_chars
 from pipeline.punctuation import is_cjk, is_greek
@@ -78,13 +78,13 @@ def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) ->
 def _from_ink(line: DecodedLine, k: int) -> bool:
     """A lone Chinese character or kana left as read, or a ± the model weighed a Latin letter for."""
     c = line.chars[k]
-    return (is_cjk(c.char) and not _beside(line.chars, k, is_cjk)) or (c.char == "±" and c.second.isalpha())
+    return (is_cjk(c.char) and not beside(line.chars, k, is_cjk)) or (c.char == "±" and c.second.isalpha())
 
 
 def _latin(chars, k: int, few_greek: bool):
     """The character at ``k`` as the Latin glyph it stands for, or as read."""
     c = chars[k]
-    if is_cjk(c.char) and not _beside(chars, k, is_cjk):
+    if is_cjk(c.char) and not beside(chars, k, is_cjk):
         mark = c.second or _STROKES.get(c.char, "") or _ascii_form(c.char)
         return replace(c, char=mark) if mark else c
     if c.second and few_greek and is_greek(c.char) and _lone_greek(chars, k):
@@ -92,14 +92,10 @@ def _latin(chars, k: int, few_greek: bool):
     return c
 
 
-def _beside(chars, k: int, which) -> bool:
-    return any(0 <= j < len(chars) and which(chars[j].char) for j in (k - 1, k + 1))
-
-
 def _lone_greek(chars, k: int) -> bool:
     """A Greek letter beside no other and not after a digit (``2ε``, ``2 ε``)."""
     prev = next((c.char for c in reversed(chars[:k]) if c.char != " "), "")
-    return not _beside(chars, k, is_greek) and not prev.isdigit()
+    return not beside(chars, k, is_greek) and not prev.isdigit()
 
 
 def _ascii_form(ch: str) -> str:

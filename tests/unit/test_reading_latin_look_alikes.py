@@ -16,14 +16,19 @@ ITEMS = [("who, whos", "list current variables"), ("sparse (...)", "create a spa
          ("+ x", "unary plus (a no-op)")]
 
 
-def _page(size: int) -> np.ndarray:
-    img = Image.new("L", (1654, 200 + 2 * size * len(ITEMS)), 255)
+def _card(items: list[tuple[str, str]], face: str, what_x: int, size: int) -> np.ndarray:
+    """An operator card: each row's operators in ``face`` at x 200, what they do in a serif face at ``what_x``."""
+    img = Image.new("L", (1654, 200 + 2 * size * len(items)), 255)
     draw = ImageDraw.Draw(img)
-    for i, (ops, what) in enumerate(ITEMS):
+    for i, (ops, what) in enumerate(items):
         y = 100 + 2 * size * i
-        draw.text((200, y), ops, font=_pil_font("sans", size), fill=0)
-        draw.text((520, y), what, font=_pil_font("serif", size), fill=0)
+        draw.text((200, y), ops, font=_pil_font(face, size), fill=0)
+        draw.text((what_x, y), what, font=_pil_font("serif", size), fill=0)
     return np.asarray(img)
+
+
+def _page(size: int) -> np.ndarray:
+    return _card(ITEMS, "sans", 520, size)
 
 
 @pytest.fixture(scope="module")
@@ -58,13 +63,7 @@ LONE = [("=", "assignment, groups left to right"), ("|| &&", "logical or and and
 
 
 def _lone_operators(size: int) -> np.ndarray:
-    img = Image.new("L", (1654, 200 + 2 * size * len(LONE)), 255)
-    draw = ImageDraw.Draw(img)
-    for i, (ops, what) in enumerate(LONE):
-        y = 100 + 2 * size * i
-        draw.text((200, y), ops, font=_pil_font("mono", size), fill=0)
-        draw.text((420, y), what, font=_pil_font("serif", size), fill=0)
-    return degrade(np.asarray(img), blur=0.8, noise=8, jpeg_quality=60, seed=3)
+    return degrade(_card(LONE, "mono", 420, size), blur=0.8, noise=8, jpeg_quality=60, seed=3)
 
 
 @pytest.mark.parametrize("size", [20, 22])

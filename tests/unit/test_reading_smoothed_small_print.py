@@ -140,23 +140,23 @@ def test_a_letter_read_in_both_cases_takes_the_case_the_ink_shows(engine, font, 
     assert out.text.startswith(text.split()[0]), out.text
 
 
-def test_a_much_surer_smoothed_case_stands_where_the_ink_cannot_tell():
-    # A blank crop shows no heights: the smoothed reading, much surer of the letter, keeps its case.
+def _on_blank_crop(plain: "DecodedLine", smoothed: "DecodedLine") -> str:
+    """What the smoothed re-reading keeps of ``plain`` on a blank crop (its ink shows no heights)."""
     from pipeline.smoothed_small_print import reread_smoothed
 
     crop = np.full((16, 200), 200, np.uint8)
+    return reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0].text
+
+
+def test_a_much_surer_smoothed_case_stands_where_the_ink_cannot_tell():
+    # A blank crop shows no heights: the smoothed reading, much surer of the letter, keeps its case.
     plain = _with_first(_line("c-k kill to the end of the line", 0.9), "c", 0.63)
     smoothed = _with_first(_line("C-k kill to the end of the line", 0.98), "C", 0.93)
-    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0]
-    assert out.text == "C-k kill to the end of the line"
+    assert _on_blank_crop(plain, smoothed) == "C-k kill to the end of the line"
 
 
 def test_a_plain_case_about_as_sure_stands():
     # Guard (main and branch): C-p read 0.57 plain, c-p 0.62 smoothed keeps the plain capital.
-    from pipeline.smoothed_small_print import reread_smoothed
-
-    crop = np.full((16, 200), 200, np.uint8)
     plain = _with_first(_line("C-p move up through the history list", 0.9), "C", 0.57)
     smoothed = _with_first(_line("c-p move up through the history list", 0.95), "c", 0.62)
-    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0]
-    assert out.text == "C-p move up through the history list"
+    assert _on_blank_crop(plain, smoothed) == "C-p move up through the history list"
