@@ -154,14 +154,14 @@ class _Steps:
     and the blank's with the space's (a word's own steps hold no space)."""
 
     def __init__(self, probs: np.ndarray, index: dict[str, int], space_class: int):
-        probs = probs.astype(np.float64)
+        # Only the columns used are taken to float64 (a line's steps hold thousands of classes).
         cols = np.zeros((len(probs), len(_COLUMNS)))
         for k, ch in enumerate(_COLUMNS):
             for c in {ch, ch.upper()}:
                 if c in index:
-                    cols[:, k] += probs[:, index[c]]
+                    cols[:, k] += probs[:, index[c]].astype(np.float64)
         self.letters = cols
-        self.blank = probs[:, 0] + probs[:, space_class]
+        self.blank = probs[:, 0].astype(np.float64) + probs[:, space_class].astype(np.float64)
 
     def log_prob(self, word: str, lo: int, hi: int) -> float:
         """The CTC log probability of ``word`` over steps ``lo:hi`` (forward algorithm, scaled)."""

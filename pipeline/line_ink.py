@@ -98,7 +98,8 @@ def run_at(runs: np.ndarray, x: float) -> tuple[int, int]:
 def ink_columns(ink: np.ndarray) -> tuple[np.ndarray, int]:
     """Which columns of the binary ``ink`` hold ink, and the height of the ink band; rules left out."""
     ink = _without_rules(ink, 3 * ink.shape[0])
-    cover = ink.sum(axis=1) / ink.shape[1]
+    per_row = ink.sum(axis=1)
+    cover = per_row / ink.shape[1]
     rows = np.nonzero(cover > 0.02)[0]
     if len(rows) == 0:
         return np.zeros(ink.shape[1], dtype=bool), 0
@@ -106,7 +107,7 @@ def ink_columns(ink: np.ndarray) -> tuple[np.ndarray, int]:
     # blank), not a sliver of the line above or below it.
     inked = np.flatnonzero(cover > 0.005)
     stretches = np.split(inked, np.flatnonzero(np.diff(inked) > 2) + 1)
-    own = max(stretches, key=lambda r: int(ink[r[0] : r[-1] + 1].sum()))
+    own = max(stretches, key=lambda r: int(per_row[r[0] : r[-1] + 1].sum()))
     mine = rows[(rows >= own[0]) & (rows <= own[-1])]
     rows = mine if len(mine) else rows
     band = ink[rows[0] : rows[-1] + 1]
@@ -119,6 +120,12 @@ def _without_rules(ink: np.ndarray, longest: int) -> np.ndarray:
     table's, above or below a cell's text) would close every gap, and no glyph's stroke is that long.
     Runs are taken over two rows at once, so a rule drawn a little aslant stays one run."""
     if ink.shape[1] < longest:
+        return ink
+    # Such a run inks every column of some whole block of half its length, blocks counted from the left edge;
+    # most lines (word gaps) have no such block, and need no pass over their rows.
+    block = (longest + 1) // 2
+    cols = ink.any(axis=0)
+    if not cols[: len(cols) // block * block].reshape(-1, block).all(axis=1).any():
         return ink
     pair = ink | np.vstack([ink[1:], np.zeros((1, ink.shape[1]), ink.dtype)])
     # Eroding along the row (the kernel anchored at its left end, nothing beyond the crop's edge)

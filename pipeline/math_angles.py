@@ -158,11 +158,28 @@ def _fits(labels: np.ndarray, stats: np.ndarray, crop: np.ndarray, level: float,
     # The point is not always at the ink's middle row: a bracket reaching below the line's crop is cut there
     # (math brackets are taller than the text), so the V and the arc are fitted with their point anywhere near
     # the middle. A brace's cusp stays at the middle: a brace is never cut (it is no taller than the text).
-    def residual(shape: np.ndarray) -> float:
-        design = np.column_stack((np.ones_like(y), shape))
-        coef = np.linalg.lstsq(design, edge, rcond=None)[0]
-        return float(np.mean((design @ coef - edge) ** 2))
+    points = _POINTS[:, None]
+    straight = _least_residual(np.abs(y - points), edge)
+    curved = _least_residual((y - points) ** 2, edge)
+    return straight, curved, _residual(np.maximum(0.0, 1.0 - np.abs(y) / _CUSP), edge)
 
-    straight = min(residual(np.abs(y - mid)) for mid in _POINTS)
-    curved = min(residual((y - mid) ** 2) for mid in _POINTS)
-    return straight, curved, residual(np.maximum(0.0, 1.0 - np.abs(y) / _CUSP))
+
+def _least_residual(shapes: np.ndarray, edge: np.ndarray) -> float:
+    """The least of ``_residual`` over the rows of ``shapes``. The closed form of the fit (all rows at once)
+    picks the row; only it is fitted by least squares, unless two rows fit within rounding of each other."""
+    x = shapes - shapes.mean(axis=1, keepdims=True)
+    e = edge - edge.mean()
+    spread = (x * x).sum(axis=1)
+    along = np.divide((x @ e) ** 2, spread, out=np.zeros(len(x)), where=spread > 0)
+    approx = ((e @ e) - along) / len(e)
+    best, second = np.argsort(approx, kind="stable")[:2]
+    if approx[second] - approx[best] <= 1e-9 * (1.0 + abs(approx[second])):
+        return min(_residual(shape, edge) for shape in shapes)
+    return _residual(shapes[best], edge)
+
+
+def _residual(shape: np.ndarray, edge: np.ndarray) -> float:
+    """Mean squared residual of ``edge`` fitted by least squares as a linear function of ``shape``."""
+    design = np.column_stack((np.ones_like(shape), shape))
+    coef = np.linalg.lstsq(design, edge, rcond=None)[0]
+    return float(np.mean((design @ coef - edge) ** 2))

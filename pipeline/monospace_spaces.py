@@ -140,13 +140,14 @@ def _ink_centres(chars: list, line_ink: LineInk, steps: int) -> list[float | Non
     runs = line_ink.runs
     places = np.array(line_ink.centres(chars, steps))
     found = _nearest_runs(runs, places)
-    middle = runs[found].mean(axis=1)
-    inside = (runs[found, 0] <= places) & (places < runs[found, 1])
+    start, end = runs[found, 0], runs[found, 1]
+    inside = (start <= places) & (places < end)
     if inside.any():  # the model fires a few pixels after a glyph's ink: its usual lag is taken off first
-        places = places - float(np.median(places[inside] - middle[inside]))
+        places = places - float(np.median(places[inside] - (start[inside] + end[inside]) / 2))
         found = _nearest_runs(runs, places)
-        middle = runs[found].mean(axis=1)
-    own = (runs[found, 0] - 3 <= places) & (places <= runs[found, 1] + 3)
+        start, end = runs[found, 0], runs[found, 1]
+    middle = (start + end) / 2
+    own = (start - 3 <= places) & (places <= end + 3)
     own &= np.array([c.char != " " for c in chars])
     touching = own[:-1] & own[1:] & (found[:-1] == found[1:])  # two glyphs on one run
     own[:-1] &= ~touching
@@ -156,7 +157,7 @@ def _ink_centres(chars: list, line_ink: LineInk, steps: int) -> list[float | Non
 
 def _nearest_runs(runs: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Index of the run of ``runs`` (start, end) holding each of ``x``, or the nearest one."""
-    left = np.clip(np.searchsorted(runs[:, 0], x, side="right") - 1, 0, len(runs) - 1)
+    left = np.maximum(np.searchsorted(runs[:, 0], x, side="right") - 1, 0)
     right = np.minimum(left + 1, len(runs) - 1)
     to_left = np.maximum(0, x - (runs[left, 1] - 1))
     to_right = np.maximum(0, runs[right, 0] - x)

@@ -48,8 +48,11 @@ def restore_opening_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
     # Only words of Latin letters (a Chinese line's dots and ticks are parts of its ideographs, the
     # top of a faint grey digit stands apart like a quote), where the model gave a quote some weight
     # between the space and the letter: a lost quote has it, nearly no other word start does.
-    words = {i for i, c in enumerate(chars) if _latin_letter(c.char) and (i == 0 or chars[i - 1].char == " ")
-             and probs[chars[i - 1].start if i else 0 : c.end + 1, quotes].max() >= _MIN_WEIGHT}
+    starts = [i for i, c in enumerate(chars) if _latin_letter(c.char) and (i == 0 or chars[i - 1].char == " ")]
+    if not starts:
+        return line
+    weight = probs[:, quotes].max(axis=1)
+    words = {i for i in starts if weight[chars[i - 1].start if i else 0 : chars[i].end + 1].max() >= _MIN_WEIGHT}
     if not words:
         return line
     height, width = line_ink.shape

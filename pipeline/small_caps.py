@@ -44,14 +44,16 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     lower case."""
     chars = line.chars
     text = line.text
+    if line.steps < 1 or not re.search("[A-Z]", text):
+        return line
+    inside = [i for i in range(1, len(chars)) if _capital(chars[i].char) and _letter(chars[i - 1].char)]
+    if not inside:
+        return line
     # Not in TeX's logos (their text keeps the capitals: LaTeX's raised A, BibTeX's small BIB), which
     # end at an ideograph (使用TeX排版).
-    if line.steps < 1:
-        return line
     latin = "".join(" " if is_ideograph(ch) else ch for ch in text)
     logos = [range(m.start(), m.end()) for m in re.finditer(r"[^\W\d_]*te[xX][^\W\d_]*", latin, re.IGNORECASE)]
-    inside = [i for i in range(1, len(chars)) if _capital(chars[i].char) and _letter(chars[i - 1].char)
-              and not any(i in r for r in logos)]
+    inside = [i for i in inside if not any(i in r for r in logos)]
     if not inside:
         return line
     # The line's guides near each glyph (a scanned line drifts a pixel or two along its length): the

@@ -132,11 +132,16 @@ def add_missing_spaces(
     gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
     median = float(np.median([g for _, g in gaps]))
     few = 2 <= len(gaps) < settings.min_median_gaps
-    em, pitched = line_em(chars, centres, height)
     s = settings
     chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
+    if chinese:
+        em, pitched = line_em(chars, centres, height)
+        ems = {i: g * height / em for i, g in gaps}
+    else:
+        # No em, and no gap under the least that takes a space between Latin text.
+        pitched = False
+        gaps = [(i, g) for i, g in gaps if g >= min(s.gap, s.sure_gap)]
     insert_after, surer = set(), set()
-    ems = {i: g * height / em for i, g in gaps}
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
         beside = _beside_chinese(chars, i, ems, s) if chinese else None

@@ -45,11 +45,12 @@ def visible_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     scale = line_ink.shape[1] / max(1, line.steps)
     # Cells run halfway to the next glyph on either side: a space read beside the mark has no ink of its own.
     centres = [(c.start + c.end) / 2 * scale if c.char != " " else None for c in chars]
+    cells = _cells(centres, ink.shape[1])
     pieces: dict[int, tuple[int, int, int] | None] = {}
 
     def piece(j: int) -> tuple[int, int, int] | None:
         if j not in pieces:
-            pieces[j] = _piece(ink, centres, j)
+            pieces[j] = _piece(ink, centres[j], *cells[j]) if cells[j] else None
         return pieces[j]
 
     letters = [j for j, c in enumerate(chars) if c.char in _X_HEIGHT]
@@ -86,28 +87,35 @@ def visible_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     return DecodedLine(tuple(chars), line.steps) if tuple(chars) != line.chars else line
 
 
-def _piece(ink: np.ndarray, centres: list[float | None], i: int) -> tuple[int, int, int] | None:
-    """First and last ink row, and width, of glyph ``i``: of the connected piece of ink nearest its centre
-    within its cell (halfway to the glyphs on either side), so a neighbour's ink is not counted, nor a
-    rule's or a neighbouring line's that the crop's edge cuts."""
-    x = centres[i]
-    if x is None:
-        return None
-    before = [c for c in centres[:i] if c is not None]
-    after = [c for c in centres[i + 1 :] if c is not None]
-    lo = int(round((before[-1] + x) / 2)) if before else 0
-    hi = int(round((after[0] + x) / 2)) if after else ink.shape[1]
+def _cells(centres: list[float | None], width: int) -> list[tuple[int, int] | None]:
+    """Each glyph's cell, halfway to the glyphs on either side (``centres``: None for a space); None for a space."""
+    glyphs = [i for i, x in enumerate(centres) if x is not None]
+    out: list[tuple[int, int] | None] = [None] * len(centres)
+    for k, i in enumerate(glyphs):
+        x = centres[i]
+        out[i] = (int(round((centres[glyphs[k - 1]] + x) / 2)) if k else 0,
+                  int(round((centres[glyphs[k + 1]] + x) / 2)) if k + 1 < len(glyphs) else width)
+    return out
+
+
+def _piece(ink: np.ndarray, x: float, lo: int, hi: int) -> tuple[int, int, int] | None:
+    """First and last ink row, and width, of the glyph centred at column ``x`` in its cell ``lo:hi``: of the
+    connected piece of ink nearest its centre there, so a neighbour's ink is not counted, nor a rule's or a
+    neighbouring line's that the crop's edge cuts."""
     if hi <= lo:  # two characters on one time step: no cell (OpenCV's labelling crashes on an empty one)
         return None
     count, _, stats, middles = cv2.connectedComponentsWithStats(np.ascontiguousarray(ink[:, lo:hi]), connectivity=8)
-    left, top, width, height, area = (stats[:, k] for k in range(5))
     # A thin bar across the whole cell is a rule's or a frame's; ink cut by the crop's top, or a sliver at its
-    # bottom, a neighbouring line's (a mark hanging low may reach the bottom: it is a glyph's height).
+    # bottom, a neighbouring line's (a mark hanging low may reach the bottom: it is a glyph's height). Python's
+    # numbers, not numpy's: a cell holds a few pieces.
     rows = ink.shape[0]
-    bar = (left == 0) & (left + width == hi - lo) & (height < 0.2 * rows)
-    sliver = (top + height == rows) & (height < 0.25 * rows)
-    pieces = [k for k in range(1, count) if area[k] >= 3 and top[k] > 0 and not bar[k] and not sliver[k]]
-    if not pieces:
-        return None
-    k = min(pieces, key=lambda k: abs(middles[k][0] + lo - x))
-    return int(top[k]), int(top[k] + height[k]) - 1, int(width[k])
+    found, nearest = None, None
+    for (left, top, width, height, area), (middle, _) in zip(stats.tolist()[1:], middles.tolist()[1:]):
+        bar = left == 0 and left + width == hi - lo and height < 0.2 * rows
+        sliver = top + height == rows and height < 0.25 * rows
+        if area < 3 or top <= 0 or bar or sliver:
+            continue
+        off = abs(middle + lo - x)
+        if nearest is None or off < nearest:
+            found, nearest = (top, top + height - 1, width), off
+    return found
