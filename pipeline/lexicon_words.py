@@ -154,13 +154,15 @@ class _Steps:
     and the blank's with the space's (a word's own steps hold no space)."""
 
     def __init__(self, probs: np.ndarray, index: dict[str, int], space_class: int):
-        # Only the columns used are taken to float64 (a line's steps hold thousands of classes).
-        cols = np.zeros((len(probs), len(_COLUMNS)))
-        for k, ch in enumerate(_COLUMNS):
-            for c in {ch, ch.upper()}:
-                if c in index:
-                    cols[:, k] += probs[:, index[c]].astype(np.float64)
-        self.letters = cols
+        # Only the columns used are taken to float64 (a line's steps hold thousands of classes): each
+        # letter's own and its capital's (a digit has none: nothing is added).
+        used = sorted({index[c] for ch in _COLUMNS for c in {ch, ch.upper()} if c in index})
+        taken = np.zeros((len(probs), len(used) + 1))  # the last column: nothing
+        taken[:, :-1] = probs[:, used]
+        at = {k: i for i, k in enumerate(used)}
+        own = [at[index[ch]] if ch in index else len(used) for ch in _COLUMNS]
+        capital = [at[index[ch.upper()]] if ch.upper() != ch and ch.upper() in index else len(used) for ch in _COLUMNS]
+        self.letters = taken[:, own] + taken[:, capital]
         self.blank = probs[:, 0].astype(np.float64) + probs[:, space_class].astype(np.float64)
 
     def log_prob(self, word: str, lo: int, hi: int) -> float:
@@ -282,24 +284,27 @@ def _replacement(word: str, steps: _Steps, lo: int, hi: int, lexicon, long_margi
 def _search(steps: _Steps, lo: int, hi: int, lexicon) -> list[str]:
     """English words the steps ``lo:hi`` spell, by a CTC prefix beam search held to the lexicon's prefixes."""
     beams: dict[str, tuple[float, float]] = {"": (1.0, 0.0)}  # prefix: (ends in blank, ends in its letter)
-    for t in range(lo, hi):
-        row = steps.letters[t, :len(_LETTERS)]
-        live = [(int(k), float(row[k])) for k in np.flatnonzero(row >= _MIN_STEP_WEIGHT)]
-        blank = float(steps.blank[t])
+    has_prefix = lexicon.has_prefix
+    # Each step's letters weighed at least _MIN_STEP_WEIGHT, as Python's numbers (the loop below is Python's).
+    letters = steps.letters[lo:hi, :len(_LETTERS)]
+    at, which = np.nonzero(letters >= _MIN_STEP_WEIGHT)
+    lives: list[list[tuple[str, float]]] = [[] for _ in range(hi - lo)]
+    for t, k, p in zip(at.tolist(), which.tolist(), letters[at, which].tolist()):
+        lives[t].append((_LETTERS[k], p))
+    for live, blank in zip(lives, steps.blank[lo:hi].tolist()):
         new: dict[str, list[float]] = {}
         for prefix, (pb, pnb) in beams.items():
             entry = new.setdefault(prefix, [0.0, 0.0])
             entry[0] += (pb + pnb) * blank
             last = prefix[-1] if prefix else ""
-            for k, p in live:
-                ch = _LETTERS[k]
+            for ch, p in live:
                 longer = prefix + ch
                 if ch == last:
                     entry[1] += pnb * p  # the same letter held on
                     gain = pb * p  # a doubled letter needs a blank between
                 else:
                     gain = (pb + pnb) * p
-                if gain <= 0 or not lexicon.has_prefix(longer):
+                if gain <= 0 or not has_prefix(longer):
                     continue
                 new.setdefault(longer, [0.0, 0.0])[1] += gain
         ranked = sorted(new.items(), key=lambda kv: kv[1][0] + kv[1][1], reverse=True)[:_BEAM]

@@ -49,8 +49,11 @@ _ARC_PARTNER = 1.5
 def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with the bracket pairs that ``line_ink`` (of the grey image the model read) shows angled."""
     chars = line.chars
-    pairs = bracket_pairs([c.char for c in chars], _OPEN + "<", _CLOSE, _not_opening)
-    if not pairs or line.steps < 1:
+    text = [c.char for c in chars]
+    if line.steps < 1 or not any(ch in _CLOSE for ch in text):  # no pair without a closing bracket
+        return line
+    pairs = bracket_pairs(text, _OPEN + "<", _CLOSE, _not_opening)
+    if not pairs:
         return line
     _, labels, stats, _ = line_ink.pieces
     scale = line_ink.shape[1] / line.steps
