@@ -10,6 +10,7 @@ width) and how upright the arms stand tell them apart.
 from __future__ import annotations
 
 from dataclasses import replace
+from statistics import median
 
 import numpy as np
 
@@ -86,6 +87,6 @@ def _point(labels: np.ndarray, stats: np.ndarray, height: int, x: float, closing
     near, far = arms & (y < _ARMS_SPLIT), arms & (y >= _ARMS_SPLIT)
     if not middle.any() or not near.any() or not far.any():
         return None
-    jut = float(np.median(outer[arms]) - outer[middle].min())
-    leaning = float(np.median(outer[far]) - np.median(outer[near]))
+    jut = float(median(outer[arms].tolist()) - outer[middle].min())
+    leaning = float(median(outer[far].tolist()) - median(outer[near].tolist()))
     return jut / w if jut >= _JUT_PX and leaning <= _UPRIGHT * jut else 0.0

@@ -110,7 +110,7 @@ def _wanted(chars, i: int) -> bool | None:
     prev = chars[i - 1].char if i > 0 else " "
     prev = " " if is_ideograph(prev) else prev
     ch = chars[i].char
-    after = next((c.char for c in chars[i + 1 :] if not c.char.isdigit()), " ")
+    after = next((chars[j].char for j in range(i + 1, len(chars)) if not chars[j].char.isdigit()), " ")
     nxt = chars[i + 1].char if i + 1 < len(chars) else " "
     if ch.isupper() and after.islower() and not prev.isupper():
         return False

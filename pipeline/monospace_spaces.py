@@ -143,7 +143,7 @@ def _ink_centres(chars: list, line_ink: LineInk, steps: int) -> list[float | Non
     start, end = runs[found, 0], runs[found, 1]
     inside = (start <= places) & (places < end)
     if inside.any():  # the model fires a few pixels after a glyph's ink: its usual lag is taken off first
-        places = places - float(np.median(places[inside] - (start[inside] + end[inside]) / 2))
+        places = places - float(median((places[inside] - (start[inside] + end[inside]) / 2).tolist()))
         found = _nearest_runs(runs, places)
         start, end = runs[found, 0], runs[found, 1]
     middle = (start + end) / 2

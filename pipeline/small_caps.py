@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from statistics import median
 
 import cv2
 import numpy as np
@@ -101,8 +102,8 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
         tall = [b for b in map(box, tall_at) if b]
         if own is None or len(short) < (_SHORT_MIXED if mixed else 3) or not tall:
             continue
-        x_line, baseline = np.median([t for t, _ in short]), np.median([b for _, b in short])
-        cap_line = np.median([t for t, _ in tall])
+        x_line, baseline = float(median(t for t, _ in short)), float(median(b for _, b in short))
+        cap_line = float(median(t for t, _ in tall))
         top, bottom = own
         if (x_line - cap_line >= _MIN_SPLIT and abs(bottom - baseline) <= _BASE_SLACK
                 and top - cap_line > (_SMALL_MIXED if mixed else _SMALL) * (x_line - cap_line)):

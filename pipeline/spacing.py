@@ -26,6 +26,7 @@ above and below are no part of the ink.
 """
 from __future__ import annotations
 
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -130,7 +131,7 @@ def add_missing_spaces(
     centres = np.array([(c.start + c.end) / 2 * scale for c in chars]).astype(int)
     widths = _blank_runs(columns, centres[left], centres[np.array(left) + 1])
     gaps = list(zip(left, (widths / height).tolist()))  # (index of the left character, gap / height)
-    median = float(np.median([g for _, g in gaps]))
+    median = float(statistics.median(g for _, g in gaps))
     few = 2 <= len(gaps) < settings.min_median_gaps
     s = settings
     chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies

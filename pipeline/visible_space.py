@@ -9,6 +9,7 @@ whose ink starts well below the line's x-height and ends below its baseline is t
 from __future__ import annotations
 
 from dataclasses import replace
+from statistics import median
 
 import cv2
 import numpy as np
@@ -74,7 +75,7 @@ def visible_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
                 near.append(letter)
         if len(near) < 2:
             continue
-        top, base = np.median([r[0] for r in near]), np.median([r[1] for r in near])
+        top, base = float(median(r[0] for r in near)), float(median(r[1] for r in near))
         x_height = base - top + 1
         # A small letter right beside it whose top is as low stands on the same line: a u of a word set
         # lower (a stepped crop), not the mark.
