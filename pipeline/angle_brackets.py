@@ -20,7 +20,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk, ink_runs, run_at
-from pipeline.punctuation import bracket_pairs, is_ideograph
+from pipeline.punctuation import bracket_pairs, has_ideograph, is_ideograph
 
 _OPEN = {"angle": "〈《<", "round": "(（"}
 _CLOSE = {"angle": "〉》>", "round": ")）"}
@@ -34,7 +34,7 @@ def angle_brackets(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, inde
     """``line`` with brackets that ``probs`` (the line's class weights per step) and ``line_ink`` show angled
     written 〈〉 or 《》 (beside Chinese text) or left as read."""
     chars = list(line.chars)
-    if not any(is_ideograph(c.char) for c in chars) or not all(k in index for k in "〈〉《》()（）<>"):
+    if not has_ideograph(line.text) or not all(k in index for k in "〈〉《》()（）<>"):
         return line
     pairs = _pairs(chars)
     if not pairs:

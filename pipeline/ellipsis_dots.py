@@ -15,7 +15,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.punctuation import is_ideograph
+from pipeline.punctuation import has_ideograph
 
 _READ, _CENTRED = "…", "⋯"
 _NOT_BESIDE = set(".·,…:;'`")  # a neighbour whose own dots would be counted with the ellipsis's
@@ -53,7 +53,7 @@ def ellipsis_dots(line: DecodedLine, ink: LineInk) -> DecodedLine:
             and _ROUND[0] <= stats[p, 2] / max(1, stats[p, 3]) <= _ROUND[1]
             and not any(a < stats[p, 0] + stats[p, 2] and stats[p, 0] < b for a, b in spans)]
     scale = ink.shape[1] / line.steps
-    latin = not any(is_ideograph(c.char) for c in chars)
+    latin = not has_ideograph(line.text)
     out, i = [], 0
     while i < len(chars):
         if chars[i].char != _READ:

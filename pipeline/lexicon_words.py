@@ -26,7 +26,7 @@ from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.lexicon import english
 from pipeline.line_ink import LineInk
 from pipeline.monospace_spaces import monospace_words
-from pipeline.punctuation import is_cjk
+from pipeline.punctuation import has_cjk
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Digits blurred print reads for a letter (s, l, o): a word of letters with one of them in it (``option8``,
@@ -71,7 +71,7 @@ def lexicon_words(line: DecodedLine, ink: LineInk, probs: np.ndarray, index: dic
     (``index``: class of each character) support; words set in typewriter type (``ink``, the line's crop) kept."""
     chars = line.chars
     text = "".join(c.char for c in chars)
-    if not chars or any(is_cjk(ch) for ch in text) or sum(ch in _CODE_MARKS for ch in text) >= _CODE_LINE:
+    if not chars or has_cjk(text) or sum(map(text.count, _CODE_MARKS)) >= _CODE_LINE:
         return line
     lexicon = english()
     spots = [(a, b) for a, b in _word_spans(text) if _qualifies(text[a:b]) and text[a:b].lower() not in lexicon]

@@ -19,7 +19,7 @@ from pipeline.ctc import DecodedLine
 from pipeline.faint_glyphs import faint_glyph
 from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
-from pipeline.punctuation import bracket_pairs, is_ideograph
+from pipeline.punctuation import bracket_pairs, has_ideograph, is_ideograph
 
 _OPEN, _CLOSE = "(（〈", ")）〉"
 _REACH = 2  # pixels beside a character's time steps where its ink may lie
@@ -58,7 +58,7 @@ def math_angle_brackets(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     _, labels, stats, _ = line_ink.pieces
     scale = line_ink.shape[1] / line.steps
     out = list(chars)
-    latin = not any(is_ideograph(c.char) for c in chars)
+    latin = not has_ideograph("".join(text))
     for i, j in pairs:
         # Read as the CJK bracket on a line without Chinese: the model saw the angle.
         read_angled = latin and (chars[i].char == "〈" or chars[j].char == "〉")

@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.punctuation import is_ideograph
+from pipeline.punctuation import has_ideograph
 
 # Glyphs a proportional face sets in well under half its letters' pitch.
 _NARROW = set("il.,:;!|'I")
@@ -52,7 +52,7 @@ def monospace_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     # On a line holding Chinese, the space after a comma between Latin words is pipeline/comma_spaces.py's,
     # measured in the line's em: a roman comma and thin space between typewriter words (``tlshell,
     # tlcockpit``) stand as close as a monospace comma and the next glyph.
-    chinese = any(is_ideograph(c.char) for c in chars)
+    chinese = has_ideograph(line.text)
     ink = _ink_centres(chars, line_ink, line.steps)
     text = [c.char for c in chars]
     s = 1

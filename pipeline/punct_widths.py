@@ -45,7 +45,7 @@ from typing import NamedTuple
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
-from pipeline.punctuation import is_cjk, is_ideograph
+from pipeline.punctuation import has_ideograph, is_cjk, is_ideograph
 from pipeline.line_ink import LineInk, run_at
 from pipeline.spacing import line_em
 
@@ -111,7 +111,7 @@ class ChineseLineInk(NamedTuple):
 def chinese_line_ink(line: DecodedLine, line_ink: LineInk) -> ChineseLineInk | None:
     """What the width and spacing steps measure on a line that holds Chinese; None on a line without Chinese
     or without ink of its own."""
-    if line.steps < 1 or not any(is_ideograph(c.char) for c in line.chars):
+    if line.steps < 1 or not has_ideograph(line.text):
         return None
     columns, height = line_ink.columns
     runs = line_ink.runs

@@ -21,7 +21,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
 from pipeline.punct_widths import component_at
-from pipeline.punctuation import is_cjk, is_ideograph
+from pipeline.punctuation import has_ideograph, is_cjk, is_ideograph
 
 _SHORT = set("acemnorsuvwxz")
 # In pixels of the 48-px crop the recognizer read.
@@ -60,7 +60,7 @@ def lower_small_caps(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     # The line's guides near each glyph (a scanned line drifts a pixel or two along its length): the
     # nearest x-height letters, and the capitals that start words (ascenders rise above the cap line
     # in many faces). Chosen from the text first, so that only their glyphs are measured.
-    mixed = any(is_ideograph(ch) for ch in text)
+    mixed = has_ideograph(text)
     run = np.cumsum([is_cjk(c.char) for c in chars])  # a Latin run's characters share a count
     guides = {}
     for i in inside:

@@ -34,7 +34,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.punctuation import is_ideograph, is_cjk
+from pipeline.punctuation import has_ideograph, is_cjk, is_ideograph
 
 # No space is added before closing punctuation or after an opening one, nor
 # between a dot and another mark: in monospace code a dot or bracket sits in
@@ -134,7 +134,7 @@ def add_missing_spaces(
     median = float(statistics.median(g for _, g in gaps))
     few = 2 <= len(gaps) < settings.min_median_gaps
     s = settings
-    chinese = any(is_ideograph(c.char) for c in chars)  # else no rule for text beside it applies
+    chinese = has_ideograph(line.text)  # else no rule for text beside it applies
     if chinese:
         em, pitched = line_em(chars, centres, height)
         ems = {i: g * height / em for i, g in gaps}
