@@ -9,6 +9,7 @@ word; the page's quote style (pipeline/page_punctuation.py) then makes it curly 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import cv2
@@ -22,6 +23,11 @@ _QUOTES = "'‘\"“"
 _CLOSING = "'’\"”"
 _LOW = ",. "  # marks at the baseline: a comma or point under a closing quote
 _AFTER = ",.;:)"  # what may follow a closing quote (not ? or !: their hook stands above the line's middle)
+# A Latin word's first letter (at the line's start or after a space), and a Latin word's last letter or digit
+# with a space, punctuation or nothing after it (a quote read already there, or a letter, is no place for a
+# lost closing quote).
+_WORD_START = re.compile("(?<![^ ])[A-Za-z]")
+_WORD_END = re.compile(f"[A-Za-z0-9](?=[ {re.escape(_AFTER)}]|\\Z)")
 _MIN_WEIGHT = 0.001  # of the quote classes, between the space and the letter
 # … and between a word's last letter and what follows it: a lost closing quote's steps are the comma's,
 # and the model gives the quote a clear share of them; a scan's broken-off stroke beside a
@@ -48,7 +54,7 @@ def restore_opening_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
     # Only words of Latin letters (a Chinese line's dots and ticks are parts of its ideographs, the
     # top of a faint grey digit stands apart like a quote), where the model gave a quote some weight
     # between the space and the letter: a lost quote has it, nearly no other word start does.
-    starts = [i for i, c in enumerate(chars) if _latin_letter(c.char) and (i == 0 or chars[i - 1].char == " ")]
+    starts = [m.start() for m in _WORD_START.finditer(line.text)]
     if not starts:
         return line
     weight = probs[:, quotes].max(axis=1)
@@ -95,7 +101,7 @@ def restore_closing_quotes(line: DecodedLine, line_ink: LineInk, probs: np.ndarr
     # Word ends where the model gave a quote a clear share between the last letter and what follows
     # (asked first: it costs no look at the ink, and most lines have none).
     weight = probs[:, quotes].max(axis=1)
-    ends = {i for i in range(len(chars)) if _word_end(chars, i) and weight[
+    ends = {i for i in (m.start() for m in _WORD_END.finditer(line.text)) if weight[
         chars[i].start : chars[i + 1].end + 1 if i + 1 < len(chars) else line.steps].max() >= _MIN_CLOSING_WEIGHT}
     if not ends:
         return line
@@ -181,15 +187,3 @@ def _high_marks(line_ink: LineInk) -> list[tuple[int, int, int, int]]:
     sized = ((tops > 0) & (tops + heights < 0.55 * height) & (heights >= _MIN_TALL) & (heights < 0.45 * height)
              & (widths < 0.5 * height) & (heights > widths) & (np.abs(tops - ascender) <= _TOP_SLACK))
     return sorted(tuple(int(v) for v in stats[1 + k, :4]) for k in np.flatnonzero(sized))
-
-
-def _word_end(chars: tuple[DecodedChar, ...], i: int) -> bool:
-    """Whether ``chars[i]`` ends a Latin word: a letter or digit with a space, punctuation or nothing
-    after it (a quote read already there, or a letter, is no place for a lost closing quote)."""
-    c = chars[i].char
-    nxt = chars[i + 1].char if i + 1 < len(chars) else " "
-    return c.isascii() and c.isalnum() and (nxt == " " or nxt in _AFTER)
-
-
-def _latin_letter(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()

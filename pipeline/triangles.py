@@ -65,11 +65,11 @@ def _unread_lead(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     _, labels, stats, _ = line_ink.pieces
     scale = line_ink.shape[1] / line.steps
     # The first piece of ink, ending at least a space before the first read character's steps begin.
-    before = [k for k in range(1, len(stats)) if stats[k, 0] + stats[k, 2] < chars[0].start * scale - _LEAD_GAP * line_ink.shape[0]
-              and stats[k, 3] >= _MIN_PX]
-    if not before:
+    before = 1 + np.flatnonzero((stats[1:, 0] + stats[1:, 2] < chars[0].start * scale - _LEAD_GAP * line_ink.shape[0])
+                                & (stats[1:, 3] >= _MIN_PX))
+    if not len(before):
         return line
-    k = min(before, key=lambda k: stats[k, 0])
+    k = int(before[np.argmin(stats[before, 0])])
     x = stats[k, 0] + stats[k, 2] / 2
     shape = _triangle(labels, stats, x)
     if shape != "▷":  # ▶ is in the model's set and read where it stands; a solid wedge before a line is a sliver
