@@ -160,19 +160,20 @@ class CtcDecoder:
             probs = probs[:steps]
         best = probs.argmax(axis=1)
         best = self._rescue_from_blank(probs, best)
-        best_p = probs[np.arange(len(best)), best]
+        n = len(best)
         chars: list[DecodedChar] = []
-        t, n = 0, len(best)
-        while t < n:
-            cls = int(best[t])
-            end = t + 1
-            while end < n and best[end] == cls:
-                end += 1
-            if cls != 0:
-                # A run's confidence is its best step: CTC spreads one
-                # character over several steps with falling edges.
-                chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
-            t = end
+        if n:
+            best_p = probs[np.arange(n), best]
+            # Runs of one class, found at once: a line has hundreds of steps.
+            starts = np.concatenate(([0], np.flatnonzero(best[1:] != best[:-1]) + 1))
+            ends = np.append(starts[1:], n)
+            # A run's confidence is its best step: CTC spreads one
+            # character over several steps with falling edges.
+            peaks = np.maximum.reduceat(best_p, starts)
+            glyph = best[starts] != 0
+            classes = self.classes
+            chars = [DecodedChar(classes[cls], p, t, end) for cls, p, t, end in
+                     zip(best[starts][glyph].tolist(), peaks[glyph].tolist(), starts[glyph].tolist(), ends[glyph].tolist())]
         chars = self._capital_is(self._clause_commas(self._typewriter_look_alikes(chars, probs), probs), probs)
         chars = self._second_look_alikes(date_digits(chars, probs, self._index), probs)
         return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)

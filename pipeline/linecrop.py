@@ -99,8 +99,9 @@ def crowded(quads: list[np.ndarray], min_overlap: float = 0.2) -> list[bool]:
     """
     if not quads:
         return []
-    boxes = np.array([[q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()] for q in quads], dtype=np.float32)
-    x0, y0, x1, y1 = boxes.T
+    corners = np.asarray(quads)
+    lo, hi = corners.min(axis=1).astype(np.float32), corners.max(axis=1).astype(np.float32)
+    x0, y0, x1, y1 = lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1]
     across = np.minimum(x1[:, None], x1[None]) - np.maximum(x0[:, None], x0[None])
     down = np.minimum(y1[:, None], y1[None]) - np.maximum(y0[:, None], y0[None])
     height = (y1 - y0)[:, None]
