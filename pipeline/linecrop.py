@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.medians import median
+
 # Margins above and below the dense band, in band heights: room for
 # ascenders, capitals and descenders, which sit in sparser rows. Tighter
 # read better than looser on the small-print page this was tuned on.
@@ -79,7 +81,7 @@ def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
     y1 = min(h, int(round(bottom + 1 + BELOW * band)))
     if room:
         strong = np.percentile(dark, GLYPH_PERCENTILE, axis=1)
-        inked = GLYPH_SHARE * np.median(strong[top : bottom + 1])
+        inked = GLYPH_SHARE * median(strong[top : bottom + 1])
         while top > 0 and strong[top - 1] >= inked:
             top -= 1
         while bottom < h - 1 and strong[bottom + 1] >= inked:
