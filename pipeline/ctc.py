@@ -256,7 +256,6 @@ class CtcDecoder:
         ``_SECOND_NOT_CJK``; a Greek letter with the likeliest Latin letter, where its steps weigh that more
         than ``_SECOND_LATIN`` (less between Latin letters), a ± likewise (pipeline/latin_pages.py)."""
         out = list(chars)
-        not_cjk = None
         for i, c in enumerate(chars):
             if _is_greek(c.char) or c.char == "±":  # a ± too: the x of ``x >= y`` in small code print is read so
                 letter, weight = self._letter_weight(c, _LATIN_LETTERS, probs)
@@ -269,12 +268,12 @@ class CtcDecoder:
                     out[i] = replace(c, second=letter)
             elif _is_cjk(c.char) and not beside(chars, i, _is_cjk):
                 # Only a lone one (a look-alike among Latin glyphs): a Chinese line's characters cost nothing.
-                if not_cjk is None:  # once per line: each step's likeliest glyph of no CJK block, and its weight
-                    sub = probs[:, self._not_cjk]
-                    not_cjk = (sub.argmax(axis=1), sub.max(axis=1))
-                t = c.start + int(not_cjk[1][c.start : c.end].argmax())
-                if not_cjk[1][t] > _SECOND_NOT_CJK:
-                    out[i] = replace(c, second=self.classes[self._not_cjk[not_cjk[0][t]]])
+                # Its own steps' glyphs of no CJK block only: the line's other steps are not looked at.
+                sub = probs[c.start : c.end, self._not_cjk]
+                weights = sub.max(axis=1)
+                t = int(weights.argmax())
+                if weights[t] > _SECOND_NOT_CJK:
+                    out[i] = replace(c, second=self.classes[self._not_cjk[sub[t].argmax()]])
         return out
 
     def _letter_weight(self, c: DecodedChar, wanted: str, probs: np.ndarray) -> tuple[str, float]:
