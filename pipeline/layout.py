@@ -193,7 +193,7 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     # around a page's gutter often reaches on into the next column's gap
     # between keys and their descriptions, and cutting there splits a column.
     candidates: dict[tuple[int, int], tuple[int, float]] = {}
-    for level in np.unique(cover[cover <= allowed]).tolist():
+    for level in np.flatnonzero(np.bincount(cover[cover <= allowed])).tolist():
         open_ = np.concatenate([[False], cover <= level, [False]])
         edges = np.flatnonzero(np.diff(open_.astype(np.int8)))
         for i, j in zip(edges[::2], edges[1::2]):

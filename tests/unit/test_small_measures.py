@@ -8,6 +8,7 @@ import pytest
 
 from pipeline import preprocess
 from pipeline.assemble import _word_boxes
+from pipeline.ctc import _mean
 from pipeline.geometry import interpolate_on_quad, quad_to_box
 from pipeline.medians import median
 
@@ -43,3 +44,11 @@ def test_word_boxes_are_those_of_each_word_cut_alone():
              for a, b in spans]
     assert _word_boxes(line, spans, to_page) == alone
     assert _word_boxes(line, [], to_page) == []
+
+
+def test_confidence_means_are_numpys():
+    """Words' and lines' confidences: the mean of many float32 confidences, to the last bit as ``np.mean``."""
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 7, 8, 9, 33, 200):
+        values = [float(v) for v in rng.random(n).astype(np.float32)]
+        assert _mean(values) == float(np.mean(values))
