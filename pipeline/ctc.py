@@ -399,8 +399,7 @@ def _lower_run(chars: list[str]) -> str:
 
 
 def _mean(values: list[float]) -> float:
-    """``np.mean``'s value (its pairwise sum over the count) without its dispatch, for the many short means of
-    characters' confidences (every word of every line)."""
+    """``np.mean``'s value (its pairwise sum over the count) without its dispatch: every word's confidence."""
     return float(np.add.reduce(np.array(values, dtype=np.float64)) / len(values))
 
 

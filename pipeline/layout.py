@@ -185,8 +185,7 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     n = int((x_hi - x_lo) / res) + 2
     # Boxes over each x-step: +1 where a box starts, -1 where it ends, summed along.
     x0, x1 = ((b[:, 0] - x_lo) / res).astype(int), np.ceil((b[:, 2] - x_lo) / res).astype(int)
-    wide = x1 > x0
-    cover = np.cumsum(np.bincount(x0[wide], minlength=n + 1) - np.bincount(x1[wide], minlength=n + 1))[:n]
+    cover = np.cumsum(np.bincount(x0[x1 > x0], minlength=n + 1) - np.bincount(x1[x1 > x0], minlength=n + 1))[:n]
     allowed = max(1, int(s.max_spanning * len(idx)))
     # Gutters at each level of crossing, the least crossed and widest first.
     # A run is taken at the level it needs, not wider: the low-crossing run
