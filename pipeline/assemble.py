@@ -6,7 +6,7 @@ import numpy as np
 
 from pipeline import leaders, preprocess, vertical
 from pipeline.ctc import DecodedLine, split_words
-from pipeline.geometry import interpolate_on_quad, quad_to_box
+from pipeline.geometry import quad_to_box
 from pipeline.joined_notes import split_joined_notes
 from pipeline.panel_rows import split_panel_rows
 from pipeline.layout import LayoutSettings, reading_order
@@ -52,11 +52,9 @@ def assemble_lines(work: PageWork, decoded: list[DecodedLine], settings: LayoutS
         prev = item
         lines_order.append(item)
         page_quad = preprocess.transform(quad, to_page)
-        words = [
-            Word(text=t, confidence=round(c, 4), box=_rounded(quad_to_box(preprocess.transform(
-                interpolate_on_quad(quad, a, b), to_page))))
-            for t, c, a, b in split_words(dec)
-        ]
+        split = split_words(dec)
+        words = [Word(text=t, confidence=round(c, 4), box=box)
+                 for (t, c, _, _), box in zip(split, _word_boxes(quad, [(a, b) for _, _, a, b in split], to_page))]
         lines.append(
             Line(
                 text=dec.text,
@@ -98,6 +96,21 @@ def _leader_between(work: PageWork, before: list[list[float]], right: np.ndarray
     page_quad = preprocess.transform(np.array([[a, left[1]], [c, r[1]], [c, r[3]], [a, left[3]]]), work.to_page)
     return [Line(text=" ".join("." for _ in dots), confidence=confidence, box=_rounded(quad_to_box(page_quad)),
                  words=words, polygon=_polygon(page_quad), block=block)]
+
+
+def _word_boxes(quad: np.ndarray, spans: list[tuple[float, float]], to_page: np.ndarray) -> list[list[float]]:
+    """The boxes, in page pixels and rounded, of the pieces of ``quad`` between these fractions of its width:
+    as ``interpolate_on_quad`` cuts each, all of a line's words in one go (a page has thousands)."""
+    if not spans:
+        return []
+    q = np.asarray(quad, dtype=np.float32)
+    t = np.asarray(spans, dtype=np.float32)
+    a, b = t[:, :1], t[:, 1:]
+    top, bottom = q[1] - q[0], q[2] - q[3]
+    pieces = np.stack([q[0] + top * a, q[0] + top * b, q[3] + bottom * b, q[3] + bottom * a], axis=1)
+    page = preprocess.transform(pieces, to_page).reshape(-1, 4, 2)
+    boxes = np.concatenate([page.min(axis=1), page.max(axis=1)], axis=1)
+    return [[round(v, 1) for v in box] for box in boxes.tolist()]
 
 
 def _polygon(page_quad: np.ndarray) -> list[list[float]] | None:

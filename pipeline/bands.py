@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.medians import median
+
 # A break: rows further apart (centre to centre) than this share of the side's usual pitch ...
 BREAK_PITCH = 1.2
 # ... on both sides at once, at least this many times in the region.
@@ -40,7 +42,7 @@ def _breaks(boxes: np.ndarray, line_h: float) -> list[tuple[float, float]]:
     if len(rows) < 3:
         return []
     steps = np.diff(rows[:, 2])
-    pitch = float(np.median(steps))
+    pitch = float(median(steps))
     return [(rows[k, 1], rows[k + 1, 0]) for k in np.flatnonzero(steps >= BREAK_PITCH * pitch)
             if rows[k + 1, 0] > rows[k, 1]]
 

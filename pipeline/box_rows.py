@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.medians import median
+
 
 def intervals_gaps(lo: np.ndarray, hi: np.ndarray) -> list[tuple[float, float]]:
     """Uncovered gaps between the union of [lo, hi] intervals, as (start, end)."""
@@ -28,7 +30,7 @@ def pieces_per_row(boxes: np.ndarray) -> float:
         else:
             counts.append(1)
             top, bottom = boxes[i, 1], boxes[i, 3]
-    return float(np.median(counts)) if counts else 0.0
+    return float(median(counts)) if counts else 0.0
 
 
 def row_extents(boxes: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from pipeline.box_rows import intervals_gaps
+from pipeline.medians import median
 
 
 def caption_beside(idx: np.ndarray, boxes: np.ndarray, line_h: float, s) -> tuple[np.ndarray, np.ndarray] | None:
@@ -31,9 +32,9 @@ def caption_beside(idx: np.ndarray, boxes: np.ndarray, line_h: float, s) -> tupl
                 continue
             cap, block = b[lone][0], b[~lone]
             widths = block[:, 2] - block[:, 0]
-            if cap[2] - cap[0] < max(s.min_block_line * line_h, s.min_caption_width * float(np.median(widths))):
+            if cap[2] - cap[0] < max(s.min_block_line * line_h, s.min_caption_width * float(median(widths))):
                 continue
-            if cap[3] - cap[1] > s.max_caption_type * float(np.median(heights[~lone])):
+            if cap[3] - cap[1] > s.max_caption_type * float(median(heights[~lone])):
                 continue
             # Level with the block's last line and below every other: it starts under the line before the
             # last, and above the block's bottom.

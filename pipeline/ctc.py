@@ -100,7 +100,7 @@ class DecodedLine:
     def confidence(self) -> float:
         if not self.chars:
             return 0.0
-        return float(np.mean([c.confidence for c in self.chars]))
+        return _mean([c.confidence for c in self.chars])
 
 
 def word_at(chars: tuple[DecodedChar, ...], k: int) -> str:
@@ -160,19 +160,20 @@ class CtcDecoder:
             probs = probs[:steps]
         best = probs.argmax(axis=1)
         best = self._rescue_from_blank(probs, best)
-        best_p = probs[np.arange(len(best)), best]
+        n = len(best)
         chars: list[DecodedChar] = []
-        t, n = 0, len(best)
-        while t < n:
-            cls = int(best[t])
-            end = t + 1
-            while end < n and best[end] == cls:
-                end += 1
-            if cls != 0:
-                # A run's confidence is its best step: CTC spreads one
-                # character over several steps with falling edges.
-                chars.append(DecodedChar(self.classes[cls], float(best_p[t:end].max()), t, end))
-            t = end
+        if n:
+            best_p = probs[np.arange(n), best]
+            # Runs of one class, found at once: a line has hundreds of steps.
+            starts = np.concatenate(([0], np.flatnonzero(best[1:] != best[:-1]) + 1))
+            ends = np.append(starts[1:], n)
+            # A run's confidence is its best step: CTC spreads one
+            # character over several steps with falling edges.
+            peaks = np.maximum.reduceat(best_p, starts)
+            glyph = best[starts] != 0
+            classes = self.classes
+            chars = [DecodedChar(classes[cls], p, t, end) for cls, p, t, end in
+                     zip(best[starts][glyph].tolist(), peaks[glyph].tolist(), starts[glyph].tolist(), ends[glyph].tolist())]
         chars = self._capital_is(self._clause_commas(self._typewriter_look_alikes(chars, probs), probs), probs)
         chars = self._second_look_alikes(date_digits(chars, probs, self._index), probs)
         return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
@@ -255,7 +256,6 @@ class CtcDecoder:
         ``_SECOND_NOT_CJK``; a Greek letter with the likeliest Latin letter, where its steps weigh that more
         than ``_SECOND_LATIN`` (less between Latin letters), a ± likewise (pipeline/latin_pages.py)."""
         out = list(chars)
-        not_cjk = None
         for i, c in enumerate(chars):
             if _is_greek(c.char) or c.char == "±":  # a ± too: the x of ``x >= y`` in small code print is read so
                 letter, weight = self._letter_weight(c, _LATIN_LETTERS, probs)
@@ -268,12 +268,12 @@ class CtcDecoder:
                     out[i] = replace(c, second=letter)
             elif _is_cjk(c.char) and not beside(chars, i, _is_cjk):
                 # Only a lone one (a look-alike among Latin glyphs): a Chinese line's characters cost nothing.
-                if not_cjk is None:  # once per line: each step's likeliest glyph of no CJK block, and its weight
-                    sub = probs[:, self._not_cjk]
-                    not_cjk = (sub.argmax(axis=1), sub.max(axis=1))
-                t = c.start + int(not_cjk[1][c.start : c.end].argmax())
-                if not_cjk[1][t] > _SECOND_NOT_CJK:
-                    out[i] = replace(c, second=self.classes[self._not_cjk[not_cjk[0][t]]])
+                # Its own steps' glyphs of no CJK block only: the line's other steps are not looked at.
+                sub = probs[c.start : c.end, self._not_cjk]
+                weights = sub.max(axis=1)
+                t = int(weights.argmax())
+                if weights[t] > _SECOND_NOT_CJK:
+                    out[i] = replace(c, second=self.classes[self._not_cjk[sub[t].argmax()]])
         return out
 
     def _letter_weight(self, c: DecodedChar, wanted: str, probs: np.ndarray) -> tuple[str, float]:
@@ -398,6 +398,11 @@ def _lower_run(chars: list[str]) -> str:
     return "".join(chars[:n])
 
 
+def _mean(values: list[float]) -> float:
+    """``np.mean``'s value (its pairwise sum over the count) without its dispatch: every word's confidence."""
+    return float(np.add.reduce(np.array(values, dtype=np.float64)) / len(values))
+
+
 def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:
     """Drop leading/trailing/doubled spaces and spaces between CJK characters.
 
@@ -433,7 +438,7 @@ def split_words(line: DecodedLine) -> list[tuple[str, float, float, float]]:
     def flush():
         if current:
             text = "".join(c.char for c in current)
-            conf = float(np.mean([c.confidence for c in current]))
+            conf = _mean([c.confidence for c in current])
             start = current[0].start / steps
             end = current[-1].end / steps
             words.append((text, conf, start, end))

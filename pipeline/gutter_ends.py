@@ -26,10 +26,14 @@ def _apart(left: np.ndarray, right: np.ndarray, boxes: np.ndarray) -> np.ndarray
     sides = np.concatenate([left, right])
     out = np.zeros(len(sides), dtype=bool)
     b = boxes[sides]
+    rest = np.ones(len(sides), dtype=bool)
     for k, i in enumerate(sides):
         own, on_left = (left, True) if k < len(left) else (right, False)
         others = own[own != i]
         apart = boxes[i, 0] >= boxes[others, 2].max() if on_left else boxes[i, 2] <= boxes[others, 0].min()
-        rest = np.delete(b, k, axis=0)
-        out[k] = bool(apart and (boxes[i, 1] >= rest[:, 3].max() or boxes[i, 3] <= rest[:, 1].min()))
+        if not apart:
+            continue
+        rest[k] = False  # every line of both sides but this one
+        out[k] = bool(boxes[i, 1] >= b[rest, 3].max() or boxes[i, 3] <= b[rest, 1].min())
+        rest[k] = True
     return out

@@ -21,6 +21,7 @@ import numpy as np
 
 from pipeline import preprocess
 from pipeline.geometry import interpolate_on_quad, quad_to_box
+from pipeline.medians import median
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def cut_at_gutters(gray: np.ndarray, quads: list[np.ndarray], skew: float,
     if skew:
         level = np.vstack([cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0), [0, 0, 1]])
     boxes = np.array([quad_to_box(preprocess.transform(q, level)) for q in quads], dtype=np.float64)
-    line_h = float(np.median(boxes[:, 3] - boxes[:, 1]))
+    line_h = float(median(boxes[:, 3] - boxes[:, 1]))
     if line_h < 4:
         return quads
     scale = min(1.0, s.max_line_px / line_h)
@@ -157,7 +158,7 @@ def _channel(a: int, b: int, y: int, ink: np.ndarray, line_h: float, s: GutterSe
     rows = band[both]
     far_left = a - np.argmax(rows[:, :a], axis=1)  # distance to each row's first ink left of the channel
     far_right = rows.shape[1] - b - np.argmax(rows[:, b:][:, ::-1], axis=1)
-    return "gutter" if min(np.median(far_left), np.median(far_right)) >= s.min_side * line_h else "channel"
+    return "gutter" if min(median(far_left), median(far_right)) >= s.min_side * line_h else "channel"
 
 
 def _runs(rows: np.ndarray) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from pipeline.box_rows import intervals_gaps, row_extents
+from pipeline.medians import median
 
 # A head set closer than a block gap: its gap at least this many line heights ...
 CLOSE_GAP = 0.5
@@ -54,7 +55,7 @@ def _close_head(head: np.ndarray, right: np.ndarray, boxes: np.ndarray, region: 
     the right column's lines start."""
     gap = gaps[0][1] - gaps[0][0]
     rest = [g1 - g0 for g0, g1 in gaps[1:]]
-    if gap < CLOSE_GAP * line_h or (rest and gap < CLOSE_GAP_RATIO * float(np.median(rest))):
+    if gap < CLOSE_GAP * line_h or (rest and gap < CLOSE_GAP_RATIO * float(median(rest))):
         return False
     h = boxes[head]
     first, last = h[np.argmin(h[:, 0])], h[np.argmax(h[:, 2])]

@@ -18,6 +18,7 @@ from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.geometry import crop_quad, interpolate_on_quad
 from pipeline.layout import LayoutSettings, layout_boxes
 from pipeline.margins import has_left_notes, left_edge
+from pipeline.medians import median
 
 # The cut is looked for this many line heights left of the body's edge and right of it ...
 LEFT_REACH = 2.0
@@ -90,7 +91,7 @@ def _split_right(gray: np.ndarray, boxes: list[list[float]], quads: list[np.ndar
     starts = {i: arr[i, 0] + hi * (arr[i, 2] - arr[i, 0]) for i, (_, hi) in gaps.items()}
     if not starts:
         return boxes, quads, decoded
-    middle = float(np.median(list(starts.values())))
+    middle = float(median(list(starts.values())))
     column = [i for i, x in starts.items() if abs(x - middle) <= NOTE_ALIGN * line_h]
     # The margin holds no other line reaching into the notes' column (a listing's long line runs on there).
     others = np.setdiff1d(np.arange(len(arr)), column)

@@ -40,6 +40,7 @@ from pipeline.gutter_ends import gutter_ends
 from pipeline.heads import head_apart
 from pipeline.margins import margin_apart
 from pipeline.mastheads import masthead_apart
+from pipeline.medians import median
 from pipeline.panels import panel_blocks
 from pipeline.recognize import RecognizerSettings
 from pipeline.wrapped_cells import CellSettings, cell_tail_up, wrapped_cells
@@ -148,7 +149,7 @@ def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutt
     if width < s.min_column_width * line_h:
         return False
     widths = boxes[:, 2] - boxes[:, 0]
-    if np.median(widths) / max(width, 1e-6) >= s.min_fill:
+    if median(widths) / max(width, 1e-6) >= s.min_fill:
         return True
     # Most of its text in full lines, among a table's or a figure's small labels; but a definition
     # list's terms beside their descriptions, one at each entry's first line, leave gaps between them.
@@ -161,12 +162,12 @@ def _looks_like_column(boxes: np.ndarray, line_h: float, s: LayoutSettings, gutt
     rows = row_extents(boxes)
     # A column's rows are many (a table's are few) and start at its left
     # edge, give or take an indent (a table of contents' page numbers do not).
-    if len(rows) < s.min_list_rows or np.median(rows[:, 0] - rows[:, 0].min()) > s.max_row_indent * line_h:
+    if len(rows) < s.min_list_rows or median(rows[:, 0] - rows[:, 0].min()) > s.max_row_indent * line_h:
         return False
     # Three or more pieces a row are a table's cells (quantity, price, amount), not keys and descriptions.
     if pieces_per_row(boxes) >= 3:
         return False
-    return bool(np.median(rows[:, 1] - rows[:, 0]) / max(width, 1e-6) >= s.min_fill or gutter <= s.max_list_gutter * width)
+    return bool(median(rows[:, 1] - rows[:, 0]) / max(width, 1e-6) >= s.min_fill or gutter <= s.max_list_gutter * width)
 
 
 def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings):
@@ -182,16 +183,16 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     x_lo, x_hi = float(b[:, 0].min()), float(b[:, 2].max())
     res = max(1.0, line_h / 16)
     n = int((x_hi - x_lo) / res) + 2
-    cover = np.zeros(n, dtype=np.int32)
-    for x0, x1 in zip(((b[:, 0] - x_lo) / res).astype(int), np.ceil((b[:, 2] - x_lo) / res).astype(int)):
-        cover[x0:x1] += 1
+    # Boxes over each x-step: +1 where a box starts, -1 where it ends, summed along.
+    x0, x1 = ((b[:, 0] - x_lo) / res).astype(int), np.ceil((b[:, 2] - x_lo) / res).astype(int)
+    cover = np.cumsum(np.bincount(x0[x1 > x0], minlength=n + 1) - np.bincount(x1[x1 > x0], minlength=n + 1))[:n]
     allowed = max(1, int(s.max_spanning * len(idx)))
     # Gutters at each level of crossing, the least crossed and widest first.
     # A run is taken at the level it needs, not wider: the low-crossing run
     # around a page's gutter often reaches on into the next column's gap
     # between keys and their descriptions, and cutting there splits a column.
     candidates: dict[tuple[int, int], tuple[int, float]] = {}
-    for level in sorted({int(c) for c in cover if c <= allowed}):
+    for level in np.flatnonzero(np.bincount(cover[cover <= allowed])).tolist():
         open_ = np.concatenate([[False], cover <= level, [False]])
         edges = np.flatnonzero(np.diff(open_.astype(np.int8)))
         for i, j in zip(edges[::2], edges[1::2]):
@@ -279,7 +280,7 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     if is_left.sum() < 2 or (~is_left).sum() < 2:
         return None
     widths = b[:, 2] - b[:, 0]
-    if min(np.median(widths[is_left]), np.median(widths[~is_left])) < s.min_block_line * line_h:
+    if min(median(widths[is_left]), median(widths[~is_left])) < s.min_block_line * line_h:
         # A column of page numbers or short labels belongs to the rows beside
         # it, even where a slight skew puts the two out of level.
         return None
@@ -394,7 +395,7 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
     # detections may collide. Rows by their centres, top to bottom, each
     # left to right.
     centre = (b[:, 1] + b[:, 3]) / 2
-    pitch = 0.6 * float(np.median(b[:, 3] - b[:, 1]))  # of these boxes: small print is smaller
+    pitch = 0.6 * float(median(b[:, 3] - b[:, 1]))  # of these boxes: small print is smaller
     row = np.empty(len(idx), dtype=np.int64)
     n_row, top = 0, None
     for k in np.argsort(centre, kind="stable"):
@@ -409,7 +410,7 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
 def layout_boxes(arr: np.ndarray, settings: LayoutSettings) -> tuple[np.ndarray, float]:
     """The boxes as the XY-cut sees them, and the page's line height."""
     heights = arr[:, 3] - arr[:, 1]
-    line_h = max(float(np.median(heights)), 1.0)
+    line_h = max(float(median(heights)), 1.0)
     # Shrink boxes vertically a little: detector boxes of adjacent lines
     # often touch after unclipping, which would hide the gap between them.
     shrink = np.minimum(heights * 0.15, line_h * 0.15)

@@ -16,6 +16,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.medians import median
 
 # The line's text must hold this many dot-like readings before its ink is looked at: a leader is
 # always read with some dots among its noise.
@@ -105,14 +106,14 @@ def leader_runs(ink: LineInk, settings: LeaderSettings = LeaderSettings()) -> li
         small = (w >= settings.dot_min * height) & (h >= settings.dot_min * height)
         small &= (w <= settings.dot_max * height) & (h <= settings.dot_max * height)
         dot = small & shaped
-        baseline = float(np.median(bottom[letters]))
+        baseline = float(median(bottom[letters]))
         dot &= np.abs(bottom - baseline) <= settings.on_baseline * height
     else:
         # A box the detector drew round the leader alone: scaled to the crop's height, its dots are
         # large; they are the leader when they are all alike.
-        size = float(np.median(np.maximum(w, h)[shaped])) if shaped.any() else 0.0
+        size = float(median(np.maximum(w, h)[shaped])) if shaped.any() else 0.0
         dot = shaped & (np.maximum(w, h) <= 1.5 * size) & (np.maximum(w, h) >= size / 1.5)
-        baseline = float(np.median(bottom[dot])) if dot.any() else 0.0
+        baseline = float(median(bottom[dot])) if dot.any() else 0.0
         height = max(height, int(8 * size))  # steps are judged against the dot, not the crop
     if dot.sum() < settings.least:
         return []
@@ -130,7 +131,7 @@ def leader_runs(ink: LineInk, settings: LeaderSettings = LeaderSettings()) -> li
             continue
         step = _usual_step(cx[chain], settings.skipped)
         runs.append(Leader(_with_lost([float(cx[i]) for i in chain], step), step,
-                           float(np.median(y[chain])), float(np.median(bottom[chain]))))
+                           float(median(y[chain])), float(median(bottom[chain]))))
     return runs
 
 
@@ -173,7 +174,7 @@ def _usual_step(centres: np.ndarray, skipped: int) -> float:
     """The row's step from dot to dot, steps over a lost dot counted as several."""
     steps = np.diff(centres)
     least = float(steps.min())
-    return float(np.median([d / max(1, min(skipped, round(d / least))) for d in steps]))
+    return float(median([d / max(1, min(skipped, round(d / least))) for d in steps]))
 
 
 def _with_lost(centres: list[float], step: float) -> list[float]:

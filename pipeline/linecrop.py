@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.medians import median
+
 # Margins above and below the dense band, in band heights: room for
 # ascenders, capitals and descenders, which sit in sparser rows. Tighter
 # read better than looser on the small-print page this was tuned on.
@@ -79,7 +81,7 @@ def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
     y1 = min(h, int(round(bottom + 1 + BELOW * band)))
     if room:
         strong = np.percentile(dark, GLYPH_PERCENTILE, axis=1)
-        inked = GLYPH_SHARE * np.median(strong[top : bottom + 1])
+        inked = GLYPH_SHARE * median(strong[top : bottom + 1])
         while top > 0 and strong[top - 1] >= inked:
             top -= 1
         while bottom < h - 1 and strong[bottom + 1] >= inked:
@@ -99,8 +101,9 @@ def crowded(quads: list[np.ndarray], min_overlap: float = 0.2) -> list[bool]:
     """
     if not quads:
         return []
-    boxes = np.array([[q[:, 0].min(), q[:, 1].min(), q[:, 0].max(), q[:, 1].max()] for q in quads], dtype=np.float32)
-    x0, y0, x1, y1 = boxes.T
+    corners = np.asarray(quads)
+    lo, hi = corners.min(axis=1).astype(np.float32), corners.max(axis=1).astype(np.float32)
+    x0, y0, x1, y1 = lo[:, 0], lo[:, 1], hi[:, 0], hi[:, 1]
     across = np.minimum(x1[:, None], x1[None]) - np.maximum(x0[:, None], x0[None])
     down = np.minimum(y1[:, None], y1[None]) - np.maximum(y0[:, None], y0[None])
     height = (y1 - y0)[:, None]

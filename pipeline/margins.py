@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from pipeline.medians import median
+
 # The body's edge: where at least this share of its full lines start, within this many box heights.
 EDGE_SHARE = 0.2
 EDGE_SPREAD = 0.5
@@ -144,13 +146,13 @@ def _is_margin(notes: np.ndarray, body: np.ndarray, line_h: float, s, right: boo
         return False
     widths = notes[:, 2] - notes[:, 0]
     # Words, not a column of operators or markers beside a table or a listing.
-    if np.median(widths) < s.min_block_line * line_h:
+    if median(widths) < s.min_block_line * line_h:
         return False
     if _ink_median(widths) > s.max_margin_line * _ink_median(body[:, 2] - body[:, 0]):
         return False
     if right:
         return len(body) >= s.min_body_per_note * len(notes)
-    type_ratio = np.median(notes[:, 3] - notes[:, 1]) / np.median(body[:, 3] - body[:, 1])
+    type_ratio = median(notes[:, 3] - notes[:, 1]) / median(body[:, 3] - body[:, 1])
     return bool(type_ratio <= s.max_margin_type
                 or (type_ratio <= 1.0 and len(body) >= s.min_body_per_tall_note * len(notes))
                 or _closer_set(notes, body, line_h))
@@ -161,7 +163,7 @@ def _closer_set(notes: np.ndarray, body: np.ndarray, line_h: float) -> bool:
     terms of one line each give no steps, terms of two lines step at the body's pitch."""
     steps = _steps(notes, line_h)
     body_pitch = _median_step(body, line_h)
-    return bool(len(steps) >= 2 and body_pitch and np.median(steps) <= SMALLER_PITCH * body_pitch)
+    return bool(len(steps) >= 2 and body_pitch and median(steps) <= SMALLER_PITCH * body_pitch)
 
 
 def _steps(boxes: np.ndarray, line_h: float) -> np.ndarray:
@@ -182,7 +184,7 @@ def _steps(boxes: np.ndarray, line_h: float) -> np.ndarray:
 def _median_step(boxes: np.ndarray, line_h: float) -> float:
     """The lines' median step (centre to centre) to the line below them; 0 when none follows within reach."""
     steps = _steps(boxes, line_h)
-    return float(np.median(steps)) if len(steps) else 0.0
+    return float(median(steps)) if len(steps) else 0.0
 
 
 def _ink_median(widths: np.ndarray) -> float:
@@ -309,7 +311,7 @@ def _line_pitch(body: np.ndarray, boxes: np.ndarray, edge: float, right: float, 
     steps = (boxes[below, 1] + boxes[below, 3] - boxes[above, 1] - boxes[above, 3]) / 2
     on = ((boxes[above, 2] >= right - PARAGRAPH_SHORT * line_h) & (boxes[below, 0] < edge + PARAGRAPH_INDENT * line_h)
           & (steps >= 0.5 * line_h) & (steps <= 2.5 * line_h))
-    return float(np.median(steps[on])) if on.any() else 0.0
+    return float(median(steps[on])) if on.any() else 0.0
 
 
 def _footer(body: np.ndarray, boxes: np.ndarray, line_h: float) -> int:
@@ -335,13 +337,13 @@ def left_edge(boxes: np.ndarray) -> float | None:
     if full.sum() < 2:
         return None
     starts = np.sort(boxes[full, 0])
-    reach = EDGE_SPREAD * float(np.median(boxes[:, 3] - boxes[:, 1]))
+    reach = EDGE_SPREAD * float(median(boxes[:, 3] - boxes[:, 1]))
     need = max(2, int(np.ceil(EDGE_SHARE * len(starts))))
     for x in starts:
         together = starts[(starts >= x) & (starts <= x + reach)]
         if len(together) >= need:
-            return float(np.median(together))
-    return float(np.median(starts))
+            return float(median(together))
+    return float(median(starts))
 
 
 def has_left_notes(boxes: np.ndarray, line_h: float, s) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from pipeline.box_rows import intervals_gaps
+from pipeline.medians import median
 
 
 def masthead_apart(idx: np.ndarray, columns, boxes: np.ndarray, line_h: float, s, split: Callable,
@@ -30,7 +31,7 @@ def masthead_apart(idx: np.ndarray, columns, boxes: np.ndarray, line_h: float, s
     if not (np.isin(top, left).any() and np.isin(top, right).any()):
         return False
     heights = boxes[:, 3] - boxes[:, 1]
-    if np.median(heights[top]) < s.min_masthead_type * np.median(heights[idx]):
+    if median(heights[top]) < s.min_masthead_type * median(heights[idx]):
         return False
     if split(top) is not None:
         return False

@@ -17,6 +17,7 @@ import numpy as np
 from pipeline.geometry import crop_quad
 from pipeline.joined_notes import INK_LEVEL, cut_line
 from pipeline.layout import LayoutSettings, layout_boxes
+from pipeline.medians import median
 from pipeline.panels import ALIGN, MAX_GAP, MAX_PITCH, MIN_ROWS, Panel, find_panels, level_matrix, neighbours, row_pairs
 from pipeline.read_extents import read_extents
 
@@ -88,7 +89,7 @@ def _in_panel(panels: list[Panel], left_piece: int) -> bool:
 
 
 def _h(work: np.ndarray, rows: list[int]) -> float:
-    return float(np.median(work[rows, 3] - work[rows, 1]))
+    return float(median(work[rows, 3] - work[rows, 1]))
 
 
 def _chains(work: np.ndarray, pairs: dict[int, int], edges):

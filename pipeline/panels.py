@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pipeline.medians import median
+
 # A panel is at least this many rows ...
 MIN_ROWS = 3
 # ... its blocks' left edges lining up within this many of their type heights ...
@@ -104,7 +106,7 @@ def _own_edge(b: np.ndarray, panel: Panel) -> bool:
     """No line of the page outside the panel, in its type, starts where its right block does: a table's
     or a reference card's column of descriptions starts at a tab stop other sections of it share."""
     h = panel.height
-    edge = float(np.median(b[panel.right, 0]))
+    edge = float(median(b[panel.right, 0]))
     heights = b[:, 3] - b[:, 1]
     others = np.ones(len(b), dtype=bool)
     others[panel.rows] = False
@@ -114,7 +116,7 @@ def _own_edge(b: np.ndarray, panel: Panel) -> bool:
 
 def _follows(b: np.ndarray, prev: tuple[int, int], p: tuple[int, int], run: list[tuple[int, int]]) -> bool:
     """Whether row ``p`` continues the run ending with row ``prev``: next below it, its edges lined up."""
-    h = float(np.median(b[[i for q in [*run, p] for i in q], 3] - b[[i for q in [*run, p] for i in q], 1]))
+    h = float(median(b[[i for q in [*run, p] for i in q], 3] - b[[i for q in [*run, p] for i in q], 1]))
     pitch = (b[p[0], 1] + b[p[0], 3] - b[prev[0], 1] - b[prev[0], 3]) / 2
     return (0 < pitch <= MAX_PITCH * h and abs(b[p[0], 0] - b[run[0][0], 0]) <= ALIGN * h
             and abs(b[p[1], 0] - b[run[0][1], 0]) <= ALIGN * h)
@@ -125,7 +127,7 @@ def _panel(b: np.ndarray, run: list[tuple[int, int]]) -> list[Panel]:
     if len(run) < MIN_ROWS:
         return []
     left, right = np.array([p[0] for p in run]), np.array([p[1] for p in run])
-    h = float(np.median(np.r_[b[left, 3] - b[left, 1], b[right, 3] - b[right, 1]]))
+    h = float(median(np.r_[b[left, 3] - b[left, 1], b[right, 3] - b[right, 1]]))
     if not MIN_GAP * h <= b[right, 0].min() - b[left, 2].max() <= MAX_GAP * h:
         return []
     for side in (left, right):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.geometry import crop_quad, quad_size
+from pipeline.medians import median
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def split_stacked(gray: np.ndarray, quads: list[np.ndarray], s: StackedSettings 
     if len(quads) < 2:
         return quads
     heights = [quad_size(q)[1] for q in quads]
-    line_h = float(np.median(heights))
+    line_h = float(median(heights))
     out: list[np.ndarray] = []
     for q, h in zip(quads, heights):
         t = _split_fraction(crop_quad(gray, q), line_h, s) if h >= s.min_height * line_h else None

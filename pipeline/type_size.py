@@ -19,6 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.layout import LayoutSettings
+from pipeline.medians import median
 from pipeline.punctuation import is_cjk
 
 # Lines of fewer characters say little of the type (a page number, a bullet, a short label).
@@ -39,7 +40,7 @@ def type_em(boxes: list[list[float]], texts: list[str]) -> float | None:
             continue
         wide = sum(map(is_cjk, text))
         ems.append((box[2] - box[0]) / (wide + NARROW_EM * (len(text) - wide)))
-    return float(np.median(ems)) if len(ems) >= MIN_LINES else None
+    return float(median(ems)) if len(ems) >= MIN_LINES else None
 
 
 def for_type_size(settings: LayoutSettings, boxes: list[list[float]], texts: list[str]) -> LayoutSettings:
@@ -48,5 +49,5 @@ def for_type_size(settings: LayoutSettings, boxes: list[list[float]], texts: lis
     em = type_em(boxes, texts)
     if em is None or not len(boxes):
         return settings
-    line_h = max(float(np.median([b[3] - b[1] for b in boxes])), 1.0)
+    line_h = max(float(median([b[3] - b[1] for b in boxes])), 1.0)
     return replace(settings, min_column_width=settings.min_column_ems * em / line_h)

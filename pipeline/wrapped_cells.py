@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.box_rows import level_pairs
+from pipeline.medians import median
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def _cells(b: np.ndarray, stacks: list[np.ndarray], line_h: float, s: CellSettin
             continue
         few, many = (p, q) if len(p) <= len(q) else (q, p)
         centre_few, centre_many = (b[few, 1] + b[few, 3]) / 2, (b[many, 1] + b[many, 3]) / 2
-        pitch = float(np.median(np.diff(np.sort(centre_many))))
+        pitch = float(median(np.diff(np.sort(centre_many))))
         off = np.abs(centre_few[:, None] - centre_many[None, :]).min(axis=1) / max(pitch, 1e-6)
         if (off >= s.min_offset).all():
             return True
