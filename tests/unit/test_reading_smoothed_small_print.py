@@ -71,7 +71,7 @@ def test_a_point_read_as_a_comma_does_not_refuse_the_smoothed_letters():
     crop = np.full((16, 200), 200, np.uint8)
     plain = _line("of mmarkup, has been arranged to thwart", 0.8)
     smoothed = _line("of markup. has been arranged to thwart", 0.95)
-    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0]
+    out = reread_smoothed(lambda crops, ink_from, worth: [smoothed for _ in crops], [crop], [plain])[0]
     assert out.text == "of markup, has been arranged to thwart"
 
 
@@ -104,7 +104,7 @@ def test_a_mark_read_otherwise_when_smoothed_is_doubted():
     plain = _line("of markup. or absence of markup", 0.8)
     smoothed = _line("of markup, or absence of markup", 0.95)
     smoothed = replace(smoothed, chars=tuple(replace(c, second=".") if c.char == "," else c for c in smoothed.chars))
-    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0]
+    out = reread_smoothed(lambda crops, ink_from, worth: [smoothed for _ in crops], [crop], [plain])[0]
     point = out.chars[out.text.index(".")]
     assert out.text == "of markup. or absence of markup" and point.second == ","
 
@@ -135,7 +135,7 @@ def test_a_letter_read_in_both_cases_takes_the_case_the_ink_shows(engine, font, 
     # Both readings unsure enough to be compared, the smoothed one the surer.
     plain, smoothed = _with_first(read, *plain_first, 0.9), _with_first(read, *smoothed_first, 0.95)
     rec = engine.recognizer
-    out = reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain],
+    out = reread_smoothed(lambda crops, ink_from, worth: [smoothed for _ in crops], [crop], [plain],
                           lambda c: LineInk(rec._resize(c)))[0]
     assert out.text.startswith(text.split()[0]), out.text
 
@@ -145,7 +145,7 @@ def _on_blank_crop(plain: "DecodedLine", smoothed: "DecodedLine") -> str:
     from pipeline.smoothed_small_print import reread_smoothed
 
     crop = np.full((16, 200), 200, np.uint8)
-    return reread_smoothed(lambda crops, ink_from: [smoothed for _ in crops], [crop], [plain])[0].text
+    return reread_smoothed(lambda crops, ink_from, worth: [smoothed for _ in crops], [crop], [plain])[0].text
 
 
 def test_a_much_surer_smoothed_case_stands_where_the_ink_cannot_tell():
