@@ -160,3 +160,35 @@ def test_a_plain_case_about_as_sure_stands():
     plain = _with_first(_line("C-p move up through the history list", 0.9), "C", 0.57)
     smoothed = _with_first(_line("c-p move up through the history list", 0.95), "c", 0.62)
     assert _on_blank_crop(plain, smoothed) == "C-p move up through the history list"
+
+
+def _sharp_scan(text: str, font: str, size: int) -> np.ndarray:
+    """The line as a detected crop of a clean scan: sharp, a little noise (smoothing takes more than it gives)."""
+    face = _pil_font(font, size)
+    left, top, right, bottom = face.getbbox(text)
+    img = Image.new("L", (right + 16, bottom - top + 8), 205)
+    ImageDraw.Draw(img).text((8, 4 - top), text, font=face, fill=70)
+    return degrade(np.asarray(img), blur=0.0, noise=4, jpeg_quality=95, seed=0)
+
+
+def test_only_readings_that_could_be_taken_are_mended(engine):
+    """A smoothed reading the model is no surer of than the plain one is never taken, so it is left unmended:
+    every line reads as when all smoothed readings are mended; some were left unmended (else nothing was
+    saved) and some could be taken (else nothing was compared)."""
+    from pipeline.line_ink import LineInk
+    from pipeline.smoothed_small_print import reread_smoothed
+
+    rec = engine.recognizer
+    asked = []
+
+    def mending_all(smoothed, plain, worth):
+        lines = rec._read(smoothed, True, plain)
+        asked.extend(worth(k, line) for k, line in enumerate(lines))
+        return lines
+
+    crops = [_dark_scan(text, font, 14, seed) for font in ("serif", "mono") for seed, text in enumerate(LINES[:3])]
+    for crop in crops + [_sharp_scan(LEADERS, "serif", 12)]:
+        every = reread_smoothed(mending_all, [crop], rec._read([crop], True), lambda c: LineInk(rec._resize(c)))[0]
+        kept = rec([crop])[0]
+        assert (kept.text, kept.chars) == (every.text, every.chars), (kept.text, every.text)
+    assert True in asked and False in asked, asked
