@@ -35,11 +35,9 @@ class DetectorSettings:
     # Inputs larger than this (pixels) run as overlapping horizontal strips:
     # the network's activations grow with the input (~+260 MB at 1248×896),
     # and a worker's peak memory should not depend on how small the print is.
-    # Only inputs whose long side is above ``max_side`` (the small-print
-    # passes): the network pools globally, so strips shift box edges
-    # slightly; measured harmless for the small-print pass, but it moved line
-    # boxes ~2 pt on ordinary pages. (A pixel count alone split the normal
-    # input of a Letter page, 960×736, into two strips overlapping by 128 rows.)
+    # Above the normal 960-px input only: the network pools globally, so
+    # strips shift box edges slightly; measured harmless for the small-print
+    # pass, but it moved line boxes ~2 pt on ordinary pages.
     max_tile_pixels: int = 700_000
     tile_margin: int = 64  # rows of context above and below each strip (multiple of 32)
     # Blank pages skip the network (which costs the same on an empty page as
@@ -141,7 +139,7 @@ class TextDetector:
         """
         _, _, h, w = x.shape
         s = self.settings
-        if h * w <= s.max_tile_pixels or max(h, w) <= s.max_side:
+        if h * w <= s.max_tile_pixels:
             return self.session.run(x)[0, 0]
         strips = math.ceil(h * w / s.max_tile_pixels)
         core = math.ceil(h / strips / 32) * 32
