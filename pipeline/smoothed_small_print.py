@@ -42,10 +42,11 @@ SURER = 0.25
 _OTHER_MARK = {".": ",", ",": "."}
 
 
-Surer = Callable[[int, DecodedLine], bool]
+# Whether the k-th smoothed reading, as decoded, could be taken (``reread_smoothed``).
+MayTake = Callable[[int, DecodedLine], bool]
 
 
-def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray], Surer], list[DecodedLine]],
+def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray], MayTake], list[DecodedLine]],
                     crops: list[np.ndarray], lines: list[DecodedLine],
                     line_ink: Callable[[np.ndarray], LineInk] | None = None) -> list[DecodedLine]:
     """``lines`` (read from ``crops``) with each small, unsure line's reading replaced by ``read`` of its
