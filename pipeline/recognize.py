@@ -7,6 +7,7 @@ order. The default is one line per run (see ``RecognizerSettings``).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import cv2
@@ -70,16 +71,17 @@ class TextRecognizer:
     def __call__(self, crops: list[np.ndarray], mend: bool = True) -> list[DecodedLine]:
         """Each crop's line, mended from its ink (``mend``; the decoder's confidences kept in ``read``)
         or as decoded; small noisy print read again smoothed where that reads surer."""
-        return reread_smoothed(lambda smoothed, plain: self._read(smoothed, mend, plain), crops, self._read(crops, mend),
-                              lambda crop: LineInk(self._resize(crop)))
+        return reread_smoothed(lambda smoothed, plain, worth: self._read(smoothed, mend, plain, worth), crops,
+                               self._read(crops, mend), lambda crop: LineInk(self._resize(crop)))
 
-    def _read(self, crops: list[np.ndarray], mend: bool, ink_from: list[np.ndarray] | None = None) -> list[DecodedLine]:
-        """Each crop's line; mended from the ink of ``ink_from`` (the same lines' crops, unsmoothed) if given."""
+    def _read(self, crops: list[np.ndarray], mend: bool, ink_from: list[np.ndarray] | None = None,
+              worth: Callable[[int, DecodedLine], bool] | None = None) -> list[DecodedLine]:
+        """Each crop's line; mended from the ink of ``ink_from`` (the same lines' crops, unsmoothed) if given,
+        and only where ``worth(index, line as decoded)`` holds if given (the others come back as decoded)."""
         if not crops:
             return []
         s = self.settings
         resized = [self._resize(c) for c in crops]
-        inked = [self._resize(c) for c in ink_from] if ink_from is not None else resized
         order = sorted(range(len(resized)), key=lambda i: resized[i].shape[1])
         results: list[DecodedLine | None] = [None] * len(crops)
         i = 0
@@ -105,8 +107,9 @@ class TextRecognizer:
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
                 line = self.decoder.decode(probs[k], steps)
-                if mend:
-                    line = replace(mend_line(line, inked[j], probs[k][:steps], self.decoder.index,
+                if mend and (worth is None or worth(j, line)):
+                    inked = self._resize(ink_from[j]) if ink_from is not None else resized[j]
+                    line = replace(mend_line(line, inked, probs[k][:steps], self.decoder.index,
                                              self.decoder.num_classes - 1, s.spacing),
                                    read=tuple(c.confidence for c in line.chars))
                 results[j] = line

@@ -42,19 +42,27 @@ SURER = 0.25
 _OTHER_MARK = {".": ",", ",": "."}
 
 
-def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray]], list[DecodedLine]],
+# Whether the k-th smoothed reading, as decoded, could be taken (``reread_smoothed``).
+MayTake = Callable[[int, DecodedLine], bool]
+
+
+def reread_smoothed(read: Callable[[list[np.ndarray], list[np.ndarray], MayTake], list[DecodedLine]],
                     crops: list[np.ndarray], lines: list[DecodedLine],
                     line_ink: Callable[[np.ndarray], LineInk] | None = None) -> list[DecodedLine]:
     """``lines`` (read from ``crops``) with each small, unsure line's reading replaced by ``read`` of its
     smoothed crop (mended from its plain one, the second argument) where that one is surer and reads the
-    same marks; ``line_ink``: a crop's ink as the mending steps measure it, which tells a letter's case."""
+    same marks; ``line_ink``: a crop's ink as the mending steps measure it, which tells a letter's case.
+    ``read``'s third argument tells, from the k-th smoothed crop's reading as decoded, whether that reading
+    can be taken at all: one that cannot need not be mended (its model confidences are what is compared)."""
     again = [i for i, (c, d) in enumerate(zip(crops, lines)) if 0 < c.shape[0] < SMALL_PX and c.shape[1] > 0
              and _confidence(d) < UNSURE]
     if not again:
         return lines
     out = list(lines)
     smoothed_crops = [cv2.GaussianBlur(crops[i], (0, 0), SIGMA) for i in again]
-    for i, smoothed in zip(again, read(smoothed_crops, [crops[i] for i in again])):
+    plain = [_confidence(lines[i]) for i in again]
+    for i, smoothed in zip(again, read(smoothed_crops, [crops[i] for i in again],
+                                       lambda k, decoded: _confidence(decoded) > plain[k])):
         if _confidence(smoothed) > _confidence(out[i]) and _marks(smoothed, _ONE_MARK) == _marks(out[i], _ONE_MARK):
             crop = crops[i]
             out[i] = _plain_case(_plain_marks(smoothed, out[i]), out[i], (lambda: line_ink(crop)) if line_ink else None)
