@@ -15,6 +15,7 @@ import numpy as np
 
 from pipeline.result import Line
 from pipeline.tables.bangs import bangs
+from pipeline.tables.bars import rule_bars
 from pipeline.tables.cell_separators import cell_end_separators
 from pipeline.tables.cjk_gutters import split_at_gutters
 from pipeline.tables.confusions import confusions_read_again
@@ -114,8 +115,8 @@ def _tokens(lines: list[Line]) -> list[Token]:
     for line in lines:
         toks = []
         for w in line.words or [line]:
-            # A bar at a word's edge in a ruled table is the rule beside it, read as a character.
-            text = w.text.strip().strip("|｜丨")
+            # a bar at a word's edge may be the rule beside it, read as a character: bars.py decides
+            text = w.text.strip()
             if text:
                 toks.append(Token(text, tuple(w.box), w.confidence))
         out.append(toks)
@@ -203,6 +204,8 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     if abs(tilt) >= 0.05:
         tokens = [_moved(t, m) for t in tokens]
     levelled = _Level(gray, m if abs(tilt) >= 0.05 else None)
+    v_rules = _segments(v_mask, dpi, False, scale)
+    tokens = rule_bars(tokens, v_rules)
     tokens = middle_dots(empty_braces(split_at_gutters(tokens, levelled), levelled), levelled)
     tokens = url_hosts(cell_end_separators(tokens, lines))
     if read_closer is not None:
@@ -215,7 +218,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     # after the reading again: a mark alone is what the detector misses, and its first reading too
     tokens = bangs(tokens, levelled)
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
-    tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), _segments(v_mask, dpi, False, scale), dpi,
+    tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), v_rules, dpi,
                          read_empty)
     if abs(tilt) < 0.05:
         return tables

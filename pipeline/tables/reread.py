@@ -36,8 +36,11 @@ MIN_INK_INCH = 0.02  # ink smaller than this each way is a speck, not a mark
 PAD_HEIGHTS = 0.3  # a crop reaches this many line heights beyond the ink left and right (as the page's crops)
 
 
+BARS = "|｜丨"
+
+
 def _clean(text: str) -> str:
-    return text.strip().strip("|｜丨").strip()
+    return text.strip().strip(BARS).strip()
 
 
 def split_stacked(tokens: list[Token], level: Callable[..., np.ndarray | None], read: Callable) -> list[Token]:
@@ -117,9 +120,11 @@ def _hugged(crop: np.ndarray) -> np.ndarray:
     return crop[y0:y1, x0:x1]
 
 
-def _ink(crop: np.ndarray, least: int) -> tuple[int, int, int, int] | None:
+def _ink(crop: np.ndarray, least: int, tall: np.ndarray | None = None) -> tuple[int, int, int, int] | None:
     """The box of the crop's ink (darker than its paper by a third of the contrast, in pieces at
-    least ``least`` px across and not across the crop), None for blank paper, specks or rules."""
+    least ``least`` px across and not across the crop), None for blank paper, specks or rules. With
+    ``tall`` (the same columns reaching a crop's height above and below it), a thin piece across the crop
+    is a column rule only where its ink runs on beyond the crop: a `|` printed as text stops."""
     ink = crop_ink(crop)
     if ink is None:
         return None
@@ -130,7 +135,7 @@ def _ink(crop: np.ndarray, least: int) -> tuple[int, int, int, int] | None:
     for x, y, w, hgt, _ in stats[1:n]:
         if max(w, hgt) < least:
             continue  # a speck
-        if w > 3 * hgt and w > 0.5 * ch or hgt > 0.9 * ch and w < least:
+        if w > 3 * hgt and w > 0.5 * ch or hgt > 0.9 * ch and w < least and _runs_on(tall, ch, x, w):
             continue  # a rule: a row rule under the text, a column rule
         if (y == 0 or y + hgt == ch) and hgt < 0.5 * ch:
             continue  # the edge of a letter of the line above or below
@@ -139,6 +144,27 @@ def _ink(crop: np.ndarray, least: int) -> tuple[int, int, int, int] | None:
         return None
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),
             max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes))
+
+
+def _runs_on(tall: np.ndarray | None, ch: int, x: int, w: int) -> bool:
+    """Whether the ink in columns ``x`` to ``x + w`` of the middle ``ch`` rows of ``tall`` (a crop with as
+    many rows again above and below) runs on unbroken past them, by half the crop's height above or below
+    (a rule crosses rows; a `|` is a glyph's height and stops a leading's gap short of the next line's).
+    Without ``tall``, every such piece is taken for a rule."""
+    if tall is None:
+        return True
+    ink = crop_ink(tall)
+    if ink is None:
+        return True
+    top = (tall.shape[0] - ch) // 2
+    rows = ink[:, max(0, x - 1):x + w + 1].any(axis=1)
+    up = top
+    while up > 0 and rows[up - 1]:
+        up -= 1
+    down = top + ch
+    while down < len(rows) and rows[down]:
+        down += 1
+    return top - up >= ch / 2 or down - (top + ch) >= ch / 2
 
 
 def missed_items(tokens: list[Token], level: Callable[..., np.ndarray | None], read: Callable, dpi: float) -> list[Token]:
@@ -165,15 +191,22 @@ def missed_items(tokens: list[Token], level: Callable[..., np.ndarray | None], r
                    for t in tokens + added):
                 break
             crop = level(x0, y0, x1, y1)
-            ink = _ink(crop, least) if crop is not None else None
+            ch = round(y1) - round(y0)  # the crop's rows, as ``level`` rounds them
+            tall = level(x0, round(y0) - ch, x1, round(y1) + ch)
+            if tall is not None and crop is not None and tall.shape != (3 * crop.shape[0], crop.shape[1]):
+                tall = None  # cut by the page's edge: the rows would not line up
+            ink = _ink(crop, least, tall) if crop is not None else None
             if ink is None:
                 break
             pad = PAD_HEIGHTS * (y1 - y0)
             ox = max(0.0, x0)  # the crop's left edge on the page
             piece = level(max(x0, ox + ink[0] - pad), y0, min(x1, ox + ink[2] + pad), y1)
             d = read([piece])[0] if piece is not None else None
-            if d is not None and _clean(d.text):
-                tok = Token(_clean(d.text), (ox + ink[0], y0, ox + ink[2], y1), d.confidence)
+            read_as = d.text.strip() if d is not None else ""
+            # bars alone were read from ink that is no rule (the rules were left out of it): text
+            text = read_as if read_as and not read_as.strip(BARS) else _clean(read_as)
+            if text:
+                tok = Token(text, (ox + ink[0], y0, ox + ink[2], y1), d.confidence)
                 added.append(tok)
                 firsts[i] = tok
             break
