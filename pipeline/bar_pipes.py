@@ -21,7 +21,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of
 
 # A reading this sure is left as read (a bar read as a letter keeps weight on another look-alike).
 _SURE = 0.97
@@ -45,8 +45,7 @@ def bar_pipes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     if not at:
         return decoded
     out = list(decoded)
-    for i, crop in zip(at, crops(at)):
-        ink = LineInk(crop)
+    for i, ink in zip(at, inks_of(crops, at)):
         line = out[i]
         chars: list = list(line.chars)
         for k in range(len(chars)):

@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of
 
 _CURLY = "’"
 # Slants (columns per row of the ink piece, weighted by its darkness). On the English scans (crops as
@@ -48,8 +48,8 @@ def straight_quotes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLin
     at = quoted + with_commas[: max(0, _COMMA_LINES - len(quoted))]
     commas: list[float] = []
     quotes: dict[tuple[int, int], float | None] = {}
-    for i, crop in zip(at, crops(at)):
-        line, ink = decoded[i], LineInk(crop)
+    for i, ink in zip(at, inks_of(crops, at)):
+        line = decoded[i]
         for k in range(len(line.chars)):
             if _sure_comma(line, k):
                 s = mark_slant(line, ink, k, high=False)
