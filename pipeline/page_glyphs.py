@@ -20,7 +20,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops, inks_of
+from pipeline.page_rereads import Crops, inks_of, lines_with
 
 
 LOOK_ALIKES = "1Il"
@@ -63,7 +63,7 @@ class _Glyph:
 def page_glyphs(decoded: list[DecodedLine], crops: Crops | None) -> list[DecodedLine]:
     """``decoded`` with each look-alike read where its line does not decide it made the glyph the page's
     sure readings show its ink to be; unchanged where the page lacks the pictures to tell."""
-    if crops is None or not any(_open(d.chars, k) for d in decoded for k in range(len(d.chars))):
+    if crops is None or not lines_with(decoded, lambda d, k: _open(d.chars, k), LOOK_ALIKES):
         return decoded  # nothing to decide: the crops are not cut again
     wanted = [i for i, d in enumerate(decoded) if any(c in LOOK_ALIKES for c in d.text)]
     glyphs = [g for i, ink in zip(wanted, inks_of(crops, wanted)) for g in _line_glyphs(i, decoded[i], ink)]

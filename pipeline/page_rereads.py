@@ -7,6 +7,7 @@ have no candidate, so none is cut). The engine's crops keep each line's crop and
 checks look at is cut, thresholded and labelled once (``inks_of``)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -28,11 +29,13 @@ def inks_of(crops: Crops, indices: list[int]) -> list[LineInk]:
     return inks(indices) if inks is not None else [LineInk(crop) for crop in crops(indices)]
 
 
-def reread_chars(decoded: list[DecodedLine], crops: Crops, candidate: Candidate, decide: Decide) -> list[DecodedLine]:
+def reread_chars(decoded: list[DecodedLine], crops: Crops, candidate: Candidate, decide: Decide,
+                 reads: str | re.Pattern | None = None) -> list[DecodedLine]:
     """The lines with every character ``k`` for which ``candidate(line, k)`` holds replaced by what
     ``decide(line, ink, k)`` returns (None: left as read). Both see the line as decoded, never a
-    half-changed one, so the order of the characters does not matter."""
-    at = [i for i, d in enumerate(decoded) if any(candidate(d, k) for k in range(len(d.chars)))]
+    half-changed one, so the order of the characters does not matter. ``reads``: what a candidate is read as,
+    where the check knows (a line reading none of it is not asked about character by character)."""
+    at = lines_with(decoded, candidate, reads)
     out = list(decoded)
     for i, ink in zip(at, inks_of(crops, at)):
         line = decoded[i]
@@ -40,3 +43,20 @@ def reread_chars(decoded: list[DecodedLine], crops: Crops, candidate: Candidate,
         if chars != line.chars:
             out[i] = replace(line, chars=chars)
     return out
+
+
+def lines_with(decoded: list[DecodedLine], candidate: Candidate, reads: str | re.Pattern | None = None) -> list[int]:
+    """The lines holding a character ``k`` for which ``candidate(line, k)`` holds; ``reads``: what a candidate is
+    read as, where the check knows (a line reading none of it is not asked about character by character)."""
+    return [i for i, d in enumerate(decoded)
+            if (reads is None or reads_any(d, reads)) and any(candidate(d, k) for k in range(len(d.chars)))]
+
+
+def reads_any(line: DecodedLine, chars: str | re.Pattern) -> bool:
+    """Whether ``line`` may read any of ``chars`` (or what the pattern finds): the cheap test before a check's
+    per-character one. A line with a character other than one code point (none is made so, but ``"" in "1l"``
+    holds) is always looked at."""
+    text = line.text
+    if len(text) != len(line.chars):
+        return True
+    return chars.search(text) is not None if isinstance(chars, re.Pattern) else any(ch in text for ch in chars)

@@ -8,6 +8,7 @@ line's characters, one-for-one, so character positions stay valid.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
@@ -30,6 +31,12 @@ def is_greek(ch: str) -> bool:
 
 def is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+# The characters of is_cjk, is_greek and is_ideograph, for counting or finding them in a page's text at once.
+CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+GREEK = re.compile("[\u0370-\u03ff]")
+IDEOGRAPH = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def bracket_pairs(text: list[str], opening: str, closing: str,
