@@ -20,9 +20,9 @@ from bench.real_accuracy import load_corpus
 
 # The engine's stages as pipeline.engine calls them (module attributes, so the wrappers take effect).
 ENGINE_STEPS = ("render_page", "detect_upright", "recognize_upright", "reread_unsure", "add_lone_marks",
-                "page_punctuation", "page_glyphs", "assemble_lines", "ink_styles", "page_blocks", "text_with_tables",
-                "line_crops")
-UPRIGHT_STEPS = ("_level", "_crop", "crowded")
+                "page_punctuation", "page_glyphs", "assemble_lines", "ink_styles", "page_blocks", "text_with_tables")
+# line_crops: the lines' crops, for the recognizer and the page checks alike (each cut once a page).
+UPRIGHT_STEPS = ("_level", "_crop", "crowded", "line_crops")
 
 
 class SelfTime:

@@ -15,7 +15,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk, run_at
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of
 from pipeline.punctuation import is_ideograph
 from pipeline.spacing import line_em
 
@@ -39,7 +39,7 @@ def page_angle_widths(decoded: list[DecodedLine], crops: Crops | None = None) ->
           if any(c.char in _ANGLES for c in d.chars) and any(is_ideograph(c.char) for c in d.chars)]
     if not at or crops is None:
         return decoded
-    widths = [w for i, crop in zip(at, crops(at)) for w in _widths(decoded[i], LineInk(crop))]
+    widths = [w for i, ink in zip(at, inks_of(crops, at)) for w in _widths(decoded[i], ink)]
     if len(widths) < 2:
         return decoded
     forms = _CJK if float(np.median(widths)) >= _CJK_WIDE else _MATH

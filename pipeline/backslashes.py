@@ -35,7 +35,7 @@ _MAX_WANDER = 1.0
 
 def backslashes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each unsure 1, I, l or | whose ink is one stroke leaning back made a ``\\``."""
-    return reread_chars(decoded, crops, lambda line, k: _candidate(line.chars, k), _backslash)
+    return reread_chars(decoded, crops, lambda line, k: _candidate(line.chars, k), _backslash, _UPRIGHTS)
 
 
 def _backslash(line: DecodedLine, ink: LineInk, k: int) -> DecodedChar | None:

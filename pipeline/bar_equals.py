@@ -28,7 +28,7 @@ _MIN_CONTRAST = 20.0
 
 def bar_equals(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """The lines with each unsure ``=`` whose ink is one bar read as ``-`` (``crops``: the lines' images, by index)."""
-    return reread_chars(decoded, crops, _candidate, _hyphen_from_ink)
+    return reread_chars(decoded, crops, _candidate, _hyphen_from_ink, "=")
 
 
 def _candidate(line: DecodedLine, k: int) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 from pipeline.ctc import DecodedChar, DecodedLine, word_at
 from pipeline.line_ink import LineInk
 from pipeline.page_glyphs import glyph_picture
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of, lines_with
 
 # A bar is at most this wide for its height; the ink left of its stem, at its top and at its foot, at most
 # this share of the stem's own (glyph_picture's measures).
@@ -47,16 +47,16 @@ _MIN_LETTERS = 1
 def bar_ones(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each 1 in a word of letters that its ink shows to be a bare bar, where the page's own 1s
     of its size show a flag, made an l or an I."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]
+    at = lines_with(decoded, _candidate, "1")
     if not at:
         return decoded
-    bars = {(i, k): m for i, crop in zip(at, crops(at)) for k, m in _measured(decoded[i], LineInk(crop), _candidate)
+    bars = {(i, k): m for i, ink in zip(at, inks_of(crops, at)) for k, m in _measured(decoded[i], ink, _candidate)
             if _is_bar(m)}
     if not bars:
         return decoded
     # Some of the page's 1s read among digits (their crops cut only now that a bar was found).
-    sure = [i for i, d in enumerate(decoded) if any(_sure_one(d, k) for k in range(len(d.chars)))][:_MAX_SURE_LINES]
-    ones = [m for i, crop in zip(sure, crops(sure)) for _, m in _measured(decoded[i], LineInk(crop), _sure_one)]
+    sure = lines_with(decoded, _sure_one, "1")[:_MAX_SURE_LINES]
+    ones = [m for i, ink in zip(sure, inks_of(crops, sure)) for _, m in _measured(decoded[i], ink, _sure_one)]
     out = list(decoded)
     for (i, k), m in bars.items():
         like = [o[2] for o in ones if abs(o[0] - m[0]) <= _SIZE_SLACK * m[0]]

@@ -21,7 +21,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of, lines_with
 
 # A reading this sure is left as read (a bar read as a letter keeps weight on another look-alike).
 _SURE = 0.97
@@ -41,12 +41,11 @@ _FULL = 0.9
 
 def bar_pipes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each unsure l, I or 1 whose ink is a bare stroke reaching below its letters made a ``|``."""
-    at = [i for i, d in enumerate(decoded) if any(_candidate(d, k) for k in range(len(d.chars)))]  # a pair holds one
+    at = lines_with(decoded, _candidate, "lI1")  # a pair holds one
     if not at:
         return decoded
     out = list(decoded)
-    for i, crop in zip(at, crops(at)):
-        ink = LineInk(crop)
+    for i, ink in zip(at, inks_of(crops, at)):
         line = out[i]
         chars: list = list(line.chars)
         for k in range(len(chars)):

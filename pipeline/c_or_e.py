@@ -69,7 +69,7 @@ def _encloses(glyph: np.ndarray) -> bool:
 def c_or_e(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """The lines with each e the model also weighed as c made a c where its ink shows one (``crops``
     gives the images the lines were read from, by index)."""
-    return reread_chars(decoded, crops, lambda line, k: _split(line.chars[k]), _c_from_ink)
+    return reread_chars(decoded, crops, lambda line, k: _split(line.chars[k]), _c_from_ink, "e")
 
 
 def _c_from_ink(line: DecodedLine, ink: LineInk, k: int):

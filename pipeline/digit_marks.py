@@ -82,7 +82,7 @@ def _piece_at(stats: np.ndarray, count: int, crop_h: int, x: float, reach: float
 def digit_marks(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """The lines with each point between two digits made a comma where its ink shows one (``crops``
     gives the images the lines were read from, by index)."""
-    return reread_chars(decoded, crops, _between_digits, _mark_from_ink)
+    return reread_chars(decoded, crops, _between_digits, _mark_from_ink, _MARKS)
 
 
 def _mark_from_ink(line: DecodedLine, ink: LineInk, k: int):

@@ -31,7 +31,7 @@ _MAX_GAP = 0.35
 
 def dotted_bangs(decoded: list[DecodedLine], deeper: Crops) -> list[DecodedLine]:
     """``decoded`` with each upright reading whose stroke has a point under it made a ``!``."""
-    return reread_chars(decoded, deeper, lambda line, k: _candidate(line.chars, k), _bang)
+    return reread_chars(decoded, deeper, lambda line, k: _candidate(line.chars, k), _bang, _UPRIGHTS)
 
 
 def _bang(line: DecodedLine, ink: LineInk, k: int) -> DecodedChar | None:

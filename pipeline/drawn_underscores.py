@@ -44,7 +44,7 @@ _ABOVE, _UNDER = 0.25, 0.3
 
 def drawn_underscores(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each point or hyphen inside a name whose ink is a rule on the baseline made ``_``."""
-    return reread_chars(decoded, crops, lambda line, k: _candidate(line.chars, k), _underscore)
+    return reread_chars(decoded, crops, lambda line, k: _candidate(line.chars, k), _underscore, _READ_AS)
 
 
 def _candidate(chars, k: int) -> bool:

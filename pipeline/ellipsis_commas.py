@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,8 @@ def ellipsis_commas(decoded: list[DecodedLine], crops: Crops,
     """The lines with a comma put after each ellipsis whose crop shows one (``crops``: the lines' images, by index)."""
     at = [i for i, d in enumerate(decoded) if _runs(d)]
     out = list(decoded)
-    for i, crop in zip(at, crops(at)):
-        line, ink = decoded[i], LineInk(crop)
+    for i, ink in zip(at, inks_of(crops, at)):
+        line = decoded[i]
         chars = list(line.chars)
         for k, n in reversed(_runs(line)):
             if _comma_after_dots(line, ink, k, n, settings):

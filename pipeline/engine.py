@@ -62,7 +62,7 @@ from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
 from pipeline.traditional_script import traditional_script
 from pipeline.textlayer import read_text_layer
-from pipeline.upright import deeper_crops, detect_upright, line_crops, recognize_upright
+from pipeline.upright import LineCrops, deeper_crops, detect_upright, recognize_upright
 
 
 @dataclass(frozen=True)
@@ -138,7 +138,7 @@ class Engine:
         pad = (cfg.recognizer.pad_x, cfg.recognizer.pad_y)
         detect_upright(work, self.detector, self.recognizer, cfg.fix_orientation, pad, clock)
         decoded = recognize_upright(work, self.detector, self.recognizer, cfg.fix_orientation, pad, clock)
-        crops = partial(line_crops, work)  # the lines' images as they were read
+        crops = LineCrops(work)  # the lines' images as they were read, and their ink: each cut and measured once
         if self.second_recognizer is not None:
             decoded = reread_unsure(decoded, crops, self.second_recognizer, cfg.second_opinion)
         # After the second opinion: marks are read by the better recognizer at once, and only once.

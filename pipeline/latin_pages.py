@@ -24,6 +24,7 @@ Greek word) that keeps a Latin second becomes it; one after a digit stays (LATEX
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 
@@ -32,8 +33,8 @@ import numpy as np
 from pipeline.backslashes import stroke_lean
 from pipeline.ctc import DecodedChar, DecodedLine, beside
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops, reread_chars
-from pipeline.punctuation import is_cjk, is_greek
+from pipeline.page_rereads import Crops, reads_any, reread_chars
+from pipeline.punctuation import CJK, GREEK, is_cjk, is_greek
 
 # A page is Latin while Chinese characters are at most this share of its non-space characters (the
 # corpus's Chinese pages hold at least 35 %).
@@ -50,6 +51,9 @@ _POINT = 0.3
 _QUOTE = 0.5
 _EDGE = 0.35
 _MIN_LEAN = 0.3
+# What lines must read for _latin to change them, or to hold a character _from_ink asks about.
+_CJK_OR_GREEK = re.compile(f"{CJK.pattern}|{GREEK.pattern}")
+_CJK_OR_PLUS_MINUS = re.compile(f"{CJK.pattern}|±")
 # A ± the model weighed a Latin letter for is that letter unless a row low in its ink is one run this share of its
 # width: the rule under its plus.
 _RULE = 0.6
@@ -60,19 +64,22 @@ def latin_look_alikes(decoded: list[DecodedLine], crops: Crops | None = None) ->
     second glyph written as that glyph, each lone stroke character or full-width mark without one as its mark,
     and each other lone one whose ink (from ``crops``) is points, quotes and slanting strokes as those marks."""
     text = "".join(d.text for d in decoded)
-    glyphs = sum(not ch.isspace() for ch in text)
-    if not glyphs or sum(is_cjk(ch) for ch in text) > _MAX_CJK_SHARE * glyphs:
+    glyphs = len(text) - sum(map(str.isspace, text))
+    if not glyphs or len(CJK.findall(text)) > _MAX_CJK_SHARE * glyphs:
         return decoded
-    letters = sum(ch.isalpha() for ch in text)
-    few_greek = sum(is_greek(ch) for ch in text) <= _MAX_GREEK_SHARE * letters
+    letters = sum(map(str.isalpha, text))
+    few_greek = len(GREEK.findall(text)) <= _MAX_GREEK_SHARE * letters
     out = []
     for line in decoded:
         chars = line.chars
+        if not reads_any(line, _CJK_OR_GREEK):  # nothing _latin changes
+            out.append(line)
+            continue
         fixed = tuple(_latin(chars, k, few_greek) for k in range(len(chars)))
         out.append(line if fixed == chars else replace(line, chars=fixed))
     if crops is None:
         return out
-    return [_split(line) for line in reread_chars(out, crops, _from_ink, _marks_from_ink)]
+    return [_split(line) for line in reread_chars(out, crops, _from_ink, _marks_from_ink, _CJK_OR_PLUS_MINUS)]
 
 
 def _from_ink(line: DecodedLine, k: int) -> bool:

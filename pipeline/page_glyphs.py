@@ -20,7 +20,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of, lines_with
 
 
 LOOK_ALIKES = "1Il"
@@ -63,10 +63,10 @@ class _Glyph:
 def page_glyphs(decoded: list[DecodedLine], crops: Crops | None) -> list[DecodedLine]:
     """``decoded`` with each look-alike read where its line does not decide it made the glyph the page's
     sure readings show its ink to be; unchanged where the page lacks the pictures to tell."""
-    if crops is None or not any(_open(d.chars, k) for d in decoded for k in range(len(d.chars))):
+    if crops is None or not lines_with(decoded, lambda d, k: _open(d.chars, k), LOOK_ALIKES):
         return decoded  # nothing to decide: the crops are not cut again
     wanted = [i for i, d in enumerate(decoded) if any(c in LOOK_ALIKES for c in d.text)]
-    glyphs = [g for i, crop in zip(wanted, crops(wanted)) for g in _line_glyphs(i, decoded[i], crop)]
+    glyphs = [g for i, ink in zip(wanted, inks_of(crops, wanted)) for g in _line_glyphs(i, decoded[i], ink)]
     open_ = [g for g in glyphs if not g.decided]
     sure = _exemplars(glyphs)
     if not open_ or not sure:
@@ -146,12 +146,11 @@ def _told_apart(a: np.ndarray, b: np.ndarray, spread: np.ndarray) -> bool:
     return right >= _SELF_CHECK * total
 
 
-def _line_glyphs(index: int, line: DecodedLine, crop: np.ndarray) -> list[_Glyph]:
+def _line_glyphs(index: int, line: DecodedLine, ink: LineInk) -> list[_Glyph]:
     chars = line.chars
     spots = [k for k, c in enumerate(chars) if c.char in LOOK_ALIKES]
     if not spots:
         return []
-    ink = LineInk(crop)
     gray = ink.gray
     pieces = glyph_boxes(ink, line)
     out = []

@@ -2,10 +2,12 @@
 sentence_points.py): find the lines holding a character the model was unsure of in a known way, ask
 the engine for only those lines' crops, and let each check decide that character from its ink.
 
-Each check runs once per page, after every line is decoded, because the crops are cut again from the
-page on demand (most pages have no candidate, so none is cut)."""
+Each check runs once per page, after every line is decoded, and asks for only the lines it needs (most pages
+have no candidate, so none is cut). The engine's crops keep each line's crop and ink for the page, so a line several
+checks look at is cut, thresholded and labelled once (``inks_of``)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -20,15 +22,41 @@ Candidate = Callable[[DecodedLine, int], bool]
 Decide = Callable[[DecodedLine, LineInk, int], "DecodedChar | None"]
 
 
-def reread_chars(decoded: list[DecodedLine], crops: Crops, candidate: Candidate, decide: Decide) -> list[DecodedLine]:
+def inks_of(crops: Crops, indices: list[int]) -> list[LineInk]:
+    """The ``LineInk`` of these lines' crops: the one the engine's crops keep for each line (``upright.LineCrops``,
+    shared by all the checks: never written to), or measured here from plain crops."""
+    inks = getattr(crops, "inks", None)
+    return inks(indices) if inks is not None else [LineInk(crop) for crop in crops(indices)]
+
+
+def reread_chars(decoded: list[DecodedLine], crops: Crops, candidate: Candidate, decide: Decide,
+                 reads: str | re.Pattern | None = None) -> list[DecodedLine]:
     """The lines with every character ``k`` for which ``candidate(line, k)`` holds replaced by what
     ``decide(line, ink, k)`` returns (None: left as read). Both see the line as decoded, never a
-    half-changed one, so the order of the characters does not matter."""
-    at = [i for i, d in enumerate(decoded) if any(candidate(d, k) for k in range(len(d.chars)))]
+    half-changed one, so the order of the characters does not matter. ``reads``: what a candidate is read as,
+    where the check knows (a line reading none of it is not asked about character by character)."""
+    at = lines_with(decoded, candidate, reads)
     out = list(decoded)
-    for i, crop in zip(at, crops(at)):
-        line, ink = decoded[i], LineInk(crop)
+    for i, ink in zip(at, inks_of(crops, at)):
+        line = decoded[i]
         chars = tuple((decide(line, ink, k) or c) if candidate(line, k) else c for k, c in enumerate(line.chars))
         if chars != line.chars:
             out[i] = replace(line, chars=chars)
     return out
+
+
+def lines_with(decoded: list[DecodedLine], candidate: Candidate, reads: str | re.Pattern | None = None) -> list[int]:
+    """The lines holding a character ``k`` for which ``candidate(line, k)`` holds; ``reads``: what a candidate is
+    read as, where the check knows (a line reading none of it is not asked about character by character)."""
+    return [i for i, d in enumerate(decoded)
+            if (reads is None or reads_any(d, reads)) and any(candidate(d, k) for k in range(len(d.chars)))]
+
+
+def reads_any(line: DecodedLine, chars: str | re.Pattern) -> bool:
+    """Whether ``line`` may read any of ``chars`` (or what the pattern finds): the cheap test before a check's
+    per-character one. A line with a character other than one code point (none is made so, but ``"" in "1l"``
+    holds) is always looked at."""
+    text = line.text
+    if len(text) != len(line.chars):
+        return True
+    return chars.search(text) is not None if isinstance(chars, re.Pattern) else any(ch in text for ch in chars)

@@ -8,7 +8,7 @@ page after page.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +26,18 @@ class PageWork:
     skew: float = 0.0
     deskewed: bool = False
     vertical: bool = False  # columns of CJK text, read top to bottom, right to left
+    # What is cut and measured from the current image (the lines' crops, their ink), which the page's checks ask
+    # for line by line again and again; kept with the image it was cut from (see ``memo``).
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _memo_of: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+
+    def memo(self) -> dict:
+        """A dict for values cut or measured from ``gray`` as it stands, emptied whenever ``gray`` is replaced
+        (the image itself is held and compared, so a new one never passes for the old). A value that depends on
+        more than the image (a line's box) carries that in its key."""
+        if self._memo_of is not self.gray:
+            self._memo, self._memo_of = {}, self.gray
+        return self._memo
 
     def turn(self, angle: float) -> np.ndarray:
         """Rotate the working image; returns the matrix (old → new pixels)."""

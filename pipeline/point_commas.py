@@ -23,7 +23,7 @@ import numpy as np
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
 from pipeline.page_glyphs import picture_distance, picture_spread
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, lines_with
 
 # A reading this sure (its best step's weight), with no other mark weighed, shows the page's print of it.
 _SURE = 0.95
@@ -60,11 +60,11 @@ _CLAUSE_MARGIN, _CLAUSE_WORD = 0.0, 4
 def point_commas(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each point the model also weighed as a comma, before a capital, a digit or a quote,
     made a comma where its ink is clearly the page's comma (``crops``: the lines' images, by index)."""
-    wanted = [i for i, d in enumerate(decoded) if any(_candidate(d.chars, k) for k in range(len(d.chars)))]
+    wanted = lines_with(decoded, lambda d, k: _candidate(d.chars, k), ".")
     if not wanted:
         return decoded
     # The first lines with sure marks, whichever lines hold candidates (so the page's pictures do not hang on them).
-    sure = [i for i, d in enumerate(decoded) if any(_sure(d.chars, k) for k in range(len(d.chars)))][:_MAX_LINES]
+    sure = lines_with(decoded, lambda d, k: bool(_sure(d.chars, k)), ",.")[:_MAX_LINES]
     lines = sorted(set(wanted) | set(sure))
     marks = []  # (line, position, kind: "?" candidate / "," / ".", measures, x-height)
     for i, crop in zip(lines, crops(lines)):

@@ -33,18 +33,20 @@ def is_ideograph(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
 
 
-_IDEOGRAPHS = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
-_CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+# The characters of is_cjk, is_greek and is_ideograph, for counting or finding them in a line's or page's text at once.
+CJK = re.compile("[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+GREEK = re.compile("[\u0370-\u03ff]")
+IDEOGRAPH = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
 
 
 def has_ideograph(text: str) -> bool:
     """Whether any character of ``text`` is an ideograph (``is_ideograph``): one search, not a call a character."""
-    return _IDEOGRAPHS.search(text) is not None
+    return IDEOGRAPH.search(text) is not None
 
 
 def has_cjk(text: str) -> bool:
     """Whether any character of ``text`` is Chinese (``is_cjk``), likewise."""
-    return _CJK.search(text) is not None
+    return CJK.search(text) is not None
 
 
 def bracket_pairs(text: list[str], opening: str, closing: str,

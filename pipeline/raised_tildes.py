@@ -25,7 +25,7 @@ _WAIST = 0.5
 
 def raised_tildes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each ``"`` before a ``/`` whose ink is one flat stroke made ``~``."""
-    return reread_chars(decoded, crops, lambda line, k: _candidate(line.chars, k), _tilde)
+    return reread_chars(decoded, crops, lambda line, k: _candidate(line.chars, k), _tilde, '"')
 
 
 def _candidate(chars, k: int) -> bool:

@@ -79,7 +79,7 @@ def sentence_points(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLin
     """The lines with each comma before a capitalised word that the model also weighed as a point made a
     point where its ink shows one (``crops`` gives the images the lines were read from, by index), and
     each such comma that opens a word made a point."""
-    return reread_chars([_opening_points(d) for d in decoded], crops, _candidate, _point_from_ink)
+    return reread_chars([_opening_points(d) for d in decoded], crops, _candidate, _point_from_ink, ",")
 
 
 def _point_from_ink(line: DecodedLine, ink: LineInk, k: int):
@@ -122,6 +122,8 @@ def _opening_points(line: DecodedLine) -> DecodedLine:
     """``line`` with each comma the model also weighed as a point that opens a word (after a word and a
     space, before small letters, a space between them or not) made a point. Not after a mark: after a
     list's comma a comma alone is an entry of its own (an index's ``,``)."""
+    if "," not in line.text:
+        return line
     chars = list(line.chars)
     for k, c in enumerate(chars):
         if c.char != "," or c.second != "." or k < 2 or chars[k - 1].char != " " or not chars[k - 2].char.isalnum():

@@ -17,7 +17,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of, lines_with
 
 _CURLY = "’"
 # Slants (columns per row of the ink piece, weighted by its darkness). On the English scans (crops as
@@ -40,16 +40,15 @@ _COMMA_LINES = 12
 def straight_quotes(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """The lines with each ``’`` inside a word made ``'`` where the page's ink shows its apostrophes
     upright and its commas leaning (``crops`` gives the images the lines were read from, by index)."""
-    quoted = [i for i, d in enumerate(decoded) if any(_apostrophe(d, k) for k in range(len(d.chars)))]
+    quoted = lines_with(decoded, _apostrophe, _CURLY)
     if sum(_apostrophe(decoded[i], k) for i in quoted for k in range(len(decoded[i].chars))) < _MIN_UPRIGHT:
         return decoded
-    with_commas = [i for i, d in enumerate(decoded)
-                   if i not in quoted and any(_sure_comma(d, k) for k in range(len(d.chars)))]
+    with_commas = [i for i in lines_with(decoded, _sure_comma, ",") if i not in quoted]
     at = quoted + with_commas[: max(0, _COMMA_LINES - len(quoted))]
     commas: list[float] = []
     quotes: dict[tuple[int, int], float | None] = {}
-    for i, crop in zip(at, crops(at)):
-        line, ink = decoded[i], LineInk(crop)
+    for i, ink in zip(at, inks_of(crops, at)):
+        line = decoded[i]
         for k in range(len(line.chars)):
             if _sure_comma(line, k):
                 s = mark_slant(line, ink, k, high=False)

@@ -15,7 +15,7 @@ from dataclasses import replace
 from functools import cache
 
 from pipeline.ctc import DecodedLine
-from pipeline.punctuation import is_ideograph
+from pipeline.punctuation import IDEOGRAPH
 
 MIN_TRADITIONAL = 4  # traditional-only characters a page needs before its script is judged traditional
 MAJORITY = 1.5  # and outnumber its simplified-only ones this many times (a simplified page has next to none)
@@ -55,7 +55,7 @@ def traditional_script(decoded: list[DecodedLine], crops=None) -> list[DecodedLi
     """``decoded`` with its simplified-only characters written traditional when the page reads as
     traditional Chinese; else as it is."""
     text = "".join(d.text for d in decoded)
-    if not any(is_ideograph(c) for c in text) or not is_traditional(*script_counts(text)):
+    if not IDEOGRAPH.search(text) or not is_traditional(*script_counts(text)):
         return decoded
     simplified, _ = _tables()
     out = []

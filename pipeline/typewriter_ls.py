@@ -19,9 +19,8 @@ from dataclasses import replace
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine, word_at
-from pipeline.line_ink import LineInk
 from pipeline.page_glyphs import clearly_nearer, glyph_boxes, glyph_picture, picture_distance, picture_spread
-from pipeline.page_rereads import Crops
+from pipeline.page_rereads import Crops, inks_of, lines_with
 
 # A reading this sure (its best step's weight) shows the page's print of its glyph; an l read less surely
 # may be a 1.
@@ -46,15 +45,13 @@ _TYPICAL = 1.5
 def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
     """``decoded`` with each 1 in a word of letters whose ink the page's sure ls and 1s show to be an l made
     an l (and each unsure l shown to be a 1 made a 1)."""
-    suspects = [i for i, d in enumerate(decoded) if any(_suspect(d.chars, k) for k in range(len(d.chars)))]
+    suspects = lines_with(decoded, lambda d, k: _suspect(d.chars, k), "1l")
     if not suspects:
         return decoded
-    sure = [i for i, d in enumerate(decoded)
-            if i not in suspects and any(_sure(d.chars, k) for k in range(len(d.chars)))][:_MAX_LINES]
+    sure = [i for i in lines_with(decoded, lambda d, k: _sure(d.chars, k), "1l") if i not in suspects][:_MAX_LINES]
     lines = sorted(set(suspects) | set(sure))
     glyphs = []  # (line, position, reading, suspect, sure, picture with the glyph's height appended)
-    for i, crop in zip(lines, crops(lines)):
-        ink = LineInk(crop)
+    for i, ink in zip(lines, inks_of(crops, lines)):
         chars = decoded[i].chars
         for k, box in glyph_boxes(ink, decoded[i]).items():
             odd, known = _suspect(chars, k), _sure(chars, k)

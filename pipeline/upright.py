@@ -15,6 +15,7 @@ from pipeline.ctc import DecodedLine
 from pipeline.detect import TextDetector, drop_nested
 from pipeline.geometry import crop_quad, expand_quad, quad_angle, quad_at_angle, quad_size
 from pipeline.gutters import cut_at_gutters
+from pipeline.line_ink import LineInk
 from pipeline.linecrop import LONG_LINE, crowded, line_rows
 from pipeline.page_work import PageWork, StageClock
 from pipeline.recognize import TextRecognizer
@@ -130,9 +131,9 @@ def recognize_upright(work: PageWork, detector: TextDetector, recognizer: TextRe
     If the longest lines read badly and clearly better flipped, the page
     is turned 180° and its lines detected again before all are read.
     """
-    quads, tight = work.quads, crowded(work.quads)
+    quads = work.quads
     sample = sorted(range(len(quads)), key=lambda i: -quad_size(quads[i])[0])[:FLIP_SAMPLE]
-    first = recognizer([_crop(work, quads[i], tight[i]) for i in sample])
+    first = recognizer(line_crops(work, sample))
     # Judged on the model's own readings both ways: mending sets some confidences from the ink (a
     # leader's dots take its words'), and an upside-down crop need not be mended to be judged.
     if fix_orientation and not work.vertical and first and _read_conf(first) < FLIP_CHECK_BELOW:
@@ -147,34 +148,90 @@ def recognize_upright(work: PageWork, detector: TextDetector, recognizer: TextRe
             work.quads = [d.quad for d in detector(work.gray)]
             clock.lap("detect")
             _level(work, detector, pad, clock)
-            quads, tight = work.quads, crowded(work.quads)
+            quads = work.quads
             sample, first = [], []
     decoded: list[DecodedLine | None] = [None] * len(quads)
     for i, d in zip(sample, first):
         decoded[i] = d
     rest = [i for i in range(len(quads)) if decoded[i] is None]
-    for i, d in zip(rest, recognizer([_crop(work, quads[i], tight[i]) for i in rest])):
+    for i, d in zip(rest, recognizer(line_crops(work, rest))):
         decoded[i] = d
     return decoded  # type: ignore[return-value]
 
 
 def line_crops(work: PageWork, indices: list[int]) -> list[np.ndarray]:
-    """The crops of these lines (indices into ``work.quads``) as ``recognize_upright`` read them."""
-    tight = crowded(work.quads)
-    return [_crop(work, work.quads[i], tight[i]) for i in indices]
+    """The crops of these lines (indices into ``work.quads``) as ``recognize_upright`` read them, each cut once
+    while its box, its neighbours and the image stay the same (the page's checks ask for the same lines again).
+    Shared by every caller: read-only."""
+    tight = _crowded(work)
+    return [_memo_crop(work, work.quads[i], tight[i])[0] for i in indices]
+
+
+def line_inks(work: PageWork, indices: list[int]) -> list[LineInk]:
+    """These lines' ``LineInk`` (of their ``line_crops``), thresholded and labelled once for all the page's checks."""
+    tight = _crowded(work)
+    out = []
+    for i in indices:
+        entry = _memo_crop(work, work.quads[i], tight[i])
+        if entry[1] is None:
+            entry[1] = LineInk(entry[0])
+        out.append(entry[1])
+    return out
+
+
+class LineCrops:
+    """The page checks' view of the lines: called with indices, their crops as read (``line_crops``); ``inks``, their
+    ink (``line_inks``)."""
+
+    def __init__(self, work: PageWork):
+        self.work = work
+
+    def __call__(self, indices: list[int]) -> list[np.ndarray]:
+        return line_crops(self.work, indices)
+
+    def inks(self, indices: list[int]) -> list[LineInk]:
+        return line_inks(self.work, indices)
+
+
+def _crowded(work: PageWork) -> list[bool]:
+    """``crowded(work.quads)``, worked out again only once the list of boxes is another or has grown."""
+    memo = work.memo()
+    quads, n, flags = memo.get("crowded", (None, -1, []))
+    if quads is not work.quads or n != len(work.quads):
+        flags = crowded(work.quads)
+        memo["crowded"] = (work.quads, len(work.quads), flags)
+    return flags
+
+
+def _memo_crop(work: PageWork, quad: np.ndarray, tight: bool) -> list:
+    """[crop, its LineInk or None] of a line's box, kept under the box's coordinates and what else ``_crop`` reads
+    (a box moved or newly crowded is cut again)."""
+    q = np.asarray(quad)
+    key = ("crop", q.dtype.str, q.shape, q.tobytes(), bool(tight), work.vertical)
+    memo = work.memo()
+    entry = memo.get(key)
+    if entry is None:
+        crop = _crop(work, quad, tight)
+        crop.flags.writeable = False  # shared by every check (and often a view of the page itself)
+        entry = memo[key] = [crop, None]
+    return entry
 
 
 def deeper_crops(work: PageWork, indices: list[int], below: float, above: float = 0.0) -> list[np.ndarray]:
     """These lines' boxes cut out whole, their lower edge moved down by ``below`` box heights (the upper one
     up by ``above``): the same columns as they were read in, and room for a letter set lower than the line
     (the TeX logo's E) that the detector's box cut off. Upright lines only."""
-    out = []
+    out, memo = [], work.memo()
     for i in indices:
         q = np.asarray(work.quads[i], dtype=np.float32)
-        down, up = (q[3] - q[0]) * below, (q[3] - q[0]) * above
-        grown = np.array([q[0] - up, q[1] - up, q[2] + down, q[3] + down], dtype=np.float32)
-        grown[:, 1] = grown[:, 1].clip(0, work.gray.shape[0])
-        out.append(crop_quad(work.gray, grown))
+        key = ("deeper", q.tobytes(), below, above)
+        if key not in memo:
+            down, up = (q[3] - q[0]) * below, (q[3] - q[0]) * above
+            grown = np.array([q[0] - up, q[1] - up, q[2] + down, q[3] + down], dtype=np.float32)
+            grown[:, 1] = grown[:, 1].clip(0, work.gray.shape[0])
+            memo[key] = crop_quad(work.gray, grown)
+            memo[key].flags.writeable = False
+        out.append(memo[key])
     return out
 
 
