@@ -53,3 +53,17 @@ def test_the_ink_is_measured_once_and_is_otsus():
     count, labels, _, _ = ink.pieces
     assert count - 1 >= len("Ink(once)")  # the letters stand apart
     assert labels.shape == crop.shape[:2]
+
+
+@pytest.mark.parametrize("longest", [3, 8, 9, 24, 25])
+def test_a_rule_just_long_enough_is_found_wherever_it_starts(longest):
+    # Runs of exactly the length that makes a rule, and one pixel shorter, at every offset against the blocks
+    # the short way counts columns in, over glyph-like ink with gaps.
+    width = 3 * longest + 5
+    rng = np.random.default_rng(longest)
+    for length in (longest - 1, longest):
+        for start in range(0, width - length + 1):
+            ink = (rng.random((6, width)) < 0.3).astype(np.uint8)
+            ink[:, ::4] = 0  # gaps between glyphs: no run but the one drawn
+            ink[3, start : start + length] = 1
+            assert np.array_equal(_without_rules(ink, longest), _rules_gone_row_by_row(ink, longest))

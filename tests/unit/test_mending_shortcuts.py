@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pipeline.line_ink import _without_rules
 from pipeline.lexicon_words import _COLUMNS, _Steps
 from pipeline.math_angles import _POINTS, _least_residual, _residual
 from pipeline.punctuation import has_cjk, has_ideograph, is_cjk, is_ideograph
@@ -44,35 +43,6 @@ def test_the_bracket_fit_at_its_best_point_is_least_squares_own(seed):
         for edge in _edges(rng, n):
             for shapes in (np.abs(y - _POINTS[:, None]), (y - _POINTS[:, None]) ** 2):
                 assert _least_residual(shapes, edge) == min(_residual(s, edge) for s in shapes)
-
-
-def _rules_gone_slowly(ink: np.ndarray, longest: int) -> np.ndarray:
-    out = ink.copy()
-    for r in range(ink.shape[0]):
-        pair = ink[r] | (ink[r + 1] if r + 1 < ink.shape[0] else 0)
-        start = None
-        for x, v in enumerate([*pair, 0]):
-            if v and start is None:
-                start = x
-            elif not v and start is not None:
-                if x - start >= longest:
-                    out[r : r + 2, start:x] = 0
-                start = None
-    return out
-
-
-@pytest.mark.parametrize("longest", [3, 8, 9, 24, 25])
-def test_a_rule_just_long_enough_is_found_wherever_it_starts(longest):
-    # Runs of exactly the length that makes a rule, and one pixel shorter, at every offset against the blocks
-    # the short way counts columns in, over glyph-like ink with gaps.
-    width = 3 * longest + 5
-    rng = np.random.default_rng(longest)
-    for length in (longest - 1, longest):
-        for start in range(0, width - length + 1):
-            ink = (rng.random((6, width)) < 0.3).astype(np.uint8)
-            ink[:, ::4] = 0  # gaps between glyphs: no run but the one drawn
-            ink[3, start : start + length] = 1
-            assert np.array_equal(_without_rules(ink, longest), _rules_gone_slowly(ink, longest))
 
 
 def test_the_lexicon_takes_each_letter_in_both_cases_and_the_blank_with_the_space():
