@@ -1,6 +1,6 @@
 """The mending steps' short ways (pipeline/line_mending.py) give what the long ways give: a line's Chinese
-found by one search, the bracket fits' closed form choosing the point least squares then measures, a rule
-looked for only where whole blocks of columns are inked, the lexicon's steps taken from the columns it uses."""
+found by one search, the bracket fits' closed form choosing the point least squares then measures, the
+lexicon's steps taken from the columns it uses (the rule search's short way is tested in test_line_ink.py)."""
 from __future__ import annotations
 
 import numpy as np
