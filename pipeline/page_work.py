@@ -20,7 +20,7 @@ STAGES = ("render", "preprocess", "detect", "recognize", "layout")
 @dataclass
 class PageWork:
     gray: np.ndarray
-    quads: list[np.ndarray]
+    quads: list[np.ndarray]  # replaced as a whole or appended to, never changed in place: upright._crowded relies on it
     to_page: np.ndarray  # 3×3: working image pixels → rendered page pixels
     rotation: int = 0
     skew: float = 0.0
