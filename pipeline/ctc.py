@@ -13,11 +13,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from pipeline.punctuation import is_cjk as _is_cjk
-from pipeline.punctuation import is_greek as _is_greek
 from pipeline.date_digits import date_digits
 from pipeline.logos import mend_logos
-from pipeline.punctuation import normalize_punctuation
+from pipeline.medians import mean as _mean
+from pipeline.punctuation import is_cjk as _is_cjk, is_greek as _is_greek, normalize_punctuation
 
 
 # Digits that typewriter fonts draw like letters, and the letters they may be.
@@ -396,11 +395,6 @@ def _lower_run(chars: list[str]) -> str:
     while n < len(chars) and chars[n].islower():
         n += 1
     return "".join(chars[:n])
-
-
-def _mean(values: list[float]) -> float:
-    """``np.mean``'s value (its pairwise sum over the count) without its dispatch: every word's confidence."""
-    return float(np.add.reduce(np.array(values, dtype=np.float64)) / len(values))
 
 
 def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:

@@ -48,9 +48,8 @@ from pipeline.wrapped_cells import CellSettings, cell_tail_up, wrapped_cells
 
 @dataclass(frozen=True)
 class LayoutSettings:
-    # A gutter must be at least this many line heights wide to split columns
-    # (CJK columns are often set less than one line height apart; justified
-    # columns' boxes, marks hung into the gutter, leave a fifth of one).
+    # A gutter must be at least this many line heights wide to split columns (CJK columns are often set less
+    # than one line height apart; justified columns' boxes, marks hung into the gutter, leave a fifth of one).
     min_gutter: float = 0.2
     # Share of a region's boxes that may cross a gutter (titles, headings) ...
     max_spanning: float = 0.1

@@ -1,4 +1,4 @@
-"""The median of a handful of values, as ``np.median`` gives it, for the layout's many small measures.
+"""The median and mean of a handful of values, as ``np.median`` and ``np.mean`` give them, for many small measures.
 
 The reading order, the gutters and the crops take medians of a few box heights or steps at a time,
 hundreds of times a page; ``np.median``'s general machinery (axes, partitions, NaN checks through its
@@ -20,3 +20,8 @@ def median(values) -> np.floating:
         return np.float64(np.nan) if n == 0 else a[-1]
     m = n // 2
     return a[m] if n % 2 else (a[m - 1] + a[m]) / 2
+
+
+def mean(values: list[float]) -> float:
+    """``np.mean``'s value (its pairwise sum over the count) without its dispatch: every word's confidence."""
+    return float(np.add.reduce(np.array(values, dtype=np.float64)) / len(values))

@@ -8,9 +8,8 @@ import pytest
 
 from pipeline import preprocess
 from pipeline.assemble import _word_boxes
-from pipeline.ctc import _mean
 from pipeline.geometry import interpolate_on_quad, quad_to_box
-from pipeline.medians import median
+from pipeline.medians import mean, median
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64])
@@ -51,4 +50,4 @@ def test_confidence_means_are_numpys():
     rng = np.random.default_rng(11)
     for n in (1, 2, 7, 8, 9, 33, 200):
         values = [float(v) for v in rng.random(n).astype(np.float32)]
-        assert _mean(values) == float(np.mean(values))
+        assert mean(values) == float(np.mean(values))
