@@ -90,7 +90,12 @@ def read_line_items(spans: list[Span]) -> list[LineItem]:
     rows: list[list[Span]] = []
     for s in body:
         if _starts_totals(s):
-            break  # the totals block ends the table
+            # The totals block ends the table. Its first row's figures, right of the label, may sort in before it
+            # (their boxes start a hair higher): they are no item.
+            if rows:
+                rows[-1] = [x for x in rows[-1] if not (same_row(x, s) and x.box[0] > s.box[0])]
+                rows = [r for r in rows if r]
+            break
         if rows and same_row(rows[-1][0], s):
             rows[-1].append(s)
         else:
