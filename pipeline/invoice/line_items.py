@@ -84,8 +84,10 @@ def read_line_items(spans: list[Span]) -> list[LineItem]:
     cols, header_row = found
     header_ids = {id(s) for s in header_row}
     page = header_row[0].page
+    # Below the header: a line whose middle is under its lowest edge (on a scan the first row's boxes may start above
+    # that edge, a header label's box being a little taller than the row's gap).
     top = max(s.box[3] for s in header_row)
-    body = sorted((s for s in spans if s.page == page and s.box[1] >= top - 1 and id(s) not in header_ids),
+    body = sorted((s for s in spans if s.page == page and (s.box[1] + s.box[3]) / 2 > top and id(s) not in header_ids),
                   key=lambda s: (s.box[1], s.box[0]))
     rows: list[list[Span]] = []
     for s in body:

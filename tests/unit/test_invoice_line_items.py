@@ -38,3 +38,10 @@ def test_an_item_row_level_with_nothing_keeps_its_amount():
     spans = _page(0.0)
     spans[11] = _span("562.00", 1394, 729.4, 1535)
     assert [i.amount.value for i in read_line_items(spans)] == ["382.50", "562.00"]
+
+
+def test_the_first_item_starting_above_a_tall_header_labels_edge_is_kept():
+    # A header label's box reaching lower than the others' (a descender, a scan's tilt) overlaps the first row's top.
+    spans = _page(0.0)
+    spans[3] = _span("Amount", 1389, 637, 1529, 52)  # its lower edge at 689, the first row's boxes start at 680
+    assert [i.amount.value for i in read_line_items(spans)] == ["382.50", "562.00"]
