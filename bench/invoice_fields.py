@@ -85,7 +85,7 @@ def _invoice(i: int):
     if i % 7 == 6:
         spec.wrong_total = spec.net + spec.tax + Decimal("1.00")
     pdf, truth = make_chinese_vat(spec) if layout == "zh" else make_western(spec, layout)
-    return layout, pdf, truth, spec.wrong_total is not None
+    return layout, pdf, truth, spec
 
 
 def _score(result, truth: dict, rows: list, kind: str, layout: str, doc: int) -> None:
@@ -97,17 +97,32 @@ def _score(result, truth: dict, rows: list, kind: str, layout: str, doc: int) ->
                      "truth": truth[name], "got": got})
 
 
+def _documents(result, spec, kind: str, layout: str, doc: int) -> dict:
+    """One read document as a whole: its line items against the printed ones (count, and every amount in
+    order), and whether it went to review and for which failed checks; an ERP feels both."""
+    amounts = [item.amount.value if item.amount else None for item in result.line_items]
+    printed = [str(item.amount) for item in spec.items]
+    return {"doc": doc, "kind": kind, "layout": layout, "broken": spec.wrong_total is not None,
+            "items_printed": len(printed), "items_read": len(amounts),
+            "items_ok": [Decimal(a) if a else None for a in amounts] == [Decimal(a) for a in printed],
+            "needs_review": bool(result.needs_review),
+            "failed": sorted(c.name for c in result.checks if c.status == "failed")}
+
+
 def run(n: int) -> dict:
     engine = Engine(EngineConfig(threads=1))  # built once, before any timing, as in a worker
     rows: list[dict] = []
+    documents: list[dict] = []
     review = {"flagged_bad": 0, "bad": 0, "flagged_good": 0, "good": 0}
     times = {"ocr": [], "extract": [], "extract_text_layer": []}
     for i in range(n):
-        layout, pdf, truth, broken = _invoice(i)
+        layout, pdf, truth, spec = _invoice(i)
+        broken = spec.wrong_total is not None
         t0 = time.process_time()
         result = extract_invoice(_text_pages(pdf))
         times["extract_text_layer"].append(time.process_time() - t0)
         _score(result, truth, rows, "text_layer", layout, i)
+        documents.append(_documents(result, spec, "text_layer", layout, i))
         key = "bad" if broken else "good"
         review[key] += 1
         review[f"flagged_{key}"] += int(result.needs_review)
@@ -121,8 +136,9 @@ def run(n: int) -> dict:
             times["ocr"].append(t1 - t0)
             times["extract"].append(t2 - t1)
             _score(result, truth, rows, kind, layout, i)
+            documents.append(_documents(result, spec, kind, layout, i))
         print(f"  {i + 1}/{n} {layout}", file=sys.stderr, flush=True)
-    return {"rows": rows, "review": review, "times": times, "real": real_sample()}
+    return {"rows": rows, "documents": documents, "review": review, "times": times, "real": real_sample()}
 
 
 def _sample_pdf() -> bytes | None:
@@ -179,6 +195,7 @@ def report(data: dict) -> str:
     errors = Counter((r["kind"], r["field"], str(r["truth"]), str(r["got"])) for r in rows if not r["ok"])
     out += ["", "Ten commonest errors (input, field, truth → read):", ""]
     out += [f"- {n}× {k} {f}: `{t}` → `{g}`" for (k, f, t, g), n in errors.most_common(10)]
+    out += _documents_report(data["documents"])
     rv = data["review"]
     out += ["", f"needs_review: raised on {rv['flagged_bad']} of {rv['bad']} documents whose total does not add up, "
             f"and on {rv['flagged_good']} of {rv['good']} correct documents (text layer)."]
@@ -195,6 +212,21 @@ def report(data: dict) -> str:
         out += [f"- {n}: XML `{v['xml']}`, page `{v['page']}` {'✓' if v['ok'] else '✗'}" for n, v in vv.items()]
         out += ["", f"With its XML: checks {real['with_xml_checks']}, needs_review {real['with_xml_needs_review']}."]
     return "\n".join(out)
+
+
+def _documents_report(documents: list[dict]) -> list[str]:
+    out = ["", "## Whole documents: line items and review", "",
+           "| input | line items all right (count and every amount) | correct documents sent to review | "
+           "broken totals sent to review | failed checks on correct documents |", "|---|---|---|---|---|"]
+    for kind in ("text_layer", "scan", "photo"):
+        sel = [d for d in documents if d["kind"] == kind]
+        good = [d for d in sel if not d["broken"]]
+        bad = [d for d in sel if d["broken"]]
+        failed = Counter(name for d in good for name in d["failed"])
+        out.append(f"| {kind} | {sum(d['items_ok'] for d in sel)} of {len(sel)} | "
+                   f"{sum(d['needs_review'] for d in good)} of {len(good)} | {sum(d['needs_review'] for d in bad)} of {len(bad)} | "
+                   + (", ".join(f"{name} ×{k}" for name, k in failed.most_common()) or "none") + " |")
+    return out
 
 
 def _pct(rows: list) -> str:
