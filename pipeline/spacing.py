@@ -21,8 +21,10 @@ separator after Latin text where glue stands before the mark (TEX ：,
 new item (a list label's 12. ⟨纬度⟩). Gaps beside Chinese, and
 between Latin words (or a word and an operator: Win + R) on a line with
 Chinese, are measured in the line's em (the pitch of its Chinese
-characters). Rules across the crop (a table's) and slivers of the lines
-above and below are no part of the ink.
+characters). Figures a Chinese form sets in a CJK font's wide cells keep one
+pitch: between them, a space only where a gap stands out from it, and the
+model's own spaces there go. Rules across the crop (a table's) and slivers of
+the lines above and below are no part of the ink.
 """
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ _OPERATORS = set("+=&")
 # Full-width separators: the mark sits at the left of its em cell, so the ink gap before it is the
 # glyphs' side bearings unless glue was set there.
 _CJK_SEPARATORS = set("。，、：；")
+_ASCII_DIGITS = set("0123456789")
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,13 @@ class SpacingSettings:
     # ... and glue is never this wide: a gap of 0.9 em before a mark with half a cell blank after it is a
     # centred mark's cell (Noto Sans CJK's 表3：各 in a scanned table's caption), not glue.
     latin_cjk_mark_gap_max: float = 0.7
+    # Between two digits on a line with Chinese, a space only where the gap is this many times the line's
+    # median gap between digits (given at least ``min_median_gaps`` - 1 such pairs; then also between a
+    # digit and a hyphen), else where it is this wide (em); a space read there on a narrower gap goes.
+    # Chinese forms set figures in a CJK font's wide cells (公司1 4 for 14, 0 2 1 - 6 6 6 6); a 1 in its
+    # cell leaves up to half as much again as other pairs.
+    digit_over_median: float = 1.8
+    digit_pair_gap: float = 0.8
     # What a proportional face leaves between its letters at most (em); more is a monospace face's.
     letter_gap: float = 0.08
     # Blank after a full-width separator set at the left of its cell, before the next glyph: 0.53 em or
@@ -142,6 +152,11 @@ def add_missing_spaces(
         # No em, and no gap under the least that takes a space between Latin text.
         pitched = False
         gaps = [(i, g) for i, g in gaps if g >= min(s.gap, s.sure_gap)]
+    digit_gaps = [ems[i] for i, _ in gaps if _digits(chars, i)] if pitched else []
+    # Spaces the model itself read between digits, or a digit and a hyphen (i: the space's index), their gap in ems.
+    spaced = {i: float(w) / em for i, w in zip(*_spaced_figures(chars, columns, centres))} if pitched else {}
+    digit_gaps += [g for i, g in spaced.items() if _digits(chars, i - 1, 2)]
+    pitch_known = len(digit_gaps) >= s.min_median_gaps - 1  # a hyphen's gap is judged only against it
     insert_after, surer = set(), set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
@@ -156,6 +171,9 @@ def add_missing_spaces(
             if g * height / em >= s.mixed_unit_gap:
                 insert_after.add(i)  # a number and its unit (7.5 cm), which the model rarely spaces
             continue
+        if pitched and (_digits(chars, i) or (pitch_known and _digit_hyphen(chars, i, 1))) \
+                and not _tracked_apart(ems[i], digit_gaps, s):
+            continue  # figures tracked out (a CJK font's wide cells) keep one pitch: no word space in them
         if pitched and g * height / em >= s.mixed_word_gap and (_beside_operator(a.char, b.char) or (
                 a.char.isalnum() and b.char.isalnum() and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob)):
             # Not after a comma between Latin words: a full-width comma read as ASCII (fontset=adobe，nofonts)
@@ -175,7 +193,24 @@ def add_missing_spaces(
             insert_after.add(i)
             if capped:
                 surer.add(i)
+    drop = {i for i, gap in spaced.items() if (pitch_known or _digits(chars, i - 1, 2))
+            and not _tracked_apart(gap, digit_gaps, s)}
+    if drop:
+        def shift(i: int) -> int:
+            return i - sum(j < i for j in drop)
+        line = DecodedLine(tuple(c for i, c in enumerate(chars) if i not in drop), line.steps, line.read)
+        insert_after, surer = {shift(i) for i in insert_after}, {shift(i) for i in surer}
     return spaces_after(line, insert_after, surer)
+
+
+def _spaced_figures(chars: Sequence[DecodedChar], columns: np.ndarray, centres: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """The spaces that stand alone between two digits or a digit and a hyphen (021 - 6666), and the widest
+    blank between their neighbours (columns)."""
+    at = [i for i in range(1, len(chars) - 1) if chars[i].char == " "
+          and (_digits(chars, i - 1, 2) or _digit_hyphen(chars, i - 1, 2))]
+    if not at:
+        return [], np.zeros(0)
+    return at, _blank_runs(columns, centres[np.array(at) - 1], centres[np.array(at) + 1])
 
 
 def spaces_after(line: DecodedLine, after: set[int], surer: set[int] = frozenset()) -> DecodedLine:
@@ -229,6 +264,25 @@ def _beside_chinese(chars: Sequence[DecodedChar], i: int, ems: dict[int, float],
         glue = gap_em - max(0.0, _run_gap(chars, i, ems) - s.letter_gap)
         return ems.get(i + 1, 0.0) >= s.cell_blank and s.latin_cjk_mark_gap <= glue <= s.latin_cjk_mark_gap_max
     return None
+
+
+def _digits(chars: Sequence[DecodedChar], i: int, step: int = 1) -> bool:
+    """Whether ``chars[i]`` and ``chars[i + step]`` are both ASCII digits."""
+    return chars[i].char in _ASCII_DIGITS and chars[i + step].char in _ASCII_DIGITS
+
+
+def _digit_hyphen(chars: Sequence[DecodedChar], i: int, step: int = 1) -> bool:
+    """Whether ``chars[i]`` and ``chars[i + step]`` are a digit and a hyphen, either way round."""
+    pair = chars[i].char + chars[i + step].char
+    return len(pair) == 2 and "-" in pair and (pair[0] in _ASCII_DIGITS or pair[1] in _ASCII_DIGITS)
+
+
+def _tracked_apart(gap_em: float, digit_gaps: list[float], s: SpacingSettings) -> bool:
+    """Whether two digits on a Chinese line stand a word space apart: by the line's own gap between digits
+    where it has enough of them (figures tracked out keep one pitch), else by a gap no tracking leaves."""
+    if len(digit_gaps) >= s.min_median_gaps - 1:
+        return gap_em >= max(s.mixed_word_gap, s.digit_over_median * float(np.median(digit_gaps)))
+    return gap_em >= s.digit_pair_gap
 
 
 def _run_gap(chars: Sequence[DecodedChar], i: int, ems: dict[int, float]) -> float:
