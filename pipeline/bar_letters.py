@@ -50,19 +50,24 @@ def bar_letters(line: DecodedLine, line_ink: LineInk, probs: np.ndarray, index: 
         if abs(foot - float(np.median(before + after))) > _FOOT * line_ink.shape[0]:
             continue
         weights = {ch: float(probs[c.start : c.end + 1, index[ch]].max()) for ch in "lI" if ch in index}
-        if weights:
+        if text[i + 1 : i + 2].isupper() and not text[i - 1 : i].islower() and "I" in index:
+            out[i] = replace(c, char="I", second="|")  # in capitals (|BAN, F|LE), an l starts no word (fu|lName)
+        elif weights:
             letter = max(weights, key=weights.get)
             out[i] = replace(c, char=letter, second="|")
     return line if out == list(line.chars) else DecodedLine(tuple(out), line.steps)
 
 
 def _in_word(text: str, i: int) -> bool:
-    """A letter on both sides, or a word's start before two small letters (``|nsert``)."""
+    """A letter on both sides, or a word's start before two small letters (``|nsert``) or three capitals
+    (``|BAN``: an all-caps word, whose bar can only be an I)."""
     before = text[i - 1] if i > 0 else " "
-    after = text[i + 1 : i + 3]
+    after = text[i + 1 : i + 4]
     if before.isascii() and before.isalpha():
         return bool(after) and after[0].isascii() and after[0].isalpha()
-    return before == " " and len(after) == 2 and after.isascii() and after.isalpha() and after.islower()
+    if before != " " or not (after[:2].isascii() and after[:2].isalpha()):
+        return False
+    return after[:2].islower() or (len(after) == 3 and after.isascii() and after.isalpha() and after.isupper())
 
 
 def _foot(ink: np.ndarray, x0: float, x1: float) -> int | None:

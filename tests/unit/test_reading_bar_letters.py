@@ -68,3 +68,39 @@ def test_a_real_bar_read_as_a_bar_stays(engine, font, scan):
     assert line.text in ("grid [on|off] set state", "grid [onloff] set state")  # the model reads mono's and serif's bar l
     if font == "sans":
         assert line.text == "grid [on|off] set state"
+
+
+@pytest.mark.parametrize("scan", [False, True])
+@pytest.mark.parametrize("text", ["IBAN: DE89 3704 0044 0532 0130 00", "IBAN DE44 5001 0517 5407 3249 31"])
+def test_an_all_caps_words_i_read_as_a_bar_comes_back_as_i(engine, scan, text):
+    # An invoice's ``|BAN``: the label an extractor looks for. Sans only, as above.
+    from pipeline.bar_letters import bar_letters
+
+    line, crop, probs = _read(engine, text, "sans", scan)
+    assert line.text == text
+    k = next(i for i, c in enumerate(line.chars) if c.char == "I")
+    misread = DecodedLine(tuple(replace(c, char="|") if i == k else c for i, c in enumerate(line.chars)), line.steps)
+    assert bar_letters(misread, LineInk(crop), probs, engine.recognizer.decoder.index).text == text
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_camel_case_l_before_a_capital_stays_an_l(engine, scan):
+    from pipeline.bar_letters import bar_letters
+
+    line, crop, probs = _read(engine, "set fullName and path", "sans", scan)
+    assert line.text == "set fullName and path"
+    k = line.text.index("lN")
+    misread = DecodedLine(tuple(replace(c, char="|") if i == k else c for i, c in enumerate(line.chars)), line.steps)
+    assert bar_letters(misread, LineInk(crop), probs, engine.recognizer.decoder.index).text == line.text
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_a_real_bar_before_capitals_stays(engine, scan):
+    # Sans' bar reads as an I here; written back as the bar it is, its foot below the baseline keeps it one.
+    from pipeline.bar_letters import bar_letters
+
+    line, crop, probs = _read(engine, "ls -l |GREP out", "sans", scan)
+    k = line.text.index("GREP") - 1
+    as_bar = DecodedLine(tuple(replace(c, char="|") if i == k else c for i, c in enumerate(line.chars)), line.steps)
+    assert as_bar.text.count("|") == 1
+    assert bar_letters(as_bar, LineInk(crop), probs, engine.recognizer.decoder.index).text == as_bar.text
