@@ -119,3 +119,19 @@ def centred_beside_pairs(a: np.ndarray, other: np.ndarray, line_h: float, near: 
             continue
         out |= (np.abs(ca - (co[i] + co[j]) / 2) < near * line_h) & (own_gap >= alone * pitch)
     return out
+
+
+def rows_by_centres(b: np.ndarray) -> np.ndarray:
+    """The order of boxes overlapping both ways (small print set closer than its box margins): rows by their
+    centres, top to bottom, each left to right."""
+    centre = (b[:, 1] + b[:, 3]) / 2
+    pitch = 0.6 * float(median(b[:, 3] - b[:, 1]))  # of these boxes: small print is smaller
+    row = np.empty(len(b), dtype=np.int64)
+    n_row, top = 0, None
+    for k in np.argsort(centre, kind="stable"):
+        if top is not None and centre[k] - top > pitch:
+            n_row += 1
+            top = centre[k]
+        top = centre[k] if top is None else top
+        row[k] = n_row
+    return np.lexsort((b[:, 0], row))

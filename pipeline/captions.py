@@ -21,6 +21,8 @@ from pipeline.medians import median
 def caption_beside(idx: np.ndarray, boxes: np.ndarray, line_h: float, s) -> tuple[np.ndarray, np.ndarray] | None:
     """Split ``idx`` into (left, right) when one side of a gutter is a lone caption beside a block
     on the other, or None."""
+    if len(idx) < s.min_caption_block + 1:  # a caption and its block's lines
+        return None
     b = boxes[idx]
     heights = b[:, 3] - b[:, 1]
     for start, end in intervals_gaps(b[:, 0], b[:, 2]):

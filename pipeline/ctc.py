@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -91,8 +92,10 @@ class DecodedLine:
     # or not kept): what the model itself made of the crop, for judging which way up a page reads.
     read: tuple[float, ...] | None = field(default=None, compare=False, repr=False)
 
-    @property
+    @cached_property
     def text(self) -> str:
+        # Joined once: a line is never changed after it is made (frozen, its chars a tuple of frozen chars; every
+        # change makes a new line), and the page's checks ask for its text again and again.
         return "".join(c.char for c in self.chars)
 
     @property

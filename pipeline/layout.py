@@ -32,7 +32,7 @@ import numpy as np
 
 from pipeline.bands import shared_breaks
 from pipeline.box_rows import (centred_beside_pairs, density, ink_median, intervals_gaps, level_share, pieces_per_row,
-                               row_extents, shares_row)
+                               row_extents, rows_by_centres, shares_row)
 from pipeline.captions import caption_beside
 from pipeline.centred_blocks import centred_blocks
 from pipeline.close_rows import rows_set_close
@@ -186,6 +186,9 @@ def _find_columns(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     x0, x1 = ((b[:, 0] - x_lo) / res).astype(int), np.ceil((b[:, 2] - x_lo) / res).astype(int)
     cover = np.cumsum(np.bincount(x0[x1 > x0], minlength=n + 1) - np.bincount(x1[x1 > x0], minlength=n + 1))[:n]
     allowed = max(1, int(s.max_spanning * len(idx)))
+    # A gutter is a run of steps crossed by few boxes with columns on both sides, so inside the outer steps.
+    if not (cover[1 : n - 1] <= allowed).any():
+        return None
     # Gutters at each level of crossing, the least crossed and widest first.
     # A run is taken at the level it needs, not wider: the low-crossing run
     # around a page's gutter often reaches on into the next column's gap
@@ -209,10 +212,10 @@ def _split_at(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettin
     b = boxes[idx]
     # A line's last mark (a comma, a hyphen hung into a narrow gutter) reaching just past it is no heading.
     poke = s.max_poke * line_h
-    left = idx[(b[:, 2] <= end) | ((b[:, 2] <= end + poke) & (b[:, 0] < start - poke))]
-    right = idx[b[:, 0] >= start]
-    left = left[~np.isin(left, right)]
-    spanning = idx[~np.isin(idx, np.concatenate([left, right]))]
+    on_left = (b[:, 2] <= end) | ((b[:, 2] <= end + poke) & (b[:, 0] < start - poke))
+    on_right = b[:, 0] >= start
+    # Masks, not set tests on the indices (which are distinct): the region's own order kept.
+    left, right, spanning = idx[on_left & ~on_right], idx[on_right], idx[~(on_left | on_right)]
     # Nor is a right-hand line whose box reaches back into a narrow gutter (cut from a box the detector ran
     # across it, then padded) beside a left-hand line level with it: a heading across the columns has none.
     beside = _pokes_back(spanning, left, boxes, start - poke)
@@ -270,6 +273,8 @@ def _side_by_side(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSe
     blocks (a listing and its output, each with its own pitch) mostly not,
     unless each block is centred on its own axis (``pipeline/centred_blocks.py``).
     """
+    if len(idx) < 4:  # two lines a side
+        return None
     b = boxes[idx]
     gaps = [g for g in intervals_gaps(b[:, 0], b[:, 2]) if g[1] - g[0] >= s.min_block_gutter * line_h]
     if not gaps:
@@ -389,21 +394,9 @@ def _xy_cut(idx: np.ndarray, boxes: np.ndarray, line_h: float, s: LayoutSettings
             for cell in cells:
                 _xy_cut(cell, boxes, line_h, s, out)
             return
-    # Boxes overlapping both ways: lines of small print set closer than the
-    # box margins (or a residual skew) leave no gap between them, and
-    # detections may collide. Rows by their centres, top to bottom, each
-    # left to right.
-    centre = (b[:, 1] + b[:, 3]) / 2
-    pitch = 0.6 * float(median(b[:, 3] - b[:, 1]))  # of these boxes: small print is smaller
-    row = np.empty(len(idx), dtype=np.int64)
-    n_row, top = 0, None
-    for k in np.argsort(centre, kind="stable"):
-        if top is not None and centre[k] - top > pitch:
-            n_row += 1
-            top = centre[k]
-        top = centre[k] if top is None else top
-        row[k] = n_row
-    out.append([int(i) for i in idx[np.lexsort((b[:, 0], row))]])
+    # Boxes overlapping both ways: small print set closer than its box margins (or a residual skew) leaves no
+    # gap between them, and detections may collide.
+    out.append([int(i) for i in idx[rows_by_centres(b)]])
 
 
 def layout_boxes(arr: np.ndarray, settings: LayoutSettings) -> tuple[np.ndarray, float]:

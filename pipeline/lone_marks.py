@@ -94,11 +94,12 @@ def find_lone_marks(gray: np.ndarray, quads: list[np.ndarray], dpi: float,
                     settings: LoneMarkSettings = LoneMarkSettings()) -> list[tuple[np.ndarray, int, bool]]:
     """Quads (TL, TR, BR, BL) of the marks beside lines that no quad covers, each a row's height tall,
     with the index in ``quads`` of the line whose row it is on and whether its ink stands above that row's box."""
-    rows = [i for i, q in enumerate(quads) if _is_row(q)]
+    sizes = [quad_size(q) for q in quads]  # each box measured once: the marks' rows ask for them again
+    rows = [i for i, (w, h) in enumerate(sizes) if h > 0 and w >= 2 * h]
     if not rows:
         return []
     s = settings
-    line_h = float(np.median([quad_size(quads[i])[1] for i in rows]))
+    line_h = float(np.median([sizes[i][1] for i in rows]))
     pieces = _outside_pieces(gray, quads, line_h, dpi, s)
     marks = []
     for group in _groups(pieces, line_h * s.join):
@@ -106,7 +107,7 @@ def find_lone_marks(gray: np.ndarray, quads: list[np.ndarray], dpi: float,
         x1, y1 = (group[:, 0] + group[:, 2]).max(), (group[:, 1] + group[:, 3]).max()
         if x1 - x0 > s.max_width * line_h or all(_is_dot(p, s.dot * line_h) for p in group):
             continue  # too wide for a mark, or dots only (a leader's, an ellipsis)
-        mark = _on_row(rows, quads, (x0, y0, x1, y1), line_h * s.gap)
+        mark = _on_row(rows, quads, (x0, y0, x1, y1), line_h * s.gap, sizes)
         if mark is not None:
             marks.append(mark)
     return marks if len(marks) <= s.max_marks else []
@@ -146,11 +147,6 @@ def _is_dot(piece: np.ndarray, least: float) -> bool:
     return max(w, h) < least and max(w, h) < 2 * min(w, h)
 
 
-def _is_row(quad: np.ndarray) -> bool:
-    w, h = quad_size(quad)
-    return h > 0 and w >= 2 * h
-
-
 def _outside_pieces(gray: np.ndarray, quads: list[np.ndarray], line_h: float, dpi: float,
                     s: LoneMarkSettings) -> np.ndarray:
     """(x, y, w, h) of the ink pieces lying wholly off every quad and sized like a glyph."""
@@ -172,7 +168,7 @@ def _outside_pieces(gray: np.ndarray, quads: list[np.ndarray], line_h: float, dp
     if not fits.any():
         return np.zeros((0, 4), np.float32)
     covered = fill_quads(np.zeros_like(ink), [q * f for q in quads])
-    fits[np.unique(labels[(covered > 0) & (ink > 0)])] = False
+    fits[labels[(covered > 0) & (ink > 0)]] = False  # each piece inked under a box
     keep = []
     for i in np.flatnonzero(fits):
         sx, sy, sw, sh = stats[i, :4]
@@ -198,7 +194,7 @@ def _groups(pieces: np.ndarray, join: float) -> list[np.ndarray]:
 
 
 def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...],
-            gap: float) -> tuple[np.ndarray, int, bool] | None:
+            gap: float, sizes: list[tuple[float, float]]) -> tuple[np.ndarray, int, bool] | None:
     """The mark's quad on the row of the nearest line beside it (a gap away, no box near it), with that
     line's index and whether the mark's top stands above the line's box; None when there is none."""
     x0, y0, x1, y1 = box
@@ -215,7 +211,7 @@ def _on_row(rows: list[int], quads: list[np.ndarray], box: tuple[float, ...],
         ex = min(max(cx, qx0 - (qx1 - qx0)), qx1 + (qx1 - qx0))
         # A word's box a few heights wide is drawn tilted by a degree or three on a level row (its own ink's
         # slant): its edges are followed level from its end nearest the mark.
-        if qx1 - qx0 < _LEVEL_WIDTH * quad_size(q)[1]:
+        if qx1 - qx0 < _LEVEL_WIDTH * sizes[i][1]:
             ex = min(max(cx, qx0), qx1)
         top, bottom = _edge_y(q[0], q[1], ex), _edge_y(q[3], q[2], ex)
         # The box ends on the line's tallest ink; a raised mark (a caret, a quote: ending above the row's middle)

@@ -339,10 +339,13 @@ def left_edge(boxes: np.ndarray) -> float | None:
     starts = np.sort(boxes[full, 0])
     reach = EDGE_SPREAD * float(median(boxes[:, 3] - boxes[:, 1]))
     need = max(2, int(np.ceil(EDGE_SHARE * len(starts))))
-    for x in starts:
-        together = starts[(starts >= x) & (starts <= x + reach)]
-        if len(together) >= need:
-            return float(median(together))
+    # The starts within reach right of each start, as slices of the sorted starts: the first that holds enough.
+    ends = np.searchsorted(starts, starts + reach, side="right")
+    begins = np.searchsorted(starts, starts, side="left")
+    enough = np.flatnonzero(ends - begins >= need)
+    if len(enough):
+        k = enough[0]
+        return float(median(starts[begins[k] : ends[k]]))
     return float(median(starts))
 
 

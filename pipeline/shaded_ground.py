@@ -31,8 +31,23 @@ def ground_contrast(gray: np.ndarray, local: np.ndarray, ground_px: int) -> np.n
     cell or band around a glyph rather than the glyph's own counters); float32.
     """
     k = max(3, int(ground_px) | 1)
-    ground = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))).astype(np.float32)
-    paper = float(np.percentile(ground, PAPER_PERCENTILE))
-    scale = np.clip(paper / np.maximum(ground, 1.0), 1.0, 1.0 / DARKEST_GROUND)
-    scale[ground >= PAPER_SHARE * paper] = 1.0
-    return local.astype(np.float32) * scale
+    ground = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    paper = _percentile(ground, PAPER_PERCENTILE)
+    # The scale depends on the ground's grey alone: worked out once for each of its levels, then looked up.
+    levels = np.arange(256, dtype=np.float32) if ground.dtype == np.uint8 else ground.astype(np.float32)
+    scale = np.clip(paper / np.maximum(levels, 1.0), 1.0, 1.0 / DARKEST_GROUND)
+    scale[levels >= PAPER_SHARE * paper] = 1.0
+    return local.astype(np.float32) * (scale[ground] if ground.dtype == np.uint8 else scale)
+
+
+def _percentile(ground: np.ndarray, q: float) -> float:
+    """``np.percentile`` of the ground as float32; from its levels' counts when the order statistics it lies
+    between hold one grey (most of a page is paper), which is then the value itself."""
+    if ground.dtype == np.uint8 and ground.size > 2:
+        cum = np.cumsum(np.bincount(ground.ravel(), minlength=256))
+        at = (ground.size - 1) * q / 100
+        # The ranks around the interpolated one, with a step's margin each way.
+        low, high = np.searchsorted(cum, [max(int(at) - 1, 0) + 1, min(int(at) + 2, ground.size - 1) + 1])
+        if low == high:
+            return float(low)
+    return float(np.percentile(ground.astype(np.float32), q))

@@ -38,6 +38,8 @@ def _columns(b: np.ndarray) -> tuple[list[np.ndarray], np.ndarray] | None:
     inter = np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0])
     widths = b[:, 2] - b[:, 0]
     over = inter >= 0.5 * np.maximum(np.minimum(widths[:, None], widths[None, :]), 1e-6)
+    if over.all():  # every box over every other (a piece of one column): no box stands apart, one column
+        return None
     np.fill_diagonal(over, False)
     apart = inter <= 0
     # Across: overlapping two boxes that stand apart from each other.
@@ -130,20 +132,26 @@ def cell_tail_up(upper: np.ndarray, lower: np.ndarray, boxes: np.ndarray, line_h
         narrower = np.minimum((a[:, 2] - a[:, 0])[:, None], (b[:, 2] - b[:, 0])[None, :])
         return over_x, over_x >= 0.5 * narrower
 
-    level = level_pairs(d, d)
-    np.fill_diagonal(level, False)
-    over_x, stacked = across(d, d)
+    # Only lines at the top of ``lower`` can be a tail: the pairs are measured from those alone.
+    top = np.flatnonzero(d[:, 1] <= d[:, 1].min() + 0.5 * line_h)
+    t = d[top]
+    level = level_pairs(t, d)
+    level[np.arange(len(top)), top] = False
+    over_x, stacked = across(t, d)
     centre = (d[:, 1] + d[:, 3]) / 2
-    lower_by = centre[None, :] - centre[:, None]
+    lower_by = centre[None, :] - centre[top, None]
     beside = (-over_x <= s.max_gutter * line_h) & (over_x <= 0) & (lower_by >= s.min_offset * line_h) & (lower_by <= line_h)
-    gap_down = d[None, :, 1] - d[:, None, 3]
+    if not beside.any():  # no cell beside them (lines of one column): no tail
+        return upper, lower
+    gap_down = d[None, :, 1] - t[:, None, 3]
     below = stacked & (gap_down >= -0.5 * line_h) & (gap_down <= s.max_gap * line_h)
-    np.fill_diagonal(below, False)
+    below[np.arange(len(top)), top] = False
     continued = below.any(axis=1)
-    _, across_up = across(d, u)
-    gap_up = d[:, None, 1] - u[None, :, 3]
+    _, across_up = across(t, u)
+    gap_up = t[:, None, 1] - u[None, :, 3]
     under = (across_up & (gap_up <= s.max_gap * line_h)).any(axis=1)
-    tail = ~level.any(axis=1) & beside.any(axis=1) & under & ~continued & (d[:, 1] <= d[:, 1].min() + 0.5 * line_h)
+    tail = np.zeros(len(lower), dtype=bool)
+    tail[top] = ~level.any(axis=1) & beside.any(axis=1) & under & ~continued
     if not tail.any() or tail.all():
         return upper, lower
     return np.concatenate([upper, lower[tail]]), lower[~tail]
