@@ -68,9 +68,11 @@ class TextRecognizer:
         interp = cv2.INTER_AREA if h > s.height else cv2.INTER_LINEAR
         return cv2.resize(crop, (new_w, s.height), interpolation=interp)
 
-    def __call__(self, crops: list[np.ndarray], mend: bool = True) -> list[DecodedLine]:
+    def __call__(self, crops: list[np.ndarray], mend: bool = True, smooth: bool = True) -> list[DecodedLine]:
         """Each crop's line, mended from its ink (``mend``; the decoder's confidences kept in ``read``)
-        or as decoded; small noisy print read again smoothed where that reads surer."""
+        or as decoded; small noisy print read again smoothed where that reads surer (``smooth``)."""
+        if not smooth:
+            return self._read(crops, mend)
         return reread_smoothed(lambda smoothed, plain, worth: self._read(smoothed, mend, plain, worth), crops,
                                self._read(crops, mend), lambda crop: LineInk(self._resize(crop)))
 

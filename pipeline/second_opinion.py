@@ -66,11 +66,16 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     # Small print the first reading was fairly sure of keeps that reading unless the second is surer still and
     # reads other text (the same text read again would move the steps the page's glyph checks measure).
     fairly_sure = set(_small_unsure(decoded, unsure, crops_of, settings))
-    unsure = sorted([*unsure, *fairly_sure])
-    if not unsure:
+    if not unsure and not fairly_sure:
         return decoded
+    # A fairly sure line's second reading is of its plain crop only: the larger network's reading of the
+    # smoothed crop as well cost it more time and changed the text of no real page for the worse (bench/RESULTS.md).
+    small = sorted(fairly_sure)
+    reads = {**dict(zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of, unsure, settings.widest))),
+             **dict(zip(small, _read(recognizer, [decoded[i] for i in small], crops_of, small, settings.widest,
+                                     smooth=False)))}
     out = list(decoded)
-    for i, again in zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of(unsure), settings.widest)):
+    for i, again in sorted(reads.items()):
         surer_needed = settings.only_if_surer or i in fairly_sure
         if again is not None and (not surer_needed or again.confidence > out[i].confidence) \
                 and (i not in fairly_sure or (again.text != out[i].text and _numbers(again) == _numbers(out[i]))):
@@ -86,10 +91,14 @@ def _numbers(line: DecodedLine) -> tuple[str, ...]:
                  if any(ch.isdigit() for ch in word))
 
 
-def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops: list[np.ndarray],
-          widest: int | None) -> list[DecodedLine | None]:
-    """Each crop read by ``recognizer``: whole, or in pieces at its word spaces when wider than ``widest``
-    steps (None where it has no such cut)."""
+def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops_of: Callable[[list[int]], list[np.ndarray]],
+          indices: list[int], widest: int | None, smooth: bool = True) -> list[DecodedLine | None]:
+    """The lines ``indices`` (first read as ``firsts``) read by ``recognizer`` from their crops: whole, or in
+    pieces at their word spaces when wider than ``widest`` steps (None where a line has no such cut);
+    ``smooth``: small noisy print read again smoothed too where that reads surer."""
+    if not indices:
+        return []
+    crops = crops_of(indices)
     cuts = [_cuts(first, widest) for first in firsts]
     pieces = []
     for first, crop, at in zip(firsts, crops, cuts):
@@ -99,7 +108,7 @@ def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops: list[np.
             pieces += [crop[:, round(a * px):round(b * px)] for a, b in zip(bounds, bounds[1:])]
         elif at is not None:
             pieces.append(crop)
-    reads = iter(recognizer(pieces))  # in the order the pieces were laid out: line by line, left to right
+    reads = iter(recognizer(pieces, smooth=smooth))  # in the order the pieces were laid out: line by line, left to right
     out: list[DecodedLine | None] = []
     for first, at in zip(firsts, cuts):
         if at is None:

@@ -1,13 +1,15 @@
 """A second reading by the larger recognizer (PP-OCRv6 small) of the lines the page's recognizer is unsure of."""
 import dataclasses
 
+import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.engine import Engine, EngineConfig
 from pipeline.model_loading import SECOND_RECOGNIZER
 from pipeline.second_opinion import SecondOpinionSettings, reread_unsure
-from tests.factories import encode_png, render_text_image
+from tests.factories import _pil_font, degrade, encode_png, render_text_image
 
 LINE = "Invoice 2026-0099 was paid on 4 December."
 
@@ -93,3 +95,40 @@ def test_a_wide_line_without_spaces_to_cut_at_keeps_its_first_reading(checked):
     unlimited = reread_unsure([wide, narrow], _crops(2), checked.second_recognizer,
                               SecondOpinionSettings(below=0.9, budget=None, widest=None))
     assert [line.text for line in unlimited] == [LINE, LINE]
+
+
+def _small_dark_scan(text: str, seed: int):
+    """A line of small print as a dark office scan's crop: grey on grey, blurred, noisy (soft edges, under 30 px)."""
+    face = _pil_font("serif", 14)
+    left, top, right, bottom = face.getbbox(text)
+    img = Image.new("L", (right + 16, bottom - top + 8), 205)
+    ImageDraw.Draw(img).text((8, 4 - top), text, font=face, fill=70)
+    return degrade(np.asarray(img), blur=0.9, noise=11, jpeg_quality=60, seed=seed)
+
+
+SMALL = ["useful document free in the sense of freedom: to assure everyone the effective",
+         "freedom to copy and redistribute it, with or without modifying it, either commer-",
+         "cially or noncommercially. Secondarily, this License preserves for the author and"]
+
+
+def test_fairly_sure_small_print_is_read_again_from_its_plain_crop_only(checked, monkeypatch):
+    """A line of blurred small print the first reading was fairly sure of (under ``small_below``, not under
+    ``below``) costs the larger network one run: its smoothed crop is not read as well, as an unsure line's is
+    where the plain reading is unsure."""
+    second = checked.second_recognizer
+    runs = []
+    run = second.session.run
+    monkeypatch.setattr(second.session, "run", lambda x: runs.append(x.shape) or run(x))
+    settings = SecondOpinionSettings(below=0.9, budget=None, small_budget=None)
+    smoothed_too = 0
+    for seed, text in enumerate(SMALL):
+        crop = _small_dark_scan(text, seed)
+        runs.clear()
+        second([crop])
+        smoothed_too += len(runs) == 2
+        for confidence, most in ((0.5, 2), (0.95, 1)):
+            runs.clear()
+            [again] = reread_unsure([_line(text, confidence)], lambda indices: [crop] * len(indices), second, settings)
+            assert 1 <= len(runs) <= most
+        assert again.text in (text, second([crop], smooth=False)[0].text)
+    assert smoothed_too  # some line's plain reading was unsure enough to be read smoothed too
