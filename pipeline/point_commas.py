@@ -22,7 +22,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_glyphs import picture_distance, picture_spread
+from pipeline.page_glyphs import percentile, picture_distance, picture_spread
 from pipeline.page_rereads import Crops, lines_with
 
 # A reading this sure (its best step's weight), with no other mark weighed, shows the page's print of it.
@@ -202,7 +202,7 @@ def mark_shape(ink: np.ndarray, line: DecodedLine, k: int) -> tuple[np.ndarray, 
     # The paper's noise, row by row, from the crop's quietest columns (word spaces, margins): a scan's grain
     # under the baseline must not count as a tail.
     across = ink[top:base].mean(axis=0)
-    paper = ink[:, across <= np.percentile(across, _QUIET)]
+    paper = ink[:, across <= percentile(across, _QUIET)]
     floor = paper.mean(axis=1)
     region = ink[y0:y1, max(0, run[0] - 1) : min(width, run[-1] + 2)] - floor[y0:y1, None]
     profile = np.where(region >= _NOISE, region, 0).sum(axis=1)
