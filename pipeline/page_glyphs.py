@@ -70,7 +70,7 @@ class _Glyph:
 def page_glyphs(decoded: list[DecodedLine], crops: Crops | None) -> list[DecodedLine]:
     """``decoded`` with each look-alike read where its line does not decide it made the glyph the page's
     sure readings show its ink to be; unchanged where the page lacks the pictures to tell."""
-    if crops is None or not any(_open(d.chars, k) for d in decoded for k, c in enumerate(d.chars) if c.char in LOOK_ALIKES):
+    if crops is None or not _may_change(decoded):
         return decoded  # nothing to decide: the crops are not cut again
     wanted = [i for i, d in enumerate(decoded) if any(c in LOOK_ALIKES for c in d.text)]
     pictures = glyph_pictures(crops)
@@ -94,6 +94,22 @@ def page_glyphs(decoded: list[DecodedLine], crops: Crops | None) -> list[Decoded
                 chars[pos] = replace(chars[pos], char=ch)
         out[i] = DecodedLine(tuple(chars), out[i].steps)
     return out
+
+
+def _may_change(decoded: list[DecodedLine]) -> bool:
+    """Whether a look-alike is open (``_open``) and its reading and the model's next choice each have as many
+    readings that may show the page's print as ``_nearer`` wants (``_exemplars`` without their ink: a reading
+    whose glyph is not found, or of another size, only lowers the count). Told from the text alone, before any
+    crop is cut or labelled."""
+    spots = [(d.chars, k) for d in decoded for k, c in enumerate(d.chars) if c.char in LOOK_ALIKES]
+    opens = [chars[k] for chars, k in spots if _open(chars, k)]
+    if not opens:
+        return False
+    most: dict[str, int] = dict.fromkeys(LOOK_ALIKES, 0)
+    for chars, k in spots:
+        c = chars[k]
+        most[c.char] += c.confidence >= (_SURE if _decided(chars, k) else _SURE_OPEN)
+    return any(most[c.char] >= _MIN_OWN and most.get(c.second, 0) >= _MIN_EXEMPLARS for c in opens)
 
 
 def _exemplars(glyphs: list[_Glyph]) -> list[_Glyph]:
