@@ -269,8 +269,8 @@ def glyph_picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarra
 def percentile(values: np.ndarray, q: float) -> float:
     """``float(np.percentile(values, q))`` (its default, linear method) from the two order statistics it lies
     between, picked by ``np.partition``: the same value, bit for bit, without np.percentile's overhead, which
-    outweighed the small arrays' own work. Float ``values``; ``q`` a Python number, as np.percentile's result type then follows
-    the values' (float32 stays float32)."""
+    outweighed the small arrays' own work. Float ``values``; ``q`` a Python number, as np.percentile's result
+    type then follows the values' (float32 stays float32)."""
     flat = values.ravel()
     n = flat.size
     at = (n - 1) * (q / 100)

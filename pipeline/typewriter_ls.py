@@ -79,7 +79,8 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
             # alone only among those of its own width, and only beside a mark (``C-l``, ``"l"``, ``r, l``):
             # a lone glyph between two words of prose (``Table 1 shows``) is a 1 or an I far more often.
             alone = not _in_word(out[i].chars, k)
-            flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(measure(), _stack(ls), _stack(ones))) or (
+            flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE
+                    and clearly_nearer(measure(), _stack(ls), _stack(ones))) or (
                 not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(measure(), _stack(ls))) or (
                 alone and len(ones) < _MIN_ONE and _alone_among(measure(), _stack(ls)))
         else:

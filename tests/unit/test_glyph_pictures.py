@@ -70,7 +70,8 @@ def test_a_picture_is_measured_once_a_page_and_again_once_its_line_or_image_chan
     assert moved is not ink
     for box in _glyph_boxes(moved):
         p = glyph_pictures(LineCrops(work))(moved, box)
-        assert (p is None and glyph_picture(moved.gray, box) is None) or np.array_equal(p, glyph_picture(moved.gray, box))
+        fresh = glyph_picture(moved.gray, box)
+        assert (p is None and fresh is None) or np.array_equal(p, fresh)
     # another image (a page turned): nothing kept from the old one
     work.gray = work.gray.copy()
     assert glyph_pictures(LineCrops(work))(ink, boxes[0]) is not first[0]
