@@ -10,6 +10,7 @@ such a reading are not cut again.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -31,13 +32,25 @@ _MAX_GAP = 0.35
 
 def dotted_bangs(decoded: list[DecodedLine], deeper: Crops) -> list[DecodedLine]:
     """``decoded`` with each upright reading whose stroke has a point under it made a ``!``."""
-    return reread_chars(decoded, deeper, lambda line, k: _candidate(line.chars, k), _bang, _UPRIGHTS)
+    # A line's glyph pieces, found once for all its candidates (keyed by its ink, which the dict holds for the call).
+    found: dict[LineInk, tuple[np.ndarray, float]] = {}
+    return reread_chars(decoded, deeper, lambda line, k: _candidate(line.chars, k), partial(_bang, found), _UPRIGHTS)
 
 
-def _bang(line: DecodedLine, ink: LineInk, k: int) -> DecodedChar | None:
-    glyphs, band = ink.glyph_pieces()
+def _bang(found: dict, line: DecodedLine, ink: LineInk, k: int) -> DecodedChar | None:
+    if ink not in found:
+        found[ink] = _glyph_pieces(ink)
+    glyphs, band = found[ink]
     c = line.chars[k]
-    return replace(c, char="!", second=c.char) if glyphs and _pointed(ink, glyphs, band, line, c) else None
+    return replace(c, char="!", second=c.char) if len(glyphs) and _pointed(ink, glyphs, band, line, c) else None
+
+
+def _glyph_pieces(ink: LineInk) -> tuple[np.ndarray, float]:
+    """``ink.glyph_pieces()`` as an array of the pieces' labels: the pieces that can be glyphs, and the tallest's
+    height."""
+    stats = ink.pieces[2][1:]
+    glyph = (stats[:, 3] < ink.shape[0] - 2) & (stats[:, 4] >= 3)
+    return np.flatnonzero(glyph) + 1, float(stats[glyph, 3].max()) if glyph.any() else 0.0
 
 
 def _candidate(chars, k: int) -> bool:
@@ -49,19 +62,30 @@ def _candidate(chars, k: int) -> bool:
     return not between(chars, k, str.isalpha)
 
 
-def _pointed(ink: LineInk, glyphs: list[int], band: float, line: DecodedLine, c) -> bool:
+def _pointed(ink: LineInk, glyphs: np.ndarray, band: float, line: DecodedLine, c) -> bool:
     stats = ink.pieces[2]
-    stroke = ink.mark_piece(glyphs, ink.shape[0], c.start, c.end, line.steps,
-                            keep=lambda p: stats[p, 3] >= max(6, _MIN_TALL * band))
+    stroke = _stroke(stats[glyphs], ink.shape, line.steps, c, max(6, _MIN_TALL * band))
     if stroke is None:
         return False
+    stroke = int(glyphs[stroke])
     x, y, w, h = (int(v) for v in stats[stroke, :4])
-    rows = (ink.pieces[1][y : y + h, x : x + w] == stroke).sum(axis=1)
-    if rows[-max(1, h // 4):].max() > np.median(rows) or w > max(4, 0.5 * h):
+    if w > max(4, 0.5 * h):
         return False
-    for p in glyphs:
-        px, py, pw, ph = (int(v) for v in stats[p, :4])
-        if (p != stroke and y + h < py <= y + h + _MAX_GAP * h and pw <= rows.max() + _SLACK and ph <= pw + _SLACK
-                and x <= px + pw / 2 <= x + w):
-            return True
-    return False
+    rows = (ink.pieces[1][y : y + h, x : x + w] == stroke).sum(axis=1)
+    if rows[-max(1, h // 4):].max() > np.median(rows):
+        return False
+    px, py, pw, ph = (stats[glyphs, j] for j in range(4))
+    middle = px + pw / 2
+    point = ((glyphs != stroke) & (y + h < py) & (py <= y + h + _MAX_GAP * h) & (pw <= rows.max() + _SLACK)
+             & (ph <= pw + _SLACK) & (x <= middle) & (middle <= x + w))
+    return bool(point.any())
+
+
+def _stroke(stats: np.ndarray, shape: tuple[int, int], steps: int, c, tall: float) -> int | None:
+    """Which of the pieces (their ``stats`` rows) is the stroke read at ``c``: ``LineInk.mark_piece``'s choice (the
+    piece under the crop's height nearest the reading's steps, within 1.5 steps) among those ``tall`` or taller."""
+    step = shape[1] / max(1, steps)
+    centre = (c.start + c.end) / 2 * step
+    off = np.abs(stats[:, 0] + stats[:, 2] / 2 - centre)
+    near = np.flatnonzero((stats[:, 3] < shape[0]) & (off <= 1.5 * step) & (stats[:, 3] >= tall))
+    return int(near[np.argmin(off[near])]) if len(near) else None

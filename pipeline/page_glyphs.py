@@ -13,14 +13,16 @@ line allows it (a letter is not made a digit beside letters, nor a digit a lette
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import partial
 
 import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_rereads import Crops, inks_of, lines_with
+from pipeline.page_rereads import Crops, inks_of
 
 
 LOOK_ALIKES = "1Il"
@@ -57,16 +59,22 @@ class _Glyph:
     second: str  # the look-alike the model weighs next
     allowed: str  # the look-alikes it may be changed to
     height: int
-    picture: np.ndarray  # the glyph's measures (glyph_picture)
+    # The glyph's measures (glyph_picture), taken on first use: most pages never compare the glyphs.
+    measure: Callable[[], np.ndarray] = field(compare=False, repr=False)
+
+    @property
+    def picture(self) -> np.ndarray:
+        return self.measure()
 
 
 def page_glyphs(decoded: list[DecodedLine], crops: Crops | None) -> list[DecodedLine]:
     """``decoded`` with each look-alike read where its line does not decide it made the glyph the page's
     sure readings show its ink to be; unchanged where the page lacks the pictures to tell."""
-    if crops is None or not lines_with(decoded, lambda d, k: _open(d.chars, k), LOOK_ALIKES):
+    if crops is None or not _may_change(decoded):
         return decoded  # nothing to decide: the crops are not cut again
     wanted = [i for i, d in enumerate(decoded) if any(c in LOOK_ALIKES for c in d.text)]
-    glyphs = [g for i, ink in zip(wanted, inks_of(crops, wanted)) for g in _line_glyphs(i, decoded[i], ink)]
+    pictures = glyph_pictures(crops)
+    glyphs = [g for i, ink in zip(wanted, inks_of(crops, wanted)) for g in _line_glyphs(i, decoded[i], ink, pictures)]
     open_ = [g for g in glyphs if not g.decided]
     sure = _exemplars(glyphs)
     if not open_ or not sure:
@@ -88,6 +96,22 @@ def page_glyphs(decoded: list[DecodedLine], crops: Crops | None) -> list[Decoded
     return out
 
 
+def _may_change(decoded: list[DecodedLine]) -> bool:
+    """Whether a look-alike is open (``_open``) and its reading and the model's next choice each have as many
+    readings that may show the page's print as ``_nearer`` wants (``_exemplars`` without their ink: a reading
+    whose glyph is not found, or of another size, only lowers the count). Told from the text alone, before any
+    crop is cut or labelled."""
+    spots = [(d.chars, k) for d in decoded for k, c in enumerate(d.chars) if c.char in LOOK_ALIKES]
+    opens = [chars[k] for chars, k in spots if _open(chars, k)]
+    if not opens:
+        return False
+    most: dict[str, int] = dict.fromkeys(LOOK_ALIKES, 0)
+    for chars, k in spots:
+        c = chars[k]
+        most[c.char] += c.confidence >= (_SURE if _decided(chars, k) else _SURE_OPEN)
+    return any(most[c.char] >= _MIN_OWN and most.get(c.second, 0) >= _MIN_EXEMPLARS for c in opens)
+
+
 def _exemplars(glyphs: list[_Glyph]) -> list[_Glyph]:
     """The glyphs that show the page's print of their reading: read with weight where the line decides
     them; for a glyph the page's lines never decide (a capital I standing alone, ``I:226``), read with
@@ -107,11 +131,15 @@ def _nearer(g: _Glyph, sure: list[_Glyph]) -> str | None:
     nearer its l's than its 1s when the page shows no I."""
     if g.second not in g.allowed or not g.second:
         return None
-    mine = np.array([s.picture for s in sure if s.char == g.char])
-    other = np.array([s.picture for s in sure if s.char == g.second])
+    mine = [s for s in sure if s.char == g.char]
+    other = [s for s in sure if s.char == g.second]
     if len(mine) < _MIN_OWN or len(other) < _MIN_EXEMPLARS:
         return None
-    return g.second if clearly_nearer(g.picture, other, mine) else None
+    return g.second if clearly_nearer(g.picture, _pictures(other), _pictures(mine)) else None
+
+
+def _pictures(glyphs: list[_Glyph]) -> np.ndarray:
+    return np.array([s.picture for s in glyphs])
 
 
 def clearly_nearer(p: np.ndarray, group: np.ndarray, other: np.ndarray) -> bool:
@@ -146,23 +174,51 @@ def _told_apart(a: np.ndarray, b: np.ndarray, spread: np.ndarray) -> bool:
     return right >= _SELF_CHECK * total
 
 
-def _line_glyphs(index: int, line: DecodedLine, ink: LineInk) -> list[_Glyph]:
+def _line_glyphs(index: int, line: DecodedLine, ink: LineInk, pictures: Pictures) -> list[_Glyph]:
     chars = line.chars
     spots = [k for k, c in enumerate(chars) if c.char in LOOK_ALIKES]
     if not spots:
         return []
-    gray = ink.gray
     pieces = glyph_boxes(ink, line)
     out = []
     for k in spots:
         decided = _decided(chars, k)
         if k not in pieces or (decided and chars[k].confidence < _SURE):
             continue
-        picture = glyph_picture(gray, pieces[k])
-        if picture is not None:
+        box = pieces[k]
+        if has_picture(ink.gray, box):
             out.append(_Glyph(index, k, chars[k].char, decided, chars[k].confidence, chars[k].second,
-                              _allowed(chars, k), pieces[k][3], picture))
+                              _allowed(chars, k), box[3], partial(pictures, ink, box)))
     return out
+
+
+# A line's ink and a glyph's box there → the glyph's picture (None where it has none).
+Pictures = Callable[[LineInk, tuple[int, int, int, int]], "np.ndarray | None"]
+
+
+def glyph_pictures(crops: Crops) -> Pictures:
+    """``glyph_picture`` of a box in a line's ink, each measured once a page: kept in the page's memo (shared with
+    ``typewriter_ls``, which measures the same glyphs) under the ``LineInk`` itself, which the key holds (so its
+    identity is never another's) and which is made anew for a moved box or another image. Plain crops (no page)
+    keep the pictures for this call only."""
+    work = getattr(crops, "work", None)
+    kept = work.memo().setdefault("glyph_pictures", {}) if work is not None else {}
+
+    def picture(ink: LineInk, box: tuple[int, int, int, int]) -> np.ndarray | None:
+        key = (ink, box)
+        if key not in kept:
+            kept[key] = glyph_picture(ink.gray, box)
+            if kept[key] is not None:
+                kept[key].flags.writeable = False  # shared by both checks
+        return kept[key]
+    return picture
+
+
+def has_picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Whether ``glyph_picture`` gives the box a picture (any ink in its middle rows), without measuring it."""
+    x, y, w, h = box
+    x0, x1 = max(0, x - 2), min(gray.shape[1], x + w + 2)
+    return bool((gray[y + int(h * 0.35) : y + min(h, max(int(h * 0.35) + 1, int(h * 0.65))), x0:x1] < 255).any())
 
 
 def glyph_boxes(ink: LineInk, line: DecodedLine) -> dict[int, tuple[int, int, int, int]]:
@@ -183,7 +239,8 @@ def glyph_boxes(ink: LineInk, line: DecodedLine) -> dict[int, tuple[int, int, in
     gap = np.abs(centres[:, None] - at[None, :])
     piece_of = gap.argmin(axis=0)
     char_of = gap.argmin(axis=1)
-    return {k: tuple(int(v) for v in tall[piece_of[j], :4]) for j, k in enumerate(ks) if char_of[piece_of[j]] == j}
+    mutual = np.flatnonzero(char_of[piece_of] == np.arange(len(ks)))
+    return {ks[j]: tuple(box) for j, box in zip(mutual.tolist(), tall[piece_of[mutual], :4].tolist())}
 
 
 def glyph_picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray | None:
@@ -193,7 +250,7 @@ def glyph_picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarra
     x, y, w, h = box
     x0, x1 = max(0, x - 2), min(gray.shape[1], x + w + 2)
     ink = 255.0 - gray[y : y + h, x0:x1].astype(np.float32)
-    ink = np.clip(ink / max(1.0, float(np.percentile(ink, 98))), 0.0, 1.0)
+    ink = np.clip(ink / max(1.0, percentile(ink, 98)), 0.0, 1.0)
     middle = ink[int(h * 0.35) : max(int(h * 0.35) + 1, int(h * 0.65))].mean(axis=0)
     if middle.sum() <= 0:
         return None
@@ -207,6 +264,25 @@ def glyph_picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarra
     return np.array([w / h, top[:, left].sum() / unit, top[:, right].sum() / unit,
                      foot[:, left].sum() / unit, foot[:, right].sum() / unit,
                      (stem - (x - x0) - w / 2) / h], np.float32)
+
+
+def percentile(values: np.ndarray, q: float) -> float:
+    """``float(np.percentile(values, q))`` (its default, linear method) from the two order statistics it lies
+    between, picked by ``np.partition``: the same value, bit for bit, without np.percentile's overhead, which
+    outweighed the small arrays' own work. Float ``values``; ``q`` a Python number, as np.percentile's result
+    type then follows the values' (float32 stays float32)."""
+    flat = values.ravel()
+    n = flat.size
+    at = (n - 1) * (q / 100)
+    lo = int(np.floor(at))
+    if lo >= n - 1:
+        return float(flat.max())
+    part = np.partition(flat, (lo, lo + 1))
+    below, above = part[lo], part[lo + 1]
+    t = at - lo
+    diff = above - below
+    # np.percentile's interpolation (numpy's _lerp): from the nearer end, so t = 1 gives ``above`` exactly.
+    return float(above - diff * (1 - t) if t >= 0.5 else below + diff * t)
 
 
 def _open(chars: tuple[DecodedChar, ...], k: int) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_glyphs import picture_distance, picture_spread
+from pipeline.page_glyphs import percentile, picture_distance, picture_spread
 from pipeline.page_rereads import Crops, lines_with
 
 # A reading this sure (its best step's weight), with no other mark weighed, shows the page's print of it.
@@ -202,9 +202,8 @@ def mark_shape(ink: np.ndarray, line: DecodedLine, k: int) -> tuple[np.ndarray, 
     # The paper's noise, row by row, from the crop's quietest columns (word spaces, margins): a scan's grain
     # under the baseline must not count as a tail.
     across = ink[top:base].mean(axis=0)
-    paper = ink[:, across <= np.percentile(across, _QUIET)]
-    floor = paper.mean(axis=1)
-    region = ink[y0:y1, max(0, run[0] - 1) : min(width, run[-1] + 2)] - floor[y0:y1, None]
+    floor = ink[y0:y1][:, across <= percentile(across, _QUIET)].mean(axis=1)  # of the rows measured
+    region = ink[y0:y1, max(0, run[0] - 1) : min(width, run[-1] + 2)] - floor[:, None]
     profile = np.where(region >= _NOISE, region, 0).sum(axis=1)
     if profile.max() <= 0:
         return None
@@ -229,9 +228,14 @@ def _x_band(ink: np.ndarray, chars: tuple[DecodedChar, ...], k: int, step: float
     near = sorted((j for j, c in enumerate(chars) if c.char in _X_LETTERS), key=lambda j: abs(j - k))[:_AROUND]
     if len(near) < _MIN_LETTERS:
         return None
-    # A character's glyph lies up to a step before its steps (CTC fires on or just after it).
-    cols = np.unique(np.concatenate([np.arange(int((chars[j].start - 1) * step), int(chars[j].end * step) + 1)
-                                     for j in near]).clip(0, ink.shape[1] - 1))
+    # A character's glyph lies up to a step before its steps (CTC fires on or just after it); columns past the
+    # crop's edges count as its edge columns.
+    last = ink.shape[1] - 1
+    cols = np.zeros(ink.shape[1], bool)
+    for j in near:
+        lo, hi = int((chars[j].start - 1) * step), int(chars[j].end * step)
+        if lo <= hi:
+            cols[min(max(lo, 0), last) : min(max(hi, 0), last) + 1] = True
     profile = ink[:, cols].mean(axis=1)
     change = np.diff(profile)
     base = int(np.argmin(change)) + 1

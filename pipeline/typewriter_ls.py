@@ -15,11 +15,14 @@ are cut.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine, word_at
-from pipeline.page_glyphs import clearly_nearer, glyph_boxes, glyph_picture, picture_distance, picture_spread
+from pipeline.line_ink import LineInk
+from pipeline.page_glyphs import (Pictures, clearly_nearer, glyph_boxes, glyph_pictures, has_picture, picture_distance,
+                                  picture_spread)
 from pipeline.page_rereads import Crops, inks_of, lines_with
 
 # A reading this sure (its best step's weight) shows the page's print of its glyph; an l read less surely
@@ -50,38 +53,52 @@ def typewriter_ls(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]
         return decoded
     sure = [i for i in lines_with(decoded, lambda d, k: _sure(d.chars, k), "1l") if i not in suspects][:_MAX_LINES]
     lines = sorted(set(suspects) | set(sure))
-    glyphs = []  # (line, position, reading, suspect, sure, picture with the glyph's height appended)
+    pictures = glyph_pictures(crops)  # page_glyphs has measured many of these glyphs already
+    # (line, position, reading, suspect, sure, (width to height, height), the picture with the height appended:
+    # measured on first use, as most pages' suspects have too few sure glyphs of their size to compare)
+    glyphs = []
     for i, ink in zip(lines, inks_of(crops, lines)):
         chars = decoded[i].chars
         for k, box in glyph_boxes(ink, decoded[i]).items():
             odd, known = _suspect(chars, k), _sure(chars, k)
-            picture = glyph_picture(ink.gray, box) if odd or known else None
-            if picture is not None:
-                glyphs.append((i, k, chars[k].char, odd, known, np.append(picture, box[3])))
+            if (odd or known) and has_picture(ink.gray, box):
+                # the width as the picture holds it (float32)
+                size = (float(np.float32(box[2] / box[3])), box[3])
+                glyphs.append((i, k, chars[k].char, odd, known, size, partial(_measure, pictures, ink, box)))
     out = list(decoded)
-    for i, k, char, odd, _, p in glyphs:
+    for i, k, char, odd, _, (width, height), measure in glyphs:
         if not odd:
             continue
-        like = [g for g in glyphs if g[4] and (g[0], g[1]) != (i, k) and abs(g[5][-1] - p[-1]) <= _SIZE_SLACK * p[-1]
-                and abs(g[5][0] - p[0]) <= _WIDTH_SLACK]
-        ls = np.array([g[5] for g in like if g[2] == "l"])
-        ones = np.array([g[5] for g in like if g[2] == "1"])
+        like = [g for g in glyphs if g[4] and (g[0], g[1]) != (i, k) and abs(g[5][1] - height) <= _SIZE_SLACK * height
+                and abs(g[5][0] - width) <= _WIDTH_SLACK]
+        ls = [g[6] for g in like if g[2] == "l"]
+        ones = [g[6] for g in like if g[2] == "1"]
         if char == "1":
             # A glyph standing alone (``C-l``, ``real l``): a serif face's prose 1 (``page 1``) may lie among
             # the page's few ls about its width as closely as they lie among themselves; judged by the ls
             # alone only among those of its own width, and only beside a mark (``C-l``, ``"l"``, ``r, l``):
             # a lone glyph between two words of prose (``Table 1 shows``) is a 1 or an I far more often.
             alone = not _in_word(out[i].chars, k)
-            flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ls, ones)) or (
-                not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(p, ls)) or (
-                alone and len(ones) < _MIN_ONE and _alone_among(p, ls))
+            flip = (len(ls) >= _MIN_L and len(ones) >= _MIN_ONE
+                    and clearly_nearer(measure(), _stack(ls), _stack(ones))) or (
+                not alone and len(ones) < _MIN_ONE and len(ls) >= _MIN_L_ALONE and _among(measure(), _stack(ls))) or (
+                alone and len(ones) < _MIN_ONE and _alone_among(measure(), _stack(ls)))
         else:
-            flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(p, ones, ls)
+            flip = len(ls) >= _MIN_L and len(ones) >= _MIN_ONE and clearly_nearer(measure(), _stack(ones), _stack(ls))
         if flip:
             chars = list(out[i].chars)
             chars[k] = replace(chars[k], char="l" if char == "1" else "1")
             out[i] = replace(out[i], chars=tuple(chars))
     return out
+
+
+def _measure(pictures: Pictures, ink: LineInk, box: tuple[int, int, int, int]) -> np.ndarray:
+    """The glyph's picture with its height appended."""
+    return np.append(pictures(ink, box), box[3])
+
+
+def _stack(group: list) -> np.ndarray:
+    return np.array([measure() for measure in group])
 
 
 def _among(p: np.ndarray, group: np.ndarray) -> bool:
