@@ -18,6 +18,7 @@ from pipeline.onnx_session import OnnxSession
 from pipeline.geometry import fill_quads, lies_inside, min_area_quad, quad_size
 from pipeline.merged_rows import joined_pairs, rows_apart
 from pipeline.row_tails import reach_unread
+from pipeline.ink_pieces import ink_pieces
 
 
 @dataclass(frozen=True)
@@ -324,12 +325,6 @@ def ink_mask(gray: np.ndarray, settings: DetectorSettings) -> np.ndarray:
 def is_blank(gray: np.ndarray, settings: DetectorSettings) -> bool:
     """True when no pixel group stands out darker than its surrounding paper."""
     return int(np.count_nonzero(ink_mask(gray, settings))) < settings.blank_max_ink
-
-
-def ink_pieces(mask: np.ndarray) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """``cv2.connectedComponentsWithStats(mask, connectivity=8)``: the same labels, stats and centroids, by the
-    BBDT algorithm, which labels a page's thousands of specks in less CPU than OpenCV's default."""
-    return cv2.connectedComponentsWithStatsWithAlgorithm(mask, 8, cv2.CV_32S, cv2.CCL_GRANA)
 
 
 def mark_height(ink: np.ndarray) -> float:

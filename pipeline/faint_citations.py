@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.ink_pieces import ink_pieces
 
 _PAIRS = {"[": "]", "(": ")"}
 
@@ -113,7 +114,7 @@ def _run_end(inked: np.ndarray, lo: int, hi: int) -> int | None:
 
 def _glyph_tall(ink: np.ndarray, least: float) -> bool:
     """Whether one 8-connected piece of ``ink`` is at least ``least`` pixels tall."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    n, _, stats, _ = ink_pieces(ink.astype(np.uint8))
     return bool(n > 1 and stats[1:, cv2.CC_STAT_HEIGHT].max() >= least)
 
 

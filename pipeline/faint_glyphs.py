@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from pipeline.punct_widths import component_at
+from pipeline.ink_pieces import ink_pieces
 
 # The window around the mark, in line heights each side; the paper is its light end.
 _WINDOW = 0.35
@@ -35,7 +36,7 @@ def faint_glyph(crop: np.ndarray, x: float, reach: int, level: float) -> np.ndar
     if paper - dark < _MIN_CONTRAST:
         return None
     ink = (window < (paper + dark) / 2).astype(np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = ink_pieces(ink)
     k = component_at(labels, centre, reach)
     if not k:
         return None

@@ -22,6 +22,7 @@ import numpy as np
 from pipeline import preprocess
 from pipeline.geometry import interpolate_on_quad, quad_to_box
 from pipeline.medians import median
+from pipeline.ink_pieces import ink_pieces
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def _core_ink(gray: np.ndarray, skew: float, scale: float, boxes: np.ndarray, li
         a, b = int(max(0, y0 + margin)), int(min(h, np.ceil(y1 - margin)))
         rows[a:b, int(max(0, x0)):int(min(w, np.ceil(x1)))] = True
     ink = (ink & rows).view(np.uint8)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = ink_pieces(ink)
     keep = stats[:, cv2.CC_STAT_AREA] >= (s.min_mark * line_h) ** 2
     keep[0] = False
     return keep[labels]

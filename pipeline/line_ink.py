@@ -11,6 +11,7 @@ from functools import cached_property
 
 import cv2
 import numpy as np
+from pipeline.ink_pieces import ink_pieces
 
 
 class LineInk:
@@ -40,7 +41,7 @@ class LineInk:
     @cached_property
     def pieces(self) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
         """``cv2.connectedComponentsWithStats`` of the ink (8-connected): count, labels, stats, centroids."""
-        return cv2.connectedComponentsWithStats(self.ink, connectivity=8)
+        return ink_pieces(self.ink)
 
     @cached_property
     def columns(self) -> tuple[np.ndarray, int]:

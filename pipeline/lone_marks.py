@@ -31,6 +31,7 @@ from pipeline.mark_shapes import ink_shape_agrees, raised_mark
 from pipeline.page_work import PageWork
 from pipeline.shaded_ground import ground_contrast
 from pipeline.punctuation import is_cjk
+from pipeline.ink_pieces import ink_pieces
 
 # Read alone, a stroke is as much a CJK character as a Latin mark; beside Latin text it is the mark.
 _LATIN = {"一": "-", "二": "=", "十": "+"}
@@ -160,7 +161,7 @@ def _outside_pieces(gray: np.ndarray, quads: list[np.ndarray], line_h: float, dp
     # Judged as on the paper: faint or grey marks in a shaded cell stand out less by the ground's shade.
     contrast = ground_contrast(small, cv2.subtract(paper, small), line_h * f)
     ink = (contrast > s.ink_level).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = ink_pieces(ink)
     x, y, w, h = (stats[:, i] / f for i in range(4))
     size = np.maximum(w, h)
     fits = (size >= s.min_inch * dpi) & (h <= s.max_height * line_h) & (w <= s.max_width * line_h)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+from pipeline.ink_pieces import ink_pieces
 
 # Characters told by their ink here, as their shape's name.
 SHAPED = {"-": "flat", "|": "tall", "/": "rising", "\\": "falling", "+": "cross"}
@@ -95,7 +96,7 @@ def _one_piece(crop: np.ndarray) -> tuple[np.ndarray, tuple[int, int, int, int]]
         return None
     gray = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    n, labels, stats, _ = ink_pieces(ink.astype(np.uint8))
     if n < 2:
         return None
     areas = stats[1:, cv2.CC_STAT_AREA]

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
+from pipeline.ink_pieces import ink_pieces
 
 SINGLE, DOUBLE = "'‘’", '"“”'
 _QUOTES = SINGLE + DOUBLE
@@ -34,7 +35,7 @@ def quote_lift(line: DecodedLine, crop: np.ndarray, kind: str = _QUOTES) -> floa
     width = max(1, int(round(gray.shape[1] * scale_y)))
     gray = cv2.resize(gray, (width, _HEIGHT), interpolation=cv2.INTER_AREA if scale_y < 1 else cv2.INTER_LINEAR)
     _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, labels, stats, _ = ink_pieces(ink)
     step = width / max(1, line.steps)
     opening: list[float] = []
     closing: list[float] = []

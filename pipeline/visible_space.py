@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import replace
 from statistics import median
 
-import cv2
 import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.ink_pieces import ink_pieces
 
 MARK = "\u2423"
 # Small letters without ascender or descender: their ink spans the x-height (``u`` itself is left out, as
@@ -105,7 +105,7 @@ def _piece(ink: np.ndarray, x: float, lo: int, hi: int) -> tuple[int, int, int] 
     neighbouring line's that the crop's edge cuts."""
     if hi <= lo:  # two characters on one time step: no cell (OpenCV's labelling crashes on an empty one)
         return None
-    count, _, stats, middles = cv2.connectedComponentsWithStats(np.ascontiguousarray(ink[:, lo:hi]), connectivity=8)
+    count, _, stats, middles = ink_pieces(np.ascontiguousarray(ink[:, lo:hi]))
     # A thin bar across the whole cell is a rule's or a frame's; ink cut by the crop's top, or a sliver at its
     # bottom, a neighbouring line's (a mark hanging low may reach the bottom: it is a glyph's height). Python's
     # numbers, not numpy's: a cell holds a few pieces.

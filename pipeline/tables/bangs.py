@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import cv2
 import numpy as np
 
 from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
+from pipeline.ink_pieces import ink_pieces
 
 ONES = re.compile(r"1+")
 PAD_HEIGHTS = 0.3  # the crop reaches this many of the word's heights beyond its box left and right
@@ -44,7 +44,7 @@ def _bangs(crop: np.ndarray) -> int:
     if ink is None:
         return 0
     ink = ink.astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    count, _, stats, _ = ink_pieces(ink)
     pieces = [tuple(int(v) for v in stats[i, :4]) for i in range(1, count)]
     tallest = max((h for _, _, _, h in pieces), default=0)
     if tallest < MIN_STROKE:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import cv2
 import numpy as np
 
 from pipeline.brace_shapes import _LONE_JUT, _point
 from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
+from pipeline.ink_pieces import ink_pieces
 
 # what a `{}` pair was read as: one round character, or two where one is a bracket (`O}`, `()`)
 READ_AS = re.compile(r"[0Oo]|[({][)}0Oo]|[0Oo][)}]")
@@ -45,7 +45,7 @@ def _is_brace_pair(crop: np.ndarray) -> bool:
     if ink is None:
         return False
     ink = ink.astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = ink_pieces(ink)
     height = crop.shape[0]
     pieces = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) >= MIN_PIECE * height]
     if len(pieces) != 2:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import cv2
 import numpy as np
 
 from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
 from pipeline.tables.phrases import GUTTER
+from pipeline.ink_pieces import ink_pieces
 
 OPENING = {"’": "‘", "”": "“", "'": "'", '"': '"'}  # the closing quote read, the opening one it pairs with
 QUOTES = "‘’“”'\"`"
@@ -68,7 +68,7 @@ def _quoted_ink(crop: np.ndarray) -> bool:
     if ink is None:
         return False
     ink = ink.astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = ink_pieces(ink)
     ch = crop.shape[0]
     # pieces: not specks, not cut by the crop's top or foot (the lines above and below) nor by its left edge
     # (a letter of the word before, its hook reaching past its box)

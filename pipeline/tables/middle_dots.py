@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import cv2
 import numpy as np
 
 from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.model import Token
 from pipeline.tables.words import text_lines
+from pipeline.ink_pieces import ink_pieces
 
 DOTS = re.compile(r"[.,。，·…:]+")  # what a middle-dot ellipsis was read as (a lone `.` too: the ink counts its dots)
 BODY = 0.3  # a row of ink belongs to the letters' body where it holds this share of the busiest row's ink
@@ -99,7 +99,7 @@ def _ink(crop: np.ndarray) -> np.ndarray | None:
     if ink is None:
         return None
     ink = ink.astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = ink_pieces(ink)
     for k in range(1, n):
         w, h = stats[k, 2], stats[k, 3]
         if w > 3 * h and w > 0.5 * crop.shape[1] or h > 3 * w and h > 0.8 * crop.shape[0] or min(w, h) <= 1:
@@ -137,7 +137,7 @@ def _as_middle_dots(box: tuple[float, float, float, float], body: tuple[float, f
     ink = _ink(crop) if crop is not None else None
     if ink is None:
         return None
-    n, _, stats, cents = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, cents = ink_pieces(ink)
     off = max(0.0, y0)  # the crop's top on the page
     # dots: small pieces, about as wide as tall (a comma's tail makes it taller), none large
     dots = [k for k in range(1, n) if max(stats[k, 2], stats[k, 3]) >= 2]

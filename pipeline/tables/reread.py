@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import cv2
 import numpy as np
 
 from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.phrases import GUTTER
 from pipeline.tables.model import Token
 from pipeline.tables.words import line_height, text_lines
+from pipeline.ink_pieces import ink_pieces
 
 TALL = 2.0  # a token this many line heights tall beside two or more rows is a stack of items
 # Two items stacked span less than two line heights (a row's pitch is a glyph and its leading), and a box
@@ -129,7 +129,7 @@ def _ink(crop: np.ndarray, least: int, tall: np.ndarray | None = None) -> tuple[
     if ink is None:
         return None
     ink = ink.astype(np.uint8)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, _, stats, _ = ink_pieces(ink)
     ch = crop.shape[0]
     boxes = []
     for x, y, w, hgt, _ in stats[1:n]:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from models import registry
-from pipeline.detect import TextDetector, box_score, ink_mask, ink_pieces, mark_height
+from pipeline.detect import TextDetector, box_score, ink_mask, mark_height
+from pipeline.ink_pieces import ink_pieces
 from pipeline.onnx_session import OnnxSession
 from tests.factories import EN_TEXT, degrade, render_text_image
 
