@@ -157,6 +157,10 @@ def add_missing_spaces(
     spaced = {i: float(w) / em for i, w in zip(*_spaced_figures(chars, columns, centres))} if pitched else {}
     digit_gaps += [g for i, g in spaced.items() if _digits(chars, i - 1, 2)]
     pitch_known = len(digit_gaps) >= s.min_median_gaps - 1  # a hyphen's gap is judged only against it
+    # The least gap (em) that stands two figures a word space apart: by the line's own gap between digits where
+    # it has enough of them (figures tracked out keep one pitch), else by a gap no tracking leaves.
+    figures_apart = max(s.mixed_word_gap, s.digit_over_median * float(np.median(digit_gaps))) if pitch_known \
+        else s.digit_pair_gap
     insert_after, surer = set(), set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
@@ -172,7 +176,7 @@ def add_missing_spaces(
                 insert_after.add(i)  # a number and its unit (7.5 cm), which the model rarely spaces
             continue
         if pitched and (_digits(chars, i) or (pitch_known and _digit_hyphen(chars, i, 1))) \
-                and not _tracked_apart(ems[i], digit_gaps, s):
+                and ems[i] < figures_apart:
             continue  # figures tracked out (a CJK font's wide cells) keep one pitch: no word space in them
         if pitched and g * height / em >= s.mixed_word_gap and (_beside_operator(a.char, b.char) or (
                 a.char.isalnum() and b.char.isalnum() and _space_prob(probs, a, b, space_class) >= s.mixed_space_prob)):
@@ -194,7 +198,7 @@ def add_missing_spaces(
             if capped:
                 surer.add(i)
     drop = {i for i, gap in spaced.items() if (pitch_known or _digits(chars, i - 1, 2))
-            and not _tracked_apart(gap, digit_gaps, s)}
+            and gap < figures_apart}
     if drop:
         def shift(i: int) -> int:
             return i - sum(j < i for j in drop)
@@ -275,14 +279,6 @@ def _digit_hyphen(chars: Sequence[DecodedChar], i: int, step: int = 1) -> bool:
     """Whether ``chars[i]`` and ``chars[i + step]`` are a digit and a hyphen, either way round."""
     pair = chars[i].char + chars[i + step].char
     return len(pair) == 2 and "-" in pair and (pair[0] in _ASCII_DIGITS or pair[1] in _ASCII_DIGITS)
-
-
-def _tracked_apart(gap_em: float, digit_gaps: list[float], s: SpacingSettings) -> bool:
-    """Whether two digits on a Chinese line stand a word space apart: by the line's own gap between digits
-    where it has enough of them (figures tracked out keep one pitch), else by a gap no tracking leaves."""
-    if len(digit_gaps) >= s.min_median_gaps - 1:
-        return gap_em >= max(s.mixed_word_gap, s.digit_over_median * float(np.median(digit_gaps)))
-    return gap_em >= s.digit_pair_gap
 
 
 def _run_gap(chars: Sequence[DecodedChar], i: int, ems: dict[int, float]) -> float:
