@@ -22,6 +22,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.medians import percentile
 from pipeline.page_rereads import Crops, inks_of
 
 
@@ -264,25 +265,6 @@ def glyph_picture(gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarra
     return np.array([w / h, top[:, left].sum() / unit, top[:, right].sum() / unit,
                      foot[:, left].sum() / unit, foot[:, right].sum() / unit,
                      (stem - (x - x0) - w / 2) / h], np.float32)
-
-
-def percentile(values: np.ndarray, q: float) -> float:
-    """``float(np.percentile(values, q))`` (its default, linear method) from the two order statistics it lies
-    between, picked by ``np.partition``: the same value, bit for bit, without np.percentile's overhead, which
-    outweighed the small arrays' own work. Float ``values``; ``q`` a Python number, as np.percentile's result
-    type then follows the values' (float32 stays float32)."""
-    flat = values.ravel()
-    n = flat.size
-    at = (n - 1) * (q / 100)
-    lo = int(np.floor(at))
-    if lo >= n - 1:
-        return float(flat.max())
-    part = np.partition(flat, (lo, lo + 1))
-    below, above = part[lo], part[lo + 1]
-    t = at - lo
-    diff = above - below
-    # np.percentile's interpolation (numpy's _lerp): from the nearer end, so t = 1 gives ``above`` exactly.
-    return float(above - diff * (1 - t) if t >= 0.5 else below + diff * t)
 
 
 def _open(chars: tuple[DecodedChar, ...], k: int) -> bool:

@@ -22,7 +22,8 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
-from pipeline.page_glyphs import percentile, picture_distance, picture_spread
+from pipeline.medians import percentile
+from pipeline.page_glyphs import picture_distance, picture_spread
 from pipeline.page_rereads import Crops, lines_with
 
 # A reading this sure (its best step's weight), with no other mark weighed, shows the page's print of it.

@@ -12,7 +12,8 @@ from PIL import Image, ImageDraw
 
 from pipeline import Engine, EngineConfig
 from pipeline.line_ink import LineInk
-from pipeline.page_glyphs import glyph_picture, glyph_pictures, has_picture, page_glyphs, percentile
+from pipeline.medians import percentile
+from pipeline.page_glyphs import glyph_picture, glyph_pictures, has_picture, page_glyphs
 from pipeline.page_work import PageWork
 from pipeline.upright import LineCrops
 from tests.factories import _pil_font, degrade
