@@ -28,6 +28,8 @@ from pipeline.text_accents import attach_accents, has_accents
 # to origin + advance), which is what the word-gap rule measures.
 TEXT_FLAGS = (pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP) & ~pymupdf.TEXT_PRESERVE_LIGATURES
 WORD_GAP = 0.15  # em: a gap this wide between two glyphs is a word space (see _spaced)
+# A justified line in a tight face can set its word spaces under WORD_GAP (see _even_gaps).
+TIGHT_GAP, EVEN_GAP, EVEN_GAPS = 0.1, 0.01, 3
 
 # What MuPDF leaves unexpanded in some fonts; the soft hyphen TeX-made PDFs
 # sometimes carry where a hyphen is printed at the line end; hyphens that share
@@ -168,17 +170,34 @@ def _spaced(chars: list[tuple]) -> str:
     0.22 em; kerning stays under 0.1 em); two Chinese characters or full-width
     marks are never separated, whatever the gap (justification stretches them).
     """
-    out: list[str] = []
-    prev = None
-    for ch, box, _, _, _, size, _ in chars:
-        if ch.isspace():
-            continue
-        # the smaller of the two sizes: a title beside a large logo keeps its own word gaps
-        if prev is not None and box[0] - prev[1][2] >= WORD_GAP * min(size, prev[2]) and not (_wide(prev[0]) and _wide(ch)):
+    glyphs = [(ch, box, size) for ch, box, _, _, _, size, _ in chars if not ch.isspace()]
+    # (gap, em) between neighbours; the smaller of the two sizes: a title beside a large logo keeps its own word gaps
+    gaps = [(b[1][0] - a[1][2], min(a[2], b[2])) for a, b in zip(glyphs, glyphs[1:])]
+    # word spaces of the body's own size only: a citation set smaller sits closer than it measures
+    word = _even_gaps([gap / em for (gap, em), a, b in zip(gaps, glyphs, glyphs[1:]) if em > 0 and a[2] == b[2]]) or WORD_GAP
+    out = [ch for ch, _, _ in glyphs[:1]]
+    for (before, _, _), (ch, _, _), (gap, em) in zip(glyphs, glyphs[1:], gaps):
+        if gap >= word * em and not (_wide(before) and _wide(ch)):
             out.append(" ")
         out.append(ch)
-        prev = (ch, box, size)
     return "".join(out)
+
+
+def _even_gaps(gaps: list[float]) -> float | None:
+    """The word-gap threshold of a line set tighter than ``WORD_GAP`` (in em), or None.
+
+    A subhead face justified tight (the LaTeX brochure's) sets its word spaces at 0.13–0.147 em
+    with no space character drawn. TeX gives every word space of a line the same glue, so
+    ``EVEN_GAPS`` or more gaps between ``TIGHT_GAP`` and ``WORD_GAP`` em within ``EVEN_GAP`` em of the
+    narrowest make it that line's word space, and every gap as wide is one (after a stop or comma TeX
+    stretches it more); a logo's kern (LaTeX2ε's 0.15 em) or an italic correction before a bracket
+    comes once a line and stays unspaced.
+    """
+    tight = sorted(g for g in gaps if TIGHT_GAP <= g < WORD_GAP)
+    if len(tight) < EVEN_GAPS or tight[EVEN_GAPS - 1] - tight[0] > EVEN_GAP:
+        return None
+    # a thousandth of an em under the narrowest: scaled back by the em, a gap may round below itself
+    return max(TIGHT_GAP, tight[0] - 0.001)
 
 
 def _make_line(raw: dict) -> Line:

@@ -229,6 +229,25 @@ def test_word_spaces_come_from_the_gaps_not_from_space_characters():
                                                   "表中的PS 与Word"]
 
 
+def _words_at(page: pymupdf.Page, y: float, words: list[str], gaps: list[float], size: float = 10.0) -> None:
+    """Words placed one by one with no space character, ``gaps[i]`` em after word i."""
+    font, x = pymupdf.Font("helv"), 60.0
+    for word, gap in zip(words, gaps + [0.0]):
+        page.insert_text((x, y), word, fontname="helv", fontsize=size)
+        x += font.text_length(word, size) + gap * size
+
+
+def test_a_line_justified_tighter_than_the_word_gap_keeps_its_even_word_spaces():
+    doc = _pdf()
+    page = _page(doc)
+    # a tight face justified: every word space 0.14 em, wider after a comma
+    _words_at(page, 100, ["Complex", "tabular,", "matter", "can", "span"], [0.14, 0.145, 0.141, 0.14])
+    # a logo's kern once a line, or tight gaps of three widths: not a line's word space
+    _words_at(page, 140, ["LaTeX", "2e", "is", "here"], [0.13, 0.3, 0.3])
+    _words_at(page, 180, ["kerns", "of", "three", "widths"], [0.1, 0.125, 0.145])
+    assert [l.text for l in page_lines(page)] == ["Complex tabular, matter can span", "LaTeX2e is here", "kernsofthreewidths"]
+
+
 def test_raster_images_are_whitened():
     doc = _pdf()
     page = _text_page(doc, EN_TEXT[:5])
