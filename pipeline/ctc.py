@@ -15,19 +15,14 @@ from functools import cached_property
 import numpy as np
 
 from pipeline.date_digits import date_digits
+from pipeline.glyph_places import (LOOK_ALIKES, MIN_LOOK_ALIKE_WEIGHT, capital_i_place, digit_run, ends_clause,
+                                   look_alike_weight)
 from pipeline.logos import mend_logos
 from pipeline.medians import mean as _mean
 from pipeline.punctuation import is_cjk as _is_cjk, is_greek as _is_greek, normalize_punctuation
 
 
-# Digits that typewriter fonts draw like letters, and the letters they may be.
-_LOOK_ALIKES = {"1": "liI", "0": "oO", "5": "sS"}
-_MIN_LOOK_ALIKE_WEIGHT = 0.01
-# At a word's edge a digit can be meant (var1, 1cm): the letter needs this much weight.
-_MIN_EDGE_WEIGHT = 0.05
-# A 1 right after an l is the second l of a doubled one (fill, all): typewriter fonts draw the two
-# alike, yet the model leans to the digit for the second, so a trace of l weight is enough.
-_MIN_DOUBLED_WEIGHT = 0.005
+_TYPEWRITER_MARKS = {*LOOK_ALIKES, "|"}  # the glyphs _typewriter_look_alikes may change
 _SOFTMAX_SLACK = 1e-3
 _SECOND_OF = {"1": "Il", "I": "1l", "l": "1I", "e": "c", ".": ",", ",": "."}  # float32 softmax rows sum to 1 only to about 1e-6
 # An e keeps c as its second only when the model was split between them (pipeline/c_or_e.py); a point
@@ -52,15 +47,9 @@ _SECOND_LATIN_IN_WORD = 0.01
 # the commas read as points before a small letter weigh 0.04-0.49 (one 0.034), the points read right there
 # at most 0.03 (``sense. It`` with its I lost), most under 0.025.
 _MIN_CLAUSE_COMMA = 0.035
-# Closing marks a clause may end in before its comma, and marks a word may open with.
-_CLOSERS, _OPENERS = "\"”’')", "\"“‘'("
 # An l is an I where no word has an l (see ``_capital_is``) and the model gave the I this much weight: on the
 # English scans such misread Is weigh 0.10-0.42, true ls there (code: lpr, lsode, \\lslig) at most 0.03.
 _MIN_CAPITAL_I = 0.1
-# Consonants no word starts with after an l.
-_NOT_AFTER_L = set("bcdfghjkmnpqrstvwxz")
-# Units a number is glued to: 1cm, 10pt, 1st.
-_UNITS = {"pt", "em", "ex", "cm", "mm", "in", "pc", "bp", "px", "dd", "cc", "sp", "st", "nd", "rd", "th"}
 
 
 @dataclass(frozen=True)
@@ -144,6 +133,10 @@ class CtcDecoder:
         self._index = {c: i for i, c in enumerate(self.classes) if c}
         # The glyphs of no CJK block, the space left out: a Chinese character's second (_second_look_alikes).
         self._not_cjk = np.array([i for i, c in enumerate(self.classes) if c.strip() and not _is_cjk(c)])
+        # The glyphs ``_second_look_alikes`` looks at, and the classes of each set of glyphs ``_letter_weight`` weighs.
+        self._may_have_second = {c for c in self.classes if c in _SECOND_OF or c == "±" or _is_greek(c) or _is_cjk(c)}
+        self._wanted = {w: (np.array([self._index[k] for k in w if k in self._index], dtype=np.intp),
+                            [k for k in w if k in self._index]) for w in _WANTED}
 
     @property
     def index(self) -> dict[str, int]:
@@ -161,21 +154,23 @@ class CtcDecoder:
         if steps is not None:
             probs = probs[:steps]
         best = probs.argmax(axis=1)
-        best = self._rescue_from_blank(probs, best)
         n = len(best)
+        top = probs[np.arange(n), best]  # each step's best weight (the blank's on a blank step)
+        best, top = self._rescue_from_blank(probs, best, top)
         chars: list[DecodedChar] = []
         if n:
-            best_p = probs[np.arange(n), best]
             # Runs of one class, found at once: a line has hundreds of steps.
-            starts = np.concatenate(([0], np.flatnonzero(best[1:] != best[:-1]) + 1))
-            ends = np.append(starts[1:], n)
+            change = np.flatnonzero(best[1:] != best[:-1]) + 1
+            starts = np.concatenate(([0], change))
+            ends = np.concatenate((change, [n]))
             # A run's confidence is its best step: CTC spreads one
             # character over several steps with falling edges.
-            peaks = np.maximum.reduceat(best_p, starts)
-            glyph = best[starts] != 0
+            peaks = np.maximum.reduceat(top, starts)
+            run_class = best[starts]
+            glyph = run_class != 0
             classes = self.classes
             chars = [DecodedChar(classes[cls], p, t, end) for cls, p, t, end in
-                     zip(best[starts][glyph].tolist(), peaks[glyph].tolist(), starts[glyph].tolist(), ends[glyph].tolist())]
+                     zip(run_class[glyph].tolist(), peaks[glyph].tolist(), starts[glyph].tolist(), ends[glyph].tolist())]
         chars = self._capital_is(self._clause_commas(self._typewriter_look_alikes(chars, probs), probs), probs)
         chars = self._second_look_alikes(date_digits(chars, probs, self._index), probs)
         return DecodedLine(tuple(mend_logos(normalize_punctuation(_tidy_spaces(chars)))), n)
@@ -193,20 +188,22 @@ class CtcDecoder:
         an l (``Smal1``, ``overful1``) is the l doubled on a trace of weight.
         A ``|`` glued to the character after it becomes ``\\``.
         """
-        out = list(chars)
         text = [c.char for c in chars]
+        if _TYPEWRITER_MARKS.isdisjoint(text):
+            return chars
+        out = list(chars)
         for i, c in enumerate(chars):
             nxt = text[i + 1] if i + 1 < len(text) else " "
-            if c.char in _LOOK_ALIKES:
-                need = _look_alike_weight(text, i)
+            if c.char in LOOK_ALIKES:
+                need = look_alike_weight(text, i)
                 if need is None:
                     continue
-                wanted = _LOOK_ALIKES[c.char]
+                wanted = LOOK_ALIKES[c.char]
                 own = self._letter_weight(c, wanted, probs)
                 # A run of one digit spelling a doubled lower-case letter (the 11 of fi11) is one shape
                 # repeated: it reads as letters when any of it weighs the letter enough. Else (fo01 for foo1)
                 # each digit is judged alone.
-                run = _digit_run(text, i)
+                run = digit_run(text, i)
                 letter, weight = max((own if j == i else self._letter_weight(chars[j], wanted, probs) for j in run),
                                      key=lambda lw: lw[1])
                 if not letter.islower() or any(text[j] != c.char for j in run):
@@ -214,7 +211,7 @@ class CtcDecoder:
                 enough = weight >= need
             elif c.char == "|" and nxt not in " |":
                 own = self._letter_weight(c, "\\", probs)
-                enough = own[1] >= _MIN_LOOK_ALIKE_WEIGHT
+                enough = own[1] >= MIN_LOOK_ALIKE_WEIGHT
             else:
                 continue
             letter, weight = own
@@ -228,10 +225,12 @@ class CtcDecoder:
         pixel or two under the baseline) the model reads many commas as points, and a sentence after a
         point starts with a capital. Not after an abbreviation's short word (etc., cf., no.) or one
         holding a point or a digit (e.g., 2nd., www.tex), nor before a word of code (int2str)."""
-        out = list(chars)
         text = [c.char for c in chars]
+        if "." not in text:
+            return chars
+        out = list(chars)
         for i, c in enumerate(chars):
-            if c.char == "." and _ends_clause(text, i):
+            if c.char == "." and ends_clause(text, i):
                 weight = float(probs[c.start : c.end, self._index[","]].max()) if "," in self._index else 0.0
                 if weight >= _MIN_CLAUSE_COMMA:
                     out[i] = replace(c, char=",")  # its confidence kept: how sure the model was of a mark here
@@ -242,10 +241,12 @@ class CtcDecoder:
         at a word's start before a consonant (``lnc``, ``File/lmport``), alone (``source: l``) or after
         capitals (``ASCIl``). In sans-serif type the two are one glyph and the model leans to the l; words
         of code that start so (``lpr``, ``\\lfoot``, ``lsode``) weigh the I at most 0.03."""
-        out = list(chars)
         text = [c.char for c in chars]
+        if "l" not in text:
+            return chars
+        out = list(chars)
         for i, c in enumerate(chars):
-            if c.char == "l" and _capital_i_place(text, i):
+            if c.char == "l" and capital_i_place(text, i):
                 letter, weight = self._letter_weight(c, "I", probs)
                 if letter and weight >= _MIN_CAPITAL_I:
                     out[i] = replace(c, char="I")
@@ -258,146 +259,84 @@ class CtcDecoder:
         ``_SECOND_NOT_CJK``; a Greek letter with the likeliest Latin letter, where its steps weigh that more
         than ``_SECOND_LATIN`` (less between Latin letters), a ± likewise (pipeline/latin_pages.py)."""
         out = list(chars)
-        for i, c in enumerate(chars):
-            if _is_greek(c.char) or c.char == "±":  # a ± too: the x of ``x >= y`` in small code print is read so
-                letter, weight = self._letter_weight(c, _LATIN_LETTERS, probs)
-                inside = between(chars, i, _is_latin)
-                if weight > (_SECOND_LATIN_IN_WORD if inside else _SECOND_LATIN):
+        text = [c.char for c in chars]
+        last = len(text) - 1
+        for i, ch in enumerate(text):
+            if ch not in self._may_have_second:
+                continue
+            c = chars[i]
+            if ch in _SECOND_OF:
+                letter, weight = self._letter_weight(c, _SECOND_OF[ch], probs)
+                if weight > _SECOND_MIN.get(ch, 0.0):
                     out[i] = replace(c, second=letter)
-            elif c.char in _SECOND_OF:
-                letter, weight = self._letter_weight(c, _SECOND_OF[c.char], probs)
-                if weight > _SECOND_MIN.get(c.char, 0.0):
-                    out[i] = replace(c, second=letter)
-            elif _is_cjk(c.char) and not beside(chars, i, _is_cjk):
+            elif _is_cjk(ch):
                 # Only a lone one (a look-alike among Latin glyphs): a Chinese line's characters cost nothing.
+                if (i > 0 and _is_cjk(text[i - 1])) or (i < last and _is_cjk(text[i + 1])):
+                    continue
                 # Its own steps' glyphs of no CJK block only: the line's other steps are not looked at.
                 sub = probs[c.start : c.end, self._not_cjk]
                 weights = sub.max(axis=1)
                 t = int(weights.argmax())
                 if weights[t] > _SECOND_NOT_CJK:
                     out[i] = replace(c, second=self.classes[self._not_cjk[sub[t].argmax()]])
+            else:  # a Greek letter, or a ±: the x of ``x >= y`` in small code print is read so
+                letter, weight = self._letter_weight(c, _LATIN_LETTERS, probs)
+                inside = between(chars, i, _is_latin)
+                if weight > (_SECOND_LATIN_IN_WORD if inside else _SECOND_LATIN):
+                    out[i] = replace(c, second=letter)
         return out
 
     def _letter_weight(self, c: DecodedChar, wanted: str, probs: np.ndarray) -> tuple[str, float]:
-        """The likeliest of ``wanted`` over ``c``'s steps and its weight ("" when none is a class)."""
-        letters = [self._index[k] for k in wanted if k in self._index]
-        if not letters:
+        """The likeliest of ``wanted`` (one of ``_WANTED``) over ``c``'s steps and its weight ("" when none is a class)."""
+        letters, names = self._wanted[wanted]
+        if not names:
             return "", 0.0
         seg = probs[c.start : c.end, letters].max(axis=0)
         best = int(seg.argmax())
-        return self.classes[letters[best]], float(seg[best])
+        return names[best], float(seg[best])
 
-    def _rescue_from_blank(self, probs: np.ndarray, best: np.ndarray) -> np.ndarray:
-        """Blank steps whose runner-up glyph nearly won, or that are mostly glyph though no one glyph
-        beats the blank, when no neighbour already emits it.
+    def _rescue_from_blank(self, probs: np.ndarray, best: np.ndarray,
+                           top: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``best`` (each step's class) and ``top`` (its weight) with the blank steps whose runner-up glyph
+        nearly won, or that are mostly glyph though no one glyph beats the blank, given that glyph when no
+        neighbour already emits it.
 
         Only a glyph absent from both neighbouring steps is rescued, so a
         blank between two equal letters (the ``ll`` of ``all``) stays blank.
         """
         if self.blank_margin <= 0 or len(best) == 0:
-            return best
+            return best, top
         # Rows are softmax outputs, so a runner-up holds at most 1 - p(blank): only blank steps whose
         # blank is weak enough can have one that qualifies. The second argmax over every class, on
         # those steps alone, was the costliest part of decoding when taken on every step.
-        blank = probs[:, 0]
         limit = max(min(1.0 - self.min_rescued, (1.0 + self.blank_margin) / 2), self.split_blank) + _SOFTMAX_SLACK
-        rows = np.flatnonzero((best == 0) & (blank <= limit))
+        rows = np.flatnonzero((best == 0) & (top <= limit))
         if rows.size == 0:
-            return best
-        second = probs[rows, 1:].argmax(axis=1) + 1
-        p2 = probs[rows, second]
-        close = (p2 >= self.min_rescued) & (blank[rows] - p2 <= self.blank_margin)
+            return best, top
+        blank = top[rows]  # the blank wins these steps
+        # Their runner-up: the blank, the best, taken out of a copy of the rows (the copy costs a fraction
+        # of slicing the other classes out of them).
+        sub = probs[rows]
+        sub[:, 0] = -1.0
+        second = sub.argmax(axis=1)
+        p2 = sub[np.arange(rows.size), second]
+        close = (p2 >= self.min_rescued) & (blank - p2 <= self.blank_margin)
         # Weight split among look-alikes; the space is no glyph (word gaps are placed from the image).
-        close |= (blank[rows] < self.split_blank) & (p2 >= self.min_split) & (second != len(self.classes) - 1)
+        close |= (blank < self.split_blank) & (p2 >= self.min_split) & (second != len(self.classes) - 1)
         padded = np.concatenate(([-1], best, [-1]))
         rescue = close & (padded[rows] != second) & (padded[rows + 2] != second)
-        out = best.copy()
-        out[rows[rescue]] = second[rescue]
-        return out
+        best[rows[rescue]] = second[rescue]  # both arrays are the caller's own, made for this line
+        top[rows[rescue]] = p2[rescue]
+        return best, top
 
 
 _LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Every set of glyphs a character is weighed against.
+_WANTED = {*LOOK_ALIKES.values(), "\\", "I", _LATIN_LETTERS, *_SECOND_OF.values()}
 
 
 def _is_latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
-
-
-def _look_alike_weight(text: list[str], i: int) -> float | None:
-    """The letter weight a look-alike digit at ``i`` needs to become a letter; None: it stays.
-
-    The digit's run (``11`` in ``Co11ect``) is judged as one: inside a word
-    of lower-case letters, or at the edge of one at least two letters long.
-    Lower-case only: upper-case codes (WC2B, A1B, ASC11) mix digits in on purpose. After a 2 or 4
-    (``rtf21atex``) only where small letters come before that digit and three after it.
-    """
-    run = _digit_run(text, i)
-    a, b = run.start, run.stop
-    prev = text[a - 1] if a > 0 else " "
-    nxt = text[b] if b < len(text) else " "
-    doubled = prev == "l" and all(text[j] == "1" for j in run)
-    if prev.islower() and nxt.islower():
-        return _MIN_DOUBLED_WEIGHT if doubled else _MIN_LOOK_ALIKE_WEIGHT
-    before = _lower_run(text[:a][::-1])
-    after = _lower_run(text[b:])
-    if len(before) >= 2 and not nxt.isalnum():
-        return _MIN_DOUBLED_WEIGHT if doubled else _MIN_EDGE_WEIGHT
-    if len(after) >= 2 and not prev.isalnum() and after not in _UNITS:
-        return _MIN_EDGE_WEIGHT
-    # A program's name joining two words by a 2 or 4 (rtf2latex, html2latex: to, for): the word after the
-    # digit is judged as at a word's edge, where the lone digit follows a word of small letters (a file's
-    # tb91thanh, a number's 21st stay).
-    if len(after) >= 3 and prev in "24" and a >= 3 and len(_lower_run(text[: a - 1][::-1])) >= 2:
-        return _MIN_EDGE_WEIGHT
-    return None
-
-
-def _ends_clause(text: list[str], i: int) -> bool:
-    """Whether the point at ``i`` follows a word of letters (four or more, or two capitals: an acronym)
-    and comes before a space and a word of small letters."""
-    if not (i + 2 < len(text) and text[i + 1] == " "):
-        return False
-    start = i
-    while start > 0 and text[start - 1] != " ":
-        start -= 1
-    word = "".join(text[start:i]).rstrip(_CLOSERS).lstrip(_OPENERS)
-    # The next word's letters, up to a mark or a space: a digit after them makes it code (int2str).
-    end = i + 2
-    while end < len(text) and text[end].isalpha():
-        end += 1
-    after = "".join(text[i + 2 : end])
-    if end < len(text) and text[end].isdigit():
-        return False
-    latin = all(ch.isalpha() and ord(ch) < 0x250 for ch in word + after)
-    return latin and after.islower() and (len(word) >= 4 or (len(word) >= 2 and word.isupper()))
-
-
-def _capital_i_place(text: list[str], i: int) -> bool:
-    """Whether the l at ``i`` stands where words have an I, not an l: at a word's start (after a space,
-    a slash or nothing) before a consonant or alone, or after two capitals at a word's end."""
-    prev = text[i - 1] if i > 0 else " "
-    nxt = text[i + 1] if i + 1 < len(text) else " "
-    if prev in " /":
-        return nxt in _NOT_AFTER_L or not nxt.isalnum()
-    return i >= 2 and all(ch.isupper() and ch.isascii() for ch in text[i - 2 : i]) and not nxt.isalnum()
-
-
-def _digit_run(text: list[str], i: int) -> range:
-    """Positions of the run of look-alike digits holding ``i``."""
-    a = i
-    while a > 0 and text[a - 1] in _LOOK_ALIKES:
-        a -= 1
-    b = i + 1
-    while b < len(text) and text[b] in _LOOK_ALIKES:
-        b += 1
-    return range(a, b)
-
-
-def _lower_run(chars: list[str]) -> str:
-    n = 0
-    while n < len(chars) and chars[n].islower():
-        n += 1
-    return "".join(chars[:n])
 
 
 def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:
@@ -407,17 +346,15 @@ def _tidy_spaces(chars: list[DecodedChar]) -> list[DecodedChar]:
     the glyph gap is wide, which would corrupt the text and its search.
     """
     out: list[DecodedChar] = []
-    for i, c in enumerate(chars):
-        if c.char != " ":
-            out.append(c)
+    space = None  # the first space after the last glyph kept
+    for c in chars:
+        if c.char == " ":
+            if out and space is None:
+                space = c
             continue
-        if not out or out[-1].char == " ":
-            continue
-        nxt = next((d for d in chars[i + 1 :] if d.char != " "), None)
-        if nxt is None:
-            continue
-        if _is_cjk(out[-1].char) and _is_cjk(nxt.char):
-            continue
+        if space is not None and not (_is_cjk(out[-1].char) and _is_cjk(c.char)):
+            out.append(space)
+        space = None
         out.append(c)
     return out
 

@@ -98,12 +98,9 @@ class TextRecognizer:
                 batch.append(order[i + len(batch)])
             i += len(batch)
             width = max(resized[j].shape[1] for j in batch)
-            # Normalized pixels are (v/255 - 0.5)/0.5; padding with 0 is mid-grey,
-            # as the model saw in training.
-            x = np.zeros((len(batch), 3, s.height, width), dtype=np.float32)
+            x = np.empty((len(batch), 3, s.height, width), dtype=np.float32)
             for k, j in enumerate(batch):
-                img = resized[j].astype(np.float32) / 127.5 - 1.0
-                x[k, :, :, : img.shape[1]] = img
+                _normalized(resized[j], x[k])
             probs = self.session.run(x)
             steps_total = probs.shape[1]
             for k, j in enumerate(batch):
@@ -116,3 +113,15 @@ class TextRecognizer:
                                    read=tuple(c.confidence for c in line.chars))
                 results[j] = line
         return results  # type: ignore[return-value]
+
+
+def _normalized(img: np.ndarray, out: np.ndarray) -> None:
+    """``img`` (grey, 8 bits) written into ``out`` (3 channels, as wide or wider) as the model reads it: each pixel
+    (v/255 - 0.5)/0.5 in float32 on all three channels, the width beyond it 0 (mid-grey, as the model saw padding
+    in training). Worked in ``out`` itself: one channel computed, then copied to the others."""
+    w = img.shape[1]
+    grey = out[0, :, :w]
+    np.divide(img, np.float32(127.5), out=grey, dtype=np.float32)
+    np.subtract(grey, np.float32(1.0), out=grey)
+    out[1:, :, :w] = grey
+    out[:, :, w:] = 0.0

@@ -103,3 +103,15 @@ def test_page_level_curly_quotes():
 
     chars = [DecodedChar(ch, 1.0, i, i + 1) for i, ch in enumerate('the "Client").')]
     assert "".join(c.char for c in curly_quotes(chars)) == "the “Client”)."
+
+
+def test_a_rescued_step_reads_its_glyph_at_the_glyphs_own_weight():
+    # A thin glyph's only step, the blank a hair ahead of it: the glyph is kept, its confidence its own weight
+    # (not the blank's), and a step whose blank is clear stays blank.
+    p = probs(["a", BLANK, BLANK, "b"])
+    p[1] = 0.0
+    p[1, BLANK], p[1, CHARSET.index("c") + 1], p[1, SPACE] = 0.40, 0.36, 0.24
+    line = DEC.decode(p)
+    assert line.text == "acb"
+    assert [c.confidence for c in line.chars] == pytest.approx([0.9, 0.36, 0.9], abs=1e-6)
+    assert [(c.start, c.end) for c in line.chars] == [(0, 1), (1, 2), (3, 4)]
