@@ -6,6 +6,8 @@ Every page runs through one engine (one thread) as it always does; each run of t
 of the larger one ("second") is timed (``time.process_time``) and put down with its input's width, a hash of the
 network's input and the engine function that asked for it (the first frame outside the recognizer's own modules).
 A run whose input (same network, same bytes) was already run on the page is a repeat: its output is the same.
+What the runs' readings came to is counted too: lines read again smoothed (by either network) and how many of those
+readings were taken, lines the larger network read again and how many of its readings were taken.
 """
 from __future__ import annotations
 
@@ -23,13 +25,38 @@ _OWN = ("recognize.py", "smoothed_small_print.py", "onnx_session.py", "network_r
 
 
 class RunLog:
-    """The engine's two recognizer sessions watched."""
+    """The engine's two recognizer sessions watched, and what the smoothed re-reads and the second opinion kept."""
 
     def __init__(self, engine):
+        import pipeline.engine as engine_module
+        import pipeline.recognize as recognize
+
         self.runs: list[dict] = []
+        self.kept: collections.Counter = collections.Counter()
         for name, rec in (("rec", engine.recognizer), ("second", engine.second_recognizer)):
             if rec is not None:
                 rec.session.run = self._watch(name, rec.session.run)
+        smoothed, reread = recognize.reread_smoothed, engine_module.reread_unsure
+        log = self
+
+        def counted_smoothed(read, crops, lines, line_ink=None):
+            asked = []
+            out = smoothed(lambda *args: asked.append(len(args[0])) or read(*args), crops, lines, line_ink)
+            names = {f.name for f in traceback.extract_stack()}
+            net = "rec" if "recognize_upright" in names else "second" if "reread_unsure" in names else "other callers'"
+            log.kept[f"{net} smoothed lines read"] += sum(asked)
+            log.kept[f"{net} smoothed readings taken"] += sum(a is not b for a, b in zip(out, lines))
+            return out
+
+        def counted_reread(decoded, crops_of, recognizer, settings):
+            before = len(log.runs)
+            out = reread(decoded, crops_of, recognizer, settings)
+            log.kept["second opinion runs"] += len(log.runs) - before
+            log.kept["second opinion lines taken"] += sum(a is not b for a, b in zip(out, decoded))
+            log.kept["second opinion lines taken, other text"] += sum(a.text != b.text for a, b in zip(out, decoded))
+            return out
+        recognize.reread_smoothed = counted_smoothed
+        engine_module.reread_unsure = counted_reread
 
     def _watch(self, name, run):
         def watched(x):
@@ -94,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             total[k].update(v)
         print(f"{p['id']:30s} cpu {cpu:6.2f} s, runs {len(log.runs)}, repeats {sum(v['repeats'] for v in s.values())}",
               flush=True)
-    print(f"\n{len(pages)} pages, CPU {page_cpu:.2f} s")
+    print(f"\n{len(pages)} pages, CPU {page_cpu:.2f} s; " + ", ".join(f"{k} {v}" for k, v in sorted(log.kept.items())))
     print(f"{'net / caller':60s} {'runs':>6s} {'width':>8s} {'cpu s':>8s} {'share':>6s} {'repeats':>8s} {'rep cpu':>8s}")
     for k, v in sorted(total.items(), key=lambda kv: -kv[1]["cpu_s"]):
         print(f"{k:60s} {v['runs']:6d} {v['width']:8d} {v['cpu_s']:8.2f} {100 * v['cpu_s'] / page_cpu:5.1f}% "
