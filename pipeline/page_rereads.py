@@ -34,7 +34,8 @@ def reread_chars(decoded: list[DecodedLine], crops: Crops, candidate: Candidate,
     """The lines with every character ``k`` for which ``candidate(line, k)`` holds replaced by what
     ``decide(line, ink, k)`` returns (None: left as read). Both see the line as decoded, never a
     half-changed one, so the order of the characters does not matter. ``reads``: what a candidate is read as,
-    where the check knows (a line reading none of it is not asked about character by character)."""
+    where the check knows (a line reading none of it is not asked about character by character; given as a string,
+    only its characters are asked about: every candidate must be read as one of them)."""
     at = lines_with(decoded, candidate, reads)
     out = list(decoded)
     for i, ink in zip(at, inks_of(crops, at)):
@@ -50,7 +51,7 @@ def reread_chars(decoded: list[DecodedLine], crops: Crops, candidate: Candidate,
 
 def lines_with(decoded: list[DecodedLine], candidate: Candidate, reads: str | re.Pattern | None = None) -> list[int]:
     """The lines holding a character ``k`` for which ``candidate(line, k)`` holds; ``reads``: what a candidate is
-    read as, where the check knows (a line reading none of it is not asked about character by character)."""
+    read as, where the check knows (as ``reread_chars``' ``reads``)."""
     return [i for i, d in enumerate(decoded)
             if (reads is None or reads_any(d, reads)) and any(candidate(d, k) for k in _maybe(d, reads))]
 
