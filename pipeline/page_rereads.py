@@ -8,7 +8,7 @@ checks look at is cut, thresholded and labelled once (``inks_of``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 import numpy as np
@@ -34,22 +34,42 @@ def reread_chars(decoded: list[DecodedLine], crops: Crops, candidate: Candidate,
     """The lines with every character ``k`` for which ``candidate(line, k)`` holds replaced by what
     ``decide(line, ink, k)`` returns (None: left as read). Both see the line as decoded, never a
     half-changed one, so the order of the characters does not matter. ``reads``: what a candidate is read as,
-    where the check knows (a line reading none of it is not asked about character by character)."""
+    where the check knows (a line reading none of it is not asked about character by character; given as a string,
+    only its characters are asked about: every candidate must be read as one of them)."""
     at = lines_with(decoded, candidate, reads)
     out = list(decoded)
     for i, ink in zip(at, inks_of(crops, at)):
         line = decoded[i]
-        chars = tuple((decide(line, ink, k) or c) if candidate(line, k) else c for k, c in enumerate(line.chars))
-        if chars != line.chars:
-            out[i] = replace(line, chars=chars)
+        chars = list(line.chars)
+        for k in _maybe(line, reads):
+            if candidate(line, k):
+                chars[k] = decide(line, ink, k) or chars[k]
+        if tuple(chars) != line.chars:
+            out[i] = replace(line, chars=tuple(chars))
     return out
 
 
 def lines_with(decoded: list[DecodedLine], candidate: Candidate, reads: str | re.Pattern | None = None) -> list[int]:
     """The lines holding a character ``k`` for which ``candidate(line, k)`` holds; ``reads``: what a candidate is
-    read as, where the check knows (a line reading none of it is not asked about character by character)."""
+    read as, where the check knows (as ``reread_chars``' ``reads``)."""
     return [i for i, d in enumerate(decoded)
-            if (reads is None or reads_any(d, reads)) and any(candidate(d, k) for k in range(len(d.chars)))]
+            if (reads is None or reads_any(d, reads)) and any(candidate(d, k) for k in _maybe(d, reads))]
+
+
+def _maybe(line: DecodedLine, reads: str | re.Pattern | None) -> Iterable[int]:
+    """The characters of ``line`` that may be candidates, in order: where it reads one of ``reads`` (a string: what
+    every candidate is read as), else all of them (as ``reads_any``, a line with a character other than one code
+    point is looked at whole)."""
+    text = line.text
+    if not isinstance(reads, str) or len(text) != len(line.chars):
+        return range(len(line.chars))
+    at = []
+    for ch in set(reads):
+        k = text.find(ch)
+        while k >= 0:
+            at.append(k)
+            k = text.find(ch, k + 1)
+    return sorted(at)
 
 
 def reads_any(line: DecodedLine, chars: str | re.Pattern) -> bool:
