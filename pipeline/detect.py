@@ -19,6 +19,7 @@ from pipeline.geometry import fill_quads, lies_inside, min_area_quad, quad_size
 from pipeline.merged_rows import joined_pairs, rows_apart
 from pipeline.row_tails import reach_unread
 from pipeline.ink_pieces import ink_pieces
+from pipeline.medians import percentile
 
 
 @dataclass(frozen=True)
@@ -335,7 +336,7 @@ def mark_height(ink: np.ndarray) -> float:
     heights = stats[1:, cv2.CC_STAT_HEIGHT][stats[1:, cv2.CC_STAT_AREA] >= 3]
     if not len(heights):
         return 0.0
-    p50, p90 = np.percentile(heights, [50, 90])
+    p50, p90 = percentile(heights, 50), percentile(heights, 90)
     return float(min(p90, 1.5 * p50))
 
 
