@@ -14,6 +14,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.medians import percentile
 from pipeline.page_rereads import Crops, reread_chars
 
 # An = read this surely is left as read: on the English scans the misread bars weigh 0.49-0.76, printed
@@ -45,7 +46,7 @@ def bar_rows(gray: np.ndarray, line: DecodedLine, k: int) -> int | None:
     """How many rows the mark at ``k`` holds at half its peak ink or more, where they make one run; None where
     they do not (two bars) or the crop holds no clear ink."""
     height, width = gray.shape
-    paper = float(np.percentile(gray, 90))
+    paper = percentile(gray, 90)
     if paper - float(gray.min()) < _MIN_CONTRAST:
         return None
     step = width / max(1, line.steps)

@@ -19,6 +19,7 @@ from pipeline.geometry import fill_quads, lies_inside, min_area_quad, quad_size
 from pipeline.merged_rows import joined_pairs, rows_apart
 from pipeline.row_tails import reach_unread
 from pipeline.ink_pieces import ink_pieces
+from pipeline.medians import percentile
 
 
 @dataclass(frozen=True)
@@ -251,13 +252,20 @@ def _overlapping(finer: list[DetectedLine], lines: list[DetectedLine]):
     its box, and the boxes of ``lines`` (x0, y0, x1, y1)."""
     if not lines:
         return
-    spans = np.array([np.r_[d.quad.min(axis=0), d.quad.max(axis=0)] for d in lines])
+    spans = _spans([d.quad for d in lines])
     for f in finer:
         (x0, y0), (x1, y1) = f.quad.min(axis=0), f.quad.max(axis=0)
         width, height = quad_size(f.quad)
         if width > height:
             near = (spans[:, 0] < x1) & (spans[:, 2] > x0) & (spans[:, 1] < y1) & (spans[:, 3] > y0)
             yield f, height, np.flatnonzero(near), spans
+
+
+
+def _spans(quads: list[np.ndarray]) -> np.ndarray:
+    """Each quad's (x0, y0, x1, y1), reduced over all the quads at once (a page's lines: one call, not one each)."""
+    corners = np.array(quads)
+    return np.concatenate([corners.min(axis=1), corners.max(axis=1)], axis=1)
 
 
 def _joining(finer: list[DetectedLine], lines: list[DetectedLine], share: float) -> list[DetectedLine]:
@@ -335,7 +343,7 @@ def mark_height(ink: np.ndarray) -> float:
     heights = stats[1:, cv2.CC_STAT_HEIGHT][stats[1:, cv2.CC_STAT_AREA] >= 3]
     if not len(heights):
         return 0.0
-    p50, p90 = np.percentile(heights, [50, 90])
+    p50, p90 = percentile(heights, 50), percentile(heights, 90)
     return float(min(p90, 1.5 * p50))
 
 
@@ -413,7 +421,7 @@ def drop_nested(quads: list[np.ndarray]) -> list[np.ndarray]:
     if len(quads) < 2:
         return quads
     heights = [quad_size(q)[1] for q in quads]
-    spans = np.array([np.r_[q.min(axis=0), q.max(axis=0)] for q in quads])
+    spans = _spans(quads)
     keep = []
     for i, q in enumerate(quads):
         area = abs(cv2.contourArea(q))

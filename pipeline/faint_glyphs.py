@@ -12,6 +12,7 @@ import numpy as np
 
 from pipeline.punct_widths import component_at
 from pipeline.ink_pieces import ink_pieces
+from pipeline.medians import percentile
 
 # The window around the mark, in line heights each side; the paper is its light end.
 _WINDOW = 0.35
@@ -32,7 +33,7 @@ def faint_glyph(crop: np.ndarray, x: float, reach: int, level: float) -> np.ndar
     band = window[:, max(0, centre - reach) : centre + reach + 1]
     if band.size == 0:
         return None
-    paper, dark = float(np.percentile(window, _PAPER)), float(band.min())
+    paper, dark = percentile(window, _PAPER), float(band.min())
     if paper - dark < _MIN_CONTRAST:
         return None
     ink = (window < (paper + dark) / 2).astype(np.uint8)

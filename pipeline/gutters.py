@@ -99,18 +99,29 @@ def _core_ink(gray: np.ndarray, skew: float, scale: float, boxes: np.ndarray, li
         m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
         small = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
     k = max(3, int(s.paper_lines * line_h * 4) | 1)
-    paper = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    ink = cv2.subtract(paper, small) > s.ink_level
     rows = np.zeros((h, w), dtype=bool)
     for x0, y0, x1, y1 in boxes:
         margin = (1 - s.core) / 2 * (y1 - y0)
         a, b = int(max(0, y0 + margin)), int(min(h, np.ceil(y1 - margin)))
         rows[a:b, int(max(0, x0)):int(min(w, np.ceil(x1)))] = True
-    ink = (ink & rows).view(np.uint8)
-    _, labels, stats, _ = ink_pieces(ink)
+    # Ink is wanted inside the rows only: measured on their bounding region (with the paper window's reach
+    # around it, so the dilation sees every pixel it did on the whole page) and labelled there.
+    ys, xs = np.flatnonzero(rows.any(axis=1)), np.flatnonzero(rows.any(axis=0))
+    out = np.zeros((h, w), dtype=bool)
+    if not len(ys):
+        return out
+    top, bottom, left, right = int(ys[0]), int(ys[-1]) + 1, int(xs[0]), int(xs[-1]) + 1
+    r = k // 2
+    t0, l0 = max(0, top - r), max(0, left - r)
+    around = small[t0:min(h, bottom + r), l0:min(w, right + r)]
+    paper = cv2.dilate(around, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    inner = (slice(top - t0, bottom - t0), slice(left - l0, right - l0))
+    ink = (cv2.subtract(paper[inner], around[inner]) > s.ink_level) & rows[top:bottom, left:right]
+    _, labels, stats, _ = ink_pieces(ink.view(np.uint8))
     keep = stats[:, cv2.CC_STAT_AREA] >= (s.min_mark * line_h) ** 2
     keep[0] = False
-    return keep[labels]
+    out[top:bottom, left:right] = keep[labels]
+    return out
 
 
 def _gutters_in(box: np.ndarray, ink: np.ndarray, line_h: float, s: GutterSettings) -> list[tuple[float, float]]:

@@ -18,7 +18,7 @@ from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.geometry import crop_quad, interpolate_on_quad
 from pipeline.layout import LayoutSettings, layout_boxes
 from pipeline.margins import has_left_notes, left_edge
-from pipeline.medians import median
+from pipeline.medians import median, percentile
 
 # The cut is looked for this many line heights left of the body's edge and right of it ...
 LEFT_REACH = 2.0
@@ -124,7 +124,7 @@ def ink_gap_at(crop: np.ndarray, edge: float, line: float, before: float, after:
     height, fractions of the crop's width too)."""
     h, w = crop.shape
     core = crop[h // 4: h - h // 4].astype(np.int16)
-    paper = np.percentile(core, 90)
+    paper = percentile(core, 90)
     ink = (paper - core > INK_LEVEL).any(axis=0)
     cols = np.flatnonzero(ink)
     if len(cols) < 2:
@@ -144,7 +144,7 @@ def _note_rows(crop: np.ndarray, cut: float, top: float, bottom: float) -> tuple
     beside it (a note is set in smaller type, which tells it from the body; see ``pipeline/margins.py``)."""
     h, w = crop.shape
     k = int(round(cut * w))
-    ink = crop.astype(np.int16) < np.percentile(crop, 90) - INK_LEVEL
+    ink = crop.astype(np.int16) < percentile(crop, 90) - INK_LEVEL
     rows_l, rows_r = np.flatnonzero(ink[:, :k].any(axis=1)), np.flatnonzero(ink[:, k:].any(axis=1))
     if len(rows_l) < 2 or len(rows_r) < 2:
         return top, bottom

@@ -17,6 +17,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.medians import percentile
 
 # In pixels of the 48-px crop the recognizer read.
 _QUOTES = "'‘\"“"
@@ -181,7 +182,7 @@ def _high_marks(line_ink: LineInk) -> list[tuple[int, int, int, int]]:
     tall = (heights >= 0.4 * height) & (tops > 0)
     if not tall.any():
         return []
-    ascender = float(np.percentile(tops[tall], _ASCENDERS))
+    ascender = percentile(tops[tall], _ASCENDERS)
     # Above the line's middle, smaller than half the line, taller than a dot, taller than wide
     # (not a dash), not cut by the crop's top edge (a descender of the line above).
     sized = ((tops > 0) & (tops + heights < 0.55 * height) & (heights >= _MIN_TALL) & (heights < 0.45 * height)

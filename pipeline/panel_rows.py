@@ -17,7 +17,7 @@ import numpy as np
 from pipeline.geometry import crop_quad
 from pipeline.joined_notes import INK_LEVEL, cut_line
 from pipeline.layout import LayoutSettings, layout_boxes
-from pipeline.medians import median
+from pipeline.medians import median, percentile
 from pipeline.panels import ALIGN, MAX_GAP, MAX_PITCH, MIN_ROWS, Panel, find_panels, level_matrix, neighbours, row_pairs
 from pipeline.read_extents import read_extents
 
@@ -130,7 +130,7 @@ def _wide_gaps(gray: np.ndarray, box: list[float], quad: np.ndarray, h: float) -
     crop = crop_quad(gray, quad)
     ch, cw = crop.shape
     core = crop[ch // 4: ch - ch // 4].astype(np.int16)
-    ink = np.flatnonzero((np.percentile(core, 90) - core > INK_LEVEL).any(axis=0))
+    ink = np.flatnonzero((percentile(core, 90) - core > INK_LEVEL).any(axis=0))
     if len(ink) < 2:
         return []
     scale = (box[2] - box[0]) / cw  # page pixels a crop column

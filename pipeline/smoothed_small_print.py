@@ -23,6 +23,7 @@ import numpy as np
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.letter_case import SAME_SHAPE, shows_capital
 from pipeline.line_ink import LineInk
+from pipeline.medians import percentile
 
 # Crops under this height (page pixels) are enlarged at least 1.6 times to 48 px.
 SMALL_PX = 30
@@ -133,9 +134,10 @@ def _marks(line: DecodedLine, table: dict | None = None) -> list[str]:
 def soft_edges(crop: np.ndarray) -> bool:
     """Whether the print in ``crop`` is blurred: its steepest edges rise slowly for its ink's contrast."""
     g = crop.astype(np.float32)
-    contrast = float(np.percentile(g, 90) - np.percentile(g, 2))
+    # float32 values, and their difference in float32, as np.percentile's were.
+    contrast = float(np.float32(percentile(g, 90)) - np.float32(percentile(g, 2)))
     if contrast <= 0:
         return False
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3) / 8
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3) / 8
-    return float(np.percentile(np.hypot(gx, gy), EDGE_PERCENTILE)) < SOFT_EDGES * contrast
+    return percentile(np.hypot(gx, gy), EDGE_PERCENTILE) < SOFT_EDGES * contrast

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipeline.geometry import crop_quad, quad_size
-from pipeline.medians import median
+from pipeline.medians import median, percentile
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _split_fraction(crop: np.ndarray, line_h: float, s: StackedSettings) -> floa
     """Where (share of the crop's height) to cut a crop holding two rows of ink; None for one line."""
     if crop.size == 0:
         return None
-    ink = crop < float(np.percentile(crop, 90)) - s.ink_level
+    ink = crop < percentile(crop, 90) - s.ink_level
     h, w = ink.shape
     on = np.concatenate([[False], ink.sum(axis=1) >= max(1.0, s.row_ink * w), [False]])
     edges = np.flatnonzero(np.diff(on.astype(np.int8)))

@@ -91,3 +91,36 @@ def test_fill_quads_shifts_by_the_offset():
     a = np.array([[102, 52], [105, 52], [105, 55], [102, 55]], np.float32)
     mask = fill_quads(np.zeros((10, 10), np.uint8), [a], (100, 50))
     assert mask[2:6, 2:6].all() and int(mask.sum()) == 16
+
+
+def _numpy_quad_size(quad):
+    q = np.asarray(quad, dtype=np.float32)
+    w = max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[3] - q[2]))
+    h = max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2]))
+    return float(w), float(h)
+
+
+def _numpy_order_quad(points):
+    pts = np.asarray(points, dtype=np.float32).reshape(4, 2)
+    by_x = pts[np.argsort(pts[:, 0], kind="stable")]
+    tl, bl = by_x[:2][np.argsort(by_x[:2, 1], kind="stable")]
+    tr, br = by_x[2:][np.argsort(by_x[2:, 1], kind="stable")]
+    return np.array([tl, tr, br, bl], dtype=np.float32)
+
+
+def test_plain_python_geometry_gives_numpys_values_to_the_bit():
+    # quad_size, order_quad and quad_to_box work on Python floats (speed); every value must stay numpy's,
+    # float32 roundings included: a last-bit change moves a crop's rounded width.
+    rng = np.random.default_rng(13)
+    for k in range(3000):
+        quad = rng.random((4, 2)) * (3000, 40)[k % 2]
+        if k % 3 == 1:
+            quad = np.round(quad / 500) * rng.choice([-1.0, 1.0], size=quad.shape)  # ties and zeros of both signs
+        elif k % 3 == 2:
+            quad = cv2.boxPoints(((rng.random() * 2000, rng.random() * 2000),
+                                  (rng.random() * 900, rng.random() * 40), rng.random() * 180 - 90))
+        assert quad_size(quad) == _numpy_quad_size(quad)
+        assert order_quad(quad).tobytes() == _numpy_order_quad(quad).tobytes()
+        q = np.asarray(quad, dtype=np.float32)
+        expected = [float(q[:, 0].min()), float(q[:, 1].min()), float(q[:, 0].max()), float(q[:, 1].max())]
+        assert np.array(quad_to_box(quad)).tobytes() == np.array(expected).tobytes()  # -0.0 stays -0.0
