@@ -28,6 +28,7 @@ from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
 from pipeline.tables.slivers import drop_slivers
+from pipeline.tables.unknown_glyphs import unknown_glyphs_read_again
 from pipeline.tables.url_hosts import url_hosts
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
@@ -210,6 +211,9 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     tokens = url_hosts(cell_end_separators(tokens, lines))
     if read_closer is not None:
         tokens = confusions_read_again(tokens, levelled, read_closer)
+        known = getattr(getattr(read, "decoder", None), "classes", None)
+        if known is not None:  # the page's recognizer's characters: what it cannot name, the larger one may
+            tokens = unknown_glyphs_read_again(tokens, levelled, frozenset(known), read_closer)
     if read is not None:
         tokens = split_stacked(tokens, levelled, read)
         tokens = missed_items(tokens, levelled, read, dpi)
