@@ -211,9 +211,6 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     tokens = url_hosts(cell_end_separators(tokens, lines))
     if read_closer is not None:
         tokens = confusions_read_again(tokens, levelled, read_closer)
-        known = getattr(getattr(read, "decoder", None), "classes", None)
-        if known is not None:  # the page's recognizer's characters: what it cannot name, the larger one may
-            tokens = unknown_glyphs_read_again(tokens, levelled, frozenset(known), read_closer)
     if read is not None:
         tokens = split_stacked(tokens, levelled, read)
         tokens = missed_items(tokens, levelled, read, dpi)
@@ -224,6 +221,9 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), v_rules, dpi,
                          read_empty)
+    known = getattr(getattr(read, "decoder", None), "classes", None)
+    if read_closer is not None and known is not None:  # what the page's recognizer cannot name, the larger one may
+        tables = unknown_glyphs_read_again(tables, tokens, levelled, frozenset(known), read_closer)
     if abs(tilt) < 0.05:
         return tables
     inv = cv2.invertAffineTransform(m)
