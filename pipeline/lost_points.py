@@ -1,4 +1,4 @@
-"""A decimal point lost between two digits (``2.7`` read ``27``), put back from its ink.
+"""A decimal point (or comma) lost between two digits (``2.7`` read ``27``), put back from its ink.
 
 In a table's short numbers (a section column: ``2.2``, ``2.7``) the recognizer can lose a faint point set tight
 between two digits to the blank: its weight there stays under a quarter, and the number reads as one figure
@@ -42,7 +42,9 @@ def lost_points(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
             if _candidate(line, k) and _point_between(line, ink, k):
                 nxt = line.chars[k + 1]
                 step = (c.end + nxt.start) // 2
-                chars.append(DecodedChar(".", min(c.confidence, nxt.confidence), step, max(step + 1, nxt.start)))
+                # a comma as its second: digit_marks then tells the two by the mark's tail, as for a point read
+                chars.append(DecodedChar(".", min(c.confidence, nxt.confidence), step, max(step + 1, nxt.start),
+                                         second=","))
         if len(chars) != len(line.chars):
             out[i] = replace(line, chars=tuple(chars))
     return out
