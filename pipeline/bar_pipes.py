@@ -117,6 +117,12 @@ def _pair_of_bars(line: DecodedLine, ink: LineInk, k: int) -> bool:
     return abs(int(a[1]) - int(b[1])) <= 1 and abs(int(a[1] + a[3]) - int(b[1] + b[3])) <= 1
 
 
+def lone_bar(ink: LineInk) -> bool:
+    """Whether the crop of ``ink`` holds one glyph, a bare upright stroke: a `|` (a 1 has a flag, and most a foot)."""
+    glyphs, band = ink.glyph_pieces()
+    return len(glyphs) == 1 and band >= 12 and _is_bare(ink, glyphs[0], band)
+
+
 def _is_bare(ink: LineInk, p: int, band: float) -> bool:
     """Whether piece ``p`` is one tall upright stroke as wide in every row: no serif, flag or foot."""
     x, y, w, h = (int(v) for v in ink.pieces[2][p, :4])

@@ -18,6 +18,7 @@ import numpy as np
 
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
+from pipeline.lost_points import lost_points
 from pipeline.page_rereads import Crops, reread_chars
 
 _MARKS = "."
@@ -80,9 +81,9 @@ def _piece_at(stats: np.ndarray, count: int, crop_h: int, x: float, reach: float
 
 
 def digit_marks(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
-    """The lines with each point between two digits made a comma where its ink shows one (``crops``
-    gives the images the lines were read from, by index)."""
-    return reread_chars(decoded, crops, _between_digits, _mark_from_ink, _MARKS)
+    """The lines with a point lost between two digits put back (``lost_points``), then each point between two
+    digits made a comma where its ink shows one (``crops`` gives the images the lines were read from, by index)."""
+    return reread_chars(lost_points(decoded, crops), crops, _between_digits, _mark_from_ink, _MARKS)
 
 
 def _mark_from_ink(line: DecodedLine, ink: LineInk, k: int):

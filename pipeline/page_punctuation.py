@@ -15,6 +15,10 @@ from pipeline.quote_shapes import DOUBLE, SINGLE, quote_lift
 # straight -0.05..+0.03, curly +0.065..+0.26 (two curly lines at +0.01 and +0.02); a single straight
 # pair in a degraded monospace line measured +0.046. The page's median must reach the curly range.
 _CURLY_LIFT = 0.06
+# Or every one of at least _SAME_WAY lines leans the curly way, their median by at least _LEANING: straight pairs scatter
+# both ways about 0 (a straight page's 16 lines measured -0.052..+0.046), while small curly quotes a few pixels tall
+# (a typewriter manual's ‘k’, 7 px at the line height) all lean curly, some by little.
+_SAME_WAY, _LEANING = 5, 0.03
 
 
 def page_punctuation(decoded: list[DecodedLine], crops: Crops | None = None) -> list[DecodedLine]:
@@ -48,6 +52,7 @@ def _curled(decoded: list[DecodedLine], straight: str, kind: str, crops: Crops |
     # quoted straight does; with nothing of this kind measured, any curly reading of either kind
     # decides, as before.
     if lifts:
-        page_curly = float(np.median(lifts)) >= _CURLY_LIFT
+        middle = float(np.median(lifts))
+        page_curly = middle >= _CURLY_LIFT or len(lifts) >= _SAME_WAY and min(lifts) > 0 and middle >= _LEANING
         return [i for i in quoted if page_curly or (measured.get(i) is None and read_curly)]
     return quoted if any(q in text for q in "“”‘’") else []

@@ -139,7 +139,21 @@ def _single_quotes(text: list[str]) -> list[str]:
             out[i] = "’"
         elif nxt.isalnum() and (prev.isspace() or prev in "([{“\"—–-"):
             out[i] = "‘"
+        elif ch == "'" and not prev.isspace() and _opened(text, i):
+            out[i] = "’"  # closing a quoted mark or symbol (‘#’, ‘-’)
+        elif ch == "'" and (prev.isspace() or prev in "([{") and _closed(text, i):
+            out[i] = "‘"  # opening one
     return out
+
+
+def _closed(text: list[str], i: int) -> bool:
+    """Whether the word starting after ``i`` (a quote) ends with a single quote, before any trailing
+    punctuation, and holds no other."""
+    k = i + 1
+    while k < len(text) and not text[k].isspace() and text[k] not in "'‘’":
+        k += 1
+    return i + 1 < k < len(text) and text[k] in "'’" and (k + 1 == len(text) or text[k + 1].isspace()
+                                                         or text[k + 1] in ".,;:)]}")
 
 
 # Marks a quoted word or a name in brackets may end with before its closing quote or apostrophe.

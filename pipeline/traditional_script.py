@@ -41,6 +41,16 @@ def _tables() -> tuple[dict[str, str], frozenset[str]]:
     return simplified, traditional
 
 
+def written_traditional() -> frozenset[str]:
+    """The characters ``traditional_script`` may write: each a traditional form it gives a simplified-only one."""
+    return _written()
+
+
+@cache
+def _written() -> frozenset[str]:
+    return frozenset(_tables()[0].values())
+
+
 def script_counts(text: str) -> tuple[int, int]:
     """(traditional-only, simplified-only) characters in ``text``."""
     simplified, traditional = _tables()

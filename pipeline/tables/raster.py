@@ -28,6 +28,7 @@ from pipeline.tables.model import Table, Token
 from pipeline.tables.reread import missed_items, split_stacked
 from pipeline.tables.ruled import Segment
 from pipeline.tables.slivers import drop_slivers
+from pipeline.tables.unknown_glyphs import unknown_glyphs_read_again
 from pipeline.tables.url_hosts import url_hosts
 
 MIN_RULE_INCH = 0.25  # a rule is a straight ink run at least this long; letter strokes are shorter
@@ -220,6 +221,9 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), v_rules, dpi,
                          read_empty)
+    known = getattr(getattr(read, "decoder", None), "classes", None)
+    if read_closer is not None and known is not None:  # what the page's recognizer cannot name, the larger one may
+        tables = unknown_glyphs_read_again(tables, tokens, levelled, frozenset(known), read_closer)
     if abs(tilt) < 0.05:
         return tables
     inv = cv2.invertAffineTransform(m)

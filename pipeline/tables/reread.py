@@ -23,7 +23,9 @@ from pipeline.tables.crop_ink import crop_ink
 from pipeline.tables.phrases import GUTTER
 from pipeline.tables.model import Token
 from pipeline.tables.words import line_height, text_lines
+from pipeline.bar_pipes import lone_bar
 from pipeline.ink_pieces import ink_pieces
+from pipeline.line_ink import LineInk
 
 TALL = 2.0  # a token this many line heights tall beside two or more rows is a stack of items
 # Two items stacked span less than two line heights (a row's pitch is a glyph and its leading), and a box
@@ -205,6 +207,8 @@ def missed_items(tokens: list[Token], level: Callable[..., np.ndarray | None], r
             read_as = d.text.strip() if d is not None else ""
             # bars alone were read from ink that is no rule (the rules were left out of it): text
             text = read_as if read_as and not read_as.strip(BARS) else _clean(read_as)
+            if text == "1" and lone_bar(LineInk(piece)):
+                text = "|"  # a lone `|` item (an operator table's) read as the digit it looks most like
             if text:
                 tok = Token(text, (ox + ink[0], y0, ox + ink[2], y1), d.confidence)
                 added.append(tok)
