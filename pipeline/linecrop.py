@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.medians import median, percentile
+from pipeline.medians import median, percentile, row_percentiles
 
 # Margins above and below the dense band, in band heights: room for
 # ascenders, capitals and descenders, which sit in sparser rows. Tighter
@@ -80,7 +80,7 @@ def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
     y0 = max(0, int(round(top - ABOVE * band)))
     y1 = min(h, int(round(bottom + 1 + BELOW * band)))
     if room:
-        strong = _row_percentiles(dark, GLYPH_PERCENTILE)
+        strong = row_percentiles(dark, GLYPH_PERCENTILE)
         inked = GLYPH_SHARE * median(strong[top : bottom + 1])
         while top > 0 and strong[top - 1] >= inked:
             top -= 1
@@ -90,21 +90,6 @@ def line_rows(crop: np.ndarray, room: bool = False) -> np.ndarray:
         if y1 - y0 > ROOMY_KEEP * h:
             return crop
     return crop[y0:y1]
-
-
-def _row_percentiles(values: np.ndarray, q: float) -> np.ndarray:
-    """``np.percentile(values, q, axis=1)`` for float ``values`` and a Python number ``q``, the same values
-    (as ``pipeline/medians.percentile`` each row's): its two order statistics by one ``np.partition``."""
-    n = values.shape[1]
-    at = (n - 1) * (q / 100)
-    lo = int(np.floor(at))
-    if lo >= n - 1:
-        return values.max(axis=1)
-    part = np.partition(values, (lo, lo + 1), axis=1)
-    below, above = part[:, lo], part[:, lo + 1]
-    t = at - lo
-    diff = above - below
-    return above - diff * (1 - t) if t >= 0.5 else below + diff * t
 
 
 def crowded(quads: list[np.ndarray], min_overlap: float = 0.2) -> list[bool]:

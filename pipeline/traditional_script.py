@@ -41,13 +41,9 @@ def _tables() -> tuple[dict[str, str], frozenset[str]]:
     return simplified, traditional
 
 
+@cache
 def written_traditional() -> frozenset[str]:
     """The characters ``traditional_script`` may write: each a traditional form it gives a simplified-only one."""
-    return _written()
-
-
-@cache
-def _written() -> frozenset[str]:
     return frozenset(_tables()[0].values())
 
 

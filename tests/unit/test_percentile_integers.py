@@ -1,5 +1,5 @@
 """The page-level steps take np.percentile's value from ``pipeline/medians.percentile`` (and the line crops'
-row percentiles from ``linecrop._row_percentiles``): the same values, bit for bit, on the grey crops (uint8),
+row percentiles from ``medians.row_percentiles``): the same values, bit for bit, on the grey crops (uint8),
 their int16 and float32 copies and the int32 measures of ink pieces that those steps pass."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.linecrop import _row_percentiles
+from pipeline.medians import row_percentiles
 from pipeline.medians import percentile
 from tests.line_crops import render_line_crop
 
@@ -34,5 +34,5 @@ def test_row_percentiles_are_numpys_to_the_bit(scan):
     dark = np.clip(np.float32(np.percentile(g, 90)) - g, 0, None)
     for values in (dark, dark[:, :1], dark[:, :2], dark[2:9, 10:33]):
         for q in QS:
-            got, ref = _row_percentiles(values, q), np.percentile(values, q, axis=1)
+            got, ref = row_percentiles(values, q), np.percentile(values, q, axis=1)
             assert got.dtype == ref.dtype and got.tobytes() == ref.tobytes()
