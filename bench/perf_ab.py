@@ -1,6 +1,6 @@
 """Engine variants side by side on the same pages: CPU seconds and CER.
 
-``python -m bench.perf_ab --corpus DIR [--lang en] [--every 2] A=  B=recognizer.width_scale=0.85 ...``
+``python -m bench.perf_ab --corpus DIR [--lang en] [--every 2] [--only ID,ID] A=  B=recognizer.width_scale=0.85 ...``
 
 Each variant is an ``EngineConfig`` with some settings changed
 (``recognizer.X=V``, ``detector.X=V``); all variants live in this process, on
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=("en", "zh"), default=None)
     parser.add_argument("--variant", default="scan")
     parser.add_argument("--every", type=int, default=1, help="only every n-th page")
+    parser.add_argument("--only", default=None, help="page ids, comma-separated")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("variants", nargs="+", help="NAME=part.field=value,... (NAME= alone: the defaults)")
     args = parser.parse_args(argv)
@@ -57,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
         engines[name] = Engine(config)
     names = list(engines)
     pages = [p for p in load_corpus(args.corpus) if args.lang in (None, p["lang"])][:: args.every]
+    if args.only:
+        pages = [p for p in pages if p["id"] in args.only.split(",")]
     options = Options(mode="ocr")
     rows = []
     for k, page in enumerate(pages):
