@@ -51,11 +51,6 @@ class SecondOpinionSettings:
     # line width beyond ``budget`` (None: no limit).
     small_below: float = 0.97
     small_budget: float | None = 0.50
-    # A fairly sure small-print line is read again only at its words holding a character under this (cut at the
-    # first reading's word spaces; the first reading kept elsewhere); None: the whole line.
-    small_words_below: float | None = None
-    # Whether the unsure lines' second reading reads small noisy print smoothed too (``TextRecognizer``'s ``smooth``).
-    smooth_unsure: bool = True
 
     @classmethod
     def at(cls, below: float | None) -> "SecondOpinionSettings":
@@ -76,14 +71,9 @@ def reread_unsure(decoded: list[DecodedLine], crops_of: Callable[[list[int]], li
     # A fairly sure line's second reading is of its plain crop only: the larger network's reading of the
     # smoothed crop as well cost it more time and changed the text of no real page for the worse (bench/RESULTS.md).
     small = sorted(fairly_sure)
-    reads = dict(zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of, unsure, settings.widest,
-                                   smooth=settings.smooth_unsure)))
-    if settings.small_words_below is None:
-        reads.update(zip(small, _read(recognizer, [decoded[i] for i in small], crops_of, small, settings.widest,
-                                      smooth=False)))
-    else:
-        reads.update(zip(small, _read_words(recognizer, [decoded[i] for i in small], crops_of, small,
-                                            settings.small_words_below, settings.widest)))
+    reads = {**dict(zip(unsure, _read(recognizer, [decoded[i] for i in unsure], crops_of, unsure, settings.widest))),
+             **dict(zip(small, _read(recognizer, [decoded[i] for i in small], crops_of, small, settings.widest,
+                                     smooth=False)))}
     out = list(decoded)
     for i, again in sorted(reads.items()):
         surer_needed = settings.only_if_surer or i in fairly_sure
@@ -128,85 +118,6 @@ def _read(recognizer: TextRecognizer, firsts: list[DecodedLine], crops_of: Calla
         else:
             out.append(_joined([next(reads) for _ in range(len(at) + 1)], [0, *at], first.steps))
     return out
-
-
-def _read_words(recognizer: TextRecognizer, firsts: list[DecodedLine], crops_of: Callable[[list[int]], list[np.ndarray]],
-                indices: list[int], below: float, widest: int | None) -> list[DecodedLine | None]:
-    """The lines ``indices`` (first read as ``firsts``) with their words holding a character under ``below`` read
-    again by ``recognizer`` (plain crops), each run of such words as one piece cut in the middle of the word spaces
-    around it, the first reading kept elsewhere; a line most of whose width is such words is read whole."""
-    if not indices:
-        return []
-    spans = [_unsure_words(first, below) for first in firsts]
-    whole = [k for k, s in enumerate(spans) if s is None]
-    out: list[DecodedLine | None] = [None] * len(indices)
-    for k, again in zip(whole, _read(recognizer, [firsts[k] for k in whole], crops_of, [indices[k] for k in whole],
-                                     widest, smooth=False)):
-        out[k] = again
-    parted = [k for k, s in enumerate(spans) if s]
-    crops = crops_of([indices[k] for k in parted])
-    pieces = []
-    for k, crop in zip(parted, crops):
-        px = crop.shape[1] / firsts[k].steps
-        pieces += [crop[:, round(left * px):round(right * px)] for _, _, left, right in spans[k]]
-    reads = iter(recognizer(pieces, smooth=False))
-    for k in parted:
-        chars, first, at = [], firsts[k].chars, 0
-        for a, b, left, _ in spans[k]:
-            read = next(reads)
-            inner = [replace(c, start=c.start + left, end=c.end + left) for c in _stripped(read.chars)]
-            chars += [*first[at:a], *(inner or first[a:b + 1])]  # a piece read empty keeps its first reading
-            at = b + 1
-        out[k] = DecodedLine(tuple([*chars, *first[at:]]), firsts[k].steps)
-    for k, s in enumerate(spans):
-        if s == []:
-            out[k] = firsts[k]
-    return out
-
-
-def _stripped(chars: tuple[DecodedChar, ...]) -> tuple[DecodedChar, ...]:
-    a, b = 0, len(chars)
-    while a < b and chars[a].char == " ":
-        a += 1
-    while b > a and chars[b - 1].char == " ":
-        b -= 1
-    return chars[a:b]
-
-
-# A line whose unsure words fill more than this share of its width is read whole: the pieces would save little.
-WHOLE_LINE_SHARE = 0.6
-
-
-def _unsure_words(first: DecodedLine, below: float) -> list[tuple[int, int, int, int]] | None:
-    """Runs of neighbouring words of ``first`` holding a character under ``below``: (first and last character
-    index, left and right step, each in the middle of the word space around the run or the line's end); None
-    when they fill over ``WHOLE_LINE_SHARE`` of the line."""
-    chars = first.chars
-    words, a = [], None
-    for k, c in enumerate(chars):
-        if c.char == " ":
-            if a is not None:
-                words.append((a, k - 1))
-            a = None
-        elif a is None:
-            a = k
-    if a is not None:
-        words.append((a, len(chars) - 1))
-    runs: list[list[int]] = []
-    for w, (a, b) in enumerate(words):
-        if any(c.confidence < below for c in chars[a:b + 1]):
-            if runs and runs[-1][2] == w - 1:
-                runs[-1][1], runs[-1][2] = b, w
-            else:
-                runs.append([a, b, w])
-    spans = []
-    for a, b, _ in runs:
-        left = 0 if a == 0 else (chars[a - 1].start + chars[a - 1].end) // 2
-        right = first.steps if b == len(chars) - 1 else (chars[b + 1].start + chars[b + 1].end) // 2
-        spans.append((a, b, left, right))
-    if sum(right - left for _, _, left, right in spans) > WHOLE_LINE_SHARE * first.steps:
-        return None
-    return spans
 
 
 def _cuts(first: DecodedLine, widest: int | None) -> list[int] | None:
