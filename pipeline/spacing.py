@@ -164,6 +164,8 @@ def add_missing_spaces(
     insert_after, surer = set(), set()
     for i, g in gaps:
         a, b = chars[i], chars[i + 1]
+        if chinese and is_ideograph(a.char) and is_ideograph(b.char):
+            continue  # no rule puts a space between two Chinese characters (most pairs of a Chinese line)
         beside = _beside_chinese(chars, i, ems, s) if chinese else None
         if beside is not None:
             if beside:
