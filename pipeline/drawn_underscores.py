@@ -74,7 +74,7 @@ def _is_rule(ink: np.ndarray, line: DecodedLine, k: int) -> bool:
     centre = [(chars[j].start + chars[j].end) / 2 * step for j in (k - 1, k, k + 1)]
     # CTC fires on or just after a glyph: the mark lies about half a step before its steps' middle.
     x = centre[1] - 0.5 * step
-    top, base = _x_band(ink, x)
+    top, base = x_band(ink, x)
     xh = base - top
     if xh < 4 or base >= height:  # a band down to the crop's edge is a frame's or a rule's, not the letters'
         return False
@@ -123,7 +123,7 @@ def _widest_even(low: np.ndarray) -> int:
     return width if cut is None else max(cut, width - 1 - cut)
 
 
-def _x_band(ink: np.ndarray, x: float) -> tuple[int, int]:
+def x_band(ink: np.ndarray, x: float) -> tuple[int, int]:
     """(first row of the x-band, first row under the baseline) about column ``x``."""
     height, width = ink.shape
     reach = _AROUND * height
