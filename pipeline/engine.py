@@ -61,6 +61,7 @@ from pipeline.straight_quotes import straight_quotes
 from pipeline.result import NO_TEXT_LAYER, PageResult
 from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
+from pipeline.traditional_glyphs import unnamed_traditional
 from pipeline.traditional_script import traditional_script
 from pipeline.textlayer import read_text_layer
 from pipeline.upright import LineCrops, deeper_crops, detect_upright, recognize_upright
@@ -162,6 +163,8 @@ class Engine:
                       raised_tildes, digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits,
                       mixed_pairs, same_brackets):
             decoded = check(decoded, crops)
+        if self.second_recognizer is not None:  # what the traditional step wrote for a glyph the page's recognizer cannot name
+            decoded = unnamed_traditional(decoded, crops, self.second_recognizer, frozenset(self.recognizer.decoder.classes))
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
             decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,
                                        *[r for r in (self.second_recognizer,) if r is not None])
