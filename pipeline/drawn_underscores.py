@@ -40,6 +40,11 @@ _WIDE, _MIN_PX = 0.5, 5
 _FLAT = 1.4
 _THIN = 0.45
 _ABOVE, _UNDER = 0.25, 0.3
+# A point whose neighbour's foot reaches it (an italic x's serif after ``v3.x``) makes a run as long as a rule, but
+# of two humps: the point's ink, then a dip at least ``_DIP`` under the lower hump's peak, then the foot's. A rule's
+# ink is even along it (its dips at most 0.13 on the scans, and a neighbour's serif at its end is short): split at
+# its deepest dip, the run keeps a piece as wide as a rule; a point's and a foot's pieces are each narrower.
+_DIP = 0.2
 
 
 def drawn_underscores(decoded: list[DecodedLine], crops: Crops) -> list[DecodedLine]:
@@ -69,7 +74,7 @@ def _is_rule(ink: np.ndarray, line: DecodedLine, k: int) -> bool:
     centre = [(chars[j].start + chars[j].end) / 2 * step for j in (k - 1, k, k + 1)]
     # CTC fires on or just after a glyph: the mark lies about half a step before its steps' middle.
     x = centre[1] - 0.5 * step
-    top, base = _x_band(ink, x)
+    top, base = x_band(ink, x)
     xh = base - top
     if xh < 4 or base >= height:  # a band down to the crop's edge is a frame's or a rule's, not the letters'
         return False
@@ -89,6 +94,8 @@ def _is_rule(ink: np.ndarray, line: DecodedLine, k: int) -> bool:
     if (len(run) < max(_MIN_PX, _WIDE * xh) or run[0] == 0 or run[-1] == hi - lo - 1
             or not lo + run[0] - step <= x <= lo + run[-1] + step):
         return False
+    if _widest_even(ink[low_top:below, lo + run[0] : lo + run[-1] + 1].max(axis=0)) < max(_MIN_PX, _WIDE * xh):
+        return False
     y0 = low_top - 1
     region = ink[y0 : min(height, base + max(1, round(0.5 * xh))), lo + run[0] : lo + run[-1] + 1]
     weight = np.clip(region - _FRINGE, 0, None)
@@ -105,7 +112,18 @@ def _is_rule(ink: np.ndarray, line: DecodedLine, k: int) -> bool:
             and -_ABOVE * xh <= my + y0 - base <= _UNDER * xh)
 
 
-def _x_band(ink: np.ndarray, x: float) -> tuple[int, int]:
+def _widest_even(low: np.ndarray) -> int:
+    """Columns of a run's widest piece when split at its deepest dip (the run's width where no dip is that deep);
+    ``low``: its darkest ink in each column about the baseline."""
+    width, cut, deepest = len(low), None, _DIP
+    for i in range(1, width - 1):
+        dip = 1.0 - float(low[i]) / max(1e-6, min(float(low[:i].max()), float(low[i + 1 :].max())))
+        if dip >= deepest:
+            cut, deepest = i, dip
+    return width if cut is None else max(cut, width - 1 - cut)
+
+
+def x_band(ink: np.ndarray, x: float) -> tuple[int, int]:
     """(first row of the x-band, first row under the baseline) about column ``x``."""
     height, width = ink.shape
     reach = _AROUND * height

@@ -31,6 +31,7 @@ from pipeline.c_or_e import c_or_e
 from pipeline.detect import DetectorSettings
 from pipeline.digit_marks import digit_marks
 from pipeline.dotted_bangs import dotted_bangs
+from pipeline.double_points import double_points
 from pipeline.drawn_underscores import drawn_underscores
 from pipeline.ingest import Document, open_document
 from pipeline.latin_pages import latin_look_alikes
@@ -60,6 +61,7 @@ from pipeline.straight_quotes import straight_quotes
 from pipeline.result import NO_TEXT_LAYER, PageResult
 from pipeline.tables.raster import find_image_tables
 from pipeline.tables.reading import text_with_tables
+from pipeline.traditional_glyphs import unnamed_traditional
 from pipeline.traditional_script import traditional_script
 from pipeline.textlayer import read_text_layer
 from pipeline.upright import LineCrops, deeper_crops, detect_upright, recognize_upright
@@ -151,14 +153,18 @@ class Engine:
         # comes after sentence_points: the commas it writes keep a point as their second, which sentence_points judges.
         # bar_pipes after the l/I/1 checks: a bar read as any of them is told by its ink whatever they made it;
         # backslashes after bar_pipes: a backslash leaning back is told from the bar it may have been made.
-        # drawn_underscores after bar_equals: a hyphen it writes for a blurred bar is judged by its ink too.
+        # drawn_underscores after bar_equals: a hyphen it writes for a blurred bar is judged by its ink too; and after
+        # double_points: a point read twice is judged once.
         # traditional_script first: a page's script is judged on its Chinese as read, before marks are changed.
         # mixed_pairs after the width checks: it settles the pairs they left half ASCII, half full-width.
         # same_brackets last: it counts the angle brackets the lines' ink showed.
         for check in (traditional_script, latin_look_alikes, page_punctuation, page_angle_widths, straight_quotes, page_glyphs,
-                      bar_ones, typewriter_ls, bar_pipes, backslashes, bar_equals, drawn_underscores, raised_tildes, digit_marks,
-                      c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits, mixed_pairs, same_brackets):
+                      bar_ones, typewriter_ls, bar_pipes, backslashes, bar_equals, double_points, drawn_underscores,
+                      raised_tildes, digit_marks, c_or_e, sentence_points, point_commas, ellipsis_commas, plain_digits,
+                      mixed_pairs, same_brackets):
             decoded = check(decoded, crops)
+        if self.second_recognizer is not None:  # what the traditional step wrote for a glyph the page's recognizer cannot name
+            decoded = unnamed_traditional(decoded, crops, self.second_recognizer, frozenset(self.recognizer.decoder.classes))
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
             decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,
                                        *[r for r in (self.second_recognizer,) if r is not None])

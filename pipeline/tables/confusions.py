@@ -36,6 +36,8 @@ SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|(?:^|
 # on every page, the paths of prose cost the larger recognizer as much again as the rest of the table step; not
 # a URL (`https:` first: long crops, and no slash of theirs was seen lost) nor a fraction (`12/10`)
 PATH = re.compile(r"^/\w|^[A-Za-z][\w.+-]*/")
+# a version's 1 (`v1.x`, `v1`): the larger recognizer reads a serif one as an l beside the v (caption's `v1.x`)
+VERSION = re.compile(r"(?<![A-Za-z])[vV]1(?=[.\d]|$)")
 CONFUSED = {("1", "l"), ("1", "I"), ("×", "x")}  # (as first read, as it is), anywhere in the word
 CONFUSED_AT_ENDS = {("l", "/"), ("7", "/")}  # only as the word's first or last character
 CONFUSED_AT_START = {("1", "i")}  # only as a word's or hyphenated part's first character, before a digit
@@ -47,7 +49,7 @@ def confusions_read_again(tokens: list[Token], level: Callable[..., np.ndarray |
     recognizer) reads them so."""
     crops, which = [], []
     for k, t in enumerate(tokens):
-        if not SUSPECT.search(t.text) and not (PATH.search(t.text) and _apart(t, tokens)):
+        if not SUSPECT.search(VERSION.sub("v0", t.text)) and not (PATH.search(t.text) and _apart(t, tokens)):
             continue
         pad = PAD_HEIGHTS * t.height
         crop = level(t.box[0] - pad, t.box[1], t.box[2] + pad, t.box[3])
@@ -76,6 +78,8 @@ def _confusions_changed(first: str, again: str) -> str:
         return _dropped_put_back(first, again)
     if not all(_confused(first, k, b) for k, b in enumerate(again)):
         return first
+    for m in VERSION.finditer(first):  # a version's 1 stays
+        again = again[: m.end() - 1] + "1" + again[m.end() :]
     return again
 
 

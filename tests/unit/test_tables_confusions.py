@@ -99,3 +99,5 @@ def test_only_confused_characters_change():
     assert _confusions_changed("7lib/×86_64-linux-gnu/", "/lib/x86_64-linux-gnu/") == "/lib/x86_64-linux-gnu/"
     assert _confusions_changed("/usr/share/docl", "/usr/share/doc/") == "/usr/share/doc/"
     assert _confusions_changed("linker/loader", "linker//oader") == "linker/loader"  # a slash only at an end
+    assert _confusions_changed("caption v1.x", "caption vl.x") == "caption v1.x"  # a version's 1 stays
+    assert _confusions_changed("v1.2 and 1ibfoo", "vl.2 and libfoo") == "v1.2 and libfoo"
