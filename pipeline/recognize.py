@@ -49,6 +49,9 @@ class TextRecognizer:
         self.session = session
         self.decoder = decoder
         self.settings = settings
+        # A model derived to take the grey line as one channel (models/grey_input.py) is given one; the
+        # pinned models are given the grey on all three.
+        self.channels = 1 if session.input_shape[1] == 1 else 3
         classes = session.output_shape[-1]
         if isinstance(classes, int) and classes != decoder.num_classes:
             from pipeline.errors import ModelError
@@ -98,7 +101,7 @@ class TextRecognizer:
                 batch.append(order[i + len(batch)])
             i += len(batch)
             width = max(resized[j].shape[1] for j in batch)
-            x = np.empty((len(batch), 3, s.height, width), dtype=np.float32)
+            x = np.empty((len(batch), self.channels, s.height, width), dtype=np.float32)
             for k, j in enumerate(batch):
                 _normalized(resized[j], x[k])
             probs = self.session.run(x)
@@ -116,8 +119,8 @@ class TextRecognizer:
 
 
 def _normalized(img: np.ndarray, out: np.ndarray) -> None:
-    """``img`` (grey, 8 bits) written into ``out`` (3 channels, as wide or wider) as the model reads it: each pixel
-    (v/255 - 0.5)/0.5 in float32 on all three channels, the width beyond it 0 (mid-grey, as the model saw padding
+    """``img`` (grey, 8 bits) written into ``out`` (1 or 3 channels, as wide or wider) as the model reads it: each
+    pixel (v/255 - 0.5)/0.5 in float32 on every channel, the width beyond it 0 (mid-grey, as the model saw padding
     in training). Worked in ``out`` itself: one channel computed, then copied to the others."""
     w = img.shape[1]
     grey = out[0, :, :w]
