@@ -101,10 +101,7 @@ class TextRecognizer:
                 batch.append(order[i + len(batch)])
             i += len(batch)
             width = max(resized[j].shape[1] for j in batch)
-            x = np.empty((len(batch), self.channels, s.height, width), dtype=np.float32)
-            for k, j in enumerate(batch):
-                _normalized(resized[j], x[k])
-            probs = self.session.run(x)
+            probs = self.session.run(self.network_input([resized[j] for j in batch]))
             steps_total = probs.shape[1]
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
@@ -116,6 +113,16 @@ class TextRecognizer:
                                    read=tuple(c.confidence for c in line.chars))
                 results[j] = line
         return results  # type: ignore[return-value]
+
+
+    def network_input(self, resized: list[np.ndarray]) -> np.ndarray:
+        """The network's input for these crops (grey, at the model's height, as ``_resize`` makes them): one
+        row of the batch each, normalised on as many channels as the model takes, padded to the widest."""
+        x = np.empty((len(resized), self.channels, self.settings.height, max(r.shape[1] for r in resized)),
+                     dtype=np.float32)
+        for k, img in enumerate(resized):
+            _normalized(img, x[k])
+        return x
 
 
 def _normalized(img: np.ndarray, out: np.ndarray) -> None:
