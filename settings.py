@@ -144,9 +144,10 @@ class Settings:
     # (pipeline/second_opinion.py); 0 switches it off; None: the engine's default.
     second_opinion_below: float | None = None
     # The fast recognizer's file (models/manifest.json): the float model with its class projection as one Gemm
-    # (the same text as the pinned file, less CPU), the pinned file itself, or the one with its last two
-    # stages' convs in INT8 too, derived at set-up (~9 % less CPU per page, slightly worse text: bench/PERF_RESULTS.md).
-    recognizer_model: str = "ppocrv6_tiny_rec_gemm"
+    # and a one-channel grey input (the same text as the pinned file, less CPU), the same with three channels, the
+    # pinned file itself, or the one with its last two stages' convs in INT8 too, derived at set-up (~9 % less CPU
+    # per page, slightly worse text: bench/PERF_RESULTS.md).
+    recognizer_model: str = "ppocrv6_tiny_rec_grey"
     # worker / queue behaviour (DESIGN.md §2)
     # A killed worker's page is offered again once its lease has expired and a sweep has run, so
     # lease + sweep_interval bounds recovery: 50 + 10 s stays within a minute. The lease must outlast
@@ -216,7 +217,8 @@ class Settings:
             second_opinion_below=(_float(env, "DOCPIPE_SECOND_OPINION_BELOW", 0.0, 0.0)
                                   if env.get("DOCPIPE_SECOND_OPINION_BELOW") else None),
             recognizer_model=_choice(env, "DOCPIPE_RECOGNIZER_MODEL", cls.recognizer_model,
-                                     ("ppocrv6_tiny_rec_gemm", "ppocrv6_tiny_rec", "ppocrv6_tiny_rec_int8")),
+                                     ("ppocrv6_tiny_rec_grey", "ppocrv6_tiny_rec_gemm", "ppocrv6_tiny_rec",
+                                      "ppocrv6_tiny_rec_int8")),
             page_soft_time_limit=_int(env, "DOCPIPE_PAGE_SOFT_TIME_LIMIT", cls.page_soft_time_limit, 1),
             page_time_limit=_int(env, "DOCPIPE_PAGE_TIME_LIMIT", cls.page_time_limit, 1),
             page_max_attempts=_int(env, "DOCPIPE_PAGE_MAX_ATTEMPTS", cls.page_max_attempts, 1),

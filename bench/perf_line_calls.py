@@ -172,8 +172,7 @@ def _equal_width_batches(recognizer, resized) -> dict:
         groups[r.shape[1]].append(r)
     groups = [g for g in groups.values() if len(g) > 1]
 
-    def net_input(imgs):
-        return np.stack([np.repeat((im.astype(np.float32) / 127.5 - 1.0)[None], 3, axis=0) for im in imgs])
+    net_input = recognizer.network_input
     identical = lines = 0
     t_alone = t_batch = 0.0
     for k, g in enumerate(groups):

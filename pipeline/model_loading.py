@@ -18,8 +18,9 @@ from pipeline.recognize import RecognizerSettings, TextRecognizer
 
 DETECTOR = "ppocrv6_tiny_det"
 # The recognizers as derived at set-up with their class projection as one Gemm (models/gemm_projection.py):
-# the same probabilities as the pinned files for less CPU. The pinned files keep their names.
-RECOGNIZER = "ppocrv6_tiny_rec_gemm"
+# the same probabilities as the pinned files for less CPU. The pinned files keep their names. The page
+# recognizer also takes the grey line as one channel (models/grey_input.py): the same text for less CPU.
+RECOGNIZER = "ppocrv6_tiny_rec_grey"
 CHARSET = "ppocrv6_tiny_dict"
 # The larger recognizer of the same family, for a second opinion on unsure lines (pipeline/second_opinion.py).
 SECOND_RECOGNIZER = "ppocrv6_small_rec_gemm"

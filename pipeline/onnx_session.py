@@ -60,6 +60,7 @@ class OnnxSession:
         self.path = Path(path)
         self.input_name = self._session.get_inputs()[0].name
         self.output_names = [o.name for o in self._session.get_outputs()]
+        self.input_shape = self._session.get_inputs()[0].shape
         self.output_shape = self._session.get_outputs()[0].shape
         self.metadata = dict(self._session.get_modelmeta().custom_metadata_map)
 

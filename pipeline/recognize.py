@@ -49,6 +49,9 @@ class TextRecognizer:
         self.session = session
         self.decoder = decoder
         self.settings = settings
+        # A model derived to take the grey line as one channel (models/grey_input.py) is given one; the
+        # pinned models are given the grey on all three.
+        self.channels = 1 if session.input_shape[1] == 1 else 3
         classes = session.output_shape[-1]
         if isinstance(classes, int) and classes != decoder.num_classes:
             from pipeline.errors import ModelError
@@ -98,10 +101,7 @@ class TextRecognizer:
                 batch.append(order[i + len(batch)])
             i += len(batch)
             width = max(resized[j].shape[1] for j in batch)
-            x = np.empty((len(batch), 3, s.height, width), dtype=np.float32)
-            for k, j in enumerate(batch):
-                _normalized(resized[j], x[k])
-            probs = self.session.run(x)
+            probs = self.session.run(self.network_input([resized[j] for j in batch]))
             steps_total = probs.shape[1]
             for k, j in enumerate(batch):
                 steps = max(1, int(round(steps_total * resized[j].shape[1] / width)))
@@ -115,9 +115,19 @@ class TextRecognizer:
         return results  # type: ignore[return-value]
 
 
+    def network_input(self, resized: list[np.ndarray]) -> np.ndarray:
+        """The network's input for these crops (grey, at the model's height, as ``_resize`` makes them): one
+        row of the batch each, normalised on as many channels as the model takes, padded to the widest."""
+        x = np.empty((len(resized), self.channels, self.settings.height, max(r.shape[1] for r in resized)),
+                     dtype=np.float32)
+        for k, img in enumerate(resized):
+            _normalized(img, x[k])
+        return x
+
+
 def _normalized(img: np.ndarray, out: np.ndarray) -> None:
-    """``img`` (grey, 8 bits) written into ``out`` (3 channels, as wide or wider) as the model reads it: each pixel
-    (v/255 - 0.5)/0.5 in float32 on all three channels, the width beyond it 0 (mid-grey, as the model saw padding
+    """``img`` (grey, 8 bits) written into ``out`` (1 or 3 channels, as wide or wider) as the model reads it: each
+    pixel (v/255 - 0.5)/0.5 in float32 on every channel, the width beyond it 0 (mid-grey, as the model saw padding
     in training). Worked in ``out`` itself: one channel computed, then copied to the others."""
     w = img.shape[1]
     grey = out[0, :, :w]

@@ -57,8 +57,10 @@ def test_the_gemm_file_gives_the_pinned_files_probabilities(models_dir, derived)
     assert np.array_equal(gemm, pinned)
 
 
-def test_the_engine_loads_the_gemm_files_by_default(models_dir):
-    engine = Engine(EngineConfig(threads=1, models_dir=models_dir, second_opinion=SecondOpinionSettings(below=0.9)))
+def test_the_engine_loads_the_gemm_files_when_named(models_dir):
+    # The page recognizer's default is the Gemm file with a one-channel input (tests/unit/test_grey_input.py).
+    engine = Engine(EngineConfig(threads=1, models_dir=models_dir, second_opinion=SecondOpinionSettings(below=0.9),
+                                 recognizer_model="ppocrv6_tiny_rec_gemm"))
     assert set(PAIRS) <= set(engine.model_info())
     pinned = Engine(EngineConfig(threads=1, models_dir=models_dir, second_opinion=SecondOpinionSettings(below=0.9),
                                  recognizer_model="ppocrv6_tiny_rec", second_recognizer_model="ppocrv6_small_rec"))

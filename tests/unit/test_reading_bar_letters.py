@@ -23,8 +23,7 @@ def _read(engine, text: str, font: str, scan: bool) -> tuple[DecodedLine, np.nda
     """The line as read (mended), its 48-px crop, and the model's class weights for each time step."""
     rec = engine.recognizer
     crop = recognizer_crop(text, font, 30, scan)
-    x = np.repeat((crop.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1)
-    probs = rec.session.run(x)[0]
+    probs = rec.session.run(rec.network_input([crop]))[0]
     [line] = rec([crop])
     return line, crop, probs
 

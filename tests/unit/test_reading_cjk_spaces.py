@@ -32,7 +32,7 @@ def _repair(recognizer, img: np.ndarray, cap: float, ascii_commas: bool = False)
     ys, xs = np.nonzero(img < 128)
     pad = (ys.max() - ys.min()) // 3
     crop = recognizer._resize(img[max(0, ys.min() - 4) : ys.max() + 5, max(0, xs.min() - pad) : xs.max() + pad])
-    probs = recognizer.session.run(np.repeat((crop.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1))[0]
+    probs = recognizer.session.run(recognizer.network_input([crop]))[0]
     line = recognizer.decoder.decode(probs)
     bare, unsure = _unsure_of_spaces(recognizer, line, probs, cap)
     if ascii_commas:

@@ -1,7 +1,6 @@
 """Closing quotes lost over the comma after them are put back from the ink
 (pipeline/opening_quotes.py, restore_closing_quotes). Lines rendered from known text, read by the real
 recognizer."""
-import numpy as np
 import pytest
 
 from pipeline.engine import Engine, EngineConfig
@@ -27,7 +26,7 @@ def _bare(engine, crop):
     """The line as the decoder reads it, before any mending; its crop, weights and classes."""
     r = engine.recognizer
     x = r._resize(crop)
-    probs = r.session.run(np.repeat((x.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1))[0]
+    probs = r.session.run(r.network_input([x]))[0]
     return r.decoder.decode(probs, probs.shape[0]), x, probs, r.decoder.index
 
 

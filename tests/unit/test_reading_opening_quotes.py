@@ -1,6 +1,5 @@
 """Opening quotes lost to the word space before them are put back from the ink
 (pipeline/opening_quotes.py). Lines rendered from known text, read by the real recognizer."""
-import numpy as np
 import pytest
 
 from pipeline.ctc import DecodedLine
@@ -38,7 +37,7 @@ def test_the_decoder_alone_loses_them(engine):
     crop = _line(QUOTED, "serif", 30)
     r = engine.recognizer
     x = r._resize(crop)
-    probs = r.session.run(np.repeat((x.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1))
+    probs = r.session.run(r.network_input([x]))
     bare = r.decoder.decode(probs[0], probs.shape[1])
     assert _straight(bare.text).count("'") < 6
     mended = restore_opening_quotes(bare, LineInk(x), probs[0], r.decoder.index)

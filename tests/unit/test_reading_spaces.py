@@ -34,8 +34,7 @@ def _read(recognizer, text, font, size_px=30, scan=False):
     pad = (ys.max() - ys.min()) // 3
     crop = img[max(0, ys.min() - 4) : ys.max() + 5, max(0, xs.min() - pad) : xs.max() + pad]
     resized = recognizer._resize(crop)
-    x = np.repeat((resized.astype(np.float32) / 127.5 - 1.0)[None, None], 3, axis=1)
-    probs = recognizer.session.run(x)[0]
+    probs = recognizer.session.run(recognizer.network_input([resized]))[0]
     return resized, probs, recognizer.decoder.decode(probs)
 
 

@@ -11,7 +11,7 @@ from pipeline import Engine, EngineConfig
 from pipeline.errors import ModelError
 
 # The fast engine's files (its recognizer as derived at set-up) and the pinned recognizer it is derived from.
-NAMES = ["ppocrv6_tiny_det", "ppocrv6_tiny_rec", "ppocrv6_tiny_rec_gemm", "ppocrv6_tiny_dict"]
+NAMES = ["ppocrv6_tiny_det", "ppocrv6_tiny_rec", "ppocrv6_tiny_rec_gemm", "ppocrv6_tiny_rec_grey", "ppocrv6_tiny_dict"]
 
 
 @pytest.fixture()
@@ -28,7 +28,7 @@ def test_manifest_entries_are_complete():
         assert len(spec.sha256) == 64 and spec.file
         if spec.derived_from:  # made at set-up from a pinned file by the steps it lists
             assert registry.spec(spec.derived_from).member
-            assert spec.derive["make"] and set(spec.derive["make"]) <= {"quantize", "gemm_projection"}
+            assert spec.derive["make"] and set(spec.derive["make"]) <= {"quantize", "gemm_projection", "grey_input"}
             if "quantize" in spec.derive["make"]:  # with a calibration file kept in models/
                 assert spec.derive["nodes"] and (registry.MANIFEST_PATH.parent / spec.derive["calibration"]).is_file()
         else:

@@ -72,7 +72,7 @@ def test_the_second_opinion_threshold_is_the_engines_unless_set():
 
 
 def test_the_recognizer_is_the_float_one_unless_the_int8_one_is_chosen():
-    assert Settings.from_env({}).recognizer_model == "ppocrv6_tiny_rec_gemm"
+    assert Settings.from_env({}).recognizer_model == "ppocrv6_tiny_rec_grey"
     assert Settings.from_env({"DOCPIPE_RECOGNIZER_MODEL": "ppocrv6_tiny_rec"}).recognizer_model == "ppocrv6_tiny_rec"
     chosen = Settings.from_env({"DOCPIPE_RECOGNIZER_MODEL": "ppocrv6_tiny_rec_int8"}).recognizer_model
     assert chosen == "ppocrv6_tiny_rec_int8"
