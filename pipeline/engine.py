@@ -164,7 +164,7 @@ class Engine:
                       mixed_pairs, same_brackets):
             decoded = check(decoded, crops)
         if self.second_recognizer is not None:  # what the traditional step wrote for a glyph the page's recognizer cannot name
-            decoded = unnamed_traditional(decoded, crops, self.second_recognizer, frozenset(self.recognizer.decoder.classes))
+            decoded = unnamed_traditional(decoded, crops, self.second_recognizer, self.recognizer.decoder.index)
         if not work.vertical:  # a TeX logo's E hanging out of its line's box: read again with room, else from the ink
             decoded = logos_cut_by_box(decoded, partial(deeper_crops, work, below=ROOM, above=ROOM), self.recognizer,
                                        *[r for r in (self.second_recognizer,) if r is not None])

@@ -10,7 +10,7 @@ either, that one is taken.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import replace
 
 import numpy as np
@@ -21,7 +21,7 @@ from pipeline.punctuation import IDEOGRAPH
 from pipeline.traditional_script import is_traditional, script_counts, written_traditional
 
 
-def unnamed_traditional(decoded: list[DecodedLine], crops: Crops, read: Callable, known: frozenset[str]) -> list[DecodedLine]:
+def unnamed_traditional(decoded: list[DecodedLine], crops: Crops, read: Callable, known: Container[str]) -> list[DecodedLine]:
     """``decoded`` with each character the traditional step may have written, that the page's recognizer
     (``known``: its characters) cannot name, changed where ``read`` (the larger recognizer) reads its crop,
     with one neighbour each side, as one it cannot name either and the neighbours as read."""

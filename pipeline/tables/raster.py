@@ -221,9 +221,9 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), v_rules, dpi,
                          read_empty)
-    known = getattr(getattr(read, "decoder", None), "classes", None)
+    known = getattr(getattr(read, "decoder", None), "index", None)
     if read_closer is not None and known is not None:  # what the page's recognizer cannot name, the larger one may
-        tables = unknown_glyphs_read_again(tables, tokens, levelled, frozenset(known), read_closer)
+        tables = unknown_glyphs_read_again(tables, tokens, levelled, known, read_closer)
     if abs(tilt) < 0.05:
         return tables
     inv = cv2.invertAffineTransform(m)

@@ -12,7 +12,7 @@ readings must agree.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 import numpy as np
 
@@ -24,7 +24,7 @@ PAD_HEIGHTS = 0.3  # the crop reaches this many of the word's heights beyond its
 
 
 def unknown_glyphs_read_again(tables: list[Table], tokens: list[Token], level: Callable[..., np.ndarray | None],
-                              known: frozenset[str], read: Callable) -> list[Table]:
+                              known: Container[str], read: Callable) -> list[Table]:
     """``tables`` (boxes in ``tokens``' frame) with each character the traditional step may have written, in a
     cell's word, changed where ``read`` (the larger recognizer) reads it as one outside ``known`` (the page's
     recognizer's characters)."""
