@@ -12,7 +12,6 @@ Needs ``onnx`` (requirements.txt: only set-up imports this module).
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 
 class ProjectionNotFound(Exception):
@@ -73,15 +72,3 @@ def rewrite(model) -> str:
     for v in stale:
         graph.value_info.remove(v)
     return matmul.name
-
-
-def derive(src: Path, dst: Path) -> Path:
-    """Write ``src`` (an ONNX file) with its class projection as one Gemm to ``dst``."""
-    import onnx
-
-    model = onnx.load(str(src))
-    rewrite(model)
-    onnx.checker.check_model(model)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(model, str(dst))
-    return dst

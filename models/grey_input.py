@@ -10,7 +10,6 @@ Needs ``onnx`` (requirements.txt: only set-up imports this module).
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 
 class GreyInputNotFound(Exception):
@@ -41,15 +40,3 @@ def rewrite(model) -> str:
     weights.CopyFrom(numpy_helper.from_array(summed.astype(numpy_helper.to_array(weights).dtype), weights.name))
     dims[1].dim_value = 1
     return conv.name
-
-
-def derive(src: Path, dst: Path) -> Path:
-    """Write ``src`` (an ONNX file) with a one-channel input to ``dst``."""
-    import onnx
-
-    model = onnx.load(str(src))
-    rewrite(model)
-    onnx.checker.check_model(model)
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(model, str(dst))
-    return dst

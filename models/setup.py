@@ -113,10 +113,8 @@ def derive(names: list[str], models_dir: Path) -> None:
             out = target.with_suffix(f"{target.suffix}.{i}.part")
             if step == "quantize":
                 quantize.quantize(made, out, MANIFEST_DIR / model.derive["calibration"], list(model.derive["nodes"]))
-            elif step == "gemm_projection":
-                gemm_projection.derive(made, out)
-            elif step == "grey_input":
-                grey_input.derive(made, out)
+            elif step in ("gemm_projection", "grey_input"):
+                _rewritten((gemm_projection if step == "gemm_projection" else grey_input).rewrite, made, out)
             else:
                 raise SetupError(f"{name}: unknown derivation step {step!r}")
             if made.name.endswith(".part"):
@@ -124,6 +122,17 @@ def derive(names: list[str], models_dir: Path) -> None:
             made = out
         made.replace(target)
         print(f"derived {name} from {model.derived_from} ({' + '.join(steps)}) -> {target}", flush=True)
+
+
+def _rewritten(rewrite, src: Path, dst: Path) -> None:
+    """Write ``src`` (an ONNX file) to ``dst`` as ``rewrite`` (a graph rewrite of models/) leaves it, checked."""
+    import onnx
+
+    model = onnx.load(str(src))
+    rewrite(model)
+    onnx.checker.check_model(model)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    onnx.save(model, str(dst))
 
 
 def main(argv: list[str] | None = None) -> int:

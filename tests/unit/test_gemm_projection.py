@@ -1,17 +1,16 @@
 """The recognizers with their class projection as one Gemm (models/gemm_projection.py): derived at set-up
 from the pinned files, checked by sha256 like an extracted file, the engine's defaults, and giving the
 pinned files' probabilities on rendered lines."""
-import os
-
 import cv2
 import numpy as np
 import onnx
 import pytest
 
-from models import gemm_projection, registry, setup
+from models import gemm_projection, registry
 from pipeline.engine import Engine, EngineConfig
 from pipeline.onnx_session import OnnxSession
 from pipeline.second_opinion import SecondOpinionSettings
+from tests.derived_models import derived_models_dir
 from tests.line_crops import render_line_crop
 
 PAIRS = {"ppocrv6_tiny_rec_gemm": "ppocrv6_tiny_rec", "ppocrv6_small_rec_gemm": "ppocrv6_small_rec"}
@@ -20,12 +19,7 @@ PAIRS = {"ppocrv6_tiny_rec_gemm": "ppocrv6_tiny_rec", "ppocrv6_small_rec_gemm": 
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory):
     """A models directory holding the pinned files (links) and the Gemm files derived here."""
-    out = tmp_path_factory.mktemp("models")
-    for name in registry.model_names():
-        if not registry.spec(name).derived_from:
-            os.symlink(registry.resolve(name), out / registry.spec(name).file)
-    setup.derive(list(PAIRS), out)
-    return out
+    return derived_models_dir(tmp_path_factory.mktemp("models"), list(PAIRS))
 
 
 def _batch(lines: list[tuple[str, str]]) -> np.ndarray:

@@ -1,16 +1,15 @@
 """The page recognizer taking its grey line as one channel (models/grey_input.py): derived at set-up from the
 pinned file, checked by sha256, the engine's default, and reading rendered lines as the three-channel file does."""
-import os
-
 import cv2
 import numpy as np
 import onnx
 import pytest
 
-from models import grey_input, registry, setup
+from models import grey_input, registry
 from pipeline.engine import Engine, EngineConfig
 from pipeline.onnx_session import OnnxSession
 from pipeline.second_opinion import SecondOpinionSettings
+from tests.derived_models import derived_models_dir
 from tests.line_crops import render_line_crop
 
 GREY, THREE = "ppocrv6_tiny_rec_grey", "ppocrv6_tiny_rec_gemm"
@@ -21,12 +20,7 @@ LINES = [("Invoice 2024-0417, total due: $5,986.80.", "sans"), ("第三条 合�
 @pytest.fixture(scope="module")
 def models_dir(tmp_path_factory):
     """A models directory holding the pinned files (links) and the derived ones made here."""
-    out = tmp_path_factory.mktemp("models")
-    for name in registry.model_names():
-        if not registry.spec(name).derived_from:
-            os.symlink(registry.resolve(name), out / registry.spec(name).file)
-    setup.derive([GREY, THREE, "ppocrv6_small_rec_gemm"], out)
-    return out
+    return derived_models_dir(tmp_path_factory.mktemp("models"), [GREY, THREE, "ppocrv6_small_rec_gemm"])
 
 
 def _grey(text: str, font: str) -> np.ndarray:

@@ -1,13 +1,12 @@
 """The recognizer with chosen layers in INT8: derived at set-up from the pinned float model and checked
 by its sha256 like an extracted file, chosen with ``EngineConfig.recognizer_model``, and reading
 rendered English and Chinese pages about as well as the float model."""
-import os
-
 import pytest
 
-from models import registry, setup
+from models import registry
 from pipeline.engine import Engine, EngineConfig
 from pipeline.errors import ModelError
+from tests.derived_models import derived_models_dir
 from tests.factories import EN_TEXT, ZH_TEXT, cer, encode_png, render_text_image
 
 INT8 = "ppocrv6_tiny_rec_int8"
@@ -17,12 +16,7 @@ INT8 = "ppocrv6_tiny_rec_int8"
 def models_dir(tmp_path_factory):
     """A models directory holding the pinned files (links) and the derived ones made here (the INT8 file
     and the second opinion's, which the engine loads by default)."""
-    out = tmp_path_factory.mktemp("models")
-    for name in registry.model_names():
-        if not registry.spec(name).derived_from:
-            os.symlink(registry.resolve(name), out / registry.spec(name).file)
-    setup.derive([INT8, "ppocrv6_small_rec_gemm"], out)
-    return out
+    return derived_models_dir(tmp_path_factory.mktemp("models"), [INT8, "ppocrv6_small_rec_gemm"])
 
 
 def test_setup_derives_the_file_the_manifest_pins(models_dir):
