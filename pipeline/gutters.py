@@ -90,20 +90,34 @@ def cut_at_gutters(gray: np.ndarray, quads: list[np.ndarray], skew: float,
     return out
 
 
-def _core_ink(gray: np.ndarray, skew: float, scale: float, boxes: np.ndarray, line_h: float,
-              s: GutterSettings) -> np.ndarray:
-    """Ink of the levelled, scaled page inside the boxes' middle rows (bool)."""
+def levelled(gray: np.ndarray, skew: float, scale: float) -> np.ndarray:
+    """The page scaled by ``scale`` and turned by ``-skew`` degrees about its centre, paper filling the corners."""
     small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if not skew:
+        return small
     h, w = small.shape
-    if skew:
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
-        small = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
-    k = max(3, int(s.paper_lines * line_h * 4) | 1)
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
+    return cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def core_rows(shape: tuple[int, int], boxes: np.ndarray, s: GutterSettings) -> np.ndarray:
+    """Mask (bool) of the boxes' middle rows, the share ``s.core`` of each box's height."""
+    h, w = shape
     rows = np.zeros((h, w), dtype=bool)
     for x0, y0, x1, y1 in boxes:
         margin = (1 - s.core) / 2 * (y1 - y0)
         a, b = int(max(0, y0 + margin)), int(min(h, np.ceil(y1 - margin)))
         rows[a:b, int(max(0, x0)):int(min(w, np.ceil(x1)))] = True
+    return rows
+
+
+def _core_ink(gray: np.ndarray, skew: float, scale: float, boxes: np.ndarray, line_h: float,
+              s: GutterSettings) -> np.ndarray:
+    """Ink of the levelled, scaled page inside the boxes' middle rows (bool)."""
+    small = levelled(gray, skew, scale)
+    h, w = small.shape
+    k = max(3, int(s.paper_lines * line_h * 4) | 1)
+    rows = core_rows(small.shape, boxes, s)
     # Ink is wanted inside the rows only: measured on their bounding region (with the paper window's reach
     # around it, so the dilation sees every pixel it did on the whole page) and labelled there.
     ys, xs = np.flatnonzero(rows.any(axis=1)), np.flatnonzero(rows.any(axis=0))

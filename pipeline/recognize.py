@@ -114,7 +114,6 @@ class TextRecognizer:
                 results[j] = line
         return results  # type: ignore[return-value]
 
-
     def network_input(self, resized: list[np.ndarray]) -> np.ndarray:
         """The network's input for these crops (grey, at the model's height, as ``_resize`` makes them): one
         row of the batch each, normalised on as many channels as the model takes, padded to the widest."""

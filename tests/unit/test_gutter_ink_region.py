@@ -5,24 +5,17 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.gutters import GutterSettings, _core_ink
+from pipeline.gutters import GutterSettings, _core_ink, core_rows, levelled
 from pipeline.ink_pieces import ink_pieces
 from tests.factories import degrade
 from tests.unit.test_column_gutters import SCAN, render_index
 
 
 def _whole_page_ink(gray, skew, scale, boxes, line_h, s):
-    small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    h, w = small.shape
-    if skew:
-        m = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
-        small = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    small = levelled(gray, skew, scale)
     k = max(3, int(s.paper_lines * line_h * 4) | 1)
     ink = cv2.subtract(cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))), small) > s.ink_level
-    rows = np.zeros((h, w), dtype=bool)
-    for x0, y0, x1, y1 in boxes:
-        margin = (1 - s.core) / 2 * (y1 - y0)
-        rows[int(max(0, y0 + margin)):int(min(h, np.ceil(y1 - margin))), int(max(0, x0)):int(min(w, np.ceil(x1)))] = 1
+    rows = core_rows(small.shape, boxes, s)
     _, labels, stats, _ = ink_pieces((ink & rows).view(np.uint8))
     keep = stats[:, cv2.CC_STAT_AREA] >= (s.min_mark * line_h) ** 2
     keep[0] = False
