@@ -1,5 +1,6 @@
 """Published tables: pinned Debian documents, truth from the HTML rendering of the same source
-(or, for documents with no HTML, from their own text layer: textlayer_truth.py).
+(or, for documents with no HTML, from their own text layer: textlayer_truth.py; for documents
+shipped as HTML alone, the PDF is that HTML printed by Chromium: ``_printed_pdf``).
 
 ``fetch`` brings each package listed in documents.json (``apt-get
 download PKG=VER`` into a cache, ``dpkg-deb -x``) and checks every file's
@@ -36,22 +37,64 @@ def _sha256(path: Path) -> str:
 
 
 def fetch(doc: dict, cache: Path) -> Path:
-    """The package's files unpacked under the cache; raises FetchError when the pinned version is gone."""
+    """The package's files unpacked under the cache, with those of the packages in ``also`` (an HTML
+    manual's style sheets and scripts shipped apart); raises FetchError when a pinned version is gone."""
     cache.mkdir(parents=True, exist_ok=True)
     root = cache / f"{doc['package']}_{doc['version']}"
     if not root.exists():
-        debs = list(cache.glob(f"{doc['package']}_{doc['version']}_*.deb"))
-        if not debs:
-            proc = subprocess.run(["apt-get", "download", f"{doc['package']}={doc['version']}"], cwd=cache,
-                                  capture_output=True, text=True)
-            debs = list(cache.glob(f"{doc['package']}_{doc['version']}_*.deb"))
-            if proc.returncode or not debs:
-                raise FetchError(f"apt-get download {doc['package']}={doc['version']} failed (run apt-get update "
-                                 f"once first): {proc.stderr.strip()[-300:]}")
-        if _sha256(debs[0]) != doc["deb_sha256"]:
-            raise FetchError(f"{debs[0].name}: sha256 differs from the manifest")
-        subprocess.run(["dpkg-deb", "-x", str(debs[0]), str(root)], check=True)
+        unpacked = root.with_name(root.name + ".part")
+        for pkg in [doc, *doc.get("also", [])]:
+            subprocess.run(["dpkg-deb", "-x", str(_deb(pkg, cache)), str(unpacked)], check=True)
+        unpacked.rename(root)
     return root
+
+
+def _deb(pkg: dict, cache: Path) -> Path:
+    # apt-get writes an epoch's colon as %3a in the file's name
+    pattern = f"{pkg['package']}_{pkg['version'].replace(':', '%3a')}_*.deb"
+    debs = list(cache.glob(pattern))
+    if not debs:
+        proc = subprocess.run(["apt-get", "download", f"{pkg['package']}={pkg['version']}"], cwd=cache,
+                              capture_output=True, text=True)
+        debs = list(cache.glob(pattern))
+        if proc.returncode or not debs:
+            raise FetchError(f"apt-get download {pkg['package']}={pkg['version']} failed (run apt-get update "
+                             f"once first): {proc.stderr.strip()[-300:]}")
+    if _sha256(debs[0]) != pkg["deb_sha256"]:
+        raise FetchError(f"{debs[0].name}: sha256 differs from the manifest")
+    return debs[0]
+
+
+def _printed_pdf(root: Path, doc: dict, cache: Path) -> bytes:
+    """The document's HTML pages printed to A4 by Debian's Chromium, one after the other, as a reader
+    prints a manual that ships no PDF (Debian's installation guide and handbook in Chinese). The print
+    is kept in the cache; its text, not its bytes, is pinned (Chromium stamps a date into each file),
+    so a different Chromium or font that moves the text off its pages is caught."""
+    path = cache / f"{doc['id']}.printed.pdf"
+    if not path.exists():
+        # Playwright is a test and bench dependency only; the service never prints HTML
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw, pymupdf.open() as joined:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+            page = browser.new_page()
+            for name in doc["html_files"]:
+                page.goto((root / name).resolve().as_uri())
+                printed = page.pdf(format="A4", margin={"top": "20mm", "bottom": "20mm", "left": "18mm",
+                                                        "right": "18mm"})
+                with pymupdf.open(stream=printed, filetype="pdf") as one:
+                    joined.insert_pdf(one)
+            browser.close()
+            joined.save(path)
+    data = path.read_bytes()
+    with pymupdf.open(stream=data, filetype="pdf") as pdoc:
+        text = "\f".join(p.get_text() for p in pdoc)
+    got = hashlib.sha256(text.encode()).hexdigest()
+    if got != doc["printed_text_sha256"]:
+        path.unlink()
+        raise FetchError(f"{doc['id']}: the printed PDF's text (sha256 {got}) differs from the manifest's "
+                         "(another Chromium or CJK font than Debian bookworm's chromium and fonts-noto-cjk?)")
+    return data
 
 
 def _pdf_bytes(root: Path, doc: dict) -> bytes:
@@ -100,18 +143,21 @@ class _Tables(HTMLParser):
             self.cell[0] += data
 
 
-def html_tables(html: str, skip_classed: bool = False, only_class: str | None = None) -> list[Grid]:
+def html_tables(html: str, skip_classed: bool = False, only_class: str | None = None,
+                classed_only: bool = False) -> list[Grid]:
     """The HTML's tables as Grids (cells placed as browsers place them, past spans from above).
 
     Rows and columns with no text at all are left out: texinfo pads tables with empty spacer
     columns, which no reader of the PDF can see. ``only_class`` keeps the tables of that class alone
-    (DocBook's tables are ``class="table"``; its notes, tips and navigation bars are tables too).
+    (DocBook's tables are ``class="table"``; its notes, tips and navigation bars are tables too);
+    ``classed_only`` keeps every table with a class (newer DocBook styles name a table's size in its
+    class; the notes and navigation bars have none).
     """
     parser = _Tables()
     parser.feed(html)
     out = []
     for rows, cls in zip(parser.tables, parser.classes):
-        if skip_classed and cls or only_class is not None and cls != only_class:
+        if skip_classed and cls or only_class is not None and cls != only_class or classed_only and not cls:
             continue
         taken: set[tuple[int, int]] = set()
         cells = []
@@ -145,20 +191,21 @@ def cases(cache: Path, held_out: bool = True):
         if doc.get("held_out") and not held_out:
             continue
         root = fetch(doc, cache)
-        pdf = _pdf_bytes(root, doc)
+        pdf = _printed_pdf(root, doc, cache) if "html_files" in doc else _pdf_bytes(root, doc)
         if doc.get("truth") == "text layer":
             for page_no, grid in textlayer_truth.grids(doc["id"]):
                 yield doc, pdf, page_no, grid
             continue
         # one HTML file, or a glob of them (a texinfo manual is one file per node), read in name order
-        html = b"".join(p.read_bytes() for p in sorted(root.glob(doc["html"])))
+        files = [root / name for name in doc["html_files"]] if "html_files" in doc else sorted(root.glob(doc["html"]))
+        html = b"".join(p.read_bytes() for p in files)
         if hashlib.sha256(html).hexdigest() != doc["html_sha256"]:
             raise FetchError(f"{doc['html']}: sha256 differs from the manifest")
         with pymupdf.open(stream=pdf, filetype="pdf") as pdoc:
             spaced = [norm(p.get_text()) for p in pdoc]
         pages = ["".join(text.split()) for text in spaced]
         for grid in html_tables(html.decode("utf-8", "replace"), doc.get("skip_classed_tables", False),
-                                doc.get("table_class")):
+                                doc.get("table_class"), doc.get("classed_tables_only", False)):
             texts = ["".join(c[0].split()) for row in grid for c in row if c and c[0]]
             if len(texts) < 4:
                 continue
