@@ -62,7 +62,9 @@ class DecodedChar:
     # hugs the glyph before it and a word space follows, "near" when it looks so more loosely, "cell" when
     # most of an em cell follows it, "half" when less than a word space but more than a side bearing does
     # (a compressed full-width cell; "half-apart" when the mark keeps a side bearing from the glyph before it too), "full" when measured otherwise, "" unmeasured. A bracket: "tight" when
-    # it touches Chinese text outside it (pipeline/compressed_marks.py).
+    # it touches Chinese text outside it, "tight-spaced" when it stands about a word space off, "spaced" when a space was read
+    # there too, "apart" when farther off; each with "-hug" when it touches its text inside as well, "-room" when it keeps a full-width
+    # cell's side bearing there (pipeline/compressed_marks.py).
     width: str = ""
     # For a 1, I or l: which other of the three the model weighs most on its steps ("" unweighed). A page
     # that prints the glyph unlike its 1s but its I and l alike leaves the choice to it (pipeline/page_glyphs.py).

@@ -90,6 +90,9 @@ class WidthSettings:
     inner_full: float = 0.24
     inner_ascii: float = 0.18
     tight_outer: float = 0.34
+    # ... of which this much or more is a word space, where the page shows the bracket is ASCII
+    # (pipeline/compressed_marks.py): more than a side bearing.
+    spaced_outer: float = 0.2
     # ... and this much blank outside, next to a Chinese character, is the rest of a full-width cell
     # (fonts that set the bracket at the inner edge of its cell, as Noto CJK does).
     wide_outer: float = 0.6
@@ -165,8 +168,13 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             full[i] = _bracket(chars[i].char, prev, nxt, before, after, settings, adjacent)
             # Touching Chinese text outside: what a page that compresses its full-width marks shows
             # (pipeline/compressed_marks.py decides with the page).
-            if adjacent and is_cjk(prev if opening else nxt) and (before if opening else after) < settings.tight_outer:
-                chars[i] = replace(chars[i], width="tight")
+            outer, inner = (before, after) if opening else (after, before)
+            if is_cjk(prev if opening else nxt):
+                look = ("tight" if outer < settings.spaced_outer else "tight-spaced") if adjacent else "spaced"
+                look = look if outer < settings.tight_outer else "apart"
+                # touching its text inside too (no full-width cell's side bearing there either), or a side bearing's room
+                room = "-hug" if inner < settings.inner_ascii else "-room" if inner >= settings.inner_full else ""
+                chars[i] = replace(chars[i], width=look + room)
     for i, f in _pairs_alike(chars, full).items():
         if f is None:
             continue

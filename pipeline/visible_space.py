@@ -5,6 +5,9 @@ The mark is in neither recognizer's character set; the nearest shape they know i
 height, though: a ``⊔`` whose arms reach about half the x-height and whose bar hangs below the baseline,
 while a ``u`` stands between the baseline and the x-height like the other small letters beside it. So a ``u``
 whose ink starts well below the line's x-height and ends below its baseline is the mark.
+
+A ``∪`` that is not the mark, in Chinese text with no Latin letter, digit or mark beside it, is the letter ``U``
+in a sans-serif face (``U 盘``, a USB stick): a set union stands between sets' names.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
 from pipeline.ink_pieces import ink_pieces
+from pipeline.punctuation import is_ideograph
 
 MARK = "\u2423"
 # Small letters without ascender or descender: their ink spans the x-height (``u`` itself is left out, as
@@ -38,7 +42,7 @@ _READ_AS = "u\u222aL"
 
 def visible_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
     """``line`` with each ``u`` that ``line_ink`` (of the crop the model read) shows set low, as the
-    visible-space mark is, written ``␣``."""
+    visible-space mark is, written ``␣``, and each other ``∪`` of Chinese text written ``U``."""
     chars = list(line.chars)
     if not any(c.char in _READ_AS for c in chars):
         return line
@@ -85,7 +89,20 @@ def visible_spaces(line: DecodedLine, line_ink: LineInk) -> DecodedLine:
                 and any(mark[0] - b[0] >= _LOW_TOP * x_height for b in beside)
                 and not any(b is not None and mark[0] - b[0] < _LOW_TOP * x_height for b in level)):
             chars[i] = replace(c, char=MARK)
+    _union_letters(chars)
     return DecodedLine(tuple(chars), line.steps) if tuple(chars) != line.chars else line
+
+
+def _union_letters(chars: list) -> None:
+    """Each ``∪`` of ``chars`` with an ideograph beside it, past a space, and nothing else beside it but
+    spaces and ideographs, made ``U`` (in place)."""
+    for i, c in enumerate(chars):
+        if c.char != "\u222a":
+            continue
+        sides = [next((d.char for d in side if d.char != " "), "") for side in (chars[i - 1 :: -1] if i else [],
+                                                                             chars[i + 1 :])]
+        if any(is_ideograph(s) for s in sides) and all(s == "" or is_ideograph(s) for s in sides):
+            chars[i] = replace(c, char="U")
 
 
 def _cells(centres: list[float | None], width: int) -> list[tuple[int, int] | None]:

@@ -55,3 +55,22 @@ def test_an_index_ascii_comma_after_a_fullwidth_bracket_reads_ascii(engine, scan
     lines = _read(engine, typeset(INDEX, scan=scan))
     after = [re.search(r"[)）](.)", line) for line in lines if "（" in line]
     assert len(after) == 3 and all(m and m.group(1) == "," for m in after), lines
+
+
+# A browser sets ASCII brackets tight against Chinese text and its full-width commas in whole em cells (LibreOffice's
+# and Debian's HTML manuals printed): a page that compresses no mark, so its tight brackets are ASCII, with the word
+# space kept where one was set.
+BROWSER = [
+    "使用鼠标需要加载特定的内核模块，大多时候会自动检测，但不一定适用于旧的串口。",
+    "PS/2 鼠标(将自动识别)，USB 鼠标(将自动识别)，大多数串口鼠标，总线型鼠标。",
+    "可以从硬盘 (包括 U 盘)、光盘或者网络引导，然后按照提示完成安装。",
+]
+
+
+@pytest.mark.parametrize("scan", [False, True])
+def test_tight_ascii_brackets_on_a_page_of_em_cell_commas_stay_ascii(engine, scan):
+    img = typeset(BROWSER, scan=scan, space=0.28, latin_face="sans", cjk_face="cjk")
+    lines = _read(engine, img)
+    assert "鼠标(将自动识别)，USB 鼠标(将自动识别)" in lines[1], lines
+    assert "硬盘 (包括 U 盘)" in lines[2], lines
+    assert "（" not in "".join(lines) and "）" not in "".join(lines)

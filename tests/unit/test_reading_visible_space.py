@@ -62,3 +62,22 @@ def test_a_mark_sharing_its_time_step_has_no_cell():
              DecodedChar("u", 0.9, 9, 10), DecodedChar("L", 0.9, 9, 10), DecodedChar("u", 0.9, 14, 15))
     line = DecodedLine(chars, steps)
     assert visible_spaces(line, LineInk(crop)).text == line.text
+
+
+@pytest.mark.parametrize("text,want", [
+    ("插入 ∪ 盘", "插入 U 盘"),  # a USB stick's U in a sans-serif face, read as the union
+    ("∪型", "U型"),
+    ("集合 A ∪ B 的", "集合 A ∪ B 的"),  # a union between sets' names stays
+    ("并集 ∪ 1", "并集 ∪ 1"),
+    ("A∪盘", "A∪盘"),
+])
+def test_a_union_sign_in_chinese_text_is_the_letter_u(text, want):
+    from pipeline.ctc import DecodedChar, DecodedLine
+    from pipeline.line_ink import LineInk
+    from pipeline.visible_space import visible_spaces
+    from tests.line_crops import recognizer_crop
+
+    crop = recognizer_crop("插入 U 盘", "sans")
+    chars = tuple(DecodedChar(ch, 0.9, 2 * k, 2 * k + 1) for k, ch in enumerate(text))
+    line = DecodedLine(chars, crop.shape[1] // 8)
+    assert visible_spaces(line, LineInk(crop)).text == want
