@@ -18,9 +18,9 @@ Spaces read beside a mark made full-width are dropped: its cell holds its blank.
 The other way round, a page that sets its full-width separators in whole em cells compresses no mark, so
 a bracket read full-width for touching Chinese text outside it (what pipeline/punct_widths.py takes for a
 compressed one, line by line) is an ASCII one there where it touches its text inside too (a full-width one
-keeps a side bearing there), and so is its partner (鼠标(将自动识别), as a browser
-sets it); one about a word space off the Chinese text outside it, or with a space read there, gets that
-space back (the steps that took it for a full-width one dropped a space read beside it).
+keeps a side bearing there), and so is its partner (鼠标(将自动识别), as a browser sets it), unless that one
+keeps a side bearing's room inside; one about a word space off the Chinese text outside it, or with a space
+read there, gets that space back (the steps that took it for a full-width one dropped a space read beside it).
 """
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ def compressed_marks(decoded: list[DecodedLine]) -> list[DecodedLine]:
 def _ascii_brackets(line: DecodedLine) -> DecodedLine:
     chars = line.chars
     # not one before a full-width mark inside (（《自然》: the two marks' cells set flush)
-    tight = {i for i, c in enumerate(chars) if c.char in "（）" and c.width.endswith("-hug") and c.width != "apart-hug"
-             and not _full_width_mark(neighbour(chars, i, 1 if c.char == "（" else -1))}
+    tight = {i for i, c in enumerate(chars) if c.char in "（）" and c.width.startswith(("tight", "spaced"))
+             and c.width.endswith("-hug") and not _full_width_mark(neighbour(chars, i, 1 if c.char == "（" else -1))}
     if not tight:
         return line
     half = set(tight)

@@ -172,7 +172,7 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             if is_cjk(prev if opening else nxt):
                 look = ("tight" if outer < settings.spaced_outer else "tight-spaced") if adjacent else "spaced"
                 look = look if outer < settings.tight_outer else "apart"
-                # touching its text inside too (no full-width cell's side bearing there either), or a side bearing's room
+                # touching its text inside too (no full-width cell's side bearing there), or keeping one's room
                 room = "-hug" if inner < settings.inner_ascii else "-room" if inner >= settings.inner_full else ""
                 chars[i] = replace(chars[i], width=look + room)
     for i, f in _pairs_alike(chars, full).items():
