@@ -82,14 +82,17 @@ def _generated(first: int, seeds: int):
 SETS = ("generated", "published", "held-out")
 
 
-def run(first: int, seeds: int, out: Path, sets: tuple[str, ...] = SETS, cache: Path | None = None) -> dict:
+def run(first: int, seeds: int, out: Path, sets: tuple[str, ...] = SETS, cache: Path | None = None,
+        docs: set[str] | None = None) -> dict:
+    """``docs``: only these published documents (their scans then take other degradation seeds than in a whole run)."""
     out.mkdir(parents=True, exist_ok=True)
     engine = Engine(EngineConfig(threads=1))
     rows: list[dict] = []
     scans: dict[str, list[tuple[dict, Path, Grid]]] = {"en": [], "zh": []}
     inputs = list(_generated(first, seeds)) if "generated" in sets else []
     if "published" in sets or "held-out" in sets:
-        inputs += [x for x in _real(cache or out / "cache", sets) if x[0]["set"] in sets]
+        inputs += [x for x in _real(cache or out / "cache", sets) if x[0]["set"] in sets
+                   and (not docs or x[0]["document"] in docs)]
     for meta, pdf, truth in inputs:
         # text layer: docpipe and its peers on the same page
         with pymupdf.open(stream=pdf, filetype="pdf") as doc:
@@ -180,12 +183,14 @@ def main() -> None:
     p.add_argument("--sets", default=",".join(SETS),
                    help="comma-separated sets to run: generated, published, held-out (runs can be split and run side by side)")
     p.add_argument("--cache", type=Path, default=None, help="where the Debian packages are kept (default OUT/cache)")
+    p.add_argument("--docs", default=None, help="only these published documents (ids, comma-separated)")
     args = p.parse_args()
     sets = ("generated",) if args.no_published else tuple(s.strip() for s in args.sets.split(",") if s.strip())
     unknown = set(sets) - set(SETS)
     if unknown:
         p.error(f"unknown sets: {', '.join(sorted(unknown))}")
-    print(markdown(run(args.first, args.seeds, args.out, sets, args.cache)))
+    print(markdown(run(args.first, args.seeds, args.out, sets, args.cache,
+                       set(args.docs.split(",")) if args.docs else None)))
 
 
 if __name__ == "__main__":
