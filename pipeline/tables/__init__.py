@@ -5,7 +5,7 @@ import pymupdf
 
 from pipeline.tables.find import tables_from
 from pipeline.tables.model import Cell, Table, Token
-from pipeline.tables.vector import page_rules, page_words
+from pipeline.tables.vector import cell_words, page_rules
 
 __all__ = ["Cell", "Table", "Token", "find_pdf_tables"]
 
@@ -13,4 +13,4 @@ __all__ = ["Cell", "Table", "Token", "find_pdf_tables"]
 def find_pdf_tables(page: pymupdf.Page, dpi: int) -> list[Table]:
     """The tables of a born-digital page, boxes in pixels at ``dpi``."""
     h, v = page_rules(page, dpi)
-    return tables_from(page_words(page, dpi), h, v, dpi)
+    return tables_from(cell_words(page, dpi), h, v, dpi, row_rules=True)

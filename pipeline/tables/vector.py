@@ -21,10 +21,41 @@ def _mapper(page: pymupdf.Page, dpi: int):
     return to_px
 
 
+THIN_GAP = 0.5  # ems: a blank this wide between two characters of one word is a cell's edge
+
+
 def page_words(page: pymupdf.Page, dpi: int) -> list[Token]:
     to_px = _mapper(page, dpi)
     return [Token(text, to_px(x0, y0, x1, y1)) for x0, y0, x1, y1, text, *_ in
             page.get_text("words", flags=pymupdf.TEXTFLAGS_TEXT) if text.strip()]
+
+
+def cell_words(page: pymupdf.Page, dpi: int) -> list[Token]:
+    """The page's words as ``page_words`` gives them, but split where a blank of more than THIN_GAP ems lies
+    between two characters: a browser writes no space between two cells of a row, so two Chinese cells
+    (「颜色值」「颜色名称」) came out one word across the column gutter."""
+    to_px = _mapper(page, dpi)
+    out: list[Token] = []
+    for block in page.get_text("rawdict", flags=pymupdf.TEXTFLAGS_TEXT)["blocks"]:
+        for line in block.get("lines", []):
+            word: list[dict] = []
+            for span in line["spans"]:
+                for ch in span["chars"]:
+                    if ch["c"].isspace() or word and ch["bbox"][0] - word[-1]["bbox"][2] > THIN_GAP * span["size"]:
+                        _flush(word, out, to_px)
+                    if not ch["c"].isspace():
+                        word.append(ch)
+            _flush(word, out, to_px)
+    return out
+
+
+def _flush(word: list[dict], out: list[Token], to_px) -> None:
+    if word:
+        out.append(Token("".join(ch["c"] for ch in word), to_px(min(ch["bbox"][0] for ch in word),
+                                                                 min(ch["bbox"][1] for ch in word),
+                                                                 max(ch["bbox"][2] for ch in word),
+                                                                 max(ch["bbox"][3] for ch in word))))
+        word.clear()
 
 
 def page_rules(page: pymupdf.Page, dpi: int) -> tuple[list[Segment], list[Segment]]:
