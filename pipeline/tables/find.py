@@ -3,16 +3,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from pipeline.tables.aligned import aligned_tables
 from pipeline.tables.model import Table, Token
 from pipeline.tables.ruled import Segment, ruled_tables
 
 
 def tables_from(tokens: list[Token], h: list[Segment], v: list[Segment], dpi: int,
-                read_empty: Callable[[list[tuple[float, float, float, float]]], list[Token]] | None = None) -> list[Table]:
-    """Ruled tables first; the words they do not hold may still line up into tables of their own."""
+                read_empty: Callable[[list[tuple[float, float, float, float]]], list[Token]] | None = None,
+                level: Callable[..., np.ndarray | None] | None = None) -> list[Table]:
+    """Ruled tables first; the words they do not hold may still line up into tables of their own
+    (``level``, a scan's levelled page, to measure their gaps on the ink)."""
     tol = 2.0 * dpi / 72  # two points: rules drawn cell by cell rarely miss each other by more
     found = ruled_tables(h, v, tokens, tol, read_empty)
     taken: set[int] = set().union(*(ids for _, ids in found)) if found else set()
-    found += aligned_tables(tokens, taken)
+    found += aligned_tables(tokens, taken, level)
     return sorted((t for t, _ in found), key=lambda t: (t.box[1], t.box[0]))
