@@ -37,40 +37,41 @@ def to_ink(lines: list[list[Token]], level: Callable[..., np.ndarray | None]) ->
     out = []
     for line in lines:
         line, gutter = list(line), GUTTER * line_height(line)
-        for k in range(len(line) - 1):
+        # a box ends at most REACH short of its ink each side: a gap wider than that and a word space is
+        # a gutter whatever the ink
+        pairs = [k for k in range(len(line) - 1) if gutter < line[k + 1].box[0] - line[k].box[2] <= (SPACE + 2 * REACH) * h]
+        ink = _line_ink(line, pairs, h, level) if pairs else None
+        for k in pairs if ink is not None else ():
             a, b = line[k], line[k + 1]
-            gap = b.box[0] - a.box[2]
-            # a box ends at most REACH short of its ink each side: a gap wider than that and a word space
-            # is a gutter whatever the ink
-            if gap <= gutter or gap > (SPACE + 2 * REACH) * h:
-                continue
-            ends = _ink_ends(a, b, h, level)
-            if ends is not None and ends[1] - ends[0] <= SPACE * h:
-                line[k] = Token(a.text, (a.box[0], a.box[1], max(a.box[2], ends[0]), a.box[3]), a.confidence)
-                line[k + 1] = Token(b.text, (min(b.box[0], ends[1]), b.box[1], b.box[2], b.box[3]), b.confidence)
+            end, start = _ink_ends(ink, a, b, h)
+            if end < start and start - end <= SPACE * h:
+                line[k] = Token(a.text, (a.box[0], a.box[1], max(a.box[2], end), a.box[3]), a.confidence)
+                line[k + 1] = Token(b.text, (min(b.box[0], start), b.box[1], b.box[2], b.box[3]), b.confidence)
         out.append(line)
     return out
 
 
-def _ink_ends(a: Token, b: Token, h: float, level: Callable[..., np.ndarray | None]) -> tuple[float, float] | None:
-    """Where ``a``'s ink ends on the right and ``b``'s begins on the left, in page pixels (None: no ink
-    to tell by)."""
-    y0, y1 = max(a.box[1], b.box[1]), min(a.box[3], b.box[3])
-    top, bottom = y0 + BAND[0] * (y1 - y0), y0 + BAND[1] * (y1 - y0)
-    x0 = max(a.box[0], a.box[2] - REACH * h)
-    x1 = min(b.box[2], b.box[0] + REACH * h)
-    crop = level(x0, top, x1, bottom)
-    if crop is None:
-        return None
-    ink = crop_ink(crop)
-    if ink is None:
-        return None
-    cols = ink.any(axis=0)
-    left = float(max(0, round(x0)))  # the crop's left edge on the page
+def _line_ink(line: list[Token], pairs: list[int], h: float,
+              level: Callable[..., np.ndarray | None]) -> tuple[np.ndarray, float] | None:
+    """The inked columns of the line's middle band from the first gap looked at to the last, and the
+    page x of the first column (None: no ink to tell by). One crop a line: a table's row has a gap at
+    each gutter."""
+    y0, y1 = median(t.box[1] for t in line), median(t.box[3] for t in line)
+    first, last = line[pairs[0]], line[pairs[-1] + 1]
+    x0 = max(first.box[0], first.box[2] - REACH * h)
+    x1 = min(last.box[2], last.box[0] + REACH * h)
+    crop = level(x0, y0 + BAND[0] * (y1 - y0), x1, y0 + BAND[1] * (y1 - y0))
+    ink = crop_ink(crop) if crop is not None else None
+    return None if ink is None else (ink.any(axis=0), float(max(0, round(x0))))
+
+
+def _ink_ends(ink: tuple[np.ndarray, float], a: Token, b: Token, h: float) -> tuple[float, float]:
+    """Where ``a``'s ink ends on the right and ``b``'s begins on the left, in page pixels."""
+    cols, left = ink
     blank = max(1, round(BLANK * h))
     end = _run_end(cols, int(round(a.box[2] - left)), 1, blank)
     start = _run_end(cols, int(round(b.box[0] - left)), -1, blank)
-    return (left + end, left + start) if end < start else None
+    return left + end, left + start
 
 
 def _run_end(cols: np.ndarray, i: int, step: int, blank: int) -> int:
