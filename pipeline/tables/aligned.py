@@ -10,10 +10,12 @@ than rows are) is a wrapped cell, not a new row.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from statistics import median
 
 import numpy as np
 
+from pipeline.tables.ink_gaps import to_ink
 from pipeline.tables.model import Table, Token
 from pipeline.tables.phrases import GUTTER, cut_at_cell_starts, extent, line_pieces, phrases, split_at_column_starts
 from pipeline.tables.structure import build_table
@@ -265,13 +267,20 @@ def _looks_like_prose(table: Table) -> bool:
     return any(long) and (all(long) or not headed)
 
 
-def aligned_tables(tokens: list[Token], taken: set[int]) -> list[tuple[Table, set[int]]]:
+def aligned_tables(tokens: list[Token], taken: set[int],
+                   level: Callable[..., np.ndarray | None] | None = None) -> list[tuple[Table, set[int]]]:
+    """``level`` (a scan's levelled page) lets the words' gaps be measured on their ink (``ink_gaps``)."""
     free = [(i, t) for i, t in enumerate(tokens) if i not in taken and t.text.strip()]
     if not free:
         return []
     index = {id(t): i for i, t in free}
+    as_read = text_lines([t for _, t in free])
+    lines = as_read
+    if level is not None:
+        lines = to_ink(as_read, level)
+        index.update((id(n), index[id(o)]) for old, new in zip(as_read, lines) for o, n in zip(old, new))
     joins: dict[int, list[Token]] = {}  # a phrase's words, by the phrase's id
-    lines = phrases(text_lines([t for _, t in free]), joins)
+    lines = phrases(lines, joins, as_read)
     out = []
     for run in _runs(lines):
         for table, words in _tables_in([lines[i] for i in run], joins):

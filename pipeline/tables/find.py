@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
+
 from pipeline.tables.aligned import aligned_tables
 from pipeline.tables.model import Table, Token
 from pipeline.tables.row_rules import row_ruled_tables
@@ -11,16 +13,17 @@ from pipeline.tables.ruled import Segment, merge_segments, ruled_tables
 
 def tables_from(tokens: list[Token], h: list[Segment], v: list[Segment], dpi: int,
                 read_empty: Callable[[list[tuple[float, float, float, float]]], list[Token]] | None = None,
-                row_rules: bool = False) -> list[Table]:
+                row_rules: bool = False, level: Callable[..., np.ndarray | None] | None = None) -> list[Table]:
     """Ruled tables first, then (with ``row_rules``) those ruled between rows only; the words they do not hold
-    may still line up into tables of their own. Rows' rules alone are trusted on born-digital pages only: a
-    scan's rules come in pieces of unequal length (a tilted page, a faint rule under dark text), and a stack of
-    some of them cut a table the other paths read whole."""
+    may still line up into tables of their own (``level``, a scan's levelled page, to measure their gaps on the
+    ink). Rows' rules alone are trusted on born-digital pages only: a scan's rules come in pieces of unequal
+    length (a tilted page, a faint rule under dark text), and a stack of some of them cut a table the other
+    paths read whole."""
     tol = 2.0 * dpi / 72  # two points: rules drawn cell by cell rarely miss each other by more
     found = ruled_tables(h, v, tokens, tol, read_empty)
     taken: set[int] = set().union(*(ids for _, ids in found)) if found else set()
     if row_rules:
         found += row_ruled_tables(merge_segments(h, tol), tokens, tol, taken)
         taken = set().union(*(ids for _, ids in found)) if found else set()
-    found += aligned_tables(tokens, taken)
+    found += aligned_tables(tokens, taken, level)
     return sorted((t for t, _ in found), key=lambda t: (t.box[1], t.box[0]))

@@ -47,14 +47,18 @@ def join_phrase(words: list[Token], joins: dict[int, list[Token]]) -> Token:
     return tok
 
 
-def phrases(lines: list[list[Token]], joins: dict[int, list[Token]]) -> list[list[Token]]:
+def phrases(lines: list[list[Token]], joins: dict[int, list[Token]],
+            as_read: list[list[Token]] | None = None) -> list[list[Token]]:
     """Words set no farther apart than the page's word spaces allow joined into one token.
 
     OCR word boxes are narrower than the ink, so on a scan a justified line's word spaces
     can look as wide as a gutter; measured against the page's own word spaces they do not.
+    The page's word spaces are measured on ``as_read`` if given (the lines before some boxes were
+    carried out to their ink, ``ink_gaps``): the rule is set on the OCR's boxes, and a few gaps
+    measured on the ink instead would widen it.
     """
     gaps: list[float] = []
-    for line in lines:  # word spaces: the gaps narrower than a gutter (a table's own lines are mostly gutters)
+    for line in as_read or lines:  # word spaces: the gaps narrower than a gutter (a table's own lines are mostly gutters)
         widest = GUTTER * line_height(line)
         gaps += [g for a, b in zip(line, line[1:]) if 0 < (g := b.box[0] - a.box[2]) <= widest]
     if len(gaps) < 20:  # too few words to know the page's spaces
