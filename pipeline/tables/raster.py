@@ -220,7 +220,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     tokens = bangs(tokens, levelled)
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), v_rules, dpi,
-                         read_empty, levelled)
+                         read_empty, level=levelled)
     known = getattr(getattr(read, "decoder", None), "index", None)
     if read_closer is not None and known is not None:  # what the page's recognizer cannot name, the larger one may
         tables = unknown_glyphs_read_again(tables, tokens, levelled, known, read_closer)
