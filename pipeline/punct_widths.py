@@ -170,8 +170,12 @@ def punctuation_widths(line: DecodedLine, line_ink: LineInk, settings: WidthSett
             # (pipeline/compressed_marks.py decides with the page).
             outer, inner = (before, after) if opening else (after, before)
             if is_cjk(prev if opening else nxt):
-                look = ("tight" if outer < settings.spaced_outer else "tight-spaced") if adjacent else "spaced"
-                look = look if outer < settings.tight_outer else "apart"
+                if outer >= settings.tight_outer:
+                    look = "apart"
+                elif not adjacent:
+                    look = "spaced"
+                else:
+                    look = "tight" if outer < settings.spaced_outer else "tight-spaced"
                 # touching its text inside too (no full-width cell's side bearing there), or keeping one's room
                 room = "-hug" if inner < settings.inner_ascii else "-room" if inner >= settings.inner_full else ""
                 chars[i] = replace(chars[i], width=look + room)

@@ -19,6 +19,7 @@ import numpy as np
 from pipeline.ctc import DecodedLine
 from pipeline.line_ink import LineInk
 from pipeline.ink_pieces import ink_pieces
+from pipeline.punct_widths import neighbour
 from pipeline.punctuation import is_ideograph
 
 MARK = "\u2423"
@@ -99,8 +100,7 @@ def _union_letters(chars: list) -> None:
     for i, c in enumerate(chars):
         if c.char != "\u222a":
             continue
-        sides = [next((d.char for d in side if d.char != " "), "") for side in (chars[i - 1 :: -1] if i else [],
-                                                                             chars[i + 1 :])]
+        sides = [neighbour(chars, i, -1), neighbour(chars, i, 1)]
         if any(is_ideograph(s) for s in sides) and all(s == "" or is_ideograph(s) for s in sides):
             chars[i] = replace(c, char="U")
 

@@ -20,10 +20,14 @@ def tables_from(tokens: list[Token], h: list[Segment], v: list[Segment], dpi: in
     length (a tilted page, a faint rule under dark text), and a stack of some of them cut a table the other
     paths read whole."""
     tol = 2.0 * dpi / 72  # two points: rules drawn cell by cell rarely miss each other by more
+    h, v = merge_segments(h, tol), merge_segments(v, tol)
     found = ruled_tables(h, v, tokens, tol, read_empty)
-    taken: set[int] = set().union(*(ids for _, ids in found)) if found else set()
     if row_rules:
-        found += row_ruled_tables(merge_segments(h, tol), tokens, tol, taken)
-        taken = set().union(*(ids for _, ids in found)) if found else set()
-    found += aligned_tables(tokens, taken, level)
+        found += row_ruled_tables(h, tokens, tol, _taken(found))
+    found += aligned_tables(tokens, _taken(found), level)
     return sorted((t for t, _ in found), key=lambda t: (t.box[1], t.box[0]))
+
+
+def _taken(found: list[tuple[Table, set[int]]]) -> set[int]:
+    """The indices of the tokens the tables found so far hold."""
+    return set().union(*(ids for _, ids in found))

@@ -172,9 +172,8 @@ def _enclosed_empty(xs: list[float], ys: list[float], words: list[Token], split_
 def ruled_tables(h: list[Segment], v: list[Segment], tokens: list[Token], tol: float,
                  read_empty: Callable[[list[tuple[float, float, float, float]]], list[Token]] | None = None
                  ) -> list[tuple[Table, set[int]]]:
-    """Tables framed by rules, each with the indices of the tokens it holds. With ``read_empty`` (scans), the
-    ink of a cell that holds no word is read (``pipeline/tables/empty_cells.py``)."""
-    h, v = merge_segments(h, tol), merge_segments(v, tol)
+    """Tables framed by rules (``h`` and ``v`` merged: ``merge_segments``), each with the indices of the tokens it
+    holds. With ``read_empty`` (scans), the ink of a cell that holds no word is read (``pipeline/tables/empty_cells.py``)."""
     out = []
     for fh, fv in _frames(h, v, tol):
         # Rows' rules may run on past a gap (an inch at most: tables side by side are rare); a column
