@@ -209,11 +209,25 @@ def cases(cache: Path, held_out: bool = True):
             texts = ["".join(c[0].split()) for row in grid for c in row if c and c[0]]
             if len(texts) < 4:
                 continue
-            hits = [k for k, text in enumerate(pages) if all(t in text for t in texts)]
+            hits = [k for k, text in enumerate(pages) if all(t in text for t in texts) and _rows_in_order(grid, text)]
             if len(hits) == 1:
                 if doc.get("cjk_spaces") == "text layer":
                     grid = [[(_cjk_spaced(c[0], spaced[hits[0]]), *c[1:]) if c else c for c in row] for row in grid]
                 yield doc, pdf, hits[0], grid
+
+
+def _rows_in_order(grid, text: str) -> bool:
+    """Each row's first cell found after the row above's in the page's text. A table broken over two pages
+    whose page also starts a table of the same cells (LibreOffice's help sets such pairs one after the
+    other) holds every cell text without holding the table."""
+    at = 0
+    for row in grid:
+        first = next(("".join(c[0].split()) for c in row if c and c[0].strip()), "")
+        at = text.find(first, at)
+        if at < 0:
+            return False
+        at += len(first)
+    return True
 
 
 def _is_cjk(ch: str) -> bool:
