@@ -4,11 +4,18 @@ A web page's table (LibreOffice's help, many HTML manuals printed to PDF) draws 
 nothing else: a stack of rules of one length, evenly set, a row of text between each two. The ruled path
 needs a column rule to see a frame, and the aligned path reads no rules: it cut such tables where a row's
 cell wrapped onto a second line or its rows were set far apart, and lost the header above the first rule.
-Here the rules give the rows (with the header: the text just above the first rule, in the table's columns),
-and the columns are the stripes that no word of any row covers. A stack of three rules (booktabs' top,
+Here the rules give the rows (with the header: the text just above the first rule, in the table's columns).
+The columns are where a browser's rules meet: it draws each cell's border on its own, so a row's rule comes in
+pieces joined at the column edges, which also gives the columns no word fills. Rules in one piece leave the
+columns to the stripes that no word of any row covers. A stack of three rules in one piece (booktabs' top,
 middle and bottom ones, with body rows between two of them) is left to the aligned path.
 """
 from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+
+import numpy as np
 
 from pipeline.tables.model import Table, Token
 from pipeline.tables.ruled import Segment
@@ -20,6 +27,9 @@ MIN_RULES = 4
 MAX_LINES = 4
 # Two rules of a stack are at most this many times the stack's usual row pitch apart.
 MAX_PITCH = 2.5
+# Two lines between two rules whose middles lie more than this many line heights apart are not one row's
+# (a cell's wrapped lines are set 1.0 to 1.5 apart, paragraphs 1.8 and more).
+HEADING_PITCH = 1.7
 # A column gutter is a stripe at least this many line heights wide that no word of any row covers (the rules
 # give the rows, so a narrower stripe than the aligned path's will do).
 MIN_GUTTER = 0.4
@@ -30,17 +40,18 @@ def row_ruled_tables(h: list[Segment], tokens: list[Token], tol: float, taken: s
     """Tables from stacks of rules in ``h`` (merged), each with the indices of the ``tokens`` it holds
     (none of those in ``taken``, the tables found already)."""
     out = []
-    for stack in _stacks(h, tol):
-        found = _table(stack, tokens, tol, taken)
-        if found is not None:
-            out.append(found)
-            taken = taken | found[1]
+    for x0, x1, stack in _stacks(h, tol):
+        for rules in _row_runs(stack, tokens, x0, x1, tol, taken):
+            found = _table(x0, x1, rules, tokens, tol, taken)
+            if found is not None:
+                out.append(found)
+                taken = taken | found[1]
     return out
 
 
-def _stacks(h: list[Segment], tol: float) -> list[tuple[float, float, list[float]]]:
-    """The positions of runs of at least MIN_RULES rules of one extent, in order down the page, none
-    farther from the next than MAX_PITCH times the run's usual pitch."""
+def _stacks(h: list[Segment], tol: float) -> list[tuple[float, float, list[Segment]]]:
+    """Runs of rules of one extent, in order down the page, none farther from the next than MAX_PITCH
+    times the run's usual pitch."""
     groups: list[list[Segment]] = []
     for s in sorted(h, key=lambda s: s.pos):
         for g in groups:
@@ -51,25 +62,72 @@ def _stacks(h: list[Segment], tol: float) -> list[tuple[float, float, list[float
             groups.append([s])
     out = []
     for g in groups:
-        ys = [s.pos for s in g]
-        run = [ys[0]]
-        for y in ys[1:]:
-            gaps = sorted(b - a for a, b in zip(run, run[1:]))
-            usual = gaps[len(gaps) // 2] if gaps else y - run[-1]
-            if y - run[-1] <= MAX_PITCH * usual:
-                run.append(y)
+        run = [g[0]]
+        for s in g[1:]:
+            gaps = sorted(b.pos - a.pos for a, b in zip(run, run[1:]))
+            usual = gaps[len(gaps) // 2] if gaps else s.pos - run[-1].pos
+            if s.pos - run[-1].pos <= MAX_PITCH * usual:
+                run.append(s)
                 continue
-            if len(run) >= MIN_RULES:
-                out.append((g[0], run))
-            run = [y]
-        if len(run) >= MIN_RULES:
-            out.append((g[0], run))
-    return [(seg.lo, seg.hi, run) for seg, run in out]
+            out.append((g[0].lo, g[0].hi, run))
+            run = [s]
+        out.append((g[0].lo, g[0].hi, run))
+    return out
 
 
-def _table(stack: tuple[float, float, list[float]], tokens: list[Token], tol: float, taken: set[int]
+def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, tol: float, taken: set[int]
+              ) -> list[list[Segment]]:
+    """The stack cut wherever what lies between two rules is no row:
+    - nothing (a box drawn around a note below the table has the table's width);
+    - more than MAX_LINES lines (rules above and below a paragraph), unless they are one row's cells (``_one_row``);
+    - lines set more than HEADING_PITCH line heights apart (a heading over the next table's header: browsers set
+      small tables one under the other, their rules of one width).
+    Kept: the runs of MIN_RULES rules, or of two when the rules are drawn cell by cell (their joints are the
+    columns)."""
+    within = [t for i, t in enumerate(tokens) if i not in taken and x0 - tol <= t.cx <= x1 + tol]
+    runs = [[stack[0]]]
+    for a, b in zip(stack, stack[1:]):
+        lines = text_lines([t for t in within if a.pos < t.cy < b.pos])
+        parted = any(_middle(below) - _middle(above) > HEADING_PITCH * min(line_height(above), line_height(below))
+                     for above, below in zip(lines, lines[1:]))
+        if not lines or len(lines) > MAX_LINES and not _one_row(lines, a, b, tol) or parted:
+            runs.append([b])
+        else:
+            runs[-1].append(b)
+    return [run for run in runs if len(run) >= MIN_RULES or (len(run) >= 2 and _joints(run, tol))]
+
+
+def _one_row(lines: list[list[Token]], a: Segment, b: Segment, tol: float) -> bool:
+    """Whether the many ``lines`` between rules ``a`` and ``b`` drawn cell by cell are one row's wrapped cells:
+    set in the cells' middles, the lines of one cell mostly fall between those of the next, so at most half
+    of the lines hold words of two cells. More are rows the borders leave out (a table framed above and
+    below only)."""
+    joints = [x for x in a.joints if any(abs(x - y) <= tol for y in b.joints)]
+    if not joints:
+        return False
+    return 2 * sum(len({bisect.bisect(joints, t.cx) for t in line}) > 1 for line in lines) <= len(lines)
+
+
+def _middle(line: list[Token]) -> float:
+    """The line's middle: that of most of its words (a bold or raised word's box reaches higher)."""
+    return float(np.median([t.cy for t in line]))
+
+
+def _joints(rules: list[Segment], tol: float) -> list[float]:
+    """The x where the rules' pieces meet, that at least half of the rules share."""
+    found = sorted((x, k) for k, s in enumerate(rules) for x in s.joints)
+    groups: list[list[tuple[float, int]]] = []
+    for x, k in found:
+        if groups and x - groups[-1][-1][0] <= tol:
+            groups[-1].append((x, k))
+        else:
+            groups.append([(x, k)])
+    return [sum(x for x, _ in g) / len(g) for g in groups if 2 * len({k for _, k in g}) >= len(rules)]
+
+
+def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol: float, taken: set[int]
            ) -> tuple[Table, set[int]] | None:
-    x0, x1, ys = stack
+    ys = [s.pos for s in rules]
     within = [i for i, t in enumerate(tokens) if i not in taken and x0 - tol <= t.cx <= x1 + tol]
     pitch = max(b - a for a, b in zip(ys, ys[1:]))
     # the header: text above the first rule, no farther up than the tallest row
@@ -77,16 +135,20 @@ def _table(stack: tuple[float, float, list[float]], tokens: list[Token], tol: fl
     body = [i for i in within if ys[0] < tokens[i].cy < ys[-1]]
     if not body:
         return None
-    bands = [[tokens[i] for i in body if a < tokens[i].cy < b] for a, b in zip(ys, ys[1:])]
-    if any(not band or len(text_lines(band)) > MAX_LINES for band in bands):
-        return None
     gutter = MIN_GUTTER * line_height([tokens[i] for i in body])
-    xs = _columns([tokens[i] for i in body], x0, x1, gutter)
+    joints = _joints(rules, tol)
+    if joints:
+        def columns(words: list[Token]) -> list[float]:
+            return [x0, *(x for x in joints if not any(_across(t, [x]) for t in words)), x1]
+    else:
+        def columns(words: list[Token]) -> list[float]:
+            return _columns(words, x0, x1, gutter)
+    xs = columns([tokens[i] for i in body])
     if len(xs) < 3:
         return None
-    head = _header(head, tokens, xs, x0, x1, gutter, [tokens[i] for i in body])
+    head = _header(head, tokens, xs, columns, [tokens[i] for i in body])
     if head:
-        xs = _columns([tokens[i] for i in head + body], x0, x1, gutter)
+        xs = columns([tokens[i] for i in head + body])
         ys = [min(tokens[i].box[1] for i in head) - tol, *ys]
         body = head + body
     words = [tokens[i] for i in body]
@@ -100,7 +162,7 @@ def _table(stack: tuple[float, float, list[float]], tokens: list[Token], tol: fl
     return table, set(body)
 
 
-def _header(head: list[int], tokens: list[Token], xs: list[float], x0: float, x1: float, gutter: float,
+def _header(head: list[int], tokens: list[Token], xs: list[float], columns: Callable[[list[Token]], list[float]],
             body: list[Token]) -> list[int]:
     """The header row's tokens among ``head`` (those above the first rule): its lines from the rule up, each
     no farther above the next than a wrapped line is (the table's margin parts it from a paragraph above),
@@ -112,7 +174,7 @@ def _header(head: list[int], tokens: list[Token], xs: list[float], x0: float, x1
     for line in lines[:MAX_LINES]:
         if below is not None and min(t.box[1] for t in below) - max(t.box[3] for t in line) > 0.5 * line_height(line):
             break
-        if len(_columns(line + body, x0, x1, gutter)) != len(xs):
+        if len(columns(line + body)) != len(xs):
             break
         out += [ids[id(t)] for t in line]
         below = line

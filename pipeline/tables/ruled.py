@@ -19,11 +19,13 @@ from pipeline.tables.words import line_height, text_lines
 
 @dataclass
 class Segment:
-    """An axis-parallel rule: from ``lo`` to ``hi`` along its direction, at ``pos`` across it."""
+    """An axis-parallel rule: from ``lo`` to ``hi`` along its direction, at ``pos`` across it. ``joints``: where
+    the pieces it was merged from meet end to end (a browser draws a row's border cell by cell)."""
 
     lo: float
     hi: float
     pos: float
+    joints: tuple[float, ...] = ()
 
 
 def merge_segments(segs: list[Segment], tol: float) -> list[Segment]:
@@ -40,6 +42,8 @@ def merge_segments(segs: list[Segment], tol: float) -> list[Segment]:
         cur: Segment | None = None
         for s in sorted(group, key=lambda s: s.lo):
             if cur is not None and s.lo <= cur.hi + tol:
+                if s.lo >= cur.hi - tol and s.hi > cur.hi + tol:
+                    cur.joints += ((cur.hi + s.lo) / 2,)
                 cur.hi = max(cur.hi, s.hi)
             else:
                 if cur is not None:

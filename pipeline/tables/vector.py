@@ -73,6 +73,11 @@ def page_rules(page: pymupdf.Page, dpi: int) -> tuple[list[Segment], list[Segmen
 
     for path in page.get_drawings():
         stroked = path.get("color") is not None and "s" in (path.get("type") or "")
+        if not stroked and not any(item[0] == "re" for item in path["items"]):
+            # a filled outline: a rule when thin; else a shape, whose edges are no rules (a code span's shading
+            # drawn with rounded corners lined up with the next one's into a table)
+            add(*path["rect"])
+            continue
         for item in path["items"]:
             kind = item[0]
             if kind == "l":

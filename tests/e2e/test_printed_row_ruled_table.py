@@ -49,3 +49,71 @@ def test_a_table_ruled_between_rows_only_comes_out_whole_with_its_header(pdf):
     for r, (a, b) in enumerate(ROWS[1:], start=1):
         assert got[(r, 0)] == a
         assert got[(r, 1)].replace(" ", "") == b.replace(" ", "")
+
+
+# Small tables set one under another, each under a heading and with a header row that has no rule above it; a
+# table of code spans shaded with rounded corners; a row whose long cell wraps over more lines than a row of a
+# table ruled by paragraphs would hold, set in the cell's middle; a note boxed as wide as the table just below it.
+# Chromium draws each cell's bottom border on its own, so a row's rule is pieced at the column edges.
+NATNUM = [("音译转写", "本地数字字符", "DBNumX", "日期格式"), ("中文", "中文大写文字", "[DBNum2]", ""),
+          ("日语", "传统长汉字", "[DBNum3]", ""), ("朝鲜语", "正式大写文字", "", "")]
+NATNUM_SHORT = [NATNUM[0], ("朝鲜语", "谚文字符", "", "")]
+CODES = [("CYAN", "GREEN"), ("BLACK", "BLUE"), ("MAGENTA", "RED"), ("WHITE", "YELLOW")]
+FINDS = [("查找结果", "原因"),
+         ('"5" 返回时间 "14:00:00"。', "时间字段在数据库中未被定义，所以必须模拟。为了在内部显示时间「14:00:00」，需要「5」。"
+                                   "这一格写得很长很长很长，在这里要折成好几行才能放得下，一行又一行地写下去。"),
+         ('"00:00:00" 返回一个标准日期字段的所有记录。', "数据库会在内部的日期/时间组合字段中存储一个日期值。"),
+         ('"45.79" 不能返回。', "可以看到的显示内容与内部存储的内容不一致。")]
+
+
+def _rows(rows, head: bool = True, code: bool = False) -> str:
+    def cell(text: str, k: int) -> str:
+        if k == 0 and head:
+            return f'<td class="h">{text}</td>'
+        return f"<td><code>{text}</code></td>" if code else f"<td>{text}</td>"
+    return "".join("<tr>" + "".join(cell(t, k) for t in row) + "</tr>" for k, row in enumerate(rows))
+
+
+STACKED = """<html><head><meta charset="utf-8"><style>
+body { font-family: 'Noto Sans CJK SC', sans-serif; font-size: 14px; width: 600px; }
+table { border-collapse: collapse; margin: 4px 0; }
+td { border-bottom: 1px solid #E8E8E8; padding: 0.3em 0.5em; vertical-align: middle; font-size: 1.1rem; }
+td.h { color: #ABABAB; font-weight: bold; } p.hd { margin: 8px 0 2px 0; font-weight: bold; }
+div.note { border: 1px solid #E8E8E8; padding: 1em; margin: 12px 0; }
+code { font-family: monospace; background-color: rgba(0,0,0,0.04); border-radius: 2px; padding: 1px 3px; }
+</style></head><body>
+<p class="hd">[NatNum5]</p><table>%s</table><p class="hd">[NatNum9]</p><table>%s</table>
+<p>要设置某个数字格式码区域的颜色，请将下列颜色名称插入方括号中：</p><table>%s</table>
+<table style="width: 600px"><col style="width: 150px">%s</table>
+<div class="note">如果您需要保留输入数据中的前置零，请为该列应用「文字」格式。</div></body></html>""" % (
+    _rows(NATNUM), _rows(NATNUM_SHORT), _rows(CODES, head=False, code=True), _rows(FINDS))
+
+
+@pytest.fixture(scope="module")
+def stacked_pdf(browser, tmp_path_factory):
+    page_html = tmp_path_factory.mktemp("web") / "stacked.html"
+    page_html.write_text(STACKED, encoding="utf-8")
+    page = browser.new_page()
+    try:
+        page.goto(page_html.as_uri())
+        return page.pdf(format="A4")
+    finally:
+        page.close()
+
+
+def _grid(table) -> list[tuple[str, ...]]:
+    got = {(c.row, c.col): c.text for c in table.cells}
+    return [tuple(got.get((r, c), "") for c in range(table.cols)) for r in range(table.rows)]
+
+
+def test_tables_drawn_cell_by_cell_come_out_one_by_one_with_their_empty_columns(stacked_pdf):
+    with pymupdf.open(stream=stacked_pdf, filetype="pdf") as doc:
+        tables = find_pdf_tables(doc[0], 200)
+    assert len(tables) == 4
+    natnum, short, codes, finds = tables
+    assert _grid(natnum) == NATNUM  # the heading above it is not a row; its empty last column is kept
+    assert _grid(short) == NATNUM_SHORT  # a header and one row: two rules, pieced at the columns
+    assert _grid(codes) == CODES  # the code spans' shading made no table of its own
+    assert (finds.rows, finds.cols) == (len(FINDS), 2)  # the wrapped row is one row; the note below is none
+    for got, want in zip(_grid(finds), FINDS):
+        assert [g.replace(" ", "") for g in got] == [w.replace(" ", "") for w in want]
