@@ -13,4 +13,4 @@ __all__ = ["Cell", "Table", "Token", "find_pdf_tables"]
 def find_pdf_tables(page: pymupdf.Page, dpi: int) -> list[Table]:
     """The tables of a born-digital page, boxes in pixels at ``dpi``."""
     h, v = page_rules(page, dpi)
-    return tables_from(cell_words(page, dpi), h, v, dpi, row_rules=True)
+    return tables_from(cell_words(page, dpi), h, v, dpi)

@@ -36,6 +36,10 @@ MAX_RULE_WIDTH_INCH = 0.03  # and at most this thick (a filled bar or a photo is
 WORK_DPI = 150
 PAPER_INCH = 0.1  # the paper's brightness is the brightest within this (wider than a stroke)
 PAPER_CONTRAST = 40  # grey levels below the paper that count as ink for row rules
+FAINT_RULE_INCH = 1.0  # a faint row rule is at least this long: shorter faint runs are glyph fringes and noise
+FAINT_END_INCH = 0.15  # and its ends are found to within this (a row's rules are of one length to that)
+FAINT_NARROW = 4  # the page is narrowed this many times to look for them
+FAINT_CONTRAST = 3  # grey levels a faint rule's row, averaged along it, lies under the rows just above and below
 
 
 def _ink(gray: np.ndarray) -> np.ndarray:
@@ -50,6 +54,47 @@ def _ink_by_paper(gray: np.ndarray, dpi: float) -> np.ndarray:
     k = max(3, int(PAPER_INCH * dpi) | 1)
     paper = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     return np.where(cv2.subtract(paper, gray) > PAPER_CONTRAST, 255, 0).astype(np.uint8)
+
+
+def _faint_rules(gray: np.ndarray, dpi: float) -> np.ndarray:
+    """Row rules too faint for either threshold: a web page's light grey row borders (#E8E8E8), scanned, lie a
+    dozen grey levels under the paper, in noise of as much. Averaged along a stretch of their length, they
+    stand out from the rows a few pixels above and below them, which must be paper (between the text lines
+    of a row, no row of pixels is darker than both its neighbours). Looked for on the page narrowed fourfold
+    (each pixel the mean of four side by side): along a rule nothing is lost, and it costs a quarter."""
+    hgt, wid = gray.shape
+    narrow = cv2.resize(gray, (max(1, wid // FAINT_NARROW), hgt), interpolation=cv2.INTER_AREA).astype(np.float32)
+    xdpi = dpi / FAINT_NARROW
+    n = max(3, int(0.6 * xdpi))
+    mean = cv2.blur(narrow, (n, 1))
+    k = max(2, round(dpi / 50))
+    beside = np.minimum(np.roll(mean, k, axis=0), np.roll(mean, -k, axis=0))
+    ridge = beside - mean
+    paper = float(np.percentile(mean[::8, ::2], 90))
+    found = ((ridge > FAINT_CONTRAST) & (beside > paper - 2 * PAPER_CONTRAST / 10)).astype(np.uint8) * 255
+    found = cv2.morphologyEx(found, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(FAINT_RULE_INCH * xdpi), 1)))
+    # The average reaches past a rule's ends by as much as its contrast over the threshold: rules of one table
+    # came out a tenth of an inch apart in length. Each ends where it falls to half its own contrast.
+    out = np.zeros_like(gray)
+    for contour in cv2.findContours(found, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
+        x, y, w, h = cv2.boundingRect(contour)
+        row = y + int(np.argmax(ridge[y:y + h, x + w // 2]))
+        half = float(np.median(ridge[row, x + w // 4:x + 3 * w // 4])) / 2
+        lo, hi = max(0, x - n // 2), min(narrow.shape[1], x + w + n // 2)
+        on = np.flatnonzero(ridge[max(0, row - 1):row + 2, lo:hi].max(axis=0) > half)  # a level rule may drift a pixel
+        if on.size and _faint_throughout(gray, row, k, x * FAINT_NARROW, (x + w) * FAINT_NARROW):
+            cv2.line(out, ((lo + int(on[0])) * FAINT_NARROW, row), ((lo + int(on[-1]) + 1) * FAINT_NARROW - 1, row), 255, 1)
+    return out
+
+
+def _faint_throughout(gray: np.ndarray, row: int, k: int, x0: int, x1: int) -> bool:
+    """Whether the row's darkness under the paper beside it stays faint all along: a row of dots (a table's
+    ``· · ·`` cells, a leader) averages out as faint, but each dot is ink."""
+    hgt = gray.shape[0]
+    band = gray[max(0, row - 1):min(hgt, row + 2), x0:x1].astype(np.float32).min(axis=0)
+    beside = np.minimum(gray[max(0, row - k), x0:x1], gray[min(hgt - 1, row + k), x0:x1]).astype(np.float32)
+    dark = np.convolve(beside - band, np.ones(3) / 3, mode="valid")
+    return dark.size > 0 and float(np.percentile(dark, 95)) < PAPER_CONTRAST
 
 
 def _rules(ink: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:
@@ -190,7 +235,8 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     # mean alone: counted as ink by the paper, the faint edges of glyphs stacked line over line (a
     # bracket over a letter, a column of '[') join into short false rules.
     ink = _ink(small)
-    h_mask = _rules(cv2.bitwise_or(ink, _ink_by_paper(small, dpi * scale)), dpi * scale, True)
+    h_mask = cv2.bitwise_or(_rules(cv2.bitwise_or(ink, _ink_by_paper(small, dpi * scale)), dpi * scale, True),
+                            _faint_rules(small, dpi * scale))
     v_mask = _rules(ink, dpi * scale, False)
     if as_read is not None:
         h_mask = cv2.bitwise_or(h_mask, as_read)
@@ -220,7 +266,7 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     tokens = bangs(tokens, levelled)
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), v_rules, dpi,
-                         read_empty, level=levelled)
+                         read_empty, rule_slack=FAINT_END_INCH * dpi, level=levelled)
     known = getattr(getattr(read, "decoder", None), "index", None)
     if read_closer is not None and known is not None:  # what the page's recognizer cannot name, the larger one may
         tables = unknown_glyphs_read_again(tables, tokens, levelled, known, read_closer)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from pipeline.tables.ink_gaps import to_ink
 from pipeline.tables.model import Table, Token
 from pipeline.tables.ruled import Segment
 from pipeline.tables.structure import build_table
@@ -35,23 +36,36 @@ HEADING_PITCH = 1.7
 MIN_GUTTER = 0.4
 
 
-def row_ruled_tables(h: list[Segment], tokens: list[Token], tol: float, taken: set[int]
-                     ) -> list[tuple[Table, set[int]]]:
+def row_ruled_tables(h: list[Segment], tokens: list[Token], tol: float, taken: set[int], slack: float = 0.0,
+                     level: Callable[..., np.ndarray | None] | None = None) -> list[tuple[Table, set[int]]]:
     """Tables from stacks of rules in ``h`` (merged), each with the indices of the ``tokens`` it holds
-    (none of those in ``taken``, the tables found already)."""
-    out = []
-    for x0, x1, stack in _stacks(h, tol):
+    (none of those in ``taken``, the tables found already). ``slack``: how much farther than ``tol`` the ends
+    of one table's rules may lie apart (a scan's faint rules are found to a few pixels); ``level``: a scan's
+    levelled page, to measure the words' gaps on their ink (an OCR box ends inside it, and a word space
+    passed for a gutter)."""
+    out: list[tuple[Table, set[int]]] = []
+    stacks = [(x0, x1, stack) for x0, x1, stack in _stacks(h, tol + slack) if len(stack) > 1]
+    if stacks and level is not None:
+        tokens = _to_ink(tokens, level)
+    for x0, x1, stack in stacks:
         for rules in _row_runs(stack, tokens, x0, x1, tol, taken):
-            found = _table(x0, x1, rules, tokens, tol, taken)
+            found = _table(x0, x1, rules, tokens, tol, taken, scan=level is not None)
             if found is not None:
                 out.append(found)
                 taken = taken | found[1]
     return out
 
 
+def _to_ink(tokens: list[Token], level: Callable[..., np.ndarray | None]) -> list[Token]:
+    """The tokens in their order, their boxes carried out to the ink where it lies a word space apart."""
+    lines = text_lines(tokens)
+    moved = {id(a): b for line, wide in zip(lines, to_ink(lines, level)) for a, b in zip(line, wide)}
+    return [moved.get(id(t), t) for t in tokens]
+
+
 def _stacks(h: list[Segment], tol: float) -> list[tuple[float, float, list[Segment]]]:
-    """Runs of rules of one extent, in order down the page, none farther from the next than MAX_PITCH
-    times the run's usual pitch."""
+    """Runs of rules of one extent (their ends within ``tol``), in order down the page, none farther from the
+    next than MAX_PITCH times the run's usual pitch; with the run's usual ends."""
     groups: list[list[Segment]] = []
     for s in sorted(h, key=lambda s: s.pos):
         for g in groups:
@@ -69,10 +83,10 @@ def _stacks(h: list[Segment], tol: float) -> list[tuple[float, float, list[Segme
             if s.pos - run[-1].pos <= MAX_PITCH * usual:
                 run.append(s)
                 continue
-            out.append((g[0].lo, g[0].hi, run))
+            out.append(run)
             run = [s]
-        out.append((g[0].lo, g[0].hi, run))
-    return out
+        out.append(run)
+    return [(float(np.median([s.lo for s in run])), float(np.median([s.hi for s in run])), run) for run in out]
 
 
 def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, tol: float, taken: set[int]
@@ -125,8 +139,8 @@ def _joints(rules: list[Segment], tol: float) -> list[float]:
     return [sum(x for x, _ in g) / len(g) for g in groups if 2 * len({k for _, k in g}) >= len(rules)]
 
 
-def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol: float, taken: set[int]
-           ) -> tuple[Table, set[int]] | None:
+def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol: float, taken: set[int],
+           scan: bool = False) -> tuple[Table, set[int]] | None:
     ys = [s.pos for s in rules]
     within = [i for i, t in enumerate(tokens) if i not in taken and x0 - tol <= t.cx <= x1 + tol]
     pitch = max(b - a for a, b in zip(ys, ys[1:]))
@@ -151,6 +165,8 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
         xs = columns([tokens[i] for i in head + body])
         ys = [min(tokens[i].box[1] for i in head) - tol, *ys]
         body = head + body
+    if scan and _rows_left_out(xs, ys, [tokens[i] for i in body]):
+        return None
     words = [tokens[i] for i in body]
 
     def split_right(r: int, c: int) -> bool:
@@ -160,6 +176,23 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
     if table is None or table.cols < 2 or len(table.cells) < 4:
         return None
     return table, set(body)
+
+
+def _rows_left_out(xs: list[float], ys: list[float], words: list[Token]) -> bool:
+    """Whether bands hold k ≥ 2 lines that all fill two columns or more, most bands or one over k bands
+    high: rows whose rules the scan lost. A row of a web page whose label wraps beside a wrapped cell holds
+    such lines too, now and then, set as close as a cell's lines: its band is less than k + 1/4 times the
+    lowest one-line row's."""
+    bands = [(a, b, text_lines([t for t in words if a < t.cy < b])) for a, b in zip(ys, ys[1:])]
+    one = [b - a for a, b, lines in bands if len(lines) == 1]
+    usual = min(one) if one else float(np.median([b - a for a, b, _ in bands]))
+    crowded = 0
+    for a, b, lines in bands:
+        if len(lines) > 1 and all(len({bisect.bisect(xs, t.cx) for t in line}) > 1 for line in lines):
+            if b - a >= (len(lines) + 0.25) * usual:
+                return True
+            crowded += 1
+    return 2 * crowded > len(ys) - 1
 
 
 def _header(head: list[int], tokens: list[Token], xs: list[float], columns: Callable[[list[Token]], list[float]],
