@@ -7,8 +7,9 @@ download PKG=VER`` into a cache, ``dpkg-deb -x``) and checks every file's
 sha256; ``cases`` yields, for every HTML table found whole on one PDF
 page, that page and the table as a ``Grid``. A table counts as on a page
 when all its cell texts occur in the page's text layer (whitespace
-ignored) and on no other page: tables split over pages, or whose cells
-also appear elsewhere, are left out rather than guessed.
+ignored), its rows' first cells in order, and on no other page: tables
+split over pages, or whose cells also appear elsewhere, are left out
+rather than guessed.
 """
 from __future__ import annotations
 

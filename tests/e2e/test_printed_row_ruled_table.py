@@ -28,16 +28,21 @@ p { margin: 2px 0 10px 0; } .head { font-weight: bold; } td:first-child { width:
     *ROWS[0], "".join(f"<tr><td><p>{a}</p></td><td><p>{b}</p></td></tr>" for a, b in ROWS[1:]))
 
 
-@pytest.fixture(scope="module")
-def pdf(browser, tmp_path_factory):
+def _printed(browser, tmp_path_factory, html: str) -> bytes:
+    """``html`` printed to A4 by the session's Chromium, as a reader prints a web page."""
     page_html = tmp_path_factory.mktemp("web") / "table.html"
-    page_html.write_text(HTML, encoding="utf-8")
+    page_html.write_text(html, encoding="utf-8")
     page = browser.new_page()
     try:
         page.goto(page_html.as_uri())
         return page.pdf(format="A4")
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def pdf(browser, tmp_path_factory):
+    return _printed(browser, tmp_path_factory, HTML)
 
 
 def test_a_table_ruled_between_rows_only_comes_out_whole_with_its_header(pdf):
@@ -91,14 +96,7 @@ code { font-family: monospace; background-color: rgba(0,0,0,0.04); border-radius
 
 @pytest.fixture(scope="module")
 def stacked_pdf(browser, tmp_path_factory):
-    page_html = tmp_path_factory.mktemp("web") / "stacked.html"
-    page_html.write_text(STACKED, encoding="utf-8")
-    page = browser.new_page()
-    try:
-        page.goto(page_html.as_uri())
-        return page.pdf(format="A4")
-    finally:
-        page.close()
+    return _printed(browser, tmp_path_factory, STACKED)
 
 
 def _grid(table) -> list[tuple[str, ...]]:
