@@ -38,6 +38,7 @@ PAPER_INCH = 0.1  # the paper's brightness is the brightest within this (wider t
 PAPER_CONTRAST = 40  # grey levels below the paper that count as ink for row rules
 FAINT_RULE_INCH = 1.0  # a faint row rule is at least this long: shorter faint runs are glyph fringes and noise
 FAINT_END_INCH = 0.15  # and its ends are found to within this (a row's rules are of one length to that)
+FAINT_PAPER = 8  # the rows beside it lie at most this many grey levels under the page's paper
 FAINT_NARROW = 4  # the page is narrowed this many times to look for them
 FAINT_CONTRAST = 3  # grey levels a faint rule's row, averaged along it, lies under the rows just above and below
 
@@ -71,7 +72,7 @@ def _faint_rules(gray: np.ndarray, dpi: float) -> np.ndarray:
     beside = np.minimum(np.roll(mean, k, axis=0), np.roll(mean, -k, axis=0))
     ridge = beside - mean
     paper = float(np.percentile(mean[::8, ::2], 90))
-    found = ((ridge > FAINT_CONTRAST) & (beside > paper - 2 * PAPER_CONTRAST / 10)).astype(np.uint8) * 255
+    found = ((ridge > FAINT_CONTRAST) & (beside > paper - FAINT_PAPER)).astype(np.uint8) * 255
     found = cv2.morphologyEx(found, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(FAINT_RULE_INCH * xdpi), 1)))
     # The average reaches past a rule's ends by as much as its contrast over the threshold: rules of one table
     # came out a tenth of an inch apart in length. Each ends where it falls to half its own contrast.

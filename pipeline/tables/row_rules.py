@@ -119,7 +119,12 @@ def _one_row(lines: list[list[Token]], a: Segment, b: Segment, tol: float) -> bo
     joints = [x for x in a.joints if any(abs(x - y) <= tol for y in b.joints)]
     if not joints:
         return False
-    return 2 * sum(len({bisect.bisect(joints, t.cx) for t in line}) > 1 for line in lines) <= len(lines)
+    return 2 * sum(_two_cells(line, joints) for line in lines) <= len(lines)
+
+
+def _two_cells(line: list[Token], edges: list[float]) -> bool:
+    """Whether the line's words lie on both sides of one of the column ``edges`` at least."""
+    return len({bisect.bisect(edges, t.cx) for t in line}) > 1
 
 
 def _middle(line: list[Token]) -> float:
@@ -188,7 +193,7 @@ def _rows_left_out(xs: list[float], ys: list[float], words: list[Token]) -> bool
     usual = min(one) if one else float(np.median([b - a for a, b, _ in bands]))
     crowded = 0
     for a, b, lines in bands:
-        if len(lines) > 1 and all(len({bisect.bisect(xs, t.cx) for t in line}) > 1 for line in lines):
+        if len(lines) > 1 and all(_two_cells(line, xs) for line in lines):
             if b - a >= (len(lines) + 0.25) * usual:
                 return True
             crowded += 1
