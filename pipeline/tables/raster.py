@@ -69,10 +69,13 @@ def _faint_rules(gray: np.ndarray, dpi: float) -> np.ndarray:
     n = max(3, int(0.6 * xdpi))
     mean = cv2.blur(narrow, (n, 1))
     k = max(2, round(dpi / 50))
-    beside = np.minimum(np.roll(mean, k, axis=0), np.roll(mean, -k, axis=0))
-    ridge = beside - mean
     paper = float(np.percentile(mean[::8, ::2], 90))
-    found = ((ridge > FAINT_CONTRAST) & (beside > paper - FAINT_PAPER)).astype(np.uint8) * 255
+    # Beside it at k pixels, or at 2k: a table's outer border casts a blurred shadow (a box-shadow) as wide as that.
+    ridge = np.zeros_like(mean)
+    for far in (k, 2 * k):
+        beside = np.minimum(np.roll(mean, far, axis=0), np.roll(mean, -far, axis=0))
+        ridge = np.maximum(ridge, np.where(beside > paper - FAINT_PAPER, beside - mean, 0))
+    found = (ridge > FAINT_CONTRAST).astype(np.uint8) * 255
     found = cv2.morphologyEx(found, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(FAINT_RULE_INCH * xdpi), 1)))
     # The average reaches past a rule's ends by as much as its contrast over the threshold: rules of one table
     # came out a tenth of an inch apart in length. Each ends where it falls to half its own contrast.
