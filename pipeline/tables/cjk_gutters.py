@@ -20,6 +20,9 @@ from pipeline.tables.model import Token
 from pipeline.tables.words import is_cjk
 
 GAP_EMS = 0.8  # a blank stripe this many character heights wide is a gutter (between characters: ~0.1)
+# Where a table's rows already show a gutter, a blank this wide in a header word across it will do: a web page's
+# columns are as wide as their longest cell and a padding, and header cells set that close part by under 0.5.
+HEADER_GAP_EMS = 0.25
 SIDE_BEARING_EMS = 0.1  # the blank a character leaves beside its ink, on the pitch
 SLACK = 0.3  # a piece's share may miss a whole number of characters by this much
 CLOSING = "，。、；：？！）」』】〉》”’"  # full-width marks whose ink sits left, their blank right
@@ -33,7 +36,21 @@ def split_at_gutters(tokens: list[Token], level: Callable[..., np.ndarray | None
     return out
 
 
-def _pieces(t: Token, level: Callable[..., np.ndarray | None]) -> list[Token] | None:
+def cut_at(t: Token, level: Callable[..., np.ndarray | None], gutters: list[tuple[float, float]]) -> list[Token]:
+    """A word of Chinese across the ``gutters`` (stripes of the page no other row's word covers, from x to
+    x) cut where its ink leaves a blank of HEADER_GAP_EMS inside one; as it was if none."""
+    if len(t.text) < 2 or not all(is_cjk(ch) for ch in t.text):
+        return [t]
+
+    def cut(a: float, b: float, em: float) -> bool:
+        return b - a >= HEADER_GAP_EMS * em and any(lo < b and a < hi for lo, hi in gutters)
+    return _pieces(t, level, cut) or [t]
+
+
+def _pieces(t: Token, level: Callable[..., np.ndarray | None],
+            cut: Callable[[float, float, float], bool] | None = None) -> list[Token] | None:
+    """The token cut at the blanks in its ink ``cut`` takes (the blank's ends on the page, the text's
+    height): by default those GAP_EMS wide."""
     # a word's box is placed from the recognizer's steps and may end inside its first or last character:
     # the crop reaches half a height further each way, and keeps the ink that reaches into the box
     reach = 0.5 * t.height
@@ -56,13 +73,16 @@ def _pieces(t: Token, level: Callable[..., np.ndarray | None]) -> list[Token] | 
     if em < 4 or cols.size == 0:
         return None
     # ink runs across the token, split where the blank between two inked columns is a gutter
+    x0 = float(max(0, round(t.box[0] - reach)))  # the crop's left edge on the page
+    if cut is None:
+        def cut(a: float, b: float, em: float) -> bool:
+            return b - a >= GAP_EMS * em
     runs, start = [], cols[0]
     for a, b in zip(cols[:-1], cols[1:]):
-        if b - a - 1 >= GAP_EMS * em:
+        if b - a > 1 and cut(x0 + a + 1, x0 + b, em):
             runs.append((start, a + 1))
             start = b
     runs.append((start, cols[-1] + 1))
-    x0 = float(max(0, round(t.box[0] - reach)))  # the crop's left edge on the page
     runs = [(a, b) for a, b in runs if x0 + b > t.box[0] and x0 + a < t.box[2]]
     if len(runs) < 2:
         return None

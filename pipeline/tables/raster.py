@@ -129,7 +129,9 @@ def _tilt_from_rules(h_mask: np.ndarray, dpi: float) -> float | None:
 def _tilt_from_lines(lines: list[Line]) -> float:
     """The lines' slant, the median over their length: a short line's box (one word in a table's first
     column) slants by a few pixels of padding over its width, steeply and either way, and in a table
-    such lines can be half of all, so counted one apiece they tilted the level page by degrees."""
+    such lines can be half of all, so counted one apiece they tilted the level page by degrees. Each weighs
+    its length squared: its slope's error from its corners falls with the length, and weighed by length alone
+    the short words of a table (always steeper, by a degree or two) outweighed the page's few long lines."""
     slopes = []
     for line in lines:
         if line.polygon and len(line.polygon) == 4:
@@ -249,7 +251,11 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
         level = cv2.getRotationMatrix2D((wid / 2, hgt / 2), rest, 1.0)
         h_mask = cv2.warpAffine(h_mask, level, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
         v_mask = cv2.warpAffine(v_mask, level, (wid, hgt), flags=cv2.INTER_NEAREST, borderValue=0)
+        small = cv2.warpAffine(small, level, (wid, hgt), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
         tilt += rest
+    # a web page's table boxes drawn as faint as its row rules: their sides tell a heading between two such
+    # tables, one under the other, from a row (``row_rules``); not column rules, which would frame one column
+    sides = np.ascontiguousarray(_faint_rules(np.ascontiguousarray(small.T), dpi * scale).T)
     tokens = _tokens(lines)
     m = cv2.getRotationMatrix2D((gray.shape[1] / 2, gray.shape[0] / 2), tilt, 1.0)  # the same turn in page pixels
     if abs(tilt) >= 0.05:
@@ -270,7 +276,8 @@ def find_image_tables(gray: np.ndarray, lines: list[Line], dpi: int, read: Calla
     tokens = bangs(tokens, levelled)
     read_empty = empty_cell_reader(tokens, levelled, read, dpi) if read is not None else None
     tables = tables_from(tokens, _segments(h_mask, dpi, True, scale), v_rules, dpi,
-                         read_empty, rule_slack=FAINT_END_INCH * dpi, level=levelled)
+                         read_empty, rule_slack=FAINT_END_INCH * dpi, level=levelled,
+                         sides=_segments(sides, dpi, False, scale))
     known = getattr(getattr(read, "decoder", None), "index", None)
     if read_closer is not None and known is not None:  # what the page's recognizer cannot name, the larger one may
         tables = unknown_glyphs_read_again(tables, tokens, levelled, known, read_closer)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from pipeline.tables.cjk_gutters import cut_at
 from pipeline.tables.ink_gaps import to_ink
 from pipeline.tables.model import Table, Token
 from pipeline.tables.ruled import Segment
@@ -37,19 +38,21 @@ MIN_GUTTER = 0.4
 
 
 def row_ruled_tables(h: list[Segment], tokens: list[Token], tol: float, taken: set[int], slack: float = 0.0,
-                     level: Callable[..., np.ndarray | None] | None = None) -> list[tuple[Table, set[int]]]:
+                     level: Callable[..., np.ndarray | None] | None = None, sides: list[Segment] | None = None
+                     ) -> list[tuple[Table, set[int]]]:
     """Tables from stacks of rules in ``h`` (merged), each with the indices of the ``tokens`` it holds
     (none of those in ``taken``, the tables found already). ``slack``: how much farther than ``tol`` the ends
     of one table's rules may lie apart (a scan's faint rules are found to a few pixels); ``level``: a scan's
     levelled page, to measure the words' gaps on their ink (an OCR box ends inside it, and a word space
-    passed for a gutter)."""
+    passed for a gutter); ``sides``: a scan's faint upright rules (``_boxed``)."""
     out: list[tuple[Table, set[int]]] = []
     stacks = [(x0, x1, stack) for x0, x1, stack in _stacks(h, tol + slack) if len(stack) > 1]
     if stacks and level is not None:
         tokens = _to_ink(tokens, level)
     for x0, x1, stack in stacks:
-        for rules in _row_runs(stack, tokens, x0, x1, tol, taken):
-            found = _table(x0, x1, rules, tokens, tol, taken, scan=level is not None)
+        boxed = _boxed(stack, x0, x1, sides or [], tol + slack)
+        for rules in _row_runs(stack, tokens, x0, x1, tol, taken, boxed):
+            found = _table(x0, x1, rules, tokens, tol, taken, level)
             if found is not None:
                 out.append(found)
                 taken = taken | found[1]
@@ -69,7 +72,7 @@ def _stacks(h: list[Segment], tol: float) -> list[tuple[float, float, list[Segme
     groups: list[list[Segment]] = []
     for s in sorted(h, key=lambda s: s.pos):
         for g in groups:
-            if abs(g[0].lo - s.lo) <= tol and abs(g[0].hi - s.hi) <= tol:
+            if abs(g[-1].lo - s.lo) <= tol and abs(g[-1].hi - s.hi) <= tol:
                 g.append(s)
                 break
         else:
@@ -89,26 +92,50 @@ def _stacks(h: list[Segment], tol: float) -> list[tuple[float, float, list[Segme
     return [(float(np.median([s.lo for s in run])), float(np.median([s.hi for s in run])), run) for run in out]
 
 
-def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, tol: float, taken: set[int]
-              ) -> list[list[Segment]]:
+def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, tol: float, taken: set[int],
+              boxed: list[bool] | None = None) -> list[list[Segment]]:
     """The stack cut wherever what lies between two rules is no row:
     - nothing (a box drawn around a note below the table has the table's width);
     - more than MAX_LINES lines (rules above and below a paragraph), unless they are one row's cells (``_one_row``);
     - lines set more than HEADING_PITCH line heights apart (a heading over the next table's header: browsers set
-      small tables one under the other, their rules of one width).
+      small tables one under the other, their rules of one width);
+    - outside the boxes drawn around the stack's tables (``boxed``: the heading between two boxes).
     Kept: the runs of MIN_RULES rules, or of two when the rules are drawn cell by cell (their joints are the
     columns)."""
     within = [t for i, t in enumerate(tokens) if i not in taken and x0 - tol <= t.cx <= x1 + tol]
     runs = [[stack[0]]]
-    for a, b in zip(stack, stack[1:]):
+    for k, (a, b) in enumerate(zip(stack, stack[1:])):
         lines = text_lines([t for t in within if a.pos < t.cy < b.pos])
         parted = any(_middle(below) - _middle(above) > HEADING_PITCH * min(line_height(above), line_height(below))
                      for above, below in zip(lines, lines[1:]))
-        if not lines or len(lines) > MAX_LINES and not _one_row(lines, a, b, tol) or parted:
+        if not lines or len(lines) > MAX_LINES and not _one_row(lines, a, b, tol) or parted or boxed and not boxed[k]:
             runs.append([b])
         else:
             runs[-1].append(b)
     return [run for run in runs if len(run) >= MIN_RULES or (len(run) >= 2 and _joints(run, tol))]
+
+
+def _boxed(stack: list[Segment], x0: float, x1: float, sides: list[Segment], reach: float) -> list[bool] | None:
+    """Per band of the stack, whether it lies inside a box: upright rules within ``reach`` of both ends run
+    beside at least half of the band's middle half (a scan's faint sides are found in pieces). None unless
+    most bands lie inside: the stack is boxed. A heading set between two boxed tables lies outside both,
+    where a row whose rules the scan lost would still lie inside its table's box. Both sides, as a heading's
+    opening bracket set at the boxes' left edge carries the left side on past them."""
+    if not sides or len(stack) < 3:
+        return None
+    def cover(x: float, lo: float, hi: float) -> float:
+        spans = sorted((max(lo, s.lo), min(hi, s.hi)) for s in sides if abs(s.pos - x) <= reach and s.lo < hi and s.hi > lo)
+        total, reach_to = 0.0, lo
+        for a, b in spans:
+            total += max(0.0, b - max(a, reach_to))
+            reach_to = max(reach_to, b)
+        return total / (hi - lo)
+    bands = [(a.pos + (b.pos - a.pos) / 4, b.pos - (b.pos - a.pos) / 4) for a, b in zip(stack, stack[1:])]
+    covers = [(cover(x0, lo, hi), cover(x1, lo, hi)) for lo, hi in bands]
+    if 2 * sum(min(c) >= 0.5 for c in covers) <= len(covers):
+        return None
+    # the first and last bands are no heading between two tables (a side found short of the last row lost it)
+    return [k in (0, len(covers) - 1) or min(c) >= 0.5 for k, c in enumerate(covers)]
 
 
 def _one_row(lines: list[list[Token]], a: Segment, b: Segment, tol: float) -> bool:
@@ -145,7 +172,7 @@ def _joints(rules: list[Segment], tol: float) -> list[float]:
 
 
 def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol: float, taken: set[int],
-           scan: bool = False) -> tuple[Table, set[int]] | None:
+           level: Callable[..., np.ndarray | None] | None = None) -> tuple[Table, set[int]] | None:
     ys = [s.pos for s in rules]
     within = [i for i, t in enumerate(tokens) if i not in taken and x0 - tol <= t.cx <= x1 + tol]
     pitch = max(b - a for a, b in zip(ys, ys[1:]))
@@ -162,17 +189,25 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
     else:
         def columns(words: list[Token]) -> list[float]:
             return _columns(words, x0, x1, gutter)
-    xs = columns([tokens[i] for i in body])
+    words = [tokens[i] for i in body]
+    if level is not None:
+        words = _first_row_cut(words, ys, columns, level)
+    xs = columns(words)
     if len(xs) < 3:
         return None
-    head = _header(head, tokens, xs, columns, [tokens[i] for i in body])
+    head, heading = _header(head, tokens, xs, words, level)
     if head:
-        xs = columns([tokens[i] for i in head + body])
-        ys = [min(tokens[i].box[1] for i in head) - tol, *ys]
-        body = head + body
-    if scan and _rows_left_out(xs, ys, [tokens[i] for i in body]):
+        # the body's column edges, and those the header adds where the body has none (a column only it fills)
+        # (each edge moved to the middle of what the header leaves open of its gutter: a header word reaching
+        # past the middle spanned two columns)
+        stripes = _gutters(words, xs)
+        inner = [(lo + hi) / 2 if lo < hi else x for x, (lo, hi) in zip(xs[1:-1], _gutters(heading + words, xs))]
+        added = [x for x in columns(heading + words)[1:-1] if not any(lo <= x <= hi for lo, hi in stripes)]
+        xs = [xs[0], *sorted(inner + added), xs[-1]]
+        ys = [min(t.box[1] for t in heading) - tol, *ys]
+        body, words = head + body, heading + words
+    if level is not None and _rows_left_out(xs, ys, words):
         return None
-    words = [tokens[i] for i in body]
 
     def split_right(r: int, c: int) -> bool:
         return not any(_across(t, xs[c + 1 : c + 2]) and ys[r] < t.cy < ys[r + 1] for t in words)
@@ -181,6 +216,19 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
     if table is None or table.cols < 2 or len(table.cells) < 4:
         return None
     return table, set(body)
+
+
+def _first_row_cut(words: list[Token], ys: list[float], columns: Callable[[list[Token]], list[float]],
+                   level: Callable[..., np.ndarray | None]) -> list[Token]:
+    """The words with those of the first row cut at the other rows' gutters where their ink parts: a box
+    drawn round the header too puts it under the first rule, and its cells, set closer than the rows'
+    gutters, came from the OCR as one word (as ``_header`` cuts a header above the rules)."""
+    first = [t for t in words if t.cy < ys[1]]
+    rest = [t for t in words if t.cy >= ys[1]]
+    if not first or not rest:
+        return words
+    stripes = _gutters(rest, columns(rest))
+    return [p for t in first for p in cut_at(t, level, stripes)] + rest
 
 
 def _rows_left_out(xs: list[float], ys: list[float], words: list[Token]) -> bool:
@@ -200,22 +248,39 @@ def _rows_left_out(xs: list[float], ys: list[float], words: list[Token]) -> bool
     return 2 * crowded > len(ys) - 1
 
 
-def _header(head: list[int], tokens: list[Token], xs: list[float], columns: Callable[[list[Token]], list[float]],
-            body: list[Token]) -> list[int]:
-    """The header row's tokens among ``head`` (those above the first rule): its lines from the rule up, each
-    no farther above the next than a wrapped line is (the table's margin parts it from a paragraph above),
-    while their words leave the body's gutters open (a paragraph's line runs across them)."""
+def _header(head: list[int], tokens: list[Token], xs: list[float], body: list[Token],
+            level: Callable[..., np.ndarray | None] | None) -> tuple[list[int], list[Token]]:
+    """The header row among ``head`` (those above the first rule), as the tokens' indices and its words: its
+    lines from the rule up, each no farther above the next than a wrapped line is (the table's margin parts
+    it from a paragraph above), while no word of theirs spans one of the body's gutters (a paragraph's line
+    runs across them; a header word may reach into one).
+    On a scan a word of Chinese across a body gutter is cut there first where its ink parts (``cut_at``:
+    header cells set closer than the rows' gutters came from the OCR as one word)."""
     ids = {id(tokens[i]): i for i in head}
     lines = sorted(text_lines([tokens[i] for i in head]), key=lambda line: -min(t.box[1] for t in line))
+    stripes = _gutters(body, xs)
     out: list[int] = []
+    words: list[Token] = []
     below: list[Token] | None = None
     for line in lines[:MAX_LINES]:
         if below is not None and min(t.box[1] for t in below) - max(t.box[3] for t in line) > 0.5 * line_height(line):
             break
-        if len(columns(line + body)) != len(xs):
+        cut = [p for t in line for p in (cut_at(t, level, stripes) if level is not None else [t])]
+        if any(t.box[0] <= lo and t.box[2] >= hi for t in cut for lo, hi in stripes):
             break
         out += [ids[id(t)] for t in line]
+        words += cut
         below = line
+    return out, words
+
+
+def _gutters(words: list[Token], xs: list[float]) -> list[tuple[float, float]]:
+    """The stripe about each inner column edge of ``xs`` that none of the ``words`` covers."""
+    out = []
+    for x in xs[1:-1]:
+        left = [t.box[2] for t in words if t.cx < x]
+        right = [t.box[0] for t in words if t.cx > x]
+        out.append((min(x, max(left, default=x)), max(x, min(right, default=x))))
     return out
 
 
