@@ -38,19 +38,19 @@ MIN_GUTTER = 0.4
 
 
 def row_ruled_tables(h: list[Segment], tokens: list[Token], tol: float, taken: set[int], slack: float = 0.0,
-                     level: Callable[..., np.ndarray | None] | None = None, sides: list[Segment] | None = None
+                     level: Callable[..., np.ndarray | None] | None = None, sides: Callable[..., list[Segment]] | None = None
                      ) -> list[tuple[Table, set[int]]]:
     """Tables from stacks of rules in ``h`` (merged), each with the indices of the ``tokens`` it holds
     (none of those in ``taken``, the tables found already). ``slack``: how much farther than ``tol`` the ends
     of one table's rules may lie apart (a scan's faint rules are found to a few pixels); ``level``: a scan's
     levelled page, to measure the words' gaps on their ink (an OCR box ends inside it, and a word space
-    passed for a gutter); ``sides``: a scan's faint upright rules (``_boxed``)."""
+    passed for a gutter); ``sides``: a scan's faint upright rules in a piece of the page (``_boxed``)."""
     out: list[tuple[Table, set[int]]] = []
     stacks = [(x0, x1, stack) for x0, x1, stack in _stacks(h, tol + slack) if len(stack) > 1]
     if stacks and level is not None:
         tokens = _to_ink(tokens, level)
     for x0, x1, stack in stacks:
-        boxed = _boxed(stack, x0, x1, sides or [], tol + slack)
+        boxed = _boxed(stack, x0, x1, sides, tol + slack) if sides is not None and len(stack) > 2 else None
         for rules in _row_runs(stack, tokens, x0, x1, tol, taken, boxed):
             found = _table(x0, x1, rules, tokens, tol, taken, level)
             if found is not None:
@@ -115,13 +115,15 @@ def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, t
     return [run for run in runs if len(run) >= MIN_RULES or (len(run) >= 2 and _joints(run, tol))]
 
 
-def _boxed(stack: list[Segment], x0: float, x1: float, sides: list[Segment], reach: float) -> list[bool] | None:
+def _boxed(stack: list[Segment], x0: float, x1: float, found: Callable[..., list[Segment]], reach: float
+           ) -> list[bool] | None:
     """Per band of the stack, whether it lies inside a box: upright rules within ``reach`` of both ends run
     beside at least half of the band's middle half (a scan's faint sides are found in pieces). None unless
     most bands lie inside: the stack is boxed. A heading set between two boxed tables lies outside both,
     where a row whose rules the scan lost would still lie inside its table's box. Both sides, as a heading's
     opening bracket set at the boxes' left edge carries the left side on past them."""
-    if not sides or len(stack) < 3:
+    sides = found(x0 - 2 * reach, stack[0].pos, x1 + 2 * reach, stack[-1].pos)
+    if not sides:
         return None
     def cover(x: float, lo: float, hi: float) -> float:
         spans = sorted((max(lo, s.lo), min(hi, s.hi)) for s in sides if abs(s.pos - x) <= reach and s.lo < hi and s.hi > lo)
