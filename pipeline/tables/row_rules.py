@@ -199,13 +199,7 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
         return None
     head, heading = _header(head, tokens, xs, words, level)
     if head:
-        # the body's column edges, and those the header adds where the body has none (a column only it fills)
-        # (each edge moved to the middle of what the header leaves open of its gutter: a header word reaching
-        # past the middle spanned two columns)
-        stripes = _gutters(words, xs)
-        inner = [(lo + hi) / 2 if lo < hi else x for x, (lo, hi) in zip(xs[1:-1], _gutters(heading + words, xs))]
-        added = [x for x in columns(heading + words)[1:-1] if not any(lo <= x <= hi for lo, hi in stripes)]
-        xs = [xs[0], *sorted(inner + added), xs[-1]]
+        xs = columns(heading + words) if joints else _with_header(xs, words, heading, columns)
         ys = [min(t.box[1] for t in heading) - tol, *ys]
         body, words = head + body, heading + words
     if level is not None and _rows_left_out(xs, ys, words):
@@ -274,6 +268,37 @@ def _header(head: list[int], tokens: list[Token], xs: list[float], body: list[To
         words += cut
         below = line
     return out, words
+
+
+def _with_header(xs: list[float], body: list[Token], heading: list[Token],
+                 columns: Callable[[list[Token]], list[float]]) -> list[float]:
+    """The body's column edges, each moved to the middle of the widest part of its gutter the header leaves
+    open (a header word reaching past the gutter's middle spanned two columns, and one at a right-aligned
+    heading's word space cut it), and those the header adds where the body has none (a column only it fills)."""
+    stripes = _gutters(body, xs)
+    inner = [_open_middle(lo, hi, heading, x) for x, (lo, hi) in zip(xs[1:-1], stripes)]
+    added = [x for x in columns(heading + body)[1:-1] if not any(lo <= x <= hi for lo, hi in stripes)]
+    return [xs[0], *sorted(inner + added), xs[-1]]
+
+
+def _open_middle(lo: float, hi: float, words: list[Token], x: float) -> float:
+    """The middle of the widest part of the stripe from ``lo`` to ``hi`` that no word covers (``x`` if none)."""
+    best, at = 0.0, x
+    for a, b in _uncovered(lo, hi, sorted((t.box[0], t.box[2]) for t in words if t.box[0] < hi and t.box[2] > lo)):
+        if b - a > best:
+            best, at = b - a, (a + b) / 2
+    return at
+
+
+def _uncovered(lo: float, hi: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out, start = [], lo
+    for a, b in spans:
+        if a > start:
+            out.append((start, a))
+        start = max(start, b)
+    if start < hi:
+        out.append((start, hi))
+    return out
 
 
 def _gutters(words: list[Token], xs: list[float]) -> list[tuple[float, float]]:
