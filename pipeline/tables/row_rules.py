@@ -99,20 +99,27 @@ def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, t
     - more than MAX_LINES lines (rules above and below a paragraph), unless they are one row's cells (``_one_row``);
     - lines set more than HEADING_PITCH line heights apart (a heading over the next table's header: browsers set
       small tables one under the other, their rules of one width);
-    - outside the boxes drawn around the stack's tables (``boxed``: the heading between two boxes).
+    - outside the boxes drawn around the stack's tables (``boxed``: the heading between two boxes; not the
+      first or last band, which part no two tables, where a side found short of the last row lost it).
     Kept: the runs of MIN_RULES rules, or of two when the rules are drawn cell by cell (their joints are the
-    columns)."""
+    columns) or all their bands lie inside a box."""
     within = [t for i, t in enumerate(tokens) if i not in taken and x0 - tol <= t.cx <= x1 + tol]
     runs = [[stack[0]]]
+    inside = [[]]  # per run, whether each of its bands lies inside a box
+    last = len(stack) - 2
     for k, (a, b) in enumerate(zip(stack, stack[1:])):
         lines = text_lines([t for t in within if a.pos < t.cy < b.pos])
         parted = any(_middle(below) - _middle(above) > HEADING_PITCH * min(line_height(above), line_height(below))
                      for above, below in zip(lines, lines[1:]))
-        if not lines or len(lines) > MAX_LINES and not _one_row(lines, a, b, tol) or parted or boxed and not boxed[k]:
+        outside = boxed is not None and not boxed[k]
+        if not lines or len(lines) > MAX_LINES and not _one_row(lines, a, b, tol) or parted or outside and 0 < k < last:
             runs.append([b])
+            inside.append([])
         else:
             runs[-1].append(b)
-    return [run for run in runs if len(run) >= MIN_RULES or (len(run) >= 2 and _joints(run, tol))]
+            inside[-1].append(not outside and boxed is not None)
+    return [run for run, ins in zip(runs, inside)
+            if len(run) >= MIN_RULES or (len(run) >= 2 and (_joints(run, tol) or all(ins)))]
 
 
 def _boxed(stack: list[Segment], x0: float, x1: float, found: Callable[..., list[Segment]], reach: float
@@ -136,8 +143,7 @@ def _boxed(stack: list[Segment], x0: float, x1: float, found: Callable[..., list
     covers = [(cover(x0, lo, hi), cover(x1, lo, hi)) for lo, hi in bands]
     if 2 * sum(min(c) >= 0.5 for c in covers) <= len(covers):
         return None
-    # the first and last bands are no heading between two tables (a side found short of the last row lost it)
-    return [k in (0, len(covers) - 1) or min(c) >= 0.5 for k, c in enumerate(covers)]
+    return [min(c) >= 0.5 for c in covers]
 
 
 def _one_row(lines: list[list[Token]], a: Segment, b: Segment, tol: float) -> bool:

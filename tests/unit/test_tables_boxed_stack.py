@@ -33,12 +33,12 @@ def _rule(page: pymupdf.Page, x0: float, y0: float, x1: float, y1: float) -> Non
     page.draw_rect(pymupdf.Rect(x0, y0, x1, y1), color=None, fill=FAINT)
 
 
-def _page() -> bytes:
+def _page(tables: list = TABLES) -> bytes:
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     put_mixed(page, 60, 90, "数字格式代码中的本地数字字符：", latin="helv", size=SIZE)
     y = 110.0
-    for heading, rows in TABLES:
+    for heading, rows in tables:
         page.insert_text((LEFT, y + 20), heading, fontname="hebo", fontsize=12)
         top = y + 32
         # the box's top edge as faint as the scans show it (a third of the rules' contrast: the header's ground)
@@ -72,3 +72,18 @@ def test_boxed_tables_one_under_another_come_out_one_each(engine, seed):
         assert texts[0] == list(HEADER), params
         assert [r[0] for r in texts[1:]] == [r[0] for r in rows], params
         assert [r[1] for r in texts[1:]] == [r[1] for r in rows], params
+
+
+SHORT = [("[NatNum9]", TABLES[0][1][:2])]
+
+
+@pytest.mark.parametrize("seed", [3, 4, 6])
+def test_a_boxed_table_of_two_rows_is_read(engine, seed):
+    """Three rules (under the header, between the rows, the box's bottom) are too few for a stack alone
+    (``row_rules.MIN_RULES``), but every band between them lies inside the box."""
+    img, params = scan_like(render_pages(_page(SHORT))[0], seed)
+    page = next(engine.process(encode_png(img), Options(tables=True)))
+    assert [(t.rows, t.cols) for t in page.tables] == [(3, 4)], params
+    texts = page.tables[0].texts()
+    assert texts[0] == list(HEADER), params
+    assert [r[:2] for r in texts[1:]] == [list(r[:2]) for r in SHORT[0][1]], params
