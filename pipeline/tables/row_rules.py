@@ -50,7 +50,7 @@ def row_ruled_tables(h: list[Segment], tokens: list[Token], tol: float, taken: s
     if stacks and level is not None:
         tokens = _to_ink(tokens, level)
     for x0, x1, stack in stacks:
-        boxed = _boxed(stack, x0, x1, sides, tol + slack) if sides is not None and len(stack) > 2 else None
+        boxed = _boxed(stack, x0, x1, sides, tol + slack) if sides is not None else None
         for rules in _row_runs(stack, tokens, x0, x1, tol, taken, boxed):
             found = _table(x0, x1, rules, tokens, tol, taken, level)
             if found is not None:
