@@ -129,7 +129,7 @@ def _boxed(stack: list[Segment], x0: float, x1: float, found: Callable[..., list
     most bands lie inside: the stack is boxed. A heading set between two boxed tables lies outside both,
     where a row whose rules the scan lost would still lie inside its table's box. Both sides, as a heading's
     opening bracket set at the boxes' left edge carries the left side on past them."""
-    sides = found(x0 - 2 * reach, stack[0].pos, x1 + 2 * reach, stack[-1].pos)
+    sides = [s for x in (x0, x1) for s in found(x - 2 * reach, stack[0].pos, x + 2 * reach, stack[-1].pos)]
     if not sides:
         return None
     def cover(x: float, lo: float, hi: float) -> float:
