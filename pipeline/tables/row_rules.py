@@ -132,13 +132,10 @@ def _boxed(stack: list[Segment], x0: float, x1: float, found: Callable[..., list
     sides = [s for x in (x0, x1) for s in found(x - 2 * reach, stack[0].pos, x + 2 * reach, stack[-1].pos)]
     if not sides:
         return None
+
     def cover(x: float, lo: float, hi: float) -> float:
         spans = sorted((max(lo, s.lo), min(hi, s.hi)) for s in sides if abs(s.pos - x) <= reach and s.lo < hi and s.hi > lo)
-        total, reach_to = 0.0, lo
-        for a, b in spans:
-            total += max(0.0, b - max(a, reach_to))
-            reach_to = max(reach_to, b)
-        return total / (hi - lo)
+        return 1 - sum(b - a for a, b in _uncovered(lo, hi, spans)) / (hi - lo)
     bands = [(a.pos + (b.pos - a.pos) / 4, b.pos - (b.pos - a.pos) / 4) for a, b in zip(stack, stack[1:])]
     covers = [(cover(x0, lo, hi), cover(x1, lo, hi)) for lo, hi in bands]
     if 2 * sum(min(c) >= 0.5 for c in covers) <= len(covers):
@@ -297,6 +294,7 @@ def _open_middle(lo: float, hi: float, words: list[Token], x: float) -> float:
 
 
 def _uncovered(lo: float, hi: float, spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The parts of [lo, hi] that none of the ``spans`` (sorted by start, each meeting it) covers."""
     out, start = [], lo
     for a, b in spans:
         if a > start:
