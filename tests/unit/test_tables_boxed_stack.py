@@ -60,9 +60,9 @@ def _page(tables: list = TABLES) -> bytes:
 
 
 @pytest.mark.parametrize("seed", [pytest.param(2, marks=pytest.mark.xfail(strict=True, reason=(
-    "the lines' slant comes out 1.7 degrees for 0.9 (a page of short words, whose boxes slope more), so the "
-    "faint rules are found in pieces of unequal length and make no stack"))), 3, 4, pytest.param(5, marks=pytest.mark.xfail(
-    strict=True, reason="tilted 1.7 degrees: the three tables come out as one, the boxes' sides not told apart")), 6])
+    "found as 5x3, 4x4, 3x3: the first table takes the heading over its box as its first row and parts one column too few, the third "
+    "loses its header; not yet understood"))), 3, 4, pytest.param(5, marks=pytest.mark.xfail(strict=True, reason=(
+    "found as 4x4, 5x3, 4x4 (the page tilted 1.7 degrees): the second table as the first at seed 2; not yet understood"))), 6])
 def test_boxed_tables_one_under_another_come_out_one_each(engine, seed):
     img, params = scan_like(render_pages(_page())[0], seed)
     page = next(engine.process(encode_png(img), Options(tables=True)))
