@@ -4,8 +4,6 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
-# `make test` runs on this many pytest-xdist workers; the service tests keep to one of them (tests/conftest.py).
-TEST_WORKERS ?= 2
 
 .PHONY: run test test-unit bench models venv dev-deps services clean image-test fuzz-api
 
@@ -38,7 +36,7 @@ services:
 
 test: dev-deps models services
 	bash scripts/system_packages.sh test
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: dev-deps models
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
