@@ -12,8 +12,11 @@ other character: any other difference (a point for a comma, a lost space) leaves
 
 A path in a bold serif face loses thin glyphs on a scan instead: its first slash (`lib/x86_64-linux-gnu/`), an
 `l` after a slash (`/usr/ib/pkgconfig/`), or its `/l` comes out one letter (`Mib/`); and `i386` comes out `1386`.
-So every path that stands apart as a cell is read again too, and the larger recognizer may also put back a slash
-at the path's start, an `l` after a slash or the `/l` of one letter, nothing else.
+So a path that stands apart as a cell is read again too where its text shows such a loss: a name that is no word
+but would be one with an `l` before it (`ib`, `ocal`), a first name that is one of the root's directories with no
+slash before it, or one letter for the `/l` (`Mib`). The larger recognizer may then put back a slash at the path's
+start, an `l` after a slash or the `/l` of one letter, nothing else. (Every path apart was read again before: nearly
+all came back as read, at half of what the step spent reading again.)
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from pipeline.lexicon import english
 from pipeline.tables.model import Token
 from pipeline.tables.phrases import GUTTER
 
@@ -36,6 +40,11 @@ SUSPECT = re.compile(r"[A-Za-z]1|1[A-Za-z]|^[l7]\S*/|/\S*l$|×[0-9A-Za-z_]|(?:^|
 # on every page, the paths of prose cost the larger recognizer as much again as the rest of the table step; not
 # a URL (`https:` first: long crops, and no slash of theirs was seen lost) nor a fraction (`12/10`)
 PATH = re.compile(r"^/\w|^[A-Za-z][\w.+-]*/")
+# the directories a path's first name is, with its first slash lost; with the other names of system paths the
+# word list lacks, what a name that lost its first `l` is checked against besides the word list
+ROOT_DIRS = frozenset("bin boot dev etc home lib media mnt opt proc root run sbin srv sys tmp usr var".split())
+PATH_NAMES = ROOT_DIRS | {"libexec", "libx"}
+NAME = re.compile(r"[A-Za-z]+")
 # a version's 1 (`v1.x`, `v1`): the larger recognizer reads a serif one as an l beside the v (caption's `v1.x`)
 VERSION = re.compile(r"(?<![A-Za-z])[vV]1(?=[.\d]|$)")
 CONFUSED = {("1", "l"), ("1", "I"), ("×", "x")}  # (as first read, as it is), anywhere in the word
@@ -49,7 +58,8 @@ def confusions_read_again(tokens: list[Token], level: Callable[..., np.ndarray |
     recognizer) reads them so."""
     crops, which = [], []
     for k, t in enumerate(tokens):
-        if not SUSPECT.search(VERSION.sub("v0", t.text)) and not (PATH.search(t.text) and _apart(t, tokens)):
+        if not SUSPECT.search(VERSION.sub("v0", t.text)) and not (PATH.search(t.text) and _lost_in_path(t.text)
+                                                                   and _apart(t, tokens)):
             continue
         pad = PAD_HEIGHTS * t.height
         crop = level(t.box[0] - pad, t.box[1], t.box[2] + pad, t.box[3])
@@ -64,6 +74,23 @@ def confusions_read_again(tokens: list[Token], level: Callable[..., np.ndarray |
         if text != tokens[k].text:
             out[k] = Token(text, tokens[k].box, tokens[k].confidence)
     return out
+
+
+def _lost_in_path(path: str) -> bool:
+    """Whether ``path``'s text shows a glyph its print may have lost: a name that is no word but would be one
+    with an `l` before it (`/usr/ib/`), or, with no slash first, a first name that is a root directory (`usr/`) or
+    one letter for `/l` (`Mib/`)."""
+    names = [m.group().lower() for m in (NAME.match(part) for part in path.split("/")) if m]
+    if any(not _known(n) and _known("l" + n) for n in names):
+        return True
+    first = NAME.match(path)
+    return first is not None and (first.group().lower() in ROOT_DIRS
+                                  or len(first.group()) > 1 and not _known(first.group().lower())
+                                  and _known("l" + first.group()[1:].lower()))
+
+
+def _known(name: str) -> bool:
+    return name in PATH_NAMES or name in english()
 
 
 def _apart(t: Token, tokens: list[Token]) -> bool:

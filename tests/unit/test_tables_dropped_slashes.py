@@ -69,3 +69,13 @@ def test_only_dropped_glyphs_are_put_back():
     assert _confusions_changed("lib/", "Aib/") == "lib/"  # another letter
     assert _confusions_changed("a1386", "ai386") == "a1386"  # a 1 inside a word
     assert _confusions_changed("/usr/lib/软件包名/", "/usr/lib/软件包/") == "/usr/lib/软件包名/"  # a character lost
+
+
+def test_a_path_is_read_again_only_where_its_text_shows_a_lost_glyph():
+    from pipeline.tables.confusions import _lost_in_path
+    lost = ["/usr/ib/pkgconfig/", "/usr/ibexec/", "/var/ib/dpkg/", "/usr/share/ocale/", "Mib/systemd/", "usr/share/doc/",
+            "/usr/ib/i386-linux-gnu/软件包名/"]
+    whole = ["/usr/lib/", "/usr/lib/i386-linux-gnu/", "/etc/ssl/certs/ldap.pem", "debian/rules", "Unix/Linux",
+             "/dev/input/mice", "/usr/include/x86_64-linux-gnu/", "PS/2"]
+    assert [p for p in lost if not _lost_in_path(p)] == []
+    assert [p for p in whole if _lost_in_path(p)] == []
