@@ -32,7 +32,7 @@ def mean(values: list[float]) -> float:
 def percentile(values: np.ndarray, q: float) -> float:
     """``float(np.percentile(values, q))`` (its default, linear method) from the two order statistics it lies
     between, picked by ``np.partition``: the same value, bit for bit, without np.percentile's overhead, which
-    outweighed the small arrays' own work. Float ``values``; ``q`` a Python number, as np.percentile's result
+    outweighed the small arrays' own work. Float or integer ``values`` (a crop's grey levels); ``q`` a Python number, as np.percentile's result
     type then follows the values' (float32 stays float32)."""
     flat = values.ravel()
     n = flat.size

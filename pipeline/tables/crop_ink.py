@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipeline.medians import percentile
+
 # A crop whose paper and darkest pixel differ by fewer grey levels holds no ink (blank paper, a shaded ground).
 MIN_CONTRAST = 60
 
@@ -12,7 +14,8 @@ MIN_CONTRAST = 60
 def crop_ink(crop: np.ndarray) -> np.ndarray | None:
     """The crop's ink as booleans (darker than its paper, its 95th percentile, by a third of the contrast);
     None for blank paper."""
-    paper, dark = float(np.percentile(crop, 95)), float(crop.min())
+    paper, dark = percentile(crop, 95), float(crop.min())  # np.percentile's value, at a tenth of its cost
     if paper - dark < MIN_CONTRAST:
         return None
     return crop < paper - (paper - dark) / 3
+

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
+from pipeline.medians import median, percentile
 from pipeline.result import Line
 from pipeline.tables.bangs import bangs
 from pipeline.tables.bars import rule_bars
@@ -54,7 +55,7 @@ def _ink_by_paper(gray: np.ndarray, dpi: float) -> np.ndarray:
     pulls down: the mean threshold breaks such a rule into pieces under every word, and rows merge."""
     k = max(3, int(PAPER_INCH * dpi) | 1)
     paper = cv2.dilate(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
-    return np.where(cv2.subtract(paper, gray) > PAPER_CONTRAST, 255, 0).astype(np.uint8)
+    return cv2.threshold(cv2.subtract(paper, gray), PAPER_CONTRAST, 255, cv2.THRESH_BINARY)[1]
 
 
 def _faint_rules(gray: np.ndarray, dpi: float) -> np.ndarray:
@@ -69,12 +70,18 @@ def _faint_rules(gray: np.ndarray, dpi: float) -> np.ndarray:
     n = max(3, int(0.6 * xdpi))
     mean = cv2.blur(narrow, (n, 1))
     k = max(2, round(dpi / 50))
-    paper = float(np.percentile(mean[::8, ::2], 90))
+    paper = percentile(mean[::8, ::2], 90)
     # Beside it at k pixels, or at 2k: a table's outer border casts a blurred shadow (a box-shadow) as wide as that.
+    # (Worked in place, the rows far above and below taken as np.roll takes them, wrapping round the page's
+    # ends: whole-page temporaries cost as much as the search itself.)
     ridge = np.zeros_like(mean)
     for far in (k, 2 * k):
-        beside = np.minimum(np.roll(mean, far, axis=0), np.roll(mean, -far, axis=0))
-        ridge = np.maximum(ridge, np.where(beside > paper - FAINT_PAPER, beside - mean, 0))
+        wrapped = np.concatenate((mean[-far:], mean, mean[:far]))
+        beside = np.minimum(wrapped[:hgt], wrapped[2 * far:])
+        lit = beside > paper - FAINT_PAPER
+        np.subtract(beside, mean, out=beside)
+        beside[~lit] = 0
+        np.maximum(ridge, beside, out=ridge)
     found = (ridge > FAINT_CONTRAST).astype(np.uint8) * 255
     found = cv2.morphologyEx(found, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(FAINT_RULE_INCH * xdpi), 1)))
     # The average reaches past a rule's ends by as much as its contrast over the threshold: rules of one table
@@ -83,7 +90,7 @@ def _faint_rules(gray: np.ndarray, dpi: float) -> np.ndarray:
     for contour in cv2.findContours(found, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]:
         x, y, w, h = cv2.boundingRect(contour)
         row = y + int(np.argmax(ridge[y:y + h, x + w // 2]))
-        half = float(np.median(ridge[row, x + w // 4:x + 3 * w // 4])) / 2
+        half = float(median(ridge[row, x + w // 4:x + 3 * w // 4])) / 2
         lo, hi = max(0, x - n // 2), min(narrow.shape[1], x + w + n // 2)
         on = np.flatnonzero(ridge[max(0, row - 1):row + 2, lo:hi].max(axis=0) > half)  # a level rule may drift a pixel
         if on.size and _faint_throughout(gray, row, k, x * FAINT_NARROW, (x + w) * FAINT_NARROW):
@@ -98,7 +105,7 @@ def _faint_throughout(gray: np.ndarray, row: int, k: int, x0: int, x1: int) -> b
     band = gray[max(0, row - 1):min(hgt, row + 2), x0:x1].astype(np.float32).min(axis=0)
     beside = np.minimum(gray[max(0, row - k), x0:x1], gray[min(hgt - 1, row + k), x0:x1]).astype(np.float32)
     dark = np.convolve(beside - band, np.ones(3) / 3, mode="valid")
-    return dark.size > 0 and float(np.percentile(dark, 95)) < PAPER_CONTRAST
+    return dark.size > 0 and percentile(dark, 95) < PAPER_CONTRAST
 
 
 def _rules(ink: np.ndarray, dpi: float, horizontal: bool) -> np.ndarray:

@@ -12,6 +12,8 @@ end of a word of another line that ends with that character.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from pipeline.tables.model import Token
 from pipeline.tables.words import is_cjk
 
@@ -22,9 +24,22 @@ TOUCH = 0.2  # the sliver meets the word's start (or end) within this many of th
 def drop_slivers(lines: list[list[Token]]) -> list[Token]:
     """The tokens of every line, less the slivers of another line's word read again."""
     flat = [(k, t) for k, line in enumerate(lines) for t in line]
+    # A sliver is only ever read again from another line's token that is none (so none of those is ever
+    # dropped): the slivers are checked against those, their boxes as arrays (pairs of tokens in Python cost
+    # as much as the rest of the step's word work on a page of many one-character words).
+    whole = [(k, t) for k, t in flat if not _sliver(t)]
+    if not whole:
+        return [t for _, t in flat]
+    line = np.array([k for k, _ in whole])
+    x0, y0, x1, y1 = np.array([t.box for _, t in whole], dtype=np.float64).T
+    hgt, tol = y1 - y0, TOUCH * (y1 - y0)
     dropped: set[int] = set()
     for k, s in flat:
-        if _sliver(s) and any(j != k and id(t) not in dropped and _read_again(s, t) for j, t in flat):
+        if not _sliver(s):
+            continue
+        near = (line != k) & (np.minimum(s.box[3], y1) - np.maximum(s.box[1], y0) >= 0.5 * np.minimum(s.height, hgt)) \
+            & ((x0 - tol <= s.box[2]) & (s.box[0] <= x0 + tol) | (x1 - tol <= s.box[0]) & (s.box[0] <= x1 + tol))
+        if any(_read_again(s, whole[j][1]) for j in np.flatnonzero(near)):
             dropped.add(id(s))
     return [t for _, t in flat if id(t) not in dropped]
 

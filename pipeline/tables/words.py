@@ -41,6 +41,7 @@ def text_lines(tokens: list[Token]) -> list[list[Token]]:
     """
     lines: list[list[Token]] = []
     spans: list[list[float]] = []  # [y0, y1] per line
+    lowest: list[float] = []  # the shortest token's height per line
     for tok in sorted(tokens, key=lambda t: (t.cy, t.box[0])):
         y0, y1 = tok.box[1], tok.box[3]
         for k in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
@@ -48,11 +49,16 @@ def text_lines(tokens: list[Token]) -> list[list[Token]]:
             overlap = min(y1, ly1) - max(y0, ly0)
             if overlap > 0.5 * min(y1 - y0, ly1 - ly0):
                 lines[k].append(tok)
-                spans[k] = _core_span(lines[k])
+                # the core changes whole only when a shorter token comes; else the token joins it or not
+                if tok.height < lowest[k]:
+                    lowest[k], spans[k] = tok.height, _core_span(lines[k])
+                elif tok.height <= 1.5 * lowest[k]:
+                    spans[k] = [min(ly0, y0), max(ly1, y1)]
                 break
         else:
             lines.append([tok])
             spans.append([y0, y1])
+            lowest.append(tok.height)
     order = sorted(range(len(lines)), key=lambda k: spans[k][0])
     return [sorted(lines[k], key=lambda t: t.box[0]) for k in order]
 
