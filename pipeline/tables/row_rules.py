@@ -200,9 +200,10 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
     xs = columns(words)
     if len(xs) < 3:
         return None
-    head, heading = _header(head, tokens, xs, words, level)
+    stripes = _gutters(words, xs)
+    head, heading = _header(head, tokens, stripes, level)
     if head:
-        xs = columns(heading + words) if joints else _with_header(xs, words, heading, columns)
+        xs = columns(heading + words) if joints else _with_header(xs, stripes, words, heading, columns)
         ys = [min(t.box[1] for t in heading) - tol, *ys]
         body, words = head + body, heading + words
     if level is not None and _rows_left_out(xs, ys, words):
@@ -247,17 +248,16 @@ def _rows_left_out(xs: list[float], ys: list[float], words: list[Token]) -> bool
     return 2 * crowded > len(ys) - 1
 
 
-def _header(head: list[int], tokens: list[Token], xs: list[float], body: list[Token],
+def _header(head: list[int], tokens: list[Token], stripes: list[tuple[float, float]],
             level: Callable[..., np.ndarray | None] | None) -> tuple[list[int], list[Token]]:
     """The header row among ``head`` (those above the first rule), as the tokens' indices and its words: its
     lines from the rule up, each no farther above the next than a wrapped line is (the table's margin parts
     it from a paragraph above), while no word of theirs spans one of the body's gutters (a paragraph's line
-    runs across them; a header word may reach into one).
+    runs across them; a header word may reach into one). ``stripes``: the body's gutters (``_gutters``).
     On a scan a word of Chinese across a body gutter is cut there first where its ink parts (``cut_at``:
     header cells set closer than the rows' gutters came from the OCR as one word)."""
     ids = {id(tokens[i]): i for i in head}
     lines = sorted(text_lines([tokens[i] for i in head]), key=lambda line: -min(t.box[1] for t in line))
-    stripes = _gutters(body, xs)
     out: list[int] = []
     words: list[Token] = []
     below: list[Token] | None = None
@@ -273,12 +273,12 @@ def _header(head: list[int], tokens: list[Token], xs: list[float], body: list[To
     return out, words
 
 
-def _with_header(xs: list[float], body: list[Token], heading: list[Token],
+def _with_header(xs: list[float], stripes: list[tuple[float, float]], body: list[Token], heading: list[Token],
                  columns: Callable[[list[Token]], list[float]]) -> list[float]:
     """The body's column edges, each moved to the middle of the widest part of its gutter the header leaves
     open (a header word reaching past the gutter's middle spanned two columns, and one at a right-aligned
-    heading's word space cut it), and those the header adds where the body has none (a column only it fills)."""
-    stripes = _gutters(body, xs)
+    heading's word space cut it), and those the header adds where the body has none (a column only it fills).
+    ``stripes``: the body's gutters about ``xs`` (``_gutters``)."""
     inner = [_open_middle(lo, hi, heading, x) for x, (lo, hi) in zip(xs[1:-1], stripes)]
     added = [x for x in columns(heading + body)[1:-1] if not any(lo <= x <= hi for lo, hi in stripes)]
     return [xs[0], *sorted(inner + added), xs[-1]]
