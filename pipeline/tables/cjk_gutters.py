@@ -25,6 +25,8 @@ GAP_EMS = 0.8  # a blank stripe this many character heights wide is a gutter (be
 HEADER_GAP_EMS = 0.25
 SIDE_BEARING_EMS = 0.1  # the blank a character leaves beside its ink, on the pitch
 SLACK = 0.3  # a piece's share may miss a whole number of characters by this much
+HALF = 0.5  # an ASCII character's width in a line of Chinese, in characters: a digit's or a slash's, about
+CLOSING_BLANK_EMS = 0.5  # the blank a closing full-width mark leaves after its ink, at most
 CLOSING = "，。、；：？！）」』】〉》”’"  # full-width marks whose ink sits left, their blank right
 
 
@@ -39,18 +41,19 @@ def split_at_gutters(tokens: list[Token], level: Callable[..., np.ndarray | None
 def cut_at(t: Token, level: Callable[..., np.ndarray | None], gutters: list[tuple[float, float]]) -> list[Token]:
     """A word of Chinese across the ``gutters`` (stripes of the page no other row's word covers, from x to
     x) cut where its ink leaves a blank of HEADER_GAP_EMS inside one; as it was if none."""
-    if len(t.text) < 2 or not all(is_cjk(ch) for ch in t.text):
+    if sum(is_cjk(ch) for ch in t.text) < 2 or not all(is_cjk(ch) or ch.isascii() and ch != " " for ch in t.text):
         return [t]
 
     def cut(a: float, b: float, em: float) -> bool:
         return b - a >= HEADER_GAP_EMS * em and any(lo < b and a < hi for lo, hi in gutters)
-    return _pieces(t, level, cut) or [t]
+    return _pieces(t, level, cut, CLOSING_BLANK_EMS + HEADER_GAP_EMS) or [t]
 
 
-def _pieces(t: Token, level: Callable[..., np.ndarray | None],
-            cut: Callable[[float, float, float], bool] | None = None) -> list[Token] | None:
+def _pieces(t: Token, level: Callable[..., np.ndarray | None], cut: Callable[[float, float, float], bool] | None = None,
+            after_closing: float | None = None) -> list[Token] | None:
     """The token cut at the blanks in its ink ``cut`` takes (the blank's ends on the page, the text's
-    height): by default those GAP_EMS wide."""
+    height): by default those GAP_EMS wide. A blank after a closing full-width mark is the mark's own, and
+    no cut, unless ``after_closing`` character heights wide (a gutter past the mark's own blank)."""
     # a word's box is placed from the recognizer's steps and may end inside its first or last character:
     # the crop reaches half a height further each way, and keeps the ink that reaches into the box
     reach = 0.5 * t.height
@@ -87,16 +90,44 @@ def _pieces(t: Token, level: Callable[..., np.ndarray | None],
     if len(runs) < 2:
         return None
     bearing = SIDE_BEARING_EMS * em
-    pitch = sum(b - a + bearing for a, b in runs) / len(t.text)
-    shares = [(b - a + bearing) / pitch for a, b in runs]
-    counts = [round(s) for s in shares]
-    if sum(counts) != len(t.text) or min(counts) < 1 or any(abs(s - c) > SLACK for s, c in zip(shares, counts)):
+    widths = [1.0 if is_cjk(ch) else HALF for ch in t.text]
+    ink = [b - a + bearing for a, b in runs]
+    counts = _shared(t.text, widths, [w * sum(widths) / sum(ink) for w in ink], False)
+    # Between a table's columns a piece may end in a closing mark, whose blank is no ink: the pitch is then
+    # the ink over the characters less those blanks (as many as the pieces that end so, tried in turn).
+    for blanks in range(1, len(runs) + 1) if counts is None and after_closing is not None else ():
+        unit = sum(ink) / (sum(widths) - CLOSING_BLANK_EMS * blanks)
+        counts = _shared(t.text, widths, [w / unit for w in ink], True)
+        if counts is not None and sum(t.text[e - 1] in CLOSING for e in itertools.accumulate(counts)) == blanks:
+            break
+        counts = None
+    if counts is None:
         return None
     ends = [sum(counts[:k + 1]) - 1 for k in range(len(counts) - 1)]
-    if any(t.text[e] in CLOSING for e in ends):
+    wide = [after_closing is not None and runs[k + 1][0] - runs[k][1] >= after_closing * em for k in range(len(ends))]
+    if any(t.text[e] in CLOSING and not w for e, w in zip(ends, wide)):
         return None  # the blank is a full-width mark's own (`这种形式，比如`), not a gutter
     out, k = [], 0
     for (a, b), n in zip(runs, counts):
         out.append(Token(t.text[k:k + n], (x0 + a, t.box[1], x0 + b, t.box[3]), t.confidence))
         k += n
     return out
+
+
+def _shared(text: str, widths: list[float], shares: list[float], blanks: bool) -> list[int] | None:
+    """How many of ``text``'s characters each piece holds: those whose widths come nearest its share, within
+    SLACK of it (a closing mark ending a piece without its blank, with ``blanks``); None if any misses."""
+    def inked(k: int, n: int) -> float:
+        return sum(widths[k:k + n]) - (CLOSING_BLANK_EMS if blanks and text[k + n - 1] in CLOSING else 0.0)
+    counts, k = [], 0
+    for share in shares[:-1]:
+        if k >= len(widths) - 1:
+            return None
+        n = min(range(1, len(widths) - k), key=lambda n: abs(inked(k, n) - share))
+        if abs(inked(k, n) - share) > SLACK:
+            return None
+        counts.append(n)
+        k += n
+    if k >= len(widths) or abs(inked(k, len(widths) - k) - shares[-1]) > SLACK:
+        return None
+    return counts + [len(widths) - k]

@@ -112,7 +112,9 @@ def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, t
         parted = any(_middle(below) - _middle(above) > HEADING_PITCH * min(line_height(above), line_height(below))
                      for above, below in zip(lines, lines[1:]))
         outside = boxed is not None and not boxed[k]
-        if not lines or len(lines) > MAX_LINES and not _one_row(lines, a, b, tol) or parted or outside and 0 < k < last:
+        boxed_row = boxed is not None and boxed[k]
+        many = len(lines) > MAX_LINES and not _one_row(lines, a, b, tol)
+        if not lines or (many or parted) and not boxed_row or outside and 0 < k < last:
             runs.append([b])
             inside.append([])
         else:
@@ -196,8 +198,10 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
             return _columns(words, x0, x1, gutter)
     words = [tokens[i] for i in body]
     if level is not None:
-        words = _first_row_cut(words, ys, columns, level)
-    xs = columns(words)
+        words = _rows_cut(words, ys, columns, level)
+        xs = _close_row(words, ys, columns(words), columns)
+    else:
+        xs = columns(words)
     if len(xs) < 3:
         return None
     stripes = _gutters(words, xs)
@@ -218,17 +222,41 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
     return table, set(body)
 
 
-def _first_row_cut(words: list[Token], ys: list[float], columns: Callable[[list[Token]], list[float]],
-                   level: Callable[..., np.ndarray | None]) -> list[Token]:
-    """The words with those of the first row cut at the other rows' gutters where their ink parts: a box
-    drawn round the header too puts it under the first rule, and its cells, set closer than the rows'
-    gutters, came from the OCR as one word (as ``_header`` cuts a header above the rules)."""
-    first = [t for t in words if t.cy < ys[1]]
-    rest = [t for t in words if t.cy >= ys[1]]
-    if not first or not rest:
-        return words
-    stripes = _gutters(rest, columns(rest))
-    return [p for t in first for p in cut_at(t, level, stripes)] + rest
+def _rows_cut(words: list[Token], ys: list[float], columns: Callable[[list[Token]], list[float]],
+              level: Callable[..., np.ndarray | None]) -> list[Token]:
+    """The words with those of a row cut at the other rows' gutters where their ink parts: the first row's
+    always (a box drawn round the header too puts it under the first rule, and its cells, set closer than the
+    rows' gutters, came from the OCR as one word, as ``_header`` cuts a header above the rules); another
+    row's where its words alone cover a gutter all the others leave (a cell's last character set close to
+    the next cell's first: the OCR read both cells' lines as one word each)."""
+    for k in range(len(ys) - 1):
+        row = [t for t in words if ys[k] <= t.cy < ys[k + 1]]
+        rest = [t for t in words if not ys[k] <= t.cy < ys[k + 1]]
+        if not row or not rest:
+            continue
+        edges = columns(rest)
+        if k == 0 or len(edges) > len(columns(words)):
+            stripes = _gutters(rest, edges)
+            words = [p for t in words for p in (cut_at(t, level, stripes) if ys[k] <= t.cy < ys[k + 1] else [t])]
+    return words
+
+
+def _close_row(words: list[Token], ys: list[float], xs: list[float], columns: Callable[[list[Token]], list[float]]
+               ) -> list[float]:
+    """``xs``, or the column edges all rows but one part, where that row's words only narrow their gutters (a
+    cell's line set half a character before the next column): each edge at the middle of the widest part of
+    its gutter the row leaves open, if it leaves one in every gutter."""
+    for k in range(len(ys) - 1):
+        row = [t for t in words if ys[k] <= t.cy < ys[k + 1]]
+        rest = [t for t in words if not ys[k] <= t.cy < ys[k + 1]]
+        edges = columns(rest) if row and rest else xs
+        if len(edges) <= len(xs):
+            continue
+        stripes = _gutters(rest, edges)
+        inner = [_open_middle(lo, hi, row, x) for x, (lo, hi) in zip(edges[1:-1], stripes)]
+        if not any(_across(t, inner) for t in row):
+            return [edges[0], *inner, edges[-1]]
+    return xs
 
 
 def _rows_left_out(xs: list[float], ys: list[float], words: list[Token]) -> bool:
