@@ -3,25 +3,18 @@ exported and read back (PyMuPDF for the PDF, lxml for hOCR and ALTO)."""
 import hashlib
 import json
 import math
-
 import cv2
 import numpy as np
 import pymupdf
 import pytest
 from lxml import etree
-
-from pipeline import Engine, EngineConfig, Options, export
+from pipeline import Options, export
 from tests.factories import (
     EN_TEXT, ZH_TEXT, _pil_font, cer, degrade, encode_png, make_pdf, make_tiff, render_text_image, wrap_line,
 )
 
 EN_LINES = EN_TEXT[:8]
 ZH_LINES = ZH_TEXT[:8]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def ocr(engine, data, **options):

@@ -4,7 +4,7 @@ italic ones (leaning forward) stay as read. Pages of an escape table are rendere
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.code_tables import code_table_page, row_with
 from tests.factories import encode_png
 
@@ -16,11 +16,6 @@ ITEMS = [("\\n", "newline, ASCII code 10", "serif"), ("\\\\", "a literal backsla
 
 def _page(size: int) -> np.ndarray:
     return code_table_page([(code, "mono", what, face) for code, what, face in ITEMS], size)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("size", [16, 18])

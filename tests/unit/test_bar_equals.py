@@ -2,19 +2,10 @@
 sans and serif at 16-22 px, sharp and scan-degraded: the recognizer's own reading of each, with the hyphens (or the
 equals signs) it read made unsure ``=``, as a blurred scan's ``(-- x)`` comes out ``(-= x)``."""
 from __future__ import annotations
-
 from dataclasses import replace
-
 import pytest
-
 from pipeline.bar_equals import bar_equals
-from pipeline.engine import Engine, EngineConfig
 from tests.line_crops import render_line_crop
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _as_unsure_equals(line, mark: str):

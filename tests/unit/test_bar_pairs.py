@@ -4,7 +4,7 @@ height. Typewriter and sans 1s (a flag, a foot) stay as read. Pages of an operat
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.code_tables import code_table_page, row_with
 from tests.factories import encode_png
 
@@ -16,11 +16,6 @@ ITEMS = [("||", "or, evaluating the right side only if needed", "mono"), ("|| &&
 
 def _page(size: int) -> np.ndarray:
     return code_table_page([(code, face, what, "serif") for code, what, face in ITEMS], size)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("size", [16, 18])

@@ -1,10 +1,8 @@
 """Typed layout blocks from rendered known documents: a manual page born-digital and scanned, and small pages."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.blocks import blocks_of, page_blocks, typed_blocks
 from pipeline.ingest import open_document
 from pipeline.result import PageResult
@@ -12,11 +10,6 @@ from pipeline.textlayer import read_text_layer
 from tests.factories import cer, encode_png, render_text_image
 from tests.manual_factory import HEADING_LEVELS, MANUAL, manual_pdf, manual_scan_pdf
 from tests.export_samples import chinese_line, english_line, page
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _block_texts(result: PageResult) -> list[tuple[str, str]]:

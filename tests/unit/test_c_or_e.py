@@ -1,12 +1,10 @@
 """A bold Times c read as e (``Deseription``: the FHS tables' header, 10 pt scanned at 200 DPI), the model
 weighing c a sixth to a third. The glyph has no bar and no eye: it is made a c (pipeline/c_or_e.py)."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 
@@ -30,11 +28,6 @@ def _page() -> bytes:
             y += 16
         y += 30
     return doc.tobytes()
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 # Main read the header Deseription three times of three on seeds 2 and 3, once on 5 and 6.

@@ -3,12 +3,10 @@ blob (a contents page's number, a table's digit) can stand at any angle, and the
 other characters (34 as 安). Such a box takes the page's angle (``pipeline.upright._level``); boxes
 turned a little (an index's short entries) keep their own."""
 import math
-
 import numpy as np
-import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.geometry import quad_angle
 from pipeline.page_work import PageWork, StageClock
 from pipeline.upright import _level, line_crops
@@ -16,11 +14,6 @@ from tests.factories import _pil_font, degrade
 
 LINES = ["Using slashbox", "Importing Tables", "The Tools Menu"]
 NUMBERS = ["34", "27", "13"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _turned(cx: float, cy: float, half: float, degrees: float) -> np.ndarray:

@@ -3,14 +3,11 @@ comma differs from a point only by its short tail below the baseline. The genera
 94 of its 112 missed scan cells so. The mark is now told from its ink and the model's weight on the
 comma (pipeline/digit_marks.py)."""
 from __future__ import annotations
-
 import random
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 
@@ -34,11 +31,6 @@ def _page(rows: list[tuple[str, str, str]], font: str) -> bytes:
     for x in (72, 200, 320, 440):
         page.draw_line((x, 106), (x, y - 16), width=0.5)
     return doc.tobytes()
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("font,seed", [("helv", 1), ("helv", 2), ("helv", 3), ("tiro", 4)])

@@ -5,16 +5,13 @@ English, German, French and Dutch, and the Chinese VAT form); the truth is
 what was printed.
 """
 from __future__ import annotations
-
 from datetime import date
 from decimal import Decimal
-
 import numpy as np
 import pymupdf
 import pytest
-
 from bench.invoice_fields import photo_like
-from pipeline import Engine, EngineConfig, Limits, Options, open_document, read_text_layer
+from pipeline import Limits, Options, open_document, read_text_layer
 from pipeline.invoice import KEY_FIELDS, extract_invoice
 from tests.factories import degrade, encode_png, make_pdf
 from tests.invoice_factories import (
@@ -38,11 +35,6 @@ def text_pages(pdf: bytes):
 
 def wrong_fields(result, truth: dict) -> dict:
     return {k: (truth[k], result.value(k)) for k in COMPARED if k in truth and result.value(k) != truth[k]}
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def scanned(pdf: bytes, seed: int, angle: float = 0.6) -> bytes:

@@ -2,10 +2,9 @@
 close under body text) come out whole: the lower row's first sentence, boxed with the row above it,
 was lost or its rest read from a box straddling both rows. The rows are detected again finer."""
 import numpy as np
-import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import EN_TEXT, _pil_font, encode_png
 
 FOOTER = [
@@ -29,11 +28,6 @@ def _page(size: int, pitch: int, gap: int) -> np.ndarray:
     draw.text((110 + draw.textlength(FOOTER[1], font=small) + gap, y + pitch), FOOTER[2], font=small, fill=0)
     draw.text((110, y + 2 * pitch), FOOTER[3], font=small, fill=0)
     return np.asarray(img)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def test_small_rows_joined_at_their_start_come_out_whole(engine):

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.lone_marks import find_lone_marks
 from tests.factories import degrade, encode_png
 from tests.operator_rows import operator_page
@@ -17,11 +17,6 @@ ITEMS = [("-", "subtraction of the second number"), ("/", "division of the two n
 
 def _page(font: str, size: int) -> np.ndarray:
     return operator_page(ITEMS, font, size, "The arithmetic operators of the language are these:")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("font,size", [("serif", 20), ("sans", 26)])

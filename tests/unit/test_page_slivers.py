@@ -2,24 +2,16 @@
 a table's cells: cells set close on a scan, one line's crop taking in the edge of the next cell's first
 glyph (`9 9,076`, `月` the left of `用` before `用于 SSH…`, `中` after `中文拼音输入法`)."""
 from __future__ import annotations
-
 from collections import Counter
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.page_slivers import drop_page_slivers
 from pipeline.punctuation import is_cjk
 from pipeline.result import Line, Word
 from tests.factories import encode_png, normalize_whitespace
 from tests.table_factories import random_table, render_pages, table_pdf
 from tests.unit.test_tables_slivers import HEAD, PACKAGES, _packages_pdf
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("seed", [3, 4])

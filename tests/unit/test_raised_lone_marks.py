@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.mark_shapes import raised_mark
 from tests.factories import _pil_font, degrade, encode_png
 from tests.operator_rows import operator_page
@@ -16,11 +16,6 @@ ITEMS = [("’", "transpose of the whole matrix"), ("+", "addition of the two ar
 
 def _page(size: int) -> np.ndarray:
     return operator_page(ITEMS, "serif", size, "The operators of the language, with what they do:")
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("scan", [False, True])

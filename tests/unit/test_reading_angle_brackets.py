@@ -4,11 +4,9 @@ Lines rendered from known text in the CJK fonts, read by the real engine.
 """
 import numpy as np
 import pytest
-
 from pipeline.angle_brackets import _double, _pairs
 from pipeline.line_ink import ink_runs
 from pipeline.ctc import DecodedChar
-from pipeline.engine import Engine, EngineConfig
 from tests.factories import degrade, encode_png, render_text_image
 
 LINES = [
@@ -17,11 +15,6 @@ LINES = [
     "书名号《红楼梦》与尖括号〈数字〉不同。",
     "论文封面（封一）和声明页（封三），如 a < b 时。",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("font,size,scan", [("cjk-serif", 24, False), ("cjk-serif", 32, True), ("cjk", 24, True)])
@@ -39,7 +32,6 @@ def test_a_less_than_sign_is_no_bracket():
     # `(<2GiB)`: the parenthesis pairs with its own kind across the sign; so across a spaced one.
     for text, pair in [("硬盘(<2GiB)上", (2, 8)), ("如(a < b)时", (1, 7)), ("值(x<=1)时", (1, 6))]:
         assert _pairs([DecodedChar(ch, 1.0, i, i + 1) for i, ch in enumerate(text)]) == [pair]
-
 
 
 def _bracket_ink(strokes: int, broken_rows: set[int]) -> np.ndarray:

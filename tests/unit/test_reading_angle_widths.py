@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import _pil_font, degrade, encode_png
 
 LINES = [
@@ -14,11 +14,6 @@ LINES = [
     "可选参数 〈列格式说明〉 与标准表格的列格式说明语法一致。",
     "插入图表标题，可选参数 〈短标题〉 用于图表目录。",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page(lines: list[str], math: bool, size: int) -> np.ndarray:

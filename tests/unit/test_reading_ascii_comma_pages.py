@@ -3,9 +3,7 @@ ASCII, also where a sharp render leaves more than a side bearing before each com
 (pipeline/punct_widths.page_separator_widths), and a translator's ASCII commas among full-width ones.
 Pages rendered from known text, read by the real engine; the page rule on lines with recorded looks."""
 import pytest
-
 from pipeline.ctc import DecodedChar, DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.punct_widths import page_separator_widths
 from tests.factories import degrade, encode_png, render_text_image
 
@@ -15,11 +13,6 @@ LINES = [
     "对于普通的软件包, 软件包大小是分四个部分显示的, 对于集合, 显示的是总和.",
     "如果这个软件包没有在本地安装, 那么将会在远端仓库去查找它, 然后显示信息.",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("font,size,scan", [("cjk-serif", 30, False), ("cjk-serif", 28, False), ("cjk-serif", 32, True)])

@@ -2,21 +2,13 @@
 Lines rendered in real fonts and read by the real recognizer; the letter then written ``|`` as a blurred
 scan gets it read. Real bars (``[on|off]``) and a line of alternatives' bars stay bars."""
 from dataclasses import replace
-
 import numpy as np
 import pytest
-
 from pipeline.ctc import DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.line_ink import LineInk
 from tests.line_crops import recognizer_crop
 
 FONTS = ["mono", "sans", "serif"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, text: str, font: str, scan: bool) -> tuple[DecodedLine, np.ndarray, np.ndarray]:

@@ -3,16 +3,12 @@ A page of 7-pt serif text (19 px at 200 DPI) softened and scanned as a dark smal
 network reads r as n and n as r, a comma as a point, at confidences over the ordinary second opinion's
 threshold; the larger network, reading the small-print lines it is unsure of, reads the words as set."""
 from __future__ import annotations
-
 import random
 import re
 from collections import Counter
-
 import cv2
-import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import cer, encode_png, render_text_image
 
 # Prose full of the letters soft print blurs into one another: r and n, rn and m, a comma's tail.
@@ -29,11 +25,6 @@ _SENTENCES = [
 def _paragraphs(seed: int) -> list[str]:
     rng = random.Random(seed)
     return [". ".join(rng.sample(_SENTENCES, 4)) + "." for _ in range(4)]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _misread(truth: str, text: str) -> int:

@@ -3,24 +3,16 @@
 recognizer, and their braces then written as parentheses, as the recognizer often reads a scanned
 typewriter face; the shapes must bring them back, and leave real parentheses alone."""
 from dataclasses import replace
-
 import numpy as np
 import pytest
-
 from pipeline.brace_shapes import braces_from_shapes
 from pipeline.line_ink import LineInk
 from pipeline.ctc import DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from tests.line_crops import recognizer_crop
 
 BRACES = "\\setlength{\\parindent}{0pt} and \\TeX{} here"
 PARENTHESES = "a call f(x) and (in parentheses) stay (so)"
 _AS_PARENTHESES = {"{": "(", "}": ")"}
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, text: str, font: str, size: int, scan: bool) -> tuple[DecodedLine, np.ndarray]:

@@ -3,15 +3,12 @@ glyph there, and the model leans to the l while weighing the I. An l where no wo
 before a consonant, alone, after capitals) is made an I where the model weighed the I (pipeline/ctc.py,
 ``_capital_is``); words of code that start so (``lpr``, ``\\lfoot``) keep their l."""
 from __future__ import annotations
-
 import random
 import re
-
 import numpy as np
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.ctc import CtcDecoder
 from tests.ctc_steps import steps
 from tests.factories import encode_png, render_text_image
@@ -33,11 +30,6 @@ def test_capital_is_in_sans_serif_scan(engine):
     text = " ".join(next(engine.process(encode_png(scan), Options())).text.split())
     assert re.findall(r"\bl[a-z]*", text) == [], (params, text)
     assert len(re.findall(r"\bI[a-z]*", text)) == 50, (params, text)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 DEC = CtcDecoder([*"abcdefhiklmnoprstuwACIST/:\\", "1"])

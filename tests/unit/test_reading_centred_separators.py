@@ -4,7 +4,7 @@ CJK TC's InfoZIP：DOS) or the page compresses it before a bracket (Firefox，�
 is ASCII. Lines typeset as a TeX engine sets them, read by the real engine."""
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import encode_png
 from tests.mixed_print import typeset
 
@@ -13,11 +13,6 @@ CENTRED = [
     "可以使用浏览器\u2005Firefox，（或者其他浏览器）打开这个文件。",
     "列出的程序有\u2005etex, latex, pdftex\u2005以及其他的程序。",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, img) -> list[str]:

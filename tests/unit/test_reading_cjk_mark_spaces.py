@@ -11,7 +11,7 @@ concern.
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.line_ink import LineInk
 from pipeline.punct_widths import punctuation_widths
 from pipeline.spacing import add_missing_spaces
@@ -20,11 +20,6 @@ from tests.unit.test_reading_spaces import _unsure_of_spaces
 
 _SEPARATORS = "，。：、,.:"
 _ANGLES = str.maketrans("⟨⟩", "〈〉")  # as the model reads a math font's (and NFC writes them)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _beside(text: str, before: str, after: str) -> list[tuple[int, bool]]:

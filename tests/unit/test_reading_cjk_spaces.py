@@ -7,22 +7,14 @@ space class capped where the test is of the repair; end to end through the engin
 """
 import re
 from dataclasses import replace
-
 import numpy as np
 import pytest
-
 from pipeline.ctc import DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.line_ink import LineInk
 from pipeline.spacing import add_missing_spaces
 from tests.factories import degrade, encode_png
 from tests.mixed_print import typeset
 from tests.unit.test_reading_spaces import _unsure_of_spaces
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _repair(recognizer, img: np.ndarray, cap: float, ascii_commas: bool = False) -> tuple[str, str]:

@@ -8,11 +8,10 @@ context alone made full-width. Lines typeset glyph by glyph (Chinese from a
 CJK font, ASCII marks and the spaces from a Latin one), read by the real engine.
 """
 import re
-
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import encode_png
 from tests.mixed_print import typeset as _typeset
 
@@ -22,11 +21,6 @@ ASCII_LINES = [
     "使用命令行管理这些方案, 集合和软件包是很有必要的; 这篇简介只介绍命令行下的使用",
 ]
 FULL_LINES = [line.replace(", ", "，").replace("; ", "；") for line in ASCII_LINES]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, img: np.ndarray) -> str:

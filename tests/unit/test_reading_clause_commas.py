@@ -3,16 +3,13 @@ soft 8-pt page the recognizer reads many commas between clauses as points, thoug
 weight. A point after a word and before a small letter's word is made a comma where the model weighed the
 comma (pipeline/ctc.py, ``_clause_commas``); abbreviations, file names and code are left as read."""
 from __future__ import annotations
-
 import random
 import re
-
 import cv2
 import numpy as np
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.ctc import CtcDecoder
 from tests.ctc_steps import steps
 from tests.factories import encode_png, render_text_image
@@ -37,11 +34,6 @@ def _paragraphs(seed: int) -> list[str]:
 
 def _clause_marks(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]{4,}([.,]) [a-z]", " ".join(text.split()))
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 # Serif type at 17 px (8 pt at 200 DPI), blurred as a dark small-print scan (l2tabu p.20): main read

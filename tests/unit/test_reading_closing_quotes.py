@@ -3,7 +3,7 @@
 recognizer."""
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.line_ink import LineInk
 from pipeline.opening_quotes import restore_closing_quotes, restore_opening_quotes
 from tests.line_crops import render_line_crop as _line
@@ -11,11 +11,6 @@ from tests.line_crops import render_line_crop as _line
 NAMES = "‘tnull’, ‘azur’, ‘Safron’, ‘frafl’, Joel"
 # Where the recognizer alone reads the last or first name's closing quote not at all (checked below).
 LOST = [("serif-italic", 26, False), ("serif-italic", 30, True)]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _straight(text: str) -> str:

@@ -3,11 +3,10 @@ full-width beside Chinese text, and ASCII marks in its Latin runs read ASCII
 (pipeline/compressed_marks.py); an index's ASCII comma after a full-width bracket reads ASCII
 (pipeline/punct_widths.py). Lines typeset glyph by glyph (tests/mixed_print.py), read by the real engine."""
 import re
-
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import encode_png
 from tests.mixed_print import typeset
 
@@ -20,11 +19,6 @@ COMPRESSED = [
 ]
 LATIN_RUN = "可选的文档类选项有" + Q + "draft, final, twoside" + Q + "三种，默认为" + Q + "final。"
 ASCII_BRACKET = "只在使用" + Q + "(pdf)LaTeX" + Q + "编译时，本选项才有意义。"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, img: np.ndarray) -> list[str]:

@@ -5,17 +5,12 @@ the real engine."""
 import cv2
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.line_crops import render_line_crop
 
 TEXT = "see pages 71\u201373, 35\u201338 and 1452\u201355; ISO-8859-1, 02111-1307 and 2001\u20132013"
 GRID = [(font, size, scan) for font in ("serif", "sans", "mono", "serif-italic") for size in (22, 30)
         for scan in (False, True)]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, font: str, size: int, scan: bool) -> str:

@@ -3,21 +3,14 @@ point, and the decoder's repeated points collapse into ``...``: the comma is los
 (a fourth small piece, as high as the dots at its top, with a tail below them), and it is put back
 (pipeline/ellipsis_commas.py); an ellipsis with no comma after it stays as read."""
 from __future__ import annotations
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png, render_text_image
 
 LINES = ["Option clash for ..., 466", "Output loop ..., 459", "Overfull \\hbox ..., 459", "Missing number ..., 412",
          "Undefined control sequence ..., 388", "Paragraph ended before ..., 471", "Too many columns ..., 402",
          "Output stream ... is open, 476", "See the notes ... and the index.", "Wait for it... then go."]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _rows(engine, size: int, seed: int) -> list[str]:

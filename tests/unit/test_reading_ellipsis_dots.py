@@ -4,7 +4,7 @@ one ``…`` for the pair. Lines typeset as a TeX engine sets them, read by the r
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import degrade, encode_png
 from tests.line_crops import render_mixed_line
 from tests.mixed_print import typeset
@@ -14,11 +14,6 @@ CHINESE = [
     "我们确实希望它渐进的趋于完美⋯⋯",
     "变量 z1, …, z6 保存了这些点。",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, img) -> str:

@@ -7,16 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.faint_glyphs import faint_glyph
 from tests.factories import degrade, font_path
 
 LINE = "The optional ⟨trim⟩ and ⟨space⟩ go (if at all) after"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _line(text: str, grey: int, size: int, scan: bool) -> np.ndarray:

@@ -5,9 +5,7 @@ engine; brackets with paper between them stay empty."""
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-
 from pipeline.ctc import DecodedChar, DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.faint_citations import faint_citations
 from tests.factories import _pil_font, degrade, encode_png
 
@@ -31,11 +29,6 @@ def _page(grey: int, scan: bool, paper: int = 255) -> np.ndarray:
             x += font.getlength(text)
     arr = np.asarray(img)
     return degrade(arr, blur=0.8, noise=6, jpeg_quality=70, seed=5) if scan else arr
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("grey, scan, paper", [(240, False, 255), (205, True, 220)])

@@ -8,18 +8,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import _pil_font, degrade, encode_png
 
 LINES = ["9. ⟨标本份数⟩：标本的同号复份数目，用阿拉伯数字表示。",
          "其中 ⟨属级部分⟩ 有 2 类结构，⟨种级部分⟩ 有 9 类结构：",
          "iii. ⟨种加词⟩；iv. ×⟨种加词⟩；v. aff. ⟨种加词⟩；"]
 CODE = ["函数 f(x) 与 (a, b) 都按原样印出。"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _typeset(lines: list[str], size: int, grey: int, scan: bool) -> np.ndarray:

@@ -4,10 +4,9 @@ Lines typeset as TeX sets the logos (a small raised A kerned into the L and unde
 read by the real engine.
 """
 import numpy as np
-import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import _pil_font, encode_png
 
 
@@ -43,11 +42,6 @@ LINES = [
     "包尽管是 {LaTeX} 的核心部分，以适应 {TeX} 技术发展。",
     "The {LaTeX} Project and the {TeX}book by Knuth.",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def test_latex_logo_whose_l_and_a_were_not_read(engine):

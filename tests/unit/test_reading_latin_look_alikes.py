@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.punctuation import is_cjk
 from tests.factories import _pil_font, degrade, encode_png
 
@@ -29,11 +29,6 @@ def _card(items: list[tuple[str, str]], face: str, what_x: int, size: int) -> np
 
 def _page(size: int) -> np.ndarray:
     return _card(ITEMS, "sans", 520, size)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("size", [18, 22])

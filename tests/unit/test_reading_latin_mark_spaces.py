@@ -4,10 +4,9 @@ full-width one the page compresses to half its cell between code words (fontset=
 or a monospace face's colon (key:value). Lines typeset as a TeX engine sets them, read by the real
 engine."""
 import re
-
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import encode_png
 from tests.mixed_print import typeset
 
@@ -17,11 +16,6 @@ LABEL = ["程序的信息：Version: ImageMagick\u2005的版本号，以及\u200
          "图表的标题是\u2005Table 4.5: uput\u2005命令的角度参数，和\u2005New: 2021-09-21\u2005这些。"]
 CODE = ["命令格式为\u2005key:value;other:thing\u2005这样的写法。",
         "它带有一个参数\u2005(0,0)--(3cm,4cm)\u2005表示两个点，而\u2005fontset=windows，adobefonts\u2005相当于旧选项。"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, img) -> str:

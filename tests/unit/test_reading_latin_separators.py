@@ -3,7 +3,7 @@ as its em cell shows, and an ASCII one between Latin words there (x = 1; y = 2) 
 Lines typeset as a TeX engine sets them, read by the real engine."""
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import encode_png
 from tests.mixed_print import typeset
 
@@ -11,11 +11,6 @@ LINES = [
     "种级部分有以下结构：i. sp.；ii. sp. nov.；iii. aff.；iv. cf.；以上各项。",
     "代码 x = 1; y = 2; z = 3 中的分号。",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("scan", [False, True])

@@ -4,14 +4,11 @@ Crops and pages are rendered here; the mending step is given readings of the kin
 indexes (a leader read as ``RRRR`` or ``*。。``), and whole pages are read by the real engine.
 """
 import re
-
 import cv2
 import numpy as np
 import pytest
-
 from pipeline.assemble import assemble_lines
 from pipeline.ctc import DecodedChar, DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.leaders import leader_runs, mend_leaders
 from pipeline.layout import LayoutSettings
 from pipeline.line_ink import LineInk
@@ -80,11 +77,6 @@ def test_other_dots_left_as_read(text):
     assert leader_runs(LineInk(crop)) == []
     line = _as_read([(text, text)], crop)
     assert mend_leaders(line, LineInk(crop)).text == text
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def test_index_page_read_with_whole_leaders(engine):

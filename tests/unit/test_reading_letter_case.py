@@ -2,19 +2,12 @@
 typewriter face: the recognizer read some as capitals (``Xwayland``, ``Swatch``, ``W3m``). Their height
 against the line's small letters and capitals decides; capitalised words of the same letters stay capitals."""
 from __future__ import annotations
-
 import pytest
-
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import degrade, encode_png, render_text_image
 
 LINES = ["ssmtp swatch xwayland passwd", "fonts-croscore uswsusp sysvinit", "ps -efH w3m zsh ox coz",
          "Swatch Xorg Sox Wine Cvs Zoo Over"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("size,seed", [(22, 1), (22, 2), (26, 1)])

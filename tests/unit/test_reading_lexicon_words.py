@@ -4,12 +4,11 @@ or not (names, identifiers, a non-word printed on purpose), as do words of typew
 Lines are rendered from known text, blurred, and read by the real engine; the decisions on the model's
 steps are also shown on steps written by hand."""
 from __future__ import annotations
-
 import cv2
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import degrade
 from tests.line_crops import recognizer_crop, render_line_crop
 
@@ -18,11 +17,6 @@ PARTY = "Whether or not the weather improves, the garden party will go ahead on 
 MUSEUM = "The museum opens its doors to the public every morning except on national holidays."
 COMMITTEE = "The committee agreed that the proposal should be reviewed again before the next meeting."
 CHAPTER = "Beginning with the second chapter, the author describes how the machine was assembled."
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _blurred(text: str, size: int, blur: float) -> np.ndarray:

@@ -4,18 +4,13 @@ known text in real fonts (the ligatures as their own glyphs, as a typeset PDF dr
 scanned, and read by the real engine."""
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.line_crops import recognizer_crop
 
 LIGATURES = "write the history to a \ufb01le if no \ufb01le argument, to de\ufb01ne the \ufb01eld more \ufb02exibly"
 WORDS = ["file", "file", "define", "field", "flexibly"]  # the ligatures' words, in order
 PLAIN = "the fine print of a flat file feels fluffy after a few fresh frogs of Africa in pdfLaTeX"
 GRID = [(font, size, scan) for font in ("serif", "serif-italic", "sans") for size in (20, 26) for scan in (False, True)]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, text: str, font: str, size: int, scan: bool) -> str:

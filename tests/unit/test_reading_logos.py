@@ -2,10 +2,8 @@
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-
 from pipeline.ctc import DecodedChar
 from pipeline.logos import mend_logos
-from pipeline.engine import Engine, EngineConfig
 from tests.factories import _pil_font, degrade, encode_png
 
 
@@ -21,11 +19,6 @@ def _logo_line(before: str, after: str, font: str, size: int = 34) -> np.ndarray
         draw.text((x, y + dy * size), text, font=f, fill=0)
         x += f.getlength(text) + dx_after * size
     return np.asarray(img)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("font", ["serif", "sans"])

@@ -3,10 +3,8 @@ to its crop, where a small ``s``, ``c`` or ``w`` and its capital (the same shape
 many as capitals. Their height among the column's sure keys (``n``, ``d``, ``h`` …) decides; keys printed as
 capitals stay capitals, and keys of shapes of their own keep the case read."""
 from __future__ import annotations
-
 import pytest
-
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import degrade, encode_png, render_table_image
 
 ROWS = [["s", "search for a string"], ["p", "select the previous node"], ["x", "exchange point and mark"],
@@ -16,11 +14,6 @@ ROWS = [["s", "search for a string"], ["p", "select the previous node"], ["x", "
         ["n", "next node"], ["d", "delete a char"], ["u", "undo the change"], ["h", "help on a key"],
         ["m", "mark the place"], ["k", "kill the line"]]
 MARGIN = 120
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _keys(engine, font: str, size: int, seed: int) -> dict[str, str]:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import _pil_font, degrade, encode_png
 
 ITEMS = [("-", "subtraction of the second argument"), ("*", "multiplication of both numbers"),
@@ -23,11 +23,6 @@ def _page() -> np.ndarray:
         draw.text((420, y), item, font=font, fill=0)
     draw.text((200, 180 + 70 * len(ITEMS)), "Each of them can also be used as a self operator.", font=font, fill=0)
     return np.asarray(img)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("angle", [0.0, 1.2])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import _pil_font, cer, degrade, encode_png
 
 NOTE = "Note: see the installation guide online for details."
@@ -26,11 +26,6 @@ def _page(grey: int) -> np.ndarray:
     draw.text((120, 300), FAINT, font=font, fill=grey)
     draw.text((120, 400), "Another black line closes the page.", font=font, fill=0)
     return np.asarray(img)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("grey", [150, 215])

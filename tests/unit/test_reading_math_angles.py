@@ -4,7 +4,7 @@ read by the real engine."""
 import cv2
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import encode_png, degrade, render_text_image
 from tests.line_crops import render_mixed_line
 
@@ -13,11 +13,6 @@ LINES = [
     "\\midrule[⟨wd⟩] and \\addlinespace[⟨space⟩] take one argument each.",
     "A brace {group} and a call f(x) stay as they are printed here.",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("scan", [False, True])

@@ -3,9 +3,7 @@ Lines rendered from known text in a monospace and in proportional faces, read by
 with its mending steps: the blank beside a point, comma or brace in its wide cell is no word space,
 and the true spaces of code and of prose stay."""
 import pytest
-
 from pipeline.ctc import DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.line_ink import LineInk
 from pipeline.monospace_spaces import monospace_spaces
 from pipeline.spacing import spaces_after
@@ -16,11 +14,6 @@ SOLID_CODE = ["the .orig.tar.{gz,bz2,xz} file", "tar.{gz,bz2,xz} and .orig.tar.g
 SPACED_CODE = ["foo.bar.baz(i, j, k)", "real arctime(path p, real L);", "import os.path, sys.argv"]
 PROSE = ["testing should be fine, but it is not.", "the tar.gz file, in the list, is his.",
          "This way, testing should be done in time."]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, text: str, font: str, size: int, scan: bool) -> str:

@@ -1,20 +1,13 @@
 """Opening quotes lost to the word space before them are put back from the ink
 (pipeline/opening_quotes.py). Lines rendered from known text, read by the real recognizer."""
 import pytest
-
 from pipeline.ctc import DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.line_ink import LineInk
 from pipeline.opening_quotes import restore_opening_quotes
 from tests.factories import cer, encode_png, render_text_image
 from tests.line_crops import render_line_crop as _line
 
 QUOTED = "‘kleenstar’ and ‘Henning’ and ‘Max’ said"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _straight(text: str) -> str:

@@ -3,15 +3,12 @@
 recognizers read many commas before a capital (``Boston, Dublin``) as points, weighing the comma a little;
 the page's commas before small letters and points before capitals show its print of both."""
 from __future__ import annotations
-
 import random
 import re
-
 import cv2
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png, render_text_image
 from tests.unit.test_reading_blurred_small_print import _SENTENCES
 
@@ -26,11 +23,6 @@ _NAMES = [
 ]
 # Guard: the blurred small-print test's prose, commas before small letters only, each sentence's point before a capital.
 _PROSE = _SENTENCES
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, sentences: list[str], font: str, size_px: int) -> tuple[str, str]:

@@ -7,11 +7,9 @@ against curly quotes: it gives the curly class a few per cent at best).
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.page_punctuation import page_punctuation
 from pipeline.punctuation import normalize_punctuation
-from pipeline.engine import Engine, EngineConfig
 from tests.factories import _pil_font, cer, degrade, encode_png, render_text_image
 
 LINES = [
@@ -19,11 +17,6 @@ LINES = [
     "The authors’ notes — written in 1998–2004 — aren’t “final” yet.",
     "• First item · second item",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, img) -> str:

@@ -6,12 +6,9 @@ in real fonts, read by the real recognizer, and their quotes then written straig
 recognizer reads them on scanned pages; the shapes must still tell.
 """
 from dataclasses import replace
-
 import numpy as np
 import pytest
-
 from pipeline.ctc import DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.page_punctuation import page_punctuation
 from pipeline.quote_shapes import quote_lift
 from tests.factories import encode_png, render_text_image
@@ -21,11 +18,6 @@ from tests.line_crops import render_line_crop as _line
 # space's), so a curly line is measured on the pairs it keeps; this one keeps a pair in both faces.
 CURLY = "the words ‘first’ and ‘second’ are"
 STRAIGHT = "A section \"Entitled XYZ\" means a named subunit, 'such' as"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read_straight(engine, crop: np.ndarray) -> DecodedLine:

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import _pil_font, degrade, encode_png
 
 # (font, words before the mark, the mark, words after it)
@@ -29,11 +29,6 @@ def _page(size: int) -> np.ndarray:
         x += face_small.getlength(mark) + 1
         draw.text((x, y), after, font=face, fill=0)
     return np.asarray(img)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("scan", [False, True])

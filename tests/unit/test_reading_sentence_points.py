@@ -3,15 +3,12 @@ the recognizer reads about one sentence point in a hundred so, often weighing th
 half. A comma before a capitalised word that the model also weighed as a point is now told from its
 ink: a point rests on the baseline, a comma's tail hangs below it (pipeline/sentence_points.py)."""
 from __future__ import annotations
-
 import random
 import re
 from dataclasses import replace
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.sentence_points import sentence_points
 from tests.factories import encode_png, render_text_image
 from tests.line_crops import recognizer_crop
@@ -37,11 +34,6 @@ def _paragraphs(seed: int) -> list[str]:
 
 def _marks(text: str) -> list[str]:
     return re.findall(r"\w([.,]) [A-Za-z]", " ".join(text.split()))
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 # Pages (text seed, size in px, scan seed) on which main read one sentence point as a comma.

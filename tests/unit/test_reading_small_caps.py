@@ -7,14 +7,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.punctuation import is_ideograph
 from tests.factories import _pil_font, degrade, encode_png
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page(runs_per_line: list[list[tuple[str, str]]], font: str = "serif", size: int = 30, scan: bool = False) -> np.ndarray:

@@ -4,24 +4,15 @@ measured lean (pipeline/quote_shapes.py) is small, and the page's median lean ca
 every line leans the curly way. Straight pairs scatter both ways about none. Lines rendered from known text, read
 by the recognizer with their quotes written straight (as on the scans), judged together as a page."""
 from __future__ import annotations
-
 from dataclasses import replace
-
 import pytest
-
 from pipeline.ctc import DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.page_punctuation import page_punctuation
 from tests.factories import degrade
 from tests.line_crops import render_mixed_line
 
 COLOURS = [("k", "black"), ("r", "red"), ("g", "green"), ("b", "blue"), ("y", "yellow"), ("m", "magenta"),
            ("c", "cyan"), ("w", "white")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page(engine, quotes: str, font: str, seed: int):

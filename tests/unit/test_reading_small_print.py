@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.linecrop import crowded, line_rows
 from tests.factories import _pil_font, cer, degrade
 
@@ -14,11 +14,6 @@ LINES = [
     "useful document free in the sense of freedom: to assure everyone the effective",
     "freedom to copy and redistribute it, with or without modifying it, either commer-",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _middle_line_crop(size: int, reach: float) -> np.ndarray:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.linecrop import crowded
 from pipeline.page_work import PageWork
 from pipeline.upright import line_crops
@@ -16,11 +16,6 @@ FOOTER = [
     "trademarks of Adobe Corporation. Macintosh and TrueType are trademarks of Apple Computer. Windows, Word and",
     "OpenType are trademarks of Microsoft Corporation. Unix is a trademark of Bell Laboratories. Unicode is a",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _spaced_page(lines: list[str], font: str, size: int, blur: float, reach: float) -> PageWork:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import _pil_font, cer, degrade
 
 LINES = [
@@ -17,11 +17,6 @@ LINES = [
     "publisher a way to get credit for their work, while not being considered responsible",
 ]
 LEADERS = "Copying in Quantity . . . . . . . . . . . . . . . . . . . . 12"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _dark_scan(text: str, font: str, size: int, seed: int) -> np.ndarray:

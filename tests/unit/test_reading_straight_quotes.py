@@ -3,14 +3,11 @@ apostrophes straight the recognizer reads every one as ``’``. The page's own c
 apostrophe stands upright, and its ink now decides (pipeline/straight_quotes.py). DejaVu Serif, like
 the Times of the scans, draws a leaning comma and an upright ``'``."""
 from __future__ import annotations
-
 import random
 import re
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png, render_text_image
 
 _WORDS = "the left margin hand paper rule line table index value program style reading".split()
@@ -33,11 +30,6 @@ def _paragraphs(seed: int, apostrophe: str) -> list[str]:
 
 def _apostrophes(text: str) -> str:
     return "".join(re.findall(r"[A-Za-z]([’'‘`])[a-z]", text))
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 # Straight ones: main read every straight apostrophe of these pages as ’. Curly ones must stay curly.

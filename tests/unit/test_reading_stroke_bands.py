@@ -7,18 +7,13 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.linecrop import crowded, line_rows
 from pipeline.page_work import PageWork
 from pipeline.upright import line_crops
 from tests.factories import _pil_font, cer, degrade
 
 ENTRIES = ["x + y", "x - y", "x == y", "x != y", "2.", "3.", "x < y", "x >= y"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _entries_page(font: str, size: int) -> PageWork:

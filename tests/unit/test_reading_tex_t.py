@@ -4,16 +4,10 @@ and the two are taken for one E) reads TEX; an EX set in plain letters stays EX.
 Lines typeset as TeX sets the logo (the E lowered and kerned into the T) beside Chinese and English text,
 read by the real engine.
 """
-import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import encode_png
 from tests.unit.test_reading_latex_logo import _typeset
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def test_tex_logo_whose_t_was_not_read(engine):

@@ -5,7 +5,7 @@ import numpy as np
 import pymupdf
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.options import Options
 from tests.factories import degrade, encode_png
 
@@ -13,11 +13,6 @@ LINES = ["名        称：上海明达贸易有限公司14", "名        称：
          "地 址、电 话：上海市浦东新区世纪大道100号 021-66668888",
          "开户行及账号：中国工商银行北京分行 0200001234567890123",
          "服务电话：010 8888 6666，传真：021 6666 8888"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> np.ndarray:

@@ -7,16 +7,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import _pil_font, degrade
 from tests.line_crops import render_line_crop
 
 WORDS = "Exercise 4.1 Change the dimensions of one paragraph"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _marked_line(font: str, size: int, solid: bool, scan: bool, side: float = 0.55, stroke: int | None = None,

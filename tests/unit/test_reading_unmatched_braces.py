@@ -4,21 +4,13 @@ the glyph a scanned typewriter listing gets read as (``articleł``, ``20em)``, `
 reaches below the baseline, so the brace comes back; a real 1, l or ``<`` standing there stays (the
 guards read through the whole mending, so they run on code without the step too)."""
 from dataclasses import replace
-
 import numpy as np
 import pytest
-
 from pipeline.ctc import DecodedLine
-from pipeline.engine import Engine, EngineConfig
 from pipeline.line_ink import LineInk
 from tests.line_crops import recognizer_crop
 
 FONTS = ["mono", "sans", "serif"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, text: str, font: str, scan: bool) -> tuple[DecodedLine, np.ndarray]:

@@ -2,18 +2,13 @@
 recognizers know; a real ``u`` stays one. Lines rendered from known text, read by the real engine."""
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.factories import degrade, encode_png, render_text_image
 
 LINES = [
     "Type \\␣ for a space: i. ␣sp. and ii. ␣sp.␣nov. or ␣var.␣name here.",
     "Our summer houses run up a useful route, unusual but true.",
 ]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("size,scan", [(24, False), (32, True)])

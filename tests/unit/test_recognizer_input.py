@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.recognize import RecognizerSettings, TextRecognizer, _normalized
 from tests.line_crops import render_line_crop
 
@@ -28,11 +28,6 @@ def test_a_rendered_line_is_normalised_on_every_channel_and_padded_mid_grey(text
         assert np.abs(channel[:, :w] - (img / 255.0 - 0.5) / 0.5).max() < 1e-6
         assert not channel[:, w:].any()
     assert out[:, :, :w].min() >= -1.0 and out[:, :, :w].max() <= 1.0
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def test_lines_batched_with_padding_read_as_rendered(engine):

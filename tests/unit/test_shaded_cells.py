@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from pipeline.engine import Engine, EngineConfig
+
 from pipeline.shaded_ground import ground_contrast
 from tests.factories import _pil_font, degrade, encode_png
 
@@ -26,11 +26,6 @@ def _table(shade: int, ink: int) -> np.ndarray:
         for c, cell in enumerate(row):
             draw.text((EDGES[c] + 20, y + 18), cell, font=font, fill=ink if 1 <= c <= 4 else 0)
     return degrade(np.asarray(img), blur=0.8, noise=8, jpeg_quality=60, seed=2)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _rows(engine, shade: int, ink: int) -> list[list[str]]:

@@ -2,14 +2,11 @@
 The recognizer reads a lone `!` as `1` at times; pipeline/tables/bangs.py tells it by its ink (a stroke over
 a dot). 1s in Courier, Helvetica and Times stay 1s."""
 from __future__ import annotations
-
 import re
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -17,11 +14,6 @@ ROWS = [("Operator", "Meaning"), ("==", "equals"), ("||", "or (the right side on
         ("&&", "and"), ("!", "not"), ("^", "exclusive or")]
 ONES = [("Value", "Meaning"), ("0", "off"), ("1", "on"), ("11", "both"), ("111", "all three"), ("2", "half")]
 SEEDS = (0, 1, 2, 3)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf(rows, font: str = "cour") -> bytes:

@@ -3,11 +3,9 @@ The table step took every bar at a word's edge or alone for a rule read as a cha
 came out `ps aux grep cron`. pipeline/tables/bars.py takes a bar off only where a rule found in the image
 passes through it: a ruled grid's rules read as bars still stay out of its cells (the guard)."""
 from __future__ import annotations
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import SpecCell, TableSpec, random_table, render_pages, table_pdf
 
@@ -15,11 +13,6 @@ ROWS = [("Command", "What it does"), ("ps aux | grep cron", "find a process"), (
         ("du -s * | sort -n", "sizes in order"), ("dmesg | tail", "the last kernel messages"),
         ("cat notes | wc -w", "count the words")]
 BARS = "|｜丨"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _tables(engine, spec: TableSpec, seed: int):

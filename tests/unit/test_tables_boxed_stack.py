@@ -6,12 +6,10 @@ between two rules like a row, and the tables came out as one. The boxes' sides g
 (``row_rules._boxed``), and the header word the OCR read across the first gutter is cut where its ink parts
 (``cjk_gutters.cut_at``)."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -22,11 +20,6 @@ TABLES = [("[NatNum5]", [("中文", "中文大写文字", "[DBNum2]"), ("日语"
 XS = (70, 120, 200, 262)  # the header's first two cells half a character apart, the rows' a gutter
 LEFT, RIGHT, PITCH, SIZE = 62.0, 318.0, 30.0, 11.0
 FAINT = (0.91, 0.91, 0.91)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _rule(page: pymupdf.Page, x0: float, y0: float, x1: float, y1: float) -> None:

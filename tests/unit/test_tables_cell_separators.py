@@ -3,12 +3,10 @@ separators ASCII, scanned: at a cell's end no blank follows the mark for the pag
 the recognizer's `，` stood. pipeline/tables/cell_separators.py follows the page's own separators within its
 lines. A page that sets them full-width keeps its cells' `，`."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -19,11 +17,6 @@ PROSE = ["(1) 第一种形式列出当前的全局 TeX Live 设置, 带有一个
          "个设置需要的 key, 比如要修改备份文件的路径可以使用 tlmgr option backupdir [dir].",
          "(2) 第二种形式与第一种很像, 它会在 tlmgr option 的基础上列出可以被设置但是当前没有值的选项,"]
 SEEDS = (0, 1, 2)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf(comma: str) -> bytes:

@@ -3,22 +3,15 @@ scan the detector boxes the header `数值  意义` as one line, the recognizer 
 no space, and the table step had one token where the row has two cells, so the header row was lost.
 The table step cuts such a token at the blank stripes in its ink (pipeline/tables/cjk_gutters.py)."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 
 ROWS = [("数值", "意义"), ("1", "字体每点的倾斜程度"), ("2", "词间距"), ("3", "词间伸长长度"), ("4", "词间收缩长度"),
         ("5", "字符的高度"), ("6", "字符的宽度"), ("7", "额外空白长度")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:
@@ -54,7 +47,6 @@ def test_a_mark_and_its_own_blank_are_not_cut(engine):
     tok = Token("这种形式，比如", (float(xs.min()), float(ys.min() - 4), float(xs.max() + 1), float(ys.max() + 4)))
     assert [t.text for t in split_at_gutters([tok], lambda x0, y0, x1, y1: gray[max(0, round(y0)):round(y1),
                                                                             max(0, round(x0)):round(x1)])] == ["这种形式，比如"]
-
 
 
 # zhlineskip p4 as the table step got it on a scan: the header's pieces as cjk_gutters cuts them, the rows'

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables.confusions import _confusions_changed
 from tests.factories import encode_png
 from tests.table_factories import put_mixed as _put, render_pages
@@ -17,12 +16,6 @@ from tests.table_factories import put_mixed as _put, render_pages
 ROWS = [("文件", "功能", "软件包"), ("/var/log/syslog", "系统日志", "rsyslog"), ("/etc/fstab", "文件系统表", "util-linux"),
         ("/etc/apt/sources.list", "显示 APT 源", "apt"), ("/usr/share/doc/", "文档", "debconf-utils"),
         ("/etc/default/grub", "引导设置", "locales"), ("/dev/null", "空设备", "ibus-libpinyin")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
-
 
 
 def _pdf() -> bytes:

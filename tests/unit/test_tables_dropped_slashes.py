@@ -3,12 +3,10 @@ of a path (its first slash: `lib/modules/`; an `l` after a slash: `/usr/ib/local
 letter (`Mib/systemd/`) and `i386` as `1386`, with confidence. pipeline/tables/confusions.py reads every path that
 stands apart as a cell again with the larger recognizer, which may put those back, and nothing else."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables.confusions import _confusions_changed
 from tests.factories import encode_png
 from tests.table_factories import put_mixed as _put, render_pages
@@ -19,11 +17,6 @@ ROWS = [("路径", "用途", "软件包"), ("/lib/modules/", "内核模块", "km
 # relative paths and numbers that start with a 1 stay as they are
 GUARD = [("文件", "说明", "大小"), ("debian/rules", "构建规则", "1386"), ("src/main.c", "主程序", "1024"),
          ("po/zh_CN.po", "中文翻译", "12/10"), ("lib/", "库目录", "1 KiB")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf(rows: list[tuple[str, ...]], face: str, size: float) -> bytes:

@@ -8,9 +8,8 @@ import cv2
 import numpy as np
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables.empty_braces import empty_braces
 from pipeline.tables.model import Token
 from tests.factories import encode_png
@@ -21,12 +20,6 @@ ROWS = [("标题名", "scheme = chinese", "scheme = plain"), ("part (article)", 
         ("chapter", "{}", "\\Huge\\bfseries"), ("section", "同右", "{}"), ("subsection", "同右", "{}"),
         ("paragraph", "同右", "{}"), ("subparagraph", "同右", "{}")]
 SEEDS = (0, 2, 3, 7, 8)  # scans where every pair comes out right (on others a faint point leaves one or two)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
-
 
 
 def _pdf() -> bytes:

@@ -3,21 +3,14 @@ right, scanned. The page's detector boxes no word for some of the ellipses: thei
 the column of dots was dropped as empty, the table one column short. pipeline/tables/empty_cells.py reads
 the ink of a ruled cell that holds no word; a cell left blank stays blank."""
 from __future__ import annotations
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 from tests.unit.test_tables_middle_dots import MID, ROWS, _pdf
 
 SEEDS = (0, 1, 2, 3)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, rows, seed):

@@ -5,12 +5,10 @@ paper in noise of as much: neither ink threshold sees it, and the rows came out 
 wrapped line a row of its own. ``pipeline/tables/raster.py`` finds such rules by averaging each row of
 pixels along them; the rows come from them (``row_rules.py``)."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -20,11 +18,6 @@ ROWS = [("日期固定", ('<SDFIELD TYPE=DATETIME SDVAL="35843,4239988426"', 'SD
         ("时间固定", ('<SDFIELD TYPE=DATETIME SDVAL="35843,4240335648"', 'SDNUM="1031;1031;HH:MM:SS">10:10:36')),
         ("时间可变", ("<SDFIELD TYPE=DATETIME", 'SDNUM="1031;1031;HH:MM:SS">10:10:36'))]
 LINE = 17.0
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:

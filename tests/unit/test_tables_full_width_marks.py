@@ -2,14 +2,11 @@
 on a scan the OCR often splits its words after a `、`, and the table step joined them with a space
 (`authoryear、numbers、 super`). A full-width mark carries its own blank: no space beside it."""
 from __future__ import annotations
-
 import itertools
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables.model import Token
 from pipeline.tables.words import cell_text
 from tests.factories import encode_png
@@ -19,11 +16,6 @@ FONTS = {name: pymupdf.Font(name) for name in ("china-s", "tiro", "cour")}
 ROWS = [("选项", "取值", "说明"), ("citestyle", "authoryear、numbers、super", "引用的样式"),
         ("bracket", "round、square、open=char,close=char", "括号的形状"), ("sort", "true、false", "是否排序"),
         ("compress", "true、false", "压缩连续的编号")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _put(page, x: float, y: float, text: str, latin: str) -> float:

@@ -5,12 +5,10 @@ and it came out a row of its own. A cell's line ending in a comma goes on below
 (pipeline/tables/aligned.py, ``_goes_on``), unless the column's lines all end so (the commas are then
 the cells' own text, as in tlmgr's option list): those stay rows."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -20,11 +18,6 @@ BROKEN = [("Type", "Written as"), ("logical scalar", "Boolean"), ("numeric scala
 TRAILING = [("autobackup", "backups kept,"), ("backupdir", "where backups go,"), ("repository", "the default source,"),
             ("docfiles", "install the manuals,"), ("srcfiles", "install the sources,"), ("sys_bin", "the binaries")]
 SEEDS = (0, 1, 2)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf(rows) -> bytes:

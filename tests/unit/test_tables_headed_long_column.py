@@ -5,12 +5,10 @@ numbered clauses, a two-column page) and dropped; such text begins with an item,
 headings, so short headings over the long column now keep it a table. The definition list above it
 on the page stays no table."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables import find_pdf_tables
 from tests.factories import encode_png
 from tests.table_factories import render_pages
@@ -57,11 +55,6 @@ def test_the_text_layer_reads_the_table_and_not_the_list():
     with pymupdf.open(stream=_page(), filetype="pdf") as doc:
         tables = find_pdf_tables(doc[0], 200)
     assert [_texts(t) for t in tables] == [[list(r) for r in ROWS]]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

@@ -3,12 +3,10 @@ one name: its wrapped lines join without a space. A cell wrapped at a space keep
 ruled table, scanned and read by the engine; the text layer of the same page goes through the same cell
 assembly."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables import find_pdf_tables
 from tests.factories import encode_png
 from tests.table_factories import SpecCell, TableSpec, render_pages, table_pdf
@@ -19,11 +17,6 @@ ROWS = [("Package", "Popularity", "Description"),
         ("plasma-widgets-\naddons", "V:7, I:40", "Additional widgets"),
         ("GNU\nEmacs", "V:51, I:70", "The extensible editor")]
 WANT = ["fonts-crosextra-caladea", "ttf-mscorefonts-installer", "plasma-widgets-addons", "GNU Emacs"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf() -> bytes:

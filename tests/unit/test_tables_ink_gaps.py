@@ -4,12 +4,10 @@ glyphs' ink, a lone Chinese character's by a third of its width each side, so su
 as wide as a gutter: the cell fell into pieces like a row of columns, and a line of prose above the
 table into pieces like a row too (pipeline/tables/ink_gaps.py measures those gaps on the ink)."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -18,11 +16,6 @@ ROWS = [("选项索引", "应用的选项"), ("0", "只忽略嵌套的 SUBTOTAL 
         ("3", "不忽略"), ("4", "只忽略隐藏的行与错误")]
 PROSE = ["必填参数。选项索引或对值为 0 到 7 的单元格的引用，确定函数范围内要忽略的值。",
          "如果 Function 为 1 到 13，选项索引按下表处理，其余值不会被计入。"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:

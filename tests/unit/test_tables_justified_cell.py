@@ -4,12 +4,10 @@ gap to the next column, so its words and the next cell's joined into one phrase 
 the two columns were read as one. The phrase is cut before the word that starts where the other rows'
 second cells start, and the cell's last word, alone on the next line, goes on the row above."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables.aligned import aligned_tables
 from pipeline.tables.model import Token
 from tests.factories import encode_png
@@ -48,11 +46,6 @@ def _page() -> bytes:
                 page.insert_text((x, y), text, fontname="cour" if '"' in text else "tibo", fontsize=10)
         y += 13
     return doc.tobytes()
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])

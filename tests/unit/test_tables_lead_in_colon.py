@@ -4,12 +4,10 @@ between did not break the run, and listing and table came out as one table, its 
 A short line of one piece ending in a colon introduces what follows it (pipeline/tables/aligned.py,
 ``_lead_in``): the run breaks there and the table is the rows under it."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -17,11 +15,6 @@ CODE = ["{\\hsize = 3in \\settabs 3 \\columns", "\\+$1$&  甲  &  第一  \\cr",
         "\\+$3$&  丙  &  第三  \\cr}"]
 ROWS = [("1", "甲", "第一"), ("2", "乙", "第二"), ("3", "丙", "第三")]
 SEEDS = (0, 1, 2)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf(label: str) -> bytes:

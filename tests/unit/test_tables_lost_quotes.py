@@ -4,12 +4,10 @@ opening quotes has no ascenders on the line to measure the mark by. pipeline/tab
 back where the cell's ink shows a quote mark at each end. Possessives (`users’`), with no mark before the
 word, keep what they read."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png, font_path
 from tests.table_factories import render_pages
 
@@ -18,11 +16,6 @@ CODES = [("+", "crosshair"), ("o", "circle"), ("x", "cross"), ("s", "square"), (
 LETTERS = "oxsdph"  # `+` and `v` are misread for other reasons (`4`, `'v`), on main as on the branch
 STRAIGHT = str.maketrans("‘’“”", "''\"\"")  # the page's quote style decides curly or straight; not asked here
 SEEDS = (0, 1, 4, 5)  # main drops the opening quote of `x` on each
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf(rows: list[tuple[str, str]], quoted: bool) -> bytes:

@@ -2,15 +2,12 @@
 reads the dots as `...`, `,,.` or `。..`. pipeline/tables/middle_dots.py tells them by where their ink sits on
 the line: halfway up the letters beside them, not at their foot. Baseline dots stay as read."""
 from __future__ import annotations
-
 import itertools
 import re
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 
@@ -19,11 +16,6 @@ MID = "· · ·"
 ROWS = [("命令", "记录号", "采集人", "采集号", "科名", "学名"), ("Collect", "1", MID, MID, MID, "Primula"),
         ("Collect", "2", MID, MID, MID, "Lonicera"), ("Identify", "3", MID, MID, MID, "Idesia")]
 SEEDS = (0, 1, 2, 3)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _put(page, x: float, y: float, text: str, size: float = 11) -> float:

@@ -5,11 +5,9 @@ as read. Hairlines are left out of the ink now. Ditto marks (`"`) in such cells,
 (the empty-cell reader then measures them as dots), are no dots: their ticks are taller than wide, or two
 pieces a dot's width apart; main wrote some as `··`."""
 from __future__ import annotations
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 from tests.unit.test_tables_middle_dots import _pdf as ruled_grid
@@ -19,11 +17,6 @@ ROWS = [("命令", "记录号", "采集人", "科名", "学名", MID), ("\\Colle
         ("\\Collect", "2", MID, MID, MID, MID), ("\\Collect", "3", MID, MID, MID, MID)]
 # main read seeds 2 and 5 wrong (three cells each); the others are guards
 SEEDS = (0, 1, 2, 4, 5)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf(rows) -> bytes:

@@ -4,21 +4,14 @@ rows to the row above as wrapped cells ("Sun Mon" in one cell) or lost the row's
 table step reads the ink left of such a line where the lines above or below have an item there
 (pipeline/tables/reread.py)."""
 from __future__ import annotations
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages, unruled_rows_pdf
 
 DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 ROWS = [("n", '"short"', '"long"')] + [(str(i + 1), d[:3], d) for i, d in enumerate(DAYS)]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:

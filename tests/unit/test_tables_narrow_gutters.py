@@ -4,14 +4,11 @@ and a Latin one about as wide as half such a gutter, so the page's word spaces j
 cell with the Latin cell after it, alike in every row: the phrases then hid the gutter from the step that
 cuts phrases at the other rows' cell starts (pipeline/tables/phrases.py), and two columns came out as one."""
 from __future__ import annotations
-
 import itertools
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 
@@ -22,11 +19,6 @@ PROSE = ["首先要引入 PSTricks 宏包。PSTricks 中缺省长度单位是 1c
          "绘图命令的参数有 linewidth 和 linecolor 两种，分别设置线宽和颜色，还有 fillstyle",
          "与 fillcolor 设置填充的样式和颜色，dimen 设置线条的位置，arrows 设置箭头。"]
 FONTS = {"china-s": pymupdf.Font("china-s"), "tiro": pymupdf.Font("tiro")}
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _mixed(page, x: float, y: float, text: str, size: float = 10.5) -> float:

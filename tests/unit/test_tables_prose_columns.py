@@ -4,14 +4,11 @@ three columns, each cell a line of prose. Three columns or more, each of long li
 columns (pipeline/tables/aligned.py, ``_looks_like_prose``); a table of three columns with one column
 of long descriptions beside short ones stays a table."""
 from __future__ import annotations
-
 import textwrap
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -30,11 +27,6 @@ OPTIONS = [("Option", "Short description", "Section"), ("aboveskip", "sets the s
            ("format", "sets the format of the whole caption", "2.1"), ("indent", "sets the indent of lines after the first", "2.4"),
            ("margin", "sets the margin on both sides", "2.4"), ("width", "sets a fixed width for the caption", "2.4")]
 SEEDS = (0, 1, 2)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _read(engine, pdf: bytes, seed: int):

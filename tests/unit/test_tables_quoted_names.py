@@ -3,12 +3,10 @@ the closing quote stands a cell's blank from the letter before it and the OCR sp
 its own, so the cell read `'tokenExtents '`. A lone quote closing the quote its word opens joins that word
 (pipeline/tables/words.py, ``_closes``)."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables.words import join_words
 from pipeline.tables.model import Token
 from tests.factories import encode_png
@@ -17,11 +15,6 @@ from tests.table_factories import render_pages
 ROWS = [("'start'", "s"), ("'end'", "e"), ("'tokenExtents'", "te"), ("'match'", "m"), ("'tokens'", "t"),
         ("'names'", "nm"), ("'split'", "sp")]
 SEEDS = (0, 1, 2, 3)
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _pdf() -> bytes:

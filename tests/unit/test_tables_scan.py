@@ -1,20 +1,13 @@
 """Tables from scans: generated tables rendered, degraded like an office scan, read by the real engine."""
 from __future__ import annotations
-
 import numpy as np
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables.join import join_pages
 from pipeline.tables.raster import find_image_tables
 from tests.factories import encode_png, make_pdf
 from tests.table_factories import random_table, render_pages, table_pdf
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _norm(text: str) -> str:

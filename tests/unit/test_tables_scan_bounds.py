@@ -1,22 +1,14 @@
 """Where an unruled table ends on a scan: generated tables rendered, degraded like an office scan, read
 by the real engine, with a numbered heading under them whose words fall into the table's columns."""
 from __future__ import annotations
-
 import dataclasses
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables import find_pdf_tables
 from tests.factories import encode_png
 from tests.table_factories import column_edges, draw_table, random_table, render_pages
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page(spec, gap: float) -> bytes:

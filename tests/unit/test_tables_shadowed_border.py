@@ -4,12 +4,10 @@ Scanned, that border is a dip a few grey levels deep and a dozen pixels wide: th
 the shadow, so the faint-rule finder, which wants paper three pixels off, missed it and the last row was
 left out of the table (``pipeline/tables/raster._faint_rules`` looks twice as far off too)."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import put_mixed, render_pages
 
@@ -18,11 +16,6 @@ ROWS = [("中文", "中文大写文字", "[DBNum2]"), ("日语", "传统长汉�
         ("朝鲜语", "正式大写文字", "[DBNum4]"), ("蒙古语", "蒙古语字符", "[DBNum5]")]
 XS = (70, 170, 300)
 PITCH = 30.0
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:

@@ -2,15 +2,12 @@
 the next cell's first glyph and reads it as a character, and the table step put it in a cell beside the
 whole word (`2,969 2`, `中中文拼音输入法`). pipeline/tables/slivers.py leaves such slivers out."""
 from __future__ import annotations
-
 import itertools
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
 from bench.tables.metrics import norm
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.tables.model import Token
 from pipeline.tables.slivers import drop_slivers
 from tests.factories import encode_png
@@ -33,11 +30,6 @@ PACKAGES = {
               ("debconf-utils", "V:55, I:269", "3522", "基于终端的交互式软件包管理器"),
               ("apt-file", "V:134, I:820", "4462", "用于 SSH 的安全 shell 服务器"), ("mdadm", "V:85, I:318", "4755", "本地化设置")]),
 }
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _cjk(ch: str) -> bool:

@@ -4,12 +4,10 @@ The table step joins words set no farther apart than the page's word spaces into
 became one phrase over all the columns and was cut off as text running across the table. A phrase
 over two column boundaries or more is now cut before the words that start where those columns do."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 from tests.unit.test_tables_scan_bounds import PROSE
@@ -20,11 +18,6 @@ ROWS = [("type", "ambient", "diffuse", "specular", "exponent", "color"),
         ('"metal"', "0.3", "0.3", "1.0", "25", "0.5"),
         ('"default"',) * 6]
 XS = (90, 160, 222, 284, 346, 408)  # '"default"' in 10 pt Courier is 54 pt wide: 8 pt to the next column
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:

@@ -3,11 +3,9 @@ datestr table): on a scan the detector boxes the stack as one tall word, read as
 and the table step got one token for seven rows. The table step cuts such a box at the rows beside it
 and reads each piece (pipeline/tables/reread.py)."""
 from __future__ import annotations
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages, unruled_rows_pdf
 
@@ -15,11 +13,6 @@ ROWS = [("Code", "Format", "Example")] + [(str(20 + i), f, e) for i, (f, e) in e
     ("dd/mm/yy", "07/09/00"), ("mmm.dd,yyyy HH:MM:SS", "Sep.07,2000 15:38:08"), ("mmm.dd,yyyy", "Sep.07,2000"),
     ("mm/dd/yyyy", "09/07/2000"), ("dd/mm/yyyy", "07/09/2000"), ("yy/mm/dd", "00/09/07"),
     ("yyyy/mm/dd", "2000/09/07"), ("QQ-YYYY", "Q3-2000"), ("mmmyyyy", "Sep2000")])]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:

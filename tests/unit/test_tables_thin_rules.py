@@ -2,23 +2,16 @@
 degraded like an office scan and read by the real engine. Such a rule is under a pixel wide at 200 DPI;
 scaled down further to look for rules it fades and breaks into dashes shorter than a rule."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import draw_row_rules, render_pages
 
 ROWS = [("Command", "Description"), ("csh", "The C shell (optional)"), ("ed", "The ed editor (optional)"),
         ("tar", "The tar archiving utility (optional)"), ("cpio", "The cpio archiving utility (optional)"),
         ("gzip", "The GNU compression utility (optional)"), ("netstat", "The network statistics utility (optional)")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page(width: float) -> bytes:

@@ -5,12 +5,10 @@ the mean threshold word by word (seeds 2, 10 fail on that alone); on a page tilt
 steps down a pixel every few dozen and breaks into pieces (seeds 1, 8 fail on that alone). Either way the
 rows' rules go missing and the descriptions of several rows merge into one cell."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import draw_row_rules, render_pages
 
@@ -19,11 +17,6 @@ ROWS = [("配置文件", "功能"), ("/etc/nologin", "通过（可选）模块�
         ("/etc/security/group.conf", "通过模块设置基于组的限制"), ("/etc/security/pam_env.conf", "通过（环境）模块设置环境变量"),
         ("/etc/environment", "通过带有参数的模块设置额外的环境变量"), ("/etc/security/limits.conf", "通过模块设置资源限制（可选）"),
         ("/etc/security/time.conf", "通过模块设置时间限制")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page(grey: float) -> bytes:

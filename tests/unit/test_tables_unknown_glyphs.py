@@ -3,12 +3,10 @@ maint-guide-zh-tw prints it): the page's recognizer reads it as the simplified c
 the traditional step writes that one's traditional form (`緊`), and the cell is missed. The table step reads such
 words again with the larger recognizer, which knows the glyph (pipeline/tables/unknown_glyphs.py)."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 
@@ -16,11 +14,6 @@ from tests.table_factories import render_pages
 ROWS = [("軟件包", "體繫結構", "說明"), ("libfoo1", "多體繫結構", "共享庫，可共同安裝"),
         ("libfoo-dev", "體繫結構相關", "共享庫頭文件之類"), ("foo-tools", "任何", "編譯好的程序文件"),
         ("foo-doc", "多體繫結構路徑", "說明文件，不可共同安裝")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:

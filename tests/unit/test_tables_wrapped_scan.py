@@ -7,11 +7,9 @@ page was levelled by the median slant of its line boxes, one vote a line: the sh
 of the first column slant steeply, so the columns were turned out of line with each other and the
 rows of the two columns grouped wrongly (the slant is now the median over the lines' length)."""
 from __future__ import annotations
-
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages, unruled_rows_pdf
 
@@ -22,11 +20,6 @@ ROWS = [("JSON data type", "Octave data type"), ("Boolean", "scalar logical"), (
        [("null, in a numeric array", "NaN"), ("Array, of Booleans", "logical array"),
         ("Array, of Numbers", "double array"), ("Array of Objects", "struct array")]
 TABLE = [list(r) for r in ROWS[:4]] + [["Object", " ".join(WRAPPED)]] + [list(r) for r in ROWS[len(WRAPPED) + 4:]]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("seed", [2, 3, 4, 5, 6, 7])

@@ -2,16 +2,11 @@
 knows better there; letters printed with those accents keep them."""
 import pytest
 
-from pipeline.engine import Engine, EngineConfig
+
 from tests.line_crops import recognizer_crop
 
 TILDES = "In principio erat verbũ, apud deũ; lux hominũ"
 OTHERS = "Müller über Würde, où est-il? côté, hâte, Noël"
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 @pytest.mark.parametrize("font", ["serif", "sans", "dejavu-serif"])

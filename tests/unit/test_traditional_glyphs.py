@@ -2,23 +2,16 @@
 maint-guide-zh-tw prints it): read as `紧` and written `緊` by the traditional step, it is read again, with its
 neighbours, by the larger recognizer, which names it (pipeline/traditional_glyphs.py). Main read 0-1 of the 8 right."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from tests.factories import encode_png
 from tests.table_factories import render_pages
 
 # written for this test in traditional characters
 LINES = ["這個軟件包提供多體繫結構的共享庫文件，可以共同安裝。", "請參閱說明文件中關於體繫結構相關路徑的章節。",
          "舊路徑與新路徑之間的差別在於多體繫結構路徑的設計。", "編譯好的程序文件放在任何體繫結構都相同的目錄中。"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page() -> bytes:

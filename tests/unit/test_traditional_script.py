@@ -3,12 +3,10 @@ characters in their simplified form (`径` for `徑`, `来` for `來`), and a ta
 A character that exists only in simplified form is written traditional when the page's other characters are
 traditional (pipeline/traditional_script.py); a page in simplified Chinese is left as read."""
 from __future__ import annotations
-
 import pymupdf
 import pytest
-
 from bench.scan import scan_like
-from pipeline import Engine, EngineConfig, Options
+from pipeline import Options
 from pipeline.ctc import DecodedChar, DecodedLine
 from pipeline.traditional_script import script_counts, traditional_script
 from tests.factories import cer, encode_png
@@ -18,11 +16,6 @@ from tests.table_factories import render_pages
 ROWS = [("路徑", "內容說明"), ("/usr/bin/", "使用者執行的程式"), ("/usr/lib/", "共用的程式庫與模組"),
         ("/usr/share/doc/", "軟體套件附帶的說明檔"), ("/var/log/", "系統運行時寫下的記錄"),
         ("/etc/", "設定檔，由管理員編輯"), ("/var/cache/", "下載來的套件暫存於此"), ("/tmp/", "暫時檔案，開機後清除")]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return Engine(EngineConfig(threads=1))
 
 
 def _page(rows: list[tuple[str, str]], font: str) -> bytes:
