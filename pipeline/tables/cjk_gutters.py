@@ -7,6 +7,11 @@ wider than a gutter, the token is cut there, and its characters are shared out b
 Chinese characters and full-width marks all stand on the same pitch, so a piece holds as many
 characters as its width takes pitches. Only tokens all of such characters are cut, and only where
 every piece's share comes out within a third of a character of a whole number.
+
+Inside a table whose other rows show the gutter (``cut_at``), a token of Chinese with ASCII characters
+among them is cut too (a cell's `日期/时间`, each ASCII character taken as half a pitch), and a piece may
+end in a closing mark where the blank after it is wider than the mark's own: the mark's ink then ends
+half a pitch short of its cell.
 """
 from __future__ import annotations
 

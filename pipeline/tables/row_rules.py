@@ -99,6 +99,8 @@ def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, t
     - more than MAX_LINES lines (rules above and below a paragraph), unless they are one row's cells (``_one_row``);
     - lines set more than HEADING_PITCH line heights apart (a heading over the next table's header: browsers set
       small tables one under the other, their rules of one width);
+      neither of these two inside a box drawn round the table (``boxed``): there every band is a row, and its
+      columns' lines, set at their own heights, merge into lines spaced like a heading's;
     - outside the boxes drawn around the stack's tables (``boxed``: the heading between two boxes; not the
       first or last band, which part no two tables, where a side found short of the last row lost it).
     Kept: the runs of MIN_RULES rules, or of two when the rules are drawn cell by cell (their joints are the
