@@ -30,3 +30,17 @@ def _write_json_error(sock, status_int, reason, mesg):
 
 
 gunicorn.util.write_error = _write_json_error
+
+
+def post_fork(server, worker):
+    """Buffers of a MiB or more straight from the kernel and back to it when freed: glibc otherwise raises
+    its mmap threshold after the first big free (up to 32 MiB), and a big body's 4 MB decoding chunks and
+    parse buffers then stay in the heap of whichever of the worker's threads served it, so the process's
+    peak grew with the order its threads ran in (bench/api_memory.py)."""
+    import ctypes
+    import ctypes.util
+
+    M_MMAP_THRESHOLD = -3
+    name = ctypes.util.find_library("c")
+    if name:
+        ctypes.CDLL(name).mallopt(M_MMAP_THRESHOLD, 1024 * 1024)
