@@ -232,8 +232,7 @@ def _rows_cut(words: list[Token], ys: list[float], columns: Callable[[list[Token
     row's where its words alone cover a gutter all the others leave (a cell's last character set close to
     the next cell's first: the OCR read both cells' lines as one word each)."""
     for k in range(len(ys) - 1):
-        row = [t for t in words if ys[k] <= t.cy < ys[k + 1]]
-        rest = [t for t in words if not ys[k] <= t.cy < ys[k + 1]]
+        row, rest = _row_and_rest(words, ys, k)
         if not row or not rest:
             continue
         edges = columns(rest)
@@ -249,8 +248,7 @@ def _close_row(words: list[Token], ys: list[float], xs: list[float], columns: Ca
     cell's line set half a character before the next column): each edge at the middle of the widest part of
     its gutter the row leaves open, if it leaves one in every gutter."""
     for k in range(len(ys) - 1):
-        row = [t for t in words if ys[k] <= t.cy < ys[k + 1]]
-        rest = [t for t in words if not ys[k] <= t.cy < ys[k + 1]]
+        row, rest = _row_and_rest(words, ys, k)
         edges = columns(rest) if row and rest else xs
         if len(edges) <= len(xs):
             continue
@@ -259,6 +257,14 @@ def _close_row(words: list[Token], ys: list[float], xs: list[float], columns: Ca
         if not any(_across(t, inner) for t in row):
             return [edges[0], *inner, edges[-1]]
     return xs
+
+
+def _row_and_rest(words: list[Token], ys: list[float], k: int) -> tuple[list[Token], list[Token]]:
+    """The words between rules ``k`` and ``k + 1``, and all the others."""
+    row, rest = [], []
+    for t in words:
+        (row if ys[k] <= t.cy < ys[k + 1] else rest).append(t)
+    return row, rest
 
 
 def _rows_left_out(xs: list[float], ys: list[float], words: list[Token]) -> bool:
