@@ -34,9 +34,15 @@ run: venv models
 services:
 	bash scripts/ensure_services.sh
 
+# Two runs. The tests that start no services share the cores (pytest-xdist: TEST_WORKERS processes,
+# each with its own engine); the ones that start service stacks, celery workers and Chromium
+# run one at a time, as their stacks are session-wide and each xdist process would start its own.
+# Exit status 5 (nothing selected, say by a -k in PYTEST_ARGS) is not a failure of either run.
+TEST_WORKERS ?= 2
 test: dev-deps models services
 	bash scripts/system_packages.sh test
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) tests/unit bench/tests $(PYTEST_ARGS) || test $$? -eq 5
+	$(PY) -m pytest tests/integration tests/e2e tests/image $(PYTEST_ARGS) || test $$? -eq 5
 
 test-unit: dev-deps models
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)
