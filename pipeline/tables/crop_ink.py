@@ -14,8 +14,16 @@ MIN_CONTRAST = 60
 def crop_ink(crop: np.ndarray) -> np.ndarray | None:
     """The crop's ink as booleans (darker than its paper, its 95th percentile, by a third of the contrast);
     None for blank paper."""
+    cut = ink_level(crop)
+    return None if cut is None else crop < cut
+
+
+def ink_level(crop: np.ndarray) -> float | None:
+    """The grey level under which ``crop_ink`` takes a pixel of ``crop`` for ink; None for blank paper. A larger
+    crop round it is told by the same level where what the small crop holds must be found in it too: round
+    a grey rule, the black text of the rows above and below would raise the level past the rule's grey."""
     paper, dark = percentile(crop, 95), float(crop.min())  # np.percentile's value, at a tenth of its cost
     if paper - dark < MIN_CONTRAST:
         return None
-    return crop < paper - (paper - dark) / 3
+    return paper - (paper - dark) / 3
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from pipeline.tables.crop_ink import crop_ink
+from pipeline.tables.crop_ink import crop_ink, ink_level
 from pipeline.tables.phrases import GUTTER
 from pipeline.tables.model import Token
 from pipeline.tables.words import line_height, text_lines
@@ -36,6 +36,9 @@ HUG_INK = 0.25  # a row of a stack's crop is ink where it holds this share of it
 HUG_PAD = 0.2  # a piece's crop reaches this share of its ink's height beyond its ink each way
 MIN_INK_INCH = 0.02  # ink smaller than this each way is a speck, not a mark
 PAD_HEIGHTS = 0.3  # a crop reaches this many line heights beyond the ink left and right (as the page's crops)
+# A column rule's ink is at most this share of the row's height wide: a scan's blur and threshold widen a
+# hairline to several times the least ink that counts (a table's frame read as `1` or `一之` beside its wrapped rows).
+RULE_WIDTH = 0.4
 
 
 BARS = "|｜丨"
@@ -127,17 +130,17 @@ def _ink(crop: np.ndarray, least: int, tall: np.ndarray | None = None) -> tuple[
     least ``least`` px across and not across the crop), None for blank paper, specks or rules. With
     ``tall`` (the same columns reaching a crop's height above and below it), a thin piece across the crop
     is a column rule only where its ink runs on beyond the crop: a `|` printed as text stops."""
-    ink = crop_ink(crop)
-    if ink is None:
+    cut = ink_level(crop)
+    if cut is None:
         return None
-    ink = ink.astype(np.uint8)
+    ink = (crop < cut).astype(np.uint8)
     n, _, stats, _ = ink_pieces(ink)
     ch = crop.shape[0]
     boxes = []
     for x, y, w, hgt, _ in stats[1:n]:
         if max(w, hgt) < least:
             continue  # a speck
-        if w > 3 * hgt and w > 0.5 * ch or hgt > 0.9 * ch and w < least and _runs_on(tall, ch, x, w):
+        if w > 3 * hgt and w > 0.5 * ch or hgt > 0.9 * ch and w < max(least, RULE_WIDTH * ch) and _runs_on(tall, ch, x, w, cut):
             continue  # a rule: a row rule under the text, a column rule
         if (y == 0 or y + hgt == ch) and hgt < 0.5 * ch:
             continue  # the edge of a letter of the line above or below
@@ -148,16 +151,15 @@ def _ink(crop: np.ndarray, least: int, tall: np.ndarray | None = None) -> tuple[
             max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes))
 
 
-def _runs_on(tall: np.ndarray | None, ch: int, x: int, w: int) -> bool:
+def _runs_on(tall: np.ndarray | None, ch: int, x: int, w: int, cut: float) -> bool:
     """Whether the ink in columns ``x`` to ``x + w`` of the middle ``ch`` rows of ``tall`` (a crop with as
     many rows again above and below) runs on unbroken past them, by half the crop's height above or below
     (a rule crosses rows; a `|` is a glyph's height and stops a leading's gap short of the next line's).
-    Without ``tall``, every such piece is taken for a rule."""
+    Without ``tall``, every such piece is taken for a rule. ``cut``: the crop's ink level (``ink_level``), which
+    the piece was found by."""
     if tall is None:
         return True
-    ink = crop_ink(tall)
-    if ink is None:
-        return True
+    ink = tall < cut
     top = (tall.shape[0] - ch) // 2
     rows = ink[:, max(0, x - 1):x + w + 1].any(axis=1)
     up = top
