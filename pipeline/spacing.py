@@ -118,6 +118,12 @@ class SpacingSettings:
     # Blank after a full-width separator set at the left of its cell, before the next glyph: 0.53 em or
     # more on the corpus; a centred one leaves about 0.45, as much as it leaves before it.
     cell_blank: float = 0.5
+    # Between two digits on a Latin line, a gap the model gave no space is a space only where their centres
+    # stand this much (ink heights) further apart than the line's usual digit pitch, known from at least
+    # ``min_digit_pairs`` pairs: faint grey figures (a spreadsheet's row numbers) lose the edges of their ink,
+    # which widens the blank between them but not their pitch, and tabular 1s leave wide blanks too.
+    digit_space_over_pitch: float = 0.25
+    min_digit_pairs: int = 3
 
 
 def add_missing_spaces(
@@ -152,6 +158,7 @@ def add_missing_spaces(
         # No em, and no gap under the least that takes a space between Latin text.
         pitched = False
         gaps = [(i, g) for i, g in gaps if g >= min(s.gap, s.sure_gap)]
+    digit_pitch = _digit_pitch(chars, left, centres, s) if not chinese else None
     digit_gaps = [ems[i] for i, _ in gaps if _digits(chars, i)] if pitched else []
     # Spaces the model itself read between digits, or a digit and a hyphen (i: the space's index), their gap in ems.
     spaced = {i: float(w) / em for i, w in zip(*_spaced_figures(chars, columns, centres))} if pitched else {}
@@ -195,7 +202,11 @@ def add_missing_spaces(
             continue
         if a.char in "’'" and i > 0 and chars[i - 1].char.isalpha() and _contraction_follows(chars, i + 1):
             continue  # don’t: a full-width apostrophe (CJK fonts) leaves a wide gap
-        if g >= s.sure_gap or (g >= s.gap and _space_prob(probs, a, b, space_class) >= s.min_space_prob):
+        told = g >= s.gap and _space_prob(probs, a, b, space_class) >= s.min_space_prob
+        if not told and digit_pitch is not None and _digits(chars, i) \
+                and centres[i + 1] - centres[i] < digit_pitch + s.digit_space_over_pitch * height:
+            continue  # figures at the line's pitch: their blank is the ink's edges lost, or a 1's side bearings
+        if told or g >= s.sure_gap:
             insert_after.add(i)
             if capped:
                 surer.add(i)
@@ -207,6 +218,12 @@ def add_missing_spaces(
         line = DecodedLine(tuple(c for i, c in enumerate(chars) if i not in drop), line.steps, line.read)
         insert_after, surer = {shift(i) for i in insert_after}, {shift(i) for i in surer}
     return spaces_after(line, insert_after, surer)
+
+
+def _digit_pitch(chars: Sequence[DecodedChar], left: list[int], centres: np.ndarray, s: SpacingSettings) -> float | None:
+    """The median distance between the centres of neighbouring digits (pixels), where the line has enough such pairs."""
+    pitches = [centres[i + 1] - centres[i] for i in left if _digits(chars, i)]
+    return float(np.median(pitches)) if len(pitches) >= s.min_digit_pairs else None
 
 
 def _spaced_figures(chars: Sequence[DecodedChar], columns: np.ndarray, centres: np.ndarray) -> tuple[list[int], np.ndarray]:
