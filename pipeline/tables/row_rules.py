@@ -50,9 +50,13 @@ def row_ruled_tables(h: list[Segment], tokens: list[Token], tol: float, taken: s
     if stacks and level is not None:
         tokens = _to_ink(tokens, level)
     for x0, x1, stack in stacks:
-        boxed = _boxed(stack, x0, x1, sides, tol + slack) if sides is not None else None
+        cover = _side_cover(x0, x1, stack[0].pos, stack[-1].pos, sides, tol + slack) if sides is not None else None
+        boxed = _boxed(stack, cover) if cover is not None else None
         for rules in _row_runs(stack, tokens, x0, x1, tol, taken, boxed):
-            found = _table(x0, x1, rules, tokens, tol, taken, level)
+            # a box whose sides start at the run's first rule closes the table there: the text above is a heading
+            lid = boxed is not None and _lid(rules, cover, _side_cover(
+                x0, x1, 2 * rules[0].pos - rules[1].pos, rules[0].pos, sides, tol + slack))
+            found = _table(x0, x1, rules, tokens, tol, taken, level, lid)
             if found is not None:
                 out.append(found)
                 taken = taken | found[1]
@@ -69,14 +73,20 @@ def _to_ink(tokens: list[Token], level: Callable[..., np.ndarray | None]) -> lis
 def _stacks(h: list[Segment], tol: float) -> list[tuple[float, float, list[Segment]]]:
     """Runs of rules of one extent (their ends within ``tol``), in order down the page, none farther from the
     next than MAX_PITCH times the run's usual pitch; with the run's usual ends."""
+    # Each rule joins the group whose usual ends (medians) lie nearest its own, within ``tol``: a scan's faint
+    # rules are found to a few pixels, and the first group near enough to its last rule's ends could be another
+    # table's (a box's faint top edge found long, the next table's rule short, matched each other).
     groups: list[list[Segment]] = []
+    ends: list[tuple[float, float]] = []
     for s in sorted(h, key=lambda s: s.pos):
-        for g in groups:
-            if abs(g[-1].lo - s.lo) <= tol and abs(g[-1].hi - s.hi) <= tol:
-                g.append(s)
-                break
-        else:
+        off = [max(abs(lo - s.lo), abs(hi - s.hi)) for lo, hi in ends]
+        k = min(range(len(off)), key=off.__getitem__, default=None)
+        if k is None or off[k] > tol:
             groups.append([s])
+            ends.append((s.lo, s.hi))
+            continue
+        groups[k].append(s)
+        ends[k] = (float(np.median([r.lo for r in groups[k]])), float(np.median([r.hi for r in groups[k]])))
     out = []
     for g in groups:
         run = [g[0]]
@@ -126,25 +136,43 @@ def _row_runs(stack: list[Segment], tokens: list[Token], x0: float, x1: float, t
             if len(run) >= MIN_RULES or (len(run) >= 2 and (_joints(run, tol) or all(ins)))]
 
 
-def _boxed(stack: list[Segment], x0: float, x1: float, found: Callable[..., list[Segment]], reach: float
-           ) -> list[bool] | None:
-    """Per band of the stack, whether it lies inside a box: upright rules within ``reach`` of both ends run
-    beside at least half of the band's middle half (a scan's faint sides are found in pieces). None unless
-    most bands lie inside: the stack is boxed. A heading set between two boxed tables lies outside both,
-    where a row whose rules the scan lost would still lie inside its table's box. Both sides, as a heading's
-    opening bracket set at the boxes' left edge carries the left side on past them."""
-    sides = [s for x in (x0, x1) for s in found(x - 2 * reach, stack[0].pos, x + 2 * reach, stack[-1].pos)]
+def _side_cover(x0: float, x1: float, lo: float, hi: float, found: Callable[..., list[Segment]], reach: float
+                ) -> Callable[[float, float], float] | None:
+    """How much of a stretch of the page's height the box sides at ``x0`` and ``x1`` run beside, looked for
+    from ``lo`` to ``hi``: the least share of it covered by upright rules within ``reach`` of either end (a
+    scan's faint sides are found in pieces); both sides, as a heading's opening bracket set at the boxes' left
+    edge carries the left side on past them. None where no side is found."""
+    sides = [s for x in (x0, x1) for s in found(x - 2 * reach, lo, x + 2 * reach, hi)]
     if not sides:
         return None
 
-    def cover(x: float, lo: float, hi: float) -> float:
-        spans = sorted((max(lo, s.lo), min(hi, s.hi)) for s in sides if abs(s.pos - x) <= reach and s.lo < hi and s.hi > lo)
-        return 1 - sum(b - a for a, b in _uncovered(lo, hi, spans)) / (hi - lo)
-    bands = [(a.pos + (b.pos - a.pos) / 4, b.pos - (b.pos - a.pos) / 4) for a, b in zip(stack, stack[1:])]
-    covers = [(cover(x0, lo, hi), cover(x1, lo, hi)) for lo, hi in bands]
-    if 2 * sum(min(c) >= 0.5 for c in covers) <= len(covers):
+    def cover(lo: float, hi: float) -> float:
+        def one(x: float) -> float:
+            spans = sorted((max(lo, s.lo), min(hi, s.hi)) for s in sides if abs(s.pos - x) <= reach and s.lo < hi and s.hi > lo)
+            return 1 - sum(b - a for a, b in _uncovered(lo, hi, spans)) / (hi - lo)
+        return min(one(x0), one(x1))
+    return cover
+
+
+def _boxed(stack: list[Segment], cover: Callable[[float, float], float]) -> list[bool] | None:
+    """Per band of the stack, whether it lies inside a box: the sides (``_side_cover``) run beside at least
+    half of the band's middle half. None unless most bands lie inside: the stack is boxed. A heading set
+    between two boxed tables lies outside both, where a row whose rules the scan lost would still lie inside
+    its table's box."""
+    inside = [cover(a.pos + (b.pos - a.pos) / 4, b.pos - (b.pos - a.pos) / 4) >= 0.5 for a, b in zip(stack, stack[1:])]
+    if 2 * sum(inside) <= len(inside):
         return None
-    return [min(c) >= 0.5 for c in covers]
+    return inside
+
+
+def _lid(rules: list[Segment], cover: Callable[[float, float], float], above: Callable[[float, float], float] | None
+         ) -> bool:
+    """Whether the first of ``rules`` is the top of the box round them: the sides (``cover``) run beside the
+    first band, and those looked for in the stretch as tall above the rule (``above``, where a header above
+    the first rule would stand inside the box) do not."""
+    a, b = rules[0].pos, rules[1].pos
+    quarter = (b - a) / 4
+    return cover(a + quarter, b - quarter) >= 0.5 and (above is None or above(a - (b - a) + quarter, a - quarter) < 0.5)
 
 
 def _one_row(lines: list[list[Token]], a: Segment, b: Segment, tol: float) -> bool:
@@ -181,7 +209,7 @@ def _joints(rules: list[Segment], tol: float) -> list[float]:
 
 
 def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol: float, taken: set[int],
-           level: Callable[..., np.ndarray | None] | None = None) -> tuple[Table, set[int]] | None:
+           level: Callable[..., np.ndarray | None] | None = None, lid: bool = False) -> tuple[Table, set[int]] | None:
     ys = [s.pos for s in rules]
     within = [i for i, t in enumerate(tokens) if i not in taken and x0 - tol <= t.cx <= x1 + tol]
     pitch = max(b - a for a, b in zip(ys, ys[1:]))
@@ -202,6 +230,18 @@ def _table(x0: float, x1: float, rules: list[Segment], tokens: list[Token], tol:
     if level is not None:
         words = _rows_cut(words, ys, columns, level)
         xs = _close_row(words, ys, columns(words), columns)
+        # Where the first rule is the top of a box round the table (``lid``) and the text above it lies in the
+        # first column alone, that text is a heading over the box, not the table's header.
+        lid = lid and len(xs) >= 3 and all(tokens[i].box[2] <= xs[1] for i in head)
+        if lid:
+            head = []
+        if lid and not joints and len(ys) > 3:
+            # the first band is the box's header: its cells may be set closer than the body's gutters, which
+            # give the columns, as a header's above the first rule does (``_with_header``)
+            first, rest = _row_and_rest(words, ys, 0)
+            edges = _close_row(rest, ys[1:], columns(rest), columns)
+            if first and len(edges) >= 3:
+                xs = _with_header(edges, _gutters(rest, edges), rest, first, columns)
     else:
         xs = columns(words)
     if len(xs) < 3:

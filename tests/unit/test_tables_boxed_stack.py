@@ -4,7 +4,8 @@ row rules, a bold heading above the box, the header in grey, its cells set close
 the rules of all three tables are of one length and evenly set, so they made one stack: a heading lay
 between two rules like a row, and the tables came out as one. The boxes' sides give them apart
 (``row_rules._boxed``), and the header word the OCR read across the first gutter is cut where its ink parts
-(``cjk_gutters.cut_at``)."""
+(``cjk_gutters.cut_at``). Where the scan finds the faint top of a box, the heading above it is no header
+(``row_rules._lid``), and a rule found short keeps to its own table's stack (``row_rules._stacks``)."""
 from __future__ import annotations
 import pymupdf
 import pytest
@@ -52,10 +53,7 @@ def _page(tables: list = TABLES) -> bytes:
     return doc.tobytes()
 
 
-@pytest.mark.parametrize("seed", [pytest.param(2, marks=pytest.mark.xfail(strict=True, reason=(
-    "found as 5x3, 4x4, 3x3: the first table takes the heading over its box as its first row and parts one column too few, the third "
-    "loses its header; not yet understood"))), 3, 4, pytest.param(5, marks=pytest.mark.xfail(strict=True, reason=(
-    "found as 4x4, 5x3, 4x4 (the page tilted 1.7 degrees): the second table as the first at seed 2; not yet understood"))), 6])
+@pytest.mark.parametrize("seed", [2, 3, 4, 5, 6])
 def test_boxed_tables_one_under_another_come_out_one_each(engine, seed):
     img, params = scan_like(render_pages(_page())[0], seed)
     page = next(engine.process(encode_png(img), Options(tables=True)))
