@@ -33,6 +33,9 @@ SLACK = 0.3  # a piece's share may miss a whole number of characters by this muc
 HALF = 0.5  # an ASCII character's width in a line of Chinese, in characters: a digit's or a slash's, about
 CLOSING_BLANK_EMS = 0.5  # the blank a closing full-width mark leaves after its ink, at most
 CLOSING = "，。、；：？！）」』】〉》”’"  # full-width marks whose ink sits left, their blank right
+# Figures are set on one pitch too (tabular digits), so a number the OCR read across a gutter (a spreadsheet's grey
+# row number and the first cell's value, `6 0` read `60`) is shared out as Chinese is.
+DIGITS = set("0123456789")
 
 
 def split_at_gutters(tokens: list[Token], level: Callable[..., np.ndarray | None]) -> list[Token]:
@@ -46,7 +49,9 @@ def split_at_gutters(tokens: list[Token], level: Callable[..., np.ndarray | None
 def cut_at(t: Token, level: Callable[..., np.ndarray | None], gutters: list[tuple[float, float]]) -> list[Token]:
     """A word of Chinese across the ``gutters`` (stripes of the page no other row's word covers, from x to
     x) cut where its ink leaves a blank of HEADER_GAP_EMS inside one; as it was if none."""
-    if sum(is_cjk(ch) for ch in t.text) < 2 or not all(is_cjk(ch) or ch.isascii() and ch != " " for ch in t.text):
+    figures = len(t.text) >= 2 and all(ch in DIGITS for ch in t.text)
+    if not figures and (sum(is_cjk(ch) for ch in t.text) < 2
+                        or not all(is_cjk(ch) or ch.isascii() and ch != " " for ch in t.text)):
         return [t]
 
     def cut(a: float, b: float, em: float) -> bool:
