@@ -13,6 +13,7 @@ middle and bottom ones, with body rows between two of them) is left to the align
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -275,49 +276,44 @@ def _rows_cut(words: list[Token], ys: list[float], columns: Callable[[list[Token
         row, rest = _row_and_rest(words, ys, k)
         if not row or not rest:
             continue
-        edges, whole = columns(rest), len(columns(words))
-        if k > 0 and len(edges) <= whole:
-            rest, edges = _without_one(words, ys, k, rest, edges, columns)
+        edges = columns(rest)
+        if k > 0:
+            whole = len(columns(words))
+            if len(edges) <= whole:
+                rest, edges = _without_crossing(ys, k, rest, edges, columns)
         if k == 0 or len(edges) > whole:
             stripes = _gutters(rest, edges)
             words = [p for t in words for p in (cut_at(t, level, stripes) if ys[k] <= t.cy < ys[k + 1] else [t])]
     return words
 
 
-def _without_one(words: list[Token], ys: list[float], k: int, rest: list[Token], edges: list[float],
-                 columns: Callable[[list[Token]], list[float]]) -> tuple[list[Token], list[float]]:
-    """``rest`` (the words outside row ``k``) and its column edges, or, where the rows that cover stripes most
-    rows leave open are left out too and that adds edges, those without them: rows read
+def _without_crossing(ys: list[float], k: int, rest: list[Token], edges: list[float],
+                      columns: Callable[[list[Token]], list[float]]) -> tuple[list[Token], list[float]]:
+    """``rest`` (the words outside row ``k``) and its column ``edges``; or, where leaving out the rows across
+    a stripe fewer than half the rows cover adds edges, the words and edges without those rows. Rows read
     across the same gutter (a spreadsheet's grey row number and the first cell's value, `6 0` and `8 5` read
     `60` and `85`) hide it from each other."""
-    bands = [[t for t in rest if ys[j] <= t.cy < ys[j + 1]] for j in range(len(ys) - 1) if j != k]
-    bands = [b for b in bands if b]
+    bands = [b for j in range(len(ys) - 1) if j != k and (b := [t for t in rest if ys[j] <= t.cy < ys[j + 1]])]
     if len(bands) < 3:
         return rest, edges
     lo = int(min(t.box[0] for t in rest))
     count = np.zeros(int(max(t.box[2] for t in rest)) - lo + 2, np.int32)
     for band in bands:
-        on = np.zeros_like(count, dtype=bool)
+        on = np.zeros(len(count), bool)
         for t in band:
             on[int(t.box[0]) - lo:int(t.box[2]) - lo + 1] = True
         count += on
-    # stripes fewer than half the rows cover, with ink of half or more on both sides: a gutter, not the ragged
-    # end of a column; each tried on its own, without the rows across its core (where the fewest rows cross:
-    # those whose cells only reach into its edges cross no gutter)
+    # A stripe fewer than half the rows cover, with half or more inked on both sides, is a gutter (not the
+    # ragged end of a column). Each is tried on its own, without the rows across its core, where the fewest
+    # rows cross: those whose cells only reach into its edges cross no gutter.
     few = (count > 0) & (2 * count < len(bands))
-    many = 2 * count >= len(bands)
     x = 0
-    while x < len(few):
-        if not few[x]:
-            x += 1
-            continue
-        end = x
-        while end < len(few) and few[end]:
-            end += 1
-        if x > 0 and many[x - 1] and end < len(few) and many[end]:
-            core = np.flatnonzero(count[x:end] == count[x:end].min()) + x
-            a, b = core[0] + lo, core[-1] + lo
-            fewer = [t for band in bands if not any(t.box[0] <= b and a <= t.box[2] for t in band) for t in band]
+    for is_few, group in itertools.groupby(few):
+        end = x + len(list(group))
+        if is_few and x > 0 and end < len(count) and min(count[x - 1], count[end]) * 2 >= len(bands):
+            core = np.flatnonzero(count[x:end] == count[x:end].min()) + x + lo
+            fewer = [t for band in bands if not any(t.box[0] <= core[-1] and core[0] <= t.box[2] for t in band)
+                     for t in band]
             if 2 * len(fewer) > len(rest) and len(more := columns(fewer)) > len(edges):
                 return fewer, more
         x = end

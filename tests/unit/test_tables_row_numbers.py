@@ -2,7 +2,7 @@
 numbers in grey before them, each number set a third of a character before the first cell's value. Scanned,
 the OCR reads some rows' number and value as one word (`6 0` as `60`, `8 5` as `85`), and two such rows hide
 the gutter from each other: each row's word across it was cut only at a gutter all the other rows leave
-(``row_rules._rows_cut``). Leaving out one more row gives the gutter back (``row_rules._without_one``), and a
+(``row_rules._rows_cut``). Leaving out one more row gives the gutter back (``row_rules._without_crossing``), and a
 number's figures, on one pitch as Chinese characters are, are shared out at it (``cjk_gutters.cut_at``)."""
 from __future__ import annotations
 
